@@ -1,0 +1,135 @@
+# lpcs — top-level Makefile.
+#
+# Each folder contributes a fragment (`<folder>/*.mk`, included below) that
+# appends to the variables documented here; nothing else in this file needs
+# to change when a module is added.
+#
+#   GOLDEN_SRCS     C sources of build/libgolden.a         (golden/ only)
+#   RUNTIME_SRCS    C sources of build/liblpcsrt.a         (sw_runtime/, models/)
+#   LPCS_SRCS       C sources linked only into build/lpcs  (the CLI)
+#   LPCS_LDLIBS     extra libraries for build/lpcs
+#   UNIT_TESTS      CMocka test names: tests/<name>.c -> $(BUILD)/tests/<name>
+#                   (extra sources for one test: <name>_SRCS, libs: <name>_LDLIBS)
+#   TEST_STEPS      phony targets run by `make test` after the unit tests
+#                   (co-simulation, end-to-end, ...), each one a pass/fail step
+#   LONG_STEPS      phony targets run only by `make test-long`
+#   BENCH_STEPS     phony targets run by `make bench`
+#   CLEAN_EXTRA     extra paths removed by `make clean`
+#
+# Build output lives in $(BUILD) (default build/, ignored by git). SAN=1 builds
+# with AddressSanitizer + UBSan (`make test` does this once, in build/asan).
+
+SHARED  ?= ../shared
+BUILD   ?= build
+CC      := gcc
+CXX     := g++
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
+
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Werror
+CSTD    := -std=c11
+CPPFLAGS_ALL := -D_POSIX_C_SOURCE=200809L -Igolden -Isw_runtime -Imodels
+ifeq ($(SAN),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -MMD -MP $(EXTRA_CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -MMD -MP
+LDFLAGS_ALL  = $(SANFLAGS)
+
+# Environment every test sees: where ../shared is and where the repo is.
+TEST_ENV = LPCS_SHARED=$(abspath $(SHARED)) LPCS_ROOT=$(CURDIR) LPCS_BUILD=$(abspath $(BUILD))
+
+GOLDEN_SRCS  :=
+RUNTIME_SRCS :=
+LPCS_SRCS    :=
+LPCS_LDLIBS  :=
+UNIT_TESTS   :=
+TEST_STEPS   :=
+LONG_STEPS   :=
+BENCH_STEPS  :=
+CLEAN_EXTRA  :=
+
+.DEFAULT_GOAL := all
+include $(sort $(wildcard */*.mk))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %.c,$(1))) \
+      $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter %.cpp,$(1)))
+
+GOLDEN_LIB  := $(BUILD)/libgolden.a
+RUNTIME_LIB := $(BUILD)/liblpcsrt.a
+LPCS_BIN    := $(BUILD)/lpcs
+UNIT_BINS   := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
+
+.PHONY: all deps test test-unit test-asan test-steps test-long bench clean help
+all: $(LPCS_BIN) $(UNIT_BINS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_ALL) -c $< -o $@
+
+$(GOLDEN_LIB): $(call obj,$(GOLDEN_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(RUNTIME_LIB): $(call obj,$(RUNTIME_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LPCS_BIN): $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB) $(LPCS_LDLIBS) -ljansson -lm -lpthread
+
+.SECONDARY:
+.SECONDEXPANSION:
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call obj,$$($$*_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(RUNTIME_LIB) $(GOLDEN_LIB) $($*_LDLIBS) -lcmocka -ljansson -lm -lpthread
+
+# `make deps`: every Debian package the project needs (idempotent).
+DEB_PACKAGES := build-essential pkg-config verilator libsystemc-dev libcmocka-dev \
+  libjansson-dev yosys nextpnr-ice40 fpga-icestorm iverilog gnuplot-nox parallel
+deps:
+	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES) >/dev/null && \
+	echo "deps: all Debian packages present"
+
+# `make test`: unit tests, the same unit tests under ASan+UBSan, then every
+# co-simulation / end-to-end step. Prints one "tests: N passed, N failed" line.
+test:
+	@$(MAKE) --no-print-directory -j$(NPROC) all
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=$(BUILD)/asan SAN=1 OPT="-O1 -g" $(addprefix $(BUILD)/asan/tests/,$(UNIT_TESTS))
+	@tests/run_steps.sh "$(MAKE) --no-print-directory" "$(TEST_ENV)" \
+	  $(addprefix unit:,$(UNIT_BINS)) \
+	  $(addprefix unit:,$(addprefix $(BUILD)/asan/tests/,$(UNIT_TESTS))) \
+	  $(addprefix step:,$(TEST_STEPS))
+
+test-unit: all
+	@tests/run_steps.sh "$(MAKE) --no-print-directory" "$(TEST_ENV)" $(addprefix unit:,$(UNIT_BINS))
+
+test-asan:
+	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=$(BUILD)/asan SAN=1 OPT="-O1 -g" test-unit
+
+test-steps: all
+	@tests/run_steps.sh "$(MAKE) --no-print-directory" "$(TEST_ENV)" $(addprefix step:,$(TEST_STEPS))
+
+# `make test-long`: the unit tests with LPCS_LONG=1 (2^32 sweeps) and the long steps.
+test-long: all
+	@tests/run_steps.sh "$(MAKE) --no-print-directory" "LPCS_LONG=1 $(TEST_ENV)" \
+	  $(addprefix unit:,$(UNIT_BINS)) $(addprefix step:,$(LONG_STEPS))
+
+bench: all
+	@tests/run_steps.sh "$(MAKE) --no-print-directory" "$(TEST_ENV)" $(addprefix step:,$(BENCH_STEPS))
+
+clean:
+	rm -rf $(BUILD) $(CLEAN_EXTRA)
+
+help:
+	@echo "targets: deps all test test-unit test-asan test-steps test-long bench clean"
+	@echo "unit tests: $(UNIT_TESTS)"
+	@echo "test steps: $(TEST_STEPS)"
+	@echo "long steps: $(LONG_STEPS)"
+	@echo "bench steps: $(BENCH_STEPS)"
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

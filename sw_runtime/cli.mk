@@ -1,0 +1,2 @@
+# The lpcs binary: one dispatcher plus one file per subcommand.
+LPCS_SRCS += sw_runtime/cli/main.c $(sort $(wildcard sw_runtime/cli/cmd_*.c))

@@ -1,0 +1,42 @@
+/* build/lpcs: the project's one binary; dispatches to subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+typedef struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"num", cmd_num, "number formats: encode, decode and compute (golden library)"},
+    {"run", cmd_run, "generate text with a model"},
+    {"ppl", cmd_ppl, "mean NLL (nats/byte) and perplexity of a model on a text file"},
+    {"bench", cmd_bench, "tokens/s and per-op time, backend and bytes"},
+    {"sweep", cmd_sweep, "design-space exploration sweep over a grid of design points"},
+};
+
+static void usage(FILE *out) {
+    fprintf(out, "usage: lpcs COMMAND [ARGS...]   (lpcs COMMAND --help for details)\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "lpcs: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return 2;
+}

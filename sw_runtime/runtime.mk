@@ -1,0 +1,2 @@
+# sw_runtime/: model loading, graph, scheduler, backends (liblpcsrt.a).
+RUNTIME_SRCS +=
