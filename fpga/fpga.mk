@@ -111,6 +111,16 @@ fpga-$(1): $$(FPGA_$(1)_D)/rtl_tb.vvp $$(FPGA_$(1)_D)/net_tb.vvp $$(FPGA_$(1)_D)
 	    +vcd=$$(FPGA_$(1)_D)/validate_netlist.vcd >/dev/null 2>&1; echo "waveform: $$(FPGA_$(1)_D)/validate_netlist.vcd"; exit 1; }
 	@tail -1 $$(FPGA_$(1)_D)/validate_netlist.log
 
+# the same netlist under Verilator (--binary --timing runs the testbench as is)
+.PHONY: fpga-$(1)-verilator
+fpga-$(1)-verilator: $$(FPGA_$(1)_D)/netlist.v $$(FPGA_$(1)_D)/trace.txt $$(FPGA_$(1)_D)/layout.vh
+	verilator --binary --timing -Wno-fatal -Wno-lint -Wno-style -Wno-UNOPTFLAT -DNO_ICE40_DEFAULT_ASSIGNMENTS \
+	  -I$$(FPGA_$(1)_D) --top-module scan_tb -Mdir $$(FPGA_$(1)_D)/verilator -o vtb \
+	  fpga/tb/scan_tb.v $$(FPGA_$(1)_D)/netlist.v $$$$(grep -q SB_RAM40 $$(FPGA_$(1)_D)/netlist.v && echo $(FPGA_CELLS_SIM)) >$$(FPGA_$(1)_D)/verilator.log 2>&1 \
+	  || { tail -30 $$(FPGA_$(1)_D)/verilator.log; exit 1; }
+	$$(FPGA_$(1)_D)/verilator/vtb +trace=$$(FPGA_$(1)_D)/trace.txt | tee $$(FPGA_$(1)_D)/validate_netlist_verilator.log | grep -v '^- '
+	grep -q '^PASS' $$(FPGA_$(1)_D)/validate_netlist_verilator.log
+
 # negative test: flip LUT entry 0 of a used unit LUT in the bitstream; the
 # same validation must now report a mismatch against golden
 fpga-$(1)-corrupt: $$(FPGA_$(1)_D)/$(1).bin $$(FPGA_$(1)_D)/trace.txt fpga/scripts/corrupt_lut.py fpga/scripts/fix_netlist.py
@@ -132,7 +142,7 @@ fpga-$(1)-corrupt: $$(FPGA_$(1)_D)/$(1).bin $$(FPGA_$(1)_D)/trace.txt fpga/scrip
 endef
 $(foreach u,$(FPGA_UNITS),$(eval $(call FPGA_UNIT_RULES,$(u))))
 
-fpga: $(foreach u,$(FPGA_UNITS),fpga-$(u) fpga-$(u)-corrupt)
+fpga: $(foreach u,$(FPGA_UNITS),fpga-$(u) fpga-$(u)-corrupt fpga-$(u)-verilator)
 	@$(MAKE) --no-print-directory fpga-report
 
 fpga-report:

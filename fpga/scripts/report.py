@@ -8,7 +8,7 @@ Per unit directory (build/fpga/<unit>/) it reads:
   unit_generic_stat.json  yosys generic `synth` of the unit alone
   unit_cmos_stat.json     the same, FFs legalized to $_DFF_P_, `stat -tech cmos`
   pnr_report.json         nextpnr-ice40 --report of the scan-wrapped top
-  validate_rtl.log, validate_netlist.log, corrupt.log   (if present)
+  validate_rtl.log, validate_netlist{,_verilator}.log, corrupt.log   (if present)
 
 Usage: report.py --out report.json [--readme README.md] UNIT_DIR...
 With --readme, the table between the markers
@@ -100,6 +100,8 @@ def unit_report(d):
     r["validate_rtl_cycles"] = int(m.group(1)) if m else None
     m = log_result(os.path.join(d, "validate_netlist.log"), r"PASS: (\d+) unit cycles")
     r["validate_netlist_cycles"] = int(m.group(1)) if m else None
+    m = log_result(os.path.join(d, "validate_netlist_verilator.log"), r"PASS: (\d+) unit cycles")
+    r["validate_netlist_verilator_cycles"] = int(m.group(1)) if m else None
     m = log_result(os.path.join(d, "corrupt.log"), r"corrupt_lut: flipped (.*)")
     caught = log_result(os.path.join(d, "corrupt.log"), r"CORRUPTION CAUGHT")
     r["corrupted_bitstream"] = None if not m else {"flip": m.group(1), "caught": bool(caught)}
