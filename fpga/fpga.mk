@@ -30,6 +30,13 @@ FPGA_mac8_PARAMS := ACC_W=20
 FPGA_mac8_TRACE  := fpga/trace/mac8_trace.c
 FPGA_mac8_TRACE_ARGS := 400
 
+# A second self-test design: block RAM table + accumulate (the BRAM path).
+FPGA_UNITS += ramacc
+FPGA_ramacc_SRCS  := fpga/demo/ramacc.v
+FPGA_ramacc_TOP   := ramacc
+FPGA_ramacc_TRACE := fpga/trace/ramacc_trace.c
+FPGA_ramacc_TRACE_ARGS := 1500
+
 # The units: added in fpga/units.mk as their RTL lands.
 
 # CI runs the smallest unit; `make test-long` runs everything.
