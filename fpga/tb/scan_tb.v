@@ -5,6 +5,7 @@
 //     <inputs hex> <expected outputs hex> <care mask hex>
 // with the expected outputs read right after that cycle's rising uclk edge.
 // Stops at the first mismatch, printing the cycle's inputs and both results.
+// Protocol: see fpga/scripts/gen_wrapper.py.
 // Plusargs: +trace=FILE (required), +vcd=FILE (waveform), +quiet.
 `timescale 1ns/1ps
 module scan_tb;
@@ -76,6 +77,7 @@ module scan_tb;
             if (rc == 3) begin
                 scan(iv);             // this cycle's inputs in, last cycle's outputs out
                 compare_prev;
+                sclk_pulse;           // apply: in_hold <= in_sr
                 #1 uclk = 1; #1;      // the unit's rising edge
                 load = 1; sclk_pulse; load = 0;
                 #1 uclk = 0;
