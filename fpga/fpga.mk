@@ -37,7 +37,17 @@ FPGA_ramacc_TOP   := ramacc
 FPGA_ramacc_TRACE := fpga/trace/ramacc_trace.c
 FPGA_ramacc_TRACE_ARGS := 1500
 
-# The units: added in fpga/units.mk as their RTL lands.
+# The project's units, each listed once its RTL is in the tree (so the flow
+# never breaks on a missing unit).
+# RMMEC (rtl/rmmec.v): full size, P16 quire included.
+ifneq ($(wildcard rtl/rmmec.v),)
+FPGA_UNITS += rmmec
+FPGA_rmmec_SRCS  := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
+                    rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
+FPGA_rmmec_TOP   := rmmec
+FPGA_rmmec_TRACE := fpga/trace/rmmec_trace.c
+FPGA_rmmec_TRACE_ARGS := 1500 12 200
+endif
 
 # CI runs the smallest unit; `make test-long` runs everything.
 FPGA_CI_UNITS ?= mac8
