@@ -67,6 +67,17 @@ FPGA_ternary_small_TRACE  := fpga/trace/ternary_trace.c
 FPGA_ternary_small_TRACE_ARGS := 8 1
 endif
 
+# One SRAM-PIM LUT-GEMV bank (rtl/pim_bank.v) in the co-simulation's g4
+# configuration (g 4, 16 rows, 8 groups = K 32, batch 8, 8-bit activations).
+ifneq ($(wildcard rtl/pim_bank.v),)
+FPGA_UNITS += lutgemv
+FPGA_lutgemv_SRCS   := rtl/pim_bank.v
+FPGA_lutgemv_TOP    := pim_bank
+FPGA_lutgemv_PARAMS := G=4 ROWS=16 GROUPS=8 NB=8 AB=8 WB=9 E=11 ACC=24
+FPGA_lutgemv_TRACE  := fpga/trace/lutgemv_trace.c
+FPGA_lutgemv_TRACE_ARGS := 12 1
+endif
+
 # CI runs the smallest unit; `make test-long` runs everything.
 FPGA_CI_UNITS ?= mac8
 TEST_STEPS += $(foreach u,$(FPGA_CI_UNITS),fpga-$(u) fpga-$(u)-corrupt)
