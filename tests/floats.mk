@@ -6,3 +6,5 @@ $(BUILD)/obj/tests/cuda_fp_oracle.o: CPPFLAGS_ALL += -isystem $(CUDA_HOME)/inclu
 UNIT_TESTS += test_minifloat
 test_minifloat_SRCS := tests/cuda_fp_oracle.cpp
 test_minifloat_LDLIBS := -lstdc++
+
+UNIT_TESTS += test_minifloat_arith
