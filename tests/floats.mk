@@ -12,3 +12,5 @@ UNIT_TESTS += test_minifloat_arith
 UNIT_TESTS += test_mx
 test_mx_SRCS := tests/cuda_fp_oracle.cpp
 test_mx_LDLIBS := -lstdc++
+
+UNIT_TESTS += test_qformat
