@@ -53,3 +53,11 @@ ternary-cosim-fault: $(TERNARY_VDIR)/ternary_cosim
 	@head -3 $(TERNARY_VDIR)/fault/log; echo "ternary-cosim-fault: injected fault detected, waveform written"
 
 TEST_STEPS += ternary-cosim ternary-cosim-fault
+
+# Real HGRN-Bit weights and captured activations through the C API (a C program).
+$(TERNARY_VDIR)/test_ternary_rtl_real: $(BUILD)/obj/tests/test_ternary_rtl_real.o $(TERNARY_VDIR)/libternary_rtl.a $(BUILD)/libgolden.a
+	$(CC) -o $@ $^ -lcmocka -ljansson -lstdc++ -lpthread -lm
+.PHONY: ternary-rtl-real
+ternary-rtl-real: $(TERNARY_VDIR)/test_ternary_rtl_real
+	LPCS_SHARED=$(abspath $(SHARED)) $(TERNARY_VDIR)/test_ternary_rtl_real
+TEST_STEPS += ternary-rtl-real
