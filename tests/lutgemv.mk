@@ -1,0 +1,2 @@
+# LUT-GEMV golden model tests (issue 5).
+UNIT_TESTS += test_lutgemv
