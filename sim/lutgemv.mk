@@ -37,3 +37,18 @@ test-lutgemv-model: $(LUTGEMV_VDIR)/cosim_g4/lutgemv_cosim $(LUTGEMV_VDIR)/cosim
 	$(LUTGEMV_VDIR)/cosim_g4/lutgemv_cosim --model-table $(LUTGEMV_VDIR)/model_table_g4.md --vcd-dir $(LUTGEMV_VDIR)
 	$(LUTGEMV_VDIR)/cosim_g8/lutgemv_cosim --model-table $(LUTGEMV_VDIR)/model_table_g8.md --vcd-dir $(LUTGEMV_VDIR)
 	@cat $(LUTGEMV_VDIR)/model_table_g4.md $(LUTGEMV_VDIR)/model_table_g8.md
+
+# SystemC: the same bank through verilator --sc, driven by an sc_main testbench.
+$(LUTGEMV_VDIR)/sc_g4/lutgemv_sc: rtl/pim_bank.v sim/lutgemv_sc.h sim/lutgemv_sc_main.cpp $(GOLDEN_LIB) $(RUNTIME_LIB)
+	@mkdir -p $(dir $@)
+	SYSTEMC_INCLUDE=$$(pkg-config --variable=includedir systemc) SYSTEMC_LIBDIR=$$(pkg-config --variable=libdir systemc) \
+	verilator --sc --exe --build -j 2 --top-module pim_bank -Wno-fatal $(call lutgemv_gparams,g4) --Mdir $(dir $@) -o lutgemv_sc \
+	  -CFLAGS "-O1 $$(pkg-config --cflags systemc) -I$(abspath sim) -I$(abspath golden) -I$(abspath models) $(call lutgemv_defs,g4)" \
+	  -LDFLAGS "$$(pkg-config --libs systemc)" \
+	  rtl/pim_bank.v $(abspath sim/lutgemv_sc_main.cpp) $(abspath $(RUNTIME_LIB)) $(abspath $(GOLDEN_LIB)) >$(dir $@)build.log 2>&1 \
+	  || { tail -30 $(dir $@)build.log; exit 1; }
+
+TEST_STEPS += test-lutgemv-systemc
+.PHONY: test-lutgemv-systemc
+test-lutgemv-systemc: $(LUTGEMV_VDIR)/sc_g4/lutgemv_sc
+	SC_COPYRIGHT_MESSAGE=DISABLE $(LUTGEMV_VDIR)/sc_g4/lutgemv_sc 60

@@ -300,7 +300,7 @@ static int model_table(const char *path, const std::string &vcd_dir) {
         {kRows, (size_t)(kGroups * kG), kNB, 4, LUTGEMV_W_UNSIGNED_ZP, 8, 7},
         {kRows / 2, (size_t)(kGroups * kG) - 3, kNB / 2, 8, LUTGEMV_W_SIGNED, 8, 20},
         {3, (size_t)kG + 1, 1, 2, LUTGEMV_W_SIGNED, 1, 2},
-        {kRows, (size_t)(kGroups * kG), kNB, 8, LUTGEMV_W_SIGNED, 2, 3},
+        {kRows, (size_t)(kGroups * kG), kNB, 8, LUTGEMV_W_SIGNED, 2, 1},
     };
     FILE *out = fopen(path, "w");
     if (!out) {
