@@ -105,13 +105,17 @@ module rmmec #(
             sum_q = sum_q + (sg1[l] ? (~mq + 1'b1) : mq);
         end
     end
-    wire [31:0] sum_8 = (sg1[0] ? (~m8_0 + 1'b1) : m8_0) + (sg1[1] ? (~m8_1 + 1'b1) : m8_1);
+    // P8 keeps its two lane products apart: SoftPosit applies them to the
+    // quire one after the other (see stage 3).
+    wire [31:0] d8_0 = sg1[0] ? (~m8_0 + 1'b1) : m8_0;
+    wire [31:0] d8_1 = sg1[1] ? (~m8_1 + 1'b1) : m8_1;
     wire [127:0] d16 = sg1[0] ? (~{14'd0, m16} + 1'b1) : {14'd0, m16};
-    wire [31:0] d32 = (mode1 == P8) ? sum_8 : sum_q;
+    wire [31:0] d32 = (mode1 == P8) ? d8_0 : sum_q;
 
     reg         v2;
     reg [1:0]   op2, mode2, fmt2;
     reg [127:0] delta2;
+    reg [31:0]  delta2_l1;      // P8 lane 1
     reg         nar2;
     always @(posedge clk or negedge rst_n) begin
         if (!rst_n) v2 <= 1'b0;
@@ -120,16 +124,22 @@ module rmmec #(
     always @(posedge clk) if (adv) begin
         op2 <= op1; mode2 <= mode1; fmt2 <= fmt1; nar2 <= nar1;
         delta2 <= (mode1 == P16) ? d16 : {{96{d32[31]}}, d32};
+        delta2_l1 <= (mode1 == P8) ? d8_1 : 32'd0;
     end
 
     // ---------------- stage 3: accumulate
     reg  [127:0] acc;
     reg          acc_nar;
+    // The quires (P8, P16) follow SoftPosit: a sum that lands exactly on the
+    // NaR pattern becomes 0. In P8 this is checked after each lane, as two
+    // sequential quire8 fdp_adds would. FP4 / P4 simply wrap modulo 2^32.
+    wire         qfix = (QUIRE_NAR_SUM_TO_ZERO != 0) && (mode2 == P8 || mode2 == P16);
     wire [127:0] sum128 = acc + delta2;
-    wire [127:0] sum = (mode2 == P16) ? sum128 : {{96{sum128[31]}}, sum128[31:0]};
-    wire on_nar_pattern = (mode2 == P16) ? (sum == {1'b1, 127'd0})
-                        : (mode2 == P8)  ? (sum[31:0] == 32'h80000000) : 1'b0;
-    wire [127:0] sum_fix = (QUIRE_NAR_SUM_TO_ZERO != 0 && on_nar_pattern) ? 128'd0 : sum;
+    wire [31:0]  sum_a = (qfix && sum128[31:0] == 32'h80000000) ? 32'd0 : sum128[31:0];
+    wire [31:0]  sum_b = sum_a + delta2_l1;
+    wire [31:0]  sum_b_fix = (qfix && sum_b == 32'h80000000) ? 32'd0 : sum_b;
+    wire [127:0] sum_fix = (mode2 == P16) ? ((qfix && sum128 == {1'b1, 127'd0}) ? 128'd0 : sum128)
+                                          : {{96{sum_b_fix[31]}}, sum_b_fix};
 
     reg         v3;
     reg [1:0]   mode3, fmt3;

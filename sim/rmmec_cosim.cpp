@@ -320,6 +320,47 @@ unsigned long long random_segments(Bench &b, int mode, int nseg, int maxlen) {
     return count;
 }
 
+// Quire wrap corner cases: sums landing exactly on the NaR pattern (SoftPosit
+// turns them into 0; in P8 per lane), and NaR stickiness across a clear.
+unsigned long long directed_segments(Bench &b, int mode) {
+    std::vector<uint8_t> f = formats(mode);
+    auto reads = [&](Segment &s) {
+        for (size_t j = 0; j < f.size(); j++)
+            s.cmds.push_back({(uint8_t)(j + 1 == f.size() ? OP_READ_CLEAR : OP_READ), (uint8_t)mode, f[j], 0, 0});
+    };
+    unsigned long long n = 0;
+    Segment s;
+    if (mode == RMMEC_P8) {            // 128 * maxpos^2 = 2^31 after lane 0 of the last word
+        for (int i = 0; i < 127; i++) s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x007F, 0x007F});
+        s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x017F, 0x017F});
+    } else if (mode == RMMEC_P16) {    // 2^15 * maxpos^2 = 2^127
+        for (int i = 0; i < 32768; i++) s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x7FFF, 0x7FFF});
+        s.cmds.push_back({OP_READ, (uint8_t)mode, RMMEC_OUT_POSIT, 0, 0});
+        s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x0001, 0x0001});
+        n++;
+    } else {                           // 2^31 wrap of the 32-bit fixed point
+        uint16_t big = 0x7777;          // P4: 4 * 16^2 per word wraps after 8192 words
+        for (int i = 0; i < 9000; i++) s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, big, big});
+    }
+    reads(s);
+    n += f.size();
+    b.push(std::move(s));
+    if (mode != RMMEC_FP4) {           // NaR, then clear, then finite again
+        Segment t;
+        uint16_t nar = mode == RMMEC_P16 ? 0x8000 : mode == RMMEC_P8 ? 0x8000 : 0x0800;
+        t.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x1111, 0x2222});
+        t.cmds.push_back({OP_ACC, (uint8_t)mode, 0, nar, 0});
+        t.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x1111, 0x2222});
+        t.cmds.push_back({OP_READ, (uint8_t)mode, f[0], 0, 0});
+        t.cmds.push_back({OP_CLEAR, (uint8_t)mode, 0, 0, 0});
+        t.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x1111, 0x2222});
+        reads(t);
+        n += 1 + f.size();
+        b.push(std::move(t));
+    }
+    return n;
+}
+
 double now_s() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -373,8 +414,9 @@ int main(int argc, char **argv) {
             for (int i = 0; i < 200000 && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
             pairs = 200000;
         }
+        unsigned long long rr = directed_segments(b, mode);
         b.backpressure = true;
-        unsigned long long rr = random_segments(b, mode, 300, 3000);
+        rr += random_segments(b, mode, 300, 3000);
         b.backpressure = false;
         all_ok = b.finish();
         printf("rmmec cosim %-4s: %llu exhaustive lane pairs, %llu P16 pairs, %llu random-accumulation readouts, "
