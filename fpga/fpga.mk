@@ -67,13 +67,15 @@ FPGA_ternary_small_TRACE  := fpga/trace/ternary_trace.c
 FPGA_ternary_small_TRACE_ARGS := 8 1
 endif
 
-# One SRAM-PIM LUT-GEMV bank (rtl/pim_bank.v) in the co-simulation's g4
-# configuration (g 4, 16 rows, 8 groups = K 32, batch 8, 8-bit activations).
+# One SRAM-PIM LUT-GEMV bank (rtl/pim_bank.v): the co-simulation's g4
+# configuration (g 4, 16 rows, 8 groups = K 32, 8-bit activations, 11-bit
+# entries, 24-bit accumulators) with batch 4 instead of 8: at batch 8 it
+# needs 34 BRAMs (the HX8K has 32), at batch 4 it needs 20.
 ifneq ($(wildcard rtl/pim_bank.v),)
 FPGA_UNITS += lutgemv
 FPGA_lutgemv_SRCS   := rtl/pim_bank.v
 FPGA_lutgemv_TOP    := pim_bank
-FPGA_lutgemv_PARAMS := G=4 ROWS=16 GROUPS=8 NB=8 AB=8 WB=9 E=11 ACC=24
+FPGA_lutgemv_PARAMS := G=4 ROWS=16 GROUPS=8 NB=4 AB=8 WB=9 E=11 ACC=24
 FPGA_lutgemv_TRACE  := fpga/trace/lutgemv_trace.c
 FPGA_lutgemv_TRACE_ARGS := 12 1
 endif
