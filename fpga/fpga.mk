@@ -87,7 +87,8 @@ FPGA_CI_UNITS ?= $(if $(wildcard rtl/ternary_gemv.v),ternary_small,mac8)
 TEST_STEPS += $(foreach u,$(FPGA_CI_UNITS),fpga-$(u) fpga-$(u)-corrupt)
 LONG_STEPS += fpga
 
-.PHONY: fpga fpga-publish fpga-report
+.PHONY: fpga fpga-publish fpga-report FORCE
+FORCE:
 
 # $(1) = unit name
 define FPGA_UNIT_RULES
@@ -96,8 +97,15 @@ FPGA_$(1)_D := $(FPGA_DIR)/$(1)
 FPGA_$(1)_CHPARAM := $$(foreach p,$$(FPGA_$(1)_PARAMS),chparam -set $$(subst =, ,$$(p)) $$(FPGA_$(1)_TOP);)
 FPGA_$(1)_SRCBASES := $$(foreach s,$$(FPGA_$(1)_SRCS),--src $$(notdir $$(s)))
 
+# the unit's configuration; rewritten only when it changes, so that a new
+# parameterization rebuilds everything downstream
+$$(FPGA_$(1)_D)/config.stamp: FORCE
+	@mkdir -p $$(@D)
+	@echo '$$(FPGA_$(1)_SRCS) top=$$(FPGA_$(1)_TOP) clk=$$(FPGA_$(1)_CLK) $$(FPGA_$(1)_PARAMS)' > $$@.tmp
+	@cmp -s $$@.tmp $$@ && rm -f $$@.tmp || mv $$@.tmp $$@
+
 # elaborated port list -> scan wrapper, layouts
-$$(FPGA_$(1)_D)/fpga_top.v: $$(FPGA_$(1)_SRCS) fpga/scripts/gen_wrapper.py
+$$(FPGA_$(1)_D)/fpga_top.v: $$(FPGA_$(1)_SRCS) fpga/scripts/gen_wrapper.py $$(FPGA_$(1)_D)/config.stamp
 	@mkdir -p $$(@D)
 	yosys -q -p "read_verilog -sv $$(FPGA_$(1)_SRCS); $$(FPGA_$(1)_CHPARAM) hierarchy -top $$(FPGA_$(1)_TOP); proc; write_json $$(@D)/ports.json"
 	$(FPGA_PY) fpga/scripts/gen_wrapper.py --ports $$(@D)/ports.json --top $$(FPGA_$(1)_TOP) \
@@ -106,7 +114,7 @@ $$(FPGA_$(1)_D)/fpga_top.v: $$(FPGA_$(1)_SRCS) fpga/scripts/gen_wrapper.py
 $$(FPGA_$(1)_D)/layout.h $$(FPGA_$(1)_D)/layout.vh: $$(FPGA_$(1)_D)/fpga_top.v
 
 # unit alone: iCE40 cells, generic cells, CMOS transistor estimate
-$$(FPGA_$(1)_D)/unit_ice40_stat.json: $$(FPGA_$(1)_SRCS)
+$$(FPGA_$(1)_D)/unit_ice40_stat.json: $$(FPGA_$(1)_SRCS) $$(FPGA_$(1)_D)/config.stamp
 	@mkdir -p $$(@D)
 	yosys -q -l $$(@D)/unit_synth.log -p "read_verilog -sv $$(FPGA_$(1)_SRCS); $$(FPGA_$(1)_CHPARAM) \
 	  hierarchy -top $$(FPGA_$(1)_TOP); design -save rtl; \
