@@ -200,7 +200,10 @@ fpga-$(1)-corrupt: $$(FPGA_$(1)_D)/$(1).bin $$(FPGA_$(1)_D)/trace.txt fpga/scrip
 endef
 $(foreach u,$(FPGA_UNITS),$(eval $(call FPGA_UNIT_RULES,$(u))))
 
-fpga: $(foreach u,$(FPGA_UNITS),fpga-$(u) fpga-$(u)-corrupt fpga-$(u)-verilator)
+# The Verilator run of the netlist (a second simulator) for the small units;
+# any unit can run it with `make fpga-<unit>-verilator`.
+FPGA_VERILATOR_UNITS ?= mac8 ramacc $(filter ternary_small,$(FPGA_UNITS))
+fpga: $(foreach u,$(FPGA_UNITS),fpga-$(u) fpga-$(u)-corrupt) $(foreach u,$(FPGA_VERILATOR_UNITS),fpga-$(u)-verilator)
 	@$(MAKE) --no-print-directory fpga-report
 
 fpga-report:
