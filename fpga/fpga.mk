@@ -49,15 +49,15 @@ FPGA_rmmec_TRACE := fpga/trace/rmmec_trace.c
 FPGA_rmmec_TRACE_ARGS := 1500 12 200
 endif
 
-# Ternary GEMV engine (rtl/ternary_gemv.v): the full compute width of the
-# default (8 lanes x 16 weights per cycle) with buffers cut to fit the
-# HX8K's 32 BRAMs (WDEPTH 4096 -> 256, XDEPTH 64 -> 16); and a small
-# parameterization (2 x 4) for CI.
+# Ternary GEMV engine (rtl/ternary_gemv.v): the default's 16-weight tile
+# (its adder-tree depth, hence its critical path) on 4 lanes instead of 8
+# (8 x 16 needs 9547 logic cells of 7680), buffers cut to fit the HX8K's 32
+# BRAMs (WDEPTH 4096 -> 256, XDEPTH 64 -> 16); and a 2 x 4 engine for CI.
 ifneq ($(wildcard rtl/ternary_gemv.v),)
 FPGA_UNITS += ternary ternary_small
 FPGA_ternary_SRCS   := rtl/ternary_gemv.v rtl/ternary_dot_tile.v
 FPGA_ternary_TOP    := ternary_gemv
-FPGA_ternary_PARAMS := LANES=8 KTILE=16 WDEPTH=256 XDEPTH=16
+FPGA_ternary_PARAMS := LANES=4 KTILE=16 WDEPTH=256 XDEPTH=16
 FPGA_ternary_TRACE  := fpga/trace/ternary_trace.c
 FPGA_ternary_TRACE_ARGS := 6 1
 FPGA_ternary_small_SRCS   := $(FPGA_ternary_SRCS)
