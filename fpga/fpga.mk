@@ -113,13 +113,17 @@ $$(FPGA_$(1)_D)/fpga_top.v: $$(FPGA_$(1)_SRCS) fpga/scripts/gen_wrapper.py $$(FP
 	  --out-v $$@ --out-json $$(@D)/layout.json --out-h $$(@D)/layout.h --out-vh $$(@D)/layout.vh
 $$(FPGA_$(1)_D)/layout.h $$(FPGA_$(1)_D)/layout.vh: $$(FPGA_$(1)_D)/fpga_top.v
 
-# unit alone: iCE40 cells, generic cells, CMOS transistor estimate
+# unit alone: iCE40 cells; generic cells and CMOS transistor estimate of the
+# logic (yosys `synth` without memory_map: memories stay $mem_v2 macros, as
+# SRAM would on an ASIC, and their bits are reported separately)
 $$(FPGA_$(1)_D)/unit_ice40_stat.json: $$(FPGA_$(1)_SRCS) $$(FPGA_$(1)_D)/config.stamp
 	@mkdir -p $$(@D)
 	yosys -q -l $$(@D)/unit_synth.log -p "read_verilog -sv $$(FPGA_$(1)_SRCS); $$(FPGA_$(1)_CHPARAM) \
 	  hierarchy -top $$(FPGA_$(1)_TOP); design -save rtl; \
 	  synth_ice40 -top $$(FPGA_$(1)_TOP); tee -q -o $$(@D)/unit_ice40_stat.json.tmp stat -json; \
-	  design -load rtl; synth -top $$(FPGA_$(1)_TOP); tee -q -o $$(@D)/unit_generic_stat.json stat -json; \
+	  design -load rtl; proc; tee -q -o $$(@D)/unit_memory_stat.json stat -json; \
+	  synth -top $$(FPGA_$(1)_TOP) -run begin:fine; opt -fast -full; opt -full; techmap; opt -fast; abc -fast; opt -fast; \
+	  tee -q -o $$(@D)/unit_generic_stat.json stat -json; \
 	  dfflegalize -cell \$$$$_DFF_P_ 01 -cell \$$$$_DFF_PP0_ 01 -cell \$$$$_DFF_PP1_ 01; techmap; opt_clean; \
 	  tee -q -o $$(@D)/unit_cmos_stat.json stat -tech cmos -json"
 	mv $$@.tmp $$@
