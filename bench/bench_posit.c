@@ -102,6 +102,32 @@ SOFT(s_mul, p16_mul)
 SOFT(s_div, p16_div)
 #endif
 
+#ifdef HAVE_SOFTPOSIT
+/* Beyond the vectors: golden vs SoftPosit on operations the shared vectors
+ * do not cover (p32 div/sqrt/fma, p16 fma/sub, conversions). Returns the
+ * number of differences. */
+static uint32_t softposit_differential(uint32_t count) {
+    uint32_t bad[7] = {0};
+    const posit_cfg c8 = POSIT_P8E0, c16 = POSIT_P16E1, c32 = POSIT_P32E2;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t a = rnd() ^ rnd() << 17, b = rnd() ^ rnd() << 17, d = rnd() ^ rnd() << 17;
+        posit32_t A = {a}, B = {b}, D = {d};
+        posit16_t a16 = {(uint16_t)a}, b16 = {(uint16_t)b}, d16 = {(uint16_t)d};
+        bad[0] += p32_div(A, B).v != posit_div(c32, a, b);
+        bad[1] += p32_sqrt(A).v != posit_sqrt(c32, a);
+        bad[2] += p32_mulAdd(A, B, D).v != posit_fma(c32, a, b, d);
+        bad[3] += p16_mulAdd(a16, b16, d16).v != posit_fma(c16, a & 0xFFFF, b & 0xFFFF, d & 0xFFFF);
+        bad[4] += p16_sub(a16, b16).v != posit_sub(c16, a & 0xFFFF, b & 0xFFFF);
+        bad[5] += p16_to_p8(a16).v != posit_convert(c16, a & 0xFFFF, c8);
+        bad[6] += p16_to_p32(a16).v != posit_convert(c16, a & 0xFFFF, c32);
+    }
+    printf("golden vs SoftPosit on %u random operands: p32 div %u, p32 sqrt %u, p32 fma %u, p16 fma %u, "
+           "p16 sub %u, p16->p8 %u, p16->p32 %u differences\n",
+           count, bad[0], bad[1], bad[2], bad[3], bad[4], bad[5], bad[6]);
+    return bad[0] + bad[1] + bad[2] + bad[3] + bad[4] + bad[5] + bad[6];
+}
+#endif
+
 static uint32_t mismatches(const uint32_t *x, const uint32_t *y, uint32_t count) {
     uint32_t bad = 0;
     for (uint32_t i = 0; i < count; i++) bad += (x[i] & 0xFFFF) != (y[i] & 0xFFFF);
@@ -162,6 +188,9 @@ int main(void) {
         printf("%-4s %10.1f %10.1f %10s %10.1f %10.2f %14s %13.2fx\n", ops[k].op, g, gg, spcol, nv, orc, ratio,
                g / nv);
     }
+#ifdef HAVE_SOFTPOSIT
+    if (softposit_differential(N)) fail = 1;
+#endif
     if (fail) printf("bench-posit: RESULT MISMATCH\n");
     return fail;
 }
