@@ -463,7 +463,7 @@ static void test_oracle_can_fail(void **state) {
     assert_int_equal(agree_bitstring, 65536);
     size_t bad = sweep(POSIT_P8E0, "broken mul (expected mismatch)", broken_mul, orc_mul, 0);
     assert_int_equal(bad, 1);
-    /* a wrong tie rule in the oracle also disagrees with the SoftPosit p8e0 table */
+    /* sanity: an exactly representable value rounds to itself */
     orc_dy one = {0, 1, 0};
     assert_int_equal(orc_round_sum(8, 0, &one, 1, ORC_TIE_BITSTRING), 0x40);
 }
