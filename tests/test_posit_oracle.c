@@ -41,8 +41,9 @@ static uint32_t o_sqrt(int n, int es, uint32_t a, uint32_t b) { (void)b; return 
 
 static void test_exhaustive_small(void **state) {
     (void)state;
-    /* Full sweep even under ASan+UBSan (about 30 s of CPU there, 8 s at -O2). */
-    const int nmax = 10;
+    /* Full sweep even under ASan+UBSan (about 20 s of CPU there, 6 s at -O2);
+     * `make test-long` (LPCS_LONG=1) extends it to n <= 12. */
+    const int nmax = test_long_mode() ? 12 : 10;
     size_t bad = 0;
     total_checked = 0;
     for (int es = 0; es <= 3; es++)
