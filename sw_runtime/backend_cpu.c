@@ -76,7 +76,8 @@ static void softmax(float *x, size_t n) {
     for (size_t i = 0; i < n; i++) x[i] /= sum;
 }
 
-static float silu(float v) { return v / (1.0f + expf(-v)); }
+/* llama2.c run.c's form of silu (SwiGLU). */
+static float silu(float v) { return v * (1.0f / (1.0f + expf(-v))); }
 
 static void rope(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
@@ -134,6 +135,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         memcpy(out, op->w + (size_t)eng->token * op->cols, op->cols * sizeof *out);
         return LPCS_OK;
     case OP_RMSNORM:
+        if (op->variant) return rt_hgrn_exec(eng, op);
         rt_rmsnorm(out, in, op->w, op->n, op->eps);
         return LPCS_OK;
     case OP_QUANT: {
@@ -158,8 +160,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         for (size_t i = 0; i < op->n; i++) out[i] += in[i];
         return LPCS_OK;
     case OP_GLU:
-        for (size_t i = 0; i < op->n; i++) out[i] = silu(in[i]) * in[op->n + i];
-        return LPCS_OK;
+    case OP_GATED_NORM:
     case OP_BITLINEAR:
     case OP_MLGRU:
         return rt_hgrn_exec(eng, op);

@@ -8,7 +8,7 @@
 #include <time.h>
 
 static const char *type_names[OP_TYPE_COUNT] = {"embedding", "rmsnorm", "quant", "matmul", "rope", "attention",
-                                                "swiglu", "add", "bitlinear", "mlgru", "glu"};
+                                                "swiglu", "add", "bitlinear", "mlgru", "glu", "gated_norm"};
 
 const char *rt_op_type_name(rt_op_type t) { return t < OP_TYPE_COUNT ? type_names[t] : "?"; }
 

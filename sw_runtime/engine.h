@@ -30,6 +30,7 @@ typedef enum {
     OP_BITLINEAR, /* RMSNorm -> int8 absmax -> ternary GEMV -> dequantize */
     OP_MLGRU,     /* HGRN-Bit token mixer recurrence (f, i, g -> o) */
     OP_GLU,       /* out = silu(gate) * y, gate and y halves of in */
+    OP_GATED_NORM,/* hgrn: out = RMSNorm(in, w) * silu(state in2) */
     OP_TYPE_COUNT
 } rt_op_type;
 
@@ -73,6 +74,7 @@ typedef struct rt_op {
     const float *w;  /* matrix [rows][cols] or norm weight [n] */
     size_t rows, cols, n;
     float eps;
+    int variant;     /* OP_RMSNORM: 0 llama2.c order, 1 golden bitlinear_rmsnorm_f32 */
     void *aux;       /* op-type specific (BitLinear state, qformat...) */
     const rt_qf *qf; /* OP_QUANT: the format; matmul: weight format (for bytes) */
     double w_bits;   /* storage bits per weight value */
