@@ -9,19 +9,30 @@
 #include "engine.h"
 #include "graph_util.h"
 #include "hgrn.h"
+#include "ternary_fast.h"
 
 typedef struct {
-    bitlinear *bl; /* [layers * HG_NPROJ + 1]: per layer i f g o gate down, then lm_head */
+    bitlinear *bl;     /* [layers * HG_NPROJ + 1]: per layer i f g o gate down, then lm_head */
+    rt_tern_mat *fast; /* the same weights unpacked for the fast exact GEMV */
     int n;
     void *scratch;
+    float *xh;         /* BitLinear steps: normed input, */
+    int8_t *xq;        /* int8 activations, */
+    int16_t *xw;       /* widened activations, */
+    int32_t *acc;      /* exact accumulators */
 } hgrn_aux;
 
 void rt_hgrn_free_aux(rt_engine *eng) {
     hgrn_aux *a = eng->bitlin;
     if (!a) return;
-    for (int i = 0; i < a->n; i++) bitlinear_free(&a->bl[i]);
+    for (int i = 0; i < a->n; i++) {
+        bitlinear_free(&a->bl[i]);
+        if (a->fast) rt_tern_mat_free(&a->fast[i]);
+    }
     free(a->bl);
+    free(a->fast);
     free(a->scratch);
+    free(a->xh), free(a->xq), free(a->xw), free(a->acc);
     free(a);
     eng->bitlin = NULL;
 }
@@ -49,8 +60,15 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
     if (!a) return rt_fail(e, LPCS_ENOMEM, "out of memory");
     eng->bitlin = a;
     a->bl = calloc(L * HG_NPROJ + 1, sizeof *a->bl);
+    a->fast = calloc(L * HG_NPROJ + 1, sizeof *a->fast);
     eng->lb = calloc(L * D, sizeof *eng->lb);
-    if (!a->bl || !eng->lb) return rt_fail(e, LPCS_ENOMEM, "out of memory");
+    size_t big = (D > 2 * I ? D : 2 * I) + V + 8;
+    a->xh = calloc(big, sizeof *a->xh);
+    a->xq = calloc(big, sizeof *a->xq);
+    a->xw = calloc(big, sizeof *a->xw);
+    a->acc = calloc(big, sizeof *a->acc);
+    if (!a->bl || !a->fast || !eng->lb || !a->xh || !a->xq || !a->xw || !a->acc)
+        return rt_fail(e, LPCS_ENOMEM, "out of memory");
     size_t scratch = 0;
     for (size_t i = 0; i <= L * HG_NPROJ; i++) {
         const rt_bitlin_w *w = i < L * HG_NPROJ ? &m->hl[i / HG_NPROJ].proj[i % HG_NPROJ] : NULL;
@@ -59,6 +77,8 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
         if (rc)
             return rt_fail(e, rc, "%s: cannot ternarize BitLinear %zu: %s", m->path, i, lpcs_status_str(rc));
         a->n = (int)i + 1;
+        if ((rc = rt_tern_mat_init(&a->fast[i], a->bl[i].packed, a->bl[i].out, a->bl[i].in)))
+            return rt_fail(e, rc, "%s: cannot unpack BitLinear %zu: %s", m->path, i, lpcs_status_str(rc));
         size_t sb = bitlinear_scratch_bytes(&a->bl[i]);
         if (sb > scratch) scratch = sb;
     }
@@ -112,7 +132,17 @@ int rt_hgrn_exec(rt_engine *eng, rt_op *op) {
     hgrn_aux *a = eng->bitlin;
     switch (op->type) {
     case OP_RMSNORM: return bitlinear_rmsnorm_f32(in, op->w, op->n, op->eps, out);
-    case OP_BITLINEAR: return bitlinear_forward(op->aux, in, out, a->scratch);
+    case OP_BITLINEAR: {
+        /* bitlinear_forward's steps (bitlinear.h) with the fast exact GEMV */
+        const bitlinear *B = op->aux;
+        const rt_tern_mat *F = &a->fast[B - a->bl];
+        float s = 0.0f;
+        int st = bitlinear_rmsnorm_f32(in, B->norm_weight, B->in, BITLINEAR_NORM_EPS, a->xh);
+        if (!st) st = act_quant_absmax_i8(a->xh, B->in, a->xq, &s);
+        if (st) return st;
+        rt_tern_gemv(F, a->xq, a->xw, a->acc);
+        return bitlinear_dequant(a->acc, B->out, s, B->inv_beta, out);
+    }
     case OP_MLGRU: return hgrn_mlgru_recur(op->n, in, in2, op->w, out);
     case OP_GATED_NORM: return hgrn_gate_out(op->n, in, op->w, in2, out);
     case OP_GLU: return hgrn_glu(op->n, in, out);

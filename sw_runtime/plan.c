@@ -17,14 +17,17 @@ int rt_qf_parse(const char *name, rt_qf *out, rt_err *e) {
         out->identity = 1;
         return LPCS_OK;
     }
-#ifdef RT_HAVE_QFORMAT
     if (qformat_parse(name, &out->q) == LPCS_OK) return LPCS_OK;
-    return rt_fail(e, LPCS_EUNSUPPORTED, "unknown number format '%s' (see golden/qformat.h)", name);
-#else
-    if (!strcmp(name, "bf16")) return LPCS_OK;
+    int n, es;
+    char tail;
+    if (sscanf(name, "p%de%d%c", &n, &es, &tail) == 2 && posit_cfg_check((posit_cfg){n, es}) == LPCS_OK) {
+        out->posit = 1;
+        out->pc = (posit_cfg){n, es};
+        return LPCS_OK;
+    }
     return rt_fail(e, LPCS_EUNSUPPORTED,
-                   "number format '%s' needs golden/qformat.h, which this build lacks (fp32 and bf16 only)", name);
-#endif
+                   "unknown number format '%s' (e.g. fp32 bf16 fp16 fp8e4m3 fp8e5m2 mxfp4 mxfp6 mxfp8 nvfp4 "
+                   "int2..int8 ternary p8e0 p16e1; see golden/qformat.h)", name);
 }
 
 int rt_qf_roundtrip(const rt_qf *f, const float *in, float *out, size_t n, size_t row_len) {
@@ -32,27 +35,17 @@ int rt_qf_roundtrip(const rt_qf *f, const float *in, float *out, size_t n, size_
         if (in != out) memmove(out, in, n * sizeof *out);
         return LPCS_OK;
     }
-#ifdef RT_HAVE_QFORMAT
-    return qformat_roundtrip(&f->q, in, out, n, row_len);
-#else
-    (void)row_len;
-    for (size_t i = 0; i < n; i++) { /* bf16, round to nearest even; NaN kept */
-        unsigned u;
-        memcpy(&u, &in[i], 4);
-        if ((u & 0x7fffffffu) <= 0x7f800000u) u = (u + 0x7fffu + ((u >> 16) & 1)) & 0xffff0000u;
-        memcpy(&out[i], &u, 4);
+    if (f->posit) { /* element-wise, RNE, saturating (posit.h) */
+        for (size_t i = 0; i < n; i++) out[i] = posit_to_float(f->pc, posit_from_float(f->pc, in[i]));
+        return LPCS_OK;
     }
-    return LPCS_OK;
-#endif
+    return qformat_roundtrip(&f->q, in, out, n, row_len);
 }
 
 double rt_qf_bits(const rt_qf *f) {
     if (f->identity) return 32;
-#ifdef RT_HAVE_QFORMAT
+    if (f->posit) return f->pc.n;
     return qformat_bits_per_value(&f->q);
-#else
-    return 16;
-#endif
 }
 
 const char *rt_wclass_name(rt_wclass c) {

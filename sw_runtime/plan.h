@@ -18,20 +18,16 @@
 
 #include "rt_err.h"
 
-#if defined(__has_include)
-#if __has_include("qformat.h")
+#include "posit.h"
 #include "qformat.h"
-#define RT_HAVE_QFORMAT 1
-#endif
-#endif
 
 /* One number format as the runtime uses it. */
 typedef struct {
     char name[24];
     int identity; /* fp32: no rounding at all */
-#ifdef RT_HAVE_QFORMAT
+    int posit;    /* pNeE done here with golden/posit.h while qformat lacks posits */
+    posit_cfg pc;
     qformat q;
-#endif
 } rt_qf;
 
 int rt_qf_parse(const char *name, rt_qf *out, rt_err *e);
