@@ -1,0 +1,57 @@
+/* The CUDA backend for builds without CUDA: nothing is available, every call
+ * says so. Linked into liblpcsrt.a; a CUDA build links build/cuda/liblpcs_cuda.a
+ * ahead of it instead (see README.md here). */
+#include "cuda/lpcs_cuda.h"
+#include "status.h"
+
+int lpcs_cuda_available(void) { return 0; }
+const char *lpcs_cuda_describe(void) {
+    return "cuda backend not built (stub): rebuild lpcs with `make lpcs-cuda`";
+}
+
+int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size_t cols,
+                             lpcs_cuda_ternary **out) {
+    (void)packed; (void)rows; (void)cols;
+    if (out) *out = NULL;
+    return LPCS_EUNSUPPORTED;
+}
+void lpcs_cuda_ternary_free(lpcs_cuda_ternary *w) { (void)w; }
+int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8_t *x,
+                               size_t batch, int32_t *y) {
+    (void)w; (void)x; (void)batch; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_bitlinear_forward(const lpcs_cuda_ternary *w, float beta,
+                                const float *norm_weight, const float *x,
+                                size_t batch, float *y) {
+    (void)w; (void)beta; (void)norm_weight; (void)x; (void)batch; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_lut_upload(const int8_t *w, size_t rows, size_t cols, int bits,
+                         int is_signed, lpcs_cuda_lut **out) {
+    (void)w; (void)rows; (void)cols; (void)bits; (void)is_signed;
+    if (out) *out = NULL;
+    return LPCS_EUNSUPPORTED;
+}
+void lpcs_cuda_lut_free(lpcs_cuda_lut *w) { (void)w; }
+int lpcs_cuda_lut_gemm_i32(const lpcs_cuda_lut *w, const int8_t *x,
+                           size_t batch, int32_t *y) {
+    (void)w; (void)x; (void)batch; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_mf_from_f32(int format, int sat, const float *x, size_t n, uint32_t *codes) {
+    (void)format; (void)sat; (void)x; (void)n; (void)codes;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_mf_to_f32(int format, const uint32_t *codes, size_t n, float *y) {
+    (void)format; (void)codes; (void)n; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_posit_from_f32(int nbits, int es, const float *x, size_t n, uint32_t *codes) {
+    (void)nbits; (void)es; (void)x; (void)n; (void)codes;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_posit_to_f32(int nbits, int es, const uint32_t *codes, size_t n, float *y) {
+    (void)nbits; (void)es; (void)codes; (void)n; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
