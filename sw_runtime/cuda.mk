@@ -43,7 +43,7 @@ $(CUDA_LIB): $(CUDA_LIB_OBJS)
 # Test and bench binaries: plain C++ (no cmocka/jansson), golden linked in.
 $(CUDA_TEST): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
-$(CUDA_HOSTCHK): $(CUDA_BUILD)/obj/tests/test_cuda_host.o $(CUDA_GOLDEN)
+$(CUDA_HOSTCHK): $(CUDA_BUILD)/obj/tests/test_cuda_host.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
 $(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -lm -lpthread

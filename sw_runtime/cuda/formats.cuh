@@ -7,10 +7,11 @@
  * GPU (tests/cuda/test_cuda.cu).
  *
  * Minifloats (OCP MX / CUDA cuda_fp8.h, cuda_fp6.h, cuda_fp4.h semantics):
- * round to nearest even; overflow -> max finite (satfinite) or Inf/NaN
- * (non-saturating; formats with neither saturate); NaN -> the format's NaN
- * (E4M3 0x7F, E5M2 0x7E | top 2 mantissa bits, as CUDA; FP6/FP4 have none:
- * +max finite, as CUDA); signed zeros kept. Format ids follow mf_format. */
+ * round to nearest even; overflow and +-Inf -> +-max finite (satfinite) or
+ * Inf/NaN (non-saturating; FP4/FP6 have neither and saturate); any NaN ->
+ * 0x7F (FP8), 0x7FFF (BF16/FP16), +max (FP4/FP6); signed zeros kept. Decoding
+ * is exact; NaN codes decode to 0x7FFFFFFF (BF16: bits << 16). Format ids
+ * follow mf_format. */
 #ifndef LPCS_CUDA_FORMATS_CUH
 #define LPCS_CUDA_FORMATS_CUH
 
@@ -65,14 +66,10 @@ LPCS_HD uint32_t lpcs_mf_from_f32(int f, float x, int sat) {
     const uint32_t sign = (u >> 31) << (d.ebits + d.mbits);
     const uint32_t exf = (u >> 23) & 0xFF, man = u & 0x7FFFFF;
     const uint32_t nan_like = d.ieee || d.e4m3;
-    if (exf == 0xFF && man) { /* NaN */
-        if (d.e4m3) return sign | 0x7Fu;
-        if (d.ieee) {
-            if (d.mbits == 2) return sign | 0x7Eu | ((man >> 21) & 3u); /* as cuda_fp8.h */
-            return sign | (((1u << d.ebits) - 1) << d.mbits) | (1u << (d.mbits - 1)) |
-                   (man >> (23 - d.mbits)); /* quiet, payload kept */
-        }
-        return d.maxcode; /* FP6/FP4: +max, as cuda_fp6.h / cuda_fp4.h */
+    if (exf == 0xFF && man) { /* NaN: canonicalised to +NaN first, as CUDA's float paths */
+        if (d.e4m3 || (d.ieee && d.mbits == 2)) return 0x7Fu; /* E4M3; E5M2 0x7E|payload 3 */
+        if (d.ieee) return 0x7FFFu;                           /* BF16, FP16 canonical */
+        return d.maxcode;                                     /* FP6/FP4: +max */
     }
     const uint32_t inf_code = d.ieee ? (((1u << d.ebits) - 1) << d.mbits) : 0x7Fu;
     if (exf == 0xFF) return sign | ((sat || !nan_like) ? d.maxcode : inf_code);
@@ -113,9 +110,10 @@ LPCS_HD float lpcs_mf_to_f32(int f, uint32_t code) {
     const uint32_t s = ((code >> w) & 1u) << 31;
     const uint32_t mag = code & ((1u << w) - 1);
     const uint32_t e = mag >> d.mbits, m = mag & ((1u << d.mbits) - 1);
+    if (f == LPCS_MF_BF16) return lpcs_bits_f32(code << 16); /* truncated fp32, payload kept */
     if ((d.ieee && e == (1u << d.ebits) - 1) || (d.e4m3 && mag == 0x7Fu)) {
         if (d.ieee && m == 0) return lpcs_bits_f32(s | 0x7F800000u);
-        return lpcs_bits_f32(s | 0x7FC00000u | (d.ieee ? m << (23 - d.mbits) : 0));
+        return lpcs_bits_f32(0x7FFFFFFFu);
     }
     if (mag == 0) return lpcs_bits_f32(s);
     if (e == 0) { /* subnormal: m * 2^(1 - bias - mbits), normal in fp32 */
