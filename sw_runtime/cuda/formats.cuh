@@ -129,102 +129,114 @@ LPCS_HD float lpcs_mf_to_f32(int f, uint32_t code) {
 
 /* ---- posits: n = 2..32, es = 0..3, pattern in the low n bits ---- */
 
-LPCS_HD uint32_t lpcs_posit_from_f32(int nb, int es, float x) {
-    const uint32_t mask = nb == 32 ? 0xFFFFFFFFu : ((1u << nb) - 1);
-    const uint32_t nar = 1u << (nb - 1);
-    const uint32_t u = lpcs_f32_bits(x);
-    const uint32_t exf = (u >> 23) & 0xFF, man = u & 0x7FFFFF;
-    if (exf == 0xFF) return nar;
-    if (exf == 0 && man == 0) return 0;
-    const int neg = (int)(u >> 31);
-    int scale;
-    uint32_t frac; /* 23 fraction bits below the leading 1 */
-    if (exf) {
-        scale = (int)exf - 127;
-        frac = man;
-    } else {
-        int lz = 0;
-        uint32_t s = man;
-        while (!(s & 0x800000u)) { s <<= 1; lz++; }
-        scale = -126 - lz;
-        frac = s & 0x7FFFFFu;
-    }
-    const int maxk = nb - 2;
-    const uint32_t maxpos = nar - 1, minpos = 1;
-    uint32_t body;
+LPCS_HD uint32_t lpcs_posit_mask(int nb) { return 0xFFFFFFFFu >> (32 - nb); }
+
+/* Rounds (-1)^neg * sig * 2^(scale - 63) (plus a sticky remainder below sig)
+ * to posit(nb, es): round to nearest even on the posit bit string, saturating
+ * to maxpos / minpos (never 0 or NaR). sig must have bit 63 set. */
+LPCS_HD uint32_t lpcs_posit_encode(int nb, int es, int neg, int scale, uint64_t sig, int sticky) {
+    const uint32_t maxpos = (1u << (nb - 1)) - 1;
     const int k = scale >= 0 ? (scale >> es) : -((-scale + (1 << es) - 1) >> es); /* floor */
-    if (k > maxk) {
+    uint32_t body;
+    if (k > nb - 2) {
         body = maxpos;
-    } else if (k < -maxk - 1) {
-        body = minpos;
+    } else if (k < -(nb - 1)) {
+        body = 1; /* minpos */
     } else {
         const uint32_t e = (uint32_t)(scale - k * (1 << es));
-        /* bit string after the sign, left-aligned in 64 bits:
-         * regime, then es exponent bits, then 23 fraction bits */
-        uint64_t bits;
+        /* after the sign: regime, es exponent bits, 63 fraction bits; at most
+         * 32 + 3 + 63 = 98 bits, left-aligned in 128 */
+        unsigned __int128 bits;
         int len;
         if (k >= 0) {
             len = k + 2;
-            bits = ((1ull << (k + 1)) - 1) << 1; /* k+1 ones, a zero */
+            bits = (((unsigned __int128)1 << (k + 1)) - 1) << 1; /* k+1 ones, a zero */
         } else {
             len = -k + 1;
             bits = 1; /* -k zeros, a one */
         }
         bits = (bits << es) | e;
         len += es;
-        bits = (bits << 23) | frac;
-        len += 23;
-        bits <<= (64 - len);
+        bits = (bits << 63) | (sig & 0x7FFFFFFFFFFFFFFFull);
+        len += 63;
+        bits <<= (128 - len);
         const int keep = nb - 1;
-        body = (uint32_t)(bits >> (64 - keep));
-        const uint64_t rest = bits << keep; /* keep < 64 */
-        const int guard = (int)(rest >> 63);
-        const int sticky = (rest << 1) != 0;
-        if (guard && (sticky || (body & 1))) body++;
+        body = (uint32_t)(bits >> (128 - keep));
+        const unsigned __int128 rest = bits << keep;
+        const int guard = (int)(rest >> 127);
+        const int st = sticky || (rest << 1) != 0;
+        if (guard && (st || (body & 1))) body++;
         if (body > maxpos) body = maxpos;
-        if (body == 0) body = minpos;
+        if (body == 0) body = 1;
     }
-    return neg ? ((~body + 1) & mask) : body;
+    return neg ? ((~body + 1) & lpcs_posit_mask(nb)) : body;
 }
 
-/* Posit -> double, exact (NaR -> NaN). */
-LPCS_HD double lpcs_posit_to_f64(int nb, int es, uint32_t p) {
-    const uint32_t mask = nb == 32 ? 0xFFFFFFFFu : ((1u << nb) - 1);
-    p &= mask;
-    const uint32_t nar = 1u << (nb - 1);
-    if (p == 0) return 0.0;
-    if (p == nar) {
-        uint64_t qn = 0x7FF8000000000000ull;
-        double d;
-        memcpy(&d, &qn, 8);
-        return d;
+LPCS_HD uint32_t lpcs_posit_from_f32(int nb, int es, float x) {
+    const uint32_t u = lpcs_f32_bits(x);
+    const uint32_t exf = (u >> 23) & 0xFF, man = u & 0x7FFFFF;
+    if (exf == 0xFF) return 1u << (nb - 1); /* NaN, Inf -> NaR */
+    if (exf == 0 && man == 0) return 0;
+    int scale;
+    uint32_t sig24;
+    if (exf) {
+        scale = (int)exf - 127;
+        sig24 = man | 0x800000u;
+    } else {
+        int lz = 0;
+        uint32_t s = man;
+        while (!(s & 0x800000u)) { s <<= 1; lz++; }
+        scale = -126 - lz;
+        sig24 = s;
     }
-    const int neg = (p & nar) != 0;
-    const uint32_t body = neg ? ((~p + 1) & mask) : p;
-    /* walk the n-1 bits after the sign */
+    return lpcs_posit_encode(nb, es, (int)(u >> 31), scale, (uint64_t)sig24 << 40, 0);
+}
+
+/* Decoded nonzero, non-NaR posit: value = (-1)^neg * sig * 2^(scale - 31). */
+typedef struct { int neg, scale; uint32_t sig; } lpcs_posit_dec;
+
+LPCS_HD lpcs_posit_dec lpcs_posit_decode(int nb, int es, uint32_t p) {
+    const uint32_t mask = lpcs_posit_mask(nb);
+    p &= mask;
+    lpcs_posit_dec d;
+    d.neg = (int)((p >> (nb - 1)) & 1u);
+    const uint32_t body = d.neg ? ((~p + 1) & mask) : p;
     int i = nb - 2;
     const int first = (body >> i) & 1;
     int run = 0;
     while (i >= 0 && (int)((body >> i) & 1) == first) { run++; i--; }
-    i--; /* skip the terminating bit (may be past the end) */
+    i--; /* the regime terminator (may lie past the end) */
     const int k = first ? run - 1 : -run;
     uint32_t e = 0;
     for (int j = 0; j < es; j++) {
         e <<= 1;
         if (i >= 0) { e |= (body >> i) & 1; i--; }
     }
-    const int fb = i + 1 > 0 ? i + 1 : 0; /* fraction bits left */
-    const uint64_t f = fb ? (body & ((1u << fb) - 1)) : 0;
-    const int scale = k * (1 << es) + (int)e;
-    /* value = (2^fb + f) * 2^(scale - fb): exact in a double (<= 31 bits) */
-    const uint64_t sig = (1ull << fb) | f;
-    const int ex = scale - fb; /* |ex| <= 240 + 31 */
-    double v = (double)sig;
+    const int fb = i + 1 > 0 ? i + 1 : 0; /* fraction bits left, <= 29 */
+    const uint32_t f = fb ? (body & ((1u << fb) - 1)) : 0;
+    d.scale = k * (1 << es) + (int)e;
+    d.sig = 0x80000000u | (fb ? f << (31 - fb) : 0);
+    return d;
+}
+
+/* Posit -> double, exact (NaR -> NaN). */
+LPCS_HD double lpcs_posit_to_f64(int nb, int es, uint32_t p) {
+    p &= lpcs_posit_mask(nb);
+    if (p == 0) return 0.0;
+    if (p == 1u << (nb - 1)) {
+        const uint64_t qn = 0x7FF8000000000000ull;
+        double d;
+        memcpy(&d, &qn, 8);
+        return d;
+    }
+    const lpcs_posit_dec d = lpcs_posit_decode(nb, es, p);
+    /* sig * 2^(scale - 31): sig exact in a double, scaling by exponent bits */
+    double v = (double)d.sig;
     uint64_t vb;
     memcpy(&vb, &v, 8);
-    vb += (uint64_t)(int64_t)ex << 52; /* exact power-of-two scaling, stays normal */
+    vb += (uint64_t)(int64_t)(d.scale - 31) << 52; /* stays normal: |scale| <= 240 */
     memcpy(&v, &vb, 8);
-    return neg ? -v : v;
+    return d.neg ? -v : v;
 }
 
 #if defined(__CUDACC__)
