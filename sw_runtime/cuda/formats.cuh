@@ -59,8 +59,9 @@ LPCS_HD float lpcs_bits_f32(uint32_t u) {
     return x;
 }
 
-/* fp32 -> minifloat code (low bits), sat = 1 for satfinite. */
-LPCS_HD uint32_t lpcs_mf_from_f32(int f, float x, int sat) {
+/* fp32 -> minifloat code (low bits), sat = 1 for satfinite; ties_away = 1
+ * rounds ties away from zero (the MX emulation's option) instead of to even. */
+LPCS_HD uint32_t lpcs_mf_from_f32_rm(int f, float x, int sat, int ties_away) {
     const lpcs_mf_desc d = lpcs_mf_describe(f);
     const uint32_t u = lpcs_f32_bits(x);
     const uint32_t sign = (u >> 31) << (d.ebits + d.mbits);
@@ -95,13 +96,15 @@ LPCS_HD uint32_t lpcs_mf_from_f32(int f, float x, int sat) {
     } else {
         n = sig >> shift;
         const uint32_t rem = sig & ((1u << shift) - 1), half = 1u << (shift - 1);
-        if (rem > half || (rem == half && (n & 1))) n++;
+        if (rem > half || (rem == half && (ties_away || (n & 1)))) n++;
     }
     const int ebias = top + d.bias > 1 ? top + d.bias : 1;
     const uint32_t code = ((uint32_t)(ebias - 1) << d.mbits) + n;
     if (code > d.maxcode) return sign | ((sat || !nan_like) ? d.maxcode : inf_code);
     return sign | code;
 }
+
+LPCS_HD uint32_t lpcs_mf_from_f32(int f, float x, int sat) { return lpcs_mf_from_f32_rm(f, x, sat, 0); }
 
 /* Minifloat code -> fp32 (exact; NaN codes give a quiet fp32 NaN with the sign). */
 LPCS_HD float lpcs_mf_to_f32(int f, uint32_t code) {

@@ -11,6 +11,8 @@
 #include "lut_kernels.cuh"
 #include "minifloat.h"
 #include "posit.h"
+#include "rmmec.h"
+#include "rmmec_device.cuh"
 #include "ternary_kernels.cuh"
 #include "test_common.h"
 
@@ -189,6 +191,61 @@ static void check_ternary_emulation(void) {
     }
 }
 
+/* The RMMEC accumulate/readout code against golden rmmec_dot: every lane-0
+ * operand pair of the 4-bit modes and p8 (one word), random words with NaR,
+ * and a p8 vector whose partial sum lands on the quire NaR pattern. */
+static void check_rmmec(void) {
+    test_rng g{5};
+    for (int mode = 0; mode < 4; mode++) {
+        bool ok = true;
+        char detail[200] = "";
+        uint64_t cases = 0;
+        auto dot = [&](const uint16_t *a, const uint16_t *b, size_t n) {
+            for (int f = 0; f < 4 && ok; f++) {
+                uint32_t want = 0, got = 0;
+                const int grc = rmmec_dot((rmmec_mode)mode, a, b, n, (rmmec_out)f, &want);
+                lpcs_rmmec_acc s;
+                s.acc = 0;
+                s.nar = 0;
+                for (size_t i = 0; i < n; i++) lpcs_rmmec_step(mode, &s, a[i], b[i]);
+                const int mrc = lpcs_rmmec_readout(mode, &s, f, &got);
+                cases++;
+                if ((grc == LPCS_OK) != (mrc == 0) || (grc == LPCS_OK && want != got)) {
+                    ok = false;
+                    snprintf(detail, sizeof detail, "mode %d out %d n %zu a[0]=0x%x b[0]=0x%x: golden 0x%x (rc %d), cuda 0x%x (rc %d)",
+                             mode, f, n, a[0], n ? b[0] : 0, want, grc, got, mrc);
+                }
+            }
+        };
+        const uint32_t lane_codes = mode == 2 ? 256 : mode == 3 ? 0 : 16;
+        for (uint32_t x = 0; x < lane_codes && ok; x++)
+            for (uint32_t y = 0; y < lane_codes && ok; y++) {
+                const uint16_t a = (uint16_t)x, b = (uint16_t)y;
+                dot(&a, &b, 1);
+            }
+        std::vector<uint16_t> a(300), b(300);
+        for (int t = 0; t < 400 && ok; t++) {
+            const size_t n = 1 + g.next() % 300;
+            for (size_t i = 0; i < n; i++) {
+                a[i] = (uint16_t)g.next();
+                b[i] = (uint16_t)g.next();
+                if (g.next() % 64 != 0) { /* mostly no NaR lanes */
+                    const uint16_t nar_mask = mode == 3 ? 0x8000 : mode == 2 ? 0x8080 : 0x8888;
+                    if ((a[i] & nar_mask) && (mode != 0)) a[i] ^= (uint16_t)(a[i] & 0x1111u ? 0 : 0x1111u);
+                }
+            }
+            dot(a.data(), b.data(), n);
+        }
+        if (mode == 2) { /* 128 products of maxpos^2 = 2^24 units each: lands on 2^31 */
+            std::vector<uint16_t> m(80, 0x7F7F);
+            dot(m.data(), m.data(), 80);
+        }
+        char name[96];
+        snprintf(name, sizeof name, "host rmmec mode %d vs golden rmmec_dot (%llu dots)", mode, (unsigned long long)cases);
+        test_report(name, ok, detail);
+    }
+}
+
 int main(int argc, char **argv) {
     /* --stride N: fp32 patterns stepped by N (1 = all 2^32; default 509) */
     uint32_t stride = 509;
@@ -198,6 +255,7 @@ int main(int argc, char **argv) {
     check_minifloats(stride);
     check_posits(stride);
     check_ternary_emulation();
+    check_rmmec();
     printf("cuda host checks: %d passed, %d failed (%.1f s)\n", g_passed, g_failed, test_now() - t0);
     return g_failed ? 1 : 0;
 }
