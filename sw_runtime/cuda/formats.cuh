@@ -244,6 +244,7 @@ LPCS_HD double lpcs_posit_to_f64(int nb, int es, uint32_t p) {
 
 #if defined(__CUDACC__)
 static __host__ __device__ __forceinline__ float lpcs_posit_to_f32(int nb, int es, uint32_t p) {
+    if ((p & lpcs_posit_mask(nb)) == 1u << (nb - 1)) return lpcs_bits_f32(0x7FC00000u); /* NaR: (float)NAN */
 #if defined(__CUDA_ARCH__)
     return __double2float_rn(lpcs_posit_to_f64(nb, es, p));
 #else

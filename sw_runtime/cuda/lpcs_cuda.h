@@ -70,6 +70,24 @@ int lpcs_cuda_mf_to_f32(int format, const uint32_t *codes, size_t n, float *y);
 int lpcs_cuda_posit_from_f32(int nbits, int es, const float *x, size_t n, uint32_t *codes);
 int lpcs_cuda_posit_to_f32(int nbits, int es, const uint32_t *codes, size_t n, float *y);
 
+/* ---- Block formats (golden: mx_quantize / mx_dequantize, nvfp4_quantize /
+ * nvfp4_dequantize). elem: mx_elem, round: mx_round; scales[ceil(n/32)],
+ * block_scales[ceil(n/16)], codes[n] one per byte. */
+int lpcs_cuda_mx_quantize(int elem, int round, const float *x, size_t n, uint8_t *scales,
+                          uint8_t *codes);
+int lpcs_cuda_mx_dequantize(int elem, const uint8_t *scales, const uint8_t *codes, size_t n,
+                            float *y);
+int lpcs_cuda_nvfp4_quantize(const float *x, size_t n, float *tensor_scale,
+                             uint8_t *block_scales, uint8_t *codes);
+int lpcs_cuda_nvfp4_dequantize(float tensor_scale, const uint8_t *block_scales,
+                               const uint8_t *codes, size_t n, float *y);
+
+/* ---- RMMEC (golden: rmmec_gemv) ------------------------------------------------
+ * mode: rmmec_mode, out_fmt: rmmec_out; w[rows][cols] and x[cols] are 16-bit
+ * operand words; y[rows] readout codes. Exact accumulation, one rounding. */
+int lpcs_cuda_rmmec_gemv(int mode, const uint16_t *w, size_t rows, size_t cols,
+                         const uint16_t *x, int out_fmt, uint32_t *y);
+
 #ifdef __cplusplus
 }
 #endif

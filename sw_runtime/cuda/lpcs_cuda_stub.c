@@ -55,3 +55,28 @@ int lpcs_cuda_posit_to_f32(int nbits, int es, const uint32_t *codes, size_t n, f
     (void)nbits; (void)es; (void)codes; (void)n; (void)y;
     return LPCS_EUNSUPPORTED;
 }
+int lpcs_cuda_mx_quantize(int elem, int round, const float *x, size_t n, uint8_t *scales,
+                          uint8_t *codes) {
+    (void)elem; (void)round; (void)x; (void)n; (void)scales; (void)codes;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_mx_dequantize(int elem, const uint8_t *scales, const uint8_t *codes, size_t n,
+                            float *y) {
+    (void)elem; (void)scales; (void)codes; (void)n; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_nvfp4_quantize(const float *x, size_t n, float *tensor_scale,
+                             uint8_t *block_scales, uint8_t *codes) {
+    (void)x; (void)n; (void)tensor_scale; (void)block_scales; (void)codes;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_nvfp4_dequantize(float tensor_scale, const uint8_t *block_scales,
+                               const uint8_t *codes, size_t n, float *y) {
+    (void)tensor_scale; (void)block_scales; (void)codes; (void)n; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_rmmec_gemv(int mode, const uint16_t *w, size_t rows, size_t cols,
+                         const uint16_t *x, int out_fmt, uint32_t *y) {
+    (void)mode; (void)w; (void)rows; (void)cols; (void)x; (void)out_fmt; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
