@@ -114,15 +114,16 @@ $$(FPGA_$(1)_D)/fpga_top.v: $$(FPGA_$(1)_SRCS) fpga/scripts/gen_wrapper.py $$(FP
 $$(FPGA_$(1)_D)/layout.h $$(FPGA_$(1)_D)/layout.vh: $$(FPGA_$(1)_D)/fpga_top.v
 
 # unit alone: iCE40 cells; generic cells and CMOS transistor estimate of the
-# logic (yosys `synth` without memory_map: memories stay $mem_v2 macros, as
-# SRAM would on an ASIC, and their bits are reported separately)
+# logic (yosys `synth -flatten` without memory_map: memories stay $mem_v2
+# macros, as SRAM would on an ASIC, and their bits are reported separately;
+# flattened also because yosys 0.23's `stat -json` of a hierarchy is not JSON)
 $$(FPGA_$(1)_D)/unit_ice40_stat.json: $$(FPGA_$(1)_SRCS) $$(FPGA_$(1)_D)/config.stamp
 	@mkdir -p $$(@D)
 	yosys -q -l $$(@D)/unit_synth.log -p "read_verilog -sv $$(FPGA_$(1)_SRCS); $$(FPGA_$(1)_CHPARAM) \
 	  hierarchy -top $$(FPGA_$(1)_TOP); design -save rtl; \
 	  synth_ice40 -top $$(FPGA_$(1)_TOP); tee -q -o $$(@D)/unit_ice40_stat.json.tmp stat -json; \
-	  design -load rtl; proc; tee -q -o $$(@D)/unit_memory_stat.json stat -json; \
-	  synth -top $$(FPGA_$(1)_TOP) -run begin:fine; opt -fast -full; opt -full; techmap; opt -fast; abc -fast; opt -fast; \
+	  design -load rtl; proc; flatten; tee -q -o $$(@D)/unit_memory_stat.json stat -json; \
+	  synth -flatten -top $$(FPGA_$(1)_TOP) -run begin:fine; opt -fast -full; opt -full; techmap; opt -fast; abc -fast; opt -fast; \
 	  tee -q -o $$(@D)/unit_generic_stat.json stat -json; \
 	  dfflegalize -cell \$$$$_DFF_P_ 01 -cell \$$$$_DFF_PP0_ 01 -cell \$$$$_DFF_PP1_ 01; techmap; opt_clean; \
 	  tee -q -o $$(@D)/unit_cmos_stat.json stat -tech cmos -json"
