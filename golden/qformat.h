@@ -45,7 +45,9 @@ int qformat_parse(const char *name, qformat *out);
 /* Quantize then dequantize n values (rows of row_len; n % row_len == 0).
  * in and out may alias. n == 0 is a no-op. LPCS_EINVAL for NULL pointers,
  * row_len == 0 with n > 0, or n not a multiple of row_len; LPCS_ENOMEM if
- * the ternary row buffer cannot be allocated (the only allocation). */
+ * the ternary row buffer cannot be allocated (the only allocation);
+ * LPCS_ERANGE for ternary when a row holds NaN/Inf (as ternary.h). Other
+ * formats map NaN/Inf as their own rules say (mx.h, intq.h, minifloat.h). */
 int qformat_roundtrip(const qformat *f, const float *in, float *out, size_t n, size_t row_len);
 
 /* Storage bits per value including block scales (MX: 8/32, NVFP4: 8/16),

@@ -207,6 +207,10 @@ static void test_roundtrip_bad_input(void **state) {
     assert_int_equal(qformat_roundtrip(&f, x, y, 8, 0), LPCS_EINVAL);
     assert_int_equal(qformat_roundtrip(&f, x, y, 8, 3), LPCS_EINVAL);
     assert_int_equal(qformat_roundtrip(&f, NULL, NULL, 0, 0), LPCS_OK);
+    assert_int_equal(qformat_parse("ternary", &f), 0);
+    x[5] = NAN;
+    assert_int_equal(qformat_roundtrip(&f, x, y, 8, 4), LPCS_ERANGE);
+    x[5] = 0.0f;
     f.kind = (qformat_kind)99;
     assert_int_equal(qformat_roundtrip(&f, x, y, 8, 4), LPCS_EINVAL);
     assert_int_equal(qformat_parse("int4", &f), 0);
