@@ -1,6 +1,9 @@
 # sim/rmmec: Verilator co-simulation of rtl/rmmec.v against golden/rmmec.
 RMMEC_RTL := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
              rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
+REF_MACS_RTL := rtl/ref_macs/ref_mac_bank.v rtl/ref_macs/ref_mac_fp4.v rtl/ref_macs/ref_mac_p4.v \
+             rtl/ref_macs/ref_mac_p8.v rtl/ref_macs/ref_mac_p16.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
+             rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
 RMMEC_VDIR  := $(BUILD)/verilator/rmmec
 RMMEC_COSIM := $(RMMEC_VDIR)/obj/Vrmmec
 RMMEC_VFLAGS := -Wall -Irtl --x-assign fast --x-initial fast -O3 --trace
@@ -15,6 +18,20 @@ $(RMMEC_COSIM): $(RMMEC_RTL) sim/rmmec_cosim.cpp $(GOLDEN_LIB) golden/rmmec.h
 .PHONY: rmmec-lint rmmec-cosim rmmec-cosim-fault rmmec-cosim-long
 rmmec-lint:
 	verilator --lint-only -Wall -Irtl --top-module rmmec $(RMMEC_RTL)
+	verilator --lint-only -Wall -Irtl --top-module ref_mac_bank $(REF_MACS_RTL)
+
+# The separate-units comparison design (same ports) through the same harness.
+RMMEC_BANK := $(RMMEC_VDIR)/bank/Vrmmec
+$(RMMEC_BANK): $(REF_MACS_RTL) sim/rmmec_cosim.cpp $(GOLDEN_LIB) golden/rmmec.h
+	@mkdir -p $(RMMEC_VDIR)/bank
+	+verilator --cc --exe --build -j 2 $(RMMEC_VFLAGS) --top-module ref_mac_bank --prefix Vrmmec \
+	  --Mdir $(RMMEC_VDIR)/bank -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
+	  $(REF_MACS_RTL) $(abspath sim/rmmec_cosim.cpp) -o Vrmmec >$(RMMEC_VDIR)/bank/build.log 2>&1 \
+	  || { tail -30 $(RMMEC_VDIR)/bank/build.log; exit 1; }
+
+.PHONY: rmmec-bank-cosim
+rmmec-bank-cosim: $(RMMEC_BANK)
+	$(RMMEC_BANK) --suite quick --vcd $(RMMEC_VDIR)/bank/mismatch.vcd
 
 # Bit-exact co-simulation: exhaustive lane pairs (FP4/P4/P8), sampled P16
 # pairs, random long accumulations with back-pressure.
@@ -33,7 +50,7 @@ rmmec-cosim-fault: $(RMMEC_COSIM)
 rmmec-cosim-long: $(RMMEC_COSIM)
 	$(RMMEC_COSIM) --suite long --vcd $(RMMEC_VDIR)/mismatch.vcd
 
-TEST_STEPS += rmmec-cosim rmmec-cosim-fault
+TEST_STEPS += rmmec-cosim rmmec-cosim-fault rmmec-bank-cosim
 LONG_STEPS += rmmec-cosim-long
 
 # SystemC: the unit as a SystemC module (verilator --sc) and an sc_main
