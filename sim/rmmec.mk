@@ -73,3 +73,35 @@ rmmec-systemc: $(RMMEC_SC)
 	@echo "rmmec-systemc: injected fault detected"
 
 TEST_STEPS += rmmec-systemc
+
+# Measured design result: yosys area of the shared-multiplier RMMEC vs the
+# separate single-format MACs (rtl/ref_macs). Writes area.csv and area.json.
+RMMEC_AREA_DIR := $(BUILD)/rmmec_area
+RMMEC_AREA_CORE := rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
+RMMEC_AREA_DESIGNS := rmmec ref_mac_fp4 ref_mac_p4 ref_mac_p8 ref_mac_p16 ref_mac_bank
+$(RMMEC_AREA_DIR)/rmmec.row: $(RMMEC_RTL) rtl/synth_area.sh
+	@mkdir -p $(RMMEC_AREA_DIR)
+	rtl/synth_area.sh $(RMMEC_AREA_DIR) rmmec $(RMMEC_RTL) > $@.tmp && mv $@.tmp $@
+$(RMMEC_AREA_DIR)/ref_mac_bank.row: $(REF_MACS_RTL) rtl/synth_area.sh
+	@mkdir -p $(RMMEC_AREA_DIR)
+	rtl/synth_area.sh $(RMMEC_AREA_DIR) ref_mac_bank $(REF_MACS_RTL) > $@.tmp && mv $@.tmp $@
+$(RMMEC_AREA_DIR)/ref_mac_%.row: rtl/ref_macs/ref_mac_%.v $(RMMEC_AREA_CORE) rtl/synth_area.sh
+	@mkdir -p $(RMMEC_AREA_DIR)
+	rtl/synth_area.sh $(RMMEC_AREA_DIR) ref_mac_$* $< $(RMMEC_AREA_CORE) > $@.tmp && mv $@.tmp $@
+
+.PHONY: rmmec-area
+rmmec-area: $(addprefix $(RMMEC_AREA_DIR)/,$(addsuffix .row,$(RMMEC_AREA_DESIGNS)))
+	@{ echo "design,generic_cells,generic_ffs,generic_logic,ice40_lut4,ice40_carry,ice40_ff,ice40_ram,ice40_dsp"; \
+	   cat $^; \
+	   cat $(addprefix $(RMMEC_AREA_DIR)/ref_mac_,fp4.row p8.row p16.row) | \
+	     awk -F, '{for(i=2;i<=NF;i++)s[i]+=$$i} END{printf "sum_fp4_p8_p16"; for(i=2;i<=9;i++)printf ",%d",s[i]; print ""}'; \
+	   cat $(addprefix $(RMMEC_AREA_DIR)/ref_mac_,fp4.row p4.row p8.row p16.row) | \
+	     awk -F, '{for(i=2;i<=NF;i++)s[i]+=$$i} END{printf "sum_fp4_p4_p8_p16"; for(i=2;i<=9;i++)printf ",%d",s[i]; print ""}'; \
+	 } > $(RMMEC_AREA_DIR)/area.csv
+	@awk -F, 'NR==1{for(i=1;i<=NF;i++)h[i]=$$i; print "["; next} \
+	  {printf "%s  {\"%s\": \"%s\"", (NR>2?",\n":""), h[1], $$1; for(i=2;i<=NF;i++)printf ", \"%s\": %s", h[i], $$i; printf "}"} \
+	  END{print "\n]"}' $(RMMEC_AREA_DIR)/area.csv > $(RMMEC_AREA_DIR)/area.json
+	@column -s, -t $(RMMEC_AREA_DIR)/area.csv
+	@echo "written: $(RMMEC_AREA_DIR)/area.csv $(RMMEC_AREA_DIR)/area.json"
+
+BENCH_STEPS += rmmec-area
