@@ -46,9 +46,12 @@ rmmec-cosim-fault: $(RMMEC_COSIM)
 	@grep -q MISMATCH $(RMMEC_VDIR)/fault.log && test -s $(RMMEC_VDIR)/fault.vcd
 	@echo "rmmec-cosim-fault: injected fault detected, waveform $(RMMEC_VDIR)/fault.vcd"
 
-# Every 16-bit pair product in P16 mode (2^32).
+# Every 16-bit pair product in P16 mode (2^32), as two shards on two cores
+# (for a cluster: run `Vrmmec --suite long --mode p16 --shard k/n` per job).
 rmmec-cosim-long: $(RMMEC_COSIM)
-	$(RMMEC_COSIM) --suite long --vcd $(RMMEC_VDIR)/mismatch.vcd
+	$(RMMEC_COSIM) --suite long --mode p16 --shard 1/2 --vcd $(RMMEC_VDIR)/mismatch1.vcd & pid=$$!; \
+	$(RMMEC_COSIM) --suite long --shard 0/2 --vcd $(RMMEC_VDIR)/mismatch0.vcd; rc=$$?; \
+	wait $$pid && test $$rc -eq 0
 
 TEST_STEPS += rmmec-cosim rmmec-cosim-fault rmmec-bank-cosim
 LONG_STEPS += rmmec-cosim-long
