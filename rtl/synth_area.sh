@@ -2,13 +2,18 @@
 # Synthesizes one design with yosys (generic `synth -flatten` and `synth_ice40`,
 # no DSPs) and prints one CSV row:
 #   design,generic_cells,generic_ffs,generic_logic,ice40_lut4,ice40_carry,ice40_ff,ice40_ram,ice40_dsp
-# usage: synth_area.sh OUTDIR TOP FILE.v...
+# usage: [LABEL=name] [CHPARAM="NAME VALUE"] synth_area.sh OUTDIR TOP FILE.v...
+#   LABEL names the row and output files (default TOP); CHPARAM overrides one
+#   parameter of TOP.
 set -euo pipefail
 out=$1; top=$2; shift 2
 mkdir -p "$out"
 files="$*"
-yosys -q -l "$out/$top.generic.log" -p "read_verilog $files; synth -flatten -top $top; tee -o $out/$top.generic.json stat -json" >/dev/null
-yosys -q -l "$out/$top.ice40.log" -p "read_verilog $files; synth_ice40 -top $top; tee -o $out/$top.ice40.json stat -json" >/dev/null
+label=${LABEL:-$top}
+pre="read_verilog $files;"
+[ -n "${CHPARAM:-}" ] && pre="$pre chparam -set $CHPARAM $top;"
+yosys -q -l "$out/$label.generic.log" -p "$pre synth -flatten -top $top; tee -o $out/$label.generic.json stat -json" >/dev/null
+yosys -q -l "$out/$label.ice40.log" -p "$pre synth_ice40 -top $top; tee -o $out/$label.ice40.json stat -json" >/dev/null
 # Cell-type counts from the "design" section of the JSON stat (whole flattened design).
 count() {   # file pattern -> sum of cells whose type matches the regex
   awk -v pat="$2" '
@@ -19,6 +24,6 @@ count() {   # file pattern -> sum of cells whose type matches the regex
     END { print s + 0 }' "$1"
 }
 total() { awk '/"num_cells":/ { gsub(/[",:]/, " "); v = $2 } END { print v + 0 }' "$1"; }
-g=$out/$top.generic.json; i=$out/$top.ice40.json
+g=$out/$label.generic.json; i=$out/$label.ice40.json
 gc=$(total "$g"); gff=$(count "$g" 'DFF'); gl=$((gc - gff))
-echo "$top,$gc,$gff,$gl,$(count "$i" '^SB_LUT4$'),$(count "$i" '^SB_CARRY$'),$(count "$i" '^SB_DFF'),$(count "$i" '^SB_RAM'),$(count "$i" '^SB_MAC16$')"
+echo "$label,$gc,$gff,$gl,$(count "$i" '^SB_LUT4$'),$(count "$i" '^SB_CARRY$'),$(count "$i" '^SB_DFF'),$(count "$i" '^SB_RAM'),$(count "$i" '^SB_MAC16$')"

@@ -81,10 +81,13 @@ TEST_STEPS += rmmec-systemc
 # separate single-format MACs (rtl/ref_macs). Writes area.csv and area.json.
 RMMEC_AREA_DIR := $(BUILD)/rmmec_area
 RMMEC_AREA_CORE := rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
-RMMEC_AREA_DESIGNS := rmmec ref_mac_fp4 ref_mac_p4 ref_mac_p8 ref_mac_p16 ref_mac_bank
+RMMEC_AREA_DESIGNS := rmmec rmmec_sepmul ref_mac_fp4 ref_mac_p4 ref_mac_p8 ref_mac_p16 ref_mac_bank
 $(RMMEC_AREA_DIR)/rmmec.row: $(RMMEC_RTL) rtl/synth_area.sh
 	@mkdir -p $(RMMEC_AREA_DIR)
 	rtl/synth_area.sh $(RMMEC_AREA_DIR) rmmec $(RMMEC_RTL) > $@.tmp && mv $@.tmp $@
+$(RMMEC_AREA_DIR)/rmmec_sepmul.row: $(RMMEC_RTL) rtl/synth_area.sh
+	@mkdir -p $(RMMEC_AREA_DIR)
+	LABEL=rmmec_sepmul CHPARAM="SHARED_MUL 0" rtl/synth_area.sh $(RMMEC_AREA_DIR) rmmec $(RMMEC_RTL) > $@.tmp && mv $@.tmp $@
 $(RMMEC_AREA_DIR)/ref_mac_bank.row: $(REF_MACS_RTL) rtl/synth_area.sh
 	@mkdir -p $(RMMEC_AREA_DIR)
 	rtl/synth_area.sh $(RMMEC_AREA_DIR) ref_mac_bank $(REF_MACS_RTL) > $@.tmp && mv $@.tmp $@
