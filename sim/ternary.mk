@@ -61,3 +61,21 @@ $(TERNARY_VDIR)/test_ternary_rtl_real: $(BUILD)/obj/tests/test_ternary_rtl_real.
 ternary-rtl-real: $(TERNARY_VDIR)/test_ternary_rtl_real
 	LPCS_SHARED=$(abspath $(SHARED)) $(TERNARY_VDIR)/test_ternary_rtl_real
 TEST_STEPS += ternary-rtl-real
+
+# SystemC: the engine as a SystemC module (verilator --sc) + sc_main testbench.
+TERNARY_SC_DIR   := $(TERNARY_VDIR)/systemc
+TERNARY_SC_PARAM := LANES=4 KTILE=8 WDEPTH=256 XDEPTH=16
+$(TERNARY_SC_DIR)/Vternary_sc: $(TERNARY_RTL) sim/ternary_sc_main.cpp $(BUILD)/libgolden.a golden/ternary.h
+	@mkdir -p $(TERNARY_SC_DIR)
+	+verilator --sc --exe --build -j 2 -Wall $(addprefix -G,$(TERNARY_SC_PARAM)) --top-module ternary_gemv \
+	  --Mdir $(TERNARY_SC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden $(addprefix -DTERNARY_SC_,$(TERNARY_SC_PARAM)) $$(pkg-config --cflags systemc)" \
+	  -LDFLAGS "$(abspath $(BUILD)/libgolden.a) $$(pkg-config --libs systemc) -lm" \
+	  $(TERNARY_RTL) $(abspath sim/ternary_sc_main.cpp) -o Vternary_sc >$(TERNARY_SC_DIR)/build.log 2>&1 \
+	  || { tail -30 $(TERNARY_SC_DIR)/build.log; exit 1; }
+.PHONY: ternary-systemc
+ternary-systemc: $(TERNARY_SC_DIR)/Vternary_sc
+	SC_COPYRIGHT_MESSAGE=DISABLE $(TERNARY_SC_DIR)/Vternary_sc
+	@if SC_COPYRIGHT_MESSAGE=DISABLE $(TERNARY_SC_DIR)/Vternary_sc --inject-fault >/dev/null 2>&1; then \
+	  echo "ternary-systemc: injected fault NOT detected"; exit 1; fi
+	@echo "ternary-systemc: injected fault detected"
+TEST_STEPS += ternary-systemc
