@@ -1,6 +1,8 @@
 // Driver of the Verilated ternary GEMV engine (see ternary_engine.h).
 #include "ternary_engine.h"
 
+#include <algorithm>
+
 namespace ternary_sim {
 
 Engine::Engine(EngineConfig cfg, const char *vcd_path) : cfg_(cfg), ctx_(new VerilatedContext) {
@@ -47,14 +49,18 @@ int Engine::run_chunk(const uint8_t *packed, size_t row0, size_t nrows, size_t c
     // weights: word g*ntiles + t. Rows past the matrix get code 00; columns
     // past cols get junk (01/10/11), which k_len must mask (including the
     // invalid code 10, which must not raise err there).
+    std::vector<uint32_t> word((2 * L * KT + 31) / 32);
     for (size_t g = 0; g < ngroups; g++)
         for (size_t t = 0; t < ntiles; t++) {
+            std::fill(word.begin(), word.end(), 0u);
             for (int l = 0; l < L; l++)
                 for (int j = 0; j < KT; j++) {
                     size_t r = g * L + l, k = t * KT + j;
                     int code = r >= nrows ? 0 : (k < cols ? code_at(packed + (row0 + r) * rb, k) : j % 3 + 1);
-                    put_bits(top_->w_wdata, 2 * (l * KT + j), 2, (uint64_t)code);
+                    int bit = 2 * (l * KT + j);
+                    word[bit / 32] |= (uint32_t)code << (bit % 32);
                 }
+            put_words(top_->w_wdata, word.data(), 2 * L * KT);
             top_->w_addr = (uint32_t)(g * ntiles + t);
             top_->w_we = 1;
             tick();
@@ -94,12 +100,15 @@ int Engine::gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *
     const int KT = cfg_.ktile;
     const size_t ntiles = (cols + KT - 1) / KT;
     // activations; columns past cols are masked by k_len, so fill them with junk
+    std::vector<uint32_t> word((8 * KT + 31) / 32);
     for (size_t t = 0; t < ntiles; t++) {
+        std::fill(word.begin(), word.end(), 0u);
         for (int j = 0; j < KT; j++) {
             size_t k = t * KT + j;
-            uint64_t v = k < cols ? (uint8_t)x[k] : (uint8_t)(0xA5 + j);
-            put_bits(top_->x_wdata, 8 * j, 8, v);
+            uint32_t v = k < cols ? (uint8_t)x[k] : (uint8_t)(0xA5 + j);
+            word[j / 4] |= v << (8 * (j % 4));
         }
+        put_words(top_->x_wdata, word.data(), 8 * KT);
         top_->x_addr = (uint32_t)t;
         top_->x_we = 1;
         tick();

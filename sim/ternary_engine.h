@@ -43,6 +43,17 @@ template <typename T> inline uint64_t get_bits(const T &port, int off, int width
     return v;
 }
 
+// Writes a whole port from 32-bit words (word i = bits [32i+31:32i]).
+template <typename T> inline void put_words(T &port, const uint32_t *w, int width) {
+    if constexpr (std::is_integral<T>::value) {
+        uint64_t v = w[0];
+        if (width > 32) v |= (uint64_t)w[1] << 32;
+        port = (T)v;
+    } else {
+        for (int i = 0; i < (width + 31) / 32; i++) port[i] = w[i];
+    }
+}
+
 struct EngineConfig {
     int lanes, ktile, wdepth, xdepth;
 };
