@@ -115,6 +115,27 @@ int act_quant_absmax_i8(const float *x, size_t n, int8_t *q, float *scale) {
     return LPCS_OK;
 }
 
+int act_quant_absmax_fixed_i8(const int32_t *x, size_t n, int8_t *q, uint32_t *amax) {
+    if (!x || !q || !amax || n == 0) return LPCS_EINVAL;
+    uint32_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t a = x[k] < 0 ? 0u - (uint32_t)x[k] : (uint32_t)x[k];
+        if (a > m) m = a;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (m == 0) {
+            q[k] = 0;
+            continue;
+        }
+        uint64_t a = x[k] < 0 ? 0u - (uint32_t)x[k] : (uint32_t)x[k];
+        uint64_t num = 127 * a, quo = num / m, rem = num % m; /* quo <= 127 */
+        if (2 * rem > m || (2 * rem == m && (quo & 1))) quo++;
+        q[k] = (int8_t)(x[k] < 0 ? -(int)quo : (int)quo);
+    }
+    *amax = m;
+    return LPCS_OK;
+}
+
 /* One row: exact dot product, or LPCS_EFORMAT on an invalid code. */
 static int row_dot(const uint8_t *row, size_t cols, const int8_t *x, int32_t *out) {
     int64_t acc = 0; /* |acc| <= 128 * 2^24 fits int32; int64 keeps the sum obviously UB-free */

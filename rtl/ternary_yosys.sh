@@ -27,6 +27,11 @@ for L in $lanes; do
     END {printf "%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", L, K, W, X, cells, ff, cells-ff-mem, x, m, mem, W*2*L*K + X*8*K}
   ' "$out/ternary_stat_L$L.txt" >>"$csv"
 done
+# the fixed-point absmax quantizer (XW=16, DEPTH=1024; buffer kept as one $mem_v2)
+yosys -q -p "read_verilog rtl/ternary_act_quant.v; chparam -set XW 16 -set DEPTH 1024 ternary_act_quant; \
+  synth -top ternary_act_quant -flatten -run begin:fine; opt -fast -full; techmap; opt -fast; abc -fast; opt -fast; \
+  tee -o $out/ternary_act_quant_stat.txt stat" >"$out/ternary_act_quant_yosys.log" 2>&1
+echo "act_quant XW=16: $(awk '/Number of cells:/ {print $4}' "$out/ternary_act_quant_stat.txt") cells" | tee "$out/ternary_act_quant_cells.txt"
 awk -F, 'NR==1 {split($0,h,","); next}
   {printf "%s{", (NR>2?",\n ":"[\n "); for (i=1;i<=NF;i++) printf "\"%s\": %s%s", h[i], $i, (i<NF?", ":""); printf "}"}
   END {print "\n]"}' "$csv" >"$out/ternary_cells.json"

@@ -29,7 +29,7 @@ $(TERNARY_MDIR)/Vternary_gemv.h: $(TERNARY_RTL) sim/ternary.mk
 	@mkdir -p $(TERNARY_MDIR)
 	verilator --cc --trace -Wall $(TERNARY_GFLAGS) --top-module ternary_gemv --Mdir $(TERNARY_MDIR) $(TERNARY_RTL)
 $(TERNARY_VOBJS) &: $(TERNARY_MDIR)/Vternary_gemv.h
-	$(MAKE) --no-print-directory -s -C $(TERNARY_MDIR) -f Vternary_gemv.mk Vternary_gemv__ALL.o verilated.o verilated_vcd_c.o verilated_threads.o
+	$(MAKE) --no-print-directory -s -C $(TERNARY_MDIR) -f Vternary_gemv.mk OPT_FAST=-O2 Vternary_gemv__ALL.o verilated.o verilated_vcd_c.o verilated_threads.o
 
 $(TERNARY_VDIR)/obj/%.o: sim/%.cpp $(TERNARY_MDIR)/Vternary_gemv.h sim/ternary_engine.h sim/ternary_rtl.h
 	@mkdir -p $(dir $@)
@@ -79,3 +79,20 @@ ternary-systemc: $(TERNARY_SC_DIR)/Vternary_sc
 	  echo "ternary-systemc: injected fault NOT detected"; exit 1; fi
 	@echo "ternary-systemc: injected fault detected"
 TEST_STEPS += ternary-systemc
+
+# The fixed-point absmax int8 quantizer (rtl/ternary_act_quant.v) vs golden.
+TERNARY_AQ_DIR := $(TERNARY_VDIR)/aq
+$(TERNARY_AQ_DIR)/ternary_aq_cosim: rtl/ternary_act_quant.v sim/ternary_aq_cosim.cpp $(BUILD)/libgolden.a golden/ternary.h
+	@mkdir -p $(TERNARY_AQ_DIR)
+	+verilator --cc --exe --build -j 2 --trace -Wall -GXW=16 -GDEPTH=1024 --top-module ternary_act_quant \
+	  --Mdir $(TERNARY_AQ_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -DTERNARY_AQ_XW=16 -DTERNARY_AQ_DEPTH=1024" \
+	  -LDFLAGS "$(abspath $(BUILD)/libgolden.a) -lm" \
+	  rtl/ternary_act_quant.v $(abspath sim/ternary_aq_cosim.cpp) -o ternary_aq_cosim >$(TERNARY_AQ_DIR)/build.log 2>&1 \
+	  || { tail -30 $(TERNARY_AQ_DIR)/build.log; exit 1; }
+.PHONY: ternary-aq-cosim
+ternary-aq-cosim: $(TERNARY_AQ_DIR)/ternary_aq_cosim
+	$(TERNARY_AQ_DIR)/ternary_aq_cosim --random 500 --vcd-dir $(TERNARY_AQ_DIR)
+	@if $(TERNARY_AQ_DIR)/ternary_aq_cosim --random 0 --inject-fault --vcd-dir $(TERNARY_AQ_DIR) 2>$(TERNARY_AQ_DIR)/fault.log; then \
+	  echo "ternary-aq-cosim: injected fault NOT detected"; exit 1; fi
+	@grep -q MISMATCH $(TERNARY_AQ_DIR)/fault.log && test -s $(TERNARY_AQ_DIR)/ternary_aq_fail.vcd && echo "ternary-aq-cosim: injected fault detected"
+TEST_STEPS += ternary-aq-cosim
