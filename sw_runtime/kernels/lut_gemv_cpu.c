@@ -1,0 +1,216 @@
+/* LUT-based ternary / int2 / int4 x int8 GEMV; method in lut_gemv_cpu.h. */
+#include "kernels/lut_gemv_cpu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define LUTK_X86 1
+#endif
+
+#define BLOCK_ROWS 16
+#define COL_ALIGN 128          /* columns per int16 -> int32 widening step */
+#define GROUPS_PER_FLUSH (COL_ALIGN / 8)
+
+static void *aligned_alloc32(size_t n) {
+    void *p = NULL;
+    if (posix_memalign(&p, 32, n ? n : 32) != 0) return NULL;
+    return p;
+}
+
+/* Coefficient of bit plane p of a b-plane two's complement weight. */
+static int plane_coef(int p, int planes) {
+    return p == planes - 1 ? -(1 << p) : (1 << p);
+}
+
+int lut_gemv_pack(const int8_t *w, size_t rows, size_t cols, lutk_wtype type, lut_gemv_weights *out) {
+    if (!w || !out) return LPCS_EINVAL;
+    memset(out, 0, sizeof *out);
+    int lo, hi, planes;
+    switch (type) {
+    case LUTK_TERNARY: lo = -1, hi = 1, planes = 2; break;
+    case LUTK_INT2: lo = -2, hi = 1, planes = 2; break;
+    case LUTK_INT4: lo = -8, hi = 7, planes = 4; break;
+    default: return LPCS_EINVAL;
+    }
+    if (rows == 0 || cols == 0 || rows > ((size_t)1 << 24) || cols > ((size_t)1 << 24)) return LPCS_ERANGE;
+    for (size_t i = 0; i < rows * cols; i++)
+        if (w[i] < lo || w[i] > hi) return LPCS_EINVAL;
+    out->rows = rows, out->cols = cols, out->planes = planes;
+    out->rows_pad = (rows + BLOCK_ROWS - 1) / BLOCK_ROWS * BLOCK_ROWS;
+    out->cols_pad = (cols + COL_ALIGN - 1) / COL_ALIGN * COL_ALIGN;
+    size_t bytes = lut_gemv_weight_bytes(out);
+    out->packed = aligned_alloc32(bytes);
+    out->row_sum = calloc(out->rows_pad, sizeof *out->row_sum);
+    if (!out->packed || !out->row_sum) {
+        lut_gemv_free(out);
+        return LPCS_ENOMEM;
+    }
+    memset(out->packed, 0, bytes);
+    const size_t gpairs = out->cols_pad / 8, ppairs = (size_t)planes / 2;
+    for (size_t r = 0; r < rows; r++) {
+        uint8_t *blk = out->packed + (r / BLOCK_ROWS) * gpairs * ppairs * 32;
+        size_t i = r % BLOCK_ROWS;
+        int32_t s = 0;
+        for (size_t k = 0; k < cols; k++) {
+            int v = w[r * cols + k];
+            s += v;
+            unsigned code = (unsigned)v & ((1u << planes) - 1); /* two's complement bits */
+            size_t grp = k / 4, j = k % 4;
+            for (int p = 0; p < planes; p++) {
+                if (!(code >> p & 1)) continue;
+                uint8_t *b = blk + ((grp / 2) * ppairs + (size_t)p / 2) * 32 + 2 * i + (size_t)(p % 2);
+                *b |= (uint8_t)(1u << (j + 4 * (grp % 2)));
+            }
+        }
+        out->row_sum[r] = s;
+    }
+    return LPCS_OK;
+}
+
+void lut_gemv_free(lut_gemv_weights *p) {
+    if (!p) return;
+    free(p->packed);
+    free(p->row_sum);
+    p->packed = NULL;
+    p->row_sum = NULL;
+}
+
+size_t lut_gemv_weight_bytes(const lut_gemv_weights *p) {
+    return p->rows_pad * p->cols_pad * (size_t)p->planes / 8;
+}
+
+size_t lut_gemv_scratch_bytes(const lut_gemv_weights *p) {
+    return p ? p->cols_pad / 4 * 32 : 0; /* per group: 16 low-nibble + 16 high-nibble sums */
+}
+
+/* Tables per 4-column group: tab[grp*32 + i] = sum_j bit_j(i)*l_j and
+ * tab[grp*32 + 16 + i] = sum_j bit_j(i)*h_j, with x + 128 = 16h + l. */
+static void build_tables(const lut_gemv_weights *p, const int8_t *x, uint8_t *tab) {
+    for (size_t grp = 0; grp < p->cols_pad / 4; grp++) {
+        unsigned l[4], h[4];
+        for (size_t j = 0; j < 4; j++) {
+            size_t k = grp * 4 + j;
+            unsigned u = k < p->cols ? (unsigned)(x[k] + 128) : 128u; /* padded x = 0 */
+            l[j] = u & 15, h[j] = u >> 4;
+        }
+        uint8_t *t = tab + grp * 32;
+        for (unsigned i = 0; i < 16; i++) {
+            unsigned sl = 0, sh = 0;
+            for (unsigned j = 0; j < 4; j++)
+                if (i >> j & 1) sl += l[j], sh += h[j];
+            t[i] = (uint8_t)sl, t[16 + i] = (uint8_t)sh;
+        }
+    }
+}
+
+static void run_portable(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y) {
+    const size_t gpairs = p->cols_pad / 8, ppairs = (size_t)p->planes / 2;
+    for (size_t rb = 0; rb < p->rows_pad / BLOCK_ROWS; rb++) {
+        const uint8_t *blk = p->packed + rb * gpairs * ppairs * 32;
+        for (size_t i = 0; i < BLOCK_ROWS; i++) {
+            size_t r = rb * BLOCK_ROWS + i;
+            if (r >= p->rows) break;
+            int32_t s = 0;
+            for (size_t gp = 0; gp < gpairs; gp++)
+                for (size_t pp = 0; pp < ppairs; pp++)
+                    for (size_t q = 0; q < 2; q++) {
+                        uint8_t b = blk[(gp * ppairs + pp) * 32 + 2 * i + q];
+                        const uint8_t *t0 = tab + (2 * gp) * 32, *t1 = t0 + 32;
+                        int32_t v = 16 * (t0[16 + (b & 15)] + t1[16 + (b >> 4)]) + t0[b & 15] + t1[b >> 4];
+                        s += plane_coef((int)(2 * pp + q), p->planes) * v;
+                    }
+            y[r] = s - 128 * p->row_sum[r];
+        }
+    }
+}
+
+#ifdef LUTK_X86
+__attribute__((target("avx2"))) static void run_avx2(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y) {
+    const size_t gpairs = p->cols_pad / 8, ppairs = (size_t)p->planes / 2;
+    const __m256i nib = _mm256_set1_epi8(0x0f);
+    /* maddubs coefficients per plane pair: (c_{2pp}, c_{2pp+1}) repeated. */
+    __m256i coef[2];
+    for (size_t pp = 0; pp < ppairs; pp++) {
+        int c0 = plane_coef((int)(2 * pp), p->planes), c1 = plane_coef((int)(2 * pp + 1), p->planes);
+        coef[pp] = _mm256_set1_epi16((short)((c1 & 0xff) << 8 | (c0 & 0xff)));
+    }
+    for (size_t rb = 0; rb < p->rows_pad / BLOCK_ROWS; rb++) {
+        const uint8_t *blk = p->packed + rb * gpairs * ppairs * 32;
+        __m256i sum_lo = _mm256_setzero_si256(), sum_hi = _mm256_setzero_si256(); /* int32, rows 0-7 / 8-15 */
+        for (size_t gp0 = 0; gp0 < gpairs; gp0 += GROUPS_PER_FLUSH) {
+            __m256i accl = _mm256_setzero_si256(), acch = _mm256_setzero_si256(); /* int16 per row */
+            for (size_t gp = gp0; gp < gp0 + GROUPS_PER_FLUSH; gp++) {
+                const uint8_t *t = tab + 2 * gp * 32;
+                const __m256i tl0 = _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)t));
+                const __m256i th0 = _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)(t + 16)));
+                const __m256i tl1 = _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)(t + 32)));
+                const __m256i th1 = _mm256_broadcastsi128_si256(_mm_load_si128((const __m128i *)(t + 48)));
+                for (size_t pp = 0; pp < ppairs; pp++) {
+                    __m256i v = _mm256_load_si256((const __m256i *)(blk + (gp * ppairs + pp) * 32));
+                    __m256i i0 = _mm256_and_si256(v, nib);
+                    __m256i i1 = _mm256_and_si256(_mm256_srli_epi16(v, 4), nib);
+                    __m256i l = _mm256_add_epi16(_mm256_maddubs_epi16(_mm256_shuffle_epi8(tl0, i0), coef[pp]),
+                                                 _mm256_maddubs_epi16(_mm256_shuffle_epi8(tl1, i1), coef[pp]));
+                    __m256i h = _mm256_add_epi16(_mm256_maddubs_epi16(_mm256_shuffle_epi8(th0, i0), coef[pp]),
+                                                 _mm256_maddubs_epi16(_mm256_shuffle_epi8(th1, i1), coef[pp]));
+                    accl = _mm256_add_epi16(accl, l);
+                    acch = _mm256_add_epi16(acch, h);
+                }
+            }
+            /* Widen: sum += 16*acch + accl (int16 bounded by 16 * 1320 < 2^15). */
+            __m256i l0 = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(accl));
+            __m256i l1 = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(accl, 1));
+            __m256i h0 = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(acch));
+            __m256i h1 = _mm256_cvtepi16_epi32(_mm256_extracti128_si256(acch, 1));
+            sum_lo = _mm256_add_epi32(sum_lo, _mm256_add_epi32(_mm256_slli_epi32(h0, 4), l0));
+            sum_hi = _mm256_add_epi32(sum_hi, _mm256_add_epi32(_mm256_slli_epi32(h1, 4), l1));
+        }
+        const __m256i c128 = _mm256_set1_epi32(128);
+        const int32_t *rs = p->row_sum + rb * BLOCK_ROWS;
+        sum_lo = _mm256_sub_epi32(sum_lo, _mm256_mullo_epi32(c128, _mm256_loadu_si256((const __m256i *)rs)));
+        sum_hi = _mm256_sub_epi32(sum_hi, _mm256_mullo_epi32(c128, _mm256_loadu_si256((const __m256i *)(rs + 8))));
+        size_t r0 = rb * BLOCK_ROWS;
+        if (r0 + BLOCK_ROWS <= p->rows) {
+            _mm256_storeu_si256((__m256i *)(y + r0), sum_lo);
+            _mm256_storeu_si256((__m256i *)(y + r0 + 8), sum_hi);
+        } else {
+            int32_t tmp[BLOCK_ROWS];
+            _mm256_storeu_si256((__m256i *)tmp, sum_lo);
+            _mm256_storeu_si256((__m256i *)(tmp + 8), sum_hi);
+            for (size_t i = 0; r0 + i < p->rows; i++) y[r0 + i] = tmp[i];
+        }
+    }
+}
+#endif
+
+int lut_gemv_has_avx2(void) {
+#ifdef LUTK_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *scratch) {
+    if (!p || !p->packed || !p->row_sum || !x || !y) return LPCS_EINVAL;
+    if (impl != LUTK_IMPL_AUTO && impl != LUTK_IMPL_PORTABLE && impl != LUTK_IMPL_AVX2) return LPCS_EINVAL;
+    int avx2 = lut_gemv_has_avx2();
+    if (impl == LUTK_IMPL_AVX2 && !avx2) return LPCS_EUNSUPPORTED;
+    void *own = NULL;
+    if (!scratch) {
+        scratch = own = aligned_alloc32(lut_gemv_scratch_bytes(p));
+        if (!scratch) return LPCS_ENOMEM;
+    }
+    build_tables(p, x, scratch);
+#ifdef LUTK_X86
+    if (impl != LUTK_IMPL_PORTABLE && avx2) run_avx2(p, scratch, y);
+    else run_portable(p, scratch, y);
+#else
+    run_portable(p, scratch, y);
+#endif
+    free(own);
+    return LPCS_OK;
+}

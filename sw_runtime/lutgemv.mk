@@ -1,0 +1,2 @@
+# LUT-GEMV cpu kernel for the runtime's cpu backend (issue 5).
+RUNTIME_SRCS += sw_runtime/kernels/lut_gemv_cpu.c

@@ -1,0 +1,121 @@
+/* The cpu LUT-GEMV kernel (portable and AVX2 paths) equals the golden
+ * LUT-GEMV integer result bit for bit: random shapes with ragged M and K,
+ * every weight type, and the extreme-value corners. */
+#include "test_util.h"
+#include "kernels/lut_gemv_cpu.h"
+#include "lutgemv.h"
+
+/* Golden integer GEMV (batch 1) through golden/lutgemv.h. */
+static void golden_gemv(const int8_t *w, size_t M, size_t K, lutk_wtype t, const int8_t *x, int32_t *y) {
+    lutgemv_cfg c = {.rows = M, .cols = K, .batch = 1, .g = 4, .a_bits = 8,
+                     .w_kind = t == LUTK_TERNARY ? LUTGEMV_W_TERNARY : LUTGEMV_W_SIGNED,
+                     .w_bits = t == LUTK_INT4 ? 4 : 2};
+    int16_t *w16 = malloc(M * K * sizeof *w16), *tab = malloc(lutgemv_table_len(&c) * sizeof *tab);
+    int64_t *acc = malloc(M * sizeof *acc);
+    for (size_t i = 0; i < M * K; i++) w16[i] = w[i];
+    assert_int_equal(lutgemv_build_tables(&c, w16, NULL, 0, tab), LPCS_OK);
+    assert_int_equal(lutgemv_gemv(&c, tab, x, 1, acc, NULL), LPCS_OK);
+    for (size_t r = 0; r < M; r++) y[r] = (int32_t)acc[r];
+    free(w16), free(tab), free(acc);
+}
+
+static void check(const int8_t *w, size_t M, size_t K, lutk_wtype t, const int8_t *x) {
+    lut_gemv_weights p;
+    assert_int_equal(lut_gemv_pack(w, M, K, t, &p), LPCS_OK);
+    int32_t *ref = malloc(M * sizeof *ref), *y = malloc(M * sizeof *y);
+    golden_gemv(w, M, K, t, x, ref);
+    lutk_impl impls[2] = {LUTK_IMPL_PORTABLE, LUTK_IMPL_AVX2};
+    for (int i = 0; i < 2; i++) {
+        if (impls[i] == LUTK_IMPL_AVX2 && !lut_gemv_has_avx2()) continue;
+        memset(y, 0x55, M * sizeof *y);
+        assert_int_equal(lut_gemv_run(&p, x, y, impls[i], NULL), LPCS_OK);
+        for (size_t r = 0; r < M; r++)
+            if (y[r] != ref[r]) {
+                fprintf(stderr, "impl %d type %d M=%zu K=%zu row %zu: kernel %d golden %d\n", (int)impls[i], (int)t, M,
+                        K, r, y[r], ref[r]);
+                fail();
+            }
+    }
+    free(ref), free(y);
+    lut_gemv_free(&p);
+}
+
+static void fill(uint64_t *s, int8_t *w, size_t n, lutk_wtype t) {
+    for (size_t i = 0; i < n; i++) {
+        uint64_t r = test_rand64(s);
+        w[i] = (int8_t)(t == LUTK_TERNARY ? (int)(r % 3) - 1 : t == LUTK_INT2 ? (int)(r % 4) - 2 : (int)(r % 16) - 8);
+    }
+}
+
+static void test_random_shapes(void **state) {
+    (void)state;
+    uint64_t s = 99;
+    for (int it = 0; it < 40; it++) {
+        size_t M = 1 + test_rand64(&s) % 70, K = 1 + test_rand64(&s) % 700;
+        lutk_wtype t = (lutk_wtype)(it % 3);
+        int8_t *w = malloc(M * K), *x = malloc(K);
+        fill(&s, w, M * K, t);
+        for (size_t k = 0; k < K; k++) x[k] = (int8_t)(test_rand64(&s) & 0xff);
+        check(w, M, K, t, x);
+        free(w), free(x);
+    }
+    /* A full-size row block count and K = 4096. */
+    size_t M = 64, K = 4096;
+    int8_t *w = malloc(M * K), *x = malloc(K);
+    for (int t = 0; t < 3; t++) {
+        fill(&s, w, M * K, (lutk_wtype)t);
+        for (size_t k = 0; k < K; k++) x[k] = (int8_t)(test_rand64(&s) & 0xff);
+        check(w, M, K, (lutk_wtype)t, x);
+    }
+    free(w), free(x);
+}
+
+/* Corners: every weight at its minimum / maximum against x = -128 / 127,
+ * the int16 partial sums at their bound (K a multiple of 128). */
+static void test_extremes(void **state) {
+    (void)state;
+    size_t M = 17, K = 1024 + 3;
+    int8_t *w = malloc(M * K), x[1027];
+    int mins[3] = {-1, -2, -8}, maxs[3] = {1, 1, 7};
+    for (int t = 0; t < 3; t++)
+        for (int xv = 0; xv < 3; xv++) {
+            for (size_t r = 0; r < M; r++)
+                for (size_t k = 0; k < K; k++) w[r * K + k] = (int8_t)(r % 2 ? mins[t] : maxs[t]);
+            for (size_t k = 0; k < K; k++) x[k] = (int8_t)(xv == 0 ? -128 : xv == 1 ? 127 : (k % 2 ? -128 : 127));
+            check(w, M, K, (lutk_wtype)t, x);
+        }
+    free(w);
+}
+
+static void test_bad_input(void **state) {
+    (void)state;
+    int8_t w[8] = {0}, x[8] = {0};
+    int32_t y[2];
+    lut_gemv_weights p;
+    assert_int_equal(lut_gemv_pack(NULL, 2, 4, LUTK_INT4, &p), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_pack(w, 2, 4, LUTK_INT4, NULL), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_pack(w, 0, 4, LUTK_INT4, &p), LPCS_ERANGE);
+    assert_int_equal(lut_gemv_pack(w, 2, 0, LUTK_INT4, &p), LPCS_ERANGE);
+    assert_int_equal(lut_gemv_pack(w, 2, 4, (lutk_wtype)9, &p), LPCS_EINVAL);
+    w[3] = 2;
+    assert_int_equal(lut_gemv_pack(w, 2, 4, LUTK_INT2, &p), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_pack(w, 2, 4, LUTK_TERNARY, &p), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_pack(w, 2, 4, LUTK_INT4, &p), LPCS_OK);
+    assert_int_equal(lut_gemv_run(NULL, x, y, LUTK_IMPL_AUTO, NULL), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_run(&p, NULL, y, LUTK_IMPL_AUTO, NULL), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_run(&p, x, NULL, LUTK_IMPL_AUTO, NULL), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_run(&p, x, y, (lutk_impl)7, NULL), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_run(&p, x, y, LUTK_IMPL_AUTO, NULL), LPCS_OK);
+    assert_int_equal(y[0], 0);
+    lut_gemv_free(&p);
+    lut_gemv_free(&p); /* idempotent */
+    lut_gemv_free(NULL);
+    assert_int_equal(lut_gemv_run(&p, x, y, LUTK_IMPL_AUTO, NULL), LPCS_EINVAL);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_shapes), cmocka_unit_test(test_extremes),
+                                       cmocka_unit_test(test_bad_input)};
+    printf("lut_gemv_cpu: AVX2 path %s\n", lut_gemv_has_avx2() ? "tested" : "absent (portable only)");
+    return cmocka_run_group_tests_name("lut_gemv_cpu", tests, NULL, NULL);
+}
