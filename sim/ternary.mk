@@ -96,3 +96,23 @@ ternary-aq-cosim: $(TERNARY_AQ_DIR)/ternary_aq_cosim
 	  echo "ternary-aq-cosim: injected fault NOT detected"; exit 1; fi
 	@grep -q MISMATCH $(TERNARY_AQ_DIR)/fault.log && test -s $(TERNARY_AQ_DIR)/ternary_aq_fail.vcd && echo "ternary-aq-cosim: injected fault detected"
 TEST_STEPS += ternary-aq-cosim
+
+# A second, odd configuration of the same co-simulation: LANES=3 (not a power
+# of two), KTILE=4, small buffers (K max 32, tall matrices run in chunks);
+# 24-bit weight and 32-bit activation ports exercise the integral port path.
+TERNARY_SMALL_DIR := $(TERNARY_VDIR)/small
+TERNARY_SMALL_P   := LANES=3 KTILE=4 WDEPTH=64 XDEPTH=8
+$(TERNARY_SMALL_DIR)/model/Vternary_gemv.h: $(TERNARY_RTL) sim/ternary.mk
+	@mkdir -p $(TERNARY_SMALL_DIR)/model
+	verilator --cc --trace -Wall $(addprefix -G,$(TERNARY_SMALL_P)) --top-module ternary_gemv --Mdir $(TERNARY_SMALL_DIR)/model $(TERNARY_RTL)
+$(TERNARY_SMALL_DIR)/model/Vternary_gemv__ALL.o: $(TERNARY_SMALL_DIR)/model/Vternary_gemv.h
+	$(MAKE) --no-print-directory -s -C $(TERNARY_SMALL_DIR)/model -f Vternary_gemv.mk OPT_FAST=-O2 Vternary_gemv__ALL.o
+$(TERNARY_SMALL_DIR)/ternary_cosim: sim/ternary_cosim.cpp sim/ternary_engine.cpp sim/ternary_engine.h \
+    $(TERNARY_SMALL_DIR)/model/Vternary_gemv__ALL.o $(TERNARY_VOBJS) $(BUILD)/libgolden.a
+	$(subst -isystem $(TERNARY_MDIR),-isystem $(TERNARY_SMALL_DIR)/model,$(filter-out -DTERNARY_%,$(TERNARY_CXX))) \
+	  $(addprefix -DTERNARY_,$(TERNARY_SMALL_P)) -o $@ sim/ternary_cosim.cpp sim/ternary_engine.cpp \
+	  $(TERNARY_SMALL_DIR)/model/Vternary_gemv__ALL.o $(filter-out %Vternary_gemv__ALL.o,$(TERNARY_VOBJS)) $(BUILD)/libgolden.a -lpthread -lm
+.PHONY: ternary-cosim-small
+ternary-cosim-small: $(TERNARY_SMALL_DIR)/ternary_cosim
+	$(TERNARY_SMALL_DIR)/ternary_cosim --random 1000 --seed 7 --vcd-dir $(TERNARY_SMALL_DIR)
+TEST_STEPS += ternary-cosim-small
