@@ -52,3 +52,6 @@ TEST_STEPS += test-lutgemv-systemc
 .PHONY: test-lutgemv-systemc
 test-lutgemv-systemc: $(LUTGEMV_VDIR)/sc_g4/lutgemv_sc
 	SC_COPYRIGHT_MESSAGE=DISABLE $(LUTGEMV_VDIR)/sc_g4/lutgemv_sc 60
+	@if SC_COPYRIGHT_MESSAGE=DISABLE $(LUTGEMV_VDIR)/sc_g4/lutgemv_sc 5 fault >$(LUTGEMV_VDIR)/sc_fault.log 2>&1; \
+	  then echo "SystemC: fault injection NOT detected"; exit 1; fi
+	@grep -m1 MISMATCH $(LUTGEMV_VDIR)/sc_fault.log; echo "SystemC: fault injection detected"
