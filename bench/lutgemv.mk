@@ -5,4 +5,4 @@ $(BUILD)/bench/bench_lutgemv: $(BUILD)/obj/bench/bench_lutgemv.o $(RUNTIME_LIB) 
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(RUNTIME_LIB) $(GOLDEN_LIB) -lm
 bench-lutgemv: $(BUILD)/bench/bench_lutgemv
-	$(BUILD)/bench/bench_lutgemv | tee $(BUILD)/bench/lutgemv.md
+	$(BUILD)/bench/bench_lutgemv 41 | tee $(BUILD)/bench/lutgemv.md
