@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Everything the CUDA part of lpcs needs on a GPU machine, in one call.
+# Run from the repository root:   bench/cuda/run_on_device.sh
+# Builds libgolden.a and the CUDA binaries (needs gcc, make, nvcc; not
+# libcmocka/libjansson), runs the host-side and device bit-exactness tests, a
+# fault-injection run that must fail, then the GEMV benchmark. Results go to
+# $OUT (default build/cuda/out): run_on_device.log, test_*.txt, bench_gemv.{md,csv,json},
+# summary.txt. Designed to finish in ~5 minutes on an H100 with 16 cores
+# (hard caps below keep it under 9).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+OUT=${OUT:-build/cuda/out}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+export OUT
+exec > >(tee "$OUT/run_on_device.log") 2>&1
+t0=$(date +%s)
+stamp() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
+
+NVCC=${NVCC:-}
+if [ -z "$NVCC" ]; then
+  if command -v nvcc >/dev/null; then NVCC=$(command -v nvcc); else NVCC=/usr/local/cuda/bin/nvcc; fi
+fi
+JOBS=$(nproc 2>/dev/null || echo 4)
+
+stamp "machine"
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.memory --format=csv 2>&1 || true
+echo "cpus: $JOBS"; "$NVCC" --version | tail -2; git log -1 --oneline 2>/dev/null || true
+
+stamp "build (make -j$JOBS build/libgolden.a cuda-kernels)"
+if ! timeout 240 make -j"$JOBS" NVCC="$NVCC" build/libgolden.a cuda-kernels >"$OUT/build.txt" 2>&1; then
+  tail -40 "$OUT/build.txt"
+  stamp "BUILD FAILED (full log: build.txt)"
+  echo "build: FAILED" >"$OUT/summary.txt"
+  exit 1
+fi
+stamp "build ok"
+
+stamp "host-side checks (shared conversion code on the CPU vs golden)"
+timeout 60 build/cuda/test_cuda_host >"$OUT/test_cuda_host.txt" 2>&1
+rc_host=$?
+grep -E '^(FAIL|cuda host)' "$OUT/test_cuda_host.txt"
+
+stamp "device bit-exactness tests"
+timeout 300 build/cuda/test_cuda >"$OUT/test_cuda.txt" 2>&1
+rc_dev=$?
+grep -E '^(FAIL|SKIP|device|cuda tests|sweep)' "$OUT/test_cuda.txt"
+[ $rc_dev -eq 124 ] && echo "device tests TIMED OUT after 300 s (partial results in test_cuda.txt)"
+
+stamp "fault injection (one corrupted weight: the GEMV tests must FAIL)"
+timeout 60 build/cuda/test_cuda --inject --quick >"$OUT/test_cuda_inject.txt" 2>&1
+rc_inj=$?
+grep -cE '^FAIL' "$OUT/test_cuda_inject.txt" | sed 's/^/failing cases under injection: /'
+
+stamp "benchmark"
+timeout 150 build/cuda/bench_gemv --out "$OUT" >"$OUT/bench_stdout.txt" 2>&1
+rc_bench=$?
+cat "$OUT/bench_stdout.txt"
+
+{
+  echo "host-side checks: $([ $rc_host -eq 0 ] && echo PASS || echo "FAIL (rc=$rc_host)")"
+  echo "device tests:     $([ $rc_dev -eq 0 ] && echo PASS || echo "FAIL (rc=$rc_dev)") -- $(grep '^cuda tests' "$OUT/test_cuda.txt" || grep '^SKIP' "$OUT/test_cuda.txt")"
+  echo "fault injection:  $([ $rc_inj -ne 0 ] && echo "detected (rc=$rc_inj, as required)" || echo "NOT DETECTED (tests cannot fail!)")"
+  echo "benchmark:        $([ $rc_bench -eq 0 ] && echo ok || echo "FAIL (rc=$rc_bench)")"
+  echo "total time:       $(( $(date +%s) - t0 )) s"
+} | tee "$OUT/summary.txt"
+[ $rc_host -eq 0 ] && [ $rc_dev -eq 0 ] && [ $rc_inj -ne 0 ] && [ $rc_bench -eq 0 ]

@@ -1,0 +1,435 @@
+// Co-simulation of rtl/rmmec.v (Verilated) against golden/rmmec.h, bit for bit.
+// Streams commands (ACC / CLEAR / READ / READ_CLEAR) into the RTL one per cycle,
+// mirrors them on the golden model and compares every readout. On the first
+// mismatch it prints mode, operands and both results, replays the failing
+// segment (everything since its last clear) with tracing into a VCD file, and
+// exits 1.
+//   --suite quick|long   quick: make test set; long: adds all 2^32 P16 pairs
+//   --inject-fault N     corrupt the N-th expected value (proves the check can fail)
+//   --vcd PATH           waveform path (default build/verilator/rmmec/mismatch.vcd)
+//   --seed S             random seed
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Vrmmec.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+extern "C" {
+#include "rmmec.h"
+}
+
+namespace {
+
+enum Op { OP_ACC = 0, OP_CLEAR = 1, OP_READ = 2, OP_READ_CLEAR = 3 };
+
+struct Cmd {
+    uint8_t op, mode, fmt;
+    uint16_t a, b;
+};
+
+// A segment starts from a clear accumulator and ends with READ_CLEAR.
+struct Segment {
+    std::vector<Cmd> cmds;
+    std::vector<uint32_t> expect;   // one per READ / READ_CLEAR
+    size_t checked = 0;
+};
+
+uint64_t rng_state = 1;
+uint64_t rnd() {
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+class Bench {
+  public:
+    explicit Bench(const std::string &vcd) : vcd_path_(vcd) { reset(top_.get()); }
+
+    long long fault_at = -1;   // index of the expected value to corrupt
+    bool backpressure = false; // randomly hold res_ready low
+    unsigned long long reads = 0, cycles = 0, cmds = 0;
+
+    // Computes the golden results of a segment and queues it for the RTL.
+    void push(Segment seg) {
+        rmmec_state g;
+        rmmec_init(&g, (rmmec_mode)seg.cmds.front().mode);
+        for (const Cmd &c : seg.cmds) {
+            if (c.op == OP_ACC) {
+                rmmec_accumulate(&g, c.a, c.b);
+            } else if (c.op == OP_CLEAR) {
+                rmmec_init(&g, (rmmec_mode)c.mode);
+            } else {
+                uint32_t v = 0;
+                if (rmmec_readout(&g, (rmmec_out)c.fmt, &v) != LPCS_OK) {
+                    fprintf(stderr, "generator bug: mode %d fmt %d\n", c.mode, c.fmt);
+                    exit(2);
+                }
+                if ((long long)expected_total_ == fault_at) v ^= 1;
+                expected_total_++;
+                seg.expect.push_back(v);
+                if (c.op == OP_READ_CLEAR) rmmec_init(&g, (rmmec_mode)c.mode);
+            }
+        }
+        queue_.push_back(std::move(seg));
+        pending_.push_back(queue_.size() - 1 + base_);
+        drive();
+    }
+
+    // Runs until every queued command is consumed and checked.
+    bool finish() {
+        while (!queue_.empty() && ok_) step();
+        return ok_;
+    }
+    bool ok() const { return ok_; }
+
+  private:
+    std::unique_ptr<Vrmmec> top_{new Vrmmec};
+    std::string vcd_path_;
+    std::deque<Segment> queue_;        // segments with unchecked results
+    std::deque<size_t> pending_;       // segment ids with commands not yet sent
+    size_t base_ = 0;                  // id of queue_.front()
+    size_t next_cmd_ = 0;              // next command of pending_.front()
+    size_t expected_total_ = 0;
+    bool ok_ = true;
+
+    static void tick(Vrmmec *t, VerilatedVcdC *tr, uint64_t &time) {
+        t->clk = 0;
+        t->eval();
+        if (tr) tr->dump(time++);
+        t->clk = 1;
+        t->eval();
+        if (tr) tr->dump(time++);
+    }
+    static void reset(Vrmmec *t) {
+        t->rst_n = 0;
+        t->in_valid = 0;
+        t->res_ready = 1;
+        uint64_t time = 0;
+        tick(t, nullptr, time);
+        tick(t, nullptr, time);
+        t->rst_n = 1;
+        tick(t, nullptr, time);
+    }
+
+    // Keep the input busy while commands remain (bounded queue depth).
+    void drive() {
+        while (pending_.size() > 8 && ok_) step();
+    }
+
+    void step() {
+        Vrmmec *t = top_.get();
+        const Cmd *c = nullptr;
+        if (!pending_.empty()) c = &queue_[pending_.front() - base_].cmds[next_cmd_];
+        t->in_valid = c != nullptr;
+        if (c) {
+            t->in_op = c->op;
+            t->in_mode = c->mode;
+            t->in_fmt = c->fmt;
+            t->in_a = c->a;
+            t->in_b = c->b;
+        }
+        t->res_ready = backpressure ? (rnd() & 3) != 0 : 1;
+        t->clk = 0;
+        t->eval();
+        bool took = c && t->in_ready;
+        bool got = t->res_valid && t->res_ready;
+        uint32_t res = t->res_data;
+        t->clk = 1;
+        t->eval();
+        cycles++;
+        if (took) {
+            cmds++;
+            Segment &s = queue_[pending_.front() - base_];
+            if (++next_cmd_ == s.cmds.size()) {
+                pending_.pop_front();
+                next_cmd_ = 0;
+            }
+        }
+        if (got) check(res);
+    }
+
+    void check(uint32_t res) {
+        Segment &s = queue_.front();
+        uint32_t want = s.expect[s.checked];
+        reads++;
+        if (res != want) {
+            report(s, s.checked, res, want);
+            ok_ = false;
+            return;
+        }
+        if (++s.checked == s.expect.size()) {
+            queue_.pop_front();
+            base_++;
+        }
+    }
+
+    void report(const Segment &s, size_t read_idx, uint32_t got, uint32_t want) {
+        size_t r = 0, at = 0;
+        for (; at < s.cmds.size(); at++)
+            if (s.cmds[at].op >= OP_READ && r++ == read_idx) break;
+        const Cmd &c = s.cmds[at];
+        fprintf(stderr, "MISMATCH mode %s readout %s (readout %zu of a segment of %zu commands)\n",
+                rmmec_mode_name((rmmec_mode)c.mode), rmmec_out_name((rmmec_out)c.fmt), read_idx,
+                s.cmds.size());
+        size_t first = at > 8 ? at - 8 : 0;
+        for (size_t i = first; i <= at; i++)
+            fprintf(stderr, "  cmd %zu: op %d a=0x%04x b=0x%04x\n", i, s.cmds[i].op, s.cmds[i].a,
+                    s.cmds[i].b);
+        fprintf(stderr, "  rtl    = 0x%08" PRIx32 "\n  golden = 0x%08" PRIx32 "\n", got, want);
+        write_vcd(s);
+    }
+
+    // Replays one segment on a fresh model with tracing.
+    void write_vcd(const Segment &s) {
+        Verilated::traceEverOn(true);
+        std::unique_ptr<Vrmmec> t(new Vrmmec);
+        std::unique_ptr<VerilatedVcdC> tr(new VerilatedVcdC);
+        t->trace(tr.get(), 99);
+        tr->open(vcd_path_.c_str());
+        uint64_t time = 0;
+        t->rst_n = 0;
+        t->in_valid = 0;
+        t->res_ready = 1;
+        tick(t.get(), tr.get(), time);
+        t->rst_n = 1;
+        tick(t.get(), tr.get(), time);
+        for (const Cmd &c : s.cmds) {
+            t->in_valid = 1;
+            t->in_op = c.op;
+            t->in_mode = c.mode;
+            t->in_fmt = c.fmt;
+            t->in_a = c.a;
+            t->in_b = c.b;
+            tick(t.get(), tr.get(), time);
+        }
+        t->in_valid = 0;
+        for (int i = 0; i < 10; i++) tick(t.get(), tr.get(), time);
+        tr->close();
+        fprintf(stderr, "  waveform of the segment: %s\n", vcd_path_.c_str());
+    }
+};
+
+const int lane_bits[4] = {4, 4, 8, 16};
+
+// Readout formats offered by a mode.
+std::vector<uint8_t> formats(int mode) {
+    if (mode == RMMEC_FP4) return {RMMEC_OUT_FP32, RMMEC_OUT_BF16};
+    return {RMMEC_OUT_POSIT, RMMEC_OUT_P16E1, RMMEC_OUT_FP32, RMMEC_OUT_BF16};
+}
+
+// One product a*b, read out in every format of the mode.
+Segment single(int mode, uint16_t a, uint16_t b) {
+    Segment s;
+    s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, a, b});
+    std::vector<uint8_t> f = formats(mode);
+    for (size_t i = 0; i < f.size(); i++)
+        s.cmds.push_back({(uint8_t)(i + 1 == f.size() ? OP_READ_CLEAR : OP_READ), (uint8_t)mode, f[i], 0, 0});
+    return s;
+}
+
+// Every pair of lane values at every lane position (other lanes zero).
+unsigned long long exhaustive_lanes(Bench &b, int mode) {
+    int lb = lane_bits[mode], lanes = 16 / lb;
+    unsigned n = 1u << lb;
+    unsigned long long count = 0;
+    for (int l = 0; l < lanes && b.ok(); l++)
+        for (unsigned x = 0; x < n && b.ok(); x++)
+            for (unsigned y = 0; y < n; y++) {
+                b.push(single(mode, (uint16_t)(x << (lb * l)), (uint16_t)(y << (lb * l))));
+                count++;
+            }
+    return count;
+}
+
+// A lane value biased toward the interesting ones.
+unsigned special_lane(int mode) {
+    int lb = lane_bits[mode];
+    unsigned mask = (1u << lb) - 1, nar = 1u << (lb - 1);
+    unsigned r = (unsigned)(rnd() % 100);
+    if (r < 10) return 0;
+    if (r < 12 && mode != RMMEC_FP4) return nar;
+    if (r < 20) return (rnd() & 1) ? mask >> 1 : (nar | 1u);      // +-maxpos (posit)
+    if (r < 28) return (rnd() & 1) ? 1u : mask;                  // +-minpos
+    return (unsigned)rnd() & mask;
+}
+
+uint16_t special_word(int mode) {
+    int lb = lane_bits[mode];
+    uint16_t w = 0;
+    for (int l = 0; l < 16 / lb; l++) w |= (uint16_t)(special_lane(mode) << (lb * l));
+    return w;
+}
+
+// Negates every lane: posit two's complement; FP4 flips the sign bit.
+uint16_t negate_word(int mode, uint16_t w) {
+    int lb = lane_bits[mode];
+    unsigned mask = (1u << lb) - 1;
+    uint16_t out = 0;
+    for (int l = 0; l < 16 / lb; l++) {
+        unsigned v = (w >> (lb * l)) & mask;
+        v = mode == RMMEC_FP4 ? v ^ (1u << (lb - 1)) : (0u - v) & mask;
+        out |= (uint16_t)(v << (lb * l));
+    }
+    return out;
+}
+
+// Long random accumulations with reads in between and cancellation.
+unsigned long long random_segments(Bench &b, int mode, int nseg, int maxlen) {
+    std::vector<uint8_t> f = formats(mode);
+    unsigned long long count = 0;
+    for (int i = 0; i < nseg && b.ok(); i++) {
+        Segment s;
+        int len = 1 + (int)(rnd() % (unsigned)maxlen);
+        bool no_nar = (rnd() % 4) != 0;   // most segments stay finite
+        std::vector<Cmd> hist;
+        for (int k = 0; k < len; k++) {
+            Cmd c{OP_ACC, (uint8_t)mode, 0, special_word(mode), special_word(mode)};
+            if (no_nar && mode != RMMEC_FP4) {
+                for (int l = 0; l < 16 / lane_bits[mode]; l++) {
+                    unsigned nar = 1u << (lane_bits[mode] - 1), lb = (unsigned)lane_bits[mode];
+                    if (((c.a >> (lb * l)) & ((1u << lb) - 1)) == nar) c.a ^= (uint16_t)(1u << (lb * l));
+                    if (((c.b >> (lb * l)) & ((1u << lb) - 1)) == nar) c.b ^= (uint16_t)(1u << (lb * l));
+                }
+            }
+            if (!hist.empty() && rnd() % 5 == 0) {   // cancel an earlier product
+                const Cmd &h = hist[rnd() % hist.size()];
+                c.a = negate_word(mode, h.a);
+                c.b = h.b;
+            }
+            hist.push_back(c);
+            s.cmds.push_back(c);
+            if (rnd() % 64 == 0) {
+                s.cmds.push_back({OP_READ, (uint8_t)mode, f[rnd() % f.size()], 0, 0});
+                count++;
+            }
+        }
+        for (size_t j = 0; j < f.size(); j++)
+            s.cmds.push_back({(uint8_t)(j + 1 == f.size() ? OP_READ_CLEAR : OP_READ), (uint8_t)mode, f[j], 0, 0});
+        count += f.size();
+        b.push(std::move(s));
+    }
+    return count;
+}
+
+// Quire wrap corner cases: sums landing exactly on the NaR pattern (SoftPosit
+// turns them into 0; in P8 per lane), and NaR stickiness across a clear.
+unsigned long long directed_segments(Bench &b, int mode) {
+    std::vector<uint8_t> f = formats(mode);
+    auto reads = [&](Segment &s) {
+        for (size_t j = 0; j < f.size(); j++)
+            s.cmds.push_back({(uint8_t)(j + 1 == f.size() ? OP_READ_CLEAR : OP_READ), (uint8_t)mode, f[j], 0, 0});
+    };
+    unsigned long long n = 0;
+    Segment s;
+    if (mode == RMMEC_P8) {            // 128 * maxpos^2 = 2^31 after lane 0 of the last word
+        for (int i = 0; i < 127; i++) s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x007F, 0x007F});
+        s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x017F, 0x017F});
+    } else if (mode == RMMEC_P16) {    // 2^15 * maxpos^2 = 2^127
+        for (int i = 0; i < 32768; i++) s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x7FFF, 0x7FFF});
+        s.cmds.push_back({OP_READ, (uint8_t)mode, RMMEC_OUT_POSIT, 0, 0});
+        s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x0001, 0x0001});
+        n++;
+    } else {                           // 2^31 wrap of the 32-bit fixed point
+        uint16_t big = 0x7777;          // P4: 4 * 16^2 per word wraps after 8192 words
+        for (int i = 0; i < 9000; i++) s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, big, big});
+    }
+    reads(s);
+    n += f.size();
+    b.push(std::move(s));
+    if (mode != RMMEC_FP4) {           // NaR, then clear, then finite again
+        Segment t;
+        uint16_t nar = mode == RMMEC_P16 ? 0x8000 : mode == RMMEC_P8 ? 0x8000 : 0x0800;
+        t.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x1111, 0x2222});
+        t.cmds.push_back({OP_ACC, (uint8_t)mode, 0, nar, 0});
+        t.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x1111, 0x2222});
+        t.cmds.push_back({OP_READ, (uint8_t)mode, f[0], 0, 0});
+        t.cmds.push_back({OP_CLEAR, (uint8_t)mode, 0, 0, 0});
+        t.cmds.push_back({OP_ACC, (uint8_t)mode, 0, 0x1111, 0x2222});
+        reads(t);
+        n += 1 + f.size();
+        b.push(std::move(t));
+    }
+    return n;
+}
+
+double now_s() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    Verilated::commandArgs(argc, argv);
+    std::string suite = "quick", vcd = "build/verilator/rmmec/mismatch.vcd", only;
+    long long fault = -1;
+    for (int i = 1; i < argc; i++) {
+        std::string a = argv[i];
+        auto need = [&](const char *what) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "%s needs %s\n", a.c_str(), what);
+                exit(2);
+            }
+            return std::string(argv[++i]);
+        };
+        if (a == "--suite") suite = need("quick|long");
+        else if (a == "--inject-fault") fault = atoll(need("an index").c_str());
+        else if (a == "--vcd") vcd = need("a path");
+        else if (a == "--seed") rng_state = strtoull(need("a number").c_str(), nullptr, 0);
+        else if (a == "--mode") only = need("fp4|p4|p8|p16");
+        else if (a[0] == '+') continue;   // verilator plusargs
+        else {
+            fprintf(stderr, "usage: %s [--suite quick|long] [--mode M] [--inject-fault N] [--vcd PATH] [--seed S]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (suite != "quick" && suite != "long") {
+        fprintf(stderr, "unknown suite %s\n", suite.c_str());
+        return 2;
+    }
+    Bench b(vcd);
+    b.fault_at = fault;
+    double t0 = now_s();
+    bool all_ok = true;
+    for (int mode = 0; mode < 4 && all_ok; mode++) {
+        if (!only.empty() && only != rmmec_mode_name((rmmec_mode)mode)) continue;
+        double m0 = now_s();
+        unsigned long long reads0 = b.reads;
+        unsigned long long ex = 0, pairs = 0;
+        if (mode != RMMEC_P16) {
+            ex = exhaustive_lanes(b, mode);
+        } else if (suite == "long") {
+            for (uint64_t x = 0; x < 65536 && b.ok(); x++)
+                for (uint64_t y = 0; y < 65536; y++) b.push(single(mode, (uint16_t)x, (uint16_t)y));
+            pairs = 1ull << 32;
+        } else {
+            for (int i = 0; i < 200000 && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
+            pairs = 200000;
+        }
+        unsigned long long rr = directed_segments(b, mode);
+        b.backpressure = true;
+        rr += random_segments(b, mode, 300, 3000);
+        b.backpressure = false;
+        all_ok = b.finish();
+        printf("rmmec cosim %-4s: %llu exhaustive lane pairs, %llu P16 pairs, %llu random-accumulation readouts, "
+               "%llu readouts compared, %.2f s\n",
+               rmmec_mode_name((rmmec_mode)mode), ex, pairs, rr, b.reads - reads0, now_s() - m0);
+    }
+    double dt = now_s() - t0;
+    printf("rmmec cosim: %llu readouts, %llu commands, %llu cycles in %.2f s: %.0f commands/s, %.0f readouts/s\n",
+           b.reads, b.cmds, b.cycles, dt, b.cmds / dt, b.reads / dt);
+    if (!all_ok) {
+        printf("rmmec cosim: FAIL\n");
+        return 1;
+    }
+    printf("rmmec cosim: PASS (bit-exact)\n");
+    return 0;
+}

@@ -1,0 +1,168 @@
+// Co-simulation: the Verilated ternary GEMV engine against golden
+// ternary_gemv_i32, bit for bit, on edge-case and random tiles.
+//   ternary_cosim [--random N] [--seed S] [--inject-fault] [--vcd-dir DIR]
+// On the first mismatch: prints the case, the inputs of the failing row and
+// both results, reruns the case with tracing into DIR/ternary_fail.vcd, exits 1.
+// --inject-fault corrupts one engine result (to prove the check can fail).
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "ternary.h"
+#include "ternary_engine.h"
+
+using ternary_sim::Engine;
+using ternary_sim::EngineConfig;
+
+static const EngineConfig kCfg = {TERNARY_LANES, TERNARY_KTILE, TERNARY_WDEPTH, TERNARY_XDEPTH};
+
+struct Case {
+    std::string name;
+    size_t rows, cols;
+    std::vector<int8_t> w, x; // w: [rows][cols] in {-1,0,1}
+    bool invalid_code = false; // plant a 0b10 code in a valid position
+};
+
+static uint64_t rng_state;
+static uint64_t rnd() { // splitmix64
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static Case make(const std::string &name, size_t rows, size_t cols, int wfill, int xfill) {
+    // wfill: -1/0/1 constant, 2 random, 3 alternating; xfill: value, or 1000 random, 1001 alternating extremes
+    Case c{name, rows, cols, std::vector<int8_t>(rows * cols), std::vector<int8_t>(cols)};
+    for (size_t i = 0; i < rows * cols; i++)
+        c.w[i] = (int8_t)(wfill == 2 ? (int)(rnd() % 3) - 1 : wfill == 3 ? ((i % cols) % 2 ? -1 : 1) : wfill);
+    for (size_t k = 0; k < cols; k++)
+        c.x[k] = (int8_t)(xfill == 1000 ? (int)(rnd() & 0xff) - 128 : xfill == 1001 ? (k % 2 ? -128 : 127) : xfill);
+    return c;
+}
+
+static std::vector<Case> edge_cases() {
+    const size_t L = kCfg.lanes, KT = kCfg.ktile, KMAX = (size_t)kCfg.xdepth * KT;
+    std::vector<Case> v;
+    const size_t colss[] = {1, 2, KT - 1, KT, KT + 1, L + 1, 3 * L - 1, 2 * KT + 3, KMAX - 1, KMAX};
+    for (size_t cols : colss) {
+        if (cols == 0 || cols > KMAX) continue;
+        size_t rows = L + 3;
+        char n[64];
+        snprintf(n, sizeof n, "K=%zu", cols);
+        v.push_back(make(std::string("all-zero W ") + n, rows, cols, 0, 1000));
+        v.push_back(make(std::string("all-zero x ") + n, rows, cols, 2, 0));
+        v.push_back(make(std::string("+1 W, x=127 ") + n, rows, cols, 1, 127));
+        v.push_back(make(std::string("+1 W, x=-128 ") + n, rows, cols, 1, -128));
+        v.push_back(make(std::string("-1 W, x=-128 ") + n, rows, cols, -1, -128));
+        v.push_back(make(std::string("-1 W, x=127 ") + n, rows, cols, -1, 127));
+        v.push_back(make(std::string("alt W, alt extremes x ") + n, rows, cols, 3, 1001));
+        v.push_back(make(std::string("random ") + n, rows, cols, 2, 1000));
+    }
+    v.push_back(make("one row", 1, 7, 2, 1000));
+    v.push_back(make("rows = lanes", L, KT, 2, 1000));
+    v.push_back(make("rows = lanes - 1", L > 1 ? L - 1 : 1, KT + 5, 2, 1000));
+    // taller than the weight buffer holds at full K: runs in row chunks
+    size_t tall = (size_t)(kCfg.wdepth / kCfg.xdepth) * L * 2 + 5;
+    v.push_back(make("tall (chunked), K max", tall, KMAX, 2, 1000));
+    Case bad = make("invalid code 0b10", L + 1, KT + 2, 2, 1000);
+    bad.invalid_code = true;
+    v.push_back(bad);
+    return v;
+}
+
+static Case random_case(int i) {
+    const size_t KMAX = (size_t)kCfg.xdepth * kCfg.ktile;
+    size_t rows = 1 + rnd() % (4 * kCfg.lanes + 5), cols = 1 + rnd() % KMAX;
+    Case c = make("random #" + std::to_string(i), rows, cols, 2, 1000);
+    unsigned zero_pct = (unsigned)(rnd() % 101); // vary sparsity 0..100%
+    for (auto &w : c.w)
+        if (rnd() % 100 < zero_pct) w = 0;
+    return c;
+}
+
+static std::vector<uint8_t> pack(const Case &c) {
+    size_t rb = ternary_row_bytes(c.cols);
+    std::vector<uint8_t> p(c.rows * rb);
+    if (ternary_pack_matrix(c.w.data(), c.rows, c.cols, p.data()) != LPCS_OK) abort();
+    if (c.invalid_code) p[rb * (c.rows / 2)] = (uint8_t)((p[rb * (c.rows / 2)] & ~3u) | 2u); // weight 0 of a middle row
+    return p;
+}
+
+static void print_failure(const Case &c, size_t r, int32_t got, int32_t want) {
+    fprintf(stderr, "MISMATCH in case '%s' (rows %zu, cols %zu) at row %zu: engine %d, golden %d\n", c.name.c_str(),
+            c.rows, c.cols, r, got, want);
+    fprintf(stderr, "  W[row] =");
+    for (size_t k = 0; k < c.cols && k < 64; k++) fprintf(stderr, " %d", c.w[r * c.cols + k]);
+    fprintf(stderr, "%s\n  x      =", c.cols > 64 ? " ..." : "");
+    for (size_t k = 0; k < c.cols && k < 64; k++) fprintf(stderr, " %d", c.x[k]);
+    fprintf(stderr, "%s\n", c.cols > 64 ? " ..." : "");
+}
+
+int main(int argc, char **argv) {
+    int nrandom = 2000, inject = 0;
+    uint64_t seed = 1;
+    std::string vcd_dir = "build/verilator/ternary";
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--random") && i + 1 < argc) nrandom = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], nullptr, 0);
+        else if (!strcmp(argv[i], "--inject-fault")) inject = 1;
+        else if (!strcmp(argv[i], "--vcd-dir") && i + 1 < argc) vcd_dir = argv[++i];
+        else {
+            fprintf(stderr, "usage: %s [--random N] [--seed S] [--inject-fault] [--vcd-dir DIR]\n", argv[0]);
+            return 2;
+        }
+    }
+    rng_state = seed;
+    std::vector<Case> cases = edge_cases();
+    size_t n_edge = cases.size();
+    for (int i = 0; i < nrandom; i++) cases.push_back(random_case(i));
+
+    Engine eng(kCfg);
+    uint64_t values = 0, macs = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    for (size_t ci = 0; ci < cases.size(); ci++) {
+        const Case &c = cases[ci];
+        std::vector<uint8_t> p = pack(c);
+        std::vector<int32_t> want(c.rows), got(c.rows, 0x5a5a5a5a);
+        int gst = ternary_gemv_i32(p.data(), c.rows, c.cols, c.x.data(), want.data());
+        int est = eng.gemv(p.data(), c.rows, c.cols, c.x.data(), got.data());
+        if (c.invalid_code) {
+            if (gst != LPCS_EFORMAT || est != -2) {
+                fprintf(stderr, "case '%s': golden status %d, engine status %d (want EFORMAT / err flag)\n",
+                        c.name.c_str(), gst, est);
+                return 1;
+            }
+            continue;
+        }
+        if (gst != LPCS_OK || est != 0) {
+            fprintf(stderr, "case '%s': golden status %d, engine status %d\n", c.name.c_str(), gst, est);
+            return 1;
+        }
+        if (inject && ci == n_edge / 2) got[c.rows / 2] ^= 1; // the fault the check must catch
+        for (size_t r = 0; r < c.rows; r++)
+            if (got[r] != want[r]) {
+                print_failure(c, r, got[r], want[r]);
+                std::string vcd = vcd_dir + "/ternary_fail.vcd";
+                Engine traced(kCfg, vcd.c_str());
+                std::vector<int32_t> again(c.rows);
+                traced.gemv(p.data(), c.rows, c.cols, c.x.data(), again.data());
+                fprintf(stderr, "  waveform of the failing case: %s (rerun gives %d)\n", vcd.c_str(), again[r]);
+                return 1;
+            }
+        values += c.rows;
+        macs += (uint64_t)c.rows * c.cols;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    printf("ternary co-sim (LANES=%d KTILE=%d WDEPTH=%d XDEPTH=%d): %zu GEMV vectors (%zu edge, %d random), "
+           "%llu int32 outputs, %llu MACs bit-exact vs golden\n",
+           kCfg.lanes, kCfg.ktile, kCfg.wdepth, kCfg.xdepth, cases.size(), n_edge, nrandom,
+           (unsigned long long)values, (unsigned long long)macs);
+    printf("throughput: %.0f vectors/s, %.2f M simulated cycles/s (%llu cycles, %llu compute), %.1fs\n",
+           cases.size() / secs, eng.cycles() / secs / 1e6, (unsigned long long)eng.cycles(),
+           (unsigned long long)eng.compute_cycles(), secs);
+    return 0;
+}

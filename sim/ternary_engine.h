@@ -1,0 +1,78 @@
+// C++ driver of the Verilated ternary GEMV engine (rtl/ternary_gemv.v):
+// converts golden's packed rows (golden/ternary.h layout) into the engine's
+// buffer words, loads them through the load ports, runs, collects y.
+// Matrices taller than the weight buffer are run in row chunks.
+#ifndef LPCS_SIM_TERNARY_ENGINE_H
+#define LPCS_SIM_TERNARY_ENGINE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "Vternary_gemv.h"
+#include "verilated.h"
+#include "verilated_vcd_c.h"
+
+namespace ternary_sim {
+
+// Bit access on a Verilated port of any width (integral or VlWide).
+template <typename T> inline void put_bits(T &port, int off, int width, uint64_t v) {
+    for (int b = 0; b < width; b++) {
+        int bit = off + b;
+        uint64_t one = (v >> b) & 1u;
+        if constexpr (std::is_integral<T>::value) {
+            port = (T)((port & ~((T)1 << bit)) | ((T)one << bit));
+        } else {
+            uint32_t &w = port[bit / 32];
+            w = (w & ~(1u << (bit % 32))) | ((uint32_t)one << (bit % 32));
+        }
+    }
+}
+template <typename T> inline uint64_t get_bits(const T &port, int off, int width) {
+    uint64_t v = 0;
+    for (int b = 0; b < width; b++) {
+        int bit = off + b;
+        uint64_t one;
+        if constexpr (std::is_integral<T>::value) one = (uint64_t)(port >> bit) & 1u;
+        else one = (port[bit / 32] >> (bit % 32)) & 1u;
+        v |= one << b;
+    }
+    return v;
+}
+
+struct EngineConfig {
+    int lanes, ktile, wdepth, xdepth;
+};
+
+class Engine {
+  public:
+    // cfg must match the -G parameters the model was Verilated with.
+    explicit Engine(EngineConfig cfg, const char *vcd_path = nullptr);
+    ~Engine();
+    Engine(const Engine &) = delete;
+    Engine &operator=(const Engine &) = delete;
+
+    // y[rows] = W x; packed rows as golden/ternary.h. Returns 0, or
+    // -1 bad sizes, -2 invalid weight code (engine err flag), -3 timeout.
+    int gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y);
+    size_t max_cols() const { return (size_t)cfg_.xdepth * cfg_.ktile; }
+    uint64_t cycles() const { return cycles_; }
+    uint64_t compute_cycles() const { return compute_cycles_; }
+    const EngineConfig &config() const { return cfg_; }
+
+  private:
+    void tick();
+    int run_chunk(const uint8_t *packed, size_t row0, size_t nrows, size_t cols, int32_t *y);
+
+    EngineConfig cfg_;
+    std::unique_ptr<VerilatedContext> ctx_;
+    std::unique_ptr<Vternary_gemv> top_;
+    std::unique_ptr<VerilatedVcdC> vcd_;
+    uint64_t cycles_ = 0, compute_cycles_ = 0;
+};
+
+}  // namespace ternary_sim
+#endif
