@@ -59,6 +59,38 @@ static void test_energy(void **state) {
     assert_true(d.e_sram_read_bit > 0 && d.e_add_bit > 0 && d.e_convert > 0);
 }
 
+/* Uniform random activations: the measured lookups agree with the analytic
+ * expectation within 1% (and exactly when N = 1 or without reuse). */
+static void test_expected_counts(void **state) {
+    (void)state;
+    uint64_t rng = 5;
+    int gs[3] = {2, 4, 6};
+    size_t ns[3] = {1, 8, 32};
+    for (int gi = 0; gi < 3; gi++)
+        for (int ni = 0; ni < 3; ni++) {
+            lutgemv_cfg c = {.rows = 2, .cols = 3072, .batch = ns[ni], .g = gs[gi], .w_bits = 4, .a_bits = 8};
+            int8_t *x = malloc(c.batch * c.cols);
+            for (size_t i = 0; i < c.batch * c.cols; i++) x[i] = (int8_t)(test_rand64(&rng) & 0xff);
+            lutgemv_counts k, e, e0;
+            assert_int_equal(lutgemv_count_lookups(&c, x, 1, &k), LPCS_OK);
+            assert_int_equal(lutgemv_model_expected_counts(&c, 1, &e), LPCS_OK);
+            assert_int_equal(lutgemv_model_expected_counts(&c, 0, &e0), LPCS_OK);
+            double rel = ((double)k.lookups_done - (double)e.lookups_done) / (double)e.lookups_done;
+            if (rel > 0.01 || rel < -0.01) {
+                fprintf(stderr, "g=%d N=%zu: measured %llu expected %llu\n", c.g, c.batch,
+                        (unsigned long long)k.lookups_done, (unsigned long long)e.lookups_done);
+                fail();
+            }
+            if (c.batch == 1) assert_int_equal(e.lookups_done, k.lookups_done);
+            assert_int_equal(e0.lookups_done, k.lookups_naive);
+            assert_int_equal(e.lookups_naive, k.lookups_naive);
+            assert_int_equal(e.table_entries, k.table_entries);
+            assert_int_equal(e.conversions, k.conversions);
+            free(x);
+        }
+    assert_int_equal(lutgemv_model_expected_counts(NULL, 1, &(lutgemv_counts){0}), LPCS_EINVAL);
+}
+
 static void test_bad_input(void **state) {
     (void)state;
     lutgemv_cfg c = {.rows = 4, .cols = 8, .batch = 2, .g = 4, .w_bits = 2, .a_bits = 8};
@@ -87,6 +119,7 @@ static void test_bad_input(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_cycles_by_hand), cmocka_unit_test(test_energy),
+                                       cmocka_unit_test(test_expected_counts),
                                        cmocka_unit_test(test_bad_input)};
     return cmocka_run_group_tests_name("lutgemv_model", tests, NULL, NULL);
 }
