@@ -113,7 +113,7 @@ int sc_main(int argc, char **argv) {
     bank.clk(clk);
     tb t("tb", &bank, cases, fault);
     t.clk(clk);
-    sc_start();
+    sc_start(sc_time(100.0 * cases + 1000.0, SC_US));  // a hung bank ends here with done < cases
     printf("lutgemv SystemC: %d cases, %s at %s\n", t.done, t.failures ? "FAILED" : "all bit-exact",
            sc_time_stamp().to_string().c_str());
     return t.failures || t.done != cases ? 1 : 0;
