@@ -24,6 +24,9 @@
 //            1-cycle no-op with stat_lookups = 0 (results untouched).
 //   OP_READ  {row,token}: rsp_valid/rsp_data one cycle later. 1 cycle.
 // Padding: the host zero-fills weights and activations beyond K.
+// Exact whenever E >= lutgemv_entry_bits() and ACC >= lutgemv_acc_bits() of
+// the golden config (Horner accumulation is exact modulo 2^ACC); the
+// harnesses check both before comparing.
 `default_nettype none
 module pim_bank #(
     parameter G      = 4,   // table group size g (2..8)
