@@ -174,4 +174,4 @@ static int cpu_supports(const rt_engine *eng, const rt_op *op) {
     return op->type < OP_TYPE_COUNT;
 }
 
-const rt_backend rt_backend_cpu = {"cpu", cpu_supports, rt_cpu_exec};
+const rt_backend rt_backend_cpu = {"cpu", cpu_supports, rt_cpu_exec, NULL};

@@ -149,6 +149,8 @@ void rt_hgrn_free_aux(rt_engine *eng);
 
 void rt_engine_free(rt_engine *eng) {
     if (!eng) return;
+    for (int b = 0; b < RT_BACKEND_COUNT; b++)
+        if (rt_backend_get(b)->release) rt_backend_get(b)->release(eng);
     rt_hgrn_free_aux(eng);
     for (int b = 0; b < B_COUNT; b++) free(eng->buf[b]);
     free(eng->key_cache);

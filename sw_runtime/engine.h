@@ -90,6 +90,8 @@ typedef struct {
     /* 1 if this build of the backend can run op (type, shapes, formats). */
     int (*supports)(const struct rt_engine *eng, const rt_op *op);
     int (*exec)(struct rt_engine *eng, rt_op *op);
+    /* Frees the backend's per-engine state (eng->backend_state[id]); may be NULL. */
+    void (*release)(struct rt_engine *eng);
 } rt_backend;
 
 /* The backends in priority order (index = RT_BACKEND_*). */
@@ -131,6 +133,7 @@ typedef struct rt_engine {
     int max_pos;                    /* KV cache capacity (seq_len); hgrn: unbounded */
     uint64_t steps;
     int timing;                     /* measure per-op time (default on) */
+    void *backend_state[RT_BACKEND_COUNT]; /* per-engine state of each backend (e.g. an RTL instance) */
 } rt_engine;
 
 int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, rt_err *e);

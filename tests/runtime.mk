@@ -71,3 +71,20 @@ test-runtime-full-val: $(BUILD)/lpcs
 BENCH_STEPS += bench-runtime
 bench-runtime: $(BUILD)/lpcs
 	bench/runtime_bench.sh $(BUILD) $(RT_MODELS) "$(RUNC_DIR)"
+
+# rtl backend vs cpu, bit for bit, on layer 0 of the shipped MatMul-free model
+# (the Verilated ternary engine of sim/ternary.mk). `make LPCS_RTL=1 build/lpcs`
+# builds the CLI with the same backend (remove build/lpcs when switching).
+RT_RTL_LIB := $(BUILD)/verilator/ternary/libternary_rtl.a
+test_runtime_rtl_SRCS := sw_runtime/rtl/backend_rtl_verilated.c
+test_runtime_rtl_LDLIBS := $(RT_RTL_LIB) -lstdc++
+$(BUILD)/tests/test_runtime_rtl: $(RT_RTL_LIB)
+ifeq ($(LPCS_RTL),1)
+LPCS_SRCS += sw_runtime/rtl/backend_rtl_verilated.c
+LPCS_LDLIBS += $(RT_RTL_LIB) -lstdc++
+$(BUILD)/lpcs: $(RT_RTL_LIB)
+endif
+TEST_STEPS += test-runtime-rtl
+.PHONY: test-runtime-rtl
+test-runtime-rtl: $(BUILD)/tests/test_runtime_rtl
+	$(BUILD)/tests/test_runtime_rtl
