@@ -82,11 +82,10 @@ static float silu(float v) { return v * (1.0f / (1.0f + expf(-v))); }
 static void rope(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
     float *q = rt_engine_buf(eng, op->in, op->layer), *k = rt_engine_buf(eng, op->in2, op->layer);
-    int hs = c->dim / c->n_heads;
+    size_t hs = (size_t)(c->dim / c->n_heads);
+    const float *cs = eng->rope_cs + (size_t)eng->pos * hs;
     for (size_t i = 0; i < op->n; i += 2) {
-        int hd = (int)(i % (size_t)hs);
-        float freq = 1.0f / powf(10000.0f, (float)hd / (float)hs);
-        float val = (float)eng->pos * freq, fcr = cosf(val), fci = sinf(val);
+        float fcr = cs[i % hs], fci = cs[i % hs + 1];
         float v0 = q[i], v1 = q[i + 1];
         q[i] = v0 * fcr - v1 * fci;
         q[i + 1] = v0 * fci + v1 * fcr;

@@ -124,6 +124,7 @@ typedef struct rt_engine {
     float *buf[B_COUNT];
     float *key_cache, *value_cache; /* [layers][seq][kv_dim] */
     float *state;                   /* hgrn recurrent state [layers][dim] */
+    float *rope_cs;                 /* llama: cos/sin per [pos][pair of a head], run.c's formulas */
     float *lb;                      /* hgrn lower bounds after softmax/cumsum [layers][dim] */
     float *scratch;
     size_t scratch_floats;
