@@ -121,7 +121,8 @@ static void test_llama2c_bad(void **state) {
     expect_llama_error(p, "truncated");
     write_file(path_of(p, sizeof p, "empty.bin"), "", 0);
     expect_llama_error(p, "truncated llama2.c header");
-    write_file(path_of(p, sizeof p, "gguf.bin"), "GGUF\3\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 32);
+    uint8_t gguf[32] = {'G', 'G', 'U', 'F', 3};
+    write_file(path_of(p, sizeof p, "gguf.bin"), gguf, sizeof gguf);
     expect_llama_error(p, "not a llama2.c checkpoint");
     uint8_t v9[256] = {0};
     uint32_t magic = 0x616b3432u;
