@@ -168,6 +168,7 @@ void rt_engine_free(rt_engine *eng) {
     free(eng->rope_cs);
     free(eng->scratch);
     free(eng->owned_weights);
+    free(eng->owned_bf16);
     free(eng->ops);
     memset(eng, 0, sizeof *eng);
 }

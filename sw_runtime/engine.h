@@ -75,7 +75,7 @@ typedef struct rt_op {
     size_t rows, cols, n;
     float eps;
     int variant;     /* OP_RMSNORM: 0 llama2.c order, 1 golden bitlinear_rmsnorm_f32 */
-    void *aux;       /* op-type specific (BitLinear state, qformat...) */
+    void *aux;       /* op-type specific: BitLinear object; matmul: bf16 copy of w (plan w=bf16) */
     const rt_qf *qf; /* OP_QUANT: the format; matmul: weight format (for bytes) */
     double w_bits;   /* storage bits per weight value */
     int backend;     /* placed backend */
@@ -130,6 +130,7 @@ typedef struct rt_engine {
     size_t scratch_floats;
     void *bitlin;                   /* hgrn: golden BitLinear objects */
     float *owned_weights;           /* plan-quantized copies of weights */
+    uint16_t *owned_bf16;           /* bf16-stored matmul weights (plan w=bf16) */
     int pos, token;
     int max_pos;                    /* KV cache capacity (seq_len); hgrn: unbounded */
     uint64_t steps;
@@ -152,6 +153,7 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e);
 /* CPU kernels exposed for other backends and tests. */
 int rt_cpu_exec(struct rt_engine *eng, rt_op *op);
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols);
+void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, size_t cols);
 void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps);
 float *rt_engine_buf(rt_engine *eng, rt_buf b, int layer);
 /* MACs and bytes moved by one call of op at the current position. */

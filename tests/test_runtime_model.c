@@ -397,6 +397,15 @@ static void test_plan_weights(void **state) {
             memcpy(&u, &op->w[k], 4);
             assert_int_equal(u & 0xffff, 0);
         }
+        /* the bf16-storage kernel gives rt_matvec's bits on the rounded weights */
+        assert_non_null(op->aux);
+        float *x = malloc(op->cols * 4), *y0 = malloc(op->rows * 4), *y1 = malloc(op->rows * 4);
+        uint64_t rs = (uint64_t)i;
+        for (size_t k = 0; k < op->cols; k++) x[k] = (float)((int64_t)(test_rand64(&rs) % 2001) - 1000) / 300.0f;
+        rt_matvec(y0, op->w, x, op->rows, op->cols);
+        rt_matvec_bf16(y1, op->aux, x, op->rows, op->cols);
+        assert_memory_equal(y0, y1, op->rows * 4);
+        free(x), free(y0), free(y1);
     }
     assert_ptr_equal(emb, head);
     assert_int_equal(nq, m.cfg.n_layers); /* one kv_quant per layer */
