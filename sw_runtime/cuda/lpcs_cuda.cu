@@ -3,6 +3,7 @@
 #include "cuda/lpcs_cuda.h"
 #include "conv_kernels.cuh"
 #include "cuda_util.cuh"
+#include "lpcs_cuda_internal.h"
 #include "lut_kernels.cuh"
 #include "ternary_kernels.cuh"
 #include "status.h"
@@ -397,4 +398,22 @@ extern "C" int lpcs_cuda_bitlinear_forward(const lpcs_cuda_ternary *w, float bet
     if (!dbad.download(&bad, 4)) return LPCS_EIO;
     if (bad) return LPCS_ERANGE;
     return dy.download(y, batch * out * 4) ? LPCS_OK : LPCS_EIO;
+}
+
+/* ---- test support ---------------------------------------------------------------------- */
+
+extern "C" int lpcs_cuda_sweep_f32(int kind, int a, int b, uint32_t base, size_t count, uint16_t *out) {
+    static uint16_t *d_buf = NULL; /* reused across calls (tests sweep 2^32 in chunks) */
+    static size_t d_len = 0;
+    if (!out || kind < 0 || kind > 1) return LPCS_EINVAL;
+    if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
+    if (count > d_len) {
+        cudaFree(d_buf);
+        d_buf = NULL;
+        d_len = 0;
+        if (cudaMalloc(&d_buf, count * 2) != cudaSuccess) return LPCS_ENOMEM;
+        d_len = count;
+    }
+    if (!finished(conv_sweep_f32(kind, a, b, base, count, d_buf, 0))) return LPCS_EIO;
+    return cudaMemcpy(out, d_buf, count * 2, cudaMemcpyDeviceToHost) == cudaSuccess ? LPCS_OK : LPCS_EIO;
 }
