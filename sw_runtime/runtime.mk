@@ -1,2 +1,2 @@
 # sw_runtime/: model loading, graph, scheduler, backends (liblpcsrt.a).
-RUNTIME_SRCS +=
+RUNTIME_SRCS += $(sort $(wildcard sw_runtime/*.c))

@@ -1,11 +1,130 @@
-/* lpcs run — placeholder until its issue lands. */
+/* lpcs run MODEL --prompt TEXT -n N: generate text (greedy by default). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/commands.h"
+#include "eval.h"
+#include "session.h"
+
+static void help(FILE *out) {
+    fprintf(out,
+            "usage: lpcs run MODEL [--prompt TEXT] [-n N] [--temp T] [--seed S] [--topp P] [options]\n"
+            "Generates N tokens after BOS + the prompt and prints prompt and continuation to stdout.\n"
+            "MODEL is a llama2.c .bin or a .safetensors file (config.json beside it).\n"
+            "  --prompt TEXT      prompt (default empty)\n"
+            "  -n N               tokens to generate (default 256; llama stops at its seq_len)\n"
+            "  --temp T           0 = greedy (default); otherwise sample softmax(logits/T)\n"
+            "  --topp P           nucleus sampling threshold (default 0.9; 1 = off)\n"
+            "  --seed S           sampling seed (default 42)\n");
+    rt_common_help(out);
+}
+
+static int parse_num(const char *s, double lo, double hi, double *out) {
+    char *end;
+    double v = strtod(s, &end);
+    if (!*s || *end || !(v >= lo && v <= hi)) return -1;
+    *out = v;
+    return 0;
+}
 
 int cmd_run(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "lpcs run: not implemented yet\n");
-    return 1;
+    rt_common_opts o;
+    rt_common_init(&o);
+    const char *prompt = "";
+    double n = 256, temp = 0, topp = 0.9, seed = 42;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int c = rt_common_arg(&o, argc, argv, &i, "run");
+        if (c < 0) return 2;
+        if (c) continue;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            help(stdout);
+            return 0;
+        }
+        double *dst = !strcmp(a, "-n") ? &n : !strcmp(a, "--temp") ? &temp : !strcmp(a, "--topp") ? &topp
+                      : !strcmp(a, "--seed") ? &seed : NULL;
+        if (!strcmp(a, "--prompt") || dst) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "lpcs run: %s needs a value\n", a);
+                return 2;
+            }
+            if (!dst) {
+                prompt = argv[++i];
+                continue;
+            }
+            double hi = dst == &n ? 1e7 : dst == &seed ? 1.8e19 : dst == &topp ? 1 : 100;
+            if (parse_num(argv[++i], 0, hi, dst)) {
+                fprintf(stderr, "lpcs run: bad value for %s: %s\n", a, argv[i]);
+                return 2;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "lpcs run: unknown option %s (try --help)\n", a);
+            return 2;
+        } else if (!o.model_path) {
+            o.model_path = a;
+        } else {
+            fprintf(stderr, "lpcs run: unexpected argument %s\n", a);
+            return 2;
+        }
+    }
+    rt_session s;
+    int rc = rt_session_open(&s, &o, "run");
+    if (rc) return rc;
+    rt_err e = {0, ""};
+    const rt_config *cfg = &s.model.cfg;
+    size_t plen = strlen(prompt);
+    int *toks = malloc((plen + 1) * sizeof *toks);
+    float *p = malloc((size_t)cfg->vocab * sizeof *p);
+    int *idx = malloc((size_t)cfg->vocab * sizeof *idx);
+    if (!toks || !p || !idx) {
+        fprintf(stderr, "lpcs run: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    int nt = rt_tokenizer_encode(&s.tok, (const unsigned char *)prompt, plen, toks, &e);
+    if (nt < 0) {
+        fprintf(stderr, "lpcs run: prompt: %s\n", e.msg);
+        rc = 1;
+        goto out;
+    }
+    rt_rng rng;
+    rt_rng_seed(&rng, (uint64_t)seed);
+    fwrite(prompt, 1, plen, stdout);
+    int token = cfg->bos, generated = 0;
+    for (int pos = 0; generated < (int)n; pos++) {
+        if (s.eng.max_pos && pos >= s.eng.max_pos) {
+            if (!o.quiet) fprintf(stderr, "\nlpcs run: stopped at the model's context length %d\n", s.eng.max_pos);
+            break;
+        }
+        const float *lg = rt_engine_step(&s.eng, token, &e);
+        if (!lg) {
+            fprintf(stderr, "\nlpcs run: %s\n", e.msg);
+            rc = 1;
+            goto out;
+        }
+        if (pos < nt) { /* still feeding the prompt */
+            token = toks[pos];
+            continue;
+        }
+        token = rt_sample(lg, cfg->vocab, (float)temp, (float)topp, &rng, p, idx);
+        generated++;
+        if (token == cfg->bos || token == cfg->eos) continue; /* special tokens print nothing */
+        unsigned char buf[64];
+        int k = rt_tokenizer_decode(&s.tok, token, buf, sizeof buf);
+        fwrite(buf, 1, (size_t)k, stdout);
+        fflush(stdout);
+    }
+    fputc('\n', stdout);
+    if (o.report_path) {
+        json_t *r = rt_report_new(&s, &o, "run");
+        json_object_set_new(r, "prompt", json_string(prompt));
+        json_object_set_new(r, "generated", json_integer(generated));
+        rc = rt_report_write(r, o.report_path, "run");
+        json_decref(r);
+    }
+out:
+    free(toks), free(p), free(idx);
+    rt_session_close(&s);
+    return rc;
 }

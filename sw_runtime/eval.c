@@ -1,0 +1,166 @@
+#include "eval.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double rt_nll(const float *logits, int vocab, int target) {
+    double mx = logits[0];
+    for (int i = 1; i < vocab; i++)
+        if (logits[i] > mx) mx = logits[i];
+    double s = 0;
+    for (int i = 0; i < vocab; i++) s += exp((double)logits[i] - mx);
+    return log(s) + mx - (double)logits[target];
+}
+
+typedef struct {
+    const rt_model *m;
+    const rt_plan *plan;
+    const rt_sched_opts *so;
+    const rt_tokenizer *tok;
+    const uint8_t *text;
+    size_t len, n_windows;
+    double *win_nll;
+    int tid, threads;
+    rt_engine *eng; /* thread 0 may use the caller's engine (for stats) */
+    int status;
+    rt_err err;
+    rt_progress_fn progress;
+    void *pctx;
+} ppl_job;
+
+static void *ppl_worker(void *arg) {
+    ppl_job *j = arg;
+    rt_engine local, *eng = j->eng;
+    if (!eng) {
+        if ((j->status = rt_engine_init(&local, j->m, j->plan, j->so, &j->err))) return NULL;
+        eng = &local;
+    }
+    const int bos = j->m->cfg.bos, V = j->m->cfg.vocab;
+    for (size_t w = (size_t)j->tid; w < j->n_windows; w += (size_t)j->threads) {
+        size_t start = w * RT_PPL_WINDOW, n = j->len - start < RT_PPL_WINDOW ? j->len - start : RT_PPL_WINDOW;
+        rt_engine_reset(eng);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            int in = i == 0 ? bos : j->tok->byte_token[j->text[start + i - 1]];
+            int tgt = j->tok->byte_token[j->text[start + i]];
+            const float *lg = rt_engine_step(eng, in, &j->err);
+            if (!lg) {
+                j->status = j->err.status ? j->err.status : LPCS_EINVAL;
+                goto out;
+            }
+            sum += rt_nll(lg, V, tgt);
+        }
+        j->win_nll[w] = sum;
+        if (j->progress && j->tid == 0) j->progress(j->pctx, w + 1, j->n_windows);
+    }
+out:
+    if (eng == &local) rt_engine_free(&local);
+    return NULL;
+}
+
+int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, const rt_tokenizer *tok,
+                const uint8_t *text, size_t len, int threads, rt_progress_fn progress, void *pctx,
+                rt_ppl_result *res, rt_engine *stats_engine, rt_err *e) {
+    memset(res, 0, sizeof *res);
+    if (len == 0) return rt_fail(e, LPCS_EINVAL, "ppl: empty text");
+    for (size_t i = 0; i < len; i++)
+        if (tok->byte_token[text[i]] < 0)
+            return rt_fail(e, LPCS_EFORMAT, "ppl: byte 0x%02x at offset %zu has no token", text[i], i);
+    if (threads < 1) threads = 1;
+    if (threads > 64) threads = 64;
+    size_t nw = (len + RT_PPL_WINDOW - 1) / RT_PPL_WINDOW;
+    double *win = calloc(nw, sizeof *win);
+    ppl_job *jobs = calloc((size_t)threads, sizeof *jobs);
+    pthread_t *th = calloc((size_t)threads, sizeof *th);
+    if (!win || !jobs || !th) {
+        free(win), free(jobs), free(th);
+        return rt_fail(e, LPCS_ENOMEM, "out of memory");
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int created = 1;
+    for (int t = 0; t < threads; t++)
+        jobs[t] = (ppl_job){m, plan, so, tok, text, len, nw, win, t, threads, t == 0 ? stats_engine : NULL,
+                            0, {0, ""}, progress, pctx};
+    for (int t = 1; t < threads; t++, created++)
+        if (pthread_create(&th[t], NULL, ppl_worker, &jobs[t])) {
+            /* windows of the missing threads are never scored: report it */
+            jobs[t].status = rt_fail(&jobs[t].err, LPCS_ENOMEM, "cannot start thread %d", t);
+            break;
+        }
+    ppl_worker(&jobs[0]);
+    for (int t = 1; t < created; t++) pthread_join(th[t], NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    int rc = LPCS_OK;
+    for (int t = 0; t < threads && !rc; t++)
+        if (jobs[t].status) {
+            rc = jobs[t].status;
+            if (e) *e = jobs[t].err;
+        }
+    if (!rc) {
+        for (size_t w = 0; w < nw; w++) res->nll_sum += win[w];
+        res->bytes = len;
+        res->windows = nw;
+        res->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    }
+    free(win), free(jobs), free(th);
+    return rc;
+}
+
+/* xorshift64*, as llama2.c's sampler (state must be non-zero). */
+void rt_rng_seed(rt_rng *r, uint64_t seed) { r->state = seed ? seed : 0x9e3779b97f4a7c15ull; }
+
+static float rng_f32(rt_rng *r) {
+    r->state ^= r->state >> 12;
+    r->state ^= r->state << 25;
+    r->state ^= r->state >> 27;
+    return (float)((r->state * 0x2545F4914F6CDD1Dull) >> 32 >> 8) / 16777216.0f;
+}
+
+int rt_sample(const float *logits, int vocab, float temp, float topp, rt_rng *rng, float *p, int *idx) {
+    if (temp <= 0.0f) {
+        int best = 0;
+        for (int i = 1; i < vocab; i++)
+            if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+    float mx = logits[0];
+    for (int i = 1; i < vocab; i++)
+        if (logits[i] > mx) mx = logits[i];
+    double sum = 0;
+    for (int i = 0; i < vocab; i++) {
+        p[i] = expf((logits[i] - mx) / temp);
+        sum += p[i];
+    }
+    for (int i = 0; i < vocab; i++) p[i] = (float)(p[i] / sum);
+    int n = vocab;
+    for (int i = 0; i < vocab; i++) idx[i] = i;
+    if (topp > 0.0f && topp < 1.0f) {
+        /* insertion sort by probability, descending (vocabularies here are small;
+         * ties keep token order, so results are reproducible) */
+        for (int i = 1; i < vocab; i++) {
+            int v = idx[i], j = i;
+            while (j > 0 && p[idx[j - 1]] < p[v]) {
+                idx[j] = idx[j - 1];
+                j--;
+            }
+            idx[j] = v;
+        }
+        double cum = 0;
+        for (n = 0; n < vocab;) {
+            cum += p[idx[n++]];
+            if (cum > topp) break;
+        }
+    }
+    double tot = 0;
+    for (int i = 0; i < n; i++) tot += p[idx[i]];
+    double r = rng_f32(rng) * tot, c = 0;
+    for (int i = 0; i < n; i++) {
+        c += p[idx[i]];
+        if (r < c) return idx[i];
+    }
+    return idx[n - 1];
+}

@@ -1,0 +1,44 @@
+/* What the CLI does with an engine: perplexity over text (the protocol of
+ * shared/models/README.md), generation (greedy or seeded sampling). */
+#ifndef LPCS_RT_EVAL_H
+#define LPCS_RT_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "tokenizer.h"
+
+#define RT_PPL_WINDOW 256
+
+/* Tokens for the protocol's byte-level text: tok[i] = the byte's token. */
+typedef struct {
+    double nll_sum; /* nats, summed over every target byte */
+    size_t bytes;   /* targets scored */
+    size_t windows;
+    double seconds;
+} rt_ppl_result;
+
+typedef void (*rt_progress_fn)(void *ctx, size_t done, size_t total);
+
+/* Mean NLL over non-overlapping RT_PPL_WINDOW-byte windows of text: input
+ * BOS + first window-1 bytes, targets every byte of the window. threads > 1
+ * evaluates windows in parallel (one engine per thread; the same result to
+ * the bit, since per-window sums are added in window order). */
+int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, const rt_tokenizer *tok,
+                const uint8_t *text, size_t len, int threads, rt_progress_fn progress, void *pctx,
+                rt_ppl_result *res, rt_engine *stats_engine, rt_err *e);
+
+/* -log softmax(logits)[target], in double. */
+double rt_nll(const float *logits, int vocab, int target);
+
+typedef struct {
+    uint64_t state;
+} rt_rng;
+void rt_rng_seed(rt_rng *r, uint64_t seed);
+/* temp 0: argmax (first maximum); otherwise softmax(logits / temp) with
+ * nucleus (top-p) truncation when 0 < topp < 1. */
+int rt_sample(const float *logits, int vocab, float temp, float topp, rt_rng *rng, float *scratch, int *idx_scratch);
+
+#endif

@@ -1,0 +1,105 @@
+#include "graph_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RT_GB_CAP 4096
+
+int rt_gb_begin(rt_gb *g, rt_engine *eng, rt_err *e) {
+    memset(g, 0, sizeof *g);
+    g->eng = eng;
+    g->e = e;
+    int per_layer = 40, cap = per_layer * eng->m->cfg.n_layers + 16;
+    eng->ops = calloc((size_t)cap, sizeof *eng->ops);
+    if (!eng->ops) return rt_fail(e, LPCS_ENOMEM, "out of memory for the op list");
+    g->cap = cap;
+    if (!rt_plan_is_fp32(&eng->plan)) {
+        /* room for a quantized copy of every weight, plus an unshared head */
+        const rt_config *c = &eng->m->cfg;
+        size_t n = eng->m->arena_floats + (size_t)c->vocab * (size_t)c->dim;
+        eng->owned_weights = malloc(n * sizeof(float));
+        if (!eng->owned_weights) return rt_fail(e, LPCS_ENOMEM, "out of memory for quantized weights");
+        g->next_w = eng->owned_weights;
+        g->end_w = eng->owned_weights + n;
+    }
+    return LPCS_OK;
+}
+
+int rt_gb_end(rt_gb *g) {
+    if (g->status) return g->status;
+    return LPCS_OK;
+}
+
+rt_op *rt_gb_add(rt_gb *g, rt_op_type t, const char *name, int layer, rt_wclass c) {
+    if (g->status || g->eng->n_ops >= g->cap) {
+        if (!g->status) g->status = rt_fail(g->e, LPCS_ERANGE, "op list longer than %d ops", g->cap);
+        memset(&g->dummy, 0, sizeof g->dummy);
+        return &g->dummy;
+    }
+    rt_op *op = &g->eng->ops[g->eng->n_ops++];
+    memset(op, 0, sizeof *op);
+    if (layer >= 0)
+        snprintf(op->name, sizeof op->name, "L%d.%s", layer, name);
+    else
+        snprintf(op->name, sizeof op->name, "%s", name);
+    op->type = t;
+    op->layer = layer;
+    op->wclass = c;
+    op->in = op->in2 = op->out = B_NONE;
+    op->requested = -1;
+    op->w_bits = 32;
+    return op;
+}
+
+const float *rt_gb_weight(rt_gb *g, const float *w, size_t rows, size_t cols, rt_wclass c, int layer) {
+    const rt_qf *f = rt_plan_w(&g->eng->plan, c, layer);
+    if (f->identity || g->status) return w;
+    for (int i = 0; i < g->nq; i++) /* the same tensor in the same format: share it */
+        if (g->qsrc[i] == w && !strcmp(g->qfmt[i]->name, f->name)) return g->qdst[i];
+    if ((size_t)(g->end_w - g->next_w) < rows * cols) {
+        g->status = rt_fail(g->e, LPCS_ERANGE, "plan: quantized weights exceed the model size");
+        return w;
+    }
+    float *dst = g->next_w;
+    g->next_w += rows * cols;
+    int rc = rt_qf_roundtrip(f, w, dst, rows * cols, cols);
+    if (rc) {
+        g->status = rt_fail(g->e, rc, "plan: cannot quantize weights to %s: %s", f->name, lpcs_status_str(rc));
+        return w;
+    }
+    if (g->nq < 64) {
+        g->qsrc[g->nq] = w;
+        g->qdst[g->nq] = dst;
+        g->qfmt[g->nq++] = f;
+    }
+    return dst;
+}
+
+void rt_gb_norm(rt_gb *g, const char *name, int layer, rt_buf in, rt_buf out, const float *w, size_t n, float eps) {
+    rt_op *op = rt_gb_add(g, OP_RMSNORM, name, layer, WC_ATTN);
+    op->in = in, op->out = out, op->w = w, op->n = n, op->eps = eps;
+}
+
+void rt_gb_aquant(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf b, size_t n) {
+    const rt_qf *f = rt_plan_a(&g->eng->plan, c, layer);
+    if (f->identity) return;
+    char nm[40];
+    snprintf(nm, sizeof nm, "%s.aquant", name);
+    rt_op *op = rt_gb_add(g, OP_QUANT, nm, layer, c);
+    op->in = b, op->n = n, op->cols = n, op->qf = f;
+}
+
+void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in, rt_buf out, const float *w,
+                  size_t rows, size_t cols) {
+    rt_op *op = rt_gb_add(g, OP_MATMUL, name, layer, c);
+    op->in = in, op->out = out, op->rows = rows, op->cols = cols;
+    op->w = rt_gb_weight(g, w, rows, cols, c, layer);
+    op->qf = rt_plan_w(&g->eng->plan, c, layer);
+    op->w_bits = rt_qf_bits(op->qf);
+}
+
+void rt_gb_add_res(rt_gb *g, const char *name, int layer, rt_buf in, size_t n) {
+    rt_op *op = rt_gb_add(g, OP_ADD, name, layer, WC_ATTN);
+    op->in = in, op->out = B_X, op->n = n;
+}

@@ -1,0 +1,211 @@
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double rt_sim_clock_ghz(void);
+
+void rt_common_init(rt_common_opts *o) {
+    memset(o, 0, sizeof *o);
+    rt_sched_default(&o->sched);
+    o->threads = 1;
+}
+
+void rt_common_help(FILE *out) {
+    fprintf(out,
+            "common options:\n"
+            "  --plan SPEC        quantization plan, e.g. fp32 (default), mxfp4 (= w=mxfp4),\n"
+            "                     w=int4,a=fp8e4m3,kv=bf16, w.ffn=nvfp4, L0.w=fp32, @planfile\n"
+            "  --backend NAME     auto (default: cuda, rtl, sim, cpu in priority order), or one\n"
+            "                     backend first with cpu as the fallback: cuda, rtl, sim, cpu\n"
+            "  --place PAT=BACKEND  place ops matching PAT (op type such as matmul/bitlinear, op\n"
+            "                     name such as L0.wq, or a prefix ending in '*') on BACKEND when\n"
+            "                     it supports them (repeatable)\n"
+            "  --report FILE.json write the run report (placement and costs of every op)\n"
+            "  --config FILE      config.json of a .safetensors model (default: beside it)\n"
+            "  --tokenizer FILE   llama2.c tokenizer (default: <model>.tok.bin or tok-bytes.bin\n"
+            "                     or tokenizer.bin beside the model)\n"
+            "  --quiet            no progress on stderr\n"
+            "  -h, --help         this help\n");
+}
+
+int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *cmd) {
+    const char *a = argv[*i];
+    const char *const with_val[] = {"--plan", "--backend", "--place", "--report", "--config", "--tokenizer", "--threads"};
+    int k = -1;
+    for (int j = 0; j < 7; j++)
+        if (!strcmp(a, with_val[j])) k = j;
+    if (k < 0) {
+        if (!strcmp(a, "--quiet")) {
+            o->quiet = 1;
+            return 1;
+        }
+        return 0;
+    }
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "lpcs %s: %s needs a value\n", cmd, a);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    rt_err e = {0, ""};
+    switch (k) {
+    case 0: o->plan_spec = v; break;
+    case 1:
+        if (rt_sched_backend(&o->sched, v, &e)) goto bad;
+        break;
+    case 2:
+        if (rt_sched_place(&o->sched, v, &e)) goto bad;
+        break;
+    case 3: o->report_path = v; break;
+    case 4: o->config_path = v; break;
+    case 5: o->tokenizer_path = v; break;
+    case 6: {
+        char *end;
+        long t = strtol(v, &end, 10);
+        if (*end || t < 1 || t > 64) {
+            fprintf(stderr, "lpcs %s: --threads wants 1..64\n", cmd);
+            return -1;
+        }
+        o->threads = (int)t;
+        break;
+    }
+    }
+    return 1;
+bad:
+    fprintf(stderr, "lpcs %s: %s\n", cmd, e.msg);
+    return -1;
+}
+
+int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
+    memset(s, 0, sizeof *s);
+    rt_err e = {0, ""};
+    if (!o->model_path) {
+        fprintf(stderr, "lpcs %s: no MODEL given (try --help)\n", cmd);
+        return 2;
+    }
+    if (rt_plan_parse(&s->plan, o->plan_spec, &e)) goto fail_plan;
+    if (rt_model_load(&s->model, o->model_path, o->config_path, &e)) goto fail;
+    if (o->tokenizer_path)
+        snprintf(s->tok_path, sizeof s->tok_path, "%s", o->tokenizer_path);
+    else if (!rt_find_beside(o->model_path, ".tok.bin", "tok-bytes.bin", s->tok_path, sizeof s->tok_path) &&
+             !rt_find_beside(o->model_path, NULL, "tokenizer.bin", s->tok_path, sizeof s->tok_path)) {
+        fprintf(stderr, "lpcs %s: %s: no tokenizer beside it (tok-bytes.bin, tokenizer.bin); give --tokenizer\n",
+                cmd, o->model_path);
+        rt_model_free(&s->model);
+        return 1;
+    }
+    if (rt_tokenizer_load(&s->tok, s->tok_path, s->model.cfg.vocab, &e)) {
+        rt_model_free(&s->model);
+        goto fail;
+    }
+    if (rt_engine_init(&s->eng, &s->model, &s->plan, &o->sched, &e)) {
+        rt_tokenizer_free(&s->tok);
+        rt_model_free(&s->model);
+        goto fail;
+    }
+    return 0;
+fail_plan:
+    fprintf(stderr, "lpcs %s: --plan: %s\n", cmd, e.msg);
+    return 2;
+fail:
+    fprintf(stderr, "lpcs %s: %s\n", cmd, e.msg);
+    return 1;
+}
+
+void rt_session_close(rt_session *s) {
+    rt_engine_free(&s->eng);
+    rt_tokenizer_free(&s->tok);
+    rt_model_free(&s->model);
+}
+
+json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *cmd) {
+    const rt_model *m = &s->model;
+    const rt_config *c = &m->cfg;
+    json_t *r = json_object();
+    json_object_set_new(r, "command", json_string(cmd));
+    json_t *mj = json_object();
+    json_object_set_new(mj, "path", json_string(m->path));
+    json_object_set_new(mj, "format", json_string(m->format));
+    json_object_set_new(mj, "arch", json_string(c->arch == RT_ARCH_LLAMA ? "llama" : "hgrn_bit"));
+    json_object_set_new(mj, "dim", json_integer(c->dim));
+    json_object_set_new(mj, "hidden", json_integer(c->hidden));
+    json_object_set_new(mj, "layers", json_integer(c->n_layers));
+    json_object_set_new(mj, "vocab", json_integer(c->vocab));
+    json_object_set_new(mj, "params", json_integer((json_int_t)m->n_params));
+    json_object_set_new(mj, "tokenizer", json_string(s->tok_path));
+    json_object_set_new(r, "model", mj);
+    json_object_set_new(r, "plan", json_string(s->plan.text));
+    json_t *be = json_array();
+    for (int b = 0; b < RT_BACKEND_COUNT; b++)
+        if (o->sched.enabled[b]) json_array_append_new(be, json_string(rt_backend_get(b)->name));
+    json_object_set_new(r, "backends_enabled", be);
+    json_object_set_new(r, "sim_model", json_string("placeholder constants (sw_runtime/backend_sim.c)"));
+    json_t *ops = json_array();
+    const rt_engine *eng = &s->eng;
+    double steps = eng->steps ? (double)eng->steps : 1;
+    for (int i = 0; i < eng->n_ops; i++) {
+        const rt_op *op = &eng->ops[i];
+        json_t *oj = json_object();
+        json_object_set_new(oj, "name", json_string(op->name));
+        json_object_set_new(oj, "type", json_string(rt_op_type_name(op->type)));
+        json_object_set_new(oj, "layer", json_integer(op->layer));
+        json_object_set_new(oj, "backend", json_string(rt_backend_get(op->backend)->name));
+        if (op->requested >= 0) {
+            json_object_set_new(oj, "requested", json_string(rt_backend_get(op->requested)->name));
+            json_object_set_new(oj, "fallback", json_boolean(op->requested != op->backend));
+        }
+        if (op->type == OP_MATMUL || op->type == OP_BITLINEAR) {
+            json_object_set_new(oj, "rows", json_integer((json_int_t)op->rows));
+            json_object_set_new(oj, "cols", json_integer((json_int_t)op->cols));
+            json_object_set_new(oj, "weight_format",
+                                json_string(op->type == OP_BITLINEAR ? "ternary" : op->qf ? op->qf->name : "fp32"));
+        }
+        if (op->type == OP_QUANT && op->qf) json_object_set_new(oj, "format", json_string(op->qf->name));
+        json_object_set_new(oj, "calls", json_integer((json_int_t)op->st.calls));
+        json_object_set_new(oj, "time_ms", json_real(op->st.ns * 1e-6));
+        json_object_set_new(oj, "us_per_token", json_real(op->st.ns * 1e-3 / steps));
+        json_object_set_new(oj, "bytes", json_real(op->st.bytes));
+        json_object_set_new(oj, "macs", json_real(op->st.macs));
+        if (op->backend == RT_BACKEND_SIM) {
+            json_object_set_new(oj, "sim_cycles", json_real(op->st.cycles));
+            json_object_set_new(oj, "sim_energy_pj", json_real(op->st.energy_pj));
+        }
+        json_array_append_new(ops, oj);
+    }
+    json_object_set_new(r, "ops", ops);
+    json_object_set_new(r, "tokens", json_integer((json_int_t)eng->steps));
+    return r;
+}
+
+int rt_report_write(json_t *report, const char *path, const char *cmd) {
+    if (!path) return 0;
+    if (json_dump_file(report, path, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0) {
+        fprintf(stderr, "lpcs %s: cannot write report %s\n", cmd, path);
+        return 1;
+    }
+    return 0;
+}
+
+void rt_print_ops(const rt_engine *eng, FILE *out, int with_time) {
+    double total = 0, steps = eng->steps ? (double)eng->steps : 1;
+    for (int i = 0; i < eng->n_ops; i++) total += eng->ops[i].st.ns;
+    fprintf(out, "%-22s %-10s %-8s %10s %6s %12s %12s\n", "op", "type", "backend", "us/token", "time%", "bytes/token",
+            "sim_cycles");
+    for (int i = 0; i < eng->n_ops; i++) {
+        const rt_op *op = &eng->ops[i];
+        char be[24];
+        snprintf(be, sizeof be, "%s%s", rt_backend_get(op->backend)->name,
+                 op->requested >= 0 && op->requested != op->backend ? "*" : "");
+        fprintf(out, "%-22s %-10s %-8s %10.2f %6.2f %12.0f %12.0f\n", op->name, rt_op_type_name(op->type), be,
+                with_time ? op->st.ns * 1e-3 / steps : 0.0, with_time && total > 0 ? 100.0 * op->st.ns / total : 0.0,
+                op->st.bytes / steps, op->st.cycles / steps);
+    }
+    fprintf(out, "(* = requested backend does not support the op: fell back)\n");
+}
+
+void rt_progress_stderr(void *ctx, size_t done, size_t total) {
+    (void)ctx;
+    if (done == total || done % 16 == 0) fprintf(stderr, "\r  %zu/%zu windows", done, total);
+    if (done == total) fprintf(stderr, "\n");
+}
