@@ -106,7 +106,7 @@ constexpr int kBlThreads = 256;
  * order), thread 0 adds the lanes in order; amax is a max (exact in any
  * order); xh is recomputed for step 9 with the same ops, hence the same bits. */
 __global__ void __launch_bounds__(kBlThreads)
-bitlinear_quant_k(const float *x, const float *g, int n, int8_t *xq, float *s_out, int *bad) {
+bitlinear_quant_k(const float *x, const float *g, int n, int8_t *xq, int xq_stride, float *s_out, int *bad) {
     __shared__ double lane_sum[32];
     __shared__ float red[kBlThreads / 32];
     __shared__ float sh_r, sh_s;
@@ -137,7 +137,7 @@ bitlinear_quant_k(const float *x, const float *g, int n, int8_t *xq, float *s_ou
     __syncthreads();
     const float s = sh_s;
     for (int k = tid; k < n; k += kBlThreads)
-        xq[(size_t)t * n + k] = lpcs_bl_quant(lpcs_bl_xh(xt[k], r, g[k]), s);
+        xq[(size_t)t * xq_stride + k] = lpcs_bl_quant(lpcs_bl_xh(xt[k], r, g[k]), s);
 }
 
 __global__ void bitlinear_dequant_k(const int32_t *acc, int out, int batch, const float *s, float inv_beta,
@@ -204,9 +204,9 @@ cudaError_t rmmec_gemv_launch(int mode, const uint16_t *w_cm, int rows, int cols
     rmmec_gemv_k<<<(rows + 127) / 128, 128, 0, s>>>(mode, w_cm, rows, cols, x, f, y);
     return cudaGetLastError();
 }
-cudaError_t bitlinear_quant_launch(const float *x, const float *g, int n, int batch, int8_t *xq, float *s,
-                                   int *bad, cudaStream_t st) {
-    bitlinear_quant_k<<<batch, kBlThreads, 0, st>>>(x, g, n, xq, s, bad);
+cudaError_t bitlinear_quant_launch(const float *x, const float *g, int n, int batch, int8_t *xq, int xq_stride,
+                                   float *s, int *bad, cudaStream_t st) {
+    bitlinear_quant_k<<<batch, kBlThreads, 0, st>>>(x, g, n, xq, xq_stride, s, bad);
     return cudaGetLastError();
 }
 cudaError_t bitlinear_dequant_launch(const int32_t *acc, int out, int batch, const float *s, float inv_beta,

@@ -53,21 +53,14 @@ static int dp4a_emul(int a, int b, int c) {
     return c;
 }
 
-/* The ternary kernel's arithmetic: xperm words, field decode, dp4a. */
+/* The ternary kernel's arithmetic: padded activation rows read as int8
+ * words, field j of each weight word decoded and dp4a'd with word j. */
 extern "C" int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8_t *x, size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
-    std::vector<uint32_t> xp(w->nchunks * 16);
+    std::vector<uint8_t> xpad(w->nchunks * 64);
     for (size_t b = 0; b < batch; b++) {
-        const int8_t *xb = x + b * w->cols;
-        for (size_t wi = 0; wi < xp.size(); wi++) {
-            const size_t m = wi >> 2, j = wi & 3;
-            uint32_t v = 0;
-            for (int i = 0; i < 4; i++) {
-                const size_t k = 16 * m + 4 * i + j;
-                v |= (uint32_t)(k < w->cols ? (uint8_t)xb[k] : 0) << (8 * i);
-            }
-            xp[wi] = v;
-        }
+        memset(xpad.data(), 0, xpad.size());
+        memcpy(xpad.data(), x + b * w->cols, w->cols);
         for (size_t r = 0; r < w->rows; r++) {
             const size_t t = r / 32, l = r % 32;
             int acc = 0;
@@ -77,7 +70,9 @@ extern "C" int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8
                 for (int q = 0; q < 4; q++)
                     for (int j = 0; j < 4; j++) {
                         const uint32_t v = (wq[q] >> (2 * j)) & 0x03030303u;
-                        acc = dp4a_emul((int)(v | ((v & 0x02020202u) * 0x7Eu)), (int)xp[(4 * c + q) * 4 + j], acc);
+                        int xw;
+                        memcpy(&xw, xpad.data() + 64 * c + 16 * q + 4 * j, 4);
+                        acc = dp4a_emul((int)(v | ((v & 0x02020202u) * 0x7Eu)), xw, acc);
                     }
             }
             y[b * w->rows + r] = acc;
