@@ -48,7 +48,8 @@ $(CUDA_HOSTCHK): $(CUDA_BUILD)/obj/tests/test_cuda_host.o $(CUDA_LIB) $(CUDA_GOL
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
 # The device test's harness over the CPU emulation of the backend (runs in CI).
 $(CUDA_EMUL): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_BUILD)/obj/lpcs_cuda_emul.o \
-              $(CUDA_BUILD)/obj/ternary_kernels.o $(CUDA_BUILD)/obj/lut_kernels.o $(CUDA_GOLDEN)
+              $(CUDA_BUILD)/obj/ternary_kernels.o $(CUDA_BUILD)/obj/lut_kernels.o \
+              $(CUDA_BUILD)/obj/int4_kernels.o $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
 $(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -lm -lpthread

@@ -4,6 +4,7 @@
 #include "conv_kernels.cuh"
 #include "cuda_util.cuh"
 #include "lpcs_cuda_internal.h"
+#include "int4_kernels.cuh"
 #include "lut_kernels.cuh"
 #include "ternary_kernels.cuh"
 #include "status.h"
@@ -16,6 +17,10 @@
 
 struct lpcs_cuda_ternary {
     ternary_dev dev;
+    void *d_w;
+};
+struct lpcs_cuda_int4 {
+    int4_dev dev;
     void *d_w;
 };
 struct lpcs_cuda_lut {
@@ -120,6 +125,71 @@ extern "C" int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8
         rc = ternary_gemm_dev(w, d_x, batch, d_y);
         if (rc == LPCS_OK && cudaMemcpy(y, d_y, yb, cudaMemcpyDeviceToHost) != cudaSuccess)
             rc = LPCS_EIO;
+    }
+    cudaFree(d_x);
+    cudaFree(d_y);
+    return rc;
+}
+
+/* ---- direct int4 ------------------------------------------------------------- */
+
+extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols, lpcs_cuda_int4 **out) {
+    if (out) *out = NULL;
+    if (!wv || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    if (rows > (1u << 30) || cols > (1u << 24)) return LPCS_ERANGE;
+    for (size_t i = 0; i < rows * cols; i++)
+        if (wv[i] < -8 || wv[i] > 7) return LPCS_ERANGE;
+    if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
+    const size_t bytes = int4_tiled_bytes(rows, cols);
+    uint8_t *tiled = (uint8_t *)malloc(bytes);
+    lpcs_cuda_int4 *w = (lpcs_cuda_int4 *)calloc(1, sizeof *w);
+    if (!tiled || !w) {
+        free(tiled);
+        free(w);
+        return LPCS_ENOMEM;
+    }
+    int4_tile_host(wv, rows, cols, tiled);
+    if (cudaMalloc(&w->d_w, bytes) != cudaSuccess ||
+        cudaMemcpy(w->d_w, tiled, bytes, cudaMemcpyHostToDevice) != cudaSuccess) {
+        cudaFree(w->d_w);
+        free(tiled);
+        free(w);
+        return LPCS_ENOMEM;
+    }
+    free(tiled);
+    w->dev.w = w->d_w;
+    w->dev.rows = (int)rows;
+    w->dev.cols = (int)cols;
+    w->dev.tiles = (int)lpcs_ceil_div(rows, 32);
+    w->dev.nchunks = (int)lpcs_ceil_div(cols, 32);
+    *out = w;
+    return LPCS_OK;
+}
+
+extern "C" void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) {
+    if (!w) return;
+    cudaFree(w->d_w);
+    free(w);
+}
+
+extern "C" int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
+    if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
+    if (batch > (1u << 20)) return LPCS_ERANGE;
+    const size_t cols = w->dev.cols, xs = int4_x_stride(&w->dev);
+    const size_t yb = batch * w->dev.rows * sizeof(int32_t);
+    int8_t *d_x = NULL;
+    int32_t *d_y = NULL;
+    int rc = LPCS_EIO;
+    if (cudaMalloc(&d_x, batch * xs) == cudaSuccess && cudaMalloc(&d_y, yb) == cudaSuccess &&
+        cudaMemset(d_x, 0, batch * xs) == cudaSuccess &&
+        cudaMemcpy2D(d_x, xs, x, cols, cols, batch, cudaMemcpyHostToDevice) == cudaSuccess) {
+        rc = LPCS_OK;
+        for (size_t b0 = 0; b0 < batch && rc == LPCS_OK; b0 += LPCS_INT4_MAX_BATCH) {
+            const int nb = (int)(batch - b0 < LPCS_INT4_MAX_BATCH ? batch - b0 : LPCS_INT4_MAX_BATCH);
+            if (int4_gemm_launch(&w->dev, d_x + b0 * xs, nb, d_y + b0 * w->dev.rows, 0) != cudaSuccess)
+                rc = LPCS_EIO;
+        }
+        if (rc == LPCS_OK && cudaMemcpy(y, d_y, yb, cudaMemcpyDeviceToHost) != cudaSuccess) rc = LPCS_EIO;
     }
     cudaFree(d_x);
     cudaFree(d_y);

@@ -10,6 +10,7 @@
 #include "cuda/lpcs_cuda.h"
 #include "block_device.cuh"
 #include "lpcs_cuda_internal.h"
+#include "int4_kernels.cuh"
 #include "lut_kernels.cuh"
 #include "rmmec_device.cuh"
 #include "status.h"
@@ -22,6 +23,10 @@
 
 struct lpcs_cuda_ternary {
     size_t rows, cols, nchunks, tiles;
+    std::vector<uint8_t> tiled;
+};
+struct lpcs_cuda_int4 {
+    size_t rows, cols, nchunks;
     std::vector<uint8_t> tiled;
 };
 struct lpcs_cuda_lut {
@@ -108,6 +113,50 @@ extern "C" int lpcs_cuda_bitlinear_forward(const lpcs_cuda_ternary *w, float bet
     std::vector<int32_t> acc(batch * out);
     lpcs_cuda_ternary_gemm_i32(w, xq.data(), batch, acc.data());
     for (size_t i = 0; i < batch * out; i++) y[i] = lpcs_bl_dequant(acc[i], s[i / out], inv_beta);
+    return LPCS_OK;
+}
+
+extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols, lpcs_cuda_int4 **out) {
+    if (out) *out = NULL;
+    if (!wv || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    for (size_t i = 0; i < rows * cols; i++)
+        if (wv[i] < -8 || wv[i] > 7) return LPCS_ERANGE;
+    lpcs_cuda_int4 *w = new lpcs_cuda_int4;
+    w->rows = rows;
+    w->cols = cols;
+    w->nchunks = (cols + 31) / 32;
+    w->tiled.resize(int4_tiled_bytes(rows, cols));
+    int4_tile_host(wv, rows, cols, w->tiled.data());
+    *out = w;
+    return LPCS_OK;
+}
+extern "C" void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) { delete w; }
+
+/* The int4 kernel's arithmetic: nibble fields sign-extended, dp4a with the
+ * padded activation words 8q and 8q+4 of each chunk. */
+extern "C" int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
+    if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
+    std::vector<uint8_t> xpad(w->nchunks * 32);
+    for (size_t b = 0; b < batch; b++) {
+        memset(xpad.data(), 0, xpad.size());
+        memcpy(xpad.data(), x + b * w->cols, w->cols);
+        for (size_t r = 0; r < w->rows; r++) {
+            const size_t t = r / 32, l = r % 32;
+            int acc = 0;
+            for (size_t c = 0; c < w->nchunks; c++) {
+                uint32_t wq[4];
+                memcpy(wq, w->tiled.data() + ((t * w->nchunks + c) * 32 + l) * 16, 16);
+                for (int q = 0; q < 4; q++)
+                    for (int h = 0; h < 2; h++) {
+                        const uint32_t v = (wq[q] >> (4 * h)) & 0x0F0F0F0Fu;
+                        int xw;
+                        memcpy(&xw, xpad.data() + 32 * c + 8 * q + 4 * h, 4);
+                        acc = dp4a_emul((int)(v | ((v & 0x08080808u) * 0x1Eu)), xw, acc);
+                    }
+            }
+            y[b * w->rows + r] = acc;
+        }
+    }
     return LPCS_OK;
 }
 

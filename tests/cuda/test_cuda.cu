@@ -620,6 +620,54 @@ static void test_bitlinear(void) {
     }
 }
 
+/* ------------------------------------------------------------ direct int4 */
+
+static void int4_case(const char *label, const int8_t *w, size_t rows, size_t cols, const int8_t *x,
+                      size_t batch) {
+    char name[160], detail[256] = "";
+    snprintf(name, sizeof name, "int4_gemm %s %zux%zu batch %zu", label, rows, cols, batch);
+    std::vector<int8_t> wu(w, w + rows * cols);
+    if (g_inject) wu[0] = (int8_t)(wu[0] == 0 ? 1 : 0);
+    std::vector<int32_t> y_ref(rows * batch), y_gpu(rows * batch, 0x5a5a5a5a);
+    ref_gemm(w, rows, cols, x, batch, y_ref.data());
+    lpcs_cuda_int4 *dw = NULL;
+    int rc = lpcs_cuda_int4_upload(wu.data(), rows, cols, &dw);
+    if (rc == LPCS_OK) rc = lpcs_cuda_int4_gemm_i32(dw, x, batch, y_gpu.data());
+    lpcs_cuda_int4_free(dw);
+    if (rc != LPCS_OK) {
+        snprintf(detail, sizeof detail, "cuda call failed: %s", lpcs_status_str(rc));
+        test_report(name, false, detail);
+        return;
+    }
+    test_report(name, compare_i32(y_gpu.data(), y_ref.data(), rows, batch, detail, sizeof detail), detail);
+}
+
+static void test_int4(void) {
+    test_rng g{13};
+    { /* exhaustive: every pair of weight values in columns 0 and 5 (low and high nibble) */
+        const size_t cols = 8, rows = 256, batch = 8;
+        std::vector<int8_t> w(rows * cols, 0), x(batch * cols);
+        for (size_t r = 0; r < rows; r++) {
+            w[r * cols + 0] = (int8_t)((int)(r % 16) - 8);
+            w[r * cols + 5] = (int8_t)((int)(r / 16) - 8);
+            w[r * cols + 3] = (int8_t)((int)((r * 7) % 16) - 8);
+        }
+        for (size_t b = 0; b < batch; b++) random_x(g, x.data() + b * cols, cols, b < 4 ? (int)b : 0);
+        int4_case("exhaustive-pairs", w.data(), rows, cols, x.data(), batch);
+    }
+    const size_t shapes[][3] = {{1, 1, 1},      {33, 65, 3},      {31, 63, 17},    {100, 300, 5},
+                                {257, 1000, 16}, {4096, 4096, 1}, {4096, 4096, 16}, {11008, 4096, 5},
+                                {4096, 11008, 16}};
+    for (const auto &s : shapes) {
+        const size_t rows = s[0], cols = s[1], batch = s[2];
+        if (g_quick && rows * cols * batch > ((size_t)1 << 26)) continue;
+        std::vector<int8_t> w(rows * cols), x(batch * cols);
+        for (auto &v : w) v = (int8_t)g.range(-8, 7);
+        for (size_t b = 0; b < batch; b++) random_x(g, x.data() + b * cols, cols, b == 1 ? 1 : 0);
+        int4_case("random", w.data(), rows, cols, x.data(), batch);
+    }
+}
+
 /* --------------------------------------------- LUT-GEMV vs golden lutgemv */
 
 static void test_lut_vs_golden_lutgemv(void) {
@@ -649,22 +697,26 @@ static void test_lut_vs_golden_lutgemv(void) {
         std::vector<int64_t> acc(lutgemv_acc_len(&c));
         int rc = lutgemv_build_tables(&c, w16.data(), NULL, 0, tables.data());
         if (rc == LPCS_OK) rc = lutgemv_gemv(&c, tables.data(), x.data(), 1, acc.data(), NULL);
-        std::vector<int32_t> y(batch * rows);
+        std::vector<int32_t> y(batch * rows), y4(batch * rows);
         lpcs_cuda_lut *dw = NULL;
         int crc = lpcs_cuda_lut_upload(w8.data(), rows, cols, bits, 1, &dw);
         if (crc == LPCS_OK) crc = lpcs_cuda_lut_gemm_i32(dw, x.data(), batch, y.data());
         lpcs_cuda_lut_free(dw);
-        bool ok = rc == LPCS_OK && crc == LPCS_OK;
+        lpcs_cuda_int4 *d4 = NULL; /* the direct int4 path must give the same integers */
+        int crc4 = lpcs_cuda_int4_upload(w8.data(), rows, cols, &d4);
+        if (crc4 == LPCS_OK) crc4 = lpcs_cuda_int4_gemm_i32(d4, x.data(), batch, y4.data());
+        lpcs_cuda_int4_free(d4);
+        bool ok = rc == LPCS_OK && crc == LPCS_OK && crc4 == LPCS_OK;
         char name[128], detail[200];
         snprintf(detail, sizeof detail, "golden rc %d, cuda rc %d", rc, crc);
         for (size_t b = 0; b < batch && ok; b++)
             for (size_t r = 0; r < rows && ok; r++)
-                if (acc[b * rows + r] != (int64_t)y[b * rows + r]) {
+                if (acc[b * rows + r] != (int64_t)y[b * rows + r] || acc[b * rows + r] != (int64_t)y4[b * rows + r]) {
                     ok = false;
-                    snprintf(detail, sizeof detail, "token %zu row %zu: golden lutgemv %lld gpu %d", b, r,
-                             (long long)acc[b * rows + r], y[b * rows + r]);
+                    snprintf(detail, sizeof detail, "token %zu row %zu: golden lutgemv %lld, gpu lut %d, gpu int4 %d", b,
+                             r, (long long)acc[b * rows + r], y[b * rows + r], y4[b * rows + r]);
                 }
-        snprintf(name, sizeof name, "lut_gemm vs golden lutgemv_gemv (g=4, w%d signed) %zux%zu batch %zu", bits, rows,
+        snprintf(name, sizeof name, "lut_gemm + int4_gemm vs golden lutgemv_gemv (g=4, w%d signed) %zux%zu batch %zu", bits, rows,
                  cols, batch);
         test_report(name, ok, ok ? "" : detail);
     }
@@ -688,6 +740,7 @@ int main(int argc, char **argv) {
            g_quick ? " (quick)" : "");
     const double t0 = test_now();
     test_ternary();
+    test_int4();
     test_lut();
     if (!g_inject) {
         test_lut_vs_golden_lutgemv();
