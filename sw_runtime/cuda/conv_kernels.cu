@@ -184,14 +184,16 @@ cudaError_t conv_mx_dequantize(int e, const uint8_t *scales, const uint8_t *code
 cudaError_t conv_nvfp4_quantize(const float *x, size_t n, float *ts, uint8_t *bs, uint8_t *codes,
                                 cudaStream_t s) {
     unsigned *amax = NULL;
-    cudaError_t e = cudaMallocAsync((void **)&amax, sizeof(unsigned), s);
+    cudaError_t e = cudaMalloc((void **)&amax, sizeof(unsigned));
     if (e != cudaSuccess) return e;
     cudaMemsetAsync(amax, 0, sizeof(unsigned), s);
     amax_k<<<grid_for(n, 256) < 1024 ? grid_for(n, 256) : 1024, 256, 0, s>>>(x, n, amax);
     nvfp4_scale_k<<<1, 1, 0, s>>>(amax, ts);
     nvfp4_quantize_k<<<grid_for((n + 15) / 16, 128), 128, 0, s>>>(x, n, ts, bs, codes);
-    cudaFreeAsync(amax, s);
-    return cudaGetLastError();
+    e = cudaGetLastError();
+    cudaStreamSynchronize(s); /* before freeing the amax word */
+    cudaFree(amax);
+    return e;
 }
 cudaError_t conv_nvfp4_dequantize(const float *ts, const uint8_t *bs, const uint8_t *codes, size_t n, float *y,
                                   cudaStream_t s) {

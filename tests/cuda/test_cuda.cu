@@ -375,6 +375,32 @@ static void test_conversions(void) {
         snprintf(name, sizeof name, "posit_from_f32 p%de%d (random %zu)", c[0], c[1], cnt);
         test_report(name, ok, rc == LPCS_OK ? detail : lpcs_status_str(rc));
     }
+    /* fp32 -> posit for every config n = 2..32, es = 0..3: 2^18 random patterns each */
+    {
+        const size_t cnt = (size_t)1 << 18;
+        std::vector<float> x(cnt);
+        std::vector<uint32_t> out(cnt);
+        test_rng g{77};
+        for (auto &v : x) v = lpcs_bits_f32((uint32_t)g.next());
+        bool ok = true;
+        detail[0] = 0;
+        for (int nb = 2; nb <= 32 && ok; nb++)
+            for (int es = 0; es <= 3 && ok; es++) {
+                if (lpcs_cuda_posit_from_f32(nb, es, x.data(), cnt, out.data()) != LPCS_OK) {
+                    ok = false;
+                    snprintf(detail, sizeof detail, "p%de%d: cuda call failed", nb, es);
+                }
+                for (size_t i = 0; i < cnt && ok; i++) {
+                    const uint32_t gp = posit_from_float(posit_cfg_make(nb, es), x[i]);
+                    if (gp != out[i]) {
+                        ok = false;
+                        snprintf(detail, sizeof detail, "p%de%d x 0x%08x: golden 0x%x gpu 0x%x", nb, es,
+                                 lpcs_f32_bits(x[i]), gp, out[i]);
+                    }
+                }
+            }
+        test_report("posit_from_f32 every config n=2..32 es=0..3 (2^18 random each)", ok, detail);
+    }
     /* element-wise API path once (the sweeps use the same device function) */
     {
         const size_t cnt = (size_t)1 << 20;
@@ -529,6 +555,33 @@ static void test_block_formats(void) {
 static void test_rmmec(void) {
     test_rng g{31};
     char name[128], detail[256];
+    /* long dot products (one row): every mode, fp32 and posit readouts */
+    for (int mode = 0; mode < 4; mode++) {
+        const size_t n = 50000;
+        std::vector<uint16_t> a(n), b(n);
+        for (size_t i = 0; i < n; i++) {
+            a[i] = (uint16_t)g.next();
+            b[i] = (uint16_t)g.next();
+            if (mode) { /* keep NaR out so the sum is real */
+                const int lb = mode == 3 ? 16 : mode == 2 ? 8 : 4;
+                for (int lane = 0; lane * lb < 16; lane++) {
+                    const uint16_t m = (uint16_t)(((1u << lb) - 1) << (lane * lb)), nar = (uint16_t)(1u << (lane * lb + lb - 1));
+                    if ((a[i] & m) == nar) a[i] ^= (uint16_t)(1u << (lane * lb));
+                    if ((b[i] & m) == nar) b[i] ^= (uint16_t)(1u << (lane * lb));
+                }
+            }
+        }
+        for (int f = 2; f >= 0; f -= 2) {
+            if (!rmmec_out_valid((rmmec_mode)mode, (rmmec_out)f)) continue;
+            uint32_t want = 0, got = 0;
+            const int rc = rmmec_dot((rmmec_mode)mode, a.data(), b.data(), n, (rmmec_out)f, &want);
+            const int crc = lpcs_cuda_rmmec_gemv(mode, a.data(), 1, n, b.data(), f, &got);
+            snprintf(name, sizeof name, "rmmec dot %s -> %s, %zu words", rmmec_mode_name((rmmec_mode)mode),
+                     rmmec_out_name((rmmec_out)f), n);
+            snprintf(detail, sizeof detail, "golden 0x%x (rc %d), gpu 0x%x (rc %d)", want, rc, got, crc);
+            test_report(name, rc == LPCS_OK && crc == LPCS_OK && want == got, want == got ? "" : detail);
+        }
+    }
     for (int mode = 0; mode < 4; mode++)
         for (int f = 0; f < 4; f++) {
             if (!rmmec_out_valid((rmmec_mode)mode, (rmmec_out)f)) continue;
