@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <string>
 #include <vector>
@@ -355,10 +356,19 @@ int main(int argc, char **argv) {
                 i ? "," : "", x.rows, x.cols, x.batch, x.kernel.c_str(), x.us, x.bytes, gbs, sp);
     }
     fprintf(fj, "]}\n");
+    char when[64];
+    {
+        const time_t now = time(NULL);
+        struct tm tmv;
+        gmtime_r(&now, &tmv);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tmv);
+    }
     FILE *outs[2] = {stdout, fm};
     for (FILE *f : outs) {
-        fprintf(f, "\n### GEMV on %s (sm_%d%d, %d SMs)\n\n", prop.name, prop.major, prop.minor,
-                prop.multiProcessorCount);
+        fprintf(f, "\n### GEMV on %s (sm_%d%d, %d SMs, %.0f GiB), %s UTC\n\n", prop.name, prop.major, prop.minor,
+                prop.multiProcessorCount, prop.totalGlobalMem / 1073741824.0, when);
+        fprintf(f, "Command: `bench/cuda/run_on_device.sh` (runs `build/cuda/bench_gemv --reps %d`), "
+                   "built with nvcc -arch=sm_90 -O3.\n\n", reps);
         fprintf(f, "Measured HBM bandwidth: D2D cudaMemcpy %.0f GB/s (read+write bytes), "
                    "read-only kernel %.0f GB/s; nominal %.0f GB/s. Weights read cold "
                    "(rotating copies > 3x L2), %d timed calls each. %% = weight bytes / time "
