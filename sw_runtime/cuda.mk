@@ -52,7 +52,7 @@ $(CUDA_EMUL): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_BUILD)/obj/lpcs_cuda_em
               $(CUDA_BUILD)/obj/int4_kernels.o $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
 $(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
-	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -lm -lpthread
+	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
 
 # lpcs with the real backend: liblpcs_cuda.a ahead of liblpcsrt.a, so its
 # definitions win over the stub's (the stub object is then never pulled in).

@@ -22,13 +22,15 @@ if [ -z "$NVCC" ]; then
   if command -v nvcc >/dev/null; then NVCC=$(command -v nvcc); else NVCC=/usr/local/cuda/bin/nvcc; fi
 fi
 JOBS=$(nproc 2>/dev/null || echo 4)
+CUDA_HOME=${CUDA_HOME:-$(cd "$(dirname "$NVCC")/.." && pwd)}
+export CUDA_HOME LD_LIBRARY_PATH="$CUDA_HOME/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" # libcublas at run time
 
 stamp "machine"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.memory --format=csv 2>&1 || true
 echo "cpus: $JOBS"; "$NVCC" --version | tail -2; git log -1 --oneline 2>/dev/null || true
 
 stamp "build (make -j$JOBS build/libgolden.a cuda-kernels)"
-if ! timeout 240 make -j"$JOBS" NVCC="$NVCC" build/libgolden.a cuda-kernels >"$OUT/build.txt" 2>&1; then
+if ! timeout 240 make -j"$JOBS" NVCC="$NVCC" CUDA_HOME="$CUDA_HOME" build/libgolden.a cuda-kernels >"$OUT/build.txt" 2>&1; then
   tail -40 "$OUT/build.txt"
   stamp "BUILD FAILED (full log: build.txt)"
   echo "build: FAILED" >"$OUT/summary.txt"
