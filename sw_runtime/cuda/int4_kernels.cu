@@ -5,59 +5,25 @@
  * warp-uniform (broadcast). */
 #include "int4_kernels.cuh"
 #include "cuda_util.cuh"
+#include "gemv_device.cuh"
 
 #include <string.h>
 
 namespace {
 
-constexpr int kWarps = 8;
-template <int B> struct unroll_for { static const int value = B <= 2 ? 8 : B <= 4 ? 4 : B <= 8 ? 2 : 1; };
-
-/* Nibbles (low when hi = 0) of the 4 bytes of w, sign-extended to int8 lanes. */
-__device__ __forceinline__ int int4_field(uint32_t w, int hi) {
-    const uint32_t v = (w >> (4 * hi)) & 0x0F0F0F0Fu;
-    return (int)(v | ((v & 0x08080808u) * 0x1Eu));
-}
+constexpr int kWarps = LPCS_GEMV_WARPS;
 
 template <int B>
 __global__ void __launch_bounds__(kWarps * 32)
 int4_gemm_kernel(const uint4 *__restrict__ W, const uint2 *__restrict__ x, int32_t *y, int rows,
                  int nchunks, int chunks_per_split, int atomic_out) {
-    constexpr int kUnroll = unroll_for<B>::value;
     __shared__ int red[kWarps][B][32];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const int tile = blockIdx.x;
     const int c0 = blockIdx.y * chunks_per_split;
     const int c1 = min(c0 + chunks_per_split, nchunks);
-    const size_t xstride = (size_t)nchunks * 4; /* uint2 per token */
-    const uint4 *wp = W + (size_t)tile * nchunks * 32 + lane;
     int acc[B];
-#pragma unroll
-    for (int b = 0; b < B; b++) acc[b] = 0;
-    for (int c = c0 + warp; c < c1; c += kWarps * kUnroll) {
-        uint4 wv[kUnroll];
-#pragma unroll
-        for (int u = 0; u < kUnroll; u++) {
-            const int cc = c + u * kWarps;
-            wv[u] = cc < c1 ? __ldcs(wp + (size_t)cc * 32) : make_uint4(0, 0, 0, 0);
-        }
-#pragma unroll
-        for (int u = 0; u < kUnroll; u++) {
-            const int cc = c + u * kWarps;
-            if (cc >= c1) continue;
-            const uint32_t words[4] = {wv[u].x, wv[u].y, wv[u].z, wv[u].w};
-#pragma unroll
-            for (int q = 0; q < 4; q++) {
-                const int lo = int4_field(words[q], 0), hi = int4_field(words[q], 1);
-                const uint2 *xq = x + (size_t)cc * 4 + q;
-#pragma unroll
-                for (int b = 0; b < B; b++) {
-                    const uint2 xv = __ldg(xq + b * xstride);
-                    acc[b] = __dp4a(hi, (int)xv.y, __dp4a(lo, (int)xv.x, acc[b]));
-                }
-            }
-        }
-    }
+    lpcs_int4_lane<B>(W, x, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
 #pragma unroll
     for (int b = 0; b < B; b++) red[warp][b][lane] = acc[b];
     __syncthreads();
@@ -80,12 +46,8 @@ cudaError_t launch_b(const int4_dev *w, const uint2 *x, int32_t *y, cudaStream_t
     int dev = 0, sms = 132;
     if (cudaGetDevice(&dev) == cudaSuccess)
         cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    int ksplit = 2 * w->tiles >= sms ? 1 : (4 * sms + w->tiles - 1) / w->tiles;
-    const int max_split = (w->nchunks + 2 * kWarps - 1) / (2 * kWarps);
-    if (ksplit > max_split) ksplit = max_split;
-    if (ksplit < 1) ksplit = 1;
-    const int cps = (w->nchunks + ksplit - 1) / ksplit;
-    ksplit = (w->nchunks + cps - 1) / cps;
+    int ksplit, cps;
+    lpcs_rowtile_plan(w->tiles, w->nchunks, sms, &ksplit, &cps);
     if (ksplit > 1) {
         cudaError_t e = cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)B * w->rows, s);
         if (e != cudaSuccess) return e;

@@ -1,14 +1,16 @@
 /* CPU emulation of the lpcs CUDA backend (lpcs_cuda.h), for machines without
  * a GPU: every call runs the kernels' own __host__ __device__ element/block
- * code (formats.cuh, block_device.cuh, rmmec_device.cuh) and re-traces the
- * GEMV kernels' arithmetic over their device weight layouts (tiled ternary
- * words with the permuted-activation dp4a; LUT bit planes with per-group
- * activation tables), sequentially. Linked only into build/cuda/test_cuda_emul,
+ * code (formats.cuh, block_device.cuh, rmmec_device.cuh) and, for the
+ * integer GEMVs, the kernels' own per-lane bodies and launch plans
+ * (gemv_device.cuh) for every block, warp and lane in turn, with an H100's
+ * 132 SMs assumed for the plan. Linked only into build/cuda/test_cuda_emul,
  * which runs the device test's harness in CI: it proves the harness, the
- * layouts and the shared code, not the kernels' thread mapping -- that needs
- * the GPU run (bench/cuda/run_on_device.sh). */
+ * layouts, the index arithmetic and the shared code; what it cannot show
+ * (true parallel execution, shared-memory races, the hardware) needs the GPU
+ * run (bench/cuda/run_on_device.sh). */
 #include "cuda/lpcs_cuda.h"
 #include "block_device.cuh"
+#include "gemv_device.cuh"
 #include "lpcs_cuda_internal.h"
 #include "int4_kernels.cuh"
 #include "lut_kernels.cuh"
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <algorithm>
 #include <vector>
 
 struct lpcs_cuda_ternary {
@@ -53,34 +56,63 @@ extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size
 }
 extern "C" void lpcs_cuda_ternary_free(lpcs_cuda_ternary *w) { delete w; }
 
-static int dp4a_emul(int a, int b, int c) {
-    for (int i = 0; i < 4; i++) c += (int8_t)(a >> (8 * i)) * (int8_t)(b >> (8 * i));
-    return c;
+static const int kEmulSms = 132; /* H100 SXM */
+
+/* Runs a row-tile kernel (ternary / int4) block by block: lane(tile, lane,
+ * warp, c0, c1, acc) is the kernel's per-lane body; warps reduce per block,
+ * splits add (the kernel's atomics). */
+template <int B, class Lane>
+static void emul_rowtile(int tiles, int nchunks, int rows, int32_t *y, Lane lane_fn) {
+    int ksplit, cps;
+    lpcs_rowtile_plan(tiles, nchunks, kEmulSms, &ksplit, &cps);
+    if (ksplit > 1) memset(y, 0, sizeof(int32_t) * (size_t)B * rows);
+    for (int tile = 0; tile < tiles; tile++)
+        for (int sp = 0; sp < ksplit; sp++) {
+            const int c0 = sp * cps, c1 = c0 + cps < nchunks ? c0 + cps : nchunks;
+            int red[LPCS_GEMV_WARPS][B][32];
+            for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++)
+                for (int lane = 0; lane < 32; lane++) {
+                    int acc[B];
+                    lane_fn(tile, lane, warp, c0, c1, acc);
+                    for (int b = 0; b < B; b++) red[warp][b][lane] = acc[b];
+                }
+            for (int b = 0; b < B; b++)
+                for (int l = 0; l < 32; l++) {
+                    int s = 0;
+                    for (int w = 0; w < LPCS_GEMV_WARPS; w++) s += red[w][b][l];
+                    const int row = tile * 32 + l;
+                    if (row >= rows) continue;
+                    if (ksplit > 1) y[(size_t)b * rows + row] += s;
+                    else y[(size_t)b * rows + row] = s;
+                }
+        }
 }
 
-/* The ternary kernel's arithmetic: padded activation rows read as int8
- * words, field j of each weight word decoded and dp4a'd with word j. */
+template <int B>
+static void ternary_emul_b(const lpcs_cuda_ternary *w, const uint4 *xp, int32_t *y) {
+    const uint4 *W = (const uint4 *)w->tiled.data();
+    const int nchunks = (int)w->nchunks;
+    emul_rowtile<B>((int)w->tiles, nchunks, (int)w->rows, y, [&](int tile, int lane, int warp, int c0, int c1, int *acc) {
+        lpcs_ternary_lane<B>(W, xp, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
+    });
+}
+
+/* The ternary kernel, lane by lane, over padded activation rows. */
 extern "C" int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8_t *x, size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
-    std::vector<uint8_t> xpad(w->nchunks * 64);
-    for (size_t b = 0; b < batch; b++) {
-        memset(xpad.data(), 0, xpad.size());
-        memcpy(xpad.data(), x + b * w->cols, w->cols);
-        for (size_t r = 0; r < w->rows; r++) {
-            const size_t t = r / 32, l = r % 32;
-            int acc = 0;
-            for (size_t c = 0; c < w->nchunks; c++) {
-                uint32_t wq[4];
-                memcpy(wq, w->tiled.data() + ((t * w->nchunks + c) * 32 + l) * 16, 16);
-                for (int q = 0; q < 4; q++)
-                    for (int j = 0; j < 4; j++) {
-                        const uint32_t v = (wq[q] >> (2 * j)) & 0x03030303u;
-                        int xw;
-                        memcpy(&xw, xpad.data() + 64 * c + 16 * q + 4 * j, 4);
-                        acc = dp4a_emul((int)(v | ((v & 0x02020202u) * 0x7Eu)), xw, acc);
-                    }
-            }
-            y[b * w->rows + r] = acc;
+    const size_t xs = w->nchunks * 64;
+    std::vector<uint4> xpad((LPCS_TERNARY_MAX_BATCH * xs) / 16);
+    for (size_t b0 = 0; b0 < batch; b0 += LPCS_TERNARY_MAX_BATCH) {
+        const int nb = (int)(batch - b0 < LPCS_TERNARY_MAX_BATCH ? batch - b0 : LPCS_TERNARY_MAX_BATCH);
+        memset(xpad.data(), 0, xpad.size() * 16);
+        for (int b = 0; b < nb; b++) memcpy((uint8_t *)xpad.data() + b * xs, x + (b0 + b) * w->cols, w->cols);
+        int32_t *yb = y + b0 * w->rows;
+        switch (nb) {
+#define LPCS_CASE(B) case B: ternary_emul_b<B>(w, xpad.data(), yb); break;
+            LPCS_CASE(1) LPCS_CASE(2) LPCS_CASE(3) LPCS_CASE(4) LPCS_CASE(5) LPCS_CASE(6)
+            LPCS_CASE(7) LPCS_CASE(8) LPCS_CASE(9) LPCS_CASE(10) LPCS_CASE(11) LPCS_CASE(12)
+            LPCS_CASE(13) LPCS_CASE(14) LPCS_CASE(15) LPCS_CASE(16)
+#undef LPCS_CASE
         }
     }
     return LPCS_OK;
@@ -132,29 +164,33 @@ extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols,
 }
 extern "C" void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) { delete w; }
 
-/* The int4 kernel's arithmetic: nibble fields sign-extended, dp4a with the
- * padded activation words 8q and 8q+4 of each chunk. */
+template <int B>
+static void int4_emul_b(const lpcs_cuda_int4 *w, const uint2 *xp, int32_t *y) {
+    const uint4 *W = (const uint4 *)w->tiled.data();
+    const int nchunks = (int)w->nchunks;
+    emul_rowtile<B>((int)((w->rows + 31) / 32), nchunks, (int)w->rows, y,
+                    [&](int tile, int lane, int warp, int c0, int c1, int *acc) {
+                        lpcs_int4_lane<B>(W, xp, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
+                    });
+}
+
+/* The int4 kernel, lane by lane, over padded activation rows. */
 extern "C" int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
-    std::vector<uint8_t> xpad(w->nchunks * 32);
-    for (size_t b = 0; b < batch; b++) {
-        memset(xpad.data(), 0, xpad.size());
-        memcpy(xpad.data(), x + b * w->cols, w->cols);
-        for (size_t r = 0; r < w->rows; r++) {
-            const size_t t = r / 32, l = r % 32;
-            int acc = 0;
-            for (size_t c = 0; c < w->nchunks; c++) {
-                uint32_t wq[4];
-                memcpy(wq, w->tiled.data() + ((t * w->nchunks + c) * 32 + l) * 16, 16);
-                for (int q = 0; q < 4; q++)
-                    for (int h = 0; h < 2; h++) {
-                        const uint32_t v = (wq[q] >> (4 * h)) & 0x0F0F0F0Fu;
-                        int xw;
-                        memcpy(&xw, xpad.data() + 32 * c + 8 * q + 4 * h, 4);
-                        acc = dp4a_emul((int)(v | ((v & 0x08080808u) * 0x1Eu)), xw, acc);
-                    }
-            }
-            y[b * w->rows + r] = acc;
+    const size_t xs = w->nchunks * 32;
+    std::vector<uint4> xpad((LPCS_INT4_MAX_BATCH * xs + 15) / 16);
+    for (size_t b0 = 0; b0 < batch; b0 += LPCS_INT4_MAX_BATCH) {
+        const int nb = (int)(batch - b0 < LPCS_INT4_MAX_BATCH ? batch - b0 : LPCS_INT4_MAX_BATCH);
+        memset(xpad.data(), 0, xpad.size() * 16);
+        for (int b = 0; b < nb; b++) memcpy((uint8_t *)xpad.data() + b * xs, x + (b0 + b) * w->cols, w->cols);
+        const uint2 *xp = (const uint2 *)xpad.data();
+        int32_t *yb = y + b0 * w->rows;
+        switch (nb) {
+#define LPCS_CASE(B) case B: int4_emul_b<B>(w, xp, yb); break;
+            LPCS_CASE(1) LPCS_CASE(2) LPCS_CASE(3) LPCS_CASE(4) LPCS_CASE(5) LPCS_CASE(6)
+            LPCS_CASE(7) LPCS_CASE(8) LPCS_CASE(9) LPCS_CASE(10) LPCS_CASE(11) LPCS_CASE(12)
+            LPCS_CASE(13) LPCS_CASE(14) LPCS_CASE(15) LPCS_CASE(16)
+#undef LPCS_CASE
         }
     }
     return LPCS_OK;
@@ -179,39 +215,61 @@ extern "C" int lpcs_cuda_lut_upload(const int8_t *wv, size_t rows, size_t cols, 
 }
 extern "C" void lpcs_cuda_lut_free(lpcs_cuda_lut *w) { delete w; }
 
-/* The LUT kernel's arithmetic: per chunk and token the 32 group tables,
- * nibble lookups per bit plane, plane weights 2^p (sign plane negative). */
-extern "C" int lpcs_cuda_lut_gemm_i32(const lpcs_cuda_lut *w, const int8_t *x, size_t batch, int32_t *y) {
-    if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
-    const int P = w->bits;
-    for (size_t b = 0; b < batch; b++) {
-        const int8_t *xb = x + b * w->cols;
-        for (size_t r = 0; r < w->rows; r++) y[b * w->rows + r] = 0;
-        for (size_t c = 0; c < w->nchunks; c++) {
-            int T[32][16];
-            for (int g = 0; g < 32; g++)
-                for (int idx = 0; idx < 16; idx++) {
-                    int s = 0;
-                    for (int j = 0; j < 4; j++) {
-                        const size_t k = c * 128 + g * 4 + j;
-                        if (((idx >> j) & 1) && k < w->cols) s += xb[k];
+/* The LUT kernel, block by block: its plan, table build and per-lane chunk
+ * body; the prefetch of the next chunk is a plain load here. */
+template <int BMAX>
+static void lut_emul_b(const lpcs_cuda_lut *w, const int8_t *x, int batch, int32_t *y) {
+    const uint4 *W = (const uint4 *)w->planes.data();
+    const int tiles = (int)w->tiles, nchunks = (int)w->nchunks, P = w->bits, rows = (int)w->rows;
+    int groups, ksplit, cps;
+    lpcs_lut_plan(tiles, nchunks, kEmulSms, &groups, &ksplit, &cps);
+    if (ksplit > 1) memset(y, 0, sizeof(int32_t) * (size_t)batch * rows);
+    std::vector<int> T(BMAX * 512);
+    std::vector<int> acc((size_t)LPCS_GEMV_WARPS * 32 * BMAX);
+    for (int blk = 0; blk < groups; blk++)
+        for (int sp = 0; sp < ksplit; sp++) {
+            const int c0 = sp * cps, c1 = c0 + cps < nchunks ? c0 + cps : nchunks;
+            std::fill(acc.begin(), acc.end(), 0);
+            for (int c = c0; c < c1; c++) {
+                for (int e = 0; e < batch * 512; e++) T[e] = lpcs_lut_entry(x, (int)w->cols, c, e);
+                for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++) {
+                    const int tile = blk * LPCS_GEMV_WARPS + warp;
+                    if (tile >= tiles) continue;
+                    for (int lane = 0; lane < 32; lane++) {
+                        uint4 cur[LPCS_LUT_PMAX];
+                        for (int p = 0; p < LPCS_LUT_PMAX; p++)
+                            cur[p] = p < P ? *lpcs_lut_word(W, nchunks, P, tile, c, p, lane) : make_uint4(0, 0, 0, 0);
+                        lpcs_lut_lane_chunk<BMAX>(T.data(), cur, P, batch, w->is_signed,
+                                                  &acc[((size_t)warp * 32 + lane) * BMAX]);
                     }
-                    T[g][idx] = s;
                 }
-            for (size_t r = 0; r < w->rows; r++) {
-                const size_t t = r / 32, l = r % 32;
-                int acc = 0;
-                for (int p = 0; p < P; p++) {
-                    uint32_t words[4];
-                    memcpy(words, w->planes.data() + (((t * w->nchunks + c) * P + p) * 32 + l) * 16, 16);
-                    int s = 0;
-                    for (int q = 0; q < 4; q++)
-                        for (int gi = 0; gi < 8; gi++) s += T[q * 8 + gi][(words[q] >> (4 * gi)) & 15];
-                    acc += (w->is_signed && p == P - 1) ? -(s * (1 << p)) : s * (1 << p);
+            }
+            for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++) {
+                const int tile = blk * LPCS_GEMV_WARPS + warp;
+                for (int lane = 0; lane < 32 && tile < tiles; lane++) {
+                    const int row = tile * 32 + lane;
+                    if (row >= rows) continue;
+                    for (int b = 0; b < batch; b++) {
+                        const int v = acc[((size_t)warp * 32 + lane) * BMAX + b];
+                        if (ksplit > 1) y[(size_t)b * rows + row] += v;
+                        else y[(size_t)b * rows + row] = v;
+                    }
                 }
-                y[b * w->rows + r] += acc;
             }
         }
+}
+
+extern "C" int lpcs_cuda_lut_gemm_i32(const lpcs_cuda_lut *w, const int8_t *x, size_t batch, int32_t *y) {
+    if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
+    for (size_t b0 = 0; b0 < batch; b0 += LPCS_LUT_MAX_BATCH) {
+        const int nb = (int)(batch - b0 < LPCS_LUT_MAX_BATCH ? batch - b0 : LPCS_LUT_MAX_BATCH);
+        const int8_t *xb = x + b0 * w->cols;
+        int32_t *yb = y + b0 * w->rows;
+        if (nb == 1) lut_emul_b<1>(w, xb, nb, yb);
+        else if (nb == 2) lut_emul_b<2>(w, xb, nb, yb);
+        else if (nb <= 4) lut_emul_b<4>(w, xb, nb, yb);
+        else if (nb <= 8) lut_emul_b<8>(w, xb, nb, yb);
+        else lut_emul_b<16>(w, xb, nb, yb);
     }
     return LPCS_OK;
 }

@@ -10,39 +10,13 @@
  * give fewer than half a block per SM. */
 #include "ternary_kernels.cuh"
 #include "cuda_util.cuh"
+#include "gemv_device.cuh"
 
 #include <string.h>
 
 namespace {
 
-constexpr int kWarps = 8;    /* warps per block */
-/* 512-byte weight loads in flight per warp: fewer for large batches, which
- * are compute-bound and need the registers for accumulators. */
-template <int B> struct unroll_for { static const int value = B <= 2 ? 8 : B <= 4 ? 4 : B <= 8 ? 2 : 1; };
-
-/* Field j of each byte of w, sign-extended to 4 int8 lanes: 00->0, 01->1,
- * 11->-1 (10 -> -2, the invalid code, as a 2-bit two's complement). */
-__device__ __forceinline__ int ternary_field(uint32_t w, int j) {
-    uint32_t v = (w >> (2 * j)) & 0x03030303u;
-    return (int)(v | ((v & 0x02020202u) * 0x7Eu));
-}
-
-template <int B>
-__device__ __forceinline__ void ternary_word(uint32_t w, const uint4 *__restrict__ xp,
-                                             size_t xstride, int acc[B]) {
-    const int d0 = ternary_field(w, 0), d1 = ternary_field(w, 1);
-    const int d2 = ternary_field(w, 2), d3 = ternary_field(w, 3);
-#pragma unroll
-    for (int b = 0; b < B; b++) {
-        const uint4 xv = __ldg(xp + b * xstride);
-        int a = acc[b];
-        a = __dp4a(d0, (int)xv.x, a);
-        a = __dp4a(d1, (int)xv.y, a);
-        a = __dp4a(d2, (int)xv.z, a);
-        a = __dp4a(d3, (int)xv.w, a);
-        acc[b] = a;
-    }
-}
+constexpr int kWarps = LPCS_GEMV_WARPS;
 
 template <int B>
 __global__ void __launch_bounds__(kWarps * 32)
@@ -53,33 +27,8 @@ ternary_gemm_kernel(const uint4 *__restrict__ W, const uint4 *__restrict__ xp, i
     const int tile = blockIdx.x;
     const int c0 = blockIdx.y * chunks_per_split;
     const int c1 = min(c0 + chunks_per_split, nchunks);
-    const size_t xstride = (size_t)nchunks * 4; /* uint4 per token */
-    const uint4 *wp = W + (size_t)tile * nchunks * 32 + lane;
-
-    constexpr int kUnroll = unroll_for<B>::value;
     int acc[B];
-#pragma unroll
-    for (int b = 0; b < B; b++) acc[b] = 0;
-
-    for (int c = c0 + warp; c < c1; c += kWarps * kUnroll) {
-        uint4 wv[kUnroll];
-#pragma unroll
-        for (int u = 0; u < kUnroll; u++) {
-            const int cc = c + u * kWarps;
-            wv[u] = cc < c1 ? __ldcs(wp + (size_t)cc * 32) : make_uint4(0, 0, 0, 0);
-        }
-#pragma unroll
-        for (int u = 0; u < kUnroll; u++) {
-            const int cc = c + u * kWarps;
-            if (cc < c1) {
-                const uint4 *xc = xp + (size_t)cc * 4;
-                ternary_word<B>(wv[u].x, xc + 0, xstride, acc);
-                ternary_word<B>(wv[u].y, xc + 1, xstride, acc);
-                ternary_word<B>(wv[u].z, xc + 2, xstride, acc);
-                ternary_word<B>(wv[u].w, xc + 3, xstride, acc);
-            }
-        }
-    }
+    lpcs_ternary_lane<B>(W, xp, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
 #pragma unroll
     for (int b = 0; b < B; b++) red[warp][b][lane] = acc[b];
     __syncthreads();
@@ -102,15 +51,8 @@ cudaError_t launch_b(const ternary_dev *w, const uint4 *xp, int32_t *y, cudaStre
     int dev = 0, sms = 132;
     if (cudaGetDevice(&dev) == cudaSuccess)
         cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    /* Row tiles alone when they give >= half a block per SM; else split the
-     * columns for ~4 blocks per SM, each warp keeping >= 2 chunks of work. */
-    const int target = 4 * sms;
-    int ksplit = 2 * w->tiles >= sms ? 1 : (target + w->tiles - 1) / w->tiles;
-    const int max_split = (w->nchunks + 2 * kWarps - 1) / (2 * kWarps);
-    if (ksplit > max_split) ksplit = max_split;
-    if (ksplit < 1) ksplit = 1;
-    const int cps = (w->nchunks + ksplit - 1) / ksplit;
-    ksplit = (w->nchunks + cps - 1) / cps;
+    int ksplit, cps;
+    lpcs_rowtile_plan(w->tiles, w->nchunks, sms, &ksplit, &cps);
     if (ksplit > 1) {
         cudaError_t e = cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)B * w->rows, s);
         if (e != cudaSuccess) return e;
