@@ -158,42 +158,79 @@ LPCS_HD void lpcs_lut_plan(int tiles, int nchunks, int sms, int *groups_out, int
     *ksplit_out = (nchunks + cps - 1) / cps;
 }
 
-/* Table entry e (< batch*512) of chunk c: token e>>9, group (e>>4)&31, index
- * e&15 -> sum of the activations of the group selected by the index bits. */
-LPCS_HD int lpcs_lut_entry(const int8_t *x, int cols, int c, int e) {
-    const int b = e >> 9, g = (e >> 4) & 31, idx = e & 15;
-    const int k = c * 128 + g * 4;
-    const int8_t *xb = x + (size_t)b * cols;
-    int s = 0;
-    for (int j = 0; j < 4; j++)
-        if (((idx >> j) & 1) && k + j < cols) s += xb[k + j];
-    return s;
+/* Tables of one 128-column chunk, two tokens per 32-bit word: for group g
+ * (32 per chunk), index idx (16) and token pair pr, word (g*16 + idx)*NP + pr
+ * holds T[2pr] + 512 in its low and T[2pr+1] + 512 in its high 16 bits, where
+ * T[b] = sum_j bit_j(idx) * x[b][128c + 4g + j] (|T| <= 512, tokens past the
+ * batch count as 0). Summing the words of the 32 groups of a chunk can then
+ * not carry between the halves (32 * 1020 < 2^16), so one 32-bit add (and one
+ * 128-bit shared load per 8 tokens) serves two tokens. */
+template <int BMAX> struct lpcs_lut_np {
+    static const int value = (BMAX + 1) / 2; /* words per (group, index) */
+};
+
+template <int BMAX>
+LPCS_HD uint32_t lpcs_lut_entry2(const int8_t *x, int cols, int c, int batch, int e) {
+    constexpr int NP = lpcs_lut_np<BMAX>::value;
+    const int gidx = e / NP, pr = e % NP;
+    const int g = gidx >> 4, idx = gidx & 15, k = c * 128 + g * 4;
+    int t[2] = {0, 0};
+    for (int h = 0; h < 2; h++) {
+        const int b = 2 * pr + h;
+        if (b >= batch) continue;
+        const int8_t *xb = x + (size_t)b * cols;
+        for (int j = 0; j < 4; j++)
+            if (((idx >> j) & 1) && k + j < cols) t[h] += xb[k + j];
+    }
+    return (uint32_t)(t[0] + 512) | ((uint32_t)(t[1] + 512) << 16);
 }
 
-/* One lane's contribution of one chunk: planes cur[0..P), tables T[b][g][idx]
- * (flat, BMAX*512 ints), plane weights 2^p, the sign plane negative. */
+/* One lane's contribution of one chunk: planes cur[0..P) index the packed
+ * tables T2 (lpcs_lut_entry2 layout); plane weights 2^p, the sign plane
+ * negative. Adds into acc[0..BMAX). */
 template <int BMAX>
-LPCS_HD void lpcs_lut_lane_chunk(const int *T, const uint4 *cur, int P, int batch, int is_signed, int acc[BMAX]) {
+LPCS_HD void lpcs_lut_lane_chunk(const uint32_t *T2, const uint4 *cur, int P, int is_signed, int acc[BMAX]) {
+    constexpr int NP = lpcs_lut_np<BMAX>::value;
+    const int bias = 32 * 512;
 LPCS_UNROLL
     for (int p = 0; p < LPCS_LUT_PMAX; p++) {
         if (p >= P) break;
-        int s[BMAX];
+        uint32_t s[NP];
 LPCS_UNROLL
-        for (int b = 0; b < BMAX; b++) s[b] = 0;
+        for (int i = 0; i < NP; i++) s[i] = 0;
         const uint32_t words[4] = {cur[p].x, cur[p].y, cur[p].z, cur[p].w};
 LPCS_UNROLL
         for (int q = 0; q < 4; q++) {
 LPCS_UNROLL
             for (int gi = 0; gi < 8; gi++) {
                 const int idx = (words[q] >> (4 * gi)) & 15;
+                const uint32_t *e = T2 + ((q * 8 + gi) * 16 + idx) * NP;
+                if (NP % 4 == 0) {
 LPCS_UNROLL
-                for (int b = 0; b < BMAX; b++)
-                    if (b < batch) s[b] += T[(b * 32 + q * 8 + gi) * 16 + idx];
+                    for (int v = 0; v < NP / 4; v++) {
+                        const uint4 t = ((const uint4 *)e)[v];
+                        s[4 * v] += t.x;
+                        s[(4 * v + 1) % NP] += t.y;
+                        s[(4 * v + 2) % NP] += t.z;
+                        s[(4 * v + 3) % NP] += t.w;
+                    }
+                } else if (NP == 2) {
+                    const uint2 t = *(const uint2 *)e;
+                    s[0] += t.x;
+                    s[1 % NP] += t.y;
+                } else {
+LPCS_UNROLL
+                    for (int i = 0; i < NP; i++) s[i] += e[i];
+                }
             }
         }
         const bool neg = is_signed && p == P - 1;
 LPCS_UNROLL
-        for (int b = 0; b < BMAX; b++) acc[b] += neg ? -(s[b] * (1 << p)) : s[b] * (1 << p);
+        for (int i = 0; i < NP; i++) {
+            const int lo = (int)(s[i] & 0xFFFFu) - bias, hi = (int)(s[i] >> 16) - bias;
+            acc[2 * i] += neg ? -(lo * (1 << p)) : lo * (1 << p);
+            if (2 * i + 1 < BMAX) acc[(2 * i + 1) % BMAX] += neg ? -(hi * (1 << p)) : hi * (1 << p);
+        }
     }
 }
 

@@ -224,14 +224,16 @@ static void lut_emul_b(const lpcs_cuda_lut *w, const int8_t *x, int batch, int32
     int groups, ksplit, cps;
     lpcs_lut_plan(tiles, nchunks, kEmulSms, &groups, &ksplit, &cps);
     if (ksplit > 1) memset(y, 0, sizeof(int32_t) * (size_t)batch * rows);
-    std::vector<int> T(BMAX * 512);
+    constexpr int NP = lpcs_lut_np<BMAX>::value;
+    std::vector<uint4> T2v(512 * NP / 4 + 1); /* 16-byte aligned words */
+    uint32_t *T2 = (uint32_t *)T2v.data();
     std::vector<int> acc((size_t)LPCS_GEMV_WARPS * 32 * BMAX);
     for (int blk = 0; blk < groups; blk++)
         for (int sp = 0; sp < ksplit; sp++) {
             const int c0 = sp * cps, c1 = c0 + cps < nchunks ? c0 + cps : nchunks;
             std::fill(acc.begin(), acc.end(), 0);
             for (int c = c0; c < c1; c++) {
-                for (int e = 0; e < batch * 512; e++) T[e] = lpcs_lut_entry(x, (int)w->cols, c, e);
+                for (int e = 0; e < 512 * NP; e++) T2[e] = lpcs_lut_entry2<BMAX>(x, (int)w->cols, c, batch, e);
                 for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++) {
                     const int tile = blk * LPCS_GEMV_WARPS + warp;
                     if (tile >= tiles) continue;
@@ -239,7 +241,7 @@ static void lut_emul_b(const lpcs_cuda_lut *w, const int8_t *x, int batch, int32
                         uint4 cur[LPCS_LUT_PMAX];
                         for (int p = 0; p < LPCS_LUT_PMAX; p++)
                             cur[p] = p < P ? *lpcs_lut_word(W, nchunks, P, tile, c, p, lane) : make_uint4(0, 0, 0, 0);
-                        lpcs_lut_lane_chunk<BMAX>(T.data(), cur, P, batch, w->is_signed,
+                        lpcs_lut_lane_chunk<BMAX>(T2, cur, P, w->is_signed,
                                                   &acc[((size_t)warp * 32 + lane) * BMAX]);
                     }
                 }

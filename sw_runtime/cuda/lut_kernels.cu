@@ -21,7 +21,8 @@ __global__ void __launch_bounds__(kWarps * 32)
 lut_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, int32_t *y,
                 int rows, int cols, int tiles, int nchunks, int chunks_per_split,
                 int P, int batch, int is_signed, int atomic_out) {
-    __shared__ int T[BMAX * 512];
+    constexpr int NP = lpcs_lut_np<BMAX>::value;
+    __shared__ __align__(16) uint32_t T2[512 * NP];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const int tile = blockIdx.x * kWarps + warp;
     const bool tile_ok = tile < tiles;
@@ -40,14 +41,14 @@ lut_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, int32
                                                : make_uint4(0, 0, 0, 0);
     for (int c = c0; c < c1; c++) {
         __syncthreads(); /* the previous chunk's lookups are done */
-        for (int e = threadIdx.x; e < batch * 512; e += blockDim.x) T[e] = lpcs_lut_entry(x, cols, c, e);
+        for (int e = threadIdx.x; e < 512 * NP; e += blockDim.x) T2[e] = lpcs_lut_entry2<BMAX>(x, cols, c, batch, e);
         __syncthreads();
         uint4 nxt[LPCS_LUT_PMAX]; /* prefetch the next chunk's planes */
 #pragma unroll
         for (int p = 0; p < LPCS_LUT_PMAX; p++)
             nxt[p] = (p < P && tile_ok && c + 1 < c1) ? __ldcs(lpcs_lut_word(W, nchunks, P, wt, c + 1, p, lane))
                                                       : make_uint4(0, 0, 0, 0);
-        if (tile_ok) lpcs_lut_lane_chunk<BMAX>(T, cur, P, batch, is_signed, acc);
+        if (tile_ok) lpcs_lut_lane_chunk<BMAX>(T2, cur, P, is_signed, acc);
 #pragma unroll
         for (int p = 0; p < LPCS_LUT_PMAX; p++) cur[p] = nxt[p];
     }
