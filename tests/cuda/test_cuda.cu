@@ -645,6 +645,13 @@ static void test_bitlinear(void) {
         for (auto &v : lat) v = (float)((int)(g.next() % 2001) - 1000) / 3000.0f;
         for (auto &v : nw) v = 0.5f + (float)(g.next() % 1000) / 1000.0f;
         for (auto &v : x) v = ldexpf((float)((int)(g.next() % 20001) - 10000), -(int)(g.next() % 12));
+        /* edge tokens: all zero, tiny (subnormal squares), huge, a single spike */
+        for (size_t k = 0; k < in && batch > 3; k++) {
+            x[0 * in + k] = 0.0f;
+            x[1 * in + k] = (k % 3 ? 1 : -1) * 1e-30f * (float)(k + 1);
+            x[2 * in + k] = (k % 2 ? 3e18f : -2.5e18f);
+            x[3 * in + k] = k == in / 2 ? 1000.0f : 0.001f;
+        }
         bitlinear L;
         if (bitlinear_init_from_latent(&L, lat.data(), nw.data(), in, out) != LPCS_OK) {
             test_report("bitlinear init (golden)", false, "");
