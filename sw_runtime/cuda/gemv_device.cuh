@@ -39,9 +39,12 @@ template <int B> struct lpcs_unroll_for {
 
 /* Launch plan of the ternary / int4 kernels: one block per 32-row tile, the
  * columns split in ksplit ranges of cps chunks only when the tiles give less
- * than half a block per SM (a split needs a y memset and atomics). */
-LPCS_HD void lpcs_rowtile_plan(int tiles, int nchunks, int sms, int *ksplit_out, int *cps_out) {
-    int ksplit = 2 * tiles >= sms ? 1 : (4 * sms + tiles - 1) / tiles;
+ * than half a block per SM (a split needs a y memset and atomics), unless a
+ * split_hint asks for ~split_hint blocks per SM. */
+LPCS_HD void lpcs_rowtile_plan(int tiles, int nchunks, int sms, int split_hint, int *ksplit_out, int *cps_out) {
+    /* split_hint > 0 (benchmark variants): split for ~split_hint blocks per SM */
+    int ksplit = split_hint > 0 ? (split_hint * sms + tiles - 1) / tiles
+               : 2 * tiles >= sms ? 1 : (4 * sms + tiles - 1) / tiles;
     const int max_split = (nchunks + 2 * LPCS_GEMV_WARPS - 1) / (2 * LPCS_GEMV_WARPS);
     if (ksplit > max_split) ksplit = max_split;
     if (ksplit < 1) ksplit = 1;

@@ -47,7 +47,7 @@ cudaError_t launch_b(const int4_dev *w, const uint2 *x, int32_t *y, cudaStream_t
     if (cudaGetDevice(&dev) == cudaSuccess)
         cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
     int ksplit, cps;
-    lpcs_rowtile_plan(w->tiles, w->nchunks, sms, &ksplit, &cps);
+    lpcs_rowtile_plan(w->tiles, w->nchunks, sms, w->split_hint, &ksplit, &cps);
     if (ksplit > 1) {
         cudaError_t e = cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)B * w->rows, s);
         if (e != cudaSuccess) return e;

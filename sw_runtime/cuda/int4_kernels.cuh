@@ -23,6 +23,7 @@ typedef struct {
     const void *w;      /* device, row-tiled layout */
     int rows, cols;
     int tiles, nchunks; /* ceil(rows/32), ceil(cols/32) */
+    int split_hint;     /* 0: automatic launch plan; n > 0: column split for ~n blocks/SM */
 } int4_dev;
 
 size_t int4_tiled_bytes(size_t rows, size_t cols);

@@ -64,7 +64,7 @@ static const int kEmulSms = 132; /* H100 SXM */
 template <int B, class Lane>
 static void emul_rowtile(int tiles, int nchunks, int rows, int32_t *y, Lane lane_fn) {
     int ksplit, cps;
-    lpcs_rowtile_plan(tiles, nchunks, kEmulSms, &ksplit, &cps);
+    lpcs_rowtile_plan(tiles, nchunks, kEmulSms, 0, &ksplit, &cps);
     if (ksplit > 1) memset(y, 0, sizeof(int32_t) * (size_t)B * rows);
     for (int tile = 0; tile < tiles; tile++)
         for (int sp = 0; sp < ksplit; sp++) {

@@ -52,7 +52,7 @@ cudaError_t launch_b(const ternary_dev *w, const uint4 *xp, int32_t *y, cudaStre
     if (cudaGetDevice(&dev) == cudaSuccess)
         cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
     int ksplit, cps;
-    lpcs_rowtile_plan(w->tiles, w->nchunks, sms, &ksplit, &cps);
+    lpcs_rowtile_plan(w->tiles, w->nchunks, sms, w->split_hint, &ksplit, &cps);
     if (ksplit > 1) {
         cudaError_t e = cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)B * w->rows, s);
         if (e != cudaSuccess) return e;

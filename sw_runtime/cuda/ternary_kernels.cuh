@@ -27,6 +27,7 @@ typedef struct {
     const void *w;      /* device, row-tiled layout */
     int rows, cols;     /* logical shape */
     int tiles, nchunks; /* ceil(rows/32), ceil(cols/64) */
+    int split_hint;     /* 0: automatic launch plan; n > 0: column split for ~n blocks/SM */
 } ternary_dev;
 
 /* Bytes of the row-tiled layout for rows x cols. */
