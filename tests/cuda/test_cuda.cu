@@ -22,6 +22,7 @@
 #include "ternary.h"
 
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -728,6 +729,105 @@ static void test_int4(void) {
     }
 }
 
+/* ------------------------------- BitLinear on the real HGRN-Bit checkpoint */
+
+/* A BF16 tensor of a safetensors file as floats (bits << 16); empty if absent.
+ * Minimal reader: finds "name": {... "data_offsets": [a, b]} in the header. */
+static std::vector<float> st_tensor(const std::vector<uint8_t> &file, const char *name) {
+    std::vector<float> out;
+    if (file.size() < 8) return out;
+    uint64_t hlen = 0;
+    memcpy(&hlen, file.data(), 8);
+    if (hlen > file.size() - 8) return out;
+    const std::string hdr((const char *)file.data() + 8, (size_t)hlen);
+    const std::string key = std::string("\"") + name + "\"";
+    const size_t at = hdr.find(key);
+    if (at == std::string::npos) return out;
+    const size_t end = hdr.find('}', at), off = hdr.find("\"data_offsets\"", at);
+    if (off == std::string::npos || off > end || hdr.find("\"BF16\"", at) > end) return out;
+    unsigned long long a = 0, b = 0;
+    if (sscanf(hdr.c_str() + hdr.find('[', off), "[%llu, %llu]", &a, &b) != 2 || b < a || (b - a) % 2) return out;
+    const size_t base = 8 + (size_t)hlen;
+    if (base + b > file.size()) return out;
+    out.resize((b - a) / 2);
+    for (size_t i = 0; i < out.size(); i++) {
+        uint16_t v;
+        memcpy(&v, file.data() + base + a + 2 * i, 2);
+        out[i] = lpcs_bits_f32((uint32_t)v << 16);
+    }
+    return out;
+}
+
+static void test_bitlinear_checkpoint(void) {
+    const char *root = getenv("LPCS_SHARED");
+    const std::string path = std::string(root && *root ? root : "../shared") + "/models/shakespeare-mmfree.safetensors";
+    FILE *f = fopen(path.c_str(), "rb");
+    if (!f) {
+        printf("SKIP bitlinear on the shakespeare-mmfree checkpoint: %s not found (set LPCS_SHARED)\n", path.c_str());
+        return;
+    }
+    std::vector<uint8_t> file;
+    uint8_t buf[1 << 16];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) file.insert(file.end(), buf, buf + got);
+    fclose(f);
+    const std::vector<float> emb = st_tensor(file, "model.embeddings.weight");
+    const size_t dim = 256, ntok = 64;
+    if (emb.size() != 259 * dim) {
+        test_report("bitlinear checkpoint: embeddings", false, "model.embeddings.weight missing or not [259][256]");
+        return;
+    }
+    /* tokens: the embeddings of 64 bytes of text, as layer-0 inputs */
+    const char *text = "ROMEO: But soft, what light through yonder window breaks? It is";
+    std::vector<float> x(ntok * dim);
+    for (size_t t = 0; t < ntok; t++) memcpy(&x[t * dim], &emb[(size_t)((uint8_t)text[t % 63] + 3) * dim], dim * 4);
+    const char *projs[] = {"attn.i_proj", "attn.f_proj", "attn.g_proj", "attn.o_proj", "mlp.gate_proj", "mlp.down_proj"};
+    size_t checked = 0;
+    for (int layer = 0; layer < 6; layer++)
+        for (const char *pj : projs) {
+            char wname[96], nname[96], name[160], detail[200] = "";
+            snprintf(wname, sizeof wname, "model.layers.%d.%s.weight", layer, pj);
+            snprintf(nname, sizeof nname, "model.layers.%d.%s.norm.weight", layer, pj);
+            const std::vector<float> w = st_tensor(file, wname), nw = st_tensor(file, nname);
+            if (nw.empty() || w.empty() || w.size() % nw.size()) {
+                snprintf(name, sizeof name, "bitlinear checkpoint %s", wname);
+                test_report(name, false, "tensor missing");
+                continue;
+            }
+            const size_t in = nw.size(), out = w.size() / in;
+            /* inputs of width `in`: the token embeddings, tiled */
+            std::vector<float> xi(ntok * in);
+            for (size_t t = 0; t < ntok; t++)
+                for (size_t k = 0; k < in; k++) xi[t * in + k] = x[t * dim + k % dim] * (1.0f + (float)(k / dim));
+            bitlinear L;
+            if (bitlinear_init_from_latent(&L, w.data(), nw.data(), in, out) != LPCS_OK) {
+                test_report(wname, false, "golden init failed");
+                continue;
+            }
+            std::vector<float> gy(ntok * out), dy(ntok * out);
+            std::vector<uint8_t> scratch(bitlinear_scratch_bytes(&L));
+            bool ok = true;
+            for (size_t t = 0; t < ntok && ok; t++)
+                ok = bitlinear_forward(&L, &xi[t * in], &gy[t * out], scratch.data()) == LPCS_OK;
+            lpcs_cuda_ternary *dw = NULL;
+            int rc = lpcs_cuda_ternary_upload(L.packed, out, in, &dw);
+            if (rc == LPCS_OK) rc = lpcs_cuda_bitlinear_forward(dw, L.beta, L.norm_weight, xi.data(), ntok, dy.data());
+            lpcs_cuda_ternary_free(dw);
+            ok = ok && rc == LPCS_OK;
+            for (size_t i = 0; i < ntok * out && ok; i++)
+                if (lpcs_f32_bits(gy[i]) != lpcs_f32_bits(dy[i])) {
+                    ok = false;
+                    snprintf(detail, sizeof detail, "token %zu out %zu: golden %a gpu %a", i / out, i % out, (double)gy[i],
+                             (double)dy[i]);
+                }
+            checked += ok;
+            snprintf(name, sizeof name, "bitlinear checkpoint %s [%zu x %zu] x %zu tokens", wname, out, in, ntok);
+            test_report(name, ok, ok ? "" : detail);
+            bitlinear_free(&L);
+        }
+    printf("bitlinear checkpoint: %zu of 36 projections bit-exact\n", checked);
+}
+
 /* --------------------------------------------- LUT-GEMV vs golden lutgemv */
 
 static void test_lut_vs_golden_lutgemv(void) {
@@ -805,6 +905,7 @@ int main(int argc, char **argv) {
     if (!g_inject) {
         test_lut_vs_golden_lutgemv();
         test_bitlinear();
+        test_bitlinear_checkpoint();
         test_block_formats();
         test_conversions();
     }
