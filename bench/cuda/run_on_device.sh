@@ -24,12 +24,17 @@ if [ -z "$NVCC" ]; then
   if command -v nvcc >/dev/null; then NVCC=$(command -v nvcc); else NVCC=/usr/local/cuda/bin/nvcc; fi
 fi
 JOBS=$(nproc 2>/dev/null || echo 4)
+# The shared folder (model checkpoint for the real-weights BitLinear test), if this machine has it.
+for d in "${LPCS_SHARED:-}" ../shared shared; do
+  if [ -n "$d" ] && [ -f "$d/models/shakespeare-mmfree.safetensors" ]; then export LPCS_SHARED=$(cd "$d" && pwd); break; fi
+done
 CUDA_HOME=${CUDA_HOME:-$(cd "$(dirname "$NVCC")/.." && pwd)}
 export CUDA_HOME LD_LIBRARY_PATH="$CUDA_HOME/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" # libcublas at run time
 
 stamp "machine"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.memory --format=csv 2>&1 || true
 echo "cpus: $JOBS"; "$NVCC" --version | tail -2; git log -1 --oneline 2>/dev/null || true
+echo "shared folder: ${LPCS_SHARED:-not found (checkpoint test will SKIP)}"
 
 stamp "build (make -j$JOBS build/libgolden.a cuda-kernels)"
 if ! timeout 180 make -j"$JOBS" NVCC="$NVCC" CUDA_HOME="$CUDA_HOME" build/libgolden.a cuda-kernels >"$OUT/build.txt" 2>&1; then
