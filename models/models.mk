@@ -1,2 +1,7 @@
 # models/: design-point config, analytical cycle/energy/area models (issue 9).
-RUNTIME_SRCS += models/design_point.c models/arch_model.c
+RUNTIME_SRCS += models/design_point.c models/arch_model.c models/rt_arch.c
+
+# yosys transistor estimates behind models/arch_consts.h (not in `make test`: minutes).
+.PHONY: models-calib
+models-calib:
+	models/calib.sh $(BUILD)/models-calib
