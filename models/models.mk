@@ -5,3 +5,9 @@ RUNTIME_SRCS += models/design_point.c models/arch_model.c models/rt_arch.c
 .PHONY: models-calib
 models-calib:
 	models/calib.sh $(BUILD)/models-calib
+
+# lpcs sweep: kill -9 + resume, truncated row, GNU parallel shards (tests/sweep_resume.sh).
+.PHONY: test-sweep
+test-sweep: $(BUILD)/lpcs
+	LPCS_SHARED=$(abspath $(SHARED)) tests/sweep_resume.sh $(BUILD)/lpcs models/grids/ci_small.json $(BUILD)/sweep-test
+TEST_STEPS += test-sweep
