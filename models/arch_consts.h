@@ -10,9 +10,13 @@
  * accepted at cycle c has res_valid at c+5 (v1..v4, res_valid registers). */
 #define RMMEC_PIPE_FILL 5.0
 /* rtl/ternary_gemv.v: start -> issue -> buffer read -> tile sums ->
- * accumulate -> y_valid / done. Measured on the Verilated engine
- * (`make models-validate`: compute cycles - words, the same for every shape). */
-#define TERNARY_PIPE_FILL 4.0
+ * accumulate -> y_valid / done: words + 2 cycles from start to done,
+ * measured on the Verilated engine for every shape of
+ * `make test-platform-validate` (1 word: 3 cycles). */
+#define TERNARY_PIPE_FILL 2.0
+/* Host command protocol of the platform (sim/platform): 3 command-queue
+ * register writes and the done interrupt, one bus cycle each. */
+#define HOST_CMD_CYCLES 4.0
 
 /* --- Technology anchors (45 nm) ------------------------------------------ */
 /* Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, 0.9 V:

@@ -185,8 +185,13 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
     o->sram_bytes = wbytes + abytes;
     o->dram_bytes = op->weights_resident ? 0 : wbytes;
     o->mem_cycles = o->dram_bytes / arch_dram_bytes_per_cycle(d);
-    o->cycles = (o->compute_cycles > o->mem_cycles ? o->compute_cycles : o->mem_cycles) +
-                (o->dram_bytes > 0 ? arch_dram_latency_cycles(d) : 0);
+    /* double-buffered streaming of `tiles` DMA bursts: the slower side sets
+     * the pace, plus one tile of the faster side (first transfer or last
+     * compute) and the DRAM latency; then the host command protocol */
+    double hi = o->compute_cycles > o->mem_cycles ? o->compute_cycles : o->mem_cycles;
+    double lo = o->compute_cycles + o->mem_cycles - hi;
+    double tiles = o->dram_bytes > 0 ? ceil(o->dram_bytes / d->dma_burst_bytes) : 1;
+    o->cycles = hi + (o->dram_bytes > 0 ? lo / tiles + arch_dram_latency_cycles(d) : 0) + HOST_CMD_CYCLES;
     o->e_sram_pj = o->sram_bytes * arch_sram_pj_per_byte(d->sram_kib);
     o->e_dram_pj = o->dram_bytes * HZ_DRAM_PJ_PER_B;
     o->energy_pj = o->e_compute_pj + o->e_sram_pj + o->e_dram_pj;

@@ -11,3 +11,20 @@ models-calib:
 test-sweep: $(BUILD)/lpcs
 	LPCS_SHARED=$(abspath $(SHARED)) tests/sweep_resume.sh $(BUILD)/lpcs models/grids/ci_small.json $(BUILD)/sweep-test
 TEST_STEPS += test-sweep
+
+# `make dse`: the design-space exploration of docs/dse/ (not in `make test`):
+# >= 100-point analytical sweeps of both models, Pareto plots (gnuplot), and a
+# committed copy under docs/dse/. Resumable: re-running continues the sweeps.
+DSE_DIR ?= $(BUILD)/dse
+DSE_THREADS ?= 2
+.PHONY: dse
+dse: $(BUILD)/lpcs
+	@mkdir -p $(DSE_DIR) docs/dse
+	@for m in llama mmfree; do \
+	  /usr/bin/time -f "dse $$m: %e s wall" $(BUILD)/lpcs sweep models/grids/dse_$$m.json -o $(DSE_DIR)/dse_$$m.csv \
+	    --threads $(DSE_THREADS) --quiet || exit 1; \
+	  models/pareto.sh $(DSE_DIR)/dse_$$m.csv $(DSE_DIR) dse_$$m "shakespeare-$$m (analytical)" || exit 1; \
+	  cp $(DSE_DIR)/dse_$$m.csv $(DSE_DIR)/dse_$${m}_front.csv $(DSE_DIR)/dse_$${m}_energy.png $(DSE_DIR)/dse_$${m}_energy.svg \
+	     $(DSE_DIR)/dse_$${m}_area.png $(DSE_DIR)/dse_$${m}_area.svg docs/dse/; \
+	done
+	@echo "dse: CSV and plots in $(DSE_DIR) and docs/dse/"
