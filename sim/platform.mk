@@ -23,3 +23,26 @@ $(PLATFORM_DIR)/platform_validate: $(PLATFORM_DIR)/obj/platform_validate.o $(PLA
 test-platform-validate: $(PLATFORM_DIR)/platform_validate
 	$(PLATFORM_DIR)/platform_validate --max-err 5
 TEST_STEPS += test-platform-validate
+
+# build/lpcs drives the platform: `--backend sim` runs ops through it and
+# `lpcs sweep --mode platform` takes its timing (sim/platform/platform_rt.c).
+LPCS_SRCS   += sim/platform/platform_rt.c
+LPCS_LDLIBS += $(PLATFORM_LIB) $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a $(PLATFORM_LIBS)
+$(BUILD)/obj/sim/platform/platform_rt.o: EXTRA_CFLAGS += -Isim/platform
+$(BUILD)/lpcs: $(PLATFORM_LIB)
+
+# Tokens of both models: platform (sim backend) logits bit-identical to cpu.
+$(PLATFORM_DIR)/platform_token_check: $(BUILD)/obj/sim/platform/platform_token_check.o $(BUILD)/obj/sim/platform/platform_rt.o \
+    $(PLATFORM_LIB) $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(PLATFORM_LIB) $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a $(PLATFORM_LIBS) -ljansson -lm -lpthread
+$(BUILD)/obj/sim/platform/platform_token_check.o: EXTRA_CFLAGS += -Isim/platform
+.PHONY: test-platform-token
+test-platform-token: $(PLATFORM_DIR)/platform_token_check
+	$< $(SHARED)/models/shakespeare-llama.bin -n 3
+	$< $(SHARED)/models/shakespeare-llama.bin -n 2 --plan w=int4,a=fp8e4m3,kv=bf16
+	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 3
+	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 2 --plan kv=p8e0
+	@if $< $(SHARED)/models/shakespeare-mmfree.safetensors -n 1 --fault >/dev/null; then \
+	  echo "test-platform-token: injected logit fault NOT detected"; exit 1; fi
+	@echo "test-platform-token: injected logit fault detected"
+TEST_STEPS += test-platform-token

@@ -7,6 +7,10 @@
  * land. cycles = max(MACs / macs_per_cycle, bytes / bytes_per_cycle);
  * energy = MACs * pJ/MAC(weight bits) + bytes * pJ/byte. */
 #include "engine.h"
+#include "sim_provider.h"
+
+/* Set by a provider linked into the binary (the SystemC platform). */
+const rt_sim_provider *rt_sim_provider_active = NULL;
 
 typedef struct {
     double macs_per_cycle;  /* MAC array width */
@@ -52,11 +56,12 @@ void rt_op_work(const rt_engine *eng, const rt_op *op, double *macs, double *byt
 }
 
 static int sim_supports(const rt_engine *eng, const rt_op *op) {
-    (void)eng;
+    if (rt_sim_provider_active) return rt_sim_provider_active->supports(eng, op);
     return op->type == OP_MATMUL || op->type == OP_BITLINEAR;
 }
 
 static int sim_exec(rt_engine *eng, rt_op *op) {
+    if (rt_sim_provider_active) return rt_sim_provider_active->exec(eng, op);
     int rc = rt_cpu_exec(eng, op);
     if (rc) return rc;
     const sim_params *p = &SIM_PLACEHOLDER;

@@ -26,8 +26,6 @@
 
 #define VAL_SPLIT_OFFSET 1003854 /* tinyshakespeare: as lpcs ppl --split val */
 
-/* Set by the SystemC platform library when it is linked in (sim/platform). */
-int (*rt_arch_platform_token_cost)(const rt_engine *eng, const dp_config *d, int pos, rt_arch_token *tot) = NULL;
 
 typedef struct {
     char model[1024], config[1024], text[1024], split[16];
