@@ -17,6 +17,9 @@
 /* Host command protocol of the platform (sim/platform): 3 command-queue
  * register writes and the done interrupt, one bus cycle each. */
 #define HOST_CMD_CYCLES 4.0
+/* DMA tile buffers per unit (double buffering): the DMA runs at most this
+ * many tiles ahead of the unit. */
+#define DMA_TILE_BUFFERS 2
 
 /* --- Technology anchors (45 nm) ------------------------------------------ */
 /* Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, 0.9 V:

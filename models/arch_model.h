@@ -74,6 +74,9 @@ double arch_dram_latency_cycles(const dp_config *d);
 /* SRAM energy per byte for an array of kib KiB (log-log interpolation of Horowitz). */
 double arch_sram_pj_per_byte(double kib);
 
+/* DMA tiles an op's streamed data is cut into on unit u (whole groups of the
+ * unit's parallel rows, about dma_burst_bytes each; PIM: per pass). */
+double arch_dma_tiles(const dp_config *d, const arch_op *op, arch_unit u);
 /* Cost of one op on d; -1 on bad arguments. */
 int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *out);
 int arch_area_of(const dp_config *d, arch_area *out);

@@ -31,7 +31,7 @@ using namespace sc_core;
 
 namespace {
 
-const int NBUF = 2;                            // tile buffers (double buffering)
+const int NBUF = DMA_TILE_BUFFERS;             // tile buffers (double buffering)
 const uint64_t SRAM_BASE = 1ull << 40, UNIT_BASE = 2ull << 40, UNIT_STRIDE = 1 << 12;
 const int HOST_CMD_WORDS = 4;                  // op, shape, addresses, start
 
@@ -234,6 +234,12 @@ TilePlan plan_tiles(const arch_op &op, arch_unit u) {
         break;
     }
     }
+    // the unit reads its weights (or KV rows) from SRAM, streamed or resident;
+    // resident PIM tables live in the banks
+    if (op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR)
+        tp.sram_read += (u == ARCH_U_PIM && op.tables_resident) ? 0.0 : R * K * wb / 8.0;
+    else if (op.kind == ARCH_OP_ATTENTION)
+        tp.sram_read += 2.0 * (double)op.n * wb / 8.0;
     if (!tp.bytes.empty() && tp.bytes.size() != tp.compute.size()) tp.bytes.resize(tp.compute.size(), 0.0);
     return tp;
 }

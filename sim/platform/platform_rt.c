@@ -135,6 +135,9 @@ static int token_cost(const rt_engine *eng, const dp_config *d, int pos, rt_arch
         arch_cost ac;
         rc = platform_run_op(&ops[i], NULL, NULL, &r) || arch_op_cost(d, &ops[i], &ac);
         if (rc) break;
+        if (getenv("LPCS_PLATFORM_EXPLAIN")) /* per-op model vs platform, for debugging the models */
+            fprintf(stderr, "%-20s %-8s model %10.0f platform %10.0f (%+.2f%%) tiles %d\n", eng->ops[i].name,
+                    arch_unit_name(r.unit), ac.cycles, r.cycles, 100.0 * (ac.cycles - r.cycles) / r.cycles, r.tiles);
         tot->cycles += r.cycles;
         tot->energy_pj += r.energy_pj;
         tot->dram_bytes += r.dram_bytes;
