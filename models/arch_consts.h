@@ -6,9 +6,11 @@
 #define LPCS_MODELS_ARCH_CONSTS_H
 
 /* --- RTL pipelines (cycles) -------------------------------------------- */
-/* rtl/rmmec.v: decode | align+sum | accumulate | normalize | round: a READ
- * accepted at cycle c has res_valid at c+5 (v1..v4, res_valid registers). */
-#define RMMEC_PIPE_FILL 5.0
+/* rtl/rmmec.v: decode | align+sum | accumulate | normalize | round: the
+ * READ accepted at clock edge E sets v1 at E and res_valid at E+4, so a GEMV
+ * of N commands has its last result after N + 4 edges (measured on the
+ * Verilated RTL by `make test-rmmec-model`, every mode and shape). */
+#define RMMEC_PIPE_FILL 4.0
 /* rtl/ternary_gemv.v: start -> issue -> buffer read -> tile sums ->
  * accumulate -> y_valid / done: words + 2 cycles from start to done,
  * measured on the Verilated engine for every shape of

@@ -46,3 +46,19 @@ test-platform-token: $(PLATFORM_DIR)/platform_token_check
 	  echo "test-platform-token: injected logit fault NOT detected"; exit 1; fi
 	@echo "test-platform-token: injected logit fault detected"
 TEST_STEPS += test-platform-token
+
+# RMMEC RTL cycles vs the model (own Verilator build of rtl/rmmec.v).
+RMMEC_CYC_DIR := $(BUILD)/verilator/rmmec_cycles
+RMMEC_CYC_RTL := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
+                 rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
+$(RMMEC_CYC_DIR)/Vrmmec: $(RMMEC_CYC_RTL) sim/platform/rmmec_cycles.cpp $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a
+	@mkdir -p $(RMMEC_CYC_DIR)
+	+verilator --cc --exe --build -j 2 -Wall -Irtl --x-assign fast --x-initial fast -O3 --top-module rmmec \
+	  --Mdir $(RMMEC_CYC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/models" \
+	  -LDFLAGS "$(abspath $(BUILD)/liblpcsrt.a) $(abspath $(BUILD)/libgolden.a) -lm" \
+	  $(RMMEC_CYC_RTL) $(abspath sim/platform/rmmec_cycles.cpp) -o Vrmmec >$(RMMEC_CYC_DIR)/build.log 2>&1 \
+	  || { tail -30 $(RMMEC_CYC_DIR)/build.log; exit 1; }
+.PHONY: test-rmmec-model
+test-rmmec-model: $(RMMEC_CYC_DIR)/Vrmmec
+	$<
+TEST_STEPS += test-rmmec-model
