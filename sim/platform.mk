@@ -52,7 +52,7 @@ RMMEC_CYC_DIR := $(BUILD)/verilator/rmmec_cycles
 RMMEC_CYC_RTL := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
                  rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
 $(RMMEC_CYC_DIR)/Vrmmec: $(RMMEC_CYC_RTL) sim/platform/rmmec_cycles.cpp $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a
-	@mkdir -p $(RMMEC_CYC_DIR)
+	@mkdir -p $(RMMEC_CYC_DIR) && rm -f $@
 	+verilator --cc --exe --build -j 2 -Wall -Irtl --x-assign fast --x-initial fast -O3 --top-module rmmec \
 	  --Mdir $(RMMEC_CYC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/models" \
 	  -LDFLAGS "$(abspath $(BUILD)/liblpcsrt.a) $(abspath $(BUILD)/libgolden.a) -lm" \
