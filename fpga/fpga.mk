@@ -49,15 +49,15 @@ FPGA_rmmec_TRACE := fpga/trace/rmmec_trace.c
 FPGA_rmmec_TRACE_ARGS := 1500 12 200
 endif
 
-# Ternary GEMV engine (rtl/ternary_gemv.v): the full compute width of the
-# default (8 lanes x 16 weights per cycle) with buffers cut to fit the
-# HX8K's 32 BRAMs (WDEPTH 4096 -> 256, XDEPTH 64 -> 16); and a small
-# parameterization (2 x 4) for CI.
+# Ternary GEMV engine (rtl/ternary_gemv.v): the default's 16-weight tile
+# (its adder-tree depth, hence its critical path) on 4 lanes instead of 8
+# (8 x 16 needs 9547 logic cells of 7680), buffers cut to fit the HX8K's 32
+# BRAMs (WDEPTH 4096 -> 256, XDEPTH 64 -> 16); and a 2 x 4 engine for CI.
 ifneq ($(wildcard rtl/ternary_gemv.v),)
 FPGA_UNITS += ternary ternary_small
 FPGA_ternary_SRCS   := rtl/ternary_gemv.v rtl/ternary_dot_tile.v
 FPGA_ternary_TOP    := ternary_gemv
-FPGA_ternary_PARAMS := LANES=8 KTILE=16 WDEPTH=256 XDEPTH=16
+FPGA_ternary_PARAMS := LANES=4 KTILE=16 WDEPTH=256 XDEPTH=16
 FPGA_ternary_TRACE  := fpga/trace/ternary_trace.c
 FPGA_ternary_TRACE_ARGS := 6 1
 FPGA_ternary_small_SRCS   := $(FPGA_ternary_SRCS)
@@ -67,13 +67,15 @@ FPGA_ternary_small_TRACE  := fpga/trace/ternary_trace.c
 FPGA_ternary_small_TRACE_ARGS := 8 1
 endif
 
-# One SRAM-PIM LUT-GEMV bank (rtl/pim_bank.v) in the co-simulation's g4
-# configuration (g 4, 16 rows, 8 groups = K 32, batch 8, 8-bit activations).
+# One SRAM-PIM LUT-GEMV bank (rtl/pim_bank.v): the co-simulation's g4
+# configuration (g 4, 16 rows, 8 groups = K 32, 8-bit activations, 11-bit
+# entries, 24-bit accumulators) with batch 4 instead of 8: at batch 8 it
+# needs 34 BRAMs (the HX8K has 32), at batch 4 it needs 20.
 ifneq ($(wildcard rtl/pim_bank.v),)
 FPGA_UNITS += lutgemv
 FPGA_lutgemv_SRCS   := rtl/pim_bank.v
 FPGA_lutgemv_TOP    := pim_bank
-FPGA_lutgemv_PARAMS := G=4 ROWS=16 GROUPS=8 NB=8 AB=8 WB=9 E=11 ACC=24
+FPGA_lutgemv_PARAMS := G=4 ROWS=16 GROUPS=8 NB=4 AB=8 WB=9 E=11 ACC=24
 FPGA_lutgemv_TRACE  := fpga/trace/lutgemv_trace.c
 FPGA_lutgemv_TRACE_ARGS := 12 1
 endif
@@ -85,7 +87,8 @@ FPGA_CI_UNITS ?= $(if $(wildcard rtl/ternary_gemv.v),ternary_small,mac8)
 TEST_STEPS += $(foreach u,$(FPGA_CI_UNITS),fpga-$(u) fpga-$(u)-corrupt)
 LONG_STEPS += fpga
 
-.PHONY: fpga fpga-publish fpga-report
+.PHONY: fpga fpga-publish fpga-report FORCE
+FORCE:
 
 # $(1) = unit name
 define FPGA_UNIT_RULES
@@ -94,8 +97,15 @@ FPGA_$(1)_D := $(FPGA_DIR)/$(1)
 FPGA_$(1)_CHPARAM := $$(foreach p,$$(FPGA_$(1)_PARAMS),chparam -set $$(subst =, ,$$(p)) $$(FPGA_$(1)_TOP);)
 FPGA_$(1)_SRCBASES := $$(foreach s,$$(FPGA_$(1)_SRCS),--src $$(notdir $$(s)))
 
+# the unit's configuration; rewritten only when it changes, so that a new
+# parameterization rebuilds everything downstream
+$$(FPGA_$(1)_D)/config.stamp: FORCE
+	@mkdir -p $$(@D)
+	@echo '$$(FPGA_$(1)_SRCS) top=$$(FPGA_$(1)_TOP) clk=$$(FPGA_$(1)_CLK) $$(FPGA_$(1)_PARAMS)' > $$@.tmp
+	@cmp -s $$@.tmp $$@ && rm -f $$@.tmp || mv $$@.tmp $$@
+
 # elaborated port list -> scan wrapper, layouts
-$$(FPGA_$(1)_D)/fpga_top.v: $$(FPGA_$(1)_SRCS) fpga/scripts/gen_wrapper.py
+$$(FPGA_$(1)_D)/fpga_top.v: $$(FPGA_$(1)_SRCS) fpga/scripts/gen_wrapper.py $$(FPGA_$(1)_D)/config.stamp
 	@mkdir -p $$(@D)
 	yosys -q -p "read_verilog -sv $$(FPGA_$(1)_SRCS); $$(FPGA_$(1)_CHPARAM) hierarchy -top $$(FPGA_$(1)_TOP); proc; write_json $$(@D)/ports.json"
 	$(FPGA_PY) fpga/scripts/gen_wrapper.py --ports $$(@D)/ports.json --top $$(FPGA_$(1)_TOP) \
@@ -103,13 +113,18 @@ $$(FPGA_$(1)_D)/fpga_top.v: $$(FPGA_$(1)_SRCS) fpga/scripts/gen_wrapper.py
 	  --out-v $$@ --out-json $$(@D)/layout.json --out-h $$(@D)/layout.h --out-vh $$(@D)/layout.vh
 $$(FPGA_$(1)_D)/layout.h $$(FPGA_$(1)_D)/layout.vh: $$(FPGA_$(1)_D)/fpga_top.v
 
-# unit alone: iCE40 cells, generic cells, CMOS transistor estimate
-$$(FPGA_$(1)_D)/unit_ice40_stat.json: $$(FPGA_$(1)_SRCS)
+# unit alone: iCE40 cells; generic cells and CMOS transistor estimate of the
+# logic (yosys `synth -flatten` without memory_map: memories stay $mem_v2
+# macros, as SRAM would on an ASIC, and their bits are reported separately;
+# flattened also because yosys 0.23's `stat -json` of a hierarchy is not JSON)
+$$(FPGA_$(1)_D)/unit_ice40_stat.json: $$(FPGA_$(1)_SRCS) $$(FPGA_$(1)_D)/config.stamp
 	@mkdir -p $$(@D)
 	yosys -q -l $$(@D)/unit_synth.log -p "read_verilog -sv $$(FPGA_$(1)_SRCS); $$(FPGA_$(1)_CHPARAM) \
 	  hierarchy -top $$(FPGA_$(1)_TOP); design -save rtl; \
 	  synth_ice40 -top $$(FPGA_$(1)_TOP); tee -q -o $$(@D)/unit_ice40_stat.json.tmp stat -json; \
-	  design -load rtl; synth -top $$(FPGA_$(1)_TOP); tee -q -o $$(@D)/unit_generic_stat.json stat -json; \
+	  design -load rtl; proc; flatten; tee -q -o $$(@D)/unit_memory_stat.json stat -json; \
+	  synth -flatten -top $$(FPGA_$(1)_TOP) -run begin:fine; opt -fast -full; opt -full; techmap; opt -fast; abc -fast; opt -fast; \
+	  tee -q -o $$(@D)/unit_generic_stat.json stat -json; \
 	  dfflegalize -cell \$$$$_DFF_P_ 01 -cell \$$$$_DFF_PP0_ 01 -cell \$$$$_DFF_PP1_ 01; techmap; opt_clean; \
 	  tee -q -o $$(@D)/unit_cmos_stat.json stat -tech cmos -json"
 	mv $$@.tmp $$@
@@ -190,7 +205,10 @@ fpga-$(1)-corrupt: $$(FPGA_$(1)_D)/$(1).bin $$(FPGA_$(1)_D)/trace.txt fpga/scrip
 endef
 $(foreach u,$(FPGA_UNITS),$(eval $(call FPGA_UNIT_RULES,$(u))))
 
-fpga: $(foreach u,$(FPGA_UNITS),fpga-$(u) fpga-$(u)-corrupt fpga-$(u)-verilator)
+# The Verilator run of the netlist (a second simulator) for the small units;
+# any unit can run it with `make fpga-<unit>-verilator`.
+FPGA_VERILATOR_UNITS ?= mac8 ramacc $(filter ternary_small,$(FPGA_UNITS))
+fpga: $(foreach u,$(FPGA_UNITS),fpga-$(u) fpga-$(u)-corrupt) $(foreach u,$(FPGA_VERILATOR_UNITS),fpga-$(u)-verilator)
 	@$(MAKE) --no-print-directory fpga-report
 
 fpga-report:

@@ -54,6 +54,60 @@ void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t col
     }
 }
 
+typedef uint32_t v4u __attribute__((vector_size(16)));
+typedef uint16_t v8h __attribute__((vector_size(16)));
+
+/* 8 bf16 values -> two fp32 vectors (exact: bf16 is the top half of fp32). */
+static inline void ld8_bf16(const uint16_t *p, v4f *lo, v4f *hi) {
+    v8h h;
+    memcpy(&h, p, sizeof h);
+    v4u a = {h[0], h[1], h[2], h[3]}, b = {h[4], h[5], h[6], h[7]};
+    a <<= 16, b <<= 16;
+    memcpy(lo, &a, sizeof a);
+    memcpy(hi, &b, sizeof b);
+}
+
+static inline float finish_bf16(v4f a, v4f b, const uint16_t *w, const float *x, size_t j, size_t cols) {
+    v4f s = a + b;
+    float r = (s[0] + s[1]) + (s[2] + s[3]);
+    for (; j < cols; j++) {
+        uint32_t u = (uint32_t)w[j] << 16;
+        float f;
+        memcpy(&f, &u, 4);
+        r += f * x[j];
+    }
+    return r;
+}
+
+/* rt_matvec with weights stored as bf16 (plan w=bf16): the same reduction
+ * order on the same (exactly widened) values, so the same bits as rt_matvec
+ * on the bf16-rounded fp32 weights, reading half the bytes. */
+void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, size_t cols) {
+    size_t r = 0, c8 = cols & ~(size_t)7;
+    for (; r + 2 <= rows; r += 2) {
+        const uint16_t *w0 = W + r * cols, *w1 = w0 + cols;
+        v4f a0 = {0}, b0 = {0}, a1 = {0}, b1 = {0}, lo, hi;
+        for (size_t j = 0; j < c8; j += 8) {
+            v4f xl = ld4(x + j), xh = ld4(x + j + 4);
+            ld8_bf16(w0 + j, &lo, &hi);
+            a0 += lo * xl, b0 += hi * xh;
+            ld8_bf16(w1 + j, &lo, &hi);
+            a1 += lo * xl, b1 += hi * xh;
+        }
+        y[r] = finish_bf16(a0, b0, w0, x, c8, cols);
+        y[r + 1] = finish_bf16(a1, b1, w1, x, c8, cols);
+    }
+    for (; r < rows; r++) {
+        const uint16_t *w0 = W + r * cols;
+        v4f a0 = {0}, b0 = {0}, lo, hi;
+        for (size_t j = 0; j < c8; j += 8) {
+            ld8_bf16(w0 + j, &lo, &hi);
+            a0 += lo * ld4(x + j), b0 += hi * ld4(x + j + 4);
+        }
+        y[r] = finish_bf16(a0, b0, w0, x, c8, cols);
+    }
+}
+
 /* As llama2.c run.c: sum of squares in order, fp32. */
 void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps) {
     float ss = 0.0f;
@@ -82,11 +136,10 @@ static float silu(float v) { return v * (1.0f / (1.0f + expf(-v))); }
 static void rope(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
     float *q = rt_engine_buf(eng, op->in, op->layer), *k = rt_engine_buf(eng, op->in2, op->layer);
-    int hs = c->dim / c->n_heads;
+    size_t hs = (size_t)(c->dim / c->n_heads);
+    const float *cs = eng->rope_cs + (size_t)eng->pos * hs;
     for (size_t i = 0; i < op->n; i += 2) {
-        int hd = (int)(i % (size_t)hs);
-        float freq = 1.0f / powf(10000.0f, (float)hd / (float)hs);
-        float val = (float)eng->pos * freq, fcr = cosf(val), fci = sinf(val);
+        float fcr = cs[i % hs], fci = cs[i % hs + 1];
         float v0 = q[i], v1 = q[i + 1];
         q[i] = v0 * fcr - v1 * fci;
         q[i + 1] = v0 * fci + v1 * fcr;
@@ -145,7 +198,10 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         return rc;
     }
     case OP_MATMUL:
-        rt_matvec(out, op->w, in, op->rows, op->cols);
+        if (op->aux)
+            rt_matvec_bf16(out, op->aux, in, op->rows, op->cols);
+        else
+            rt_matvec(out, op->w, in, op->rows, op->cols);
         return LPCS_OK;
     case OP_ROPE:
         rope(eng, op);
@@ -174,4 +230,4 @@ static int cpu_supports(const rt_engine *eng, const rt_op *op) {
     return op->type < OP_TYPE_COUNT;
 }
 
-const rt_backend rt_backend_cpu = {"cpu", cpu_supports, rt_cpu_exec};
+const rt_backend rt_backend_cpu = {"cpu", cpu_supports, rt_cpu_exec, NULL};

@@ -18,4 +18,4 @@ static int cuda_exec(rt_engine *eng, rt_op *op) {
     return LPCS_EUNSUPPORTED;
 }
 
-const rt_backend rt_backend_cuda = {"cuda", cuda_supports, cuda_exec};
+const rt_backend rt_backend_cuda = {"cuda", cuda_supports, cuda_exec, NULL};

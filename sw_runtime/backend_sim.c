@@ -75,5 +75,5 @@ static int sim_exec(rt_engine *eng, rt_op *op) {
     return LPCS_OK;
 }
 
-const rt_backend rt_backend_sim = {"sim", sim_supports, sim_exec};
+const rt_backend rt_backend_sim = {"sim", sim_supports, sim_exec, NULL};
 double rt_sim_clock_ghz(void) { return SIM_PLACEHOLDER.clock_ghz; }

@@ -120,7 +120,15 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         eng->value_cache = calloc(cache, sizeof(float));
         eng->scratch_floats = (size_t)c->n_heads * (size_t)c->seq_len + (size_t)c->seq_len * (D / (size_t)c->n_heads);
         eng->scratch = calloc(eng->scratch_floats, sizeof(float));
-        if (!eng->key_cache || !eng->value_cache || !eng->scratch) goto oom;
+        size_t hs = D / (size_t)c->n_heads;
+        eng->rope_cs = malloc((size_t)c->seq_len * hs * sizeof(float)); /* [pos][hs/2][cos, sin] */
+        if (!eng->key_cache || !eng->value_cache || !eng->scratch || !eng->rope_cs) goto oom;
+        for (int pos = 0; pos < c->seq_len; pos++)
+            for (size_t i = 0; i < hs; i += 2) { /* the expressions of llama2.c run.c */
+                float freq = 1.0f / powf(10000.0f, (float)i / (float)hs), val = (float)pos * freq;
+                eng->rope_cs[(size_t)pos * hs + i] = cosf(val);
+                eng->rope_cs[(size_t)pos * hs + i + 1] = sinf(val);
+            }
         rc = rt_graph_llama(eng, e);
     } else {
         eng->max_pos = 0; /* recurrent: no context limit */
@@ -149,14 +157,18 @@ void rt_hgrn_free_aux(rt_engine *eng);
 
 void rt_engine_free(rt_engine *eng) {
     if (!eng) return;
+    for (int b = 0; b < RT_BACKEND_COUNT; b++)
+        if (rt_backend_get(b)->release) rt_backend_get(b)->release(eng);
     rt_hgrn_free_aux(eng);
     for (int b = 0; b < B_COUNT; b++) free(eng->buf[b]);
     free(eng->key_cache);
     free(eng->value_cache);
     free(eng->state);
     free(eng->lb);
+    free(eng->rope_cs);
     free(eng->scratch);
     free(eng->owned_weights);
+    free(eng->owned_bf16);
     free(eng->ops);
     memset(eng, 0, sizeof *eng);
 }

@@ -75,7 +75,7 @@ typedef struct rt_op {
     size_t rows, cols, n;
     float eps;
     int variant;     /* OP_RMSNORM: 0 llama2.c order, 1 golden bitlinear_rmsnorm_f32 */
-    void *aux;       /* op-type specific (BitLinear state, qformat...) */
+    void *aux;       /* op-type specific: BitLinear object; matmul: bf16 copy of w (plan w=bf16) */
     const rt_qf *qf; /* OP_QUANT: the format; matmul: weight format (for bytes) */
     double w_bits;   /* storage bits per weight value */
     int backend;     /* placed backend */
@@ -90,6 +90,8 @@ typedef struct {
     /* 1 if this build of the backend can run op (type, shapes, formats). */
     int (*supports)(const struct rt_engine *eng, const rt_op *op);
     int (*exec)(struct rt_engine *eng, rt_op *op);
+    /* Frees the backend's per-engine state (eng->backend_state[id]); may be NULL. */
+    void (*release)(struct rt_engine *eng);
 } rt_backend;
 
 /* The backends in priority order (index = RT_BACKEND_*). */
@@ -122,15 +124,18 @@ typedef struct rt_engine {
     float *buf[B_COUNT];
     float *key_cache, *value_cache; /* [layers][seq][kv_dim] */
     float *state;                   /* hgrn recurrent state [layers][dim] */
+    float *rope_cs;                 /* llama: cos/sin per [pos][pair of a head], run.c's formulas */
     float *lb;                      /* hgrn lower bounds after softmax/cumsum [layers][dim] */
     float *scratch;
     size_t scratch_floats;
     void *bitlin;                   /* hgrn: golden BitLinear objects */
     float *owned_weights;           /* plan-quantized copies of weights */
+    uint16_t *owned_bf16;           /* bf16-stored matmul weights (plan w=bf16) */
     int pos, token;
     int max_pos;                    /* KV cache capacity (seq_len); hgrn: unbounded */
     uint64_t steps;
     int timing;                     /* measure per-op time (default on) */
+    void *backend_state[RT_BACKEND_COUNT]; /* per-engine state of each backend (e.g. an RTL instance) */
 } rt_engine;
 
 int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, rt_err *e);
@@ -148,6 +153,7 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e);
 /* CPU kernels exposed for other backends and tests. */
 int rt_cpu_exec(struct rt_engine *eng, rt_op *op);
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols);
+void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, size_t cols);
 void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps);
 float *rt_engine_buf(rt_engine *eng, rt_buf b, int layer);
 /* MACs and bytes moved by one call of op at the current position. */

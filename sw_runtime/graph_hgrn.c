@@ -37,9 +37,11 @@ void rt_hgrn_free_aux(rt_engine *eng) {
     eng->bitlin = NULL;
 }
 
+/* A BitLinear op; quant: fake-quantize its input first (plan a=), once per
+ * distinct input buffer. */
 static rt_op *bitlin(rt_gb *g, hgrn_aux *a, int idx, const char *name, int layer, rt_wclass c, rt_buf in,
-                     rt_buf out) {
-    rt_gb_aquant(g, name, layer, c, in, a->bl[idx].in);
+                     rt_buf out, int quant) {
+    if (quant) rt_gb_aquant(g, name, layer, c, in, a->bl[idx].in);
     rt_op *op = rt_gb_add(g, OP_BITLINEAR, name, layer, c);
     op->in = in, op->out = out, op->rows = a->bl[idx].out, op->cols = a->bl[idx].in;
     op->aux = &a->bl[idx];
@@ -99,8 +101,8 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
         const rt_hgrn_layer *HL = &m->hl[l];
         int b = l * HG_NPROJ;
         norm(&g, "attn_norm", l, B_X, B_XB, HL->attn_norm, D);
-        bitlin(&g, a, b + HG_I, "i_proj", l, WC_ATTN, B_XB, B_I);
-        bitlin(&g, a, b + HG_F, "f_proj", l, WC_ATTN, B_XB, B_F);
+        bitlin(&g, a, b + HG_I, "i_proj", l, WC_ATTN, B_XB, B_I, 1);
+        bitlin(&g, a, b + HG_F, "f_proj", l, WC_ATTN, B_XB, B_F, 0);
         op = rt_gb_add(&g, OP_MLGRU, "mlgru", l, WC_ATTN);
         op->in = B_I, op->in2 = B_F, op->out = B_STATE, op->n = D;
         op->w = l > 0 && c->use_lower_bound ? eng->lb + (size_t)l * D : NULL;
@@ -109,20 +111,20 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
             op = rt_gb_add(&g, OP_QUANT, "state_quant", l, WC_ATTN);
             op->in = B_STATE, op->n = D, op->cols = D, op->qf = kq;
         }
-        bitlin(&g, a, b + HG_G, "g_proj", l, WC_ATTN, B_XB, B_G);
+        bitlin(&g, a, b + HG_G, "g_proj", l, WC_ATTN, B_XB, B_G, 0);
         op = rt_gb_add(&g, OP_GATED_NORM, "gate_out", l, WC_ATTN);
         op->in = B_G, op->in2 = B_STATE, op->out = B_Q, op->w = HL->g_norm, op->n = D;
-        bitlin(&g, a, b + HG_O, "o_proj", l, WC_ATTN, B_Q, B_XB2);
+        bitlin(&g, a, b + HG_O, "o_proj", l, WC_ATTN, B_Q, B_XB2, 1);
         rt_gb_add_res(&g, "attn_res", l, B_XB2, D);
         norm(&g, "mlp_norm", l, B_X, B_XB, HL->mlp_norm, D);
-        bitlin(&g, a, b + HG_GATE, "gate_proj", l, WC_FFN, B_XB, B_HB);
+        bitlin(&g, a, b + HG_GATE, "gate_proj", l, WC_FFN, B_XB, B_HB, 1);
         op = rt_gb_add(&g, OP_GLU, "glu", l, WC_FFN);
         op->in = B_HB, op->out = B_HB2, op->n = I;
-        bitlin(&g, a, b + HG_DOWN, "down_proj", l, WC_FFN, B_HB2, B_XB2);
+        bitlin(&g, a, b + HG_DOWN, "down_proj", l, WC_FFN, B_HB2, B_XB2, 1);
         rt_gb_add_res(&g, "mlp_res", l, B_XB2, D);
     }
     norm(&g, "final_norm", -1, B_X, B_XB, m->final_norm, D);
-    bitlin(&g, a, (int)L * HG_NPROJ, "lm_head", -1, WC_HEAD, B_XB, B_LOGITS);
+    bitlin(&g, a, (int)L * HG_NPROJ, "lm_head", -1, WC_HEAD, B_XB, B_LOGITS, 1);
     return rt_gb_end(&g);
 }
 

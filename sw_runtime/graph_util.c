@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #define RT_GB_CAP 4096
@@ -97,6 +98,23 @@ void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in,
     op->w = rt_gb_weight(g, w, rows, cols, c, layer);
     op->qf = rt_plan_w(&g->eng->plan, c, layer);
     op->w_bits = rt_qf_bits(op->qf);
+    if (!strcmp(op->qf->name, "bf16") && !g->status) { /* store as bf16: half the bytes, same bits */
+        rt_engine *eng = g->eng;
+        if (!eng->owned_bf16) {
+            eng->owned_bf16 = malloc(eng->m->arena_floats * sizeof *eng->owned_bf16 + 64);
+            g->next_h = eng->owned_bf16;
+            g->end_h = eng->owned_bf16 + eng->m->arena_floats;
+        }
+        if (!eng->owned_bf16 || (size_t)(g->end_h - g->next_h) < rows * cols) return; /* stays fp32 */
+        uint16_t *h = g->next_h;
+        g->next_h += rows * cols;
+        for (size_t i = 0; i < rows * cols; i++) {
+            uint32_t u;
+            memcpy(&u, &op->w[i], 4);
+            h[i] = (uint16_t)(u >> 16); /* exact: op->w is already bf16-rounded */
+        }
+        op->aux = h;
+    }
 }
 
 void rt_gb_add_res(rt_gb *g, const char *name, int layer, rt_buf in, size_t n) {

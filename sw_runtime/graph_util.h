@@ -2,6 +2,8 @@
 #ifndef LPCS_RT_GRAPH_UTIL_H
 #define LPCS_RT_GRAPH_UTIL_H
 
+#include <stdint.h>
+
 #include "engine.h"
 
 typedef struct {
@@ -11,6 +13,7 @@ typedef struct {
     int status;      /* first error, reported by rt_gb_end */
     float *next_w;   /* next free slot in eng->owned_weights */
     float *end_w;
+    uint16_t *next_h, *end_h; /* bf16 weight storage */
     rt_op dummy;     /* target for writes after an error */
     const float *qsrc[64];
     const float *qdst[64];

@@ -208,6 +208,6 @@ void rt_print_ops(const rt_engine *eng, FILE *out, int with_time) {
 
 void rt_progress_stderr(void *ctx, size_t done, size_t total) {
     (void)ctx;
-    if (done == total || done % 16 == 0) fprintf(stderr, "\r  %zu/%zu windows", done, total);
-    if (done == total) fprintf(stderr, "\n");
+    /* called by the first thread for each of its windows */
+    fprintf(stderr, "\r  window %zu/%zu", done, total);
 }

@@ -1,8 +1,9 @@
 /* GEMV benchmark of the lpcs CUDA kernels on the GPU machine.
  *
  * For the shapes 4096x4096, 11008x4096 and 4096x11008 (rows x cols) and batch
- * 1..16 it times: the ternary kernel (2 bits/weight), the LUT-GEMV kernel at
- * 4 and 2 bits/weight, and cuBLAS fp16 / bf16 GEMM (cublasGemmEx, same shape).
+ * 1..16 it times: the ternary kernel (2 bits/weight), the direct int4 kernel
+ * (4 bits/weight), the LUT-GEMV kernel at 4 and 2 bits/weight, and cuBLAS
+ * fp16 / bf16 GEMM (cublasGemmEx, same shape).
  * Weights are read cold: each timed call uses the next of several weight
  * copies that together exceed 3x the L2 cache. Achieved bandwidth = weight
  * bytes / time, compared with the HBM bandwidth measured in the same run by a
@@ -13,6 +14,7 @@
  *   bench_gemv [--out DIR] [--reps N]
  * writes DIR/bench_gemv.{md,csv,json} (DIR default: $OUT, else build/cuda/out). */
 #include "cuda_util.cuh"
+#include "int4_kernels.cuh"
 #include "lut_kernels.cuh"
 #include "ternary_kernels.cuh"
 
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <string>
 #include <vector>
@@ -174,7 +177,6 @@ int main(int argc, char **argv) {
         for (auto &v : hx) v = (int8_t)(rnd() & 255);
         int8_t *dx;
         int32_t *dy;
-        void *dxp;
         CK(cudaMalloc(&dx, hx.size()));
         CK(cudaMalloc(&dy, (size_t)16 * rows * 4));
         CK(cudaMemcpy(dx, hx.data(), hx.size(), cudaMemcpyHostToDevice));
@@ -198,8 +200,7 @@ int main(int argc, char **argv) {
             CK(cudaMalloc(&dwt[i], tb));
             CK(cudaMemcpy(dwt[i], tiled.data(), tb, cudaMemcpyHostToDevice));
         }
-        ternary_dev td = {dwt[0], rows, cols, (rows + 31) / 32, (cols + 63) / 64};
-        CK(cudaMalloc(&dxp, ternary_xperm_bytes(&td, 16)));
+        ternary_dev td = {dwt[0], rows, cols, (rows + 31) / 32, (cols + 63) / 64, 0};
 
         /* LUT weights at 4 and 2 bits (signed). */
         const int lut_bits[2] = {4, 2};
@@ -220,6 +221,20 @@ int main(int argc, char **argv) {
                 CK(cudaMemcpy(dwl[q][i], planes.data(), lb[q], cudaMemcpyHostToDevice));
             }
         }
+        /* Direct int4 weights: the LUT 4-bit values, int4 layout. */
+        const size_t i4b = int4_tiled_bytes(rows, cols);
+        std::vector<void *> dw4;
+        {
+            std::vector<uint8_t> t4(i4b);
+            int4_tile_host(wl[0].data(), rows, cols, t4.data());
+            const int k = copies_for(i4b, l2);
+            dw4.resize(k);
+            for (int i = 0; i < k; i++) {
+                CK(cudaMalloc(&dw4[i], i4b));
+                CK(cudaMemcpy(dw4[i], t4.data(), i4b, cudaMemcpyHostToDevice));
+            }
+        }
+        int4_dev i4d = {dw4[0], rows, cols, (rows + 31) / 32, (cols + 31) / 32, 0};
         /* fp16 / bf16 weights for cuBLAS (the bf16 run reads the same bits as bf16). */
         const size_t hb = n * 2;
         const int kh = copies_for(hb, l2);
@@ -237,8 +252,8 @@ int main(int argc, char **argv) {
         /* Bit-exactness of the timed kernels at batch 1 and 16 (CPU reference). */
         for (int b : {1, 16}) {
             std::vector<int32_t> ref((size_t)b * rows), got((size_t)b * rows);
-            for (int kind = 0; kind < 3; kind++) {
-                const int8_t *w = kind == 0 ? wt.data() : wl[kind - 1].data();
+            for (int kind = 0; kind < 4; kind++) {
+                const int8_t *w = kind == 0 ? wt.data() : kind == 3 ? wl[0].data() : wl[kind - 1].data();
                 for (int t = 0; t < b; t++)
                     for (int r = 0; r < rows; r++) {
                         int32_t s = 0;
@@ -247,7 +262,9 @@ int main(int argc, char **argv) {
                         ref[(size_t)t * rows + r] = s;
                     }
                 if (kind == 0) {
-                    CK(ternary_gemm_launch(&td, dx, b, dxp, dy, 0));
+                    CK(ternary_gemm_launch(&td, dx, b, dy, 0)); /* cols % 64 == 0: rows are the stride */
+                } else if (kind == 3) {
+                    CK(int4_gemm_launch(&i4d, dx, b, dy, 0));
                 } else {
                     lut_dev ld = {dwl[kind - 1][0], rows, cols, lut_bits[kind - 1], 1,
                                   (rows + 31) / 32, (cols + 127) / 128};
@@ -256,7 +273,7 @@ int main(int argc, char **argv) {
                 CK(cudaMemcpy(got.data(), dy, got.size() * 4, cudaMemcpyDeviceToHost));
                 if (memcmp(got.data(), ref.data(), got.size() * 4) != 0) {
                     printf("BIT-EXACTNESS FAILURE: %s %dx%d batch %d\n",
-                           kind == 0 ? "ternary" : kind == 1 ? "lut4" : "lut2", rows, cols, b);
+                           kind == 0 ? "ternary" : kind == 1 ? "lut4" : kind == 2 ? "lut2" : "int4", rows, cols, b);
                     check_fail++;
                 }
             }
@@ -266,9 +283,30 @@ int main(int argc, char **argv) {
             const double us_t = tm.us_per_call(reps, [&](int i) {
                 ternary_dev d = td;
                 d.w = dwt[i % kt];
-                ternary_gemm_launch(&d, dx, b, dxp, dy, 0);
+                ternary_gemm_launch(&d, dx, b, dy, 0);
             });
             results.push_back({rows, cols, b, "ternary", us_t, (double)tb, true});
+            const double us_4 = tm.us_per_call(reps, [&](int i) {
+                int4_dev d = i4d;
+                d.w = dw4[i % dw4.size()];
+                int4_gemm_launch(&d, dx, b, dy, 0);
+            });
+            results.push_back({rows, cols, b, "int4", us_4, (double)i4b, true});
+            /* variants: column split for ~4 blocks per SM (memset + atomics) */
+            const double us_ts = tm.us_per_call(reps, [&](int i) {
+                ternary_dev d = td;
+                d.w = dwt[i % kt];
+                d.split_hint = 4;
+                ternary_gemm_launch(&d, dx, b, dy, 0);
+            });
+            results.push_back({rows, cols, b, "ternary_split4", us_ts, (double)tb, true});
+            const double us_4s = tm.us_per_call(reps, [&](int i) {
+                int4_dev d = i4d;
+                d.w = dw4[i % dw4.size()];
+                d.split_hint = 4;
+                int4_gemm_launch(&d, dx, b, dy, 0);
+            });
+            results.push_back({rows, cols, b, "int4_split4", us_4s, (double)i4b, true});
             for (int q = 0; q < 2; q++) {
                 const double us_l = tm.us_per_call(reps, [&](int i) {
                     lut_dev ld = {dwl[q][i % dwl[q].size()], rows, cols, lut_bits[q], 1,
@@ -295,9 +333,9 @@ int main(int argc, char **argv) {
         for (int q = 0; q < 2; q++)
             for (void *p : dwl[q]) cudaFree(p);
         for (void *p : dwh) cudaFree(p);
+        for (void *p : dw4) cudaFree(p);
         cudaFree(dx);
         cudaFree(dy);
-        cudaFree(dxp);
         cudaFree(dxh);
         cudaFree(dyh);
     }
@@ -333,30 +371,57 @@ int main(int argc, char **argv) {
                 i ? "," : "", x.rows, x.cols, x.batch, x.kernel.c_str(), x.us, x.bytes, gbs, sp);
     }
     fprintf(fj, "]}\n");
+    char when[64];
+    {
+        const time_t now = time(NULL);
+        struct tm tmv;
+        gmtime_r(&now, &tmv);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tmv);
+    }
     FILE *outs[2] = {stdout, fm};
     for (FILE *f : outs) {
-        fprintf(f, "\n### GEMV on %s (sm_%d%d, %d SMs)\n\n", prop.name, prop.major, prop.minor,
-                prop.multiProcessorCount);
+        fprintf(f, "\n### GEMV on %s (sm_%d%d, %d SMs, %.0f GiB), %s UTC\n\n", prop.name, prop.major, prop.minor,
+                prop.multiProcessorCount, prop.totalGlobalMem / 1073741824.0, when);
+        fprintf(f, "Command: `bench/cuda/run_on_device.sh` (runs `build/cuda/bench_gemv --reps %d`), "
+                   "built with nvcc -arch=sm_90 -O3.\n\n", reps);
         fprintf(f, "Measured HBM bandwidth: D2D cudaMemcpy %.0f GB/s (read+write bytes), "
                    "read-only kernel %.0f GB/s; nominal %.0f GB/s. Weights read cold "
                    "(rotating copies > 3x L2), %d timed calls each. %% = weight bytes / time "
                    "vs the memcpy figure. Bit-exactness of the int kernels at batch 1 and 16: %s.\n\n",
                 copy_gbs, read_gbs, peak_gbs, reps, check_fail ? "FAILED" : "checked, exact");
-        fprintf(f, "| shape (rows x cols) | batch | ternary us (%%BW) | LUT 4-bit us (%%BW) | "
-                   "LUT 2-bit us (%%BW) | cuBLAS fp16 us (%%BW) | cuBLAS bf16 us | ternary speedup "
-                   "vs fp16 | LUT4 speedup vs fp16 |\n|---|---|---|---|---|---|---|---|---|\n");
+        fprintf(f, "| shape (rows x cols) | batch | ternary us (%%BW) | int4 us (%%BW) | LUT 4-bit us (%%BW) | "
+                   "LUT 2-bit us (%%BW) | cuBLAS fp16 us (%%BW) | cuBLAS bf16 us | ternary vs fp16 | "
+                   "int4 vs fp16 | LUT4 vs fp16 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (const auto &sh : shapes)
             for (int b : {1, 2, 4, 8, 16}) {
-                const result *t = find(sh[0], sh[1], b, "ternary"), *l4 = find(sh[0], sh[1], b, "lut4"),
-                             *l2r = find(sh[0], sh[1], b, "lut2"),
+                const result *t = find(sh[0], sh[1], b, "ternary"), *i4 = find(sh[0], sh[1], b, "int4"),
+                             *l4 = find(sh[0], sh[1], b, "lut4"), *l2r = find(sh[0], sh[1], b, "lut2"),
                              *h = find(sh[0], sh[1], b, "cublas_fp16"),
                              *bf = find(sh[0], sh[1], b, "cublas_bf16");
                 auto pct = [&](const result *x) { return 100 * x->bytes / (x->us * 1e3) / copy_gbs; };
-                fprintf(f, "| %dx%d | %d | %.1f (%.0f%%) | %.1f (%.0f%%) | %.1f (%.0f%%) | %.1f (%.0f%%) "
-                           "| %.1f | %.2fx | %.2fx |\n",
-                        sh[0], sh[1], b, t->us, pct(t), l4->us, pct(l4), l2r->us, pct(l2r), h->us,
-                        pct(h), bf->us, h->us / t->us, h->us / l4->us);
+                fprintf(f, "| %dx%d | %d | %.1f (%.0f%%) | %.1f (%.0f%%) | %.1f (%.0f%%) | %.1f (%.0f%%) | "
+                           "%.1f (%.0f%%) | %.1f | %.2fx | %.2fx | %.2fx |\n",
+                        sh[0], sh[1], b, t->us, pct(t), i4->us, pct(i4), l4->us, pct(l4), l2r->us, pct(l2r),
+                        h->us, pct(h), bf->us, h->us / t->us, h->us / i4->us, h->us / l4->us);
             }
+        {
+            int faster[2] = {0, 0}, total = 0;
+            double best[2] = {1, 1};
+            const char *base[2] = {"ternary", "int4"}, *var[2] = {"ternary_split4", "int4_split4"};
+            for (const auto &sh : shapes)
+                for (int b = 1; b <= 16; b++) {
+                    total++;
+                    for (int k = 0; k < 2; k++) {
+                        const result *a = find(sh[0], sh[1], b, base[k]), *v = find(sh[0], sh[1], b, var[k]);
+                        if (v->us < a->us) faster[k]++;
+                        if (a->us / v->us > best[k]) best[k] = a->us / v->us;
+                    }
+                }
+            fprintf(f, "\nLaunch-plan variant (column split for ~4 blocks/SM, y memset + int32 atomics): "
+                       "faster than the default plan in %d/%d ternary configs (best %.2fx) and %d/%d int4 "
+                       "configs (best %.2fx); both variants are in bench_gemv.csv.\n",
+                    faster[0], total, best[0], faster[1], total, best[1]);
+        }
         fprintf(f, "\n(all batches 1..16: bench_gemv.csv)\n");
     }
     fclose(fc);

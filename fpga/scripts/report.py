@@ -6,7 +6,8 @@ Per unit directory (build/fpga/<unit>/) it reads:
   layout.json             scan layout and parameters (gen_wrapper.py)
   unit_ice40_stat.json    yosys synth_ice40 of the unit alone
   unit_generic_stat.json  yosys generic `synth` of the unit alone
-  unit_cmos_stat.json     the same, FFs legalized to $_DFF_P_, `stat -tech cmos`
+  unit_memory_stat.json   memory bits of the elaborated unit
+  unit_cmos_stat.json     generic logic, FFs legalized to $_DFF_P_, `stat -tech cmos`
   pnr_report.json         nextpnr-ice40 --report of the scan-wrapped top
   validate_rtl.log, validate_netlist{,_verilator}.log, corrupt.log   (if present)
 
@@ -83,10 +84,14 @@ def unit_report(d):
     r["ice40_unit"] = ice40_counts(load(os.path.join(d, "unit_ice40_stat.json")))
     g = design_cells(load(os.path.join(d, "unit_generic_stat.json")))
     r["generic"] = {"cells": g.get("num_cells"), "cells_by_type": g.get("num_cells_by_type", {})}
+    mem = design_cells(load(os.path.join(d, "unit_memory_stat.json")))
+    r["generic"]["memory_bits"] = mem.get("num_memory_bits")
+    r["generic"]["memory_macros"] = g.get("num_cells_by_type", {}).get("$mem_v2", 0)
     c = design_cells(load(os.path.join(d, "unit_cmos_stat.json")))
     t = str(c.get("estimated_num_transistors", ""))
-    r["cmos_transistors"] = {"estimate": int(t.rstrip("+")) if t.rstrip("+").isdigit() else None,
-                             "lower_bound_only": t.endswith("+")}
+    r["cmos_transistors"] = {"logic_estimate": int(t.rstrip("+")) if t.rstrip("+").isdigit() else None,
+                             "excludes": "memory macros (see generic.memory_bits)",
+                             "lower_bound_only": t.endswith("+") and not r["generic"]["memory_macros"]}
     pnr = load(os.path.join(d, "pnr_report.json"))
     if pnr:
         util = pnr.get("utilization", {})
@@ -113,17 +118,19 @@ def fmt(v, spec="%s"):
 
 
 def table(units):
-    rows = ["| unit (params) | LUT4 | carry | FF | BRAM | DSP | placed LCs (with wrapper) | Fmax unit domain (MHz) | Fmax reg. I/O (MHz) | generic cells | CMOS transistors | netlist cycles vs golden | corrupted bitstream |",
+    rows = ["| unit (params) | LUT4 | carry | FF | BRAM | DSP | placed LCs (with wrapper) | Fmax unit domain (MHz) | Fmax reg. I/O (MHz) | generic cells (+ memory bits) | CMOS transistors (logic) | netlist cycles vs golden | corrupted bitstream |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in units:
         u, p, f = r["ice40_unit"], r.get("pnr_top", {}), r.get("fmax_mhz", {})
         ct = r["cmos_transistors"]
         cor = r.get("corrupted_bitstream")
-        rows.append("| %s (%s) | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s | %s%s | %s | %s |" % (
+        mb = r["generic"].get("memory_bits")
+        rows.append("| %s (%s) | %s | %s | %s | %s | %s | %s / %s | %s | %s | %s%s | %s%s | %s | %s |" % (
             r["unit"], ", ".join(r["params"]) or "-", u["lut4"], u["carry"], u["ff"], u["bram"], u["dsp"],
             fmt(p.get("ICESTORM_LC")), fmt(p.get("ICESTORM_LC_available")),
             fmt(f.get("unit_clock_domain"), "%.1f"), fmt(f.get("unit_registered_io"), "%.1f"),
-            fmt(r["generic"]["cells"]), fmt(ct["estimate"]), "+" if ct["lower_bound_only"] else "",
+            fmt(r["generic"]["cells"]), (" + %d bits" % mb) if mb else "",
+            fmt(ct["logic_estimate"]), "+" if ct["lower_bound_only"] else "",
             fmt(r["validate_netlist_cycles"]),
             "not run" if cor is None else ("caught" if cor["caught"] else "NOT CAUGHT")))
     return "\n".join(rows)

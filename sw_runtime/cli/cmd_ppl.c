@@ -108,6 +108,7 @@ int cmd_ppl(int argc, char **argv) {
     rc = rt_eval_ppl(&s.model, &s.plan, &o.sched, &s.tok, f.data + begin, end - begin, o.threads,
                      o.quiet ? NULL : rt_progress_stderr, NULL, &res, &s.eng, &e);
     rt_file_unmap(&f);
+    if (!o.quiet) fprintf(stderr, "\n");
     if (rc) {
         fprintf(stderr, "lpcs ppl: %s\n", e.msg);
         rt_session_close(&s);

@@ -42,11 +42,11 @@ cudaError_t rmmec_gemv_launch(int mode, const uint16_t *w_cm, int rows, int cols
                               int out_fmt, uint32_t *y, cudaStream_t s);
 
 /* BitLinear steps 5-9 per token (golden bitlinear.h order): x[batch][n] ->
- * xq[batch][n] int8 and s[batch]; *bad (device int) is set to 1 if a
+ * xq (int8, row stride xq_stride >= n) and s[batch]; *bad (device int) is set to 1 if a
  * normalized value is not finite (golden then fails with LPCS_ERANGE).
  * Step 11 follows the ternary GEMM. */
 cudaError_t bitlinear_quant_launch(const float *x, const float *norm_w, int n, int batch, int8_t *xq,
-                                   float *s, int *bad, cudaStream_t st);
+                                   int xq_stride, float *s, int *bad, cudaStream_t st);
 cudaError_t bitlinear_dequant_launch(const int32_t *acc, int out, int batch, const float *s,
                                      float inv_beta, float *y, cudaStream_t st);
 

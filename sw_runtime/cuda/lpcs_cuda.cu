@@ -3,6 +3,8 @@
 #include "cuda/lpcs_cuda.h"
 #include "conv_kernels.cuh"
 #include "cuda_util.cuh"
+#include "lpcs_cuda_internal.h"
+#include "int4_kernels.cuh"
 #include "lut_kernels.cuh"
 #include "ternary_kernels.cuh"
 #include "status.h"
@@ -15,6 +17,10 @@
 
 struct lpcs_cuda_ternary {
     ternary_dev dev;
+    void *d_w;
+};
+struct lpcs_cuda_int4 {
+    int4_dev dev;
     void *d_w;
 };
 struct lpcs_cuda_lut {
@@ -93,14 +99,12 @@ extern "C" void lpcs_cuda_ternary_free(lpcs_cuda_ternary *w) {
     free(w);
 }
 
-/* y (device) for device x, any batch (chunks of 16 tokens). */
-static int ternary_gemm_dev(const lpcs_cuda_ternary *w, const int8_t *d_x, size_t batch,
-                            int32_t *d_y, void *d_xp) {
+/* y (device) for device x (row stride ternary_x_stride), any batch (chunks of 16 tokens). */
+static int ternary_gemm_dev(const lpcs_cuda_ternary *w, const int8_t *d_x, size_t batch, int32_t *d_y) {
+    const size_t xs = ternary_x_stride(&w->dev);
     for (size_t b0 = 0; b0 < batch; b0 += LPCS_TERNARY_MAX_BATCH) {
         const int nb = (int)(batch - b0 < LPCS_TERNARY_MAX_BATCH ? batch - b0 : LPCS_TERNARY_MAX_BATCH);
-        LPCS_CU_TRY(ternary_gemm_launch(&w->dev, d_x + b0 * w->dev.cols, nb, d_xp,
-                                        d_y + b0 * w->dev.rows, 0),
-                    LPCS_EIO);
+        LPCS_CU_TRY(ternary_gemm_launch(&w->dev, d_x + b0 * xs, nb, d_y + b0 * w->dev.rows, 0), LPCS_EIO);
     }
     return LPCS_OK;
 }
@@ -109,22 +113,86 @@ extern "C" int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8
                                           size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
     if (batch > (1u << 20)) return LPCS_ERANGE;
-    const size_t xb = batch * w->dev.cols, yb = batch * w->dev.rows * sizeof(int32_t);
-    const size_t xpb = ternary_xperm_bytes(&w->dev, LPCS_TERNARY_MAX_BATCH);
+    const size_t cols = w->dev.cols, xs = ternary_x_stride(&w->dev);
+    const size_t yb = batch * w->dev.rows * sizeof(int32_t);
     int8_t *d_x = NULL;
     int32_t *d_y = NULL;
-    void *d_xp = NULL;
     int rc = LPCS_EIO;
-    if (cudaMalloc(&d_x, xb) == cudaSuccess && cudaMalloc(&d_y, yb) == cudaSuccess &&
-        cudaMalloc(&d_xp, xpb) == cudaSuccess &&
-        cudaMemcpy(d_x, x, xb, cudaMemcpyHostToDevice) == cudaSuccess) {
-        rc = ternary_gemm_dev(w, d_x, batch, d_y, d_xp);
+    /* rows padded to the kernel's 64-column stride (padding meets zero weights) */
+    if (cudaMalloc(&d_x, batch * xs) == cudaSuccess && cudaMalloc(&d_y, yb) == cudaSuccess &&
+        cudaMemset(d_x, 0, batch * xs) == cudaSuccess &&
+        cudaMemcpy2D(d_x, xs, x, cols, cols, batch, cudaMemcpyHostToDevice) == cudaSuccess) {
+        rc = ternary_gemm_dev(w, d_x, batch, d_y);
         if (rc == LPCS_OK && cudaMemcpy(y, d_y, yb, cudaMemcpyDeviceToHost) != cudaSuccess)
             rc = LPCS_EIO;
     }
     cudaFree(d_x);
     cudaFree(d_y);
-    cudaFree(d_xp);
+    return rc;
+}
+
+/* ---- direct int4 ------------------------------------------------------------- */
+
+extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols, lpcs_cuda_int4 **out) {
+    if (out) *out = NULL;
+    if (!wv || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    if (rows > (1u << 30) || cols > (1u << 24)) return LPCS_ERANGE;
+    for (size_t i = 0; i < rows * cols; i++)
+        if (wv[i] < -8 || wv[i] > 7) return LPCS_ERANGE;
+    if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
+    const size_t bytes = int4_tiled_bytes(rows, cols);
+    uint8_t *tiled = (uint8_t *)malloc(bytes);
+    lpcs_cuda_int4 *w = (lpcs_cuda_int4 *)calloc(1, sizeof *w);
+    if (!tiled || !w) {
+        free(tiled);
+        free(w);
+        return LPCS_ENOMEM;
+    }
+    int4_tile_host(wv, rows, cols, tiled);
+    if (cudaMalloc(&w->d_w, bytes) != cudaSuccess ||
+        cudaMemcpy(w->d_w, tiled, bytes, cudaMemcpyHostToDevice) != cudaSuccess) {
+        cudaFree(w->d_w);
+        free(tiled);
+        free(w);
+        return LPCS_ENOMEM;
+    }
+    free(tiled);
+    w->dev.w = w->d_w;
+    w->dev.rows = (int)rows;
+    w->dev.cols = (int)cols;
+    w->dev.tiles = (int)lpcs_ceil_div(rows, 32);
+    w->dev.nchunks = (int)lpcs_ceil_div(cols, 32);
+    *out = w;
+    return LPCS_OK;
+}
+
+extern "C" void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) {
+    if (!w) return;
+    cudaFree(w->d_w);
+    free(w);
+}
+
+extern "C" int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
+    if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
+    if (batch > (1u << 20)) return LPCS_ERANGE;
+    const size_t cols = w->dev.cols, xs = int4_x_stride(&w->dev);
+    const size_t yb = batch * w->dev.rows * sizeof(int32_t);
+    int8_t *d_x = NULL;
+    int32_t *d_y = NULL;
+    int rc = LPCS_EIO;
+    if (cudaMalloc(&d_x, batch * xs) == cudaSuccess && cudaMalloc(&d_y, yb) == cudaSuccess &&
+        cudaMemset(d_x, 0, batch * xs) == cudaSuccess &&
+        cudaMemcpy2D(d_x, xs, x, cols, cols, batch, cudaMemcpyHostToDevice) == cudaSuccess) {
+        rc = LPCS_OK;
+        for (size_t b0 = 0; b0 < batch && rc == LPCS_OK; b0 += LPCS_INT4_MAX_BATCH) {
+            const int nb = (int)(batch - b0 < LPCS_INT4_MAX_BATCH ? batch - b0 : LPCS_INT4_MAX_BATCH);
+            if (int4_gemm_launch(&w->dev, d_x + b0 * xs, nb, d_y + b0 * w->dev.rows, 0) != cudaSuccess)
+                rc = LPCS_EIO;
+        }
+        if (rc == LPCS_OK && cudaMemcpy(y, d_y, yb, cudaMemcpyDeviceToHost) != cudaSuccess) rc = LPCS_EIO;
+    }
+    cudaFree(d_x);
+    cudaFree(d_y);
     return rc;
 }
 
@@ -379,16 +447,17 @@ extern "C" int lpcs_cuda_bitlinear_forward(const lpcs_cuda_ternary *w, float bet
     for (size_t i = 0; i < batch * in; i++)
         if (!isfinite(x[i])) return LPCS_ERANGE; /* as golden act_quant_absmax_i8 */
     const float inv_beta = 1.0f / beta;           /* step 3 */
-    dev_mem dx, dg, dxq, ds, dacc, dy, dxp, dbad;
-    if (!dx.upload(x, batch * in * 4) || !dg.upload(norm_weight, in * 4) || !dxq.alloc(batch * in) ||
-        !ds.alloc(batch * 4) || !dacc.alloc(batch * out * 4) || !dy.alloc(batch * out * 4) ||
-        !dxp.alloc(ternary_xperm_bytes(&w->dev, LPCS_TERNARY_MAX_BATCH)) || !dbad.alloc(4))
+    const size_t xs = ternary_x_stride(&w->dev);
+    dev_mem dx, dg, dxq, ds, dacc, dy, dbad;
+    if (!dx.upload(x, batch * in * 4) || !dg.upload(norm_weight, in * 4) || !dxq.alloc(batch * xs) ||
+        !ds.alloc(batch * 4) || !dacc.alloc(batch * out * 4) || !dy.alloc(batch * out * 4) || !dbad.alloc(4))
         return LPCS_ENOMEM;
-    if (cudaMemset(dbad.p, 0, 4) != cudaSuccess) return LPCS_EIO;
-    if (bitlinear_quant_launch(dx.as<float>(), dg.as<float>(), (int)in, (int)batch, dxq.as<int8_t>(),
+    if (cudaMemset(dbad.p, 0, 4) != cudaSuccess || cudaMemset(dxq.p, 0, batch * xs) != cudaSuccess)
+        return LPCS_EIO;
+    if (bitlinear_quant_launch(dx.as<float>(), dg.as<float>(), (int)in, (int)batch, dxq.as<int8_t>(), (int)xs,
                                ds.as<float>(), dbad.as<int>(), 0) != cudaSuccess)
         return LPCS_EIO;
-    int rc = ternary_gemm_dev(w, dxq.as<int8_t>(), batch, dacc.as<int32_t>(), dxp.p);
+    int rc = ternary_gemm_dev(w, dxq.as<int8_t>(), batch, dacc.as<int32_t>());
     if (rc != LPCS_OK) return rc;
     if (!finished(bitlinear_dequant_launch(dacc.as<int32_t>(), (int)out, (int)batch, ds.as<float>(), inv_beta,
                                            dy.as<float>(), 0)))
@@ -397,4 +466,22 @@ extern "C" int lpcs_cuda_bitlinear_forward(const lpcs_cuda_ternary *w, float bet
     if (!dbad.download(&bad, 4)) return LPCS_EIO;
     if (bad) return LPCS_ERANGE;
     return dy.download(y, batch * out * 4) ? LPCS_OK : LPCS_EIO;
+}
+
+/* ---- test support ---------------------------------------------------------------------- */
+
+extern "C" int lpcs_cuda_sweep_f32(int kind, int a, int b, uint32_t base, size_t count, uint16_t *out) {
+    static uint16_t *d_buf = NULL; /* reused across calls (tests sweep 2^32 in chunks) */
+    static size_t d_len = 0;
+    if (!out || kind < 0 || kind > 1) return LPCS_EINVAL;
+    if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
+    if (count > d_len) {
+        cudaFree(d_buf);
+        d_buf = NULL;
+        d_len = 0;
+        if (cudaMalloc(&d_buf, count * 2) != cudaSuccess) return LPCS_ENOMEM;
+        d_len = count;
+    }
+    if (!finished(conv_sweep_f32(kind, a, b, base, count, d_buf, 0))) return LPCS_EIO;
+    return cudaMemcpy(out, d_buf, count * 2, cudaMemcpyDeviceToHost) == cudaSuccess ? LPCS_OK : LPCS_EIO;
 }

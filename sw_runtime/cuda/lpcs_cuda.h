@@ -60,6 +60,14 @@ void lpcs_cuda_lut_free(lpcs_cuda_lut *w);
 int lpcs_cuda_lut_gemm_i32(const lpcs_cuda_lut *w, const int8_t *x,
                            size_t batch, int32_t *y);
 
+/* ---- Direct int4 GEMV/GEMM (same integer result as LUT-GEMV) -----------------
+ * Signed 4-bit weights (-8..7, one per int8 in w[rows][cols]), packed two per
+ * byte on the device; the bandwidth-oriented 4-bit path. y = W x exactly. */
+typedef struct lpcs_cuda_int4 lpcs_cuda_int4;
+int lpcs_cuda_int4_upload(const int8_t *w, size_t rows, size_t cols, lpcs_cuda_int4 **out);
+void lpcs_cuda_int4_free(lpcs_cuda_int4 *w);
+int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y);
+
 /* ---- Format conversions ------------------------------------------------------
  * Element-wise fp32 <-> format codes, one code per uint32 (low bits).
  * Minifloats (golden: mf_from_f32 / mf_to_f32): `format` is an mf_format

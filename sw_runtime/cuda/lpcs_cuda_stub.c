@@ -80,3 +80,13 @@ int lpcs_cuda_rmmec_gemv(int mode, const uint16_t *w, size_t rows, size_t cols,
     (void)mode; (void)w; (void)rows; (void)cols; (void)x; (void)out_fmt; (void)y;
     return LPCS_EUNSUPPORTED;
 }
+int lpcs_cuda_int4_upload(const int8_t *w, size_t rows, size_t cols, lpcs_cuda_int4 **out) {
+    (void)w; (void)rows; (void)cols;
+    if (out) *out = NULL;
+    return LPCS_EUNSUPPORTED;
+}
+void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) { (void)w; }
+int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
+    (void)w; (void)x; (void)batch; (void)y;
+    return LPCS_EUNSUPPORTED;
+}

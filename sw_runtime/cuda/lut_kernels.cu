@@ -8,79 +8,49 @@
  * split adds partial rows with integer atomics (order-independent). */
 #include "lut_kernels.cuh"
 #include "cuda_util.cuh"
+#include "gemv_device.cuh"
 
 #include <string.h>
 
 namespace {
 
-constexpr int kWarps = 8;
+constexpr int kWarps = LPCS_GEMV_WARPS;
 
 template <int BMAX>
 __global__ void __launch_bounds__(kWarps * 32)
 lut_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, int32_t *y,
                 int rows, int cols, int tiles, int nchunks, int chunks_per_split,
                 int P, int batch, int is_signed, int atomic_out) {
-    constexpr int PMAX = LPCS_LUT_MAX_BITS;
-    __shared__ int T[BMAX][32][16];
+    constexpr int NP = lpcs_lut_np<BMAX>::value;
+    __shared__ __align__(16) uint32_t T2[512 * NP];
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const int tile = blockIdx.x * kWarps + warp;
     const bool tile_ok = tile < tiles;
     const int c0 = blockIdx.y * chunks_per_split;
     const int c1 = min(c0 + chunks_per_split, nchunks);
-    const uint4 *wp = W + (size_t)(tile_ok ? tile : 0) * nchunks * P * 32 + lane;
+    const int wt = tile_ok ? tile : 0;
 
     int acc[BMAX];
 #pragma unroll
     for (int b = 0; b < BMAX; b++) acc[b] = 0;
 
-    uint4 cur[PMAX];
+    uint4 cur[LPCS_LUT_PMAX];
 #pragma unroll
-    for (int p = 0; p < PMAX; p++)
-        cur[p] = (p < P && tile_ok && c0 < c1) ? __ldcs(wp + ((size_t)c0 * P + p) * 32) : make_uint4(0, 0, 0, 0);
-
+    for (int p = 0; p < LPCS_LUT_PMAX; p++)
+        cur[p] = (p < P && tile_ok && c0 < c1) ? __ldcs(lpcs_lut_word(W, nchunks, P, wt, c0, p, lane))
+                                               : make_uint4(0, 0, 0, 0);
     for (int c = c0; c < c1; c++) {
         __syncthreads(); /* the previous chunk's lookups are done */
-        for (int e = threadIdx.x; e < batch * 512; e += blockDim.x) {
-            const int b = e >> 9, g = (e >> 4) & 31, idx = e & 15;
-            const int k = c * 128 + g * 4;
-            const int8_t *xb = x + (size_t)b * cols;
-            int s = 0;
-#pragma unroll
-            for (int j = 0; j < 4; j++)
-                if (((idx >> j) & 1) && k + j < cols) s += xb[k + j];
-            T[b][g][idx] = s;
-        }
+        for (int e = threadIdx.x; e < 512 * NP; e += blockDim.x) T2[e] = lpcs_lut_entry2<BMAX>(x, cols, c, batch, e);
         __syncthreads();
-        uint4 nxt[PMAX];
+        uint4 nxt[LPCS_LUT_PMAX]; /* prefetch the next chunk's planes */
 #pragma unroll
-        for (int p = 0; p < PMAX; p++)
-            nxt[p] = (p < P && tile_ok && c + 1 < c1) ? __ldcs(wp + ((size_t)(c + 1) * P + p) * 32)
-                                             : make_uint4(0, 0, 0, 0);
-        if (tile_ok) {
+        for (int p = 0; p < LPCS_LUT_PMAX; p++)
+            nxt[p] = (p < P && tile_ok && c + 1 < c1) ? __ldcs(lpcs_lut_word(W, nchunks, P, wt, c + 1, p, lane))
+                                                      : make_uint4(0, 0, 0, 0);
+        if (tile_ok) lpcs_lut_lane_chunk<BMAX>(T2, cur, P, is_signed, acc);
 #pragma unroll
-            for (int p = 0; p < PMAX; p++) {
-                if (p >= P) break;
-                int s[BMAX];
-#pragma unroll
-                for (int b = 0; b < BMAX; b++) s[b] = 0;
-                const uint32_t words[4] = {cur[p].x, cur[p].y, cur[p].z, cur[p].w};
-#pragma unroll
-                for (int q = 0; q < 4; q++) {
-#pragma unroll
-                    for (int gi = 0; gi < 8; gi++) {
-                        const int idx = (words[q] >> (4 * gi)) & 15;
-#pragma unroll
-                        for (int b = 0; b < BMAX; b++)
-                            if (b < batch) s[b] += T[b][q * 8 + gi][idx];
-                    }
-                }
-                const bool neg = is_signed && p == P - 1;
-#pragma unroll
-                for (int b = 0; b < BMAX; b++) acc[b] += neg ? -(s[b] * (1 << p)) : s[b] * (1 << p);
-            }
-        }
-#pragma unroll
-        for (int p = 0; p < PMAX; p++) cur[p] = nxt[p];
+        for (int p = 0; p < LPCS_LUT_PMAX; p++) cur[p] = nxt[p];
     }
     if (!tile_ok) return;
     const int row = tile * 32 + lane;
@@ -99,13 +69,8 @@ cudaError_t launch_b(const lut_dev *w, const int8_t *x, int batch, int32_t *y, c
     int dev = 0, sms = 132;
     if (cudaGetDevice(&dev) == cudaSuccess)
         cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    const int groups = (w->tiles + kWarps - 1) / kWarps;
-    int ksplit = (4 * sms + groups - 1) / groups;
-    const int max_split = (w->nchunks + 1) / 2; /* keep >= 2 chunks per block */
-    if (ksplit > max_split) ksplit = max_split;
-    if (ksplit < 1) ksplit = 1;
-    const int cps = (w->nchunks + ksplit - 1) / ksplit;
-    ksplit = (w->nchunks + cps - 1) / cps;
+    int groups, ksplit, cps;
+    lpcs_lut_plan(w->tiles, w->nchunks, sms, &groups, &ksplit, &cps);
     if (ksplit > 1) {
         cudaError_t e = cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)batch * w->rows, s);
         if (e != cudaSuccess) return e;

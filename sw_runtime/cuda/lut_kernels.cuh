@@ -4,7 +4,8 @@
  * Weights are stored as bit planes: value = sum_p c_p * bit_p(w), c_p = 2^p,
  * except c_{P-1} = -2^(P-1) for signed (two's complement) weights. For every
  * group of 4 columns and token b the block builds, in shared memory,
- * T[b][g][idx] = sum_{j<4} bit_j(idx) * x[b][4g + j] (16 entries), and each
+ * T[b][g][idx] = sum_{j<4} bit_j(idx) * x[b][4g + j] (16 entries; two tokens
+ * per 32-bit word, biased into 16-bit halves, see gemv_device.cuh), and each
  * row adds c_p * T[b][g][nibble of plane p] -- the SPEC's LUT-GEMV with the
  * table over activations and the weight bits as the index (the GPU-friendly
  * transpose of SAIL's weight tables and bit-serial activations; both equal

@@ -5,60 +5,18 @@
  * there are too few tiles to fill the GPU. Partial sums meet in shared memory
  * and (with a column split) in int32 atomics: integer addition is exact and
  * associative, so every order gives the golden bits. Activation words are
- * warp-uniform loads (one broadcast transaction per warp). */
+ * warp-uniform loads (one broadcast transaction per warp). A column split
+ * (which needs a y memset and atomics) is used only when the row tiles alone
+ * give fewer than half a block per SM. */
 #include "ternary_kernels.cuh"
 #include "cuda_util.cuh"
+#include "gemv_device.cuh"
 
 #include <string.h>
 
 namespace {
 
-constexpr int kWarps = 8;    /* warps per block */
-/* 512-byte weight loads in flight per warp: fewer for large batches, which
- * are compute-bound and need the registers for accumulators. */
-template <int B> struct unroll_for { static const int value = B <= 4 ? 4 : B <= 8 ? 2 : 1; };
-
-/* Field j of each byte of w, sign-extended to 4 int8 lanes: 00->0, 01->1,
- * 11->-1 (10 -> -2, the invalid code, as a 2-bit two's complement). */
-__device__ __forceinline__ int ternary_field(uint32_t w, int j) {
-    uint32_t v = (w >> (2 * j)) & 0x03030303u;
-    return (int)(v | ((v & 0x02020202u) * 0x7Eu));
-}
-
-template <int B>
-__device__ __forceinline__ void ternary_word(uint32_t w, const uint4 *__restrict__ xp,
-                                             size_t xstride, int acc[B]) {
-    const int d0 = ternary_field(w, 0), d1 = ternary_field(w, 1);
-    const int d2 = ternary_field(w, 2), d3 = ternary_field(w, 3);
-#pragma unroll
-    for (int b = 0; b < B; b++) {
-        const uint4 xv = __ldg(xp + b * xstride);
-        int a = acc[b];
-        a = __dp4a(d0, (int)xv.x, a);
-        a = __dp4a(d1, (int)xv.y, a);
-        a = __dp4a(d2, (int)xv.z, a);
-        a = __dp4a(d3, (int)xv.w, a);
-        acc[b] = a;
-    }
-}
-
-/* xp[b][4m + j] = x[b][16m + j + 4i] in byte i (zero past cols). */
-__global__ void ternary_xperm_kernel(const int8_t *__restrict__ x, int cols, int cols_pad,
-                                     int batch, uint32_t *__restrict__ xp) {
-    const size_t words = (size_t)cols_pad / 4;
-    const size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
-    if (idx >= words * batch) return;
-    const int b = (int)(idx / words);
-    const int wi = (int)(idx % words);
-    const int m = wi >> 2, j = wi & 3;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        const int k = 16 * m + 4 * i + j;
-        const uint32_t byte = k < cols ? (uint8_t)x[(size_t)b * cols + k] : 0u;
-        v |= byte << (8 * i);
-    }
-    xp[idx] = v;
-}
+constexpr int kWarps = LPCS_GEMV_WARPS;
 
 template <int B>
 __global__ void __launch_bounds__(kWarps * 32)
@@ -69,33 +27,8 @@ ternary_gemm_kernel(const uint4 *__restrict__ W, const uint4 *__restrict__ xp, i
     const int tile = blockIdx.x;
     const int c0 = blockIdx.y * chunks_per_split;
     const int c1 = min(c0 + chunks_per_split, nchunks);
-    const size_t xstride = (size_t)nchunks * 4; /* uint4 per token */
-    const uint4 *wp = W + (size_t)tile * nchunks * 32 + lane;
-
-    constexpr int kUnroll = unroll_for<B>::value;
     int acc[B];
-#pragma unroll
-    for (int b = 0; b < B; b++) acc[b] = 0;
-
-    for (int c = c0 + warp; c < c1; c += kWarps * kUnroll) {
-        uint4 wv[kUnroll];
-#pragma unroll
-        for (int u = 0; u < kUnroll; u++) {
-            const int cc = c + u * kWarps;
-            wv[u] = cc < c1 ? __ldcs(wp + (size_t)cc * 32) : make_uint4(0, 0, 0, 0);
-        }
-#pragma unroll
-        for (int u = 0; u < kUnroll; u++) {
-            const int cc = c + u * kWarps;
-            if (cc < c1) {
-                const uint4 *xc = xp + (size_t)cc * 4;
-                ternary_word<B>(wv[u].x, xc + 0, xstride, acc);
-                ternary_word<B>(wv[u].y, xc + 1, xstride, acc);
-                ternary_word<B>(wv[u].z, xc + 2, xstride, acc);
-                ternary_word<B>(wv[u].w, xc + 3, xstride, acc);
-            }
-        }
-    }
+    lpcs_ternary_lane<B>(W, xp, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
 #pragma unroll
     for (int b = 0; b < B; b++) red[warp][b][lane] = acc[b];
     __syncthreads();
@@ -118,14 +51,8 @@ cudaError_t launch_b(const ternary_dev *w, const uint4 *xp, int32_t *y, cudaStre
     int dev = 0, sms = 132;
     if (cudaGetDevice(&dev) == cudaSuccess)
         cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
-    /* Enough blocks for ~4 per SM, but each warp keeps >= 2 chunks of work. */
-    const int target = 4 * sms;
-    int ksplit = (target + w->tiles - 1) / w->tiles;
-    const int max_split = (w->nchunks + 2 * kWarps - 1) / (2 * kWarps);
-    if (ksplit > max_split) ksplit = max_split;
-    if (ksplit < 1) ksplit = 1;
-    const int cps = (w->nchunks + ksplit - 1) / ksplit;
-    ksplit = (w->nchunks + cps - 1) / cps;
+    int ksplit, cps;
+    lpcs_rowtile_plan(w->tiles, w->nchunks, sms, w->split_hint, &ksplit, &cps);
     if (ksplit > 1) {
         cudaError_t e = cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)B * w->rows, s);
         if (e != cudaSuccess) return e;
@@ -146,32 +73,34 @@ void ternary_tile_host(const uint8_t *packed, size_t rows, size_t cols, uint8_t 
     const size_t row_bytes = lpcs_ceil_div(cols, 4);
     const size_t tiles = lpcs_ceil_div(rows, 32), nchunks = lpcs_ceil_div(cols, 64);
     memset(tiled, 0, ternary_tiled_bytes(rows, cols));
-    for (size_t t = 0; t < tiles; t++)
-        for (size_t c = 0; c < nchunks; c++)
-            for (size_t l = 0; l < 32; l++) {
-                const size_t r = t * 32 + l;
-                if (r >= rows) continue;
-                uint8_t *dst = tiled + ((t * nchunks + c) * 32 + l) * 16;
-                for (size_t i = 0; i < 16; i++) {
-                    const size_t src = c * 16 + i;
-                    if (src < row_bytes) dst[i] = packed[r * row_bytes + src];
-                }
+    for (size_t r = 0; r < rows; r++) {
+        const size_t t = r / 32, l = r % 32;
+        const uint8_t *row = packed + r * row_bytes;
+        for (size_t c = 0; c < nchunks; c++) {
+            uint8_t *dst = tiled + ((t * nchunks + c) * 32 + l) * 16;
+            for (size_t q = 0; q < 4; q++) {
+                uint32_t word = 0;
+                for (int j = 0; j < 4; j++)
+                    for (int i = 0; i < 4; i++) {
+                        const size_t k = 64 * c + 16 * q + 4 * j + i; /* column */
+                        if (k >= cols) continue;
+                        const uint32_t code = (row[k / 4] >> (2 * (k % 4))) & 3u;
+                        word |= code << (8 * i + 2 * j);
+                    }
+                memcpy(dst + 4 * q, &word, 4); /* little-endian, as the device reads it */
             }
+        }
+    }
+    (void)tiles;
 }
 
-size_t ternary_xperm_bytes(const ternary_dev *w, int batch) {
-    return (size_t)batch * w->nchunks * 64;
-}
+size_t ternary_x_stride(const ternary_dev *w) { return (size_t)w->nchunks * 64; }
 
-cudaError_t ternary_gemm_launch(const ternary_dev *w, const int8_t *x, int batch, void *xperm,
-                                int32_t *y, cudaStream_t s) {
-    if (!w || !x || !xperm || !y || batch < 1 || batch > LPCS_TERNARY_MAX_BATCH)
+cudaError_t ternary_gemm_launch(const ternary_dev *w, const int8_t *x, int batch, int32_t *y,
+                                cudaStream_t s) {
+    if (!w || !x || !y || batch < 1 || batch > LPCS_TERNARY_MAX_BATCH)
         return cudaErrorInvalidValue;
-    const int cols_pad = w->nchunks * 64;
-    const size_t words = (size_t)batch * cols_pad / 4;
-    ternary_xperm_kernel<<<(unsigned)lpcs_ceil_div(words, 256), 256, 0, s>>>(
-        x, w->cols, cols_pad, batch, (uint32_t *)xperm);
-    const uint4 *xp = (const uint4 *)xperm;
+    const uint4 *xp = (const uint4 *)x;
     switch (batch) {
 #define LPCS_CASE(B) case B: return launch_b<B>(w, xp, y, s);
         LPCS_CASE(1) LPCS_CASE(2) LPCS_CASE(3) LPCS_CASE(4) LPCS_CASE(5) LPCS_CASE(6)

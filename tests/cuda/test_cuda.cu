@@ -12,9 +12,8 @@
 #include "test_common.h"
 
 #include "bitlinear.h"
-#include "conv_kernels.cuh"
-#include "cuda_util.cuh"
 #include "formats.cuh"
+#include "lpcs_cuda_internal.h"
 #include "lutgemv.h"
 #include "minifloat.h"
 #include "mx.h"
@@ -23,13 +22,14 @@
 #include "ternary.h"
 
 #include <atomic>
+#include <string>
 #include <thread>
 #include <vector>
 
 #define HAVE_GOLDEN_TERNARY 1
 
 static bool g_inject = false, g_quick = false;
-static double g_sweep_budget_s = 150.0; /* all 2^32 sweeps together, CPU side */
+static double g_sweep_budget_s = 120.0; /* all 2^32 sweeps together, CPU side */
 
 /* ---------------------------------------------------------------- ternary */
 
@@ -151,6 +151,7 @@ static void test_ternary(void) {
                                 {11008, 4096, 4}, {4096, 11008, 16}};
     for (const auto &s : shapes) {
         const size_t rows = s[0], cols = s[1], batch = s[2];
+        if (g_quick && rows * cols * batch > ((size_t)1 << 26)) continue; /* the big ones: full runs only */
         std::vector<int8_t> w(rows * cols), x(batch * cols);
         for (auto &v : w) v = (int8_t)g.range(-1, 1);
         for (size_t b = 0; b < batch; b++) random_x(g, x.data() + b * cols, cols, b == 1 ? 1 : 0);
@@ -212,6 +213,7 @@ static void test_lut(void) {
     const size_t big[][4] = {{4096, 4096, 1, 4}, {4096, 4096, 16, 4}, {11008, 4096, 3, 2}, {4096, 11008, 8, 3}};
     for (const auto &s : big) {
         const size_t rows = s[0], cols = s[1], batch = s[2];
+        if (g_quick && rows * cols * batch > ((size_t)1 << 26)) continue;
         const int bits = (int)s[3];
         std::vector<int8_t> w(rows * cols), x(batch * cols);
         for (auto &v : w) v = (int8_t)g.range(-(1 << (bits - 1)), (1 << (bits - 1)) - 1);
@@ -255,33 +257,27 @@ static uint32_t sweep_golden(const sweep_spec &sp, uint32_t u) {
  * the CPU (all threads). If golden is too slow for the time budget, every
  * stride-th pattern (rotating phase) is compared and the report says so. */
 static void run_sweep(const sweep_spec &sp, double budget_s) {
-    const size_t chunk = (size_t)1 << 26;
-    uint16_t *d_out = NULL, *h_out = NULL;
-    char name[128], detail[256] = "";
-    if (cudaMalloc(&d_out, chunk * 2) != cudaSuccess || cudaMallocHost(&h_out, chunk * 2) != cudaSuccess) {
-        test_report(sp.name, false, "allocation failed");
-        cudaFree(d_out);
-        return;
-    }
+    /* full: all 2^32 in chunks of 2^26; quick: 64 chunks of 2^16 spread over the range */
+    const size_t chunk = g_quick ? (size_t)1 << 16 : (size_t)1 << 26;
+    const uint64_t step = g_quick ? (1ull << 26) : chunk;
+    std::vector<uint16_t> h_out(chunk);
+    char name[160], detail[256] = "";
     /* time golden on 2^20 patterns spread over the range */
     double t0 = test_now();
     volatile uint32_t sink = 0;
     for (uint32_t i = 0; i < (1u << 20); i++) sink = sink + sweep_golden(sp, i * 4099u);
     const double per_call = (test_now() - t0) / (1u << 20);
     const double est = per_call * 4294967296.0 / n_threads();
-    uint64_t stride = est <= budget_s ? 1 : (uint64_t)(est / budget_s) + 1;
-    if (g_quick) stride = stride < 4099 ? 4099 : stride;
+    const uint64_t stride = g_quick || est <= budget_s ? 1 : (uint64_t)(est / budget_s) + 1;
     std::atomic<uint64_t> checked{0};
     std::atomic<bool> bad{false};
     std::atomic<uint32_t> bad_u{0};
     uint32_t bad_gpu = 0, bad_gold = 0;
     t0 = test_now();
-    for (uint64_t base = 0; base < (1ull << 32) && !bad; base += chunk) {
-        if (conv_sweep_f32(sp.kind, sp.a, sp.b, (uint32_t)base, chunk, d_out, 0) != cudaSuccess ||
-            cudaMemcpy(h_out, d_out, chunk * 2, cudaMemcpyDeviceToHost) != cudaSuccess) {
-            test_report(sp.name, false, "kernel or copy failed");
-            cudaFree(d_out);
-            cudaFreeHost(h_out);
+    for (uint64_t base = 0; base < (1ull << 32) && !bad; base += step) {
+        const int rc = lpcs_cuda_sweep_f32(sp.kind, sp.a, sp.b, (uint32_t)base, chunk, h_out.data());
+        if (rc != LPCS_OK) {
+            test_report(sp.name, false, lpcs_status_str(rc));
             return;
         }
         const uint64_t phase = (base / chunk) % stride;
@@ -304,16 +300,17 @@ static void run_sweep(const sweep_spec &sp, double budget_s) {
             bad_gpu = h_out[(size_t)(u - (uint32_t)base)];
         }
     }
+    const uint64_t nchk = checked.load();
     if (bad)
         snprintf(detail, sizeof detail, "first mismatch x = 0x%08x (%g): golden 0x%x, gpu 0x%x",
                  (uint32_t)bad_u, lpcs_bits_f32(bad_u), bad_gold, bad_gpu);
     else
-        snprintf(detail, sizeof detail, "%s, %.1f s", stride == 1 ? "all 2^32 fp32 patterns" : "sampled", test_now() - t0);
-    snprintf(name, sizeof name, "sweep %s (%llu of 2^32 checked%s)", sp.name, (unsigned long long)checked.load(),
-             stride == 1 ? "" : ", every stride-th");
+        snprintf(detail, sizeof detail, "%.1f s", test_now() - t0);
+    snprintf(name, sizeof name, "sweep %s: %s (%llu patterns compared)", sp.name,
+             nchk == (1ull << 32) ? "all 2^32 fp32 patterns"
+             : g_quick ? "quick sample, 64 runs of 2^16" : "every stride-th of 2^32 (golden too slow for all)",
+             (unsigned long long)nchk);
     test_report(name, !bad, detail);
-    cudaFree(d_out);
-    cudaFreeHost(h_out);
 }
 
 static void test_conversions(void) {
@@ -378,6 +375,32 @@ static void test_conversions(void) {
         }
         snprintf(name, sizeof name, "posit_from_f32 p%de%d (random %zu)", c[0], c[1], cnt);
         test_report(name, ok, rc == LPCS_OK ? detail : lpcs_status_str(rc));
+    }
+    /* fp32 -> posit for every config n = 2..32, es = 0..3: 2^18 random patterns each */
+    {
+        const size_t cnt = (size_t)1 << 18;
+        std::vector<float> x(cnt);
+        std::vector<uint32_t> out(cnt);
+        test_rng g{77};
+        for (auto &v : x) v = lpcs_bits_f32((uint32_t)g.next());
+        bool ok = true;
+        detail[0] = 0;
+        for (int nb = 2; nb <= 32 && ok; nb++)
+            for (int es = 0; es <= 3 && ok; es++) {
+                if (lpcs_cuda_posit_from_f32(nb, es, x.data(), cnt, out.data()) != LPCS_OK) {
+                    ok = false;
+                    snprintf(detail, sizeof detail, "p%de%d: cuda call failed", nb, es);
+                }
+                for (size_t i = 0; i < cnt && ok; i++) {
+                    const uint32_t gp = posit_from_float(posit_cfg_make(nb, es), x[i]);
+                    if (gp != out[i]) {
+                        ok = false;
+                        snprintf(detail, sizeof detail, "p%de%d x 0x%08x: golden 0x%x gpu 0x%x", nb, es,
+                                 lpcs_f32_bits(x[i]), gp, out[i]);
+                    }
+                }
+            }
+        test_report("posit_from_f32 every config n=2..32 es=0..3 (2^18 random each)", ok, detail);
     }
     /* element-wise API path once (the sweeps use the same device function) */
     {
@@ -533,6 +556,33 @@ static void test_block_formats(void) {
 static void test_rmmec(void) {
     test_rng g{31};
     char name[128], detail[256];
+    /* long dot products (one row): every mode, fp32 and posit readouts */
+    for (int mode = 0; mode < 4; mode++) {
+        const size_t n = 50000;
+        std::vector<uint16_t> a(n), b(n);
+        for (size_t i = 0; i < n; i++) {
+            a[i] = (uint16_t)g.next();
+            b[i] = (uint16_t)g.next();
+            if (mode) { /* keep NaR out so the sum is real */
+                const int lb = mode == 3 ? 16 : mode == 2 ? 8 : 4;
+                for (int lane = 0; lane * lb < 16; lane++) {
+                    const uint16_t m = (uint16_t)(((1u << lb) - 1) << (lane * lb)), nar = (uint16_t)(1u << (lane * lb + lb - 1));
+                    if ((a[i] & m) == nar) a[i] ^= (uint16_t)(1u << (lane * lb));
+                    if ((b[i] & m) == nar) b[i] ^= (uint16_t)(1u << (lane * lb));
+                }
+            }
+        }
+        for (int f = 2; f >= 0; f -= 2) {
+            if (!rmmec_out_valid((rmmec_mode)mode, (rmmec_out)f)) continue;
+            uint32_t want = 0, got = 0;
+            const int rc = rmmec_dot((rmmec_mode)mode, a.data(), b.data(), n, (rmmec_out)f, &want);
+            const int crc = lpcs_cuda_rmmec_gemv(mode, a.data(), 1, n, b.data(), f, &got);
+            snprintf(name, sizeof name, "rmmec dot %s -> %s, %zu words", rmmec_mode_name((rmmec_mode)mode),
+                     rmmec_out_name((rmmec_out)f), n);
+            snprintf(detail, sizeof detail, "golden 0x%x (rc %d), gpu 0x%x (rc %d)", want, rc, got, crc);
+            test_report(name, rc == LPCS_OK && crc == LPCS_OK && want == got, want == got ? "" : detail);
+        }
+    }
     for (int mode = 0; mode < 4; mode++)
         for (int f = 0; f < 4; f++) {
             if (!rmmec_out_valid((rmmec_mode)mode, (rmmec_out)f)) continue;
@@ -596,6 +646,13 @@ static void test_bitlinear(void) {
         for (auto &v : lat) v = (float)((int)(g.next() % 2001) - 1000) / 3000.0f;
         for (auto &v : nw) v = 0.5f + (float)(g.next() % 1000) / 1000.0f;
         for (auto &v : x) v = ldexpf((float)((int)(g.next() % 20001) - 10000), -(int)(g.next() % 12));
+        /* edge tokens: all zero, tiny (subnormal squares), huge, a single spike */
+        for (size_t k = 0; k < in && batch > 3; k++) {
+            x[0 * in + k] = 0.0f;
+            x[1 * in + k] = (k % 3 ? 1 : -1) * 1e-30f * (float)(k + 1);
+            x[2 * in + k] = (k % 2 ? 3e18f : -2.5e18f);
+            x[3 * in + k] = k == in / 2 ? 1000.0f : 0.001f;
+        }
         bitlinear L;
         if (bitlinear_init_from_latent(&L, lat.data(), nw.data(), in, out) != LPCS_OK) {
             test_report("bitlinear init (golden)", false, "");
@@ -622,6 +679,153 @@ static void test_bitlinear(void) {
         test_report(name, ok, ok ? "" : detail);
         bitlinear_free(&L);
     }
+}
+
+/* ------------------------------------------------------------ direct int4 */
+
+static void int4_case(const char *label, const int8_t *w, size_t rows, size_t cols, const int8_t *x,
+                      size_t batch) {
+    char name[160], detail[256] = "";
+    snprintf(name, sizeof name, "int4_gemm %s %zux%zu batch %zu", label, rows, cols, batch);
+    std::vector<int8_t> wu(w, w + rows * cols);
+    if (g_inject) wu[0] = (int8_t)(wu[0] == 0 ? 1 : 0);
+    std::vector<int32_t> y_ref(rows * batch), y_gpu(rows * batch, 0x5a5a5a5a);
+    ref_gemm(w, rows, cols, x, batch, y_ref.data());
+    lpcs_cuda_int4 *dw = NULL;
+    int rc = lpcs_cuda_int4_upload(wu.data(), rows, cols, &dw);
+    if (rc == LPCS_OK) rc = lpcs_cuda_int4_gemm_i32(dw, x, batch, y_gpu.data());
+    lpcs_cuda_int4_free(dw);
+    if (rc != LPCS_OK) {
+        snprintf(detail, sizeof detail, "cuda call failed: %s", lpcs_status_str(rc));
+        test_report(name, false, detail);
+        return;
+    }
+    test_report(name, compare_i32(y_gpu.data(), y_ref.data(), rows, batch, detail, sizeof detail), detail);
+}
+
+static void test_int4(void) {
+    test_rng g{13};
+    { /* exhaustive: every pair of weight values in columns 0 and 5 (low and high nibble) */
+        const size_t cols = 8, rows = 256, batch = 8;
+        std::vector<int8_t> w(rows * cols, 0), x(batch * cols);
+        for (size_t r = 0; r < rows; r++) {
+            w[r * cols + 0] = (int8_t)((int)(r % 16) - 8);
+            w[r * cols + 5] = (int8_t)((int)(r / 16) - 8);
+            w[r * cols + 3] = (int8_t)((int)((r * 7) % 16) - 8);
+        }
+        for (size_t b = 0; b < batch; b++) random_x(g, x.data() + b * cols, cols, b < 4 ? (int)b : 0);
+        int4_case("exhaustive-pairs", w.data(), rows, cols, x.data(), batch);
+    }
+    const size_t shapes[][3] = {{1, 1, 1},      {33, 65, 3},      {31, 63, 17},    {100, 300, 5},
+                                {257, 1000, 16}, {4096, 4096, 1}, {4096, 4096, 16}, {11008, 4096, 5},
+                                {4096, 11008, 16}};
+    for (const auto &s : shapes) {
+        const size_t rows = s[0], cols = s[1], batch = s[2];
+        if (g_quick && rows * cols * batch > ((size_t)1 << 26)) continue;
+        std::vector<int8_t> w(rows * cols), x(batch * cols);
+        for (auto &v : w) v = (int8_t)g.range(-8, 7);
+        for (size_t b = 0; b < batch; b++) random_x(g, x.data() + b * cols, cols, b == 1 ? 1 : 0);
+        int4_case("random", w.data(), rows, cols, x.data(), batch);
+    }
+}
+
+/* ------------------------------- BitLinear on the real HGRN-Bit checkpoint */
+
+/* A BF16 tensor of a safetensors file as floats (bits << 16); empty if absent.
+ * Minimal reader: finds "name": {... "data_offsets": [a, b]} in the header. */
+static std::vector<float> st_tensor(const std::vector<uint8_t> &file, const char *name) {
+    std::vector<float> out;
+    if (file.size() < 8) return out;
+    uint64_t hlen = 0;
+    memcpy(&hlen, file.data(), 8);
+    if (hlen > file.size() - 8) return out;
+    const std::string hdr((const char *)file.data() + 8, (size_t)hlen);
+    const std::string key = std::string("\"") + name + "\"";
+    const size_t at = hdr.find(key);
+    if (at == std::string::npos) return out;
+    const size_t end = hdr.find('}', at), off = hdr.find("\"data_offsets\"", at);
+    if (off == std::string::npos || off > end || hdr.find("\"BF16\"", at) > end) return out;
+    unsigned long long a = 0, b = 0;
+    if (sscanf(hdr.c_str() + hdr.find('[', off), "[%llu, %llu]", &a, &b) != 2 || b < a || (b - a) % 2) return out;
+    const size_t base = 8 + (size_t)hlen;
+    if (base + b > file.size()) return out;
+    out.resize((b - a) / 2);
+    for (size_t i = 0; i < out.size(); i++) {
+        uint16_t v;
+        memcpy(&v, file.data() + base + a + 2 * i, 2);
+        out[i] = lpcs_bits_f32((uint32_t)v << 16);
+    }
+    return out;
+}
+
+static void test_bitlinear_checkpoint(void) {
+    const char *root = getenv("LPCS_SHARED");
+    const std::string path = std::string(root && *root ? root : "../shared") + "/models/shakespeare-mmfree.safetensors";
+    FILE *f = fopen(path.c_str(), "rb");
+    if (!f) {
+        printf("SKIP bitlinear on the shakespeare-mmfree checkpoint: %s not found (set LPCS_SHARED)\n", path.c_str());
+        return;
+    }
+    std::vector<uint8_t> file;
+    uint8_t buf[1 << 16];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) file.insert(file.end(), buf, buf + got);
+    fclose(f);
+    const std::vector<float> emb = st_tensor(file, "model.embeddings.weight");
+    const size_t dim = 256, ntok = 64;
+    if (emb.size() != 259 * dim) {
+        test_report("bitlinear checkpoint: embeddings", false, "model.embeddings.weight missing or not [259][256]");
+        return;
+    }
+    /* tokens: the embeddings of 64 bytes of text, as layer-0 inputs */
+    const char *text = "ROMEO: But soft, what light through yonder window breaks? It is";
+    std::vector<float> x(ntok * dim);
+    for (size_t t = 0; t < ntok; t++) memcpy(&x[t * dim], &emb[(size_t)((uint8_t)text[t % 63] + 3) * dim], dim * 4);
+    const char *projs[] = {"attn.i_proj", "attn.f_proj", "attn.g_proj", "attn.o_proj", "mlp.gate_proj", "mlp.down_proj"};
+    size_t checked = 0;
+    for (int layer = 0; layer < 6; layer++)
+        for (const char *pj : projs) {
+            char wname[96], nname[96], name[160], detail[200] = "";
+            snprintf(wname, sizeof wname, "model.layers.%d.%s.weight", layer, pj);
+            snprintf(nname, sizeof nname, "model.layers.%d.%s.norm.weight", layer, pj);
+            const std::vector<float> w = st_tensor(file, wname), nw = st_tensor(file, nname);
+            if (nw.empty() || w.empty() || w.size() % nw.size()) {
+                snprintf(name, sizeof name, "bitlinear checkpoint %s", wname);
+                test_report(name, false, "tensor missing");
+                continue;
+            }
+            const size_t in = nw.size(), out = w.size() / in;
+            /* inputs of width `in`: the token embeddings, tiled */
+            std::vector<float> xi(ntok * in);
+            for (size_t t = 0; t < ntok; t++)
+                for (size_t k = 0; k < in; k++) xi[t * in + k] = x[t * dim + k % dim] * (1.0f + (float)(k / dim));
+            bitlinear L;
+            if (bitlinear_init_from_latent(&L, w.data(), nw.data(), in, out) != LPCS_OK) {
+                test_report(wname, false, "golden init failed");
+                continue;
+            }
+            std::vector<float> gy(ntok * out), dy(ntok * out);
+            std::vector<uint8_t> scratch(bitlinear_scratch_bytes(&L));
+            bool ok = true;
+            for (size_t t = 0; t < ntok && ok; t++)
+                ok = bitlinear_forward(&L, &xi[t * in], &gy[t * out], scratch.data()) == LPCS_OK;
+            lpcs_cuda_ternary *dw = NULL;
+            int rc = lpcs_cuda_ternary_upload(L.packed, out, in, &dw);
+            if (rc == LPCS_OK) rc = lpcs_cuda_bitlinear_forward(dw, L.beta, L.norm_weight, xi.data(), ntok, dy.data());
+            lpcs_cuda_ternary_free(dw);
+            ok = ok && rc == LPCS_OK;
+            for (size_t i = 0; i < ntok * out && ok; i++)
+                if (lpcs_f32_bits(gy[i]) != lpcs_f32_bits(dy[i])) {
+                    ok = false;
+                    snprintf(detail, sizeof detail, "token %zu out %zu: golden %a gpu %a", i / out, i % out, (double)gy[i],
+                             (double)dy[i]);
+                }
+            checked += ok;
+            snprintf(name, sizeof name, "bitlinear checkpoint %s [%zu x %zu] x %zu tokens", wname, out, in, ntok);
+            test_report(name, ok, ok ? "" : detail);
+            bitlinear_free(&L);
+        }
+    printf("bitlinear checkpoint: %zu of 36 projections bit-exact\n", checked);
 }
 
 /* --------------------------------------------- LUT-GEMV vs golden lutgemv */
@@ -653,22 +857,26 @@ static void test_lut_vs_golden_lutgemv(void) {
         std::vector<int64_t> acc(lutgemv_acc_len(&c));
         int rc = lutgemv_build_tables(&c, w16.data(), NULL, 0, tables.data());
         if (rc == LPCS_OK) rc = lutgemv_gemv(&c, tables.data(), x.data(), 1, acc.data(), NULL);
-        std::vector<int32_t> y(batch * rows);
+        std::vector<int32_t> y(batch * rows), y4(batch * rows);
         lpcs_cuda_lut *dw = NULL;
         int crc = lpcs_cuda_lut_upload(w8.data(), rows, cols, bits, 1, &dw);
         if (crc == LPCS_OK) crc = lpcs_cuda_lut_gemm_i32(dw, x.data(), batch, y.data());
         lpcs_cuda_lut_free(dw);
-        bool ok = rc == LPCS_OK && crc == LPCS_OK;
+        lpcs_cuda_int4 *d4 = NULL; /* the direct int4 path must give the same integers */
+        int crc4 = lpcs_cuda_int4_upload(w8.data(), rows, cols, &d4);
+        if (crc4 == LPCS_OK) crc4 = lpcs_cuda_int4_gemm_i32(d4, x.data(), batch, y4.data());
+        lpcs_cuda_int4_free(d4);
+        bool ok = rc == LPCS_OK && crc == LPCS_OK && crc4 == LPCS_OK;
         char name[128], detail[200];
         snprintf(detail, sizeof detail, "golden rc %d, cuda rc %d", rc, crc);
         for (size_t b = 0; b < batch && ok; b++)
             for (size_t r = 0; r < rows && ok; r++)
-                if (acc[b * rows + r] != (int64_t)y[b * rows + r]) {
+                if (acc[b * rows + r] != (int64_t)y[b * rows + r] || acc[b * rows + r] != (int64_t)y4[b * rows + r]) {
                     ok = false;
-                    snprintf(detail, sizeof detail, "token %zu row %zu: golden lutgemv %lld gpu %d", b, r,
-                             (long long)acc[b * rows + r], y[b * rows + r]);
+                    snprintf(detail, sizeof detail, "token %zu row %zu: golden lutgemv %lld, gpu lut %d, gpu int4 %d", b,
+                             r, (long long)acc[b * rows + r], y[b * rows + r], y4[b * rows + r]);
                 }
-        snprintf(name, sizeof name, "lut_gemm vs golden lutgemv_gemv (g=4, w%d signed) %zux%zu batch %zu", bits, rows,
+        snprintf(name, sizeof name, "lut_gemm + int4_gemm vs golden lutgemv_gemv (g=4, w%d signed) %zux%zu batch %zu", bits, rows,
                  cols, batch);
         test_report(name, ok, ok ? "" : detail);
     }
@@ -692,10 +900,12 @@ int main(int argc, char **argv) {
            g_quick ? " (quick)" : "");
     const double t0 = test_now();
     test_ternary();
+    test_int4();
     test_lut();
     if (!g_inject) {
         test_lut_vs_golden_lutgemv();
         test_bitlinear();
+        test_bitlinear_checkpoint();
         test_block_formats();
         test_conversions();
     }

@@ -134,7 +134,7 @@ static void check_posits(uint32_t stride) {
         }
 }
 
-/* The ternary kernel's arithmetic, without threads: tiled layout + xperm +
+/* The ternary kernel's arithmetic, without threads: tiled layout, padded activation words,
  * field decode + dp4a, against a direct GEMV. */
 static int dp4a_host(int a, int b, int c) {
     for (int i = 0; i < 4; i++) c += (int8_t)(a >> (8 * i)) * (int8_t)(b >> (8 * i));
@@ -156,16 +156,8 @@ static void check_ternary_emulation(void) {
         std::vector<uint8_t> tiled(ternary_tiled_bytes(rows, cols));
         ternary_tile_host(packed.data(), rows, cols, tiled.data());
         const size_t nchunks = (cols + 63) / 64, tiles = (rows + 31) / 32;
-        std::vector<uint32_t> xp(nchunks * 16);
-        for (size_t wi = 0; wi < xp.size(); wi++) {
-            const size_t m = wi >> 2, j = wi & 3;
-            uint32_t v = 0;
-            for (int i = 0; i < 4; i++) {
-                const size_t k = 16 * m + 4 * i + j;
-                v |= (uint32_t)(k < cols ? (uint8_t)x[k] : 0) << (8 * i);
-            }
-            xp[wi] = v;
-        }
+        std::vector<uint8_t> xpad(nchunks * 64, 0);
+        memcpy(xpad.data(), x.data(), cols);
         bool ok = true;
         for (size_t t = 0; t < tiles; t++)
             for (size_t l = 0; l < 32; l++) {
@@ -177,7 +169,9 @@ static void check_ternary_emulation(void) {
                         for (int j = 0; j < 4; j++) {
                             const uint32_t v = (wq[q] >> (2 * j)) & 0x03030303u;
                             const int d = (int)(v | ((v & 0x02020202u) * 0x7Eu));
-                            acc = dp4a_host(d, (int)xp[(4 * c + q) * 4 + j], acc);
+                            int xw;
+                            memcpy(&xw, xpad.data() + 64 * c + 16 * q + 4 * j, 4);
+                            acc = dp4a_host(d, xw, acc);
                         }
                 }
                 if (r >= rows) continue;
