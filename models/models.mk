@@ -28,3 +28,4 @@ dse: $(BUILD)/lpcs
 	     $(DSE_DIR)/dse_$${m}_area.png $(DSE_DIR)/dse_$${m}_area.svg docs/dse/; \
 	done
 	@echo "dse: CSV and plots in $(DSE_DIR) and docs/dse/"
+UNIT_TESTS += test_arch_model
