@@ -25,7 +25,16 @@ dse: $(BUILD)/lpcs
 	    --threads $(DSE_THREADS) --quiet || exit 1; \
 	  models/pareto.sh $(DSE_DIR)/dse_$$m.csv $(DSE_DIR) dse_$$m "shakespeare-$$m (analytical)" || exit 1; \
 	  cp $(DSE_DIR)/dse_$$m.csv $(DSE_DIR)/dse_$${m}_front.csv $(DSE_DIR)/dse_$${m}_energy.png $(DSE_DIR)/dse_$${m}_energy.svg \
-	     $(DSE_DIR)/dse_$${m}_area.png $(DSE_DIR)/dse_$${m}_area.svg docs/dse/; \
+	     $(DSE_DIR)/dse_$${m}_area.png $(DSE_DIR)/dse_$${m}_area.svg \
+	     $(DSE_DIR)/dse_$${m}_hw.png $(DSE_DIR)/dse_$${m}_hw.svg docs/dse/; \
 	done
 	@echo "dse: CSV and plots in $(DSE_DIR) and docs/dse/"
 UNIT_TESTS += test_arch_model
+
+# Whole tokens: every DSE grid point in analytical and platform mode (no NLL).
+.PHONY: test-model-vs-platform
+test-model-vs-platform: $(BUILD)/lpcs
+	@echo "| model (grid) | points | cycles/token mean abs err | max | energy/token mean abs err | max |"
+	@models/compare_modes.sh $(BUILD)/lpcs models/grids/dse_llama.json $(BUILD)/model-vs-platform llama 5
+	@models/compare_modes.sh $(BUILD)/lpcs models/grids/dse_mmfree.json $(BUILD)/model-vs-platform mmfree 5
+TEST_STEPS += test-model-vs-platform
