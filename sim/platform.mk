@@ -38,9 +38,9 @@ $(PLATFORM_DIR)/platform_token_check: $(BUILD)/obj/sim/platform/platform_token_c
 $(BUILD)/obj/sim/platform/platform_token_check.o: EXTRA_CFLAGS += -Isim/platform
 .PHONY: test-platform-token
 test-platform-token: $(PLATFORM_DIR)/platform_token_check
-	$< $(SHARED)/models/shakespeare-llama.bin -n 3
+	$< $(SHARED)/models/shakespeare-llama.bin -n 3 --report $(PLATFORM_DIR)/token_llama.json
 	$< $(SHARED)/models/shakespeare-llama.bin -n 2 --plan w=int4,a=fp8e4m3,kv=bf16
-	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 3
+	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 3 --report $(PLATFORM_DIR)/token_mmfree.json
 	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 2 --plan kv=p8e0
 	@if $< $(SHARED)/models/shakespeare-mmfree.safetensors -n 1 --fault >/dev/null; then \
 	  echo "test-platform-token: injected logit fault NOT detected"; exit 1; fi

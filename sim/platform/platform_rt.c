@@ -32,6 +32,8 @@ typedef struct {
     const rt_engine *eng;
     int n;
     arch_op *ops;
+    double *dram, *sram; /* per op: bytes moved so far on the platform */
+    int *unit;
 } eng_cache;
 static eng_cache g_cache[16];
 
@@ -58,9 +60,17 @@ static arch_op *ops_of(const rt_engine *eng) {
             slot = i;
             break;
         }
-    free(g_cache[slot].ops);
-    g_cache[slot].ops = calloc((size_t)eng->n_ops, sizeof(arch_op));
-    if (!g_cache[slot].ops) return NULL;
+    eng_cache *c = &g_cache[slot];
+    free(c->ops), free(c->dram), free(c->sram), free(c->unit);
+    c->ops = calloc((size_t)eng->n_ops, sizeof(arch_op));
+    c->dram = calloc((size_t)eng->n_ops, sizeof(double));
+    c->sram = calloc((size_t)eng->n_ops, sizeof(double));
+    c->unit = calloc((size_t)eng->n_ops, sizeof(int));
+    if (!c->ops || !c->dram || !c->sram || !c->unit) {
+        free(c->ops), free(c->dram), free(c->sram), free(c->unit);
+        memset(c, 0, sizeof *c);
+        return NULL;
+    }
     g_cache[slot].eng = eng, g_cache[slot].n = eng->n_ops;
     /* residency depends on sizes only: any position will do */
     for (int i = 0; i < eng->n_ops; i++) rt_arch_from_op(eng, &eng->ops[i], 0, &g_cache[slot].ops[i]);
@@ -110,6 +120,12 @@ static int plat_exec(rt_engine *eng, rt_op *op) {
         rc = platform_run_op(&a, functional, &c, &r);
         op->st.cycles += r.cycles;
         op->st.energy_pj += r.energy_pj;
+        for (int i = 0; i < 16; i++)
+            if (g_cache[i].ops == ops) {
+                g_cache[i].dram[op - eng->ops] += r.dram_bytes;
+                g_cache[i].sram[op - eng->ops] += r.sram_bytes;
+                g_cache[i].unit[op - eng->ops] = r.unit;
+            }
     }
     pthread_mutex_unlock(&g_lock);
     return rc;
@@ -157,8 +173,20 @@ static int token_cost(const rt_engine *eng, const dp_config *d, int pos, rt_arch
     tot->e_sram_pj = tot->energy_pj - tot->e_compute_pj - tot->e_dram_pj;
     free(ops);
     g_point_ok = -1; /* the sim backend re-reads its own point next time */
-    for (int i = 0; i < 16; i++) free(g_cache[i].ops);
+    for (int i = 0; i < 16; i++) free(g_cache[i].ops), free(g_cache[i].dram), free(g_cache[i].sram), free(g_cache[i].unit);
     memset(g_cache, 0, sizeof g_cache);
+    return rc;
+}
+
+int platform_rt_op_bytes(const rt_engine *eng, int i, double *dram, double *sram, int *unit) {
+    int rc = -1;
+    pthread_mutex_lock(&g_lock);
+    for (int k = 0; k < 16; k++)
+        if (g_cache[k].eng == eng && g_cache[k].n == eng->n_ops && i >= 0 && i < eng->n_ops) {
+            *dram = g_cache[k].dram[i], *sram = g_cache[k].sram[i], *unit = g_cache[k].unit[i];
+            rc = 0;
+        }
+    pthread_mutex_unlock(&g_lock);
     return rc;
 }
 

@@ -3,7 +3,10 @@
  * the logits must be bit-identical at every step. Prints the platform's
  * per-token cycles / energy and the op placement. --fault flips one logit
  * bit of the sim run (the check must then fail).
- * Usage: platform_token_check MODEL [--plan P] [-n TOKENS] [--fault] */
+ * --report FILE.json writes the per-op platform report (per token: unit,
+ * cycles, energy, DRAM and SRAM bytes).
+ * Usage: platform_token_check MODEL [--plan P] [-n TOKENS] [--fault] [--report F] */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +14,20 @@
 #include "engine.h"
 #include "model.h"
 #include "plan.h"
+#include "arch_model.h"
 #include "sim_provider.h"
 
+/* sim/platform/platform_rt.c: bytes each op moved on the platform so far. */
+int platform_rt_op_bytes(const rt_engine *eng, int i, double *dram, double *sram, int *unit);
+
 int main(int argc, char **argv) {
-    const char *path = NULL, *plan_s = "fp32";
+    const char *path = NULL, *plan_s = "fp32", *report = NULL;
     int n = 3, fault = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--plan") && i + 1 < argc) plan_s = argv[++i];
         else if (!strcmp(argv[i], "-n") && i + 1 < argc) n = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--fault")) fault = 1;
+        else if (!strcmp(argv[i], "--report") && i + 1 < argc) report = argv[++i];
         else path = argv[i];
     }
     if (!path || n < 1) {
@@ -75,6 +83,31 @@ int main(int argc, char **argv) {
     for (int i = 0; i < sim.n_ops; i++) cyc += sim.ops[i].st.cycles, pj += sim.ops[i].st.energy_pj;
     printf("%s plan %s: %d tokens, %d/%d ops on the platform, logits %s; platform: %.0f cycles/token, %.2f uJ/token\n",
            path, plan_s, n, on_sim, sim.n_ops, bad ? "DIFFER" : "bit-identical to cpu", cyc / n, pj * 1e-6 / n);
+    if (report) { /* per op, per token: platform cycles, energy, bytes */
+        json_t *r = json_object(), *ops = json_array();
+        json_object_set_new(r, "model", json_string(path));
+        json_object_set_new(r, "plan", json_string(plan_s));
+        json_object_set_new(r, "tokens", json_integer(n));
+        json_object_set_new(r, "cycles_per_token", json_real(cyc / n));
+        json_object_set_new(r, "energy_pj_per_token", json_real(pj / n));
+        for (int i = 0; i < sim.n_ops; i++) {
+            double dram = 0, sram = 0;
+            int unit = 0;
+            platform_rt_op_bytes(&sim, i, &dram, &sram, &unit);
+            json_t *o = json_object();
+            json_object_set_new(o, "name", json_string(sim.ops[i].name));
+            json_object_set_new(o, "type", json_string(rt_op_type_name(sim.ops[i].type)));
+            json_object_set_new(o, "unit", json_string(arch_unit_name((arch_unit)unit)));
+            json_object_set_new(o, "cycles", json_real(sim.ops[i].st.cycles / n));
+            json_object_set_new(o, "energy_pj", json_real(sim.ops[i].st.energy_pj / n));
+            json_object_set_new(o, "dram_bytes", json_real(dram / n));
+            json_object_set_new(o, "sram_bytes", json_real(sram / n));
+            json_array_append_new(ops, o);
+        }
+        json_object_set_new(r, "ops", ops);
+        if (json_dump_file(r, report, JSON_INDENT(1) | JSON_PRESERVE_ORDER)) bad = 1;
+        json_decref(r);
+    }
     rt_engine_free(&cpu);
     rt_engine_free(&sim);
     rt_model_free(&m);
