@@ -121,6 +121,39 @@ int main(int argc, char **argv) {
         printf("FAIL: platform ternary GEMV result differs from golden\n");
         bad++;
     }
+    { // RMMEC GEMV and PIM GEMV through the platform API: golden results
+        std::vector<uint16_t> rw(R * 40), rx(40);
+        for (auto &v : rw) v = (uint16_t)rng();
+        for (auto &v : rx) v = (uint16_t)rng();
+        for (rmmec_mode m : {RMMEC_FP4, RMMEC_P8, RMMEC_P16}) {
+            rmmec_out f = m == RMMEC_FP4 ? RMMEC_OUT_FP32 : RMMEC_OUT_POSIT;
+            std::vector<uint32_t> yp(R), yg(R);
+            if (platform_rmmec_gemv(m, rw.data(), R, 40, rx.data(), f, yp.data(), &pr) ||
+                rmmec_gemv(m, rw.data(), R, 40, rx.data(), f, yg.data()) || yp != yg || pr.cycles <= 0) {
+                printf("FAIL: platform RMMEC GEMV (%s) differs from golden\n", rmmec_mode_name(m));
+                bad++;
+            }
+        }
+        lutgemv_cfg lc{};
+        lc.rows = 40, lc.cols = 30, lc.batch = 1, lc.g = 4, lc.w_bits = 4, lc.w_kind = LUTGEMV_W_SIGNED, lc.a_bits = 8;
+        std::vector<int16_t> lw(lc.rows * lc.cols), tb(lutgemv_table_len(&lc));
+        std::vector<int8_t> lx(lc.cols);
+        for (auto &v : lw) v = (int16_t)((int)(rng() % 16) - 8);
+        for (auto &v : lx) v = (int8_t)(rng() % 255 - 127);
+        std::vector<int64_t> ap(lutgemv_acc_len(&lc)), ag(lutgemv_acc_len(&lc));
+        if (platform_pim_gemv(&lc, lw.data(), lx.data(), ap.data(), &pr) ||
+            lutgemv_build_tables(&lc, lw.data(), NULL, points[0].second.pim_entry_bits, tb.data()) ||
+            lutgemv_gemv(&lc, tb.data(), lx.data(), 0, ag.data(), NULL) || ap != ag || pr.cycles <= 0) {
+            printf("FAIL: platform PIM GEMV differs from golden\n");
+            bad++;
+        }
+        if (platform_ternary_gemv(nullptr, R, K, x.data(), y_plat.data(), &pr) == 0 ||
+            platform_rmmec_gemv(RMMEC_P8, nullptr, 1, 1, rx.data(), RMMEC_OUT_POSIT, nullptr, &pr) == 0) {
+            printf("FAIL: null arguments accepted\n");
+            bad++;
+        }
+        printf("platform API: ternary, RMMEC (fp4/p8/p16) and PIM GEMVs equal golden; null arguments refused\n\n");
+    }
 #ifdef WITH_TERNARY_RTL
     printf("## Ternary engine: model / platform vs Verilated RTL (compute cycles, start to done)\n\n");
     ternary_rtl_config rc = ternary_rtl_info();
