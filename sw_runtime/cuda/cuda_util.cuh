@@ -18,4 +18,18 @@
 
 static inline size_t lpcs_ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 
+/* SM count of the current device, queried once per device (launch plans ask
+ * on every call; an attribute query per launch would add host overhead). */
+static inline int lpcs_sm_count(void) {
+    static int cache[64];
+    int dev = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess || dev < 0 || dev >= 64) return 132;
+    if (!cache[dev]) {
+        int n = 0;
+        if (cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess || n < 1) n = 132;
+        cache[dev] = n;
+    }
+    return cache[dev];
+}
+
 #endif

@@ -43,9 +43,7 @@ int4_gemm_kernel(const uint4 *__restrict__ W, const uint2 *__restrict__ x, int32
 
 template <int B>
 cudaError_t launch_b(const int4_dev *w, const uint2 *x, int32_t *y, cudaStream_t s) {
-    int dev = 0, sms = 132;
-    if (cudaGetDevice(&dev) == cudaSuccess)
-        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    const int sms = lpcs_sm_count();
     int ksplit, cps;
     lpcs_rowtile_plan(w->tiles, w->nchunks, sms, w->split_hint, &ksplit, &cps);
     if (ksplit > 1) {

@@ -66,9 +66,7 @@ lut_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, int32
 
 template <int BMAX>
 cudaError_t launch_b(const lut_dev *w, const int8_t *x, int batch, int32_t *y, cudaStream_t s) {
-    int dev = 0, sms = 132;
-    if (cudaGetDevice(&dev) == cudaSuccess)
-        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    const int sms = lpcs_sm_count();
     int groups, ksplit, cps;
     lpcs_lut_plan(w->tiles, w->nchunks, sms, &groups, &ksplit, &cps);
     if (ksplit > 1) {

@@ -48,9 +48,7 @@ ternary_gemm_kernel(const uint4 *__restrict__ W, const uint4 *__restrict__ xp, i
 
 template <int B>
 cudaError_t launch_b(const ternary_dev *w, const uint4 *xp, int32_t *y, cudaStream_t s) {
-    int dev = 0, sms = 132;
-    if (cudaGetDevice(&dev) == cudaSuccess)
-        cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev);
+    const int sms = lpcs_sm_count();
     int ksplit, cps;
     lpcs_rowtile_plan(w->tiles, w->nchunks, sms, w->split_hint, &ksplit, &cps);
     if (ksplit > 1) {
