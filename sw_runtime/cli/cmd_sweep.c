@@ -116,6 +116,14 @@ static int load_grid(const char *path, sweep_grid *g, char *err, size_t len) {
         snprintf(err, len, "%s: model/config/text/split must be strings", path);
         goto out;
     }
+    /* "../shared/..." follows $LPCS_SHARED when it is set (as the tests do) */
+    const char *sh = getenv("LPCS_SHARED");
+    char *paths[3] = {g->model, g->config, g->text};
+    for (int i = 0; sh && *sh && i < 3; i++)
+        if (!strncmp(paths[i], "../shared/", 10)) {
+            char tmp[1024];
+            if ((size_t)snprintf(tmp, sizeof tmp, "%s/%s", sh, paths[i] + 10) < sizeof tmp) strcpy(paths[i], tmp);
+        }
     const char *key;
     json_t *v;
     json_object_foreach(root, key, v) {
