@@ -16,6 +16,13 @@
  * measured on the Verilated engine for every shape of
  * `make test-platform-validate` (1 word: 3 cycles). */
 #define TERNARY_PIPE_FILL 2.0
+/* rtl/ternary_gemv.v's handshake around a run: activations loaded one KTILE
+ * word per cycle, the weight buffer one LANES x KTILE word per cycle, one
+ * cycle for start, then the run: an op takes ceil(K/KTILE) + 2 x words + 3
+ * cycles (measured on the Verilated engine: exact for every shape of
+ * `make test-platform-validate`). With ternary_overlap_load = 1 (a double-
+ * buffered weight buffer, not in the RTL) the weight load hides under the run. */
+#define TERNARY_START_CYCLES 1.0
 /* Host command protocol of the platform (sim/platform): 3 command-queue
  * register writes and the done interrupt, one bus cycle each. */
 #define HOST_CMD_CYCLES 4.0

@@ -47,6 +47,12 @@ double arch_ternary_cycles(size_t rows, size_t cols, int lanes, int ktile) {
     return cdiv((double)rows, lanes) * cdiv((double)cols, ktile) + TERNARY_PIPE_FILL;
 }
 
+double arch_ternary_op_cycles(size_t rows, size_t cols, int lanes, int ktile, int overlap_load) {
+    if (!rows || !cols || lanes < 1 || ktile < 1) return 0;
+    double words = cdiv((double)rows, lanes) * cdiv((double)cols, ktile);
+    return cdiv((double)cols, ktile) + words * (overlap_load ? 1 : 2) + TERNARY_START_CYCLES + TERNARY_PIPE_FILL;
+}
+
 static void pim_counts(const lutgemv_cfg *c, lutgemv_counts *k) {
     uint64_t M = c->rows, G = lutgemv_groups(c);
     k->table_entries = M * G * ((uint64_t)1 << c->g);
@@ -172,8 +178,8 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
         break;
     }
     case ARCH_U_TERNARY:
-        o->compute_cycles = arch_ternary_cycles(op->rows, op->cols, d->ternary_lanes, d->ternary_ktile) +
-                            cdiv(K, d->ternary_ktile); /* activation buffer load, one word per cycle */
+        o->compute_cycles =
+            arch_ternary_op_cycles(op->rows, op->cols, d->ternary_lanes, d->ternary_ktile, d->ternary_overlap_load);
         o->unit_events = cdiv(R, d->ternary_lanes) * cdiv(K, d->ternary_ktile);
         o->e_compute_pj = o->unit_events * d->ternary_lanes *
                           (YS_TERNARY_TILE16_T * d->ternary_ktile / 16.0 + YS_TERNARY_LANE_ACC_T) * PJ_PER_T;

@@ -12,7 +12,8 @@
  * Cycles of an op = max(compute, DRAM transfer) + DRAM latency when it touches
  * DRAM. Compute cycles per unit come from the RTL pipelines (models/README.md):
  *   RMMEC   : ceil(rows/units) * (ceil(cols/lanes) + 1) + RMMEC_PIPE_FILL
- *   ternary : ceil(rows/lanes) * ceil(cols/ktile) + TERNARY_PIPE_FILL
+ *   ternary : ceil(cols/ktile) + words * (2, or 1 with overlapped loads) + 3,
+ *             words = ceil(rows/lanes) * ceil(cols/ktile)
  *   PIM     : models/lutgemv_model.h per pass of banks*rows_per_bank rows
  * Energy = unit events x calibrated per-event energies + SRAM bytes x
  * pJ/byte(sram size) + DRAM bytes x pJ/byte. Area = units x calibrated unit
@@ -66,6 +67,9 @@ int arch_rmmec_lanes(double w_bits);
 /* Compute-only cycles of the units (no memory), exposed for validation. */
 double arch_rmmec_cycles(size_t rows, size_t cols, int lanes, int units);
 double arch_ternary_cycles(size_t rows, size_t cols, int lanes, int ktile);
+/* Whole ternary-engine op: activation load, weight-buffer load (unless
+ * overlapped), start, run (arch_consts.h). */
+double arch_ternary_op_cycles(size_t rows, size_t cols, int lanes, int ktile, int overlap_load);
 /* PIM cycles per token for a rows x cols GEMV with w_bits weights (naive lookups). */
 double arch_pim_cycles(const dp_config *d, size_t rows, size_t cols, int w_bits, int a_bits, int tables_resident);
 /* DRAM bytes per cycle at d's clock. */

@@ -24,6 +24,7 @@ static const field_desc FIELDS[] = {
     FD(rmmec_units, F_INT, 0, 65536),
     FD(ternary_lanes, F_INT, 0, 4096),
     FD(ternary_ktile, F_INT, 2, 1024),
+    FD(ternary_overlap_load, F_INT, 0, 1),
     FD(pim_banks, F_INT, 0, 65536),
     FD(pim_rows_per_bank, F_INT, 1, 1 << 20),
     FD(pim_g, F_INT, 2, 8),

@@ -96,6 +96,9 @@ static void test_cycles(void **s) {
                     for (size_t t = 0; t < sh[i][1]; t += 16) words++;
                 assert_true(arch_ternary_cycles(sh[i][0], sh[i][1], units, 16) == words + 2);
             }
+    /* whole ternary op as rtl/ternary_gemv.v's handshake: x words, weight words, start, run */
+    assert_true(arch_ternary_op_cycles(64, 256, 8, 16, 0) == 16 + 128 + 1 + 128 + 2);
+    assert_true(arch_ternary_op_cycles(64, 256, 8, 16, 1) == 16 + 1 + 128 + 2);
     assert_true(arch_rmmec_cycles(0, 5, 1, 1) == 0);
     assert_int_equal(arch_rmmec_lanes(4.25), 4);
     assert_int_equal(arch_rmmec_lanes(8), 2);

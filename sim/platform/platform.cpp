@@ -196,8 +196,10 @@ TilePlan plan_tiles(const arch_op &op, arch_unit u) {
     }
     case ARCH_U_TERNARY:
         tp.prologue = cdiv(K, d.ternary_ktile); // activation buffer load
-        gemv_tiles(tp, R, K * wb / 8.0, d.ternary_lanes, cdiv(K, d.ternary_ktile), stream);
-        tp.drain = TERNARY_PIPE_FILL;
+        // per word: buffer load (unless overlapped with the run) + one run cycle
+        gemv_tiles(tp, R, K * wb / 8.0, d.ternary_lanes, cdiv(K, d.ternary_ktile) * (d.ternary_overlap_load ? 1 : 2),
+                   stream);
+        tp.drain = TERNARY_START_CYCLES + TERNARY_PIPE_FILL;
         tp.sram_read = K * ab / 8.0 + 4.0 * R;
         break;
     case ARCH_U_PIM: {
