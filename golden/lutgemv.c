@@ -17,12 +17,13 @@ int lutgemv_cfg_check(const lutgemv_cfg *c) {
     if (c->rows == 0 || c->cols == 0 || c->batch == 0) return LPCS_ERANGE;
     if (c->rows > LUTGEMV_DIM_MAX || c->cols > LUTGEMV_DIM_MAX || c->batch > LUTGEMV_DIM_MAX)
         return LPCS_ERANGE;
-    /* Tables and accumulators must be addressable: keep M*G*2^g and N*M*Q
-     * below 2^48 (the products are computed in uint64_t, which cannot wrap
-     * at these bounds). */
+    /* Keep the table (M*G*2^g entries) and the work (N*M*K) below 2^48.
+     * Each dimension is <= 2^24, so M*G*2^g <= 2^55 and M*N <= 2^48 cannot
+     * wrap in uint64_t; the triple product is compared by division. */
+    const uint64_t lim = (uint64_t)1 << 48;
     uint64_t g_cnt = (c->cols + (size_t)c->g - 1) / (size_t)c->g;
-    if ((uint64_t)c->rows * g_cnt * ((uint64_t)1 << c->g) > ((uint64_t)1 << 48)) return LPCS_ERANGE;
-    if ((uint64_t)c->rows * c->batch * c->cols > ((uint64_t)1 << 48)) return LPCS_ERANGE;
+    if ((uint64_t)c->rows * g_cnt * ((uint64_t)1 << c->g) > lim) return LPCS_ERANGE;
+    if ((uint64_t)c->rows * c->batch > lim / c->cols) return LPCS_ERANGE;
     if (c->qgroup != 0 && c->qgroup % (size_t)c->g != 0) return LPCS_EINVAL;
     return LPCS_OK;
 }

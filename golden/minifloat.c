@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "status.h"
+
 /* Per-format encoding facts beyond mf_info. */
 typedef struct {
     mf_info info;
@@ -97,6 +99,34 @@ static uint32_t round_f64_bits(const mf_desc *d, uint64_t xb, mf_sat s) {
     return sign | code;
 }
 
+/* The same rounding straight from fp32 bits (the hot path of quantizers):
+ * integer RNE on the bit pattern. fp32 subnormals only matter for BF16
+ * (every other format rounds them to zero); they take the fp64 path. */
+static inline uint32_t round_f32_bits(const mf_desc *d, uint32_t xb, mf_sat s) {
+    const int M = d->info.mbits, bias = d->info.bias;
+    uint32_t sign = (xb >> 31) << (d->info.bits - 1);
+    uint32_t ax = xb & 0x7fffffffu;
+    if (ax > 0x7f800000u) return nan_from_f64(d, 0x7fffffffe0000000ull);   /* CUDA: canonical NaN */
+    if (ax < 0x00800000u && d->info.ebits == 8) {   /* fp32 subnormal -> BF16 */
+        double dx = ldexp((double)ax, -149);          /* exact */
+        uint64_t db;
+        memcpy(&db, &dx, sizeof db);
+        return sign | round_f64_bits(d, db, s);
+    }
+    /* One branch-free path for normal and subnormal results: shift the
+     * significand to the result's ulp, round to nearest even; a carry out of
+     * the significand correctly bumps the exponent field. */
+    const int e = (int)(ax >> 23) - 127, emin = 1 - bias;
+    int extra = emin - e;                 /* > 0: subnormal in the format */
+    extra = extra < 0 ? 0 : extra > 40 ? 40 : extra;
+    const int shift = 23 - M + extra;     /* <= 63 */
+    uint64_t sig = (ax & 0x7fffffu) | 0x800000u;
+    uint64_t q = (sig + ((1ull << (shift - 1)) - 1) + ((sig >> shift) & 1)) >> shift;
+    uint32_t code = ((uint32_t)(e > emin ? e - emin : 0) << M) + (uint32_t)q;
+    if (code > d->max_code) return overflow_code(d, sign, s);
+    return sign | code;
+}
+
 uint32_t mf_from_f64(mf_format f, double x, mf_sat s) {
     const mf_desc *d = desc(f);
     if (!d) return 0;
@@ -110,12 +140,18 @@ uint32_t mf_from_f32(mf_format f, float x, mf_sat s) {
     if (!d) return 0;
     uint32_t xb;
     memcpy(&xb, &x, sizeof xb);
-    /* CUDA's float paths canonicalise NaN to +0x7fffffff first. */
-    if ((xb & 0x7fffffffu) > 0x7f800000u) return nan_from_f64(d, 0x7fffffffe0000000ull);
-    double dx = (double)x;   /* exact */
-    uint64_t db;
-    memcpy(&db, &dx, sizeof db);
-    return round_f64_bits(d, db, s);
+    return round_f32_bits(d, xb, s);
+}
+
+int mf_from_f32_array(mf_format f, mf_sat s, const float *x, size_t n, uint8_t *out) {
+    const mf_desc *d = desc(f);
+    if (!d || d->info.bits > 8 || (n && (!x || !out))) return LPCS_EINVAL;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t xb;
+        memcpy(&xb, &x[i], sizeof xb);
+        out[i] = (uint8_t)round_f32_bits(d, xb, s);
+    }
+    return LPCS_OK;
 }
 
 float mf_to_f32(mf_format f, uint32_t bits) {

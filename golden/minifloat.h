@@ -62,6 +62,10 @@ double   mf_to_f64(mf_format f, uint32_t bits);          /* exact */
  * cap is too small or f is invalid. */
 size_t mf_value_table(mf_format f, float *values, size_t cap);
 
+/* Array conversion for formats of at most 8 bits (one code per byte).
+ * LPCS_OK, or LPCS_EINVAL (NULL with n > 0, or a 16-bit / invalid format). */
+int mf_from_f32_array(mf_format f, mf_sat s, const float *x, size_t n, uint8_t *out);
+
 /* Correctly rounded arithmetic (RNE). NaN results are mf_nan_code(f). */
 uint32_t mf_add(mf_format f, mf_sat s, uint32_t a, uint32_t b);
 uint32_t mf_sub(mf_format f, mf_sat s, uint32_t a, uint32_t b);

@@ -9,7 +9,9 @@
 #include "intq.h"
 #include "minifloat.h"
 #include "mx.h"
+#include "posit.h"
 #include "status.h"
+#include "ternary.h"
 
 static const struct { const char *name; mf_format f; mf_sat s; } k_mf_names[] = {
     {"bf16", MF_BF16, MF_NONSAT},          {"fp16", MF_FP16, MF_NONSAT},
@@ -86,8 +88,8 @@ int qformat_parse(const char *name, qformat *out) {
         found = 1;
     }
     if (!found && parse_posit(name, &f.posit_n, &f.posit_es)) {
-        /* posit formats: not available in this build (golden/posit.h pending) */
-        return LPCS_EUNSUPPORTED;
+        f.kind = QF_POSIT;
+        found = 1;
     }
     if (!found) return LPCS_EUNSUPPORTED;
     *out = f;
@@ -139,19 +141,6 @@ static void roundtrip_int_row(int bits, const float *in, float *out, size_t len)
     for (size_t i = 0; i < len; i++) out[i] = (float)intq_quantize_one(bits, in[i], scale) * scale;
 }
 
-static void roundtrip_ternary_row(const float *in, float *out, size_t len) {
-    double sum = 0.0;
-    for (size_t i = 0; i < len; i++)
-        if (isfinite(in[i])) sum += fabs((double)in[i]);
-    float beta = (float)(sum / (double)len);
-    if (!(beta > 1e-5f)) beta = 1e-5f;
-    for (size_t i = 0; i < len; i++) {
-        int8_t q;
-        intq_ternary_quantize(&in[i], 1, beta, &q);
-        out[i] = (float)q * beta;
-    }
-}
-
 int qformat_roundtrip(const qformat *f, const float *in, float *out, size_t n, size_t row_len) {
     if (!f) return LPCS_EINVAL;
     if (n == 0) return LPCS_OK;
@@ -196,12 +185,25 @@ int qformat_roundtrip(const qformat *f, const float *in, float *out, size_t n, s
         for (size_t r = 0; r < rows; r++)
             roundtrip_int_row(f->bits, in + r * row_len, out + r * row_len, row_len);
         return LPCS_OK;
-    case QF_TERNARY:
-        for (size_t r = 0; r < rows; r++)
-            roundtrip_ternary_row(in + r * row_len, out + r * row_len, row_len);
+    case QF_TERNARY: {   /* BitNet absmean per row (golden/ternary.h) */
+        int8_t *q = malloc(row_len);
+        if (!q) return LPCS_ENOMEM;
+        int rc = LPCS_OK;
+        for (size_t r = 0; r < rows && rc == LPCS_OK; r++) {
+            float beta;
+            rc = ternary_absmean_quantize(in + r * row_len, row_len, q, &beta);
+            const float inv = 1.0f / beta;   /* dequantized weight = q / inv, as bitlinear.h */
+            for (size_t i = 0; rc == LPCS_OK && i < row_len; i++) out[r * row_len + i] = (float)q[i] / inv;
+        }
+        free(q);
+        return rc;
+    }
+    case QF_POSIT: {
+        posit_cfg c = posit_cfg_make(f->posit_n, f->posit_es);
+        if (posit_cfg_check(c) != LPCS_OK) return LPCS_EINVAL;
+        for (size_t i = 0; i < n; i++) out[i] = posit_to_float(c, posit_from_float(c, in[i]));
         return LPCS_OK;
-    case QF_POSIT:
-        return LPCS_EUNSUPPORTED;
+    }
     }
     return LPCS_EINVAL;
 }

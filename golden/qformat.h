@@ -12,8 +12,11 @@
  *                              OCP MX, RNE; suffix "-ta" rounds ties away
  *   nvfp4                      NVFP4 (see mx.h)
  *   int2 .. int8               symmetric, per-row absmax scale (intq.h)
- *   ternary                    {-1,0,1} x per-row scale beta = max(mean|x|, 1e-5)
- *   pNeE (p8e0, p16e1, ...)    posit(N, E), RNE, saturating (needs golden/posit)
+ *   ternary                    {-1,0,1}, per-row BitNet absmean scale
+ *                              (ternary_absmean_quantize of golden/ternary.h;
+ *                              dequantized value q / (1/beta))
+ *   pNeE (p8e0, p16e1, ...)    posit(N, E), 2 <= N <= 32, 0 <= E <= 3:
+ *                              posit_to_float(posit_from_float(x)), RNE, saturating
  */
 #ifndef LPCS_GOLDEN_QFORMAT_H
 #define LPCS_GOLDEN_QFORMAT_H
@@ -41,7 +44,10 @@ int qformat_parse(const char *name, qformat *out);
 
 /* Quantize then dequantize n values (rows of row_len; n % row_len == 0).
  * in and out may alias. n == 0 is a no-op. LPCS_EINVAL for NULL pointers,
- * row_len == 0 with n > 0, or n not a multiple of row_len. */
+ * row_len == 0 with n > 0, or n not a multiple of row_len; LPCS_ENOMEM if
+ * the ternary row buffer cannot be allocated (the only allocation);
+ * LPCS_ERANGE for ternary when a row holds NaN/Inf (as ternary.h). Other
+ * formats map NaN/Inf as their own rules say (mx.h, intq.h, minifloat.h). */
 int qformat_roundtrip(const qformat *f, const float *in, float *out, size_t n, size_t row_len);
 
 /* Storage bits per value including block scales (MX: 8/32, NVFP4: 8/16),

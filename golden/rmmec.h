@@ -16,7 +16,9 @@
  *   P16: quire16_t (golden/quire.h, 128 bits, lsb 2^-56)
  * NaR in any lane of either operand (posit modes) makes the accumulator NaR
  * until cleared (sticky). In P8/P16 the quire's own semantics apply (SoftPosit:
- * a sum that lands exactly on the quire NaR pattern becomes 0). The P4
+ * a sum that lands exactly on the quire NaR pattern becomes 0); in P8 the two
+ * lanes are applied in order (lane 0, then lane 1), each as one quire8 fdp_add,
+ * so a word's result equals SoftPosit's sequential dot product. The P4
  * accumulator keeps NaR in a flag and wraps without special patterns.
  * FP4 has no NaN/Inf (and -0 is a zero).
  *
@@ -27,7 +29,10 @@
  *   RMMEC_OUT_BF16   bfloat16 bits in the low 16 bits (NaR -> 0x7FC0)
  * Posits saturate to maxpos/minpos and never round to 0 or NaR. Every
  * accumulator value lies in the normal range of fp32/bf16 (2^-56 .. 2^127),
- * so the float readouts only round the significand. */
+ * so the float readouts only round the significand. They round the exact
+ * (up to 128-bit) value directly, not through a double, so the quire16
+ * readout is rounded once too (tests cross-check the 32-bit modes against
+ * golden/minifloat). */
 #ifndef LPCS_GOLDEN_RMMEC_H
 #define LPCS_GOLDEN_RMMEC_H
 

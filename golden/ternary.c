@@ -115,16 +115,44 @@ int act_quant_absmax_i8(const float *x, size_t n, int8_t *q, float *scale) {
     return LPCS_OK;
 }
 
+int act_quant_absmax_fixed_i8(const int32_t *x, size_t n, int8_t *q, uint32_t *amax) {
+    if (!x || !q || !amax || n == 0) return LPCS_EINVAL;
+    uint32_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t a = x[k] < 0 ? 0u - (uint32_t)x[k] : (uint32_t)x[k];
+        if (a > m) m = a;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (m == 0) {
+            q[k] = 0;
+            continue;
+        }
+        uint64_t a = x[k] < 0 ? 0u - (uint32_t)x[k] : (uint32_t)x[k];
+        uint64_t num = 127 * a, quo = num / m, rem = num % m; /* quo <= 127 */
+        if (2 * rem > m || (2 * rem == m && (quo & 1))) quo++;
+        q[k] = (int8_t)(x[k] < 0 ? -(int)quo : (int)quo);
+    }
+    *amax = m;
+    return LPCS_OK;
+}
+
 /* One row: exact dot product, or LPCS_EFORMAT on an invalid code. */
 static int row_dot(const uint8_t *row, size_t cols, const int8_t *x, int32_t *out) {
     int64_t acc = 0; /* |acc| <= 128 * 2^24 fits int32; int64 keeps the sum obviously UB-free */
-    size_t nb = ternary_row_bytes(cols);
-    for (size_t i = 0; i < nb; i++) {
-        size_t left = cols - 4 * i;
-        uint8_t b = row[i];
-        if (has_invalid(b, field_mask(left))) return LPCS_EFORMAT;
-        size_t m = left < 4 ? left : 4;
-        for (size_t j = 0; j < m; j++) acc += decode((b >> (2 * j)) & 3u) * (int)x[4 * i + j];
+    size_t full = cols / 4;
+    uint8_t bad = 0;
+    for (size_t i = 0; i < full; i++) { /* whole bytes: 4 weights each */
+        unsigned b = row[i];
+        bad |= (uint8_t)((b >> 1) & ~b & 0x55u);
+        const int8_t *xx = x + 4 * i;
+        acc += decode(b & 3u) * xx[0] + decode((b >> 2) & 3u) * xx[1] + decode((b >> 4) & 3u) * xx[2] +
+               decode(b >> 6) * xx[3];
+    }
+    if (bad) return LPCS_EFORMAT;
+    if (cols % 4) { /* the last, partial byte: only its first cols % 4 fields count */
+        uint8_t b = row[full];
+        if (has_invalid(b, field_mask(cols % 4))) return LPCS_EFORMAT;
+        for (size_t j = 0; j < cols % 4; j++) acc += decode((b >> (2 * j)) & 3u) * (int)x[4 * full + j];
     }
     *out = (int32_t)acc;
     return LPCS_OK;

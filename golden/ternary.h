@@ -71,6 +71,13 @@ int ternary_absmean_quantize(const float *w, size_t n, int8_t *q, float *beta);
  * An all-zero vector gives scale = 127 / 1e-5f and all-zero codes. */
 int act_quant_absmax_i8(const float *x, size_t n, int8_t *q, float *scale);
 
+/* Fixed-point absmax int8 quantizer (the integer analogue of the above, and
+ * the golden model of rtl/ternary_act_quant.v): x are fixed-point integers,
+ *   amax = max_k |x_k| (exact, |INT32_MIN| = 2^31 included)
+ *   q_k  = sign(x_k) * rne(127 * |x_k| / amax)   exact rational rounding, ties to even
+ * so q_k is in [-127, 127]; amax = 0 gives all-zero codes. Writes amax. */
+int act_quant_absmax_fixed_i8(const int32_t *x, size_t n, int8_t *q, uint32_t *amax);
+
 /* y[r] = sum_c W[r][c] * x[c], exact in int32. packed holds rows packed rows
  * (see above). LPCS_EFORMAT on an invalid code, LPCS_ERANGE if cols is 0 or
  * exceeds TERNARY_MAX_COLS. */

@@ -1,6 +1,8 @@
 /* LUT-GEMV cycle / energy model; formulas in lutgemv_model.h. */
 #include "lutgemv_model.h"
 
+#include <math.h>
+
 lutgemv_model_params lutgemv_model_defaults(void) {
     lutgemv_model_params p = {.banks = 1, .pattern_aware = 1,
                               /* PLACEHOLDER: one conversion per bank column group of
@@ -59,5 +61,20 @@ int lutgemv_model_energy(const lutgemv_cfg *c, const lutgemv_counts *k,
     out->load_x = (double)c->batch * (double)c->cols * c->a_bits * e->e_sram_write_bit;
     out->total = out->table_build + out->lookups + out->index_compare + out->accumulate +
                  out->convert + out->load_x;
+    return LPCS_OK;
+}
+
+int lutgemv_model_expected_counts(const lutgemv_cfg *c, int pattern_aware, lutgemv_counts *out) {
+    if (!c || !out || lutgemv_cfg_check(c) != LPCS_OK) return LPCS_EINVAL;
+    const uint64_t M = c->rows, G = lutgemv_groups(c), E = (uint64_t)1 << c->g;
+    out->table_entries = M * G * E;
+    out->lookups_naive = M * G * (uint64_t)c->a_bits * c->batch;
+    double distinct = (double)E * (1.0 - pow(1.0 - 1.0 / (double)E, (double)c->batch));
+    uint64_t done = (uint64_t)llround((double)(M * G * (uint64_t)c->a_bits) * distinct);
+    if (done > out->lookups_naive) done = out->lookups_naive;
+    out->lookups_done = pattern_aware ? done : out->lookups_naive;
+    out->lookups_saved = out->lookups_naive - out->lookups_done;
+    out->accumulates = out->lookups_naive;
+    out->conversions = (uint64_t)lutgemv_acc_len(c);
     return LPCS_OK;
 }

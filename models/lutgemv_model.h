@@ -62,6 +62,14 @@ lutgemv_energy_params lutgemv_energy_defaults(void);
 int lutgemv_model_cycles(const lutgemv_cfg *c, const lutgemv_counts *counts,
                          const lutgemv_model_params *p, lutgemv_cycles *out);
 
+/* Analytical lookup counts when no activations are at hand: every plane
+ * index uniform and independent over 2^g values (an ASSUMPTION: real
+ * activations repeat more, e.g. in sign-extension planes). Then the expected
+ * distinct indices of N tokens are 2^g * (1 - (1 - 2^-g)^N), and
+ * lookups_done = round(M * G * a_bits * that) with reuse (naive without);
+ * the other counts are exact. */
+int lutgemv_model_expected_counts(const lutgemv_cfg *c, int pattern_aware, lutgemv_counts *out);
+
 /* Energy model; entry_bits / acc_bits 0 = derived from c. */
 int lutgemv_model_energy(const lutgemv_cfg *c, const lutgemv_counts *counts,
                          const lutgemv_model_params *p, const lutgemv_energy_params *e,

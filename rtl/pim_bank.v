@@ -20,8 +20,13 @@
 //            token holding that index accumulates it the next cycle
 //            (acc = 2*acc at the first read of a plane: MSB-first Horner).
 //            Cycles: 1 (accept) + lookups + 1 (drain). stat_lookups counts reads.
+//            A config out of range (0, or above ROWS/GROUPS/NB) makes RUN a
+//            1-cycle no-op with stat_lookups = 0 (results untouched).
 //   OP_READ  {row,token}: rsp_valid/rsp_data one cycle later. 1 cycle.
 // Padding: the host zero-fills weights and activations beyond K.
+// Exact whenever E >= lutgemv_entry_bits() and ACC >= lutgemv_acc_bits() of
+// the golden config (Horner accumulation is exact modulo 2^ACC); the
+// harnesses check both before comparing.
 `default_nettype none
 module pim_bank #(
     parameter G      = 4,   // table group size g (2..8)
@@ -42,7 +47,7 @@ module pim_bank #(
     input  wire [RW:0]       cfg_rows,     // 1..ROWS
     input  wire [GW:0]       cfg_groups,   // 1..GROUPS
     input  wire [NW:0]       cfg_batch,    // 1..NB
-    input  wire [PW-1:0]     cfg_top_plane, // activation bits - 1 (1..AB-1)
+    input  wire [PW-1:0]     cfg_top_plane, // activation bits - 1 (1..AB-1; 0 = 1-bit {-1,0})
     input  wire              cfg_pattern,  // 1: pattern-aware lookup
     input  wire              cmd_valid,
     output wire              cmd_ready,
@@ -60,6 +65,10 @@ module pim_bank #(
     reg [1:0] state;
     assign cmd_ready = (state == S_IDLE);
     wire accept = cmd_valid && cmd_ready;
+    // 1 <= cfg <= max (max a power of 2: its MSB alone may be set).
+    wire cfg_ok = (|cfg_rows) && !(cfg_rows[RW] && |cfg_rows[RW-1:0]) &&
+                  (|cfg_groups) && !(cfg_groups[GW] && |cfg_groups[GW-1:0]) &&
+                  (|cfg_batch) && !(cfg_batch[NW] && |cfg_batch[NW-1:0]);
 
     // ---------------- memories ----------------
     reg [E-1:0]      tmem [0:(1 << TW) - 1];
@@ -190,7 +199,7 @@ module pim_bank #(
                     state <= S_BUILD;
                 end
                 OP_LOADX: xmem[{cmd_addr[NW+GW-1:GW], cmd_addr[GW-1:0]}] <= cmd_data[G*AB-1:0];
-                OP_RUN: begin
+                OP_RUN: if (cfg_ok) begin
                     r_rows <= cfg_rows; r_groups <= cfg_groups; r_top <= cfg_top_plane;
                     r_pat <= cfg_pattern;
                     for (i = 0; i < NB; i = i + 1) begin
@@ -203,7 +212,7 @@ module pim_bank #(
                     r_p <= cfg_top_plane;
                     stat_lookups <= 32'd0;
                     state <= S_RUN;
-                end
+                end else stat_lookups <= 32'd0;  // out-of-range config: RUN is a no-op
                 OP_READ: begin
                     rd_word <= rmem[cmd_addr[RW+NW-1:NW]];
                     rd_tok <= cmd_addr[NW-1:0];

@@ -15,7 +15,10 @@
 // (res_valid & !res_ready).
 module rmmec #(
     // SoftPosit's quire fdp_add maps a sum that lands on the NaR pattern to 0.
-    parameter QUIRE_NAR_SUM_TO_ZERO = 1
+    parameter QUIRE_NAR_SUM_TO_ZERO = 1,
+    // 1: the one shared masked 13x13 array. 0: separate 13x13, 2 x 6x6 and
+    // 4 x 2x2 multipliers, muxed (only to measure what the sharing saves).
+    parameter SHARED_MUL = 1
 ) (
     input  wire        clk,
     input  wire        rst_n,
@@ -50,7 +53,23 @@ module rmmec #(
 
     wire [1:0] split = (in_mode == P16) ? 2'd0 : (in_mode == P8) ? 2'd1 : 2'd2;
     wire [25:0] prod;
-    rmmec_mul_array u_mul (.split(split), .a(oa), .b(ob), .p(prod));
+    generate
+        if (SHARED_MUL != 0) begin : g_shared
+            rmmec_mul_array u_mul (.split(split), .a(oa), .b(ob), .p(prod));
+        end else begin : g_separate
+            wire [25:0] p13 = oa * ob;
+            wire [11:0] p6_0 = oa[5:0] * ob[5:0];
+            wire [11:0] p6_1 = oa[12:7] * ob[12:7];
+            wire [3:0] p2 [0:3];
+            genvar q;
+            for (q = 0; q < 4; q = q + 1) begin : g_q
+                assign p2[q] = oa[3*q +: 2] * ob[3*q +: 2];
+            end
+            assign prod = (split == 2'd0) ? p13
+                        : (split == 2'd1) ? {p6_1, 2'b00, p6_0}
+                        : {4'b0000, p2[3], 2'b00, p2[2], 2'b00, p2[1], 2'b00, p2[0]};
+        end
+    endgenerate
 
     // Left-shift amounts that place each lane product on the accumulator grid.
     wire [6:0] sh16 = s16a + s16b + 7'sd56;                           // 0..112

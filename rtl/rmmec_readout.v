@@ -48,7 +48,7 @@ module rmmec_readout #(
         a_nar    <= nar;
         a_mode   <= mode;
         a_fmt    <= fmt;
-        a_scale  <= $signed({1'b0, msb}) - $signed({1'b0, fbits});
+        a_scale  <= $signed({{(9-LW){1'b0}}, msb}) - $signed({1'b0, fbits});
         a_top    <= norm[ACC_W-1 -: 26];
         a_sticky <= |norm[ACC_W-27:0];
     end

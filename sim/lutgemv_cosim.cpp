@@ -100,9 +100,7 @@ class Bank {
     }
     // Issues one command; returns once it has been accepted.
     void cmd(int op, uint32_t addr, const std::vector<uint32_t> &data) {
-        m_->clk = 0;
-        m_->eval();
-        while (!m_->cmd_ready) tick();
+        wait_ready();
         m_->cmd_valid = 1;
         m_->cmd_op = (CData)op;
         m_->cmd_addr = addr;
@@ -110,10 +108,18 @@ class Bank {
         tick();
         m_->cmd_valid = 0;
     }
+    // Waits until the bank is idle; a bank busy for 2^20 cycles has hung.
     void wait_ready() {
         m_->clk = 0;
         m_->eval();
-        while (!m_->cmd_ready) tick();
+        for (uint64_t n = 0; !m_->cmd_ready; n++) {
+            if (n > (1u << 20)) {
+                fprintf(stderr, "RTL HUNG: busy for %llu cycles (cycle %llu)\n", (unsigned long long)n,
+                        (unsigned long long)cycle_);
+                exit(1);
+            }
+            tick();
+        }
     }
     Vpim_bank *m() { return m_.get(); }
     uint64_t cycle() const { return cycle_; }
@@ -291,6 +297,41 @@ static bool check_case(const Case &c, bool fault, const std::string &vcd_dir, Ph
     return true;
 }
 
+// Out-of-range configs (0, or one above the bank's size) make RUN a 1-cycle
+// no-op: stat_lookups 0, earlier results untouched.
+static bool check_bad_configs() {
+    Bank b(nullptr);
+    Vpim_bank *m = b.m();
+    // A valid run first: one row, one group, one token, weight 1, x = 1 -> 1.
+    std::vector<uint32_t> d;
+    put_bits(d, 0, kWB, 1);
+    b.cmd(OP_BUILD, 0, d);
+    d.clear();
+    put_bits(d, 0, kAB, 1);
+    b.cmd(OP_LOADX, 0, d);
+    m->cfg_rows = 1, m->cfg_groups = 1, m->cfg_batch = 1, m->cfg_top_plane = (CData)(kAB - 1), m->cfg_pattern = 1;
+    b.cmd(OP_RUN, 0, {});
+    b.wait_ready();
+    const unsigned bad[6][3] = {{0, 1, 1}, {1, 0, 1}, {1, 1, 0},
+                                {kRows + 1, 1, 1}, {1, kGroups + 1, 1}, {1, 1, kNB + 1}};
+    for (const auto &cfg : bad) {
+        m->cfg_rows = (CData)cfg[0], m->cfg_groups = (CData)cfg[1], m->cfg_batch = (CData)cfg[2];
+        uint64_t t0 = b.cycle();
+        b.cmd(OP_RUN, 0, {});
+        b.wait_ready();
+        b.rsp_.clear();
+        b.cmd(OP_READ, 0, {});
+        if (b.cycle() - t0 != 2 || m->stat_lookups != 0 || b.rsp_.size() != 1 || b.rsp_[0] != 1) {
+            fprintf(stderr, "bad config rows=%u groups=%u batch=%u: RUN took %llu cycles (1 expected), "
+                    "lookups %u, result %llu (1 expected)\n", cfg[0], cfg[1], cfg[2],
+                    (unsigned long long)(b.cycle() - t0 - 1), m->stat_lookups,
+                    (unsigned long long)(b.rsp_.empty() ? 0 : b.rsp_[0]));
+            return false;
+        }
+    }
+    return true;
+}
+
 // The fixed shapes of the RTL-vs-model table (all fit the bank).
 static int model_table(const char *path, const std::string &vcd_dir) {
     struct Shape { size_t M, K, N; int ab, kind, wb, mag; };
@@ -369,7 +410,8 @@ int main(int argc, char **argv) {
         }
         lookups += k.lookups_done, naive += k.lookups_naive;
     }
-    printf("lutgemv co-sim (g=%d rows=%d groups=%d batch=%d): %d cases bit-exact, lookups %llu (naive %llu)\n", kG,
+    if (!fault && !check_bad_configs()) return 1;
+    printf("lutgemv co-sim (g=%d rows=%d groups=%d batch=%d): %d cases bit-exact + out-of-range configs rejected, lookups %llu (naive %llu)\n", kG,
            kRows, kGroups, kNB, cases, (unsigned long long)lookups, (unsigned long long)naive);
     return 0;
 }

@@ -2,7 +2,10 @@
 // Verilated bank in SystemC), each result checked bit for bit against
 // golden/lutgemv.h, lookup counter and RUN cycles against the golden count
 // and models/lutgemv_model.h. Exit status 1 on the first mismatch.
+//   lutgemv_sc [cases] [fault]   (fault: flip one weight bit sent to the RTL;
+//                                 the run must then fail)
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "lutgemv_sc.h"
@@ -23,9 +26,12 @@ SC_MODULE(tb) {
     sc_in<bool> clk;
     lutgemv_bank_sc *bank;
     int cases, failures = 0, done = 0;
+    bool fault = false;
 
     SC_HAS_PROCESS(tb);
-    tb(sc_module_name n, lutgemv_bank_sc *b, int ncases) : sc_module(n), bank(b), cases(ncases) { SC_THREAD(main); }
+    tb(sc_module_name n, lutgemv_bank_sc *b, int ncases, bool f) : sc_module(n), bank(b), cases(ncases), fault(f) {
+        SC_THREAD(main);
+    }
 
     void main() {
         bank->reset();
@@ -40,6 +46,7 @@ SC_MODULE(tb) {
             std::vector<int8_t> x(c.batch * c.cols);
             for (auto &v : w) v = (int16_t)((int)(rng(&s) % (1u << c.w_bits)) - (1 << (c.w_bits - 1)));
             for (auto &v : x) v = (int8_t)((int)(rng(&s) % (1u << c.a_bits)) - (1 << (c.a_bits - 1)));
+            if (fault) x[0] = 1;  // the faulty weight meets a nonzero activation
             std::vector<int64_t> ref(lutgemv_acc_len(&c));
             lutgemv_counts k{};
             if (lutgemv_build_tables(&c, w.data(), nullptr, kE, t.data()) != LPCS_OK ||
@@ -58,6 +65,7 @@ SC_MODULE(tb) {
                         uint64_t v = kk < c.cols ? (uint64_t)(int64_t)w[r * c.cols + kk] : 0;
                         d |= (v & ((1ull << kWB) - 1)) << (j * kWB);
                     }
+                    if (fault && r == 0 && grp == 0) d ^= 1;  // weight 0 of row 0 off by one
                     bank->build((unsigned)(r << __builtin_ctz(kGroups) | grp), d);
                 }
             for (size_t n = 0; n < c.batch; n++)
@@ -99,12 +107,13 @@ SC_MODULE(tb) {
 
 int sc_main(int argc, char **argv) {
     int cases = argc > 1 ? atoi(argv[1]) : 100;
+    bool fault = argc > 2 && !strcmp(argv[2], "fault");
     sc_clock clk("clk", 10, SC_NS);
     lutgemv_bank_sc bank("bank");
     bank.clk(clk);
-    tb t("tb", &bank, cases);
+    tb t("tb", &bank, cases, fault);
     t.clk(clk);
-    sc_start();
+    sc_start(sc_time(100.0 * cases + 1000.0, SC_US));  // a hung bank ends here with done < cases
     printf("lutgemv SystemC: %d cases, %s at %s\n", t.done, t.failures ? "FAILED" : "all bit-exact",
            sc_time_stamp().to_string().c_str());
     return t.failures || t.done != cases ? 1 : 0;

@@ -8,6 +8,8 @@
 //   --inject-fault N     corrupt the N-th expected value (proves the check can fail)
 //   --vcd PATH           waveform path (default build/verilator/rmmec/mismatch.vcd)
 //   --seed S             random seed
+//   --mode M             only fp4 | p4 | p8 | p16
+//   --shard k/n          long suite: only the k-th of n slices of the P16 a range
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -371,6 +373,7 @@ int main(int argc, char **argv) {
     Verilated::commandArgs(argc, argv);
     std::string suite = "quick", vcd = "build/verilator/rmmec/mismatch.vcd", only;
     long long fault = -1;
+    unsigned shard_k = 0, shard_n = 1;
     for (int i = 1; i < argc; i++) {
         std::string a = argv[i];
         auto need = [&](const char *what) {
@@ -385,9 +388,17 @@ int main(int argc, char **argv) {
         else if (a == "--vcd") vcd = need("a path");
         else if (a == "--seed") rng_state = strtoull(need("a number").c_str(), nullptr, 0);
         else if (a == "--mode") only = need("fp4|p4|p8|p16");
+        else if (a == "--shard") {
+            std::string v = need("k/n");
+            if (sscanf(v.c_str(), "%u/%u", &shard_k, &shard_n) != 2 || shard_n == 0 || shard_k >= shard_n ||
+                shard_n > 65536) {
+                fprintf(stderr, "--shard wants k/n with 0 <= k < n <= 65536\n");
+                return 2;
+            }
+        }
         else if (a[0] == '+') continue;   // verilator plusargs
         else {
-            fprintf(stderr, "usage: %s [--suite quick|long] [--mode M] [--inject-fault N] [--vcd PATH] [--seed S]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--suite quick|long] [--mode M] [--shard k/n] [--inject-fault N] [--vcd PATH] [--seed S]\n", argv[0]);
             return 2;
         }
     }
@@ -407,9 +418,21 @@ int main(int argc, char **argv) {
         if (mode != RMMEC_P16) {
             ex = exhaustive_lanes(b, mode);
         } else if (suite == "long") {
-            for (uint64_t x = 0; x < 65536 && b.ok(); x++)
-                for (uint64_t y = 0; y < 65536; y++) b.push(single(mode, (uint16_t)x, (uint16_t)y));
-            pairs = 1ull << 32;
+            // Every pair (a in this shard's range), ACC + READ_CLEAR: two
+            // cycles per pair; the format rotates so each sees 2^30 pairs.
+            uint64_t lo = 65536 * shard_k / shard_n, hi = 65536 * (shard_k + 1) / shard_n;
+            double p0 = now_s();
+            for (uint64_t x = lo; x < hi && b.ok(); x++) {
+                for (uint64_t y = 0; y < 65536; y++) {
+                    Segment s;
+                    s.cmds.push_back({OP_ACC, (uint8_t)mode, 0, (uint16_t)x, (uint16_t)y});
+                    s.cmds.push_back({OP_READ_CLEAR, (uint8_t)mode, (uint8_t)((x + y) & 3), 0, 0});
+                    b.push(std::move(s));
+                }
+                pairs += 65536;
+                if ((x & 255) == 255)
+                    fprintf(stderr, "  p16 a=0x%04llx done, %.0f pairs/s\n", (unsigned long long)x, pairs / (now_s() - p0));
+            }
         } else {
             for (int i = 0; i < 200000 && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
             pairs = 200000;

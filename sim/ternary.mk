@@ -29,7 +29,7 @@ $(TERNARY_MDIR)/Vternary_gemv.h: $(TERNARY_RTL) sim/ternary.mk
 	@mkdir -p $(TERNARY_MDIR)
 	verilator --cc --trace -Wall $(TERNARY_GFLAGS) --top-module ternary_gemv --Mdir $(TERNARY_MDIR) $(TERNARY_RTL)
 $(TERNARY_VOBJS) &: $(TERNARY_MDIR)/Vternary_gemv.h
-	$(MAKE) --no-print-directory -s -C $(TERNARY_MDIR) -f Vternary_gemv.mk Vternary_gemv__ALL.o verilated.o verilated_vcd_c.o verilated_threads.o
+	$(MAKE) --no-print-directory -s -C $(TERNARY_MDIR) -f Vternary_gemv.mk OPT_FAST=-O2 Vternary_gemv__ALL.o verilated.o verilated_vcd_c.o verilated_threads.o
 
 $(TERNARY_VDIR)/obj/%.o: sim/%.cpp $(TERNARY_MDIR)/Vternary_gemv.h sim/ternary_engine.h sim/ternary_rtl.h
 	@mkdir -p $(dir $@)
@@ -61,3 +61,58 @@ $(TERNARY_VDIR)/test_ternary_rtl_real: $(BUILD)/obj/tests/test_ternary_rtl_real.
 ternary-rtl-real: $(TERNARY_VDIR)/test_ternary_rtl_real
 	LPCS_SHARED=$(abspath $(SHARED)) $(TERNARY_VDIR)/test_ternary_rtl_real
 TEST_STEPS += ternary-rtl-real
+
+# SystemC: the engine as a SystemC module (verilator --sc) + sc_main testbench.
+TERNARY_SC_DIR   := $(TERNARY_VDIR)/systemc
+TERNARY_SC_PARAM := LANES=4 KTILE=8 WDEPTH=256 XDEPTH=16
+$(TERNARY_SC_DIR)/Vternary_sc: $(TERNARY_RTL) sim/ternary_sc_main.cpp $(BUILD)/libgolden.a golden/ternary.h
+	@mkdir -p $(TERNARY_SC_DIR)
+	+verilator --sc --exe --build -j 2 -Wall $(addprefix -G,$(TERNARY_SC_PARAM)) --top-module ternary_gemv \
+	  --Mdir $(TERNARY_SC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden $(addprefix -DTERNARY_SC_,$(TERNARY_SC_PARAM)) $$(pkg-config --cflags systemc)" \
+	  -LDFLAGS "$(abspath $(BUILD)/libgolden.a) $$(pkg-config --libs systemc) -lm" \
+	  $(TERNARY_RTL) $(abspath sim/ternary_sc_main.cpp) -o Vternary_sc >$(TERNARY_SC_DIR)/build.log 2>&1 \
+	  || { tail -30 $(TERNARY_SC_DIR)/build.log; exit 1; }
+.PHONY: ternary-systemc
+ternary-systemc: $(TERNARY_SC_DIR)/Vternary_sc
+	SC_COPYRIGHT_MESSAGE=DISABLE $(TERNARY_SC_DIR)/Vternary_sc
+	@if SC_COPYRIGHT_MESSAGE=DISABLE $(TERNARY_SC_DIR)/Vternary_sc --inject-fault >/dev/null 2>&1; then \
+	  echo "ternary-systemc: injected fault NOT detected"; exit 1; fi
+	@echo "ternary-systemc: injected fault detected"
+TEST_STEPS += ternary-systemc
+
+# The fixed-point absmax int8 quantizer (rtl/ternary_act_quant.v) vs golden.
+TERNARY_AQ_DIR := $(TERNARY_VDIR)/aq
+$(TERNARY_AQ_DIR)/ternary_aq_cosim: rtl/ternary_act_quant.v sim/ternary_aq_cosim.cpp $(BUILD)/libgolden.a golden/ternary.h
+	@mkdir -p $(TERNARY_AQ_DIR)
+	+verilator --cc --exe --build -j 2 --trace -Wall -GXW=16 -GDEPTH=1024 --top-module ternary_act_quant \
+	  --Mdir $(TERNARY_AQ_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -DTERNARY_AQ_XW=16 -DTERNARY_AQ_DEPTH=1024" \
+	  -LDFLAGS "$(abspath $(BUILD)/libgolden.a) -lm" \
+	  rtl/ternary_act_quant.v $(abspath sim/ternary_aq_cosim.cpp) -o ternary_aq_cosim >$(TERNARY_AQ_DIR)/build.log 2>&1 \
+	  || { tail -30 $(TERNARY_AQ_DIR)/build.log; exit 1; }
+.PHONY: ternary-aq-cosim
+ternary-aq-cosim: $(TERNARY_AQ_DIR)/ternary_aq_cosim
+	$(TERNARY_AQ_DIR)/ternary_aq_cosim --random 500 --vcd-dir $(TERNARY_AQ_DIR)
+	@if $(TERNARY_AQ_DIR)/ternary_aq_cosim --random 0 --inject-fault --vcd-dir $(TERNARY_AQ_DIR) 2>$(TERNARY_AQ_DIR)/fault.log; then \
+	  echo "ternary-aq-cosim: injected fault NOT detected"; exit 1; fi
+	@grep -q MISMATCH $(TERNARY_AQ_DIR)/fault.log && test -s $(TERNARY_AQ_DIR)/ternary_aq_fail.vcd && echo "ternary-aq-cosim: injected fault detected"
+TEST_STEPS += ternary-aq-cosim
+
+# A second, odd configuration of the same co-simulation: LANES=3 (not a power
+# of two), KTILE=4, small buffers (K max 32, tall matrices run in chunks);
+# 24-bit weight and 32-bit activation ports exercise the integral port path.
+TERNARY_SMALL_DIR := $(TERNARY_VDIR)/small
+TERNARY_SMALL_P   := LANES=3 KTILE=4 WDEPTH=64 XDEPTH=8
+$(TERNARY_SMALL_DIR)/model/Vternary_gemv.h: $(TERNARY_RTL) sim/ternary.mk
+	@mkdir -p $(TERNARY_SMALL_DIR)/model
+	verilator --cc --trace -Wall $(addprefix -G,$(TERNARY_SMALL_P)) --top-module ternary_gemv --Mdir $(TERNARY_SMALL_DIR)/model $(TERNARY_RTL)
+$(TERNARY_SMALL_DIR)/model/Vternary_gemv__ALL.o: $(TERNARY_SMALL_DIR)/model/Vternary_gemv.h
+	$(MAKE) --no-print-directory -s -C $(TERNARY_SMALL_DIR)/model -f Vternary_gemv.mk OPT_FAST=-O2 Vternary_gemv__ALL.o
+$(TERNARY_SMALL_DIR)/ternary_cosim: sim/ternary_cosim.cpp sim/ternary_engine.cpp sim/ternary_engine.h \
+    $(TERNARY_SMALL_DIR)/model/Vternary_gemv__ALL.o $(TERNARY_VOBJS) $(BUILD)/libgolden.a
+	$(subst -isystem $(TERNARY_MDIR),-isystem $(TERNARY_SMALL_DIR)/model,$(filter-out -DTERNARY_%,$(TERNARY_CXX))) \
+	  $(addprefix -DTERNARY_,$(TERNARY_SMALL_P)) -o $@ sim/ternary_cosim.cpp sim/ternary_engine.cpp \
+	  $(TERNARY_SMALL_DIR)/model/Vternary_gemv__ALL.o $(filter-out %Vternary_gemv__ALL.o,$(TERNARY_VOBJS)) $(BUILD)/libgolden.a -lpthread -lm
+.PHONY: ternary-cosim-small
+ternary-cosim-small: $(TERNARY_SMALL_DIR)/ternary_cosim
+	$(TERNARY_SMALL_DIR)/ternary_cosim --random 1000 --seed 7 --vcd-dir $(TERNARY_SMALL_DIR)
+TEST_STEPS += ternary-cosim-small

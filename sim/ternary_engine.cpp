@@ -1,6 +1,8 @@
 // Driver of the Verilated ternary GEMV engine (see ternary_engine.h).
 #include "ternary_engine.h"
 
+#include <algorithm>
+
 namespace ternary_sim {
 
 Engine::Engine(EngineConfig cfg, const char *vcd_path) : cfg_(cfg), ctx_(new VerilatedContext) {
@@ -40,26 +42,35 @@ void Engine::tick() {
 
 static int code_at(const uint8_t *row, size_t k) { return (row[k / 4] >> (2 * (k % 4))) & 3; }
 
-int Engine::run_chunk(const uint8_t *packed, size_t row0, size_t nrows, size_t cols, int32_t *y) {
+void Engine::load_weights(const uint8_t *packed, size_t row0, size_t nrows, size_t cols) {
     const int L = cfg_.lanes, KT = cfg_.ktile;
     const size_t rb = cols / 4 + (cols % 4 != 0);
     const size_t ntiles = (cols + KT - 1) / KT, ngroups = (nrows + L - 1) / L;
     // weights: word g*ntiles + t. Rows past the matrix get code 00; columns
     // past cols get junk (01/10/11), which k_len must mask (including the
     // invalid code 10, which must not raise err there).
+    std::vector<uint32_t> word((2 * L * KT + 31) / 32);
     for (size_t g = 0; g < ngroups; g++)
         for (size_t t = 0; t < ntiles; t++) {
+            std::fill(word.begin(), word.end(), 0u);
             for (int l = 0; l < L; l++)
                 for (int j = 0; j < KT; j++) {
                     size_t r = g * L + l, k = t * KT + j;
                     int code = r >= nrows ? 0 : (k < cols ? code_at(packed + (row0 + r) * rb, k) : j % 3 + 1);
-                    put_bits(top_->w_wdata, 2 * (l * KT + j), 2, (uint64_t)code);
+                    int bit = 2 * (l * KT + j);
+                    word[bit / 32] |= (uint32_t)code << (bit % 32);
                 }
+            put_words(top_->w_wdata, word.data(), 2 * L * KT);
             top_->w_addr = (uint32_t)(g * ntiles + t);
             top_->w_we = 1;
             tick();
         }
     top_->w_we = 0;
+}
+
+int Engine::compute(size_t nrows, size_t cols, int32_t *y) {
+    const int L = cfg_.lanes, KT = cfg_.ktile;
+    const size_t ntiles = (cols + KT - 1) / KT, ngroups = (nrows + L - 1) / L;
     top_->n_groups = (uint32_t)ngroups;
     top_->n_tiles = (uint32_t)ntiles;
     top_->k_len = (uint32_t)cols;
@@ -89,30 +100,57 @@ int Engine::run_chunk(const uint8_t *packed, size_t row0, size_t nrows, size_t c
     return top_->err ? -2 : 0;
 }
 
-int Engine::gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y) {
-    if (!packed || !x || !y || rows == 0 || cols == 0 || cols > max_cols()) return -1;
+void Engine::load_x(const int8_t *x, size_t cols) {
     const int KT = cfg_.ktile;
     const size_t ntiles = (cols + KT - 1) / KT;
     // activations; columns past cols are masked by k_len, so fill them with junk
+    std::vector<uint32_t> word((8 * KT + 31) / 32);
     for (size_t t = 0; t < ntiles; t++) {
+        std::fill(word.begin(), word.end(), 0u);
         for (int j = 0; j < KT; j++) {
             size_t k = t * KT + j;
-            uint64_t v = k < cols ? (uint8_t)x[k] : (uint8_t)(0xA5 + j);
-            put_bits(top_->x_wdata, 8 * j, 8, v);
+            uint32_t v = k < cols ? (uint8_t)x[k] : (uint8_t)(0xA5 + j);
+            word[j / 4] |= v << (8 * (j % 4));
         }
+        put_words(top_->x_wdata, word.data(), 8 * KT);
         top_->x_addr = (uint32_t)t;
         top_->x_we = 1;
         tick();
     }
     top_->x_we = 0;
-    const size_t rows_per_chunk = (size_t)(cfg_.wdepth / ntiles) * cfg_.lanes;
-    if (rows_per_chunk == 0) return -1;
-    for (size_t r0 = 0; r0 < rows; r0 += rows_per_chunk) {
-        size_t n = rows - r0 < rows_per_chunk ? rows - r0 : rows_per_chunk;
-        int st = run_chunk(packed, r0, n, cols, y + r0);
+}
+
+size_t Engine::rows_per_chunk(size_t cols) const {
+    return (size_t)(cfg_.wdepth / ((cols + cfg_.ktile - 1) / cfg_.ktile)) * cfg_.lanes;
+}
+
+int Engine::gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y) {
+    if (!packed || !x || !y || rows == 0 || cols == 0 || cols > max_cols()) return -1;
+    loaded_rows_ = 0; // the weight buffer is about to be overwritten
+    load_x(x, cols);
+    const size_t chunk = rows_per_chunk(cols);
+    if (chunk == 0) return -1;
+    for (size_t r0 = 0; r0 < rows; r0 += chunk) {
+        size_t n = rows - r0 < chunk ? rows - r0 : chunk;
+        load_weights(packed, r0, n, cols);
+        int st = compute(n, cols, y + r0);
         if (st) return st;
     }
     return 0;
+}
+
+int Engine::load(const uint8_t *packed, size_t rows, size_t cols) {
+    loaded_rows_ = 0;
+    if (!packed || rows == 0 || cols == 0 || cols > max_cols() || rows > rows_per_chunk(cols)) return -1;
+    load_weights(packed, 0, rows, cols);
+    loaded_rows_ = rows, loaded_cols_ = cols;
+    return 0;
+}
+
+int Engine::run_loaded(const int8_t *x, int32_t *y) {
+    if (!x || !y || loaded_rows_ == 0) return -1;
+    load_x(x, loaded_cols_);
+    return compute(loaded_rows_, loaded_cols_, y);
 }
 
 }  // namespace ternary_sim

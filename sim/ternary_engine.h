@@ -43,6 +43,17 @@ template <typename T> inline uint64_t get_bits(const T &port, int off, int width
     return v;
 }
 
+// Writes a whole port from 32-bit words (word i = bits [32i+31:32i]).
+template <typename T> inline void put_words(T &port, const uint32_t *w, int width) {
+    if constexpr (std::is_integral<T>::value) {
+        uint64_t v = w[0];
+        if (width > 32) v |= (uint64_t)w[1] << 32;
+        port = (T)v;
+    } else {
+        for (int i = 0; i < (width + 31) / 32; i++) port[i] = w[i];
+    }
+}
+
 struct EngineConfig {
     int lanes, ktile, wdepth, xdepth;
 };
@@ -58,6 +69,11 @@ class Engine {
     // y[rows] = W x; packed rows as golden/ternary.h. Returns 0, or
     // -1 bad sizes, -2 invalid weight code (engine err flag), -3 timeout.
     int gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y);
+    // Weight-stationary use: load a matrix once (it must fit the weight
+    // buffer: rows <= rows_per_chunk(cols)), then run any number of x.
+    int load(const uint8_t *packed, size_t rows, size_t cols);
+    int run_loaded(const int8_t *x, int32_t *y);
+    size_t rows_per_chunk(size_t cols) const;
     size_t max_cols() const { return (size_t)cfg_.xdepth * cfg_.ktile; }
     uint64_t cycles() const { return cycles_; }
     uint64_t compute_cycles() const { return compute_cycles_; }
@@ -65,13 +81,16 @@ class Engine {
 
   private:
     void tick();
-    int run_chunk(const uint8_t *packed, size_t row0, size_t nrows, size_t cols, int32_t *y);
+    void load_x(const int8_t *x, size_t cols);
+    void load_weights(const uint8_t *packed, size_t row0, size_t nrows, size_t cols);
+    int compute(size_t nrows, size_t cols, int32_t *y);
 
     EngineConfig cfg_;
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vternary_gemv> top_;
     std::unique_ptr<VerilatedVcdC> vcd_;
     uint64_t cycles_ = 0, compute_cycles_ = 0;
+    size_t loaded_rows_ = 0, loaded_cols_ = 0;
 };
 
 }  // namespace ternary_sim

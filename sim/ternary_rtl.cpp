@@ -33,15 +33,31 @@ ternary_rtl *ternary_rtl_open(const char *vcd_path) {
 
 void ternary_rtl_close(ternary_rtl *e) { delete e; }
 
+static int status_of(int engine_status) {
+    switch (engine_status) {
+    case 0: return 0;
+    case -2: return -4; /* invalid weight code: LPCS_EFORMAT */
+    case -3: return -2; /* engine did not finish: LPCS_ERANGE */
+    default: return -1; /* LPCS_EINVAL */
+    }
+}
+
 int ternary_rtl_gemv(ternary_rtl *e, const uint8_t *packed, size_t rows, size_t cols, const int8_t *x,
                      int32_t *y) {
-    if (!e) return -1;
-    switch (e->eng.gemv(packed, rows, cols, x, y)) {
-    case 0: return 0;
-    case -2: return -4;
-    case -3: return -2;
-    default: return -1;
-    }
+    return e ? status_of(e->eng.gemv(packed, rows, cols, x, y)) : -1;
+}
+
+int ternary_rtl_load(ternary_rtl *e, const uint8_t *packed, size_t rows, size_t cols) {
+    return e ? status_of(e->eng.load(packed, rows, cols)) : -1;
+}
+
+int ternary_rtl_run(ternary_rtl *e, const int8_t *x, int32_t *y) {
+    return e ? status_of(e->eng.run_loaded(x, y)) : -1;
+}
+
+size_t ternary_rtl_max_rows(size_t cols) {
+    if (cols == 0 || cols > (size_t)TERNARY_XDEPTH * TERNARY_KTILE) return 0;
+    return (size_t)(TERNARY_WDEPTH / ((cols + TERNARY_KTILE - 1) / TERNARY_KTILE)) * TERNARY_LANES;
 }
 
 uint64_t ternary_rtl_cycles(const ternary_rtl *e) { return e ? e->eng.cycles() : 0; }

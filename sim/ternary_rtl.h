@@ -40,6 +40,16 @@ ternary_rtl_config ternary_rtl_info(void);
  * matrices are run in row chunks that fit the weight buffer. */
 int ternary_rtl_gemv(ternary_rtl *e, const uint8_t *packed, size_t rows, size_t cols, const int8_t *x,
                      int32_t *y);
+/* Weight-stationary use (e.g. one instance per matrix, weights loaded once):
+ * ternary_rtl_load keeps W in the engine's weight buffer (LPCS_EINVAL = -1
+ * if rows > ternary_rtl_max_rows(cols) or sizes are bad); ternary_rtl_run
+ * then computes y = W x for any x, loading only the activations. A later
+ * ternary_rtl_gemv on the same instance overwrites the loaded matrix
+ * (ternary_rtl_run then returns -1). Return codes as ternary_rtl_gemv. */
+int ternary_rtl_load(ternary_rtl *e, const uint8_t *packed, size_t rows, size_t cols);
+int ternary_rtl_run(ternary_rtl *e, const int8_t *x, int32_t *y);
+size_t ternary_rtl_max_rows(size_t cols);
+
 /* Clock cycles simulated so far (loading included) and the compute part. */
 uint64_t ternary_rtl_cycles(const ternary_rtl *e);
 uint64_t ternary_rtl_compute_cycles(const ternary_rtl *e);

@@ -82,6 +82,15 @@ int orc_sign_of_sum(const orc_dy *t, int k) {
         any = 1;
     }
     if (!any) return 0;
+    if (emax - emin <= 48) { /* fast path: each term < 2^112, 72 of them < 2^119 */
+        __int128 acc = 0;
+        for (int i = 0; i < k; i++) {
+            if (t[i].m == 0) continue; /* its exponent may lie outside [emin, emax] */
+            __int128 v = (__int128)t[i].m << (t[i].e - emin);
+            acc += t[i].sign ? -v : v;
+        }
+        return (acc > 0) - (acc < 0);
+    }
     int span = emax - emin + 64 + 8; /* + carries of up to 72 terms */
     int nl = span / 32 + 2;
     if (nl > LIMBS) nl = LIMBS; /* not reached with the documented limits */

@@ -321,6 +321,10 @@ static void test_bad_input(void **state) {
     c = ok; c.batch = 0; assert_int_equal(lutgemv_cfg_check(&c), LPCS_ERANGE);
     c = ok; c.cols = (size_t)-1; assert_int_equal(lutgemv_cfg_check(&c), LPCS_ERANGE);
     c = ok; c.rows = LUTGEMV_DIM_MAX; c.cols = LUTGEMV_DIM_MAX; assert_int_equal(lutgemv_cfg_check(&c), LPCS_ERANGE);
+    /* M*N*K = 2^72 would wrap a 64-bit product: must still be refused. */
+    c = ok; c.rows = c.cols = c.batch = LUTGEMV_DIM_MAX; c.g = 8; assert_int_equal(lutgemv_cfg_check(&c), LPCS_ERANGE);
+    c = ok; c.rows = 2; c.cols = LUTGEMV_DIM_MAX; c.batch = LUTGEMV_DIM_MAX; assert_int_equal(lutgemv_cfg_check(&c), LPCS_ERANGE);
+    c = ok; c.rows = 1; c.cols = 1u << 20; c.batch = 1u << 20; assert_int_equal(lutgemv_cfg_check(&c), LPCS_OK);
     c = ok; c.qgroup = 6; assert_int_equal(lutgemv_cfg_check(&c), LPCS_EINVAL);
     assert_int_equal(lutgemv_entry_bits(NULL), 0);
     assert_int_equal(lutgemv_acc_bits(NULL), 0);

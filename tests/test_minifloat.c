@@ -5,6 +5,7 @@
 #include "test_util.h"
 #include "minifloat.h"
 #include "cuda_fp_oracle.h"
+#include "status.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -247,6 +248,31 @@ static void test_random_f64(void **state) {
     assert_int_equal(bad, 0);
 }
 
+/* The array conversion equals the per-value one; bad input is refused. */
+static void test_array_conversion(void **state) {
+    (void)state;
+    enum { N = 1 << 16 };
+    static float x[N];
+    static uint8_t out[N];
+    uint64_t rng = 0xa77a;
+    for (int i = 0; i < N; i++) x[i] = u2f((uint32_t)test_rand64(&rng));
+    for (int f = MF_FP4_E2M1; f <= MF_FP8_E5M2; f++)
+        for (int sat = 0; sat < 2; sat++) {
+            assert_int_equal(mf_from_f32_array((mf_format)f, (mf_sat)sat, x, N, out), LPCS_OK);
+            for (int i = 0; i < N; i++)
+                if (out[i] != cuda_oracle_from_f32(f, x[i], sat))
+                    fail_msg("array %s x=0x%08x", mf_get_info((mf_format)f)->name, f2u(x[i]));
+        }
+    assert_int_equal(mf_from_f32_array(MF_BF16, MF_NONSAT, x, N, out), LPCS_EINVAL);
+    assert_int_equal(mf_from_f32_array(MF_FORMAT_COUNT, MF_NONSAT, x, N, out), LPCS_EINVAL);
+    assert_int_equal(mf_from_f32_array(MF_FP8_E4M3, MF_NONSAT, NULL, N, out), LPCS_EINVAL);
+    assert_int_equal(mf_from_f32_array(MF_FP8_E4M3, MF_NONSAT, x, N, NULL), LPCS_EINVAL);
+    assert_int_equal(mf_from_f32_array(MF_FP8_E4M3, MF_NONSAT, NULL, 0, NULL), LPCS_OK);
+    assert_true(mf_to_f32(MF_FORMAT_COUNT, 1) == 0.0f);
+    assert_int_equal(mf_add(MF_FORMAT_COUNT, MF_NONSAT, 1, 1), 0);
+    assert_int_equal(mf_is_nan(MF_FORMAT_COUNT, 0x7f), 0);
+}
+
 /* The sweep does catch a wrong answer (a test that cannot fail is a defect). */
 static void test_sweep_detects_fault(void **state) {
     (void)state;
@@ -263,6 +289,7 @@ int main(void) {
         cmocka_unit_test(test_random_f64),
         cmocka_unit_test(test_random_f32),
         cmocka_unit_test(test_exhaustive_f32),
+        cmocka_unit_test(test_array_conversion),
         cmocka_unit_test(test_sweep_detects_fault),
     };
     return cmocka_run_group_tests_name("minifloat", tests, NULL, NULL);

@@ -41,8 +41,9 @@ static uint32_t o_sqrt(int n, int es, uint32_t a, uint32_t b) { (void)b; return 
 
 static void test_exhaustive_small(void **state) {
     (void)state;
-    /* Full sweep even under ASan+UBSan (about 30 s of CPU there, 8 s at -O2). */
-    const int nmax = 10;
+    /* Full sweep even under ASan+UBSan (about 20 s of CPU there, 6 s at -O2);
+     * `make test-long` (LPCS_LONG=1) extends it to n <= 12. */
+    const int nmax = test_long_mode() ? 12 : 10;
     size_t bad = 0;
     total_checked = 0;
     for (int es = 0; es <= 3; es++)
@@ -463,7 +464,7 @@ static void test_oracle_can_fail(void **state) {
     assert_int_equal(agree_bitstring, 65536);
     size_t bad = sweep(POSIT_P8E0, "broken mul (expected mismatch)", broken_mul, orc_mul, 0);
     assert_int_equal(bad, 1);
-    /* a wrong tie rule in the oracle also disagrees with the SoftPosit p8e0 table */
+    /* sanity: an exactly representable value rounds to itself */
     orc_dy one = {0, 1, 0};
     assert_int_equal(orc_round_sum(8, 0, &one, 1, ORC_TIE_BITSTRING), 0x40);
 }
@@ -494,8 +495,72 @@ static void test_oracle_vs_softposit(void **state) {
     assert_int_equal(bad, 0);
 }
 
+/* posit_round(c, sign, exp2, mag, sticky): sticky stands for a positive
+ * amount far below mag's last bit (the oracle adds 2^(exp2-100)). */
+static void test_round_api(void **state) {
+    (void)state;
+    uint64_t s = 1618, checked = 0;
+    size_t bad = 0;
+    for (int es = 0; es <= 3; es++)
+        for (int n = 2; n <= 32; n++) {
+            posit_cfg c = posit_cfg_make(n, es);
+            for (int i = 0; i < 200; i++) {
+                uint64_t r = test_rand64(&s);
+                uint64_t mag = test_rand64(&s) >> (r & 63);
+                if (!mag) mag = 1;
+                if (r & 64) mag &= ~0ull << ((r >> 8) & 31); /* trailing zeros: exact ties */
+                if (!mag) mag = 1ull << 40;
+                int exp2 = (int)((r >> 16) % 700) - 350, sign = (int)((r >> 32) & 1), sticky = (int)((r >> 33) & 1);
+                orc_dy t[2] = {{sign, mag, exp2}, {sign, sticky ? 1u : 0u, exp2 - 100}};
+                uint32_t want = orc_round_sum(n, es, t, 2, ORC_TIE_BITSTRING);
+                uint32_t got = posit_round(c, sign, exp2, mag, sticky);
+                if (got != want && bad++ == 0)
+                    printf("posit_round p%de%d sign=%d exp2=%d mag=0x%llx sticky=%d: oracle=0x%x golden=0x%x\n", n,
+                           es, sign, exp2, (unsigned long long)mag, sticky, want, got);
+                checked++;
+            }
+        }
+    printf("  posit_round: %llu checked, %zu mismatches\n", (unsigned long long)checked, bad);
+    assert_int_equal(bad, 0);
+    assert_int_equal(posit_round(POSIT_P8E0, 0, 0, 0, 0), 0);
+    assert_int_equal(posit_round(POSIT_P8E0, 1, 1000000000, 1, 0), 0x81); /* -maxpos, no overflow */
+}
+
+/* The generic quire spans the full product range of the widest config:
+ * maxpos^2 + minpos^2 - maxpos^2 leaves minpos^2, which rounds to minpos. */
+static void test_quire_range(void **state) {
+    (void)state;
+    for (int es = 0; es <= 3; es++)
+        for (int n = 3; n <= 32; n++) {
+            posit_cfg c = posit_cfg_make(n, es);
+            uint32_t mx = posit_maxpos(c), mn = posit_minpos(c);
+            posit_quire q;
+            assert_int_equal(pquire_init(&q, c), LPCS_OK);
+            pquire_fdp_add(&q, mx, mx);
+            assert_int_equal(pquire_to_posit(&q), mx);
+            pquire_fdp_add(&q, mn, mn);
+            pquire_fdp_sub(&q, mx, mx);
+            assert_int_equal(pquire_to_posit(&q), mn);
+            pquire_fdp_sub(&q, mn, posit_neg(c, mn)); /* += minpos^2 */
+            pquire_fdp_sub(&q, mn, mn);
+            pquire_fdp_sub(&q, mn, mn);
+            assert_int_equal(pquire_to_posit(&q), 0);
+            /* a large negative sum */
+            for (int i = 0; i < 1000; i++) pquire_fdp_add(&q, mx, posit_neg(c, mx));
+            assert_int_equal(pquire_to_posit(&q), posit_neg(c, mx));
+            pquire_fdp_add(&q, posit_nar(c), mn);
+            assert_true(pquire_is_nar(&q));
+            pquire_fdp_add(&q, mn, mn); /* stays NaR */
+            assert_int_equal(pquire_to_posit(&q), posit_nar(c));
+            pquire_clear(&q);
+            assert_false(pquire_is_nar(&q));
+            assert_int_equal(pquire_to_posit(&q), 0);
+        }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_api),           cmocka_unit_test(test_quire_range),
         cmocka_unit_test(test_oracle_vs_softposit), cmocka_unit_test(test_oracle_can_fail),
         cmocka_unit_test(test_bad_input),           cmocka_unit_test(test_decode_compare),
         cmocka_unit_test(test_exhaustive_small),    cmocka_unit_test(test_fma_small),

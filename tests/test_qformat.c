@@ -6,7 +6,9 @@
 #include "intq.h"
 #include "mx.h"
 #include "qformat.h"
+#include "posit.h"
 #include "status.h"
+#include "ternary.h"
 
 #include <math.h>
 
@@ -113,8 +115,11 @@ static void test_parse(void **state) {
         assert_int_equal(qformat_parse(bad[i], &f), LPCS_EUNSUPPORTED);
         assert_int_equal(f.kind, 0);
     }
-    /* posit names are recognised but need golden/posit (not in this build) */
-    assert_int_equal(qformat_parse("p8e0", &f), LPCS_EUNSUPPORTED);
+    assert_int_equal(qformat_parse("p8e0", &f), LPCS_OK);
+    assert_int_equal(f.kind, QF_POSIT);
+    assert_true(f.posit_n == 8 && f.posit_es == 0 && qformat_bits_per_value(&f) == 8);
+    assert_int_equal(qformat_parse("p32e3", &f), LPCS_OK);
+    assert_int_equal(qformat_parse("p2e0", &f), LPCS_OK);
     assert_int_equal(qformat_parse(NULL, &f), LPCS_EINVAL);
     assert_int_equal(qformat_parse("fp32", NULL), LPCS_EINVAL);
     assert_true(qformat_bits_per_value(NULL) == 0.0);
@@ -139,7 +144,7 @@ static void test_roundtrip_matches_modules(void **state) {
     static const char *names[] = {"fp32", "bf16", "fp16sat", "fp8e4m3", "fp8e5m2", "fp6e2m3",
                                   "fp6e3m2", "fp4e2m1", "mxfp4", "mxfp6", "mxfp6e3m2", "mxfp8",
                                   "mxfp8e5m2", "mxint8", "mxfp4-ta", "nvfp4", "int2", "int5",
-                                  "int8", "ternary"};
+                                  "int8", "ternary", "p8e0", "p16e1", "p4e1", "p32e2", "p12e3"};
     float x[N], y[N], inplace[N], want[N];
     fill(x, N, 99);
     x[17] = 0.0f;
@@ -174,14 +179,13 @@ static void test_roundtrip_matches_modules(void **state) {
                 assert_int_equal(intq_quantize_tensor(f.bits, xr, RL, q, &s), 0);
                 assert_int_equal(intq_dequantize(q, RL, s, wr), 0);
             } else if (f.kind == QF_TERNARY) {
-                double sum = 0;
-                for (size_t i = 0; i < RL; i++) sum += fabs(xr[i]);
-                float beta = fmaxf((float)(sum / RL), 1e-5f);
-                for (size_t i = 0; i < RL; i++) {
-                    float v = nearbyintf(xr[i] / beta);
-                    wr[i] = (float)(int8_t)fmaxf(-1.0f, fminf(1.0f, v)) * beta;   /* integer code: no -0 */
-                    assert_true(wr[i] == 0 || fabsf(wr[i]) == beta);
-                }
+                int8_t q[RL];
+                float beta;
+                assert_int_equal(ternary_absmean_quantize(xr, RL, q, &beta), 0);
+                for (size_t i = 0; i < RL; i++) wr[i] = (float)q[i] / (1.0f / beta);
+            } else if (f.kind == QF_POSIT) {
+                posit_cfg c = posit_cfg_make(f.posit_n, f.posit_es);
+                for (size_t i = 0; i < RL; i++) wr[i] = posit_to_float(c, posit_from_float(c, xr[i]));
             }
         }
         if (memcmp(y, want, sizeof y)) fail_msg("qformat %s differs from its module", names[k]);
@@ -203,6 +207,10 @@ static void test_roundtrip_bad_input(void **state) {
     assert_int_equal(qformat_roundtrip(&f, x, y, 8, 0), LPCS_EINVAL);
     assert_int_equal(qformat_roundtrip(&f, x, y, 8, 3), LPCS_EINVAL);
     assert_int_equal(qformat_roundtrip(&f, NULL, NULL, 0, 0), LPCS_OK);
+    assert_int_equal(qformat_parse("ternary", &f), 0);
+    x[5] = NAN;
+    assert_int_equal(qformat_roundtrip(&f, x, y, 8, 4), LPCS_ERANGE);
+    x[5] = 0.0f;
     f.kind = (qformat_kind)99;
     assert_int_equal(qformat_roundtrip(&f, x, y, 8, 4), LPCS_EINVAL);
     assert_int_equal(qformat_parse("int4", &f), 0);

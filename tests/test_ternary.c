@@ -270,6 +270,45 @@ static void test_act_quant_random(void **st) {
     }
 }
 
+/* Fixed-point quantizer: double rint is an exact oracle here (127*x is exact
+ * and a non-tie quotient is >= 1/(2*amax) away from a tie, far above double's error). */
+static void check_fixed(const int32_t *x, size_t n) {
+    int8_t q[300];
+    uint32_t amax;
+    assert_int_equal(act_quant_absmax_fixed_i8(x, n, q, &amax), LPCS_OK);
+    double m = 0;
+    for (size_t k = 0; k < n; k++) m = fmax(m, fabs((double)x[k]));
+    assert_true((double)amax == m);
+    for (size_t k = 0; k < n; k++) assert_int_equal(q[k], m == 0 ? 0 : (int)rint(127.0 * x[k] / m));
+}
+
+static void test_act_quant_fixed(void **st) {
+    (void)st;
+    const int32_t ties[] = {254, 1, 3, 5, -1, -3, 2, 0};      /* 127*x/254 = x/2: 0.5, 1.5, 2.5 ... */
+    int8_t q[8];
+    uint32_t amax;
+    assert_int_equal(act_quant_absmax_fixed_i8(ties, 8, q, &amax), LPCS_OK);
+    const int8_t want[8] = {127, 0, 2, 2, 0, -2, 1, 0};
+    assert_memory_equal(q, want, 8);
+    check_fixed(ties, 8);
+    const int32_t ext[] = {INT32_MIN, INT32_MAX, -1, 1, 0, INT32_MIN / 2};
+    check_fixed(ext, 6);
+    assert_int_equal(act_quant_absmax_fixed_i8(ext, 6, q, &amax), LPCS_OK);
+    assert_int_equal(amax, 2147483648u);
+    assert_int_equal(q[0], -127);
+    const int32_t zeros[4] = {0};
+    check_fixed(zeros, 4);
+    uint64_t s = 9;
+    for (int trial = 0; trial < 300; trial++) {
+        int32_t x[300];
+        size_t n = 1 + test_rand64(&s) % 300;
+        int bits = 1 + (int)(test_rand64(&s) % 32);
+        for (size_t k = 0; k < n; k++) x[k] = (int32_t)((int64_t)test_rand64(&s) >> (64 - bits));
+        check_fixed(x, n);
+    }
+    assert_int_equal(act_quant_absmax_fixed_i8(NULL, 3, q, &amax), LPCS_EINVAL);
+}
+
 static void test_absmean_hand(void **st) {
     (void)st;
     /* mean |w| = 8/8 = 1 -> inv = 1: ties at +-0.5 go to 0, 1.5 -> 2 -> clamp 1 */
@@ -326,7 +365,7 @@ int main(void) {
         cmocka_unit_test(test_gemv_bad_input),    cmocka_unit_test(test_round_half_even),
         cmocka_unit_test(test_act_quant_ties),    cmocka_unit_test(test_act_quant_zero_and_tiny),
         cmocka_unit_test(test_act_quant_nonfinite), cmocka_unit_test(test_act_quant_random),
-        cmocka_unit_test(test_absmean_hand),      cmocka_unit_test(test_absmean_random),
+        cmocka_unit_test(test_act_quant_fixed),   cmocka_unit_test(test_absmean_hand),      cmocka_unit_test(test_absmean_random),
     };
     return cmocka_run_group_tests_name("ternary", tests, NULL, NULL);
 }

@@ -11,7 +11,24 @@
 #include "ternary_model.h"
 
 static ternary_rtl *g_rtl;
-static unsigned long long g_gemvs, g_outputs;
+static unsigned long long g_gemvs, g_outputs, g_stationary;
+static int g_use_stationary; /* later tokens: one engine per matrix, weights loaded once */
+static struct {
+    const bitlinear *L;
+    ternary_rtl *e;
+} g_engines[64];
+
+static ternary_rtl *stationary_engine(const bitlinear *L) {
+    int i = 0;
+    for (; i < 64 && g_engines[i].L; i++)
+        if (g_engines[i].L == L) return g_engines[i].e;
+    assert_true(i < 64);
+    g_engines[i].L = L;
+    g_engines[i].e = ternary_rtl_open(NULL);
+    assert_non_null(g_engines[i].e);
+    assert_int_equal(ternary_rtl_load(g_engines[i].e, L->packed, L->out, L->in), 0);
+    return g_engines[i].e;
+}
 
 /* BitLinear with the GEMV done twice: golden and RTL, compared. */
 static void bl_forward_rtl(const bitlinear *L, const float *x, float *y) {
@@ -21,7 +38,12 @@ static void bl_forward_rtl(const bitlinear *L, const float *x, float *y) {
     assert_int_equal(bitlinear_rmsnorm_f32(x, L->norm_weight, L->in, BITLINEAR_NORM_EPS, xh), LPCS_OK);
     assert_int_equal(act_quant_absmax_i8(xh, L->in, xq, &s), LPCS_OK);
     assert_int_equal(ternary_gemv_i32(L->packed, L->out, L->in, xq, acc), LPCS_OK);
-    assert_int_equal(ternary_rtl_gemv(g_rtl, L->packed, L->out, L->in, xq, acc_rtl), 0);
+    if (g_use_stationary) {
+        assert_int_equal(ternary_rtl_run(stationary_engine(L), xq, acc_rtl), 0);
+        g_stationary++;
+    } else {
+        assert_int_equal(ternary_rtl_gemv(g_rtl, L->packed, L->out, L->in, xq, acc_rtl), 0);
+    }
     for (size_t j = 0; j < L->out; j++)
         if (acc[j] != acc_rtl[j]) fail_msg("%zux%zu row %zu: rtl %d golden %d", L->out, L->in, j, acc_rtl[j], acc[j]);
     g_gemvs++;
@@ -66,15 +88,16 @@ static void test_real_weights_on_rtl(void **st) {
     const int tokens[] = {1, 'R' + 3, 'O' + 3, 'M' + 3, 'E' + 3, 'O' + 3, ':' + 3};
     float lg_rtl[TM_VOCAB], lg_gold[TM_VOCAB];
     for (size_t t = 0; t < sizeof tokens / sizeof *tokens; t++) {
+        g_use_stationary = t >= 4;
         step_rtl(&m, state, tokens[t], lg_rtl);
         assert_int_equal(tm_step(&m, tokens[t], lg_gold), LPCS_OK);
         assert_memory_equal(lg_rtl, lg_gold, sizeof lg_rtl);
     }
-    print_message("real weights on RTL (LANES=%d KTILE=%d): %llu GEMVs, %llu int32 outputs bit-exact, "
-                  "logits of %zu tokens equal golden; %llu cycles (%llu compute)\n",
-                  cfg.lanes, cfg.ktile, g_gemvs, g_outputs, sizeof tokens / sizeof *tokens,
-                  (unsigned long long)ternary_rtl_cycles(g_rtl), (unsigned long long)ternary_rtl_compute_cycles(g_rtl));
+    print_message("real weights on RTL (LANES=%d KTILE=%d): %llu GEMVs (%llu weight-stationary), %llu int32 "
+                  "outputs bit-exact, logits of %zu tokens equal golden\n",
+                  cfg.lanes, cfg.ktile, g_gemvs, g_stationary, g_outputs, sizeof tokens / sizeof *tokens);
     ternary_rtl_close(g_rtl);
+    for (int i = 0; i < 64 && g_engines[i].L; i++) ternary_rtl_close(g_engines[i].e);
     tm_free(&m);
 }
 
@@ -93,6 +116,23 @@ static void test_rtl_api_bad_input(void **st) {
     p[1] = 0x01;
     assert_int_equal(ternary_rtl_gemv(e, p, 1, 8, x, y), 0);
     assert_int_equal(y[0], 1 + 5);
+    /* weight-stationary: run before load, load too big, load + run twice */
+    assert_int_equal(ternary_rtl_run(e, x, y), -1);
+    assert_int_equal(ternary_rtl_max_rows(0), 0);
+    size_t cap = ternary_rtl_max_rows(8);
+    assert_true(cap > 0);
+    assert_int_equal(ternary_rtl_load(e, p, cap + 1, 8), -1);
+    uint8_t p2[4] = {0x4D, 0x00, 0xFF, 0xFF}; /* row 0: +1 -1 0 +1, 0..; row 1: all -1 */
+    assert_int_equal(ternary_rtl_load(e, p2, 2, 8), 0);
+    assert_int_equal(ternary_rtl_run(e, x, y), 0);
+    assert_int_equal(y[0], 1 - 2 + 4);
+    assert_int_equal(y[1], -(1 + 2 + 3 + 4 + 5 + 6 + 7 + 8));
+    int8_t x2[8] = {10, 2, 3, 4, 5, 6, 7, 8}; /* same weights, new activations */
+    assert_int_equal(ternary_rtl_run(e, x2, y), 0);
+    assert_int_equal(y[0], 10 - 2 + 4);
+    assert_int_equal(y[1], -45);
+    assert_int_equal(ternary_rtl_gemv(e, p, 1, 8, x, y), 0); /* overwrites the loaded matrix */
+    assert_int_equal(ternary_rtl_run(e, x, y), -1);
     ternary_rtl_close(e);
     ternary_rtl_close(NULL);
 }

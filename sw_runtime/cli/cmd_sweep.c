@@ -1,11 +1,679 @@
-/* lpcs sweep — placeholder until its issue lands. */
+/* lpcs sweep GRID: design-space exploration. Evaluates every design point of
+ * a grid (cartesian product and/or explicit list, models/README.md) on one
+ * model: accuracy = NLL of the runtime with the point's --plan on a text
+ * slice (cached per distinct plan, in memory and in OUT.nll), speed / energy /
+ * area from the analytical models (--mode analytical) or the SystemC
+ * platform (--mode platform). One CSV row per point, appended and fsync'ed;
+ * a restart skips points already in OUT and repairs a truncated last line.
+ * --shard k/n keeps the points i with i % n == k. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
+#include "design_point.h"
+#include "eval.h"
+#include "rt_arch.h"
+#include "rt_file.h"
+#include "session.h"
+
+#define VAL_SPLIT_OFFSET 1003854 /* tinyshakespeare: as lpcs ppl --split val */
+
+/* Set by the SystemC platform library when it is linked in (sim/platform). */
+int (*rt_arch_platform_token_cost)(const rt_engine *eng, const dp_config *d, int pos, rt_arch_token *tot) = NULL;
+
+typedef struct {
+    char model[1024], config[1024], text[1024], split[16];
+    long long offset, max_bytes;
+    int context;
+    dp_config *pts;
+    int n;
+} sweep_grid;
+
+typedef struct {
+    char key[1400];
+    double nll;
+    long long bytes;
+} nll_entry;
+
+typedef struct {
+    nll_entry *e;
+    int n, cap;
+    FILE *f; /* append-only cache file */
+} nll_cache;
+
+static void help(FILE *out) {
+    fprintf(out,
+            "usage: lpcs sweep GRID.json -o OUT.csv [--mode analytical|platform] [--shard k/n]\n"
+            "                  [--jsonl OUT.jsonl] [--threads T] [--no-nll] [--list] [--explain] [--quiet]\n"
+            "                  [--model M] [--text FILE] [--max-bytes N]\n"
+            "Evaluates the design points of GRID (see models/README.md): NLL of the point's\n"
+            "--plan on a text slice (cached per plan in OUT.nll), cycles/token, energy/token and\n"
+            "area from the analytical models (default) or the SystemC platform. One CSV row per\n"
+            "point, fsync'ed; re-running the same command resumes (points already in OUT are\n"
+            "skipped, a truncated last row is rewritten). --shard k/n (0 <= k < n) evaluates\n"
+            "the points i with i %% n == k. --list prints the point ids of the shard and exits;\n"
+            "--explain prints every point's per-op cost table on stdout.\n");
+}
+
+static int fail(const char *msg, const char *a) {
+    fprintf(stderr, "lpcs sweep: %s%s\n", msg, a ? a : "");
+    return 1;
+}
+
+/* ---------------- grid file ------------------------------------------------ */
+
+static int set_json_field(dp_config *d, const char *key, json_t *v, char *err, size_t len) {
+    if (json_is_string(v)) return dp_set_field(d, key, json_string_value(v), 1, err, len);
+    char *s = json_dumps(v, JSON_ENCODE_ANY);
+    if (!s) return -1;
+    int rc = dp_set_field(d, key, s, 0, err, len);
+    free(s);
+    return rc;
+}
+
+static int add_point(sweep_grid *g, const dp_config *d) {
+    dp_config *p = realloc(g->pts, (size_t)(g->n + 1) * sizeof *p);
+    if (!p) return -1;
+    g->pts = p;
+    g->pts[g->n++] = *d;
+    return 0;
+}
+
+static int str_field(json_t *root, const char *key, char *dst, size_t len) {
+    json_t *v = json_object_get(root, key);
+    if (!v) return 0;
+    if (!json_is_string(v) || strlen(json_string_value(v)) >= len) return -1;
+    strcpy(dst, json_string_value(v));
+    return 0;
+}
+
+static int load_grid(const char *path, sweep_grid *g, char *err, size_t len) {
+    memset(g, 0, sizeof *g);
+    snprintf(g->split, sizeof g->split, "val");
+    g->max_bytes = 4096;
+    g->context = 256;
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    if (!root) {
+        snprintf(err, len, "%s:%d: %s", path, je.line, je.text);
+        return -1;
+    }
+    int rc = -1;
+    dp_config base;
+    dp_default(&base);
+    if (!json_is_object(root)) {
+        snprintf(err, len, "%s: not a JSON object", path);
+        goto out;
+    }
+    if (str_field(root, "model", g->model, sizeof g->model) || str_field(root, "config", g->config, sizeof g->config) ||
+        str_field(root, "text", g->text, sizeof g->text) || str_field(root, "split", g->split, sizeof g->split)) {
+        snprintf(err, len, "%s: model/config/text/split must be strings", path);
+        goto out;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v) {
+        if (!strcmp(key, "offset") || !strcmp(key, "max_bytes") || !strcmp(key, "context")) {
+            if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > (1LL << 40)) {
+                snprintf(err, len, "%s: %s must be a non-negative integer", path, key);
+                goto out;
+            }
+            long long x = json_integer_value(v);
+            if (!strcmp(key, "offset")) g->offset = x;
+            else if (!strcmp(key, "max_bytes")) g->max_bytes = x;
+            else if (x < 1 || x > RT_MAX_SEQ) {
+                snprintf(err, len, "%s: context must be 1..%d", path, RT_MAX_SEQ);
+                goto out;
+            } else g->context = (int)x;
+        } else if (strcmp(key, "model") && strcmp(key, "config") && strcmp(key, "text") && strcmp(key, "split") &&
+                   strcmp(key, "base") && strcmp(key, "grid") && strcmp(key, "points") && key[0] != '_') {
+            snprintf(err, len, "%s: unknown key '%s'", path, key);
+            goto out;
+        }
+    }
+    json_t *b = json_object_get(root, "base");
+    if (b) {
+        if (!json_is_object(b)) {
+            snprintf(err, len, "%s: base must be an object", path);
+            goto out;
+        }
+        json_object_foreach(b, key, v) if (set_json_field(&base, key, v, err, len)) goto out;
+    }
+    json_t *grid = json_object_get(root, "grid");
+    if (grid) {
+        size_t nk = json_object_size(grid), total = 1;
+        if (!json_is_object(grid) || nk == 0 || nk > 32) {
+            snprintf(err, len, "%s: grid must be an object of 1..32 fields", path);
+            goto out;
+        }
+        const char *keys[32];
+        json_t *vals[32];
+        size_t k = 0;
+        json_object_foreach(grid, key, v) {
+            if (!json_is_array(v) || json_array_size(v) == 0) {
+                snprintf(err, len, "%s: grid.%s must be a non-empty array", path, key);
+                goto out;
+            }
+            keys[k] = key, vals[k] = v, k++;
+            total *= json_array_size(v);
+            if (total > 1000000) {
+                snprintf(err, len, "%s: grid has more than 1000000 points", path);
+                goto out;
+            }
+        }
+        for (size_t i = 0; i < total; i++) {
+            dp_config d = base;
+            size_t r = i;
+            for (size_t j = nk; j-- > 0;) { /* last key varies fastest */
+                size_t m = json_array_size(vals[j]);
+                if (set_json_field(&d, keys[j], json_array_get(vals[j], r % m), err, len)) goto out;
+                r /= m;
+            }
+            snprintf(d.id, sizeof d.id, "p%05zu", (size_t)g->n);
+            if (dp_check(&d, err, len) || add_point(g, &d)) goto out;
+        }
+    }
+    json_t *pts = json_object_get(root, "points");
+    if (pts) {
+        if (!json_is_array(pts)) {
+            snprintf(err, len, "%s: points must be an array", path);
+            goto out;
+        }
+        size_t i;
+        json_array_foreach(pts, i, v) {
+            dp_config d = base;
+            snprintf(d.id, sizeof d.id, "p%05zu", (size_t)g->n);
+            if (!json_is_object(v)) {
+                snprintf(err, len, "%s: points[%zu] is not an object", path, i);
+                goto out;
+            }
+            json_object_foreach(v, key, b) if (set_json_field(&d, key, b, err, len)) goto out;
+            if (dp_check(&d, err, len) || add_point(g, &d)) goto out;
+        }
+    }
+    if (g->n == 0) {
+        snprintf(err, len, "%s: no design points (give grid and/or points)", path);
+        goto out;
+    }
+    for (int i = 0; i < g->n; i++)
+        for (int j = i + 1; j < g->n; j++)
+            if (!strcmp(g->pts[i].id, g->pts[j].id)) {
+                snprintf(err, len, "%s: duplicate point id %s", path, g->pts[i].id);
+                goto out;
+            }
+    rc = 0;
+out:
+    json_decref(root);
+    return rc;
+}
+
+/* ---------------- resumable CSV ------------------------------------------- */
+
+static const char *RESULT_COLS[] = {"nll", "nll_bytes", "cycles_per_token", "tokens_per_s", "energy_uj_per_token",
+                                    "area_mm2", "dram_kb_per_token", "e_compute_uj", "e_sram_uj", "e_dram_uj",
+                                    "e_rmmec_uj", "e_ternary_uj", "e_pim_uj", "e_vector_uj", "area_rmmec_mm2",
+                                    "area_ternary_mm2", "area_pim_mm2", "area_vector_mm2", "area_sram_mm2",
+                                    "resident_weight_frac"};
+#define N_RESULT (sizeof RESULT_COLS / sizeof RESULT_COLS[0])
+
+static void header_line(char *out, size_t len) {
+    size_t o = (size_t)snprintf(out, len, "id,index,mode");
+    const char *const *f = dp_field_names();
+    for (int i = 1; f[i]; i++) o += (size_t)snprintf(out + o, len - o, ",%s", f[i]);
+    for (size_t i = 0; i < N_RESULT; i++) o += (size_t)snprintf(out + o, len - o, ",%s", RESULT_COLS[i]);
+    snprintf(out + o, len - o, "\n");
+}
+
+typedef struct {
+    char **ids;
+    int n, cap;
+} id_set;
+
+static int id_has(const id_set *s, const char *id) {
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->ids[i], id)) return 1;
+    return 0;
+}
+
+static int id_add(id_set *s, const char *id, size_t len) {
+    if (s->n == s->cap) {
+        int cap = s->cap ? 2 * s->cap : 256;
+        char **p = realloc(s->ids, (size_t)cap * sizeof *p);
+        if (!p) return -1;
+        s->ids = p, s->cap = cap;
+    }
+    char *c = malloc(len + 1);
+    if (!c) return -1;
+    memcpy(c, id, len);
+    c[len] = 0;
+    s->ids[s->n++] = c;
+    return 0;
+}
+
+static void id_free(id_set *s) {
+    for (int i = 0; i < s->n; i++) free(s->ids[i]);
+    free(s->ids);
+}
+
+/* Reads path (may not exist), truncates a partial last line, returns the
+ * complete lines' text via *data (caller frees) and its size. */
+static int read_repair(const char *path, char **data, size_t *size, const char *what, int quiet) {
+    *data = NULL, *size = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return errno == ENOENT ? 0 : -1;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (!buf || (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)) {
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    buf[n] = 0;
+    size_t keep = (size_t)n;
+    while (keep > 0 && buf[keep - 1] != '\n') keep--;
+    if (keep != (size_t)n) {
+        if (!quiet) fprintf(stderr, "lpcs sweep: %s: dropping a truncated last line (%ld bytes)\n", what, n - (long)keep);
+        if (truncate(path, (off_t)keep)) {
+            free(buf);
+            return -1;
+        }
+        buf[keep] = 0;
+    }
+    *data = buf, *size = keep;
+    return 0;
+}
+
+static int write_line(FILE *f, const char *line) {
+    if (fputs(line, f) < 0 || fflush(f)) return -1;
+    return fsync(fileno(f));
+}
+
+/* ---------------- NLL cache ------------------------------------------------ */
+
+static nll_entry *cache_find(nll_cache *c, const char *key) {
+    for (int i = 0; i < c->n; i++)
+        if (!strcmp(c->e[i].key, key)) return &c->e[i];
+    return NULL;
+}
+
+static int cache_put(nll_cache *c, const char *key, double nll, long long bytes) {
+    if (c->n == c->cap) {
+        int cap = c->cap ? 2 * c->cap : 32;
+        nll_entry *p = realloc(c->e, (size_t)cap * sizeof *p);
+        if (!p) return -1;
+        c->e = p, c->cap = cap;
+    }
+    nll_entry *e = &c->e[c->n++];
+    snprintf(e->key, sizeof e->key, "%s", key);
+    e->nll = nll, e->bytes = bytes;
+    return 0;
+}
+
+static int cache_open(nll_cache *c, const char *path, int quiet) {
+    memset(c, 0, sizeof *c);
+    char *data;
+    size_t size;
+    if (read_repair(path, &data, &size, path, quiet)) return -1;
+    for (char *line = data; line && *line;) {
+        char *nl = strchr(line, '\n');
+        *nl = 0;
+        char *t1 = strrchr(line, '\t');
+        if (t1) {
+            *t1 = 0;
+            char *t0 = strrchr(line, '\t');
+            if (t0) {
+                *t0 = 0;
+                cache_put(c, line, strtod(t0 + 1, NULL), atoll(t1 + 1));
+            }
+        }
+        line = nl + 1;
+    }
+    free(data);
+    c->f = fopen(path, "ab");
+    return c->f ? 0 : -1;
+}
+
+static void cache_close(nll_cache *c) {
+    if (c->f) fclose(c->f);
+    free(c->e);
+}
+
+/* ---------------- evaluation ----------------------------------------------- */
+
+typedef struct {
+    rt_model model;
+    rt_tokenizer tok;
+    rt_file text;
+    size_t begin, end;
+    rt_engine eng; /* the op list of the current plan */
+    int have_eng;
+    char eng_plan[DP_PLAN_LEN];
+    rt_plan plan;
+    rt_sched_opts so;
+    int threads, quiet, no_nll;
+    int explain;     /* print the per-op cost table of every point */
+    int ctx_context; /* attention length the per-token cost is taken at (x2) */
+} sweep_ctx;
+
+static int ctx_plan(sweep_ctx *x, const char *spec, rt_err *e) {
+    if (x->have_eng && !strcmp(x->eng_plan, spec)) return 0;
+    if (x->have_eng) rt_engine_free(&x->eng);
+    x->have_eng = 0;
+    if (rt_plan_parse(&x->plan, spec, e)) return 1;
+    if (rt_engine_init(&x->eng, &x->model, &x->plan, &x->so, e)) return 1;
+    x->eng.timing = 0;
+    x->have_eng = 1;
+    snprintf(x->eng_plan, sizeof x->eng_plan, "%s", spec);
+    return 0;
+}
+
+static int eval_nll(sweep_ctx *x, nll_cache *c, const char *spec, double *nll, long long *bytes, rt_err *e) {
+    if (x->no_nll) {
+        *nll = NAN, *bytes = 0;
+        return 0;
+    }
+    char key[1400];
+    snprintf(key, sizeof key, "%s|%zu|%zu|%s", x->model.path, x->begin, x->end, spec);
+    nll_entry *hit = cache_find(c, key);
+    if (hit) {
+        *nll = hit->nll, *bytes = hit->bytes;
+        return 0;
+    }
+    rt_ppl_result r;
+    if (ctx_plan(x, spec, e)) return 1;
+    if (rt_eval_ppl(&x->model, &x->plan, &x->so, &x->tok, x->text.data + x->begin, x->end - x->begin, x->threads, NULL,
+                    NULL, &r, NULL, e))
+        return 1;
+    *nll = r.nll_sum / (double)r.bytes, *bytes = (long long)r.bytes;
+    char line[1600];
+    snprintf(line, sizeof line, "%s\t%.12g\t%lld\n", key, *nll, *bytes);
+    if (write_line(c->f, line)) return rt_fail(e, LPCS_EIO, "cannot append to the NLL cache");
+    return cache_put(c, key, *nll, *bytes) ? rt_fail(e, LPCS_ENOMEM, "out of memory") : 0;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void csv_str(char *out, size_t len, size_t *o, const char *s) {
+    *o += (size_t)snprintf(out + *o, len - *o, ",\"");
+    for (; *s && *o + 3 < len; s++) {
+        if (*s == '"') out[(*o)++] = '"';
+        out[(*o)++] = *s;
+    }
+    *o += (size_t)snprintf(out + *o, len - *o, "\"");
+}
+
+static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index, int platform, char *row, size_t len,
+                      json_t **jrow, rt_err *e) {
+    double nll;
+    long long nb;
+    if (eval_nll(x, c, d->plan, &nll, &nb, e)) return 1;
+    if (ctx_plan(x, d->plan, e)) return 1;
+    rt_arch_token t;
+    int pos = x->eng.max_pos && x->eng.max_pos < x->ctx_context ? x->eng.max_pos / 2 : x->ctx_context / 2;
+    int rc = platform ? rt_arch_platform_token_cost(&x->eng, d, pos, &t) : rt_arch_token_cost(&x->eng, d, pos, NULL, &t);
+    if (rc) return rt_fail(e, LPCS_EINVAL, "cost model failed on point %s", d->id);
+    if (x->explain) {
+        arch_cost *pc = calloc((size_t)x->eng.n_ops, sizeof *pc);
+        if (pc && !rt_arch_token_cost(&x->eng, d, pos, pc, &t)) {
+            printf("# point %s (plan %s), token at position %d (analytical)\n%-20s %-8s %12s %12s %12s %10s\n", d->id,
+                   d->plan, pos, "op", "unit", "cycles", "compute", "dram_bytes", "energy_nJ");
+            for (int i = 0; i < x->eng.n_ops; i++)
+                printf("%-20s %-8s %12.0f %12.0f %12.0f %10.2f\n", x->eng.ops[i].name, arch_unit_name(pc[i].unit),
+                       pc[i].cycles, pc[i].compute_cycles, pc[i].dram_bytes, pc[i].energy_pj * 1e-3);
+        }
+        free(pc);
+    }
+    arch_area a;
+    arch_area_of(d, &a);
+    double cyc = t.cycles, res[N_RESULT] = {
+        nll, (double)nb, cyc, cyc > 0 ? d->clock_ghz * 1e9 / cyc : 0, t.energy_pj * 1e-6, a.total, t.dram_bytes / 1e3,
+        t.e_compute_pj * 1e-6, t.e_sram_pj * 1e-6, t.e_dram_pj * 1e-6,
+        t.unit_energy_pj[ARCH_U_RMMEC] * 1e-6, t.unit_energy_pj[ARCH_U_TERNARY] * 1e-6,
+        t.unit_energy_pj[ARCH_U_PIM] * 1e-6, t.unit_energy_pj[ARCH_U_VECTOR] * 1e-6,
+        a.rmmec, a.ternary, a.pim, a.vector, a.sram,
+        t.weight_bytes > 0 ? t.resident_weight_bytes / t.weight_bytes : 1};
+    size_t o = (size_t)snprintf(row, len, "%s,%d,%s", d->id, index, platform ? "platform" : "analytical");
+    /* the point's fields, in the header's order (from its JSON form) */
+    char js[2048];
+    dp_to_json(d, js, sizeof js);
+    json_t *pj = json_loads(js, 0, NULL);
+    const char *const *f = dp_field_names();
+    for (int i = 1; f[i]; i++) {
+        json_t *v = json_object_get(pj, f[i]);
+        if (json_is_string(v)) csv_str(row, len, &o, json_string_value(v));
+        else if (json_is_integer(v)) o += (size_t)snprintf(row + o, len - o, ",%lld", (long long)json_integer_value(v));
+        else o += (size_t)snprintf(row + o, len - o, ",%.10g", json_number_value(v));
+    }
+    for (size_t i = 0; i < N_RESULT; i++) {
+        o += (size_t)snprintf(row + o, len - o, ",%.10g", res[i]);
+        json_object_set_new(pj, RESULT_COLS[i], isnan(res[i]) ? json_null() : json_real(res[i]));
+    }
+    snprintf(row + o, len - o, "\n");
+    json_object_set_new(pj, "index", json_integer(index));
+    json_object_set_new(pj, "mode", json_string(platform ? "platform" : "analytical"));
+    *jrow = pj;
+    return 0;
+}
 
 int cmd_sweep(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "lpcs sweep: not implemented yet\n");
-    return 1;
+    const char *grid_path = NULL, *out_path = NULL, *jsonl_path = NULL, *model_o = NULL, *text_o = NULL;
+    int platform = 0, shard_k = 0, shard_n = 1, list = 0;
+    long long max_bytes_o = -1;
+    sweep_ctx x;
+    memset(&x, 0, sizeof x);
+    x.threads = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int need = !strcmp(a, "-o") || !strcmp(a, "--mode") || !strcmp(a, "--shard") || !strcmp(a, "--jsonl") ||
+                   !strcmp(a, "--threads") || !strcmp(a, "--model") || !strcmp(a, "--text") ||
+                   !strcmp(a, "--max-bytes");
+        if (need && i + 1 >= argc) {
+            fprintf(stderr, "lpcs sweep: %s needs a value\n", a);
+            return 2;
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            help(stdout);
+            return 0;
+        } else if (!strcmp(a, "-o")) out_path = argv[++i];
+        else if (!strcmp(a, "--jsonl")) jsonl_path = argv[++i];
+        else if (!strcmp(a, "--model")) model_o = argv[++i];
+        else if (!strcmp(a, "--text")) text_o = argv[++i];
+        else if (!strcmp(a, "--mode")) {
+            const char *m = argv[++i];
+            if (!strcmp(m, "platform")) platform = 1;
+            else if (strcmp(m, "analytical")) {
+                fprintf(stderr, "lpcs sweep: --mode wants analytical or platform\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--shard")) {
+            char tail;
+            if (sscanf(argv[++i], "%d/%d%c", &shard_k, &shard_n, &tail) != 2 || shard_n < 1 || shard_n > 100000 ||
+                shard_k < 0 || shard_k >= shard_n) {
+                fprintf(stderr, "lpcs sweep: --shard wants k/n with 0 <= k < n\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "--threads") || !strcmp(a, "--max-bytes")) {
+            char *end;
+            long long v = strtoll(argv[++i], &end, 10);
+            if (*end || v < 1 || (a[2] == 't' && v > 64)) {
+                fprintf(stderr, "lpcs sweep: bad value for %s\n", a);
+                return 2;
+            }
+            if (a[2] == 't') x.threads = (int)v;
+            else max_bytes_o = v;
+        } else if (!strcmp(a, "--no-nll")) x.no_nll = 1;
+        else if (!strcmp(a, "--list")) list = 1;
+        else if (!strcmp(a, "--explain")) x.explain = 1;
+        else if (!strcmp(a, "--quiet")) x.quiet = 1;
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "lpcs sweep: unknown option %s (try --help)\n", a);
+            return 2;
+        } else if (!grid_path) grid_path = a;
+        else {
+            fprintf(stderr, "lpcs sweep: unexpected argument %s\n", a);
+            return 2;
+        }
+    }
+    if (!grid_path || (!out_path && !list)) {
+        fprintf(stderr, "lpcs sweep: need GRID.json and -o OUT.csv (try --help)\n");
+        return 2;
+    }
+    if (platform && !rt_arch_platform_token_cost)
+        return fail("--mode platform: this lpcs was built without the SystemC platform (sim/platform)", NULL);
+    sweep_grid g;
+    char err[1600];
+    if (load_grid(grid_path, &g, err, sizeof err)) return fail(err, NULL);
+    if (model_o) snprintf(g.model, sizeof g.model, "%s", model_o);
+    if (text_o) snprintf(g.text, sizeof g.text, "%s", text_o);
+    if (max_bytes_o > 0) g.max_bytes = max_bytes_o;
+    if (list) {
+        for (int i = 0; i < g.n; i++)
+            if (i % shard_n == shard_k) printf("%s\n", g.pts[i].id);
+        free(g.pts);
+        return 0;
+    }
+    if (!g.model[0] || (!g.text[0] && !x.no_nll)) {
+        free(g.pts);
+        return fail("the grid names no model/text (or give --model / --text)", NULL);
+    }
+    x.ctx_context = g.context;
+    rt_sched_default(&x.so);
+    rt_err e = {0, ""};
+    rt_sched_backend(&x.so, "cpu", &e);
+    int rc = 1;
+    id_set done = {0};
+    nll_cache cache = {0};
+    FILE *out = NULL, *jl = NULL;
+    char tok_path[1024];
+    if (rt_model_load(&x.model, g.model, g.config[0] ? g.config : NULL, &e)) goto rt_fail_;
+    if (!rt_find_beside(g.model, ".tok.bin", "tok-bytes.bin", tok_path, sizeof tok_path) &&
+        !rt_find_beside(g.model, NULL, "tokenizer.bin", tok_path, sizeof tok_path)) {
+        rt_fail(&e, LPCS_EINVAL, "%s: no tokenizer beside the model", g.model);
+        goto rt_fail_model;
+    }
+    if (rt_tokenizer_load(&x.tok, tok_path, x.model.cfg.vocab, &e)) goto rt_fail_model;
+    if (!x.no_nll) {
+        if (rt_file_map(&x.text, g.text, &e)) goto rt_fail_tok;
+        size_t begin = !strcmp(g.split, "val") ? VAL_SPLIT_OFFSET : 0, end = x.text.size;
+        begin += (size_t)g.offset;
+        if (begin > x.text.size) begin = x.text.size;
+        if (g.max_bytes > 0 && end - begin > (size_t)g.max_bytes) end = begin + (size_t)g.max_bytes;
+        if (begin >= end) {
+            rt_fail(&e, LPCS_EINVAL, "%s: empty text slice", g.text);
+            goto rt_fail_text;
+        }
+        x.begin = begin, x.end = end;
+    }
+    /* resume: ids already in OUT */
+    char *data;
+    size_t size;
+    char hdr[4096];
+    header_line(hdr, sizeof hdr);
+    if (read_repair(out_path, &data, &size, out_path, x.quiet)) {
+        rt_fail(&e, LPCS_EIO, "cannot read %s", out_path);
+        goto rt_fail_text;
+    }
+    if (data && size && strncmp(data, hdr, strlen(hdr))) {
+        free(data);
+        rt_fail(&e, LPCS_EFORMAT, "%s exists with a different header (another sweep's output?)", out_path);
+        goto rt_fail_text;
+    }
+    for (char *line = data && size ? strchr(data, '\n') + 1 : NULL; line && *line;) {
+        char *nl = strchr(line, '\n'), *comma = strchr(line, ',');
+        if (comma && comma < nl) id_add(&done, line, (size_t)(comma - line));
+        line = nl + 1;
+    }
+    free(data);
+    out = fopen(out_path, "ab");
+    if (!out) {
+        rt_fail(&e, LPCS_EIO, "cannot open %s for appending", out_path);
+        goto rt_fail_text;
+    }
+    if (!size && write_line(out, hdr)) {
+        rt_fail(&e, LPCS_EIO, "cannot write %s", out_path);
+        goto rt_fail_out;
+    }
+    char cpath[1100];
+    snprintf(cpath, sizeof cpath, "%s.nll", out_path);
+    if (cache_open(&cache, cpath, x.quiet)) {
+        rt_fail(&e, LPCS_EIO, "cannot open the NLL cache %s", cpath);
+        goto rt_fail_out;
+    }
+    if (jsonl_path && !(jl = fopen(jsonl_path, "ab"))) {
+        rt_fail(&e, LPCS_EIO, "cannot open %s", jsonl_path);
+        goto rt_fail_out;
+    }
+    int mine = 0, todo = 0, did = 0;
+    for (int i = 0; i < g.n; i++)
+        if (i % shard_n == shard_k) {
+            mine++;
+            todo += !id_has(&done, g.pts[i].id);
+        }
+    if (!x.quiet)
+        fprintf(stderr, "lpcs sweep: %d points, shard %d/%d: %d, %d already in %s, %d to go (%s mode)\n", g.n, shard_k,
+                shard_n, mine, mine - todo, out_path, todo, platform ? "platform" : "analytical");
+    double t0 = now_s();
+    for (int i = 0; i < g.n; i++) {
+        if (i % shard_n != shard_k || id_has(&done, g.pts[i].id)) continue;
+        char row[8192];
+        json_t *jr = NULL;
+        if (eval_point(&x, &cache, &g.pts[i], i, platform, row, sizeof row, &jr, &e)) goto rt_fail_out;
+        if (write_line(out, row)) {
+            json_decref(jr);
+            rt_fail(&e, LPCS_EIO, "cannot append to %s", out_path);
+            goto rt_fail_out;
+        }
+        if (jl) {
+            char *s = json_dumps(jr, JSON_COMPACT | JSON_PRESERVE_ORDER);
+            int bad = !s || fprintf(jl, "%s\n", s) < 0 || fflush(jl);
+            free(s);
+            if (bad) {
+                json_decref(jr);
+                rt_fail(&e, LPCS_EIO, "cannot append to %s", jsonl_path);
+                goto rt_fail_out;
+            }
+        }
+        json_decref(jr);
+        did++;
+        if (!x.quiet) {
+            double dt = now_s() - t0;
+            fprintf(stderr, "lpcs sweep: %d/%d %s plan=%s  %.1f points/s, ETA %.0f s\n", did, todo, g.pts[i].id,
+                    g.pts[i].plan, did / (dt > 0 ? dt : 1e-9), (todo - did) * dt / did);
+        }
+    }
+    if (!x.quiet) fprintf(stderr, "lpcs sweep: done, %d points in %.1f s\n", did, now_s() - t0);
+    rc = 0;
+    goto cleanup;
+rt_fail_out:
+rt_fail_text:
+rt_fail_tok:
+rt_fail_model:
+rt_fail_:
+    fprintf(stderr, "lpcs sweep: %s\n", e.msg);
+cleanup:
+    if (out) fclose(out);
+    if (jl) fclose(jl);
+    cache_close(&cache);
+    id_free(&done);
+    if (x.have_eng) rt_engine_free(&x.eng);
+    if (x.text.data) rt_file_unmap(&x.text);
+    if (x.tok.vocab) rt_tokenizer_free(&x.tok);
+    if (x.model.arena) rt_model_free(&x.model);
+    free(g.pts);
+    return rc;
 }

@@ -10,7 +10,8 @@
  * into nibbles u = 16*h + l, so every table entry is <= 60:
  *   sum_k w_k x_k = 16*S_h + S_l - 128 * sum_k w_k   (row sums precomputed).
  * The AVX2 path looks 32 indices up per vpshufb and folds two planes of a row
- * with vpmaddubsw into int16, widening to int32 every 128 columns; the
+ * with vpmaddubsw into int16 (after adding 4 groups' lookups in u8, <= 240),
+ * widening to int32 every 128 columns; the
  * portable path does the same lookups in scalar C on the same packed layout.
  */
 #ifndef LPCS_SW_RUNTIME_LUT_GEMV_CPU_H

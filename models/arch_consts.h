@@ -1,0 +1,68 @@
+/* Calibration constants of models/arch_model.c. Every number names its
+ * source; the table in models/README.md repeats them. "yosys" = this
+ * project's RTL synthesized by yosys 0.23 `synth -flatten` +
+ * `stat -tech cmos` (transistor estimate), reproduced by `make models-calib`. */
+#ifndef LPCS_MODELS_ARCH_CONSTS_H
+#define LPCS_MODELS_ARCH_CONSTS_H
+
+/* --- RTL pipelines (cycles) -------------------------------------------- */
+/* rtl/rmmec.v: decode | align+sum | accumulate | normalize | round: a READ
+ * accepted at cycle c has res_valid at c+5 (v1..v4, res_valid registers). */
+#define RMMEC_PIPE_FILL 5.0
+/* rtl/ternary_gemv.v: start -> issue -> buffer read -> tile sums ->
+ * accumulate -> y_valid / done. Measured on the Verilated engine
+ * (`make models-validate`: compute cycles - words, the same for every shape). */
+#define TERNARY_PIPE_FILL 4.0
+
+/* --- Technology anchors (45 nm) ------------------------------------------ */
+/* Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, 0.9 V:
+ * 8-bit integer multiply 0.2 pJ / 282 um^2; 32-bit add 0.1 pJ / 137 um^2;
+ * fp32 add 0.9 pJ / 4184 um^2, fp32 multiply 3.7 pJ / 7700 um^2;
+ * SRAM 64-bit read: 8 KB 10 pJ, 32 KB 20 pJ, 1 MB 100 pJ; DRAM 1.3-2.6 nJ per 64 bits. */
+#define HZ_MUL8_PJ 0.2
+#define HZ_MUL8_UM2 282.0
+#define HZ_ADD32_PJ 0.1
+#define HZ_ADD32_UM2 137.0
+#define HZ_FP32_FMA_PJ (0.9 + 3.7)
+#define HZ_FP32_FMA_UM2 (4184.0 + 7700.0)
+#define HZ_SRAM_8K_PJ_PER_B (10.0 / 8)
+#define HZ_SRAM_32K_PJ_PER_B (20.0 / 8)
+#define HZ_SRAM_1M_PJ_PER_B (100.0 / 8)
+#define HZ_DRAM_PJ_PER_B (1950.0 / 8) /* midpoint of 1.3-2.6 nJ / 64 bits */
+
+/* yosys transistor estimates of the anchors (same flow as the units):
+ * 8x8 unsigned multiplier 2688, 32-bit adder 1590, one DFF 16. */
+#define YS_MUL8_T 2688.0
+#define YS_ADD32_T 1590.0
+#define YS_DFF_T 16.0
+/* Energy and area per yosys transistor, anchored on the 8-bit multiplier
+ * (the 32-bit adder gives 6.3e-5 pJ and 0.086 um^2: within 20%). Activity
+ * factor 1 per command: an upper-side estimate for a busy datapath. */
+#define PJ_PER_T (HZ_MUL8_PJ / YS_MUL8_T)
+#define UM2_PER_T (HZ_MUL8_UM2 / YS_MUL8_T)
+
+/* --- Units (yosys transistor estimates of this project's RTL) ------------ */
+/* rtl/rmmec.v (all modes, 128-bit quire): one unit. yosys reports 102992+
+ * (12587 cells); the '+' is 134 async-reset DFFs without a CMOS cost, added
+ * here at YS_DFF_T each. */
+#define YS_RMMEC_T (102992.0 + 134 * YS_DFF_T)
+/* rtl/ternary_dot_tile.v KTILE=16: one lane's tile adder tree (15178 T);
+ * plus a 32-bit accumulator per lane (adder + 32 DFF). */
+#define YS_TERNARY_TILE16_T 15178.0
+#define YS_TERNARY_LANE_ACC_T (YS_ADD32_T + 32 * YS_DFF_T)
+/* rtl/pim_bank.v logic (Gray-code builder, index, shift-accumulate, control)
+ * without its table/accumulator memories (modeled as SRAM below). */
+/* Default bank (G=4, ROWS=8, GROUPS=4, NB=4): 20378+ (the '+' = 3 memories). */
+#define YS_PIM_BANK_LOGIC_T 20378.0
+
+/* --- SRAM area ----------------------------------------------------------- */
+/* Intel 45 nm 6T bit cell 0.346 um^2 (Mistry et al., IEDM 2007), array
+ * efficiency 0.7 (periphery; CACTI-typical for MB-class arrays). */
+#define SRAM_BITCELL_UM2 0.346
+#define SRAM_ARRAY_EFF 0.7
+
+/* Vector unit: one fp32 FMA lane per element per cycle (Horowitz fp32 add+mul). */
+#define VEC_PJ_PER_ELEM HZ_FP32_FMA_PJ
+#define VEC_UM2_PER_LANE HZ_FP32_FMA_UM2
+
+#endif

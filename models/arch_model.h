@@ -1,0 +1,84 @@
+/* Analytical cycle, energy and area model of one accelerator design point
+ * (models/design_point.h) running the runtime's op stream.
+ *
+ * Unit mapping (one op runs on one unit class):
+ *   BitLinear (ternary weights)     -> ternary GEMV engine (else PIM, else RMMEC)
+ *   GEMV with intN weights          -> SRAM-PIM LUT-GEMV banks (else RMMEC)
+ *   GEMV with any other weights     -> RMMEC array: 4 lanes/command for <= 4-bit
+ *                                      weights (FP4/P4 modes), 2 for <= 8 (P8), 1 else (P16)
+ *   attention (q.K and p.V)         -> RMMEC array with the KV format's lanes
+ *   everything else (norms, rope,   -> vector unit, vector_lanes fp32 elements/cycle
+ *   softmax, activations, quant)
+ * Cycles of an op = max(compute, DRAM transfer) + DRAM latency when it touches
+ * DRAM. Compute cycles per unit come from the RTL pipelines (models/README.md):
+ *   RMMEC   : ceil(rows/units) * (ceil(cols/lanes) + 1) + RMMEC_PIPE_FILL
+ *   ternary : ceil(rows/lanes) * ceil(cols/ktile) + TERNARY_PIPE_FILL
+ *   PIM     : models/lutgemv_model.h per pass of banks*rows_per_bank rows
+ * Energy = unit events x calibrated per-event energies + SRAM bytes x
+ * pJ/byte(sram size) + DRAM bytes x pJ/byte. Area = units x calibrated unit
+ * area + SRAM + PIM arrays. Constants: arch_consts.h (each with its source). */
+#ifndef LPCS_MODELS_ARCH_MODEL_H
+#define LPCS_MODELS_ARCH_MODEL_H
+
+#include <stddef.h>
+
+#include "design_point.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { ARCH_OP_GEMV, ARCH_OP_BITLINEAR, ARCH_OP_ATTENTION, ARCH_OP_VECTOR, ARCH_OP_KIND_COUNT } arch_op_kind;
+typedef enum { ARCH_U_RMMEC, ARCH_U_TERNARY, ARCH_U_PIM, ARCH_U_VECTOR, ARCH_U_COUNT } arch_unit;
+typedef enum { ARCH_FMT_FLOAT, ARCH_FMT_INT, ARCH_FMT_TERNARY } arch_fmt;
+
+typedef struct {
+    arch_op_kind kind;
+    size_t rows, cols;   /* GEMV / BitLinear: W[rows][cols] */
+    size_t n;            /* attention: positions*kv_dim MACs per matrix; vector: elements */
+    double passes;       /* vector: element passes (e.g. rmsnorm 2); 0 = 1 */
+    double w_bits;       /* storage bits per weight (incl. scales); attention: KV bits */
+    double a_bits;       /* activation bits entering the unit */
+    arch_fmt w_fmt;
+    int weights_resident;/* 1: weights (or KV) already in on-chip SRAM */
+    int tables_resident; /* PIM: LUT tables already built in the banks */
+} arch_op;
+
+typedef struct {
+    arch_unit unit;
+    double compute_cycles, mem_cycles, cycles;
+    double dram_bytes, sram_bytes;
+    double energy_pj, e_compute_pj, e_sram_pj, e_dram_pj;
+    double unit_events;  /* RMMEC commands / ternary words / PIM lookups / vector element-passes */
+} arch_cost;
+
+typedef struct {
+    double rmmec, ternary, pim, vector, sram, total; /* mm^2 */
+} arch_area;
+
+const char *arch_unit_name(arch_unit u);
+const char *arch_op_kind_name(arch_op_kind k);
+
+/* Which unit runs op on design point d. */
+arch_unit arch_pick_unit(const dp_config *d, const arch_op *op);
+/* RMMEC lanes per command for a weight storage width (4, 2 or 1). */
+int arch_rmmec_lanes(double w_bits);
+/* Compute-only cycles of the units (no memory), exposed for validation. */
+double arch_rmmec_cycles(size_t rows, size_t cols, int lanes, int units);
+double arch_ternary_cycles(size_t rows, size_t cols, int lanes, int ktile);
+/* PIM cycles per token for a rows x cols GEMV with w_bits weights (naive lookups). */
+double arch_pim_cycles(const dp_config *d, size_t rows, size_t cols, int w_bits, int a_bits, int tables_resident);
+/* DRAM bytes per cycle at d's clock. */
+double arch_dram_bytes_per_cycle(const dp_config *d);
+double arch_dram_latency_cycles(const dp_config *d);
+/* SRAM energy per byte for an array of kib KiB (log-log interpolation of Horowitz). */
+double arch_sram_pj_per_byte(double kib);
+
+/* Cost of one op on d; -1 on bad arguments. */
+int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *out);
+int arch_area_of(const dp_config *d, arch_area *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

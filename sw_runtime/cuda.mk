@@ -1,0 +1,78 @@
+# CUDA backend (sw_runtime/cuda/), its device tests (tests/cuda/) and benchmark
+# (bench/cuda/). CI has no GPU: `make cuda` only compiles (sm_90), the host-side
+# check runs the shared __host__ __device__ conversion code on the CPU, and the
+# device test prints "SKIP: no CUDA device" without a GPU.
+# bench/cuda/run_on_device.sh builds and runs everything on a GPU machine.
+
+# The stub keeps build/lpcs linkable without CUDA (lpcs_cuda_available() == 0).
+RUNTIME_SRCS += sw_runtime/cuda/lpcs_cuda_stub.c
+
+CUDA_HOME  ?= /usr/local/cuda
+NVCC       ?= $(CUDA_HOME)/bin/nvcc
+CUDA_ARCH  ?= -arch=sm_90
+# -fmad=false: no FMA contraction, so fp32 steps round like golden (gcc, no FMA).
+NVCCFLAGS  ?= $(CUDA_ARCH) -O3 -std=c++17 -fmad=false -lineinfo \
+              -Xcompiler -Wall,-Wextra -Werror all-warnings
+NVCC_INC   := -Igolden -Isw_runtime -Isw_runtime/cuda
+CUDA_BUILD := $(BUILD)/cuda
+
+CUDA_LIB_SRCS := $(filter-out sw_runtime/cuda/lpcs_cuda_emul.cu,$(sort $(wildcard sw_runtime/cuda/*.cu)))
+CUDA_LIB_OBJS := $(patsubst sw_runtime/cuda/%.cu,$(CUDA_BUILD)/obj/%.o,$(CUDA_LIB_SRCS))
+CUDA_LIB      := $(CUDA_BUILD)/liblpcs_cuda.a
+CUDA_TEST     := $(CUDA_BUILD)/test_cuda
+CUDA_HOSTCHK  := $(CUDA_BUILD)/test_cuda_host
+CUDA_BENCH    := $(CUDA_BUILD)/bench_gemv
+CUDA_EMUL     := $(CUDA_BUILD)/test_cuda_emul
+CUDA_LPCS     := $(CUDA_BUILD)/lpcs
+# (GOLDEN_LIB and obj are defined after the fragments are read: spell the
+# library path out in prerequisites; recipes expand late and may use them.)
+CUDA_GOLDEN   := $(BUILD)/libgolden.a
+
+$(CUDA_BUILD)/obj/%.o: sw_runtime/cuda/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCCFLAGS) $(NVCC_INC) -MMD -MP -c $< -o $@
+$(CUDA_BUILD)/obj/tests/%.o: tests/cuda/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCCFLAGS) $(NVCC_INC) -MMD -MP -c $< -o $@
+$(CUDA_BUILD)/obj/bench/%.o: bench/cuda/%.cu
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCCFLAGS) $(NVCC_INC) -MMD -MP -c $< -o $@
+
+$(CUDA_LIB): $(CUDA_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+# Test and bench binaries: plain C++ (no cmocka/jansson), golden linked in.
+$(CUDA_TEST): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_LIB) $(CUDA_GOLDEN)
+	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
+$(CUDA_HOSTCHK): $(CUDA_BUILD)/obj/tests/test_cuda_host.o $(CUDA_LIB) $(CUDA_GOLDEN)
+	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
+# The device test's harness over the CPU emulation of the backend (runs in CI).
+$(CUDA_EMUL): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_BUILD)/obj/lpcs_cuda_emul.o \
+              $(CUDA_BUILD)/obj/ternary_kernels.o $(CUDA_BUILD)/obj/lut_kernels.o \
+              $(CUDA_BUILD)/obj/int4_kernels.o $(CUDA_GOLDEN)
+	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
+$(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
+	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
+
+# lpcs with the real backend: liblpcs_cuda.a ahead of liblpcsrt.a, so its
+# definitions win over the stub's (the stub object is then never pulled in).
+$(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB)
+	$(NVCC) $(CUDA_ARCH) -o $@ $(call obj,$(LPCS_SRCS)) $(CUDA_LIB) $(RUNTIME_LIB) $(GOLDEN_LIB) \
+	  $(LPCS_LDLIBS) -ljansson -lm -lpthread
+
+# What the GPU machine needs (no libjansson/libcmocka there).
+.PHONY: cuda cuda-kernels cuda-host-check cuda-device-test cuda-emul-check lpcs-cuda
+cuda-kernels: $(CUDA_LIB) $(CUDA_TEST) $(CUDA_HOSTCHK) $(CUDA_BENCH) $(CUDA_EMUL)
+lpcs-cuda: $(CUDA_LPCS)
+# CI: compile everything CUDA (no GPU needed).
+cuda: cuda-kernels $(CUDA_LPCS)
+cuda-host-check: $(CUDA_HOSTCHK)
+	$(CUDA_HOSTCHK)
+cuda-device-test: $(CUDA_TEST)
+	$(CUDA_TEST)
+cuda-emul-check: $(CUDA_EMUL)
+	$(CUDA_EMUL) --quick
+
+TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-device-test
+
+-include $(shell find $(CUDA_BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,357 @@
+/* CPU emulation of the lpcs CUDA backend (lpcs_cuda.h), for machines without
+ * a GPU: every call runs the kernels' own __host__ __device__ element/block
+ * code (formats.cuh, block_device.cuh, rmmec_device.cuh) and, for the
+ * integer GEMVs, the kernels' own per-lane bodies and launch plans
+ * (gemv_device.cuh) for every block, warp and lane in turn, with an H100's
+ * 132 SMs assumed for the plan. Linked only into build/cuda/test_cuda_emul,
+ * which runs the device test's harness in CI: it proves the harness, the
+ * layouts, the index arithmetic and the shared code; what it cannot show
+ * (true parallel execution, shared-memory races, the hardware) needs the GPU
+ * run (bench/cuda/run_on_device.sh). */
+#include "cuda/lpcs_cuda.h"
+#include "block_device.cuh"
+#include "gemv_device.cuh"
+#include "lpcs_cuda_internal.h"
+#include "int4_kernels.cuh"
+#include "lut_kernels.cuh"
+#include "rmmec_device.cuh"
+#include "status.h"
+#include "ternary_kernels.cuh"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <algorithm>
+#include <vector>
+
+struct lpcs_cuda_ternary {
+    size_t rows, cols, nchunks, tiles;
+    std::vector<uint8_t> tiled;
+};
+struct lpcs_cuda_int4 {
+    size_t rows, cols, nchunks;
+    std::vector<uint8_t> tiled;
+};
+struct lpcs_cuda_lut {
+    size_t rows, cols, nchunks, tiles;
+    int bits, is_signed;
+    std::vector<uint8_t> planes;
+};
+
+extern "C" int lpcs_cuda_available(void) { return 1; }
+extern "C" const char *lpcs_cuda_describe(void) { return "CPU emulation of the CUDA backend (no GPU)"; }
+
+extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size_t cols, lpcs_cuda_ternary **out) {
+    if (out) *out = NULL;
+    if (!packed || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    lpcs_cuda_ternary *w = new lpcs_cuda_ternary;
+    w->rows = rows;
+    w->cols = cols;
+    w->nchunks = (cols + 63) / 64;
+    w->tiles = (rows + 31) / 32;
+    w->tiled.resize(ternary_tiled_bytes(rows, cols));
+    ternary_tile_host(packed, rows, cols, w->tiled.data());
+    *out = w;
+    return LPCS_OK;
+}
+extern "C" void lpcs_cuda_ternary_free(lpcs_cuda_ternary *w) { delete w; }
+
+static const int kEmulSms = 132; /* H100 SXM */
+
+/* Runs a row-tile kernel (ternary / int4) block by block: lane(tile, lane,
+ * warp, c0, c1, acc) is the kernel's per-lane body; warps reduce per block,
+ * splits add (the kernel's atomics). */
+template <int B, class Lane>
+static void emul_rowtile(int tiles, int nchunks, int rows, int32_t *y, Lane lane_fn) {
+    int ksplit, cps;
+    lpcs_rowtile_plan(tiles, nchunks, kEmulSms, 0, &ksplit, &cps);
+    if (ksplit > 1) memset(y, 0, sizeof(int32_t) * (size_t)B * rows);
+    for (int tile = 0; tile < tiles; tile++)
+        for (int sp = 0; sp < ksplit; sp++) {
+            const int c0 = sp * cps, c1 = c0 + cps < nchunks ? c0 + cps : nchunks;
+            int red[LPCS_GEMV_WARPS][B][32];
+            for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++)
+                for (int lane = 0; lane < 32; lane++) {
+                    int acc[B];
+                    lane_fn(tile, lane, warp, c0, c1, acc);
+                    for (int b = 0; b < B; b++) red[warp][b][lane] = acc[b];
+                }
+            for (int b = 0; b < B; b++)
+                for (int l = 0; l < 32; l++) {
+                    int s = 0;
+                    for (int w = 0; w < LPCS_GEMV_WARPS; w++) s += red[w][b][l];
+                    const int row = tile * 32 + l;
+                    if (row >= rows) continue;
+                    if (ksplit > 1) y[(size_t)b * rows + row] += s;
+                    else y[(size_t)b * rows + row] = s;
+                }
+        }
+}
+
+template <int B>
+static void ternary_emul_b(const lpcs_cuda_ternary *w, const uint4 *xp, int32_t *y) {
+    const uint4 *W = (const uint4 *)w->tiled.data();
+    const int nchunks = (int)w->nchunks;
+    emul_rowtile<B>((int)w->tiles, nchunks, (int)w->rows, y, [&](int tile, int lane, int warp, int c0, int c1, int *acc) {
+        lpcs_ternary_lane<B>(W, xp, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
+    });
+}
+
+/* The ternary kernel, lane by lane, over padded activation rows. */
+extern "C" int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8_t *x, size_t batch, int32_t *y) {
+    if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
+    const size_t xs = w->nchunks * 64;
+    std::vector<uint4> xpad((LPCS_TERNARY_MAX_BATCH * xs) / 16);
+    for (size_t b0 = 0; b0 < batch; b0 += LPCS_TERNARY_MAX_BATCH) {
+        const int nb = (int)(batch - b0 < LPCS_TERNARY_MAX_BATCH ? batch - b0 : LPCS_TERNARY_MAX_BATCH);
+        memset(xpad.data(), 0, xpad.size() * 16);
+        for (int b = 0; b < nb; b++) memcpy((uint8_t *)xpad.data() + b * xs, x + (b0 + b) * w->cols, w->cols);
+        int32_t *yb = y + b0 * w->rows;
+        switch (nb) {
+#define LPCS_CASE(B) case B: ternary_emul_b<B>(w, xpad.data(), yb); break;
+            LPCS_CASE(1) LPCS_CASE(2) LPCS_CASE(3) LPCS_CASE(4) LPCS_CASE(5) LPCS_CASE(6)
+            LPCS_CASE(7) LPCS_CASE(8) LPCS_CASE(9) LPCS_CASE(10) LPCS_CASE(11) LPCS_CASE(12)
+            LPCS_CASE(13) LPCS_CASE(14) LPCS_CASE(15) LPCS_CASE(16)
+#undef LPCS_CASE
+        }
+    }
+    return LPCS_OK;
+}
+
+extern "C" int lpcs_cuda_bitlinear_forward(const lpcs_cuda_ternary *w, float beta, const float *norm_weight,
+                                           const float *x, size_t batch, float *y) {
+    if (!w || !norm_weight || !x || !y || batch < 1) return LPCS_EINVAL;
+    if (!(beta >= 1e-5f) || !lpcs_isfinite_f32(beta)) return LPCS_ERANGE;
+    const size_t in = w->cols, out = w->rows;
+    for (size_t i = 0; i < batch * in; i++)
+        if (!lpcs_isfinite_f32(x[i])) return LPCS_ERANGE;
+    const float inv_beta = 1.0f / beta;
+    std::vector<int8_t> xq(batch * in);
+    std::vector<float> s(batch);
+    for (size_t t = 0; t < batch; t++) {
+        const float *xt = x + t * in;
+        double lanes[32];
+        for (int j = 0; j < 32; j++) lanes[j] = lpcs_bl_lane_sum(xt, (int)in, j);
+        const float r = lpcs_bl_rms_r(lanes, (int)in);
+        float amax = 0.0f;
+        for (size_t k = 0; k < in; k++) {
+            const float xh = lpcs_bl_xh(xt[k], r, norm_weight[k]);
+            if (!lpcs_isfinite_f32(xh)) return LPCS_ERANGE;
+            if (lpcs_fabs_f32(xh) > amax) amax = lpcs_fabs_f32(xh);
+        }
+        s[t] = lpcs_bl_scale(amax);
+        for (size_t k = 0; k < in; k++) xq[t * in + k] = lpcs_bl_quant(lpcs_bl_xh(xt[k], r, norm_weight[k]), s[t]);
+    }
+    std::vector<int32_t> acc(batch * out);
+    lpcs_cuda_ternary_gemm_i32(w, xq.data(), batch, acc.data());
+    for (size_t i = 0; i < batch * out; i++) y[i] = lpcs_bl_dequant(acc[i], s[i / out], inv_beta);
+    return LPCS_OK;
+}
+
+extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols, lpcs_cuda_int4 **out) {
+    if (out) *out = NULL;
+    if (!wv || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    for (size_t i = 0; i < rows * cols; i++)
+        if (wv[i] < -8 || wv[i] > 7) return LPCS_ERANGE;
+    lpcs_cuda_int4 *w = new lpcs_cuda_int4;
+    w->rows = rows;
+    w->cols = cols;
+    w->nchunks = (cols + 31) / 32;
+    w->tiled.resize(int4_tiled_bytes(rows, cols));
+    int4_tile_host(wv, rows, cols, w->tiled.data());
+    *out = w;
+    return LPCS_OK;
+}
+extern "C" void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) { delete w; }
+
+template <int B>
+static void int4_emul_b(const lpcs_cuda_int4 *w, const uint2 *xp, int32_t *y) {
+    const uint4 *W = (const uint4 *)w->tiled.data();
+    const int nchunks = (int)w->nchunks;
+    emul_rowtile<B>((int)((w->rows + 31) / 32), nchunks, (int)w->rows, y,
+                    [&](int tile, int lane, int warp, int c0, int c1, int *acc) {
+                        lpcs_int4_lane<B>(W, xp, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
+                    });
+}
+
+/* The int4 kernel, lane by lane, over padded activation rows. */
+extern "C" int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
+    if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
+    const size_t xs = w->nchunks * 32;
+    std::vector<uint4> xpad((LPCS_INT4_MAX_BATCH * xs + 15) / 16);
+    for (size_t b0 = 0; b0 < batch; b0 += LPCS_INT4_MAX_BATCH) {
+        const int nb = (int)(batch - b0 < LPCS_INT4_MAX_BATCH ? batch - b0 : LPCS_INT4_MAX_BATCH);
+        memset(xpad.data(), 0, xpad.size() * 16);
+        for (int b = 0; b < nb; b++) memcpy((uint8_t *)xpad.data() + b * xs, x + (b0 + b) * w->cols, w->cols);
+        const uint2 *xp = (const uint2 *)xpad.data();
+        int32_t *yb = y + b0 * w->rows;
+        switch (nb) {
+#define LPCS_CASE(B) case B: int4_emul_b<B>(w, xp, yb); break;
+            LPCS_CASE(1) LPCS_CASE(2) LPCS_CASE(3) LPCS_CASE(4) LPCS_CASE(5) LPCS_CASE(6)
+            LPCS_CASE(7) LPCS_CASE(8) LPCS_CASE(9) LPCS_CASE(10) LPCS_CASE(11) LPCS_CASE(12)
+            LPCS_CASE(13) LPCS_CASE(14) LPCS_CASE(15) LPCS_CASE(16)
+#undef LPCS_CASE
+        }
+    }
+    return LPCS_OK;
+}
+
+extern "C" int lpcs_cuda_lut_upload(const int8_t *wv, size_t rows, size_t cols, int bits, int is_signed,
+                                    lpcs_cuda_lut **out) {
+    if (out) *out = NULL;
+    if (!wv || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    if (bits < 1 || bits > LPCS_LUT_MAX_BITS) return LPCS_ERANGE;
+    lpcs_cuda_lut *w = new lpcs_cuda_lut;
+    w->rows = rows;
+    w->cols = cols;
+    w->bits = bits;
+    w->is_signed = is_signed ? 1 : 0;
+    w->nchunks = (cols + 127) / 128;
+    w->tiles = (rows + 31) / 32;
+    w->planes.resize(lut_planes_bytes(rows, cols, bits));
+    lut_planes_host(wv, rows, cols, bits, w->planes.data());
+    *out = w;
+    return LPCS_OK;
+}
+extern "C" void lpcs_cuda_lut_free(lpcs_cuda_lut *w) { delete w; }
+
+/* The LUT kernel, block by block: its plan, table build and per-lane chunk
+ * body; the prefetch of the next chunk is a plain load here. */
+template <int BMAX>
+static void lut_emul_b(const lpcs_cuda_lut *w, const int8_t *x, int batch, int32_t *y) {
+    const uint4 *W = (const uint4 *)w->planes.data();
+    const int tiles = (int)w->tiles, nchunks = (int)w->nchunks, P = w->bits, rows = (int)w->rows;
+    int groups, ksplit, cps;
+    lpcs_lut_plan(tiles, nchunks, kEmulSms, &groups, &ksplit, &cps);
+    if (ksplit > 1) memset(y, 0, sizeof(int32_t) * (size_t)batch * rows);
+    constexpr int NP = lpcs_lut_np<BMAX>::value;
+    std::vector<uint4> T2v(512 * NP / 4 + 1); /* 16-byte aligned words */
+    uint32_t *T2 = (uint32_t *)T2v.data();
+    std::vector<int> acc((size_t)LPCS_GEMV_WARPS * 32 * BMAX);
+    for (int blk = 0; blk < groups; blk++)
+        for (int sp = 0; sp < ksplit; sp++) {
+            const int c0 = sp * cps, c1 = c0 + cps < nchunks ? c0 + cps : nchunks;
+            std::fill(acc.begin(), acc.end(), 0);
+            for (int c = c0; c < c1; c++) {
+                for (int e = 0; e < 512 * NP; e++) T2[e] = lpcs_lut_entry2<BMAX>(x, (int)w->cols, c, batch, e);
+                for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++) {
+                    const int tile = blk * LPCS_GEMV_WARPS + warp;
+                    if (tile >= tiles) continue;
+                    for (int lane = 0; lane < 32; lane++) {
+                        uint4 cur[LPCS_LUT_PMAX];
+                        for (int p = 0; p < LPCS_LUT_PMAX; p++)
+                            cur[p] = p < P ? *lpcs_lut_word(W, nchunks, P, tile, c, p, lane) : make_uint4(0, 0, 0, 0);
+                        lpcs_lut_lane_chunk<BMAX>(T2, cur, P, w->is_signed,
+                                                  &acc[((size_t)warp * 32 + lane) * BMAX]);
+                    }
+                }
+            }
+            for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++) {
+                const int tile = blk * LPCS_GEMV_WARPS + warp;
+                for (int lane = 0; lane < 32 && tile < tiles; lane++) {
+                    const int row = tile * 32 + lane;
+                    if (row >= rows) continue;
+                    for (int b = 0; b < batch; b++) {
+                        const int v = acc[((size_t)warp * 32 + lane) * BMAX + b];
+                        if (ksplit > 1) y[(size_t)b * rows + row] += v;
+                        else y[(size_t)b * rows + row] = v;
+                    }
+                }
+            }
+        }
+}
+
+extern "C" int lpcs_cuda_lut_gemm_i32(const lpcs_cuda_lut *w, const int8_t *x, size_t batch, int32_t *y) {
+    if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
+    for (size_t b0 = 0; b0 < batch; b0 += LPCS_LUT_MAX_BATCH) {
+        const int nb = (int)(batch - b0 < LPCS_LUT_MAX_BATCH ? batch - b0 : LPCS_LUT_MAX_BATCH);
+        const int8_t *xb = x + b0 * w->cols;
+        int32_t *yb = y + b0 * w->rows;
+        if (nb == 1) lut_emul_b<1>(w, xb, nb, yb);
+        else if (nb == 2) lut_emul_b<2>(w, xb, nb, yb);
+        else if (nb <= 4) lut_emul_b<4>(w, xb, nb, yb);
+        else if (nb <= 8) lut_emul_b<8>(w, xb, nb, yb);
+        else lut_emul_b<16>(w, xb, nb, yb);
+    }
+    return LPCS_OK;
+}
+
+extern "C" int lpcs_cuda_mf_from_f32(int format, int sat, const float *x, size_t n, uint32_t *codes) {
+    if ((n && (!x || !codes)) || format < 0 || format >= LPCS_MF_COUNT) return LPCS_EINVAL;
+    for (size_t i = 0; i < n; i++) codes[i] = lpcs_mf_from_f32(format, x[i], sat);
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_mf_to_f32(int format, const uint32_t *codes, size_t n, float *y) {
+    if ((n && (!codes || !y)) || format < 0 || format >= LPCS_MF_COUNT) return LPCS_EINVAL;
+    for (size_t i = 0; i < n; i++) y[i] = lpcs_mf_to_f32(format, codes[i]);
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_posit_from_f32(int nbits, int es, const float *x, size_t n, uint32_t *codes) {
+    if (n && (!x || !codes)) return LPCS_EINVAL;
+    if (nbits < 2 || nbits > 32 || es < 0 || es > 3) return LPCS_ERANGE;
+    for (size_t i = 0; i < n; i++) codes[i] = lpcs_posit_from_f32(nbits, es, x[i]);
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_posit_to_f32(int nbits, int es, const uint32_t *codes, size_t n, float *y) {
+    if (n && (!codes || !y)) return LPCS_EINVAL;
+    if (nbits < 2 || nbits > 32 || es < 0 || es > 3) return LPCS_ERANGE;
+    for (size_t i = 0; i < n; i++) y[i] = lpcs_posit_to_f32(nbits, es, codes[i]);
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_mx_quantize(int elem, int round, const float *x, size_t n, uint8_t *scales, uint8_t *codes) {
+    if (elem < 0 || elem > 5 || (round != 0 && round != 1)) return LPCS_EINVAL;
+    if (n && (!x || !scales || !codes)) return LPCS_EINVAL;
+    for (size_t b = 0; b * 32 < n; b++) {
+        const size_t start = b * 32, len = n - start < 32 ? n - start : 32;
+        lpcs_mx_quantize_block(elem, round, x + start, len, scales + b, codes + start);
+    }
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_mx_dequantize(int elem, const uint8_t *scales, const uint8_t *codes, size_t n, float *y) {
+    if (elem < 0 || elem > 5) return LPCS_EINVAL;
+    if (n && (!scales || !codes || !y)) return LPCS_EINVAL;
+    for (size_t i = 0; i < n; i++) y[i] = lpcs_mx_dequant_elem(elem, scales[i / 32], codes[i]);
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_nvfp4_quantize(const float *x, size_t n, float *tensor_scale, uint8_t *block_scales,
+                                        uint8_t *codes) {
+    if (!tensor_scale || (n && (!x || !block_scales || !codes))) return LPCS_EINVAL;
+    uint32_t amax = 0;
+    for (size_t i = 0; i < n; i++)
+        if (lpcs_isfinite_f32(x[i]) && (lpcs_f32_bits(x[i]) & 0x7FFFFFFFu) > amax) amax = lpcs_f32_bits(x[i]) & 0x7FFFFFFFu;
+    const float ts = lpcs_nvfp4_tensor_scale(lpcs_bits_f32(amax));
+    *tensor_scale = n ? ts : 1.0f;
+    for (size_t b = 0; b * 16 < n; b++) {
+        const size_t start = b * 16, len = n - start < 16 ? n - start : 16;
+        lpcs_nvfp4_quantize_block(x + start, len, ts, block_scales + b, codes + start);
+    }
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_nvfp4_dequantize(float tensor_scale, const uint8_t *block_scales, const uint8_t *codes,
+                                          size_t n, float *y) {
+    if (n && (!block_scales || !codes || !y)) return LPCS_EINVAL;
+    for (size_t i = 0; i < n; i++) y[i] = lpcs_nvfp4_dequant_elem(tensor_scale, block_scales[i / 16], codes[i]);
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_rmmec_gemv(int mode, const uint16_t *w, size_t rows, size_t cols, const uint16_t *x,
+                                    int out_fmt, uint32_t *y) {
+    if (mode < 0 || mode > 3 || out_fmt < 0 || out_fmt > 3) return LPCS_EINVAL;
+    if (mode == 0 && out_fmt < 2) return LPCS_EUNSUPPORTED;
+    if ((rows && !y) || (rows && cols && (!w || !x))) return LPCS_EINVAL;
+    for (size_t r = 0; r < rows; r++) {
+        lpcs_rmmec_acc s;
+        s.acc = 0;
+        s.nar = 0;
+        for (size_t k = 0; k < cols; k++) lpcs_rmmec_step(mode, &s, w[r * cols + k], x[k]);
+        lpcs_rmmec_readout(mode, &s, out_fmt, &y[r]);
+    }
+    return LPCS_OK;
+}
+extern "C" int lpcs_cuda_sweep_f32(int kind, int a, int b, uint32_t base, size_t count, uint16_t *out) {
+    if (!out || kind < 0 || kind > 1) return LPCS_EINVAL;
+    for (size_t i = 0; i < count; i++) {
+        const float x = lpcs_bits_f32(base + (uint32_t)i);
+        out[i] = (uint16_t)(kind == 0 ? lpcs_mf_from_f32(a, x, b) : lpcs_posit_from_f32(a, b, x));
+    }
+    return LPCS_OK;
+}
