@@ -137,9 +137,15 @@ static void rope(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
     float *q = rt_engine_buf(eng, op->in, op->layer), *k = rt_engine_buf(eng, op->in2, op->layer);
     size_t hs = (size_t)(c->dim / c->n_heads);
-    const float *cs = eng->rope_cs + (size_t)eng->pos * hs;
+    const float *cs = eng->rope_cs ? eng->rope_cs + (size_t)eng->pos * hs : NULL;
     for (size_t i = 0; i < op->n; i += 2) {
-        float fcr = cs[i % hs], fci = cs[i % hs + 1];
+        float fcr, fci;
+        if (cs) {
+            fcr = cs[i % hs], fci = cs[i % hs + 1];
+        } else { /* the same formulas as the table (llama2.c run.c) */
+            float freq = 1.0f / powf(10000.0f, (float)(i % hs) / (float)hs), val = (float)eng->pos * freq;
+            fcr = cosf(val), fci = sinf(val);
+        }
         float v0 = q[i], v1 = q[i + 1];
         q[i] = v0 * fcr - v1 * fci;
         q[i + 1] = v0 * fci + v1 * fcr;
