@@ -36,6 +36,13 @@ static void fuzz_safetensors(void) {
     if (rc) return;
     for (size_t i = 0; i < s.n; i++) {
         const st_tensor *t = &s.t[i];
+        /* st_open's promise: a supported tensor's shape spans exactly its bytes */
+        uint64_t bytes = t->end - t->begin, esz = t->dtype == ST_F32 ? 4 : 2;
+        if (t->dtype != ST_UNSUPPORTED && (bytes % esz || bytes / esz != t->numel)) {
+            fprintf(stderr, "st_open accepted tensor '%s' with %llu elements in %llu bytes\n", t->name,
+                    (unsigned long long)t->numel, (unsigned long long)bytes);
+            abort();
+        }
         if (t->numel > (1u << 20)) continue;
         float *dst = malloc((t->numel ? t->numel : 1) * sizeof *dst);
         if (!dst) abort();

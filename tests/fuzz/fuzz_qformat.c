@@ -1,8 +1,8 @@
 /* libFuzzer harness: qformat_parse on an arbitrary name, then
  * qformat_roundtrip on arbitrary fp32 input (NaN, Inf, subnormals, huge rows).
  * Input: [name bytes] '\0' [row_len byte] [floats...]. Checks: no crash or
- * UB, a rejected name leaves no half-parsed format in use, and a roundtrip is
- * idempotent (quantizing an already-quantized tensor changes nothing). */
+ * UB, and the in-place roundtrip (in == out, which the API allows) gives
+ * the same bits as the out-of-place one. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
