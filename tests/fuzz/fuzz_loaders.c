@@ -24,7 +24,9 @@ static void write_file(const char *path, const uint8_t *d, size_t n) {
     if (!f || fwrite(d, 1, n, f) != n || fclose(f)) abort();
 }
 
+/* LPCS_FUZZ_VERBOSE=1 prints each loader's verdict (for replaying one input). */
 static void check_msg(int rc, const rt_err *e) {
+    if (getenv("LPCS_FUZZ_VERBOSE")) fprintf(stderr, "loader: rc %d %s\n", rc, rc ? e->msg : "(accepted)");
     if (rc && !e->msg[0]) abort(); /* a rejection must say why */
 }
 
