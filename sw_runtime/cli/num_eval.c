@@ -32,7 +32,7 @@ int num_parse_format(const char *s, num_format *f, char *err, size_t errlen) {
             return 0;
         }
     }
-    if (s[0] == 'p') {
+    if (s[0] == 'p' && s[1] >= '0' && s[1] <= '9') { /* strtol alone would take "p+8e0", "p 8e0" */
         char *end;
         errno = 0;
         long n = strtol(s + 1, &end, 10);
