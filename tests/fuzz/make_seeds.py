@@ -46,6 +46,12 @@ put("fuzz_loaders", "llama2c_v0_unshared", b"\0" + struct.pack("<7i", dim, hidde
 nf1 = nf - seq * (dim // heads)
 hdr = struct.pack("<2I7iB", 0x616b3432, 1, dim, hidden, layers, heads, kv, vocab, seq, 1)
 put("fuzz_loaders", "llama2c_v1", b"\0" + hdr.ljust(256, b"\0") + struct.pack("<%df" % nf1, *[0.25] * nf1))
+# v2: Q8_0 (group 8): fp32 norms, then per tensor int8 codes + fp32 group scales
+hdr2 = struct.pack("<2I7iBi", 0x616b3432, 2, dim, hidden, layers, heads, kv, vocab, seq, 1, 8)
+body = struct.pack("<%df" % (2 * layers * dim + dim), *[1.0] * (2 * layers * dim + dim))
+for n in [vocab * dim] + [x * layers for x in (dim * dim, dim * kvd, dim * kvd, dim * dim)] + [dim * hidden] * 3:
+    body += bytes((i * 5) & 0xff for i in range(n)) + struct.pack("<%df" % (n // 8), *[0.01] * (n // 8))
+put("fuzz_loaders", "llama2c_v2_q80", b"\0" + hdr2.ljust(256, b"\0") + body)
 
 
 def safetensors(tensors):
