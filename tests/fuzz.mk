@@ -7,7 +7,7 @@ FUZZ_HARNESSES := fuzz_num fuzz_qformat fuzz_loaders
 FUZZ_CC := clang
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS := -std=c11 -g -O1 -Wall $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(CPPFLAGS_ALL)
+FUZZ_CFLAGS := -std=c11 -g -O1 -Wall $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(CPPFLAGS_ALL) -MMD -MP
 # Library objects instrumented for coverage, in an archive so each harness
 # pulls in only what it calls (tests/ sorts after every other folder, so the
 # source lists are complete here).
@@ -35,3 +35,4 @@ fuzz: fuzz-build
 	    || { tail -40 $(FUZZ_DIR)/$$h.log; echo "fuzz: $$h FAILED (reproducer: $(FUZZ_DIR)/$$h-*)"; fail=1; }; \
 	  grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_DIR)/$$h.log | tr '\n' ' '; echo; \
 	done; exit $$fail
+-include $(shell find $(FUZZ_DIR) -name '*.d' 2>/dev/null)
