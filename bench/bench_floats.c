@@ -13,22 +13,11 @@
 
 #include "minifloat.h"
 #include "../tests/cuda_fp_oracle.h"
+#include "bench_util.h"
 
 enum { N = 1 << 20, REPS = 21 };   /* short runs, best of many: the host is shared */
 
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static uint64_t rng_state = 0x6e6e;
-static uint64_t rand64(void) {
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 /* Naive reference: nearest value of the table, ties to the even code,
  * saturating to max finite (NaN -> the format's canonical NaN / +max). */
@@ -73,29 +62,29 @@ int main(void) {
         mf_format f = cases[k].f;
         double maxv = mf_get_info(f)->max_finite;
         for (int i = 0; i < N; i++) {
-            uint64_t r = rand64();
+            uint64_t r = bench_splitmix64(&rng_state);
             float m = (float)(r & 0xffffff) / (float)0x1000000;   /* [0,1) */
             x[i] = ldexpf(m, -(int)((r >> 24) % 12)) * (float)maxv * ((r >> 63) ? -1.0f : 1.0f);
         }
         double tg = 1e9, tga = 1e9, tc = 1e9, tn = 1e9;
         naive_tab nt = naive_make(f);
         for (int rep = 0; rep < REPS; rep++) {
-            double t0 = now();
+            double t0 = bench_now();
             for (int i = 0; i < N; i++) g[i] = (uint8_t)mf_from_f32(f, x[i], MF_SATFINITE);
-            double t1 = now();
+            double t1 = bench_now();
             mf_from_f32_array(f, MF_SATFINITE, x, N, ga);
-            double t2 = now();
+            double t2 = bench_now();
             cuda_oracle_from_f32_array((int)f, x, c, N, 1);
-            double t3 = now();
+            double t3 = bench_now();
             tg = fmin(tg, t1 - t0);
             tga = fmin(tga, t2 - t1);
             tc = fmin(tc, t3 - t2);
         }
         const int NN = N / 16;   /* the naive search is slow: time a slice */
         for (int rep = 0; rep < 3; rep++) {
-            double t0 = now();
+            double t0 = bench_now();
             for (int i = 0; i < NN; i++) nv[i] = naive_one(&nt, x[i]);
-            tn = fmin(tn, (now() - t0) * 16.0);
+            tn = fmin(tn, (bench_now() - t0) * 16.0);
         }
         for (int i = 0; i < N; i++)
             if (g[i] != c[i] || ga[i] != c[i] || (i < NN && nv[i] != c[i])) {

@@ -20,16 +20,11 @@
 #include <time.h>
 
 #include "kernels/lut_gemv_cpu.h"
+#include "bench_util.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
-
-static double now_s(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -37,12 +32,6 @@ static int cmp_double(const void *a, const void *b) {
 }
 
 static uint64_t rng_state = 12345;
-static uint64_t rnd(void) {
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
 
 #define ROTATE_BYTES ((size_t)384 << 20)
 static volatile uint64_t flush_sink;
@@ -143,19 +132,19 @@ int main(int argc, char **argv) {
     const size_t CHUNK = (size_t)8 << 20;
     double copy_best = 1e30, read_best = 1e30, copy_whole = 1e30;
     for (int i = 0; i < 3; i++) {
-        double w0 = now_s();
+        double w0 = bench_now();
         for (size_t off = 0; off < BW_BYTES; off += CHUNK) {
-            double t0 = now_s();
+            double t0 = bench_now();
             memcpy((char *)b + off, (const char *)a + off, CHUNK);
-            double t1 = now_s();
+            double t1 = bench_now();
             copy_best = t1 - t0 < copy_best ? t1 - t0 : copy_best;
         }
-        double w1 = now_s();
+        double w1 = bench_now();
         copy_whole = w1 - w0 < copy_whole ? w1 - w0 : copy_whole;
         for (size_t off = 0; off < BW_BYTES; off += CHUNK) {
-            double t0 = now_s();
+            double t0 = bench_now();
             flush_sink = read_sum(a + off / 8, CHUNK / 8);
-            double t1 = now_s();
+            double t1 = bench_now();
             read_best = t1 - t0 < read_best ? t1 - t0 : read_best;
         }
     }
@@ -186,7 +175,7 @@ int main(int argc, char **argv) {
         int16_t *x16 = malloc(K * sizeof *x16);
         int32_t *y_ref = malloc(M * sizeof *y_ref), *y = malloc(M * sizeof *y);
         if (!x || !w || !x16 || !y_ref || !y) return 1;
-        for (size_t k = 0; k < K; k++) x[k] = (int8_t)(rnd() & 0xff), x16[k] = x[k];
+        for (size_t k = 0; k < K; k++) x[k] = (int8_t)(bench_splitmix64(&rng_state) & 0xff), x16[k] = x[k];
         double t_int8 = 0;
         /* kernel 0: int8 baseline on int8 weights; 1: LUT ternary; 2: LUT int4;
          * 3: AVX2 read-only sum over the same rotated int8 copies (the
@@ -196,7 +185,7 @@ int main(int argc, char **argv) {
         for (int oi = 0; oi < 4; oi++) {
             const int kind = order[oi];
             for (size_t i = 0; i < M * K; i++) {
-                uint64_t r = rnd();
+                uint64_t r = bench_splitmix64(&rng_state);
                 w[i] = (int8_t)(kind == 0 || kind == 3 ? (int)(r & 0xff) - 128 : kind == 1 ? (int)(r % 3) - 1 : (int)(r % 16) - 8);
             }
             lut_gemv_weights p;
@@ -220,14 +209,14 @@ int main(int argc, char **argv) {
             lut_gemv_weights pc = p;
             for (int r = -(int)ncopy; r < reps; r++) { /* one untimed pass pages every copy in */
                 const uint8_t *cw = copy[(size_t)(r + (int)ncopy) % ncopy];
-                double t0 = now_s();
+                double t0 = bench_now();
                 if (kind == 0) gemv_i8((const int8_t *)cw, M, K, x16, y);
                 else if (kind == 3) flush_sink = read_sum((const uint64_t *)cw, wbytes / 8);
                 else {
                     pc.packed = (uint8_t *)cw;
                     lut_gemv_run(&pc, x, y, LUTK_IMPL_AUTO, scratch);
                 }
-                if (r >= 0) times[r] = now_s() - t0;
+                if (r >= 0) times[r] = bench_now() - t0;
             }
             for (size_t c = 0; c < ncopy; c++) free(copy[c]);
             free(copy);

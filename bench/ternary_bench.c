@@ -11,12 +11,7 @@
 
 #include "../sim/ternary_rtl.h"
 #include "ternary.h"
-
-static double now(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec * 1e-9;
-}
+#include "bench_util.h"
 
 static uint64_t rs = 1;
 static uint64_t rnd(void) {
@@ -48,18 +43,18 @@ int main(void) {
         for (size_t k = 0; k < cols; k++) x[k] = (int8_t)rnd();
         ternary_pack_matrix(w, rows, cols, p);
         int reps = (int)(2e8 / (double)(rows * cols));
-        double t0 = now();
+        double t0 = bench_now();
         for (int i = 0; i < reps; i++) ternary_gemv_i32(p, rows, cols, x, y), x[i % cols] ^= (int8_t)y[0];
-        double tg = now() - t0;
-        t0 = now();
+        double tg = bench_now() - t0;
+        t0 = bench_now();
         for (int i = 0; i < reps; i++) dense_i8(w, rows, cols, x, y2), x[i % cols] ^= (int8_t)y2[0];
-        double td = now() - t0;
+        double td = bench_now() - t0;
         int rtl_reps = 5;
         uint64_t c0 = ternary_rtl_cycles(e), cc0 = ternary_rtl_compute_cycles(e);
-        t0 = now();
+        t0 = bench_now();
         for (int i = 0; i < rtl_reps; i++)
             if (ternary_rtl_gemv(e, p, rows, cols, x, y2)) return 1;
-        double tr = now() - t0;
+        double tr = bench_now() - t0;
         uint64_t cyc = ternary_rtl_cycles(e) - c0, ccyc = ternary_rtl_compute_cycles(e) - cc0;
         double ideal = (double)rtl_reps * rows * cols / (cfg.lanes * cfg.ktile);
         ternary_gemv_i32(p, rows, cols, x, y);

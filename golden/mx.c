@@ -77,6 +77,19 @@ static int floor_log2f(float a) {
     return 31 - __builtin_clz(u & 0x7fffffu) - 149;
 }
 
+/* Largest |x| of a block's finite values into *amax; 1 if the block holds a
+ * NaN or Inf (the whole block is then encoded as NaN). */
+static int block_absmax(const float *x, size_t len, float *amax) {
+    float m = 0.0f;
+    int nonfinite = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (!isfinite(x[i])) nonfinite = 1;
+        else if (fabsf(x[i]) > m) m = fabsf(x[i]);
+    }
+    *amax = m;
+    return nonfinite;
+}
+
 int mx_quantize(mx_elem e, mx_round r, const float *x, size_t n, uint8_t *scales, uint8_t *codes) {
     if ((unsigned)e >= MX_ELEM_COUNT || (r != MX_ROUND_RNE && r != MX_ROUND_TIES_AWAY))
         return LPCS_EINVAL;
@@ -84,14 +97,8 @@ int mx_quantize(mx_elem e, mx_round r, const float *x, size_t n, uint8_t *scales
     if (!x || !scales || !codes) return LPCS_EINVAL;
     for (size_t b = 0, start = 0; start < n; b++, start += MX_BLOCK) {
         size_t len = n - start < MX_BLOCK ? n - start : MX_BLOCK;
-        float amax = 0.0f;
-        int nonfinite = 0;
-        for (size_t i = 0; i < len; i++) {
-            float v = x[start + i];
-            if (!isfinite(v)) nonfinite = 1;
-            else if (fabsf(v) > amax) amax = fabsf(v);
-        }
-        if (nonfinite) {
+        float amax;
+        if (block_absmax(x + start, len, &amax)) {
             scales[b] = MX_SCALE_NAN;
             memset(codes + start, 0, len);
             continue;
@@ -131,14 +138,8 @@ int nvfp4_quantize_with_scale(const float *x, size_t n, float ts, uint8_t *block
     if (!x || !block_scales || !codes) return LPCS_EINVAL;
     for (size_t b = 0, start = 0; start < n; b++, start += NVFP4_BLOCK) {
         size_t len = n - start < NVFP4_BLOCK ? n - start : NVFP4_BLOCK;
-        float bamax = 0.0f;
-        int nonfinite = 0;
-        for (size_t i = 0; i < len; i++) {
-            float v = x[start + i];
-            if (!isfinite(v)) nonfinite = 1;
-            else if (fabsf(v) > bamax) bamax = fabsf(v);
-        }
-        if (nonfinite) {
+        float bamax;
+        if (block_absmax(x + start, len, &bamax)) {
             block_scales[b] = 0x7f;   /* E4M3 NaN */
             memset(codes + start, 0, len);
             continue;

@@ -15,6 +15,19 @@
 static const int kG = PB_G, kRows = PB_ROWS, kGroups = PB_GROUPS, kNB = PB_NB, kAB = PB_AB, kWB = PB_WB,
                  kE = PB_E, kACC = PB_ACC;
 
+// The g values of group grp of one row (zero past cols), each as a width-bit
+// two's complement field, value j at bits j*width: the bank's BUILD / LOADX word.
+template <typename T>
+static uint64_t pack_group(const T *row, size_t cols, size_t grp, int width) {
+    uint64_t d = 0;
+    for (int j = 0; j < kG; j++) {
+        size_t kk = grp * kG + (size_t)j;
+        uint64_t v = kk < cols ? (uint64_t)(int64_t)row[kk] : 0;
+        d |= (v & ((1ull << width) - 1)) << (j * width);
+    }
+    return d;
+}
+
 static uint64_t rng(uint64_t *s) {  // splitmix64
     uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -59,23 +72,13 @@ SC_MODULE(tb) {
             const size_t G = lutgemv_groups(&c);
             for (size_t r = 0; r < c.rows; r++)
                 for (size_t grp = 0; grp < G; grp++) {
-                    uint64_t d = 0;
-                    for (int j = 0; j < kG; j++) {
-                        size_t kk = grp * kG + (size_t)j;
-                        uint64_t v = kk < c.cols ? (uint64_t)(int64_t)w[r * c.cols + kk] : 0;
-                        d |= (v & ((1ull << kWB) - 1)) << (j * kWB);
-                    }
+                    uint64_t d = pack_group(&w[r * c.cols], c.cols, grp, kWB);
                     if (fault && r == 0 && grp == 0) d ^= 1;  // weight 0 of row 0 off by one
                     bank->build((unsigned)(r << __builtin_ctz(kGroups) | grp), d);
                 }
             for (size_t n = 0; n < c.batch; n++)
                 for (size_t grp = 0; grp < G; grp++) {
-                    uint64_t d = 0;
-                    for (int j = 0; j < kG; j++) {
-                        size_t kk = grp * kG + (size_t)j;
-                        uint64_t v = kk < c.cols ? (uint64_t)(int64_t)x[n * c.cols + kk] : 0;
-                        d |= (v & ((1ull << kAB) - 1)) << (j * kAB);
-                    }
+                    uint64_t d = pack_group(&x[n * c.cols], c.cols, grp, kAB);
                     bank->load_x((unsigned)(n << __builtin_ctz(kGroups) | grp), d);
                 }
             uint64_t cyc = bank->run((unsigned)c.rows, (unsigned)G, (unsigned)c.batch, (unsigned)c.a_bits, pattern);

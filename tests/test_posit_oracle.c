@@ -477,11 +477,8 @@ static void test_oracle_vs_softposit(void **state) {
     orc2 ops[] = {orc_add, orc_mul, orc_div, orc_add, orc_mul};
     size_t bad = 0, checked = 0;
     for (int f = 0; f < 5; f++) {
-        char rel[128], path[1024];
-        snprintf(rel, sizeof rel, "vectors/posit/%s", files[f]);
         size_t len = 0;
-        unsigned char *v = test_read_file(test_shared_path(path, sizeof path, rel), &len);
-        assert_non_null(v);
+        unsigned char *v = test_load_shared("vectors/posit", files[f], &len);
         int w = f < 3 ? 8 : 4, es = f < 3 ? 0 : 1;
         for (size_t i = 0; i < len; i++) {
             uint32_t a = (uint32_t)(i >> w), b = (uint32_t)(i & ((1u << w) - 1));

@@ -8,13 +8,7 @@
 #include "quire.h"
 #include "test_util.h"
 
-static unsigned char *load(const char *name, size_t *len) {
-    char rel[256], path[1024];
-    snprintf(rel, sizeof rel, "vectors/posit/%s", name);
-    unsigned char *p = test_read_file(test_shared_path(path, sizeof path, rel), len);
-    if (!p) fail_msg("missing vector file %s", path);
-    return p;
-}
+static unsigned char *load(const char *name, size_t *len) { return test_load_shared("vectors/posit", name, len); }
 
 static uint32_t rd16(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
 static uint32_t rd32(const unsigned char *p) { return rd16(p) | rd16(p + 2) << 16; }

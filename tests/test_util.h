@@ -44,6 +44,17 @@ static inline unsigned char *test_read_file(const char *path, size_t *len) {
     return p;
 }
 
+/* Reads ../shared/<dir>/<name> whole (e.g. "vectors/posit", "p8_add.bin");
+ * fails the running test, naming the path, if it cannot. Caller frees. */
+static inline unsigned char *test_load_shared(const char *dir, const char *name, size_t *len) {
+    char rel[512], path[1024];
+    *len = 0;
+    snprintf(rel, sizeof rel, "%s/%s", dir, name);
+    unsigned char *p = test_read_file(test_shared_path(path, sizeof path, rel), len);
+    if (!p) fail_msg("missing vector file %s", path);
+    return p;
+}
+
 /* Deterministic 64-bit PRNG (splitmix64) so failures reproduce. */
 static inline uint64_t test_rand64(uint64_t *state) {
     uint64_t z = (*state += 0x9e3779b97f4a7c15ull);

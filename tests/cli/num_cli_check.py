@@ -115,12 +115,13 @@ for line, g in zip(bad, got):
         print(f"FAIL bad input '{line}' -> '{g}', expected an error line")
         failures += 1
 checked["bad input (stdin)"] = len(bad)
-for args in (["p8e0", "add", "0x1ff", "0x1"], ["nope", "add", "0", "0"], ["p8e0"]):
+for args in (["p8e0", "add", "0x1ff", "0x1"], ["nope", "add", "0", "0"], ["p8e0"], ["p+8e0", "neg", "1"],
+             ["p 8e0", "neg", "1"]):
     p = subprocess.run([lpcs, "num"] + args, capture_output=True, text=True)
     if p.returncode != 2 or "lpcs num:" not in p.stderr:
         print(f"FAIL bad input {args}: rc={p.returncode} stderr={p.stderr!r}")
         failures += 1
-checked["bad input (argv)"] = 3
+checked["bad input (argv)"] = 5
 
 for k, v in checked.items():
     print(f"  {k}: {v} checked")
