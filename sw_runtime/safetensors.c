@@ -76,7 +76,9 @@ static int parse_entry(st_file *s, const char *name, json_t *v, st_tensor *t, ui
                        "%llu bytes; file truncated?)",
                        path, name, (unsigned long long)t->begin, (unsigned long long)t->end,
                        (unsigned long long)data_len);
-    if (t->dtype != ST_UNSUPPORTED && t->numel * (uint64_t)dtype_size(t->dtype) != t->end - t->begin)
+    /* Compare by division: numel * size can wrap for absurd shapes. */
+    uint64_t span = t->end - t->begin, size = t->dtype != ST_UNSUPPORTED ? (uint64_t)dtype_size(t->dtype) : 0;
+    if (size && (span % size != 0 || span / size != t->numel))
         return rt_fail(e, LPCS_EFORMAT,
                        "%s: tensor '%s': shape holds %llu %s values but data_offsets span %llu bytes", path, name,
                        (unsigned long long)t->numel, t->dtype_name, (unsigned long long)(t->end - t->begin));

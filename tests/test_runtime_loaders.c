@@ -369,6 +369,21 @@ static void test_safetensors_bad(void **state) {
     u[0].shape[0] = 1ull << 40; /* huge dims: rejected before any allocation */
     expect_st_error("huge.safetensors", u, n, NULL, 0, "larger than the file");
     char p[600];
+    /* numel * 4 wraps to 0 for shape [2^62]: must not pass as an empty tensor (found by fuzz_loaders) */
+    {
+        const char hdr[] = "{\"x\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,0]}}";
+        unsigned char buf[8 + sizeof hdr];
+        uint64_t hl = sizeof hdr - 1;
+        for (int i = 0; i < 8; i++) buf[i] = (unsigned char)(hl >> (8 * i));
+        memcpy(buf + 8, hdr, hl);
+        write_file(path_of(p, sizeof p, "wrap.safetensors"), buf, 8 + hl);
+        st_file sf;
+        rt_err we = {0, ""};
+        int rc = st_open(&sf, p, &we);
+        if (rc == LPCS_OK) st_close(&sf);
+        assert_int_not_equal(rc, LPCS_OK);
+        assert_non_null(strstr(we.msg, "wrap.safetensors"));
+    }
     write_file(path_of(p, sizeof p, "short.safetensors"), "\1\0\0", 3);
     rt_model m;
     rt_err e = {0, ""};
