@@ -87,8 +87,8 @@ extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size
     w->dev.w = w->d_w;
     w->dev.rows = (int)rows;
     w->dev.cols = (int)cols;
-    w->dev.tiles = (int)lpcs_ceil_div(rows, 32);
-    w->dev.nchunks = (int)lpcs_ceil_div(cols, 64);
+    w->dev.tiles = (int)lpcs_ceil_div(rows, 16);
+    w->dev.nchunks = (int)lpcs_ceil_div(cols, 128);
     *out = w;
     return LPCS_OK;
 }
@@ -160,8 +160,8 @@ extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols,
     w->dev.w = w->d_w;
     w->dev.rows = (int)rows;
     w->dev.cols = (int)cols;
-    w->dev.tiles = (int)lpcs_ceil_div(rows, 32);
-    w->dev.nchunks = (int)lpcs_ceil_div(cols, 32);
+    w->dev.tiles = (int)lpcs_ceil_div(rows, 16);
+    w->dev.nchunks = (int)lpcs_ceil_div(cols, 64);
     *out = w;
     return LPCS_OK;
 }
