@@ -31,8 +31,8 @@ static inline int lpcs_dp4a_host(int a, int b, int c) {
 
 #define LPCS_GEMV_WARPS 8 /* warps per block in all three kernels */
 
-/* 512-byte weight loads in flight per warp in the tensor-core kernels. */
-#define LPCS_MMA_UNROLL 4
+
+/* (chunks in flight per warp: the U parameter of mma_gemv.cuh) */
 
 /* Launch plan of the ternary / int4 kernels: one block per row tile, the
  * columns split in ksplit ranges of cps chunks only when the tiles give less

@@ -34,6 +34,6 @@ size_t int4_x_stride(const int4_dev *w) { return (size_t)w->nchunks * 64; }
 
 cudaError_t int4_gemm_launch(const int4_dev *w, const int8_t *x, int batch, int32_t *y, cudaStream_t s) {
     if (!w || !x || !y || batch < 1 || batch > LPCS_INT4_MAX_BATCH) return cudaErrorInvalidValue;
-    return lpcs_mma_gemm_launch<lpcs_int4_fmt>(w->w, w->rows, w->tiles, w->nchunks, w->split_hint, x,
+    return lpcs_mma_gemm_launch<lpcs_int4_fmt>(w->w, w->rows, w->tiles, w->nchunks, w->split_hint, w->variant, x,
                                                int4_x_stride(w), batch, y, s);
 }

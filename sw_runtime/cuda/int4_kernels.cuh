@@ -24,6 +24,7 @@ typedef struct {
     int rows, cols;
     int tiles, nchunks; /* ceil(rows/16), ceil(cols/64) */
     int split_hint;     /* 0: automatic launch plan; n > 0: column split for ~n blocks/SM */
+    int variant;        /* 0: default kernel; benchmark variants: mma_gemv.cuh */
 } int4_dev;
 
 size_t int4_tiled_bytes(size_t rows, size_t cols);

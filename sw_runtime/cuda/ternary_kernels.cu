@@ -40,6 +40,6 @@ cudaError_t ternary_gemm_launch(const ternary_dev *w, const int8_t *x, int batch
                                 cudaStream_t s) {
     if (!w || !x || !y || batch < 1 || batch > LPCS_TERNARY_MAX_BATCH)
         return cudaErrorInvalidValue;
-    return lpcs_mma_gemm_launch<lpcs_ternary_fmt>(w->w, w->rows, w->tiles, w->nchunks, w->split_hint, x,
+    return lpcs_mma_gemm_launch<lpcs_ternary_fmt>(w->w, w->rows, w->tiles, w->nchunks, w->split_hint, w->variant, x,
                                                   ternary_x_stride(w), batch, y, s);
 }

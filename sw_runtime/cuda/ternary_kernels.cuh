@@ -27,6 +27,7 @@ typedef struct {
     int rows, cols;     /* logical shape */
     int tiles, nchunks; /* ceil(rows/16), ceil(cols/128) */
     int split_hint;     /* 0: automatic launch plan; n > 0: column split for ~n blocks/SM */
+    int variant;        /* 0: default kernel; benchmark variants: mma_gemv.cuh */
 } ternary_dev;
 
 /* Bytes of the row-tiled layout for rows x cols. */
