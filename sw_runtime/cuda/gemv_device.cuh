@@ -106,22 +106,17 @@ LPCS_HD int lpcs_mma_c_tok(int lane, int r) { return 2 * (lane & 3) + (r & 1); }
 
 /* ---- ternary ---- */
 
-/* Field j of each byte of w, sign-extended to 4 int8 lanes: 00->0, 01->1,
- * 11->-1 (10 -> -2, the invalid code, as a 2-bit two's complement). */
-LPCS_HD int lpcs_ternary_field(uint32_t w, int j) {
-    const uint32_t v = (w >> (2 * j)) & 0x03030303u;
-    return (int)(v | ((v & 0x02020202u) * 0x7Eu));
-}
-
 /* Ternary piece of lane l (16 bytes, 4 mma steps of a 128-column chunk):
- * word m, field j, byte i = weight of row g + 8(j&1), column
- * 32t + 8m + 4(j>>1) + i of the chunk, so A register j of step m is
- * lpcs_ternary_field(word m, j), and the B registers of step m are activation
- * words 2m, 2m+1 of the lane's 32 contiguous bytes (columns 32t..32t+31). */
+ * word m, field j, byte i = weight + 1 (0, 1, 2: offset binary, so that a
+ * field unpacks with a shift and a mask) of row g + 8(j&1), column
+ * 32t + 8m + 4(j>>1) + i of the chunk: A register j of step m is field j of
+ * word m, and the B registers of step m are activation words 2m, 2m+1 of the
+ * lane's 32 contiguous bytes (columns 32t..32t+31). The kernel subtracts
+ * 1 x (sum of the activations) to undo the offset: exact integer algebra. */
 LPCS_HD void lpcs_ternary_afrag(const uint4 &wv, int m, int a[4]) {
     const uint32_t w = m == 0 ? wv.x : m == 1 ? wv.y : m == 2 ? wv.z : wv.w;
 LPCS_UNROLL
-    for (int j = 0; j < 4; j++) a[j] = lpcs_ternary_field(w, j);
+    for (int j = 0; j < 4; j++) a[j] = (int)((w >> (2 * j)) & 0x03030303u);
 }
 /* Row (in the tile) and chunk column of piece word m, field j, byte i of lane l. */
 LPCS_HD void lpcs_ternary_piece_pos(int lane, int m, int j, int i, int *row, int *col) {
@@ -137,23 +132,19 @@ LPCS_HD size_t lpcs_ternary_xoff(int c, int lane) { return (size_t)c * 128 + 32 
 
 /* ---- int4 ---- */
 
-/* Nibbles (high ones when hi = 1) of the 4 bytes of w, sign-extended to int8 lanes. */
-LPCS_HD int lpcs_int4_field(uint32_t w, int hi) {
-    const uint32_t v = (w >> (4 * hi)) & 0x0F0F0F0Fu;
-    return (int)(v | ((v & 0x08080808u) * 0x1Eu));
-}
-
 /* Int4 piece of lane l (16 bytes, 2 mma steps of a 64-column chunk): word
- * 2m + h, nibble n (0 low, 1 high) of byte i = weight of row g + 8n, column
- * 16t + 8m + 4h + i of the chunk, so A register j of step m is
- * lpcs_int4_field(word 2m + (j>>1), j&1); the B registers of step m are
- * activation words 2m, 2m+1 of the lane's 16 bytes (columns 16t..16t+15). */
+ * 2m + h, nibble n (0 low, 1 high) of byte i = weight + 8 (0..15, offset
+ * binary: unpacking is a shift and a mask) of row g + 8n, column
+ * 16t + 8m + 4h + i of the chunk: A register j of step m is nibble j&1 of the
+ * bytes of word 2m + (j>>1); the B registers of step m are activation words
+ * 2m, 2m+1 of the lane's 16 bytes (columns 16t..16t+15). The kernel
+ * subtracts 8 x (sum of the activations). */
 LPCS_HD void lpcs_int4_afrag(const uint4 &wv, int m, int a[4]) {
     const uint32_t w0 = m == 0 ? wv.x : wv.z, w1 = m == 0 ? wv.y : wv.w;
-    a[0] = lpcs_int4_field(w0, 0);
-    a[1] = lpcs_int4_field(w0, 1);
-    a[2] = lpcs_int4_field(w1, 0);
-    a[3] = lpcs_int4_field(w1, 1);
+    a[0] = (int)(w0 & 0x0F0F0F0Fu);
+    a[1] = (int)((w0 >> 4) & 0x0F0F0F0Fu);
+    a[2] = (int)(w1 & 0x0F0F0F0Fu);
+    a[3] = (int)((w1 >> 4) & 0x0F0F0F0Fu);
 }
 LPCS_HD void lpcs_int4_piece_pos(int lane, int m, int j, int i, int *row, int *col) {
     *row = (lane >> 2) + 8 * (j & 1);
@@ -163,19 +154,20 @@ LPCS_HD size_t lpcs_int4_xoff(int c, int lane) { return (size_t)c * 64 + 16 * (l
 
 /* What the shared tensor-core kernel (mma_gemv.cuh) and its CPU emulation
  * need of a weight format: row tile, chunk width, mma steps per 16-byte
- * piece, activation uint4s per lane and chunk, A fragments, activation offset. */
+ * piece, activation uint4s per lane and chunk, the weights' storage offset,
+ * A fragments, activation offset. */
 #if defined(__CUDA_ARCH__)
 #define LPCS_HD_MEMBER __host__ __device__ __forceinline__ static
 #else
 #define LPCS_HD_MEMBER static inline
 #endif
 struct lpcs_ternary_fmt {
-    static const int kRows = 16, kCols = 128, kSteps = 4, kXVecs = 2;
+    static const int kRows = 16, kCols = 128, kSteps = 4, kXVecs = 2, kOffset = 1;
     LPCS_HD_MEMBER void afrag(const uint4 &wv, int m, int a[4]) { lpcs_ternary_afrag(wv, m, a); }
     LPCS_HD_MEMBER size_t xoff(int c, int lane) { return lpcs_ternary_xoff(c, lane); }
 };
 struct lpcs_int4_fmt {
-    static const int kRows = 16, kCols = 64, kSteps = 2, kXVecs = 1;
+    static const int kRows = 16, kCols = 64, kSteps = 2, kXVecs = 1, kOffset = 8;
     LPCS_HD_MEMBER void afrag(const uint4 &wv, int m, int a[4]) { lpcs_int4_afrag(wv, m, a); }
     LPCS_HD_MEMBER size_t xoff(int c, int lane) { return lpcs_int4_xoff(c, lane); }
 };

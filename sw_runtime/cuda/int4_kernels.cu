@@ -23,9 +23,10 @@ void int4_tile_host(const int8_t *w, size_t rows, size_t cols, uint8_t *tiled) {
                             int rr, cc;
                             lpcs_int4_piece_pos(lane, m, j, i, &rr, &cc);
                             const size_t r = t * 16 + rr, k = c * 64 + cc;
-                            if (r >= rows || k >= cols) continue;
-                            /* A register j of step m: word 2m + (j>>1), nibble j&1 of byte i */
-                            dst[4 * (2 * m + (j >> 1)) + i] |= (uint8_t)((w[r * cols + k] & 15) << (4 * (j & 1)));
+                            /* A register j of step m: word 2m + (j>>1), nibble j&1 of byte i;
+                             * stored: weight + 8 (padding: 8, i.e. weight 0) */
+                            const int v = r < rows && k < cols ? w[r * cols + k] : 0;
+                            dst[4 * (2 * m + (j >> 1)) + i] |= (uint8_t)(((v + 8) & 15) << (4 * (j & 1)));
                         }
             }
 }

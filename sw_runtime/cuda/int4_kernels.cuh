@@ -5,9 +5,9 @@
  * Device layout (for the integer tensor cores): rows in tiles of 16, columns
  * in chunks of 64; the 16-byte piece (tile t, chunk c, lane l) at uint4 index
  * (t*nchunks + c)*32 + l (one warp load = 512 contiguous bytes). uint32 word
- * 2m + h, byte i, nibble n (0 low, 1 high) holds the weight (two's
- * complement) of row 16t + l/4 + 8n, column 64c + 16(l%4) + 8m + 4h + i:
- * sign-extending the nibbles gives the A registers of mma step m
+ * 2m + h, byte i, nibble n (0 low, 1 high) holds the weight + 8
+ * (offset binary, 0..15; padding: 8) of row 16t + l/4 + 8n, column 64c + 16(l%4) + 8m + 4h + i:
+ * the masked nibbles are the A registers of mma step m
  * (gemv_device.cuh, lpcs_int4_piece_pos).
  * Activations: int8 rows of stride int4_x_stride() = cols_pad bytes. */
 #ifndef LPCS_INT4_KERNELS_CUH

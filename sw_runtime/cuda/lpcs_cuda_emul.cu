@@ -44,6 +44,7 @@ extern "C" const char *lpcs_cuda_describe(void) { return "CPU emulation of the C
 extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size_t cols, lpcs_cuda_ternary **out) {
     if (out) *out = NULL;
     if (!packed || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    if (!ternary_packed_valid(packed, rows, cols)) return LPCS_EFORMAT; /* code 0b10, as golden */
     lpcs_cuda_ternary *w = new lpcs_cuda_ternary;
     w->rows = rows;
     w->cols = cols;
@@ -79,7 +80,9 @@ static void emul_mma(const uint4 *W, int tiles, int nchunks, int rows, const int
         for (int sp = 0; sp < ksplit; sp++) {
             const int c0 = sp * cps, c1 = c0 + cps < nchunks ? c0 + cps : nchunks;
             static int red[LPCS_GEMV_WARPS][2][32][4];
+            static int xred[LPCS_GEMV_WARPS][2][8]; /* activation sums (undo the weight offset) */
             memset(red, 0, sizeof red);
+            memset(xred, 0, sizeof xred);
             for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++)
                 for (int c = c0 + warp; c < c1; c += LPCS_GEMV_WARPS)
                     for (int m = 0; m < F::kSteps; m++) {
@@ -91,6 +94,8 @@ static void emul_mma(const uint4 *W, int tiles, int nchunks, int rows, const int
                                 const int8_t *xp = x + (size_t)tok * xs + F::xoff(c, lane) + 8 * m;
                                 b[nt][lane][0] = tok < batch ? (int)emul_le32(xp) : 0;
                                 b[nt][lane][1] = tok < batch ? (int)emul_le32(xp + 4) : 0;
+                                if (tok < batch)
+                                    for (int q = 0; q < 8; q++) xred[warp][nt][lane >> 2] += xp[q];
                             }
                         }
                         for (int nt = 0; nt < NT; nt++) lpcs_mma_s8_warp(red[warp][nt], a, b[nt]);
@@ -99,7 +104,8 @@ static void emul_mma(const uint4 *W, int tiles, int nchunks, int rows, const int
                 for (int l = 0; l < 32; l++)
                     for (int r = 0; r < 4; r++) {
                         int s = 0;
-                        for (int w = 0; w < LPCS_GEMV_WARPS; w++) s += red[w][nt][l][r];
+                        for (int w = 0; w < LPCS_GEMV_WARPS; w++)
+                            s += red[w][nt][l][r] - F::kOffset * xred[w][nt][lpcs_mma_c_tok(l, r)];
                         const int row = tile * F::kRows + lpcs_mma_c_row(l, r), tok = nt * 8 + lpcs_mma_c_tok(l, r);
                         if (row >= rows || tok >= batch) continue;
                         if (ksplit > 1) y[(size_t)tok * rows + row] += s;

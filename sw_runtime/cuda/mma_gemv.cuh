@@ -6,6 +6,9 @@
  * U of them in flight, with their activations), unpacks each lane's 16 bytes into int8
  * A fragments and multiplies them with the activations (B: 8 tokens per mma,
  * NT tiles of 8 tokens) on the integer tensor cores (mma.m16n8k32 s8 -> s32).
+ * Weights are stored with an offset (value + kOffset >= 0, unpacked with a
+ * shift and a mask); each warp also sums its activations (dp4a with ones) and
+ * the block subtracts kOffset x that sum: sum (w+o)x - o sum x = sum wx.
  * The 8 warps' sums meet once per block in shared memory; with a column split
  * (blockIdx.y) the blocks add into y with int32 atomics. All sums are integer:
  * any order gives the golden bits. Batch 1..8 costs the same as batch 1. */
@@ -45,10 +48,16 @@ __device__ __forceinline__ void lpcs_mma_load(lpcs_mma_round<F, NT, U> &rd, cons
 }
 
 template <class F, int NT, int U>
-__device__ __forceinline__ void lpcs_mma_compute(const lpcs_mma_round<F, NT, U> &rd, int c, int c1, int acc[NT][4]) {
+__device__ __forceinline__ void lpcs_mma_compute(const lpcs_mma_round<F, NT, U> &rd, int c, int c1, int acc[NT][4],
+                                                 int xsum[NT]) {
 #pragma unroll
     for (int u = 0; u < U; u++) {
         if (c + u * LPCS_GEMV_WARPS >= c1) break; /* warp-uniform */
+#pragma unroll
+        for (int nt = 0; nt < NT; nt++)
+#pragma unroll
+            for (int k = 0; k < 4 * F::kXVecs; k++)
+                xsum[nt] = __dp4a((int)lpcs_u4_word(rd.x[u][nt][k >> 2], k & 3), 0x01010101, xsum[nt]);
 #pragma unroll
         for (int m = 0; m < F::kSteps; m++) {
             int a[4];
@@ -69,6 +78,7 @@ lpcs_mma_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, 
                      int32_t *__restrict__ y, int rows, int nchunks, int chunks_per_split, int atomic_out) {
     constexpr int kW = LPCS_GEMV_WARPS;
     __shared__ int red[kW][NT][4][32];
+    __shared__ int xred[kW][NT][8]; /* per warp: activation sums of the tokens */
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     const int tile = blockIdx.x;
     const int c0 = blockIdx.y * chunks_per_split;
@@ -82,36 +92,43 @@ lpcs_mma_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, 
         xok[nt] = tok < batch;
         xr[nt] = x + (size_t)(xok[nt] ? tok : 0) * xstride;
     }
-    int acc[NT][4];
+    int acc[NT][4], xsum[NT];
 #pragma unroll
-    for (int nt = 0; nt < NT; nt++)
+    for (int nt = 0; nt < NT; nt++) {
+        xsum[nt] = 0;
 #pragma unroll
         for (int r = 0; r < 4; r++) acc[nt][r] = 0;
+    }
     if (PF) {
         lpcs_mma_round<F, NT, U> next;
         lpcs_mma_load<F, NT, U>(next, wp, xr, xok, c0 + warp, c1, lane);
         for (int c = c0 + warp; c < c1; c += kW * U) {
             const lpcs_mma_round<F, NT, U> cur = next;
             if (c + kW * U < c1) lpcs_mma_load<F, NT, U>(next, wp, xr, xok, c + kW * U, c1, lane);
-            lpcs_mma_compute<F, NT, U>(cur, c, c1, acc);
+            lpcs_mma_compute<F, NT, U>(cur, c, c1, acc, xsum);
         }
     } else {
         for (int c = c0 + warp; c < c1; c += kW * U) {
             lpcs_mma_round<F, NT, U> cur;
             lpcs_mma_load<F, NT, U>(cur, wp, xr, xok, c, c1, lane);
-            lpcs_mma_compute<F, NT, U>(cur, c, c1, acc);
+            lpcs_mma_compute<F, NT, U>(cur, c, c1, acc, xsum);
         }
     }
 #pragma unroll
-    for (int nt = 0; nt < NT; nt++)
+    for (int nt = 0; nt < NT; nt++) {
 #pragma unroll
         for (int r = 0; r < 4; r++) red[warp][nt][r][lane] = acc[nt][r];
+        /* the 4 lanes of a group hold disjoint columns of the same token */
+        int xs = xsum[nt] + __shfl_xor_sync(0xffffffffu, xsum[nt], 1);
+        xs += __shfl_xor_sync(0xffffffffu, xs, 2);
+        if ((lane & 3) == 0) xred[warp][nt][lane >> 2] = xs;
+    }
     __syncthreads();
     for (int i = threadIdx.x; i < NT * 128; i += blockDim.x) {
         const int nt = i >> 7, r = (i >> 5) & 3, l = i & 31;
         int s = 0;
 #pragma unroll
-        for (int w = 0; w < kW; w++) s += red[w][nt][r][l];
+        for (int w = 0; w < kW; w++) s += red[w][nt][r][l] - F::kOffset * xred[w][nt][lpcs_mma_c_tok(l, r)];
         const int row = tile * F::kRows + lpcs_mma_c_row(l, r), tok = nt * 8 + lpcs_mma_c_tok(l, r);
         if (row < rows && tok < batch) {
             int32_t *dst = y + (size_t)tok * rows + row;

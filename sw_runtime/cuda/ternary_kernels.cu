@@ -10,6 +10,14 @@ size_t ternary_tiled_bytes(size_t rows, size_t cols) {
     return lpcs_ceil_div(rows, 16) * 16 * lpcs_ceil_div(cols, 128) * 32;
 }
 
+int ternary_packed_valid(const uint8_t *packed, size_t rows, size_t cols) {
+    const size_t row_bytes = lpcs_ceil_div(cols, 4);
+    for (size_t r = 0; r < rows; r++)
+        for (size_t k = 0; k < cols; k++)
+            if (((packed[r * row_bytes + k / 4] >> (2 * (k % 4))) & 3u) == 2u) return 0;
+    return 1;
+}
+
 void ternary_tile_host(const uint8_t *packed, size_t rows, size_t cols, uint8_t *tiled) {
     const size_t row_bytes = lpcs_ceil_div(cols, 4);
     const size_t tiles = lpcs_ceil_div(rows, 16), nchunks = lpcs_ceil_div(cols, 128);
@@ -25,9 +33,11 @@ void ternary_tile_host(const uint8_t *packed, size_t rows, size_t cols, uint8_t 
                             int rr, cc;
                             lpcs_ternary_piece_pos(lane, m, j, i, &rr, &cc);
                             const size_t r = t * 16 + rr, k = c * 128 + cc;
-                            if (r >= rows || k >= cols) continue;
-                            const uint32_t code = (packed[r * row_bytes + k / 4] >> (2 * (k % 4))) & 3u;
-                            word |= code << (8 * i + 2 * j);
+                            /* stored: weight + 1 (golden codes 00 0, 01 +1, 11 -1; padding 0) */
+                            uint32_t code = 0;
+                            if (r < rows && k < cols) code = (packed[r * row_bytes + k / 4] >> (2 * (k % 4))) & 3u;
+                            const uint32_t stored = code == 1 ? 2u : code == 3 ? 0u : 1u;
+                            word |= stored << (8 * i + 2 * j);
                         }
                     memcpy(dst + 4 * m, &word, 4); /* little-endian, as the device reads it */
                 }

@@ -7,8 +7,10 @@
  * load reads 512 contiguous bytes (16 rows x 128 columns). Inside a piece,
  * uint32 word m, byte i, 2-bit field j holds the weight of row 16t + l/4 +
  * 8(j&1), column 128c + 32(l%4) + 8m + 4(j>>1) + i (codes as golden: 00 0,
- * 01 +1, 11 -1): extracting field j of word m gives A register j of mma step
- * m (gemv_device.cuh, lpcs_ternary_piece_pos). Padding holds code 0.
+ * 01 +1, 11 -1) -- stored as weight + 1 (0..2; padding: 1) -- so that
+ * field j of word m, shifted and masked, is A register j of mma step m
+ * (gemv_device.cuh, lpcs_ternary_piece_pos; the kernel subtracts the
+ * activation sum). Invalid codes 0b10 are rejected at upload.
  * Bytes = rows_pad*cols_pad/4.
  *
  * Activations: int8 rows of stride ternary_x_stride() = cols_pad bytes
@@ -32,6 +34,8 @@ typedef struct {
 
 /* Bytes of the row-tiled layout for rows x cols. */
 size_t ternary_tiled_bytes(size_t rows, size_t cols);
+/* 0 if a code is the invalid 0b10 (golden rejects it: LPCS_EFORMAT). */
+int ternary_packed_valid(const uint8_t *packed, size_t rows, size_t cols);
 /* Host-side re-layout of golden-packed rows into the row-tiled layout. */
 void ternary_tile_host(const uint8_t *packed, size_t rows, size_t cols, uint8_t *tiled);
 /* Row stride in bytes of the device activations: ceil(cols/128)*128. */

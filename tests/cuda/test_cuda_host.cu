@@ -152,8 +152,8 @@ static void check_ternary_emulation(void) {
         std::vector<uint8_t> tiled(ternary_tiled_bytes(rows, cols));
         ternary_tile_host(packed.data(), rows, cols, tiled.data());
         /* Decode every weight back from the formula in ternary_kernels.cuh
-         * (written from the header text, not from the packer), sign-extending
-         * the field as the kernel's A fragments do; padding must be code 0. */
+         * (written from the header text, not from the packer): stored value
+         * minus the offset 1; padding must decode to 0. */
         const size_t nchunks = (cols + 127) / 128, tiles = (rows + 15) / 16;
         std::vector<int> back(tiles * 16 * nchunks * 128, 99);
         for (size_t t = 0; t < tiles; t++)
@@ -166,7 +166,7 @@ static void check_ternary_emulation(void) {
                                 const int code = (piece[4 * m + i] >> (2 * j)) & 3;
                                 const size_t r = 16 * t + l / 4 + 8 * (j & 1);
                                 const size_t k = 128 * c + 32 * (l % 4) + 8 * m + 4 * (j >> 1) + i;
-                                back[r * nchunks * 128 + k] = code == 3 ? -1 : code == 2 ? -2 : code;
+                                back[r * nchunks * 128 + k] = code - 1; /* stored as weight + 1 */
                             }
                 }
         bool ok = true;
