@@ -149,8 +149,20 @@ void lpcs_mma_gemm_go(dim3 grid, cudaStream_t s, const void *w, const int8_t *x,
             (const uint4 *)w, x, xstride, batch, y, rows, nchunks, cps, atomic_out);
 }
 
+/* Default variant, from the H100 benchmark (bench/RESULTS-cuda.md): with
+ * many blocks (>= 4 per SM) 2 chunks in flight per warp keep the registers
+ * low enough for more resident blocks; with fewer, 4 chunks in flight plus a
+ * register prefetch of the next 4 keep enough bytes in flight. Batch 9..16
+ * (two token tiles, twice the activation registers): 4 chunks, no prefetch
+ * for ternary, 2 with prefetch for int4. */
+static inline int lpcs_mma_auto_variant(bool int4, int blocks, int sms, int batch) {
+    if (batch > 8) return int4 ? 21 : 40;
+    return blocks >= 4 * sms ? 20 : 41;
+}
+
 /* Launches the kernel for batch 1..16 (plan: lpcs_rowtile_plan). variant:
- * 0 default, else 10*U + PF (benchmark variants: U in {2,4,8}, PF 0/1). */
+ * 0 automatic (lpcs_mma_auto_variant), else 10*U + PF (benchmark variants:
+ * U in {2,4,8}, PF 0/1). */
 template <class F>
 cudaError_t lpcs_mma_gemm_launch(const void *w, int rows, int tiles, int nchunks, int split_hint, int variant,
                                  const int8_t *x, size_t xstride, int batch, int32_t *y, cudaStream_t s) {
@@ -162,12 +174,14 @@ cudaError_t lpcs_mma_gemm_launch(const void *w, int rows, int tiles, int nchunks
     }
     const dim3 grid((unsigned)tiles, (unsigned)ksplit);
     const int at = ksplit > 1;
+    if (variant == 0) variant = lpcs_mma_auto_variant(F::kOffset == 8, tiles * ksplit, lpcs_sm_count(), batch);
     switch (variant) {
     case 20: lpcs_mma_gemm_go<F, 2, false>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
     case 21: lpcs_mma_gemm_go<F, 2, true>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
     case 41: lpcs_mma_gemm_go<F, 4, true>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
     case 80: lpcs_mma_gemm_go<F, 8, false>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
     case 81: lpcs_mma_gemm_go<F, 8, true>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    case 40:
     default: lpcs_mma_gemm_go<F, 4, false>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
     }
     return cudaGetLastError();
