@@ -17,6 +17,7 @@ FPGA_PY     := /usr/bin/python3
 FPGA_PCF    := fpga/fpga_top.pcf
 FPGA_W      := 8
 FPGA_SEED   := 1
+FPGA_CORRUPT_PICK ?= 0
 FPGA_NEXTPNR_FLAGS := --hx8k --package ct256 --seed $(FPGA_SEED) --freq 12
 YOSYS_DATDIR := $(shell yosys-config --datdir 2>/dev/null || echo $$(dirname $$(command -v yosys))/../share/yosys)
 FPGA_CELLS_SIM := $(YOSYS_DATDIR)/ice40/cells_sim.v
@@ -186,11 +187,12 @@ fpga-$(1)-verilator: $$(FPGA_$(1)_D)/netlist.v $$(FPGA_$(1)_D)/trace.txt $$(FPGA
 
 # negative test: flip LUT entry 0 of a used unit LUT in the bitstream; the
 # same validation must now report a mismatch against golden
+# (FPGA_CORRUPT_PICK=N picks another LUT of corrupt_lut.py's candidate list)
 fpga-$(1)-corrupt: $$(FPGA_$(1)_D)/$(1).bin $$(FPGA_$(1)_D)/trace.txt fpga/scripts/corrupt_lut.py fpga/scripts/fix_netlist.py
 	@D=$$(FPGA_$(1)_D)/corrupt; mkdir -p $$$$D; set -e; \
 	iceunpack $$(FPGA_$(1)_D)/$(1).bin $$$$D/orig.asc; \
 	$(FPGA_PY) fpga/scripts/corrupt_lut.py --routed $$(FPGA_$(1)_D)/routed.json --asc $$$$D/orig.asc \
-	  --out $$$$D/corrupt.asc $$(FPGA_$(1)_SRCBASES) > $$(FPGA_$(1)_D)/corrupt.log; cat $$(FPGA_$(1)_D)/corrupt.log; \
+	  --out $$$$D/corrupt.asc --pick $(FPGA_CORRUPT_PICK) $$(FPGA_$(1)_SRCBASES) > $$(FPGA_$(1)_D)/corrupt.log; cat $$(FPGA_$(1)_D)/corrupt.log; \
 	icepack $$$$D/corrupt.asc $$$$D/$(1)_corrupt.bin; \
 	iceunpack $$$$D/$(1)_corrupt.bin $$$$D/unpacked.asc; \
 	icebox_vlog -n fpga_top -p $(FPGA_PCF) $$$$D/unpacked.asc > $$$$D/netlist_raw.v; \

@@ -6,13 +6,29 @@
 #define LPCS_MODELS_ARCH_CONSTS_H
 
 /* --- RTL pipelines (cycles) -------------------------------------------- */
-/* rtl/rmmec.v: decode | align+sum | accumulate | normalize | round: a READ
- * accepted at cycle c has res_valid at c+5 (v1..v4, res_valid registers). */
-#define RMMEC_PIPE_FILL 5.0
+/* rtl/rmmec.v: decode | align+sum | accumulate | normalize | round: the
+ * READ accepted at clock edge E sets v1 at E and res_valid at E+4, so a GEMV
+ * of N commands has its last result after N + 4 edges (measured on the
+ * Verilated RTL by `make test-rmmec-model`, every mode and shape). */
+#define RMMEC_PIPE_FILL 4.0
 /* rtl/ternary_gemv.v: start -> issue -> buffer read -> tile sums ->
- * accumulate -> y_valid / done. Measured on the Verilated engine
- * (`make models-validate`: compute cycles - words, the same for every shape). */
-#define TERNARY_PIPE_FILL 4.0
+ * accumulate -> y_valid / done: words + 2 cycles from start to done,
+ * measured on the Verilated engine for every shape of
+ * `make test-platform-validate` (1 word: 3 cycles). */
+#define TERNARY_PIPE_FILL 2.0
+/* rtl/ternary_gemv.v's handshake around a run: activations loaded one KTILE
+ * word per cycle, the weight buffer one LANES x KTILE word per cycle, one
+ * cycle for start, then the run: an op takes ceil(K/KTILE) + 2 x words + 3
+ * cycles (measured on the Verilated engine: exact for every shape of
+ * `make test-platform-validate`). With ternary_overlap_load = 1 (a double-
+ * buffered weight buffer, not in the RTL) the weight load hides under the run. */
+#define TERNARY_START_CYCLES 1.0
+/* Host command protocol of the platform (sim/platform): 3 command-queue
+ * register writes and the done interrupt, one bus cycle each. */
+#define HOST_CMD_CYCLES 4.0
+/* DMA tile buffers per unit (double buffering): the DMA runs at most this
+ * many tiles ahead of the unit. */
+#define DMA_TILE_BUFFERS 2
 
 /* --- Technology anchors (45 nm) ------------------------------------------ */
 /* Horowitz, "Computing's energy problem", ISSCC 2014, 45 nm, 0.9 V:
@@ -31,9 +47,9 @@
 #define HZ_DRAM_PJ_PER_B (1950.0 / 8) /* midpoint of 1.3-2.6 nJ / 64 bits */
 
 /* yosys transistor estimates of the anchors (same flow as the units):
- * 8x8 unsigned multiplier 2688, 32-bit adder 1590, one DFF 16. */
+ * 8x8 unsigned multiplier 2688, 32-bit adder 1594, one DFF 16. */
 #define YS_MUL8_T 2688.0
-#define YS_ADD32_T 1590.0
+#define YS_ADD32_T 1594.0
 #define YS_DFF_T 16.0
 /* Energy and area per yosys transistor, anchored on the 8-bit multiplier
  * (the 32-bit adder gives 6.3e-5 pJ and 0.086 um^2: within 20%). Activity
@@ -42,18 +58,18 @@
 #define UM2_PER_T (HZ_MUL8_UM2 / YS_MUL8_T)
 
 /* --- Units (yosys transistor estimates of this project's RTL) ------------ */
-/* rtl/rmmec.v (all modes, 128-bit quire): one unit. yosys reports 102992+
- * (12587 cells); the '+' is 134 async-reset DFFs without a CMOS cost, added
+/* rtl/rmmec.v (all modes, 128-bit quire): one unit. yosys reports 103012+
+ * ; the '+' is 134 async-reset DFFs without a CMOS cost, added
  * here at YS_DFF_T each. */
-#define YS_RMMEC_T (102992.0 + 134 * YS_DFF_T)
+#define YS_RMMEC_T (103012.0 + 134 * YS_DFF_T)
 /* rtl/ternary_dot_tile.v KTILE=16: one lane's tile adder tree (15178 T);
  * plus a 32-bit accumulator per lane (adder + 32 DFF). */
 #define YS_TERNARY_TILE16_T 15178.0
 #define YS_TERNARY_LANE_ACC_T (YS_ADD32_T + 32 * YS_DFF_T)
 /* rtl/pim_bank.v logic (Gray-code builder, index, shift-accumulate, control)
  * without its table/accumulator memories (modeled as SRAM below). */
-/* Default bank (G=4, ROWS=8, GROUPS=4, NB=4): 20378+ (the '+' = 3 memories). */
-#define YS_PIM_BANK_LOGIC_T 20378.0
+/* Default bank (G=4, ROWS=8, GROUPS=4, NB=4): 20474+ (the '+' = its memories). */
+#define YS_PIM_BANK_LOGIC_T 20474.0
 
 /* --- SRAM area ----------------------------------------------------------- */
 /* Intel 45 nm 6T bit cell 0.346 um^2 (Mistry et al., IEDM 2007), array

@@ -47,6 +47,12 @@ double arch_ternary_cycles(size_t rows, size_t cols, int lanes, int ktile) {
     return cdiv((double)rows, lanes) * cdiv((double)cols, ktile) + TERNARY_PIPE_FILL;
 }
 
+double arch_ternary_op_cycles(size_t rows, size_t cols, int lanes, int ktile, int overlap_load) {
+    if (!rows || !cols || lanes < 1 || ktile < 1) return 0;
+    double words = cdiv((double)rows, lanes) * cdiv((double)cols, ktile);
+    return cdiv((double)cols, ktile) + words * (overlap_load ? 1 : 2) + TERNARY_START_CYCLES + TERNARY_PIPE_FILL;
+}
+
 static void pim_counts(const lutgemv_cfg *c, lutgemv_counts *k) {
     uint64_t M = c->rows, G = lutgemv_groups(c);
     k->table_entries = M * G * ((uint64_t)1 << c->g);
@@ -105,6 +111,34 @@ double arch_sram_pj_per_byte(double kib) {
     return ky[i] * pow(ky[i + 1] / ky[i], t);
 }
 
+/* Rows per DMA tile: whole groups of par rows, about one burst. */
+static double rows_per_tile(const dp_config *d, double row_bytes, double par) {
+    double r = floor(d->dma_burst_bytes / (row_bytes > 1e-9 ? row_bytes : 1e-9) / par) * par;
+    return r > par ? r : par;
+}
+
+double arch_dma_tiles(const dp_config *d, const arch_op *op, arch_unit u) {
+    double R = (double)op->rows, K = (double)op->cols, wb = op->w_bits;
+    switch (u) {
+    case ARCH_U_RMMEC:
+        if (op->kind == ARCH_OP_ATTENTION) {
+            double dots = R > 0 ? R : 1, len = cdiv((double)op->n, dots);
+            return 2 * cdiv(dots, rows_per_tile(d, len * wb / 8.0, d->rmmec_units));
+        }
+        return cdiv(R, rows_per_tile(d, K * wb / 8.0, d->rmmec_units));
+    case ARCH_U_TERNARY: return cdiv(R, rows_per_tile(d, K * wb / 8.0, d->ternary_lanes));
+    case ARCH_U_PIM: {
+        double passes = cdiv(R, (double)d->pim_banks * d->pim_rows_per_bank), pb = R * K * wb / 8.0 / passes;
+        double per = cdiv(pb, d->dma_burst_bytes);
+        return passes * (per > 1 ? per : 1);
+    }
+    default:
+        if ((op->kind == ARCH_OP_GEMV || op->kind == ARCH_OP_BITLINEAR) && R > 0)
+            return cdiv(R, rows_per_tile(d, K * wb / 8.0, 1));
+        return 1;
+    }
+}
+
 int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
     if (!d || !op || !o) return -1;
     memset(o, 0, sizeof *o);
@@ -144,8 +178,8 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
         break;
     }
     case ARCH_U_TERNARY:
-        o->compute_cycles = arch_ternary_cycles(op->rows, op->cols, d->ternary_lanes, d->ternary_ktile) +
-                            cdiv(K, d->ternary_ktile); /* activation buffer load, one word per cycle */
+        o->compute_cycles =
+            arch_ternary_op_cycles(op->rows, op->cols, d->ternary_lanes, d->ternary_ktile, d->ternary_overlap_load);
         o->unit_events = cdiv(R, d->ternary_lanes) * cdiv(K, d->ternary_ktile);
         o->e_compute_pj = o->unit_events * d->ternary_lanes *
                           (YS_TERNARY_TILE16_T * d->ternary_ktile / 16.0 + YS_TERNARY_LANE_ACC_T) * PJ_PER_T;
@@ -182,11 +216,22 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
         break;
     }
     }
-    o->sram_bytes = wbytes + abytes;
     o->dram_bytes = op->weights_resident ? 0 : wbytes;
+    o->sram_bytes = wbytes + abytes + o->dram_bytes; /* + DMA staging writes of streamed data */
     o->mem_cycles = o->dram_bytes / arch_dram_bytes_per_cycle(d);
-    o->cycles = (o->compute_cycles > o->mem_cycles ? o->compute_cycles : o->mem_cycles) +
-                (o->dram_bytes > 0 ? arch_dram_latency_cycles(d) : 0);
+    /* streaming of n DMA tiles through DMA_TILE_BUFFERS buffers: per tile
+     * the period is the slower of compute and transfer, or the buffer round
+     * trip (transfer + latency + compute) shared by the buffers; plus the
+     * first tile's transfer and latency, the last one's compute, and the
+     * host command protocol */
+    if (o->dram_bytes > 0) {
+        double n = arch_dma_tiles(d, op, o->unit), ct = o->compute_cycles / n, mt = o->mem_cycles / n;
+        double L = arch_dram_latency_cycles(d), P = ct > mt ? ct : mt;
+        if ((ct + mt + L) / DMA_TILE_BUFFERS > P) P = (ct + mt + L) / DMA_TILE_BUFFERS;
+        o->cycles = (n - 1) * P + mt + L + ct + HOST_CMD_CYCLES;
+    } else {
+        o->cycles = o->compute_cycles + HOST_CMD_CYCLES;
+    }
     o->e_sram_pj = o->sram_bytes * arch_sram_pj_per_byte(d->sram_kib);
     o->e_dram_pj = o->dram_bytes * HZ_DRAM_PJ_PER_B;
     o->energy_pj = o->e_compute_pj + o->e_sram_pj + o->e_dram_pj;

@@ -12,7 +12,8 @@
  * Cycles of an op = max(compute, DRAM transfer) + DRAM latency when it touches
  * DRAM. Compute cycles per unit come from the RTL pipelines (models/README.md):
  *   RMMEC   : ceil(rows/units) * (ceil(cols/lanes) + 1) + RMMEC_PIPE_FILL
- *   ternary : ceil(rows/lanes) * ceil(cols/ktile) + TERNARY_PIPE_FILL
+ *   ternary : ceil(cols/ktile) + words * (2, or 1 with overlapped loads) + 3,
+ *             words = ceil(rows/lanes) * ceil(cols/ktile)
  *   PIM     : models/lutgemv_model.h per pass of banks*rows_per_bank rows
  * Energy = unit events x calibrated per-event energies + SRAM bytes x
  * pJ/byte(sram size) + DRAM bytes x pJ/byte. Area = units x calibrated unit
@@ -66,6 +67,9 @@ int arch_rmmec_lanes(double w_bits);
 /* Compute-only cycles of the units (no memory), exposed for validation. */
 double arch_rmmec_cycles(size_t rows, size_t cols, int lanes, int units);
 double arch_ternary_cycles(size_t rows, size_t cols, int lanes, int ktile);
+/* Whole ternary-engine op: activation load, weight-buffer load (unless
+ * overlapped), start, run (arch_consts.h). */
+double arch_ternary_op_cycles(size_t rows, size_t cols, int lanes, int ktile, int overlap_load);
 /* PIM cycles per token for a rows x cols GEMV with w_bits weights (naive lookups). */
 double arch_pim_cycles(const dp_config *d, size_t rows, size_t cols, int w_bits, int a_bits, int tables_resident);
 /* DRAM bytes per cycle at d's clock. */
@@ -74,6 +78,9 @@ double arch_dram_latency_cycles(const dp_config *d);
 /* SRAM energy per byte for an array of kib KiB (log-log interpolation of Horowitz). */
 double arch_sram_pj_per_byte(double kib);
 
+/* DMA tiles an op's streamed data is cut into on unit u (whole groups of the
+ * unit's parallel rows, about dma_burst_bytes each; PIM: per pass). */
+double arch_dma_tiles(const dp_config *d, const arch_op *op, arch_unit u);
 /* Cost of one op on d; -1 on bad arguments. */
 int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *out);
 int arch_area_of(const dp_config *d, arch_area *out);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ static const field_desc FIELDS[] = {
     FD(rmmec_units, F_INT, 0, 65536),
     FD(ternary_lanes, F_INT, 0, 4096),
     FD(ternary_ktile, F_INT, 2, 1024),
+    FD(ternary_overlap_load, F_INT, 0, 1),
     FD(pim_banks, F_INT, 0, 65536),
     FD(pim_rows_per_bank, F_INT, 1, 1 << 20),
     FD(pim_g, F_INT, 2, 8),
@@ -64,13 +66,18 @@ void dp_default(dp_config *d) {
     snprintf(d->plan, sizeof d->plan, "fp32");
 }
 
-static void seterr(char *err, size_t len, const char *fmt, const char *a, double x) {
-    if (err && len) snprintf(err, len, fmt, a, x);
+static void seterr(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void seterr(char *err, size_t len, const char *fmt, ...) {
+    if (!err || !len) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, len, fmt, ap);
+    va_end(ap);
 }
 
 int dp_check(const dp_config *d, char *err, size_t errlen) {
     if (!d) {
-        seterr(err, errlen, "%s%g", "null design point", 0);
+        seterr(err, errlen, "%s", "null design point");
         return -1;
     }
     for (size_t i = 0; i < NFIELDS; i++) {
@@ -79,7 +86,7 @@ int dp_check(const dp_config *d, char *err, size_t errlen) {
         if (f->kind == F_STR) {
             const char *s = (const char *)d + f->off;
             if (!s[0]) {
-                seterr(err, errlen, "design point: field %s is empty%.0g", f->name, 0);
+                seterr(err, errlen, "design point: field %s is empty", f->name);
                 return -1;
             }
             continue;
@@ -93,11 +100,11 @@ int dp_check(const dp_config *d, char *err, size_t errlen) {
     }
     int k = d->ternary_ktile;
     if (k & (k - 1)) {
-        seterr(err, errlen, "design point: %s must be a power of two (%g)", "ternary_ktile", k);
+        seterr(err, errlen, "design point: %s must be a power of two (%d)", "ternary_ktile", k);
         return -1;
     }
     if (d->rmmec_units + d->ternary_lanes + d->pim_banks == 0) {
-        seterr(err, errlen, "design point %s: no compute unit at all%.0g", d->id, 0);
+        seterr(err, errlen, "design point %s: no compute unit at all", d->id);
         return -1;
     }
     return 0;
@@ -112,20 +119,20 @@ static const field_desc *find_field(const char *key) {
 static int set_from_json(dp_config *d, const char *key, json_t *v, char *err, size_t errlen) {
     const field_desc *f = find_field(key);
     if (!f) {
-        seterr(err, errlen, "design point: unknown field '%s'%.0g", key, 0);
+        seterr(err, errlen, "design point: unknown field '%s'", key);
         return -1;
     }
     char *base = (char *)d + f->off;
     if (f->kind == F_STR) {
         if (!json_is_string(v) || strlen(json_string_value(v)) >= (f->off == offsetof(dp_config, id) ? DP_ID_LEN : DP_PLAN_LEN)) {
-            seterr(err, errlen, "design point: field %s wants a (short) string%.0g", key, 0);
+            seterr(err, errlen, "design point: field %s wants a (short) string", key);
             return -1;
         }
         strcpy(base, json_string_value(v));
         return 0;
     }
     if (!json_is_number(v)) {
-        seterr(err, errlen, "design point: field %s wants a number%.0g", key, 0);
+        seterr(err, errlen, "design point: field %s wants a number", key);
         return -1;
     }
     double x = json_number_value(v);
@@ -144,7 +151,7 @@ static int set_from_json(dp_config *d, const char *key, json_t *v, char *err, si
 int dp_set_field(dp_config *d, const char *key, const char *text, int is_string, char *err, size_t errlen) {
     json_t *v = is_string ? json_string(text) : json_loads(text, JSON_DECODE_ANY, NULL);
     if (!v) {
-        seterr(err, errlen, "design point: bad value for %s", key, 0);
+        seterr(err, errlen, "design point: bad value for %s", key);
         return -1;
     }
     int rc = set_from_json(d, key, v, err, errlen);
@@ -154,7 +161,7 @@ int dp_set_field(dp_config *d, const char *key, const char *text, int is_string,
 
 static int parse_obj(json_t *root, dp_config *d, char *err, size_t errlen) {
     if (!json_is_object(root)) {
-        seterr(err, errlen, "design point: %s%.0g", "not a JSON object", 0);
+        seterr(err, errlen, "design point: %s", "not a JSON object");
         return -1;
     }
     const char *key;
@@ -168,13 +175,13 @@ static int parse_obj(json_t *root, dp_config *d, char *err, size_t errlen) {
 
 int dp_parse_json_text(const char *text, dp_config *d, char *err, size_t errlen) {
     if (!text || !d) {
-        seterr(err, errlen, "design point: %s%.0g", "null argument", 0);
+        seterr(err, errlen, "design point: %s", "null argument");
         return -1;
     }
     json_error_t je;
     json_t *root = json_loads(text, 0, &je);
     if (!root) {
-        seterr(err, errlen, "design point: JSON error: %s%.0g", je.text, 0);
+        seterr(err, errlen, "design point: JSON error: %s", je.text);
         return -1;
     }
     int rc = parse_obj(root, d, err, errlen);
@@ -184,7 +191,7 @@ int dp_parse_json_text(const char *text, dp_config *d, char *err, size_t errlen)
 
 int dp_load_file(const char *path, dp_config *d, char *err, size_t errlen) {
     if (!path || !d) {
-        seterr(err, errlen, "design point: %s%.0g", "null argument", 0);
+        seterr(err, errlen, "design point: %s", "null argument");
         return -1;
     }
     json_error_t je;

@@ -22,6 +22,7 @@ typedef struct {
     int rmmec_units;
     /* ternary GEMV engine (rtl/ternary_gemv.v): LANES rows x KTILE columns per cycle */
     int ternary_lanes, ternary_ktile;
+    int ternary_overlap_load; /* 0: as rtl/ternary_gemv.v (weight buffer loaded, then run); 1: loads overlap runs */
     /* SRAM-PIM LUT-GEMV banks (rtl/pim_bank.v) */
     int pim_banks, pim_rows_per_bank, pim_g, pim_entry_bits;
     double pim_kib;           /* table SRAM per bank */

@@ -11,3 +11,33 @@ models-calib:
 test-sweep: $(BUILD)/lpcs
 	LPCS_SHARED=$(abspath $(SHARED)) tests/sweep_resume.sh $(BUILD)/lpcs models/grids/ci_small.json $(BUILD)/sweep-test
 TEST_STEPS += test-sweep
+
+# `make dse`: the design-space exploration of docs/dse/ (not in `make test`):
+# >= 100-point sweeps of both models (DSE_MODE=analytical; with
+# DSE_MODE=platform DSE_DIR=build/dse-platform the platform times them and
+# docs/dse/ is left alone), Pareto plots (gnuplot), and a
+# committed copy under docs/dse/. Resumable: re-running continues the sweeps.
+DSE_DIR ?= $(BUILD)/dse
+DSE_THREADS ?= 2
+DSE_MODE ?= analytical
+.PHONY: dse
+dse: $(BUILD)/lpcs
+	@mkdir -p $(DSE_DIR) docs/dse
+	@for m in llama mmfree; do \
+	  /usr/bin/time -f "dse $$m: %e s wall" $(BUILD)/lpcs sweep models/grids/dse_$$m.json -o $(DSE_DIR)/dse_$$m.csv \
+	    --mode $(DSE_MODE) --threads $(DSE_THREADS) --quiet || exit 1; \
+	  models/pareto.sh $(DSE_DIR)/dse_$$m.csv $(DSE_DIR) dse_$$m "shakespeare-$$m ($(DSE_MODE))" || exit 1; \
+	  [ "$(DSE_MODE)" != analytical ] || cp $(DSE_DIR)/dse_$$m.csv $(DSE_DIR)/dse_$${m}_front.csv $(DSE_DIR)/dse_$${m}_energy.png $(DSE_DIR)/dse_$${m}_energy.svg \
+	     $(DSE_DIR)/dse_$${m}_area.png $(DSE_DIR)/dse_$${m}_area.svg \
+	     $(DSE_DIR)/dse_$${m}_hw.png $(DSE_DIR)/dse_$${m}_hw.svg docs/dse/; \
+	done
+	@echo "dse: CSV and plots in $(DSE_DIR)$(if $(filter analytical,$(DSE_MODE)), and docs/dse/)"
+UNIT_TESTS += test_arch_model
+
+# Whole tokens: every DSE grid point in analytical and platform mode (no NLL).
+.PHONY: test-model-vs-platform
+test-model-vs-platform: $(BUILD)/lpcs
+	@echo "| model (grid) | points | cycles/token mean abs err | max | energy/token mean abs err | max |"
+	@models/compare_modes.sh $(BUILD)/lpcs models/grids/dse_llama.json $(BUILD)/model-vs-platform llama 5
+	@models/compare_modes.sh $(BUILD)/lpcs models/grids/dse_mmfree.json $(BUILD)/model-vs-platform mmfree 5
+TEST_STEPS += test-model-vs-platform

@@ -28,4 +28,8 @@ int rt_arch_token_cost(const rt_engine *eng, const dp_config *d, int pos, arch_c
 /* Sets op->weights_resident / tables_resident for op i given the fill so far. */
 void rt_arch_residency(const rt_engine *eng, const dp_config *d, arch_op *ops, int n);
 
+/* One token through the SystemC platform: set when sim/platform/platform_rt.c
+ * is linked in (build/lpcs), NULL otherwise. */
+extern int (*rt_arch_platform_token_cost)(const rt_engine *eng, const dp_config *d, int pos, rt_arch_token *tot);
+
 #endif

@@ -54,15 +54,15 @@ void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t col
     }
 }
 
-typedef uint32_t v4u __attribute__((vector_size(16)));
 typedef uint16_t v8h __attribute__((vector_size(16)));
 
 /* 8 bf16 values -> two fp32 vectors (exact: bf16 is the top half of fp32). */
 static inline void ld8_bf16(const uint16_t *p, v4f *lo, v4f *hi) {
-    v8h h;
+    v8h h, z = {0};
     memcpy(&h, p, sizeof h);
-    v4u a = {h[0], h[1], h[2], h[3]}, b = {h[4], h[5], h[6], h[7]};
-    a <<= 16, b <<= 16;
+    /* interleave with zeros: each 32-bit lane = h[i] << 16 (little endian) */
+    v8h a = __builtin_shufflevector(z, h, 0, 8, 1, 9, 2, 10, 3, 11);
+    v8h b = __builtin_shufflevector(z, h, 4, 12, 5, 13, 6, 14, 7, 15);
     memcpy(lo, &a, sizeof a);
     memcpy(hi, &b, sizeof b);
 }
@@ -137,9 +137,15 @@ static void rope(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
     float *q = rt_engine_buf(eng, op->in, op->layer), *k = rt_engine_buf(eng, op->in2, op->layer);
     size_t hs = (size_t)(c->dim / c->n_heads);
-    const float *cs = eng->rope_cs + (size_t)eng->pos * hs;
+    const float *cs = eng->rope_cs ? eng->rope_cs + (size_t)eng->pos * hs : NULL;
     for (size_t i = 0; i < op->n; i += 2) {
-        float fcr = cs[i % hs], fci = cs[i % hs + 1];
+        float fcr, fci;
+        if (cs) {
+            fcr = cs[i % hs], fci = cs[i % hs + 1];
+        } else { /* the same formulas as the table (llama2.c run.c) */
+            float freq = 1.0f / powf(10000.0f, (float)(i % hs) / (float)hs), val = (float)eng->pos * freq;
+            fcr = cosf(val), fci = sinf(val);
+        }
         float v0 = q[i], v1 = q[i + 1];
         q[i] = v0 * fcr - v1 * fci;
         q[i + 1] = v0 * fci + v1 * fcr;

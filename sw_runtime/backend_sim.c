@@ -1,12 +1,20 @@
 /* Backend "sim": functional results from the cpu/golden kernels, plus cycle
- * and energy estimates from a simple per-op roofline model.
+ * and energy estimates per op from the architecture model of models/
+ * (models/rt_arch.h: unit choice, SRAM/DRAM residency, calibrated energies)
+ * at its default design point (dp_default). Ops that model cannot cost
+ * fall back to the placeholder roofline below.
  *
- * PLACEHOLDER MODEL: the constants below are round illustrative numbers,
- * not calibrated. The calibrated unit models belong to models/ (owned by
- * the architecture-model work); replace sim_params with theirs when they
- * land. cycles = max(MACs / macs_per_cycle, bytes / bytes_per_cycle);
+ * PLACEHOLDER MODEL (fallback only): round illustrative constants, not
+ * calibrated. cycles = max(MACs / macs_per_cycle, bytes / bytes_per_cycle);
  * energy = MACs * pJ/MAC(weight bits) + bytes * pJ/byte. */
+#include <stdlib.h>
+
 #include "engine.h"
+#include "rt_arch.h"
+#include "sim_provider.h"
+
+/* Set by a provider linked into the binary (the SystemC platform). */
+const rt_sim_provider *rt_sim_provider_active = NULL;
 
 typedef struct {
     double macs_per_cycle;  /* MAC array width */
@@ -52,13 +60,59 @@ void rt_op_work(const rt_engine *eng, const rt_op *op, double *macs, double *byt
 }
 
 static int sim_supports(const rt_engine *eng, const rt_op *op) {
-    (void)eng;
+    if (rt_sim_provider_active) return rt_sim_provider_active->supports(eng, op);
     return op->type == OP_MATMUL || op->type == OP_BITLINEAR;
 }
 
+/* Per-engine state: the design point and each op's residency flags. */
+typedef struct {
+    dp_config dp;
+    arch_op *ops; /* eng->n_ops entries, residency decided once */
+} sim_state;
+
+static void sim_release(rt_engine *eng) {
+    sim_state *s = eng->backend_state[RT_BACKEND_SIM];
+    if (!s) return;
+    free(s->ops);
+    free(s);
+    eng->backend_state[RT_BACKEND_SIM] = NULL;
+}
+
+static sim_state *sim_get(rt_engine *eng) {
+    sim_state *s = eng->backend_state[RT_BACKEND_SIM];
+    if (s) return s;
+    s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->ops = calloc((size_t)eng->n_ops, sizeof *s->ops);
+    if (!s->ops) {
+        free(s);
+        return NULL;
+    }
+    dp_default(&s->dp);
+    for (int i = 0; i < eng->n_ops; i++) rt_arch_from_op(eng, &eng->ops[i], 0, &s->ops[i]);
+    rt_arch_residency(eng, &s->dp, s->ops, eng->n_ops);
+    eng->backend_state[RT_BACKEND_SIM] = s;
+    return s;
+}
+
 static int sim_exec(rt_engine *eng, rt_op *op) {
+    if (rt_sim_provider_active) return rt_sim_provider_active->exec(eng, op);
     int rc = rt_cpu_exec(eng, op);
     if (rc) return rc;
+    sim_state *s = sim_get(eng);
+    if (!s) return LPCS_ENOMEM;
+    arch_op ao;
+    arch_cost cost;
+    int idx = (int)(op - eng->ops);
+    if (idx >= 0 && idx < eng->n_ops && rt_arch_from_op(eng, op, eng->pos, &ao) == 0) {
+        ao.weights_resident = s->ops[idx].weights_resident;
+        ao.tables_resident = s->ops[idx].tables_resident;
+        if (arch_op_cost(&s->dp, &ao, &cost) == 0) {
+            op->st.cycles += cost.cycles;
+            op->st.energy_pj += cost.energy_pj;
+            return LPCS_OK;
+        }
+    }
     const sim_params *p = &SIM_PLACEHOLDER;
     double macs, bytes;
     rt_op_work(eng, op, &macs, &bytes);
@@ -70,5 +124,5 @@ static int sim_exec(rt_engine *eng, rt_op *op) {
     return LPCS_OK;
 }
 
-const rt_backend rt_backend_sim = {"sim", sim_supports, sim_exec, NULL};
+const rt_backend rt_backend_sim = {"sim", sim_supports, sim_exec, sim_release};
 double rt_sim_clock_ghz(void) { return SIM_PLACEHOLDER.clock_ghz; }

@@ -121,9 +121,11 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         eng->scratch_floats = (size_t)c->n_heads * (size_t)c->seq_len + (size_t)c->seq_len * (D / (size_t)c->n_heads);
         eng->scratch = calloc(eng->scratch_floats, sizeof(float));
         size_t hs = D / (size_t)c->n_heads;
-        eng->rope_cs = malloc((size_t)c->seq_len * hs * sizeof(float)); /* [pos][hs/2][cos, sin] */
-        if (!eng->key_cache || !eng->value_cache || !eng->scratch || !eng->rope_cs) goto oom;
-        for (int pos = 0; pos < c->seq_len; pos++)
+        /* [pos][hs/2][cos, sin]; skipped (computed per token) when it would exceed 64 MiB */
+        if ((size_t)c->seq_len * hs <= ((size_t)1 << 24))
+            eng->rope_cs = malloc((size_t)c->seq_len * hs * sizeof(float));
+        if (!eng->key_cache || !eng->value_cache || !eng->scratch) goto oom;
+        for (int pos = 0; eng->rope_cs && pos < c->seq_len; pos++)
             for (size_t i = 0; i < hs; i += 2) { /* the expressions of llama2.c run.c */
                 float freq = 1.0f / powf(10000.0f, (float)i / (float)hs), val = (float)pos * freq;
                 eng->rope_cs[(size_t)pos * hs + i] = cosf(val);

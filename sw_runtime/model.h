@@ -14,7 +14,7 @@ typedef enum { RT_ARCH_LLAMA = 0, RT_ARCH_HGRN = 1 } rt_arch;
 #define RT_MAX_DIM (1 << 16)
 #define RT_MAX_LAYERS 1024
 #define RT_MAX_VOCAB (1 << 20)
-#define RT_MAX_SEQ (1 << 20)
+#define RT_MAX_SEQ (1 << 17)
 
 typedef struct {
     rt_arch arch;

@@ -18,13 +18,6 @@ int rt_qf_parse(const char *name, rt_qf *out, rt_err *e) {
         return LPCS_OK;
     }
     if (qformat_parse(name, &out->q) == LPCS_OK) return LPCS_OK;
-    int n, es;
-    char tail;
-    if (sscanf(name, "p%de%d%c", &n, &es, &tail) == 2 && posit_cfg_check((posit_cfg){n, es}) == LPCS_OK) {
-        out->posit = 1;
-        out->pc = (posit_cfg){n, es};
-        return LPCS_OK;
-    }
     return rt_fail(e, LPCS_EUNSUPPORTED,
                    "unknown number format '%s' (e.g. fp32 bf16 fp16 fp8e4m3 fp8e5m2 mxfp4 mxfp6 mxfp8 nvfp4 "
                    "int2..int8 ternary p8e0 p16e1; see golden/qformat.h)", name);
@@ -35,16 +28,11 @@ int rt_qf_roundtrip(const rt_qf *f, const float *in, float *out, size_t n, size_
         if (in != out) memmove(out, in, n * sizeof *out);
         return LPCS_OK;
     }
-    if (f->posit) { /* element-wise, RNE, saturating (posit.h) */
-        for (size_t i = 0; i < n; i++) out[i] = posit_to_float(f->pc, posit_from_float(f->pc, in[i]));
-        return LPCS_OK;
-    }
     return qformat_roundtrip(&f->q, in, out, n, row_len);
 }
 
 double rt_qf_bits(const rt_qf *f) {
     if (f->identity) return 32;
-    if (f->posit) return f->pc.n;
     return qformat_bits_per_value(&f->q);
 }
 

@@ -18,15 +18,12 @@
 
 #include "rt_err.h"
 
-#include "posit.h"
 #include "qformat.h"
 
 /* One number format as the runtime uses it. */
 typedef struct {
     char name[24];
     int identity; /* fp32: no rounding at all */
-    int posit;    /* pNeE done here with golden/posit.h while qformat lacks posits */
-    posit_cfg pc;
     qformat q;
 } rt_qf;
 

@@ -1,4 +1,5 @@
 #include "session.h"
+#include "sim_provider.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,8 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
     for (int b = 0; b < RT_BACKEND_COUNT; b++)
         if (o->sched.enabled[b]) json_array_append_new(be, json_string(rt_backend_get(b)->name));
     json_object_set_new(r, "backends_enabled", be);
-    json_object_set_new(r, "sim_model", json_string("placeholder constants (sw_runtime/backend_sim.c)"));
+    json_object_set_new(r, "sim_model", json_string(rt_sim_provider_active ? rt_sim_provider_active->name
+                                                                              : "placeholder constants (sw_runtime/backend_sim.c)"));
     json_t *ops = json_array();
     const rt_engine *eng = &s->eng;
     double steps = eng->steps ? (double)eng->steps : 1;

@@ -49,4 +49,17 @@ for k in 0 1; do
 done
 { head -1 "$dir/shard0.csv"; tail -q -n +2 "$dir/shard0.csv" "$dir/shard1.csv"; } > "$dir/merged.csv"
 check_same "2 shards (GNU parallel), merged" "$dir/merged.csv"
+# 4. bad input: a clear error (exit 1/2 with a message), never a crash
+i=0
+for g in '{"grid":{"rmmec_units":[]}}' '{"grid":{"bogus":[1]}}' '{"foo":1}' '{"points":[{"pim_g":99}]}' \
+         '{"points":[{"rmmec_units":1.5}]}' '[' '{"points":[{"id":"a"},{"id":"a"}]}' '{"points":[]}' ''; do
+    i=$((i + 1)); printf '%s' "$g" > "$dir/bad$i.json"
+    rc=0; "$lpcs" sweep "$dir/bad$i.json" -o "$dir/bad.csv" --no-nll 2> "$dir/bad.log" || rc=$?
+    { [ $rc = 1 ] || [ $rc = 2 ]; } && grep -q "lpcs sweep:" "$dir/bad.log" ||
+        { echo "test-sweep: bad grid $g: rc $rc"; cat "$dir/bad.log"; exit 1; }
+done
+echo "other,header" > "$dir/other.csv"
+rc=0; "$lpcs" sweep "$grid" -o "$dir/other.csv" --no-nll 2> "$dir/bad.log" || rc=$?
+[ $rc = 1 ] && grep -q "different header" "$dir/bad.log" || { echo "test-sweep: foreign CSV not refused"; exit 1; }
+echo "test-sweep: $((i + 1)) malformed inputs refused with a message"
 echo "test-sweep: PASS"

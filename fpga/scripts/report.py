@@ -92,6 +92,14 @@ def unit_report(d):
     r["cmos_transistors"] = {"logic_estimate": int(t.rstrip("+")) if t.rstrip("+").isdigit() else None,
                              "excludes": "memory macros (see generic.memory_bits)",
                              "lower_bound_only": t.endswith("+") and not r["generic"]["memory_macros"]}
+    # cells yosys 0.23's cmos cost table lacks (counted as 0, hence the "+")
+    costed = {"$_NOT_", "$_BUF_", "$_NAND_", "$_NOR_", "$_ANDNOT_", "$_ORNOT_", "$_AND_", "$_OR_",
+              "$_XOR_", "$_XNOR_", "$_AOI3_", "$_OAI3_", "$_AOI4_", "$_OAI4_", "$_MUX_", "$_NMUX_",
+              "$_DFF_P_", "$_DFF_N_", "$mem_v2"}
+    r["cmos_transistors"]["uncosted_cells"] = {k: v for k, v in c.get("num_cells_by_type", {}).items()
+                                               if k not in costed}
+    if r["cmos_transistors"]["uncosted_cells"]:
+        r["cmos_transistors"]["lower_bound_only"] = True
     pnr = load(os.path.join(d, "pnr_report.json"))
     if pnr:
         util = pnr.get("utilization", {})

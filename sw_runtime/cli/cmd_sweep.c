@@ -26,8 +26,6 @@
 
 #define VAL_SPLIT_OFFSET 1003854 /* tinyshakespeare: as lpcs ppl --split val */
 
-/* Set by the SystemC platform library when it is linked in (sim/platform). */
-int (*rt_arch_platform_token_cost)(const rt_engine *eng, const dp_config *d, int pos, rt_arch_token *tot) = NULL;
 
 typedef struct {
     char model[1024], config[1024], text[1024], split[16];
@@ -53,14 +51,15 @@ static void help(FILE *out) {
     fprintf(out,
             "usage: lpcs sweep GRID.json -o OUT.csv [--mode analytical|platform] [--shard k/n]\n"
             "                  [--jsonl OUT.jsonl] [--threads T] [--no-nll] [--list] [--explain] [--quiet]\n"
-            "                  [--model M] [--text FILE] [--max-bytes N]\n"
+            "                  [--model M] [--text FILE] [--max-bytes N] [--nll-cache FILE]\n"
             "Evaluates the design points of GRID (see models/README.md): NLL of the point's\n"
             "--plan on a text slice (cached per plan in OUT.nll), cycles/token, energy/token and\n"
             "area from the analytical models (default) or the SystemC platform. One CSV row per\n"
             "point, fsync'ed; re-running the same command resumes (points already in OUT are\n"
             "skipped, a truncated last row is rewritten). --shard k/n (0 <= k < n) evaluates\n"
             "the points i with i %% n == k. --list prints the point ids of the shard and exits;\n"
-            "--explain prints every point's per-op cost table on stdout.\n");
+            "--explain prints every point's per-op cost table on stdout. --nll-cache FILE\n"
+            "replaces OUT.nll (shards of one sweep may share it).\n");
 }
 
 static int fail(const char *msg, const char *a) {
@@ -118,6 +117,14 @@ static int load_grid(const char *path, sweep_grid *g, char *err, size_t len) {
         snprintf(err, len, "%s: model/config/text/split must be strings", path);
         goto out;
     }
+    /* "../shared/..." follows $LPCS_SHARED when it is set (as the tests do) */
+    const char *sh = getenv("LPCS_SHARED");
+    char *paths[3] = {g->model, g->config, g->text};
+    for (int i = 0; sh && *sh && i < 3; i++)
+        if (!strncmp(paths[i], "../shared/", 10)) {
+            char tmp[1024];
+            if ((size_t)snprintf(tmp, sizeof tmp, "%s/%s", sh, paths[i] + 10) < sizeof tmp) strcpy(paths[i], tmp);
+        }
     const char *key;
     json_t *v;
     json_object_foreach(root, key, v) {
@@ -341,6 +348,8 @@ static int cache_open(nll_cache *c, const char *path, int quiet) {
     }
     free(data);
     c->f = fopen(path, "ab");
+    /* one write(2) per line (O_APPEND): shards may share one cache file */
+    if (c->f) setvbuf(c->f, NULL, _IOFBF, 8192);
     return c->f ? 0 : -1;
 }
 
@@ -471,7 +480,8 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
 }
 
 int cmd_sweep(int argc, char **argv) {
-    const char *grid_path = NULL, *out_path = NULL, *jsonl_path = NULL, *model_o = NULL, *text_o = NULL;
+    const char *grid_path = NULL, *out_path = NULL, *jsonl_path = NULL, *model_o = NULL, *text_o = NULL,
+               *cache_o = NULL;
     int platform = 0, shard_k = 0, shard_n = 1, list = 0;
     long long max_bytes_o = -1;
     sweep_ctx x;
@@ -481,7 +491,7 @@ int cmd_sweep(int argc, char **argv) {
         const char *a = argv[i];
         int need = !strcmp(a, "-o") || !strcmp(a, "--mode") || !strcmp(a, "--shard") || !strcmp(a, "--jsonl") ||
                    !strcmp(a, "--threads") || !strcmp(a, "--model") || !strcmp(a, "--text") ||
-                   !strcmp(a, "--max-bytes");
+                   !strcmp(a, "--max-bytes") || !strcmp(a, "--nll-cache");
         if (need && i + 1 >= argc) {
             fprintf(stderr, "lpcs sweep: %s needs a value\n", a);
             return 2;
@@ -493,6 +503,7 @@ int cmd_sweep(int argc, char **argv) {
         else if (!strcmp(a, "--jsonl")) jsonl_path = argv[++i];
         else if (!strcmp(a, "--model")) model_o = argv[++i];
         else if (!strcmp(a, "--text")) text_o = argv[++i];
+        else if (!strcmp(a, "--nll-cache")) cache_o = argv[++i];
         else if (!strcmp(a, "--mode")) {
             const char *m = argv[++i];
             if (!strcmp(m, "platform")) platform = 1;
@@ -609,7 +620,7 @@ int cmd_sweep(int argc, char **argv) {
         goto rt_fail_out;
     }
     char cpath[1100];
-    snprintf(cpath, sizeof cpath, "%s.nll", out_path);
+    snprintf(cpath, sizeof cpath, "%s%s", cache_o ? cache_o : out_path, cache_o ? "" : ".nll");
     if (cache_open(&cache, cpath, x.quiet)) {
         rt_fail(&e, LPCS_EIO, "cannot open the NLL cache %s", cpath);
         goto rt_fail_out;
