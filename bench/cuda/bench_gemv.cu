@@ -78,6 +78,9 @@ __global__ void read_kernel(const uint4 *p, size_t n, unsigned *sink) {
     if (acc == 0x12345678u) *sink = acc; /* keeps the loads alive */
 }
 
+/* Does nothing: the per-call floor of a kernel node in a graph. */
+__global__ void empty_kernel() {}
+
 /* Times `reps` calls of f(i) (each enqueues one GEMV on stream st) two ways:
  * plain stream launches (includes the host's launch rate), and one CUDA graph
  * holding the reps calls (device time between calls ~ kernel time). */
@@ -139,6 +142,11 @@ static int copies_for(size_t bytes, size_t l2) {
     if (k > 64) k = 64;
     return (int)k;
 }
+
+/* Kernel variants compared against the default (0); the last entry is the
+ * default with a column split (split_hint 4). */
+static const int kVariants[] = {0, 20, 21, 40, 41, 80, 0};
+static const int kNumVariants = (int)(sizeof kVariants / sizeof kVariants[0]);
 
 struct result {
     int rows, cols, batch;
@@ -246,7 +254,7 @@ int main(int argc, char **argv) {
             CK(cudaMalloc(&dwt[i], tb));
             CK(cudaMemcpy(dwt[i], tiled.data(), tb, cudaMemcpyHostToDevice));
         }
-        ternary_dev td = {dwt[0], rows, cols, (rows + 31) / 32, (cols + 63) / 64, 0};
+        ternary_dev td = {dwt[0], rows, cols, (rows + 15) / 16, (cols + 127) / 128, 0, 0};
 
         /* LUT weights at 4 and 2 bits (signed). */
         const int lut_bits[2] = {4, 2};
@@ -280,7 +288,7 @@ int main(int argc, char **argv) {
                 CK(cudaMemcpy(dw4[i], t4.data(), i4b, cudaMemcpyHostToDevice));
             }
         }
-        int4_dev i4d = {dw4[0], rows, cols, (rows + 31) / 32, (cols + 31) / 32, 0};
+        int4_dev i4d = {dw4[0], rows, cols, (rows + 15) / 16, (cols + 63) / 64, 0, 0};
         /* fp16 / bf16 weights for cuBLAS (the bf16 run reads the same bits as bf16). */
         const size_t hb = n * 2;
         const int kh = copies_for(hb, l2);
@@ -325,6 +333,55 @@ int main(int argc, char **argv) {
             }
         }
 
+        /* Floors at this size: a kernel that only reads the same weight bytes
+         * (same rotation, 16-byte loads), and an empty kernel. */
+        measure(rows, cols, 0, "read_ternary_bytes", (double)tb, [&](int i) {
+            read_kernel<<<prop.multiProcessorCount * 4, 512, 0, st>>>((const uint4 *)dwt[i % kt], tb / 16, sink);
+        });
+        measure(rows, cols, 0, "read_int4_bytes", (double)i4b, [&](int i) {
+            read_kernel<<<prop.multiProcessorCount * 4, 512, 0, st>>>((const uint4 *)dw4[i % dw4.size()], i4b / 16,
+                                                                     sink);
+        });
+        measure(rows, cols, 0, "empty_kernel", 0.0, [&](int) { empty_kernel<<<1, 32, 0, st>>>(); });
+        /* Kernel variants (loads in flight per warp, prefetch): bit-exact too. */
+        for (int b : {1, 5, 9, 16}) {
+            std::vector<int32_t> want((size_t)b * rows), got((size_t)b * rows);
+            for (int kind = 0; kind < 2; kind++) {
+                for (int vi = 0; vi < kNumVariants; vi++) {
+                    ternary_dev d = td;
+                    int4_dev d4 = i4d;
+                    d.variant = d4.variant = kVariants[vi];
+                    d.split_hint = d4.split_hint = vi == kNumVariants - 1 ? 4 : 0;
+                    CK(cudaMemset(dy, 0x5a, got.size() * 4)); /* poison */
+                    if (kind == 0) CK(ternary_gemm_launch(&d, dx, b, dy, 0));
+                    else CK(int4_gemm_launch(&d4, dx, b, dy, 0));
+                    CK(cudaMemcpy(vi ? got.data() : want.data(), dy, got.size() * 4, cudaMemcpyDeviceToHost));
+                    if (vi && memcmp(got.data(), want.data(), got.size() * 4) != 0) {
+                        printf("BIT-EXACTNESS FAILURE: %s variant %d %dx%d batch %d\n", kind ? "int4" : "ternary",
+                               kVariants[vi], rows, cols, b);
+                        check_fail++;
+                    }
+                }
+            }
+        }
+        for (int b : {1, 8, 16})
+            for (int vi = 1; vi < kNumVariants - 1; vi++) {
+                char name[32];
+                snprintf(name, sizeof name, "ternary_v%d", kVariants[vi]);
+                measure(rows, cols, b, name, (double)tb, [&](int i) {
+                    ternary_dev d = td;
+                    d.w = dwt[i % kt];
+                    d.variant = kVariants[vi];
+                    ternary_gemm_launch(&d, dx, b, dy, st);
+                });
+                snprintf(name, sizeof name, "int4_v%d", kVariants[vi]);
+                measure(rows, cols, b, name, (double)i4b, [&](int i) {
+                    int4_dev d = i4d;
+                    d.w = dw4[i % dw4.size()];
+                    d.variant = kVariants[vi];
+                    int4_gemm_launch(&d, dx, b, dy, st);
+                });
+            }
         for (int b = 1; b <= 16; b++) {
             measure(rows, cols, b, "ternary", (double)tb, [&](int i) {
                 ternary_dev d = td;
@@ -466,6 +523,34 @@ int main(int argc, char **argv) {
                        "configs (best %.2fx); both variants are in bench_gemv.csv.\n",
                     faster[0], total, best[0], faster[1], total, best[1]);
         }
+        fprintf(f, "\nFloors at each size (same graph timing): a kernel that only reads the same bytes "
+                   "(16-byte loads, rotating copies), and an empty kernel:\n\n| shape | read ternary bytes us (%%BW) "
+                   "| read int4 bytes us (%%BW) | empty kernel us |\n|---|---|---|---|\n");
+        for (const auto &sh : shapes) {
+            const result *rt = find(sh[0], sh[1], 0, "read_ternary_bytes"), *ri = find(sh[0], sh[1], 0, "read_int4_bytes"),
+                         *e = find(sh[0], sh[1], 0, "empty_kernel");
+            fprintf(f, "| %dx%d | %.1f (%.0f%%) | %.1f (%.0f%%) | %.1f |\n", sh[0], sh[1], rt->us,
+                    100 * rt->bytes / (rt->us * 1e3) / copy_gbs, ri->us, 100 * ri->bytes / (ri->us * 1e3) / copy_gbs,
+                    e->us);
+        }
+        fprintf(f, "\nKernel variants (us; default = automatic choice, lpcs_mma_auto_variant; vNM = N chunks in flight per warp, M = 1: register prefetch of the next N):\n\n"
+                   "| shape | batch | kernel | default |");
+        for (int vi = 1; vi < kNumVariants - 1; vi++) fprintf(f, " v%d |", kVariants[vi]);
+        fprintf(f, "\n|---|---|---|---|");
+        for (int vi = 1; vi < kNumVariants - 1; vi++) fprintf(f, "---|");
+        fprintf(f, "\n");
+        for (const auto &sh : shapes)
+            for (int b : {1, 8, 16})
+                for (const char *k : {"ternary", "int4"}) {
+                    fprintf(f, "| %dx%d | %d | %s | %.2f |", sh[0], sh[1], b, k, find(sh[0], sh[1], b, k)->us);
+                    for (int vi = 1; vi < kNumVariants - 1; vi++) {
+                        char name[32];
+                        snprintf(name, sizeof name, "%s_v%d", k, kVariants[vi]);
+                        const result *v = find(sh[0], sh[1], b, name);
+                        fprintf(f, " %.2f |", v ? v->us : -1.0);
+                    }
+                    fprintf(f, "\n");
+                }
         fprintf(f, "\n(all batches 1..16: bench_gemv.csv)\n");
     }
     fclose(fc);

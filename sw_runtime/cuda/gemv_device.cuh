@@ -31,20 +31,17 @@ static inline int lpcs_dp4a_host(int a, int b, int c) {
 
 #define LPCS_GEMV_WARPS 8 /* warps per block in all three kernels */
 
-/* 512-byte weight loads in flight per warp: fewer for large batches, which
- * are compute-bound and need the registers for accumulators. */
-template <int B> struct lpcs_unroll_for {
-    static const int value = B <= 2 ? 8 : B <= 4 ? 4 : B <= 8 ? 2 : 1;
-};
 
-/* Launch plan of the ternary / int4 kernels: one block per 32-row tile, the
+/* (chunks in flight per warp: the U parameter of mma_gemv.cuh) */
+
+/* Launch plan of the ternary / int4 kernels: one block per row tile, the
  * columns split in ksplit ranges of cps chunks only when the tiles give less
- * than half a block per SM (a split needs a y memset and atomics), unless a
+ * than one block per SM (a split needs a y memset and atomics), unless a
  * split_hint asks for ~split_hint blocks per SM. */
 LPCS_HD void lpcs_rowtile_plan(int tiles, int nchunks, int sms, int split_hint, int *ksplit_out, int *cps_out) {
     /* split_hint > 0 (benchmark variants): split for ~split_hint blocks per SM */
     int ksplit = split_hint > 0 ? (split_hint * sms + tiles - 1) / tiles
-               : 2 * tiles >= sms ? 1 : (4 * sms + tiles - 1) / tiles;
+               : tiles >= sms ? 1 : (2 * sms + tiles - 1) / tiles;
     const int max_split = (nchunks + 2 * LPCS_GEMV_WARPS - 1) / (2 * LPCS_GEMV_WARPS);
     if (ksplit > max_split) ksplit = max_split;
     if (ksplit < 1) ksplit = 1;
@@ -53,95 +50,127 @@ LPCS_HD void lpcs_rowtile_plan(int tiles, int nchunks, int sms, int split_hint, 
     *ksplit_out = (nchunks + cps - 1) / cps;
 }
 
-/* ---- ternary ---- */
+/* ---- integer tensor-core fragments (mma.m16n8k32.s8.s8.s32) ----
+ * Lane l = 4g + t (g = l/4, t = l%4) holds, for one mma: A registers a0..a3
+ * with the int8 weights of (row g, k 4t..4t+3), (row g+8, k 4t..), (row g,
+ * k 16+4t..), (row g+8, k 16+4t..); B registers b0, b1 with the activations
+ * of (k 4t.., token g) and (k 16+4t.., token g); C registers c0..c3 the sums
+ * of (row g, tokens 2t, 2t+1) and (row g+8, tokens 2t, 2t+1) (PTX ISA,
+ * "Matrix Fragments for mma.m16n8k32"). Which column a k slot stands for is
+ * free as long as A and B agree: the layouts below pick it so that each
+ * lane's weights are one 16-byte load and its activations are contiguous.
+ * Integer products and sums are exact, so the result is the golden one. */
 
-/* Field j of each byte of w, sign-extended to 4 int8 lanes: 00->0, 01->1,
- * 11->-1 (10 -> -2, the invalid code, as a 2-bit two's complement). */
-LPCS_HD int lpcs_ternary_field(uint32_t w, int j) {
-    const uint32_t v = (w >> (2 * j)) & 0x03030303u;
-    return (int)(v | ((v & 0x02020202u) * 0x7Eu));
+/* C += A B for one warp (device: every lane passes its fragments). */
+__device__ __forceinline__ void lpcs_mma_s8(int c[4], const int a[4], int b0, int b1) {
+#if defined(__CUDA_ARCH__)
+    asm volatile("mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, "
+                 "{%0,%1,%2,%3};\n"
+                 : "+r"(c[0]), "+r"(c[1]), "+r"(c[2]), "+r"(c[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+#else
+    (void)c, (void)a, (void)b0, (void)b1;
+#endif
 }
 
-/* One lane's partial sums over chunks c0+warp, c0+warp+8, ... < c1 of its
- * row (tile*32 + lane). xp: activations as uint4, xstride uint4 per token. */
-template <int B>
-LPCS_HD void lpcs_ternary_lane(const uint4 *W, const uint4 *xp, size_t xstride, int nchunks, int tile,
-                               int lane, int warp, int c0, int c1, int acc[B]) {
-    constexpr int U = lpcs_unroll_for<B>::value;
-    const uint4 *wp = W + (size_t)tile * nchunks * 32 + lane;
-    for (int b = 0; b < B; b++) acc[b] = 0;
-    for (int c = c0 + warp; c < c1; c += LPCS_GEMV_WARPS * U) {
-        uint4 wv[U];
-LPCS_UNROLL
-        for (int u = 0; u < U; u++) {
-            const int cc = c + u * LPCS_GEMV_WARPS;
-            wv[u] = cc < c1 ? LPCS_LD_STREAM(wp + (size_t)cc * 32) : make_uint4(0, 0, 0, 0);
+/* The same on the host, for all 32 lanes' fragments at once, from the PTX
+ * fragment layout (written from the ISA text, not from the kernel). */
+static inline int lpcs_frag_byte(int reg, int i) { return (int)(int8_t)((uint32_t)reg >> (8 * i)); }
+static inline void lpcs_mma_s8_warp(int c[32][4], const int a[32][4], const int b[32][2]) {
+    int A[16][32], B[32][8];
+    for (int l = 0; l < 32; l++) {
+        const int g = l >> 2, t = l & 3;
+        for (int i = 0; i < 4; i++) {
+            A[g][4 * t + i] = lpcs_frag_byte(a[l][0], i);
+            A[g + 8][4 * t + i] = lpcs_frag_byte(a[l][1], i);
+            A[g][16 + 4 * t + i] = lpcs_frag_byte(a[l][2], i);
+            A[g + 8][16 + 4 * t + i] = lpcs_frag_byte(a[l][3], i);
+            B[4 * t + i][g] = lpcs_frag_byte(b[l][0], i);
+            B[16 + 4 * t + i][g] = lpcs_frag_byte(b[l][1], i);
         }
-LPCS_UNROLL
-        for (int u = 0; u < U; u++) {
-            const int cc = c + u * LPCS_GEMV_WARPS;
-            if (cc >= c1) continue;
-            const uint32_t words[4] = {wv[u].x, wv[u].y, wv[u].z, wv[u].w};
-LPCS_UNROLL
-            for (int q = 0; q < 4; q++) {
-                const int d0 = lpcs_ternary_field(words[q], 0), d1 = lpcs_ternary_field(words[q], 1);
-                const int d2 = lpcs_ternary_field(words[q], 2), d3 = lpcs_ternary_field(words[q], 3);
-                const uint4 *xq = xp + (size_t)cc * 4 + q;
-LPCS_UNROLL
-                for (int b = 0; b < B; b++) {
-                    const uint4 xv = LPCS_LD_CACHED(xq + b * xstride);
-                    int a = acc[b];
-                    a = LPCS_DP4A(d0, (int)xv.x, a);
-                    a = LPCS_DP4A(d1, (int)xv.y, a);
-                    a = LPCS_DP4A(d2, (int)xv.z, a);
-                    a = LPCS_DP4A(d3, (int)xv.w, a);
-                    acc[b] = a;
-                }
-            }
+    }
+    for (int l = 0; l < 32; l++) {
+        const int g = l >> 2, t = l & 3;
+        for (int r = 0; r < 4; r++) {
+            const int row = g + 8 * (r >> 1), n = 2 * t + (r & 1);
+            int s = 0;
+            for (int k = 0; k < 32; k++) s += A[row][k] * B[k][n];
+            c[l][r] += s;
         }
     }
 }
+
+/* Output element of C register r of lane l: row in the 16-row tile, token in the 8-token tile. */
+LPCS_HD int lpcs_mma_c_row(int lane, int r) { return (lane >> 2) + 8 * (r >> 1); }
+LPCS_HD int lpcs_mma_c_tok(int lane, int r) { return 2 * (lane & 3) + (r & 1); }
+
+/* ---- ternary ---- */
+
+/* Ternary piece of lane l (16 bytes, 4 mma steps of a 128-column chunk):
+ * word m, field j, byte i = weight + 1 (0, 1, 2: offset binary, so that a
+ * field unpacks with a shift and a mask) of row g + 8(j&1), column
+ * 32t + 8m + 4(j>>1) + i of the chunk: A register j of step m is field j of
+ * word m, and the B registers of step m are activation words 2m, 2m+1 of the
+ * lane's 32 contiguous bytes (columns 32t..32t+31). The kernel subtracts
+ * 1 x (sum of the activations) to undo the offset: exact integer algebra. */
+LPCS_HD void lpcs_ternary_afrag(const uint4 &wv, int m, int a[4]) {
+    const uint32_t w = m == 0 ? wv.x : m == 1 ? wv.y : m == 2 ? wv.z : wv.w;
+LPCS_UNROLL
+    for (int j = 0; j < 4; j++) a[j] = (int)((w >> (2 * j)) & 0x03030303u);
+}
+/* Row (in the tile) and chunk column of piece word m, field j, byte i of lane l. */
+LPCS_HD void lpcs_ternary_piece_pos(int lane, int m, int j, int i, int *row, int *col) {
+    *row = (lane >> 2) + 8 * (j & 1);
+    *col = 32 * (lane & 3) + 8 * m + 4 * (j >> 1) + i;
+}
+/* Address of the piece of (tile, chunk, lane): one warp reads 512 contiguous bytes. */
+LPCS_HD const uint4 *lpcs_ternary_piece(const uint4 *W, int nchunks, int tile, int c, int lane) {
+    return W + ((size_t)tile * nchunks + c) * 32 + lane;
+}
+/* Byte offset of the lane's activations (32 bytes) in chunk c of a token row. */
+LPCS_HD size_t lpcs_ternary_xoff(int c, int lane) { return (size_t)c * 128 + 32 * (lane & 3); }
 
 /* ---- int4 ---- */
 
-/* Nibbles (high ones when hi = 1) of the 4 bytes of w, sign-extended to int8 lanes. */
-LPCS_HD int lpcs_int4_field(uint32_t w, int hi) {
-    const uint32_t v = (w >> (4 * hi)) & 0x0F0F0F0Fu;
-    return (int)(v | ((v & 0x08080808u) * 0x1Eu));
+/* Int4 piece of lane l (16 bytes, 2 mma steps of a 64-column chunk): word
+ * 2m + h, nibble n (0 low, 1 high) of byte i = weight + 8 (0..15, offset
+ * binary: unpacking is a shift and a mask) of row g + 8n, column
+ * 16t + 8m + 4h + i of the chunk: A register j of step m is nibble j&1 of the
+ * bytes of word 2m + (j>>1); the B registers of step m are activation words
+ * 2m, 2m+1 of the lane's 16 bytes (columns 16t..16t+15). The kernel
+ * subtracts 8 x (sum of the activations). */
+LPCS_HD void lpcs_int4_afrag(const uint4 &wv, int m, int a[4]) {
+    const uint32_t w0 = m == 0 ? wv.x : wv.z, w1 = m == 0 ? wv.y : wv.w;
+    a[0] = (int)(w0 & 0x0F0F0F0Fu);
+    a[1] = (int)((w0 >> 4) & 0x0F0F0F0Fu);
+    a[2] = (int)(w1 & 0x0F0F0F0Fu);
+    a[3] = (int)((w1 >> 4) & 0x0F0F0F0Fu);
 }
+LPCS_HD void lpcs_int4_piece_pos(int lane, int m, int j, int i, int *row, int *col) {
+    *row = (lane >> 2) + 8 * (j & 1);
+    *col = 16 * (lane & 3) + 8 * m + 4 * (j >> 1) + i;
+}
+LPCS_HD size_t lpcs_int4_xoff(int c, int lane) { return (size_t)c * 64 + 16 * (lane & 3); }
 
-/* As lpcs_ternary_lane for the int4 layout (xp: uint2 words, xstride uint2 per token). */
-template <int B>
-LPCS_HD void lpcs_int4_lane(const uint4 *W, const uint2 *xp, size_t xstride, int nchunks, int tile, int lane,
-                            int warp, int c0, int c1, int acc[B]) {
-    constexpr int U = lpcs_unroll_for<B>::value;
-    const uint4 *wp = W + (size_t)tile * nchunks * 32 + lane;
-    for (int b = 0; b < B; b++) acc[b] = 0;
-    for (int c = c0 + warp; c < c1; c += LPCS_GEMV_WARPS * U) {
-        uint4 wv[U];
-LPCS_UNROLL
-        for (int u = 0; u < U; u++) {
-            const int cc = c + u * LPCS_GEMV_WARPS;
-            wv[u] = cc < c1 ? LPCS_LD_STREAM(wp + (size_t)cc * 32) : make_uint4(0, 0, 0, 0);
-        }
-LPCS_UNROLL
-        for (int u = 0; u < U; u++) {
-            const int cc = c + u * LPCS_GEMV_WARPS;
-            if (cc >= c1) continue;
-            const uint32_t words[4] = {wv[u].x, wv[u].y, wv[u].z, wv[u].w};
-LPCS_UNROLL
-            for (int q = 0; q < 4; q++) {
-                const int lo = lpcs_int4_field(words[q], 0), hi = lpcs_int4_field(words[q], 1);
-                const uint2 *xq = xp + (size_t)cc * 4 + q;
-LPCS_UNROLL
-                for (int b = 0; b < B; b++) {
-                    const uint2 xv = LPCS_LD_CACHED(xq + b * xstride);
-                    acc[b] = LPCS_DP4A(hi, (int)xv.y, LPCS_DP4A(lo, (int)xv.x, acc[b]));
-                }
-            }
-        }
-    }
-}
+/* What the shared tensor-core kernel (mma_gemv.cuh) and its CPU emulation
+ * need of a weight format: row tile, chunk width, mma steps per 16-byte
+ * piece, activation uint4s per lane and chunk, the weights' storage offset,
+ * A fragments, activation offset. */
+#if defined(__CUDA_ARCH__)
+#define LPCS_HD_MEMBER __host__ __device__ __forceinline__ static
+#else
+#define LPCS_HD_MEMBER static inline
+#endif
+struct lpcs_ternary_fmt {
+    static const int kRows = 16, kCols = 128, kSteps = 4, kXVecs = 2, kOffset = 1;
+    LPCS_HD_MEMBER void afrag(const uint4 &wv, int m, int a[4]) { lpcs_ternary_afrag(wv, m, a); }
+    LPCS_HD_MEMBER size_t xoff(int c, int lane) { return lpcs_ternary_xoff(c, lane); }
+};
+struct lpcs_int4_fmt {
+    static const int kRows = 16, kCols = 64, kSteps = 2, kXVecs = 1, kOffset = 8;
+    LPCS_HD_MEMBER void afrag(const uint4 &wv, int m, int a[4]) { lpcs_int4_afrag(wv, m, a); }
+    LPCS_HD_MEMBER size_t xoff(int c, int lane) { return lpcs_int4_xoff(c, lane); }
+};
 
 /* ---- LUT-GEMV ---- */
 

@@ -65,6 +65,7 @@ extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size
                                         lpcs_cuda_ternary **out) {
     if (out) *out = NULL;
     if (!packed || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    if (!ternary_packed_valid(packed, rows, cols)) return LPCS_EFORMAT; /* code 0b10, as golden */
     if (rows > (1u << 30) || cols > (1u << 24)) return LPCS_ERANGE; /* int32 sums stay exact */
     if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
     const size_t bytes = ternary_tiled_bytes(rows, cols);
@@ -87,8 +88,8 @@ extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size
     w->dev.w = w->d_w;
     w->dev.rows = (int)rows;
     w->dev.cols = (int)cols;
-    w->dev.tiles = (int)lpcs_ceil_div(rows, 32);
-    w->dev.nchunks = (int)lpcs_ceil_div(cols, 64);
+    w->dev.tiles = (int)lpcs_ceil_div(rows, 16);
+    w->dev.nchunks = (int)lpcs_ceil_div(cols, 128);
     *out = w;
     return LPCS_OK;
 }
@@ -160,8 +161,8 @@ extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols,
     w->dev.w = w->d_w;
     w->dev.rows = (int)rows;
     w->dev.cols = (int)cols;
-    w->dev.tiles = (int)lpcs_ceil_div(rows, 32);
-    w->dev.nchunks = (int)lpcs_ceil_div(cols, 32);
+    w->dev.tiles = (int)lpcs_ceil_div(rows, 16);
+    w->dev.nchunks = (int)lpcs_ceil_div(cols, 64);
     *out = w;
     return LPCS_OK;
 }

@@ -44,11 +44,12 @@ extern "C" const char *lpcs_cuda_describe(void) { return "CPU emulation of the C
 extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size_t cols, lpcs_cuda_ternary **out) {
     if (out) *out = NULL;
     if (!packed || !out || rows < 1 || cols < 1) return LPCS_EINVAL;
+    if (!ternary_packed_valid(packed, rows, cols)) return LPCS_EFORMAT; /* code 0b10, as golden */
     lpcs_cuda_ternary *w = new lpcs_cuda_ternary;
     w->rows = rows;
     w->cols = cols;
-    w->nchunks = (cols + 63) / 64;
-    w->tiles = (rows + 31) / 32;
+    w->nchunks = (cols + 127) / 128;
+    w->tiles = (rows + 15) / 16;
     w->tiled.resize(ternary_tiled_bytes(rows, cols));
     ternary_tile_host(packed, rows, cols, w->tiled.data());
     *out = w;
@@ -58,62 +59,72 @@ extern "C" void lpcs_cuda_ternary_free(lpcs_cuda_ternary *w) { delete w; }
 
 static const int kEmulSms = 132; /* H100 SXM */
 
-/* Runs a row-tile kernel (ternary / int4) block by block: lane(tile, lane,
- * warp, c0, c1, acc) is the kernel's per-lane body; warps reduce per block,
- * splits add (the kernel's atomics). */
-template <int B, class Lane>
-static void emul_rowtile(int tiles, int nchunks, int rows, int32_t *y, Lane lane_fn) {
+static uint32_t emul_le32(const int8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* The tensor-core kernel (mma_gemv.cuh) block by block and warp by warp:
+ * the same launch plan, pieces, A fragments and activation offsets, the mma
+ * emulated from the PTX fragment layout; warps reduce per block, splits add
+ * (the kernel's atomics). x: padded rows of stride xs, batch <= 16. */
+template <class F>
+static void emul_mma(const uint4 *W, int tiles, int nchunks, int rows, const int8_t *x, size_t xs, int batch,
+                     int32_t *y) {
     int ksplit, cps;
     lpcs_rowtile_plan(tiles, nchunks, kEmulSms, 0, &ksplit, &cps);
-    if (ksplit > 1) memset(y, 0, sizeof(int32_t) * (size_t)B * rows);
+    const int NT = batch <= 8 ? 1 : 2;
+    if (ksplit > 1) memset(y, 0, sizeof(int32_t) * (size_t)batch * rows);
     for (int tile = 0; tile < tiles; tile++)
         for (int sp = 0; sp < ksplit; sp++) {
             const int c0 = sp * cps, c1 = c0 + cps < nchunks ? c0 + cps : nchunks;
-            int red[LPCS_GEMV_WARPS][B][32];
+            static int red[LPCS_GEMV_WARPS][2][32][4];
+            static int xred[LPCS_GEMV_WARPS][2][8]; /* activation sums (undo the weight offset) */
+            memset(red, 0, sizeof red);
+            memset(xred, 0, sizeof xred);
             for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++)
-                for (int lane = 0; lane < 32; lane++) {
-                    int acc[B];
-                    lane_fn(tile, lane, warp, c0, c1, acc);
-                    for (int b = 0; b < B; b++) red[warp][b][lane] = acc[b];
-                }
-            for (int b = 0; b < B; b++)
-                for (int l = 0; l < 32; l++) {
-                    int s = 0;
-                    for (int w = 0; w < LPCS_GEMV_WARPS; w++) s += red[w][b][l];
-                    const int row = tile * 32 + l;
-                    if (row >= rows) continue;
-                    if (ksplit > 1) y[(size_t)b * rows + row] += s;
-                    else y[(size_t)b * rows + row] = s;
-                }
+                for (int c = c0 + warp; c < c1; c += LPCS_GEMV_WARPS)
+                    for (int m = 0; m < F::kSteps; m++) {
+                        int a[32][4], b[2][32][2];
+                        for (int lane = 0; lane < 32; lane++) {
+                            F::afrag(W[((size_t)tile * nchunks + c) * 32 + lane], m, a[lane]);
+                            for (int nt = 0; nt < NT; nt++) {
+                                const int tok = nt * 8 + (lane >> 2);
+                                const int8_t *xp = x + (size_t)tok * xs + F::xoff(c, lane) + 8 * m;
+                                b[nt][lane][0] = tok < batch ? (int)emul_le32(xp) : 0;
+                                b[nt][lane][1] = tok < batch ? (int)emul_le32(xp + 4) : 0;
+                                if (tok < batch)
+                                    for (int q = 0; q < 8; q++) xred[warp][nt][lane >> 2] += xp[q];
+                            }
+                        }
+                        for (int nt = 0; nt < NT; nt++) lpcs_mma_s8_warp(red[warp][nt], a, b[nt]);
+                    }
+            for (int nt = 0; nt < NT; nt++)
+                for (int l = 0; l < 32; l++)
+                    for (int r = 0; r < 4; r++) {
+                        int s = 0;
+                        for (int w = 0; w < LPCS_GEMV_WARPS; w++)
+                            s += red[w][nt][l][r] - F::kOffset * xred[w][nt][lpcs_mma_c_tok(l, r)];
+                        const int row = tile * F::kRows + lpcs_mma_c_row(l, r), tok = nt * 8 + lpcs_mma_c_tok(l, r);
+                        if (row >= rows || tok >= batch) continue;
+                        if (ksplit > 1) y[(size_t)tok * rows + row] += s;
+                        else y[(size_t)tok * rows + row] = s;
+                    }
         }
-}
-
-template <int B>
-static void ternary_emul_b(const lpcs_cuda_ternary *w, const uint4 *xp, int32_t *y) {
-    const uint4 *W = (const uint4 *)w->tiled.data();
-    const int nchunks = (int)w->nchunks;
-    emul_rowtile<B>((int)w->tiles, nchunks, (int)w->rows, y, [&](int tile, int lane, int warp, int c0, int c1, int *acc) {
-        lpcs_ternary_lane<B>(W, xp, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
-    });
 }
 
 /* The ternary kernel, lane by lane, over padded activation rows. */
 extern "C" int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8_t *x, size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
-    const size_t xs = w->nchunks * 64;
-    std::vector<uint4> xpad((LPCS_TERNARY_MAX_BATCH * xs) / 16);
+    const size_t xs = w->nchunks * 128;
+    std::vector<int8_t> xpad(LPCS_TERNARY_MAX_BATCH * xs);
     for (size_t b0 = 0; b0 < batch; b0 += LPCS_TERNARY_MAX_BATCH) {
         const int nb = (int)(batch - b0 < LPCS_TERNARY_MAX_BATCH ? batch - b0 : LPCS_TERNARY_MAX_BATCH);
-        memset(xpad.data(), 0, xpad.size() * 16);
-        for (int b = 0; b < nb; b++) memcpy((uint8_t *)xpad.data() + b * xs, x + (b0 + b) * w->cols, w->cols);
-        int32_t *yb = y + b0 * w->rows;
-        switch (nb) {
-#define LPCS_CASE(B) case B: ternary_emul_b<B>(w, xpad.data(), yb); break;
-            LPCS_CASE(1) LPCS_CASE(2) LPCS_CASE(3) LPCS_CASE(4) LPCS_CASE(5) LPCS_CASE(6)
-            LPCS_CASE(7) LPCS_CASE(8) LPCS_CASE(9) LPCS_CASE(10) LPCS_CASE(11) LPCS_CASE(12)
-            LPCS_CASE(13) LPCS_CASE(14) LPCS_CASE(15) LPCS_CASE(16)
-#undef LPCS_CASE
-        }
+        memset(xpad.data(), 0, xpad.size());
+        for (int b = 0; b < nb; b++) memcpy(xpad.data() + b * xs, x + (b0 + b) * w->cols, w->cols);
+        emul_mma<lpcs_ternary_fmt>((const uint4 *)w->tiled.data(), (int)w->tiles, (int)w->nchunks, (int)w->rows,
+                                   xpad.data(), xs, nb, y + b0 * w->rows);
     }
     return LPCS_OK;
 }
@@ -156,7 +167,7 @@ extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols,
     lpcs_cuda_int4 *w = new lpcs_cuda_int4;
     w->rows = rows;
     w->cols = cols;
-    w->nchunks = (cols + 31) / 32;
+    w->nchunks = (cols + 63) / 64;
     w->tiled.resize(int4_tiled_bytes(rows, cols));
     int4_tile_host(wv, rows, cols, w->tiled.data());
     *out = w;
@@ -164,34 +175,17 @@ extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols,
 }
 extern "C" void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) { delete w; }
 
-template <int B>
-static void int4_emul_b(const lpcs_cuda_int4 *w, const uint2 *xp, int32_t *y) {
-    const uint4 *W = (const uint4 *)w->tiled.data();
-    const int nchunks = (int)w->nchunks;
-    emul_rowtile<B>((int)((w->rows + 31) / 32), nchunks, (int)w->rows, y,
-                    [&](int tile, int lane, int warp, int c0, int c1, int *acc) {
-                        lpcs_int4_lane<B>(W, xp, (size_t)nchunks * 4, nchunks, tile, lane, warp, c0, c1, acc);
-                    });
-}
-
-/* The int4 kernel, lane by lane, over padded activation rows. */
+/* The int4 kernel, warp by warp, over padded activation rows. */
 extern "C" int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
-    const size_t xs = w->nchunks * 32;
-    std::vector<uint4> xpad((LPCS_INT4_MAX_BATCH * xs + 15) / 16);
+    const size_t xs = w->nchunks * 64;
+    std::vector<int8_t> xpad(LPCS_INT4_MAX_BATCH * xs);
     for (size_t b0 = 0; b0 < batch; b0 += LPCS_INT4_MAX_BATCH) {
         const int nb = (int)(batch - b0 < LPCS_INT4_MAX_BATCH ? batch - b0 : LPCS_INT4_MAX_BATCH);
-        memset(xpad.data(), 0, xpad.size() * 16);
-        for (int b = 0; b < nb; b++) memcpy((uint8_t *)xpad.data() + b * xs, x + (b0 + b) * w->cols, w->cols);
-        const uint2 *xp = (const uint2 *)xpad.data();
-        int32_t *yb = y + b0 * w->rows;
-        switch (nb) {
-#define LPCS_CASE(B) case B: int4_emul_b<B>(w, xp, yb); break;
-            LPCS_CASE(1) LPCS_CASE(2) LPCS_CASE(3) LPCS_CASE(4) LPCS_CASE(5) LPCS_CASE(6)
-            LPCS_CASE(7) LPCS_CASE(8) LPCS_CASE(9) LPCS_CASE(10) LPCS_CASE(11) LPCS_CASE(12)
-            LPCS_CASE(13) LPCS_CASE(14) LPCS_CASE(15) LPCS_CASE(16)
-#undef LPCS_CASE
-        }
+        memset(xpad.data(), 0, xpad.size());
+        for (int b = 0; b < nb; b++) memcpy(xpad.data() + b * xs, x + (b0 + b) * w->cols, w->cols);
+        emul_mma<lpcs_int4_fmt>((const uint4 *)w->tiled.data(), (int)((w->rows + 15) / 16), (int)w->nchunks,
+                                (int)w->rows, xpad.data(), xs, nb, y + b0 * w->rows);
     }
     return LPCS_OK;
 }

@@ -157,6 +157,28 @@ static void test_ternary(void) {
         for (size_t b = 0; b < batch; b++) random_x(g, x.data() + b * cols, cols, b == 1 ? 1 : 0);
         ternary_case("random", w.data(), rows, cols, x.data(), batch);
     }
+    { /* the invalid code 0b10 (the kernels store w+1 and could not represent it):
+       * rejected at upload with golden's status, at the first and a later weight */
+        const size_t rows = 3, cols = 70, rb = (cols + 3) / 4;
+        bool ok = true;
+        char detail[160] = "";
+        for (size_t bad : {(size_t)0, (size_t)(2 * cols + 37)}) {
+            std::vector<uint8_t> packed(rows * rb, 0x55); /* all +1 */
+            const size_t r = bad / cols, k = bad % cols;
+            packed[r * rb + k / 4] = (uint8_t)((packed[r * rb + k / 4] & ~(3u << (2 * (k % 4)))) | (2u << (2 * (k % 4))));
+            std::vector<int8_t> wg(cols);
+            const int grc = ternary_unpack(packed.data() + r * rb, cols, wg.data());
+            lpcs_cuda_ternary *dw = NULL;
+            const int rc = lpcs_cuda_ternary_upload(packed.data(), rows, cols, &dw);
+            lpcs_cuda_ternary_free(dw);
+            if (grc != LPCS_EFORMAT || rc != LPCS_EFORMAT || dw) {
+                ok = false;
+                snprintf(detail, sizeof detail, "weight %zu: golden %s, cuda %s", bad, lpcs_status_str(grc),
+                         lpcs_status_str(rc));
+            }
+        }
+        test_report("ternary upload rejects code 0b10 (LPCS_EFORMAT, as golden)", ok, detail);
+    }
 }
 
 /* ---------------------------------------------------------------- LUT-GEMV */
