@@ -80,7 +80,8 @@ $(RUNTIME_LIB): $(call obj,$(RUNTIME_SRCS))
 $(LPCS_BIN): $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB) $(LPCS_LDLIBS) -ljansson -lm -lpthread
 
-.SECONDARY:
+# Keep objects built through pattern-rule chains (they are not throwaway intermediates).
+.PRECIOUS: $(BUILD)/obj/%.o $(BUILD)/asan/obj/%.o
 .SECONDEXPANSION:
 $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call obj,$$($$*_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(dir $@)

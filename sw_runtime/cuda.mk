@@ -54,11 +54,27 @@ $(CUDA_EMUL): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_BUILD)/obj/lpcs_cuda_em
 $(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
 
-# lpcs with the real backend: liblpcs_cuda.a ahead of liblpcsrt.a, so its
-# definitions win over the stub's (the stub object is then never pulled in).
-$(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB)
-	$(NVCC) $(CUDA_ARCH) -o $@ $(call obj,$(LPCS_SRCS)) $(CUDA_LIB) $(RUNTIME_LIB) $(GOLDEN_LIB) \
-	  $(LPCS_LDLIBS) -ljansson -lm -lpthread
+# lpcs with the real backend. The runtime library is linked WITHOUT the stub
+# object: archive order alone does not help, because backend_cuda.o comes from
+# liblpcsrt.a itself and its lpcs_cuda_* references would then resolve to the
+# stub member of that same archive (the first device run of the cuda backend
+# silently fell back to cpu that way). `make test-lpcs-cuda-link` guards it.
+CUDA_RT_NOSTUB := $(CUDA_BUILD)/liblpcsrt_nostub.a
+$(CUDA_RT_NOSTUB): $(BUILD)/liblpcsrt.a
+	@mkdir -p $(dir $@)
+	cp $< $@ && ar d $@ lpcs_cuda_stub.o
+$(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB) $(CUDA_RT_NOSTUB)
+	$(NVCC) $(CUDA_ARCH) -o $@ $(call obj,$(LPCS_SRCS)) $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) \
+	  $(CUDA_LIB) $(LPCS_LDLIBS) -ljansson -lm -lpthread
+
+# The cuda build of lpcs must carry the real library, not the stub.
+.PHONY: test-lpcs-cuda-link
+test-lpcs-cuda-link: $(CUDA_LPCS)
+	@if grep -q 'cuda backend not built (stub)' $(CUDA_LPCS); then \
+	  echo "$(CUDA_LPCS) links the CUDA stub: the cuda backend would never run"; exit 1; fi
+	@grep -q 'cuda backend not built (stub)' $(BUILD)/lpcs || { echo "stub marker not found in $(BUILD)/lpcs: the check above cannot fail"; exit 1; }
+	@echo "$(CUDA_LPCS): real CUDA library linked (no stub)"
+TEST_STEPS += test-lpcs-cuda-link
 
 # What the GPU machine needs (no libjansson/libcmocka there).
 .PHONY: cuda cuda-kernels cuda-host-check cuda-device-test cuda-emul-check lpcs-cuda
