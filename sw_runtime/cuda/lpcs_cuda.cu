@@ -59,6 +59,49 @@ extern "C" const char *lpcs_cuda_describe(void) {
     return g_describe;
 }
 
+/* ---- weight upload and GEMM staging shared by the ternary, int4 and LUT paths ---- */
+
+/* Lays out `bytes` of weights on the host with fill(buf), then copies them to a
+ * new device buffer *d. */
+template <class Fill> static int upload_layout(size_t bytes, Fill fill, void **d) {
+    uint8_t *host = (uint8_t *)malloc(bytes);
+    if (!host) return LPCS_ENOMEM;
+    fill(host);
+    int rc = LPCS_OK;
+    if (cudaMalloc(d, bytes) != cudaSuccess || cudaMemcpy(*d, host, bytes, cudaMemcpyHostToDevice) != cudaSuccess) {
+        cudaFree(*d);
+        *d = NULL;
+        rc = LPCS_ENOMEM;
+    }
+    free(host);
+    return rc;
+}
+
+/* y[batch][rows] (host) from x[batch][cols] (host): x is staged on the device with
+ * row stride xs (zero padding meets zero weights), then launch(d_x, nb, d_y) runs
+ * on chunks of at most max_batch tokens. */
+template <class Launch>
+static int gemm_staged(const int8_t *x, size_t cols, size_t xs, size_t batch, size_t rows, size_t max_batch,
+                       int32_t *y, Launch launch) {
+    const size_t yb = batch * rows * sizeof(int32_t);
+    int8_t *d_x = NULL;
+    int32_t *d_y = NULL;
+    int rc = LPCS_EIO;
+    if (cudaMalloc(&d_x, batch * xs) == cudaSuccess && cudaMalloc(&d_y, yb) == cudaSuccess &&
+        cudaMemset(d_x, 0, batch * xs) == cudaSuccess &&
+        cudaMemcpy2D(d_x, xs, x, cols, cols, batch, cudaMemcpyHostToDevice) == cudaSuccess) {
+        rc = LPCS_OK;
+        for (size_t b0 = 0; b0 < batch && rc == LPCS_OK; b0 += max_batch) {
+            const int nb = (int)(batch - b0 < max_batch ? batch - b0 : max_batch);
+            if (launch(d_x + b0 * xs, nb, d_y + b0 * rows) != cudaSuccess) rc = LPCS_EIO;
+        }
+        if (rc == LPCS_OK && cudaMemcpy(y, d_y, yb, cudaMemcpyDeviceToHost) != cudaSuccess) rc = LPCS_EIO;
+    }
+    cudaFree(d_x);
+    cudaFree(d_y);
+    return rc;
+}
+
 /* ---- ternary ------------------------------------------------------------------ */
 
 extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size_t cols,
@@ -68,23 +111,14 @@ extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size
     if (!ternary_packed_valid(packed, rows, cols)) return LPCS_EFORMAT; /* code 0b10, as golden */
     if (rows > (1u << 30) || cols > (1u << 24)) return LPCS_ERANGE; /* int32 sums stay exact */
     if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
-    const size_t bytes = ternary_tiled_bytes(rows, cols);
-    uint8_t *tiled = (uint8_t *)malloc(bytes);
     lpcs_cuda_ternary *w = (lpcs_cuda_ternary *)calloc(1, sizeof *w);
-    if (!tiled || !w) {
-        free(tiled);
+    if (!w) return LPCS_ENOMEM;
+    int rc = upload_layout(ternary_tiled_bytes(rows, cols),
+                           [&](uint8_t *buf) { ternary_tile_host(packed, rows, cols, buf); }, &w->d_w);
+    if (rc) {
         free(w);
-        return LPCS_ENOMEM;
+        return rc;
     }
-    ternary_tile_host(packed, rows, cols, tiled);
-    if (cudaMalloc(&w->d_w, bytes) != cudaSuccess ||
-        cudaMemcpy(w->d_w, tiled, bytes, cudaMemcpyHostToDevice) != cudaSuccess) {
-        cudaFree(w->d_w);
-        free(tiled);
-        free(w);
-        return LPCS_ENOMEM;
-    }
-    free(tiled);
     w->dev.w = w->d_w;
     w->dev.rows = (int)rows;
     w->dev.cols = (int)cols;
@@ -114,22 +148,9 @@ extern "C" int lpcs_cuda_ternary_gemm_i32(const lpcs_cuda_ternary *w, const int8
                                           size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
     if (batch > (1u << 20)) return LPCS_ERANGE;
-    const size_t cols = w->dev.cols, xs = ternary_x_stride(&w->dev);
-    const size_t yb = batch * w->dev.rows * sizeof(int32_t);
-    int8_t *d_x = NULL;
-    int32_t *d_y = NULL;
-    int rc = LPCS_EIO;
-    /* rows padded to the kernel's 64-column stride (padding meets zero weights) */
-    if (cudaMalloc(&d_x, batch * xs) == cudaSuccess && cudaMalloc(&d_y, yb) == cudaSuccess &&
-        cudaMemset(d_x, 0, batch * xs) == cudaSuccess &&
-        cudaMemcpy2D(d_x, xs, x, cols, cols, batch, cudaMemcpyHostToDevice) == cudaSuccess) {
-        rc = ternary_gemm_dev(w, d_x, batch, d_y);
-        if (rc == LPCS_OK && cudaMemcpy(y, d_y, yb, cudaMemcpyDeviceToHost) != cudaSuccess)
-            rc = LPCS_EIO;
-    }
-    cudaFree(d_x);
-    cudaFree(d_y);
-    return rc;
+    const ternary_dev *dev = &w->dev;
+    return gemm_staged(x, dev->cols, ternary_x_stride(dev), batch, dev->rows, LPCS_TERNARY_MAX_BATCH, y,
+                       [dev](const int8_t *dx, int nb, int32_t *dy) { return ternary_gemm_launch(dev, dx, nb, dy, 0); });
 }
 
 /* ---- direct int4 ------------------------------------------------------------- */
@@ -141,23 +162,14 @@ extern "C" int lpcs_cuda_int4_upload(const int8_t *wv, size_t rows, size_t cols,
     for (size_t i = 0; i < rows * cols; i++)
         if (wv[i] < -8 || wv[i] > 7) return LPCS_ERANGE;
     if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
-    const size_t bytes = int4_tiled_bytes(rows, cols);
-    uint8_t *tiled = (uint8_t *)malloc(bytes);
     lpcs_cuda_int4 *w = (lpcs_cuda_int4 *)calloc(1, sizeof *w);
-    if (!tiled || !w) {
-        free(tiled);
+    if (!w) return LPCS_ENOMEM;
+    int rc = upload_layout(int4_tiled_bytes(rows, cols), [&](uint8_t *buf) { int4_tile_host(wv, rows, cols, buf); },
+                           &w->d_w);
+    if (rc) {
         free(w);
-        return LPCS_ENOMEM;
+        return rc;
     }
-    int4_tile_host(wv, rows, cols, tiled);
-    if (cudaMalloc(&w->d_w, bytes) != cudaSuccess ||
-        cudaMemcpy(w->d_w, tiled, bytes, cudaMemcpyHostToDevice) != cudaSuccess) {
-        cudaFree(w->d_w);
-        free(tiled);
-        free(w);
-        return LPCS_ENOMEM;
-    }
-    free(tiled);
     w->dev.w = w->d_w;
     w->dev.rows = (int)rows;
     w->dev.cols = (int)cols;
@@ -176,25 +188,9 @@ extern "C" void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) {
 extern "C" int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
     if (batch > (1u << 20)) return LPCS_ERANGE;
-    const size_t cols = w->dev.cols, xs = int4_x_stride(&w->dev);
-    const size_t yb = batch * w->dev.rows * sizeof(int32_t);
-    int8_t *d_x = NULL;
-    int32_t *d_y = NULL;
-    int rc = LPCS_EIO;
-    if (cudaMalloc(&d_x, batch * xs) == cudaSuccess && cudaMalloc(&d_y, yb) == cudaSuccess &&
-        cudaMemset(d_x, 0, batch * xs) == cudaSuccess &&
-        cudaMemcpy2D(d_x, xs, x, cols, cols, batch, cudaMemcpyHostToDevice) == cudaSuccess) {
-        rc = LPCS_OK;
-        for (size_t b0 = 0; b0 < batch && rc == LPCS_OK; b0 += LPCS_INT4_MAX_BATCH) {
-            const int nb = (int)(batch - b0 < LPCS_INT4_MAX_BATCH ? batch - b0 : LPCS_INT4_MAX_BATCH);
-            if (int4_gemm_launch(&w->dev, d_x + b0 * xs, nb, d_y + b0 * w->dev.rows, 0) != cudaSuccess)
-                rc = LPCS_EIO;
-        }
-        if (rc == LPCS_OK && cudaMemcpy(y, d_y, yb, cudaMemcpyDeviceToHost) != cudaSuccess) rc = LPCS_EIO;
-    }
-    cudaFree(d_x);
-    cudaFree(d_y);
-    return rc;
+    const int4_dev *dev = &w->dev;
+    return gemm_staged(x, dev->cols, int4_x_stride(dev), batch, dev->rows, LPCS_INT4_MAX_BATCH, y,
+                       [dev](const int8_t *dx, int nb, int32_t *dy) { return int4_gemm_launch(dev, dx, nb, dy, 0); });
 }
 
 /* ---- LUT-GEMV ----------------------------------------------------------------- */
@@ -210,23 +206,14 @@ extern "C" int lpcs_cuda_lut_upload(const int8_t *wv, size_t rows, size_t cols, 
     for (size_t i = 0; i < rows * cols; i++)
         if (wv[i] < lo || wv[i] > hi) return LPCS_ERANGE;
     if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
-    const size_t bytes = lut_planes_bytes(rows, cols, bits);
-    uint8_t *planes = (uint8_t *)malloc(bytes);
     lpcs_cuda_lut *w = (lpcs_cuda_lut *)calloc(1, sizeof *w);
-    if (!planes || !w) {
-        free(planes);
+    if (!w) return LPCS_ENOMEM;
+    int rc = upload_layout(lut_planes_bytes(rows, cols, bits),
+                           [&](uint8_t *buf) { lut_planes_host(wv, rows, cols, bits, buf); }, &w->d_w);
+    if (rc) {
         free(w);
-        return LPCS_ENOMEM;
+        return rc;
     }
-    lut_planes_host(wv, rows, cols, bits, planes);
-    if (cudaMalloc(&w->d_w, bytes) != cudaSuccess ||
-        cudaMemcpy(w->d_w, planes, bytes, cudaMemcpyHostToDevice) != cudaSuccess) {
-        cudaFree(w->d_w);
-        free(planes);
-        free(w);
-        return LPCS_ENOMEM;
-    }
-    free(planes);
     w->dev.w = w->d_w;
     w->dev.rows = (int)rows;
     w->dev.cols = (int)cols;
@@ -248,25 +235,9 @@ extern "C" int lpcs_cuda_lut_gemm_i32(const lpcs_cuda_lut *w, const int8_t *x, s
                                       int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
     if (batch > (1u << 20)) return LPCS_ERANGE;
-    const size_t xb = batch * w->dev.cols, yb = batch * w->dev.rows * sizeof(int32_t);
-    int8_t *d_x = NULL;
-    int32_t *d_y = NULL;
-    int rc = LPCS_EIO;
-    if (cudaMalloc(&d_x, xb) == cudaSuccess && cudaMalloc(&d_y, yb) == cudaSuccess &&
-        cudaMemcpy(d_x, x, xb, cudaMemcpyHostToDevice) == cudaSuccess) {
-        rc = LPCS_OK;
-        for (size_t b0 = 0; b0 < batch && rc == LPCS_OK; b0 += LPCS_LUT_MAX_BATCH) {
-            const int nb = (int)(batch - b0 < LPCS_LUT_MAX_BATCH ? batch - b0 : LPCS_LUT_MAX_BATCH);
-            if (lut_gemm_launch(&w->dev, d_x + b0 * w->dev.cols, nb, d_y + b0 * w->dev.rows, 0) !=
-                cudaSuccess)
-                rc = LPCS_EIO;
-        }
-        if (rc == LPCS_OK && cudaMemcpy(y, d_y, yb, cudaMemcpyDeviceToHost) != cudaSuccess)
-            rc = LPCS_EIO;
-    }
-    cudaFree(d_x);
-    cudaFree(d_y);
-    return rc;
+    const lut_dev *dev = &w->dev;
+    return gemm_staged(x, dev->cols, dev->cols, batch, dev->rows, LPCS_LUT_MAX_BATCH, y,
+                       [dev](const int8_t *dx, int nb, int32_t *dy) { return lut_gemm_launch(dev, dx, nb, dy, 0); });
 }
 
 /* ---- staging helpers ------------------------------------------------------------ */
