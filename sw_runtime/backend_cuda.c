@@ -3,21 +3,17 @@
  * around the exact int32 GEMV are golden/bitlinear.h's, so results equal the
  * cpu backend bit for bit. In the default build the library is the stub
  * (lpcs_cuda_available() == 0): the backend is registered but supports no op.
- * Weights are uploaded once per op, on first use. Not yet run on a GPU from
- * this runtime (see the runtime notes). */
+ * Weights are uploaded once per op, on first use. Run on an H100: `lpcs ppl
+ * --backend cuda` gives the cpu backend's digits (bench/RESULTS-cuda.md). */
 #include <stdlib.h>
 
-#include "bitlinear.h"
+#include "bitlinear_offload.h"
 #include "cuda/lpcs_cuda.h"
 #include "engine.h"
-#include "ternary.h"
 
 typedef struct {
     lpcs_cuda_ternary **w; /* per op */
-    float *xh;
-    int8_t *xq;
-    int32_t *acc;
-    size_t cap_in, cap_out;
+    rt_bl_scratch scratch;
 } cuda_state;
 
 static void cuda_release(rt_engine *eng) {
@@ -25,13 +21,19 @@ static void cuda_release(rt_engine *eng) {
     if (!s) return;
     for (int i = 0; s->w && i < eng->n_ops; i++)
         if (s->w[i]) lpcs_cuda_ternary_free(s->w[i]);
-    free(s->w), free(s->xh), free(s->xq), free(s->acc), free(s);
+    rt_bl_scratch_free(&s->scratch);
+    free(s->w), free(s);
     eng->backend_state[RT_BACKEND_CUDA] = NULL;
 }
 
 static int cuda_supports(const rt_engine *eng, const rt_op *op) {
     (void)eng;
     return op->type == OP_BITLINEAR && lpcs_cuda_available();
+}
+
+static int cuda_gemv(void *ctx, const bitlinear *B, const int8_t *xq, int32_t *acc) {
+    (void)B;
+    return lpcs_cuda_ternary_gemm_i32(ctx, xq, 1, acc);
 }
 
 static int cuda_exec(rt_engine *eng, rt_op *op) {
@@ -46,24 +48,11 @@ static int cuda_exec(rt_engine *eng, rt_op *op) {
         s->w = calloc((size_t)eng->n_ops, sizeof *s->w);
         if (!s->w) return LPCS_ENOMEM;
     }
-    if (B->in > s->cap_in || B->out > s->cap_out) {
-        free(s->xh), free(s->xq), free(s->acc);
-        s->cap_in = B->in > s->cap_in ? B->in : s->cap_in;
-        s->cap_out = B->out > s->cap_out ? B->out : s->cap_out;
-        s->xh = malloc(s->cap_in * sizeof *s->xh);
-        s->xq = malloc(s->cap_in);
-        s->acc = malloc(s->cap_out * sizeof *s->acc);
-        if (!s->xh || !s->xq || !s->acc) return LPCS_ENOMEM;
+    if (!s->w[idx]) { /* weights go to the GPU once, on first use */
+        int st = lpcs_cuda_ternary_upload(B->packed, B->out, B->in, &s->w[idx]);
+        if (st) return st;
     }
-    int st = LPCS_OK;
-    if (!s->w[idx]) st = lpcs_cuda_ternary_upload(B->packed, B->out, B->in, &s->w[idx]);
-    const float *in = rt_engine_buf(eng, op->in, op->layer);
-    float *out = rt_engine_buf(eng, op->out, op->layer), sc = 0.0f;
-    if (!st) st = bitlinear_rmsnorm_f32(in, B->norm_weight, B->in, BITLINEAR_NORM_EPS, s->xh);
-    if (!st) st = act_quant_absmax_i8(s->xh, B->in, s->xq, &sc);
-    if (!st) st = lpcs_cuda_ternary_gemm_i32(s->w[idx], s->xq, 1, s->acc);
-    if (!st) st = bitlinear_dequant(s->acc, B->out, sc, B->inv_beta, out);
-    return st;
+    return rt_bitlinear_offload(eng, op, &s->scratch, cuda_gemv, s->w[idx]);
 }
 
 const rt_backend rt_backend_cuda = {"cuda", cuda_supports, cuda_exec, cuda_release};
