@@ -15,6 +15,8 @@
 #   LONG_STEPS      phony targets run only by `make test-long`
 #   BENCH_STEPS     phony targets run by `make bench`
 #   CLEAN_EXTRA     extra paths removed by `make clean`
+#   DEPS_STEPS      targets `make deps` runs after the Debian packages
+#                   (installs into git-ignored folders, e.g. .deps/llama)
 #
 # Build output lives in $(BUILD) (default build/, ignored by git). SAN=1 builds
 # with AddressSanitizer + UBSan (`make test` does this once, in build/asan).
@@ -48,6 +50,7 @@ TEST_STEPS   :=
 LONG_STEPS   :=
 BENCH_STEPS  :=
 CLEAN_EXTRA  :=
+DEPS_STEPS   :=
 
 .DEFAULT_GOAL := all
 include $(sort $(wildcard */*.mk))
@@ -87,14 +90,18 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call obj,$$($$*_SRCS)) $(RUNTIME_LIB
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(RUNTIME_LIB) $(GOLDEN_LIB) $($*_LDLIBS) -lcmocka -ljansson -lm -lpthread
 
-# `make deps`: every Debian package the project needs (idempotent).
+# `make deps`: every Debian package the project needs (idempotent), then the
+# DEPS_STEPS. nodejs/npm only when no npm is on PATH: Debian's npm package
+# conflicts with a nodejs that bundles its own npm (NodeSource).
 DEB_PACKAGES := build-essential pkg-config verilator libsystemc-dev libcmocka-dev \
-  libjansson-dev yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3
+  libjansson-dev git yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3
 deps:
 	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	$$SUDO apt-get update -qq && \
 	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES) >/dev/null && \
+	{ command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; } && \
 	echo "deps: all Debian packages present"
+	@$(if $(DEPS_STEPS),$(MAKE) --no-print-directory $(DEPS_STEPS),true)
 
 # `make test`: unit tests, the same unit tests under ASan+UBSan, then every
 # co-simulation / end-to-end step. Prints one "tests: N passed, N failed" line.
