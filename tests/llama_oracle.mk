@@ -22,3 +22,25 @@ $(LLAMA_ORACLE): tests/llama_oracle/llama_oracle.c
 	$(CC) $(CSTD) $(WARN) -O2 -g -I$(LLAMA_SRC)/include -I$(LLAMA_SRC)/ggml/include -o $@ $< \
 	  $(wildcard $(LLAMA_LIBDIR)/libllama.v*.so) $(wildcard $(LLAMA_LIBDIR)/libggml.v*.so) \
 	  $(LLAMA_LIBDIR)/libggml-base.so -Wl,-rpath,$(abspath $(LLAMA_LIBDIR)) -ldl -lm
+
+# An F32 GGUF of shakespeare-llama written by an independent plain-Python
+# writer (not lpcs's), for comparing lpcs with llama.cpp.
+LLAMA_FIXTURE := $(BUILD)/llama_fixture/shakespeare-llama-f32.gguf
+$(LLAMA_FIXTURE): tests/llama_oracle/llama2c_to_gguf.py $(SHARED)/models/shakespeare-llama.bin
+	@mkdir -p $(dir $@)
+	/usr/bin/python3 $< $(SHARED)/models/shakespeare-llama.bin $(SHARED)/models/tok-bytes.bin $@
+
+# Steps: skip (77) without .deps/llama, else build the oracle and check it.
+LLAMA_NEED = @[ -f $(LLAMA_SRC)/include/llama.h ] && [ -d $(LLAMA_LIBDIR) ] || \
+  { echo "SKIP: llama.cpp not installed in $(LLAMA_DEPS) (make deps)"; exit 77; }
+TEST_STEPS += test-llama-oracle
+LONG_STEPS += test-llama-oracle-long
+.PHONY: test-llama-oracle test-llama-oracle-long
+test-llama-oracle:
+	$(LLAMA_NEED)
+	@$(MAKE) --no-print-directory $(LLAMA_ORACLE) $(LLAMA_FIXTURE)
+	/usr/bin/python3 tests/llama_oracle/check_oracle.py $(LLAMA_ORACLE) $(LLAMA_FIXTURE) $(SHARED)
+test-llama-oracle-long:
+	$(LLAMA_NEED)
+	@$(MAKE) --no-print-directory $(LLAMA_ORACLE) $(LLAMA_FIXTURE)
+	/usr/bin/python3 tests/llama_oracle/check_oracle.py $(LLAMA_ORACLE) $(LLAMA_FIXTURE) $(SHARED) --full
