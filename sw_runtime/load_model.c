@@ -39,6 +39,10 @@ void rt_model_free(rt_model *m) {
     free(m->arena);
     free(m->ll);
     free(m->hl);
+    free(m->wblocks);
+    free(m->blocks_arena);
+    m->wblocks = NULL;
+    m->blocks_arena = NULL;
     m->arena = NULL;
     m->ll = NULL;
     m->hl = NULL;
@@ -48,7 +52,8 @@ int rt_model_load(rt_model *m, const char *path, const char *config_path, rt_err
     if (!path) return rt_fail(e, LPCS_EINVAL, "no model path given");
     if (ends_with(path, ".safetensors")) return rt_model_load_safetensors(m, path, config_path, e);
     if (ends_with(path, ".bin")) return rt_model_load_llama2c(m, path, e);
-    return rt_fail(e, LPCS_EUNSUPPORTED, "%s: unknown model file type (expected .bin or .safetensors)", path);
+    if (ends_with(path, ".gguf")) return rt_model_load_gguf(m, path, e);
+    return rt_fail(e, LPCS_EUNSUPPORTED, "%s: unknown model file type (expected .bin, .safetensors or .gguf)", path);
 }
 
 /* ---- config.json ---- */

@@ -5,6 +5,7 @@
 #define LPCS_RT_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rt_err.h"
 
@@ -43,10 +44,20 @@ typedef struct {
     rt_bitlin_w proj[HG_NPROJ];
 } rt_hgrn_layer;
 
+/* A weight matrix as stored in a GGUF file: ggml block type and the raw
+ * blocks (rows of row_bytes), kept so the ggml execution mode can run the
+ * file's own quantized values (engine.h). w is the fp32 copy in the arena. */
+typedef struct {
+    const float *w;
+    uint32_t type;
+    const uint8_t *blocks;
+    size_t rows, cols, row_bytes;
+} rt_wblocks;
+
 typedef struct {
     rt_config cfg;
     char path[1024];
-    const char *format; /* "llama2c-v0", "llama2c-v1", "llama2c-v2-q80", "safetensors" */
+    const char *format; /* "llama2c-v0", "llama2c-v1", "llama2c-v2-q80", "safetensors", "gguf" */
     float *embed;       /* [vocab][dim] */
     float *final_norm;  /* [dim] */
     float *cls;         /* classifier [vocab][dim]; == embed when shared */
@@ -57,6 +68,9 @@ typedef struct {
     float *arena;
     size_t arena_floats;
     size_t n_params;    /* parameters as stored in the file */
+    rt_wblocks *wblocks;/* gguf: block-format matrices (NULL otherwise) */
+    int n_wblocks;
+    uint8_t *blocks_arena;
 } rt_model;
 
 /* Loads MODEL (.bin = llama2.c, .safetensors + config.json). config_path may be
@@ -64,6 +78,11 @@ typedef struct {
 int rt_model_load(rt_model *m, const char *path, const char *config_path, rt_err *e);
 int rt_model_load_llama2c(rt_model *m, const char *path, rt_err *e);
 int rt_model_load_safetensors(rt_model *m, const char *path, const char *config_path, rt_err *e);
+/* llama-architecture GGUF (load_gguf.c): weights dequantized into the arena,
+ * quantized matrices also kept as blocks in m->wblocks. */
+int rt_model_load_gguf(rt_model *m, const char *path, rt_err *e);
+/* The stored blocks of matrix w, or NULL. */
+const rt_wblocks *rt_model_wblocks(const rt_model *m, const float *w);
 void rt_model_free(rt_model *m);
 
 /* Finds a sibling file: first "<dir>/<stem><suffix>" then "<dir>/<plain>".

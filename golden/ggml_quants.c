@@ -1,0 +1,574 @@
+/* ggml block formats: written from the block layouts and the definitions of
+ * llama.cpp's reference quantizers (see ggml_quants.h). Float expressions
+ * keep ggml's operation order; this file must be built without FMA
+ * contraction (the project builds with -std=c11, i.e. -ffp-contract=off). */
+#include "ggml_quants.h"
+
+#include <ctype.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "ternary_gguf.h"
+
+static const ggml_type_traits k_types[] = {
+    [GGML_F32] = {"F32", 1, 4, 1},         [GGML_F16] = {"F16", 1, 2, 1},
+    [GGML_Q4_0] = {"Q4_0", 32, 18, 1},     [GGML_Q4_1] = {"Q4_1", 32, 20, 1},
+    [GGML_Q5_0] = {"Q5_0", 32, 22, 1},     [GGML_Q5_1] = {"Q5_1", 32, 24, 1},
+    [GGML_Q8_0] = {"Q8_0", 32, 34, 1},     [GGML_Q8_1] = {"Q8_1", 32, 36, 0},
+    [GGML_Q2_K] = {"Q2_K", 256, 84, 0},    [GGML_Q3_K] = {"Q3_K", 256, 110, 0},
+    [GGML_Q4_K] = {"Q4_K", 256, 144, 1},   [GGML_Q5_K] = {"Q5_K", 256, 176, 1},
+    [GGML_Q6_K] = {"Q6_K", 256, 210, 1},   [GGML_Q8_K] = {"Q8_K", 256, 292, 1},
+    [GGML_IQ2_XXS] = {"IQ2_XXS", 256, 66, 0}, [GGML_IQ2_XS] = {"IQ2_XS", 256, 74, 0},
+    [GGML_IQ3_XXS] = {"IQ3_XXS", 256, 98, 0}, [GGML_IQ1_S] = {"IQ1_S", 256, 50, 0},
+    [GGML_IQ4_NL] = {"IQ4_NL", 32, 18, 0}, [GGML_IQ3_S] = {"IQ3_S", 256, 110, 0},
+    [GGML_IQ2_S] = {"IQ2_S", 256, 82, 0},  [GGML_IQ4_XS] = {"IQ4_XS", 256, 136, 0},
+    [GGML_I8] = {"I8", 1, 1, 0},           [GGML_I16] = {"I16", 1, 2, 0},
+    [GGML_I32] = {"I32", 1, 4, 0},         [GGML_I64] = {"I64", 1, 8, 0},
+    [GGML_F64] = {"F64", 1, 8, 0},         [GGML_IQ1_M] = {"IQ1_M", 256, 56, 0},
+    [GGML_BF16] = {"BF16", 1, 2, 1},       [GGML_TQ1_0] = {"TQ1_0", 256, 54, 1},
+    [GGML_TQ2_0] = {"TQ2_0", 256, 66, 1},  [GGML_MXFP4] = {"MXFP4", 32, 17, 0},
+};
+
+const ggml_type_traits *ggml_type_info(uint32_t t) {
+    if (t >= sizeof k_types / sizeof k_types[0] || !k_types[t].name) return NULL;
+    return &k_types[t];
+}
+
+int ggml_type_by_name(const char *name) {
+    if (!name) return -1;
+    for (uint32_t t = 0; t < sizeof k_types / sizeof k_types[0]; t++) {
+        const char *n = k_types[t].name;
+        if (!n) continue;
+        size_t i = 0;
+        while (n[i] && name[i] && toupper((unsigned char)name[i]) == n[i]) i++;
+        if (!n[i] && !name[i]) return (int)t;
+    }
+    return -1;
+}
+
+size_t ggml_row_bytes(uint32_t t, size_t n) {
+    const ggml_type_traits *tr = ggml_type_info(t);
+    if (!tr || n % (size_t)tr->block) return 0;
+    return n / (size_t)tr->block * (size_t)tr->bytes;
+}
+
+uint16_t ggml_fp32_to_fp16(float x) { return tq_fp16_from_f32(x); }
+float ggml_fp16_to_fp32(uint16_t h) { return tq_f32_from_fp16(h); }
+
+uint16_t ggml_fp32_to_bf16(float x) {
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 64); /* NaN stays quiet */
+    return (uint16_t)((u + (0x7fffu + ((u >> 16) & 1u))) >> 16);
+}
+
+float ggml_bf16_to_fp32(uint16_t h) {
+    uint32_t u = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &u, 4);
+    return f;
+}
+
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static void wr16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static float h2f(const uint8_t *p) { return ggml_fp16_to_fp32(rd16(p)); }
+static void f2h(uint8_t *p, float x) { wr16(p, ggml_fp32_to_fp16(x)); }
+
+/* Rounds to nearest, ties to even, via the 1.5*2^23 trick (|x| < 2^22). */
+static int nearest_int(float v) {
+    float t = v + 12582912.f;
+    int32_t i;
+    memcpy(&i, &t, 4);
+    return (i & 0x007fffff) - 0x00400000;
+}
+
+/* The 6-bit scale j and 6-bit min j of a K-quant 12-byte scale field. */
+static void scale_min_k4(int j, const uint8_t *q, uint8_t *d, uint8_t *m) {
+    if (j < 4) {
+        *d = q[j] & 63;
+        *m = q[j + 4] & 63;
+    } else {
+        *d = (uint8_t)((q[j + 4] & 0xF) | ((q[j - 4] >> 6) << 4));
+        *m = (uint8_t)((q[j + 4] >> 4) | ((q[j] >> 6) << 4));
+    }
+}
+
+/* ---- dequantization (one block each) ---- */
+
+/* Q4_0 (18 B): d, qs[16]; value j (<16) low nibble of qs[j], j+16 high. */
+static void dq_q4_0(const uint8_t *b, float *y) {
+    float d = h2f(b);
+    for (int j = 0; j < 16; j++) {
+        y[j] = (float)((b[2 + j] & 0xF) - 8) * d;
+        y[j + 16] = (float)((b[2 + j] >> 4) - 8) * d;
+    }
+}
+/* Q4_1 (20 B): d, m, qs[16]; y = q*d + m. */
+static void dq_q4_1(const uint8_t *b, float *y) {
+    float d = h2f(b), m = h2f(b + 2);
+    for (int j = 0; j < 16; j++) {
+        y[j] = (float)(b[4 + j] & 0xF) * d + m;
+        y[j + 16] = (float)(b[4 + j] >> 4) * d + m;
+    }
+}
+static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+/* Q5_0 (22 B): d, qh (u32: bit j = 5th bit of value j), qs[16]. */
+static void dq_q5_0(const uint8_t *b, float *y) {
+    float d = h2f(b);
+    uint32_t qh = rd32(b + 2);
+    for (int j = 0; j < 16; j++) {
+        int x0 = (int)((b[6 + j] & 0xF) | (((qh >> j) & 1) << 4)) - 16;
+        int x1 = (int)((b[6 + j] >> 4) | (((qh >> (j + 16)) & 1) << 4)) - 16;
+        y[j] = (float)x0 * d;
+        y[j + 16] = (float)x1 * d;
+    }
+}
+/* Q5_1 (24 B): d, m, qh, qs[16]. */
+static void dq_q5_1(const uint8_t *b, float *y) {
+    float d = h2f(b), m = h2f(b + 2);
+    uint32_t qh = rd32(b + 4);
+    for (int j = 0; j < 16; j++) {
+        int x0 = (int)((b[8 + j] & 0xF) | (((qh >> j) & 1) << 4));
+        int x1 = (int)((b[8 + j] >> 4) | (((qh >> (j + 16)) & 1) << 4));
+        y[j] = (float)x0 * d + m;
+        y[j + 16] = (float)x1 * d + m;
+    }
+}
+/* Q8_0 (34 B): d, qs[32] int8. */
+static void dq_q8_0(const uint8_t *b, float *y) {
+    float d = h2f(b);
+    for (int j = 0; j < 32; j++) y[j] = (float)(int8_t)b[2 + j] * d;
+}
+/* Q4_K (144 B): d, dmin, scales[12] (8 x 6-bit scale + 8 x 6-bit min),
+ * qs[128]: 4 chunks of 64 values, low nibbles then high nibbles of 32 bytes. */
+static void dq_q4_k(const uint8_t *b, float *y) {
+    float d = h2f(b), mn = h2f(b + 2);
+    const uint8_t *sc = b + 4, *q = b + 16;
+    for (int c = 0; c < 4; c++, q += 32) {
+        uint8_t s, m;
+        scale_min_k4(2 * c, sc, &s, &m);
+        float d1 = d * (float)s, m1 = mn * (float)m;
+        scale_min_k4(2 * c + 1, sc, &s, &m);
+        float d2 = d * (float)s, m2 = mn * (float)m;
+        for (int l = 0; l < 32; l++) *y++ = d1 * (float)(q[l] & 0xF) - m1;
+        for (int l = 0; l < 32; l++) *y++ = d2 * (float)(q[l] >> 4) - m2;
+    }
+}
+/* Q5_K (176 B): d, dmin, scales[12], qh[32] (bit 2c / 2c+1 = 5th bit of
+ * value l in chunk c's low / high half), qs[128] as Q4_K. */
+static void dq_q5_k(const uint8_t *b, float *y) {
+    float d = h2f(b), mn = h2f(b + 2);
+    const uint8_t *sc = b + 4, *qh = b + 16, *q = b + 48;
+    for (int c = 0; c < 4; c++, q += 32) {
+        uint8_t s, m;
+        scale_min_k4(2 * c, sc, &s, &m);
+        float d1 = d * (float)s, m1 = mn * (float)m;
+        scale_min_k4(2 * c + 1, sc, &s, &m);
+        float d2 = d * (float)s, m2 = mn * (float)m;
+        uint8_t u1 = (uint8_t)(1u << (2 * c)), u2 = (uint8_t)(2u << (2 * c));
+        for (int l = 0; l < 32; l++) *y++ = d1 * (float)((q[l] & 0xF) + (qh[l] & u1 ? 16 : 0)) - m1;
+        for (int l = 0; l < 32; l++) *y++ = d2 * (float)((q[l] >> 4) + (qh[l] & u2 ? 16 : 0)) - m2;
+    }
+}
+/* Q6_K (210 B): ql[128], qh[64], scales[16] int8, d. Two halves of 128:
+ * value l+32k (k = 0..3) = 4 low bits from ql (l or l+32, low/high nibble)
+ * and 2 high bits from qh[l] bits 2k..2k+1, minus 32; scale index l/16 + 2k. */
+static void dq_q6_k(const uint8_t *b, float *y) {
+    const uint8_t *ql = b, *qh = b + 128;
+    const int8_t *sc = (const int8_t *)(b + 192);
+    float d = h2f(b + 208);
+    for (int h = 0; h < 2; h++, y += 128, ql += 64, qh += 32, sc += 8) {
+        for (int l = 0; l < 32; l++) {
+            int is = l / 16;
+            int q1 = (int)((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
+            int q2 = (int)((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
+            int q3 = (int)((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
+            int q4 = (int)((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
+            y[l] = d * (float)sc[is] * (float)q1;
+            y[l + 32] = d * (float)sc[is + 2] * (float)q2;
+            y[l + 64] = d * (float)sc[is + 4] * (float)q3;
+            y[l + 96] = d * (float)sc[is + 6] * (float)q4;
+        }
+    }
+}
+/* Q8_K (292 B): fp32 d, qs[256] int8, bsums[16] int16. */
+static void dq_q8_k(const uint8_t *b, float *y) {
+    float d;
+    memcpy(&d, b, 4);
+    for (int j = 0; j < 256; j++) y[j] = d * (float)(int8_t)b[4 + j];
+}
+
+int ggml_dequantize(uint32_t t, const void *src, float *dst, size_t n) {
+    const ggml_type_traits *tr = ggml_type_info(t);
+    if (!src || !dst) return n ? LPCS_EINVAL : LPCS_OK;
+    if (!tr || !tr->codec) return LPCS_EUNSUPPORTED;
+    if (n % (size_t)tr->block) return LPCS_EINVAL;
+    const uint8_t *b = src;
+    size_t nb = n / (size_t)tr->block;
+    switch (t) {
+    case GGML_F32: memcpy(dst, src, n * 4); return LPCS_OK;
+    case GGML_F16: for (size_t i = 0; i < n; i++) dst[i] = h2f(b + 2 * i); return LPCS_OK;
+    case GGML_BF16: for (size_t i = 0; i < n; i++) dst[i] = ggml_bf16_to_fp32(rd16(b + 2 * i)); return LPCS_OK;
+    case GGML_TQ1_0: return tq1_0_dequantize(b, n, dst);
+    case GGML_TQ2_0: return tq2_0_dequantize(b, n, dst);
+    default: break;
+    }
+    void (*f)(const uint8_t *, float *) = NULL;
+    switch (t) {
+    case GGML_Q4_0: f = dq_q4_0; break;
+    case GGML_Q4_1: f = dq_q4_1; break;
+    case GGML_Q5_0: f = dq_q5_0; break;
+    case GGML_Q5_1: f = dq_q5_1; break;
+    case GGML_Q8_0: f = dq_q8_0; break;
+    case GGML_Q4_K: f = dq_q4_k; break;
+    case GGML_Q5_K: f = dq_q5_k; break;
+    case GGML_Q6_K: f = dq_q6_k; break;
+    case GGML_Q8_K: f = dq_q8_k; break;
+    default: return LPCS_EUNSUPPORTED;
+    }
+    for (size_t i = 0; i < nb; i++) f(b + i * (size_t)tr->bytes, dst + i * (size_t)tr->block);
+    return LPCS_OK;
+}
+
+/* ---- reference quantizers (one block each) ---- */
+
+/* Signed max-magnitude value (first one on ties) of n values. */
+static float signed_absmax(const float *x, int n) {
+    float amax = 0, max = 0;
+    for (int j = 0; j < n; j++)
+        if (amax < fabsf(x[j])) {
+            amax = fabsf(x[j]);
+            max = x[j];
+        }
+    return max;
+}
+
+static void q_q4_0(const float *x, uint8_t *b) {
+    float d = signed_absmax(x, 32) / -8;
+    float id = d != 0 ? 1.0f / d : 0.0f;
+    f2h(b, d);
+    for (int j = 0; j < 16; j++) {
+        int a = (int8_t)(x[j] * id + 8.5f), c = (int8_t)(x[j + 16] * id + 8.5f);
+        b[2 + j] = (uint8_t)((a < 15 ? a : 15) | (c < 15 ? c : 15) << 4);
+    }
+}
+static void minmax(const float *x, int n, float *mn, float *mx) {
+    *mn = FLT_MAX;
+    *mx = -FLT_MAX;
+    for (int j = 0; j < n; j++) {
+        if (x[j] < *mn) *mn = x[j];
+        if (x[j] > *mx) *mx = x[j];
+    }
+}
+static void q_q4_1(const float *x, uint8_t *b) {
+    float mn, mx;
+    minmax(x, 32, &mn, &mx);
+    float d = (mx - mn) / 15, id = d != 0 ? 1.0f / d : 0.0f;
+    f2h(b, d);
+    f2h(b + 2, mn);
+    for (int j = 0; j < 16; j++) {
+        int a = (int8_t)((x[j] - mn) * id + 0.5f), c = (int8_t)((x[j + 16] - mn) * id + 0.5f);
+        b[4 + j] = (uint8_t)((a < 15 ? a : 15) | (c < 15 ? c : 15) << 4);
+    }
+}
+static void wr32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
+static void q_q5_0(const float *x, uint8_t *b) {
+    float d = signed_absmax(x, 32) / -16;
+    float id = d != 0 ? 1.0f / d : 0.0f;
+    f2h(b, d);
+    uint32_t qh = 0;
+    for (int j = 0; j < 16; j++) {
+        int a = (int8_t)(x[j] * id + 16.5f), c = (int8_t)(x[j + 16] * id + 16.5f);
+        a = a < 31 ? a : 31;
+        c = c < 31 ? c : 31;
+        b[6 + j] = (uint8_t)((a & 0xF) | (c & 0xF) << 4);
+        qh |= (uint32_t)((a >> 4) & 1) << j | (uint32_t)((c >> 4) & 1) << (j + 16);
+    }
+    wr32(b + 2, qh);
+}
+static void q_q5_1(const float *x, uint8_t *b) {
+    float mn, mx;
+    minmax(x, 32, &mn, &mx);
+    float d = (mx - mn) / 31, id = d != 0 ? 1.0f / d : 0.0f;
+    f2h(b, d);
+    f2h(b + 2, mn);
+    uint32_t qh = 0;
+    for (int j = 0; j < 16; j++) {
+        unsigned a = (uint8_t)((x[j] - mn) * id + 0.5f), c = (uint8_t)((x[j + 16] - mn) * id + 0.5f);
+        b[8 + j] = (uint8_t)((a & 0xF) | (c & 0xF) << 4);
+        qh |= ((a >> 4) & 1u) << j | ((c >> 4) & 1u) << (j + 16);
+    }
+    wr32(b + 4, qh);
+}
+static void q_q8_0(const float *x, uint8_t *b) {
+    float amax = 0;
+    for (int j = 0; j < 32; j++) amax = amax > fabsf(x[j]) ? amax : fabsf(x[j]);
+    float d = amax / 127, id = d != 0 ? 1.0f / d : 0.0f;
+    f2h(b, d);
+    for (int j = 0; j < 32; j++) b[2 + j] = (uint8_t)(int8_t)roundf(x[j] * id);
+}
+
+/* Least-squares scale+min search over nmax levels for one sub-block (ggml's
+ * make_qkx2_quants): start from (max-min)/nmax, try nstep+1 rescalings
+ * iscale = (rmin + rdelta*is + nmax)/(max-min), keep the weighted-squared-
+ * error minimum. Returns the scale, *neg_min = -min. */
+static float qkx2(int n, int nmax, const float *x, const float *w, uint8_t *L, float *neg_min, float rmin,
+                  float rdelta, int nstep) {
+    uint8_t Laux[32];
+    float mn = x[0], mx = x[0], sum_w = w[0], sum_x = sum_w * x[0];
+    for (int i = 1; i < n; i++) {
+        if (x[i] < mn) mn = x[i];
+        if (x[i] > mx) mx = x[i];
+        sum_w += w[i];
+        sum_x += w[i] * x[i];
+    }
+    if (mn > 0) mn = 0;
+    if (mx == mn) {
+        for (int i = 0; i < n; i++) L[i] = 0;
+        *neg_min = -mn;
+        return 0.f;
+    }
+    float iscale = nmax / (mx - mn), scale = 1 / iscale, best = 0;
+    for (int i = 0; i < n; i++) {
+        int l = nearest_int(iscale * (x[i] - mn));
+        L[i] = (uint8_t)(l < 0 ? 0 : l > nmax ? nmax : l);
+        float diff = scale * L[i] + mn - x[i];
+        best += w[i] * (diff * diff);
+    }
+    for (int is = 0; is <= nstep; is++) {
+        iscale = (rmin + rdelta * is + nmax) / (mx - mn);
+        float sl = 0, sl2 = 0, sxl = 0;
+        for (int i = 0; i < n; i++) {
+            int l = nearest_int(iscale * (x[i] - mn));
+            l = l < 0 ? 0 : l > nmax ? nmax : l;
+            Laux[i] = (uint8_t)l;
+            sl += w[i] * l;
+            sl2 += w[i] * l * l;
+            sxl += w[i] * l * x[i];
+        }
+        float D = sum_w * sl2 - sl * sl;
+        if (D > 0) {
+            float ts = (sum_w * sxl - sum_x * sl) / D, tm = (sl2 * sum_x - sl * sxl) / D;
+            if (tm > 0) {
+                tm = 0;
+                ts = sxl / sl2;
+            }
+            float err = 0;
+            for (int i = 0; i < n; i++) {
+                float diff = ts * Laux[i] + tm - x[i];
+                err += w[i] * (diff * diff);
+            }
+            if (err < best) {
+                memcpy(L, Laux, (size_t)n);
+                best = err;
+                scale = ts;
+                mn = tm;
+            }
+        }
+    }
+    *neg_min = -mn;
+    return scale;
+}
+
+/* Q4_K / Q5_K share the scale search: 8 sub-blocks of 32, each a qkx2
+ * fit, then 6-bit scales and mins relative to the block maxima. Fills
+ * b[0..16) (d, dmin, scales) and L (levels 0..nmax). */
+static void kquant_scales(const float *x, uint8_t *b, uint8_t *L, int nmax, float rmin, int nstep) {
+    float scales[8], mins[8], w[32], max_scale = 0, max_min = 0;
+    for (int j = 0; j < 8; j++) {
+        float sum_x2 = 0;
+        for (int l = 0; l < 32; l++) sum_x2 += x[32 * j + l] * x[32 * j + l];
+        float av_x = sqrtf(sum_x2 / 32);
+        for (int l = 0; l < 32; l++) w[l] = av_x + fabsf(x[32 * j + l]);
+        scales[j] = qkx2(32, nmax, x + 32 * j, w, L + 32 * j, &mins[j], rmin, 0.1f, nstep);
+        if (scales[j] > max_scale) max_scale = scales[j];
+        if (mins[j] > max_min) max_min = mins[j];
+    }
+    float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
+    float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
+    uint8_t *sc = b + 4;
+    for (int j = 0; j < 8; j++) {
+        uint8_t ls = (uint8_t)nearest_int(inv_scale * scales[j]);
+        uint8_t lm = (uint8_t)nearest_int(inv_min * mins[j]);
+        ls = ls < 63 ? ls : 63;
+        lm = lm < 63 ? lm : 63;
+        if (j < 4) {
+            sc[j] = ls;
+            sc[j + 4] = lm;
+        } else {
+            sc[j + 4] = (uint8_t)((ls & 0xF) | (lm & 0xF) << 4);
+            sc[j - 4] |= (uint8_t)((ls >> 4) << 6);
+            sc[j] |= (uint8_t)((lm >> 4) << 6);
+        }
+    }
+    f2h(b, max_scale / 63.f);
+    f2h(b + 2, max_min / 63.f);
+    for (int j = 0; j < 8; j++) {
+        uint8_t s, m;
+        scale_min_k4(j, sc, &s, &m);
+        float d = h2f(b) * s;
+        if (d == 0) continue;
+        float dm = h2f(b + 2) * m;
+        for (int i = 0; i < 32; i++) {
+            int l = nearest_int((x[32 * j + i] + dm) / d);
+            L[32 * j + i] = (uint8_t)(l < 0 ? 0 : l > nmax ? nmax : l);
+        }
+    }
+}
+
+static void q_q4_k(const float *x, uint8_t *b) {
+    uint8_t L[256];
+    kquant_scales(x, b, L, 15, -1.f, 20);
+    uint8_t *q = b + 16;
+    for (int j = 0; j < 256; j += 64, q += 32)
+        for (int l = 0; l < 32; l++) q[l] = (uint8_t)(L[j + l] | L[j + l + 32] << 4);
+}
+static void q_q5_k(const float *x, uint8_t *b) {
+    uint8_t L[256];
+    kquant_scales(x, b, L, 31, -0.5f, 15);
+    uint8_t *qh = b + 16, *ql = b + 48;
+    memset(qh, 0, 32);
+    uint8_t m1 = 1, m2 = 2;
+    for (int n = 0; n < 256; n += 64, ql += 32, m1 = (uint8_t)(m1 << 2), m2 = (uint8_t)(m2 << 2))
+        for (int j = 0; j < 32; j++) {
+            int l1 = L[n + j], l2 = L[n + j + 32];
+            if (l1 > 15) { l1 -= 16; qh[j] |= m1; }
+            if (l2 > 15) { l2 -= 16; qh[j] |= m2; }
+            ql[j] = (uint8_t)(l1 | l2 << 4);
+        }
+}
+
+/* ggml's make_qx_quants with rmse_type 1 (weights x^2, no imatrix): signed
+ * levels -nmax..nmax-1 (stored + nmax), scale refined over 18 trial iscales. */
+static float qx_rmse1(int n, int nmax, const float *x, int8_t *L) {
+    float max = signed_absmax(x, n), amax = fabsf(max);
+    if (amax < 1e-15f) {
+        for (int i = 0; i < n; i++) L[i] = 0;
+        return 0.f;
+    }
+    float iscale = -nmax / max, sumlx = 0, suml2 = 0;
+    for (int i = 0; i < n; i++) {
+        int l = nearest_int(iscale * x[i]);
+        l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
+        L[i] = (int8_t)(l + nmax);
+        float w = x[i] * x[i];
+        sumlx += w * x[i] * l;
+        suml2 += w * l * l;
+    }
+    float scale = suml2 != 0 ? sumlx / suml2 : 0.0f, best = scale * sumlx;
+    for (int is = -9; is <= 9; is++) {
+        if (is == 0) continue;
+        iscale = -(nmax + 0.1f * is) / max;
+        sumlx = suml2 = 0;
+        for (int i = 0; i < n; i++) {
+            int l = nearest_int(iscale * x[i]);
+            l = l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l;
+            float w = x[i] * x[i];
+            sumlx += w * x[i] * l;
+            suml2 += w * l * l;
+        }
+        if (suml2 > 0 && sumlx * sumlx > best * suml2) {
+            for (int i = 0; i < n; i++) {
+                int l = nearest_int(iscale * x[i]);
+                L[i] = (int8_t)(nmax + (l < -nmax ? -nmax : l > nmax - 1 ? nmax - 1 : l));
+            }
+            scale = sumlx / suml2;
+            best = scale * sumlx;
+        }
+    }
+    return scale;
+}
+
+static void q_q6_k(const float *x, uint8_t *b) {
+    int8_t L[256];
+    float scales[16], max_scale = 0, max_abs = 0;
+    for (int ib = 0; ib < 16; ib++) {
+        scales[ib] = qx_rmse1(16, 32, x + 16 * ib, L + 16 * ib);
+        if (fabsf(scales[ib]) > max_abs) {
+            max_abs = fabsf(scales[ib]);
+            max_scale = scales[ib];
+        }
+    }
+    memset(b, 0, 210);
+    if (max_abs < 1e-15f) return; /* all-zero block, d = +0 */
+    float iscale = -128.f / max_scale;
+    f2h(b + 208, 1 / iscale);
+    int8_t *sc = (int8_t *)(b + 192);
+    for (int ib = 0; ib < 16; ib++) {
+        int v = nearest_int(iscale * scales[ib]);
+        sc[ib] = (int8_t)(v < 127 ? v : 127);
+    }
+    for (int j = 0; j < 16; j++) {
+        float d = h2f(b + 208) * sc[j];
+        if (d == 0) continue;
+        for (int i = 0; i < 16; i++) {
+            int l = nearest_int(x[16 * j + i] / d);
+            l = l < -32 ? -32 : l > 31 ? 31 : l;
+            L[16 * j + i] = (int8_t)(l + 32);
+        }
+    }
+    uint8_t *ql = b, *qh = b + 128;
+    for (int j = 0; j < 256; j += 128, ql += 64, qh += 32)
+        for (int l = 0; l < 32; l++) {
+            uint8_t a = (uint8_t)L[j + l], c = (uint8_t)L[j + l + 32], e = (uint8_t)L[j + l + 64],
+                    f = (uint8_t)L[j + l + 96];
+            ql[l] = (uint8_t)((a & 0xF) | (e & 0xF) << 4);
+            ql[l + 32] = (uint8_t)((c & 0xF) | (f & 0xF) << 4);
+            qh[l] = (uint8_t)((a >> 4) | (c >> 4) << 2 | (e >> 4) << 4 | (f >> 4) << 6);
+        }
+}
+
+/* Q8_K: d = 1/(-127/max) in fp32, q = min(127, nearest(x*iscale)), bsums. */
+static void q_q8_k(const float *x, uint8_t *b) {
+    float max = signed_absmax(x, 256);
+    memset(b, 0, 292);
+    if (max == 0) return;
+    float iscale = -127.f / max;
+    int8_t *qs = (int8_t *)(b + 4);
+    for (int j = 0; j < 256; j++) {
+        int v = nearest_int(iscale * x[j]);
+        qs[j] = (int8_t)(v < 127 ? v : 127);
+    }
+    for (int j = 0; j < 16; j++) {
+        int s = 0;
+        for (int i = 0; i < 16; i++) s += qs[16 * j + i];
+        wr16(b + 260 + 2 * j, (uint16_t)(int16_t)s);
+    }
+    float d = 1 / iscale;
+    memcpy(b, &d, 4);
+}
+
+int ggml_quantize(uint32_t t, const float *src, void *dst, size_t n) {
+    const ggml_type_traits *tr = ggml_type_info(t);
+    if (!src || !dst) return n ? LPCS_EINVAL : LPCS_OK;
+    if (!tr || !tr->codec) return LPCS_EUNSUPPORTED;
+    if (n % (size_t)tr->block) return LPCS_EINVAL;
+    uint8_t *b = dst;
+    switch (t) {
+    case GGML_F32: memcpy(dst, src, n * 4); return LPCS_OK;
+    case GGML_F16: for (size_t i = 0; i < n; i++) f2h(b + 2 * i, src[i]); return LPCS_OK;
+    case GGML_BF16: for (size_t i = 0; i < n; i++) wr16(b + 2 * i, ggml_fp32_to_bf16(src[i])); return LPCS_OK;
+    default: break;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(src[i])) return LPCS_ERANGE;
+    if (t == GGML_TQ1_0) return tq1_0_quantize(src, n, b);
+    if (t == GGML_TQ2_0) return tq2_0_quantize(src, n, b);
+    void (*f)(const float *, uint8_t *) = NULL;
+    switch (t) {
+    case GGML_Q4_0: f = q_q4_0; break;
+    case GGML_Q4_1: f = q_q4_1; break;
+    case GGML_Q5_0: f = q_q5_0; break;
+    case GGML_Q5_1: f = q_q5_1; break;
+    case GGML_Q8_0: f = q_q8_0; break;
+    case GGML_Q4_K: f = q_q4_k; break;
+    case GGML_Q5_K: f = q_q5_k; break;
+    case GGML_Q6_K: f = q_q6_k; break;
+    case GGML_Q8_K: f = q_q8_k; break;
+    default: return LPCS_EUNSUPPORTED;
+    }
+    size_t nb = n / (size_t)tr->block;
+    for (size_t i = 0; i < nb; i++) f(src + i * (size_t)tr->block, b + i * (size_t)tr->bytes);
+    return LPCS_OK;
+}
