@@ -8,6 +8,38 @@
 
 enum { KIND_SPM, KIND_BPE };
 
+/* Token attributes as llama.cpp derives them from token types (bits). */
+enum {
+    A_UNKNOWN = 1 << 0,
+    A_UNUSED = 1 << 1,
+    A_NORMAL = 1 << 2,
+    A_CONTROL = 1 << 3,
+    A_USER_DEFINED = 1 << 4,
+    A_BYTE = 1 << 5,
+};
+
+static unsigned attr_of_type(int32_t type)
+{
+    switch (type) {
+    case RT_TOKTYPE_NORMAL: return A_NORMAL;
+    case RT_TOKTYPE_UNKNOWN: return A_UNKNOWN;
+    case RT_TOKTYPE_CONTROL: return A_CONTROL;
+    case RT_TOKTYPE_USER_DEFINED: return A_USER_DEFINED;
+    case RT_TOKTYPE_UNUSED: return A_UNUSED;
+    case RT_TOKTYPE_BYTE: return A_BYTE;
+    default: return 0; /* undefined */
+    }
+}
+
+/* End-of-generation texts llama.cpp marks as control tokens whatever their
+ * type says (which changes how text containing them is split). */
+static const char *const EOG_TEXTS[] = {
+    "<|eot_id|>", "<|im_end|>", "<|end|>", "<|return|>", "<|call|>", "<|flush|>", "<|calls|>",
+    "<end_of_turn>", "<|endoftext|>", "</s>", "<|eom_id|>", "<EOT>", "_<EOT>", "[EOT]", "[EOS]",
+    "<|end_of_text|>", "<end_of_utterance>", "<eos>", "<turn|>", "<|tool_response>",
+    "<\xef\xbd\x9c" "end\xe2\x96\x81" "of\xe2\x96\x81" "sentence\xef\xbd\x9c>", "[e~[",
+};
+
 /* String -> int map with open addressing (FNV-1a). Keys point into storage
  * owned by the tokenizer. */
 typedef struct {
@@ -28,7 +60,7 @@ struct rt_tok {
     unsigned char **text; /* token texts (copies) */
     uint32_t *len;
     float *score;
-    int32_t *type;
+    uint8_t *attr;
     strmap by_text;
     /* merges: key "left" 0xFF "right" (0xFF never occurs in UTF-8) */
     unsigned char **merge_key;
@@ -100,7 +132,7 @@ void rt_tok_free(rt_tok *t)
     free(t->text);
     free(t->len);
     free(t->score);
-    free(t->type);
+    free(t->attr);
     free(t->by_text.s);
     free(t->merge_key);
     free(t->merge_rank.s);
@@ -207,9 +239,9 @@ rt_tok *rt_tok_create(const rt_vocab *v, rt_err *e)
     t->text = calloc((size_t)n, sizeof *t->text);
     t->len = calloc((size_t)n, sizeof *t->len);
     t->score = calloc((size_t)n, sizeof *t->score);
-    t->type = calloc((size_t)n, sizeof *t->type);
+    t->attr = calloc((size_t)n, sizeof *t->attr);
     t->special = calloc((size_t)n, sizeof *t->special);
-    if (!t->text || !t->len || !t->score || !t->type || !t->special || strmap_init(&t->by_text, (size_t)n)) {
+    if (!t->text || !t->len || !t->score || !t->attr || !t->special || strmap_init(&t->by_text, (size_t)n)) {
         rt_fail(e, LPCS_ENOMEM, "tokenizer: out of memory for %d tokens", n);
         rt_tok_free(t);
         return NULL;
@@ -235,14 +267,17 @@ rt_tok *rt_tok_create(const rt_vocab *v, rt_err *e)
         }
         t->len[i] = (uint32_t)len;
         t->score[i] = v->scores ? v->scores[i] : 0.0f;
-        t->type[i] = v->types ? v->types[i] : RT_TOKTYPE_NORMAL;
-        if (t->type[i] < 1 || t->type[i] > 6)
-            t->type[i] = 0; /* undefined */
+        t->attr[i] = (uint8_t)attr_of_type(v->types ? v->types[i] : RT_TOKTYPE_NORMAL);
         strmap_put(&t->by_text, t->text[i], len, i, 1);
-        if (t->type[i] == RT_TOKTYPE_CONTROL || t->type[i] == RT_TOKTYPE_USER_DEFINED ||
-            t->type[i] == RT_TOKTYPE_UNKNOWN)
-            t->special[t->n_special++] = i;
     }
+    for (size_t k = 0; k < sizeof EOG_TEXTS / sizeof EOG_TEXTS[0]; k++) {
+        int id = strmap_get(&t->by_text, (const unsigned char *)EOG_TEXTS[k], strlen(EOG_TEXTS[k]));
+        if (id >= 0)
+            t->attr[id] |= A_CONTROL;
+    }
+    for (int i = 0; i < n; i++)
+        if (t->attr[i] & (A_CONTROL | A_USER_DEFINED | A_UNKNOWN))
+            t->special[t->n_special++] = i;
     sort_special(t);
     if (t->bos >= n || t->bos < -1) t->bos = -1;
     if (t->eos >= n || t->eos < -1) t->eos = -1;
@@ -605,7 +640,7 @@ static int partition(const rt_tok *t, const unsigned char *text, size_t len, int
         return -1;
     for (int k = 0; k < t->n_special; k++) {
         int id = t->special[k];
-        if (!parse_special && t->type[id] != RT_TOKTYPE_USER_DEFINED)
+        if (!parse_special && (t->attr[id] & (A_CONTROL | A_UNKNOWN)))
             continue;
         next.n = 0;
         for (size_t i = 0; i < cur.n; i++) {
@@ -712,14 +747,14 @@ int rt_tok_piece(const rt_tok *t, int id, int special, unsigned char *out, int c
 {
     if (id < 0 || id >= t->n)
         return -1;
-    int type = t->type[id];
+    unsigned attr = t->attr[id];
     const unsigned char *s = t->text[id];
     int n = (int)t->len[id], k = 0;
-    if (type == RT_TOKTYPE_CONTROL || type == RT_TOKTYPE_UNKNOWN)
-        return special ? put(out, cap, 0, s, n) : 0;
-    if (type == RT_TOKTYPE_USER_DEFINED)
+    if (!special && (attr & (A_CONTROL | A_UNKNOWN)))
+        return 0;
+    if (attr & (A_CONTROL | A_UNKNOWN | A_USER_DEFINED))
         return put(out, cap, 0, s, n);
-    if (type == RT_TOKTYPE_BYTE) {
+    if (attr & A_BYTE) {
         unsigned v = 0;
         for (int i = 3; i < 5 && i < n; i++) { /* "<0xXX>" */
             int c = s[i];
@@ -729,7 +764,7 @@ int rt_tok_piece(const rt_tok *t, int id, int special, unsigned char *out, int c
         unsigned char b = (unsigned char)v;
         return put(out, cap, 0, &b, 1);
     }
-    if (type != RT_TOKTYPE_NORMAL)
+    if (!(attr & A_NORMAL))
         return 0;
     if (t->kind == KIND_SPM) { /* U+2581 -> space */
         for (int i = 0; i < n;) {
