@@ -65,7 +65,7 @@ static int str_array(const gguf_file *g, const char *key, const char ***ptr, uin
 rt_tok *rt_tok_from_gguf(const gguf_file *g, rt_err *e)
 {
     rt_vocab v = {0};
-    char model[64], pre[64];
+    char model[64], pre[64], name[256];
     const char **tok = NULL, **mrg = NULL;
     uint32_t *tok_len = NULL, *mrg_len = NULL;
     float *scores = NULL;
@@ -86,6 +86,8 @@ rt_tok *rt_tok_from_gguf(const gguf_file *g, rt_err *e)
             return NULL;
         v.pre = pre;
     }
+    if (gguf_find(g, "general.name") && gguf_get_cstr(g, "general.name", name, sizeof name, NULL) == 0)
+        v.name = name; /* optional: a long or odd name only loses name-keyed rules */
     if (str_array(g, "tokenizer.ggml.tokens", &tok, &tok_len, &v.n_tokens, e))
         goto done;
     v.tokens = tok;

@@ -16,6 +16,8 @@ enum {
     A_CONTROL = 1 << 3,
     A_USER_DEFINED = 1 << 4,
     A_BYTE = 1 << 5,
+    A_LSTRIP = 1 << 6, /* strip white space left of the token */
+    A_RSTRIP = 1 << 7, /* ... and right of it */
 };
 
 static unsigned attr_of_type(int32_t type)
@@ -191,6 +193,47 @@ static void sort_special(rt_tok *t)
     }
 }
 
+static int contains_ci(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; hay && *hay; hay++) {
+        size_t i = 0;
+        while (i < n && hay[i] && (hay[i] | 0x20) == (needle[i] | 0x20))
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+static void set_attr(rt_tok *t, const char *text, unsigned bit, int on)
+{
+    int id = strmap_get(&t->by_text, (const unsigned char *)text, strlen(text));
+    if (id >= 0)
+        t->attr[id] = (uint8_t)(on ? t->attr[id] | bit : t->attr[id] & ~bit);
+}
+
+/* White-space stripping around special tokens that llama.cpp sets by
+ * model or pre-tokenizer name (no GGUF key carries it). */
+static void set_strip_rules(rt_tok *t, const rt_vocab *v)
+{
+    const char *pre = v->pre ? v->pre : "";
+    if (contains_ci(pre, "jina-v2-de") || contains_ci(pre, "jina-v2-es") || contains_ci(pre, "jina-v2-code")) {
+        set_attr(t, "<mask>", A_LSTRIP, 1);
+    } else if (contains_ci(v->name, "phi-3") || contains_ci(v->name, "phi3")) {
+        for (int k = 0; k < t->n_special; k++)
+            t->attr[t->special[k]] |= A_RSTRIP;
+        set_attr(t, "</s>", A_RSTRIP, 1);
+        set_attr(t, "<unk>", A_RSTRIP, 0);
+        set_attr(t, "<s>", A_RSTRIP, 0);
+        set_attr(t, "<|endoftext|>", A_RSTRIP, 0);
+    } else if (contains_ci(v->name, "modern-bert")) {
+        set_attr(t, "[MASK]", A_LSTRIP, 1);
+    }
+}
+
+static int is_c_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
 rt_tok *rt_tok_create(const rt_vocab *v, rt_err *e)
 {
     if (!v || !v->model || v->n_tokens <= 0 || !v->tokens) {
@@ -278,6 +321,7 @@ rt_tok *rt_tok_create(const rt_vocab *v, rt_err *e)
     for (int i = 0; i < n; i++)
         if (t->attr[i] & (A_CONTROL | A_USER_DEFINED | A_UNKNOWN))
             t->special[t->n_special++] = i;
+    set_strip_rules(t, v);
     sort_special(t);
     if (t->bos >= n || t->bos < -1) t->bos = -1;
     if (t->eos >= n || t->eos < -1) t->eos = -1;
@@ -652,10 +696,16 @@ static int partition(const rt_tok *t, const unsigned char *text, size_t len, int
             size_t off = f.off, end = f.off + f.len;
             const unsigned char *m;
             while ((m = find_bytes(text + off, end - off, t->text[id], t->len[id]))) {
-                size_t at = (size_t)(m - text);
-                if (at > off && frag_push(&next, (fragment){-1, off, at - off})) goto oom;
+                size_t at = (size_t)(m - text), left_end = at;
+                if (t->attr[id] & A_LSTRIP)
+                    while (left_end > off && is_c_space(text[left_end - 1]))
+                        left_end--;
+                if (left_end > off && frag_push(&next, (fragment){-1, off, left_end - off})) goto oom;
                 if (frag_push(&next, (fragment){id, 0, 0})) goto oom;
                 off = at + t->len[id];
+                if (t->attr[id] & A_RSTRIP)
+                    while (off < end && is_c_space(text[off]))
+                        off++;
             }
             if (off < end && frag_push(&next, (fragment){-1, off, end - off})) goto oom;
         }

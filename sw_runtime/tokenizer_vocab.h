@@ -35,6 +35,7 @@ enum {
 typedef struct {
     const char *model;             /* tokenizer.ggml.model */
     const char *pre;               /* tokenizer.ggml.pre; NULL = none */
+    const char *name;              /* general.name (llama.cpp keys a few rules on it); may be NULL */
     int32_t n_tokens;
     const char *const *tokens;     /* tokenizer.ggml.tokens */
     const uint32_t *token_len;     /* byte lengths; NULL = NUL-terminated */

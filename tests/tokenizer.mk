@@ -1,0 +1,11 @@
+# Tokenizers from GGUF metadata against llama.cpp (tests/tokenizer/): its
+# test vectors, then llama_tokenize / llama_token_to_piece on a torture text
+# and tinyshakespeare. Skip (77) without .deps/llama (see llama_oracle.mk).
+TEST_STEPS += test-tokenizer-llama
+LONG_STEPS += test-tokenizer-llama-long
+.PHONY: test-tokenizer-llama test-tokenizer-llama-long
+test-tokenizer-llama test-tokenizer-llama-long: $(LPCS_BIN)
+	$(LLAMA_NEED)
+	@$(MAKE) --no-print-directory $(LLAMA_ORACLE)
+	/usr/bin/python3 tests/tokenizer/check_tokenizer.py $(LPCS_BIN) $(LLAMA_ORACLE) $(LLAMA_SRC)/models \
+	  $(SHARED) $(BUILD)/tokenizer_check $(if $(filter %-long,$@),--long)
