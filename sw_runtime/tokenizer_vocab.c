@@ -785,6 +785,22 @@ oom:
     return rt_fail(e, LPCS_ENOMEM, "tokenizer: out of memory for %zu bytes of text", len);
 }
 
+int rt_tok_byte_token(const rt_tok *t, unsigned char b)
+{
+    unsigned char u[4];
+    int id, n;
+    if (t->kind == KIND_SPM) {
+        if (b == ' ')
+            id = strmap_get(&t->by_text, (const unsigned char *)"\xE2\x96\x81", 3);
+        else
+            id = strmap_get(&t->by_text, &b, 1);
+        return id >= 0 && (t->attr[id] & A_NORMAL) ? id : t->byte_tok[b];
+    }
+    n = rt_utf8_encode(rt_byte_to_cpt(b), u);
+    id = strmap_get(&t->by_text, u, (size_t)n);
+    return id >= 0 ? id : t->byte_tok[b];
+}
+
 static int put(unsigned char *out, int cap, int at, const unsigned char *s, int n)
 {
     for (int i = 0; i < n; i++)

@@ -67,6 +67,11 @@ int rt_tok_add_bos(const rt_tok *t);
 int rt_tok_encode(const rt_tok *t, const unsigned char *text, size_t len, int add_special,
                   int parse_special, int **ids, rt_err *e);
 
+/* The token whose text is the single byte b (SentencePiece: a space is
+ * U+2581; byte-level BPE: the byte's GPT-2 code point; else a <0xXX> token),
+ * -1 when the vocabulary has none. */
+int rt_tok_byte_token(const rt_tok *t, unsigned char b);
+
 /* The bytes token id stands for, as llama_token_to_piece with lstrip 0:
  * control/unknown tokens are empty unless special. Returns the length
  * (which may exceed cap; then only cap bytes are written) or -1 for a bad id. */

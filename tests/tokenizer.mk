@@ -9,3 +9,14 @@ test-tokenizer-llama test-tokenizer-llama-long: $(LPCS_BIN)
 	@$(MAKE) --no-print-directory $(LLAMA_ORACLE)
 	/usr/bin/python3 tests/tokenizer/check_tokenizer.py $(LPCS_BIN) $(LLAMA_ORACLE) $(LLAMA_SRC)/models \
 	  $(SHARED) $(BUILD)/tokenizer_check $(if $(filter %-long,$@),--long)
+
+# lpcs run / ppl on a GGUF use its own tokenizer: the plain-Python F32 GGUF
+# of shakespeare-llama (llama_oracle.mk) gives metrics.json's greedy sample,
+# and lpcs ppl on it equals llama.cpp's NLL on the same text, each side
+# tokenizing the text itself.
+TEST_STEPS += test-tokenizer-cli
+.PHONY: test-tokenizer-cli
+test-tokenizer-cli: $(LPCS_BIN)
+	$(LLAMA_NEED)
+	@$(MAKE) --no-print-directory $(LLAMA_ORACLE) $(LLAMA_FIXTURE)
+	/usr/bin/python3 tests/tokenizer/check_cli.py $(LPCS_BIN) $(LLAMA_ORACLE) $(LLAMA_FIXTURE) $(SHARED) $(BUILD)/tokenizer_check
