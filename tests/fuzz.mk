@@ -3,7 +3,7 @@
 # job, seeded by tests/fuzz/make_seeds.py; the corpus grows in $(BUILD)/fuzz/corpus.
 # Not part of `make test`. Crashes land in $(BUILD)/fuzz/crash-* and fail the run.
 FUZZ_SECONDS ?= 60
-FUZZ_HARNESSES := fuzz_num fuzz_qformat fuzz_loaders
+FUZZ_HARNESSES := fuzz_num fuzz_qformat fuzz_loaders fuzz_tokenizer
 FUZZ_CC := clang
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -20,7 +20,7 @@ $(FUZZ_DIR)/obj/%.o: %.c
 $(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) -ljansson -lm -lpthread
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(TOKENIZER_LDLIBS) -ljansson -lm -lpthread
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_HARNESSES))

@@ -91,3 +91,11 @@ if "model.lower_bounds" in tiny:
     tiny["model.lower_bounds"] = (tiny["model.lower_bounds"][0], [1, 4])   # [layers, dim]
 cfg.update(vocab_size=8, hidden_size=4, num_hidden_layers=1, intermediate_size=8, max_position_embeddings=16)
 put("fuzz_loaders", "hgrn_safetensors", b"\3" + json.dumps(cfg).encode() + b"\0" + safetensors(tiny))
+
+# tokenizer: mode byte + text (modes 0-3 built-in vocabularies), mode 4 a vocabulary from the input
+for i, text in enumerate([b"the theater", b" Hello world 123 1234", "caf\u00e9 \U0001f999 <tool>".encode(),
+                          b"it's IT'S\r\n\r\n  x", b"\xc3\x28 \xe2\x82 \xf0\x9f"]):
+    for mode in range(4):
+        put("fuzz_tokenizer", "seed%d_%d" % (mode, i), bytes([mode]) + text)
+put("fuzz_tokenizer", "seed4_0", b"\x04\x01a\nb\nab\n!<s>\n#a b\n\x00abab<s>ab")
+put("fuzz_tokenizer", "seed4_1", b"\x04\x00a\nb\nab\n\x00abab ab")
