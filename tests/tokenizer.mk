@@ -20,3 +20,7 @@ test-tokenizer-cli: $(LPCS_BIN)
 	$(LLAMA_NEED)
 	@$(MAKE) --no-print-directory $(LLAMA_ORACLE) $(LLAMA_FIXTURE)
 	/usr/bin/python3 tests/tokenizer/check_cli.py $(LPCS_BIN) $(LLAMA_ORACLE) $(LLAMA_FIXTURE) $(SHARED) $(BUILD)/tokenizer_check
+
+# Hand-built vocabularies, hand-derived expectations (no llama.cpp needed).
+UNIT_TESTS += test_tokenizer_vocab
+test_tokenizer_vocab_LDLIBS := $(TOKENIZER_LDLIBS)
