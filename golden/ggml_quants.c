@@ -572,3 +572,156 @@ int ggml_quantize(uint32_t t, const float *src, void *dst, size_t n) {
     for (size_t i = 0; i < nb; i++) f(src + i * (size_t)tr->block, b + i * (size_t)tr->bytes);
     return LPCS_OK;
 }
+
+/* ---- llama.cpp CPU arithmetic: activation conversion and dot products ---- */
+
+uint32_t ggml_vec_dot_type(uint32_t t) {
+    switch (t) {
+    case GGML_Q4_0: case GGML_Q5_0: case GGML_Q8_0: return GGML_Q8_0;
+    case GGML_Q4_1: case GGML_Q5_1: return GGML_Q8_1;
+    case GGML_Q4_K: case GGML_Q5_K: case GGML_Q6_K: case GGML_TQ1_0: case GGML_TQ2_0: return GGML_Q8_K;
+    case GGML_F16: return GGML_F16;
+    case GGML_BF16: return GGML_BF16;
+    default: return GGML_F32;
+    }
+}
+
+/* Q8_0 / Q8_1 as ggml's AVX2 quantize_row_q8_0 / q8_1: the scale's inverse is
+ * 127/amax (not 1/d) and rounding is to nearest even. */
+static void act_q8(const float *x, uint8_t *b, int with_sum) {
+    float amax = 0;
+    for (int j = 0; j < 32; j++) amax = fabsf(x[j]) > amax ? fabsf(x[j]) : amax;
+    float d = amax / 127.f, id = amax != 0.0f ? 127.f / amax : 0.0f;
+    int off = with_sum ? 4 : 2, sum = 0;
+    f2h(b, d);
+    for (int j = 0; j < 32; j++) {
+        int q = nearest_int(x[j] * id); /* to nearest even, as _mm256_round_ps */
+        q = q < -128 ? -128 : q > 127 ? 127 : q;
+        b[off + j] = (uint8_t)(int8_t)q;
+        sum += q;
+    }
+    if (with_sum) f2h(b + 2, d * (float)sum);
+}
+
+int ggml_quantize_act(uint32_t t, const float *x, void *dst, size_t n) {
+    uint32_t vt = ggml_vec_dot_type(t);
+    const ggml_type_traits *tr = ggml_type_info(vt);
+    if (!x || !dst || n % (size_t)tr->block) return LPCS_EINVAL;
+    uint8_t *b = dst;
+    switch (vt) {
+    case GGML_Q8_0: for (size_t i = 0; i < n / 32; i++) act_q8(x + 32 * i, b + 34 * i, 0); return LPCS_OK;
+    case GGML_Q8_1: for (size_t i = 0; i < n / 32; i++) act_q8(x + 32 * i, b + 36 * i, 1); return LPCS_OK;
+    case GGML_Q8_K: for (size_t i = 0; i < n / 256; i++) q_q8_k(x + 256 * i, b + 292 * i); return LPCS_OK;
+    default: return ggml_quantize(vt, x, dst, n);
+    }
+}
+
+/* Integer quants of one weight block, by value index. */
+static void block_ints(uint32_t t, const uint8_t *b, int8_t *q) {
+    switch (t) {
+    case GGML_Q4_0:
+        for (int j = 0; j < 16; j++) { q[j] = (int8_t)((b[2 + j] & 0xF) - 8); q[j + 16] = (int8_t)((b[2 + j] >> 4) - 8); }
+        break;
+    case GGML_Q4_1:
+        for (int j = 0; j < 16; j++) { q[j] = (int8_t)(b[4 + j] & 0xF); q[j + 16] = (int8_t)(b[4 + j] >> 4); }
+        break;
+    case GGML_Q5_0: case GGML_Q5_1: {
+        int o = t == GGML_Q5_0 ? 2 : 4, bias = t == GGML_Q5_0 ? 16 : 0;
+        uint32_t qh = rd32(b + o);
+        for (int j = 0; j < 16; j++) {
+            q[j] = (int8_t)((int)((b[o + 4 + j] & 0xF) | ((qh >> j) & 1) << 4) - bias);
+            q[j + 16] = (int8_t)((int)((b[o + 4 + j] >> 4) | ((qh >> (j + 16)) & 1) << 4) - bias);
+        }
+        break;
+    }
+    case GGML_Q8_0: memcpy(q, b + 2, 32); break;
+    case GGML_Q4_K: case GGML_Q5_K: {
+        const uint8_t *qh = b + 16, *ql = t == GGML_Q4_K ? b + 16 : b + 48;
+        for (int c = 0; c < 4; c++, ql += 32)
+            for (int l = 0; l < 32; l++) {
+                int h0 = t == GGML_Q5_K && (qh[l] >> (2 * c) & 1), h1 = t == GGML_Q5_K && (qh[l] >> (2 * c + 1) & 1);
+                q[64 * c + l] = (int8_t)((ql[l] & 0xF) + 16 * h0);
+                q[64 * c + 32 + l] = (int8_t)((ql[l] >> 4) + 16 * h1);
+            }
+        break;
+    }
+    case GGML_Q6_K: {
+        const uint8_t *ql = b, *qh = b + 128;
+        for (int h = 0; h < 2; h++, ql += 64, qh += 32)
+            for (int l = 0; l < 32; l++) {
+                int8_t *y = q + 128 * h;
+                y[l] = (int8_t)(((ql[l] & 0xF) | ((qh[l] >> 0) & 3) << 4) - 32);
+                y[l + 32] = (int8_t)(((ql[l + 32] & 0xF) | ((qh[l] >> 2) & 3) << 4) - 32);
+                y[l + 64] = (int8_t)(((ql[l] >> 4) | ((qh[l] >> 4) & 3) << 4) - 32);
+                y[l + 96] = (int8_t)(((ql[l + 32] >> 4) | ((qh[l] >> 6) & 3) << 4) - 32);
+            }
+        break;
+    }
+    case GGML_TQ1_0: { uint16_t d; tq1_0_unpack(b, 256, q, &d); break; }
+    case GGML_TQ2_0: { uint16_t d; tq2_0_unpack(b, 256, q, &d); break; }
+    default: break;
+    }
+}
+
+float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
+    const uint8_t *w = wv, *a = av;
+    const ggml_type_traits *tr = ggml_type_info(t);
+    float sumf = 0;
+    if (t == GGML_F32 || t == GGML_F16 || t == GGML_BF16) {
+        for (size_t i = 0; i < n; i++) {
+            float x, y;
+            if (t == GGML_F32) { memcpy(&x, w + 4 * i, 4); memcpy(&y, a + 4 * i, 4); }
+            else if (t == GGML_F16) { x = h2f(w + 2 * i); y = h2f(a + 2 * i); }
+            else { x = ggml_bf16_to_fp32(rd16(w + 2 * i)); y = ggml_bf16_to_fp32(rd16(a + 2 * i)); }
+            sumf += x * y;
+        }
+        return sumf;
+    }
+    int8_t q[256];
+    size_t nb = n / (size_t)tr->block;
+    uint32_t vt = ggml_vec_dot_type(t);
+    size_t abytes = (size_t)ggml_type_info(vt)->bytes;
+    for (size_t i = 0; i < nb; i++) {
+        const uint8_t *b = w + i * (size_t)tr->bytes, *y = a + i * abytes;
+        block_ints(t, b, q);
+        if (vt == GGML_Q8_0 || vt == GGML_Q8_1) {
+            const int8_t *aq = (const int8_t *)(y + (vt == GGML_Q8_0 ? 2 : 4));
+            int isum = 0;
+            for (int j = 0; j < 32; j++) isum += q[j] * aq[j];
+            sumf += h2f(b) * h2f(y) * (float)isum;
+            if (vt == GGML_Q8_1) sumf += h2f(b + 2) * h2f(y + 2);
+            continue;
+        }
+        float da;
+        memcpy(&da, y, 4);
+        const int8_t *aq = (const int8_t *)(y + 4);
+        if (t == GGML_Q4_K || t == GGML_Q5_K) {
+            int sc_sum = 0, mn_sum = 0;
+            for (int j = 0; j < 8; j++) {
+                uint8_t s, m;
+                scale_min_k4(j, b + 4, &s, &m);
+                int isum = 0;
+                for (int k = 0; k < 32; k++) isum += q[32 * j + k] * aq[32 * j + k];
+                int16_t bs0 = (int16_t)rd16(y + 260 + 4 * j), bs1 = (int16_t)rd16(y + 262 + 4 * j);
+                sc_sum += s * isum;
+                mn_sum += m * (bs0 + bs1);
+            }
+            sumf += h2f(b) * da * (float)sc_sum;
+            sumf -= h2f(b + 2) * da * (float)mn_sum;
+        } else if (t == GGML_Q6_K) {
+            const int8_t *sc = (const int8_t *)(b + 192);
+            int sc_sum = 0;
+            for (int j = 0; j < 16; j++) {
+                int isum = 0;
+                for (int k = 0; k < 16; k++) isum += q[16 * j + k] * aq[16 * j + k];
+                sc_sum += sc[j] * isum;
+            }
+            sumf += h2f(b + 208) * da * (float)sc_sum;
+        } else { /* TQ1_0, TQ2_0: d last */
+            int isum = 0;
+            for (int k = 0; k < 256; k++) isum += q[k] * aq[k];
+            sumf += (float)isum * (da * h2f(b + (size_t)tr->bytes - 2));
+        }
+    }
+    return sumf;
+}

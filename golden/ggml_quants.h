@@ -55,6 +55,29 @@ int ggml_dequantize(uint32_t t, const void *src, float *dst, size_t n);
  * input for block formats. */
 int ggml_quantize(uint32_t t, const float *src, void *dst, size_t n);
 
+/* ---- llama.cpp's CPU arithmetic for quantized matrix-vector products ----
+ * ggml multiplies a weight row of type t with an activation row converted
+ * to t's "vec_dot type": Q8_0 for Q4_0 Q5_0 Q8_0; Q8_1 for Q4_1 Q5_1; Q8_K
+ * for Q4_K Q5_K Q6_K TQ1_0 TQ2_0; F16 for F16; BF16 for BF16; F32 for F32.
+ * Activations are quantized as ggml's x86 (AVX2) CPU backend does it:
+ *   Q8_0/Q8_1: amax over 32 values, d = amax/127 (stored fp16),
+ *     q = round-half-even(x * (127/amax)); Q8_1 also s = fp16(d * sum q);
+ *   Q8_K: ggml's reference (d = 1/(-127/max) in fp32 with max the signed
+ *     largest-magnitude value, q = min(127, nearest(x * -127/max)), bsums);
+ *   F16/BF16: element-wise RNE conversion.
+ * The dot product sums exact integer products per block and combines blocks
+ * with float scales: 32-blocks dw*da*isum (+ mw*sa for Q4_1/Q5_1); K-quants
+ * dw*da*sum_j(scale_j*isum_j) - dminw*da*sum_j(min_j*bsum_j); Q6_K and
+ * TQ*: (dw*da)*isum. Block terms are added in fp32 in block order (ggml's
+ * SIMD kernels add the same terms in another order: results agree to fp32
+ * rounding, not bit for bit). */
+uint32_t ggml_vec_dot_type(uint32_t t);
+/* Converts n activations to ggml_vec_dot_type(t) blocks (dst holds
+ * ggml_row_bytes(vec_dot_type, n) bytes). */
+int ggml_quantize_act(uint32_t t, const float *x, void *dst, size_t n);
+/* One weight row (type t, n values) . one converted activation row. */
+float ggml_vec_dot(uint32_t t, const void *w, const void *act, size_t n);
+
 /* IEEE fp16 / bf16 conversions as ggml does them (fp16: RNE; bf16: RNE with
  * NaN kept quiet, as ggml_compute_fp32_to_bf16). */
 uint16_t ggml_fp32_to_fp16(float x);

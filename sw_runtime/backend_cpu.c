@@ -3,9 +3,11 @@
  * on every x86-64 / ARM machine for the same build flags (no FMA
  * contraction: the project builds without -ffast-math and -mfma). */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "ggml_quants.h"
 
 typedef float v4f __attribute__((vector_size(16)));
 
@@ -186,6 +188,18 @@ static void attention(rt_engine *eng, rt_op *op) {
 
 int rt_hgrn_exec(rt_engine *eng, rt_op *op);
 
+int rt_matvec_ggml(float *y, const rt_wblocks *W, const float *x) {
+    uint32_t vt = ggml_vec_dot_type(W->type);
+    size_t ab = ggml_row_bytes(vt, W->cols);
+    void *act = malloc(ab ? ab : 1);
+    if (!act) return LPCS_ENOMEM;
+    int rc = ggml_quantize_act(W->type, x, act, W->cols);
+    for (size_t r = 0; !rc && r < W->rows; r++)
+        y[r] = ggml_vec_dot(W->type, W->blocks + r * W->row_bytes, act, W->cols);
+    free(act);
+    return rc;
+}
+
 int rt_cpu_exec(rt_engine *eng, rt_op *op) {
     float *in = rt_engine_buf(eng, op->in, op->layer), *in2 = rt_engine_buf(eng, op->in2, op->layer);
     float *out = rt_engine_buf(eng, op->out, op->layer);
@@ -204,6 +218,8 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         return rc;
     }
     case OP_MATMUL:
+        if (op->wb)
+            return rt_matvec_ggml(out, op->wb, in);
         if (op->aux)
             rt_matvec_bf16(out, op->aux, in, op->rows, op->cols);
         else

@@ -77,6 +77,7 @@ typedef struct rt_op {
     int variant;     /* OP_RMSNORM: 0 llama2.c order, 1 golden bitlinear_rmsnorm_f32 */
     void *aux;       /* op-type specific: BitLinear object; matmul: bf16 copy of w (plan w=bf16) */
     const rt_qf *qf; /* OP_QUANT: the format; matmul: weight format (for bytes) */
+    const rt_wblocks *wb; /* matmul under plan "ggml": the GGUF blocks of w */
     double w_bits;   /* storage bits per weight value */
     int backend;     /* placed backend */
     int requested;   /* backend asked for by --place/--backend, -1 none */
@@ -154,6 +155,9 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e);
 int rt_cpu_exec(struct rt_engine *eng, rt_op *op);
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols);
 void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, size_t cols);
+/* y = W x with W in ggml blocks, as llama.cpp's CPU backend computes it
+ * (golden/ggml_quants.h: x converted to the vec_dot type, integer block sums). */
+int rt_matvec_ggml(float *y, const rt_wblocks *W, const float *x);
 void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps);
 float *rt_engine_buf(rt_engine *eng, rt_buf b, int layer);
 /* MACs and bytes moved by one call of op at the current position. */

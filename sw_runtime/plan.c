@@ -106,7 +106,10 @@ static int parse_text(rt_plan *p, char *s, int depth, rt_err *e) {
             free(buf);
         } else {
             char *eq = strchr(tok, '=');
-            if (!eq)
+            if (!eq && !strcmp(tok, "ggml")) {
+                p->ggml = 1;
+                rc = LPCS_OK;
+            } else if (!eq)
                 rc = add_entry(p, "w", tok, e);
             else {
                 *eq = 0;

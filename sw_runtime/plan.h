@@ -10,6 +10,9 @@
  *   w.CLASS=FMT a.CLASS=FMT  CLASS: embed attn ffn head
  *   L<n>.w=FMT L<n>.a=FMT L<n>.kv=FMT L<n>.w.CLASS=FMT   one layer
  *   @FILE                    read the plan from FILE
+ *   ggml                     GGUF block-format matrices run as llama.cpp's
+ *                            CPU does (activations to Q8_0/Q8_1/Q8_K/F16,
+ *                            integer block sums); other matrices fp32
  * Later entries override earlier ones. */
 #ifndef LPCS_RT_PLAN_H
 #define LPCS_RT_PLAN_H
@@ -47,6 +50,8 @@ typedef struct {
 typedef struct {
     rt_plan_entry e[RT_PLAN_MAX_OVERRIDES];
     int n;
+    int ggml;       /* "ggml": matrices stored in ggml blocks (GGUF) run with
+                     * llama.cpp's CPU arithmetic (golden/ggml_quants.h) */
     char text[512]; /* the plan as given, for reports */
 } rt_plan;
 

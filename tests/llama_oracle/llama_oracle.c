@@ -39,6 +39,9 @@
  *              Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K_S Q3_K_M Q3_K_L Q4_K_S Q4_K_M
  *              Q5_K_S Q5_K_M Q6_K TQ1_0 TQ2_0; Q4_K = Q4_K_M, Q5_K = Q5_K_M).
  *   info       MODEL.gguf   vocabulary size, special ids, vocab type.
+ *   dequant    MODEL.gguf   per tensor "name type n fnv1a64": ggml's own
+ *              to_float of the tensor, hashed over the fp32 bit patterns
+ *              (checks a GGUF reader's dequantization bit for bit).
  *
  * Common options: --threads N (default 1), --kv-type f32|f16 (KV cache,
  * default f32), --flash-attn (default off), --verbose. The defaults keep every
@@ -59,6 +62,7 @@
 #include <string.h>
 
 #include "llama.h"
+#include "gguf.h"
 
 struct options {
     const char *cmd;
@@ -500,6 +504,39 @@ static int cmd_quantize(const struct options *o)
     return 0;
 }
 
+static int cmd_dequant(const struct options *o)
+{
+    struct ggml_context *gctx = NULL;
+    struct gguf_init_params gp = {.no_alloc = false, .ctx = &gctx};
+    struct gguf_context *g = gguf_init_from_file(o->pos[0], gp);
+    if (!g)
+        die("cannot read %s", o->pos[0]);
+    for (int64_t i = 0; i < gguf_get_n_tensors(g); i++) {
+        const char *name = gguf_get_tensor_name(g, i);
+        struct ggml_tensor *t = ggml_get_tensor(gctx, name);
+        int64_t n = ggml_nelements(t);
+        float *f = malloc((size_t)n * sizeof *f);
+        if (t->type == GGML_TYPE_F32)
+            memcpy(f, t->data, (size_t)n * sizeof *f);
+        else
+            ggml_get_type_traits(t->type)->to_float(t->data, f, n);
+        uint64_t h = 1469598103934665603ull;
+        for (int64_t k = 0; k < n; k++) {
+            uint32_t u;
+            memcpy(&u, &f[k], 4);
+            for (int b = 0; b < 4; b++) {
+                h ^= (u >> (8 * b)) & 0xff;
+                h *= 1099511628211ull;
+            }
+        }
+        printf("%s %s %lld %016llx\n", name, ggml_type_name(t->type), (long long)n, (unsigned long long)h);
+        free(f);
+    }
+    gguf_free(g);
+    ggml_free(gctx);
+    return 0;
+}
+
 static int cmd_info(const struct options *o)
 {
     struct llama_model *m = load_model(o, o->pos[0], true);
@@ -570,7 +607,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(const struct options *); int min_pos; } CMDS[] = {
         {"tokenize", cmd_tokenize, 2}, {"detokenize", cmd_detokenize, 2}, {"pieces", cmd_pieces, 2}, {"nll", cmd_nll, 1},
         {"greedy", cmd_greedy, 1},     {"logits", cmd_logits, 1},         {"quantize", cmd_quantize, 3},
-        {"info", cmd_info, 1},
+        {"info", cmd_info, 1},         {"dequant", cmd_dequant, 1},
     };
     for (size_t k = 0; k < sizeof CMDS / sizeof CMDS[0]; k++) {
         if (strcmp(o.cmd, CMDS[k].name) != 0)
