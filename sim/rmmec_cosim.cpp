@@ -92,6 +92,7 @@ class Bench {
         return ok_;
     }
     bool ok() const { return ok_; }
+    size_t expected_total() const { return expected_total_; }
 
   private:
     std::unique_ptr<Vrmmec> top_{new Vrmmec};
@@ -406,6 +407,13 @@ int main(int argc, char **argv) {
         fprintf(stderr, "unknown suite %s\n", suite.c_str());
         return 2;
     }
+    bool mode_known = only.empty();
+    for (int mode = 0; mode < 4; mode++)
+        if (only == rmmec_mode_name((rmmec_mode)mode)) mode_known = true;
+    if (!mode_known) {
+        fprintf(stderr, "unknown mode %s (fp4 | p4 | p8 | p16)\n", only.c_str());
+        return 2;
+    }
     Bench b(vcd);
     b.fault_at = fault;
     double t0 = now_s();
@@ -446,6 +454,20 @@ int main(int argc, char **argv) {
                "%llu readouts compared, %.2f s\n",
                rmmec_mode_name((rmmec_mode)mode), ex, pairs, rr, b.reads - reads0, now_s() - m0);
     }
+    // A run that compared too little proves nothing: every expected value
+    // must have been compared, and at least the exhaustive / sampled pairs'
+    // readouts of each mode run (FP4 4x256 pairs x 2 formats, P4 x 4 formats,
+    // P8 2x65536 x 4, P16 2e5 x 4).
+    const unsigned long long mode_floor[4] = {2048, 4096, 524288, 800000};
+    unsigned long long min_reads = 0;
+    for (int mode = 0; mode < 4; mode++)
+        if (only.empty() || only == rmmec_mode_name((rmmec_mode)mode))
+            min_reads += suite == "long" && mode == RMMEC_P16 ? 0 : mode_floor[mode];
+    if (all_ok && (b.reads != b.expected_total() || b.reads < min_reads)) {
+        printf("rmmec cosim: FAIL: %llu readouts compared of %zu expected, at least %llu required\n", b.reads,
+               b.expected_total(), min_reads);
+        return 1;
+    }
     double dt = now_s() - t0;
     printf("rmmec cosim: %llu readouts, %llu commands, %llu cycles in %.2f s: %.0f commands/s, %.0f readouts/s\n",
            b.reads, b.cmds, b.cycles, dt, b.cmds / dt, b.reads / dt);
@@ -453,6 +475,6 @@ int main(int argc, char **argv) {
         printf("rmmec cosim: FAIL\n");
         return 1;
     }
-    printf("rmmec cosim: PASS (bit-exact)\n");
+    printf("rmmec cosim: PASS (bit-exact, %llu >= %llu readouts compared)\n", b.reads, min_reads);
     return 0;
 }
