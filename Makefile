@@ -89,7 +89,8 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call obj,$$($$*_SRCS)) $(RUNTIME_LIB
 
 # `make deps`: every Debian package the project needs (idempotent).
 DEB_PACKAGES := build-essential pkg-config verilator libsystemc-dev libcmocka-dev \
-  libjansson-dev yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3
+  libjansson-dev yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3 \
+  slurm-wlm munge
 deps:
 	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	$$SUDO apt-get update -qq && \
