@@ -10,6 +10,10 @@
 //   --seed S             random seed
 //   --mode M             only fp4 | p4 | p8 | p16
 //   --shard k/n          long suite: only the k-th of n slices of the P16 a range
+//   --mutant N           (builds with -DRMMEC_MUTSEL only: the yosys-mutated
+//                        netlist of tests/mutation/) activate mutant N; 0 = none
+// A unit that stops accepting commands or answering reads for 100000 cycles
+// fails (HANG) instead of hanging the run.
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -45,6 +49,15 @@ struct Segment {
 };
 
 uint64_t rng_state = 1;
+unsigned mutant = 0;   // mutsel of a mutated netlist (RMMEC_MUTSEL builds)
+
+void select_mutant(Vrmmec *t) {
+#ifdef RMMEC_MUTSEL
+    t->mutsel = mutant;
+#else
+    (void)t;
+#endif
+}
 uint64_t rnd() {
     uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -54,7 +67,10 @@ uint64_t rnd() {
 
 class Bench {
   public:
-    explicit Bench(const std::string &vcd) : vcd_path_(vcd) { reset(top_.get()); }
+    explicit Bench(const std::string &vcd) : vcd_path_(vcd) {
+        select_mutant(top_.get());
+        reset(top_.get());
+    }
 
     long long fault_at = -1;   // index of the expected value to corrupt
     bool backpressure = false; // randomly hold res_ready low
@@ -103,6 +119,7 @@ class Bench {
     size_t next_cmd_ = 0;              // next command of pending_.front()
     size_t expected_total_ = 0;
     bool ok_ = true;
+    unsigned long long idle_ = 0;      // cycles without progress while work is queued
 
     static void tick(Vrmmec *t, VerilatedVcdC *tr, uint64_t &time) {
         t->clk = 0;
@@ -158,6 +175,12 @@ class Bench {
             }
         }
         if (got) check(res);
+        idle_ = (took || got) ? 0 : idle_ + 1;
+        if (idle_ > 100000 && ok_) {
+            fprintf(stderr, "MISMATCH (HANG): no command taken and no result for 100000 cycles (%llu commands, %llu readouts done)\n",
+                    cmds, reads);
+            ok_ = false;
+        }
     }
 
     void check(uint32_t res) {
@@ -195,6 +218,7 @@ class Bench {
     void write_vcd(const Segment &s) {
         Verilated::traceEverOn(true);
         std::unique_ptr<Vrmmec> t(new Vrmmec);
+        select_mutant(t.get());
         std::unique_ptr<VerilatedVcdC> tr(new VerilatedVcdC);
         t->trace(tr.get(), 99);
         tr->open(vcd_path_.c_str());
@@ -389,6 +413,13 @@ int main(int argc, char **argv) {
         else if (a == "--vcd") vcd = need("a path");
         else if (a == "--seed") rng_state = strtoull(need("a number").c_str(), nullptr, 0);
         else if (a == "--mode") only = need("fp4|p4|p8|p16");
+        else if (a == "--mutant") {
+            mutant = (unsigned)strtoul(need("a mutant number").c_str(), nullptr, 0);
+#ifndef RMMEC_MUTSEL
+            fprintf(stderr, "--mutant needs the mutated netlist build (tests/mutation/)\n");
+            return 2;
+#endif
+        }
         else if (a == "--shard") {
             std::string v = need("k/n");
             if (sscanf(v.c_str(), "%u/%u", &shard_k, &shard_n) != 2 || shard_n == 0 || shard_k >= shard_n ||
