@@ -4,7 +4,11 @@
 // mismatch it prints mode, operands and both results, replays the failing
 // segment (everything since its last clear) with tracing into a VCD file, and
 // exits 1.
-//   --suite quick|long   quick: make test set; long: adds all 2^32 P16 pairs
+//   --suite quick|long|mutant   quick: make test set; long: adds all 2^32 P16
+//                        pairs; mutant: a short random screen of every mode
+//                        first (most mutants die there), then the quick set with
+//                        2e4 instead of 2e5 P16 pairs and 100 random segments
+//                        per mode (tests/mutation/)
 //   --inject-fault N     corrupt the N-th expected value (proves the check can fail)
 //   --vcd PATH           waveform path (default build/verilator/rmmec/mismatch.vcd)
 //   --seed S             random seed
@@ -408,7 +412,7 @@ int main(int argc, char **argv) {
             }
             return std::string(argv[++i]);
         };
-        if (a == "--suite") suite = need("quick|long");
+        if (a == "--suite") suite = need("quick|long|mutant");
         else if (a == "--inject-fault") fault = atoll(need("an index").c_str());
         else if (a == "--vcd") vcd = need("a path");
         else if (a == "--seed") rng_state = strtoull(need("a number").c_str(), nullptr, 0);
@@ -434,7 +438,7 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (suite != "quick" && suite != "long") {
+    if (suite != "quick" && suite != "long" && suite != "mutant") {
         fprintf(stderr, "unknown suite %s\n", suite.c_str());
         return 2;
     }
@@ -449,6 +453,15 @@ int main(int argc, char **argv) {
     b.fault_at = fault;
     double t0 = now_s();
     bool all_ok = true;
+    const bool mutant_suite = suite == "mutant";
+    if (mutant_suite) {   // screen: random products and short accumulations of every mode
+        for (int mode = 0; mode < 4 && all_ok; mode++) {
+            if (!only.empty() && only != rmmec_mode_name((rmmec_mode)mode)) continue;
+            for (int i = 0; i < 2000 && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
+            random_segments(b, mode, 20, 200);
+            all_ok = b.finish();
+        }
+    }
     for (int mode = 0; mode < 4 && all_ok; mode++) {
         if (!only.empty() && only != rmmec_mode_name((rmmec_mode)mode)) continue;
         double m0 = now_s();
@@ -473,12 +486,13 @@ int main(int argc, char **argv) {
                     fprintf(stderr, "  p16 a=0x%04llx done, %.0f pairs/s\n", (unsigned long long)x, pairs / (now_s() - p0));
             }
         } else {
-            for (int i = 0; i < 200000 && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
-            pairs = 200000;
+            const int npairs = mutant_suite ? 20000 : 200000;
+            for (int i = 0; i < npairs && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
+            pairs = (unsigned long long)npairs;
         }
         unsigned long long rr = directed_segments(b, mode);
         b.backpressure = true;
-        rr += random_segments(b, mode, 300, 3000);
+        rr += random_segments(b, mode, mutant_suite ? 100 : 300, 3000);
         b.backpressure = false;
         all_ok = b.finish();
         printf("rmmec cosim %-4s: %llu exhaustive lane pairs, %llu P16 pairs, %llu random-accumulation readouts, "
@@ -489,7 +503,7 @@ int main(int argc, char **argv) {
     // must have been compared, and at least the exhaustive / sampled pairs'
     // readouts of each mode run (FP4 4x256 pairs x 2 formats, P4 x 4 formats,
     // P8 2x65536 x 4, P16 2e5 x 4).
-    const unsigned long long mode_floor[4] = {2048, 4096, 524288, 800000};
+    const unsigned long long mode_floor[4] = {2048, 4096, 524288, mutant_suite ? 80000ull : 800000ull};
     unsigned long long min_reads = 0;
     for (int mode = 0; mode < 4; mode++)
         if (only.empty() || only == rmmec_mode_name((rmmec_mode)mode))

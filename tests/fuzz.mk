@@ -43,6 +43,33 @@ fuzz: fuzz-build
 	  grep -E '^stat::number_of_executed_units|^Done' $(FUZZ_DIR)/$$h.log | tr '\n' ' '; echo; \
 	done; exit $$fail
 
+# Long campaigns (docs/fuzzing.md): each harness until FUZZ_RUNS inputs or
+# FUZZ_CAMPAIGN_SECONDS, on the seeds + the repo corpus; one CSV row each
+# (harness, inputs run, seconds, crash artifacts). `make fuzz-corpus-update`
+# then merges the campaign corpora, minimized (-merge=1), into tests/fuzz/corpus/.
+FUZZ_RUNS ?= 1000000
+FUZZ_CAMPAIGN_SECONDS ?= 600
+.PHONY: fuzz-campaign fuzz-corpus-update
+fuzz-campaign: fuzz-build
+	@/usr/bin/python3 tests/fuzz/make_seeds.py $(FUZZ_DIR)/seeds $(SHARED)
+	@echo "harness,inputs,seconds,crashes" > $(FUZZ_DIR)/campaign.csv; fail=0; \
+	for h in $(FUZZ_HARNESSES); do \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/campaign/$$h tests/fuzz/corpus/$$h; t0=$$(date +%s); \
+	  $(TEST_ENV) $(FUZZ_DIR)/$$h -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_CAMPAIGN_SECONDS) -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/campaign/$$h- \
+	    $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/seeds/$$h tests/fuzz/corpus/$$h > $(FUZZ_DIR)/campaign/$$h.log 2>&1 || fail=1; \
+	  execs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(FUZZ_DIR)/campaign/$$h.log); \
+	  crashes=$$(ls $(FUZZ_DIR)/campaign/$$h-* 2>/dev/null | wc -l); \
+	  echo "$$h,$${execs:-0},$$(( $$(date +%s) - t0 )),$$crashes" | tee -a $(FUZZ_DIR)/campaign.csv; \
+	done; exit $$fail
+fuzz-corpus-update: fuzz-build
+	@for h in $(FUZZ_HARNESSES); do \
+	  mkdir -p tests/fuzz/corpus/$$h; \
+	  $(TEST_ENV) $(FUZZ_DIR)/$$h -merge=1 tests/fuzz/corpus/$$h $(FUZZ_DIR)/seeds/$$h $(FUZZ_DIR)/corpus/$$h \
+	    > $(FUZZ_DIR)/$$h.merge.log 2>&1 || { tail -20 $(FUZZ_DIR)/$$h.merge.log; exit 1; }; \
+	  echo "tests/fuzz/corpus/$$h: $$(ls tests/fuzz/corpus/$$h | wc -l) files, $$(du -sk tests/fuzz/corpus/$$h | cut -f1) KiB"; \
+	done
+
 fuzz-smoke: fuzz-build
 	@fail=0; total=0; for h in $(FUZZ_HARNESSES); do \
 	  rm -rf $(FUZZ_DIR)/smoke/$$h; mkdir -p $(FUZZ_DIR)/smoke/$$h tests/fuzz/corpus/$$h; \

@@ -33,7 +33,7 @@ $(MUT_DIR)/rmmec/obj/Vrmmec: $(MUT_DIR)/rmmec/mutated.v sim/rmmec_cosim.cpp $(GO
 	  $< $(abspath sim/rmmec_cosim.cpp) -o Vrmmec >$(MUT_DIR)/rmmec/build.log 2>&1 \
 	  || { tail -30 $(MUT_DIR)/rmmec/build.log; exit 1; }
 
-MUT_RMMEC_COSIM = $(MUT_DIR)/rmmec/obj/Vrmmec --vcd $(MUT_DIR)/rmmec/mismatch.vcd
+MUT_RMMEC_COSIM = $(MUT_DIR)/rmmec/obj/Vrmmec --suite mutant --vcd $(MUT_DIR)/rmmec/mismatch.vcd
 mutation-rmmec: $(MUT_DIR)/rmmec/obj/Vrmmec
 	tests/mutation/run_mutants.sh "$(MUT_RMMEC_COSIM)" $(MUT_RMMEC_LIST) $(MUT_DIR)/rmmec/results.csv $(MUT_TIMEOUT) all
 	tests/mutation/summarize.py $(MUT_DIR)/rmmec/results.csv
