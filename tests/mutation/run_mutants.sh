@@ -7,12 +7,12 @@
 # survived (it passed). Mutant 0 (none active) must pass first, or nothing
 # counts. Progress on stderr.
 # Usage: run_mutants.sh COSIM MUTATIONS.txt OUT.csv TIMEOUT_S ID... | all
-#   COSIM      the co-sim binary (takes --mutant N, exits 0 = pass)
+#   COSIM      the co-sim command line (words; takes --mutant N, exits 0 = pass)
 #   MUTATIONS  the `mutate -list` output (line i = mutant i)
 set -u
 cosim=$1 list=$2 out=$3 tmo=$4; shift 4
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-if ! timeout "$tmo" "$cosim" --mutant 0 >"$work/m0.log" 2>&1; then
+if ! timeout "$tmo" $cosim --mutant 0 >"$work/m0.log" 2>&1; then
     echo "run_mutants: the netlist with no mutant active FAILS the co-simulation:"; tail -5 "$work/m0.log"; exit 1
 fi
 n=$(grep -c '^mutate' "$list")
@@ -25,7 +25,7 @@ for id in $ids; do
     mode=$(echo "$line" | sed -n 's/.*-mode \([a-z0-9]*\).*/\1/p')
     src=$(echo "$line" | grep -o -- '-src [^ ]*' | head -1 | cut -d' ' -f2)
     t0=$(date +%s.%N)
-    timeout "$tmo" "$cosim" --mutant "$id" >"$work/m.log" 2>&1; rc=$?
+    timeout "$tmo" $cosim --mutant "$id" >"$work/m.log" 2>&1; rc=$?
     secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{print b - a}')
     if [ $rc -eq 0 ]; then result=survived why=""
     else
