@@ -1,6 +1,13 @@
 #include "tokenizer_pretok.h"
 
-#include <unicode/uchar.h>
+/* Code point classes, generated from ICU (tests/tokenizer/gen_unicode_table.c). */
+typedef struct {
+    uint32_t first;
+    uint8_t cls;
+} cpt_range;
+static const cpt_range CPT_RANGES[] = {
+#include "tokenizer_unicode.inc"
+};
 
 size_t rt_utf8_decode(const unsigned char *s, size_t len, uint32_t *cpts)
 {
@@ -51,19 +58,27 @@ typedef struct {
     size_t n;
 } text_view;
 
+/* Letter / number / white-space bits of a code point (0 beyond Unicode). */
+static unsigned cpt_class(uint32_t c)
+{
+    if (c > 0x10FFFF)
+        return 0;
+    size_t lo = 0, hi = sizeof CPT_RANGES / sizeof CPT_RANGES[0];
+    while (hi - lo > 1) { /* last range starting at or before c */
+        size_t mid = (lo + hi) / 2;
+        if (CPT_RANGES[mid].first <= c)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return CPT_RANGES[lo].cls;
+}
+
 static unsigned cls(const text_view *t, size_t pos)
 {
     if (pos >= t->n)
         return 0;
-    UChar32 c = (UChar32)t->cpts[pos];
-    unsigned f = C_IN;
-    if (t->cpts[pos] > 0x10FFFF)
-        return f;
-    uint32_t gc = U_GET_GC_MASK(c);
-    if (gc & U_GC_L_MASK) f |= C_LETTER;
-    if (gc & U_GC_N_MASK) f |= C_NUMBER;
-    if (u_isUWhiteSpace(c)) f |= C_SPACE;
-    return f;
+    return C_IN | cpt_class(t->cpts[pos]);
 }
 
 static uint32_t cpt_at(const text_view *t, size_t pos)
@@ -73,9 +88,11 @@ static uint32_t cpt_at(const text_view *t, size_t pos)
 
 static int is_rn(uint32_t c) { return c == '\r' || c == '\n'; }
 
+/* Only ASCII matters: no other code point lowercases to s t r e v m l d
+ * (Unicode 15.0: only U+0130 -> i and U+212A -> k reach ASCII). */
 static uint32_t lower(uint32_t c)
 {
-    return c <= 0x10FFFF ? (uint32_t)u_tolower((UChar32)c) : c;
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
 /* Length (2 or 3) of a contraction 's 't 're 've 'm 'll 'd at pos, else 0. */

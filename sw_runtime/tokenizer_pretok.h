@@ -8,7 +8,9 @@
  *           | ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
  *   qwen2   as llama3 with \p{N} (one digit per word)
  * Unicode categories come from ICU (Debian's libicu, Unicode 15.0, the
- * version of llama.cpp's tables); \s is Unicode's White_Space property.
+ * version of llama.cpp's tables) through a range table generated at
+ * development time (tokenizer_unicode.inc; `make check-unicode-table`), so
+ * the library needs no ICU; \s is Unicode's White_Space property.
  * Invalid UTF-8 decodes, as in llama.cpp, to U+FFFD one byte at a time. */
 #ifndef LPCS_RT_TOKENIZER_PRETOK_H
 #define LPCS_RT_TOKENIZER_PRETOK_H

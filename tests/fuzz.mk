@@ -27,7 +27,7 @@ $(FUZZ_DIR)/obj/%.o: %.c
 $(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(TOKENIZER_LDLIBS) -ljansson -lm -lpthread
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) -ljansson -lm -lpthread
 
 .PHONY: fuzz fuzz-build fuzz-smoke
 fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_HARNESSES))

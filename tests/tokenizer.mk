@@ -23,4 +23,3 @@ test-tokenizer-cli: $(LPCS_BIN)
 
 # Hand-built vocabularies, hand-derived expectations (no llama.cpp needed).
 UNIT_TESTS += test_tokenizer_vocab
-test_tokenizer_vocab_LDLIBS := $(TOKENIZER_LDLIBS)
