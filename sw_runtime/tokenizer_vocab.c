@@ -607,24 +607,35 @@ static int bpe_encode(const rt_tok *t, const unsigned char *s, size_t len, idvec
     int rc = -1;
     uint32_t *cpts = malloc(len * sizeof *cpts);
     size_t *wlen = malloc(len * sizeof *wlen);
-    /* a byte-encoded code point is at most 2 UTF-8 bytes per input byte,
-     * and a code point re-encodes to at most 4 bytes */
-    unsigned char *word = malloc(8 * len + 8);
-    symbol *sym = malloc(8 * len * sizeof *sym + sizeof *sym);
-    unsigned char *buf = malloc(16 * len + 16);
+    unsigned char *word = NULL, *buf = NULL;
+    symbol *sym = NULL;
     heap q = {0};
-    if (!cpts || !wlen || !word || !sym || !buf)
+    if (!cpts || !wlen)
         goto done;
     size_t n = rt_utf8_decode(s, len, cpts);
-    size_t nw = rt_pretok_split(t->pre, cpts, n, wlen);
+    size_t nw = rt_pretok_split(t->pre, cpts, n, wlen), maxw = 0;
+    for (size_t w = 0; w < nw; w++)
+        if (wlen[w] > maxw)
+            maxw = wlen[w];
+    /* per code point at most 4 UTF-8 bytes, each byte-encoded into at most 2 */
+    word = malloc(8 * maxw + 8);
+    sym = malloc((8 * maxw + 1) * sizeof *sym);
+    buf = malloc(16 * maxw + 16);
+    if (!word || !sym || !buf)
+        goto done;
+    unsigned char enc[256][2], enc_len[256];
+    for (int b = 0; b < 256; b++)
+        enc_len[b] = (unsigned char)rt_utf8_encode(rt_byte_to_cpt((unsigned char)b), enc[b]);
     size_t at = 0;
     for (size_t w = 0; w < nw; w++) {
         size_t wl = 0;
         for (size_t k = at; k < at + wlen[w]; k++) {
             unsigned char u[4];
             int ul = rt_utf8_encode(cpts[k], u);
-            for (int j = 0; j < ul; j++)
-                wl += (size_t)rt_utf8_encode(rt_byte_to_cpt(u[j]), word + wl);
+            for (int j = 0; j < ul; j++) {
+                memcpy(word + wl, enc[u[j]], enc_len[u[j]]);
+                wl += enc_len[u[j]];
+            }
         }
         at += wlen[w];
         if (bpe_word(t, word, wl, sym, &q, buf, out))
