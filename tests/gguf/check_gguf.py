@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""lpcs's GGUF reader, writer, ggml block formats and ggml execution mode,
+checked against llama.cpp itself (build/llama_oracle).
+
+usage: check_gguf.py BUILD SHARED FIXTURE.gguf [--full]
+
+FIXTURE is the F32 GGUF of shakespeare-llama written by the independent
+plain-Python writer (tests/llama_oracle/llama2c_to_gguf.py). Checks:
+ 1. writer: `lpcs convert` of the llama2.c checkpoint loads in llama.cpp and
+    llama.cpp's greedy 200 tokens after <s>ROMEO: equal lpcs's;
+ 2. quantizers: for every type, the tensors lpcs convert --type T writes are
+    byte-identical to llama.cpp's `llama_model_quantize --pure` of the
+    fixture (same weights, same fallbacks for 640-wide rows);
+ 3. dequantizers: every tensor of every llama.cpp-quantized file decodes to
+    the same fp32 bits in lpcs as in ggml's to_float (FNV-1a over the bits);
+ 4. NLL: llama.cpp-quantized Q8_0, Q4_0, Q4_K, TQ2_0 files (llama.cpp's
+    default type mixes) and the F32 fixture: lpcs ppl --plan ggml vs
+    llama.cpp on the same token ids, validation slice (full split with
+    --full). Tolerances: F32 1e-6; quantized NLL_TOL (see tests/README.md:
+    lpcs reproduces ggml's integer arithmetic, but fp32 last-bit differences
+    upstream flip single activation roundings, which llama.cpp itself would
+    show between two of its CPU builds).
+Each check counts what it compared and fails below a minimum.
+"""
+import os
+import struct
+import subprocess
+import sys
+
+NLL_TOL = 1e-3
+F32_TOL = 1e-6
+QUANT_TYPES = ['F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q4_K', 'Q5_K', 'Q6_K', 'TQ1_0', 'TQ2_0']
+NLL_TYPES = ['Q8_0', 'Q4_0', 'Q4_K', 'TQ2_0']
+VAL_START = 1003854
+
+
+def run(*args):
+    return subprocess.run(list(args), check=True, capture_output=True, text=True).stdout
+
+
+def tensors(path):
+    """name -> (ggml type, data bytes) of a GGUF v2/v3 file (test-side parser)."""
+    f = open(path, 'rb').read()
+    o = 4
+    _, nt, nkv = struct.unpack_from('<IQQ', f, o)
+    o += 20
+
+    def rs():
+        nonlocal o
+        n, = struct.unpack_from('<Q', f, o)
+        o += 8 + n
+        return f[o - n:o]
+    size = {0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8}
+    align = 32
+    for _ in range(nkv):
+        k = rs()
+        t, = struct.unpack_from('<I', f, o)
+        o += 4
+        if t == 8:
+            rs()
+        elif t == 9:
+            et, n = struct.unpack_from('<IQ', f, o)
+            o += 12
+            for _ in range(n):
+                if et == 8:
+                    rs()
+                else:
+                    o += size[et]
+        else:
+            if k == b'general.alignment':
+                align, = struct.unpack_from('<I', f, o)
+            o += size[t]
+    infos = []
+    for _ in range(nt):
+        name = rs().decode()
+        nd, = struct.unpack_from('<I', f, o)
+        o += 4
+        ne = struct.unpack_from('<%dQ' % nd, f, o)
+        o += 8 * nd
+        t, off = struct.unpack_from('<IQ', f, o)
+        o += 12
+        infos.append((name, ne, t, off))
+    base = (o + align - 1) // align * align
+    blk = {0: (1, 4), 1: (1, 2), 30: (1, 2), 2: (32, 18), 3: (32, 20), 6: (32, 22), 7: (32, 24), 8: (32, 34),
+           12: (256, 144), 13: (256, 176), 14: (256, 210), 34: (256, 54), 35: (256, 66)}
+    out = {}
+    for name, ne, t, off in infos:
+        n = 1
+        for x in ne:
+            n *= x
+        b, s = blk[t]
+        out[name] = (t, f[base + off:base + off + n // b * s])
+    return out
+
+
+def main():
+    build, shared, fixture = sys.argv[1:4]
+    full = '--full' in sys.argv[4:]
+    oracle, lpcs, hasher = build + '/llama_oracle', build + '/lpcs', build + '/gguf_hash'
+    work = build + '/gguf_check'
+    os.makedirs(work, exist_ok=True)
+    model, tok = shared + '/models/shakespeare-llama.bin', shared + '/models/tok-bytes.bin'
+    text = shared + '/data/tinyshakespeare.txt'
+    fails = 0
+
+    # 1. lpcs-written GGUF -> llama.cpp greedy == lpcs greedy
+    mine = work + '/lpcs-f32.gguf'
+    run(lpcs, 'convert', model, mine)
+    n = 200
+    ids = [1] + [b + 3 for b in b'ROMEO:']
+    ll = [int(t) for t in run(oracle, 'greedy', mine, '--prompt-ids', ','.join(map(str, ids)), '-n', str(n)).split()]
+    lp = run(lpcs, 'run', mine, '--tokenizer', tok, '--prompt', 'ROMEO:', '-n', str(n), '--quiet').encode()
+    lp_ids = [b + 3 for b in lp[len(b'ROMEO:'):].rstrip(b'\n')]
+    same = ll == lp_ids[:n] and len(ll) == n
+    print('writer: llama.cpp greedy on lpcs-written F32 GGUF: %d tokens, %s' % (len(ll), 'equal' if same else 'DIFFERENT'))
+    fails += not same
+
+    # 2. quantizers byte-identical; 3. dequantizers bit-identical
+    compared = 0
+    for t in QUANT_TYPES:
+        ref, out = work + '/llama-pure-%s.gguf' % t, work + '/lpcs-%s.gguf' % t
+        run(oracle, 'quantize', fixture, ref, t, '--pure')
+        run(lpcs, 'convert', model, out, '--type', t)
+        a, b = tensors(ref), tensors(out)
+        bad = [k for k in a if k not in b or a[k] != b[k]]
+        compared += len(a)
+        print('quantizer %-5s: %d tensors, %d differ%s' % (t, len(a), len(bad), (' (' + bad[0] + ')') if bad else ''))
+        fails += bool(bad) or len(a) < 47
+        h1, h2 = run(oracle, 'dequant', ref), run(hasher, ref)
+        same = sorted(h1.split('\n')) == sorted(h2.split('\n'))
+        print('dequantizer %-5s: %d tensors %s' % (t, h1.count('\n'), 'bit-identical' if same else 'DIFFER'))
+        fails += not same or h1.count('\n') < 47
+    if compared < 47 * len(QUANT_TYPES):
+        fails += 1
+
+    # 4. NLL on the same token ids
+    data = open(text, 'rb').read()[VAL_START:]
+    if not full:
+        data = data[:1024]
+    ids_file = work + '/val.ids'
+    open(ids_file, 'w').write(' '.join(str(b + 3) for b in data))
+    for t in ['F32'] + NLL_TYPES:
+        path = fixture if t == 'F32' else work + '/llama-%s.gguf' % t
+        if t != 'F32':
+            run(oracle, 'quantize', fixture, path, t)
+        ref = float(run(oracle, 'nll', path, ids_file, '--ctx', '256').split()[1])
+        args = [lpcs, 'ppl', path, text, '--tokenizer', tok, '--split', 'val', '--quiet', '--threads', '2']
+        if not full:
+            args += ['--max-bytes', str(len(data))]
+        if t != 'F32':
+            args += ['--plan', 'ggml']
+        line = run(*args).strip().split('\n')[-1]
+        got, nbytes = float(line.split()[0].split('=')[1]), int(line.split()[1].split('=')[1])
+        tol = F32_TOL if t == 'F32' else NLL_TOL
+        ok = abs(got - ref) <= tol and nbytes == len(data) and nbytes >= 1024
+        print('nll %-5s: llama.cpp %.10f lpcs %.10f |diff| %.2e (tol %g, %d tokens) %s'
+              % (t, ref, got, abs(got - ref), tol, nbytes, 'ok' if ok else 'FAIL'))
+        fails += not ok
+    print('gguf vs llama.cpp: %s' % ('all checks passed' if not fails else '%d FAILED' % fails))
+    return 1 if fails else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
