@@ -16,7 +16,7 @@ plain-Python writer (tests/llama_oracle/llama2c_to_gguf.py). Checks:
  4. NLL: llama.cpp-quantized Q8_0, Q4_0, Q4_K, TQ2_0 files (llama.cpp's
     default type mixes) and the F32 fixture: lpcs ppl --plan ggml vs
     llama.cpp on the same token ids, validation slice (full split with
-    --full). Tolerances: F32 1e-6; quantized NLL_TOL (see tests/README.md:
+    --full). Tolerances: F32 1e-6; quantized NLL_TOL x max(1, NLL) (see tests/README.md:
     lpcs reproduces ggml's integer arithmetic, but fp32 last-bit differences
     upstream flip single activation roundings, which llama.cpp itself would
     show between two of its CPU builds).
@@ -151,7 +151,8 @@ def main():
             args += ['--plan', 'ggml']
         line = run(*args).strip().split('\n')[-1]
         got, nbytes = float(line.split()[0].split('=')[1]), int(line.split()[1].split('=')[1])
-        tol = F32_TOL if t == 'F32' else NLL_TOL
+        # relative beyond 1 nat: TQ2_0 of this non-ternary model has NLL ~36
+        tol = F32_TOL if t == 'F32' else NLL_TOL * max(1.0, ref)
         ok = abs(got - ref) <= tol and nbytes == len(data) and nbytes >= 1024
         print('nll %-5s: llama.cpp %.10f lpcs %.10f |diff| %.2e (tol %g, %d tokens) %s'
               % (t, ref, got, abs(got - ref), tol, nbytes, 'ok' if ok else 'FAIL'))
