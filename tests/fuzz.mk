@@ -4,6 +4,7 @@
 # Not part of `make test`. Crashes land in $(BUILD)/fuzz/crash-* and fail the run.
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESSES := fuzz_num fuzz_qformat fuzz_loaders
+FUZZ_HARNESSES += fuzz_gguf
 FUZZ_CC := clang
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
