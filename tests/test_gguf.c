@@ -363,6 +363,12 @@ static void test_block_formats(void **state) {
     b6k[208] = 0x00, b6k[209] = 0x34;
     assert_int_equal(ggml_dequantize(GGML_Q6_K, b6k, y, 256), LPCS_OK);
     for (int i = 0; i < 256; i++) assert_true(y[i] == 0.25f * (float)(i / 16 + 1) * 8.0f);
+    /* TQ2_0: fields 0..3 read as field - 1 (3 -> +2, as ggml reads it), d = 1 */
+    uint8_t tq2[66] = {0};
+    memset(tq2, 0xE4, 64); /* fields 0,1,2,3 at bit pairs 0..3 */
+    tq2[64] = 0x00, tq2[65] = 0x3c;
+    assert_int_equal(ggml_dequantize(GGML_TQ2_0, tq2, y, 256), LPCS_OK);
+    for (int i = 0; i < 256; i++) assert_true(y[i] == (float)((i % 128) / 32 - 1));
     /* BF16 / F16 */
     uint8_t h[4] = {0x80, 0x3f, 0x00, 0xc0};
     assert_int_equal(ggml_dequantize(GGML_BF16, h, y, 2), LPCS_OK);
