@@ -15,6 +15,13 @@
  *   ternary                    {-1,0,1}, per-row BitNet absmean scale
  *                              (ternary_absmean_quantize of golden/ternary.h;
  *                              dequantized value q / (1/beta))
+ *   q8_0 q4_0 q4_1 q5_0 q5_1 q4_k q5_k q6_k tq1_0 tq2_0
+ *                              llama.cpp's ggml block formats along each row
+ *                              (golden/ggml_quants.h reference quantizers,
+ *                              bit-exact with llama.cpp); a row whose length
+ *                              is not a multiple of the block falls back as
+ *                              llama.cpp's quantizer does (q4_k->q5_0,
+ *                              q5_k->q5_1, q6_k->q8_0, tq*->q4_0, else fp16)
  *   pNeE (p8e0, p16e1, ...)    posit(N, E), 2 <= N <= 32, 0 <= E <= 3:
  *                              posit_to_float(posit_from_float(x)), RNE, saturating
  */
@@ -27,7 +34,7 @@
 extern "C" {
 #endif
 
-typedef enum { QF_FP32, QF_MINIFLOAT, QF_MX, QF_NVFP4, QF_INT, QF_TERNARY, QF_POSIT } qformat_kind;
+typedef enum { QF_FP32, QF_MINIFLOAT, QF_MX, QF_NVFP4, QF_INT, QF_TERNARY, QF_POSIT, QF_GGML } qformat_kind;
 
 typedef struct qformat {
     qformat_kind kind;
@@ -36,6 +43,7 @@ typedef struct qformat {
     int mx_elem, mx_round;/* QF_MX: mx_elem, mx_round */
     int bits;             /* QF_INT: 2..8 */
     int posit_n, posit_es;/* QF_POSIT */
+    int ggml_type;        /* QF_GGML: golden/ggml_quants.h type id */
 } qformat;
 
 /* LPCS_OK; LPCS_EINVAL for NULL; LPCS_EUNSUPPORTED for an unknown name (out

@@ -13,6 +13,8 @@ plain-Python writer (tests/llama_oracle/llama2c_to_gguf.py). Checks:
     fixture (same weights, same fallbacks for 640-wide rows);
  3. dequantizers: every tensor of every llama.cpp-quantized file decodes to
     the same fp32 bits in lpcs as in ggml's to_float (FNV-1a over the bits);
+ 5. plan formats: lpcs ppl --plan w=t on the llama2.c checkpoint gives the
+    same NLL, to the last digit, as lpcs on llama.cpp's --pure file;
  4. NLL: llama.cpp-quantized Q8_0, Q4_0, Q4_K, TQ2_0 files (llama.cpp's
     default type mixes) and the F32 fixture: lpcs ppl --plan ggml vs
     llama.cpp on the same token ids, validation slice (full split with
@@ -130,6 +132,12 @@ def main():
         same = sorted(h1.split('\n')) == sorted(h2.split('\n'))
         print('dequantizer %-5s: %d tensors %s' % (t, h1.count('\n'), 'bit-identical' if same else 'DIFFER'))
         fails += not same or h1.count('\n') < 47
+        if t not in ('F16', 'BF16'):  # 5. plan format w=T == llama.cpp's file dequantized
+            common = [text, '--split', 'val', '--max-bytes', '512', '--quiet']
+            a = run(lpcs, 'ppl', model, *common, '--plan', 'w=' + t.lower()).strip().split('\n')[-1]
+            b = run(lpcs, 'ppl', ref, *common, '--tokenizer', tok).strip().split('\n')[-1]
+            print('plan w=%-5s: %s, llama.cpp file: %s %s' % (t.lower(), a, b, 'equal' if a == b else 'DIFFERENT'))
+            fails += a != b
     if compared < 47 * len(QUANT_TYPES):
         fails += 1
 
