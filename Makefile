@@ -153,7 +153,8 @@ print-layers:
 # DEPS_STEPS. nodejs/npm only when no npm is on PATH: Debian's npm package
 # conflicts with a nodejs that bundles its own npm (NodeSource).
 DEB_PACKAGES := build-essential pkg-config verilator libsystemc-dev libcmocka-dev \
-  libjansson-dev git yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3
+  libjansson-dev libicu-dev git yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3 \
+  slurm-wlm munge
 deps:
 	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	$$SUDO apt-get update -qq && \

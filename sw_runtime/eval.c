@@ -19,8 +19,7 @@ typedef struct {
     const rt_model *m;
     const rt_plan *plan;
     const rt_sched_opts *so;
-    const rt_tokenizer *tok;
-    const uint8_t *text;
+    const int *ids; /* the text's tokens */
     size_t len, n_windows;
     double *win_nll;
     int tid, threads;
@@ -44,8 +43,8 @@ static void *ppl_worker(void *arg) {
         rt_engine_reset(eng);
         double sum = 0;
         for (size_t i = 0; i < n; i++) {
-            int in = i == 0 ? bos : j->tok->byte_token[j->text[start + i - 1]];
-            int tgt = j->tok->byte_token[j->text[start + i]];
+            int in = i == 0 ? bos : j->ids[start + i - 1];
+            int tgt = j->ids[start + i];
             const float *lg = rt_engine_step(eng, in, &j->err);
             if (!lg) {
                 j->status = j->err.status ? j->err.status : LPCS_EINVAL;
@@ -66,9 +65,26 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
                 rt_ppl_result *res, rt_engine *stats_engine, rt_err *e) {
     memset(res, 0, sizeof *res);
     if (len == 0) return rt_fail(e, LPCS_EINVAL, "ppl: empty text");
-    for (size_t i = 0; i < len; i++)
-        if (tok->byte_token[text[i]] < 0)
-            return rt_fail(e, LPCS_EFORMAT, "ppl: byte 0x%02x at offset %zu has no token", text[i], i);
+    /* llama2.c tokenizers score bytes (the protocol's byte-level models);
+     * a GGUF tokenizer scores the tokens of the whole text. */
+    int *ids = NULL;
+    if (tok->gguf) {
+        int n = rt_tokenizer_encode_alloc(tok, text, len, &ids, e);
+        if (n < 0) return n;
+        if (n == 0) {
+            free(ids);
+            return rt_fail(e, LPCS_EINVAL, "ppl: the text has no tokens");
+        }
+        len = (size_t)n;
+    } else {
+        ids = malloc(len * sizeof *ids);
+        if (!ids) return rt_fail(e, LPCS_ENOMEM, "out of memory");
+        for (size_t i = 0; i < len; i++)
+            if ((ids[i] = tok->byte_token[text[i]]) < 0) {
+                free(ids);
+                return rt_fail(e, LPCS_EFORMAT, "ppl: byte 0x%02x at offset %zu has no token", text[i], i);
+            }
+    }
     if (threads < 1) threads = 1;
     if (threads > 64) threads = 64;
     size_t nw = (len + RT_PPL_WINDOW - 1) / RT_PPL_WINDOW;
@@ -76,14 +92,14 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
     ppl_job *jobs = calloc((size_t)threads, sizeof *jobs);
     pthread_t *th = calloc((size_t)threads, sizeof *th);
     if (!win || !jobs || !th) {
-        free(win), free(jobs), free(th);
+        free(win), free(jobs), free(th), free(ids);
         return rt_fail(e, LPCS_ENOMEM, "out of memory");
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int created = 1;
     for (int t = 0; t < threads; t++)
-        jobs[t] = (ppl_job){m, plan, so, tok, text, len, nw, win, t, threads, t == 0 ? stats_engine : NULL,
+        jobs[t] = (ppl_job){m, plan, so, ids, len, nw, win, t, threads, t == 0 ? stats_engine : NULL,
                             0, {0, ""}, progress, pctx};
     for (int t = 1; t < threads; t++, created++)
         if (pthread_create(&th[t], NULL, ppl_worker, &jobs[t])) {
@@ -106,7 +122,7 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
         res->windows = nw;
         res->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     }
-    free(win), free(jobs), free(th);
+    free(win), free(jobs), free(th), free(ids);
     return rc;
 }
 

@@ -15,7 +15,7 @@
 /* Tokens for the protocol's byte-level text: tok[i] = the byte's token. */
 typedef struct {
     double nll_sum; /* nats, summed over every target byte */
-    size_t bytes;   /* targets scored */
+    size_t bytes;   /* targets scored: bytes, or tokens with a GGUF tokenizer */
     size_t windows;
     double seconds;
 } rt_ppl_result;
@@ -23,7 +23,8 @@ typedef struct {
 typedef void (*rt_progress_fn)(void *ctx, size_t done, size_t total);
 
 /* Mean NLL over non-overlapping RT_PPL_WINDOW-byte windows of text: input
- * BOS + first window-1 bytes, targets every byte of the window. threads > 1
+ * BOS + first window-1 bytes, targets every byte of the window. With a GGUF
+ * tokenizer (tok->gguf) the windows are of the text's tokens instead. threads > 1
  * evaluates windows in parallel (one engine per thread; the same result to
  * the bit, since per-window sums are added in window order). */
 int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, const rt_tokenizer *tok,

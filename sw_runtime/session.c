@@ -22,8 +22,8 @@ void rt_common_help(FILE *out) {
             "                     it supports them (repeatable)\n"
             "  --report FILE.json write the run report (placement and costs of every op)\n"
             "  --config FILE      config.json of a .safetensors model (default: beside it)\n"
-            "  --tokenizer FILE   llama2.c tokenizer (default: <model>.tok.bin or tok-bytes.bin\n"
-            "                     or tokenizer.bin beside the model)\n"
+            "  --tokenizer FILE   llama2.c tokenizer or a GGUF's (default: a GGUF model's own,\n"
+            "                     else <model>.tok.bin, tok-bytes.bin or tokenizer.bin beside it)\n"
             "  --quiet            no progress on stderr\n"
             "  -h, --help         this help\n");
 }
@@ -84,8 +84,11 @@ int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
     }
     if (rt_plan_parse(&s->plan, o->plan_spec, &e)) goto fail_plan;
     if (rt_model_load(&s->model, o->model_path, o->config_path, &e)) goto fail;
+    size_t mlen = strlen(o->model_path);
     if (o->tokenizer_path)
         snprintf(s->tok_path, sizeof s->tok_path, "%s", o->tokenizer_path);
+    else if (mlen > 5 && !strcmp(o->model_path + mlen - 5, ".gguf")) /* the GGUF's own tokenizer */
+        snprintf(s->tok_path, sizeof s->tok_path, "%s", o->model_path);
     else if (!rt_find_beside(o->model_path, ".tok.bin", "tok-bytes.bin", s->tok_path, sizeof s->tok_path) &&
              !rt_find_beside(o->model_path, NULL, "tokenizer.bin", s->tok_path, sizeof s->tok_path)) {
         fprintf(stderr, "lpcs %s: %s: no tokenizer beside it (tok-bytes.bin, tokenizer.bin); give --tokenizer\n",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rt_file.h"
+#include "tokenizer_gguf.h"
 
 void rt_tokenizer_free(rt_tokenizer *t) {
     if (!t) return;
@@ -15,6 +16,7 @@ void rt_tokenizer_free(rt_tokenizer *t) {
     free(t->piece_len);
     free(t->score);
     free(t->sorted);
+    rt_tok_free(t->gguf);
     memset(t, 0, sizeof *t);
 }
 
@@ -46,9 +48,30 @@ static void sort_ids(int *ids, int *tmp, int n, const rt_tokenizer *t) {
     memcpy(ids, tmp, (size_t)n * sizeof *ids);
 }
 
+static int ends_with(const char *s, const char *suffix) {
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int load_gguf(rt_tokenizer *t, const char *path, int vocab, rt_err *e) {
+    rt_err ge = {0, ""};
+    t->gguf = rt_tok_from_gguf_path(path, &ge);
+    if (!t->gguf) return rt_fail(e, ge.status ? ge.status : LPCS_EFORMAT, "%s: %s", path, ge.msg);
+    if (rt_tok_n_tokens(t->gguf) > vocab) {
+        int n = rt_tok_n_tokens(t->gguf);
+        rt_tok_free(t->gguf);
+        t->gguf = NULL;
+        return rt_fail(e, LPCS_EFORMAT, "%s: tokenizer has %d tokens, the model's vocabulary %d", path, n, vocab);
+    }
+    t->vocab = rt_tok_n_tokens(t->gguf);
+    for (int b = 0; b < 256; b++) t->byte_token[b] = rt_tok_byte_token(t->gguf, (unsigned char)b);
+    return LPCS_OK;
+}
+
 int rt_tokenizer_load(rt_tokenizer *t, const char *path, int vocab, rt_err *e) {
     memset(t, 0, sizeof *t);
     if (vocab <= 0 || vocab > (1 << 20)) return rt_fail(e, LPCS_EINVAL, "%s: invalid vocabulary size %d", path, vocab);
+    if (ends_with(path, ".gguf")) return load_gguf(t, path, vocab, e);
     rt_file f;
     int rc = rt_file_map(&f, path, e);
     if (rc) return rc;
@@ -127,6 +150,10 @@ out:
 
 int rt_tokenizer_decode(const rt_tokenizer *t, int token, unsigned char *out, int cap) {
     if (token < 0 || token >= t->vocab || cap <= 0) return 0;
+    if (t->gguf) {
+        int n = rt_tok_piece(t->gguf, token, 0, out, cap);
+        return n < 0 ? 0 : n < cap ? n : cap;
+    }
     int rb = raw_byte(t->piece[token], t->piece_len[token]);
     if (rb >= 0) {
         out[0] = (unsigned char)rb;
@@ -150,8 +177,34 @@ static int lookup(const rt_tokenizer *t, const char *s) {
     return -1;
 }
 
+int rt_tokenizer_encode_alloc(const rt_tokenizer *t, const unsigned char *text, size_t len, int **tokens,
+                              rt_err *e) {
+    *tokens = NULL;
+    if (t->gguf) return rt_tok_encode(t->gguf, text, len, 0, 0, tokens, e);
+    *tokens = malloc((len ? len : 1) * sizeof **tokens);
+    if (!*tokens) return rt_fail(e, LPCS_ENOMEM, "out of memory");
+    int n = rt_tokenizer_encode(t, text, len, *tokens, e);
+    if (n < 0) {
+        free(*tokens);
+        *tokens = NULL;
+    }
+    return n;
+}
+
 int rt_tokenizer_encode(const rt_tokenizer *t, const unsigned char *text, size_t len, int *tokens, rt_err *e) {
     if (len > (1u << 30)) return rt_fail(e, LPCS_ERANGE, "text too long to encode (%zu bytes)", len);
+    if (t->gguf) {
+        int *ids;
+        int n = rt_tok_encode(t->gguf, text, len, 0, 0, &ids, e);
+        if (n < 0) return n;
+        if ((size_t)n > len) {
+            free(ids);
+            return rt_fail(e, LPCS_ERANGE, "text of %zu bytes encodes to %d tokens (more than bytes)", len, n);
+        }
+        memcpy(tokens, ids, (size_t)n * sizeof *ids);
+        free(ids);
+        return n;
+    }
     int n = 0;
     for (size_t i = 0; i < len; i++) {
         int tok = t->byte_token[text[i]];

@@ -76,15 +76,15 @@ int cmd_run(int argc, char **argv) {
     rt_err e = {0, ""};
     const rt_config *cfg = &s.model.cfg;
     size_t plen = strlen(prompt);
-    int *toks = malloc((plen + 1) * sizeof *toks);
+    int *toks = NULL;
     float *p = malloc((size_t)cfg->vocab * sizeof *p);
     int *idx = malloc((size_t)cfg->vocab * sizeof *idx);
-    if (!toks || !p || !idx) {
+    if (!p || !idx) {
         fprintf(stderr, "lpcs run: out of memory\n");
         rc = 1;
         goto out;
     }
-    int nt = rt_tokenizer_encode(&s.tok, (const unsigned char *)prompt, plen, toks, &e);
+    int nt = rt_tokenizer_encode_alloc(&s.tok, (const unsigned char *)prompt, plen, &toks, &e);
     if (nt < 0) {
         fprintf(stderr, "lpcs run: prompt: %s\n", e.msg);
         rc = 1;

@@ -26,5 +26,6 @@ int cmd_ppl(int argc, char **argv);   /* NLL / perplexity of a model on a text f
 int cmd_bench(int argc, char **argv); /* tokens/s and per-op costs */
 int cmd_sweep(int argc, char **argv); /* design-space exploration sweep */
 int cmd_convert(int argc, char **argv); /* write a model as GGUF */
+int cmd_tokenize(int argc, char **argv); /* token ids of a text with a GGUF's tokenizer */
 
 #endif

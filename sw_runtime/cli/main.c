@@ -38,6 +38,7 @@ static const command commands[] = {
     {"bench", cmd_bench, "tokens/s and per-op time, backend and bytes"},
     {"sweep", cmd_sweep, "design-space exploration sweep over a grid of design points"},
     {"convert", cmd_convert, "write a llama model as a GGUF file (llama.cpp), weights in a ggml type"},
+    {"tokenize", cmd_tokenize, "token ids of a text with the tokenizer of a GGUF file"},
 };
 
 static void usage(FILE *out) {

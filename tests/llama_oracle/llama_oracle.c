@@ -16,6 +16,9 @@
  *              --special parses special-token text.
  *   detokenize VOCAB.gguf IDS_FILE [--special]
  *              the bytes of the ids (whitespace or comma separated), raw.
+ *   pieces     VOCAB.gguf IDS_FILE [--special]
+ *              llama_token_to_piece of each id (lstrip 0), concatenated, raw —
+ *              what a streaming generator prints.
  *   nll        MODEL.gguf (TOKENS_FILE | --text FILE) --ctx N [--per-token]
  *              lpcs's evaluation protocol (../shared/models/README.md):
  *              non-overlapping windows of N tokens, the last one shorter;
@@ -324,6 +327,34 @@ static int cmd_detokenize(const struct options *o)
     return 0;
 }
 
+static int cmd_pieces(const struct options *o)
+{
+    struct llama_model *m = load_model(o, o->pos[0], true);
+    const struct llama_vocab *vocab = llama_model_get_vocab(m);
+    size_t len;
+    char *s = read_file(o->pos[1], &len);
+    int n;
+    llama_token *ids = parse_ids(s, &n);
+    char small[256];
+    for (int i = 0; i < n; i++) {
+        if (ids[i] >= llama_vocab_n_tokens(vocab))
+            die("%s", "token id out of the vocabulary");
+        int k = llama_token_to_piece(vocab, ids[i], small, sizeof small, 0, o->special);
+        if (k < 0) {
+            char *big = malloc((size_t)-k);
+            k = llama_token_to_piece(vocab, ids[i], big, -k, 0, o->special);
+            fwrite(big, 1, (size_t)k, stdout);
+            free(big);
+        } else {
+            fwrite(small, 1, (size_t)k, stdout);
+        }
+    }
+    free(ids);
+    free(s);
+    llama_model_free(m);
+    return 0;
+}
+
 static int cmd_nll(const struct options *o)
 {
     if (o->ctx < 2)
@@ -528,7 +559,7 @@ static int parse_int(const char *s, const char *what)
 
 static void usage(void)
 {
-    fputs("usage: llama_oracle tokenize|detokenize|nll|greedy|logits|quantize|info ARGS [options]\n"
+    fputs("usage: llama_oracle tokenize|detokenize|pieces|nll|greedy|logits|quantize|info ARGS [options]\n"
           "  (see the comment at the top of tests/llama_oracle/llama_oracle.c)\n",
           stderr);
     exit(1);
@@ -574,7 +605,7 @@ int main(int argc, char **argv)
     llama_backend_init();
 
     static const struct { const char *name; int (*fn)(const struct options *); int min_pos; } CMDS[] = {
-        {"tokenize", cmd_tokenize, 2}, {"detokenize", cmd_detokenize, 2}, {"nll", cmd_nll, 1},
+        {"tokenize", cmd_tokenize, 2}, {"detokenize", cmd_detokenize, 2}, {"pieces", cmd_pieces, 2}, {"nll", cmd_nll, 1},
         {"greedy", cmd_greedy, 1},     {"logits", cmd_logits, 1},         {"quantize", cmd_quantize, 3},
         {"info", cmd_info, 1},         {"dequant", cmd_dequant, 1},
     };
