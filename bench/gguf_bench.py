@@ -5,9 +5,9 @@ prompt processing and decode, alternating rounds, median of ROUNDS.
 
   decode  tokens/s: lpcs bench (greedy, one thread: lpcs decodes on one
           thread, so its 2-thread decode row repeats the 1-thread run) vs
-          llama_oracle greedy -n 255 minus greedy -n 1 (model load and the
+          llama_oracle greedy -n 128 minus greedy -n 1 (model load and the
           prompt excluded);
-  prompt  tokens/s: 1024 validation tokens in 256-token windows; lpcs ppl
+  prompt  tokens/s: 512 validation tokens in 256-token windows; lpcs ppl
           (token by token, windows spread over T threads) vs llama_oracle
           nll (one 256-token batch per window, T threads); a 1-token run of
           each is subtracted (load time).
@@ -47,7 +47,7 @@ models = {'F32': f32}
 for t in ['Q8_0', 'Q4_0', 'Q4_K']:
     models[t] = work + '/%s.gguf' % t
     run(oracle, 'quantize', f32, models[t], t)
-val = open(text, 'rb').read()[1003854:1003854 + 1024]
+val = open(text, 'rb').read()[1003854:1003854 + 512]
 ids = work + '/val.ids'
 open(ids, 'w').write(' '.join(str(b + 3) for b in val))
 one = work + '/one.ids'
@@ -61,22 +61,22 @@ for name, path in models.items():
             print('%s threads=%d round %d/%d' % (name, threads, r + 1, rounds), file=sys.stderr, flush=True)
             for plan in (['fp32', 'ggml'] if name != 'F32' else ['fp32']):
                 key = 'lpcs' + ('' if plan == 'fp32' else '-ggml')
-                o = run(lpcs, 'bench', path, '--tokenizer', tok, '-n', '255', '--repeat', '1', '--warmup', '0',
+                o = run(lpcs, 'bench', path, '--tokenizer', tok, '-n', '128', '--repeat', '1', '--warmup', '0',
                         '--plan', plan, '--quiet')
                 tps = [float(l.split()[1]) for l in o.split('\n') if l.startswith('tokens/s:')][0]
                 res.setdefault((key, 'decode'), []).append(tps)
                 base = [lpcs, 'ppl', path, text, '--tokenizer', tok, '--split', 'val', '--quiet', '--threads',
                         str(threads), '--plan', plan]
-                t_full = wall(*base, '--max-bytes', '1024')
+                t_full = wall(*base, '--max-bytes', '512')
                 t_one = wall(*base, '--max-bytes', '1')
-                res.setdefault((key, 'prompt'), []).append(1023 / max(t_full - t_one, 1e-9))
+                res.setdefault((key, 'prompt'), []).append(511 / max(t_full - t_one, 1e-9))
             th = ['--threads', str(threads)]
-            t_n = wall(oracle, 'greedy', path, '--prompt-ids', '1', '-n', '255', *th)
+            t_n = wall(oracle, 'greedy', path, '--prompt-ids', '1', '-n', '128', *th)
             t_1 = wall(oracle, 'greedy', path, '--prompt-ids', '1', '-n', '1', *th)
-            res.setdefault(('llama.cpp', 'decode'), []).append(254 / max(t_n - t_1, 1e-9))
+            res.setdefault(('llama.cpp', 'decode'), []).append(127 / max(t_n - t_1, 1e-9))
             t_full = wall(oracle, 'nll', path, ids, '--ctx', '256', *th)
             t_one = wall(oracle, 'nll', path, one, '--ctx', '256', *th)
-            res.setdefault(('llama.cpp', 'prompt'), []).append(1023 / max(t_full - t_one, 1e-9))
+            res.setdefault(('llama.cpp', 'prompt'), []).append(511 / max(t_full - t_one, 1e-9))
         for (who, phase), v in sorted(res.items()):
             rows.append((name, threads, phase, who, statistics.median(v), min(v), max(v)))
 
