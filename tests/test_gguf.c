@@ -457,6 +457,24 @@ static void test_loader_errors(void **state) {
     fclose(f);
     assert_int_not_equal(rt_model_load(&mod, path, NULL, &e), LPCS_OK);
     assert_non_null(strstr(e.msg, "architecture 'gpt2x' is not supported"));
+    /* sharded safetensors index naming a path outside its folder */
+    char cfg[700];
+    snprintf(path, sizeof path, "%s/model.safetensors.index.json", dir);
+    snprintf(cfg, sizeof cfg, "%s/config.json", dir);
+    f = fopen(cfg, "wb");
+    fputs("{\"model_type\": \"llama\", \"hidden_size\": 8, \"num_hidden_layers\": 1, \"intermediate_size\": 16,"
+          " \"vocab_size\": 10, \"num_attention_heads\": 2}", f);
+    fclose(f);
+    f = fopen(path, "wb");
+    fputs("{\"weight_map\": {\"model.norm.weight\": \"../evil.safetensors\"}}", f);
+    fclose(f);
+    assert_int_not_equal(rt_model_load(&mod, path, NULL, &e), LPCS_OK);
+    assert_non_null(strstr(e.msg, "is not a plain file name"));
+    f = fopen(path, "wb");
+    fputs("{\"weight_map\": {\"model.norm.weight\": \"missing.safetensors\"}}", f);
+    fclose(f);
+    assert_int_not_equal(rt_model_load(&mod, path, NULL, &e), LPCS_OK);
+    assert_non_null(strstr(e.msg, "missing.safetensors"));
 }
 
 int main(void) {

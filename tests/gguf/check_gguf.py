@@ -8,6 +8,9 @@ FIXTURE is the F32 GGUF of shakespeare-llama written by the independent
 plain-Python writer (tests/llama_oracle/llama2c_to_gguf.py). Checks:
  1. writer: `lpcs convert` of the llama2.c checkpoint loads in llama.cpp and
     llama.cpp's greedy 200 tokens after <s>ROMEO: equal lpcs's;
+ 1b. a sharded Hugging Face checkpoint (model.safetensors.index.json, two
+    F32 shards, q/k permuted as HF stores them) written here converts to
+    the same GGUF tensors as the llama2.c file;
  2. quantizers: for every type, the tensors lpcs convert --type T writes are
     byte-identical to llama.cpp's `llama_model_quantize --pure` of the
     fixture (same weights, same fallbacks for 640-wide rows);
@@ -95,6 +98,65 @@ def tensors(path):
     return out
 
 
+def write_sharded_hf(model, outdir):
+    """shakespeare-llama as a sharded Hugging Face llama checkpoint: F32
+    safetensors in two shards, HF names, q/k rows permuted for rotate-half
+    RoPE (HF's layout), config.json and model.safetensors.index.json."""
+    import json
+    raw = open(model, 'rb').read()
+    dim, hidden, layers, heads, kvh, vocab, seq = struct.unpack_from('<7i', raw, 0)
+    hs, kvd, off = dim // heads, dim * kvh // heads, 28
+
+    def take(rows, cols=1):
+        nonlocal off
+        n = rows * cols * 4
+        off += n
+        return raw[off - n:off]
+
+    def hf_perm(b, nh, rows, cols):  # lpcs adjacent pairs -> HF halves, per head
+        rowb = cols * 4
+        out = bytearray(len(b))
+        for h in range(nh):
+            for half in range(2):
+                for i in range(hs // 2):
+                    src, dst = h * hs + 2 * i + half, h * hs + half * hs // 2 + i
+                    out[dst * rowb:(dst + 1) * rowb] = b[src * rowb:(src + 1) * rowb]
+        return bytes(out)
+    t = {'model.embed_tokens.weight': ([vocab, dim], take(vocab, dim))}
+    per = [('input_layernorm', dim, 0), ('self_attn.q_proj', dim, dim), ('self_attn.k_proj', kvd, dim),
+           ('self_attn.v_proj', kvd, dim), ('self_attn.o_proj', dim, dim), ('post_attention_layernorm', dim, 0),
+           ('mlp.gate_proj', hidden, dim), ('mlp.down_proj', dim, hidden), ('mlp.up_proj', hidden, dim)]
+    for name, r, c in per:
+        for l in range(layers):
+            b = take(r, c or 1)
+            if name == 'self_attn.q_proj':
+                b = hf_perm(b, heads, r, c)
+            if name == 'self_attn.k_proj':
+                b = hf_perm(b, kvh, r, c)
+            t['model.layers.%d.%s.weight' % (l, name)] = ([r, c] if c else [r], b)
+    t['model.norm.weight'] = ([dim], take(dim))
+    names = sorted(t)
+    shards = {'model-00001-of-00002.safetensors': names[:len(names) // 2],
+              'model-00002-of-00002.safetensors': names[len(names) // 2:]}
+    os.makedirs(outdir, exist_ok=True)
+    wmap = {}
+    for fn, ns in shards.items():
+        hdr, data = {}, b''
+        for n in ns:
+            shape, b = t[n]
+            hdr[n] = {'dtype': 'F32', 'shape': shape, 'data_offsets': [len(data), len(data) + len(b)]}
+            data += b
+            wmap[n] = fn
+        h = json.dumps(hdr).encode()
+        open(outdir + '/' + fn, 'wb').write(struct.pack('<Q', len(h)) + h + data)
+    json.dump({'metadata': {}, 'weight_map': wmap}, open(outdir + '/model.safetensors.index.json', 'w'))
+    json.dump({'model_type': 'llama', 'hidden_size': dim, 'num_hidden_layers': layers, 'intermediate_size': hidden,
+               'vocab_size': vocab, 'num_attention_heads': heads, 'num_key_value_heads': kvh,
+               'max_position_embeddings': seq, 'rms_norm_eps': 1e-5, 'tie_word_embeddings': True},
+              open(outdir + '/config.json', 'w'))
+    return outdir + '/model.safetensors.index.json'
+
+
 def main():
     build, shared, fixture = sys.argv[1:4]
     full = '--full' in sys.argv[4:]
@@ -115,6 +177,16 @@ def main():
     lp_ids = [b + 3 for b in lp[len(b'ROMEO:'):].rstrip(b'\n')]
     same = ll == lp_ids[:n] and len(ll) == n
     print('writer: llama.cpp greedy on lpcs-written F32 GGUF: %d tokens, %s' % (len(ll), 'equal' if same else 'DIFFERENT'))
+    fails += not same
+
+    # 1b. sharded HF safetensors -> the same GGUF tensors as from the .bin
+    index = write_sharded_hf(model, work + '/hf_sharded')
+    from_hf = work + '/lpcs-from-hf.gguf'
+    run(lpcs, 'convert', index, from_hf, '--tokenizer', tok)
+    a, b = tensors(mine), tensors(from_hf)
+    same = a == b and len(a) >= 47
+    print('convert: sharded HF safetensors (2 shards, permuted q/k) -> %d tensors, %s the .bin\'s'
+          % (len(b), 'identical to' if same else 'DIFFERENT from'))
     fails += not same
 
     # 2. quantizers byte-identical; 3. dequantizers bit-identical
