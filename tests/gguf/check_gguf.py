@@ -213,6 +213,12 @@ def main():
     if compared < 47 * len(QUANT_TYPES):
         fails += 1
 
+    # --plan ggml on a model without block matrices is an error, not a no-op
+    r = subprocess.run([lpcs, 'run', model, '--plan', 'ggml', '-n', '1', '--quiet'], capture_output=True, text=True)
+    ok = r.returncode == 1 and "plan 'ggml' needs a GGUF model" in r.stderr
+    print('plan ggml on a llama2.c model: %s' % ('refused' if ok else 'NOT REFUSED'))
+    fails += not ok
+
     # 4. NLL on the same token ids
     data = open(text, 'rb').read()[VAL_START:]
     if not full:
