@@ -1,12 +1,17 @@
 #include "rt_arch.h"
 
+#include "mx.h"
+#include "qformat.h"
+
 #include <stdlib.h>
 #include <string.h>
 
+/* The storage family from the format registry (golden/qformat.h), not from the name's spelling. */
 arch_fmt rt_arch_fmt(const char *name) {
-    if (!name) return ARCH_FMT_FLOAT;
-    if (!strcmp(name, "ternary")) return ARCH_FMT_TERNARY;
-    if (!strncmp(name, "int", 3) || !strcmp(name, "mxint8")) return ARCH_FMT_INT;
+    qformat q;
+    if (!name || qformat_parse(name, &q) != LPCS_OK) return ARCH_FMT_FLOAT;
+    if (q.kind == QF_TERNARY) return ARCH_FMT_TERNARY;
+    if (q.kind == QF_INT || (q.kind == QF_MX && q.mx_elem == MX_INT8)) return ARCH_FMT_INT;
     return ARCH_FMT_FLOAT;
 }
 
