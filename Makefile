@@ -81,8 +81,9 @@ ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 CPPFLAGS_OF  = $(CPPFLAGS_BASE) $(call layer_inc,$(or $(call layer_of,$(1)),tests))
-CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP $(EXTRA_CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP
+# EXTRA_CPPFLAGS (target-specific, C and C++) and EXTRA_CFLAGS (C only) for one object.
+CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) $(EXTRA_CPPFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) $(EXTRA_CPPFLAGS) -MMD -MP
 LDFLAGS_ALL  = $(SANFLAGS)
 
 # Environment every test sees: where ../shared is and where the repo is.
