@@ -1,5 +1,6 @@
 #include "rt_arch.h"
 
+#include "ggml_quants.h"
 #include "mx.h"
 #include "qformat.h"
 
@@ -11,6 +12,8 @@ arch_fmt rt_arch_fmt(const char *name) {
     qformat q;
     if (!name || qformat_parse(name, &q) != LPCS_OK) return ARCH_FMT_FLOAT;
     if (q.kind == QF_TERNARY) return ARCH_FMT_TERNARY;
+    if (q.kind == QF_GGML) /* llama.cpp blocks: integer codes with scales; TQ1_0/TQ2_0 ternary */
+        return q.ggml_type == GGML_TQ1_0 || q.ggml_type == GGML_TQ2_0 ? ARCH_FMT_TERNARY : ARCH_FMT_INT;
     if (q.kind == QF_INT || (q.kind == QF_MX && q.mx_elem == MX_INT8)) return ARCH_FMT_INT;
     return ARCH_FMT_FLOAT;
 }
