@@ -192,6 +192,19 @@ static void dq_q6_k(const uint8_t *b, float *y) {
         }
     }
 }
+/* TQ2_0 (66 B) as ggml reads it: field - 1 for every 2-bit field, so the
+ * field value 3 (never written by the quantizer) reads as +2. */
+static void tq2_ints(const uint8_t *b, int8_t *q) {
+    for (int i = 0; i < 256; i++)
+        q[i] = (int8_t)(((b[32 * (i / 128) + i % 32] >> (2 * ((i % 128) / 32))) & 3) - 1);
+}
+static void dq_tq2_0(const uint8_t *b, float *y) {
+    int8_t q[256];
+    tq2_ints(b, q);
+    float d = h2f(b + 64);
+    for (int i = 0; i < 256; i++) y[i] = (float)q[i] * d;
+}
+
 /* Q8_K (292 B): fp32 d, qs[256] int8, bsums[16] int16. */
 static void dq_q8_k(const uint8_t *b, float *y) {
     float d;
@@ -211,7 +224,6 @@ int ggml_dequantize(uint32_t t, const void *src, float *dst, size_t n) {
     case GGML_F16: for (size_t i = 0; i < n; i++) dst[i] = h2f(b + 2 * i); return LPCS_OK;
     case GGML_BF16: for (size_t i = 0; i < n; i++) dst[i] = ggml_bf16_to_fp32(rd16(b + 2 * i)); return LPCS_OK;
     case GGML_TQ1_0: return tq1_0_dequantize(b, n, dst);
-    case GGML_TQ2_0: return tq2_0_dequantize(b, n, dst);
     default: break;
     }
     void (*f)(const uint8_t *, float *) = NULL;
@@ -225,6 +237,7 @@ int ggml_dequantize(uint32_t t, const void *src, float *dst, size_t n) {
     case GGML_Q5_K: f = dq_q5_k; break;
     case GGML_Q6_K: f = dq_q6_k; break;
     case GGML_Q8_K: f = dq_q8_k; break;
+    case GGML_TQ2_0: f = dq_tq2_0; break;
     default: return LPCS_EUNSUPPORTED;
     }
     for (size_t i = 0; i < nb; i++) f(b + i * (size_t)tr->bytes, dst + i * (size_t)tr->block);
@@ -658,7 +671,7 @@ static void block_ints(uint32_t t, const uint8_t *b, int8_t *q) {
         break;
     }
     case GGML_TQ1_0: { uint16_t d; tq1_0_unpack(b, 256, q, &d); break; }
-    case GGML_TQ2_0: { uint16_t d; tq2_0_unpack(b, 256, q, &d); break; }
+    case GGML_TQ2_0: tq2_ints(b, q); break;
     default: break;
     }
 }

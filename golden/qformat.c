@@ -4,8 +4,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "ggml_quants.h"
 #include "intq.h"
 #include "minifloat.h"
 #include "mx.h"
@@ -13,11 +15,15 @@
 #include "status.h"
 #include "ternary.h"
 
+/* The one table of element-format names (qformat_parse; `lpcs num` and the
+ * runtime's plans read it through qformat_parse). FP4/FP6 have no Inf/NaN:
+ * they always saturate, so they are listed as MF_SATFINITE (the flag has no
+ * effect on them; it says what they do). */
 static const struct { const char *name; mf_format f; mf_sat s; } k_mf_names[] = {
     {"bf16", MF_BF16, MF_NONSAT},          {"fp16", MF_FP16, MF_NONSAT},
     {"fp8e4m3", MF_FP8_E4M3, MF_NONSAT},   {"fp8e5m2", MF_FP8_E5M2, MF_NONSAT},
-    {"fp6e2m3", MF_FP6_E2M3, MF_NONSAT},   {"fp6e3m2", MF_FP6_E3M2, MF_NONSAT},
-    {"fp4e2m1", MF_FP4_E2M1, MF_NONSAT},   {"bf16sat", MF_BF16, MF_SATFINITE},
+    {"fp6e2m3", MF_FP6_E2M3, MF_SATFINITE}, {"fp6e3m2", MF_FP6_E3M2, MF_SATFINITE},
+    {"fp4e2m1", MF_FP4_E2M1, MF_SATFINITE}, {"bf16sat", MF_BF16, MF_SATFINITE},
     {"fp16sat", MF_FP16, MF_SATFINITE},    {"fp8e4m3sat", MF_FP8_E4M3, MF_SATFINITE},
     {"fp8e5m2sat", MF_FP8_E5M2, MF_SATFINITE},
 };
@@ -87,6 +93,14 @@ int qformat_parse(const char *name, qformat *out) {
         f.kind = QF_TERNARY;
         found = 1;
     }
+    static const char *const k_ggml[] = {"q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "q4_k", "q5_k", "q6_k",
+                                         "tq1_0", "tq2_0"};
+    for (size_t i = 0; !found && i < sizeof k_ggml / sizeof *k_ggml; i++)
+        if (!strcmp(name, k_ggml[i])) {
+            f.kind = QF_GGML;
+            f.ggml_type = ggml_type_by_name(name);
+            found = 1;
+        }
     if (!found && parse_posit(name, &f.posit_n, &f.posit_es)) {
         f.kind = QF_POSIT;
         found = 1;
@@ -112,6 +126,10 @@ double qformat_bits_per_value(const qformat *f) {
     case QF_INT: return f->bits;
     case QF_TERNARY: return 2.0;
     case QF_POSIT: return f->posit_n;
+    case QF_GGML: {
+        const ggml_type_traits *t = ggml_type_info((uint32_t)f->ggml_type);
+        return t ? 8.0 * t->bytes / t->block : 0.0;
+    }
     }
     return 0.0;
 }
@@ -141,12 +159,35 @@ static void roundtrip_int_row(int bits, const float *in, float *out, size_t len)
     for (size_t i = 0; i < len; i++) out[i] = (float)intq_quantize_one(bits, in[i], scale) * scale;
 }
 
+/* llama.cpp's fallback for rows a block type cannot tile (llama-quant.cpp). */
+static int ggml_row_type(int t, size_t row_len) {
+    if (row_len % (size_t)ggml_type_info((uint32_t)t)->block == 0) return t;
+    int f = t == GGML_Q4_K ? GGML_Q5_0 : t == GGML_Q5_K ? GGML_Q5_1 : t == GGML_Q6_K ? GGML_Q8_0
+          : (t == GGML_TQ1_0 || t == GGML_TQ2_0) ? GGML_Q4_0 : GGML_F16;
+    return row_len % (size_t)ggml_type_info((uint32_t)f)->block == 0 ? f : GGML_F16;
+}
+
+static int roundtrip_ggml(int type, const float *in, float *out, size_t n, size_t row_len) {
+    uint32_t t = (uint32_t)ggml_row_type(type, row_len);
+    size_t rb = ggml_row_bytes(t, row_len);
+    uint8_t *buf = malloc(rb ? rb : 1);
+    if (!buf) return LPCS_ENOMEM;
+    int rc = LPCS_OK;
+    for (size_t r = 0; r < n / row_len && !rc; r++) {
+        rc = ggml_quantize(t, in + r * row_len, buf, row_len);
+        if (!rc) rc = ggml_dequantize(t, buf, out + r * row_len, row_len);
+    }
+    free(buf);
+    return rc;
+}
+
 int qformat_roundtrip(const qformat *f, const float *in, float *out, size_t n, size_t row_len) {
     if (!f) return LPCS_EINVAL;
     if (n == 0) return LPCS_OK;
     if (!in || !out || row_len == 0 || n % row_len) return LPCS_EINVAL;
     const size_t rows = n / row_len;
     switch (f->kind) {
+    case QF_GGML: return roundtrip_ggml(f->ggml_type, in, out, n, row_len);
     case QF_FP32:
         if (in != out) memmove(out, in, n * sizeof *out);
         return LPCS_OK;

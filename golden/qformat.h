@@ -1,4 +1,6 @@
-/* qformat: the one entry point the runtime uses for quantization plans.
+/* qformat: the one format registry (names -> formats) and the one entry
+ * point the runtime uses for quantization plans; `lpcs num` parses its
+ * element formats here too.
  * Parse a format name, then quantize-dequantize a tensor laid out as rows of
  * row_len values (per-row scales for intN/ternary, blocks along each row for
  * MX/NVFP4; the NVFP4 tensor scale covers the whole tensor).
@@ -6,7 +8,8 @@
  * Names (lowercase):
  *   fp32                       identity
  *   bf16 fp16 fp8e4m3 fp8e5m2 fp6e2m3 fp6e3m2 fp4e2m1
- *                              element-wise cast, RNE; fp8 overflow -> NaN/Inf
+ *                              element-wise cast, RNE; fp8 overflow -> NaN/Inf;
+ *                              fp6/fp4 (no Inf/NaN) saturate (sat = MF_SATFINITE)
  *   fp8e4m3sat fp8e5m2sat bf16sat fp16sat    ... saturating (MF_SATFINITE)
  *   mxfp8 (= mxfp8e4m3) mxfp8e5m2 mxfp6 (= mxfp6e2m3) mxfp6e3m2 mxfp4 mxint8
  *                              OCP MX, RNE; suffix "-ta" rounds ties away
@@ -15,6 +18,13 @@
  *   ternary                    {-1,0,1}, per-row BitNet absmean scale
  *                              (ternary_absmean_quantize of golden/ternary.h;
  *                              dequantized value q / (1/beta))
+ *   q8_0 q4_0 q4_1 q5_0 q5_1 q4_k q5_k q6_k tq1_0 tq2_0
+ *                              llama.cpp's ggml block formats along each row
+ *                              (golden/ggml_quants.h reference quantizers,
+ *                              bit-exact with llama.cpp); a row whose length
+ *                              is not a multiple of the block falls back as
+ *                              llama.cpp's quantizer does (q4_k->q5_0,
+ *                              q5_k->q5_1, q6_k->q8_0, tq*->q4_0, else fp16)
  *   pNeE (p8e0, p16e1, ...)    posit(N, E), 2 <= N <= 32, 0 <= E <= 3:
  *                              posit_to_float(posit_from_float(x)), RNE, saturating
  */
@@ -27,7 +37,7 @@
 extern "C" {
 #endif
 
-typedef enum { QF_FP32, QF_MINIFLOAT, QF_MX, QF_NVFP4, QF_INT, QF_TERNARY, QF_POSIT } qformat_kind;
+typedef enum { QF_FP32, QF_MINIFLOAT, QF_MX, QF_NVFP4, QF_INT, QF_TERNARY, QF_POSIT, QF_GGML } qformat_kind;
 
 typedef struct qformat {
     qformat_kind kind;
@@ -36,6 +46,7 @@ typedef struct qformat {
     int mx_elem, mx_round;/* QF_MX: mx_elem, mx_round */
     int bits;             /* QF_INT: 2..8 */
     int posit_n, posit_es;/* QF_POSIT */
+    int ggml_type;        /* QF_GGML: golden/ggml_quants.h type id */
 } qformat;
 
 /* LPCS_OK; LPCS_EINVAL for NULL; LPCS_EUNSUPPORTED for an unknown name (out

@@ -11,6 +11,9 @@ int rt_gb_begin(rt_gb *g, rt_engine *eng, rt_err *e) {
     memset(g, 0, sizeof *g);
     g->eng = eng;
     g->e = e;
+    if (eng->plan.ggml && eng->m->n_wblocks == 0) /* never a silent no-op */
+        return rt_fail(e, LPCS_EINVAL, "%s: plan 'ggml' needs a GGUF model with matrices in a ggml block format "
+                       "(this model has none)", eng->m->path);
     int per_layer = 40, cap = per_layer * eng->m->cfg.n_layers + 16;
     eng->ops = calloc((size_t)cap, sizeof *eng->ops);
     if (!eng->ops) return rt_fail(e, LPCS_ENOMEM, "out of memory for the op list");

@@ -50,7 +50,8 @@ void rt_model_free(rt_model *m) {
 
 int rt_model_load(rt_model *m, const char *path, const char *config_path, rt_err *e) {
     if (!path) return rt_fail(e, LPCS_EINVAL, "no model path given");
-    if (ends_with(path, ".safetensors")) return rt_model_load_safetensors(m, path, config_path, e);
+    if (ends_with(path, ".safetensors") || ends_with(path, ".safetensors.index.json"))
+        return rt_model_load_safetensors(m, path, config_path, e);
     if (ends_with(path, ".bin")) return rt_model_load_llama2c(m, path, e);
     if (ends_with(path, ".gguf")) return rt_model_load_gguf(m, path, e);
     return rt_fail(e, LPCS_EUNSUPPORTED, "%s: unknown model file type (expected .bin, .safetensors or .gguf)", path);
@@ -138,8 +139,11 @@ static int read_config(rt_config *c, const char *path, rt_err *e) {
 
 /* ---- safetensors checkpoints ---- */
 
+#define RT_MAX_SHARDS 256
+
 typedef struct {
-    const st_file *st;
+    const st_file *st; /* shards[0..n_st) */
+    int n_st;
     rt_model *m;
     float *next; /* next free slot in the arena */
     rt_err *e;
@@ -151,7 +155,13 @@ static int take(takectx *t, float **out, const char *name, uint64_t d0, uint64_t
     int nd = d1 ? 2 : 1;
     *out = t->next;
     t->next += d0 * (d1 ? d1 : 1);
-    return st_read_f32(t->st, name, nd, shape, *out, t->e);
+    const st_file *in = t->st; /* the shard holding name (missing: the first reports it) */
+    for (int i = 0; i < t->n_st; i++)
+        if (st_find(&t->st[i], name)) {
+            in = &t->st[i];
+            break;
+        }
+    return st_read_f32(in, name, nd, shape, *out, t->e);
 }
 
 /* HF stores q/k rows permuted for rotate-half RoPE; llama2.c (and our
@@ -240,6 +250,46 @@ static int load_hgrn(takectx *t) {
     return LPCS_OK;
 }
 
+/* Opens the shards a Hugging Face model.safetensors.index.json names in its
+ * weight_map (plain file names beside the index, each opened once). */
+static int open_shards(const char *index, st_file *st, int *n, rt_err *e) {
+    json_error_t je;
+    json_t *root = json_load_file(index, JSON_REJECT_DUPLICATES, &je);
+    if (!root) return rt_fail(e, LPCS_EFORMAT, "%s: invalid JSON: %s (line %d)", index, je.text, je.line);
+    json_t *map = json_object_get(root, "weight_map");
+    int rc = json_is_object(map) ? LPCS_OK : rt_fail(e, LPCS_EFORMAT, "%s: no \"weight_map\" object", index);
+    const char *key;
+    json_t *v;
+    char names[RT_MAX_SHARDS][256];
+    *n = 0;
+    json_object_foreach(map, key, v) {
+        if (rc) break;
+        const char *f = json_string_value(v);
+        if (!f || !*f || strchr(f, '/') || f[0] == '.' || strlen(f) >= sizeof names[0]) {
+            rc = rt_fail(e, LPCS_EFORMAT, "%s: weight_map entry '%s' is not a plain file name", index, key);
+            break;
+        }
+        int seen = 0;
+        for (int i = 0; i < *n && !seen; i++) seen = !strcmp(names[i], f);
+        if (seen) continue;
+        if (*n >= RT_MAX_SHARDS) {
+            rc = rt_fail(e, LPCS_ERANGE, "%s: more than %d shards", index, RT_MAX_SHARDS);
+            break;
+        }
+        snprintf(names[*n], sizeof names[0], "%s", f);
+        char sp[1024];
+        const char *slash = strrchr(index, '/');
+        snprintf(sp, sizeof sp, "%.*s%s", slash ? (int)(slash - index + 1) : 0, index, f);
+        if ((rc = st_open(&st[*n], sp, e))) break;
+        (*n)++;
+    }
+    if (!rc && *n == 0) rc = rt_fail(e, LPCS_EFORMAT, "%s: weight_map names no shard", index);
+    if (rc)
+        for (int i = 0; i < *n; i++) st_close(&st[i]);
+    json_decref(root);
+    return rc;
+}
+
 int rt_model_load_safetensors(rt_model *m, const char *path, const char *config_path, rt_err *e) {
     memset(m, 0, sizeof *m);
     snprintf(m->path, sizeof m->path, "%s", path);
@@ -252,12 +302,21 @@ int rt_model_load_safetensors(rt_model *m, const char *path, const char *config_
                        "give one with --config)", path);
     int rc = read_config(&m->cfg, cfgp, e);
     if (rc) return rc;
-    st_file st;
-    if ((rc = st_open(&st, path, e))) return rc;
-    /* Total floats = total elements of every tensor in the file: bounded by
-     * the file size, and enough for any subset the model reads. */
+    static const char idx_sfx[] = ".index.json";
+    size_t pl = strlen(path), il = sizeof idx_sfx - 1;
+    int sharded = pl > il && !strcmp(path + pl - il, idx_sfx);
+    st_file *st = calloc(sharded ? RT_MAX_SHARDS : 1, sizeof *st);
+    int n_st = 1;
+    if (!st) return rt_fail(e, LPCS_ENOMEM, "%s: out of memory", path);
+    if ((rc = sharded ? open_shards(path, st, &n_st, e) : st_open(&st[0], path, e))) {
+        free(st);
+        return rc;
+    }
+    /* Total floats = total elements of every tensor in the files: bounded by
+     * the file sizes, and enough for any subset the model reads. */
     uint64_t total = 0;
-    for (size_t i = 0; i < st.n; i++) total += st.t[i].numel;
+    for (int k = 0; k < n_st; k++)
+        for (size_t i = 0; i < st[k].n; i++) total += st[k].t[i].numel;
     m->arena = malloc((total ? total : 1) * sizeof(float));
     if (m->cfg.arch == RT_ARCH_HGRN)
         m->hl = calloc((size_t)m->cfg.n_layers, sizeof *m->hl);
@@ -266,14 +325,15 @@ int rt_model_load_safetensors(rt_model *m, const char *path, const char *config_
     if (!m->arena || (!m->hl && !m->ll)) {
         rc = rt_fail(e, LPCS_ENOMEM, "%s: cannot allocate %llu weights", path, (unsigned long long)total);
     } else {
-        takectx t = {&st, m, m->arena, e};
+        takectx t = {st, n_st, m, m->arena, e};
         /* take() copies a tensor only after its shape matched, and reads each
          * name once, so the arena (sum of all tensors) cannot overflow. */
         rc = m->cfg.arch == RT_ARCH_HGRN ? load_hgrn(&t) : load_hf_llama(&t);
         m->arena_floats = (size_t)(t.next - m->arena);
         m->n_params = m->arena_floats;
     }
-    st_close(&st);
+    for (int k = 0; k < n_st; k++) st_close(&st[k]);
+    free(st);
     if (rc) rt_model_free(m);
     return rc;
 }

@@ -11,6 +11,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SMOKE_MIN_EXECS ?= 1000
 FUZZ_HARNESSES += fuzz_num fuzz_qformat fuzz_loaders fuzz_design_point fuzz_grid fuzz_plan
+FUZZ_HARNESSES += fuzz_gguf
 FUZZ_CC := clang
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -18,7 +19,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -Wall $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(CPP
 # Library objects instrumented for coverage, in an archive so each harness
 # pulls in only what it calls (tests/ sorts after every other folder, so the
 # source lists are complete here).
-FUZZ_LIB_SRCS = $(GOLDEN_SRCS) $(RUNTIME_SRCS) sw_runtime/cli/num_eval.c sw_runtime/cli/cmd_sweep.c
+FUZZ_LIB_SRCS = $(GOLDEN_SRCS) $(MODELS_SRCS) $(RUNTIME_SRCS) sw_runtime/cli/num_eval.c sw_runtime/cli/cmd_sweep.c
 FUZZ_LIB := $(FUZZ_DIR)/libfuzzlpcs.a
 
 $(FUZZ_DIR)/obj/%.o: %.c

@@ -136,7 +136,7 @@ static void test_llama2c_bad(void **state) {
     expect_llama_error(path_of(p, sizeof p, "does-not-exist.bin"), "cannot open");
     rt_model m;
     rt_err e = {0, ""};
-    assert_int_equal(rt_model_load(&m, path_of(p, sizeof p, "x.gguf"), NULL, &e), LPCS_EUNSUPPORTED);
+    assert_int_equal(rt_model_load(&m, path_of(p, sizeof p, "x.onnx"), NULL, &e), LPCS_EUNSUPPORTED);
     assert_non_null(strstr(e.msg, "unknown model file type"));
 }
 

@@ -92,6 +92,62 @@ if "model.lower_bounds" in tiny:
 cfg.update(vocab_size=8, hidden_size=4, num_hidden_layers=1, intermediate_size=8, max_position_embeddings=16)
 put("fuzz_loaders", "hgrn_safetensors", b"\3" + json.dumps(cfg).encode() + b"\0" + safetensors(tiny))
 
+# fuzz_gguf: tiny llama GGUFs (first byte 1 = also load as a model), with
+# tensors in several ggml block formats, and metadata of every value type.
+def gguf(kvs, tensors, align=32):
+    def gs(s):
+        b = s if isinstance(s, bytes) else s.encode()
+        return struct.pack("<Q", len(b)) + b
+    out = b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(kvs))
+    for k, t, v in kvs:
+        out += gs(k) + struct.pack("<I", t)
+        if t == 8:
+            out += gs(v)
+        elif t == 9:
+            et, items = v
+            out += struct.pack("<IQ", et, len(items))
+            out += b"".join(gs(x) if et == 8 else struct.pack({4: "<I", 5: "<i", 6: "<f"}[et], x) for x in items)
+        else:
+            out += struct.pack({4: "<I", 5: "<i", 6: "<f", 7: "<B", 10: "<Q", 12: "<d"}[t], v)
+    data, infos = b"", b""
+    for name, ne, typ, raw in tensors:
+        data += b"\0" * (-len(data) % align)
+        infos += gs(name) + struct.pack("<I", len(ne)) + b"".join(struct.pack("<Q", x) for x in ne)
+        infos += struct.pack("<IQ", typ, len(data))
+        data += raw
+    out += infos
+    out += b"\0" * (-len(out) % align)
+    return out + data
+
+def q8_0(n):  # n values: blocks of fp16 d = 0.0625 and ints
+    return b"".join(struct.pack("<H", 0x2c00) + bytes((j * 37 + b) % 256 for j in range(32)) for b in range(n // 32))
+
+def f32(n):
+    return struct.pack("<%df" % n, *[(i % 5 - 2) / 4 for i in range(n)])
+
+D, HID, V = 32, 64, 8
+meta = [("general.architecture", 8, "llama"), ("llama.embedding_length", 4, D),
+        ("llama.feed_forward_length", 4, HID), ("llama.block_count", 4, 1),
+        ("llama.attention.head_count", 4, 2), ("llama.attention.head_count_kv", 4, 1),
+        ("llama.context_length", 4, 4), ("llama.attention.layer_norm_rms_epsilon", 6, 1e-5),
+        ("tokenizer.ggml.tokens", 9, (8, ["<unk>", "<s>", "</s>", "\u2581", "<0x41>", "a", "b", "c"])),
+        ("tokenizer.ggml.scores", 9, (6, [0.0] * 8)), ("tokenizer.ggml.token_type", 9, (5, [2, 3, 3, 1, 6, 1, 1, 1])),
+        ("tokenizer.ggml.add_bos_token", 7, 1), ("general.size", 10, 12345), ("general.ratio", 12, 0.5)]
+t = [("token_embd.weight", [D, V], 8, q8_0(D * V)), ("output_norm.weight", [D], 0, f32(D)),
+     ("blk.0.attn_norm.weight", [D], 0, f32(D)), ("blk.0.ffn_norm.weight", [D], 0, f32(D))]
+for name, ne in [("attn_q", [D, D]), ("attn_k", [D, D // 2]), ("attn_v", [D, D // 2]), ("attn_output", [D, D]),
+                 ("ffn_gate", [D, HID]), ("ffn_up", [D, HID]), ("ffn_down", [HID, D])]:
+    t.append(("blk.0.%s.weight" % name, ne, 8, q8_0(ne[0] * ne[1])))
+put("fuzz_gguf", "llama_q8_0", b"\1" + gguf(meta, t))
+put("fuzz_gguf", "llama_f32_output", b"\1" + gguf(meta, [(n, ne, 0, f32(ne[0] * (ne[1] if len(ne) > 1 else 1)))
+                                                        for n, ne, _, _ in t] + [("output.weight", [D, V], 0, f32(D * V))]))
+blocks = {2: 18, 3: 20, 6: 22, 7: 24, 12: 144, 13: 176, 14: 210, 34: 54, 35: 66, 1: 2, 30: 2}
+qk = {2: 32, 3: 32, 6: 32, 7: 32, 12: 256, 13: 256, 14: 256, 34: 256, 35: 256, 1: 1, 30: 1}
+for typ in blocks:
+    n = 256
+    raw = bytes((i * 29 + typ) % 256 for i in range(n // qk[typ] * blocks[typ]))
+    put("fuzz_gguf", "tensor_type%d" % typ, b"\0" + gguf([("general.alignment", 4, 64)], [("w", [256], typ, raw)], 64))
+
 # design points: the defaults, every field set once, comments, bad values
 put("fuzz_design_point", "empty", "{}")
 put("fuzz_design_point", "full", json.dumps({
