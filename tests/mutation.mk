@@ -44,3 +44,4 @@ test-mutation-rmmec: $(MUT_DIR)/rmmec/obj/Vrmmec
 	if [ $$n -ge 20 ] && [ $$k -eq $$n ]; then echo "test-mutation-rmmec: $$k of $$n sampled mutants killed"; \
 	else echo "test-mutation-rmmec: $$k of $$n sampled mutants killed (want all, at least 20)"; grep ',survived,' $(MUT_DIR)/rmmec/sample.csv; exit 1; fi
 LONG_STEPS += mutation-rmmec
+TEST_STEPS += test-mutation-rmmec
