@@ -1,5 +1,6 @@
 /* Engine: buffers, op-list construction, scheduling and the per-token loop. */
 #include "engine.h"
+#include "kernels/fp_cpu.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -98,6 +99,7 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
     memset(eng, 0, sizeof *eng);
     eng->m = m;
     eng->timing = 1;
+    eng->isa = (int)kn_isa_best();
     if (plan)
         eng->plan = *plan;
     else

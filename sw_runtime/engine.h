@@ -135,6 +135,7 @@ typedef struct rt_engine {
     int max_pos;                    /* KV cache capacity (seq_len); hgrn: unbounded */
     uint64_t steps;
     int timing;                     /* measure per-op time (default on) */
+    int isa;                        /* cpu kernels' variant (kn_isa of kernels/fp_cpu.h; all give the same bits) */
     void *backend_state[RT_BACKEND_COUNT]; /* per-engine state of each backend (e.g. an RTL instance) */
 } rt_engine;
 

@@ -1,0 +1,3 @@
+# The numerics contract (docs/numerics.md): golden/fmath.h's exp and dot order.
+UNIT_TESTS += test_fmath
+UNIT_TESTS += test_fp_cpu
