@@ -12,14 +12,14 @@
 
 /* y[r] = lpcs_dot_f32(W[r], x, cols) (golden/fmath.h), best ISA of this CPU. */
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols) {
-    kn_gemm(kn_isa_best(), KN_W_F32, y, rows, W, x, 1, 0, rows, cols);
+    kn_gemm(kn_isa_best(), KN_W_F32, y, rows, W, cols, x, 1, 0, rows, cols);
 }
 
 /* rt_matvec with weights stored as bf16 (plan w=bf16): widened exactly, so
  * the same bits as rt_matvec on the bf16-rounded fp32 weights, reading half
  * the bytes. */
 void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, size_t cols) {
-    kn_gemm(kn_isa_best(), KN_W_BF16, y, rows, W, x, 1, 0, rows, cols);
+    kn_gemm(kn_isa_best(), KN_W_BF16, y, rows, W, cols, x, 1, 0, rows, cols);
 }
 
 /* llama2.c run.c's formula with the sum of squares as lpcs_dot_f32(x, x, n). */
@@ -36,20 +36,13 @@ void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps) {
 }
 
 /* max, e = lpcs_expf(x - max), sum in ascending order, divide. */
-static void softmax(float *x, size_t n) {
+static void softmax(kn_isa isa, float *x, size_t n) {
     float mx = x[0];
     for (size_t i = 1; i < n; i++)
         if (x[i] > mx) mx = x[i];
-    float sum = 0.0f;
-    for (size_t i = 0; i < n; i++) {
-        x[i] = lpcs_expf(x[i] - mx);
-        sum += x[i];
-    }
+    float sum = kn_exp_shift_sum(isa, x, n, mx);
     for (size_t i = 0; i < n; i++) x[i] /= sum;
 }
-
-/* llama2.c run.c's form of silu (SwiGLU), with golden's exp. */
-static float silu(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
 
 static void rope(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
@@ -75,10 +68,13 @@ static void rope(rt_engine *eng, rt_op *op) {
     }
 }
 
+/* Per head: score[t] = lpcs_dot_f32(k_t, q) / sqrt(hs) for all t at once
+ * (a GEMV over the cache rows; fmaf is symmetric, so q.k = k.q bit for bit),
+ * softmax, then out = sum_t att[t] * v_t with fmaf in ascending t. */
 static void attention(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
     size_t hs = (size_t)(c->dim / c->n_heads), kv = op->cols, kv_mul = (size_t)(c->n_heads / c->n_kv_heads);
-    size_t loff = (size_t)op->layer * (size_t)eng->max_pos * kv;
+    size_t loff = (size_t)op->layer * (size_t)eng->max_pos * kv, T = (size_t)eng->pos + 1;
     const float *q = rt_engine_buf(eng, op->in, op->layer);
     float *out = rt_engine_buf(eng, op->out, op->layer);
     float scale = sqrtf((float)hs);
@@ -86,17 +82,11 @@ static void attention(rt_engine *eng, rt_op *op) {
     for (size_t h = 0; h < (size_t)c->n_heads; h++) {
         const float *qh = q + h * hs;
         float *att = eng->scratch + h * (size_t)eng->max_pos;
-        for (int t = 0; t <= eng->pos; t++) {
-            const float *kt = eng->key_cache + loff + (size_t)t * kv + (h / kv_mul) * hs;
-            att[t] = kn_dot_f32(isa, qh, kt, hs) / scale;
-        }
-        softmax(att, (size_t)eng->pos + 1);
-        float *oh = out + h * hs;
-        memset(oh, 0, hs * sizeof *oh);
-        for (int t = 0; t <= eng->pos; t++) {
-            const float *vt = eng->value_cache + loff + (size_t)t * kv + (h / kv_mul) * hs;
-            kn_axpy_fma(isa, oh, att[t], vt, hs); /* oh[i] = fmaf(att[t], v[i], oh[i]) */
-        }
+        size_t hoff = loff + (h / kv_mul) * hs;
+        kn_gemm(isa, KN_W_F32, att, T, eng->key_cache + hoff, kv, qh, 1, 0, T, hs);
+        for (size_t t = 0; t < T; t++) att[t] = att[t] / scale;
+        softmax(isa, att, T);
+        kn_attn_av(isa, out + h * hs, att, eng->value_cache + hoff, kv, T, hs);
     }
 }
 
@@ -121,7 +111,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
     }
     case OP_MATMUL:
         kn_gemm((kn_isa)eng->isa, op->aux ? KN_W_BF16 : KN_W_F32, out, op->rows, op->aux ? op->aux : (const void *)op->w,
-                in, 1, 0, op->rows, op->cols);
+                op->cols, in, 1, 0, op->rows, op->cols);
         return LPCS_OK;
     case OP_ROPE:
         rope(eng, op);
@@ -130,7 +120,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         attention(eng, op);
         return LPCS_OK;
     case OP_SWIGLU:
-        for (size_t i = 0; i < op->n; i++) out[i] = silu(in[i]) * in2[i];
+        kn_swiglu((kn_isa)eng->isa, out, in, in2, op->n);
         return LPCS_OK;
     case OP_ADD:
         for (size_t i = 0; i < op->n; i++) out[i] += in[i];

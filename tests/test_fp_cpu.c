@@ -67,7 +67,7 @@ static void test_gemm_all_isas(void **state) {
                 for (size_t r0 = 0; r0 < rows;) {
                     size_t r1 = r0 + 1 + rnd32() % 9;
                     if (r1 > rows) r1 = rows;
-                    kn_gemm((kn_isa)isa, (kn_wtype)wt, Y, MAXR, W, X, T, r0, r1, cols);
+                    kn_gemm((kn_isa)isa, (kn_wtype)wt, Y, MAXR, W, cols, X, T, r0, r1, cols);
                     r0 = r1;
                 }
                 for (size_t t = 0; t < T; t++)

@@ -35,15 +35,26 @@ typedef enum { KN_W_F32 = 0, KN_W_BF16 = 1, KN_W_F16 = 2 } kn_wtype;
 float kn_dot_f32(kn_isa isa, const float *a, const float *b, size_t n);
 
 /* Y[t][r] = lpcs_dot_f32(W[r], X[t], cols) for rows r in [r0, r1) and tokens
- * t < T (X: [T][cols], Y: [T][ldy]); W: [rows][cols] of wtype (fp32, or
+ * t < T (X: [T][cols], Y: [T][ldy]); W: rows of cols values, ldw apart, of wtype (fp32, or
  * uint16_t bf16 / fp16 bit patterns). T = 1 is a GEMV. A weight row is
  * reused across the tokens while it is in cache. Any split of the rows gives
  * the same bits (each row is one independent dot product). */
-void kn_gemm(kn_isa isa, kn_wtype wtype, float *Y, size_t ldy, const void *W, const float *X, size_t T,
+void kn_gemm(kn_isa isa, kn_wtype wtype, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t T,
              size_t r0, size_t r1, size_t cols);
 
 /* o[i] = fmaf(a, v[i], o[i]) for i < n (attention: out += att[t] * v_t). */
 void kn_axpy_fma(kn_isa isa, float *o, float a, const float *v, size_t n);
+
+/* Attention output of one head: out[i] = sum over ascending t < T of
+ * fmaf(att[t], V[t * ldv + i], .) starting from +0, for i < n. */
+void kn_attn_av(kn_isa isa, float *out, const float *att, const float *V, size_t ldv, size_t T, size_t n);
+
+/* Softmax numerator: x[i] = lpcs_expf(x[i] - m); returns the sum of the new
+ * x[i] added in ascending i (plain fp32 adds). */
+float kn_exp_shift_sum(kn_isa isa, float *x, size_t n, float m);
+
+/* SwiGLU: out[i] = (a[i] * (1 / (1 + lpcs_expf(-a[i])))) * b[i] (run.c's silu). */
+void kn_swiglu(kn_isa isa, float *out, const float *a, const float *b, size_t n);
 
 #ifdef __cplusplus
 }
