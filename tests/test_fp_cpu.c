@@ -104,6 +104,64 @@ static void test_axpy_all_isas(void **state) {
     assert_true(compared >= 37 * 19);
 }
 
+/* Attention pieces: the AV update, the softmax numerator and SwiGLU against
+ * loops written here from the contract (fmaf in ascending t; golden's exp). */
+static void test_attention_pieces_all_isas(void **state) {
+    (void)state;
+    enum { MAXT = 70, N = 53, LDV = 61 };
+    static float V[MAXT * LDV], att[MAXT], out[N], x[MAXT], x0[MAXT], a[N], b[N], o2[N];
+    size_t compared = 0;
+    for (int isa = 0; isa < KN_ISA_COUNT; isa++) {
+        if (!kn_isa_supported((kn_isa)isa)) continue;
+        for (size_t T = 1; T <= MAXT; T += 3) {
+            for (size_t i = 0; i < T * LDV; i++) V[i] = rndf();
+            for (size_t t = 0; t < T; t++) att[t] = (float)(rnd32() >> 8) / 16777216.0f;
+            for (size_t n = 1; n <= N; n += 13) {
+                kn_attn_av((kn_isa)isa, out, att, V, LDV, T, n);
+                for (size_t i = 0; i < n; i++, compared++) {
+                    float want = 0.0f;
+                    for (size_t t = 0; t < T; t++) want = fmaf(att[t], V[t * LDV + i], want);
+                    assert_true(bits(out[i]) == bits(want));
+                }
+            }
+            for (size_t t = 0; t < T; t++) x[t] = x0[t] = rndf() * 4.0f;
+            float m = x0[0], sum = 0.0f, got = kn_exp_shift_sum((kn_isa)isa, x, T, m);
+            for (size_t t = 0; t < T; t++, compared++) {
+                float e = lpcs_expf(x0[t] - m);
+                assert_true(bits(x[t]) == bits(e));
+                sum += e;
+            }
+            assert_true(bits(got) == bits(sum));
+        }
+        for (size_t i = 0; i < N; i++) a[i] = rndf() * 8.0f, b[i] = rndf();
+        a[0] = -100.0f, a[1] = 100.0f, a[2] = 0.0f;
+        kn_swiglu((kn_isa)isa, o2, a, b, N);
+        for (size_t i = 0; i < N; i++, compared++)
+            assert_true(bits(o2[i]) == bits((a[i] * (1.0f / (1.0f + lpcs_expf(-a[i])))) * b[i]));
+    }
+    assert_true(compared >= 24 * (5 * 53 / 2));
+}
+
+/* A strided weight matrix (attention over the KV cache) gives the same bits
+ * as the packed one. */
+static void test_gemm_strided(void **state) {
+    (void)state;
+    enum { R = 19, C = 48, LD = 100 };
+    static float Wp[R * C], Ws[R * LD], x[C], y1[R], y2[R];
+    for (size_t r = 0; r < R; r++)
+        for (size_t c = 0; c < C; c++) Wp[r * C + c] = Ws[r * LD + c] = rndf();
+    for (size_t c = 0; c < C; c++) x[c] = rndf();
+    for (int isa = 0; isa < KN_ISA_COUNT; isa++) {
+        if (!kn_isa_supported((kn_isa)isa)) continue;
+        kn_gemm((kn_isa)isa, KN_W_F32, y1, R, Wp, C, x, 1, 0, R, C);
+        kn_gemm((kn_isa)isa, KN_W_F32, y2, R, Ws, LD, x, 1, 0, R, C);
+        for (size_t r = 0; r < R; r++) {
+            assert_true(bits(y1[r]) == bits(y2[r]));
+            assert_true(bits(y1[r]) == bits(lpcs_dot_f32(x, Wp + r * C, C)));
+        }
+    }
+}
+
 static void test_isa_names(void **state) {
     (void)state;
     assert_int_equal(kn_isa_parse("portable"), KN_ISA_PORTABLE);
@@ -118,6 +176,8 @@ int main(void) {
         cmocka_unit_test(test_isa_names),
         cmocka_unit_test(test_gemm_all_isas),
         cmocka_unit_test(test_axpy_all_isas),
+        cmocka_unit_test(test_attention_pieces_all_isas),
+        cmocka_unit_test(test_gemm_strided),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
