@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "fmath.h"
 #include "kernels/fp_cpu.h"
+#include "kernels/pool.h"
 
 /* y[r] = lpcs_dot_f32(W[r], x, cols) (golden/fmath.h), best ISA of this CPU. */
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols) {
@@ -68,10 +69,21 @@ static void rope(rt_engine *eng, rt_op *op) {
     }
 }
 
+/* Below this many multiply-adds a matmul runs on the calling thread (waking
+ * workers costs more than it saves). */
+#define PAR_MIN_MACS (1u << 17)
+
 /* Per head: score[t] = lpcs_dot_f32(k_t, q) / sqrt(hs) for all t at once
  * (a GEMV over the cache rows; fmaf is symmetric, so q.k = k.q bit for bit),
  * softmax, then out = sum_t att[t] * v_t with fmaf in ascending t. */
-static void attention(rt_engine *eng, rt_op *op) {
+typedef struct {
+    rt_engine *eng;
+    rt_op *op;
+} attn_task;
+
+static void attention_heads(void *arg, int idx, int n) {
+    rt_engine *eng = ((attn_task *)arg)->eng;
+    const rt_op *op = ((attn_task *)arg)->op;
     const rt_config *c = &eng->m->cfg;
     size_t hs = (size_t)(c->dim / c->n_heads), kv = op->cols, kv_mul = (size_t)(c->n_heads / c->n_kv_heads);
     size_t loff = (size_t)op->layer * (size_t)eng->max_pos * kv, T = (size_t)eng->pos + 1;
@@ -79,7 +91,9 @@ static void attention(rt_engine *eng, rt_op *op) {
     float *out = rt_engine_buf(eng, op->out, op->layer);
     float scale = sqrtf((float)hs);
     kn_isa isa = (kn_isa)eng->isa;
-    for (size_t h = 0; h < (size_t)c->n_heads; h++) {
+    unsigned long h0, h1;
+    kn_split((unsigned long)c->n_heads, idx, n, 1, &h0, &h1);
+    for (size_t h = h0; h < h1; h++) {
         const float *qh = q + h * hs;
         float *att = eng->scratch + h * (size_t)eng->max_pos;
         size_t hoff = loff + (h / kv_mul) * hs;
@@ -88,6 +102,42 @@ static void attention(rt_engine *eng, rt_op *op) {
         softmax(isa, att, T);
         kn_attn_av(isa, out + h * hs, att, eng->value_cache + hoff, kv, T, hs);
     }
+}
+
+/* Heads split over the engine's threads (each head's scratch row is its own). */
+static void attention(rt_engine *eng, rt_op *op) {
+    attn_task a = {eng, op};
+    const rt_config *c = &eng->m->cfg;
+    if (eng->pool && (double)(eng->pos + 1) * (double)c->dim * 2.0 >= PAR_MIN_MACS)
+        kn_pool_run(eng->pool, attention_heads, &a);
+    else
+        attention_heads(&a, 0, 1);
+}
+
+typedef struct {
+    kn_isa isa;
+    kn_wtype wt;
+    float *y;
+    const void *W;
+    const float *x;
+    size_t rows, cols;
+} matvec_task;
+
+static void matvec_part(void *arg, int idx, int n) {
+    const matvec_task *m = arg;
+    unsigned long lo, hi;
+    kn_split(m->rows, idx, n, 16, &lo, &hi);
+    if (lo < hi) kn_gemm(m->isa, m->wt, m->y, m->rows, m->W, m->cols, m->x, 1, lo, hi, m->cols);
+}
+
+/* Rows split over the engine's threads; each row is one independent
+ * lpcs_dot_f32, so the bits never depend on the thread count. */
+static void matvec(rt_engine *eng, kn_wtype wt, float *y, const void *W, const float *x, size_t rows, size_t cols) {
+    matvec_task m = {(kn_isa)eng->isa, wt, y, W, x, rows, cols};
+    if (eng->pool && (double)rows * (double)cols >= PAR_MIN_MACS)
+        kn_pool_run(eng->pool, matvec_part, &m);
+    else
+        matvec_part(&m, 0, 1);
 }
 
 int rt_hgrn_exec(rt_engine *eng, rt_op *op);
@@ -110,8 +160,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         return rc;
     }
     case OP_MATMUL:
-        kn_gemm((kn_isa)eng->isa, op->aux ? KN_W_BF16 : KN_W_F32, out, op->rows, op->aux ? op->aux : (const void *)op->w,
-                op->cols, in, 1, 0, op->rows, op->cols);
+        matvec(eng, op->aux ? KN_W_BF16 : KN_W_F32, out, op->aux ? op->aux : (const void *)op->w, in, op->rows, op->cols);
         return LPCS_OK;
     case OP_ROPE:
         rope(eng, op);

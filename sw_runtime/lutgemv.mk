@@ -2,3 +2,4 @@
 RUNTIME_SRCS += sw_runtime/kernels/lut_gemv_cpu.c
 # fp32-accumulating kernels in golden's dot order (issue 18).
 RUNTIME_SRCS += sw_runtime/kernels/fp_cpu.c
+RUNTIME_SRCS += sw_runtime/kernels/pool.c
