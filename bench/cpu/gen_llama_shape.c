@@ -4,7 +4,8 @@
  * ../shared/models/tok-bytes.bin so that every tool can tokenize it).
  *   gen_llama_shape OUT.bin [LAYERS [DIM HIDDEN HEADS KV_HEADS VOCAB SEQ]]
  * Weights: uniform in [-a, a] with a = sqrt(3 / fan_in) / 4 (a small-scale
- * Xavier-like init: finite, non-trivial activations); norms 1. */
+ * Xavier-like init: finite, non-trivial activations); norms 1; the three
+ * special tokens' embeddings tiny (never the greedy choice). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -49,7 +50,9 @@ int main(int argc, char **argv) {
     }
     float aD = sqrtf(3.0f / (float)D) / 4.0f, aH = sqrtf(3.0f / (float)H) / 4.0f;
     int bad = fwrite(h, sizeof h, 1, f) != 1;
-    bad |= put(f, V * D, 0.5f);                                   /* embedding */
+    /* embedding (= classifier): the rows of <unk> <s> </s> scaled down so that
+     * greedy decoding never picks them (run.c stops at <s>) */
+    bad |= put(f, 3 * D, 0.5e-3f) | put(f, (V - 3) * D, 0.5f);
     bad |= put(f, L * D, -1);                                     /* attn norms */
     bad |= put(f, L * D * D, aD) | put(f, L * KV * D, aD) | put(f, L * KV * D, aD) | put(f, L * D * D, aD);
     bad |= put(f, L * D, -1);                                     /* ffn norms */

@@ -44,7 +44,7 @@ else
 fi
 lcb=""
 if [ -n "${LLAMA_SRC:-}" ] && [ -n "${LLAMA_LIB_DIR:-}" ]; then
-  lib=$(ls "$LLAMA_LIB_DIR"/libllama*.so | head -1); ggml=$(ls "$LLAMA_LIB_DIR"/libggml.*so "$LLAMA_LIB_DIR"/libggml.so 2>/dev/null | head -1)
+  lib=$(ls "$LLAMA_LIB_DIR"/libllama.v*.so "$LLAMA_LIB_DIR"/libllama.so 2>/dev/null | head -1); ggml=$(ls "$LLAMA_LIB_DIR"/libggml.*so "$LLAMA_LIB_DIR"/libggml.so 2>/dev/null | head -1)
   gcc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$LLAMA_SRC/include" -I"$LLAMA_SRC/ggml/include" bench/cpu/llamacpp_bench.c \
     -o "$OUT/llamacpp_bench" "$lib" "$ggml" "$LLAMA_LIB_DIR/libggml-base.so" -Wl,-rpath,"$LLAMA_LIB_DIR" && lcb=$OUT/llamacpp_bench
   export LLAMA_LIB_DIR
