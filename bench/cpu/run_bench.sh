@@ -64,6 +64,11 @@ lpcs() { # round name model file n threads [args]
   rec "$r" "$name" "$mod" "$th" tok_s "$(echo "$o" | awk '/^tokens\/s:/ {print $2}')"
   rec "$r" "$name" "$mod" "$th" tok_cpu_s "$(echo "$o" | awk '/^tokens per CPU-second:/ {print $4}')"
 }
+lpcs_prefill() { # round model file n: one n-token prompt as a batched prefill, 3 times
+  local o; o=$("$BUILD/lpcs" bench "$3" --tokenizer "$TOK" --backend cpu -n 1 --repeat 3 --warmup 1 --prefill "$4" --quiet)
+  rec "$1" lpcs-fp32-prompt "$2" 1 tok_s "$(echo "$o" | awk '/^prefill tokens\/s:/ {print $3}')"
+  rec "$1" lpcs-fp32-prompt "$2" 1 tok_cpu_s "$(echo "$o" | awk '/^prefill tokens per CPU-second:/ {print $5}')"
+}
 # run.c: its own "achieved tok/s" (wall, excludes the first token) and CPU time of the whole process.
 runc_run() { # round name model file n exe
   local r=$1 name=$2 mod=$3 f=$4 n=$5 exe=$6
@@ -85,6 +90,7 @@ for r in $(seq 1 "$ROUNDS"); do
   [ -n "$native" ] && runc_run "$r" runc-native shakespeare "$M" 256 "$native"
   lpcs "$r" lpcs-int8 shakespeare "$M" 256 1 --plan w=int8,a=int8
   [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 shakespeare "$GGUF_DIR/shakespeare-q8_0.gguf" decode 256 1
+  lpcs_prefill "$r" shakespeare "$M" 255
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32-prompt shakespeare "$GGUF_DIR/shakespeare-f32.gguf" prompt 255 1
   lpcs "$r" lpcs-fp32 shakespeare "$M" 256 2
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 2
