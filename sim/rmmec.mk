@@ -49,10 +49,10 @@ rmmec-cosim-fault: $(RMMEC_COSIM)
 # Verilated model built with -DRMMEC_FAULT_PP (one partial-product bit of the
 # shared multiplier stuck at 0, rtl/rmmec_mul_array.v) must report a mismatch.
 RMMEC_FAULT_COSIM := $(RMMEC_VDIR)/fault_pp/Vrmmec
-$(RMMEC_FAULT_COSIM): $(RMMEC_RTL) sim/rmmec_cosim.cpp $(GOLDEN_LIB) golden/rmmec.h
+$(RMMEC_FAULT_COSIM): $(RMMEC_RTL) sim/rmmec_cosim.cpp sim/stimulus.h $(GOLDEN_LIB) golden/rmmec.h
 	@mkdir -p $(RMMEC_VDIR)/fault_pp
 	+verilator --cc --exe --build -j 2 $(RMMEC_VFLAGS) -DRMMEC_FAULT_PP --top-module rmmec --Mdir $(RMMEC_VDIR)/fault_pp \
-	  -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
+	  -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
 	  $(RMMEC_RTL) $(abspath sim/rmmec_cosim.cpp) -o Vrmmec >$(RMMEC_VDIR)/fault_pp/build.log 2>&1 \
 	  || { tail -30 $(RMMEC_VDIR)/fault_pp/build.log; exit 1; }
 .PHONY: rmmec-cosim-rtl-fault

@@ -53,6 +53,8 @@ struct Segment {
     size_t checked = 0;
 };
 
+stim_rng rng{1}; // the stimulus sequence (sim/stimulus.h), shared with fpga/trace/rmmec_trace.c
+uint64_t rnd() { return stim_next(&rng); }
 unsigned mutant = 0;   // mutsel of a mutated netlist (RMMEC_MUTSEL builds)
 
 void select_mutant(Vrmmec *t) {
@@ -62,8 +64,6 @@ void select_mutant(Vrmmec *t) {
     (void)t;
 #endif
 }
-stim_rng rng{1}; // the stimulus sequence (sim/stimulus.h), shared with fpga/trace/rmmec_trace.c
-uint64_t rnd() { return stim_next(&rng); }
 
 class Bench {
   public:

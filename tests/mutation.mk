@@ -26,10 +26,10 @@ $(MUT_DIR)/rmmec/mutated.v: $(MUT_RMMEC_LIST) $(RMMEC_RTL)
 	awk '/^mutate/ { sub(/^mutate /, ""); printf "mutate -ctrl mutsel 16 %d %s\n", ++i, $$0 }' $< > $(dir $@)/mutate_ctrl.ys
 	yosys -q -l $(dir $@)/yosys.log -p "$(MUT_RMMEC_PREP); script $(dir $@)/mutate_ctrl.ys; opt_clean; write_verilog -noattr $@.tmp"
 	mv $@.tmp $@
-$(MUT_DIR)/rmmec/obj/Vrmmec: $(MUT_DIR)/rmmec/mutated.v sim/rmmec_cosim.cpp $(GOLDEN_LIB) golden/rmmec.h
+$(MUT_DIR)/rmmec/obj/Vrmmec: $(MUT_DIR)/rmmec/mutated.v sim/rmmec_cosim.cpp sim/stimulus.h $(GOLDEN_LIB) golden/rmmec.h
 	+verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --x-assign fast --x-initial fast -O3 --trace \
 	  -DRMMEC_MUTSEL --top-module rmmec --Mdir $(MUT_DIR)/rmmec/obj \
-	  -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -DRMMEC_MUTSEL" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
+	  -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim -DRMMEC_MUTSEL" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
 	  $< $(abspath sim/rmmec_cosim.cpp) -o Vrmmec >$(MUT_DIR)/rmmec/build.log 2>&1 \
 	  || { tail -30 $(MUT_DIR)/rmmec/build.log; exit 1; }
 
@@ -44,3 +44,4 @@ test-mutation-rmmec: $(MUT_DIR)/rmmec/obj/Vrmmec
 	if [ $$n -ge 20 ] && [ $$k -eq $$n ]; then echo "test-mutation-rmmec: $$k of $$n sampled mutants killed"; \
 	else echo "test-mutation-rmmec: $$k of $$n sampled mutants killed (want all, at least 20)"; grep ',survived,' $(MUT_DIR)/rmmec/sample.csv; exit 1; fi
 LONG_STEPS += mutation-rmmec
+TEST_STEPS += test-mutation-rmmec
