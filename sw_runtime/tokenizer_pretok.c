@@ -188,6 +188,24 @@ size_t rt_pretok_split(rt_pretok kind, const uint32_t *cpts, size_t n, size_t *w
 {
     text_view t = {cpts, n};
     size_t words = 0;
+    if (kind == RT_PRETOK_DIGITS_GPT2) {
+        /* first regex \p{N}: each number its own piece, the gaps between
+         * them pieces too; then the gpt2 regex inside each piece */
+        for (size_t pos = 0; pos < n;) {
+            size_t end = pos + 1;
+            if (!(cls(&t, pos) & C_NUMBER))
+                while (end < n && !(cls(&t, end) & C_NUMBER))
+                    end++;
+            text_view seg = {cpts + pos, end - pos};
+            for (size_t p = 0; p < seg.n;) {
+                size_t len = gpt2_word(&seg, p);
+                word_len[words++] = len;
+                p += len;
+            }
+            pos = end;
+        }
+        return words;
+    }
     for (size_t pos = 0; pos < n;) {
         size_t len = kind == RT_PRETOK_GPT2   ? gpt2_word(&t, pos)
                      : kind == RT_PRETOK_QWEN2 ? llama3_word(&t, pos, 1)

@@ -7,6 +7,7 @@
  *   llama3  (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}
  *           | ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
  *   qwen2   as llama3 with \p{N} (one digit per word)
+ *   starcoder, refact, command-r, ...: first \p{N} (each number alone), then gpt2
  * Unicode categories come from ICU (Debian's libicu, Unicode 15.0, the
  * version of llama.cpp's tables) through a range table generated at
  * development time (tokenizer_unicode.inc; `make check-unicode-table`), so
@@ -22,6 +23,7 @@ typedef enum {
     RT_PRETOK_GPT2,    /* gpt-2, mpt, phi-2, ... */
     RT_PRETOK_LLAMA3,  /* llama-bpe, llama3, ... */
     RT_PRETOK_QWEN2,   /* qwen2, deepseek-r1-qwen, ... */
+    RT_PRETOK_DIGITS_GPT2, /* starcoder, refact, command-r, ...: \p{N} isolated, then gpt2 */
 } rt_pretok;
 
 /* Decodes UTF-8 into code points. cpts must hold len entries; returns the

@@ -161,6 +161,11 @@ static int pre_by_name(const char *pre, rt_pretok *out)
         {"smaug-bpe", RT_PRETOK_LLAMA3},
         {"qwen2", RT_PRETOK_QWEN2},     {"deepseek-r1-qwen", RT_PRETOK_QWEN2}, {"stablelm2", RT_PRETOK_QWEN2},
         {"hunyuan", RT_PRETOK_QWEN2},
+        {"starcoder", RT_PRETOK_DIGITS_GPT2}, {"refact", RT_PRETOK_DIGITS_GPT2},
+        {"command-r", RT_PRETOK_DIGITS_GPT2}, {"smollm", RT_PRETOK_DIGITS_GPT2},
+        {"codeshell", RT_PRETOK_DIGITS_GPT2}, {"exaone", RT_PRETOK_DIGITS_GPT2},
+        {"minerva-7b", RT_PRETOK_DIGITS_GPT2}, {"mellum2", RT_PRETOK_DIGITS_GPT2},
+        {"exaone4", RT_PRETOK_GPT2}, {"megrez", RT_PRETOK_QWEN2},
     };
     for (size_t i = 0; i < sizeof PRE / sizeof PRE[0]; i++)
         if (strcmp(pre, PRE[i].name) == 0) {
@@ -256,7 +261,7 @@ rt_tok *rt_tok_create(const rt_vocab *v, rt_err *e)
         const char *pre = v->pre ? v->pre : "default";
         if (pre_by_name(pre, &t->pre) != 0) {
             rt_fail(e, LPCS_EUNSUPPORTED,
-                    "tokenizer: pre-tokenizer \"%s\" is not supported (supported: gpt-2, llama-bpe, qwen2 and their aliases)",
+                    "tokenizer: pre-tokenizer \"%s\" is not supported (supported: gpt-2, llama-bpe, qwen2, starcoder/refact/command-r and their aliases)",
                     pre);
             rt_tok_free(t);
             return NULL;

@@ -4,7 +4,8 @@
  *                   written as U+2581, optional space prefix, <0xXX> byte
  *                   fallback;
  *   model "gpt2"  — byte-level BPE: a pre-tokenizer splits the text into words
- *                   (tokenizer_pretok.h: gpt-2, llama-bpe, qwen2 and aliases),
+ *                   (tokenizer_pretok.h: gpt-2, llama-bpe, qwen2, starcoder/
+ *                   refact/command-r and aliases),
  *                   GPT-2 byte encoding, merges applied by rank.
  * Tokens whose type is user-defined are always cut out of the text first;
  * control and unknown tokens too when parse_special is set (as llama_tokenize).

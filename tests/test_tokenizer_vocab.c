@@ -51,6 +51,8 @@ static void test_pretok_llama3_qwen2(void **state)
     WORDS(RT_PRETOK_LLAMA3, "\r\n  x", "\r\n", " ", " x");
     WORDS(RT_PRETOK_LLAMA3, "12345", "123", "45");
     WORDS(RT_PRETOK_QWEN2, "12345", "1", "2", "3", "4", "5");
+    /* starcoder/refact/command-r: numbers alone first, then gpt2 in each piece */
+    WORDS(RT_PRETOK_DIGITS_GPT2, "ab12 c  d", "ab", "1", "2", " c", " ", " d");
 }
 
 static void test_utf8_invalid(void **state)
