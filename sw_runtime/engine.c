@@ -174,10 +174,9 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
     else
         rt_plan_default(&eng->plan);
     const rt_config *c = &m->cfg;
-    size_t D = (size_t)c->dim, H = (size_t)c->hidden, V = (size_t)c->vocab;
+    size_t D = (size_t)c->dim;
     size_t sizes[B_COUNT];
     buf_sizes(c, sizes);
-    (void)H, (void)V;
     for (int b = 0; b < B_COUNT; b++) {
         if (!sizes[b]) continue;
         eng->buf[b] = calloc(sizes[b], sizeof(float));
