@@ -289,11 +289,11 @@ T256 static void axpy_avx2(float *o, float a, const float *v, size_t n) {
 /* ---- dispatch ---- */
 
 #ifdef KN_X86
-/* F16C from CPUID leaf 1 (ECX bit 29): clang 14 rejects "f16c" in
- * __builtin_cpu_supports, and the fuzz build uses clang. */
-static int has_f16c(void) {
+/* F16C from CPUID leaf 1 (ECX bit 29): Debian's clang 14 rejects
+ * __builtin_cpu_supports("f16c"), and the fuzz build uses clang. */
+static int cpu_has_f16c(void) {
     unsigned a, b, c, d;
-    return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C);
+    return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_F16C) != 0;
 }
 #endif
 
@@ -302,7 +302,7 @@ int kn_isa_supported(kn_isa isa) {
     case KN_ISA_PORTABLE: return 1;
 #ifdef KN_X86
     case KN_ISA_AVX2:
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && cpu_has_f16c();
     case KN_ISA_AVX512:
         return __builtin_cpu_supports("avx512f") && kn_isa_supported(KN_ISA_AVX2);
 #endif
