@@ -1,5 +1,7 @@
 #include "eval.h"
 
+#include "cuda_resident.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -69,6 +71,9 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
     for (size_t i = 0; i < len; i++)
         if (tok->byte_token[text[i]] < 0)
             return rt_fail(e, LPCS_EFORMAT, "ppl: byte 0x%02x at offset %zu has no token", text[i], i);
+    /* the whole model on the GPU when it can run there (all windows batched) */
+    if (rt_cuda_resident_usable(m, plan, so, NULL, 0))
+        return rt_cuda_resident_ppl(m, plan, tok, text, len, 0, res, e);
     if (threads < 1) threads = 1;
     if (threads > 64) threads = 64;
     size_t nw = (len + RT_PPL_WINDOW - 1) / RT_PPL_WINDOW;

@@ -1,0 +1,622 @@
+/* The device-resident engine of llm_engine.h: kernels and the op replay.
+ * All state lives in the lpcs_cuda_llm object (no statics). Built with
+ * -fmad=false: every fused multiply-add below is an explicit fmaf. */
+#include <cuda_runtime.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmath_shim.h"
+#include "llm_engine.h"
+#include "status.h"
+
+#define FULL 0xffffffffu
+
+struct dev_op {
+    lpcs_cuda_op o;
+    float *w;     /* device fp32 (norm, embedding, or chunked matrix) */
+    uint16_t *wh; /* device bf16 chunked matrix */
+};
+
+struct lpcs_cuda_llm {
+    lpcs_cuda_llm_cfg c;
+    int hs, kv;
+    int n_ops;
+    dev_op *ops;
+    float *buf[LPCS_CUDA_LLM_NBUF];
+    float *kc, *vc, *rope;
+    int *tok, *tgt, *amax;
+    double *nll;
+    int rows; /* rows of the last forward */
+    int mode;
+    cudaStream_t st;
+    cudaEvent_t e0, e1;
+};
+
+/* ---------------------------------------------------------------- kernels */
+
+/* 16-lane tree (8, 4, 2, 1) of lpcs_dot_f32 over the lanes of a half-warp:
+ * every lane of the 16 ends with p[0] + ... in the contract's pairing
+ * (IEEE addition is commutative, so xor partners give the same bits). */
+__device__ __forceinline__ float tree16(float p) {
+    p = p + __shfl_xor_sync(FULL, p, 8, 16);
+    p = p + __shfl_xor_sync(FULL, p, 4, 16);
+    p = p + __shfl_xor_sync(FULL, p, 2, 16);
+    p = p + __shfl_xor_sync(FULL, p, 1, 16);
+    return p;
+}
+
+__global__ void embed_k(float *out, int ld, const float *E, const int *tok, int rows, int D) {
+    int r = blockIdx.x;
+    if (r >= rows) return;
+    const float *src = E + (size_t)tok[r] * D;
+    for (int i = threadIdx.x; i < D; i += blockDim.x) out[(size_t)r * ld + i] = src[i];
+}
+
+/* One half-warp per row: sum of squares as lpcs_dot_f32(x, x, n), then
+ * llama2.c's formula: ss / n + eps, 1 / sqrtf, w * (ss * x). */
+__global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *w, int rows, int n,
+                          float eps) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 4), j = threadIdx.x & 15;
+    bool ok = r < rows;
+    const float *x = in + (size_t)(ok ? r : 0) * ldi;
+    float p = 0.0f;
+    if (ok)
+        for (int i = j; i < n; i += 16) p = fmaf(x[i], x[i], p);
+    float ss = tree16(p);
+    if (!ok) return;
+    ss /= (float)n;
+    ss += eps;
+    ss = 1.0f / sqrtf(ss);
+    float *o = out + (size_t)r * ldo;
+    for (int i = j; i < n; i += 16) o[i] = w[i] * (ss * x[i]);
+}
+
+/* Weights in chunks of 16 columns: Wc[u][row][c] = W[row][16u + c] (zero pad). */
+__device__ __forceinline__ float wload(const float *W, size_t i) { return W[i]; }
+__device__ __forceinline__ float wload(const uint16_t *W, size_t i) {
+    return __uint_as_float((uint32_t)W[i] << 16);
+}
+
+/* Reduction of 64 per-lane accumulators over the 16 lanes of a half-warp,
+ * transposed: at each level a lane keeps half of the outputs, so lane j
+ * ends with outputs 4j .. 4j+3, each the contract's tree over the lanes. */
+template <int C, int H>
+__device__ __forceinline__ void tr_step(float *acc, int j) {
+    bool up = (j & H) != 0;
+#pragma unroll
+    for (int i = 0; i < C / 2; i++) {
+        float send = up ? acc[i] : acc[i + C / 2];
+        float keep = up ? acc[i + C / 2] : acc[i];
+        acc[i] = keep + __shfl_xor_sync(FULL, send, H);
+    }
+}
+
+/* Y[m][n] = dot(W[n], X[m]) for many rows m: 32 x 32 output tile per block
+ * of 256 threads = 16 groups of 16 lanes; group (gm, gn) owns an 8 x 8
+ * sub-tile, lane j of the group the partial sum of lane j of the contract
+ * (columns k = j mod 16, in ascending k, fmaf). */
+template <typename WT>
+__global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+                                              const WT *__restrict__ Wc, int M, int N, int K) {
+    __shared__ __align__(16) float Xs[64][36];
+    __shared__ __align__(16) float Ws[64][36];
+    const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
+    const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 32, U = (K + 15) / 16;
+    float acc[64];
+#pragma unroll
+    for (int i = 0; i < 64; i++) acc[i] = 0.0f;
+    for (int k0 = 0; k0 < K; k0 += 64) {
+        for (int e = tid; e < 2048; e += 256) {
+            int r = e >> 6, c = e & 63, m = m0 + r, k = k0 + c;
+            Xs[c][r] = (m < M && k < K) ? X[(size_t)m * ldx + k] : 0.0f;
+        }
+        for (int e = tid; e < 2048; e += 256) {
+            int cc = e >> 9, rr = (e >> 4) & 31, kk = e & 15, u = (k0 >> 4) + cc, n = n0 + rr;
+            Ws[cc * 16 + kk][rr] = (u < U && n < N) ? wload(Wc, ((size_t)u * N + n) * 16 + kk) : 0.0f;
+        }
+        __syncthreads();
+        const int kmax = K - k0;
+#pragma unroll
+        for (int cc = 0; cc < 4; cc++) {
+            int kk = cc * 16 + j;
+            if (kk < kmax) {
+                float a[8], b[8];
+                float4 t;
+                t = *(const float4 *)&Xs[kk][gm * 8], a[0] = t.x, a[1] = t.y, a[2] = t.z, a[3] = t.w;
+                t = *(const float4 *)&Xs[kk][gm * 8 + 4], a[4] = t.x, a[5] = t.y, a[6] = t.z, a[7] = t.w;
+                t = *(const float4 *)&Ws[kk][gn * 8], b[0] = t.x, b[1] = t.y, b[2] = t.z, b[3] = t.w;
+                t = *(const float4 *)&Ws[kk][gn * 8 + 4], b[4] = t.x, b[5] = t.y, b[6] = t.z, b[7] = t.w;
+#pragma unroll
+                for (int m = 0; m < 8; m++)
+#pragma unroll
+                    for (int n = 0; n < 8; n++) acc[m * 8 + n] = fmaf(b[n], a[m], acc[m * 8 + n]);
+            }
+        }
+        __syncthreads();
+    }
+    tr_step<64, 8>(acc, j);
+    tr_step<32, 4>(acc, j);
+    tr_step<16, 2>(acc, j);
+    tr_step<8, 1>(acc, j);
+    const int m = m0 + gm * 8 + (j >> 1), nb = n0 + gn * 8 + (j & 1) * 4;
+    if (m < M)
+#pragma unroll
+        for (int i = 0; i < 4; i++)
+            if (nb + i < N) Y[(size_t)m * ldy + nb + i] = acc[i];
+}
+
+/* Few rows (decode): two threads per output row, the first holding lanes
+ * 0..7 of the contract, the second lanes 8..15; each reads 8 consecutive
+ * weights per chunk (one 16-byte load for bf16), so a warp reads 16 rows x
+ * one chunk = contiguous memory. MB rows of X share every weight load. */
+template <typename WT, int MB>
+__global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+                                              const WT *__restrict__ Wc, int M, int N, int K) {
+    const int gt = blockIdx.x * blockDim.x + threadIdx.x, n = gt >> 1, half = gt & 1;
+    const bool ok = n < N;
+    float p[MB][8];
+#pragma unroll
+    for (int b = 0; b < MB; b++)
+#pragma unroll
+        for (int i = 0; i < 8; i++) p[b][i] = 0.0f;
+    const int Uf = K / 16;
+    if (ok) {
+        const WT *w = Wc + (size_t)n * 16 + 8 * half;
+        const size_t ustride = (size_t)N * 16;
+#pragma unroll 4
+        for (int u = 0; u < Uf; u++) {
+            float wv[8];
+            if (sizeof(WT) == 2) {
+                uint4 q = __ldg((const uint4 *)(w + (size_t)u * ustride));
+                uint32_t qq[4] = {q.x, q.y, q.z, q.w};
+#pragma unroll
+                for (int i = 0; i < 4; i++) {
+                    wv[2 * i] = __uint_as_float(qq[i] << 16);
+                    wv[2 * i + 1] = __uint_as_float(qq[i] & 0xffff0000u);
+                }
+            } else {
+                const float4 *w4 = (const float4 *)(w + (size_t)u * ustride);
+                float4 q0 = __ldg(w4), q1 = __ldg(w4 + 1);
+                wv[0] = q0.x, wv[1] = q0.y, wv[2] = q0.z, wv[3] = q0.w;
+                wv[4] = q1.x, wv[5] = q1.y, wv[6] = q1.z, wv[7] = q1.w;
+            }
+            const int k = 16 * u + 8 * half;
+#pragma unroll
+            for (int b = 0; b < MB; b++) {
+                if (b < M) {
+                    const float4 *x4 = (const float4 *)(X + (size_t)b * ldx + k);
+                    float4 x0 = __ldg(x4), x1 = __ldg(x4 + 1);
+                    float xv[8] = {x0.x, x0.y, x0.z, x0.w, x1.x, x1.y, x1.z, x1.w};
+#pragma unroll
+                    for (int i = 0; i < 8; i++) p[b][i] = fmaf(wv[i], xv[i], p[b][i]);
+                }
+            }
+        }
+        if (K % 16) { /* tail chunk: only columns < K enter their lane */
+            for (int i = 0; i < 8; i++) {
+                int k = 16 * Uf + 8 * half + i;
+                if (k >= K) break;
+                float wv = wload(Wc, (size_t)Uf * N * 16 + (size_t)n * 16 + 8 * half + i);
+#pragma unroll
+                for (int b = 0; b < MB; b++)
+                    if (b < M) p[b][i] = fmaf(wv, X[(size_t)b * ldx + k], p[b][i]);
+            }
+        }
+    }
+#pragma unroll
+    for (int b = 0; b < MB; b++) {
+        float q[8];
+#pragma unroll
+        for (int i = 0; i < 8; i++) q[i] = p[b][i] + __shfl_xor_sync(FULL, p[b][i], 1); /* lanes i, i + 8 */
+#pragma unroll
+        for (int i = 0; i < 4; i++) q[i] = q[i] + q[i + 4];
+        q[0] = q[0] + q[2], q[1] = q[1] + q[3];
+        q[0] = q[0] + q[1];
+        if (ok && half == 0 && b < M) Y[(size_t)b * ldy + n] = q[0];
+    }
+}
+
+/* Adjacent-pair RoPE with the host's table, as the cpu backend. */
+__global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, int pos0, int D,
+                       int KVD, int hs) {
+    int r = blockIdx.x;
+    if (r >= rows) return;
+    int pos = pos0 + r % ntok;
+    for (int i = 2 * threadIdx.x; i < D; i += 2 * blockDim.x) {
+        float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
+        float *qq = q + (size_t)r * ldq;
+        float v0 = qq[i], v1 = qq[i + 1];
+        qq[i] = v0 * fcr - v1 * fci;
+        qq[i + 1] = v0 * fci + v1 * fcr;
+        if (i < KVD) {
+            float *kk = k + (size_t)r * ldk;
+            v0 = kk[i], v1 = kk[i + 1];
+            kk[i] = v0 * fcr - v1 * fci;
+            kk[i + 1] = v0 * fci + v1 * fcr;
+        }
+    }
+}
+
+__device__ __forceinline__ size_t cache_at(int layer, int slot, int pos, int max_slots, int max_pos, int kv) {
+    return (((size_t)layer * max_slots + slot) * max_pos + pos) * kv;
+}
+
+__global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const float *v, int ldv, int rows, int ntok,
+                          int pos0, int slot0, int layer, int max_slots, int max_pos, int kv) {
+    int r = blockIdx.x;
+    if (r >= rows) return;
+    size_t o = cache_at(layer, slot0 + r / ntok, pos0 + r % ntok, max_slots, max_pos, kv);
+    for (int i = threadIdx.x; i < kv; i += blockDim.x) {
+        kc[o + i] = k[(size_t)r * ldk + i];
+        vc[o + i] = v[(size_t)r * ldv + i];
+    }
+}
+
+/* One warp per (row, head): scores by 16-lane dots (two positions at a
+ * time), max, lpcs_expf, ascending sum by one lane, divide, then the output
+ * as an ascending fmaf chain per element. */
+__global__ void attention_k(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc, int rows,
+                            int ntok, int pos0, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
+                            int kv_mul, int hs) {
+    extern __shared__ float sm[];
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, j = lane & 15, half = lane >> 4;
+    const int wid = blockIdx.x * (blockDim.x >> 5) + warp;
+    if (wid >= rows * n_heads) return; /* whole warp leaves together */
+    const int r = wid / n_heads, h = wid % n_heads, pos = pos0 + r % ntok, slot = slot0 + r / ntok;
+    const int T = pos + 1;
+    float *sc = sm + (size_t)warp * max_pos;
+    const float *qh = q + (size_t)r * ldq + (size_t)h * hs;
+    const size_t base = cache_at(layer, slot, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * hs;
+    float qr[16];
+#pragma unroll
+    for (int i = 0; i < 16; i++) qr[i] = (j + 16 * i < hs) ? qh[j + 16 * i] : 0.0f;
+    const float scale = sqrtf((float)hs);
+    for (int tb = 0; tb < T; tb += 2) {
+        int t = tb + half;
+        float p = 0.0f;
+        if (t < T) {
+            const float *kt = kc + base + (size_t)t * kv;
+#pragma unroll
+            for (int i = 0; i < 16; i++)
+                if (j + 16 * i < hs) p = fmaf(qr[i], kt[j + 16 * i], p);
+        }
+        p = tree16(p);
+        if (t < T && j == 0) sc[t] = p / scale;
+    }
+    __syncwarp();
+    float mx = -INFINITY;
+    for (int t = lane; t < T; t += 32) mx = fmaxf(mx, sc[t]);
+    for (int o = 16; o >= 1; o >>= 1) mx = fmaxf(mx, __shfl_xor_sync(FULL, mx, o));
+    for (int t = lane; t < T; t += 32) sc[t] = lpcs_expf(sc[t] - mx);
+    __syncwarp();
+    float sum = 0.0f;
+    if (lane == 0)
+        for (int t = 0; t < T; t++) sum += sc[t];
+    sum = __shfl_sync(FULL, sum, 0);
+    for (int t = lane; t < T; t += 32) sc[t] /= sum;
+    __syncwarp();
+    float *oh = out + (size_t)r * ldo + (size_t)h * hs;
+    for (int i = lane; i < hs; i += 32) {
+        float acc = 0.0f;
+        const float *vt = vc + base + i;
+        for (int t = 0; t < T; t++) acc = fmaf(sc[t], vt[(size_t)t * kv], acc);
+        oh[i] = acc;
+    }
+}
+
+/* llama2.c run.c's silu with the contract's exp. */
+__device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
+
+__global__ void swiglu_k(float *out, int ldo, const float *a, int lda, const float *b, int ldb, int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    out[r * ldo + c] = silu_f(a[r * lda + c]) * b[r * ldb + c];
+}
+
+__global__ void add_k(float *out, int ldo, const float *in, int ldi, int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    out[r * ldo + c] += in[r * ldi + c];
+}
+
+/* eval.c's rt_nll in double. */
+__global__ void nll_k(double *nll, const float *lg, int ld, const int *tgt, int rows, int V) {
+    int r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= rows) return;
+    const float *l = lg + (size_t)r * ld;
+    if (tgt[r] < 0) {
+        nll[r] = 0;
+        return;
+    }
+    double mx = l[0];
+    for (int i = 1; i < V; i++)
+        if (l[i] > mx) mx = l[i];
+    double s = 0;
+    for (int i = 0; i < V; i++) s += exp((double)l[i] - mx);
+    nll[r] = log(s) + mx - (double)l[tgt[r]];
+}
+
+__global__ void argmax_k(int *out, const float *lg, int ld, int rows, int V) {
+    int r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= rows) return;
+    const float *l = lg + (size_t)r * ld;
+    int best = 0;
+    for (int i = 1; i < V; i++)
+        if (l[i] > l[best]) best = i;
+    out[r] = best;
+}
+
+/* ---------------------------------------------------------------- host */
+
+static int fail(char *err, size_t len, int st, const char *msg, const char *detail) {
+    if (err && len) snprintf(err, len, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
+    return st;
+}
+
+static size_t chunked_elems(const lpcs_cuda_op *o) { return (o->cols + 15) / 16 * o->rows * 16; }
+
+static size_t op_weight_bytes(const lpcs_cuda_op *o) {
+    switch (o->type) {
+    case LPCS_CUDA_OP_EMBED: return o->rows * o->cols * 4;
+    case LPCS_CUDA_OP_RMSNORM: return o->n * 4;
+    case LPCS_CUDA_OP_MATMUL: return chunked_elems(o) * (o->w_bf16 ? 2 : 4);
+    default: return 0;
+    }
+}
+
+extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops) {
+    size_t b = 0, hs = (size_t)(c->dim / c->n_heads), kv = hs * (size_t)c->n_kv_heads;
+    for (int i = 0; i < n_ops; i++) b += op_weight_bytes(&ops[i]);
+    b += 2 * (size_t)c->n_layers * c->max_slots * c->max_pos * kv * 4;
+    for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) b += (size_t)c->max_rows * (size_t)c->buf_size[i] * 4;
+    b += (size_t)c->max_pos * hs * 4 + (size_t)c->max_rows * 24;
+    return b;
+}
+
+extern "C" int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size_t *total_b) {
+    int n = 0;
+    if (cudaGetDeviceCount(&n) != cudaSuccess || n < 1) return LPCS_EUNSUPPORTED;
+    cudaDeviceProp p;
+    if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) return LPCS_EUNSUPPORTED;
+    if (name && len) snprintf(name, len, "%s", p.name);
+    size_t f = 0, t = 0;
+    cudaMemGetInfo(&f, &t);
+    if (free_b) *free_b = f;
+    if (total_b) *total_b = t;
+    return LPCS_OK;
+}
+
+extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
+    if (!m) return;
+    for (int i = 0; m->ops && i < m->n_ops; i++) cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh);
+    for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
+    cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
+    cudaFree(m->tok), cudaFree(m->tgt), cudaFree(m->amax), cudaFree(m->nll);
+    if (m->st) cudaStreamDestroy(m->st);
+    if (m->e0) cudaEventDestroy(m->e0);
+    if (m->e1) cudaEventDestroy(m->e1);
+    free(m->ops);
+    free(m);
+}
+
+template <typename T>
+static int dalloc(T **p, size_t n) {
+    if (!n) return 0;
+    return cudaMalloc((void **)p, n * sizeof(T)) == cudaSuccess ? 0 : 1;
+}
+
+/* W[rows][cols] -> chunks of 16 columns [u][row][16], zero padded. */
+template <typename T>
+static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
+    size_t U = (cols + 15) / 16, n = U * rows * 16;
+    T *h = (T *)calloc(n, sizeof(T));
+    if (!h) return 1;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) h[(c / 16 * rows + r) * 16 + c % 16] = w[r * cols + c];
+    int rc = dalloc(dst, n) || cudaMemcpy(*dst, h, n * sizeof(T), cudaMemcpyHostToDevice) != cudaSuccess;
+    free(h);
+    return rc;
+}
+
+extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops,
+                                    lpcs_cuda_llm **out, char *err, size_t errlen) {
+    *out = NULL;
+    char dev[128], msg[256];
+    size_t fr = 0, tot = 0;
+    if (lpcs_cuda_llm_device(dev, sizeof dev, &fr, &tot)) return fail(err, errlen, LPCS_EUNSUPPORTED, "no CUDA device", NULL);
+    if (c->dim % c->n_heads || c->n_heads % c->n_kv_heads || (c->dim / c->n_heads) % 2 || c->dim / c->n_heads > 256)
+        return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: head size must be even and <= 256", NULL);
+    size_t need = lpcs_cuda_llm_bytes(c, ops, n_ops);
+    if (need + (256u << 20) > fr) {
+        snprintf(msg, sizeof msg, "needs %.2f GiB of device memory, %s has %.2f GiB free of %.2f GiB",
+                 need / 1073741824.0, dev, fr / 1073741824.0, tot / 1073741824.0);
+        return fail(err, errlen, LPCS_ENOMEM, "model does not fit on the GPU", msg);
+    }
+    lpcs_cuda_llm *m = (lpcs_cuda_llm *)calloc(1, sizeof *m);
+    if (!m) return fail(err, errlen, LPCS_ENOMEM, "out of memory", NULL);
+    m->c = *c;
+    m->hs = c->dim / c->n_heads;
+    m->kv = m->hs * c->n_kv_heads;
+    m->n_ops = n_ops;
+    m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
+    int bad = !m->ops || cudaStreamCreate(&m->st) != cudaSuccess || cudaEventCreate(&m->e0) != cudaSuccess ||
+              cudaEventCreate(&m->e1) != cudaSuccess;
+    for (int i = 0; !bad && i < n_ops; i++) {
+        const lpcs_cuda_op *o = &ops[i];
+        dev_op *d = &m->ops[i];
+        d->o = *o;
+        switch (o->type) {
+        case LPCS_CUDA_OP_EMBED:
+            bad = dalloc(&d->w, o->rows * o->cols) ||
+                  cudaMemcpy(d->w, o->w, o->rows * o->cols * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            break;
+        case LPCS_CUDA_OP_RMSNORM:
+            bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            break;
+        case LPCS_CUDA_OP_MATMUL:
+            bad = o->w_bf16 ? upload_chunked(&d->wh, o->w_bf16, o->rows, o->cols)
+                            : upload_chunked(&d->w, o->w, o->rows, o->cols);
+            break;
+        case LPCS_CUDA_OP_ROPE: case LPCS_CUDA_OP_ATTENTION: case LPCS_CUDA_OP_SWIGLU: case LPCS_CUDA_OP_ADD:
+            break;
+        default:
+            lpcs_cuda_llm_free(m);
+            return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: unsupported op type", NULL);
+        }
+    }
+    for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
+        bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
+    size_t cache = (size_t)c->n_layers * c->max_slots * c->max_pos * m->kv;
+    bad = bad || dalloc(&m->kc, cache) || dalloc(&m->vc, cache) || dalloc(&m->rope, (size_t)c->max_pos * m->hs) ||
+          dalloc(&m->tok, (size_t)c->max_rows) || dalloc(&m->tgt, (size_t)c->max_rows) ||
+          dalloc(&m->amax, (size_t)c->max_rows) || dalloc(&m->nll, (size_t)c->max_rows);
+    bad = bad || cudaMemcpy(m->rope, c->rope_cs, (size_t)c->max_pos * m->hs * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+    if (bad) {
+        const char *why = cudaGetErrorString(cudaGetLastError());
+        lpcs_cuda_llm_free(m);
+        return fail(err, errlen, LPCS_ENOMEM, "cuda engine: device allocation or upload failed", why);
+    }
+    if (cudaFuncSetAttribute(attention_k, cudaFuncAttributeMaxDynamicSharedMemorySize, 4 * c->max_pos * 4) !=
+        cudaSuccess) {
+        lpcs_cuda_llm_free(m);
+        return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: context too long for the attention kernel", NULL);
+    }
+    *out = m;
+    return LPCS_OK;
+}
+
+extern "C" void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode) { m->mode = mode; }
+
+template <typename WT>
+static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
+                          int K) {
+    bool gemv = m->mode == 1 || (m->mode == 0 && M <= 8);
+    if (gemv) {
+        for (int r0 = 0; r0 < M; r0 += 8) { /* batches of up to 8 rows share the weight loads */
+            int mb = M - r0 < 8 ? M - r0 : 8;
+            dim3 grid((unsigned)((2 * (size_t)N + 255) / 256));
+            float *y = Y + (size_t)r0 * ldy;
+            const float *x = X + (size_t)r0 * ldx;
+            if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else if (mb == 2) gemv_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else if (mb <= 4) gemv_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else gemv_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+        }
+    } else {
+        dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
+        gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    }
+}
+
+extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int nseq, int ntok, int pos0, int slot0) {
+    const lpcs_cuda_llm_cfg *c = &m->c;
+    int rows = nseq * ntok;
+    if (nseq < 1 || ntok < 1 || rows > c->max_rows || pos0 < 0 || pos0 + ntok > c->max_pos || slot0 < 0 ||
+        slot0 + nseq > c->max_slots)
+        return LPCS_ERANGE;
+    for (int i = 0; i < rows; i++)
+        if (tokens[i] < 0 || tokens[i] >= c->vocab) return LPCS_EINVAL;
+    m->rows = rows;
+    cudaEventRecord(m->e0, m->st);
+    cudaMemcpyAsync(m->tok, tokens, (size_t)rows * sizeof(int), cudaMemcpyHostToDevice, m->st);
+    const int *ld = c->buf_size;
+    for (int i = 0; i < m->n_ops; i++) {
+        const dev_op *d = &m->ops[i];
+        const lpcs_cuda_op *o = &d->o;
+        float *in = o->in >= 0 ? m->buf[o->in] : NULL, *in2 = o->in2 >= 0 ? m->buf[o->in2] : NULL;
+        float *out = o->out >= 0 ? m->buf[o->out] : NULL;
+        int li = o->in >= 0 ? ld[o->in] : 0, li2 = o->in2 >= 0 ? ld[o->in2] : 0, lo = o->out >= 0 ? ld[o->out] : 0;
+        int n = (int)o->n;
+        switch (o->type) {
+        case LPCS_CUDA_OP_EMBED:
+            embed_k<<<rows, 128, 0, m->st>>>(out, lo, d->w, m->tok, rows, (int)o->cols);
+            break;
+        case LPCS_CUDA_OP_RMSNORM:
+            rmsnorm_k<<<(rows + 15) / 16, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
+            break;
+        case LPCS_CUDA_OP_MATMUL:
+            if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols);
+            else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
+            break;
+        case LPCS_CUDA_OP_ROPE:
+            rope_k<<<rows, 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, pos0, n, (int)o->cols, m->hs);
+            break;
+        case LPCS_CUDA_OP_ATTENTION: {
+            kvstore_k<<<rows, 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
+                                                m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, pos0, slot0,
+                                                o->layer, c->max_slots, c->max_pos, m->kv);
+            int warps = rows * c->n_heads;
+            attention_k<<<(warps + 3) / 4, 128, 4 * c->max_pos * 4, m->st>>>(
+                out, lo, in, li, m->kc, m->vc, rows, ntok, pos0, slot0, o->layer, c->max_slots, c->max_pos, m->kv,
+                c->n_heads, c->n_heads / c->n_kv_heads, m->hs);
+            break;
+        }
+        case LPCS_CUDA_OP_SWIGLU: {
+            size_t tot = (size_t)rows * n;
+            swiglu_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, in, li, in2, li2, rows, n);
+            break;
+        }
+        case LPCS_CUDA_OP_ADD: {
+            size_t tot = (size_t)rows * n;
+            add_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, in, li, rows, n);
+            break;
+        }
+        default:
+            return LPCS_EUNSUPPORTED;
+        }
+    }
+    cudaEventRecord(m->e1, m->st);
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) {
+        fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));
+        return LPCS_EINVAL;
+    }
+    return LPCS_OK;
+}
+
+extern "C" double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m) {
+    float ms = 0;
+    cudaEventSynchronize(m->e1);
+    cudaEventElapsedTime(&ms, m->e0, m->e1);
+    return ms;
+}
+
+static int sync_status(lpcs_cuda_llm *m) {
+    cudaError_t e = cudaStreamSynchronize(m->st);
+    if (e != cudaSuccess) {
+        fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));
+        return LPCS_EINVAL;
+    }
+    return LPCS_OK;
+}
+
+extern "C" int lpcs_cuda_llm_nll(lpcs_cuda_llm *m, const int *targets, double *nll) {
+    int rows = m->rows, V = m->c.vocab;
+    cudaMemcpyAsync(m->tgt, targets, (size_t)rows * sizeof(int), cudaMemcpyHostToDevice, m->st);
+    for (int i = 0; i < rows; i++)
+        if (targets[i] >= V) return LPCS_EINVAL;
+    nll_k<<<(rows + 127) / 128, 128, 0, m->st>>>(m->nll, m->buf[m->c.buf_logits], m->c.buf_size[m->c.buf_logits],
+                                                 m->tgt, rows, V);
+    cudaMemcpyAsync(nll, m->nll, (size_t)rows * sizeof(double), cudaMemcpyDeviceToHost, m->st);
+    return sync_status(m);
+}
+
+extern "C" int lpcs_cuda_llm_logits(lpcs_cuda_llm *m, int row0, int nrows, float *out) {
+    int V = m->c.vocab, ld = m->c.buf_size[m->c.buf_logits];
+    if (row0 < 0 || nrows < 0 || row0 + nrows > m->rows) return LPCS_ERANGE;
+    cudaMemcpy2DAsync(out, (size_t)V * 4, m->buf[m->c.buf_logits] + (size_t)row0 * ld, (size_t)ld * 4, (size_t)V * 4,
+                      (size_t)nrows, cudaMemcpyDeviceToHost, m->st);
+    return sync_status(m);
+}
+
+extern "C" int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out) {
+    int rows = m->rows;
+    argmax_k<<<(rows + 127) / 128, 128, 0, m->st>>>(m->amax, m->buf[m->c.buf_logits],
+                                                    m->c.buf_size[m->c.buf_logits], rows, m->c.vocab);
+    cudaMemcpyAsync(out, m->amax, (size_t)rows * sizeof(int), cudaMemcpyDeviceToHost, m->st);
+    return sync_status(m);
+}

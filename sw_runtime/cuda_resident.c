@@ -1,0 +1,147 @@
+#include "cuda_resident.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cuda/llm_engine.h"
+#include "cuda/lpcs_cuda.h"
+
+/* rt_op -> lpcs_cuda_op; 0 if the op has no device kernel. */
+static int map_op(const rt_op *op, lpcs_cuda_op *d) {
+    memset(d, 0, sizeof *d);
+    d->layer = op->layer, d->in = op->in, d->in2 = op->in2, d->out = op->out;
+    d->rows = op->rows, d->cols = op->cols, d->n = op->n, d->eps = op->eps, d->w = op->w;
+    switch (op->type) {
+    case OP_EMBED: d->type = LPCS_CUDA_OP_EMBED; return 1;
+    case OP_RMSNORM: d->type = LPCS_CUDA_OP_RMSNORM; return op->variant == 0;
+    case OP_MATMUL:
+        d->type = LPCS_CUDA_OP_MATMUL;
+        d->w_bf16 = op->aux;
+        return 1;
+    case OP_ROPE: d->type = LPCS_CUDA_OP_ROPE; return 1;
+    case OP_ATTENTION: d->type = LPCS_CUDA_OP_ATTENTION; return 1;
+    case OP_SWIGLU: d->type = LPCS_CUDA_OP_SWIGLU; return 1;
+    case OP_ADD: d->type = LPCS_CUDA_OP_ADD; return 1;
+    default: return 0; /* quant (a=, kv= plans), hgrn ops: not yet on the device */
+    }
+}
+
+static rt_sched_opts cpu_only(void) {
+    rt_sched_opts so;
+    memset(&so, 0, sizeof so);
+    so.enabled[RT_BACKEND_CPU] = 1;
+    return so;
+}
+
+int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, char *why,
+                            size_t whylen) {
+    const char *r = NULL;
+    if (!so->enabled[RT_BACKEND_CUDA]) r = "cuda not enabled";
+    else if (so->n_place) r = "--place rules given";
+    else if (!lpcs_cuda_available()) r = lpcs_cuda_describe();
+    else if (m->cfg.arch != RT_ARCH_LLAMA) r = "only the llama architecture runs whole on the device yet";
+    if (!r) {
+        rt_engine eng;
+        rt_err e = {0, ""};
+        rt_sched_opts so1 = cpu_only();
+        if (rt_engine_init(&eng, m, plan, &so1, &e)) {
+            r = "engine init failed";
+        } else {
+            lpcs_cuda_op d;
+            for (int i = 0; i < eng.n_ops && !r; i++)
+                if (!map_op(&eng.ops[i], &d)) r = "an op of this plan has no device kernel (a= / kv= quantization)";
+            if (!eng.rope_cs) r = "RoPE table too large";
+            rt_engine_free(&eng);
+        }
+    }
+    if (r && why && whylen) snprintf(why, whylen, "%s", r);
+    return !r;
+}
+
+static int open_dev(const rt_engine *eng, int slots, int max_pos, lpcs_cuda_llm **dev, rt_err *e) {
+    const rt_config *c = &eng->m->cfg;
+    lpcs_cuda_op *ops = calloc((size_t)eng->n_ops, sizeof *ops);
+    if (!ops) return rt_fail(e, LPCS_ENOMEM, "out of memory");
+    for (int i = 0; i < eng->n_ops; i++)
+        if (!map_op(&eng->ops[i], &ops[i])) {
+            free(ops);
+            return rt_fail(e, LPCS_EUNSUPPORTED, "cuda engine: op %s has no device kernel", eng->ops[i].name);
+        }
+    size_t D = (size_t)c->dim, H = (size_t)c->hidden, V = (size_t)c->vocab;
+    size_t KV = D * (size_t)c->n_kv_heads / (size_t)c->n_heads, big = D > 2 * H ? D : 2 * H;
+    size_t sizes[B_COUNT] = {D, big, D, D, KV, KV, 2 * H, big, D, D, D, 0, V};
+    lpcs_cuda_llm_cfg cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.dim = c->dim, cfg.hidden = c->hidden, cfg.n_layers = c->n_layers, cfg.n_heads = c->n_heads;
+    cfg.n_kv_heads = c->n_kv_heads, cfg.vocab = c->vocab;
+    cfg.max_pos = max_pos, cfg.max_slots = slots, cfg.max_rows = slots * max_pos;
+    cfg.rope_cs = eng->rope_cs;
+    for (int b = 0; b < B_COUNT; b++) cfg.buf_size[b] = (int)((sizes[b] + 3) & ~(size_t)3); /* 16-byte rows */
+    cfg.buf_kcur = B_KCUR, cfg.buf_vcur = B_VCUR, cfg.buf_logits = B_LOGITS;
+    char err[400] = "";
+    int rc = lpcs_cuda_llm_create(&cfg, ops, eng->n_ops, dev, err, sizeof err);
+    free(ops);
+    if (rc) return rt_fail(e, rc, "%s", err);
+    return LPCS_OK;
+}
+
+int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokenizer *tok, const uint8_t *text,
+                         size_t len, int windows_per_batch, rt_ppl_result *res, rt_err *e) {
+    memset(res, 0, sizeof *res);
+    const int W = RT_PPL_WINDOW;
+    if (len == 0) return rt_fail(e, LPCS_EINVAL, "ppl: empty text");
+    if (m->cfg.seq_len < W) return rt_fail(e, LPCS_EUNSUPPORTED, "ppl: context %d shorter than the window", m->cfg.seq_len);
+    for (size_t i = 0; i < len; i++)
+        if (tok->byte_token[text[i]] < 0)
+            return rt_fail(e, LPCS_EFORMAT, "ppl: byte 0x%02x at offset %zu has no token", text[i], i);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    size_t nw = (len + W - 1) / W;
+    int per = windows_per_batch > 0 && (size_t)windows_per_batch < nw ? windows_per_batch : (int)nw;
+    rt_engine eng;
+    rt_sched_opts so1 = cpu_only();
+    int rc = rt_engine_init(&eng, m, plan, &so1, e);
+    if (rc) return rc;
+    lpcs_cuda_llm *dev = NULL;
+    rc = open_dev(&eng, per, W, &dev, e);
+    size_t rows = (size_t)per * W;
+    int *tk = malloc(rows * sizeof *tk), *tg = malloc(rows * sizeof *tg);
+    double *nll = malloc(rows * sizeof *nll);
+    if (!rc && (!tk || !tg || !nll)) rc = rt_fail(e, LPCS_ENOMEM, "out of memory");
+    for (size_t w0 = 0; !rc && w0 < nw; w0 += (size_t)per) {
+        int ns = (int)(nw - w0 < (size_t)per ? nw - w0 : (size_t)per);
+        for (int s = 0; s < ns; s++) {
+            size_t start = (w0 + (size_t)s) * W, n = len - start < (size_t)W ? len - start : (size_t)W;
+            for (int i = 0; i < W; i++) {
+                size_t r = (size_t)s * W + (size_t)i;
+                /* positions past a short last window: any token (causal: they cannot touch earlier rows) */
+                tk[r] = (size_t)i < n ? (i == 0 ? m->cfg.bos : tok->byte_token[text[start + (size_t)i - 1]]) : m->cfg.bos;
+                tg[r] = (size_t)i < n ? tok->byte_token[text[start + (size_t)i]] : -1;
+            }
+        }
+        rc = lpcs_cuda_llm_forward(dev, tk, ns, W, 0, 0);
+        if (!rc) rc = lpcs_cuda_llm_nll(dev, tg, nll);
+        if (rc) {
+            rt_fail(e, rc, "cuda engine: forward failed (%s)", lpcs_status_str(rc));
+            break;
+        }
+        for (int s = 0; s < ns; s++) { /* eval.c's order: rows of a window, then windows */
+            double sum = 0;
+            for (int i = 0; i < W; i++)
+                if (tg[(size_t)s * W + (size_t)i] >= 0) sum += nll[(size_t)s * W + (size_t)i];
+            res->nll_sum += sum;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!rc) {
+        res->bytes = len;
+        res->windows = nw;
+        res->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    }
+    free(tk), free(tg), free(nll);
+    lpcs_cuda_llm_free(dev);
+    rt_engine_free(&eng);
+    return rc;
+}

@@ -1,0 +1,21 @@
+/* The whole model on the GPU (sw_runtime/cuda/llm_engine.h) driven from the
+ * runtime: the engine's op list (with the plan's quantized weights) is
+ * handed to the device once; ppl then evaluates many windows per forward.
+ * Used by `--backend cuda` (and auto) when every op of the model has a
+ * device kernel and no --place rule asks otherwise; else the per-op path. */
+#ifndef LPCS_RT_CUDA_RESIDENT_H
+#define LPCS_RT_CUDA_RESIDENT_H
+
+#include "eval.h"
+
+/* 1 if the device engine should run this model/plan/schedule (a CUDA device
+ * is present, the op list has only supported ops, cuda is enabled and no
+ * --place rule is given). why (may be NULL) gets the reason when 0. */
+int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, char *why,
+                            size_t whylen);
+
+/* rt_eval_ppl on the device: windows_per_batch windows per forward (0: all). */
+int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokenizer *tok, const uint8_t *text,
+                         size_t len, int windows_per_batch, rt_ppl_result *res, rt_err *e);
+
+#endif
