@@ -12,7 +12,7 @@ NVCC       ?= $(CUDA_HOME)/bin/nvcc
 CUDA_ARCH  ?= -arch=sm_90
 # -fmad=false: no FMA contraction, so fp32 steps round like golden (gcc, no FMA).
 NVCCFLAGS  ?= $(CUDA_ARCH) -O3 -std=c++17 -fmad=false -lineinfo \
-              -Xcompiler -Wall,-Wextra -Werror all-warnings
+              -Xcompiler -Wall,-Wextra,-ffp-contract=off -Werror all-warnings
 NVCC_INC   := -Igolden -Isw_runtime -Isw_runtime/cuda
 CUDA_BUILD := $(BUILD)/cuda
 
@@ -24,6 +24,7 @@ CUDA_HOSTCHK  := $(CUDA_BUILD)/test_cuda_host
 CUDA_BENCH    := $(CUDA_BUILD)/bench_gemv
 CUDA_EMUL     := $(CUDA_BUILD)/test_cuda_emul
 CUDA_LPCS     := $(CUDA_BUILD)/lpcs
+CUDA_LLM_TEST := $(CUDA_BUILD)/test_llm
 # (GOLDEN_LIB and obj are defined after the fragments are read: spell the
 # library path out in prerequisites; recipes expand late and may use them.)
 CUDA_GOLDEN   := $(BUILD)/libgolden.a
@@ -51,6 +52,9 @@ $(CUDA_EMUL): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_BUILD)/obj/lpcs_cuda_em
               $(CUDA_BUILD)/obj/ternary_kernels.o $(CUDA_BUILD)/obj/lut_kernels.o \
               $(CUDA_BUILD)/obj/int4_kernels.o $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
+# The device-resident engine vs its host oracle (+ --ppl / --bench7b timings).
+$(CUDA_LLM_TEST): $(CUDA_BUILD)/obj/tests/test_llm.o $(CUDA_LIB) $(CUDA_GOLDEN)
+	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
 $(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
 
@@ -77,8 +81,8 @@ test-lpcs-cuda-link: $(CUDA_LPCS)
 TEST_STEPS += test-lpcs-cuda-link
 
 # What the GPU machine needs (no libjansson/libcmocka there).
-.PHONY: cuda cuda-kernels cuda-host-check cuda-device-test cuda-emul-check lpcs-cuda
-cuda-kernels: $(CUDA_LIB) $(CUDA_TEST) $(CUDA_HOSTCHK) $(CUDA_BENCH) $(CUDA_EMUL)
+.PHONY: cuda cuda-kernels cuda-host-check cuda-device-test cuda-emul-check lpcs-cuda cuda-llm-test
+cuda-kernels: $(CUDA_LIB) $(CUDA_TEST) $(CUDA_HOSTCHK) $(CUDA_BENCH) $(CUDA_EMUL) $(CUDA_LLM_TEST)
 lpcs-cuda: $(CUDA_LPCS)
 # CI: compile everything CUDA (no GPU needed).
 cuda: cuda-kernels $(CUDA_LPCS)
@@ -89,6 +93,10 @@ cuda-device-test: $(CUDA_TEST)
 cuda-emul-check: $(CUDA_EMUL)
 	$(CUDA_EMUL) --quick
 
-TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-device-test
+# Without a GPU it exits 77 (skipped).
+cuda-llm-test: $(CUDA_LLM_TEST)
+	LPCS_SHARED=$(SHARED) $(CUDA_LLM_TEST)
+
+TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-device-test cuda-llm-test
 
 -include $(shell find $(CUDA_BUILD)/obj -name '*.d' 2>/dev/null)

@@ -425,7 +425,7 @@ static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
 extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops,
                                     lpcs_cuda_llm **out, char *err, size_t errlen) {
     *out = NULL;
-    char dev[128], msg[256];
+    char dev[256], msg[600];
     size_t fr = 0, tot = 0;
     if (lpcs_cuda_llm_device(dev, sizeof dev, &fr, &tot)) return fail(err, errlen, LPCS_EUNSUPPORTED, "no CUDA device", NULL);
     if (c->dim % c->n_heads || c->n_heads % c->n_kv_heads || (c->dim / c->n_heads) % 2 || c->dim / c->n_heads > 256)
