@@ -138,6 +138,7 @@ int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokeni
     if (!rc) {
         res->bytes = len;
         res->windows = nw;
+        res->engine = "cuda-resident";
         res->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     }
     free(tk), free(tg), free(nll);

@@ -110,6 +110,7 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
         res->bytes = len;
         res->windows = nw;
         res->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        res->engine = "ops";
     }
     free(win), free(jobs), free(th);
     return rc;

@@ -18,6 +18,7 @@ typedef struct {
     size_t bytes;   /* targets scored */
     size_t windows;
     double seconds;
+    const char *engine; /* "ops" (op list, per-op backends) or "cuda-resident" (whole model on the GPU) */
 } rt_ppl_result;
 
 typedef void (*rt_progress_fn)(void *ctx, size_t done, size_t total);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The device-resident engine on a GPU machine, in one call (from the repo root):
+#   bench/cuda/run_llm_on_device.sh [BINDIR]
+# BINDIR (optional) holds prebuilt test_llm and lpcs (the cuda build, `make
+# lpcs-cuda`) plus lib/ with the shared libraries lpcs needs (libjansson,
+# libsystemc) when the GPU machine lacks them; without it, test_llm is built
+# here (nvcc) and the lpcs steps are skipped. SHARED (default shared) holds
+# models/ and data/. Logs and tables go to $OUT (default build/cuda/out).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+OUT=${OUT:-build/cuda/out}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+SHARED=${SHARED:-shared}
+BIN=${1:-}
+exec > >(tee "$OUT/run_llm.log") 2>&1
+t0=$(date +%s)
+stamp() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
+stamp machine
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.memory --format=csv 2>&1 || true
+git log -1 --oneline 2>/dev/null || true
+if [ -n "$BIN" ]; then
+  export LD_LIBRARY_PATH="$(cd "$BIN" && pwd)/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  TEST=$BIN/test_llm LPCS=$BIN/lpcs
+else
+  make -j"$(nproc)" build/libgolden.a build/cuda/test_llm >"$OUT/build.txt" 2>&1 || { tail -30 "$OUT/build.txt"; exit 1; }
+  TEST=build/cuda/test_llm LPCS=
+fi
+export LPCS_SHARED=$SHARED
+stamp "engine vs host oracle (bit for bit), full-split timing, 7B shapes"
+timeout 420 "$TEST" --ppl ${BENCH7B:+--bench7b} --csv "$OUT/bench7b.csv"; rc_t=$?
+stamp "fault injection (must FAIL)"
+timeout 120 "$TEST" --inject >"$OUT/inject.txt" 2>&1; rc_i=$?
+grep -E '^(PASS|FAIL)' "$OUT/inject.txt"
+if [ -n "$LPCS" ]; then
+  V="$SHARED/models"; TXT="$SHARED/data/tinyshakespeare.txt"
+  for plan in fp32 bf16; do
+    stamp "lpcs ppl llama --backend cuda --plan $plan"
+    /usr/bin/time -f "wall %e s" timeout 120 "$LPCS" ppl "$V/shakespeare-llama.bin" "$TXT" --split val --backend cuda --plan $plan 2>&1 | grep -E 'engine|seconds|nll=|wall|error'
+  done
+  stamp "lpcs ppl llama --backend cpu (op list, 16 threads)"
+  /usr/bin/time -f "wall %e s" timeout 200 "$LPCS" ppl "$V/shakespeare-llama.bin" "$TXT" --split val --backend cpu --threads 16 2>&1 | grep -E 'engine|seconds|nll=|wall|error'
+fi
+if python3 -c 'import torch' 2>/dev/null; then
+  stamp "PyTorch eager baseline"
+  timeout 180 python3 bench/cuda/torch_ppl.py "$SHARED"
+fi
+stamp "done: test_llm rc=$rc_t, inject rc=$rc_i (must be non-zero)"
