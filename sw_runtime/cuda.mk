@@ -71,6 +71,14 @@ $(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB) $(CUDA_RT_NOSTUB)
 	$(NVCC) $(CUDA_ARCH) -o $@ $(call obj,$(LPCS_SRCS)) $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) \
 	  $(CUDA_LIB) $(LPCS_LDLIBS) -ljansson -lm -lpthread
 
+# cuda = cpu through the runtime (device engine vs the cpu op list, bit for bit).
+CUDA_RES_TEST := $(CUDA_BUILD)/test_resident
+$(CUDA_RES_TEST): $(BUILD)/obj/tests/cuda/test_resident.o $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(CUDA_GOLDEN)
+	$(NVCC) $(CUDA_ARCH) -o $@ $< $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) $(CUDA_LIB) -ljansson -lm -lpthread
+.PHONY: cuda-resident-test
+cuda-resident-test: $(CUDA_RES_TEST)
+	LPCS_SHARED=$(SHARED) $(CUDA_RES_TEST)
+
 # The cuda build of lpcs must carry the real library, not the stub.
 .PHONY: test-lpcs-cuda-link
 test-lpcs-cuda-link: $(CUDA_LPCS)
@@ -85,7 +93,7 @@ TEST_STEPS += test-lpcs-cuda-link
 cuda-kernels: $(CUDA_LIB) $(CUDA_TEST) $(CUDA_HOSTCHK) $(CUDA_BENCH) $(CUDA_EMUL) $(CUDA_LLM_TEST)
 lpcs-cuda: $(CUDA_LPCS)
 # CI: compile everything CUDA (no GPU needed).
-cuda: cuda-kernels $(CUDA_LPCS)
+cuda: cuda-kernels $(CUDA_LPCS) $(CUDA_RES_TEST)
 cuda-host-check: $(CUDA_HOSTCHK)
 	$(CUDA_HOSTCHK)
 cuda-device-test: $(CUDA_TEST)
@@ -97,6 +105,6 @@ cuda-emul-check: $(CUDA_EMUL)
 cuda-llm-test: $(CUDA_LLM_TEST)
 	LPCS_SHARED=$(SHARED) $(CUDA_LLM_TEST)
 
-TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-device-test cuda-llm-test
+TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-device-test cuda-llm-test cuda-resident-test
 
 -include $(shell find $(CUDA_BUILD)/obj -name '*.d' 2>/dev/null)

@@ -5,17 +5,37 @@
 #include <string.h>
 #include <time.h>
 
+#include "bitlinear.h"
 #include "cuda/llm_engine.h"
 #include "cuda/lpcs_cuda.h"
 
-/* rt_op -> lpcs_cuda_op; 0 if the op has no device kernel. */
-static int map_op(const rt_op *op, lpcs_cuda_op *d) {
+/* rt_op -> lpcs_cuda_op; 0 if the op has no device kernel. BitLinear
+ * weights are unpacked into *tern (the caller frees it) when tern != NULL. */
+static int map_op(const rt_op *op, lpcs_cuda_op *d, int8_t **tern) {
     memset(d, 0, sizeof *d);
     d->layer = op->layer, d->in = op->in, d->in2 = op->in2, d->out = op->out;
     d->rows = op->rows, d->cols = op->cols, d->n = op->n, d->eps = op->eps, d->w = op->w;
     switch (op->type) {
     case OP_EMBED: d->type = LPCS_CUDA_OP_EMBED; return 1;
-    case OP_RMSNORM: d->type = LPCS_CUDA_OP_RMSNORM; return op->variant == 0;
+    case OP_RMSNORM: d->type = op->variant ? LPCS_CUDA_OP_BL_RMSNORM : LPCS_CUDA_OP_RMSNORM; return 1;
+    case OP_BITLINEAR: {
+        const bitlinear *B = op->aux;
+        d->type = LPCS_CUDA_OP_BITLINEAR;
+        d->rows = B->out, d->cols = B->in, d->w = B->norm_weight, d->inv_beta = B->inv_beta;
+        d->eps = BITLINEAR_NORM_EPS;
+        if (tern) {
+            size_t rb = ternary_row_bytes(B->in);
+            int8_t *w = *tern = malloc(B->out * B->in);
+            if (!w) return 0;
+            for (size_t r = 0; r < B->out; r++)
+                if (ternary_unpack(B->packed + r * rb, B->in, w + r * B->in)) return 0;
+            d->w_tern = w;
+        }
+        return 1;
+    }
+    case OP_MLGRU: d->type = LPCS_CUDA_OP_MLGRU; return 1;
+    case OP_GATED_NORM: d->type = LPCS_CUDA_OP_GATED_NORM, d->eps = BITLINEAR_NORM_EPS; return 1;
+    case OP_GLU: d->type = LPCS_CUDA_OP_GLU; return 1;
     case OP_MATMUL:
         d->type = LPCS_CUDA_OP_MATMUL;
         d->w_bf16 = op->aux;
@@ -24,7 +44,7 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d) {
     case OP_ATTENTION: d->type = LPCS_CUDA_OP_ATTENTION; return 1;
     case OP_SWIGLU: d->type = LPCS_CUDA_OP_SWIGLU; return 1;
     case OP_ADD: d->type = LPCS_CUDA_OP_ADD; return 1;
-    default: return 0; /* quant (a=, kv= plans), hgrn ops: not yet on the device */
+    default: return 0; /* quant (a=, kv= plans): not yet on the device */
     }
 }
 
@@ -41,7 +61,6 @@ int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sch
     if (!so->enabled[RT_BACKEND_CUDA]) r = "cuda not enabled";
     else if (so->n_place) r = "--place rules given";
     else if (!lpcs_cuda_available()) r = lpcs_cuda_describe();
-    else if (m->cfg.arch != RT_ARCH_LLAMA) r = "only the llama architecture runs whole on the device yet";
     if (!r) {
         rt_engine eng;
         rt_err e = {0, ""};
@@ -51,8 +70,8 @@ int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sch
         } else {
             lpcs_cuda_op d;
             for (int i = 0; i < eng.n_ops && !r; i++)
-                if (!map_op(&eng.ops[i], &d)) r = "an op of this plan has no device kernel (a= / kv= quantization)";
-            if (!eng.rope_cs) r = "RoPE table too large";
+                if (!map_op(&eng.ops[i], &d, NULL)) r = "an op of this plan has no device kernel (a= / kv= quantization)";
+            if (m->cfg.arch == RT_ARCH_LLAMA && !eng.rope_cs) r = "RoPE table too large";
             rt_engine_free(&eng);
         }
     }
@@ -63,17 +82,19 @@ int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sch
 static int open_dev(const rt_engine *eng, int slots, int max_pos, lpcs_cuda_llm **dev, rt_err *e) {
     const rt_config *c = &eng->m->cfg;
     lpcs_cuda_op *ops = calloc((size_t)eng->n_ops, sizeof *ops);
-    if (!ops) return rt_fail(e, LPCS_ENOMEM, "out of memory");
-    for (int i = 0; i < eng->n_ops; i++)
-        if (!map_op(&eng->ops[i], &ops[i])) {
-            free(ops);
-            return rt_fail(e, LPCS_EUNSUPPORTED, "cuda engine: op %s has no device kernel", eng->ops[i].name);
-        }
+    int8_t **tern = calloc((size_t)eng->n_ops, sizeof *tern);
+    int rc = LPCS_OK;
+    if (!ops || !tern) rc = rt_fail(e, LPCS_ENOMEM, "out of memory");
+    for (int i = 0; !rc && i < eng->n_ops; i++)
+        if (!map_op(&eng->ops[i], &ops[i], &tern[i]))
+            rc = rt_fail(e, LPCS_EUNSUPPORTED, "cuda engine: op %s has no device kernel", eng->ops[i].name);
     size_t D = (size_t)c->dim, H = (size_t)c->hidden, V = (size_t)c->vocab;
-    size_t KV = D * (size_t)c->n_kv_heads / (size_t)c->n_heads, big = D > 2 * H ? D : 2 * H;
-    size_t sizes[B_COUNT] = {D, big, D, D, KV, KV, 2 * H, big, D, D, D, 0, V};
+    size_t KV = c->arch == RT_ARCH_LLAMA ? D * (size_t)c->n_kv_heads / (size_t)c->n_heads : 0;
+    size_t big = D > 2 * H ? D : 2 * H;
+    size_t sizes[B_COUNT] = {D, big, D, D, KV, KV, 2 * H, big, D, D, D, D, V};
     lpcs_cuda_llm_cfg cfg;
     memset(&cfg, 0, sizeof cfg);
+    cfg.arch = c->arch == RT_ARCH_HGRN;
     cfg.dim = c->dim, cfg.hidden = c->hidden, cfg.n_layers = c->n_layers, cfg.n_heads = c->n_heads;
     cfg.n_kv_heads = c->n_kv_heads, cfg.vocab = c->vocab;
     cfg.max_pos = max_pos, cfg.max_slots = slots, cfg.max_rows = slots * max_pos;
@@ -81,10 +102,10 @@ static int open_dev(const rt_engine *eng, int slots, int max_pos, lpcs_cuda_llm 
     for (int b = 0; b < B_COUNT; b++) cfg.buf_size[b] = (int)((sizes[b] + 3) & ~(size_t)3); /* 16-byte rows */
     cfg.buf_kcur = B_KCUR, cfg.buf_vcur = B_VCUR, cfg.buf_logits = B_LOGITS;
     char err[400] = "";
-    int rc = lpcs_cuda_llm_create(&cfg, ops, eng->n_ops, dev, err, sizeof err);
-    free(ops);
-    if (rc) return rt_fail(e, rc, "%s", err);
-    return LPCS_OK;
+    if (!rc && (rc = lpcs_cuda_llm_create(&cfg, ops, eng->n_ops, dev, err, sizeof err))) rt_fail(e, rc, "%s", err);
+    for (int i = 0; tern && i < eng->n_ops; i++) free(tern[i]);
+    free(tern), free(ops);
+    return rc;
 }
 
 int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokenizer *tok, const uint8_t *text,
@@ -142,6 +163,25 @@ int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokeni
         res->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     }
     free(tk), free(tg), free(nll);
+    lpcs_cuda_llm_free(dev);
+    rt_engine_free(&eng);
+    return rc;
+}
+
+int rt_cuda_resident_logits(const rt_model *m, const rt_plan *plan, const int *tokens, int nseq, int ntok, int mode,
+                            float *logits, rt_err *e) {
+    rt_engine eng;
+    rt_sched_opts so1 = cpu_only();
+    int rc = rt_engine_init(&eng, m, plan, &so1, e);
+    if (rc) return rc;
+    lpcs_cuda_llm *dev = NULL;
+    rc = open_dev(&eng, nseq, ntok, &dev, e);
+    if (!rc) {
+        lpcs_cuda_llm_set_matmul(dev, mode);
+        rc = lpcs_cuda_llm_forward(dev, tokens, nseq, ntok, 0, 0);
+        if (!rc) rc = lpcs_cuda_llm_logits(dev, 0, nseq * ntok, logits);
+        if (rc) rt_fail(e, rc, "cuda engine: forward failed (%s)", lpcs_status_str(rc));
+    }
     lpcs_cuda_llm_free(dev);
     rt_engine_free(&eng);
     return rc;

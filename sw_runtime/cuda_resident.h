@@ -18,4 +18,11 @@ int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sch
 int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokenizer *tok, const uint8_t *text,
                          size_t len, int windows_per_batch, rt_ppl_result *res, rt_err *e);
 
+
+
+/* Logits of nseq sequences of ntok tokens (tokens[s * ntok + t], positions
+ * 0..ntok-1) in one device forward; mode: 0 auto kernels, 1 GEMV, 2 GEMM.
+ * For tests: compare with the cpu backend token by token. */
+int rt_cuda_resident_logits(const rt_model *m, const rt_plan *plan, const int *tokens, int nseq, int ntok, int mode,
+                            float *logits, rt_err *e);
 #endif

@@ -21,10 +21,10 @@ nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.memory --form
 git log -1 --oneline 2>/dev/null || true
 if [ -n "$BIN" ]; then
   export LD_LIBRARY_PATH="$(cd "$BIN" && pwd)/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  TEST=$BIN/test_llm LPCS=$BIN/lpcs
+  TEST=$BIN/test_llm LPCS=$BIN/lpcs RES=$BIN/test_resident
 else
   make -j"$(nproc)" build/libgolden.a build/cuda/test_llm >"$OUT/build.txt" 2>&1 || { tail -30 "$OUT/build.txt"; exit 1; }
-  TEST=build/cuda/test_llm LPCS=
+  TEST=build/cuda/test_llm LPCS= RES=
 fi
 export LPCS_SHARED=$SHARED
 stamp "engine vs host oracle (bit for bit), full-split timing, 7B shapes"
@@ -32,14 +32,21 @@ timeout 420 "$TEST" --ppl ${BENCH7B:+--bench7b} --csv "$OUT/bench7b.csv"; rc_t=$
 stamp "fault injection (must FAIL)"
 timeout 120 "$TEST" --inject >"$OUT/inject.txt" 2>&1; rc_i=$?
 grep -E '^(PASS|FAIL)' "$OUT/inject.txt"
+if [ -n "$RES" ]; then
+  stamp "cuda = cpu through the runtime (test_resident)"
+  timeout 240 "$RES" | tee "$OUT/test_resident.txt" | grep -E '^(PASS|FAIL|SKIP|cuda)'
+fi
 if [ -n "$LPCS" ]; then
   V="$SHARED/models"; TXT="$SHARED/data/tinyshakespeare.txt"
-  for plan in fp32 bf16; do
-    stamp "lpcs ppl llama --backend cuda --plan $plan"
-    /usr/bin/time -f "wall %e s" timeout 120 "$LPCS" ppl "$V/shakespeare-llama.bin" "$TXT" --split val --backend cuda --plan $plan 2>&1 | grep -E 'engine|seconds|nll=|wall|error'
+  for m in shakespeare-llama.bin shakespeare-mmfree.safetensors; do
+    for plan in fp32 bf16; do
+      [ $m = shakespeare-mmfree.safetensors ] && [ $plan = bf16 ] && continue
+      stamp "lpcs ppl $m --backend cuda --plan $plan"
+      /usr/bin/time -f "wall %e s" timeout 120 "$LPCS" ppl "$V/$m" "$TXT" --split val --backend cuda --plan $plan 2>&1 | grep -E 'engine|seconds|nll=|wall|rror'
+    done
+    stamp "lpcs ppl $m --backend cpu (op list, 16 threads)"
+    /usr/bin/time -f "wall %e s" timeout 200 "$LPCS" ppl "$V/$m" "$TXT" --split val --backend cpu --threads 16 2>&1 | grep -E 'engine|seconds|nll=|wall|rror'
   done
-  stamp "lpcs ppl llama --backend cpu (op list, 16 threads)"
-  /usr/bin/time -f "wall %e s" timeout 200 "$LPCS" ppl "$V/shakespeare-llama.bin" "$TXT" --split val --backend cpu --threads 16 2>&1 | grep -E 'engine|seconds|nll=|wall|error'
 fi
 if python3 -c 'import torch' 2>/dev/null; then
   stamp "PyTorch eager baseline"

@@ -17,15 +17,14 @@
 #define LPCS_FMATH_GOLDEN 1
 #else
 #define LPCS_FMATH_GOLDEN 0
-#ifndef LPCS_HD
+/* (not LPCS_HD: formats.cuh already defines that name with `static` in it) */
 #ifdef __CUDACC__
-#define LPCS_HD __host__ __device__
+#define LPCS_SHIM_HD static __host__ __device__ inline
 #else
-#define LPCS_HD
-#endif
+#define LPCS_SHIM_HD static inline
 #endif
 
-LPCS_HD static inline float lpcs_shim_f(uint32_t u) {
+LPCS_SHIM_HD float lpcs_shim_f(uint32_t u) {
     float f;
     memcpy(&f, &u, 4);
     return f;
@@ -34,7 +33,7 @@ LPCS_HD static inline float lpcs_shim_f(uint32_t u) {
 /* exp(x): k = round(x / ln 2), r = x - k ln 2 (Cody-Waite, two fmaf), a
  * degree-7 polynomial for e^r on |r| <= ln2/2, then 2^k in two steps (so
  * subnormal results round once). Provisional: golden/fmath.h replaces it. */
-LPCS_HD static inline float lpcs_expf(float x) {
+LPCS_SHIM_HD float lpcs_expf(float x) {
     if (x != x) return x + x;
     if (x > 88.72283935546875f) return lpcs_shim_f(0x7f800000u);
     if (x < -103.972084045410156f) return 0.0f;
@@ -66,7 +65,7 @@ LPCS_HD static inline float lpcs_expf(float x) {
 #elif !defined(LPCS_DOT_LANES)
 #define LPCS_DOT_LANES 16
 /* 16 partial sums, element i into lane i % 16 by fmaf, then the tree 8,4,2,1. */
-LPCS_HD static inline float lpcs_dot_f32(const float *a, const float *b, size_t n) {
+LPCS_SHIM_HD float lpcs_dot_f32(const float *a, const float *b, size_t n) {
     float p[16];
     for (int j = 0; j < 16; j++) p[j] = 0.0f;
     for (size_t i = 0; i < n; i++) p[i % 16] = fmaf(a[i], b[i], p[i % 16]);

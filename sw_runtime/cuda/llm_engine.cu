@@ -17,6 +17,8 @@ struct dev_op {
     lpcs_cuda_op o;
     float *w;     /* device fp32 (norm, embedding, or chunked matrix) */
     uint16_t *wh; /* device bf16 chunked matrix */
+    int8_t *wt;   /* bitlinear: ternary [rows][kp] (zero padded) */
+    int kp;       /* bitlinear: cols rounded up to 64 */
 };
 
 struct lpcs_cuda_llm {
@@ -26,6 +28,11 @@ struct lpcs_cuda_llm {
     dev_op *ops;
     float *buf[LPCS_CUDA_LLM_NBUF];
     float *kc, *vc, *rope;
+    float *state;          /* hgrn: recurrent state [layer][slot][dim] */
+    int8_t *xq;            /* hgrn: int8 activations [max_rows][kp_max] */
+    float *xs;             /* hgrn: their scales [max_rows] */
+    int32_t *acc;          /* hgrn: exact GEMM results [max_rows][n_max] */
+    int kp_max, n_max;
     int *tok, *tgt, *amax;
     double *nll;
     int rows; /* rows of the last forward */
@@ -350,6 +357,157 @@ __global__ void argmax_k(int *out, const float *lg, int ld, int rows, int V) {
     out[r] = best;
 }
 
+
+/* ---------------------------------------------------------------- hgrn_bit */
+
+/* golden hgrn.c: exp through double, sigmoid and silu in its forms. */
+__device__ __forceinline__ float hgrn_exp(float v) { return (float)exp((double)v); }
+__device__ __forceinline__ float hgrn_sigmoid(float z) { return 1.0f / (1.0f + hgrn_exp(-z)); }
+__device__ __forceinline__ float hgrn_silu(float z) { return z / (1.0f + hgrn_exp(-z)); }
+
+/* bitlinear_rmsnorm_f32's 1 / rms for the row x, one warp: golden's 32-lane
+ * double sum (lane j: terms j, j+32, ... in order; lanes added 0..31). */
+__device__ __forceinline__ float bl_r(const float *x, int n, float eps, int lane) {
+    double acc = 0.0;
+    for (int k = lane; k < n; k += 32) {
+        double v = (double)x[k];
+        acc = acc + v * v;
+    }
+    double S = 0.0;
+    for (int j = 0; j < 32; j++) S = S + __shfl_sync(FULL, acc, j);
+    float ms = (float)(S / (double)n);
+    return 1.0f / sqrtf(ms + eps);
+}
+
+__global__ void bl_rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *w, int rows, int n,
+                             float eps) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    const float *x = in + (size_t)r * ldi;
+    float rr = bl_r(x, n, eps, lane);
+    for (int k = lane; k < n; k += 32) {
+        float t = x[k] * rr;
+        out[(size_t)r * ldo + k] = t * w[k];
+    }
+}
+
+/* BitLinear steps 5-9 per row (one warp): RMSNorm, absmax scale, int8. */
+__global__ void bl_quant_k(int8_t *xq, int kp, float *xs, const float *in, int ldi, const float *g, int rows, int n,
+                           float eps) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    const float *x = in + (size_t)r * ldi;
+    float rr = bl_r(x, n, eps, lane), amax = 0.0f;
+    for (int k = lane; k < n; k += 32) {
+        float t = x[k] * rr;
+        amax = fmaxf(amax, fabsf(t * g[k]));
+    }
+    for (int o = 16; o >= 1; o >>= 1) amax = fmaxf(amax, __shfl_xor_sync(FULL, amax, o));
+    float s = 127.0f / (amax > 1e-5f ? amax : 1e-5f);
+    int8_t *q = xq + (size_t)r * kp;
+    for (int k = lane; k < kp; k += 32) {
+        if (k < n) {
+            float t = x[k] * rr;
+            float v = rintf((t * g[k]) * s);
+            q[k] = (int8_t)(v > 127.0f ? 127 : (v < -128.0f ? -128 : (int)v));
+        } else {
+            q[k] = 0;
+        }
+    }
+    if (lane == 0) xs[r] = s;
+}
+
+/* Exact int32 Y[m][n] = sum_k X[m][k] W[n][k] (int8, dp4a; integer sums do
+ * not depend on order). 64 x 64 tile, 4 x 4 per thread. */
+__global__ void __launch_bounds__(256) igemm_k(int32_t *Y, int ldy, const int8_t *X, const int8_t *W, int M, int N,
+                                               int kp) {
+    __shared__ int Xs[64][17], Ws[64][17];
+    const int tid = threadIdx.x, tx = tid & 15, ty = tid >> 4, m0 = blockIdx.y * 64, n0 = blockIdx.x * 64;
+    const int kw = kp / 4;
+    const int *X4 = (const int *)X, *W4 = (const int *)W;
+    int acc[4][4] = {{0}};
+    for (int k0 = 0; k0 < kw; k0 += 16) {
+        for (int e = tid; e < 1024; e += 256) {
+            int r = e >> 4, c = e & 15, m = m0 + r, n = n0 + r;
+            Xs[r][c] = m < M ? X4[(size_t)m * kw + k0 + c] : 0;
+            Ws[r][c] = n < N ? W4[(size_t)n * kw + k0 + c] : 0;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int c = 0; c < 16; c++) {
+            int a[4], b[4];
+#pragma unroll
+            for (int i = 0; i < 4; i++) a[i] = Xs[ty * 4 + i][c], b[i] = Ws[tx * 4 + i][c];
+#pragma unroll
+            for (int i = 0; i < 4; i++)
+#pragma unroll
+                for (int j = 0; j < 4; j++) acc[i][j] = __dp4a(a[i], b[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            int m = m0 + ty * 4 + i, n = n0 + tx * 4 + j;
+            if (m < M && n < N) Y[(size_t)m * ldy + n] = acc[i][j];
+        }
+}
+
+/* Step 11: y = ((float)acc / s) / inv_beta. */
+__global__ void bl_dequant_k(float *out, int ldo, const int32_t *acc, int lda, const float *xs, float inv_beta,
+                             int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    float a = (float)acc[r * lda + c] / xs[r];
+    out[r * ldo + c] = a / inv_beta;
+}
+
+/* hgrn_mlgru_recur over the positions of each sequence: one thread per
+ * (sequence, channel) walks t in order; the state persists per slot. */
+__global__ void mlgru_k(float *out, int ldo, const float *ip, int ldi, const float *fp, int ldf, const float *lb,
+                        float *state, int nseq, int ntok, int pos0, int slot0, int layer, int max_slots, int D) {
+    size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= (size_t)nseq * D) return;
+    int s = (int)(idx / D), k = (int)(idx % D);
+    float *sc = state + ((size_t)layer * max_slots + slot0 + s) * D + k;
+    float st = pos0 == 0 ? 0.0f : *sc;
+    for (int t = 0; t < ntok; t++) {
+        size_t row = (size_t)s * ntok + t;
+        float f = hgrn_sigmoid(fp[row * ldf + k]);
+        if (lb) {
+            float tt = (1.0f - lb[k]) * f;
+            f = lb[k] + tt;
+        }
+        float i = hgrn_silu(ip[row * ldi + k]) * (1.0f - f);
+        float fs = f * st;
+        st = fs + i;
+        out[row * ldo + k] = st;
+    }
+    *sc = st;
+}
+
+/* hgrn_gate_out: RMSNorm(g, w) * silu(state), one warp per row. */
+__global__ void gated_norm_k(float *out, int ldo, const float *g, int ldg, const float *st, int lds, const float *w,
+                             int rows, int n, float eps) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    const float *x = g + (size_t)r * ldg;
+    float rr = bl_r(x, n, eps, lane);
+    for (int k = lane; k < n; k += 32) {
+        float t = x[k] * rr;
+        float o = t * w[k];
+        out[(size_t)r * ldo + k] = o * hgrn_silu(st[(size_t)r * lds + k]);
+    }
+}
+
+/* hgrn_glu: silu(gate) * y, gate = in[0..n), y = in[n..2n). */
+__global__ void glu_k(float *out, int ldo, const float *in, int ldi, int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    out[r * ldo + c] = hgrn_silu(in[r * ldi + c]) * in[r * ldi + n + c];
+}
+
 /* ---------------------------------------------------------------- host */
 
 static int fail(char *err, size_t len, int st, const char *msg, const char *detail) {
@@ -364,6 +522,9 @@ static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     case LPCS_CUDA_OP_EMBED: return o->rows * o->cols * 4;
     case LPCS_CUDA_OP_RMSNORM: return o->n * 4;
     case LPCS_CUDA_OP_MATMUL: return chunked_elems(o) * (o->w_bf16 ? 2 : 4);
+    case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
+    case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
+    case LPCS_CUDA_OP_BITLINEAR: return o->rows * ((o->cols + 63) / 64 * 64) + o->cols * 4;
     default: return 0;
     }
 }
@@ -374,6 +535,15 @@ extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cud
     b += 2 * (size_t)c->n_layers * c->max_slots * c->max_pos * kv * 4;
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) b += (size_t)c->max_rows * (size_t)c->buf_size[i] * 4;
     b += (size_t)c->max_pos * hs * 4 + (size_t)c->max_rows * 24;
+    if (c->arch == 1) { /* state cache, int8 activations, int32 results */
+        size_t kp = 0, nm = 0;
+        for (int i = 0; i < n_ops; i++)
+            if (ops[i].type == LPCS_CUDA_OP_BITLINEAR) {
+                kp = ops[i].cols > kp ? ops[i].cols : kp;
+                nm = ops[i].rows > nm ? ops[i].rows : nm;
+            }
+        b += (size_t)c->n_layers * c->max_slots * c->dim * 4 + (size_t)c->max_rows * ((kp + 63) / 64 * 64 + 4 * nm + 4);
+    }
     return b;
 }
 
@@ -392,9 +562,10 @@ extern "C" int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size
 
 extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (!m) return;
-    for (int i = 0; m->ops && i < m->n_ops; i++) cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh);
+    for (int i = 0; m->ops && i < m->n_ops; i++) cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
+    cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
     cudaFree(m->tok), cudaFree(m->tgt), cudaFree(m->amax), cudaFree(m->nll);
     if (m->st) cudaStreamDestroy(m->st);
     if (m->e0) cudaEventDestroy(m->e0);
@@ -428,7 +599,8 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     char dev[256], msg[600];
     size_t fr = 0, tot = 0;
     if (lpcs_cuda_llm_device(dev, sizeof dev, &fr, &tot)) return fail(err, errlen, LPCS_EUNSUPPORTED, "no CUDA device", NULL);
-    if (c->dim % c->n_heads || c->n_heads % c->n_kv_heads || (c->dim / c->n_heads) % 2 || c->dim / c->n_heads > 256)
+    if (c->arch == 0 &&
+        (c->dim % c->n_heads || c->n_heads % c->n_kv_heads || (c->dim / c->n_heads) % 2 || c->dim / c->n_heads > 256))
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: head size must be even and <= 256", NULL);
     size_t need = lpcs_cuda_llm_bytes(c, ops, n_ops);
     if (need + (256u << 20) > fr) {
@@ -461,7 +633,28 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
             bad = o->w_bf16 ? upload_chunked(&d->wh, o->w_bf16, o->rows, o->cols)
                             : upload_chunked(&d->w, o->w, o->rows, o->cols);
             break;
+        case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM:
+            bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            break;
+        case LPCS_CUDA_OP_MLGRU:
+            if (o->w)
+                bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            break;
+        case LPCS_CUDA_OP_BITLINEAR: {
+            d->kp = (int)((o->cols + 63) / 64 * 64);
+            if (d->kp > m->kp_max) m->kp_max = d->kp;
+            if ((int)o->rows > m->n_max) m->n_max = (int)o->rows;
+            int8_t *h = (int8_t *)calloc(o->rows * (size_t)d->kp, 1);
+            bad = !h;
+            for (size_t r = 0; h && r < o->rows; r++) memcpy(h + r * d->kp, o->w_tern + r * o->cols, o->cols);
+            bad = bad || dalloc(&d->wt, o->rows * (size_t)d->kp) ||
+                  cudaMemcpy(d->wt, h, o->rows * (size_t)d->kp, cudaMemcpyHostToDevice) != cudaSuccess ||
+                  dalloc(&d->w, o->cols) || cudaMemcpy(d->w, o->w, o->cols * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            free(h);
+            break;
+        }
         case LPCS_CUDA_OP_ROPE: case LPCS_CUDA_OP_ATTENTION: case LPCS_CUDA_OP_SWIGLU: case LPCS_CUDA_OP_ADD:
+        case LPCS_CUDA_OP_GLU:
             break;
         default:
             lpcs_cuda_llm_free(m);
@@ -470,18 +663,25 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     }
     for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
         bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
-    size_t cache = (size_t)c->n_layers * c->max_slots * c->max_pos * m->kv;
-    bad = bad || dalloc(&m->kc, cache) || dalloc(&m->vc, cache) || dalloc(&m->rope, (size_t)c->max_pos * m->hs) ||
+    if (!bad && c->arch == 1)
+        bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim) ||
+              dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
+              dalloc(&m->acc, (size_t)c->max_rows * m->n_max);
+    size_t cache = c->arch == 0 ? (size_t)c->n_layers * c->max_slots * c->max_pos * m->kv : 0;
+    bad = bad || dalloc(&m->kc, cache) || dalloc(&m->vc, cache) ||
+          dalloc(&m->rope, c->arch == 0 ? (size_t)c->max_pos * m->hs : 0) ||
           dalloc(&m->tok, (size_t)c->max_rows) || dalloc(&m->tgt, (size_t)c->max_rows) ||
           dalloc(&m->amax, (size_t)c->max_rows) || dalloc(&m->nll, (size_t)c->max_rows);
-    bad = bad || cudaMemcpy(m->rope, c->rope_cs, (size_t)c->max_pos * m->hs * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+    if (c->arch == 0)
+        bad = bad || cudaMemcpy(m->rope, c->rope_cs, (size_t)c->max_pos * m->hs * 4, cudaMemcpyHostToDevice) != cudaSuccess;
     if (bad) {
         const char *why = cudaGetErrorString(cudaGetLastError());
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_ENOMEM, "cuda engine: device allocation or upload failed", why);
     }
-    if (cudaFuncSetAttribute(attention_k, cudaFuncAttributeMaxDynamicSharedMemorySize, 4 * c->max_pos * 4) !=
-        cudaSuccess) {
+    if (c->arch == 0 &&
+        cudaFuncSetAttribute(attention_k, cudaFuncAttributeMaxDynamicSharedMemorySize, 4 * c->max_pos * 4) !=
+            cudaSuccess) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: context too long for the attention kernel", NULL);
     }
@@ -515,7 +715,7 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
 extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int nseq, int ntok, int pos0, int slot0) {
     const lpcs_cuda_llm_cfg *c = &m->c;
     int rows = nseq * ntok;
-    if (nseq < 1 || ntok < 1 || rows > c->max_rows || pos0 < 0 || pos0 + ntok > c->max_pos || slot0 < 0 ||
+    if (nseq < 1 || ntok < 1 || rows > c->max_rows || pos0 < 0 || (c->arch == 0 && pos0 + ntok > c->max_pos) || slot0 < 0 ||
         slot0 + nseq > c->max_slots)
         return LPCS_ERANGE;
     for (int i = 0; i < rows; i++)
@@ -563,6 +763,32 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
         case LPCS_CUDA_OP_ADD: {
             size_t tot = (size_t)rows * n;
             add_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, in, li, rows, n);
+            break;
+        }
+        case LPCS_CUDA_OP_BL_RMSNORM:
+            bl_rmsnorm_k<<<(rows + 7) / 8, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
+            break;
+        case LPCS_CUDA_OP_BITLINEAR: {
+            int N = (int)o->rows, K = (int)o->cols;
+            bl_quant_k<<<(rows + 7) / 8, 256, 0, m->st>>>(m->xq, d->kp, m->xs, in, li, d->w, rows, K, o->eps);
+            dim3 grid((unsigned)((N + 63) / 64), (unsigned)((rows + 63) / 64));
+            igemm_k<<<grid, 256, 0, m->st>>>(m->acc, N, m->xq, d->wt, rows, N, d->kp);
+            size_t tot = (size_t)rows * N;
+            bl_dequant_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, m->acc, N, m->xs, o->inv_beta, rows, N);
+            break;
+        }
+        case LPCS_CUDA_OP_MLGRU: {
+            size_t tot = (size_t)nseq * n;
+            mlgru_k<<<(unsigned)((tot + 127) / 128), 128, 0, m->st>>>(out, lo, in, li, in2, li2, d->w, m->state, nseq,
+                                                                     ntok, pos0, slot0, o->layer, c->max_slots, n);
+            break;
+        }
+        case LPCS_CUDA_OP_GATED_NORM:
+            gated_norm_k<<<(rows + 7) / 8, 256, 0, m->st>>>(out, lo, in, li, in2, li2, d->w, rows, n, o->eps);
+            break;
+        case LPCS_CUDA_OP_GLU: {
+            size_t tot = (size_t)rows * n;
+            glu_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, in, li, rows, n);
             break;
         }
         default:

@@ -33,7 +33,13 @@ enum {
     LPCS_CUDA_OP_ROPE,
     LPCS_CUDA_OP_ATTENTION,
     LPCS_CUDA_OP_SWIGLU,
-    LPCS_CUDA_OP_ADD
+    LPCS_CUDA_OP_ADD,
+    /* hgrn_bit (golden/bitlinear.h, golden/hgrn.h orders) */
+    LPCS_CUDA_OP_BL_RMSNORM, /* bitlinear_rmsnorm_f32: 32-lane double sum of squares */
+    LPCS_CUDA_OP_BITLINEAR,  /* RMSNorm -> int8 absmax -> exact int32 ternary GEMM -> dequantize */
+    LPCS_CUDA_OP_MLGRU,      /* recurrence over the positions of each sequence, state per slot */
+    LPCS_CUDA_OP_GATED_NORM, /* RMSNorm(in, w) * silu(state in2) */
+    LPCS_CUDA_OP_GLU         /* silu(in[0..n)) * in[n..2n) */
 };
 
 #define LPCS_CUDA_LLM_NBUF 16 /* activation buffer ids 0..15 (the runtime's rt_buf) */
@@ -46,9 +52,12 @@ typedef struct {
     float eps;
     const float *w;       /* fp32 weights (matrix [rows][cols], norm [n], embedding [rows][cols]) */
     const uint16_t *w_bf16; /* matmul: bf16 storage instead of w (exact widening) */
+    const int8_t *w_tern;   /* bitlinear: ternary weights [rows][cols] in -1..1 */
+    float inv_beta;         /* bitlinear: 1 / absmean scale */
 } lpcs_cuda_op;
 
 typedef struct {
+    int arch;               /* 0 llama, 1 hgrn_bit */
     int dim, hidden, n_layers, n_heads, n_kv_heads, vocab;
     int max_pos;            /* KV cache positions per slot */
     int max_slots;          /* KV cache slots (sequences held at once) */
