@@ -27,13 +27,15 @@ NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
+# No silent FMA contraction anywhere: bit-exact code states every fmaf (docs/numerics.md).
+FPFLAGS := -ffp-contract=off
 CSTD    := -std=c11
 CPPFLAGS_ALL := -D_POSIX_C_SOURCE=200809L -Igolden -Isw_runtime -Imodels
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
-CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -MMD -MP $(EXTRA_CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -MMD -MP
+CFLAGS_ALL   = $(CSTD) $(WARN) $(FPFLAGS) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -MMD -MP $(EXTRA_CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(WARN) $(FPFLAGS) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -MMD -MP
 LDFLAGS_ALL  = $(SANFLAGS)
 
 # Environment every test sees: where ../shared is and where the repo is.

@@ -1,5 +1,7 @@
 /* Engine: buffers, op-list construction, scheduling and the per-token loop. */
 #include "engine.h"
+#include "kernels/fp_cpu.h"
+#include "kernels/pool.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -98,6 +100,7 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
     memset(eng, 0, sizeof *eng);
     eng->m = m;
     eng->timing = 1;
+    eng->isa = so && so->cpu_isa_forced > 0 ? so->cpu_isa_forced - 1 : (int)kn_isa_best();
     if (plan)
         eng->plan = *plan;
     else
@@ -172,7 +175,17 @@ void rt_engine_free(rt_engine *eng) {
     free(eng->owned_weights);
     free(eng->owned_bf16);
     free(eng->ops);
+    kn_pool_free(eng->pool);
     memset(eng, 0, sizeof *eng);
+}
+
+int rt_engine_set_threads(rt_engine *eng, int threads, rt_err *e) {
+    if (threads < 1 || threads > 256) return rt_fail(e, LPCS_EINVAL, "threads must be 1..256, not %d", threads);
+    kn_pool_free(eng->pool);
+    eng->pool = NULL;
+    if (threads == 1) return LPCS_OK;
+    eng->pool = kn_pool_new(threads);
+    return eng->pool ? LPCS_OK : rt_fail(e, LPCS_ENOMEM, "cannot start %d threads", threads);
 }
 
 void rt_engine_reset(rt_engine *eng) {

@@ -108,6 +108,7 @@ typedef struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
         int backend;
     } place[RT_MAX_PLACE];
+    int cpu_isa_forced; /* 0: the cpu kernels use the best ISA of this CPU; else kn_isa + 1 (--isa) */
 } rt_sched_opts;
 
 void rt_sched_default(rt_sched_opts *o); /* all backends, priority order */
@@ -135,12 +136,17 @@ typedef struct rt_engine {
     int max_pos;                    /* KV cache capacity (seq_len); hgrn: unbounded */
     uint64_t steps;
     int timing;                     /* measure per-op time (default on) */
+    int isa;                        /* cpu kernels' variant (kn_isa of kernels/fp_cpu.h; all give the same bits) */
+    void *pool;                     /* cpu backend's row threads (kn_pool of kernels/pool.h), NULL = 1 thread */
     void *backend_state[RT_BACKEND_COUNT]; /* per-engine state of each backend (e.g. an RTL instance) */
 } rt_engine;
 
 int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, rt_err *e);
 void rt_engine_free(rt_engine *eng);
 void rt_engine_reset(rt_engine *eng);
+/* Threads the cpu backend splits matmul rows and attention heads over (1 =
+ * none; the bits never depend on it). */
+int rt_engine_set_threads(rt_engine *eng, int threads, rt_err *e);
 /* Runs one token at the current position; returns the logits or NULL
  * (error in e, e.g. context full or a backend failure). */
 const float *rt_engine_step(rt_engine *eng, int token, rt_err *e);

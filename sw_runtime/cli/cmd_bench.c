@@ -1,4 +1,4 @@
-/* lpcs bench MODEL: tokens/s of greedy token-by-token decoding (one thread),
+/* lpcs bench MODEL: tokens/s of greedy token-by-token decoding (--threads T, default one),
  * with per-op time, backend and bytes. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,11 +8,12 @@
 #include "cli/commands.h"
 #include "eval.h"
 #include "session.h"
+#include "kernels/fp_cpu.h"
 
 static void help(FILE *out) {
     fprintf(out,
             "usage: lpcs bench MODEL [-n TOKENS] [--repeat R] [--warmup W] [options]\n"
-            "Decodes greedily from BOS, one token at a time on one thread: R sequences of\n"
+            "Decodes greedily from BOS, one token at a time (--threads T: rows over T threads): R sequences of\n"
             "TOKENS tokens (default 256 = llama2.c run.c's default; capped at seq_len), after\n"
             "W warm-up sequences (default 1). Prints tokens/s and the per-op table.\n");
     rt_common_help(out);
@@ -92,8 +93,8 @@ int cmd_bench(int argc, char **argv) {
         if (op->type == OP_MATMUL || op->type == OP_BITLINEAR) wbytes += (double)op->rows * (double)op->cols * op->w_bits / 8;
     }
     rt_print_ops(&s.eng, stdout, 1);
-    printf("model: %s (%s, %zu params)\nplan: %s\nthreads: 1\ntokens: %.0f in %.3f s\n", s.model.path, s.model.format,
-           s.model.n_params, s.plan.text, toks, secs);
+    printf("model: %s (%s, %zu params)\nplan: %s\nthreads: %d\ncpu kernels: %s\ntokens: %.0f in %.3f s\n", s.model.path,
+           s.model.format, s.model.n_params, s.plan.text, o.threads, kn_isa_name((kn_isa)s.eng.isa), toks, secs);
     printf("weight bytes/token: %.0f\nbytes moved/token: %.0f\n", wbytes, bytes / toks);
     printf("tokens per CPU-second: %.2f (steadier than wall time on a shared machine)\n", toks / cpu);
     printf("tokens/s: %.2f\n", toks / secs);
