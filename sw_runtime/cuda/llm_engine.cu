@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fmath_shim.h"
+#include "fmath.h"
 #include "llm_engine.h"
 #include "status.h"
 
@@ -360,8 +360,8 @@ __global__ void argmax_k(int *out, const float *lg, int ld, int rows, int V) {
 
 /* ---------------------------------------------------------------- hgrn_bit */
 
-/* golden hgrn.c: exp through double, sigmoid and silu in its forms. */
-__device__ __forceinline__ float hgrn_exp(float v) { return (float)exp((double)v); }
+/* golden hgrn.c: hgrn_exp_f32 = lpcs_expf, sigmoid and silu in its forms. */
+__device__ __forceinline__ float hgrn_exp(float v) { return lpcs_expf(v); }
 __device__ __forceinline__ float hgrn_sigmoid(float z) { return 1.0f / (1.0f + hgrn_exp(-z)); }
 __device__ __forceinline__ float hgrn_silu(float z) { return z / (1.0f + hgrn_exp(-z)); }
 

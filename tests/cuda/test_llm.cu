@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "fmath_shim.h"
+#include "fmath.h"
 #include "llm_engine.h"
 #include "test_common.h"
 
@@ -374,7 +374,7 @@ int main(int argc, char **argv) {
         printf("SKIP: shakespeare-llama.bin not found (set LPCS_SHARED)\n");
         return 77;
     }
-    printf("device: %s, numerics: %s fmath\n", dev, LPCS_FMATH_GOLDEN ? "golden" : "provisional (fmath_shim.h)");
+    printf("device: %s, numerics: %s fmath\n", dev, "golden/fmath.h");
     ckpt c;
     if (!load_ckpt(sh + "/models/shakespeare-llama.bin", c)) {
         test_report("load checkpoint", false, "cannot read shakespeare-llama.bin");
