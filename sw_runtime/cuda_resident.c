@@ -143,6 +143,7 @@ int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokeni
             }
         }
         rc = lpcs_cuda_llm_forward(dev, tk, ns, W, 0, 0);
+        if (!rc) res->device_seconds += lpcs_cuda_llm_last_ms(dev) * 1e-3;
         if (!rc) rc = lpcs_cuda_llm_nll(dev, tg, nll);
         if (rc) {
             rt_fail(e, rc, "cuda engine: forward failed (%s)", lpcs_status_str(rc));

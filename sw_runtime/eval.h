@@ -19,6 +19,7 @@ typedef struct {
     size_t windows;
     double seconds;
     const char *engine; /* "ops" (op list, per-op backends) or "cuda-resident" (whole model on the GPU) */
+    double device_seconds; /* cuda-resident: device time of the forwards and NLLs (events) */
 } rt_ppl_result;
 
 typedef void (*rt_progress_fn)(void *ctx, size_t done, size_t total);

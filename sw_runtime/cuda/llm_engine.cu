@@ -36,6 +36,9 @@ struct lpcs_cuda_llm {
     int *tok, *tgt, *amax;
     double *nll;
     int rows; /* rows of the last forward */
+    int profile;
+    cudaEvent_t *pev; /* 2 per op when profiling */
+    double prof_ms[LPCS_CUDA_OP_COUNT];
     int mode;
     cudaStream_t st;
     cudaEvent_t e0, e1;
@@ -80,11 +83,23 @@ __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const f
     for (int i = j; i < n; i += 16) o[i] = w[i] * (ss * x[i]);
 }
 
-/* Weights in chunks of 16 columns: Wc[u][row][c] = W[row][16u + c] (zero pad). */
-__device__ __forceinline__ float wload(const float *W, size_t i) { return W[i]; }
-__device__ __forceinline__ float wload(const uint16_t *W, size_t i) {
-    return __uint_as_float((uint32_t)W[i] << 16);
+/* Matrix layout on the device ("lane-major"): the columns of lane j of the
+ * contract (k = 16 i + j) are stored contiguously, Wl[row][j][i] for
+ * i < kc (kc = ceil(cols / 16) rounded up to 8, zero padded), so a thread
+ * that owns lane j of a row reads its whole chain with 16-byte loads. */
+__host__ __device__ __forceinline__ int lane_kc(int K) { return ((K + 15) / 16 + 7) / 8 * 8; }
+
+__device__ __forceinline__ void wload4(const float *W, float *v) { /* 4 consecutive weights */
+    float4 q = __ldg((const float4 *)W);
+    v[0] = q.x, v[1] = q.y, v[2] = q.z, v[3] = q.w;
 }
+__device__ __forceinline__ void wload4(const uint16_t *W, float *v) {
+    uint2 q = __ldg((const uint2 *)W);
+    v[0] = __uint_as_float(q.x << 16), v[1] = __uint_as_float(q.x & 0xffff0000u);
+    v[2] = __uint_as_float(q.y << 16), v[3] = __uint_as_float(q.y & 0xffff0000u);
+}
+__device__ __forceinline__ float wload1(const float *W) { return __ldg(W); }
+__device__ __forceinline__ float wload1(const uint16_t *W) { return __uint_as_float((uint32_t)__ldg(W) << 16); }
 
 /* Reduction of 64 per-lane accumulators over the 16 lanes of a half-warp,
  * transposed: at each level a lane keeps half of the outputs, so lane j
@@ -103,32 +118,61 @@ __device__ __forceinline__ void tr_step(float *acc, int j) {
 /* Y[m][n] = dot(W[n], X[m]) for many rows m: 32 x 32 output tile per block
  * of 256 threads = 16 groups of 16 lanes; group (gm, gn) owns an 8 x 8
  * sub-tile, lane j of the group the partial sum of lane j of the contract
- * (columns k = j mod 16, in ascending k, fmaf). */
+ * (columns k = j mod 16, in ascending k, fmaf). Stages of 64 columns,
+ * loaded into registers one stage ahead (global latency under compute). */
 template <typename WT>
 __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
-                                              const WT *__restrict__ Wc, int M, int N, int K) {
+                                              const WT *__restrict__ Wl, int M, int N, int K) {
     __shared__ __align__(16) float Xs[64][36];
     __shared__ __align__(16) float Ws[64][36];
     const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
-    const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 32, U = (K + 15) / 16;
+    const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 32, kc = lane_kc(K);
+    const bool xvec = (ldx & 3) == 0;
     float acc[64];
 #pragma unroll
     for (int i = 0; i < 64; i++) acc[i] = 0.0f;
+    float xr[8], wr[8]; /* this thread's share of the next stage */
+    auto load = [&](int k0) {
+#pragma unroll
+        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread */
+            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4, m = m0 + r, k = k0 + c;
+            if (m < M && xvec && k + 3 < K) {
+                float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
+                xr[4 * h] = q.x, xr[4 * h + 1] = q.y, xr[4 * h + 2] = q.z, xr[4 * h + 3] = q.w;
+            } else {
+#pragma unroll
+                for (int q = 0; q < 4; q++) xr[4 * h + q] = (m < M && k + q < K) ? X[(size_t)m * ldx + k + q] : 0.0f;
+            }
+        }
+#pragma unroll
+        for (int h = 0; h < 2; h++) { /* W: 32 rows x 16 lanes x 4 chain steps */
+            int e = tid + 256 * h, rr = e >> 4, kk = e & 15, n = n0 + rr;
+            if (n < N) wload4(Wl + ((size_t)n * 16 + kk) * kc + (k0 >> 4), &wr[4 * h]);
+            else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
+        }
+    };
+    auto store = [&]() {
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4;
+#pragma unroll
+            for (int q = 0; q < 4; q++) Xs[c + q][r] = xr[4 * h + q];
+            int rr = e >> 4, kk = e & 15;
+#pragma unroll
+            for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
+        }
+    };
+    load(0);
+    store();
+    __syncthreads();
     for (int k0 = 0; k0 < K; k0 += 64) {
-        for (int e = tid; e < 2048; e += 256) {
-            int r = e >> 6, c = e & 63, m = m0 + r, k = k0 + c;
-            Xs[c][r] = (m < M && k < K) ? X[(size_t)m * ldx + k] : 0.0f;
-        }
-        for (int e = tid; e < 2048; e += 256) {
-            int cc = e >> 9, rr = (e >> 4) & 31, kk = e & 15, u = (k0 >> 4) + cc, n = n0 + rr;
-            Ws[cc * 16 + kk][rr] = (u < U && n < N) ? wload(Wc, ((size_t)u * N + n) * 16 + kk) : 0.0f;
-        }
-        __syncthreads();
+        const bool more = k0 + 64 < K;
+        if (more) load(k0 + 64);
         const int kmax = K - k0;
 #pragma unroll
         for (int cc = 0; cc < 4; cc++) {
             int kk = cc * 16 + j;
-            if (kk < kmax) {
+            if (kk < kmax) { /* only real columns enter a lane's chain */
                 float a[8], b[8];
                 float4 t;
                 t = *(const float4 *)&Xs[kk][gm * 8], a[0] = t.x, a[1] = t.y, a[2] = t.z, a[3] = t.w;
@@ -142,6 +186,10 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             }
         }
         __syncthreads();
+        if (more) {
+            store();
+            __syncthreads();
+        }
     }
     tr_step<64, 8>(acc, j);
     tr_step<32, 4>(acc, j);
@@ -154,74 +202,44 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             if (nb + i < N) Y[(size_t)m * ldy + nb + i] = acc[i];
 }
 
-/* Few rows (decode): two threads per output row, the first holding lanes
- * 0..7 of the contract, the second lanes 8..15; each reads 8 consecutive
- * weights per chunk (one 16-byte load for bf16), so a warp reads 16 rows x
- * one chunk = contiguous memory. MB rows of X share every weight load. */
+/* Few rows (decode): 16 threads per output row, thread j owning lane j of
+ * the contract and reading its chain contiguously (8 weights per 16-byte
+ * load for bf16); a block = 16 rows. The MB rows of X share every weight
+ * load; the lanes finish with the contract's tree over xor shuffles. */
 template <typename WT, int MB>
 __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
-                                              const WT *__restrict__ Wc, int M, int N, int K) {
-    const int gt = blockIdx.x * blockDim.x + threadIdx.x, n = gt >> 1, half = gt & 1;
-    const bool ok = n < N;
-    float p[MB][8];
+                                              const WT *__restrict__ Wl, int M, int N, int K) {
+    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15, kc = lane_kc(K);
+    const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
+    float p[MB];
 #pragma unroll
-    for (int b = 0; b < MB; b++)
-#pragma unroll
-        for (int i = 0; i < 8; i++) p[b][i] = 0.0f;
-    const int Uf = K / 16;
-    if (ok) {
-        const WT *w = Wc + (size_t)n * 16 + 8 * half;
-        const size_t ustride = (size_t)N * 16;
-#pragma unroll 4
-        for (int u = 0; u < Uf; u++) {
+    for (int b = 0; b < MB; b++) p[b] = 0.0f;
+    if (n < N) {
+        const WT *w = Wl + ((size_t)n * 16 + j) * kc;
+        const float *x = X + j;
+        int i = 0;
+#pragma unroll 2
+        for (; i + 8 <= cnt; i += 8) {
             float wv[8];
-            if (sizeof(WT) == 2) {
-                uint4 q = __ldg((const uint4 *)(w + (size_t)u * ustride));
-                uint32_t qq[4] = {q.x, q.y, q.z, q.w};
+            wload4(w + i, wv);
+            wload4(w + i + 4, wv + 4);
 #pragma unroll
-                for (int i = 0; i < 4; i++) {
-                    wv[2 * i] = __uint_as_float(qq[i] << 16);
-                    wv[2 * i + 1] = __uint_as_float(qq[i] & 0xffff0000u);
-                }
-            } else {
-                const float4 *w4 = (const float4 *)(w + (size_t)u * ustride);
-                float4 q0 = __ldg(w4), q1 = __ldg(w4 + 1);
-                wv[0] = q0.x, wv[1] = q0.y, wv[2] = q0.z, wv[3] = q0.w;
-                wv[4] = q1.x, wv[5] = q1.y, wv[6] = q1.z, wv[7] = q1.w;
-            }
-            const int k = 16 * u + 8 * half;
-#pragma unroll
-            for (int b = 0; b < MB; b++) {
-                if (b < M) {
-                    const float4 *x4 = (const float4 *)(X + (size_t)b * ldx + k);
-                    float4 x0 = __ldg(x4), x1 = __ldg(x4 + 1);
-                    float xv[8] = {x0.x, x0.y, x0.z, x0.w, x1.x, x1.y, x1.z, x1.w};
-#pragma unroll
-                    for (int i = 0; i < 8; i++) p[b][i] = fmaf(wv[i], xv[i], p[b][i]);
-                }
-            }
-        }
-        if (K % 16) { /* tail chunk: only columns < K enter their lane */
-            for (int i = 0; i < 8; i++) {
-                int k = 16 * Uf + 8 * half + i;
-                if (k >= K) break;
-                float wv = wload(Wc, (size_t)Uf * N * 16 + (size_t)n * 16 + 8 * half + i);
+            for (int e = 0; e < 8; e++)
 #pragma unroll
                 for (int b = 0; b < MB; b++)
-                    if (b < M) p[b][i] = fmaf(wv, X[(size_t)b * ldx + k], p[b][i]);
-            }
+                    if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i + e)), p[b]);
+        }
+        for (; i < cnt; i++) {
+            float wv = wload1(w + i);
+#pragma unroll
+            for (int b = 0; b < MB; b++)
+                if (b < M) p[b] = fmaf(wv, x[(size_t)b * ldx + 16 * i], p[b]);
         }
     }
 #pragma unroll
     for (int b = 0; b < MB; b++) {
-        float q[8];
-#pragma unroll
-        for (int i = 0; i < 8; i++) q[i] = p[b][i] + __shfl_xor_sync(FULL, p[b][i], 1); /* lanes i, i + 8 */
-#pragma unroll
-        for (int i = 0; i < 4; i++) q[i] = q[i] + q[i + 4];
-        q[0] = q[0] + q[2], q[1] = q[1] + q[3];
-        q[0] = q[0] + q[1];
-        if (ok && half == 0 && b < M) Y[(size_t)b * ldy + n] = q[0];
+        float q = tree16(p[b]);
+        if (n < N && j == 0 && b < M) Y[(size_t)b * ldy + n] = q;
     }
 }
 
@@ -515,7 +533,7 @@ static int fail(char *err, size_t len, int st, const char *msg, const char *deta
     return st;
 }
 
-static size_t chunked_elems(const lpcs_cuda_op *o) { return (o->cols + 15) / 16 * o->rows * 16; }
+static size_t chunked_elems(const lpcs_cuda_op *o) { return (size_t)lane_kc((int)o->cols) * o->rows * 16; }
 
 static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     switch (o->type) {
@@ -570,6 +588,8 @@ extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (m->st) cudaStreamDestroy(m->st);
     if (m->e0) cudaEventDestroy(m->e0);
     if (m->e1) cudaEventDestroy(m->e1);
+    for (int i = 0; m->pev && i < 2 * m->n_ops; i++) cudaEventDestroy(m->pev[i]);
+    free(m->pev);
     free(m->ops);
     free(m);
 }
@@ -580,14 +600,14 @@ static int dalloc(T **p, size_t n) {
     return cudaMalloc((void **)p, n * sizeof(T)) == cudaSuccess ? 0 : 1;
 }
 
-/* W[rows][cols] -> chunks of 16 columns [u][row][16], zero padded. */
+/* W[rows][cols] -> the lane-major layout Wl[row][j][i] = W[row][16 i + j]. */
 template <typename T>
 static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
-    size_t U = (cols + 15) / 16, n = U * rows * 16;
+    size_t kc = (size_t)lane_kc((int)cols), n = kc * rows * 16;
     T *h = (T *)calloc(n, sizeof(T));
     if (!h) return 1;
     for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) h[(c / 16 * rows + r) * 16 + c % 16] = w[r * cols + c];
+        for (size_t c = 0; c < cols; c++) h[(r * 16 + c % 16) * kc + c / 16] = w[r * cols + c];
     int rc = dalloc(dst, n) || cudaMemcpy(*dst, h, n * sizeof(T), cudaMemcpyHostToDevice) != cudaSuccess;
     free(h);
     return rc;
@@ -691,14 +711,27 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
 
 extern "C" void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode) { m->mode = mode; }
 
+extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
+    if (on && !m->pev) {
+        m->pev = (cudaEvent_t *)calloc(2 * (size_t)m->n_ops, sizeof *m->pev);
+        for (int i = 0; m->pev && i < 2 * m->n_ops; i++) cudaEventCreate(&m->pev[i]);
+    }
+    m->profile = on && m->pev;
+    memset(m->prof_ms, 0, sizeof m->prof_ms);
+}
+
+extern "C" void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
+    memcpy(ms, m->prof_ms, sizeof m->prof_ms);
+}
+
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
                           int K) {
     bool gemv = m->mode == 1 || (m->mode == 0 && M <= 8);
     if (gemv) {
-        for (int r0 = 0; r0 < M; r0 += 8) { /* batches of up to 8 rows share the weight loads */
+        for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
             int mb = M - r0 < 8 ? M - r0 : 8;
-            dim3 grid((unsigned)((2 * (size_t)N + 255) / 256));
+            dim3 grid((unsigned)((N + 15) / 16));
             float *y = Y + (size_t)r0 * ldy;
             const float *x = X + (size_t)r0 * ldx;
             if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
@@ -731,6 +764,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
         float *out = o->out >= 0 ? m->buf[o->out] : NULL;
         int li = o->in >= 0 ? ld[o->in] : 0, li2 = o->in2 >= 0 ? ld[o->in2] : 0, lo = o->out >= 0 ? ld[o->out] : 0;
         int n = (int)o->n;
+        if (m->profile) cudaEventRecord(m->pev[2 * i], m->st);
         switch (o->type) {
         case LPCS_CUDA_OP_EMBED:
             embed_k<<<rows, 128, 0, m->st>>>(out, lo, d->w, m->tok, rows, (int)o->cols);
@@ -794,8 +828,17 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
         default:
             return LPCS_EUNSUPPORTED;
         }
+        if (m->profile) cudaEventRecord(m->pev[2 * i + 1], m->st);
     }
     cudaEventRecord(m->e1, m->st);
+    if (m->profile) {
+        cudaEventSynchronize(m->e1);
+        for (int i = 0; i < m->n_ops; i++) {
+            float ms = 0;
+            cudaEventElapsedTime(&ms, m->pev[2 * i], m->pev[2 * i + 1]);
+            m->prof_ms[m->ops[i].o.type] += ms;
+        }
+    }
     cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess) {
         fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));

@@ -39,7 +39,8 @@ enum {
     LPCS_CUDA_OP_BITLINEAR,  /* RMSNorm -> int8 absmax -> exact int32 ternary GEMM -> dequantize */
     LPCS_CUDA_OP_MLGRU,      /* recurrence over the positions of each sequence, state per slot */
     LPCS_CUDA_OP_GATED_NORM, /* RMSNorm(in, w) * silu(state in2) */
-    LPCS_CUDA_OP_GLU         /* silu(in[0..n)) * in[n..2n) */
+    LPCS_CUDA_OP_GLU,        /* silu(in[0..n)) * in[n..2n) */
+    LPCS_CUDA_OP_COUNT
 };
 
 #define LPCS_CUDA_LLM_NBUF 16 /* activation buffer ids 0..15 (the runtime's rt_buf) */
@@ -88,6 +89,10 @@ int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out);
 double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
 /* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
+/* Per-op-type device time (events around every op; slows the forward a
+ * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
+void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);
+void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms);
 /* Device name and memory, for reports. */
 int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size_t *total_b);
 

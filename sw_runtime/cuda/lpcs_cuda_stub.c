@@ -128,6 +128,11 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m) {
     return 0;
 }
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode) { (void)m; (void)mode; }
+void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) { (void)m; (void)on; }
+void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
+    (void)m;
+    for (int i = 0; i < LPCS_CUDA_OP_COUNT; i++) ms[i] = 0;
+}
 int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size_t *total_b) {
     (void)name; (void)len; (void)free_b; (void)total_b;
     return LPCS_EUNSUPPORTED;

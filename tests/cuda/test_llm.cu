@@ -328,6 +328,17 @@ static void bench7b(FILE *csv) {
                 ms.push_back(lpcs_cuda_llm_last_ms(m));
             }
             double step = median(ms), roof = wbytes / (read_gbs * 1e9) * 1e3;
+            if (B == 1) {
+                double prof[LPCS_CUDA_OP_COUNT];
+                lpcs_cuda_llm_set_profile(m, 1);
+                lpcs_cuda_llm_forward(m, tok.data(), B, 1, 9, 0);
+                lpcs_cuda_llm_profile(m, prof);
+                lpcs_cuda_llm_set_profile(m, 0);
+                printf("  decode batch 1 per op type (ms, with event overhead): matmul %.2f attention %.2f rmsnorm %.2f "
+                       "other %.2f\n", prof[LPCS_CUDA_OP_MATMUL], prof[LPCS_CUDA_OP_ATTENTION],
+                       prof[LPCS_CUDA_OP_RMSNORM],
+                       prof[LPCS_CUDA_OP_EMBED] + prof[LPCS_CUDA_OP_ROPE] + prof[LPCS_CUDA_OP_SWIGLU] + prof[LPCS_CUDA_OP_ADD]);
+            }
             printf("  decode batch %2d: %.2f ms/step, %.1f tok/s; roofline %.2f ms/step (%.0f%% of it)\n", B, step,
                    B / step * 1e3, roof, roof / step * 100);
             if (csv) fprintf(csv, "%s,%s,decode,%d,%.4f,%.2f,%.4f\n", s.name, bf ? "bf16" : "fp32", B, step,
@@ -522,6 +533,15 @@ int main(int argc, char **argv) {
             }
             printf("ppl llama fp32: %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
                    "nll=%.10f bytes=%zu\n", nw, median(ms), median(ms_nll), sum / bytes, bytes);
+            double prof[LPCS_CUDA_OP_COUNT];
+            lpcs_cuda_llm_set_profile(m, 1);
+            lpcs_cuda_llm_forward(m, atk.data(), (int)nw, (int)W, 0, 0);
+            lpcs_cuda_llm_profile(m, prof);
+            lpcs_cuda_llm_set_profile(m, 0);
+            const char *names[] = {"embed", "rmsnorm", "matmul", "rope", "attention", "swiglu", "add"};
+            printf("  per op type (ms):");
+            for (int t = 0; t < 7; t++) printf(" %s %.2f", names[t], prof[t]);
+            printf("\n");
             lpcs_cuda_llm_free(m);
         }
     }
