@@ -44,7 +44,14 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, int8_t **tern) {
     case OP_ATTENTION: d->type = LPCS_CUDA_OP_ATTENTION; return 1;
     case OP_SWIGLU: d->type = LPCS_CUDA_OP_SWIGLU; return 1;
     case OP_ADD: d->type = LPCS_CUDA_OP_ADD; return 1;
-    default: return 0; /* quant (a=, kv= plans): not yet on the device */
+    case OP_QUANT:
+        d->type = LPCS_CUDA_OP_QUANT;
+        d->q = op->qf->q;
+        if (op->qf->identity) d->q.kind = QF_FP32;
+        d->cols = op->cols ? op->cols : op->n; /* rt_cpu_exec's row length */
+        /* hgrn's state quantization feeds the recurrence back: not in the device scan */
+        return op->in != B_STATE;
+    default: return 0;
     }
 }
 
@@ -70,7 +77,7 @@ int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sch
         } else {
             lpcs_cuda_op d;
             for (int i = 0; i < eng.n_ops && !r; i++)
-                if (!map_op(&eng.ops[i], &d, NULL)) r = "an op of this plan has no device kernel (a= / kv= quantization)";
+                if (!map_op(&eng.ops[i], &d, NULL)) r = "an op of this model has no device kernel";
             if (m->cfg.arch == RT_ARCH_LLAMA && !eng.rope_cs) r = "RoPE table too large";
             rt_engine_free(&eng);
         }
@@ -79,7 +86,8 @@ int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sch
     return !r;
 }
 
-static int open_dev(const rt_engine *eng, int slots, int max_pos, lpcs_cuda_llm **dev, rt_err *e) {
+static int open_dev_rows(const rt_engine *eng, int slots, int max_pos, int max_rows, lpcs_cuda_llm **dev,
+                         rt_err *e) {
     const rt_config *c = &eng->m->cfg;
     lpcs_cuda_op *ops = calloc((size_t)eng->n_ops, sizeof *ops);
     int8_t **tern = calloc((size_t)eng->n_ops, sizeof *tern);
@@ -97,7 +105,7 @@ static int open_dev(const rt_engine *eng, int slots, int max_pos, lpcs_cuda_llm 
     cfg.arch = c->arch == RT_ARCH_HGRN;
     cfg.dim = c->dim, cfg.hidden = c->hidden, cfg.n_layers = c->n_layers, cfg.n_heads = c->n_heads;
     cfg.n_kv_heads = c->n_kv_heads, cfg.vocab = c->vocab;
-    cfg.max_pos = max_pos, cfg.max_slots = slots, cfg.max_rows = slots * max_pos;
+    cfg.max_pos = max_pos, cfg.max_slots = slots, cfg.max_rows = max_rows;
     cfg.rope_cs = eng->rope_cs;
     for (int b = 0; b < B_COUNT; b++) cfg.buf_size[b] = (int)((sizes[b] + 3) & ~(size_t)3); /* 16-byte rows */
     cfg.buf_kcur = B_KCUR, cfg.buf_vcur = B_VCUR, cfg.buf_logits = B_LOGITS;
@@ -106,6 +114,10 @@ static int open_dev(const rt_engine *eng, int slots, int max_pos, lpcs_cuda_llm 
     for (int i = 0; tern && i < eng->n_ops; i++) free(tern[i]);
     free(tern), free(ops);
     return rc;
+}
+
+static int open_dev(const rt_engine *eng, int slots, int max_pos, lpcs_cuda_llm **dev, rt_err *e) {
+    return open_dev_rows(eng, slots, max_pos, slots * max_pos, dev, e);
 }
 
 int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokenizer *tok, const uint8_t *text,
@@ -186,4 +198,57 @@ int rt_cuda_resident_logits(const rt_model *m, const rt_plan *plan, const int *t
     lpcs_cuda_llm_free(dev);
     rt_engine_free(&eng);
     return rc;
+}
+
+struct rt_cuda_stepper {
+    rt_engine eng; /* the op list and plan-quantized weights (host side) */
+    lpcs_cuda_llm *dev;
+    int nseq, max_tokens, vocab;
+    float *lg;
+};
+
+int rt_cuda_stepper_open(const rt_model *m, const rt_plan *plan, int nseq, int max_tokens, rt_cuda_stepper **out,
+                         rt_err *e) {
+    *out = NULL;
+    rt_cuda_stepper *st = calloc(1, sizeof *st);
+    if (!st) return rt_fail(e, LPCS_ENOMEM, "out of memory");
+    rt_sched_opts so1 = cpu_only();
+    int rc = rt_engine_init(&st->eng, m, plan, &so1, e);
+    if (rc) {
+        free(st);
+        return rc;
+    }
+    if (m->cfg.arch == RT_ARCH_LLAMA && max_tokens > m->cfg.seq_len) max_tokens = m->cfg.seq_len;
+    st->nseq = nseq, st->max_tokens = max_tokens, st->vocab = m->cfg.vocab;
+    /* rows per forward: a whole prompt of one sequence, or one token of each */
+    int rows = max_tokens > nseq ? max_tokens : nseq;
+    rc = open_dev_rows(&st->eng, nseq, max_tokens, rows, &st->dev, e);
+    st->lg = malloc((size_t)nseq * (size_t)st->vocab * sizeof(float));
+    if (!rc && !st->lg) rc = rt_fail(e, LPCS_ENOMEM, "out of memory");
+    if (rc) {
+        rt_cuda_stepper_close(st);
+        return rc;
+    }
+    *out = st;
+    return LPCS_OK;
+}
+
+const float *rt_cuda_stepper_run(rt_cuda_stepper *st, const int *tokens, int nseq, int ntok, int pos, rt_err *e) {
+    int rc = lpcs_cuda_llm_forward(st->dev, tokens, nseq, ntok, pos, 0);
+    for (int s = 0; !rc && s < nseq; s++) rc = lpcs_cuda_llm_logits(st->dev, s * ntok + ntok - 1, 1, st->lg + (size_t)s * st->vocab);
+    if (rc) {
+        rt_fail(e, rc, "cuda engine: step at position %d failed (%s)", pos, lpcs_status_str(rc));
+        return NULL;
+    }
+    return st->lg;
+}
+
+double rt_cuda_stepper_last_ms(rt_cuda_stepper *st) { return lpcs_cuda_llm_last_ms(st->dev); }
+
+void rt_cuda_stepper_close(rt_cuda_stepper *st) {
+    if (!st) return;
+    lpcs_cuda_llm_free(st->dev);
+    rt_engine_free(&st->eng);
+    free(st->lg);
+    free(st);
 }

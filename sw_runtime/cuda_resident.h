@@ -25,4 +25,17 @@ int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokeni
  * For tests: compare with the cpu backend token by token. */
 int rt_cuda_resident_logits(const rt_model *m, const rt_plan *plan, const int *tokens, int nseq, int ntok, int mode,
                             float *logits, rt_err *e);
+/* Token-at-a-time use (run, bench): nseq sequences, one KV-cache / state slot
+ * each. rt_cuda_stepper_run feeds ntok tokens of every sequence at
+ * positions pos .. pos + ntok - 1 (prefill: the whole prompt as one batch;
+ * decode: ntok = 1) and returns the logits of each sequence's last token
+ * ([nseq][vocab], valid until the next call). */
+typedef struct rt_cuda_stepper rt_cuda_stepper;
+int rt_cuda_stepper_open(const rt_model *m, const rt_plan *plan, int nseq, int max_tokens, rt_cuda_stepper **out,
+                         rt_err *e);
+const float *rt_cuda_stepper_run(rt_cuda_stepper *st, const int *tokens, int nseq, int ntok, int pos, rt_err *e);
+/* Device time of the last run (ms) and the weight bytes one step reads. */
+double rt_cuda_stepper_last_ms(rt_cuda_stepper *st);
+void rt_cuda_stepper_close(rt_cuda_stepper *st);
+
 #endif

@@ -7,15 +7,18 @@
 
 #include "cli/commands.h"
 #include "eval.h"
+#include "cuda_resident.h"
 #include "session.h"
 #include "kernels/fp_cpu.h"
 
 static void help(FILE *out) {
     fprintf(out,
-            "usage: lpcs bench MODEL [-n TOKENS] [--repeat R] [--warmup W] [options]\n"
+            "usage: lpcs bench MODEL [-n TOKENS] [--repeat R] [--warmup W] [--batch N] [options]\n"
             "Decodes greedily from BOS, one token at a time (--threads T: rows over T threads): R sequences of\n"
             "TOKENS tokens (default 256 = llama2.c run.c's default; capped at seq_len), after\n"
-            "W warm-up sequences (default 1). Prints tokens/s and the per-op table.\n");
+            "W warm-up sequences (default 1). Prints tokens/s and the per-op table.\n"
+            "With the whole model on the GPU (--backend cuda): --batch N decodes N independent\n"
+            "sequences at once (one device forward of N rows per step).\n");
     rt_common_help(out);
 }
 
@@ -36,10 +39,53 @@ static int decode(rt_session *s, int n, rt_err *e) {
     return 0;
 }
 
+/* Decode on the GPU-resident engine: batch independent sequences from BOS,
+ * greedy, one token of each per step (a device forward of batch rows). */
+static int bench_gpu(rt_session *s, int n, int repeat, int batch, rt_err *e) {
+    rt_cuda_stepper *g = NULL;
+    int rc = rt_cuda_stepper_open(&s->model, &s->plan, batch, n, &g, e);
+    if (rc) return rc;
+    const int V = s->model.cfg.vocab;
+    int *tok = malloc((size_t)batch * sizeof *tok);
+    double secs = 0, dev_ms = 0;
+    if (!tok) rc = rt_fail(e, LPCS_ENOMEM, "out of memory");
+    for (int r = 0; !rc && r <= repeat; r++) { /* round 0 warms up */
+        for (int b = 0; b < batch; b++) tok[b] = s->model.cfg.bos;
+        double t0 = now_s(), d = 0;
+        for (int i = 0; i < n && !rc; i++) {
+            const float *lg = rt_cuda_stepper_run(g, tok, batch, 1, i, e);
+            if (!lg) {
+                rc = e->status ? e->status : LPCS_EINVAL;
+                break;
+            }
+            d += rt_cuda_stepper_last_ms(g);
+            for (int b = 0; b < batch; b++) tok[b] = rt_sample(lg + (size_t)b * V, V, 0, 0, NULL, NULL, NULL);
+        }
+        if (r) secs += now_s() - t0, dev_ms += d;
+    }
+    if (!rc) {
+        double steps = (double)n * repeat, toks = steps * batch, wbytes = 0;
+        for (int i = 0; i < s->eng.n_ops; i++) {
+            const rt_op *op = &s->eng.ops[i];
+            if (op->type == OP_MATMUL || op->type == OP_BITLINEAR)
+                wbytes += (double)op->rows * (double)op->cols * op->w_bits / 8;
+        }
+        printf("model: %s (%s, %zu params)\nplan: %s\nengine: cuda-resident\nbatch: %d\n", s->model.path,
+               s->model.format, s->model.n_params, s->plan.text, batch);
+        printf("tokens: %.0f in %.3f s (%d steps of %d sequences)\n", toks, secs, (int)steps, batch);
+        printf("weight bytes/step: %.0f\ndevice ms/step: %.4f\nwall ms/step: %.4f\n", wbytes, dev_ms / steps,
+               secs * 1e3 / steps);
+        printf("tokens/s: %.2f\n", toks / secs);
+    }
+    free(tok);
+    rt_cuda_stepper_close(g);
+    return rc;
+}
+
 int cmd_bench(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
-    long n = 256, repeat = 5, warmup = 1;
+    long n = 256, repeat = 5, warmup = 1, batch = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int c = rt_common_arg(&o, argc, argv, &i, "bench");
@@ -49,7 +95,8 @@ int cmd_bench(int argc, char **argv) {
             help(stdout);
             return 0;
         }
-        long *dst = !strcmp(a, "-n") ? &n : !strcmp(a, "--repeat") ? &repeat : !strcmp(a, "--warmup") ? &warmup : NULL;
+        long *dst = !strcmp(a, "-n") ? &n : !strcmp(a, "--repeat") ? &repeat : !strcmp(a, "--warmup") ? &warmup
+                    : !strcmp(a, "--batch") ? &batch : NULL;
         if (dst) {
             char *end;
             if (i + 1 >= argc || (*dst = strtol(argv[i + 1], &end, 10), *end) || *dst < 0 || *dst > 1000000) {
@@ -76,6 +123,17 @@ int cmd_bench(int argc, char **argv) {
     if (rc) return rc;
     if (s.eng.max_pos && n > s.eng.max_pos) n = s.eng.max_pos;
     rt_err e = {0, ""};
+    if (rt_cuda_resident_usable(&s.model, &s.plan, &o.sched, NULL, 0)) {
+        rc = bench_gpu(&s, (int)n, (int)repeat, (int)(batch < 1 ? 1 : batch), &e);
+        if (rc) fprintf(stderr, "lpcs bench: %s\n", e.msg);
+        rt_session_close(&s);
+        return rc ? 1 : 0;
+    }
+    if (batch > 1) {
+        fprintf(stderr, "lpcs bench: --batch > 1 needs the whole model on the GPU (--backend cuda)\n");
+        rt_session_close(&s);
+        return 2;
+    }
     for (long w = 0; w < warmup; w++)
         if (decode(&s, (int)n, &e)) goto fail;
     rt_engine_clear_stats(&s.eng);

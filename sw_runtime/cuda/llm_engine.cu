@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "block_device.cuh"
 #include "fmath.h"
 #include "llm_engine.h"
 #include "status.h"
@@ -526,6 +527,102 @@ __global__ void glu_k(float *out, int ldo, const float *in, int ldi, int rows, i
     out[r * ldo + c] = hgrn_silu(in[r * ldi + c]) * in[r * ldi + n + c];
 }
 
+
+/* ---------------------------------------------------------------- quantization plans */
+
+/* qformat_roundtrip (golden/qformat.c) of one token's tensor x[0..n) in rows
+ * of rl, in place, by one warp: element-wise formats lane by lane, MX and
+ * NVFP4 one block per lane, intN and ternary one row at a time with the
+ * warp reducing (max: order-free; ternary's mean: golden's 32-lane double
+ * sum). */
+__device__ void quant_tensor(const qformat &q, float *x, int n, int rl, int lane) {
+    switch (q.kind) {
+    case QF_MINIFLOAT:
+        for (int i = lane; i < n; i += 32) x[i] = lpcs_mf_to_f32(q.mf, lpcs_mf_from_f32(q.mf, x[i], q.sat));
+        return;
+    case QF_POSIT:
+        for (int i = lane; i < n; i += 32)
+            x[i] = lpcs_posit_to_f32(q.posit_n, q.posit_es, lpcs_posit_from_f32(q.posit_n, q.posit_es, x[i]));
+        return;
+    case QF_MX: {
+        int bpr = (rl + 31) / 32, nb = n / rl * bpr;
+        for (int b = lane; b < nb; b += 32) {
+            int r = b / bpr, s0 = (b % bpr) * 32, len = rl - s0 < 32 ? rl - s0 : 32;
+            float *v = x + (size_t)r * rl + s0;
+            uint8_t sc, codes[32];
+            lpcs_mx_quantize_block(q.mx_elem, q.mx_round, v, (size_t)len, &sc, codes);
+            for (int i = 0; i < len; i++) v[i] = lpcs_mx_dequant_elem(q.mx_elem, sc, codes[i]);
+        }
+        return;
+    }
+    case QF_NVFP4: {
+        float amax = 0.0f;
+        for (int i = lane; i < n; i += 32)
+            if (lpcs_isfinite_f32(x[i])) amax = fmaxf(amax, fabsf(x[i]));
+        for (int o = 16; o >= 1; o >>= 1) amax = fmaxf(amax, __shfl_xor_sync(FULL, amax, o));
+        __syncwarp();
+        float ts = lpcs_nvfp4_tensor_scale(amax);
+        int bpr = (rl + 15) / 16, nb = n / rl * bpr;
+        for (int b = lane; b < nb; b += 32) {
+            int r = b / bpr, s0 = (b % bpr) * 16, len = rl - s0 < 16 ? rl - s0 : 16;
+            float *v = x + (size_t)r * rl + s0;
+            uint8_t bs, codes[16];
+            lpcs_nvfp4_quantize_block(v, (size_t)len, ts, &bs, codes);
+            for (int i = 0; i < len; i++) v[i] = lpcs_nvfp4_dequant_elem(ts, bs, codes[i]);
+        }
+        return;
+    }
+    case QF_INT: {
+        int qmax = (1 << (q.bits - 1)) - 1;
+        for (int r0 = 0; r0 < n; r0 += rl) {
+            float *v = x + r0, amax = 0.0f;
+            for (int i = lane; i < rl; i += 32)
+                if (lpcs_isfinite_f32(v[i])) amax = fmaxf(amax, fabsf(v[i]));
+            for (int o = 16; o >= 1; o >>= 1) amax = fmaxf(amax, __shfl_xor_sync(FULL, amax, o));
+            __syncwarp();
+            float scale = amax / (float)qmax;
+            for (int i = lane; i < rl; i += 32) {
+                float t = v[i], qv;
+                if (t != t || !(scale > 0.0f)) qv = 0.0f;
+                else {
+                    qv = rintf(t / scale);
+                    qv = qv > (float)qmax ? (float)qmax : qv < -(float)qmax ? -(float)qmax : qv;
+                }
+                v[i] = (float)(int8_t)qv * scale;
+            }
+            __syncwarp();
+        }
+        return;
+    }
+    case QF_TERNARY: {
+        for (int r0 = 0; r0 < n; r0 += rl) {
+            float *v = x + r0;
+            double acc = 0.0;
+            for (int i = lane; i < rl; i += 32) acc = acc + fabs((double)v[i]);
+            double S = 0.0;
+            for (int j = 0; j < 32; j++) S = S + __shfl_sync(FULL, acc, j);
+            __syncwarp();
+            float mean = (float)(S / (double)rl), b = mean > 1e-5f ? mean : 1e-5f, inv = 1.0f / b;
+            for (int i = lane; i < rl; i += 32) {
+                float r = rintf(v[i] * inv);
+                int qi = r > 1.0f ? 1 : (r < -1.0f ? -1 : (int)r);
+                v[i] = (float)qi / (1.0f / b);
+            }
+            __syncwarp();
+        }
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+__global__ void quant_k(float *buf, int ld, qformat q, int rows, int n, int rl) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    quant_tensor(q, buf + (size_t)r * ld, n, rl, lane);
+}
+
 /* ---------------------------------------------------------------- host */
 
 static int fail(char *err, size_t len, int st, const char *msg, const char *detail) {
@@ -676,6 +773,13 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         case LPCS_CUDA_OP_ROPE: case LPCS_CUDA_OP_ATTENTION: case LPCS_CUDA_OP_SWIGLU: case LPCS_CUDA_OP_ADD:
         case LPCS_CUDA_OP_GLU:
             break;
+        case LPCS_CUDA_OP_QUANT:
+            if (o->q.kind == QF_FP32) break;
+            if (o->q.kind > QF_POSIT || !o->cols || o->n % o->cols) {
+                lpcs_cuda_llm_free(m);
+                return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: quantization format not supported", NULL);
+            }
+            break;
         default:
             lpcs_cuda_llm_free(m);
             return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: unsupported op type", NULL);
@@ -825,6 +929,11 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             glu_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, in, li, rows, n);
             break;
         }
+        case LPCS_CUDA_OP_QUANT:
+            if (o->q.kind == QF_FP32) break;
+            quant_k<<<(rows + 7) / 8, 256, 0, m->st>>>(in, li, o->q, rows, n, (int)o->cols);
+            if (in2) quant_k<<<(rows + 7) / 8, 256, 0, m->st>>>(in2, li2, o->q, rows, n, (int)o->cols);
+            break;
         default:
             return LPCS_EUNSUPPORTED;
         }

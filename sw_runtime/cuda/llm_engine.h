@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "qformat.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -40,6 +42,7 @@ enum {
     LPCS_CUDA_OP_MLGRU,      /* recurrence over the positions of each sequence, state per slot */
     LPCS_CUDA_OP_GATED_NORM, /* RMSNorm(in, w) * silu(state in2) */
     LPCS_CUDA_OP_GLU,        /* silu(in[0..n)) * in[n..2n) */
+    LPCS_CUDA_OP_QUANT,      /* qformat_roundtrip of in (and in2) in place: n values per token, rows of cols */
     LPCS_CUDA_OP_COUNT
 };
 
@@ -55,6 +58,7 @@ typedef struct {
     const uint16_t *w_bf16; /* matmul: bf16 storage instead of w (exact widening) */
     const int8_t *w_tern;   /* bitlinear: ternary weights [rows][cols] in -1..1 */
     float inv_beta;         /* bitlinear: 1 / absmean scale */
+    qformat q;              /* quant: the format (golden/qformat.h) */
 } lpcs_cuda_op;
 
 typedef struct {
