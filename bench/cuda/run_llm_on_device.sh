@@ -39,13 +39,25 @@ fi
 if [ -n "$LPCS" ]; then
   V="$SHARED/models"; TXT="$SHARED/data/tinyshakespeare.txt"
   for m in shakespeare-llama.bin shakespeare-mmfree.safetensors; do
-    for plan in fp32 bf16; do
-      [ $m = shakespeare-mmfree.safetensors ] && [ $plan = bf16 ] && continue
+    for plan in fp32 bf16 w=mxfp4,a=fp8e4m3,kv=bf16; do
+      [ $m = shakespeare-mmfree.safetensors ] && [ $plan != fp32 ] && continue
       stamp "lpcs ppl $m --backend cuda --plan $plan"
       /usr/bin/time -f "wall %e s" timeout 120 "$LPCS" ppl "$V/$m" "$TXT" --split val --backend cuda --plan $plan 2>&1 | grep -E 'engine|seconds|nll=|wall|rror'
     done
     stamp "lpcs ppl $m --backend cpu (op list, 16 threads)"
     /usr/bin/time -f "wall %e s" timeout 200 "$LPCS" ppl "$V/$m" "$TXT" --split val --backend cpu --threads 16 2>&1 | grep -E 'engine|seconds|nll=|wall|rror'
+    stamp "lpcs run $m --backend cuda: greedy ROMEO sample vs metrics.json"
+    timeout 60 "$LPCS" run "$V/$m" --prompt "ROMEO:" -n 200 --backend cuda --quiet >"$OUT/romeo.txt" 2>&1
+    python3 - "$V/metrics.json" "$OUT/romeo.txt" "$m" <<'PY'
+import json, sys
+k = "llama" if "llama" in sys.argv[3] else "mmfree"
+want = json.load(open(sys.argv[1]))[k]["sample_greedy_ROMEO"]
+got = open(sys.argv[2], encoding="latin-1").read().rstrip("\n")
+print(("PASS" if got == want else "FAIL") + f" {k} greedy ROMEO sample through the cuda engine " + ("= metrics.json" if got == want else f"differs: {got[:80]!r}"))
+PY
+    for b in 1 64; do
+      "$LPCS" bench "$V/$m" -n 200 --repeat 3 --batch $b --backend cuda 2>&1 | grep -E 'engine|batch|ms/step|tokens/s|rror'
+    done
   done
 fi
 if python3 -c 'import torch' 2>/dev/null; then
