@@ -108,3 +108,17 @@ cuda-llm-test: $(CUDA_LLM_TEST)
 TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-device-test cuda-llm-test cuda-resident-test
 
 -include $(shell find $(CUDA_BUILD)/obj -name '*.d' 2>/dev/null)
+
+# lpcs gen-model writes checkpoints that lpcs loads (tiny shapes, cpu): the
+# real sizes (llama2-7b, ...) are generated on the GPU machine.
+.PHONY: test-gen-model
+test-gen-model: $(BUILD)/lpcs
+	@d=$$(mktemp -d) && trap 'rm -rf $$d' EXIT && \
+	for s in tiny tiny-hgrn; do \
+	  $(BUILD)/lpcs gen-model $$s $$d/$$s.safetensors 2>/dev/null || exit 1; \
+	  out=$$($(BUILD)/lpcs ppl $$d/$$s.safetensors $(SHARED)/data/tinyshakespeare.txt --max-bytes 300 \
+	        --tokenizer $(SHARED)/models/tok-bytes.bin --quiet 2>&1 | tail -1); \
+	  case "$$out" in nll=5.*" bytes=300") echo "gen-model $$s: loads and runs ($$out)";; \
+	    *) echo "gen-model $$s: unexpected ppl output: $$out"; exit 1;; esac; \
+	done
+TEST_STEPS += test-gen-model

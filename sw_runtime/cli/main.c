@@ -16,6 +16,7 @@ static const command commands[] = {
     {"ppl", cmd_ppl, "mean NLL (nats/byte) and perplexity of a model on a text file"},
     {"bench", cmd_bench, "tokens/s and per-op time, backend and bytes"},
     {"sweep", cmd_sweep, "design-space exploration sweep over a grid of design points"},
+    {"gen-model", cmd_gen_model, "random-weight checkpoint with a public model's shapes (llama2-7b, ...)"},
 };
 
 static void usage(FILE *out) {
