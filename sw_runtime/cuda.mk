@@ -117,7 +117,7 @@ test-gen-model: $(BUILD)/lpcs
 	for s in tiny tiny-hgrn; do \
 	  $(BUILD)/lpcs gen-model $$s $$d/$$s.safetensors 2>/dev/null || exit 1; \
 	  out=$$($(BUILD)/lpcs ppl $$d/$$s.safetensors $(SHARED)/data/tinyshakespeare.txt --max-bytes 300 \
-	        --tokenizer $(SHARED)/models/tok-bytes.bin --quiet 2>&1 | tail -1); \
+	        --quiet 2>&1 | tail -1); \
 	  case "$$out" in nll=5.*" bytes=300") echo "gen-model $$s: loads and runs ($$out)";; \
 	    *) echo "gen-model $$s: unexpected ppl output: $$out"; exit 1;; esac; \
 	done

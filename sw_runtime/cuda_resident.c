@@ -55,32 +55,18 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, int8_t **tern) {
     }
 }
 
-static rt_sched_opts cpu_only(void) {
-    rt_sched_opts so;
-    memset(&so, 0, sizeof so);
-    so.enabled[RT_BACKEND_CPU] = 1;
-    return so;
-}
 
-int rt_cuda_resident_usable(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, char *why,
-                            size_t whylen) {
+int rt_cuda_resident_usable(const rt_engine *eng, const rt_sched_opts *so, char *why, size_t whylen) {
     const char *r = NULL;
-    if (!so->enabled[RT_BACKEND_CUDA]) r = "cuda not enabled";
+    if (!eng || !eng->ops) r = "no engine";
+    else if (!so->enabled[RT_BACKEND_CUDA]) r = "cuda not enabled";
     else if (so->n_place) r = "--place rules given";
     else if (!lpcs_cuda_available()) r = lpcs_cuda_describe();
-    if (!r) {
-        rt_engine eng;
-        rt_err e = {0, ""};
-        rt_sched_opts so1 = cpu_only();
-        if (rt_engine_init(&eng, m, plan, &so1, &e)) {
-            r = "engine init failed";
-        } else {
-            lpcs_cuda_op d;
-            for (int i = 0; i < eng.n_ops && !r; i++)
-                if (!map_op(&eng.ops[i], &d, NULL)) r = "an op of this model has no device kernel";
-            if (m->cfg.arch == RT_ARCH_LLAMA && !eng.rope_cs) r = "RoPE table too large";
-            rt_engine_free(&eng);
-        }
+    else {
+        lpcs_cuda_op d;
+        for (int i = 0; i < eng->n_ops && !r; i++)
+            if (!map_op(&eng->ops[i], &d, NULL)) r = "an op of this model has no device kernel";
+        if (eng->m->cfg.arch == RT_ARCH_LLAMA && !eng->rope_cs) r = "RoPE table too large";
     }
     if (r && why && whylen) snprintf(why, whylen, "%s", r);
     return !r;
@@ -120,8 +106,9 @@ static int open_dev(const rt_engine *eng, int slots, int max_pos, lpcs_cuda_llm 
     return open_dev_rows(eng, slots, max_pos, slots * max_pos, dev, e);
 }
 
-int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokenizer *tok, const uint8_t *text,
-                         size_t len, int windows_per_batch, rt_ppl_result *res, rt_err *e) {
+int rt_cuda_resident_ppl(const rt_engine *eng, const rt_tokenizer *tok, const uint8_t *text, size_t len,
+                         int windows_per_batch, rt_ppl_result *res, rt_err *e) {
+    const rt_model *m = eng->m;
     memset(res, 0, sizeof *res);
     const int W = RT_PPL_WINDOW;
     if (len == 0) return rt_fail(e, LPCS_EINVAL, "ppl: empty text");
@@ -133,12 +120,8 @@ int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokeni
     clock_gettime(CLOCK_MONOTONIC, &t0);
     size_t nw = (len + W - 1) / W;
     int per = windows_per_batch > 0 && (size_t)windows_per_batch < nw ? windows_per_batch : (int)nw;
-    rt_engine eng;
-    rt_sched_opts so1 = cpu_only();
-    int rc = rt_engine_init(&eng, m, plan, &so1, e);
-    if (rc) return rc;
     lpcs_cuda_llm *dev = NULL;
-    rc = open_dev(&eng, per, W, &dev, e);
+    int rc = open_dev(eng, per, W, &dev, e);
     size_t rows = (size_t)per * W;
     int *tk = malloc(rows * sizeof *tk), *tg = malloc(rows * sizeof *tg);
     double *nll = malloc(rows * sizeof *nll);
@@ -177,18 +160,13 @@ int rt_cuda_resident_ppl(const rt_model *m, const rt_plan *plan, const rt_tokeni
     }
     free(tk), free(tg), free(nll);
     lpcs_cuda_llm_free(dev);
-    rt_engine_free(&eng);
     return rc;
 }
 
-int rt_cuda_resident_logits(const rt_model *m, const rt_plan *plan, const int *tokens, int nseq, int ntok, int mode,
-                            float *logits, rt_err *e) {
-    rt_engine eng;
-    rt_sched_opts so1 = cpu_only();
-    int rc = rt_engine_init(&eng, m, plan, &so1, e);
-    if (rc) return rc;
+int rt_cuda_resident_logits(const rt_engine *eng, const int *tokens, int nseq, int ntok, int mode, float *logits,
+                            rt_err *e) {
     lpcs_cuda_llm *dev = NULL;
-    rc = open_dev(&eng, nseq, ntok, &dev, e);
+    int rc = open_dev(eng, nseq, ntok, &dev, e);
     if (!rc) {
         lpcs_cuda_llm_set_matmul(dev, mode);
         rc = lpcs_cuda_llm_forward(dev, tokens, nseq, ntok, 0, 0);
@@ -196,33 +174,26 @@ int rt_cuda_resident_logits(const rt_model *m, const rt_plan *plan, const int *t
         if (rc) rt_fail(e, rc, "cuda engine: forward failed (%s)", lpcs_status_str(rc));
     }
     lpcs_cuda_llm_free(dev);
-    rt_engine_free(&eng);
     return rc;
 }
 
 struct rt_cuda_stepper {
-    rt_engine eng; /* the op list and plan-quantized weights (host side) */
     lpcs_cuda_llm *dev;
     int nseq, max_tokens, vocab;
     float *lg;
 };
 
-int rt_cuda_stepper_open(const rt_model *m, const rt_plan *plan, int nseq, int max_tokens, rt_cuda_stepper **out,
-                         rt_err *e) {
+int rt_cuda_stepper_open(const rt_engine *eng, int nseq, int max_tokens, rt_cuda_stepper **out, rt_err *e) {
     *out = NULL;
+    const rt_model *m = eng->m;
     rt_cuda_stepper *st = calloc(1, sizeof *st);
     if (!st) return rt_fail(e, LPCS_ENOMEM, "out of memory");
-    rt_sched_opts so1 = cpu_only();
-    int rc = rt_engine_init(&st->eng, m, plan, &so1, e);
-    if (rc) {
-        free(st);
-        return rc;
-    }
+    int rc;
     if (m->cfg.arch == RT_ARCH_LLAMA && max_tokens > m->cfg.seq_len) max_tokens = m->cfg.seq_len;
     st->nseq = nseq, st->max_tokens = max_tokens, st->vocab = m->cfg.vocab;
     /* rows per forward: a whole prompt of one sequence, or one token of each */
     int rows = max_tokens > nseq ? max_tokens : nseq;
-    rc = open_dev_rows(&st->eng, nseq, max_tokens, rows, &st->dev, e);
+    rc = open_dev_rows(eng, nseq, max_tokens, rows, &st->dev, e);
     st->lg = malloc((size_t)nseq * (size_t)st->vocab * sizeof(float));
     if (!rc && !st->lg) rc = rt_fail(e, LPCS_ENOMEM, "out of memory");
     if (rc) {
@@ -248,7 +219,6 @@ double rt_cuda_stepper_last_ms(rt_cuda_stepper *st) { return lpcs_cuda_llm_last_
 void rt_cuda_stepper_close(rt_cuda_stepper *st) {
     if (!st) return;
     lpcs_cuda_llm_free(st->dev);
-    rt_engine_free(&st->eng);
     free(st->lg);
     free(st);
 }

@@ -72,8 +72,8 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
         if (tok->byte_token[text[i]] < 0)
             return rt_fail(e, LPCS_EFORMAT, "ppl: byte 0x%02x at offset %zu has no token", text[i], i);
     /* the whole model on the GPU when it can run there (all windows batched) */
-    if (rt_cuda_resident_usable(m, plan, so, NULL, 0))
-        return rt_cuda_resident_ppl(m, plan, tok, text, len, 0, res, e);
+    if (stats_engine && rt_cuda_resident_usable(stats_engine, so, NULL, 0))
+        return rt_cuda_resident_ppl(stats_engine, tok, text, len, 0, res, e);
     if (threads < 1) threads = 1;
     if (threads > 64) threads = 64;
     size_t nw = (len + RT_PPL_WINDOW - 1) / RT_PPL_WINDOW;

@@ -60,6 +60,13 @@ PY
     done
   done
 fi
+if [ -n "$LPCS" ] && [ -n "${GEN7B:-}" ]; then
+  stamp "lpcs gen-model llama2-7b (bf16) + lpcs bench --backend cuda --plan bf16 --batch 1,8,64"
+  timeout 200 "$LPCS" gen-model llama2-7b /tmp/l7.safetensors && ls -la /tmp/l7.*
+  stamp "bench"
+  /usr/bin/time -f "wall %e s, max RSS %M KB" timeout 300 "$LPCS" bench /tmp/l7.safetensors -n 24 --repeat 2 --batch 1,8,64 --backend cuda --plan bf16 2>&1 | grep -E 'engine|batch|ms/step|tokens/s|bytes/step|rror|wall|fit'
+  rm -f /tmp/l7.*
+fi
 if python3 -c 'import torch' 2>/dev/null; then
   stamp "PyTorch eager baseline"
   timeout 180 python3 bench/cuda/torch_ppl.py "$SHARED"

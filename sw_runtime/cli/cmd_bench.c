@@ -41,14 +41,16 @@ static int decode(rt_session *s, int n, rt_err *e) {
 
 /* Decode on the GPU-resident engine: batch independent sequences from BOS,
  * greedy, one token of each per step (a device forward of batch rows). */
-static int bench_gpu(rt_session *s, int n, int repeat, int batch, rt_err *e) {
+static int bench_gpu(rt_session *s, int n, int repeat, const int *batches, int nb, int max_batch, rt_err *e) {
     rt_cuda_stepper *g = NULL;
-    int rc = rt_cuda_stepper_open(&s->model, &s->plan, batch, n, &g, e);
+    int rc = rt_cuda_stepper_open(&s->eng, max_batch, n, &g, e);
     if (rc) return rc;
     const int V = s->model.cfg.vocab;
-    int *tok = malloc((size_t)batch * sizeof *tok);
-    double secs = 0, dev_ms = 0;
+    int *tok = malloc((size_t)max_batch * sizeof *tok);
     if (!tok) rc = rt_fail(e, LPCS_ENOMEM, "out of memory");
+    for (int bi = 0; !rc && bi < nb; bi++) {
+    const int batch = batches[bi];
+    double secs = 0, dev_ms = 0;
     for (int r = 0; !rc && r <= repeat; r++) { /* round 0 warms up */
         for (int b = 0; b < batch; b++) tok[b] = s->model.cfg.bos;
         double t0 = now_s(), d = 0;
@@ -77,6 +79,7 @@ static int bench_gpu(rt_session *s, int n, int repeat, int batch, rt_err *e) {
                secs * 1e3 / steps);
         printf("tokens/s: %.2f\n", toks / secs);
     }
+    }
     free(tok);
     rt_cuda_stepper_close(g);
     return rc;
@@ -86,6 +89,7 @@ int cmd_bench(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
     long n = 256, repeat = 5, warmup = 1, batch = 1;
+    int batches[16] = {1}, nb = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int c = rt_common_arg(&o, argc, argv, &i, "bench");
@@ -95,8 +99,20 @@ int cmd_bench(int argc, char **argv) {
             help(stdout);
             return 0;
         }
-        long *dst = !strcmp(a, "-n") ? &n : !strcmp(a, "--repeat") ? &repeat : !strcmp(a, "--warmup") ? &warmup
-                    : !strcmp(a, "--batch") ? &batch : NULL;
+        if (!strcmp(a, "--batch") && i + 1 < argc) { /* N or a list N1,N2,... */
+            nb = 0;
+            for (char *q = argv[++i], *end; *q && nb < 16; q = *end ? end + 1 : end) {
+                long v = strtol(q, &end, 10);
+                if (v < 1 || v > 4096 || (*end && *end != ',')) {
+                    fprintf(stderr, "lpcs bench: --batch wants N or N1,N2,... (1..4096)\n");
+                    return 2;
+                }
+                batches[nb++] = (int)v;
+                if (v > batch) batch = v;
+            }
+            continue;
+        }
+        long *dst = !strcmp(a, "-n") ? &n : !strcmp(a, "--repeat") ? &repeat : !strcmp(a, "--warmup") ? &warmup : NULL;
         if (dst) {
             char *end;
             if (i + 1 >= argc || (*dst = strtol(argv[i + 1], &end, 10), *end) || *dst < 0 || *dst > 1000000) {
@@ -123,8 +139,8 @@ int cmd_bench(int argc, char **argv) {
     if (rc) return rc;
     if (s.eng.max_pos && n > s.eng.max_pos) n = s.eng.max_pos;
     rt_err e = {0, ""};
-    if (rt_cuda_resident_usable(&s.model, &s.plan, &o.sched, NULL, 0)) {
-        rc = bench_gpu(&s, (int)n, (int)repeat, (int)(batch < 1 ? 1 : batch), &e);
+    if (rt_cuda_resident_usable(&s.eng, &o.sched, NULL, 0)) {
+        rc = bench_gpu(&s, (int)n, (int)repeat, batches, nb, (int)batch, &e);
         if (rc) fprintf(stderr, "lpcs bench: %s\n", e.msg);
         rt_session_close(&s);
         return rc ? 1 : 0;

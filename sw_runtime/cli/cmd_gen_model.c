@@ -1,6 +1,7 @@
 /* lpcs gen-model SHAPE OUT.safetensors: a random-weight checkpoint with the
  * exact tensor shapes of a public model, in a format lpcs loads
- * (safetensors + OUT-stem.config.json, Hugging Face names), so that decode
+ * (safetensors + OUT-stem.config.json with Hugging Face names, and a
+ * byte-level OUT-stem.tok.bin of the shape's vocabulary), so that decode
  * and prefill can be measured at real sizes. Weights uniform in [-a, a],
  * a = sqrt(3 / fan_in) / 4 (finite, non-trivial activations); norms 1. */
 #include <math.h>
@@ -190,6 +191,28 @@ int cmd_gen_model(int argc, char **argv) {
                    " \"eos_token_id\": 2, \"tie_word_embeddings\": false}\n",
                 s->vocab, s->dim, L, s->hidden, s->seq);
     if (fclose(c)) return fprintf(stderr, "lpcs gen-model: write error on %s\n", cpath), 1;
-    fprintf(stderr, "lpcs gen-model: wrote %s and %s\n", out, cpath);
+    /* tokenizer OUT-stem.tok.bin (llama2.c format): the byte-level vocabulary
+     * of ../shared/models (0 <unk>, 1 <s>, 2 </s>, 3 + b = byte b), padded with
+     * "<tN>" pieces up to the shape's vocabulary */
+    dot = strrchr(cpath, '.');
+    *dot = 0, dot = strrchr(cpath, '.'), *dot = 0;
+    strncat(cpath, ".tok.bin", sizeof cpath - strlen(cpath) - 1);
+    FILE *k = fopen(cpath, "wb");
+    if (!k) return fprintf(stderr, "lpcs gen-model: cannot write %s\n", cpath), 1;
+    int32_t maxlen = 16;
+    bad = fwrite(&maxlen, 4, 1, k) != 1;
+    for (int i = 0; i < s->vocab && !bad; i++) {
+        char piece[32];
+        if (i < 3) snprintf(piece, sizeof piece, "%s", i == 0 ? "<unk>" : i == 1 ? "\n<s>\n" : "\n</s>\n");
+        else if (i < 259 && i - 3 >= 0x20 && i - 3 <= 0x7e) snprintf(piece, sizeof piece, "%c", i - 3);
+        else if (i < 259) snprintf(piece, sizeof piece, "<0x%02X>", i - 3);
+        else snprintf(piece, sizeof piece, "<t%d>", i);
+        float score = 0.0f;
+        int32_t len = (int32_t)strlen(piece);
+        bad = fwrite(&score, 4, 1, k) != 1 || fwrite(&len, 4, 1, k) != 1 || fwrite(piece, 1, (size_t)len, k) != (size_t)len;
+    }
+    bad = fclose(k) || bad;
+    if (bad) return fprintf(stderr, "lpcs gen-model: write error on %s\n", cpath), 1;
+    fprintf(stderr, "lpcs gen-model: wrote %s, its .config.json and .tok.bin\n", out);
     return 0;
 }

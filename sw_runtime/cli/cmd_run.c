@@ -94,8 +94,8 @@ int cmd_run(int argc, char **argv) {
     fwrite(prompt, 1, plen, stdout);
     int token = cfg->bos, generated = 0;
     rt_cuda_stepper *gpu = NULL; /* the whole model on the GPU: prompt as one batch, then one token per step */
-    if (rt_cuda_resident_usable(&s.model, &s.plan, &o.sched, NULL, 0)) {
-        if (rt_cuda_stepper_open(&s.model, &s.plan, 1, nt + 1 + (int)n, &gpu, &e)) {
+    if (rt_cuda_resident_usable(&s.eng, &o.sched, NULL, 0)) {
+        if (rt_cuda_stepper_open(&s.eng, 1, nt + 1 + (int)n, &gpu, &e)) {
             fprintf(stderr, "lpcs run: %s\n", e.msg);
             rc = 1;
             goto out;

@@ -86,10 +86,9 @@ int main(void) {
                     if (lg) memcpy(want + ((size_t)s * T + (size_t)t) * V, lg, V * 4);
                 }
             }
-            rt_engine_free(&eng);
             for (int mode = 2; mode >= 1; mode--) {
                 memset(got, 0xff, n * 4);
-                if (rt_cuda_resident_logits(&m, &plan, tok, NS, T, mode, got, &e)) {
+                if (rt_cuda_resident_logits(&eng, tok, NS, T, mode, got, &e)) {
                     printf("FAIL %s plan %s: %s\n", models[mi], plans[mi][pi], e.msg);
                     failed++;
                     continue;
@@ -97,6 +96,7 @@ int main(void) {
                 check(models[mi], plans[mi][pi], mode == 2 ? "3 windows in one batch, GEMM" : "3 windows, GEMV kernels",
                       got, want, n, (size_t)NS * T * V);
             }
+            rt_engine_free(&eng);
         }
         free(want), free(got);
         rt_model_free(&m);
