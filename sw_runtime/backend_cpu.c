@@ -13,14 +13,14 @@
 
 /* y[r] = lpcs_dot_f32(W[r], x, cols) (golden/fmath.h), best ISA of this CPU. */
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols) {
-    kn_gemm(kn_isa_best(), KN_W_F32, y, rows, W, cols, x, 1, 0, rows, cols);
+    kn_gemm(kn_isa_best(), KN_W_F32, y, rows, W, cols, x, cols, 1, 0, rows, cols);
 }
 
 /* rt_matvec with weights stored as bf16 (plan w=bf16): widened exactly, so
  * the same bits as rt_matvec on the bf16-rounded fp32 weights, reading half
  * the bytes. */
 void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, size_t cols) {
-    kn_gemm(kn_isa_best(), KN_W_BF16, y, rows, W, cols, x, 1, 0, rows, cols);
+    kn_gemm(kn_isa_best(), KN_W_BF16, y, rows, W, cols, x, cols, 1, 0, rows, cols);
 }
 
 /* llama2.c run.c's formula with the sum of squares as lpcs_dot_f32(x, x, n). */
@@ -97,7 +97,7 @@ static void attention_heads(void *arg, int idx, int n) {
         const float *qh = q + h * hs;
         float *att = eng->scratch + h * (size_t)eng->max_pos;
         size_t hoff = loff + (h / kv_mul) * hs;
-        kn_gemm(isa, KN_W_F32, att, T, eng->key_cache + hoff, kv, qh, 1, 0, T, hs);
+        kn_gemm(isa, KN_W_F32, att, T, eng->key_cache + hoff, kv, qh, hs, 1, 0, T, hs);
         for (size_t t = 0; t < T; t++) att[t] = att[t] / scale;
         softmax(isa, att, T);
         kn_attn_av(isa, out + h * hs, att, eng->value_cache + hoff, kv, T, hs);
@@ -117,27 +117,30 @@ static void attention(rt_engine *eng, rt_op *op) {
 typedef struct {
     kn_isa isa;
     kn_wtype wt;
-    float *y;
+    float *Y;
+    size_t ldy;
     const void *W;
-    const float *x;
-    size_t rows, cols;
-} matvec_task;
+    const float *X;
+    size_t ldx, T, rows, cols;
+} matmul_task;
 
-static void matvec_part(void *arg, int idx, int n) {
-    const matvec_task *m = arg;
+static void matmul_part(void *arg, int idx, int n) {
+    const matmul_task *m = arg;
     unsigned long lo, hi;
     kn_split(m->rows, idx, n, 16, &lo, &hi);
-    if (lo < hi) kn_gemm(m->isa, m->wt, m->y, m->rows, m->W, m->cols, m->x, 1, lo, hi, m->cols);
+    if (lo < hi) kn_gemm(m->isa, m->wt, m->Y, m->ldy, m->W, m->cols, m->X, m->ldx, m->T, lo, hi, m->cols);
 }
 
-/* Rows split over the engine's threads; each row is one independent
- * lpcs_dot_f32, so the bits never depend on the thread count. */
-static void matvec(rt_engine *eng, kn_wtype wt, float *y, const void *W, const float *x, size_t rows, size_t cols) {
-    matvec_task m = {(kn_isa)eng->isa, wt, y, W, x, rows, cols};
-    if (eng->pool && (double)rows * (double)cols >= PAR_MIN_MACS)
-        kn_pool_run(eng->pool, matvec_part, &m);
+/* Y[t] = W X[t] for T tokens, rows split over the engine's threads; each
+ * output is one independent lpcs_dot_f32, so the bits depend neither on the
+ * thread count nor on T. */
+void rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T) {
+    matmul_task m = {(kn_isa)eng->isa, op->aux ? KN_W_BF16 : KN_W_F32, Y, ldy,
+                     op->aux ? op->aux : (const void *)op->w, X, ldx, T, op->rows, op->cols};
+    if (eng->pool && (double)op->rows * (double)op->cols * (double)T >= PAR_MIN_MACS)
+        kn_pool_run(eng->pool, matmul_part, &m);
     else
-        matvec_part(&m, 0, 1);
+        matmul_part(&m, 0, 1);
 }
 
 int rt_hgrn_exec(rt_engine *eng, rt_op *op);
@@ -160,7 +163,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         return rc;
     }
     case OP_MATMUL:
-        matvec(eng, op->aux ? KN_W_BF16 : KN_W_F32, out, op->aux ? op->aux : (const void *)op->w, in, op->rows, op->cols);
+        rt_cpu_matmul(eng, op, in, op->cols, out, op->rows, 1);
         return LPCS_OK;
     case OP_ROPE:
         rope(eng, op);
@@ -184,9 +187,15 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
     }
 }
 
-static int cpu_supports(const rt_engine *eng, const rt_op *op) {
-    (void)eng;
+static int cpu_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
+    (void)be, (void)eng;
     return op->type < OP_TYPE_COUNT;
 }
 
-const rt_backend rt_backend_cpu = {"cpu", cpu_supports, rt_cpu_exec, NULL};
+static int cpu_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
+    (void)be;
+    if (n_tokens != 1) return LPCS_EUNSUPPORTED; /* the engine's buffers hold one token */
+    return rt_cpu_exec(eng, op);
+}
+
+const rt_backend_iface rt_backend_cpu = {.name = "cpu", .supports = cpu_supports, .exec = cpu_exec};

@@ -1,74 +1,16 @@
-/* Backend "rtl": Verilated accelerator units on real tensors (slow; must
- * match cpu bit for bit).
- *
- * Built with LPCS_WITH_TERNARY_RTL (see tests/runtime.mk: `make LPCS_RTL=1`),
- * it runs the ternary GEMV of every BitLinear op on the Verilated ternary
- * engine (sim/ternary_rtl.h); the fp32 steps around it (RMSNorm, int8
- * activation quantization, dequantization) are golden/bitlinear.h's, so the
- * result equals the cpu backend bit for bit. Without the flag it supports no
- * op and everything falls back. */
-#include <stdlib.h>
-
+/* Backend "rtl" when the Verilated engine is not linked: registered, supports
+ * no op, so everything falls back. The real one is sw_runtime/rtl/
+ * backend_rtl_verilated.c (it replaces this archive member at link time). */
+#include "backend_rtl.h"
 #include "engine.h"
 
-#ifdef LPCS_WITH_TERNARY_RTL
-#include "bitlinear_offload.h"
-#include "../sim/ternary_rtl.h"
-
-typedef struct {
-    ternary_rtl *hw;
-    rt_bl_scratch scratch;
-} rtl_state;
-
-static void rtl_release(rt_engine *eng) {
-    rtl_state *s = eng->backend_state[RT_BACKEND_RTL];
-    if (!s) return;
-    if (s->hw) ternary_rtl_close(s->hw);
-    rt_bl_scratch_free(&s->scratch);
-    free(s);
-    eng->backend_state[RT_BACKEND_RTL] = NULL;
-}
-
-static int rtl_supports(const rt_engine *eng, const rt_op *op) {
-    (void)eng;
-    return op->type == OP_BITLINEAR && op->cols <= ternary_rtl_info().max_cols;
-}
-
-static int rtl_gemv(void *ctx, const bitlinear *B, const int8_t *xq, int32_t *acc) {
-    return ternary_rtl_gemv(ctx, B->packed, B->out, B->in, xq, acc);
-}
-
-static int rtl_exec(rt_engine *eng, rt_op *op) {
-    rtl_state *s = eng->backend_state[RT_BACKEND_RTL];
-    if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s) return LPCS_ENOMEM;
-        eng->backend_state[RT_BACKEND_RTL] = s;
-        s->hw = ternary_rtl_open(getenv("LPCS_RTL_VCD")); /* waveform only when asked */
-        if (!s->hw) return LPCS_ENOMEM;
-    }
-    return rt_bitlinear_offload(eng, op, &s->scratch, rtl_gemv, s->hw);
-}
-
-/* Simulated clock cycles so far (0 if the engine never ran). */
-unsigned long long rt_rtl_cycles(const rt_engine *eng) {
-    const rtl_state *s = eng->backend_state[RT_BACKEND_RTL];
-    return s && s->hw ? (unsigned long long)ternary_rtl_cycles(s->hw) : 0;
-}
-
-const rt_backend rt_backend_rtl = {"rtl", rtl_supports, rtl_exec, rtl_release};
-
-#else
-
-static int rtl_supports(const rt_engine *eng, const rt_op *op) {
-    (void)eng;
-    (void)op;
+static int rtl_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
+    (void)be, (void)eng, (void)op;
     return 0;
 }
 
-static int rtl_exec(rt_engine *eng, rt_op *op) {
-    (void)eng;
-    (void)op;
+static int rtl_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
+    (void)be, (void)eng, (void)op, (void)n_tokens;
     return LPCS_EUNSUPPORTED;
 }
 
@@ -77,5 +19,4 @@ unsigned long long rt_rtl_cycles(const rt_engine *eng) {
     return 0;
 }
 
-const rt_backend rt_backend_rtl = {"rtl", rtl_supports, rtl_exec, NULL};
-#endif
+const rt_backend_iface rt_backend_rtl = {.name = "rtl", .supports = rtl_supports, .exec = rtl_exec};

@@ -67,14 +67,15 @@ CUDA_RT_NOSTUB := $(CUDA_BUILD)/liblpcsrt_nostub.a
 $(CUDA_RT_NOSTUB): $(BUILD)/liblpcsrt.a
 	@mkdir -p $(dir $@)
 	cp $< $@ && ar d $@ lpcs_cuda_stub.o
-$(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB) $(CUDA_RT_NOSTUB)
+$(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(BUILD)/libmodels.a
 	$(NVCC) $(CUDA_ARCH) -o $@ $(call obj,$(LPCS_SRCS)) $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) \
-	  $(CUDA_LIB) $(LPCS_LDLIBS) -ljansson -lm -lpthread
+	  $(CUDA_LIB) $(LPCS_LDLIBS) $(MODELS_LIB) $(GOLDEN_LIB) -ljansson -lm -lpthread
 
 # cuda = cpu through the runtime (device engine vs the cpu op list, bit for bit).
 CUDA_RES_TEST := $(CUDA_BUILD)/test_resident
-$(CUDA_RES_TEST): $(BUILD)/obj/tests/cuda/test_resident.o $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(CUDA_GOLDEN)
-	$(NVCC) $(CUDA_ARCH) -o $@ $< $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) $(CUDA_LIB) -ljansson -lm -lpthread
+$(CUDA_RES_TEST): $(BUILD)/obj/tests/cuda/test_resident.o $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(CUDA_GOLDEN) $(BUILD)/libmodels.a
+	$(NVCC) $(CUDA_ARCH) -o $@ $< $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) $(CUDA_LIB) $(MODELS_LIB) $(GOLDEN_LIB) \
+	  -ljansson -lm -lpthread
 .PHONY: cuda-resident-test
 cuda-resident-test: $(CUDA_RES_TEST)
 	LPCS_SHARED=$(SHARED) $(CUDA_RES_TEST)

@@ -58,10 +58,12 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, int8_t **tern) {
 
 int rt_cuda_resident_usable(const rt_engine *eng, const rt_sched_opts *so, char *why, size_t whylen) {
     const char *r = NULL;
+    char desc[256];
+    int ci = so ? rt_sched_find(so, "cuda") : -1;
     if (!eng || !eng->ops) r = "no engine";
-    else if (!so->enabled[RT_BACKEND_CUDA]) r = "cuda not enabled";
+    else if (ci < 0 || !so->backends[ci].enabled) r = "cuda not enabled";
     else if (so->n_place) r = "--place rules given";
-    else if (!lpcs_cuda_available()) r = lpcs_cuda_describe();
+    else if (!lpcs_cuda_available()) r = lpcs_cuda_describe(desc, sizeof desc);
     else {
         lpcs_cuda_op d;
         for (int i = 0; i < eng->n_ops && !r; i++)

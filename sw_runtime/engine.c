@@ -22,25 +22,49 @@ int rt_op_type_parse(const char *name) {
 
 /* ---- scheduling ---- */
 
-void rt_sched_default(rt_sched_opts *o) {
-    memset(o, 0, sizeof *o);
-    for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = 1;
+int rt_sched_find(const rt_sched_opts *o, const char *name) {
+    for (int i = 0; i < o->n_backends; i++)
+        if (!strcmp(name, o->backends[i].iface->name)) return i;
+    return -1;
 }
 
-int rt_backend_parse(const char *name) {
-    for (int i = 0; i < RT_BACKEND_COUNT; i++)
-        if (!strcmp(name, rt_backend_get(i)->name)) return i;
-    return -1;
+int rt_sched_register(rt_sched_opts *o, const rt_backend_iface *iface, const void *cfg, rt_err *e) {
+    if (!iface || !iface->name || !iface->supports || !iface->exec)
+        return rt_fail(e, LPCS_EINVAL, "backend without a name, supports or exec");
+    int i = rt_sched_find(o, iface->name);
+    if (i >= 0) {
+        o->backends[i].iface = iface, o->backends[i].cfg = cfg;
+        return LPCS_OK;
+    }
+    if (o->n_backends >= RT_MAX_BACKENDS) return rt_fail(e, LPCS_ERANGE, "more than %d backends", RT_MAX_BACKENDS);
+    int at = rt_sched_find(o, "cpu");
+    if (at < 0) at = o->n_backends;
+    memmove(&o->backends[at + 1], &o->backends[at], (size_t)(o->n_backends - at) * sizeof o->backends[0]);
+    for (int p = 0; p < o->n_place; p++)
+        if (o->place[p].backend >= at) o->place[p].backend++;
+    o->backends[at].iface = iface, o->backends[at].cfg = cfg, o->backends[at].enabled = 1;
+    o->n_backends++;
+    return LPCS_OK;
+}
+
+static void backend_names(const rt_sched_opts *o, char *out, size_t len) {
+    size_t k = (size_t)snprintf(out, len, "auto");
+    for (int i = 0; i < o->n_backends && k < len; i++) k += (size_t)snprintf(out + k, len - k, ", %s", o->backends[i].iface->name);
 }
 
 int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e) {
     if (!strcmp(name, "auto")) {
-        rt_sched_default(o);
+        for (int i = 0; i < o->n_backends; i++) o->backends[i].enabled = 1;
         return LPCS_OK;
     }
-    int b = rt_backend_parse(name);
-    if (b < 0) return rt_fail(e, LPCS_EINVAL, "unknown backend '%s' (auto, cuda, rtl, sim, cpu)", name);
-    for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = i == b || i == RT_BACKEND_CPU;
+    int b = rt_sched_find(o, name);
+    if (b < 0) {
+        char names[200];
+        backend_names(o, names, sizeof names);
+        return rt_fail(e, LPCS_EINVAL, "unknown backend '%s' (%s)", name, names);
+    }
+    for (int i = 0; i < o->n_backends; i++)
+        o->backends[i].enabled = i == b || !strcmp(o->backends[i].iface->name, "cpu");
     return LPCS_OK;
 }
 
@@ -49,7 +73,7 @@ int rt_sched_place(rt_sched_opts *o, const char *spec, rt_err *e) {
     if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof o->place[0].pattern)
         return rt_fail(e, LPCS_EINVAL, "--place wants PATTERN=BACKEND (PATTERN: op type, op name or prefix*), got '%s'",
                        spec);
-    int b = rt_backend_parse(eq + 1);
+    int b = rt_sched_find(o, eq + 1);
     if (b < 0) return rt_fail(e, LPCS_EINVAL, "--place: unknown backend '%s'", eq + 1);
     if (o->n_place >= RT_MAX_PLACE) return rt_fail(e, LPCS_ERANGE, "--place given more than %d times", RT_MAX_PLACE);
     snprintf(o->place[o->n_place].pattern, sizeof o->place[0].pattern, "%.*s", (int)(eq - spec), spec);
@@ -64,26 +88,70 @@ static int pattern_match(const char *pat, const rt_op *op) {
     return 0;
 }
 
+static int backend_supports(const rt_engine *eng, int b, const rt_op *op) {
+    const rt_backend_inst *be = &eng->backends[b];
+    return be->iface->supports(be, eng, op);
+}
+
 static void schedule(rt_engine *eng, const rt_sched_opts *so) {
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
         op->requested = -1;
         for (int p = 0; p < so->n_place; p++)
             if (pattern_match(so->place[p].pattern, op)) op->requested = so->place[p].backend;
-        op->backend = RT_BACKEND_CPU;
-        if (op->requested >= 0 && rt_backend_get(op->requested)->supports(eng, op)) {
+        op->backend = eng->cpu_backend;
+        if (op->requested >= 0 && backend_supports(eng, op->requested, op)) {
             op->backend = op->requested;
             continue;
         }
-        for (int b = 0; b < RT_BACKEND_COUNT; b++)
-            if (so->enabled[b] && rt_backend_get(b)->supports(eng, op)) {
+        for (int b = 0; b < eng->n_backends; b++)
+            if (so->backends[b].enabled && backend_supports(eng, b, op)) {
                 op->backend = b;
                 break;
             }
     }
 }
 
+const char *rt_engine_backend_name(const rt_engine *eng, int b) {
+    return b >= 0 && b < eng->n_backends ? eng->backends[b].iface->name : "?";
+}
+
+/* MACs and bytes moved by one call of op at the engine's current position. */
+void rt_op_work(const rt_engine *eng, const rt_op *op, double *macs, double *bytes) {
+    const rt_config *c = &eng->m->cfg;
+    double n = (double)op->n, r = (double)op->rows, k = (double)op->cols;
+    switch (op->type) {
+    case OP_MATMUL:
+    case OP_BITLINEAR:
+        *macs = r * k;
+        *bytes = r * k * op->w_bits / 8.0 + 4.0 * (r + k);
+        return;
+    case OP_ATTENTION: {
+        double t = (double)eng->pos + 1, kv = (double)op->cols;
+        *macs = 2.0 * t * n;
+        *bytes = 2.0 * t * kv * 4.0 + 8.0 * n;
+        return;
+    }
+    case OP_EMBED:
+        *macs = 0;
+        *bytes = 8.0 * (double)op->cols;
+        return;
+    default:
+        *macs = n;
+        *bytes = 12.0 * (n ? n : (double)c->dim);
+        return;
+    }
+}
+
 /* ---- engine ---- */
+
+/* Floats of each one-token activation buffer (0: not a plain buffer). */
+static void buf_sizes(const rt_config *c, size_t sizes[B_COUNT]) {
+    size_t D = (size_t)c->dim, H = (size_t)c->hidden, V = (size_t)c->vocab;
+    size_t big = D > 2 * H ? D : 2 * H;
+    const size_t s[B_COUNT] = {D, big, D, D, 0, 0, 2 * H, big, D, D, D, 0, V};
+    memcpy(sizes, s, sizeof s);
+}
 
 float *rt_engine_buf(rt_engine *eng, rt_buf b, int layer) {
     const rt_config *c = &eng->m->cfg;
@@ -107,8 +175,9 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         rt_plan_default(&eng->plan);
     const rt_config *c = &m->cfg;
     size_t D = (size_t)c->dim, H = (size_t)c->hidden, V = (size_t)c->vocab;
-    size_t big = D > 2 * H ? D : 2 * H;
-    size_t sizes[B_COUNT] = {D, big, D, D, 0, 0, 2 * H, big, D, D, D, 0, V};
+    size_t sizes[B_COUNT];
+    buf_sizes(c, sizes);
+    (void)H, (void)V;
     for (int b = 0; b < B_COUNT; b++) {
         if (!sizes[b]) continue;
         eng->buf[b] = calloc(sizes[b], sizeof(float));
@@ -150,6 +219,16 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         rt_sched_default(&def);
         so = &def;
     }
+    eng->cpu_backend = rt_sched_find(so, "cpu");
+    if (eng->cpu_backend < 0) {
+        rt_engine_free(eng);
+        return rt_fail(e, LPCS_EINVAL, "no cpu backend registered (it runs what no other backend supports)");
+    }
+    eng->n_backends = so->n_backends;
+    for (int b = 0; b < so->n_backends; b++) {
+        eng->backends[b].iface = so->backends[b].iface;
+        eng->backends[b].cfg = so->backends[b].cfg;
+    }
     schedule(eng, so);
     rt_engine_reset(eng);
     return LPCS_OK;
@@ -162,8 +241,8 @@ void rt_hgrn_free_aux(rt_engine *eng);
 
 void rt_engine_free(rt_engine *eng) {
     if (!eng) return;
-    for (int b = 0; b < RT_BACKEND_COUNT; b++)
-        if (rt_backend_get(b)->release) rt_backend_get(b)->release(eng);
+    for (int b = 0; b < eng->n_backends; b++)
+        if (eng->backends[b].iface->release) eng->backends[b].iface->release(&eng->backends[b]);
     rt_hgrn_free_aux(eng);
     for (int b = 0; b < B_COUNT; b++) free(eng->buf[b]);
     free(eng->key_cache);
@@ -177,6 +256,87 @@ void rt_engine_free(rt_engine *eng) {
     free(eng->ops);
     kn_pool_free(eng->pool);
     memset(eng, 0, sizeof *eng);
+}
+
+static double now_ns(void);
+
+int rt_engine_batchable(const rt_engine *eng) {
+    int ok = eng->m->cfg.arch == RT_ARCH_LLAMA;
+    for (int i = 0; ok && i < eng->n_ops; i++) ok = eng->ops[i].backend == eng->cpu_backend;
+    return ok;
+}
+
+static const float *prefill_stepwise(rt_engine *eng, const int *tokens, int n, float *logits, rt_err *e) {
+    const float *lg = NULL;
+    for (int t = 0; t < n; t++) {
+        if (!(lg = rt_engine_step(eng, tokens[t], e))) return NULL;
+        if (logits) memcpy(logits + (size_t)t * (size_t)eng->m->cfg.vocab, lg, sizeof(float) * (size_t)eng->m->cfg.vocab);
+    }
+    return lg;
+}
+
+const float *rt_engine_prefill(rt_engine *eng, const int *tokens, int n, float *logits, rt_err *e) {
+    const rt_config *c = &eng->m->cfg;
+    if (!tokens || n < 1) {
+        rt_fail(e, LPCS_EINVAL, "prefill: no tokens");
+        return NULL;
+    }
+    int batch = rt_engine_batchable(eng) && n > 1 && eng->pos + n <= eng->max_pos;
+    for (int t = 0; batch && t < n; t++) batch = tokens[t] >= 0 && tokens[t] < c->vocab;
+    if (!batch) return prefill_stepwise(eng, tokens, n, logits, e);
+    size_t sizes[B_COUNT], N = (size_t)n, kv = (size_t)c->dim * (size_t)c->n_kv_heads / (size_t)c->n_heads;
+    buf_sizes(c, sizes);
+    float *bb[B_COUNT] = {0}, *one[B_COUNT];
+    memcpy(one, eng->buf, sizeof one);
+    int rc = LPCS_OK, pos0 = eng->pos;
+    for (int b = 0; b < B_COUNT && !rc; b++)
+        if (sizes[b] && !(bb[b] = malloc(N * sizes[b] * sizeof(float)))) rc = LPCS_ENOMEM;
+    for (int i = 0; i < eng->n_ops && !rc; i++) {
+        rt_op *op = &eng->ops[i];
+        double t0 = eng->timing ? now_ns() : 0;
+        if (op->type == OP_MATMUL) { /* one GEMM over the n tokens */
+            eng->pos = pos0;
+            int cache_out = op->out == B_KCUR || op->out == B_VCUR;
+            float *Y = cache_out ? rt_engine_buf(eng, op->out, op->layer) : bb[op->out];
+            rt_cpu_matmul(eng, op, bb[op->in], sizes[op->in], Y, cache_out ? kv : sizes[op->out], N);
+        } else { /* the one-token op, token after token, on row t of every buffer */
+            rt_backend_inst *be = &eng->backends[op->backend];
+            for (int t = 0; t < n && !rc; t++) {
+                for (int b = 0; b < B_COUNT; b++)
+                    if (bb[b]) eng->buf[b] = bb[b] + (size_t)t * sizes[b];
+                eng->pos = pos0 + t;
+                eng->token = tokens[t];
+                rc = be->iface->exec(be, eng, op, 1);
+            }
+            memcpy(eng->buf, one, sizeof one);
+        }
+        if (rc) {
+            rt_fail(e, rc, "op %s (prefill) failed: %s", op->name, lpcs_status_str(rc));
+            break;
+        }
+        if (eng->timing) op->st.ns += now_ns() - t0;
+        for (int t = 0; t < n; t++) {
+            double macs, bytes;
+            eng->pos = pos0 + t;
+            rt_op_work(eng, op, &macs, &bytes);
+            op->st.macs += macs;
+            op->st.bytes += bytes;
+            op->st.calls++;
+        }
+    }
+    if (!rc) {
+        if (logits) memcpy(logits, bb[B_LOGITS], N * sizes[B_LOGITS] * sizeof(float));
+        for (int b = 0; b < B_COUNT; b++) /* leave the last token's activations, as a step would */
+            if (bb[b]) memcpy(eng->buf[b], bb[b] + (N - 1) * sizes[b], sizes[b] * sizeof(float));
+        eng->pos = pos0 + n;
+        eng->token = tokens[n - 1];
+        eng->steps += N;
+    } else {
+        eng->pos = pos0;
+    }
+    if (rc == LPCS_ENOMEM) rt_fail(e, rc, "prefill: out of memory for %d tokens", n);
+    for (int b = 0; b < B_COUNT; b++) free(bb[b]);
+    return rc ? NULL : eng->buf[B_LOGITS];
 }
 
 int rt_engine_set_threads(rt_engine *eng, int threads, rt_err *e) {
@@ -218,10 +378,10 @@ const float *rt_engine_step(rt_engine *eng, int token, rt_err *e) {
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
         double t0 = eng->timing ? now_ns() : 0;
-        int rc = rt_backend_get(op->backend)->exec(eng, op);
+        rt_backend_inst *be = &eng->backends[op->backend];
+        int rc = be->iface->exec(be, eng, op, 1);
         if (rc) {
-            rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, rt_backend_get(op->backend)->name,
-                    lpcs_status_str(rc));
+            rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, be->iface->name, lpcs_status_str(rc));
             return NULL;
         }
         if (eng->timing) op->st.ns += now_ns() - t0;

@@ -3,7 +3,7 @@
  * golden's lpcs_dot_f32 / lpcs_expf, for every kernel ISA this CPU runs
  * (the portable one always) and 1, 2 and 3 threads; and a long sequence
  * (where attention is split over threads too) gives the same bits for 1
- * and 3 threads. */
+ * and 3 threads; and prefill (batched over tokens) equals stepping. */
 #include "test_util.h"
 
 #include <math.h>
@@ -12,6 +12,7 @@
 #include "fmath.h"
 #include "kernels/fp_cpu.h"
 #include "model.h"
+#include "plan.h"
 
 static const int toks[] = {1, 85, 82, 80, 72, 82};
 #define NTOK (sizeof toks / sizeof toks[0])
@@ -168,10 +169,61 @@ static void test_long_sequence_threads(void **state) {
     rt_model_free(&m);
 }
 
+/* Prefill (op by op over all tokens, one GEMM per matmul) gives the bits of
+ * stepping token by token, for plans with and without quantization ops and
+ * bf16 weights, in one batch and in two chunks, for 1 and 2 threads. */
+static void test_prefill_equals_steps(void **state) {
+    (void)state;
+    rt_model m;
+    assert_int_equal(load(&m), LPCS_OK);
+    const char *plans[] = {"fp32", "w=bf16", "w=int8,a=int8,kv=fp8e4m3"};
+    enum { N = 40 };
+    int in[N];
+    for (int i = 0; i < N; i++) in[i] = i == 0 ? 1 : 3 + (i * 31) % 250;
+    size_t V = (size_t)m.cfg.vocab, compared = 0;
+    float *want = malloc(sizeof(float) * N * V), *got = malloc(sizeof(float) * N * V);
+    for (size_t p = 0; p < sizeof plans / sizeof *plans; p++) {
+        rt_plan plan;
+        rt_err e = {0, ""};
+        assert_int_equal(rt_plan_parse(&plan, plans[p], &e), LPCS_OK);
+        rt_sched_opts so;
+        rt_sched_default(&so);
+        assert_int_equal(rt_sched_backend(&so, "cpu", NULL), LPCS_OK);
+        rt_engine a;
+        assert_int_equal(rt_engine_init(&a, &m, &plan, &so, &e), LPCS_OK);
+        for (int t = 0; t < N; t++) {
+            const float *lg = rt_engine_step(&a, in[t], &e);
+            assert_non_null(lg);
+            memcpy(want + (size_t)t * V, lg, V * sizeof(float));
+        }
+        rt_engine_free(&a);
+        for (int th = 1; th <= 2; th++)
+            for (int split = 0; split <= 17; split += 17) {
+                rt_engine b;
+                assert_int_equal(rt_engine_init(&b, &m, &plan, &so, &e), LPCS_OK);
+                assert_int_equal(rt_engine_set_threads(&b, th, &e), LPCS_OK);
+                assert_true(rt_engine_batchable(&b)); /* really the batched path */
+                if (split) assert_non_null(rt_engine_prefill(&b, in, split, got, &e));
+                const float *last = rt_engine_prefill(&b, in + split, N - split, got + (size_t)split * V, &e);
+                assert_non_null(last);
+                assert_int_equal(b.pos, N);
+                size_t d = count_diff(got, want, N * V);
+                if (d) fail_msg("plan %s, %d threads, split %d: %zu logits differ", plans[p], th, split, d);
+                assert_int_equal(count_diff(last, want + (size_t)(N - 1) * V, V), 0);
+                compared += N * V;
+                rt_engine_free(&b);
+            }
+    }
+    assert_true(compared >= 12 * N * V);
+    free(want), free(got);
+    rt_model_free(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_llama_every_isa_and_threads),
         cmocka_unit_test(test_long_sequence_threads),
+        cmocka_unit_test(test_prefill_equals_steps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,7 +67,7 @@ static void test_gemm_all_isas(void **state) {
                 for (size_t r0 = 0; r0 < rows;) {
                     size_t r1 = r0 + 1 + rnd32() % 9;
                     if (r1 > rows) r1 = rows;
-                    kn_gemm((kn_isa)isa, (kn_wtype)wt, Y, MAXR, W, cols, X, T, r0, r1, cols);
+                    kn_gemm((kn_isa)isa, (kn_wtype)wt, Y, MAXR, W, cols, X, cols, T, r0, r1, cols);
                     r0 = r1;
                 }
                 for (size_t t = 0; t < T; t++)
@@ -153,8 +153,8 @@ static void test_gemm_strided(void **state) {
     for (size_t c = 0; c < C; c++) x[c] = rndf();
     for (int isa = 0; isa < KN_ISA_COUNT; isa++) {
         if (!kn_isa_supported((kn_isa)isa)) continue;
-        kn_gemm((kn_isa)isa, KN_W_F32, y1, R, Wp, C, x, 1, 0, R, C);
-        kn_gemm((kn_isa)isa, KN_W_F32, y2, R, Ws, LD, x, 1, 0, R, C);
+        kn_gemm((kn_isa)isa, KN_W_F32, y1, R, Wp, C, x, C, 1, 0, R, C);
+        kn_gemm((kn_isa)isa, KN_W_F32, y2, R, Ws, LD, x, C, 1, 0, R, C);
         for (size_t r = 0; r < R; r++) {
             assert_true(bits(y1[r]) == bits(y2[r]));
             assert_true(bits(y1[r]) == bits(lpcs_dot_f32(x, Wp + r * C, C)));

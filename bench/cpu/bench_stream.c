@@ -76,7 +76,7 @@ int main(int argc, char **argv) {
             for (int r = 0; r < reps; r++) {
                 const uint8_t *w = W + (size_t)r % copies * wbytes;
                 double t0 = bench_now();
-                kn_gemm((kn_isa)isa, types[k].wt, y, M, w, K, x, 1, 0, M, K);
+                kn_gemm((kn_isa)isa, types[k].wt, y, M, w, K, x, K, 1, 0, M, K);
                 t[r] = bench_now() - t0;
                 w = W + (size_t)(r + copies / 2) % copies * wbytes;
                 t0 = bench_now();

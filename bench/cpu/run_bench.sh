@@ -4,7 +4,7 @@
 #   bench/cpu/run_bench.sh            (from the repository root, after `make`)
 #
 # Inputs (environment):
-#   BUILD=build  SHARED=../shared  ROUNDS=5  OUT=$BUILD/bench-cpu
+#   BUILD=build  SHARED=../shared  ROUNDS=5  OUT=$BUILD/bench-cpu  N7B=16 (tokens per 7B-shape run)
 #   RUNC_DIR     a checkout of github.com/karpathy/llama2.c (run.c is built from it
 #                into $OUT: `runfast` = its Makefile's flags, gcc -Ofast; `native` =
 #                gcc -Ofast -march=native); never committed
@@ -23,7 +23,7 @@
 # $OUT/results.csv (round,program,model,threads,metric,value) and
 # $OUT/summary.md (medians).
 set -eu
-BUILD=${BUILD:-build}; SHARED=${SHARED:-../shared}; ROUNDS=${ROUNDS:-5}; OUT=${OUT:-$BUILD/bench-cpu}
+BUILD=${BUILD:-build}; SHARED=${SHARED:-../shared}; ROUNDS=${ROUNDS:-5}; OUT=${OUT:-$BUILD/bench-cpu}; N7B=${N7B:-16}
 mkdir -p "$OUT"
 M=$SHARED/models/shakespeare-llama.bin; TOK=$SHARED/models/tok-bytes.bin
 L7B=${L7B:-$OUT/l7b-1layer.bin}
@@ -64,6 +64,11 @@ lpcs() { # round name model file n threads [args]
   rec "$r" "$name" "$mod" "$th" tok_s "$(echo "$o" | awk '/^tokens\/s:/ {print $2}')"
   rec "$r" "$name" "$mod" "$th" tok_cpu_s "$(echo "$o" | awk '/^tokens per CPU-second:/ {print $4}')"
 }
+lpcs_prefill() { # round model file n: one n-token prompt as a batched prefill, 3 times
+  local o; o=$("$BUILD/lpcs" bench "$3" --tokenizer "$TOK" --backend cpu -n 1 --repeat 3 --warmup 1 --prefill "$4" --quiet)
+  rec "$1" lpcs-fp32-prompt "$2" 1 tok_s "$(echo "$o" | awk '/^prefill tokens\/s:/ {print $3}')"
+  rec "$1" lpcs-fp32-prompt "$2" 1 tok_cpu_s "$(echo "$o" | awk '/^prefill tokens per CPU-second:/ {print $5}')"
+}
 # run.c: its own "achieved tok/s" (wall, excludes the first token) and CPU time of the whole process.
 runc_run() { # round name model file n exe
   local r=$1 name=$2 mod=$3 f=$4 n=$5 exe=$6
@@ -85,17 +90,18 @@ for r in $(seq 1 "$ROUNDS"); do
   [ -n "$native" ] && runc_run "$r" runc-native shakespeare "$M" 256 "$native"
   lpcs "$r" lpcs-int8 shakespeare "$M" 256 1 --plan w=int8,a=int8
   [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 shakespeare "$GGUF_DIR/shakespeare-q8_0.gguf" decode 256 1
+  lpcs_prefill "$r" shakespeare "$M" 255
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32-prompt shakespeare "$GGUF_DIR/shakespeare-f32.gguf" prompt 255 1
   lpcs "$r" lpcs-fp32 shakespeare "$M" 256 2
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 2
-  lpcs "$r" lpcs-fp32 l7b "$L7B" 32 1
-  [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 l7b "$GGUF_DIR/l7b-f32.gguf" decode 32 1
-  [ -n "$runc" ] && runc_run "$r" runc-runfast l7b "$L7B" 32 "$runc"
-  lpcs "$r" lpcs-bf16 l7b "$L7B" 32 1 --plan w=bf16
-  lpcs "$r" lpcs-int8 l7b "$L7B" 32 1 --plan w=int8,a=int8
-  [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 l7b "$GGUF_DIR/l7b-q8_0.gguf" decode 32 1
-  lpcs "$r" lpcs-fp32 l7b "$L7B" 32 2
-  [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 l7b "$GGUF_DIR/l7b-f32.gguf" decode 32 2
+  # 7B layer shapes: N7B tokens (weights stream from DRAM every token)
+  lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 1
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 l7b "$GGUF_DIR/l7b-f32.gguf" decode "$N7B" 1
+  [ -n "$runc" ] && runc_run "$r" runc-runfast l7b "$L7B" "$N7B" "$runc"
+  lpcs "$r" lpcs-bf16 l7b "$L7B" "$N7B" 1 --plan w=bf16
+  lpcs "$r" lpcs-int8 l7b "$L7B" "$N7B" 1 --plan w=int8,a=int8
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 l7b "$GGUF_DIR/l7b-q8_0.gguf" decode "$N7B" 1
+  lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 2
 done
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 python3 - "$csv" > "$OUT/summary.md" <<'PY'

@@ -27,11 +27,8 @@ else
   TEST=build/cuda/test_llm LPCS= RES=
 fi
 export LPCS_SHARED=$SHARED
-stamp "engine vs host oracle (bit for bit), full-split timing, 7B shapes"
-timeout 420 "$TEST" --ppl ${BENCH7B:+--bench7b} --csv "$OUT/bench7b.csv"; rc_t=$?
-stamp "fault injection (must FAIL)"
-timeout 120 "$TEST" --inject >"$OUT/inject.txt" 2>&1; rc_i=$?
-grep -E '^(PASS|FAIL)' "$OUT/inject.txt"
+stamp "engine vs host oracle (bit for bit)"
+timeout 120 "$TEST"; rc_t=$?
 if [ -n "$RES" ]; then
   stamp "cuda = cpu through the runtime (test_resident)"
   timeout 240 "$RES" | tee "$OUT/test_resident.txt" | grep -E '^(PASS|FAIL|SKIP|cuda)'
@@ -55,20 +52,23 @@ want = json.load(open(sys.argv[1]))[k]["sample_greedy_ROMEO"]
 got = open(sys.argv[2], encoding="latin-1").read().rstrip("\n")
 print(("PASS" if got == want else "FAIL") + f" {k} greedy ROMEO sample through the cuda engine " + ("= metrics.json" if got == want else f"differs: {got[:80]!r}"))
 PY
-    for b in 1 64; do
-      "$LPCS" bench "$V/$m" -n 200 --repeat 3 --batch $b --backend cuda 2>&1 | grep -E 'engine|batch|ms/step|tokens/s|rror'
-    done
+    timeout 60 "$LPCS" bench "$V/$m" -n 200 --repeat 3 --batch 1,64 --backend cuda 2>&1 | grep -E 'batch|ms/step|tokens/s|rror' 
   done
 fi
+if python3 -c 'import torch' 2>/dev/null; then
+  stamp "PyTorch eager baseline"
+  timeout 180 python3 bench/cuda/torch_ppl.py "$SHARED"
+fi
+stamp "full-split timing (llama, one batch) and 7B shapes"
+timeout 300 "$TEST" --ppl ${BENCH7B:+--bench7b} --csv "$OUT/bench7b.csv" | grep -vE '^(PASS|FAIL)'
+stamp "fault injection (must FAIL)"
+timeout 120 "$TEST" --inject >"$OUT/inject.txt" 2>&1; rc_i=$?
+grep -E '^(PASS|FAIL)' "$OUT/inject.txt"
 if [ -n "$LPCS" ] && [ -n "${GEN7B:-}" ]; then
   stamp "lpcs gen-model llama2-7b (bf16) + lpcs bench --backend cuda --plan bf16 --batch 1,8,64"
   timeout 200 "$LPCS" gen-model llama2-7b /tmp/l7.safetensors && ls -la /tmp/l7.*
   stamp "bench"
   /usr/bin/time -f "wall %e s, max RSS %M KB" timeout 300 "$LPCS" bench /tmp/l7.safetensors -n 24 --repeat 2 --batch 1,8,64 --backend cuda --plan bf16 2>&1 | grep -E 'engine|batch|ms/step|tokens/s|bytes/step|rror|wall|fit'
   rm -f /tmp/l7.*
-fi
-if python3 -c 'import torch' 2>/dev/null; then
-  stamp "PyTorch eager baseline"
-  timeout 180 python3 bench/cuda/torch_ppl.py "$SHARED"
 fi
 stamp "done: test_llm rc=$rc_t, inject rc=$rc_i (must be non-zero)"

@@ -21,11 +21,14 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "arch_consts.h"
 #include "platform_api.h"
 #include "ternary.h"
+#include "unit.h"
 
 using namespace sc_core;
 
@@ -36,11 +39,25 @@ const uint64_t SRAM_BASE = 1ull << 40, UNIT_BASE = 2ull << 40, UNIT_STRIDE = 1 <
 const int HOST_CMD_WORDS = 4;                  // op, shape, addresses, start
 
 struct Platform;
-Platform *g_plat = nullptr;
-dp_config g_dp;
 
-sc_time cycles(double c) { return sc_time(c * 1000.0 / g_dp.clock_ghz, SC_PS); }
-double to_cycles(const sc_time &t) { return t.to_seconds() * 1e9 * g_dp.clock_ghz; }
+// THE SystemC kernel. SystemC elaborates one module hierarchy per process and
+// has one simulation clock, so the platform is one object per process: this
+// one, and nothing else in the platform is mutable at namespace scope. Every
+// API call takes it under its lock and runs with the caller's design point
+// (set at the start of the call, under the lock), so two engines with
+// different design points in one process, from any threads, get what each
+// would get alone: timing depends on the op and the point, never on who ran
+// before (the DMA / DRAM queues are idle again when an op completes).
+struct Kernel {
+    std::mutex lock;
+    Platform *plat = nullptr; // elaborated on first use
+    dp_config dp{};           // the design point of the call in progress
+    bool started = false;
+};
+Kernel kern;
+
+sc_time cycles(double c) { return sc_time(c * 1000.0 / kern.dp.clock_ghz, SC_PS); }
+double to_cycles(const sc_time &t) { return t.to_seconds() * 1e9 * kern.dp.clock_ghz; }
 
 struct Dram : sc_module {
     tlm_utils::simple_target_socket<Dram> t;
@@ -49,8 +66,8 @@ struct Dram : sc_module {
     explicit Dram(sc_module_name n) : sc_module(n), t("t") { t.register_b_transport(this, &Dram::b_transport); }
     void b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
         sc_time start = std::max(sc_time_stamp() + delay, busy_until);
-        busy_until = start + cycles(p.get_data_length() / arch_dram_bytes_per_cycle(&g_dp));
-        delay = busy_until + cycles(arch_dram_latency_cycles(&g_dp)) - sc_time_stamp();
+        busy_until = start + cycles(p.get_data_length() / arch_dram_bytes_per_cycle(&kern.dp));
+        delay = busy_until + cycles(arch_dram_latency_cycles(&kern.dp)) - sc_time_stamp();
         bytes += p.get_data_length();
         p.set_response_status(tlm::TLM_OK_RESPONSE);
     }
@@ -92,22 +109,25 @@ std::ostream &operator<<(std::ostream &os, const DmaJob &j) { return os << "dma 
 struct Bus : sc_module {
     tlm_utils::simple_target_socket<Bus> t, t_dma; // host and DMA initiators
     tlm_utils::simple_initiator_socket<Bus> to_dram, to_sram;
-    tlm_utils::simple_initiator_socket<Bus> to_unit[ARCH_U_COUNT];
+    std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Bus>>> to_unit; // one per unit of the table
     double transactions = 0;
     explicit Bus(sc_module_name n) : sc_module(n), t("t"), t_dma("t_dma"), to_dram("to_dram"), to_sram("to_sram") {
         t.register_b_transport(this, &Bus::b_transport);
         t_dma.register_b_transport(this, &Bus::b_transport);
+        for (int u = 0; u < arch_n_units(); u++)
+            to_unit.emplace_back(new tlm_utils::simple_initiator_socket<Bus>(
+                (std::string("to_") + arch_unit_get(u)->name).c_str()));
     }
     void b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
         transactions++;
         uint64_t a = p.get_address();
         if (a >= UNIT_BASE) {
             uint64_t u = (a - UNIT_BASE) / UNIT_STRIDE;
-            if (u >= ARCH_U_COUNT) {
+            if (u >= (uint64_t)arch_n_units()) {
                 p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
                 return;
             }
-            to_unit[u]->b_transport(p, delay);
+            (*to_unit[u])->b_transport(p, delay);
         } else if (a >= SRAM_BASE) {
             to_sram->b_transport(p, delay);
         } else {
@@ -155,94 +175,29 @@ struct TilePlan {
     double sram_read = 0;        // bytes the unit reads from SRAM
 };
 
-double cdiv(double a, double b) { return std::ceil(a / b); }
-
-// Rows per tile: whole multiples of `par` rows, about one DMA burst.
-double rows_per_tile(double row_bytes, double par) {
-    double r = std::floor(g_dp.dma_burst_bytes / std::max(row_bytes, 1e-9) / par) * par;
-    return std::max(r, par);
-}
-
-void gemv_tiles(TilePlan &tp, double R, double row_bytes, double par, double per_group_cycles, bool stream) {
-    double rpt = rows_per_tile(row_bytes, par);
-    for (double r0 = 0; r0 < R; r0 += rpt) {
-        double r = std::min(rpt, R - r0);
-        tp.compute.push_back(cdiv(r, par) * per_group_cycles);
-        if (stream) tp.bytes.push_back(r * row_bytes);
-    }
-}
-
+// The unit's tiles, from its descriptor (models/unit.h): the platform names no unit.
 TilePlan plan_tiles(const arch_op &op, arch_unit u) {
     TilePlan tp;
-    const dp_config &d = g_dp;
-    double R = (double)op.rows, K = (double)op.cols, wb = op.w_bits;
+    const dp_config &d = kern.dp;
+    double R = (double)op.rows, wb = op.w_bits;
     bool stream = !op.weights_resident;
-    double ab = op.a_bits > 0 ? op.a_bits : 32;
-    switch (u) {
-    case ARCH_U_RMMEC: {
-        int lanes = arch_rmmec_lanes(wb);
-        if (op.kind == ARCH_OP_ATTENTION) {
-            double dots = R > 0 ? R : 1, len = cdiv((double)op.n, dots);
-            for (int m = 0; m < 2; m++) // K then V
-                gemv_tiles(tp, dots, len * wb / 8.0, d.rmmec_units, cdiv(len, lanes) + 1, stream);
-            tp.drain = 2 * RMMEC_PIPE_FILL;
-            tp.sram_read = 8.0 * R;
-        } else {
-            gemv_tiles(tp, R, K * wb / 8.0, d.rmmec_units, cdiv(K, lanes) + 1, stream);
-            tp.drain = RMMEC_PIPE_FILL;
-            tp.sram_read = K * ab / 8.0 + 4.0 * R;
-        }
-        break;
-    }
-    case ARCH_U_TERNARY:
-        tp.prologue = cdiv(K, d.ternary_ktile); // activation buffer load
-        // per word: buffer load (unless overlapped with the run) + one run cycle
-        gemv_tiles(tp, R, K * wb / 8.0, d.ternary_lanes, cdiv(K, d.ternary_ktile) * (d.ternary_overlap_load ? 1 : 2),
-                   stream);
-        tp.drain = TERNARY_START_CYCLES + TERNARY_PIPE_FILL;
-        tp.sram_read = K * ab / 8.0 + 4.0 * R;
-        break;
-    case ARCH_U_PIM: {
-        double passes = cdiv(R, (double)d.pim_banks * d.pim_rows_per_bank);
-        int w = op.w_fmt == ARCH_FMT_TERNARY ? 2 : (int)std::lround(wb);
-        double total = arch_pim_cycles(&d, op.rows, op.cols, w, (int)std::min(ab, 8.0), op.tables_resident);
-        // each pass's weights stream in DMA bursts; the table build consumes
-        // them as they arrive (compute split evenly over the pass's tiles)
-        double pass_bytes = R * K * wb / 8.0 / passes;
-        int per = stream && !op.tables_resident ? (int)std::max(1.0, cdiv(pass_bytes, d.dma_burst_bytes)) : 1;
-        for (int p = 0; p < (int)passes; p++)
-            for (int t = 0; t < per; t++) {
-                tp.compute.push_back(total / passes / per);
-                if (stream && !op.tables_resident) tp.bytes.push_back(pass_bytes / per);
-            }
-        tp.sram_read = K * ab / 8.0 + 4.0 * R;
-        break;
-    }
-    default: {
-        double elems = (op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR) ? R * K
-                       : op.kind == ARCH_OP_ATTENTION                           ? 2.0 * (double)op.n
-                                                                                : (double)op.n * (op.passes > 0 ? op.passes : 1);
-        if ((op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR) && R > 0) {
-            for (double r0 = 0, rpt = rows_per_tile(K * wb / 8.0, 1); r0 < R; r0 += rpt) {
-                double r = std::min(rpt, R - r0);
-                tp.compute.push_back(cdiv(r * K, d.vector_lanes));
-                if (stream) tp.bytes.push_back(r * K * wb / 8.0);
-            }
-        } else {
-            tp.compute.push_back(cdiv(elems, d.vector_lanes));
-        }
-        tp.drain = 2;
-        tp.sram_read = op.kind == ARCH_OP_VECTOR ? 8.0 * elems : K * ab / 8.0 + 4.0 * R;
-        break;
-    }
-    }
+    arch_tile_info info{};
+    const arch_unit_desc *ud = arch_unit_get((int)u);
+    ud->tiles(&d, &op, stream, [](void *ctx, double compute, double bytes) {
+        TilePlan *t = (TilePlan *)ctx;
+        t->compute.push_back(compute);
+        t->bytes.push_back(bytes);
+    }, &tp, &info);
+    bool any = false;
+    for (double b : tp.bytes) any = any || b > 0;
+    if (!any) tp.bytes.clear(); // nothing streamed
+    tp.prologue = info.prologue, tp.drain = info.drain, tp.sram_read = info.sram_read;
     // the unit reads its weights (or KV rows) from SRAM, streamed or resident;
-    // resident PIM tables live in the banks
+    // weights a unit keeps itself (resident PIM tables) do not
     if (op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR)
-        tp.sram_read += (u == ARCH_U_PIM && op.tables_resident) ? 0.0 : R * K * wb / 8.0;
+        tp.sram_read += info.weights_in_unit ? 0.0 : R * (double)op.cols * wb / 8.0;
     else if (op.kind == ARCH_OP_ATTENTION)
         tp.sram_read += 2.0 * (double)op.n * wb / 8.0;
-    if (!tp.bytes.empty() && tp.bytes.size() != tp.compute.size()) tp.bytes.resize(tp.compute.size(), 0.0);
     return tp;
 }
 
@@ -334,80 +289,90 @@ struct Platform {
     Dram dram{"dram"};
     Sram sram{"sram"};
     Dma dma{"dma"};
-    std::unique_ptr<Unit> units[ARCH_U_COUNT];
+    std::unique_ptr<Unit> units[ARCH_MAX_UNITS];
     Platform() {
-        static const char *names[ARCH_U_COUNT] = {"rmmec_array", "ternary_engine", "pim_banks", "vector_unit"};
         host.i.bind(bus.t);
         dma.i.bind(bus.t_dma);
         bus.to_dram.bind(dram.t);
         bus.to_sram.bind(sram.t);
-        for (int u = 0; u < ARCH_U_COUNT; u++) {
-            units[u].reset(new Unit(names[u], (arch_unit)u));
+        for (int u = 0; u < arch_n_units(); u++) { // one module per unit, named as the unit
+            units[u].reset(new Unit(arch_unit_get(u)->name, (arch_unit)u));
             units[u]->dma = &dma;
             units[u]->sram = &sram;
-            bus.to_unit[u].bind(units[u]->t);
+            bus.to_unit[u]->bind(units[u]->t);
         }
     }
 };
 
-bool g_started = false;
-
-int ensure_platform() {
-    if (g_plat) return 0;
+// Elaborates the platform once and takes d as the point of this call.
+int use_point(const dp_config *d) {
+    char err[256];
+    if (!d || dp_check(d, err, sizeof err)) return -1;
+    kern.dp = *d;
+    if (kern.plat) return 0;
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
     sc_report_handler::set_actions(SC_WARNING, SC_DO_NOTHING);
     sc_set_time_resolution(1, SC_PS);
-    g_plat = new Platform();
+    kern.plat = new Platform();
     return 0;
+}
+
+// One op to completion; kern.lock held and kern.dp set.
+int run_op_locked(const arch_op *op, int (*fn)(void *), void *ctx, plat_result *r) {
+    Platform *P = kern.plat;
+    std::memset(r, 0, sizeof *r);
+    arch_cost ac; // energy of the unit's events: the same per-event constants as the model
+    if (arch_op_cost(&kern.dp, op, &ac)) return -1;
+    UnitCmd c{*op, fn ? std::function<int()>([fn, ctx] { return fn(ctx); }) : std::function<int()>(), r, 0};
+    r->unit = ac.unit;
+    double dram0 = P->dram.bytes, sram0 = P->sram.bytes;
+    P->host.pending = &c;
+    P->host.pending_unit = ac.unit;
+    P->host.cmd_ev.notify(SC_ZERO_TIME);
+    kern.started = true;
+    sc_start();
+    if (P->host.pending) return -1; // did not finish: a deadlock in the model
+    r->cycles = to_cycles(P->host.last_duration);
+    r->dram_bytes = P->dram.bytes - dram0;
+    r->sram_bytes = P->sram.bytes - sram0;
+    r->energy_pj = ac.e_compute_pj + r->sram_bytes * arch_sram_pj_per_byte(kern.dp.sram_kib) +
+                   r->dram_bytes * HZ_DRAM_PJ_PER_B;
+    return c.status;
 }
 
 }  // namespace
 
 int sc_main(int, char **) { return 0; } // SystemC wants one; lpcs has its own main()
 
-extern "C" int platform_configure(const dp_config *d) {
+extern "C" int platform_check_point(const dp_config *d) {
     char err[256];
-    if (!d || dp_check(d, err, sizeof err)) return -1;
-    g_dp = *d;
-    return ensure_platform();
+    return d && !dp_check(d, err, sizeof err) ? 0 : -1;
 }
 
-extern "C" double platform_now_ns(void) { return g_started ? sc_time_stamp().to_seconds() * 1e9 : 0; }
-
-extern "C" int platform_run_op(const arch_op *op, int (*fn)(void *), void *ctx, plat_result *r) {
-    if (!op || !r || !g_plat) return -1;
-    std::memset(r, 0, sizeof *r);
-    arch_cost ac; // energy of the unit's events: the same per-event constants as the model
-    if (arch_op_cost(&g_dp, op, &ac)) return -1;
-    UnitCmd c{*op, fn ? std::function<int()>([fn, ctx] { return fn(ctx); }) : std::function<int()>(), r, 0};
-    r->unit = ac.unit;
-    double dram0 = g_plat->dram.bytes, sram0 = g_plat->sram.bytes;
-    g_plat->host.pending = &c;
-    g_plat->host.pending_unit = ac.unit;
-    g_plat->host.cmd_ev.notify(SC_ZERO_TIME);
-    g_started = true;
-    sc_start();
-    if (g_plat->host.pending) return -1; // did not finish: a deadlock in the model
-    r->cycles = to_cycles(g_plat->host.last_duration);
-    r->dram_bytes = g_plat->dram.bytes - dram0;
-    r->sram_bytes = g_plat->sram.bytes - sram0;
-    r->energy_pj = ac.e_compute_pj + r->sram_bytes * arch_sram_pj_per_byte(g_dp.sram_kib) +
-                   r->dram_bytes * HZ_DRAM_PJ_PER_B;
-    return c.status;
+extern "C" double platform_now_ns(void) {
+    std::lock_guard<std::mutex> g(kern.lock);
+    return kern.started ? sc_time_stamp().to_seconds() * 1e9 : 0;
 }
 
-extern "C" int platform_ternary_gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y,
+extern "C" int platform_run_op(const dp_config *d, const arch_op *op, int (*fn)(void *), void *ctx, plat_result *r) {
+    if (!op || !r) return -1;
+    std::lock_guard<std::mutex> g(kern.lock);
+    if (use_point(d)) return -1;
+    return run_op_locked(op, fn, ctx, r);
+}
+
+extern "C" int platform_ternary_gemv(const dp_config *d, const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y,
                                      plat_result *r) {
     if (!packed || !x || !y || !rows || !cols) return LPCS_EINVAL;
     arch_op op{};
     op.kind = ARCH_OP_BITLINEAR, op.rows = rows, op.cols = cols, op.w_bits = 2, op.a_bits = 8;
     op.w_fmt = ARCH_FMT_TERNARY;
     struct Ctx { const uint8_t *w; size_t r, c; const int8_t *x; int32_t *y; } cx{packed, rows, cols, x, y};
-    return platform_run_op(&op, [](void *p) { Ctx *c = (Ctx *)p; return ternary_gemv_i32(c->w, c->r, c->c, c->x, c->y); },
+    return platform_run_op(d, &op, [](void *p) { Ctx *c = (Ctx *)p; return ternary_gemv_i32(c->w, c->r, c->c, c->x, c->y); },
                            &cx, r);
 }
 
-extern "C" int platform_rmmec_gemv(rmmec_mode mode, const uint16_t *w, size_t rows, size_t cols, const uint16_t *x,
+extern "C" int platform_rmmec_gemv(const dp_config *d, rmmec_mode mode, const uint16_t *w, size_t rows, size_t cols, const uint16_t *x,
                                    rmmec_out f, uint32_t *y, plat_result *r) {
     if (!w || !x || !y || !rows || !cols || rmmec_lanes(mode) == 0) return LPCS_EINVAL;
     arch_op op{};
@@ -417,21 +382,22 @@ extern "C" int platform_rmmec_gemv(rmmec_mode mode, const uint16_t *w, size_t ro
     op.w_fmt = ARCH_FMT_FLOAT;
     struct Ctx { rmmec_mode m; const uint16_t *w; size_t r, c; const uint16_t *x; rmmec_out f; uint32_t *y; } cx{
         mode, w, rows, cols, x, f, y};
-    return platform_run_op(&op, [](void *p) { Ctx *c = (Ctx *)p; return rmmec_gemv(c->m, c->w, c->r, c->c, c->x, c->f, c->y); },
+    return platform_run_op(d, &op, [](void *p) { Ctx *c = (Ctx *)p; return rmmec_gemv(c->m, c->w, c->r, c->c, c->x, c->f, c->y); },
                            &cx, r);
 }
 
-extern "C" int platform_pim_gemv(const lutgemv_cfg *c, const int16_t *w, const int8_t *x, int64_t *acc,
+extern "C" int platform_pim_gemv(const dp_config *d, const lutgemv_cfg *c, const int16_t *w, const int8_t *x, int64_t *acc,
                                  plat_result *r) {
     if (!c || !w || !x || !acc || lutgemv_cfg_check(c) != LPCS_OK || c->batch != 1) return LPCS_EINVAL;
     arch_op op{};
     op.kind = ARCH_OP_GEMV, op.rows = c->rows, op.cols = c->cols, op.w_bits = c->w_bits, op.a_bits = c->a_bits;
     op.w_fmt = c->w_kind == LUTGEMV_W_TERNARY ? ARCH_FMT_TERNARY : ARCH_FMT_INT;
     std::vector<int16_t> tables(lutgemv_table_len(c));
-    int eb = g_dp.pim_entry_bits;
+    if (!d) return LPCS_EINVAL;
+    int eb = d->pim_entry_bits;
     struct Ctx { const lutgemv_cfg *c; const int16_t *w; const int8_t *x; int64_t *acc; int16_t *t; int eb; } cx{
         c, w, x, acc, tables.data(), eb};
-    return platform_run_op(&op, [](void *p) {
+    return platform_run_op(d, &op, [](void *p) {
         Ctx *k = (Ctx *)p;
         int s = lutgemv_build_tables(k->c, k->w, NULL, k->eb, k->t);
         return s ? s : lutgemv_gemv(k->c, k->t, k->x, 0, k->acc, NULL);

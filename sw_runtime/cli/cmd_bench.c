@@ -18,7 +18,8 @@ static void help(FILE *out) {
             "TOKENS tokens (default 256 = llama2.c run.c's default; capped at seq_len), after\n"
             "W warm-up sequences (default 1). Prints tokens/s and the per-op table.\n"
             "With the whole model on the GPU (--backend cuda): --batch N decodes N independent\n"
-            "sequences at once (one device forward of N rows per step).\n");
+            "sequences at once (one device forward of N rows per step; N1,N2,... for several).\n"
+            "--prefill P also times a P-token prompt processed as one prefill (R times).\n");
     rt_common_help(out);
 }
 
@@ -85,10 +86,38 @@ static int bench_gpu(rt_session *s, int n, int repeat, const int *batches, int n
     return rc;
 }
 
+/* Prompt processing: repeat times a prompt of n tokens from <s> as one
+ * rt_engine_prefill (batched when the engine can). */
+static int bench_prefill(rt_session *s, int n, int repeat, rt_err *e) {
+    if (s->eng.max_pos && n > s->eng.max_pos) n = s->eng.max_pos;
+    int *in = malloc(sizeof(int) * (size_t)n);
+    if (!in) return 1;
+    for (int i = 0; i < n; i++) in[i] = i == 0 ? s->model.cfg.bos : (i * 37) % s->model.cfg.vocab;
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    double t0 = now_s();
+    for (int r = 0; r < repeat; r++) {
+        rt_engine_reset(&s->eng);
+        if (!rt_engine_prefill(&s->eng, in, n, NULL, e)) {
+            free(in);
+            return 1;
+        }
+    }
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    double cpu = (double)(c1.tv_sec - c0.tv_sec) + 1e-9 * (double)(c1.tv_nsec - c0.tv_nsec), secs = now_s() - t0;
+    printf("prefill: %d tokens x %d (%s)\nprefill tokens per CPU-second: %.2f\nprefill tokens/s: %.2f\n", n, repeat,
+           rt_engine_batchable(&s->eng) ? "batched" : "token by token", (double)n * repeat / cpu,
+           (double)n * repeat / secs);
+    free(in);
+    return 0;
+}
+
 int cmd_bench(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
-    long n = 256, repeat = 5, warmup = 1, batch = 1;
+    cli_backend_cfg bcfg;
+    if (cli_register_backends(&o.sched, &bcfg, "bench")) return 1;
+    long n = 256, repeat = 5, warmup = 1, prefill = 0, batch = 1;
     int batches[16] = {1}, nb = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -112,7 +141,11 @@ int cmd_bench(int argc, char **argv) {
             }
             continue;
         }
-        long *dst = !strcmp(a, "-n") ? &n : !strcmp(a, "--repeat") ? &repeat : !strcmp(a, "--warmup") ? &warmup : NULL;
+        long *dst = !strcmp(a, "-n")         ? &n
+                    : !strcmp(a, "--repeat")  ? &repeat
+                    : !strcmp(a, "--warmup")  ? &warmup
+                    : !strcmp(a, "--prefill") ? &prefill
+                                              : NULL;
         if (dst) {
             char *end;
             if (i + 1 >= argc || (*dst = strtol(argv[i + 1], &end, 10), *end) || *dst < 0 || *dst > 1000000) {
@@ -172,6 +205,7 @@ int cmd_bench(int argc, char **argv) {
     printf("weight bytes/token: %.0f\nbytes moved/token: %.0f\n", wbytes, bytes / toks);
     printf("tokens per CPU-second: %.2f (steadier than wall time on a shared machine)\n", toks / cpu);
     printf("tokens/s: %.2f\n", toks / secs);
+    if (prefill > 0 && bench_prefill(&s, (int)prefill, (int)repeat, &e)) goto fail;
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "bench");
         json_object_set_new(r, "tokens_per_s", json_real(toks / secs));

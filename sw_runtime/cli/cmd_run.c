@@ -32,6 +32,8 @@ static int parse_num(const char *s, double lo, double hi, double *out) {
 int cmd_run(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
+    cli_backend_cfg bcfg;
+    if (cli_register_backends(&o.sched, &bcfg, "run")) return 1;
     const char *prompt = "";
     double n = 256, temp = 0, topp = 0.9, seed = 42;
     for (int i = 1; i < argc; i++) {
@@ -92,7 +94,7 @@ int cmd_run(int argc, char **argv) {
     rt_rng rng;
     rt_rng_seed(&rng, (uint64_t)seed);
     fwrite(prompt, 1, plen, stdout);
-    int token = cfg->bos, generated = 0;
+    int token = cfg->bos, generated = 0, start = 0;
     rt_cuda_stepper *gpu = NULL; /* the whole model on the GPU: prompt as one batch, then one token per step */
     if (rt_cuda_resident_usable(&s.eng, &o.sched, NULL, 0)) {
         if (rt_cuda_stepper_open(&s.eng, 1, nt + 1 + (int)n, &gpu, &e)) {
@@ -130,7 +132,28 @@ int cmd_run(int argc, char **argv) {
         n = 0; /* the cpu loop below has nothing left to do */
         if (!o.quiet) fprintf(stderr, "\nengine: cuda-resident\n");
     }
-    for (int pos = 0; generated < (int)n; pos++) {
+    if (n > 0 && nt >= 1 && (!s.eng.max_pos || nt < s.eng.max_pos)) {
+        /* the prompt as one prefill (<s> and all but its last token: batched
+         * matmuls, the same bits as stepping); its last token starts the loop */
+        int *in = malloc(sizeof(int) * (size_t)nt);
+        if (!in) {
+            fprintf(stderr, "lpcs run: out of memory\n");
+            rc = 1;
+            goto out;
+        }
+        in[0] = cfg->bos;
+        for (int i = 0; i + 1 < nt; i++) in[i + 1] = toks[i];
+        const float *lg = rt_engine_prefill(&s.eng, in, nt, NULL, &e);
+        free(in);
+        if (!lg) {
+            fprintf(stderr, "\nlpcs run: %s\n", e.msg);
+            rc = 1;
+            goto out;
+        }
+        token = toks[nt - 1];
+        start = nt;
+    }
+    for (int pos = start; generated < (int)n; pos++) {
         if (s.eng.max_pos && pos >= s.eng.max_pos) {
             if (!o.quiet) fprintf(stderr, "\nlpcs run: stopped at the model's context length %d\n", s.eng.max_pos);
             break;

@@ -1,14 +1,17 @@
 /* The CUDA backend for builds without CUDA: nothing is available, every call
  * says so. Linked into liblpcsrt.a; a CUDA build links build/cuda/liblpcs_cuda.a
  * ahead of it instead (see README.md here). */
+#include <stdio.h>
+
 #include "cuda/lpcs_cuda.h"
 #include "status.h"
 
 #include <stdio.h>
 
 int lpcs_cuda_available(void) { return 0; }
-const char *lpcs_cuda_describe(void) {
-    return "cuda backend not built (stub): rebuild lpcs with `make lpcs-cuda`";
+const char *lpcs_cuda_describe(char *buf, size_t len) {
+    snprintf(buf, len, "%s", "cuda backend not built (stub): rebuild lpcs with `make lpcs-cuda`");
+    return buf;
 }
 
 int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size_t cols,
@@ -103,7 +106,7 @@ int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, in
                          char *err, size_t errlen) {
     (void)c; (void)ops; (void)n_ops;
     if (out) *out = NULL;
-    if (err && errlen) snprintf(err, errlen, "%s", lpcs_cuda_describe());
+    if (err && errlen) lpcs_cuda_describe(err, errlen);
     return LPCS_EUNSUPPORTED;
 }
 void lpcs_cuda_llm_free(lpcs_cuda_llm *m) { (void)m; }

@@ -36,11 +36,11 @@ static inline float wget(kn_wtype t, const void *W, size_t i) {
 
 /* ---- portable ---- */
 
-static void gemm_portable(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t T,
+static void gemm_portable(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
                           size_t r0, size_t r1, size_t cols) {
     for (size_t r = r0; r < r1; r++)
         for (size_t t = 0; t < T; t++) {
-            const float *x = X + t * cols;
+            const float *x = X + t * ldx;
             float p[16] = {0};
             size_t j = 0;
             for (; j + 16 <= cols; j += 16)
@@ -76,7 +76,7 @@ T512 static inline __attribute__((always_inline)) float tree512(__m512 v) {
 
 /* RB rows x TB tokens, each with one zmm of partial sums. */
 T512 static inline __attribute__((always_inline)) void blk512(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw,
-                                                               const float *X, size_t r, size_t t, size_t cols,
+                                                               const float *X, size_t ldx, size_t r, size_t t, size_t cols,
                                                                const int RB, const int TB) {
     __m512 acc[8][4];
 #pragma GCC unroll 8
@@ -87,7 +87,7 @@ T512 static inline __attribute__((always_inline)) void blk512(kn_wtype wt, float
     for (; j < c16; j += 16) {
         __m512 xv[4];
 #pragma GCC unroll 4
-        for (int b = 0; b < TB; b++) xv[b] = _mm512_loadu_ps(X + (t + (size_t)b) * cols + j);
+        for (int b = 0; b < TB; b++) xv[b] = _mm512_loadu_ps(X + (t + (size_t)b) * ldx + j);
 #pragma GCC unroll 8
         for (int a = 0; a < RB; a++) {
             __m512 w = ld16(wt, W, (r + (size_t)a) * ldw + j);
@@ -107,24 +107,24 @@ T512 static inline __attribute__((always_inline)) void blk512(kn_wtype wt, float
         for (int b = 0; b < TB; b++) {
             float p[16];
             _mm512_storeu_ps(p, acc[a][b]);
-            const float *x = X + (t + (size_t)b) * cols;
+            const float *x = X + (t + (size_t)b) * ldx;
             for (size_t k = c16; k < cols; k++) p[k - c16] = fmaf(wget(wt, W, (r + (size_t)a) * ldw + k), x[k], p[k - c16]);
             Y[(t + (size_t)b) * ldy + r + (size_t)a] = lpcs_dot_tree16(p);
         }
 }
 
-T512 static inline __attribute__((always_inline)) void gemm512_wt(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t T,
+T512 static inline __attribute__((always_inline)) void gemm512_wt(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
                              size_t r0, size_t r1, size_t cols) {
     size_t t = 0;
     for (; t + 4 <= T; t += 4) {
         size_t r = r0;
-        for (; r + 2 <= r1; r += 2) blk512(wt, Y, ldy, W, ldw, X, r, t, cols, 2, 4);
-        for (; r < r1; r++) blk512(wt, Y, ldy, W, ldw, X, r, t, cols, 1, 4);
+        for (; r + 2 <= r1; r += 2) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 2, 4);
+        for (; r < r1; r++) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 4);
     }
     for (; t < T; t++) {
         size_t r = r0;
-        for (; r + 8 <= r1; r += 8) blk512(wt, Y, ldy, W, ldw, X, r, t, cols, 8, 1);
-        for (; r < r1; r++) blk512(wt, Y, ldy, W, ldw, X, r, t, cols, 1, 1);
+        for (; r + 8 <= r1; r += 8) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 8, 1);
+        for (; r < r1; r++) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 1);
     }
 }
 
@@ -140,7 +140,7 @@ T256 static inline __attribute__((always_inline)) __m256 ld8(kn_wtype wt, const 
 }
 
 T256 static inline __attribute__((always_inline)) void blk256(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw,
-                                                               const float *X, size_t r, size_t t, size_t cols,
+                                                               const float *X, size_t ldx, size_t r, size_t t, size_t cols,
                                                                const int RB, const int TB) {
     __m256 lo[4][2], hi[4][2];
 #pragma GCC unroll 8
@@ -152,8 +152,8 @@ T256 static inline __attribute__((always_inline)) void blk256(kn_wtype wt, float
         __m256 xl[2], xh[2];
 #pragma GCC unroll 4
         for (int b = 0; b < TB; b++) {
-            xl[b] = _mm256_loadu_ps(X + (t + (size_t)b) * cols + j);
-            xh[b] = _mm256_loadu_ps(X + (t + (size_t)b) * cols + j + 8);
+            xl[b] = _mm256_loadu_ps(X + (t + (size_t)b) * ldx + j);
+            xh[b] = _mm256_loadu_ps(X + (t + (size_t)b) * ldx + j + 8);
         }
 #pragma GCC unroll 8
         for (int a = 0; a < RB; a++) {
@@ -180,40 +180,40 @@ T256 static inline __attribute__((always_inline)) void blk256(kn_wtype wt, float
             float p[16];
             _mm256_storeu_ps(p, lo[a][b]);
             _mm256_storeu_ps(p + 8, hi[a][b]);
-            const float *x = X + (t + (size_t)b) * cols;
+            const float *x = X + (t + (size_t)b) * ldx;
             for (size_t k = c16; k < cols; k++) p[k - c16] = fmaf(wget(wt, W, (r + (size_t)a) * ldw + k), x[k], p[k - c16]);
             Y[(t + (size_t)b) * ldy + r + (size_t)a] = lpcs_dot_tree16(p);
         }
 }
 
-T256 static inline __attribute__((always_inline)) void gemm256_wt(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t T,
+T256 static inline __attribute__((always_inline)) void gemm256_wt(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
                            size_t r0, size_t r1, size_t cols) {
     size_t t = 0;
     for (; t + 2 <= T; t += 2) {
         size_t r = r0;
-        for (; r + 2 <= r1; r += 2) blk256(wt, Y, ldy, W, ldw, X, r, t, cols, 2, 2);
-        for (; r < r1; r++) blk256(wt, Y, ldy, W, ldw, X, r, t, cols, 1, 2);
+        for (; r + 2 <= r1; r += 2) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 2, 2);
+        for (; r < r1; r++) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 2);
     }
     for (; t < T; t++) {
         size_t r = r0;
-        for (; r + 4 <= r1; r += 4) blk256(wt, Y, ldy, W, ldw, X, r, t, cols, 4, 1);
-        for (; r < r1; r++) blk256(wt, Y, ldy, W, ldw, X, r, t, cols, 1, 1);
+        for (; r + 4 <= r1; r += 4) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 4, 1);
+        for (; r < r1; r++) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 1);
     }
 }
 
 /* One copy per weight type, so the widening is decided outside the loops. */
-T512 static void gemm_avx512(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t T,
+T512 static void gemm_avx512(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
                              size_t r0, size_t r1, size_t cols) {
-    if (wt == KN_W_F32) gemm512_wt(KN_W_F32, Y, ldy, W, ldw, X, T, r0, r1, cols);
-    else if (wt == KN_W_BF16) gemm512_wt(KN_W_BF16, Y, ldy, W, ldw, X, T, r0, r1, cols);
-    else gemm512_wt(KN_W_F16, Y, ldy, W, ldw, X, T, r0, r1, cols);
+    if (wt == KN_W_F32) gemm512_wt(KN_W_F32, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    else if (wt == KN_W_BF16) gemm512_wt(KN_W_BF16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    else gemm512_wt(KN_W_F16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
 }
 
-T256 static void gemm_avx2(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t T,
+T256 static void gemm_avx2(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
                            size_t r0, size_t r1, size_t cols) {
-    if (wt == KN_W_F32) gemm256_wt(KN_W_F32, Y, ldy, W, ldw, X, T, r0, r1, cols);
-    else if (wt == KN_W_BF16) gemm256_wt(KN_W_BF16, Y, ldy, W, ldw, X, T, r0, r1, cols);
-    else gemm256_wt(KN_W_F16, Y, ldy, W, ldw, X, T, r0, r1, cols);
+    if (wt == KN_W_F32) gemm256_wt(KN_W_F32, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    else if (wt == KN_W_BF16) gemm256_wt(KN_W_BF16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    else gemm256_wt(KN_W_F16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
 }
 
 /* out[i] = sum over ascending t of fmaf(att[t], V[t][i], .) from +0: 16
@@ -319,19 +319,19 @@ int kn_isa_parse(const char *name) {
     return -1;
 }
 
-void kn_gemm(kn_isa isa, kn_wtype wtype, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t T,
+void kn_gemm(kn_isa isa, kn_wtype wtype, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
              size_t r0, size_t r1, size_t cols) {
 #ifdef KN_X86
-    if (isa == KN_ISA_AVX512) return gemm_avx512(wtype, Y, ldy, W, ldw, X, T, r0, r1, cols);
-    if (isa == KN_ISA_AVX2) return gemm_avx2(wtype, Y, ldy, W, ldw, X, T, r0, r1, cols);
+    if (isa == KN_ISA_AVX512) return gemm_avx512(wtype, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    if (isa == KN_ISA_AVX2) return gemm_avx2(wtype, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
 #endif
     (void)isa;
-    gemm_portable(wtype, Y, ldy, W, ldw, X, T, r0, r1, cols);
+    gemm_portable(wtype, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
 }
 
 float kn_dot_f32(kn_isa isa, const float *a, const float *b, size_t n) {
     float y;
-    kn_gemm(isa, KN_W_F32, &y, 1, a, n, b, 1, 0, 1, n);
+    kn_gemm(isa, KN_W_F32, &y, 1, a, n, b, n, 1, 0, 1, n);
     return y;
 }
 

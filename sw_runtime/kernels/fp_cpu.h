@@ -35,11 +35,11 @@ typedef enum { KN_W_F32 = 0, KN_W_BF16 = 1, KN_W_F16 = 2 } kn_wtype;
 float kn_dot_f32(kn_isa isa, const float *a, const float *b, size_t n);
 
 /* Y[t][r] = lpcs_dot_f32(W[r], X[t], cols) for rows r in [r0, r1) and tokens
- * t < T (X: [T][cols], Y: [T][ldy]); W: rows of cols values, ldw apart, of wtype (fp32, or
+ * t < T (X: T rows ldx apart, Y: T rows ldy apart); W: rows of cols values, ldw apart, of wtype (fp32, or
  * uint16_t bf16 / fp16 bit patterns). T = 1 is a GEMV. A weight row is
  * reused across the tokens while it is in cache. Any split of the rows gives
  * the same bits (each row is one independent dot product). */
-void kn_gemm(kn_isa isa, kn_wtype wtype, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t T,
+void kn_gemm(kn_isa isa, kn_wtype wtype, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
              size_t r0, size_t r1, size_t cols);
 
 /* o[i] = fmaf(a, v[i], o[i]) for i < n (attention: out += att[t] * v_t). */

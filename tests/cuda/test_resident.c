@@ -31,7 +31,8 @@ static void check(const char *model, const char *plan, const char *what, const f
 int main(void) {
     const char *sh = getenv("LPCS_SHARED") ? getenv("LPCS_SHARED") : "../shared";
     if (!lpcs_cuda_available()) {
-        printf("SKIP: %s\n", lpcs_cuda_describe());
+        char d[256];
+        printf("SKIP: %s\n", lpcs_cuda_describe(d, sizeof d));
         return 77;
     }
     char path[1024];
@@ -71,8 +72,12 @@ int main(void) {
                 continue;
             }
             rt_sched_opts so;
-            memset(&so, 0, sizeof so);
-            so.enabled[RT_BACKEND_CPU] = 1;
+            rt_sched_default(&so);
+            if (rt_sched_backend(&so, "cpu", &e)) {
+                printf("FAIL sched: %s\n", e.msg);
+                failed++;
+                continue;
+            }
             rt_engine eng;
             if (rt_engine_init(&eng, &m, &plan, &so, &e)) {
                 printf("FAIL engine: %s\n", e.msg);

@@ -5,8 +5,8 @@
  * rest streams from DRAM every token); LUT-GEMV tables likewise fill the PIM
  * banks (banks x pim_kib); the KV cache / recurrent state stays on chip if
  * it fits in what SRAM is left. */
-#ifndef LPCS_MODELS_RT_ARCH_H
-#define LPCS_MODELS_RT_ARCH_H
+#ifndef LPCS_RT_ARCH_H
+#define LPCS_RT_ARCH_H
 
 #include "arch_model.h"
 #include "engine.h"
@@ -14,7 +14,7 @@
 typedef struct {
     double cycles, energy_pj, dram_bytes, sram_bytes;
     double e_compute_pj, e_sram_pj, e_dram_pj;
-    double unit_cycles[ARCH_U_COUNT], unit_energy_pj[ARCH_U_COUNT];
+    double unit_cycles[ARCH_MAX_UNITS], unit_energy_pj[ARCH_MAX_UNITS]; /* per arch_unit */
     double weight_bytes, resident_weight_bytes;
 } rt_arch_token;
 
@@ -25,11 +25,9 @@ int rt_arch_from_op(const rt_engine *eng, const rt_op *op, int pos, arch_op *out
 arch_fmt rt_arch_fmt(const char *name);
 /* Cost of one token at position pos; per_op (may be NULL) gets eng->n_ops entries. */
 int rt_arch_token_cost(const rt_engine *eng, const dp_config *d, int pos, arch_cost *per_op, rt_arch_token *tot);
+/* Adds one op's cost c to the token totals. */
+void rt_arch_token_add(rt_arch_token *tot, const arch_op *op, const arch_cost *c);
 /* Sets op->weights_resident / tables_resident for op i given the fill so far. */
 void rt_arch_residency(const rt_engine *eng, const dp_config *d, arch_op *ops, int n);
-
-/* One token through the SystemC platform: set when sim/platform/platform_rt.c
- * is linked in (build/lpcs), NULL otherwise. */
-extern int (*rt_arch_platform_token_cost)(const rt_engine *eng, const dp_config *d, int pos, rt_arch_token *tot);
 
 #endif
