@@ -316,8 +316,9 @@ static void bench7b(FILE *csv) {
         printf("bench7b %s: %s weights %.2f GB, device memory needed %.2f GiB, upload %.1f s: %s\n", s.name,
                bf ? "bf16" : "fp32", wbytes / 1e9, need / 1073741824.0, test_now() - t0, rc ? err : "ok");
         if (rc) continue;
-        /* roofline: weights read once per step at the copy's per-direction bandwidth (copy_gbs counts r+w) */
-        double read_gbs = copy_gbs / 2;
+        /* roofline: the weights read once per step at the measured copy bandwidth
+         * (bytes read + bytes written per second: what HBM moves) */
+        double read_gbs = copy_gbs;
         for (int B : {1, 8, 64}) {
             std::vector<int> tok(B, 5);
             lpcs_cuda_llm_forward(m, tok.data(), B, 1, 0, 0); /* warm */
