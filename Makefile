@@ -153,7 +153,8 @@ print-layers:
 
 # `make deps`: every Debian package the project needs (idempotent).
 DEB_PACKAGES := build-essential pkg-config verilator libsystemc-dev libcmocka-dev \
-  libjansson-dev yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3
+  libjansson-dev yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3 \
+  slurm-wlm munge
 deps:
 	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	$$SUDO apt-get update -qq && \
@@ -161,7 +162,8 @@ deps:
 	echo "deps: all Debian packages present"
 
 # `make test`: unit tests, the same unit tests under ASan+UBSan, then every
-# co-simulation / end-to-end step. Prints one "tests: N passed, N failed" line.
+# co-simulation / end-to-end step. Prints one "tests: N passed, N failed, N skipped"
+# line (exit status 77 = skipped, tests/README.md).
 test:
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=$(BUILD)/asan SAN=1 OPT="-O1 -g" $(addprefix $(BUILD)/asan/tests/,$(UNIT_TESTS))
