@@ -12,7 +12,7 @@ NVCC       ?= $(CUDA_HOME)/bin/nvcc
 CUDA_ARCH  ?= -arch=sm_90
 # -fmad=false: no FMA contraction, so fp32 steps round like golden (gcc, no FMA).
 NVCCFLAGS  ?= $(CUDA_ARCH) -O3 -std=c++17 -fmad=false -lineinfo \
-              -Xcompiler -Wall,-Wextra -Werror all-warnings
+              -Xcompiler -Wall,-Wextra,-ffp-contract=off -Werror all-warnings
 NVCC_INC   := -Igolden -Isw_runtime -Isw_runtime/cuda
 CUDA_BUILD := $(BUILD)/cuda
 
@@ -24,6 +24,7 @@ CUDA_HOSTCHK  := $(CUDA_BUILD)/test_cuda_host
 CUDA_BENCH    := $(CUDA_BUILD)/bench_gemv
 CUDA_EMUL     := $(CUDA_BUILD)/test_cuda_emul
 CUDA_LPCS     := $(CUDA_BUILD)/lpcs
+CUDA_LLM_TEST := $(CUDA_BUILD)/test_llm
 # (GOLDEN_LIB and obj are defined after the fragments are read: spell the
 # library path out in prerequisites; recipes expand late and may use them.)
 CUDA_GOLDEN   := $(BUILD)/libgolden.a
@@ -51,6 +52,9 @@ $(CUDA_EMUL): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_BUILD)/obj/lpcs_cuda_em
               $(CUDA_BUILD)/obj/ternary_kernels.o $(CUDA_BUILD)/obj/lut_kernels.o \
               $(CUDA_BUILD)/obj/int4_kernels.o $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
+# The device-resident engine vs its host oracle (+ --ppl / --bench7b timings).
+$(CUDA_LLM_TEST): $(CUDA_BUILD)/obj/tests/test_llm.o $(CUDA_LIB) $(CUDA_GOLDEN)
+	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
 $(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
 
@@ -67,6 +71,15 @@ $(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(BUILD)/libmodels.a
 	$(NVCC) $(CUDA_ARCH) -o $@ $(call obj,$(LPCS_SRCS)) $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) \
 	  $(CUDA_LIB) $(LPCS_LDLIBS) $(MODELS_LIB) $(GOLDEN_LIB) -ljansson -lm -lpthread
 
+# cuda = cpu through the runtime (device engine vs the cpu op list, bit for bit).
+CUDA_RES_TEST := $(CUDA_BUILD)/test_resident
+$(CUDA_RES_TEST): $(BUILD)/obj/tests/cuda/test_resident.o $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(CUDA_GOLDEN) $(BUILD)/libmodels.a
+	$(NVCC) $(CUDA_ARCH) -o $@ $< $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) $(CUDA_LIB) $(MODELS_LIB) $(GOLDEN_LIB) \
+	  -ljansson -lm -lpthread
+.PHONY: cuda-resident-test
+cuda-resident-test: $(CUDA_RES_TEST)
+	LPCS_SHARED=$(SHARED) $(CUDA_RES_TEST)
+
 # The cuda build of lpcs must carry the real library, not the stub.
 .PHONY: test-lpcs-cuda-link
 test-lpcs-cuda-link: $(CUDA_LPCS)
@@ -77,11 +90,11 @@ test-lpcs-cuda-link: $(CUDA_LPCS)
 TEST_STEPS += test-lpcs-cuda-link
 
 # What the GPU machine needs (no libjansson/libcmocka there).
-.PHONY: cuda cuda-kernels cuda-host-check cuda-device-test cuda-emul-check lpcs-cuda
-cuda-kernels: $(CUDA_LIB) $(CUDA_TEST) $(CUDA_HOSTCHK) $(CUDA_BENCH) $(CUDA_EMUL)
+.PHONY: cuda cuda-kernels cuda-host-check cuda-device-test cuda-emul-check lpcs-cuda cuda-llm-test
+cuda-kernels: $(CUDA_LIB) $(CUDA_TEST) $(CUDA_HOSTCHK) $(CUDA_BENCH) $(CUDA_EMUL) $(CUDA_LLM_TEST)
 lpcs-cuda: $(CUDA_LPCS)
 # CI: compile everything CUDA (no GPU needed).
-cuda: cuda-kernels $(CUDA_LPCS)
+cuda: cuda-kernels $(CUDA_LPCS) $(CUDA_RES_TEST)
 cuda-host-check: $(CUDA_HOSTCHK)
 	$(CUDA_HOSTCHK)
 cuda-device-test: $(CUDA_TEST)
@@ -96,6 +109,24 @@ cuda-emul-inject: $(CUDA_EMUL)
 	@grep -q '^FAIL' $(CUDA_BUILD)/emul_inject.log || { cat $(CUDA_BUILD)/emul_inject.log; exit 1; }
 	@echo "cuda-emul-inject: corrupted weight detected ($$(grep -c '^FAIL' $(CUDA_BUILD)/emul_inject.log) failing checks)"
 
-TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-emul-inject cuda-device-test
+# Without a GPU these exit 77 (skipped).
+cuda-llm-test: $(CUDA_LLM_TEST)
+	LPCS_SHARED=$(SHARED) $(CUDA_LLM_TEST)
+
+TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-emul-inject cuda-device-test cuda-llm-test cuda-resident-test
 
 -include $(shell find $(CUDA_BUILD)/obj -name '*.d' 2>/dev/null)
+
+# lpcs gen-model writes checkpoints that lpcs loads (tiny shapes, cpu): the
+# real sizes (llama2-7b, ...) are generated on the GPU machine.
+.PHONY: test-gen-model
+test-gen-model: $(BUILD)/lpcs
+	@d=$$(mktemp -d) && trap 'rm -rf $$d' EXIT && \
+	for s in tiny tiny-hgrn; do \
+	  $(BUILD)/lpcs gen-model $$s $$d/$$s.safetensors 2>/dev/null || exit 1; \
+	  out=$$($(BUILD)/lpcs ppl $$d/$$s.safetensors $(SHARED)/data/tinyshakespeare.txt --max-bytes 300 \
+	        --quiet 2>&1 | tail -1); \
+	  case "$$out" in nll=5.*" bytes=300") echo "gen-model $$s: loads and runs ($$out)";; \
+	    *) echo "gen-model $$s: unexpected ppl output: $$out"; exit 1;; esac; \
+	done
+TEST_STEPS += test-gen-model

@@ -1,5 +1,7 @@
 #include "eval.h"
 
+#include "cuda_resident.h"
+
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -89,6 +91,12 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
                 return rt_fail(e, LPCS_EFORMAT, "ppl: byte 0x%02x at offset %zu has no token", text[i], i);
             }
     }
+    /* the whole model on the GPU when it can run there (all windows batched;
+     * byte-level tokenizers only) */
+    if (!tok->gguf && stats_engine && rt_cuda_resident_usable(stats_engine, so, NULL, 0)) {
+        free(ids);
+        return rt_cuda_resident_ppl(stats_engine, tok, text, len, 0, res, e);
+    }
     if (threads < 1) threads = 1;
     if (threads > 64) threads = 64;
     size_t nw = (len + RT_PPL_WINDOW - 1) / RT_PPL_WINDOW;
@@ -125,6 +133,7 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
         res->bytes = len;
         res->windows = nw;
         res->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        res->engine = "ops";
     }
     free(win), free(jobs), free(th), free(ids);
     return rc;

@@ -18,6 +18,8 @@ typedef struct {
     size_t bytes;   /* targets scored: bytes, or tokens with a GGUF tokenizer */
     size_t windows;
     double seconds;
+    const char *engine; /* "ops" (op list, per-op backends) or "cuda-resident" (whole model on the GPU) */
+    double device_seconds; /* cuda-resident: device time of the forwards and NLLs (events) */
 } rt_ppl_result;
 
 typedef void (*rt_progress_fn)(void *ctx, size_t done, size_t total);

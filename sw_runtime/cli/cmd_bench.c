@@ -7,15 +7,18 @@
 
 #include "cli/commands.h"
 #include "eval.h"
+#include "cuda_resident.h"
 #include "session.h"
 #include "kernels/fp_cpu.h"
 
 static void help(FILE *out) {
     fprintf(out,
-            "usage: lpcs bench MODEL [-n TOKENS] [--repeat R] [--warmup W] [options]\n"
+            "usage: lpcs bench MODEL [-n TOKENS] [--repeat R] [--warmup W] [--batch N] [options]\n"
             "Decodes greedily from BOS, one token at a time (--threads T: rows over T threads): R sequences of\n"
             "TOKENS tokens (default 256 = llama2.c run.c's default; capped at seq_len), after\n"
             "W warm-up sequences (default 1). Prints tokens/s and the per-op table.\n"
+            "With the whole model on the GPU (--backend cuda): --batch N decodes N independent\n"
+            "sequences at once (one device forward of N rows per step; N1,N2,... for several).\n"
             "--prefill P also times a P-token prompt processed as one prefill (R times).\n");
     rt_common_help(out);
 }
@@ -35,6 +38,52 @@ static int decode(rt_session *s, int n, rt_err *e) {
         token = rt_sample(lg, s->model.cfg.vocab, 0, 0, NULL, NULL, NULL);
     }
     return 0;
+}
+
+/* Decode on the GPU-resident engine: batch independent sequences from BOS,
+ * greedy, one token of each per step (a device forward of batch rows). */
+static int bench_gpu(rt_session *s, int n, int repeat, const int *batches, int nb, int max_batch, rt_err *e) {
+    rt_cuda_stepper *g = NULL;
+    int rc = rt_cuda_stepper_open(&s->eng, max_batch, n, &g, e);
+    if (rc) return rc;
+    const int V = s->model.cfg.vocab;
+    int *tok = malloc((size_t)max_batch * sizeof *tok);
+    if (!tok) rc = rt_fail(e, LPCS_ENOMEM, "out of memory");
+    for (int bi = 0; !rc && bi < nb; bi++) {
+    const int batch = batches[bi];
+    double secs = 0, dev_ms = 0;
+    for (int r = 0; !rc && r <= repeat; r++) { /* round 0 warms up */
+        for (int b = 0; b < batch; b++) tok[b] = s->model.cfg.bos;
+        double t0 = now_s(), d = 0;
+        for (int i = 0; i < n && !rc; i++) {
+            const float *lg = rt_cuda_stepper_run(g, tok, batch, 1, i, e);
+            if (!lg) {
+                rc = e->status ? e->status : LPCS_EINVAL;
+                break;
+            }
+            d += rt_cuda_stepper_last_ms(g);
+            for (int b = 0; b < batch; b++) tok[b] = rt_sample(lg + (size_t)b * V, V, 0, 0, NULL, NULL, NULL);
+        }
+        if (r) secs += now_s() - t0, dev_ms += d;
+    }
+    if (!rc) {
+        double steps = (double)n * repeat, toks = steps * batch, wbytes = 0;
+        for (int i = 0; i < s->eng.n_ops; i++) {
+            const rt_op *op = &s->eng.ops[i];
+            if (op->type == OP_MATMUL || op->type == OP_BITLINEAR)
+                wbytes += (double)op->rows * (double)op->cols * op->w_bits / 8;
+        }
+        printf("model: %s (%s, %zu params)\nplan: %s\nengine: cuda-resident\nbatch: %d\n", s->model.path,
+               s->model.format, s->model.n_params, s->plan.text, batch);
+        printf("tokens: %.0f in %.3f s (%d steps of %d sequences)\n", toks, secs, (int)steps, batch);
+        printf("weight bytes/step: %.0f\ndevice ms/step: %.4f\nwall ms/step: %.4f\n", wbytes, dev_ms / steps,
+               secs * 1e3 / steps);
+        printf("tokens/s: %.2f\n", toks / secs);
+    }
+    }
+    free(tok);
+    rt_cuda_stepper_close(g);
+    return rc;
 }
 
 /* Prompt processing: repeat times a prompt of n tokens from <s> as one
@@ -68,7 +117,8 @@ int cmd_bench(int argc, char **argv) {
     rt_common_init(&o);
     cli_backend_cfg bcfg;
     if (cli_register_backends(&o.sched, &bcfg, "bench")) return 1;
-    long n = 256, repeat = 5, warmup = 1, prefill = 0;
+    long n = 256, repeat = 5, warmup = 1, prefill = 0, batch = 1;
+    int batches[16] = {1}, nb = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int c = rt_common_arg(&o, argc, argv, &i, "bench");
@@ -77,6 +127,19 @@ int cmd_bench(int argc, char **argv) {
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             help(stdout);
             return 0;
+        }
+        if (!strcmp(a, "--batch") && i + 1 < argc) { /* N or a list N1,N2,... */
+            nb = 0;
+            for (char *q = argv[++i], *end; *q && nb < 16; q = *end ? end + 1 : end) {
+                long v = strtol(q, &end, 10);
+                if (v < 1 || v > 4096 || (*end && *end != ',')) {
+                    fprintf(stderr, "lpcs bench: --batch wants N or N1,N2,... (1..4096)\n");
+                    return 2;
+                }
+                batches[nb++] = (int)v;
+                if (v > batch) batch = v;
+            }
+            continue;
         }
         long *dst = !strcmp(a, "-n")         ? &n
                     : !strcmp(a, "--repeat")  ? &repeat
@@ -109,6 +172,17 @@ int cmd_bench(int argc, char **argv) {
     if (rc) return rc;
     if (s.eng.max_pos && n > s.eng.max_pos) n = s.eng.max_pos;
     rt_err e = {0, ""};
+    if (rt_cuda_resident_usable(&s.eng, &o.sched, NULL, 0)) {
+        rc = bench_gpu(&s, (int)n, (int)repeat, batches, nb, (int)batch, &e);
+        if (rc) fprintf(stderr, "lpcs bench: %s\n", e.msg);
+        rt_session_close(&s);
+        return rc ? 1 : 0;
+    }
+    if (batch > 1) {
+        fprintf(stderr, "lpcs bench: --batch > 1 needs the whole model on the GPU (--backend cuda)\n");
+        rt_session_close(&s);
+        return 2;
+    }
     for (long w = 0; w < warmup; w++)
         if (decode(&s, (int)n, &e)) goto fail;
     rt_engine_clear_stats(&s.eng);

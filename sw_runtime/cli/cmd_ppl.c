@@ -131,6 +131,8 @@ int cmd_ppl(int argc, char **argv) {
         if (rt_report_write(r, o.report_path, "ppl")) rc = 1;
         json_decref(r);
     }
+    if (!o.quiet) fprintf(stderr, "engine: %s\n", res.engine ? res.engine : "?");
+    if (!o.quiet && res.device_seconds > 0) fprintf(stderr, "device seconds (forward): %.4f\n", res.device_seconds);
     printf("nll=%.10f bytes=%zu\n", nll, res.bytes);
     rt_session_close(&s);
     return rc;

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "eval.h"
+#include "cuda_resident.h"
 #include "session.h"
 
 static void help(FILE *out) {
@@ -94,7 +95,44 @@ int cmd_run(int argc, char **argv) {
     rt_rng_seed(&rng, (uint64_t)seed);
     fwrite(prompt, 1, plen, stdout);
     int token = cfg->bos, generated = 0, start = 0;
-    if (nt >= 1 && (!s.eng.max_pos || nt < s.eng.max_pos)) {
+    rt_cuda_stepper *gpu = NULL; /* the whole model on the GPU: prompt as one batch, then one token per step */
+    if (rt_cuda_resident_usable(&s.eng, &o.sched, NULL, 0)) {
+        if (rt_cuda_stepper_open(&s.eng, 1, nt + 1 + (int)n, &gpu, &e)) {
+            fprintf(stderr, "lpcs run: %s\n", e.msg);
+            rc = 1;
+            goto out;
+        }
+        int *pre = malloc(((size_t)nt + 1) * sizeof *pre);
+        if (!pre) goto out;
+        pre[0] = cfg->bos;
+        memcpy(pre + 1, toks, (size_t)nt * sizeof *pre);
+        int pos = 0, len = nt + 1;
+        while (generated < (int)n) {
+            if (s.eng.max_pos && pos + len > s.eng.max_pos) {
+                if (!o.quiet) fprintf(stderr, "\nlpcs run: stopped at the model's context length %d\n", s.eng.max_pos);
+                break;
+            }
+            const float *lg = rt_cuda_stepper_run(gpu, pos ? &token : pre, 1, len, pos, &e);
+            if (!lg) {
+                fprintf(stderr, "\nlpcs run: %s\n", e.msg);
+                rc = 1;
+                break;
+            }
+            pos += len, len = 1;
+            token = rt_sample(lg, cfg->vocab, (float)temp, (float)topp, &rng, p, idx);
+            generated++;
+            if (token == cfg->bos || token == cfg->eos) continue;
+            unsigned char buf[64];
+            int k = rt_tokenizer_decode(&s.tok, token, buf, sizeof buf);
+            fwrite(buf, 1, (size_t)k, stdout);
+            fflush(stdout);
+        }
+        free(pre);
+        rt_cuda_stepper_close(gpu);
+        n = 0; /* the cpu loop below has nothing left to do */
+        if (!o.quiet) fprintf(stderr, "\nengine: cuda-resident\n");
+    }
+    if (n > 0 && nt >= 1 && (!s.eng.max_pos || nt < s.eng.max_pos)) {
         /* the prompt as one prefill (<s> and all but its last token: batched
          * matmuls, the same bits as stepping); its last token starts the loop */
         int *in = malloc(sizeof(int) * (size_t)nt);

@@ -27,5 +27,6 @@ int cmd_bench(int argc, char **argv); /* tokens/s and per-op costs */
 int cmd_sweep(int argc, char **argv); /* design-space exploration sweep */
 int cmd_convert(int argc, char **argv); /* write a model as GGUF */
 int cmd_tokenize(int argc, char **argv); /* token ids of a text with a GGUF's tokenizer */
+int cmd_gen_model(int argc, char **argv); /* random-weight checkpoints with public models' shapes */
 
 #endif

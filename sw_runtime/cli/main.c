@@ -39,6 +39,7 @@ static const command commands[] = {
     {"sweep", cmd_sweep, "design-space exploration sweep over a grid of design points"},
     {"convert", cmd_convert, "write a llama model as a GGUF file (llama.cpp), weights in a ggml type"},
     {"tokenize", cmd_tokenize, "token ids of a text with the tokenizer of a GGUF file"},
+    {"gen-model", cmd_gen_model, "random-weight checkpoint with a public model's shapes (llama2-7b, ...)"},
 };
 
 static void usage(FILE *out) {

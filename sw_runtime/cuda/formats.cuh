@@ -19,9 +19,9 @@
 #include <string.h>
 
 #if defined(__CUDACC__)
-#define LPCS_HD static __host__ __device__ __forceinline__
+#define LPCS_CUDA_HD static __host__ __device__ __forceinline__
 #else
-#define LPCS_HD static inline
+#define LPCS_CUDA_HD static inline
 #endif
 
 enum { LPCS_MF_FP4_E2M1, LPCS_MF_FP6_E2M3, LPCS_MF_FP6_E3M2, LPCS_MF_FP8_E4M3,
@@ -34,7 +34,7 @@ typedef struct {
     uint32_t maxcode;  /* magnitude code of the largest finite value */
 } lpcs_mf_desc;
 
-LPCS_HD lpcs_mf_desc lpcs_mf_describe(int f) {
+LPCS_CUDA_HD lpcs_mf_desc lpcs_mf_describe(int f) {
     lpcs_mf_desc d;
     switch (f) {
     case LPCS_MF_FP4_E2M1: d = {2, 1, 1, 0, 0, 0x7u}; break;
@@ -48,12 +48,12 @@ LPCS_HD lpcs_mf_desc lpcs_mf_describe(int f) {
     return d;
 }
 
-LPCS_HD uint32_t lpcs_f32_bits(float x) {
+LPCS_CUDA_HD uint32_t lpcs_f32_bits(float x) {
     uint32_t u;
     memcpy(&u, &x, 4);
     return u;
 }
-LPCS_HD float lpcs_bits_f32(uint32_t u) {
+LPCS_CUDA_HD float lpcs_bits_f32(uint32_t u) {
     float x;
     memcpy(&x, &u, 4);
     return x;
@@ -61,7 +61,7 @@ LPCS_HD float lpcs_bits_f32(uint32_t u) {
 
 /* fp32 -> minifloat code (low bits), sat = 1 for satfinite; ties_away = 1
  * rounds ties away from zero (the MX emulation's option) instead of to even. */
-LPCS_HD uint32_t lpcs_mf_from_f32_rm(int f, float x, int sat, int ties_away) {
+LPCS_CUDA_HD uint32_t lpcs_mf_from_f32_rm(int f, float x, int sat, int ties_away) {
     const lpcs_mf_desc d = lpcs_mf_describe(f);
     const uint32_t u = lpcs_f32_bits(x);
     const uint32_t sign = (u >> 31) << (d.ebits + d.mbits);
@@ -104,10 +104,10 @@ LPCS_HD uint32_t lpcs_mf_from_f32_rm(int f, float x, int sat, int ties_away) {
     return sign | code;
 }
 
-LPCS_HD uint32_t lpcs_mf_from_f32(int f, float x, int sat) { return lpcs_mf_from_f32_rm(f, x, sat, 0); }
+LPCS_CUDA_HD uint32_t lpcs_mf_from_f32(int f, float x, int sat) { return lpcs_mf_from_f32_rm(f, x, sat, 0); }
 
 /* Minifloat code -> fp32 (exact; NaN codes give a quiet fp32 NaN with the sign). */
-LPCS_HD float lpcs_mf_to_f32(int f, uint32_t code) {
+LPCS_CUDA_HD float lpcs_mf_to_f32(int f, uint32_t code) {
     const lpcs_mf_desc d = lpcs_mf_describe(f);
     const int w = d.ebits + d.mbits;
     const uint32_t s = ((code >> w) & 1u) << 31;
@@ -132,12 +132,12 @@ LPCS_HD float lpcs_mf_to_f32(int f, uint32_t code) {
 
 /* ---- posits: n = 2..32, es = 0..3, pattern in the low n bits ---- */
 
-LPCS_HD uint32_t lpcs_posit_mask(int nb) { return 0xFFFFFFFFu >> (32 - nb); }
+LPCS_CUDA_HD uint32_t lpcs_posit_mask(int nb) { return 0xFFFFFFFFu >> (32 - nb); }
 
 /* Rounds (-1)^neg * sig * 2^(scale - 63) (plus a sticky remainder below sig)
  * to posit(nb, es): round to nearest even on the posit bit string, saturating
  * to maxpos / minpos (never 0 or NaR). sig must have bit 63 set. */
-LPCS_HD uint32_t lpcs_posit_encode(int nb, int es, int neg, int scale, uint64_t sig, int sticky) {
+LPCS_CUDA_HD uint32_t lpcs_posit_encode(int nb, int es, int neg, int scale, uint64_t sig, int sticky) {
     const uint32_t maxpos = (1u << (nb - 1)) - 1;
     const int k = scale >= 0 ? (scale >> es) : -((-scale + (1 << es) - 1) >> es); /* floor */
     uint32_t body;
@@ -175,7 +175,7 @@ LPCS_HD uint32_t lpcs_posit_encode(int nb, int es, int neg, int scale, uint64_t 
     return neg ? ((~body + 1) & lpcs_posit_mask(nb)) : body;
 }
 
-LPCS_HD uint32_t lpcs_posit_from_f32(int nb, int es, float x) {
+LPCS_CUDA_HD uint32_t lpcs_posit_from_f32(int nb, int es, float x) {
     const uint32_t u = lpcs_f32_bits(x);
     const uint32_t exf = (u >> 23) & 0xFF, man = u & 0x7FFFFF;
     if (exf == 0xFF) return 1u << (nb - 1); /* NaN, Inf -> NaR */
@@ -198,7 +198,7 @@ LPCS_HD uint32_t lpcs_posit_from_f32(int nb, int es, float x) {
 /* Decoded nonzero, non-NaR posit: value = (-1)^neg * sig * 2^(scale - 31). */
 typedef struct { int neg, scale; uint32_t sig; } lpcs_posit_dec;
 
-LPCS_HD lpcs_posit_dec lpcs_posit_decode(int nb, int es, uint32_t p) {
+LPCS_CUDA_HD lpcs_posit_dec lpcs_posit_decode(int nb, int es, uint32_t p) {
     const uint32_t mask = lpcs_posit_mask(nb);
     p &= mask;
     lpcs_posit_dec d;
@@ -223,7 +223,7 @@ LPCS_HD lpcs_posit_dec lpcs_posit_decode(int nb, int es, uint32_t p) {
 }
 
 /* Posit -> double, exact (NaR -> NaN). */
-LPCS_HD double lpcs_posit_to_f64(int nb, int es, uint32_t p) {
+LPCS_CUDA_HD double lpcs_posit_to_f64(int nb, int es, uint32_t p) {
     p &= lpcs_posit_mask(nb);
     if (p == 0) return 0.0;
     if (p == 1u << (nb - 1)) {

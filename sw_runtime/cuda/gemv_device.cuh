@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "formats.cuh" /* LPCS_HD */
+#include "formats.cuh" /* LPCS_CUDA_HD */
 
 #if defined(__CUDA_ARCH__)
 #define LPCS_UNROLL _Pragma("unroll")
@@ -38,7 +38,7 @@ static inline int lpcs_dp4a_host(int a, int b, int c) {
  * columns split in ksplit ranges of cps chunks only when the tiles give less
  * than one block per SM (a split needs a y memset and atomics), unless a
  * split_hint asks for ~split_hint blocks per SM. */
-LPCS_HD void lpcs_rowtile_plan(int tiles, int nchunks, int sms, int split_hint, int *ksplit_out, int *cps_out) {
+LPCS_CUDA_HD void lpcs_rowtile_plan(int tiles, int nchunks, int sms, int split_hint, int *ksplit_out, int *cps_out) {
     /* split_hint > 0 (benchmark variants): split for ~split_hint blocks per SM */
     int ksplit = split_hint > 0 ? (split_hint * sms + tiles - 1) / tiles
                : tiles >= sms ? 1 : (2 * sms + tiles - 1) / tiles;
@@ -101,8 +101,8 @@ static inline void lpcs_mma_s8_warp(int c[32][4], const int a[32][4], const int 
 }
 
 /* Output element of C register r of lane l: row in the 16-row tile, token in the 8-token tile. */
-LPCS_HD int lpcs_mma_c_row(int lane, int r) { return (lane >> 2) + 8 * (r >> 1); }
-LPCS_HD int lpcs_mma_c_tok(int lane, int r) { return 2 * (lane & 3) + (r & 1); }
+LPCS_CUDA_HD int lpcs_mma_c_row(int lane, int r) { return (lane >> 2) + 8 * (r >> 1); }
+LPCS_CUDA_HD int lpcs_mma_c_tok(int lane, int r) { return 2 * (lane & 3) + (r & 1); }
 
 /* ---- ternary ---- */
 
@@ -113,22 +113,22 @@ LPCS_HD int lpcs_mma_c_tok(int lane, int r) { return 2 * (lane & 3) + (r & 1); }
  * word m, and the B registers of step m are activation words 2m, 2m+1 of the
  * lane's 32 contiguous bytes (columns 32t..32t+31). The kernel subtracts
  * 1 x (sum of the activations) to undo the offset: exact integer algebra. */
-LPCS_HD void lpcs_ternary_afrag(const uint4 &wv, int m, int a[4]) {
+LPCS_CUDA_HD void lpcs_ternary_afrag(const uint4 &wv, int m, int a[4]) {
     const uint32_t w = m == 0 ? wv.x : m == 1 ? wv.y : m == 2 ? wv.z : wv.w;
 LPCS_UNROLL
     for (int j = 0; j < 4; j++) a[j] = (int)((w >> (2 * j)) & 0x03030303u);
 }
 /* Row (in the tile) and chunk column of piece word m, field j, byte i of lane l. */
-LPCS_HD void lpcs_ternary_piece_pos(int lane, int m, int j, int i, int *row, int *col) {
+LPCS_CUDA_HD void lpcs_ternary_piece_pos(int lane, int m, int j, int i, int *row, int *col) {
     *row = (lane >> 2) + 8 * (j & 1);
     *col = 32 * (lane & 3) + 8 * m + 4 * (j >> 1) + i;
 }
 /* Address of the piece of (tile, chunk, lane): one warp reads 512 contiguous bytes. */
-LPCS_HD const uint4 *lpcs_ternary_piece(const uint4 *W, int nchunks, int tile, int c, int lane) {
+LPCS_CUDA_HD const uint4 *lpcs_ternary_piece(const uint4 *W, int nchunks, int tile, int c, int lane) {
     return W + ((size_t)tile * nchunks + c) * 32 + lane;
 }
 /* Byte offset of the lane's activations (32 bytes) in chunk c of a token row. */
-LPCS_HD size_t lpcs_ternary_xoff(int c, int lane) { return (size_t)c * 128 + 32 * (lane & 3); }
+LPCS_CUDA_HD size_t lpcs_ternary_xoff(int c, int lane) { return (size_t)c * 128 + 32 * (lane & 3); }
 
 /* ---- int4 ---- */
 
@@ -139,18 +139,18 @@ LPCS_HD size_t lpcs_ternary_xoff(int c, int lane) { return (size_t)c * 128 + 32 
  * bytes of word 2m + (j>>1); the B registers of step m are activation words
  * 2m, 2m+1 of the lane's 16 bytes (columns 16t..16t+15). The kernel
  * subtracts 8 x (sum of the activations). */
-LPCS_HD void lpcs_int4_afrag(const uint4 &wv, int m, int a[4]) {
+LPCS_CUDA_HD void lpcs_int4_afrag(const uint4 &wv, int m, int a[4]) {
     const uint32_t w0 = m == 0 ? wv.x : wv.z, w1 = m == 0 ? wv.y : wv.w;
     a[0] = (int)(w0 & 0x0F0F0F0Fu);
     a[1] = (int)((w0 >> 4) & 0x0F0F0F0Fu);
     a[2] = (int)(w1 & 0x0F0F0F0Fu);
     a[3] = (int)((w1 >> 4) & 0x0F0F0F0Fu);
 }
-LPCS_HD void lpcs_int4_piece_pos(int lane, int m, int j, int i, int *row, int *col) {
+LPCS_CUDA_HD void lpcs_int4_piece_pos(int lane, int m, int j, int i, int *row, int *col) {
     *row = (lane >> 2) + 8 * (j & 1);
     *col = 16 * (lane & 3) + 8 * m + 4 * (j >> 1) + i;
 }
-LPCS_HD size_t lpcs_int4_xoff(int c, int lane) { return (size_t)c * 64 + 16 * (lane & 3); }
+LPCS_CUDA_HD size_t lpcs_int4_xoff(int c, int lane) { return (size_t)c * 64 + 16 * (lane & 3); }
 
 /* What the shared tensor-core kernel (mma_gemv.cuh) and its CPU emulation
  * need of a weight format: row tile, chunk width, mma steps per 16-byte
@@ -178,7 +178,7 @@ struct lpcs_int4_fmt {
 
 /* Launch plan: blocks of 8 row tiles; columns split so that there are ~4
  * blocks per SM while each block keeps >= 2 chunks. */
-LPCS_HD void lpcs_lut_plan(int tiles, int nchunks, int sms, int *groups_out, int *ksplit_out, int *cps_out) {
+LPCS_CUDA_HD void lpcs_lut_plan(int tiles, int nchunks, int sms, int *groups_out, int *ksplit_out, int *cps_out) {
     const int groups = (tiles + LPCS_GEMV_WARPS - 1) / LPCS_GEMV_WARPS;
     int ksplit = (4 * sms + groups - 1) / groups;
     const int max_split = (nchunks + 1) / 2;
@@ -202,7 +202,7 @@ template <int BMAX> struct lpcs_lut_np {
 };
 
 template <int BMAX>
-LPCS_HD uint32_t lpcs_lut_entry2(const int8_t *x, int cols, int c, int batch, int e) {
+LPCS_CUDA_HD uint32_t lpcs_lut_entry2(const int8_t *x, int cols, int c, int batch, int e) {
     constexpr int NP = lpcs_lut_np<BMAX>::value;
     const int gidx = e / NP, pr = e % NP;
     const int g = gidx >> 4, idx = gidx & 15, k = c * 128 + g * 4;
@@ -221,7 +221,7 @@ LPCS_HD uint32_t lpcs_lut_entry2(const int8_t *x, int cols, int c, int batch, in
  * tables T2 (lpcs_lut_entry2 layout); plane weights 2^p, the sign plane
  * negative. Adds into acc[0..BMAX). */
 template <int BMAX>
-LPCS_HD void lpcs_lut_lane_chunk(const uint32_t *T2, const uint4 *cur, int P, int is_signed, int acc[BMAX]) {
+LPCS_CUDA_HD void lpcs_lut_lane_chunk(const uint32_t *T2, const uint4 *cur, int P, int is_signed, int acc[BMAX]) {
     constexpr int NP = lpcs_lut_np<BMAX>::value;
     const int bias = 32 * 512;
 LPCS_UNROLL
@@ -267,7 +267,7 @@ LPCS_UNROLL
 }
 
 /* Address of the plane-p word of (tile, chunk, lane). */
-LPCS_HD const uint4 *lpcs_lut_word(const uint4 *W, int nchunks, int P, int tile, int c, int p, int lane) {
+LPCS_CUDA_HD const uint4 *lpcs_lut_word(const uint4 *W, int nchunks, int P, int tile, int c, int p, int lane) {
     return W + (((size_t)tile * nchunks + c) * P + p) * 32 + lane;
 }
 

@@ -6,6 +6,8 @@
 #include "cuda/lpcs_cuda.h"
 #include "status.h"
 
+#include <stdio.h>
+
 int lpcs_cuda_available(void) { return 0; }
 const char *lpcs_cuda_describe(char *buf, size_t len) {
     snprintf(buf, len, "%s", "cuda backend not built (stub): rebuild lpcs with `make lpcs-cuda`");
@@ -91,5 +93,50 @@ int lpcs_cuda_int4_upload(const int8_t *w, size_t rows, size_t cols, lpcs_cuda_i
 void lpcs_cuda_int4_free(lpcs_cuda_int4 *w) { (void)w; }
 int lpcs_cuda_int4_gemm_i32(const lpcs_cuda_int4 *w, const int8_t *x, size_t batch, int32_t *y) {
     (void)w; (void)x; (void)batch; (void)y;
+    return LPCS_EUNSUPPORTED;
+}
+
+/* The device-resident engine (llm_engine.h): not available either. */
+#include "cuda/llm_engine.h"
+size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops) {
+    (void)c; (void)ops; (void)n_ops;
+    return 0;
+}
+int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops, lpcs_cuda_llm **out,
+                         char *err, size_t errlen) {
+    (void)c; (void)ops; (void)n_ops;
+    if (out) *out = NULL;
+    if (err && errlen) lpcs_cuda_describe(err, errlen);
+    return LPCS_EUNSUPPORTED;
+}
+void lpcs_cuda_llm_free(lpcs_cuda_llm *m) { (void)m; }
+int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int nseq, int ntok, int pos0, int slot0) {
+    (void)m; (void)tokens; (void)nseq; (void)ntok; (void)pos0; (void)slot0;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_llm_nll(lpcs_cuda_llm *m, const int *targets, double *nll) {
+    (void)m; (void)targets; (void)nll;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_llm_logits(lpcs_cuda_llm *m, int row0, int nrows, float *out) {
+    (void)m; (void)row0; (void)nrows; (void)out;
+    return LPCS_EUNSUPPORTED;
+}
+int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out) {
+    (void)m; (void)out;
+    return LPCS_EUNSUPPORTED;
+}
+double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m) {
+    (void)m;
+    return 0;
+}
+void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode) { (void)m; (void)mode; }
+void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) { (void)m; (void)on; }
+void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
+    (void)m;
+    for (int i = 0; i < LPCS_CUDA_OP_COUNT; i++) ms[i] = 0;
+}
+int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size_t *total_b) {
+    (void)name; (void)len; (void)free_b; (void)total_b;
     return LPCS_EUNSUPPORTED;
 }

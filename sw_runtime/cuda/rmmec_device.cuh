@@ -24,14 +24,14 @@ typedef struct {
     int nar;
 } lpcs_rmmec_acc;
 
-LPCS_HD int32_t lpcs_fp4_halves(uint32_t code) {
+LPCS_CUDA_HD int32_t lpcs_fp4_halves(uint32_t code) {
     const int32_t mag[8] = {0, 1, 2, 3, 4, 6, 8, 12};
     const int32_t v = mag[code & 7];
     return (code & 8) ? -v : v;
 }
 
 /* p4e1 product in units of 2^-8 (exact). */
-LPCS_HD int32_t lpcs_p4_product(uint32_t a, uint32_t b) {
+LPCS_CUDA_HD int32_t lpcs_p4_product(uint32_t a, uint32_t b) {
     if (a == 0 || b == 0) return 0;
     const lpcs_posit_dec x = lpcs_posit_decode(4, 1, a), y = lpcs_posit_decode(4, 1, b);
     /* (sx * 2^(ex-31)) * (sy * 2^(ey-31)) * 2^8 */
@@ -42,7 +42,7 @@ LPCS_HD int32_t lpcs_p4_product(uint32_t a, uint32_t b) {
 }
 
 /* acc += a_word . b_word, as rmmec_accumulate. */
-LPCS_HD void lpcs_rmmec_step(int mode, lpcs_rmmec_acc *s, uint32_t a, uint32_t b) {
+LPCS_CUDA_HD void lpcs_rmmec_step(int mode, lpcs_rmmec_acc *s, uint32_t a, uint32_t b) {
     if (mode == LPCS_RMMEC_FP4) {
         uint32_t sum = 0;
         for (int k = 0; k < 4; k++)
@@ -90,19 +90,19 @@ LPCS_HD void lpcs_rmmec_step(int mode, lpcs_rmmec_acc *s, uint32_t a, uint32_t b
     }
 }
 
-LPCS_HD int lpcs_rmmec_frac_bits(int mode) {
+LPCS_CUDA_HD int lpcs_rmmec_frac_bits(int mode) {
     return mode == LPCS_RMMEC_FP4 ? 2 : mode == LPCS_RMMEC_P4 ? 8 : mode == LPCS_RMMEC_P8 ? 12 : 56;
 }
 
 /* The accumulator as a signed 128-bit value (32-bit modes sign-extended). */
-LPCS_HD lpcs_u128 lpcs_rmmec_value(int mode, const lpcs_rmmec_acc *s) {
+LPCS_CUDA_HD lpcs_u128 lpcs_rmmec_value(int mode, const lpcs_rmmec_acc *s) {
     if (mode == LPCS_RMMEC_P16) return s->acc;
     return (lpcs_u128)(__int128)(int32_t)(uint32_t)s->acc;
 }
 
 /* Rounds v * 2^-fb (128-bit two's complement, zero or normal in the target)
  * to 8 exponent bits and sig_bits significand bits (24: fp32, 8: bf16), RNE. */
-LPCS_HD uint32_t lpcs_fixed_to_e8(lpcs_u128 v, int fb, int sig_bits) {
+LPCS_CUDA_HD uint32_t lpcs_fixed_to_e8(lpcs_u128 v, int fb, int sig_bits) {
     const uint32_t sign = (uint32_t)(v >> 127);
     const lpcs_u128 mag = sign ? (lpcs_u128)0 - v : v;
     if (mag == 0) return 0;
@@ -127,7 +127,7 @@ LPCS_HD uint32_t lpcs_fixed_to_e8(lpcs_u128 v, int fb, int sig_bits) {
 }
 
 /* Rounds v * 2^-fb to posit(nb, es) once. */
-LPCS_HD uint32_t lpcs_fixed_to_posit(lpcs_u128 v, int fb, int nb, int es) {
+LPCS_CUDA_HD uint32_t lpcs_fixed_to_posit(lpcs_u128 v, int fb, int nb, int es) {
     const int neg = (int)(v >> 127);
     const lpcs_u128 mag = neg ? (lpcs_u128)0 - v : v;
     if (mag == 0) return 0;
@@ -145,7 +145,7 @@ LPCS_HD uint32_t lpcs_fixed_to_posit(lpcs_u128 v, int fb, int nb, int es) {
 }
 
 /* rmmec_readout; returns 0 with *out set, or -1 for an unsupported pair. */
-LPCS_HD int lpcs_rmmec_readout(int mode, const lpcs_rmmec_acc *s, int f, uint32_t *out) {
+LPCS_CUDA_HD int lpcs_rmmec_readout(int mode, const lpcs_rmmec_acc *s, int f, uint32_t *out) {
     if (mode == LPCS_RMMEC_FP4 && f != LPCS_RMMEC_OUT_FP32 && f != LPCS_RMMEC_OUT_BF16) return -1;
     const int pn = mode == LPCS_RMMEC_P4 ? 4 : mode == LPCS_RMMEC_P8 ? 8 : 16;
     const int pes = mode == LPCS_RMMEC_P8 ? 0 : 1;

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The device-resident engine on a GPU machine, in one call (from the repo root):
+#   bench/cuda/run_llm_on_device.sh [BINDIR]
+# BINDIR (optional) holds prebuilt test_llm and lpcs (the cuda build, `make
+# lpcs-cuda`) plus lib/ with the shared libraries lpcs needs (libjansson,
+# libsystemc) when the GPU machine lacks them; without it, test_llm is built
+# here (nvcc) and the lpcs steps are skipped. SHARED (default shared) holds
+# models/ and data/. Logs and tables go to $OUT (default build/cuda/out).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+OUT=${OUT:-build/cuda/out}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+SHARED=${SHARED:-shared}
+BIN=${1:-}
+exec > >(tee "$OUT/run_llm.log") 2>&1
+t0=$(date +%s)
+stamp() { echo "[$(( $(date +%s) - t0 ))s] $*"; }
+stamp machine
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.memory --format=csv 2>&1 || true
+git log -1 --oneline 2>/dev/null || true
+if [ -n "$BIN" ]; then
+  export LD_LIBRARY_PATH="$(cd "$BIN" && pwd)/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  TEST=$BIN/test_llm LPCS=$BIN/lpcs RES=$BIN/test_resident
+else
+  make -j"$(nproc)" build/libgolden.a build/cuda/test_llm >"$OUT/build.txt" 2>&1 || { tail -30 "$OUT/build.txt"; exit 1; }
+  TEST=build/cuda/test_llm LPCS= RES=
+fi
+export LPCS_SHARED=$SHARED
+stamp "engine vs host oracle (bit for bit)"
+timeout 120 "$TEST"; rc_t=$?
+if [ -n "$RES" ]; then
+  stamp "cuda = cpu through the runtime (test_resident)"
+  timeout 240 "$RES" | tee "$OUT/test_resident.txt" | grep -E '^(PASS|FAIL|SKIP|cuda)'
+fi
+if [ -n "$LPCS" ]; then
+  V="$SHARED/models"; TXT="$SHARED/data/tinyshakespeare.txt"
+  for m in shakespeare-llama.bin shakespeare-mmfree.safetensors; do
+    for plan in fp32 bf16 w=mxfp4,a=fp8e4m3,kv=bf16; do
+      [ $m = shakespeare-mmfree.safetensors ] && [ $plan != fp32 ] && continue
+      stamp "lpcs ppl $m --backend cuda --plan $plan"
+      /usr/bin/time -f "wall %e s" timeout 120 "$LPCS" ppl "$V/$m" "$TXT" --split val --backend cuda --plan $plan 2>&1 | grep -E 'engine|seconds|nll=|wall|rror'
+    done
+    [ -z "${SKIP_CPU:-}" ] && stamp "lpcs ppl $m --backend cpu (op list, 16 threads)" &&
+    /usr/bin/time -f "wall %e s" timeout 200 "$LPCS" ppl "$V/$m" "$TXT" --split val --backend cpu --threads 16 2>&1 | grep -E 'engine|seconds|nll=|wall|rror'
+    stamp "lpcs run $m --backend cuda: greedy ROMEO sample vs metrics.json"
+    timeout 60 "$LPCS" run "$V/$m" --prompt "ROMEO:" -n 200 --backend cuda --quiet >"$OUT/romeo.txt" 2>&1
+    python3 - "$V/metrics.json" "$OUT/romeo.txt" "$m" <<'PY'
+import json, sys
+k = "llama" if "llama" in sys.argv[3] else "mmfree"
+want = json.load(open(sys.argv[1]))[k]["sample_greedy_ROMEO"]
+got = open(sys.argv[2], encoding="latin-1").read().rstrip("\n")
+print(("PASS" if got == want else "FAIL") + f" {k} greedy ROMEO sample through the cuda engine " + ("= metrics.json" if got == want else f"differs: {got[:80]!r}"))
+PY
+    timeout 60 "$LPCS" bench "$V/$m" -n 100 --repeat 2 --batch 1,64 --backend cuda 2>&1 | grep -E 'batch|ms/step|tokens/s|rror' 
+  done
+fi
+if python3 -c 'import torch' 2>/dev/null; then
+  stamp "PyTorch eager baseline"
+  timeout 180 python3 bench/cuda/torch_ppl.py "$SHARED"
+fi
+stamp "full-split timing (llama, one batch) and 7B shapes"
+timeout 300 "$TEST" --ppl ${BENCH7B:+--bench7b} --csv "$OUT/bench7b.csv" | grep -vE '^(PASS|FAIL)'
+stamp "fault injection (must FAIL)"
+timeout 120 "$TEST" --inject >"$OUT/inject.txt" 2>&1; rc_i=$?
+grep -E '^(PASS|FAIL)' "$OUT/inject.txt"
+if [ -n "$LPCS" ] && [ -n "${GEN7B:-}" ]; then
+  stamp "lpcs gen-model llama2-7b (bf16) + lpcs bench --backend cuda --plan bf16 --batch 1,8,64"
+  timeout 200 "$LPCS" gen-model llama2-7b /tmp/l7.safetensors && ls -la /tmp/l7.*
+  stamp "bench"
+  /usr/bin/time -f "wall %e s, max RSS %M KB" timeout 300 "$LPCS" bench /tmp/l7.safetensors -n 24 --repeat 2 --batch 1,8,64 --backend cuda --plan bf16 2>&1 | grep -E 'engine|batch|ms/step|tokens/s|bytes/step|rror|wall|fit'
+  rm -f /tmp/l7.*
+fi
+stamp "done: test_llm rc=$rc_t, inject rc=$rc_i (must be non-zero)"

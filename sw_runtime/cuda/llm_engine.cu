@@ -1,0 +1,1000 @@
+/* The device-resident engine of llm_engine.h: kernels and the op replay.
+ * All state lives in the lpcs_cuda_llm object (no statics). Built with
+ * -fmad=false: every fused multiply-add below is an explicit fmaf. */
+#include <cuda_runtime.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "block_device.cuh"
+#include "fmath.h"
+#include "llm_engine.h"
+#include "status.h"
+
+#define FULL 0xffffffffu
+
+struct dev_op {
+    lpcs_cuda_op o;
+    float *w;     /* device fp32 (norm, embedding, or chunked matrix) */
+    uint16_t *wh; /* device bf16 chunked matrix */
+    int8_t *wt;   /* bitlinear: ternary [rows][kp] (zero padded) */
+    int kp;       /* bitlinear: cols rounded up to 64 */
+};
+
+struct lpcs_cuda_llm {
+    lpcs_cuda_llm_cfg c;
+    int hs, kv;
+    int n_ops;
+    dev_op *ops;
+    float *buf[LPCS_CUDA_LLM_NBUF];
+    float *kc, *vc, *rope;
+    float *state;          /* hgrn: recurrent state [layer][slot][dim] */
+    int8_t *xq;            /* hgrn: int8 activations [max_rows][kp_max] */
+    float *xs;             /* hgrn: their scales [max_rows] */
+    int32_t *acc;          /* hgrn: exact GEMM results [max_rows][n_max] */
+    int kp_max, n_max;
+    int *tok, *tgt, *amax;
+    double *nll;
+    int rows; /* rows of the last forward */
+    int profile;
+    cudaEvent_t *pev; /* 2 per op when profiling */
+    double prof_ms[LPCS_CUDA_OP_COUNT];
+    int mode;
+    cudaStream_t st;
+    cudaEvent_t e0, e1;
+};
+
+/* ---------------------------------------------------------------- kernels */
+
+/* 16-lane tree (8, 4, 2, 1) of lpcs_dot_f32 over the lanes of a half-warp:
+ * every lane of the 16 ends with p[0] + ... in the contract's pairing
+ * (IEEE addition is commutative, so xor partners give the same bits). */
+__device__ __forceinline__ float tree16(float p) {
+    p = p + __shfl_xor_sync(FULL, p, 8, 16);
+    p = p + __shfl_xor_sync(FULL, p, 4, 16);
+    p = p + __shfl_xor_sync(FULL, p, 2, 16);
+    p = p + __shfl_xor_sync(FULL, p, 1, 16);
+    return p;
+}
+
+__global__ void embed_k(float *out, int ld, const float *E, const int *tok, int rows, int D) {
+    int r = blockIdx.x;
+    if (r >= rows) return;
+    const float *src = E + (size_t)tok[r] * D;
+    for (int i = threadIdx.x; i < D; i += blockDim.x) out[(size_t)r * ld + i] = src[i];
+}
+
+/* One half-warp per row: sum of squares as lpcs_dot_f32(x, x, n), then
+ * llama2.c's formula: ss / n + eps, 1 / sqrtf, w * (ss * x). */
+__global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *w, int rows, int n,
+                          float eps) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 4), j = threadIdx.x & 15;
+    bool ok = r < rows;
+    const float *x = in + (size_t)(ok ? r : 0) * ldi;
+    float p = 0.0f;
+    if (ok)
+        for (int i = j; i < n; i += 16) p = fmaf(x[i], x[i], p);
+    float ss = tree16(p);
+    if (!ok) return;
+    ss /= (float)n;
+    ss += eps;
+    ss = 1.0f / sqrtf(ss);
+    float *o = out + (size_t)r * ldo;
+    for (int i = j; i < n; i += 16) o[i] = w[i] * (ss * x[i]);
+}
+
+/* Matrix layout on the device ("lane-major"): the columns of lane j of the
+ * contract (k = 16 i + j) are stored contiguously, Wl[row][j][i] for
+ * i < kc (kc = ceil(cols / 16) rounded up to 8, zero padded), so a thread
+ * that owns lane j of a row reads its whole chain with 16-byte loads. */
+__host__ __device__ __forceinline__ int lane_kc(int K) { return ((K + 15) / 16 + 7) / 8 * 8; }
+
+__device__ __forceinline__ void wload4(const float *W, float *v) { /* 4 consecutive weights */
+    float4 q = __ldg((const float4 *)W);
+    v[0] = q.x, v[1] = q.y, v[2] = q.z, v[3] = q.w;
+}
+__device__ __forceinline__ void wload4(const uint16_t *W, float *v) {
+    uint2 q = __ldg((const uint2 *)W);
+    v[0] = __uint_as_float(q.x << 16), v[1] = __uint_as_float(q.x & 0xffff0000u);
+    v[2] = __uint_as_float(q.y << 16), v[3] = __uint_as_float(q.y & 0xffff0000u);
+}
+__device__ __forceinline__ float wload1(const float *W) { return __ldg(W); }
+__device__ __forceinline__ float wload1(const uint16_t *W) { return __uint_as_float((uint32_t)__ldg(W) << 16); }
+
+/* Reduction of 64 per-lane accumulators over the 16 lanes of a half-warp,
+ * transposed: at each level a lane keeps half of the outputs, so lane j
+ * ends with outputs 4j .. 4j+3, each the contract's tree over the lanes. */
+template <int C, int H>
+__device__ __forceinline__ void tr_step(float *acc, int j) {
+    bool up = (j & H) != 0;
+#pragma unroll
+    for (int i = 0; i < C / 2; i++) {
+        float send = up ? acc[i] : acc[i + C / 2];
+        float keep = up ? acc[i + C / 2] : acc[i];
+        acc[i] = keep + __shfl_xor_sync(FULL, send, H);
+    }
+}
+
+/* Y[m][n] = dot(W[n], X[m]) for many rows m: 32 x 32 output tile per block
+ * of 256 threads = 16 groups of 16 lanes; group (gm, gn) owns an 8 x 8
+ * sub-tile, lane j of the group the partial sum of lane j of the contract
+ * (columns k = j mod 16, in ascending k, fmaf). Stages of 64 columns,
+ * loaded into registers one stage ahead (global latency under compute). */
+template <typename WT>
+__global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+                                              const WT *__restrict__ Wl, int M, int N, int K) {
+    __shared__ __align__(16) float Xs[64][36];
+    __shared__ __align__(16) float Ws[64][36];
+    const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
+    const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 32, kc = lane_kc(K);
+    const bool xvec = (ldx & 3) == 0;
+    float acc[64];
+#pragma unroll
+    for (int i = 0; i < 64; i++) acc[i] = 0.0f;
+    float xr[8], wr[8]; /* this thread's share of the next stage */
+    auto load = [&](int k0) {
+#pragma unroll
+        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread */
+            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4, m = m0 + r, k = k0 + c;
+            if (m < M && xvec && k + 3 < K) {
+                float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
+                xr[4 * h] = q.x, xr[4 * h + 1] = q.y, xr[4 * h + 2] = q.z, xr[4 * h + 3] = q.w;
+            } else {
+#pragma unroll
+                for (int q = 0; q < 4; q++) xr[4 * h + q] = (m < M && k + q < K) ? X[(size_t)m * ldx + k + q] : 0.0f;
+            }
+        }
+#pragma unroll
+        for (int h = 0; h < 2; h++) { /* W: 32 rows x 16 lanes x 4 chain steps */
+            int e = tid + 256 * h, rr = e >> 4, kk = e & 15, n = n0 + rr;
+            if (n < N) wload4(Wl + ((size_t)n * 16 + kk) * kc + (k0 >> 4), &wr[4 * h]);
+            else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
+        }
+    };
+    auto store = [&]() {
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4;
+#pragma unroll
+            for (int q = 0; q < 4; q++) Xs[c + q][r] = xr[4 * h + q];
+            int rr = e >> 4, kk = e & 15;
+#pragma unroll
+            for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
+        }
+    };
+    load(0);
+    store();
+    __syncthreads();
+    for (int k0 = 0; k0 < K; k0 += 64) {
+        const bool more = k0 + 64 < K;
+        if (more) load(k0 + 64);
+        const int kmax = K - k0;
+#pragma unroll
+        for (int cc = 0; cc < 4; cc++) {
+            int kk = cc * 16 + j;
+            if (kk < kmax) { /* only real columns enter a lane's chain */
+                float a[8], b[8];
+                float4 t;
+                t = *(const float4 *)&Xs[kk][gm * 8], a[0] = t.x, a[1] = t.y, a[2] = t.z, a[3] = t.w;
+                t = *(const float4 *)&Xs[kk][gm * 8 + 4], a[4] = t.x, a[5] = t.y, a[6] = t.z, a[7] = t.w;
+                t = *(const float4 *)&Ws[kk][gn * 8], b[0] = t.x, b[1] = t.y, b[2] = t.z, b[3] = t.w;
+                t = *(const float4 *)&Ws[kk][gn * 8 + 4], b[4] = t.x, b[5] = t.y, b[6] = t.z, b[7] = t.w;
+#pragma unroll
+                for (int m = 0; m < 8; m++)
+#pragma unroll
+                    for (int n = 0; n < 8; n++) acc[m * 8 + n] = fmaf(b[n], a[m], acc[m * 8 + n]);
+            }
+        }
+        __syncthreads();
+        if (more) {
+            store();
+            __syncthreads();
+        }
+    }
+    tr_step<64, 8>(acc, j);
+    tr_step<32, 4>(acc, j);
+    tr_step<16, 2>(acc, j);
+    tr_step<8, 1>(acc, j);
+    const int m = m0 + gm * 8 + (j >> 1), nb = n0 + gn * 8 + (j & 1) * 4;
+    if (m < M)
+#pragma unroll
+        for (int i = 0; i < 4; i++)
+            if (nb + i < N) Y[(size_t)m * ldy + nb + i] = acc[i];
+}
+
+/* Few rows (decode): 16 threads per output row, thread j owning lane j of
+ * the contract and reading its chain contiguously (8 weights per 16-byte
+ * load for bf16); a block = 16 rows. The MB rows of X share every weight
+ * load; the lanes finish with the contract's tree over xor shuffles. */
+template <typename WT, int MB>
+__global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+                                              const WT *__restrict__ Wl, int M, int N, int K) {
+    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15, kc = lane_kc(K);
+    const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
+    float p[MB];
+#pragma unroll
+    for (int b = 0; b < MB; b++) p[b] = 0.0f;
+    if (n < N) {
+        const WT *w = Wl + ((size_t)n * 16 + j) * kc;
+        const float *x = X + j;
+        int i = 0;
+#pragma unroll 2
+        for (; i + 8 <= cnt; i += 8) {
+            float wv[8];
+            wload4(w + i, wv);
+            wload4(w + i + 4, wv + 4);
+#pragma unroll
+            for (int e = 0; e < 8; e++)
+#pragma unroll
+                for (int b = 0; b < MB; b++)
+                    if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i + e)), p[b]);
+        }
+        for (; i < cnt; i++) {
+            float wv = wload1(w + i);
+#pragma unroll
+            for (int b = 0; b < MB; b++)
+                if (b < M) p[b] = fmaf(wv, x[(size_t)b * ldx + 16 * i], p[b]);
+        }
+    }
+#pragma unroll
+    for (int b = 0; b < MB; b++) {
+        float q = tree16(p[b]);
+        if (n < N && j == 0 && b < M) Y[(size_t)b * ldy + n] = q;
+    }
+}
+
+/* Adjacent-pair RoPE with the host's table, as the cpu backend. */
+__global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, int pos0, int D,
+                       int KVD, int hs) {
+    int r = blockIdx.x;
+    if (r >= rows) return;
+    int pos = pos0 + r % ntok;
+    for (int i = 2 * threadIdx.x; i < D; i += 2 * blockDim.x) {
+        float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
+        float *qq = q + (size_t)r * ldq;
+        float v0 = qq[i], v1 = qq[i + 1];
+        qq[i] = v0 * fcr - v1 * fci;
+        qq[i + 1] = v0 * fci + v1 * fcr;
+        if (i < KVD) {
+            float *kk = k + (size_t)r * ldk;
+            v0 = kk[i], v1 = kk[i + 1];
+            kk[i] = v0 * fcr - v1 * fci;
+            kk[i + 1] = v0 * fci + v1 * fcr;
+        }
+    }
+}
+
+__device__ __forceinline__ size_t cache_at(int layer, int slot, int pos, int max_slots, int max_pos, int kv) {
+    return (((size_t)layer * max_slots + slot) * max_pos + pos) * kv;
+}
+
+__global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const float *v, int ldv, int rows, int ntok,
+                          int pos0, int slot0, int layer, int max_slots, int max_pos, int kv) {
+    int r = blockIdx.x;
+    if (r >= rows) return;
+    size_t o = cache_at(layer, slot0 + r / ntok, pos0 + r % ntok, max_slots, max_pos, kv);
+    for (int i = threadIdx.x; i < kv; i += blockDim.x) {
+        kc[o + i] = k[(size_t)r * ldk + i];
+        vc[o + i] = v[(size_t)r * ldv + i];
+    }
+}
+
+/* One warp per (row, head): scores by 16-lane dots (two positions at a
+ * time), max, lpcs_expf, ascending sum by one lane, divide, then the output
+ * as an ascending fmaf chain per element. */
+__global__ void attention_k(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc, int rows,
+                            int ntok, int pos0, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
+                            int kv_mul, int hs) {
+    extern __shared__ float sm[];
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, j = lane & 15, half = lane >> 4;
+    const int wid = blockIdx.x * (blockDim.x >> 5) + warp;
+    if (wid >= rows * n_heads) return; /* whole warp leaves together */
+    const int r = wid / n_heads, h = wid % n_heads, pos = pos0 + r % ntok, slot = slot0 + r / ntok;
+    const int T = pos + 1;
+    float *sc = sm + (size_t)warp * max_pos;
+    const float *qh = q + (size_t)r * ldq + (size_t)h * hs;
+    const size_t base = cache_at(layer, slot, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * hs;
+    float qr[16];
+#pragma unroll
+    for (int i = 0; i < 16; i++) qr[i] = (j + 16 * i < hs) ? qh[j + 16 * i] : 0.0f;
+    const float scale = sqrtf((float)hs);
+    for (int tb = 0; tb < T; tb += 2) {
+        int t = tb + half;
+        float p = 0.0f;
+        if (t < T) {
+            const float *kt = kc + base + (size_t)t * kv;
+#pragma unroll
+            for (int i = 0; i < 16; i++)
+                if (j + 16 * i < hs) p = fmaf(qr[i], kt[j + 16 * i], p);
+        }
+        p = tree16(p);
+        if (t < T && j == 0) sc[t] = p / scale;
+    }
+    __syncwarp();
+    float mx = -INFINITY;
+    for (int t = lane; t < T; t += 32) mx = fmaxf(mx, sc[t]);
+    for (int o = 16; o >= 1; o >>= 1) mx = fmaxf(mx, __shfl_xor_sync(FULL, mx, o));
+    for (int t = lane; t < T; t += 32) sc[t] = lpcs_expf(sc[t] - mx);
+    __syncwarp();
+    float sum = 0.0f;
+    if (lane == 0)
+        for (int t = 0; t < T; t++) sum += sc[t];
+    sum = __shfl_sync(FULL, sum, 0);
+    for (int t = lane; t < T; t += 32) sc[t] /= sum;
+    __syncwarp();
+    float *oh = out + (size_t)r * ldo + (size_t)h * hs;
+    for (int i = lane; i < hs; i += 32) {
+        float acc = 0.0f;
+        const float *vt = vc + base + i;
+        for (int t = 0; t < T; t++) acc = fmaf(sc[t], vt[(size_t)t * kv], acc);
+        oh[i] = acc;
+    }
+}
+
+/* llama2.c run.c's silu with the contract's exp. */
+__device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
+
+__global__ void swiglu_k(float *out, int ldo, const float *a, int lda, const float *b, int ldb, int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    out[r * ldo + c] = silu_f(a[r * lda + c]) * b[r * ldb + c];
+}
+
+__global__ void add_k(float *out, int ldo, const float *in, int ldi, int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    out[r * ldo + c] += in[r * ldi + c];
+}
+
+/* eval.c's rt_nll in double. */
+__global__ void nll_k(double *nll, const float *lg, int ld, const int *tgt, int rows, int V) {
+    int r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= rows) return;
+    const float *l = lg + (size_t)r * ld;
+    if (tgt[r] < 0) {
+        nll[r] = 0;
+        return;
+    }
+    double mx = l[0];
+    for (int i = 1; i < V; i++)
+        if (l[i] > mx) mx = l[i];
+    double s = 0;
+    for (int i = 0; i < V; i++) s += exp((double)l[i] - mx);
+    nll[r] = log(s) + mx - (double)l[tgt[r]];
+}
+
+__global__ void argmax_k(int *out, const float *lg, int ld, int rows, int V) {
+    int r = blockIdx.x * blockDim.x + threadIdx.x;
+    if (r >= rows) return;
+    const float *l = lg + (size_t)r * ld;
+    int best = 0;
+    for (int i = 1; i < V; i++)
+        if (l[i] > l[best]) best = i;
+    out[r] = best;
+}
+
+
+/* ---------------------------------------------------------------- hgrn_bit */
+
+/* golden hgrn.c: hgrn_exp_f32 = lpcs_expf, sigmoid and silu in its forms. */
+__device__ __forceinline__ float hgrn_exp(float v) { return lpcs_expf(v); }
+__device__ __forceinline__ float hgrn_sigmoid(float z) { return 1.0f / (1.0f + hgrn_exp(-z)); }
+__device__ __forceinline__ float hgrn_silu(float z) { return z / (1.0f + hgrn_exp(-z)); }
+
+/* bitlinear_rmsnorm_f32's 1 / rms for the row x, one warp: golden's 32-lane
+ * double sum (lane j: terms j, j+32, ... in order; lanes added 0..31). */
+__device__ __forceinline__ float bl_r(const float *x, int n, float eps, int lane) {
+    double acc = 0.0;
+    for (int k = lane; k < n; k += 32) {
+        double v = (double)x[k];
+        acc = acc + v * v;
+    }
+    double S = 0.0;
+    for (int j = 0; j < 32; j++) S = S + __shfl_sync(FULL, acc, j);
+    float ms = (float)(S / (double)n);
+    return 1.0f / sqrtf(ms + eps);
+}
+
+__global__ void bl_rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *w, int rows, int n,
+                             float eps) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    const float *x = in + (size_t)r * ldi;
+    float rr = bl_r(x, n, eps, lane);
+    for (int k = lane; k < n; k += 32) {
+        float t = x[k] * rr;
+        out[(size_t)r * ldo + k] = t * w[k];
+    }
+}
+
+/* BitLinear steps 5-9 per row (one warp): RMSNorm, absmax scale, int8. */
+__global__ void bl_quant_k(int8_t *xq, int kp, float *xs, const float *in, int ldi, const float *g, int rows, int n,
+                           float eps) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    const float *x = in + (size_t)r * ldi;
+    float rr = bl_r(x, n, eps, lane), amax = 0.0f;
+    for (int k = lane; k < n; k += 32) {
+        float t = x[k] * rr;
+        amax = fmaxf(amax, fabsf(t * g[k]));
+    }
+    for (int o = 16; o >= 1; o >>= 1) amax = fmaxf(amax, __shfl_xor_sync(FULL, amax, o));
+    float s = 127.0f / (amax > 1e-5f ? amax : 1e-5f);
+    int8_t *q = xq + (size_t)r * kp;
+    for (int k = lane; k < kp; k += 32) {
+        if (k < n) {
+            float t = x[k] * rr;
+            float v = rintf((t * g[k]) * s);
+            q[k] = (int8_t)(v > 127.0f ? 127 : (v < -128.0f ? -128 : (int)v));
+        } else {
+            q[k] = 0;
+        }
+    }
+    if (lane == 0) xs[r] = s;
+}
+
+/* Exact int32 Y[m][n] = sum_k X[m][k] W[n][k] (int8, dp4a; integer sums do
+ * not depend on order). 64 x 64 tile, 4 x 4 per thread. */
+__global__ void __launch_bounds__(256) igemm_k(int32_t *Y, int ldy, const int8_t *X, const int8_t *W, int M, int N,
+                                               int kp) {
+    __shared__ int Xs[64][17], Ws[64][17];
+    const int tid = threadIdx.x, tx = tid & 15, ty = tid >> 4, m0 = blockIdx.y * 64, n0 = blockIdx.x * 64;
+    const int kw = kp / 4;
+    const int *X4 = (const int *)X, *W4 = (const int *)W;
+    int acc[4][4] = {{0}};
+    for (int k0 = 0; k0 < kw; k0 += 16) {
+        for (int e = tid; e < 1024; e += 256) {
+            int r = e >> 4, c = e & 15, m = m0 + r, n = n0 + r;
+            Xs[r][c] = m < M ? X4[(size_t)m * kw + k0 + c] : 0;
+            Ws[r][c] = n < N ? W4[(size_t)n * kw + k0 + c] : 0;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int c = 0; c < 16; c++) {
+            int a[4], b[4];
+#pragma unroll
+            for (int i = 0; i < 4; i++) a[i] = Xs[ty * 4 + i][c], b[i] = Ws[tx * 4 + i][c];
+#pragma unroll
+            for (int i = 0; i < 4; i++)
+#pragma unroll
+                for (int j = 0; j < 4; j++) acc[i][j] = __dp4a(a[i], b[j], acc[i][j]);
+        }
+        __syncthreads();
+    }
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            int m = m0 + ty * 4 + i, n = n0 + tx * 4 + j;
+            if (m < M && n < N) Y[(size_t)m * ldy + n] = acc[i][j];
+        }
+}
+
+/* Step 11: y = ((float)acc / s) / inv_beta. */
+__global__ void bl_dequant_k(float *out, int ldo, const int32_t *acc, int lda, const float *xs, float inv_beta,
+                             int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    float a = (float)acc[r * lda + c] / xs[r];
+    out[r * ldo + c] = a / inv_beta;
+}
+
+/* hgrn_mlgru_recur over the positions of each sequence: one thread per
+ * (sequence, channel) walks t in order; the state persists per slot. */
+__global__ void mlgru_k(float *out, int ldo, const float *ip, int ldi, const float *fp, int ldf, const float *lb,
+                        float *state, int nseq, int ntok, int pos0, int slot0, int layer, int max_slots, int D) {
+    size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (idx >= (size_t)nseq * D) return;
+    int s = (int)(idx / D), k = (int)(idx % D);
+    float *sc = state + ((size_t)layer * max_slots + slot0 + s) * D + k;
+    float st = pos0 == 0 ? 0.0f : *sc;
+    for (int t = 0; t < ntok; t++) {
+        size_t row = (size_t)s * ntok + t;
+        float f = hgrn_sigmoid(fp[row * ldf + k]);
+        if (lb) {
+            float tt = (1.0f - lb[k]) * f;
+            f = lb[k] + tt;
+        }
+        float i = hgrn_silu(ip[row * ldi + k]) * (1.0f - f);
+        float fs = f * st;
+        st = fs + i;
+        out[row * ldo + k] = st;
+    }
+    *sc = st;
+}
+
+/* hgrn_gate_out: RMSNorm(g, w) * silu(state), one warp per row. */
+__global__ void gated_norm_k(float *out, int ldo, const float *g, int ldg, const float *st, int lds, const float *w,
+                             int rows, int n, float eps) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    const float *x = g + (size_t)r * ldg;
+    float rr = bl_r(x, n, eps, lane);
+    for (int k = lane; k < n; k += 32) {
+        float t = x[k] * rr;
+        float o = t * w[k];
+        out[(size_t)r * ldo + k] = o * hgrn_silu(st[(size_t)r * lds + k]);
+    }
+}
+
+/* hgrn_glu: silu(gate) * y, gate = in[0..n), y = in[n..2n). */
+__global__ void glu_k(float *out, int ldo, const float *in, int ldi, int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    out[r * ldo + c] = hgrn_silu(in[r * ldi + c]) * in[r * ldi + n + c];
+}
+
+
+/* ---------------------------------------------------------------- quantization plans */
+
+/* qformat_roundtrip (golden/qformat.c) of one token's tensor x[0..n) in rows
+ * of rl, in place, by one warp: element-wise formats lane by lane, MX and
+ * NVFP4 one block per lane, intN and ternary one row at a time with the
+ * warp reducing (max: order-free; ternary's mean: golden's 32-lane double
+ * sum). */
+__device__ void quant_tensor(const qformat &q, float *x, int n, int rl, int lane) {
+    switch (q.kind) {
+    case QF_MINIFLOAT:
+        for (int i = lane; i < n; i += 32) x[i] = lpcs_mf_to_f32(q.mf, lpcs_mf_from_f32(q.mf, x[i], q.sat));
+        return;
+    case QF_POSIT:
+        for (int i = lane; i < n; i += 32)
+            x[i] = lpcs_posit_to_f32(q.posit_n, q.posit_es, lpcs_posit_from_f32(q.posit_n, q.posit_es, x[i]));
+        return;
+    case QF_MX: {
+        int bpr = (rl + 31) / 32, nb = n / rl * bpr;
+        for (int b = lane; b < nb; b += 32) {
+            int r = b / bpr, s0 = (b % bpr) * 32, len = rl - s0 < 32 ? rl - s0 : 32;
+            float *v = x + (size_t)r * rl + s0;
+            uint8_t sc, codes[32];
+            lpcs_mx_quantize_block(q.mx_elem, q.mx_round, v, (size_t)len, &sc, codes);
+            for (int i = 0; i < len; i++) v[i] = lpcs_mx_dequant_elem(q.mx_elem, sc, codes[i]);
+        }
+        return;
+    }
+    case QF_NVFP4: {
+        float amax = 0.0f;
+        for (int i = lane; i < n; i += 32)
+            if (lpcs_isfinite_f32(x[i])) amax = fmaxf(amax, fabsf(x[i]));
+        for (int o = 16; o >= 1; o >>= 1) amax = fmaxf(amax, __shfl_xor_sync(FULL, amax, o));
+        __syncwarp();
+        float ts = lpcs_nvfp4_tensor_scale(amax);
+        int bpr = (rl + 15) / 16, nb = n / rl * bpr;
+        for (int b = lane; b < nb; b += 32) {
+            int r = b / bpr, s0 = (b % bpr) * 16, len = rl - s0 < 16 ? rl - s0 : 16;
+            float *v = x + (size_t)r * rl + s0;
+            uint8_t bs, codes[16];
+            lpcs_nvfp4_quantize_block(v, (size_t)len, ts, &bs, codes);
+            for (int i = 0; i < len; i++) v[i] = lpcs_nvfp4_dequant_elem(ts, bs, codes[i]);
+        }
+        return;
+    }
+    case QF_INT: {
+        int qmax = (1 << (q.bits - 1)) - 1;
+        for (int r0 = 0; r0 < n; r0 += rl) {
+            float *v = x + r0, amax = 0.0f;
+            for (int i = lane; i < rl; i += 32)
+                if (lpcs_isfinite_f32(v[i])) amax = fmaxf(amax, fabsf(v[i]));
+            for (int o = 16; o >= 1; o >>= 1) amax = fmaxf(amax, __shfl_xor_sync(FULL, amax, o));
+            __syncwarp();
+            float scale = amax / (float)qmax;
+            for (int i = lane; i < rl; i += 32) {
+                float t = v[i], qv;
+                if (t != t || !(scale > 0.0f)) qv = 0.0f;
+                else {
+                    qv = rintf(t / scale);
+                    qv = qv > (float)qmax ? (float)qmax : qv < -(float)qmax ? -(float)qmax : qv;
+                }
+                v[i] = (float)(int8_t)qv * scale;
+            }
+            __syncwarp();
+        }
+        return;
+    }
+    case QF_TERNARY: {
+        for (int r0 = 0; r0 < n; r0 += rl) {
+            float *v = x + r0;
+            double acc = 0.0;
+            for (int i = lane; i < rl; i += 32) acc = acc + fabs((double)v[i]);
+            double S = 0.0;
+            for (int j = 0; j < 32; j++) S = S + __shfl_sync(FULL, acc, j);
+            __syncwarp();
+            float mean = (float)(S / (double)rl), b = mean > 1e-5f ? mean : 1e-5f, inv = 1.0f / b;
+            for (int i = lane; i < rl; i += 32) {
+                float r = rintf(v[i] * inv);
+                int qi = r > 1.0f ? 1 : (r < -1.0f ? -1 : (int)r);
+                v[i] = (float)qi / (1.0f / b);
+            }
+            __syncwarp();
+        }
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+__global__ void quant_k(float *buf, int ld, qformat q, int rows, int n, int rl) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    quant_tensor(q, buf + (size_t)r * ld, n, rl, lane);
+}
+
+/* ---------------------------------------------------------------- host */
+
+static int fail(char *err, size_t len, int st, const char *msg, const char *detail) {
+    if (err && len) snprintf(err, len, "%s%s%s", msg, detail ? ": " : "", detail ? detail : "");
+    return st;
+}
+
+static size_t chunked_elems(const lpcs_cuda_op *o) { return (size_t)lane_kc((int)o->cols) * o->rows * 16; }
+
+static size_t op_weight_bytes(const lpcs_cuda_op *o) {
+    switch (o->type) {
+    case LPCS_CUDA_OP_EMBED: return o->rows * o->cols * 4;
+    case LPCS_CUDA_OP_RMSNORM: return o->n * 4;
+    case LPCS_CUDA_OP_MATMUL: return chunked_elems(o) * (o->w_bf16 ? 2 : 4);
+    case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
+    case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
+    case LPCS_CUDA_OP_BITLINEAR: return o->rows * ((o->cols + 63) / 64 * 64) + o->cols * 4;
+    default: return 0;
+    }
+}
+
+extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops) {
+    size_t b = 0, hs = (size_t)(c->dim / c->n_heads), kv = hs * (size_t)c->n_kv_heads;
+    for (int i = 0; i < n_ops; i++) b += op_weight_bytes(&ops[i]);
+    b += 2 * (size_t)c->n_layers * c->max_slots * c->max_pos * kv * 4;
+    for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) b += (size_t)c->max_rows * (size_t)c->buf_size[i] * 4;
+    b += (size_t)c->max_pos * hs * 4 + (size_t)c->max_rows * 24;
+    if (c->arch == 1) { /* state cache, int8 activations, int32 results */
+        size_t kp = 0, nm = 0;
+        for (int i = 0; i < n_ops; i++)
+            if (ops[i].type == LPCS_CUDA_OP_BITLINEAR) {
+                kp = ops[i].cols > kp ? ops[i].cols : kp;
+                nm = ops[i].rows > nm ? ops[i].rows : nm;
+            }
+        b += (size_t)c->n_layers * c->max_slots * c->dim * 4 + (size_t)c->max_rows * ((kp + 63) / 64 * 64 + 4 * nm + 4);
+    }
+    return b;
+}
+
+extern "C" int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size_t *total_b) {
+    int n = 0;
+    if (cudaGetDeviceCount(&n) != cudaSuccess || n < 1) return LPCS_EUNSUPPORTED;
+    cudaDeviceProp p;
+    if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) return LPCS_EUNSUPPORTED;
+    if (name && len) snprintf(name, len, "%s", p.name);
+    size_t f = 0, t = 0;
+    cudaMemGetInfo(&f, &t);
+    if (free_b) *free_b = f;
+    if (total_b) *total_b = t;
+    return LPCS_OK;
+}
+
+extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
+    if (!m) return;
+    for (int i = 0; m->ops && i < m->n_ops; i++) cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt);
+    for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
+    cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
+    cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
+    cudaFree(m->tok), cudaFree(m->tgt), cudaFree(m->amax), cudaFree(m->nll);
+    if (m->st) cudaStreamDestroy(m->st);
+    if (m->e0) cudaEventDestroy(m->e0);
+    if (m->e1) cudaEventDestroy(m->e1);
+    for (int i = 0; m->pev && i < 2 * m->n_ops; i++) cudaEventDestroy(m->pev[i]);
+    free(m->pev);
+    free(m->ops);
+    free(m);
+}
+
+template <typename T>
+static int dalloc(T **p, size_t n) {
+    if (!n) return 0;
+    return cudaMalloc((void **)p, n * sizeof(T)) == cudaSuccess ? 0 : 1;
+}
+
+/* W[rows][cols] -> the lane-major layout Wl[row][j][i] = W[row][16 i + j]. */
+template <typename T>
+static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
+    size_t kc = (size_t)lane_kc((int)cols), n = kc * rows * 16;
+    T *h = (T *)calloc(n, sizeof(T));
+    if (!h) return 1;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++) h[(r * 16 + c % 16) * kc + c / 16] = w[r * cols + c];
+    int rc = dalloc(dst, n) || cudaMemcpy(*dst, h, n * sizeof(T), cudaMemcpyHostToDevice) != cudaSuccess;
+    free(h);
+    return rc;
+}
+
+extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops,
+                                    lpcs_cuda_llm **out, char *err, size_t errlen) {
+    *out = NULL;
+    char dev[256], msg[600];
+    size_t fr = 0, tot = 0;
+    if (lpcs_cuda_llm_device(dev, sizeof dev, &fr, &tot)) return fail(err, errlen, LPCS_EUNSUPPORTED, "no CUDA device", NULL);
+    if (c->arch == 0 &&
+        (c->dim % c->n_heads || c->n_heads % c->n_kv_heads || (c->dim / c->n_heads) % 2 || c->dim / c->n_heads > 256))
+        return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: head size must be even and <= 256", NULL);
+    size_t need = lpcs_cuda_llm_bytes(c, ops, n_ops);
+    if (need + (256u << 20) > fr) {
+        snprintf(msg, sizeof msg, "needs %.2f GiB of device memory, %s has %.2f GiB free of %.2f GiB",
+                 need / 1073741824.0, dev, fr / 1073741824.0, tot / 1073741824.0);
+        return fail(err, errlen, LPCS_ENOMEM, "model does not fit on the GPU", msg);
+    }
+    lpcs_cuda_llm *m = (lpcs_cuda_llm *)calloc(1, sizeof *m);
+    if (!m) return fail(err, errlen, LPCS_ENOMEM, "out of memory", NULL);
+    m->c = *c;
+    m->hs = c->dim / c->n_heads;
+    m->kv = m->hs * c->n_kv_heads;
+    m->n_ops = n_ops;
+    m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
+    int bad = !m->ops || cudaStreamCreate(&m->st) != cudaSuccess || cudaEventCreate(&m->e0) != cudaSuccess ||
+              cudaEventCreate(&m->e1) != cudaSuccess;
+    for (int i = 0; !bad && i < n_ops; i++) {
+        const lpcs_cuda_op *o = &ops[i];
+        dev_op *d = &m->ops[i];
+        d->o = *o;
+        switch (o->type) {
+        case LPCS_CUDA_OP_EMBED:
+            bad = dalloc(&d->w, o->rows * o->cols) ||
+                  cudaMemcpy(d->w, o->w, o->rows * o->cols * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            break;
+        case LPCS_CUDA_OP_RMSNORM:
+            bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            break;
+        case LPCS_CUDA_OP_MATMUL:
+            bad = o->w_bf16 ? upload_chunked(&d->wh, o->w_bf16, o->rows, o->cols)
+                            : upload_chunked(&d->w, o->w, o->rows, o->cols);
+            break;
+        case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM:
+            bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            break;
+        case LPCS_CUDA_OP_MLGRU:
+            if (o->w)
+                bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            break;
+        case LPCS_CUDA_OP_BITLINEAR: {
+            d->kp = (int)((o->cols + 63) / 64 * 64);
+            if (d->kp > m->kp_max) m->kp_max = d->kp;
+            if ((int)o->rows > m->n_max) m->n_max = (int)o->rows;
+            int8_t *h = (int8_t *)calloc(o->rows * (size_t)d->kp, 1);
+            bad = !h;
+            for (size_t r = 0; h && r < o->rows; r++) memcpy(h + r * d->kp, o->w_tern + r * o->cols, o->cols);
+            bad = bad || dalloc(&d->wt, o->rows * (size_t)d->kp) ||
+                  cudaMemcpy(d->wt, h, o->rows * (size_t)d->kp, cudaMemcpyHostToDevice) != cudaSuccess ||
+                  dalloc(&d->w, o->cols) || cudaMemcpy(d->w, o->w, o->cols * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+            free(h);
+            break;
+        }
+        case LPCS_CUDA_OP_ROPE: case LPCS_CUDA_OP_ATTENTION: case LPCS_CUDA_OP_SWIGLU: case LPCS_CUDA_OP_ADD:
+        case LPCS_CUDA_OP_GLU:
+            break;
+        case LPCS_CUDA_OP_QUANT:
+            if (o->q.kind == QF_FP32) break;
+            if (o->q.kind > QF_POSIT || !o->cols || o->n % o->cols) {
+                lpcs_cuda_llm_free(m);
+                return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: quantization format not supported", NULL);
+            }
+            break;
+        default:
+            lpcs_cuda_llm_free(m);
+            return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: unsupported op type", NULL);
+        }
+    }
+    for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
+        bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
+    if (!bad && c->arch == 1)
+        bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim) ||
+              dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
+              dalloc(&m->acc, (size_t)c->max_rows * m->n_max);
+    size_t cache = c->arch == 0 ? (size_t)c->n_layers * c->max_slots * c->max_pos * m->kv : 0;
+    bad = bad || dalloc(&m->kc, cache) || dalloc(&m->vc, cache) ||
+          dalloc(&m->rope, c->arch == 0 ? (size_t)c->max_pos * m->hs : 0) ||
+          dalloc(&m->tok, (size_t)c->max_rows) || dalloc(&m->tgt, (size_t)c->max_rows) ||
+          dalloc(&m->amax, (size_t)c->max_rows) || dalloc(&m->nll, (size_t)c->max_rows);
+    if (c->arch == 0)
+        bad = bad || cudaMemcpy(m->rope, c->rope_cs, (size_t)c->max_pos * m->hs * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+    if (bad) {
+        const char *why = cudaGetErrorString(cudaGetLastError());
+        lpcs_cuda_llm_free(m);
+        return fail(err, errlen, LPCS_ENOMEM, "cuda engine: device allocation or upload failed", why);
+    }
+    if (c->arch == 0 &&
+        cudaFuncSetAttribute(attention_k, cudaFuncAttributeMaxDynamicSharedMemorySize, 4 * c->max_pos * 4) !=
+            cudaSuccess) {
+        lpcs_cuda_llm_free(m);
+        return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: context too long for the attention kernel", NULL);
+    }
+    *out = m;
+    return LPCS_OK;
+}
+
+extern "C" void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode) { m->mode = mode; }
+
+extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
+    if (on && !m->pev) {
+        m->pev = (cudaEvent_t *)calloc(2 * (size_t)m->n_ops, sizeof *m->pev);
+        for (int i = 0; m->pev && i < 2 * m->n_ops; i++) cudaEventCreate(&m->pev[i]);
+    }
+    m->profile = on && m->pev;
+    memset(m->prof_ms, 0, sizeof m->prof_ms);
+}
+
+extern "C" void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
+    memcpy(ms, m->prof_ms, sizeof m->prof_ms);
+}
+
+template <typename WT>
+static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
+                          int K) {
+    bool gemv = m->mode == 1 || (m->mode == 0 && M <= 8);
+    if (gemv) {
+        for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
+            int mb = M - r0 < 8 ? M - r0 : 8;
+            dim3 grid((unsigned)((N + 15) / 16));
+            float *y = Y + (size_t)r0 * ldy;
+            const float *x = X + (size_t)r0 * ldx;
+            if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else if (mb == 2) gemv_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else if (mb <= 4) gemv_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else gemv_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+        }
+    } else {
+        dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
+        gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    }
+}
+
+extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int nseq, int ntok, int pos0, int slot0) {
+    const lpcs_cuda_llm_cfg *c = &m->c;
+    int rows = nseq * ntok;
+    if (nseq < 1 || ntok < 1 || rows > c->max_rows || pos0 < 0 || (c->arch == 0 && pos0 + ntok > c->max_pos) || slot0 < 0 ||
+        slot0 + nseq > c->max_slots)
+        return LPCS_ERANGE;
+    for (int i = 0; i < rows; i++)
+        if (tokens[i] < 0 || tokens[i] >= c->vocab) return LPCS_EINVAL;
+    m->rows = rows;
+    cudaEventRecord(m->e0, m->st);
+    cudaMemcpyAsync(m->tok, tokens, (size_t)rows * sizeof(int), cudaMemcpyHostToDevice, m->st);
+    const int *ld = c->buf_size;
+    for (int i = 0; i < m->n_ops; i++) {
+        const dev_op *d = &m->ops[i];
+        const lpcs_cuda_op *o = &d->o;
+        float *in = o->in >= 0 ? m->buf[o->in] : NULL, *in2 = o->in2 >= 0 ? m->buf[o->in2] : NULL;
+        float *out = o->out >= 0 ? m->buf[o->out] : NULL;
+        int li = o->in >= 0 ? ld[o->in] : 0, li2 = o->in2 >= 0 ? ld[o->in2] : 0, lo = o->out >= 0 ? ld[o->out] : 0;
+        int n = (int)o->n;
+        if (m->profile) cudaEventRecord(m->pev[2 * i], m->st);
+        switch (o->type) {
+        case LPCS_CUDA_OP_EMBED:
+            embed_k<<<rows, 128, 0, m->st>>>(out, lo, d->w, m->tok, rows, (int)o->cols);
+            break;
+        case LPCS_CUDA_OP_RMSNORM:
+            rmsnorm_k<<<(rows + 15) / 16, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
+            break;
+        case LPCS_CUDA_OP_MATMUL:
+            if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols);
+            else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
+            break;
+        case LPCS_CUDA_OP_ROPE:
+            rope_k<<<rows, 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, pos0, n, (int)o->cols, m->hs);
+            break;
+        case LPCS_CUDA_OP_ATTENTION: {
+            kvstore_k<<<rows, 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
+                                                m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, pos0, slot0,
+                                                o->layer, c->max_slots, c->max_pos, m->kv);
+            int warps = rows * c->n_heads;
+            attention_k<<<(warps + 3) / 4, 128, 4 * c->max_pos * 4, m->st>>>(
+                out, lo, in, li, m->kc, m->vc, rows, ntok, pos0, slot0, o->layer, c->max_slots, c->max_pos, m->kv,
+                c->n_heads, c->n_heads / c->n_kv_heads, m->hs);
+            break;
+        }
+        case LPCS_CUDA_OP_SWIGLU: {
+            size_t tot = (size_t)rows * n;
+            swiglu_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, in, li, in2, li2, rows, n);
+            break;
+        }
+        case LPCS_CUDA_OP_ADD: {
+            size_t tot = (size_t)rows * n;
+            add_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, in, li, rows, n);
+            break;
+        }
+        case LPCS_CUDA_OP_BL_RMSNORM:
+            bl_rmsnorm_k<<<(rows + 7) / 8, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
+            break;
+        case LPCS_CUDA_OP_BITLINEAR: {
+            int N = (int)o->rows, K = (int)o->cols;
+            bl_quant_k<<<(rows + 7) / 8, 256, 0, m->st>>>(m->xq, d->kp, m->xs, in, li, d->w, rows, K, o->eps);
+            dim3 grid((unsigned)((N + 63) / 64), (unsigned)((rows + 63) / 64));
+            igemm_k<<<grid, 256, 0, m->st>>>(m->acc, N, m->xq, d->wt, rows, N, d->kp);
+            size_t tot = (size_t)rows * N;
+            bl_dequant_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, m->acc, N, m->xs, o->inv_beta, rows, N);
+            break;
+        }
+        case LPCS_CUDA_OP_MLGRU: {
+            size_t tot = (size_t)nseq * n;
+            mlgru_k<<<(unsigned)((tot + 127) / 128), 128, 0, m->st>>>(out, lo, in, li, in2, li2, d->w, m->state, nseq,
+                                                                     ntok, pos0, slot0, o->layer, c->max_slots, n);
+            break;
+        }
+        case LPCS_CUDA_OP_GATED_NORM:
+            gated_norm_k<<<(rows + 7) / 8, 256, 0, m->st>>>(out, lo, in, li, in2, li2, d->w, rows, n, o->eps);
+            break;
+        case LPCS_CUDA_OP_GLU: {
+            size_t tot = (size_t)rows * n;
+            glu_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, in, li, rows, n);
+            break;
+        }
+        case LPCS_CUDA_OP_QUANT:
+            if (o->q.kind == QF_FP32) break;
+            quant_k<<<(rows + 7) / 8, 256, 0, m->st>>>(in, li, o->q, rows, n, (int)o->cols);
+            if (in2) quant_k<<<(rows + 7) / 8, 256, 0, m->st>>>(in2, li2, o->q, rows, n, (int)o->cols);
+            break;
+        default:
+            return LPCS_EUNSUPPORTED;
+        }
+        if (m->profile) cudaEventRecord(m->pev[2 * i + 1], m->st);
+    }
+    cudaEventRecord(m->e1, m->st);
+    if (m->profile) {
+        cudaEventSynchronize(m->e1);
+        for (int i = 0; i < m->n_ops; i++) {
+            float ms = 0;
+            cudaEventElapsedTime(&ms, m->pev[2 * i], m->pev[2 * i + 1]);
+            m->prof_ms[m->ops[i].o.type] += ms;
+        }
+    }
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) {
+        fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));
+        return LPCS_EINVAL;
+    }
+    return LPCS_OK;
+}
+
+extern "C" double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m) {
+    float ms = 0;
+    cudaEventSynchronize(m->e1);
+    cudaEventElapsedTime(&ms, m->e0, m->e1);
+    return ms;
+}
+
+static int sync_status(lpcs_cuda_llm *m) {
+    cudaError_t e = cudaStreamSynchronize(m->st);
+    if (e != cudaSuccess) {
+        fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));
+        return LPCS_EINVAL;
+    }
+    return LPCS_OK;
+}
+
+extern "C" int lpcs_cuda_llm_nll(lpcs_cuda_llm *m, const int *targets, double *nll) {
+    int rows = m->rows, V = m->c.vocab;
+    cudaMemcpyAsync(m->tgt, targets, (size_t)rows * sizeof(int), cudaMemcpyHostToDevice, m->st);
+    for (int i = 0; i < rows; i++)
+        if (targets[i] >= V) return LPCS_EINVAL;
+    nll_k<<<(rows + 127) / 128, 128, 0, m->st>>>(m->nll, m->buf[m->c.buf_logits], m->c.buf_size[m->c.buf_logits],
+                                                 m->tgt, rows, V);
+    cudaMemcpyAsync(nll, m->nll, (size_t)rows * sizeof(double), cudaMemcpyDeviceToHost, m->st);
+    return sync_status(m);
+}
+
+extern "C" int lpcs_cuda_llm_logits(lpcs_cuda_llm *m, int row0, int nrows, float *out) {
+    int V = m->c.vocab, ld = m->c.buf_size[m->c.buf_logits];
+    if (row0 < 0 || nrows < 0 || row0 + nrows > m->rows) return LPCS_ERANGE;
+    cudaMemcpy2DAsync(out, (size_t)V * 4, m->buf[m->c.buf_logits] + (size_t)row0 * ld, (size_t)ld * 4, (size_t)V * 4,
+                      (size_t)nrows, cudaMemcpyDeviceToHost, m->st);
+    return sync_status(m);
+}
+
+extern "C" int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out) {
+    int rows = m->rows;
+    argmax_k<<<(rows + 127) / 128, 128, 0, m->st>>>(m->amax, m->buf[m->c.buf_logits],
+                                                    m->c.buf_size[m->c.buf_logits], rows, m->c.vocab);
+    cudaMemcpyAsync(out, m->amax, (size_t)rows * sizeof(int), cudaMemcpyDeviceToHost, m->st);
+    return sync_status(m);
+}

@@ -1,0 +1,106 @@
+/* A whole model resident on the GPU: the runtime's op list (llama
+ * architecture) replayed with device kernels, weights uploaded once, the KV
+ * cache and every activation on the device; only tokens go in and logits,
+ * NLLs or argmax tokens come out.
+ *
+ * Numerics: the contract of docs/numerics.md (v2): every dot product (matmul
+ * rows, RMSNorm sum of squares, attention scores) is lpcs_dot_f32's order
+ * (16 fmaf lanes, element i in lane i % 16, tree 8,4,2,1), exp is lpcs_expf,
+ * softmax sums in ascending t, attention output by fmaf in ascending t. Each
+ * output element is computed by a fixed chain of operations that does not
+ * depend on the batch, the other rows, or the launch configuration, so the
+ * logits are the same bits for any batch size and any kernel choice (GEMV
+ * for few rows, tiled GEMM for many).
+ *
+ * Rows: one forward runs nseq sequences of ntok tokens each (row = s * ntok
+ * + t); sequence s uses KV-cache slot slot0 + s and positions pos0 ..
+ * pos0 + ntok - 1. ppl: all windows at once (pos0 = 0); decode: ntok = 1. */
+#ifndef LPCS_CUDA_LLM_ENGINE_H
+#define LPCS_CUDA_LLM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "qformat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Op types (the subset of the runtime's rt_op_type the engine runs). */
+enum {
+    LPCS_CUDA_OP_EMBED,
+    LPCS_CUDA_OP_RMSNORM,
+    LPCS_CUDA_OP_MATMUL,
+    LPCS_CUDA_OP_ROPE,
+    LPCS_CUDA_OP_ATTENTION,
+    LPCS_CUDA_OP_SWIGLU,
+    LPCS_CUDA_OP_ADD,
+    /* hgrn_bit (golden/bitlinear.h, golden/hgrn.h orders) */
+    LPCS_CUDA_OP_BL_RMSNORM, /* bitlinear_rmsnorm_f32: 32-lane double sum of squares */
+    LPCS_CUDA_OP_BITLINEAR,  /* RMSNorm -> int8 absmax -> exact int32 ternary GEMM -> dequantize */
+    LPCS_CUDA_OP_MLGRU,      /* recurrence over the positions of each sequence, state per slot */
+    LPCS_CUDA_OP_GATED_NORM, /* RMSNorm(in, w) * silu(state in2) */
+    LPCS_CUDA_OP_GLU,        /* silu(in[0..n)) * in[n..2n) */
+    LPCS_CUDA_OP_QUANT,      /* qformat_roundtrip of in (and in2) in place: n values per token, rows of cols */
+    LPCS_CUDA_OP_COUNT
+};
+
+#define LPCS_CUDA_LLM_NBUF 16 /* activation buffer ids 0..15 (the runtime's rt_buf) */
+
+typedef struct {
+    int type;
+    int layer;            /* -1 outside the layers */
+    int in, in2, out;     /* buffer ids, -1 none */
+    size_t rows, cols, n;
+    float eps;
+    const float *w;       /* fp32 weights (matrix [rows][cols], norm [n], embedding [rows][cols]) */
+    const uint16_t *w_bf16; /* matmul: bf16 storage instead of w (exact widening) */
+    const int8_t *w_tern;   /* bitlinear: ternary weights [rows][cols] in -1..1 */
+    float inv_beta;         /* bitlinear: 1 / absmean scale */
+    qformat q;              /* quant: the format (golden/qformat.h) */
+} lpcs_cuda_op;
+
+typedef struct {
+    int arch;               /* 0 llama, 1 hgrn_bit */
+    int dim, hidden, n_layers, n_heads, n_kv_heads, vocab;
+    int max_pos;            /* KV cache positions per slot */
+    int max_slots;          /* KV cache slots (sequences held at once) */
+    int max_rows;           /* rows (tokens) per forward */
+    const float *rope_cs;   /* [max_pos][head_size]: cos, sin per pair (the host's table) */
+    int buf_size[LPCS_CUDA_LLM_NBUF]; /* floats per row of each buffer (0 = unused) */
+    int buf_kcur, buf_vcur; /* the ids the k / v matmuls write (copied into the cache by attention) */
+    int buf_logits;
+} lpcs_cuda_llm_cfg;
+
+typedef struct lpcs_cuda_llm lpcs_cuda_llm;
+
+/* Bytes of device memory create() would allocate (weights + cache + buffers). */
+size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops);
+/* Uploads weights; err gets a sentence on failure (e.g. does not fit). */
+int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops, lpcs_cuda_llm **out,
+                         char *err, size_t errlen);
+void lpcs_cuda_llm_free(lpcs_cuda_llm *m);
+/* One forward over nseq x ntok tokens (tokens[s * ntok + t]). */
+int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int nseq, int ntok, int pos0, int slot0);
+/* After forward: -log softmax(logits)[target] per row, in double (targets < 0: 0). */
+int lpcs_cuda_llm_nll(lpcs_cuda_llm *m, const int *targets, double *nll);
+/* After forward: logits of rows [row0, row0 + nrows) into out[nrows][vocab]. */
+int lpcs_cuda_llm_logits(lpcs_cuda_llm *m, int row0, int nrows, float *out);
+/* After forward: argmax (first maximum) per row. */
+int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out);
+/* Wait for the device; seconds of the last forward measured with events. */
+double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
+/* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM. */
+void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
+/* Per-op-type device time (events around every op; slows the forward a
+ * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
+void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);
+void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms);
+/* Device name and memory, for reports. */
+int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size_t *total_b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,557 @@
+/* The device-resident engine (sw_runtime/cuda/llm_engine.h) against an
+ * independent host oracle: a plain serial C++ forward of the shipped
+ * Llama-2 checkpoint written from the numerics contract (lpcs_dot_f32 per
+ * row, lpcs_expf, ascending softmax sum, fmaf attention output), one token
+ * at a time. Logits are compared bit for bit for: a batch of windows through
+ * the tiled GEMM, the same through the GEMV kernels, token-by-token decode
+ * (KV cache on the device), bf16-stored weights. Then timings:
+ *   --ppl       full validation split in batches (ms per forward, NLL)
+ *   --bench7b   decode tok/s at batch 1/8/64 and prefill on Llama-2-7B
+ *               shapes (random bf16 / fp32 weights) vs copy bandwidth
+ *   --inject    corrupt one device weight: the logit checks must FAIL
+ * Without a CUDA device: prints SKIP and exits 77. Needs LPCS_SHARED (or
+ * ../shared, shared) for the checkpoint; missing -> SKIP, exit 77. */
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <math.h>
+#include <string>
+#include <vector>
+
+#include "fmath.h"
+#include "llm_engine.h"
+#include "test_common.h"
+
+/* ---- the checkpoint (llama2.c legacy v0) ---- */
+struct ckpt {
+    int dim, hidden, layers, heads, kv_heads, vocab, seq;
+    std::vector<float> all;
+    const float *emb, *att_norm, *wq, *wk, *wv, *wo, *ffn_norm, *w1, *w2, *w3, *fin;
+};
+
+static bool load_ckpt(const std::string &path, ckpt &c) {
+    FILE *f = fopen(path.c_str(), "rb");
+    if (!f) return false;
+    int h[7];
+    if (fread(h, 4, 7, f) != 7) return fclose(f), false;
+    c.dim = h[0], c.hidden = h[1], c.layers = h[2], c.heads = h[3], c.kv_heads = h[4], c.vocab = abs(h[5]), c.seq = h[6];
+    fseek(f, 0, SEEK_END);
+    long sz = ftell(f);
+    fseek(f, 28, SEEK_SET);
+    c.all.resize((size_t)(sz - 28) / 4);
+    if (fread(c.all.data(), 4, c.all.size(), f) != c.all.size()) return fclose(f), false;
+    fclose(f);
+    size_t D = c.dim, H = c.hidden, L = c.layers, KV = D * c.kv_heads / c.heads;
+    const float *p = c.all.data();
+    c.emb = p, p += (size_t)c.vocab * D;
+    c.att_norm = p, p += L * D;
+    c.wq = p, p += L * D * D;
+    c.wk = p, p += L * KV * D;
+    c.wv = p, p += L * KV * D;
+    c.wo = p, p += L * D * D;
+    c.ffn_norm = p, p += L * D;
+    c.w1 = p, p += L * H * D;
+    c.w2 = p, p += L * D * H;
+    c.w3 = p, p += L * H * D;
+    c.fin = p;
+    return true;
+}
+
+static float bf16_round(float x) { /* RNE to bf16 (finite values) */
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    u = (u + 0x7fffu + ((u >> 16) & 1u)) & 0xffff0000u;
+    memcpy(&x, &u, 4);
+    return x;
+}
+
+/* ---- the oracle ---- */
+struct oracle {
+    const ckpt *c;
+    std::vector<float> rope;               /* [seq][hs] */
+    const float *W(int which, int l) const; /* unused */
+};
+
+static void rope_table(int seq, int hs, std::vector<float> &t) { /* engine.c's expressions */
+    t.resize((size_t)seq * hs);
+    for (int pos = 0; pos < seq; pos++)
+        for (int i = 0; i < hs; i += 2) {
+            float freq = 1.0f / powf(10000.0f, (float)i / (float)hs), val = (float)pos * freq;
+            t[(size_t)pos * hs + i] = cosf(val);
+            t[(size_t)pos * hs + i + 1] = sinf(val);
+        }
+}
+
+static void ref_matvec(float *y, const float *W, const float *x, int rows, int cols) {
+    for (int r = 0; r < rows; r++) y[r] = lpcs_dot_f32(W + (size_t)r * cols, x, (size_t)cols);
+}
+static void ref_rmsnorm(float *o, const float *x, const float *w, int n, float eps) {
+    float ss = lpcs_dot_f32(x, x, (size_t)n);
+    ss /= (float)n;
+    ss += eps;
+    ss = 1.0f / sqrtf(ss);
+    for (int i = 0; i < n; i++) o[i] = w[i] * (ss * x[i]);
+}
+
+/* logits[t][vocab] of one sequence; weights: per-tensor pointers (possibly bf16-rounded copies) */
+struct wset {
+    const float *emb, *att_norm, *wq, *wk, *wv, *wo, *ffn_norm, *w1, *w2, *w3, *fin;
+};
+static void ref_forward(const ckpt &c, const wset &w, const std::vector<float> &cs, const int *tok, int n,
+                        float *logits) {
+    const int D = c.dim, H = c.hidden, L = c.layers, NH = c.heads, hs = D / NH, KV = D * c.kv_heads / NH,
+              kvmul = NH / c.kv_heads, V = c.vocab;
+    std::vector<float> x(D), xb(D), xb2(D), q(D), hb(H), hb2(H), att(n), kc((size_t)L * n * KV), vc(kc.size());
+    for (int pos = 0; pos < n; pos++) {
+        memcpy(x.data(), w.emb + (size_t)tok[pos] * D, D * 4);
+        for (int l = 0; l < L; l++) {
+            ref_rmsnorm(xb.data(), x.data(), w.att_norm + (size_t)l * D, D, 1e-5f);
+            float *k = &kc[((size_t)l * n + pos) * KV], *v = &vc[((size_t)l * n + pos) * KV];
+            ref_matvec(q.data(), w.wq + (size_t)l * D * D, xb.data(), D, D);
+            ref_matvec(k, w.wk + (size_t)l * KV * D, xb.data(), KV, D);
+            ref_matvec(v, w.wv + (size_t)l * KV * D, xb.data(), KV, D);
+            for (int i = 0; i < D; i += 2) {
+                float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
+                float v0 = q[i], v1 = q[i + 1];
+                q[i] = v0 * fcr - v1 * fci;
+                q[i + 1] = v0 * fci + v1 * fcr;
+                if (i < KV) {
+                    v0 = k[i], v1 = k[i + 1];
+                    k[i] = v0 * fcr - v1 * fci;
+                    k[i + 1] = v0 * fci + v1 * fcr;
+                }
+            }
+            for (int h = 0; h < NH; h++) {
+                const float *qh = &q[(size_t)h * hs];
+                for (int t = 0; t <= pos; t++)
+                    att[t] = lpcs_dot_f32(qh, &kc[((size_t)l * n + t) * KV + (size_t)(h / kvmul) * hs], (size_t)hs) /
+                             sqrtf((float)hs);
+                float mx = att[0];
+                for (int t = 1; t <= pos; t++)
+                    if (att[t] > mx) mx = att[t];
+                float sum = 0.0f;
+                for (int t = 0; t <= pos; t++) {
+                    att[t] = lpcs_expf(att[t] - mx);
+                    sum += att[t];
+                }
+                for (int t = 0; t <= pos; t++) att[t] /= sum;
+                for (int i = 0; i < hs; i++) {
+                    float acc = 0.0f;
+                    for (int t = 0; t <= pos; t++)
+                        acc = fmaf(att[t], vc[((size_t)l * n + t) * KV + (size_t)(h / kvmul) * hs + i], acc);
+                    xb[(size_t)h * hs + i] = acc;
+                }
+            }
+            ref_matvec(xb2.data(), w.wo + (size_t)l * D * D, xb.data(), D, D);
+            for (int i = 0; i < D; i++) x[i] += xb2[i];
+            ref_rmsnorm(xb.data(), x.data(), w.ffn_norm + (size_t)l * D, D, 1e-5f);
+            ref_matvec(hb.data(), w.w1 + (size_t)l * H * D, xb.data(), H, D);
+            ref_matvec(hb2.data(), w.w3 + (size_t)l * H * D, xb.data(), H, D);
+            for (int i = 0; i < H; i++) hb[i] = hb[i] * (1.0f / (1.0f + lpcs_expf(-hb[i]))) * hb2[i];
+            ref_matvec(xb2.data(), w.w2 + (size_t)l * D * H, hb.data(), D, H);
+            for (int i = 0; i < D; i++) x[i] += xb2[i];
+        }
+        ref_rmsnorm(xb.data(), x.data(), w.fin, D, 1e-5f);
+        ref_matvec(logits + (size_t)pos * V, w.emb, xb.data(), V, D);
+    }
+}
+
+/* ---- the device engine's op list for the same model (the runtime's buffer ids) ---- */
+enum { B_X, B_XB, B_XB2, B_Q, B_KCUR, B_VCUR, B_HB, B_HB2, B_LOGITS = 12 };
+
+struct devmodel {
+    std::vector<lpcs_cuda_op> ops;
+    std::vector<std::vector<uint16_t>> bf; /* bf16 copies */
+    lpcs_cuda_llm_cfg cfg;
+};
+
+static void add(devmodel &d, int type, int layer, int in, int in2, int out, size_t rows, size_t cols, size_t n,
+                const float *w, float eps, bool bf16) {
+    lpcs_cuda_op o;
+    memset(&o, 0, sizeof o);
+    o.type = type, o.layer = layer, o.in = in, o.in2 = in2, o.out = out, o.rows = rows, o.cols = cols, o.n = n;
+    o.w = w, o.eps = eps;
+    if (bf16 && type == LPCS_CUDA_OP_MATMUL) {
+        d.bf.emplace_back(rows * cols);
+        std::vector<uint16_t> &h = d.bf.back();
+        for (size_t i = 0; i < rows * cols; i++) {
+            uint32_t u;
+            memcpy(&u, &w[i], 4);
+            h[i] = (uint16_t)(u >> 16); /* w already bf16-rounded */
+        }
+        o.w_bf16 = h.data();
+        o.w = NULL;
+    }
+    d.ops.push_back(o);
+}
+
+static void build(devmodel &d, const ckpt &c, const wset &w, const std::vector<float> &cs, int slots, int max_pos,
+                  int max_rows, bool bf16) {
+    d.bf.reserve(16 * (size_t)c.layers + 4);
+    const size_t D = c.dim, H = c.hidden, V = c.vocab, KV = D * c.kv_heads / c.heads;
+    add(d, LPCS_CUDA_OP_EMBED, -1, -1, -1, B_X, V, D, D, w.emb, 0, false);
+    for (int l = 0; l < c.layers; l++) {
+        add(d, LPCS_CUDA_OP_RMSNORM, l, B_X, -1, B_XB, 0, 0, D, w.att_norm + l * D, 1e-5f, false);
+        add(d, LPCS_CUDA_OP_MATMUL, l, B_XB, -1, B_Q, D, D, 0, w.wq + l * D * D, 0, bf16);
+        add(d, LPCS_CUDA_OP_MATMUL, l, B_XB, -1, B_KCUR, KV, D, 0, w.wk + l * KV * D, 0, bf16);
+        add(d, LPCS_CUDA_OP_MATMUL, l, B_XB, -1, B_VCUR, KV, D, 0, w.wv + l * KV * D, 0, bf16);
+        add(d, LPCS_CUDA_OP_ROPE, l, B_Q, B_KCUR, -1, 0, KV, D, NULL, 0, false);
+        add(d, LPCS_CUDA_OP_ATTENTION, l, B_Q, -1, B_XB, 0, KV, D, NULL, 0, false);
+        add(d, LPCS_CUDA_OP_MATMUL, l, B_XB, -1, B_XB2, D, D, 0, w.wo + l * D * D, 0, bf16);
+        add(d, LPCS_CUDA_OP_ADD, l, B_XB2, -1, B_X, 0, 0, D, NULL, 0, false);
+        add(d, LPCS_CUDA_OP_RMSNORM, l, B_X, -1, B_XB, 0, 0, D, w.ffn_norm + l * D, 1e-5f, false);
+        add(d, LPCS_CUDA_OP_MATMUL, l, B_XB, -1, B_HB, H, D, 0, w.w1 + l * H * D, 0, bf16);
+        add(d, LPCS_CUDA_OP_MATMUL, l, B_XB, -1, B_HB2, H, D, 0, w.w3 + l * H * D, 0, bf16);
+        add(d, LPCS_CUDA_OP_SWIGLU, l, B_HB, B_HB2, B_HB, 0, 0, H, NULL, 0, false);
+        add(d, LPCS_CUDA_OP_MATMUL, l, B_HB, -1, B_XB2, D, H, 0, w.w2 + l * D * H, 0, bf16);
+        add(d, LPCS_CUDA_OP_ADD, l, B_XB2, -1, B_X, 0, 0, D, NULL, 0, false);
+    }
+    add(d, LPCS_CUDA_OP_RMSNORM, -1, B_X, -1, B_XB, 0, 0, D, w.fin, 1e-5f, false);
+    add(d, LPCS_CUDA_OP_MATMUL, -1, B_XB, -1, B_LOGITS, V, D, 0, w.emb, 0, bf16);
+    memset(&d.cfg, 0, sizeof d.cfg);
+    lpcs_cuda_llm_cfg &g = d.cfg;
+    g.dim = c.dim, g.hidden = c.hidden, g.n_layers = c.layers, g.n_heads = c.heads, g.n_kv_heads = c.kv_heads;
+    g.vocab = c.vocab, g.max_pos = max_pos, g.max_slots = slots, g.max_rows = max_rows, g.rope_cs = cs.data();
+    size_t big = std::max(D, 2 * H);
+    size_t sz[13] = {D, big, D, D, KV, KV, 2 * H, big, D, D, D, 0, V};
+    for (int b = 0; b < 13; b++) g.buf_size[b] = (int)((sz[b] + 3) & ~(size_t)3);
+    g.buf_kcur = B_KCUR, g.buf_vcur = B_VCUR, g.buf_logits = B_LOGITS;
+}
+
+static std::string shared_dir() {
+    const char *e = getenv("LPCS_SHARED");
+    std::vector<std::string> c = {e ? e : "", "../shared", "shared"};
+    for (auto &d : c)
+        if (!d.empty()) {
+            FILE *f = fopen((d + "/models/shakespeare-llama.bin").c_str(), "rb");
+            if (f) return fclose(f), d;
+        }
+    return "";
+}
+
+static size_t compare(const char *name, const float *got, const float *want, size_t n, size_t min_items) {
+    size_t bad = 0, first = (size_t)-1;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&got[i], &want[i], 4)) {
+            if (first == (size_t)-1) first = i;
+            bad++;
+        }
+    char d[256];
+    if (bad)
+        snprintf(d, sizeof d, "%zu of %zu logits differ; first at %zu: got %.9g want %.9g", bad, n, first,
+                 got[first], want[first]);
+    else
+        snprintf(d, sizeof d, "%zu logits bit-identical", n);
+    test_report(name, bad == 0 && n >= min_items, n >= min_items ? d : "too few items compared");
+    return bad;
+}
+
+static double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+/* ---- 7B-shape decode / prefill benchmark (random weights) ---- */
+static void bench7b(FILE *csv) {
+    struct shape { const char *name; int dim, hidden, layers, heads, kv, vocab; };
+    shape s = {"Llama-2-7B", 4096, 11008, 32, 32, 32, 32000};
+    char dev[128];
+    size_t fr, tot;
+    lpcs_cuda_llm_device(dev, sizeof dev, &fr, &tot);
+    /* copy bandwidth */
+    size_t nb = (size_t)2 << 30;
+    void *a, *b;
+    cudaMalloc(&a, nb), cudaMalloc(&b, nb);
+    cudaEvent_t e0, e1;
+    cudaEventCreate(&e0), cudaEventCreate(&e1);
+    cudaMemcpy(b, a, nb, cudaMemcpyDeviceToDevice);
+    std::vector<double> bw;
+    for (int i = 0; i < 5; i++) {
+        cudaEventRecord(e0);
+        cudaMemcpy(b, a, nb, cudaMemcpyDeviceToDevice);
+        cudaEventRecord(e1);
+        cudaEventSynchronize(e1);
+        float ms;
+        cudaEventElapsedTime(&ms, e0, e1);
+        bw.push_back(2.0 * nb / (ms * 1e-3) / 1e9);
+    }
+    cudaFree(a), cudaFree(b);
+    double copy_gbs = median(bw);
+    printf("bench7b: %s, copy bandwidth %.0f GB/s (read+write, 2 GiB D2D, median of 5)\n", dev, copy_gbs);
+    for (int fmt = 0; fmt < 2; fmt++) { /* 0 bf16, 1 fp32 */
+        bool bf = fmt == 0;
+        /* random weights shared by all layers' host arrays (the device gets its own copy per op) */
+        const size_t D = s.dim, H = s.hidden, V = s.vocab;
+        std::vector<float> big(H * D), emb(V * D), norm(D, 1.0f);
+        test_rng r{42};
+        for (auto &x : big) x = bf16_round(((int)(r.next() % 2001) - 1000) * 1e-5f);
+        for (auto &x : emb) x = bf16_round(((int)(r.next() % 2001) - 1000) * 1e-4f);
+        ckpt c;
+        c.dim = s.dim, c.hidden = s.hidden, c.layers = s.layers, c.heads = s.heads, c.kv_heads = s.kv, c.vocab = s.vocab;
+        std::vector<float> cs;
+        const int max_pos = 160, slots = 64;
+        rope_table(max_pos, (int)(D / s.heads), cs);
+        devmodel d;
+        /* every layer points at the same host matrices (shape-true, contents irrelevant for timing) */
+        wset w;
+        w.emb = emb.data(), w.att_norm = norm.data(), w.ffn_norm = norm.data(), w.fin = norm.data();
+        w.wq = w.wk = w.wv = w.wo = w.w1 = w.w2 = w.w3 = big.data();
+        c.layers = 1; /* build() offsets by layer: build one layer, then replicate its ops */
+        build(d, c, w, cs, slots, max_pos, 128 * 4, bf);
+        std::vector<lpcs_cuda_op> one(d.ops.begin() + 1, d.ops.end() - 2), all;
+        all.push_back(d.ops[0]);
+        for (int l = 0; l < s.layers; l++)
+            for (auto o : one) { o.layer = l; all.push_back(o); }
+        all.push_back(d.ops[d.ops.size() - 2]);
+        all.push_back(d.ops.back());
+        d.cfg.n_layers = s.layers;
+        double wbytes = 0;
+        for (auto &o : all)
+            if (o.type == LPCS_CUDA_OP_MATMUL) wbytes += (double)o.rows * o.cols * (bf ? 2 : 4);
+        size_t need = lpcs_cuda_llm_bytes(&d.cfg, all.data(), (int)all.size());
+        lpcs_cuda_llm *m = NULL;
+        char err[400];
+        double t0 = test_now();
+        int rc = lpcs_cuda_llm_create(&d.cfg, all.data(), (int)all.size(), &m, err, sizeof err);
+        printf("bench7b %s: %s weights %.2f GB, device memory needed %.2f GiB, upload %.1f s: %s\n", s.name,
+               bf ? "bf16" : "fp32", wbytes / 1e9, need / 1073741824.0, test_now() - t0, rc ? err : "ok");
+        if (rc) continue;
+        /* roofline: the weights read once per step at the measured copy bandwidth
+         * (bytes read + bytes written per second: what HBM moves) */
+        double read_gbs = copy_gbs;
+        for (int B : {1, 8, 64}) {
+            std::vector<int> tok(B, 5);
+            lpcs_cuda_llm_forward(m, tok.data(), B, 1, 0, 0); /* warm */
+            lpcs_cuda_llm_last_ms(m);
+            std::vector<double> ms;
+            for (int p = 1; p <= 8; p++) {
+                lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                ms.push_back(lpcs_cuda_llm_last_ms(m));
+            }
+            double step = median(ms), roof = wbytes / (read_gbs * 1e9) * 1e3;
+            if (B == 1) {
+                double prof[LPCS_CUDA_OP_COUNT];
+                lpcs_cuda_llm_set_profile(m, 1);
+                lpcs_cuda_llm_forward(m, tok.data(), B, 1, 9, 0);
+                lpcs_cuda_llm_profile(m, prof);
+                lpcs_cuda_llm_set_profile(m, 0);
+                printf("  decode batch 1 per op type (ms, with event overhead): matmul %.2f attention %.2f rmsnorm %.2f "
+                       "other %.2f\n", prof[LPCS_CUDA_OP_MATMUL], prof[LPCS_CUDA_OP_ATTENTION],
+                       prof[LPCS_CUDA_OP_RMSNORM],
+                       prof[LPCS_CUDA_OP_EMBED] + prof[LPCS_CUDA_OP_ROPE] + prof[LPCS_CUDA_OP_SWIGLU] + prof[LPCS_CUDA_OP_ADD]);
+            }
+            printf("  decode batch %2d: %.2f ms/step, %.1f tok/s; roofline %.2f ms/step (%.0f%% of it)\n", B, step,
+                   B / step * 1e3, roof, roof / step * 100);
+            if (csv) fprintf(csv, "%s,%s,decode,%d,%.4f,%.2f,%.4f\n", s.name, bf ? "bf16" : "fp32", B, step,
+                             B / step * 1e3, roof);
+        }
+        for (int T : {128, 512}) {
+            std::vector<int> tok(T, 5);
+            lpcs_cuda_llm_forward(m, tok.data(), 1, T > max_pos ? max_pos : T, 0, 0);
+            int t = T > max_pos ? max_pos : T;
+            lpcs_cuda_llm_last_ms(m);
+            std::vector<double> ms;
+            for (int i = 0; i < 3; i++) {
+                lpcs_cuda_llm_forward(m, tok.data(), 1, t, 0, 0);
+                ms.push_back(lpcs_cuda_llm_last_ms(m));
+            }
+            double step = median(ms);
+            double flops = 2.0 * wbytes / (bf ? 2 : 4) * t;
+            printf("  prefill %d tokens: %.1f ms, %.0f tok/s, %.1f TFLOP/s (matmuls)\n", t, step, t / step * 1e3,
+                   flops / (step * 1e-3) / 1e12);
+            if (csv) fprintf(csv, "%s,%s,prefill,%d,%.4f,%.2f,\n", s.name, bf ? "bf16" : "fp32", t, step, t / step * 1e3);
+            if (T > max_pos) break;
+        }
+        lpcs_cuda_llm_free(m);
+    }
+}
+
+int main(int argc, char **argv) {
+    bool inject = false, ppl = false, b7 = false;
+    const char *csv_path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--inject")) inject = true;
+        else if (!strcmp(argv[i], "--ppl")) ppl = true;
+        else if (!strcmp(argv[i], "--bench7b")) b7 = true;
+        else if (!strcmp(argv[i], "--csv") && i + 1 < argc) csv_path = argv[++i];
+    }
+    char dev[128];
+    size_t fr, tot;
+    if (lpcs_cuda_llm_device(dev, sizeof dev, &fr, &tot)) {
+        printf("SKIP: no CUDA device; the device engine tests did not run\n");
+        return 77;
+    }
+    std::string sh = shared_dir();
+    if (sh.empty()) {
+        printf("SKIP: shakespeare-llama.bin not found (set LPCS_SHARED)\n");
+        return 77;
+    }
+    printf("device: %s, numerics: %s fmath\n", dev, "golden/fmath.h");
+    ckpt c;
+    if (!load_ckpt(sh + "/models/shakespeare-llama.bin", c)) {
+        test_report("load checkpoint", false, "cannot read shakespeare-llama.bin");
+        return 1;
+    }
+    std::vector<uint8_t> text;
+    {
+        FILE *f = fopen((sh + "/data/tinyshakespeare.txt").c_str(), "rb");
+        if (!f) return test_report("load text", false, "no tinyshakespeare.txt"), 1;
+        int ch;
+        while ((ch = fgetc(f)) != EOF) text.push_back((uint8_t)ch);
+        fclose(f);
+    }
+    const size_t val0 = 1003854, W = 256;
+    const int hs = c.dim / c.heads, V = c.vocab;
+    std::vector<float> cs;
+    rope_table(c.seq, hs, cs);
+    wset w32 = {c.emb, c.att_norm, c.wq, c.wk, c.wv, c.wo, c.ffn_norm, c.w1, c.w2, c.w3, c.fin};
+    /* windows of the validation split: tokens and targets */
+    size_t nval = text.size() - val0, nw = (nval + W - 1) / W;
+    auto window = [&](size_t wi, int *tk, int *tg) {
+        size_t st = val0 + wi * W, n = std::min(W, text.size() - st);
+        for (size_t i = 0; i < W; i++) {
+            tk[i] = i < n ? (i == 0 ? 1 : text[st + i - 1] + 3) : 1;
+            tg[i] = i < n ? text[st + i] + 3 : -1;
+        }
+    };
+    const int NWIN = 3; /* windows checked against the oracle: 0, 1 and the short last one */
+    size_t wins[NWIN] = {0, 1, nw - 1};
+    std::vector<int> tk(NWIN * W), tg(NWIN * W);
+    for (int s = 0; s < NWIN; s++) window(wins[s], &tk[s * W], &tg[s * W]);
+    double t0 = test_now();
+    std::vector<float> want((size_t)NWIN * W * V);
+    for (int s = 0; s < NWIN; s++) ref_forward(c, w32, cs, &tk[s * W], (int)W, &want[(size_t)s * W * V]);
+    printf("oracle: %d windows in %.1f s\n", NWIN, test_now() - t0);
+
+    { /* fp32: GEMM batch, GEMV batch, decode */
+        devmodel d;
+        build(d, c, w32, cs, NWIN, (int)W, NWIN * (int)W, false);
+        std::vector<float> mutated;
+        if (inject) { /* the device gets one wrong weight (wq of layer 2, row 7, column 100: +1 ulp) */
+            size_t off = (size_t)2 * c.dim * c.dim + 7 * c.dim + 100;
+            mutated.assign(c.wq, c.wq + (size_t)c.layers * c.dim * c.dim);
+            uint32_t u;
+            memcpy(&u, &mutated[off], 4);
+            u += 1;
+            memcpy(&mutated[off], &u, 4);
+            for (auto &o : d.ops)
+                if (o.type == LPCS_CUDA_OP_MATMUL && o.layer == 2 && o.rows == (size_t)c.dim && o.out == B_Q)
+                    o.w = mutated.data() + off - 7 * c.dim - 100;
+        }
+        lpcs_cuda_llm *m;
+        char err[400];
+        if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
+            test_report("create", false, err);
+            return 1;
+        }
+        std::vector<float> got(want.size());
+        for (int mode : {2, 1}) {
+            lpcs_cuda_llm_set_matmul(m, mode);
+            lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
+            lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
+            compare(mode == 2 ? "fp32 3 windows, one batch, tiled GEMM" : "fp32 3 windows, one batch, GEMV kernels",
+                    got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
+        }
+        /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step */
+        lpcs_cuda_llm_set_matmul(m, 0);
+        std::vector<float> dec((size_t)2 * W * V), step((size_t)2 * V);
+        for (int p = 0; p < (int)W; p++) {
+            int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
+            if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
+            lpcs_cuda_llm_logits(m, 0, 2, step.data());
+            memcpy(&dec[(size_t)p * V], &step[0], V * 4);
+            memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
+        }
+        compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache)", dec.data(), want.data(), dec.size(),
+                (size_t)2 * W * V);
+        /* NLL of window 0 against the oracle's logits through the host formula */
+        lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
+        std::vector<double> nll(NWIN * W);
+        lpcs_cuda_llm_nll(m, tg.data(), nll.data());
+        double dmax = 0;
+        for (size_t r = 0; r < NWIN * W; r++) {
+            if (tg[r] < 0) continue;
+            const float *l = &want[r * V];
+            double mx = l[0], sum = 0;
+            for (int i = 1; i < V; i++) if (l[i] > mx) mx = l[i];
+            for (int i = 0; i < V; i++) sum += exp((double)l[i] - mx);
+            double ref = log(sum) + mx - (double)l[tg[r]];
+            dmax = std::max(dmax, fabs(ref - nll[r]));
+        }
+        char dd[128];
+        snprintf(dd, sizeof dd, "max |device - host| per-row NLL %.3g (double exp/log of CUDA vs glibc)", dmax);
+        test_report("per-row NLL vs host double formula", dmax < 1e-12, dd);
+        lpcs_cuda_llm_free(m);
+    }
+    { /* bf16-stored weights vs the oracle on bf16-rounded fp32 weights */
+        std::vector<float> r(c.all.size());
+        for (size_t i = 0; i < r.size(); i++) r[i] = bf16_round(c.all[i]);
+        ptrdiff_t off = r.data() - c.all.data();
+        wset wb = {c.emb + off, c.att_norm + off, c.wq + off, c.wk + off, c.wv + off, c.wo + off, c.ffn_norm + off,
+                   c.w1 + off, c.w2 + off, c.w3 + off, c.fin + off};
+        /* norms stay fp32 (only matmul weights are bf16 in plan w=bf16) */
+        wb.att_norm = c.att_norm, wb.ffn_norm = c.ffn_norm, wb.fin = c.fin;
+        std::vector<float> wantb((size_t)W * V), gotb((size_t)W * V);
+        ref_forward(c, wb, cs, &tk[W], (int)W, wantb.data());
+        devmodel d;
+        build(d, c, wb, cs, 1, (int)W, (int)W, true);
+        lpcs_cuda_llm *m;
+        char err[400];
+        if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
+            test_report("create bf16", false, err);
+        } else {
+            lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
+            lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
+            compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+            lpcs_cuda_llm_free(m);
+        }
+    }
+    if (ppl) { /* the full validation split, all windows in one forward, timed */
+        devmodel d;
+        build(d, c, w32, cs, (int)nw, (int)W, (int)(nw * W), false);
+        lpcs_cuda_llm *m;
+        char err[400];
+        if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
+            test_report("create ppl", false, err);
+        } else {
+            std::vector<int> atk(nw * W), atg(nw * W);
+            for (size_t s = 0; s < nw; s++) window(s, &atk[s * W], &atg[s * W]);
+            std::vector<double> nll(nw * W), ms, ms_nll;
+            double sum = 0;
+            for (int rep = 0; rep < 6; rep++) {
+                double t = test_now();
+                lpcs_cuda_llm_forward(m, atk.data(), (int)nw, (int)W, 0, 0);
+                double fwd = lpcs_cuda_llm_last_ms(m);
+                lpcs_cuda_llm_nll(m, atg.data(), nll.data());
+                if (rep) ms.push_back(fwd), ms_nll.push_back((test_now() - t) * 1e3);
+            }
+            size_t bytes = 0;
+            for (size_t s = 0; s < nw; s++) {
+                double ws = 0;
+                for (size_t i = 0; i < W; i++)
+                    if (atg[s * W + i] >= 0) ws += nll[s * W + i], bytes++;
+                sum += ws;
+            }
+            printf("ppl llama fp32: %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
+                   "nll=%.10f bytes=%zu\n", nw, median(ms), median(ms_nll), sum / bytes, bytes);
+            double prof[LPCS_CUDA_OP_COUNT];
+            lpcs_cuda_llm_set_profile(m, 1);
+            lpcs_cuda_llm_forward(m, atk.data(), (int)nw, (int)W, 0, 0);
+            lpcs_cuda_llm_profile(m, prof);
+            lpcs_cuda_llm_set_profile(m, 0);
+            const char *names[] = {"embed", "rmsnorm", "matmul", "rope", "attention", "swiglu", "add"};
+            printf("  per op type (ms):");
+            for (int t = 0; t < 7; t++) printf(" %s %.2f", names[t], prof[t]);
+            printf("\n");
+            lpcs_cuda_llm_free(m);
+        }
+    }
+    if (b7) {
+        FILE *f = csv_path ? fopen(csv_path, "w") : NULL;
+        if (f) fprintf(f, "model,weights,phase,batch_or_tokens,ms,tok_per_s,roofline_ms\n");
+        bench7b(f);
+        if (f) fclose(f);
+    }
+    printf("cuda llm tests: %d passed, %d failed\n", g_passed, g_failed);
+    return g_failed ? 1 : 0;
+}

@@ -1,0 +1,112 @@
+/* cuda = cpu, bit for bit, through the runtime: the device-resident engine
+ * (sw_runtime/cuda_resident.h) against the cpu backend's op list, token by
+ * token, on the shipped checkpoints, for several plans; every logit of
+ * three validation windows compared as bits, with the GEMM and the GEMV
+ * kernels. Exit 77 (skipped) without a CUDA device or without ../shared. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cuda/lpcs_cuda.h"
+#include "cuda_resident.h"
+#include "engine.h"
+#include "rt_file.h"
+
+static int failed = 0, passed = 0;
+
+static void check(const char *model, const char *plan, const char *what, const float *got, const float *want,
+                  size_t n, size_t min_items) {
+    size_t bad = 0, first = 0;
+    for (size_t i = 0; i < n; i++)
+        if (memcmp(&got[i], &want[i], 4) && !bad++) first = i;
+    int ok = !bad && n >= min_items;
+    ok ? passed++ : failed++;
+    printf("%s %s plan %s, %s: ", ok ? "PASS" : "FAIL", model, plan, what);
+    if (bad)
+        printf("%zu of %zu logits differ, first at %zu: cuda %.9g cpu %.9g\n", bad, n, first, got[first], want[first]);
+    else
+        printf("%zu logits bit-identical%s\n", n, n >= min_items ? "" : " (too few)");
+}
+
+int main(void) {
+    const char *sh = getenv("LPCS_SHARED") ? getenv("LPCS_SHARED") : "../shared";
+    if (!lpcs_cuda_available()) {
+        char d[256];
+        printf("SKIP: %s\n", lpcs_cuda_describe(d, sizeof d));
+        return 77;
+    }
+    char path[1024];
+    snprintf(path, sizeof path, "%s/data/tinyshakespeare.txt", sh);
+    rt_file text;
+    rt_err e = {0, ""};
+    if (rt_file_map(&text, path, &e)) {
+        printf("SKIP: %s\n", e.msg);
+        return 77;
+    }
+    enum { NS = 3, T = 256 };
+    const size_t val0 = 1003854, starts[NS] = {val0, val0 + 256, val0 + 100 * 256};
+    int tok[NS * T];
+    for (int s = 0; s < NS; s++)
+        for (int t = 0; t < T; t++) tok[s * T + t] = t == 0 ? 1 : text.data[starts[s] + (size_t)t - 1] + 3;
+    const char *models[] = {"shakespeare-llama.bin", "shakespeare-mmfree.safetensors"};
+    const char *plans[][12] = {{"fp32", "bf16", "fp16", "w=fp8e4m3", "w=int4", "w=mxfp4", "w=nvfp4", "w=p8e0",
+                                "w=ternary", "w=mxfp4,a=fp8e4m3,kv=bf16", "w=int8,a=int8,kv=nvfp4",
+                                "w=p16e1,a=p8e0,kv=mxfp6"},
+                               {"fp32", "w.embed=bf16", "a=fp8e4m3", "a=int4", "a=mxfp4", "a=nvfp4", "a=p8e1",
+                                "a=ternary", NULL}};
+    for (int mi = 0; mi < 2; mi++) {
+        rt_model m;
+        snprintf(path, sizeof path, "%s/models/%s", sh, models[mi]);
+        if (rt_model_load(&m, path, NULL, &e)) {
+            printf("FAIL load %s: %s\n", path, e.msg);
+            failed++;
+            continue;
+        }
+        size_t V = (size_t)m.cfg.vocab, n = (size_t)NS * T * V;
+        float *want = malloc(n * 4), *got = malloc(n * 4);
+        for (int pi = 0; pi < 12 && plans[mi][pi]; pi++) {
+            rt_plan plan;
+            if (rt_plan_parse(&plan, plans[mi][pi], &e)) {
+                printf("FAIL plan %s: %s\n", plans[mi][pi], e.msg);
+                failed++;
+                continue;
+            }
+            rt_sched_opts so;
+            rt_sched_default(&so);
+            if (rt_sched_backend(&so, "cpu", &e)) {
+                printf("FAIL sched: %s\n", e.msg);
+                failed++;
+                continue;
+            }
+            rt_engine eng;
+            if (rt_engine_init(&eng, &m, &plan, &so, &e)) {
+                printf("FAIL engine: %s\n", e.msg);
+                failed++;
+                continue;
+            }
+            for (int s = 0; s < NS; s++) {
+                rt_engine_reset(&eng);
+                for (int t = 0; t < T; t++) {
+                    const float *lg = rt_engine_step(&eng, tok[s * T + t], &e);
+                    if (lg) memcpy(want + ((size_t)s * T + (size_t)t) * V, lg, V * 4);
+                }
+            }
+            for (int mode = 2; mode >= 1; mode--) {
+                memset(got, 0xff, n * 4);
+                if (rt_cuda_resident_logits(&eng, tok, NS, T, mode, got, &e)) {
+                    printf("FAIL %s plan %s: %s\n", models[mi], plans[mi][pi], e.msg);
+                    failed++;
+                    continue;
+                }
+                check(models[mi], plans[mi][pi], mode == 2 ? "3 windows in one batch, GEMM" : "3 windows, GEMV kernels",
+                      got, want, n, (size_t)NS * T * V);
+            }
+            rt_engine_free(&eng);
+        }
+        free(want), free(got);
+        rt_model_free(&m);
+    }
+    rt_file_unmap(&text);
+    printf("cuda resident vs cpu: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
