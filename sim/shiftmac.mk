@@ -57,3 +57,21 @@ shiftmac-yosys:
 	rtl/shiftmac_yosys.sh $(BUILD)/yosys $(or $(SHIFTMAC_YOSYS_LANES),4 8 16)
 
 TEST_STEPS += shiftmac-lint shiftmac-cosim shiftmac-cosim-fault
+
+# SystemC: the engine as a SystemC module (verilator --sc) + sc_main testbench,
+# built as is and with the RTL mutated (FAULT=1), which must fail.
+SHIFTMAC_SC_PARAM := LANES=4 KTILE=4 WDEPTH=256 XDEPTH=16
+$(SHIFTMAC_VDIR)/sc_fault%/Vshiftmac_sc: $(SHIFTMAC_RTL) sim/shiftmac_sc_main.cpp $(GOLDEN_LIB) golden/shiftmac.h
+	@mkdir -p $(dir $@)
+	+verilator --sc --exe --build -j 2 -Wall $(addprefix -G,$(SHIFTMAC_SC_PARAM)) -GFAULT=$* --top-module shiftmac_gemv \
+	  --Mdir $(dir $@) -CFLAGS "-O2 -std=c++17 -I$(abspath golden) $(addprefix -DSM_SC_,$(SHIFTMAC_SC_PARAM)) $$(pkg-config --cflags systemc)" \
+	  -LDFLAGS "$(abspath $(GOLDEN_LIB)) $$(pkg-config --libs systemc) -lm" \
+	  $(SHIFTMAC_RTL) $(abspath sim/shiftmac_sc_main.cpp) -o Vshiftmac_sc >$(dir $@)build.log 2>&1 \
+	  || { tail -30 $(dir $@)build.log; exit 1; }
+.PHONY: shiftmac-systemc
+shiftmac-systemc: $(SHIFTMAC_VDIR)/sc_fault0/Vshiftmac_sc $(SHIFTMAC_VDIR)/sc_fault1/Vshiftmac_sc
+	SC_COPYRIGHT_MESSAGE=DISABLE $(SHIFTMAC_VDIR)/sc_fault0/Vshiftmac_sc
+	@if SC_COPYRIGHT_MESSAGE=DISABLE $(SHIFTMAC_VDIR)/sc_fault1/Vshiftmac_sc >$(SHIFTMAC_VDIR)/sc_fault1/run.log 2>&1; then \
+	  echo "shiftmac-systemc: RTL mutant FAULT=1 NOT detected"; exit 1; fi
+	@grep -m1 MISMATCH $(SHIFTMAC_VDIR)/sc_fault1/run.log; echo "shiftmac-systemc: RTL mutant FAULT=1 detected"
+TEST_STEPS += shiftmac-systemc
