@@ -65,7 +65,7 @@ int shiftmac_model_energy(const shiftmac_model_cfg *c, size_t rows, size_t cols,
 double shiftmac_model_area_cells(const shiftmac_model_cfg *c) {
     /* Fit of `make shiftmac-yosys` (rtl/shiftmac_yosys.sh, KTILE 16, WDEPTH 2048,
      * XDEPTH 64; docs/shiftmac.md). Other KTILE: scaled per weight lane-slot. */
-    const double a0 = 0.0, a_lane = 0.0;
+    const double a0 = 539.0, a_lane = 3740.25; /* L=4: 15,500 cells, L=8: 30,461 (yosys 0.23) */
     if (!cfg_ok(c)) return 0.0;
     return a0 + a_lane * c->lanes * (c->ktile / 16.0);
 }

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "shiftmac.h"
+#include "shiftmac_model.h"
 #include "shiftmac_oracle.h"
 #include "test_util.h"
 
@@ -355,6 +356,47 @@ static void test_fault_is_caught(void **st) {
     assert_int_equal(compared, 5 * rows);
 }
 
+/* ---- models/shiftmac_model (cycles are checked against the RTL by the co-sim) -- */
+
+static void test_model(void **st) {
+    (void)st;
+    shiftmac_model_cfg c = shiftmac_model_defaults();
+    shiftmac_cycles cy;
+    /* 8 lanes, K = 100 -> 7 tiles; 2048/7 = 292 words -> 2336 rows per chunk */
+    assert_int_equal(shiftmac_model_cycles(&c, 20, 100, &cy), LPCS_OK);
+    assert_int_equal(cy.load_x, 7);
+    assert_int_equal(cy.load_w, 3 * 7);
+    assert_int_equal(cy.compute, 3 * 7 + 3);
+    assert_int_equal(cy.chunks, 1);
+    assert_int_equal(cy.total, 7 + 21 + 24);
+    assert_int_equal(shiftmac_model_cycles(&c, 2337, 100, &cy), LPCS_OK);
+    assert_int_equal(cy.chunks, 2);
+    assert_int_equal(cy.load_w, (292 + 1) * 7);
+    assert_int_equal(cy.compute, (292 + 1) * 7 + 6);
+    assert_int_equal(shiftmac_model_cycles(&c, 1, 0, &cy), LPCS_ERANGE);
+    assert_int_equal(shiftmac_model_cycles(&c, 1, 64 * 16 + 1, &cy), LPCS_ERANGE);
+    assert_int_equal(shiftmac_model_cycles(&c, 0, 5, &cy), LPCS_ERANGE);
+    assert_int_equal(shiftmac_model_cycles(NULL, 1, 5, &cy), LPCS_EINVAL);
+    shiftmac_model_cfg bad = c;
+    bad.ktile = 12;
+    assert_int_equal(shiftmac_model_cycles(&bad, 1, 5, &cy), LPCS_EINVAL);
+    assert_true(shiftmac_model_area_cells(&bad) == 0.0);
+    /* the area fit reproduces the two yosys points it was fitted on */
+    c.lanes = 4;
+    assert_true(fabs(shiftmac_model_area_cells(&c) - 15500.0) < 0.5);
+    c.lanes = 8;
+    assert_true(fabs(shiftmac_model_area_cells(&c) - 30461.0) < 0.5);
+    /* energy: every term positive, terms scale with rows * cols */
+    shiftmac_energy_params ep = shiftmac_energy_defaults();
+    shiftmac_energy e1, e2;
+    assert_int_equal(shiftmac_model_energy(&c, 64, 512, &ep, &e1), LPCS_OK);
+    assert_int_equal(shiftmac_model_energy(&c, 128, 512, &ep, &e2), LPCS_OK);
+    assert_true(e1.weight_reads > 0 && e1.x_reads > 0 && e1.terms > 0 && e1.accumulate > 0 && e1.loads > 0);
+    assert_true(fabs(e2.terms - 2 * e1.terms) < 1e-9 * e2.terms);
+    assert_true(fabs(e1.total - (e1.weight_reads + e1.x_reads + e1.terms + e1.accumulate + e1.loads)) < 1e-9 * e1.total);
+    assert_int_equal(shiftmac_model_energy(&c, 64, 512, NULL, &e1), LPCS_EINVAL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_codes),
@@ -368,6 +410,7 @@ int main(void) {
         cmocka_unit_test(test_linear_bit_exact),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_fault_is_caught),
+        cmocka_unit_test(test_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
