@@ -15,6 +15,10 @@
  *   ternary                    {-1,0,1}, per-row BitNet absmean scale
  *                              (ternary_absmean_quantize of golden/ternary.h;
  *                              dequantized value q / (1/beta))
+ *   shiftmac                   signed powers of two (4-bit codes), per-row absmax scale
+ *                              (shiftmac_quantize of golden/shiftmac.h, dequantized
+ *                              alpha * 2^-e); the runtime runs such matmuls on the
+ *                              shift-MAC unit's integer path
  *   pNeE (p8e0, p16e1, ...)    posit(N, E), 2 <= N <= 32, 0 <= E <= 3:
  *                              posit_to_float(posit_from_float(x)), RNE, saturating
  */
@@ -27,7 +31,7 @@
 extern "C" {
 #endif
 
-typedef enum { QF_FP32, QF_MINIFLOAT, QF_MX, QF_NVFP4, QF_INT, QF_TERNARY, QF_POSIT } qformat_kind;
+typedef enum { QF_FP32, QF_MINIFLOAT, QF_MX, QF_NVFP4, QF_INT, QF_TERNARY, QF_POSIT, QF_SHIFTMAC } qformat_kind;
 
 typedef struct qformat {
     qformat_kind kind;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "matmul_shiftmac.h"
 
 typedef float v4f __attribute__((vector_size(16)));
 
@@ -204,6 +205,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         return rc;
     }
     case OP_MATMUL:
+        if (rt_shiftmac_op(op)) return rt_shiftmac_exec(op, in, out);
         if (op->aux)
             rt_matvec_bf16(out, op->aux, in, op->rows, op->cols);
         else

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "engine.h"
+#include "matmul_shiftmac.h"
 #include "rt_arch.h"
 #include "sim_provider.h"
 
@@ -99,6 +100,13 @@ static int sim_exec(rt_engine *eng, rt_op *op) {
     if (rt_sim_provider_active) return rt_sim_provider_active->exec(eng, op);
     int rc = rt_cpu_exec(eng, op);
     if (rc) return rc;
+    if (rt_shiftmac_op(op)) { /* the shift-MAC unit's own cycle / energy model */
+        double cyc, pj;
+        if ((rc = rt_shiftmac_cost(op, &cyc, &pj))) return rc;
+        op->st.cycles += cyc;
+        op->st.energy_pj += pj;
+        return LPCS_OK;
+    }
     sim_state *s = sim_get(eng);
     if (!s) return LPCS_ENOMEM;
     arch_op ao;

@@ -1,5 +1,6 @@
 /* Engine: buffers, op-list construction, scheduling and the per-token loop. */
 #include "engine.h"
+#include "matmul_shiftmac.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -162,6 +163,7 @@ void rt_engine_free(rt_engine *eng) {
     for (int b = 0; b < RT_BACKEND_COUNT; b++)
         if (rt_backend_get(b)->release) rt_backend_get(b)->release(eng);
     rt_hgrn_free_aux(eng);
+    rt_shiftmac_release(eng);
     for (int b = 0; b < B_COUNT; b++) free(eng->buf[b]);
     free(eng->key_cache);
     free(eng->value_cache);

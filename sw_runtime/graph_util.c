@@ -1,4 +1,5 @@
 #include "graph_util.h"
+#include "matmul_shiftmac.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +99,10 @@ void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in,
     op->w = rt_gb_weight(g, w, rows, cols, c, layer);
     op->qf = rt_plan_w(&g->eng->plan, c, layer);
     op->w_bits = rt_qf_bits(op->qf);
+    if (rt_shiftmac_op(op) && !g->status) { /* the shift-MAC unit's integer path */
+        g->status = rt_shiftmac_attach(op, w, g->e);
+        return;
+    }
     if (!strcmp(op->qf->name, "bf16") && !g->status) { /* store as bf16: half the bytes, same bits */
         rt_engine *eng = g->eng;
         if (!eng->owned_bf16) {

@@ -1,0 +1,70 @@
+/* Shift-MAC matmul kernel of the runtime (see matmul_shiftmac.h). */
+#include "matmul_shiftmac.h"
+
+#include <stdlib.h>
+
+#include "shiftmac.h"
+#include "shiftmac_model.h"
+
+/* The unit's layer plus its forward scratch, one allocation per op. */
+typedef struct {
+    shiftmac_linear L;
+    unsigned char *scratch;
+} shift_aux;
+
+int rt_shiftmac_op(const rt_op *op) {
+    return op && op->type == OP_MATMUL && op->qf && !op->qf->identity && op->qf->q.kind == QF_SHIFTMAC;
+}
+
+int rt_shiftmac_attach(rt_op *op, const float *w, rt_err *e) {
+    shift_aux *a = calloc(1, sizeof *a);
+    if (!a) return rt_fail(e, LPCS_ENOMEM, "out of memory for the shiftmac layer %s", op->name);
+    int rc = shiftmac_linear_init(&a->L, w, op->cols, op->rows, 1);
+    if (rc == LPCS_OK) {
+        a->scratch = malloc(shiftmac_linear_scratch_bytes(&a->L));
+        if (!a->scratch) rc = LPCS_ENOMEM;
+    }
+    if (rc != LPCS_OK) {
+        shiftmac_linear_free(&a->L);
+        free(a);
+        return rt_fail(e, rc, "plan: cannot quantize %s to shiftmac: %s", op->name, lpcs_status_str(rc));
+    }
+    op->aux = a;
+    return LPCS_OK;
+}
+
+int rt_shiftmac_exec(rt_op *op, const float *in, float *out) {
+    shift_aux *a = op->aux;
+    if (!a) return LPCS_EINVAL;
+    return shiftmac_linear_forward(&a->L, in, out, a->scratch);
+}
+
+int rt_shiftmac_cost(const rt_op *op, double *cycles, double *energy_pj) {
+    const shiftmac_model_cfg c = shiftmac_model_defaults();
+    const shiftmac_energy_params ep = shiftmac_energy_defaults();
+    const size_t kmax = (size_t)c.xdepth * (size_t)c.ktile;
+    *cycles = 0.0, *energy_pj = 0.0;
+    for (size_t k0 = 0; k0 < op->cols; k0 += kmax) {
+        size_t k = op->cols - k0 < kmax ? op->cols - k0 : kmax;
+        shiftmac_cycles cy;
+        shiftmac_energy en;
+        int rc = shiftmac_model_cycles(&c, op->rows, k, &cy);
+        if (!rc) rc = shiftmac_model_energy(&c, op->rows, k, &ep, &en);
+        if (rc) return rc;
+        *cycles += (double)cy.total;
+        *energy_pj += en.total;
+    }
+    return LPCS_OK;
+}
+
+void rt_shiftmac_release(rt_engine *eng) {
+    for (int i = 0; eng->ops && i < eng->n_ops; i++) {
+        rt_op *op = &eng->ops[i];
+        if (!rt_shiftmac_op(op) || !op->aux) continue;
+        shift_aux *a = op->aux;
+        shiftmac_linear_free(&a->L);
+        free(a->scratch);
+        free(a);
+        op->aux = NULL;
+    }
+}

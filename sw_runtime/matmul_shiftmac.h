@@ -1,0 +1,26 @@
+/* The shift-MAC unit (golden/shiftmac.h) as a matmul kernel of the runtime.
+ * A matmul whose weight format in the plan is `shiftmac` (e.g. --plan
+ * w=shiftmac) keeps the unit's packed codes and per-row scales in op->aux and
+ * runs golden shiftmac_linear_forward: per-token absmax int8 activations,
+ * exact int32 shift GEMV, fp32 rescale — the unit's bit-exact contract, not a
+ * fake-quantized fp32 matvec. op->w still holds the dequantized weights. */
+#ifndef LPCS_RT_MATMUL_SHIFTMAC_H
+#define LPCS_RT_MATMUL_SHIFTMAC_H
+
+#include "engine.h"
+#include "rt_err.h"
+
+/* 1 if op is a matmul that runs on the shift-MAC path. */
+int rt_shiftmac_op(const rt_op *op);
+/* Quantizes the fp32 weights w [op->rows][op->cols] into op->aux. */
+int rt_shiftmac_attach(rt_op *op, const float *w, rt_err *e);
+/* out[op->rows] = shift-MAC linear of in[op->cols]. */
+int rt_shiftmac_exec(rt_op *op, const float *in, float *out);
+/* Cycles and energy (pJ) of one call on the unit's default engine
+ * (models/shiftmac_model.h), K split into passes of at most XDEPTH*KTILE
+ * columns whose int32 partial sums the host adds. */
+int rt_shiftmac_cost(const rt_op *op, double *cycles, double *energy_pj);
+/* Frees the aux of every shift-MAC op of eng. */
+void rt_shiftmac_release(rt_engine *eng);
+
+#endif
