@@ -1,11 +1,8 @@
 #include "session.h"
-#include "sim_provider.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-double rt_sim_clock_ghz(void);
 
 void rt_common_init(rt_common_opts *o) {
     memset(o, 0, sizeof *o);
@@ -138,11 +135,15 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
     json_object_set_new(r, "model", mj);
     json_object_set_new(r, "plan", json_string(s->plan.text));
     json_t *be = json_array();
-    for (int b = 0; b < RT_BACKEND_COUNT; b++)
-        if (o->sched.enabled[b]) json_array_append_new(be, json_string(rt_backend_get(b)->name));
+    for (int b = 0; b < o->sched.n_backends; b++)
+        if (o->sched.backends[b].enabled) json_array_append_new(be, json_string(o->sched.backends[b].iface->name));
     json_object_set_new(r, "backends_enabled", be);
-    json_object_set_new(r, "sim_model", json_string(rt_sim_provider_active ? rt_sim_provider_active->name
-                                                                              : "placeholder constants (sw_runtime/backend_sim.c)"));
+    for (int b = 0; b < s->eng.n_backends; b++) { /* "<name>_model": what stands behind a backend's costs */
+        const rt_backend_inst *bi = &s->eng.backends[b];
+        char key[48];
+        snprintf(key, sizeof key, "%s_model", bi->iface->name);
+        if (bi->iface->describe) json_object_set_new(r, key, json_string(bi->iface->describe(bi)));
+    }
     json_t *ops = json_array();
     const rt_engine *eng = &s->eng;
     double steps = eng->steps ? (double)eng->steps : 1;
@@ -152,9 +153,9 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         json_object_set_new(oj, "name", json_string(op->name));
         json_object_set_new(oj, "type", json_string(rt_op_type_name(op->type)));
         json_object_set_new(oj, "layer", json_integer(op->layer));
-        json_object_set_new(oj, "backend", json_string(rt_backend_get(op->backend)->name));
+        json_object_set_new(oj, "backend", json_string(rt_engine_backend_name(eng, op->backend)));
         if (op->requested >= 0) {
-            json_object_set_new(oj, "requested", json_string(rt_backend_get(op->requested)->name));
+            json_object_set_new(oj, "requested", json_string(rt_engine_backend_name(eng, op->requested)));
             json_object_set_new(oj, "fallback", json_boolean(op->requested != op->backend));
         }
         if (op->type == OP_MATMUL || op->type == OP_BITLINEAR) {
@@ -169,7 +170,7 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         json_object_set_new(oj, "us_per_token", json_real(op->st.ns * 1e-3 / steps));
         json_object_set_new(oj, "bytes", json_real(op->st.bytes));
         json_object_set_new(oj, "macs", json_real(op->st.macs));
-        if (op->backend == RT_BACKEND_SIM) {
+        if (eng->backends[op->backend].iface->describe) { /* a backend with a cost model */
             json_object_set_new(oj, "sim_cycles", json_real(op->st.cycles));
             json_object_set_new(oj, "sim_energy_pj", json_real(op->st.energy_pj));
         }
@@ -197,7 +198,7 @@ void rt_print_ops(const rt_engine *eng, FILE *out, int with_time) {
     for (int i = 0; i < eng->n_ops; i++) {
         const rt_op *op = &eng->ops[i];
         char be[24];
-        snprintf(be, sizeof be, "%s%s", rt_backend_get(op->backend)->name,
+        snprintf(be, sizeof be, "%s%s", rt_engine_backend_name(eng, op->backend),
                  op->requested >= 0 && op->requested != op->backend ? "*" : "");
         fprintf(out, "%-22s %-10s %-8s %10.2f %6.2f %12.0f %12.0f\n", op->name, rt_op_type_name(op->type), be,
                 with_time ? op->st.ns * 1e-3 / steps : 0.0, with_time && total > 0 ? 100.0 * op->st.ns / total : 0.0,

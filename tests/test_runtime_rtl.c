@@ -5,10 +5,9 @@
  * LPCS_RTL_VCD=path writes a waveform of the engine's run. */
 #include "test_util.h"
 
+#include "backend_rtl.h"
 #include "engine.h"
 #include "model.h"
-
-unsigned long long rt_rtl_cycles(const rt_engine *eng);
 
 static void test_rtl_layer0_equals_cpu(void **state) {
     (void)state;
@@ -19,7 +18,9 @@ static void test_rtl_layer0_equals_cpu(void **state) {
     if (rc) fprintf(stderr, "%s\n", e.msg);
     assert_int_equal(rc, LPCS_OK);
     rt_sched_opts cpu, rtl;
+    rt_rtl_config rcfg = {getenv("LPCS_RTL_VCD")};
     rt_sched_default(&cpu);
+    assert_int_equal(rt_sched_register(&cpu, &rt_backend_rtl, &rcfg, &e), LPCS_OK);
     assert_int_equal(rt_sched_backend(&cpu, "cpu", &e), LPCS_OK);
     rtl = cpu;
     assert_int_equal(rt_sched_place(&rtl, "L0.*=rtl", &e), LPCS_OK);
@@ -29,7 +30,7 @@ static void test_rtl_layer0_equals_cpu(void **state) {
     int on_rtl = 0;
     for (int i = 0; i < b.n_ops; i++) {
         const rt_op *op = &b.ops[i];
-        if (op->backend == RT_BACKEND_RTL) {
+        if (op->backend == rt_sched_find(&rtl, "rtl")) {
             assert_int_equal(op->type, OP_BITLINEAR);
             assert_int_equal(op->layer, 0);
             on_rtl++;

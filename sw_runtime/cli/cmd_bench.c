@@ -38,6 +38,8 @@ static int decode(rt_session *s, int n, rt_err *e) {
 int cmd_bench(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
+    cli_backend_cfg bcfg;
+    if (cli_register_backends(&o.sched, &bcfg, "bench")) return 1;
     long n = 256, repeat = 5, warmup = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];

@@ -31,6 +31,8 @@ static void help(FILE *out) {
 int cmd_ppl(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
+    cli_backend_cfg bcfg;
+    if (cli_register_backends(&o.sched, &bcfg, "ppl")) return 1;
     const char *text_path = NULL, *split = "all";
     unsigned long long offset = 0, max_bytes = 0;
     for (int i = 1; i < argc; i++) {

@@ -31,6 +31,8 @@ static int parse_num(const char *s, double lo, double hi, double *out) {
 int cmd_run(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
+    cli_backend_cfg bcfg;
+    if (cli_register_backends(&o.sched, &bcfg, "run")) return 1;
     const char *prompt = "";
     double n = 256, temp = 0, topp = 0.9, seed = 42;
     for (int i = 1; i < argc; i++) {

@@ -3,6 +3,23 @@
 #ifndef LPCS_CLI_COMMANDS_H
 #define LPCS_CLI_COMMANDS_H
 
+#include "backend_rtl.h"
+#include "design_point.h"
+#include "engine.h"
+
+/* What the CLI configures its backends with (it reads the environment, the
+ * libraries never do): the platform sim backend's design point
+ * ($LPCS_DESIGN_POINT, a JSON file; defaults otherwise) and the rtl
+ * backend's waveform ($LPCS_RTL_VCD). Must outlive the engines. */
+typedef struct {
+    dp_config point;
+    rt_rtl_config rtl;
+} cli_backend_cfg;
+
+/* Registers the SystemC platform as "sim" and configures rtl on so; 1 with
+ * a message on stderr if $LPCS_DESIGN_POINT is unreadable or invalid. */
+int cli_register_backends(rt_sched_opts *so, cli_backend_cfg *cfg, const char *cmd);
+
 int cmd_num(int argc, char **argv);   /* number formats: lpcs num FORMAT OP ARGS */
 int cmd_run(int argc, char **argv);   /* generate text with a model */
 int cmd_ppl(int argc, char **argv);   /* NLL / perplexity of a model on a text file */

@@ -1,8 +1,29 @@
 /* build/lpcs: the project's one binary; dispatches to subcommands. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "backend_platform.h"
 #include "cli/commands.h"
+
+int cli_register_backends(rt_sched_opts *so, cli_backend_cfg *cfg, const char *cmd) {
+    char err[512];
+    rt_err e = {0, ""};
+    memset(cfg, 0, sizeof *cfg);
+    dp_default(&cfg->point);
+    const char *path = getenv("LPCS_DESIGN_POINT");
+    if (path && *path && dp_load_file(path, &cfg->point, err, sizeof err)) {
+        fprintf(stderr, "lpcs %s: LPCS_DESIGN_POINT: %s\n", cmd, err);
+        return 1;
+    }
+    cfg->rtl.vcd_path = getenv("LPCS_RTL_VCD");
+    if (rt_sched_register(so, &rt_backend_platform, &cfg->point, &e) ||
+        rt_sched_register(so, &rt_backend_rtl, &cfg->rtl, &e)) {
+        fprintf(stderr, "lpcs %s: %s\n", cmd, e.msg);
+        return 1;
+    }
+    return 0;
+}
 
 typedef struct {
     const char *name;
