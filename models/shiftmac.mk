@@ -1,2 +1,2 @@
 # models/shiftmac.mk: shift-MAC cycle / energy / area model.
-RUNTIME_SRCS += models/shiftmac_model.c
+MODELS_SRCS += models/shiftmac_model.c
