@@ -75,3 +75,11 @@ shiftmac-systemc: $(SHIFTMAC_VDIR)/sc_fault0/Vshiftmac_sc $(SHIFTMAC_VDIR)/sc_fa
 	  echo "shiftmac-systemc: RTL mutant FAULT=1 NOT detected"; exit 1; fi
 	@grep -m1 MISMATCH $(SHIFTMAC_VDIR)/sc_fault1/run.log; echo "shiftmac-systemc: RTL mutant FAULT=1 detected"
 TEST_STEPS += shiftmac-systemc
+
+# RTL mutation testing (yosys mutate, see sim/shiftmac_mutants.sh): the long
+# run, SHIFTMAC_MUTANTS mutants (minutes each on a loaded 2-core machine).
+SHIFTMAC_MUTANTS ?= 200
+.PHONY: shiftmac-mutants
+shiftmac-mutants: $(SHIFTMAC_MODEL_OBJ) $(GOLDEN_LIB)
+	sim/shiftmac_mutants.sh $(BUILD)/shiftmac-mutants $(SHIFTMAC_MUTANTS) 1 $(GOLDEN_LIB) $(SHIFTMAC_MODEL_OBJ)
+LONG_STEPS += shiftmac-mutants
