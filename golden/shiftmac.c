@@ -2,6 +2,7 @@
 #include "shiftmac.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,7 +124,7 @@ int shiftmac_linear_init(shiftmac_linear *L, const float *w, size_t in, size_t o
     if (!L) return LPCS_EINVAL;
     memset(L, 0, sizeof *L);
     if (!w || in == 0 || out == 0) return LPCS_EINVAL;
-    if (in > SHIFTMAC_MAX_COLS) return LPCS_ERANGE;
+    if (in > SHIFTMAC_MAX_COLS || out > SIZE_MAX / in / sizeof(float)) return LPCS_ERANGE;
     uint8_t *codes = malloc(in * out);
     L->packed = malloc(out * shiftmac_row_bytes(in));
     L->alpha = malloc(out * sizeof(float));

@@ -322,6 +322,8 @@ static void test_bad_input(void **st) {
     assert_null(L.packed);
     assert_int_equal(shiftmac_linear_init(&L, NULL, 2, 2, 1), LPCS_EINVAL);
     assert_int_equal(shiftmac_linear_init(NULL, w, 2, 2, 1), LPCS_EINVAL);
+    assert_int_equal(shiftmac_linear_init(&L, w, SHIFTMAC_MAX_COLS + 1, 1, 1), LPCS_ERANGE);
+    assert_int_equal(shiftmac_linear_init(&L, w, 4096, SIZE_MAX / 1024, 1), LPCS_ERANGE);
     w[2] = 3.0f;
     assert_int_equal(shiftmac_linear_init(&L, w, 2, 2, 1), LPCS_OK);
     float xin[2] = {1.0f, INFINITY}, yo[2];
