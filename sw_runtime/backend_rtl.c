@@ -17,16 +17,29 @@
 #include "bitlinear_offload.h"
 #include "ternary_rtl.h"
 
+/* The ternary unit's matmul (unit_matmul.h) on the Verilated engine. */
+static int rtl_mm_gemm(void *ctx, void *mat, const void *x, int n, void *y) {
+    const rt_mm_weights *w = mat;
+    for (int t = 0; t < n; t++) {
+        int st = ternary_rtl_gemv(ctx, w->data, w->rows, w->cols, (const int8_t *)x + (size_t)t * w->cols,
+                                  (int32_t *)y + (size_t)t * w->rows);
+        if (st) return st;
+    }
+    return LPCS_OK;
+}
+
+static const rt_unit_mm rtl_mm = {"ternary", "rtl", rt_mm_keep_prepare, rtl_mm_gemm, rt_mm_keep_release};
+
 typedef struct {
     ternary_rtl *hw;
-    rt_bl_scratch scratch;
+    rt_bl_scratch bl;
 } rtl_state;
 
 static void rtl_release(rt_backend_inst *be) {
     rtl_state *s = be->state;
     if (!s) return;
+    rt_bl_scratch_free(&s->bl);
     if (s->hw) ternary_rtl_close(s->hw);
-    rt_bl_scratch_free(&s->scratch);
     free(s);
     be->state = NULL;
 }
@@ -34,10 +47,6 @@ static void rtl_release(rt_backend_inst *be) {
 static int rtl_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
     (void)be, (void)eng;
     return op->type == OP_BITLINEAR && op->cols <= ternary_rtl_info().max_cols;
-}
-
-static int rtl_gemv(void *ctx, const bitlinear *B, const int8_t *xq, int32_t *acc) {
-    return ternary_rtl_gemv(ctx, B->packed, B->out, B->in, xq, acc);
 }
 
 static int rtl_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
@@ -50,8 +59,9 @@ static int rtl_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens
         be->state = s;
         s->hw = ternary_rtl_open(cfg ? cfg->vcd_path : NULL); /* waveform only when asked */
         if (!s->hw) return LPCS_ENOMEM;
+        s->bl.mm = &rtl_mm, s->bl.ctx = s->hw;
     }
-    return rt_bitlinear_offload(eng, op, &s->scratch, rtl_gemv, s->hw);
+    return rt_bitlinear_offload(eng, op, &s->bl);
 }
 
 unsigned long long rt_rtl_cycles(const rt_engine *eng) {

@@ -22,6 +22,7 @@
 #include "eval.h"
 #include "backend_platform.h"
 #include "rt_arch.h"
+#include "unit.h"
 #include "rt_file.h"
 #include "session.h"
 
@@ -225,18 +226,32 @@ out:
 
 /* ---------------- resumable CSV ------------------------------------------- */
 
+/* Result columns: these, then e_<unit>_uj and area_<unit>_mm2 for every unit
+ * of models/units.c, then TAIL_COLS. */
 static const char *RESULT_COLS[] = {"nll", "nll_bytes", "cycles_per_token", "tokens_per_s", "energy_uj_per_token",
-                                    "area_mm2", "dram_kb_per_token", "e_compute_uj", "e_sram_uj", "e_dram_uj",
-                                    "e_rmmec_uj", "e_ternary_uj", "e_pim_uj", "e_vector_uj", "area_rmmec_mm2",
-                                    "area_ternary_mm2", "area_pim_mm2", "area_vector_mm2", "area_sram_mm2",
-                                    "resident_weight_frac"};
-#define N_RESULT (sizeof RESULT_COLS / sizeof RESULT_COLS[0])
+                                    "area_mm2", "dram_kb_per_token", "e_compute_uj", "e_sram_uj", "e_dram_uj"};
+static const char *TAIL_COLS[] = {"area_sram_mm2", "resident_weight_frac"};
+#define N_HEAD_RES (sizeof RESULT_COLS / sizeof RESULT_COLS[0])
+#define N_RESULT (N_HEAD_RES + 2 * ARCH_MAX_UNITS + 2) /* capacity */
+
+/* Name of result column i (the order of eval_point's res[]); NULL past the end. */
+static const char *result_col(size_t i, char *buf, size_t len) {
+    size_t nu = (size_t)arch_n_units();
+    if (i < N_HEAD_RES) return RESULT_COLS[i];
+    i -= N_HEAD_RES;
+    if (i < 2 * nu) {
+        snprintf(buf, len, i < nu ? "e_%s_uj" : "area_%s_mm2", arch_unit_name((arch_unit)(i % nu)));
+        return buf;
+    }
+    i -= 2 * nu;
+    return i < 2 ? TAIL_COLS[i] : NULL;
+}
 
 static void header_line(char *out, size_t len) {
+    char b[64];
     size_t o = (size_t)snprintf(out, len, "id,index,mode");
-    const char *const *f = dp_field_names();
-    for (int i = 1; f[i]; i++) o += (size_t)snprintf(out + o, len - o, ",%s", f[i]);
-    for (size_t i = 0; i < N_RESULT; i++) o += (size_t)snprintf(out + o, len - o, ",%s", RESULT_COLS[i]);
+    for (size_t i = 1; dp_field_name(i); i++) o += (size_t)snprintf(out + o, len - o, ",%s", dp_field_name(i));
+    for (size_t i = 0; result_col(i, b, sizeof b); i++) o += (size_t)snprintf(out + o, len - o, ",%s", result_col(i, b, sizeof b));
     snprintf(out + o, len - o, "\n");
 }
 
@@ -454,26 +469,27 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     arch_area_of(d, &a);
     double cyc = t.cycles, res[N_RESULT] = {
         nll, (double)nb, cyc, cyc > 0 ? d->clock_ghz * 1e9 / cyc : 0, t.energy_pj * 1e-6, a.total, t.dram_bytes / 1e3,
-        t.e_compute_pj * 1e-6, t.e_sram_pj * 1e-6, t.e_dram_pj * 1e-6,
-        t.unit_energy_pj[ARCH_U_RMMEC] * 1e-6, t.unit_energy_pj[ARCH_U_TERNARY] * 1e-6,
-        t.unit_energy_pj[ARCH_U_PIM] * 1e-6, t.unit_energy_pj[ARCH_U_VECTOR] * 1e-6,
-        a.rmmec, a.ternary, a.pim, a.vector, a.sram,
-        t.weight_bytes > 0 ? t.resident_weight_bytes / t.weight_bytes : 1};
+        t.e_compute_pj * 1e-6, t.e_sram_pj * 1e-6, t.e_dram_pj * 1e-6};
+    size_t n_res = N_HEAD_RES;
+    for (int u = 0; u < arch_n_units(); u++) res[n_res++] = t.unit_energy_pj[u] * 1e-6;
+    for (int u = 0; u < arch_n_units(); u++) res[n_res++] = a.unit[u];
+    res[n_res++] = a.sram;
+    res[n_res++] = t.weight_bytes > 0 ? t.resident_weight_bytes / t.weight_bytes : 1;
     size_t o = (size_t)snprintf(row, len, "%s,%d,%s", d->id, index, platform ? "platform" : "analytical");
     /* the point's fields, in the header's order (from its JSON form) */
     char js[2048];
     dp_to_json(d, js, sizeof js);
     json_t *pj = json_loads(js, 0, NULL);
-    const char *const *f = dp_field_names();
-    for (int i = 1; f[i]; i++) {
-        json_t *v = json_object_get(pj, f[i]);
+    for (size_t i = 1; dp_field_name(i); i++) {
+        json_t *v = json_object_get(pj, dp_field_name(i));
         if (json_is_string(v)) csv_str(row, len, &o, json_string_value(v));
         else if (json_is_integer(v)) o += (size_t)snprintf(row + o, len - o, ",%lld", (long long)json_integer_value(v));
         else o += (size_t)snprintf(row + o, len - o, ",%.10g", json_number_value(v));
     }
-    for (size_t i = 0; i < N_RESULT; i++) {
+    for (size_t i = 0; i < n_res; i++) {
         o += (size_t)snprintf(row + o, len - o, ",%.10g", res[i]);
-        json_object_set_new(pj, RESULT_COLS[i], isnan(res[i]) ? json_null() : json_real(res[i]));
+        char b[64];
+        json_object_set_new(pj, result_col(i, b, sizeof b), isnan(res[i]) ? json_null() : json_real(res[i]));
     }
     snprintf(row + o, len - o, "\n");
     json_object_set_new(pj, "index", json_integer(index));
