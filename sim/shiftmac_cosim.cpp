@@ -63,7 +63,7 @@ class Engine {
         if (vcd_) vcd_->close();
         top_->final();
     }
-    // 0, or -1 bad sizes, -3 protocol error (timeout / wrong number of results).
+    // 0, or -1 bad sizes, -3 timeout / wrong number of results, -4 busy/done protocol broken.
     int gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y, shiftmac_cycles *cy) {
         const size_t KT = kCfg.ktile, L = kCfg.lanes;
         if (rows == 0 || cols == 0 || cols > (size_t)kCfg.xdepth * KT) return -1;
@@ -156,13 +156,20 @@ class Engine {
         top_->start = 1;
         tick();
         top_->start = 0;
+        // protocol: busy from the cycle after start until done, done low meanwhile
+        if (!top_->busy || top_->done) return -4;
         std::vector<int> seen(G, 0);
         const uint64_t limit = G * T + 64, c0 = cycles_;
         while (!top_->done) {
             if (top_->y_valid) collect(nrows, y, seen);
+            if (!top_->busy) return -4;
+            // a start while busy must be ignored (pulsed once, mid-run)
+            top_->start = cycles_ - c0 == (G * T) / 2;
             tick();
+            top_->start = 0;
             if (cycles_ - c0 > limit) return -3;
         }
+        if (top_->busy) return -4;
         if (top_->y_valid) collect(nrows, y, seen); // the last group arrives with done
         for (int s : seen)
             if (s != 1) return -3; // every group exactly once
