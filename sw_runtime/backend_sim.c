@@ -12,7 +12,6 @@
 #include <stdlib.h>
 
 #include "engine.h"
-#include "matmul_shiftmac.h"
 #include "rt_arch.h"
 
 typedef struct {
@@ -74,13 +73,6 @@ static int sim_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens
     if (n_tokens != 1) return LPCS_EUNSUPPORTED;
     int rc = rt_cpu_exec(eng, op);
     if (rc) return rc;
-    if (rt_shiftmac_op(op)) { /* the shift-MAC unit's own cycle / energy model */
-        double cyc, pj;
-        if ((rc = rt_shiftmac_cost(op, &cyc, &pj))) return rc;
-        op->st.cycles += cyc;
-        op->st.energy_pj += pj;
-        return LPCS_OK;
-    }
     sim_state *s = sim_get(be, eng);
     if (!s) return LPCS_ENOMEM;
     arch_op ao;

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 
 #include "shiftmac.h"
-#include "shiftmac_model.h"
 
 /* The unit's layer plus its forward scratch, one allocation per op. */
 typedef struct {
@@ -37,24 +36,6 @@ int rt_shiftmac_exec(rt_op *op, const float *in, float *out) {
     shift_aux *a = op->aux;
     if (!a) return LPCS_EINVAL;
     return shiftmac_linear_forward(&a->L, in, out, a->scratch);
-}
-
-int rt_shiftmac_cost(const rt_op *op, double *cycles, double *energy_pj) {
-    const shiftmac_model_cfg c = shiftmac_model_defaults();
-    const shiftmac_energy_params ep = shiftmac_energy_defaults();
-    const size_t kmax = (size_t)c.xdepth * (size_t)c.ktile;
-    *cycles = 0.0, *energy_pj = 0.0;
-    for (size_t k0 = 0; k0 < op->cols; k0 += kmax) {
-        size_t k = op->cols - k0 < kmax ? op->cols - k0 : kmax;
-        shiftmac_cycles cy;
-        shiftmac_energy en;
-        int rc = shiftmac_model_cycles(&c, op->rows, k, &cy);
-        if (!rc) rc = shiftmac_model_energy(&c, op->rows, k, &ep, &en);
-        if (rc) return rc;
-        *cycles += (double)cy.total;
-        *energy_pj += en.total;
-    }
-    return LPCS_OK;
 }
 
 void rt_shiftmac_release(rt_engine *eng) {

@@ -3,7 +3,9 @@
  * w=shiftmac) keeps the unit's packed codes and per-row scales in op->aux and
  * runs golden shiftmac_linear_forward: per-token absmax int8 activations,
  * exact int32 shift GEMV, fp32 rescale — the unit's bit-exact contract, not a
- * fake-quantized fp32 matvec. op->w still holds the dequantized weights. */
+ * fake-quantized fp32 matvec. op->w still holds the dequantized weights.
+ * The sim backend costs these ops through the unit descriptor
+ * (models/unit_shiftmac.c) when its design point has shiftmac_lanes > 0. */
 #ifndef LPCS_RT_MATMUL_SHIFTMAC_H
 #define LPCS_RT_MATMUL_SHIFTMAC_H
 
@@ -16,10 +18,6 @@ int rt_shiftmac_op(const rt_op *op);
 int rt_shiftmac_attach(rt_op *op, const float *w, rt_err *e);
 /* out[op->rows] = shift-MAC linear of in[op->cols]. */
 int rt_shiftmac_exec(rt_op *op, const float *in, float *out);
-/* Cycles and energy (pJ) of one call on the unit's default engine
- * (models/shiftmac_model.h), K split into passes of at most XDEPTH*KTILE
- * columns whose int32 partial sums the host adds. */
-int rt_shiftmac_cost(const rt_op *op, double *cycles, double *energy_pj);
 /* Frees the aux of every shift-MAC op of eng. */
 void rt_shiftmac_release(rt_engine *eng);
 

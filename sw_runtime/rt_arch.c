@@ -6,6 +6,7 @@
 arch_fmt rt_arch_fmt(const char *name) {
     if (!name) return ARCH_FMT_FLOAT;
     if (!strcmp(name, "ternary")) return ARCH_FMT_TERNARY;
+    if (!strcmp(name, "shiftmac")) return ARCH_FMT_SHIFTMAC;
     if (!strncmp(name, "int", 3) || !strcmp(name, "mxint8")) return ARCH_FMT_INT;
     return ARCH_FMT_FLOAT;
 }

@@ -6,6 +6,7 @@
 
 #include "shiftmac.h"
 #include "shiftmac_model.h"
+#include "unit.h"
 #include "shiftmac_oracle.h"
 #include "test_util.h"
 
@@ -399,6 +400,45 @@ static void test_model(void **st) {
     assert_int_equal(shiftmac_model_energy(&c, 64, 512, NULL, &e1), LPCS_EINVAL);
 }
 
+/* The unit descriptor (models/unit_shiftmac.c): found by name, ranks only
+ * shiftmac GEMVs on design points with lanes, compute cycles = the RTL's
+ * (values measured by the co-sim, docs/shiftmac.md), K split in passes. */
+static void test_descriptor(void **st) {
+    (void)st;
+    int u = arch_unit_find("shiftmac");
+    assert_true(u >= 0);
+    const arch_unit_desc *ud = arch_unit_get(u);
+    dp_config d;
+    char err[200];
+    dp_default(&d);
+    arch_op op = {.kind = ARCH_OP_GEMV, .rows = 26, .cols = 807, .w_bits = 4, .a_bits = 8, .w_fmt = ARCH_FMT_SHIFTMAC};
+    assert_int_equal(ud->rank(&d, &op), 0); /* default point: no shift-MAC lanes */
+    assert_true(ud->area_mm2(&d) == 0.0);
+    assert_int_equal(dp_set_field(&d, "shiftmac_lanes", "8", 0, err, sizeof err), 0);
+    assert_int_equal(dp_check(&d, err, sizeof err), 0);
+    assert_true(ud->rank(&d, &op) > 0);
+    assert_int_equal((int)arch_pick_unit(&d, &op), u);
+    arch_op other = op;
+    other.w_fmt = ARCH_FMT_INT;
+    assert_int_equal(ud->rank(&d, &other), 0);
+    arch_cost c = {0};
+    double wb = 0;
+    assert_int_equal(ud->compute(&d, &op, &c, &wb), 0);
+    assert_true(c.compute_cycles == 462.0); /* RTL: 26 x 807 on 8 x 16 */
+    op.rows = 11, op.cols = 1024;
+    assert_int_equal(ud->compute(&d, &op, &c, &wb), 0);
+    assert_true(c.compute_cycles == 323.0); /* RTL: 11 x 1024 */
+    op.cols = 1024 + 476; /* two passes of the activation buffer */
+    assert_int_equal(ud->compute(&d, &op, &c, &wb), 0);
+    shiftmac_model_cfg mc = {8, 16, 2048, 64};
+    shiftmac_cycles a, b;
+    assert_int_equal(shiftmac_model_cycles(&mc, 11, 1024, &a), LPCS_OK);
+    assert_int_equal(shiftmac_model_cycles(&mc, 11, 476, &b), LPCS_OK);
+    assert_true(c.compute_cycles == (double)(a.total + b.total));
+    assert_true(ud->area_mm2(&d) > 0.0);
+    assert_int_not_equal(dp_set_field(&d, "shiftmac_ktile", "12", 0, err, sizeof err) == 0 && dp_check(&d, err, sizeof err) == 0, 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_codes),
@@ -413,6 +453,7 @@ int main(void) {
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_fault_is_caught),
         cmocka_unit_test(test_model),
+        cmocka_unit_test(test_descriptor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

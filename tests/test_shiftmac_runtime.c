@@ -7,9 +7,11 @@
 
 #include "engine.h"
 #include "matmul_shiftmac.h"
+#include "rt_arch.h"
 #include "model.h"
 #include "shiftmac_oracle.h"
 #include "test_util.h"
+#include "unit.h"
 
 /* The model's fp32 weight behind a llama matmul op ("L3.wq", "lm_head"). */
 static const float *weight_of(const rt_model *m, const rt_op *op) {
@@ -39,6 +41,12 @@ static void test_llama_shiftmac(void **state) {
     rt_sched_default(&cpu);
     rt_sched_default(&def);
     assert_int_equal(rt_sched_backend(&cpu, "cpu", &e), LPCS_OK);
+    /* the sim backend on a design point with an 8 x 16 shift-MAC engine */
+    dp_config dp;
+    char err[200];
+    dp_default(&dp);
+    assert_int_equal(dp_set_field(&dp, "shiftmac_lanes", "8", 0, err, sizeof err), 0);
+    assert_int_equal(rt_sched_register(&def, &rt_backend_sim, &dp, &e), LPCS_OK);
     rt_engine a, b;
     assert_int_equal(rt_engine_init(&a, &m, &p, &cpu, &e), LPCS_OK);
     assert_int_equal(rt_engine_init(&b, &m, &p, &def, &e), LPCS_OK);
@@ -86,15 +94,27 @@ static void test_llama_shiftmac(void **state) {
         assert_memory_equal(x, y, (size_t)m.cfg.vocab * 4);
         for (int v = 0; v < m.cfg.vocab; v++) assert_true(isfinite(x[v]));
     }
-    /* the sim engine charged every matmul the unit model's cycles (K split in passes) */
+    /* the sim engine costed every matmul on the shiftmac unit (its descriptor),
+     * the default design point (no shift-MAC lanes) would not */
+    const int su = arch_unit_find("shiftmac");
+    assert_true(su >= 0);
+    dp_config none;
+    dp_default(&none);
+    size_t costed = 0;
     for (int i = 0; i < b.n_ops; i++) {
         const rt_op *op = &b.ops[i];
         if (op->type != OP_MATMUL) continue;
-        double cyc, pj;
-        assert_int_equal(rt_shiftmac_cost(op, &cyc, &pj), LPCS_OK);
-        assert_true(cyc > 0 && pj > 0);
-        assert_true(op->st.cycles == cyc * (double)(sizeof toks / sizeof *toks));
+        arch_op ao;
+        arch_cost c;
+        assert_int_equal(rt_arch_from_op(&b, op, 0, &ao), 0);
+        assert_int_equal(ao.w_fmt, ARCH_FMT_SHIFTMAC);
+        assert_int_equal((int)arch_pick_unit(&dp, &ao), su);
+        assert_int_not_equal((int)arch_pick_unit(&none, &ao), su);
+        assert_int_equal(arch_op_cost(&dp, &ao, &c), 0);
+        assert_true(c.compute_cycles > 0 && op->st.cycles >= 5 * c.compute_cycles * (1 - 1e-12));
+        costed++;
     }
+    assert_int_equal(costed, nmat);
     rt_engine_free(&a), rt_engine_free(&b);
     rt_model_free(&m);
 }
