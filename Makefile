@@ -100,7 +100,9 @@ BENCH_STEPS  :=
 CLEAN_EXTRA  :=
 
 .DEFAULT_GOAL := all
-include $(sort $(wildcard */*.mk))
+# Units' RTL source lists first (every fragment may use them), then the rest.
+include rtl/units.mk
+include $(filter-out rtl/units.mk,$(sort $(wildcard */*.mk)))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %.c,$(1))) \
       $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter %.cpp,$(1)))

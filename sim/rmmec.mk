@@ -1,6 +1,5 @@
 # sim/rmmec: Verilator co-simulation of rtl/rmmec.v against golden/rmmec.
-RMMEC_RTL := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
-             rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
+RMMEC_RTL := $(UNIT_RTL_rmmec)
 REF_MACS_RTL := rtl/ref_macs/ref_mac_bank.v rtl/ref_macs/ref_mac_fp4.v rtl/ref_macs/ref_mac_p4.v \
              rtl/ref_macs/ref_mac_p8.v rtl/ref_macs/ref_mac_p16.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
              rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
