@@ -5,6 +5,8 @@
 # (synth -flatten up to memory_map, then techmap + abc), so the two buffers stay
 # $mem_v2 cells and the counts are the datapath + control logic.
 set -euo pipefail
+# the unit's sources (rtl/units.mk UNIT_RTL_shiftmac; make passes them)
+rtl=${SHIFTMAC_RTL:-rtl/shiftmac_gemv.v rtl/shiftmac_dot_tile.v}
 out=$1; shift
 lanes=${*:-4 8 16}
 KTILE=${KTILE:-16}; WDEPTH=${WDEPTH:-2048}; XDEPTH=${XDEPTH:-64}
@@ -14,7 +16,7 @@ echo "lanes,ktile,wdepth,xdepth,cells,ff_cells,logic_cells,xor_xnor,mux,mem_cell
 for L in $lanes; do
   echo "shiftmac-yosys: LANES=$L KTILE=$KTILE ..." >&2
   log=$out/shiftmac_yosys_L$L.log
-  yosys -q -p "read_verilog rtl/shiftmac_dot_tile.v rtl/shiftmac_gemv.v; \
+  yosys -q -p "read_verilog $rtl; \
     chparam -set LANES $L -set KTILE $KTILE -set WDEPTH $WDEPTH -set XDEPTH $XDEPTH shiftmac_gemv; \
     synth -top shiftmac_gemv -flatten -run begin:fine; opt -fast -full; techmap; opt -fast; abc -fast; opt -fast; \
     tee -o $out/shiftmac_stat_L$L.txt stat" >"$log" 2>&1

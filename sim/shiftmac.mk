@@ -6,7 +6,7 @@
 #   make shiftmac-cosim-fault   RTL built with FAULT=1 and FAULT=2 must fail
 #   make shiftmac-model-table   RTL-vs-model cycle table ($(SHIFTMAC_VDIR)/model_table_*.md)
 SHIFTMAC_VDIR := $(BUILD)/verilator/shiftmac
-SHIFTMAC_RTL  := rtl/shiftmac_gemv.v rtl/shiftmac_dot_tile.v
+SHIFTMAC_RTL  := $(UNIT_RTL_shiftmac)
 # One engine configuration per build: LANES KTILE WDEPTH XDEPTH FAULT
 SHIFTMAC_CFG_main   := 8 16 256 64 0
 SHIFTMAC_CFG_odd    := 3 4 64 8 0
@@ -54,7 +54,7 @@ shiftmac-model-table: $(SHIFTMAC_VDIR)/main/shiftmac_cosim $(SHIFTMAC_VDIR)/odd/
 
 # Generic yosys cells per lane count -> $(BUILD)/yosys/shiftmac_cells.{csv,json} (minutes).
 shiftmac-yosys:
-	rtl/shiftmac_yosys.sh $(BUILD)/yosys $(or $(SHIFTMAC_YOSYS_LANES),4 8 16)
+	SHIFTMAC_RTL="$(SHIFTMAC_RTL)" rtl/shiftmac_yosys.sh $(BUILD)/yosys $(or $(SHIFTMAC_YOSYS_LANES),4 8 16)
 
 TEST_STEPS += shiftmac-lint shiftmac-cosim shiftmac-cosim-fault
 
@@ -81,5 +81,5 @@ TEST_STEPS += shiftmac-systemc
 SHIFTMAC_MUTANTS ?= 200
 .PHONY: shiftmac-mutants
 shiftmac-mutants: $(SHIFTMAC_MODEL_OBJ) $(GOLDEN_LIB)
-	sim/shiftmac_mutants.sh $(BUILD)/shiftmac-mutants $(SHIFTMAC_MUTANTS) 1 $(GOLDEN_LIB) $(SHIFTMAC_MODEL_OBJ)
+	SHIFTMAC_RTL="$(SHIFTMAC_RTL)" sim/shiftmac_mutants.sh $(BUILD)/shiftmac-mutants $(SHIFTMAC_MUTANTS) 1 $(GOLDEN_LIB) $(SHIFTMAC_MODEL_OBJ)
 LONG_STEPS += shiftmac-mutants

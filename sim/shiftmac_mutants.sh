@@ -10,11 +10,13 @@
 # and prints the kill rate. Survivors are candidates for equivalence checks
 # or better stimulus.
 set -euo pipefail
+# the unit's sources (rtl/units.mk UNIT_RTL_shiftmac; make passes them)
+rtl=${SHIFTMAC_RTL:-rtl/shiftmac_gemv.v rtl/shiftmac_dot_tile.v}
 out=$1; n=$2; seed=${3:-1}
 golden=${4:-build/libgolden.a}; model=${5:-build/obj/models/shiftmac_model.o}
 root=$(pwd)
 mkdir -p "$out"
-pre="read_verilog rtl/shiftmac_dot_tile.v rtl/shiftmac_gemv.v; \
+pre="read_verilog $rtl; \
 chparam -set LANES 3 -set KTILE 4 -set WDEPTH 64 -set XDEPTH 8 shiftmac_gemv; \
 hierarchy -top shiftmac_gemv; proc; flatten; opt -fast"
 yosys -q -p "$pre; mutate -list $n -seed $seed -o $out/list.txt" >"$out/list.log" 2>&1
