@@ -8,6 +8,8 @@
 // row's inputs and both results, reruns the case with tracing into
 // DIR/shiftmac_fail.vcd, exits 1. Built with -GFAULT=1/2 the RTL itself is
 // mutated (see rtl/shiftmac_dot_tile.v) and this program must fail.
+// --mutant N (builds of the yosys-mutated netlist with -DSM_MUTSEL only)
+// activates mutant N of sim/shiftmac_mutations.txt; 0 = none.
 // Built by sim/shiftmac.mk with -DSM_LANES/KTILE/WDEPTH/XDEPTH = the -G values.
 #include <chrono>
 #include <cstdio>
@@ -26,6 +28,7 @@
 #include "verilated_vcd_c.h"
 
 static const shiftmac_model_cfg kCfg = {SM_LANES, SM_KTILE, SM_WDEPTH, SM_XDEPTH};
+static unsigned g_mutant = 0; // mutsel of a mutated netlist (SM_MUTSEL builds)
 
 // Bit access on a Verilated port of any width (integral or VlWide).
 template <typename T> static void put_words(T &port, const uint32_t *w, int width) {
@@ -55,6 +58,9 @@ class Engine {
             vcd_->open(vcd_path);
         }
         top_->clk = 0, top_->rst = 1, top_->start = 0, top_->w_we = 0, top_->x_we = 0;
+#ifdef SM_MUTSEL
+        top_->mutsel = g_mutant;
+#endif
         tick();
         tick();
         top_->rst = 0;
@@ -64,10 +70,15 @@ class Engine {
         top_->final();
     }
     // 0, or -1 bad sizes, -3 timeout / wrong number of results, -4 busy/done protocol broken.
-    int gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y, shiftmac_cycles *cy) {
+    // extra: whole tiles issued past K (legal: k_len may be any 1..n_tiles*KTILE;
+    // they hold junk and must contribute nothing).
+    int gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y, shiftmac_cycles *cy,
+             size_t extra = 0) {
         const size_t KT = kCfg.ktile, L = kCfg.lanes;
-        if (rows == 0 || cols == 0 || cols > (size_t)kCfg.xdepth * KT) return -1;
-        const size_t T = (cols + KT - 1) / KT, chunk = kCfg.wdepth / T * L;
+        const size_t T = (cols + KT - 1) / KT + extra;
+        if (rows == 0 || cols == 0 || T > (size_t)kCfg.xdepth) return -1;
+        const size_t chunk = kCfg.wdepth / T * L;
+        extra_ = extra;
         *cy = shiftmac_cycles{};
         uint64_t c0 = cycles_;
         load_x(x, cols);
@@ -100,7 +111,7 @@ class Engine {
         cycles_++;
     }
     void load_x(const int8_t *x, size_t cols) {
-        const size_t KT = kCfg.ktile, T = (cols + KT - 1) / KT;
+        const size_t KT = kCfg.ktile, T = (cols + KT - 1) / KT + extra_;
         std::vector<uint32_t> word((8 * KT + 31) / 32);
         for (size_t t = 0; t < T; t++) {
             std::fill(word.begin(), word.end(), 0u);
@@ -117,7 +128,7 @@ class Engine {
         top_->x_we = 0;
     }
     void load_weights(const uint8_t *packed, size_t row0, size_t nrows, size_t cols) {
-        const size_t KT = kCfg.ktile, L = kCfg.lanes, T = (cols + KT - 1) / KT, G = (nrows + L - 1) / L;
+        const size_t KT = kCfg.ktile, L = kCfg.lanes, T = (cols + KT - 1) / KT + extra_, G = (nrows + L - 1) / L;
         const size_t rb = shiftmac_row_bytes(cols);
         std::vector<uint32_t> word((4 * L * KT + 31) / 32);
         for (size_t g = 0; g < G; g++)
@@ -149,7 +160,7 @@ class Engine {
             if (g * L + l < nrows) y[g * L + l] = (int32_t)get_word(top_->y_data, (int)l);
     }
     int compute(size_t nrows, size_t cols, int32_t *y) {
-        const size_t KT = kCfg.ktile, L = kCfg.lanes, T = (cols + KT - 1) / KT, G = (nrows + L - 1) / L;
+        const size_t KT = kCfg.ktile, L = kCfg.lanes, T = (cols + KT - 1) / KT + extra_, G = (nrows + L - 1) / L;
         top_->n_groups = (uint32_t)G;
         top_->n_tiles = (uint32_t)T;
         top_->k_len = (uint32_t)cols;
@@ -180,6 +191,7 @@ class Engine {
     std::unique_ptr<Vshiftmac_gemv> top_;
     std::unique_ptr<VerilatedVcdC> vcd_;
     uint64_t cycles_ = 0;
+    size_t extra_ = 0;
 };
 
 struct Case {
@@ -187,6 +199,7 @@ struct Case {
     size_t rows, cols;
     std::vector<uint8_t> codes; // [rows][cols]
     std::vector<int8_t> x;
+    size_t extra = 0; // tiles issued past K (junk, masked by k_len)
 };
 
 static uint64_t rng_state;
@@ -234,6 +247,17 @@ static std::vector<Case> edge_cases() {
             }
             v.push_back(c);
         }
+    // whole junk tiles past K: k_len must mask them (K = 1, a tile edge, K max - KTILE)
+    for (size_t cols : {(size_t)1, KT, KT + 1, KMAX - KT}) {
+        Case c = make("extra tiles past K=" + std::to_string(cols), L + 2, cols, 16, 1000);
+        c.extra = (KMAX - cols) / KT < 2 ? (KMAX - cols) / KT : 2;
+        if (c.extra) v.push_back(c);
+    }
+    // the weight buffer full (n_groups up to WDEPTH: every bit of the group counters)
+    for (size_t cols : {KT, 2 * KT + 1}) {
+        size_t T = (cols + KT - 1) / KT;
+        if (T <= (size_t)kCfg.xdepth) v.push_back(make("full weight buffer K=" + std::to_string(cols), kCfg.wdepth / T * L, cols, 16, 1000));
+    }
     v.push_back(make("one row", 1, 7, 16, 1000));
     v.push_back(make("rows = lanes", L, KT, 16, 1000));
     v.push_back(make("rows = lanes - 1", L > 1 ? L - 1 : 1, KT + 5, 16, 1000));
@@ -250,6 +274,8 @@ static Case random_case(int i) {
     unsigned small_pct = (unsigned)(rnd() % 101); // vary the share of tiny weights (e = 7)
     for (auto &w : c.codes)
         if (rnd() % 100 < small_pct) w = (uint8_t)(w | 7);
+    const size_t room = (size_t)kCfg.xdepth - (cols + kCfg.ktile - 1) / kCfg.ktile;
+    if (room && rnd() % 8 == 0) c.extra = 1 + rnd() % room; // sometimes junk tiles past K
     return c;
 }
 
@@ -273,9 +299,17 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--min-outputs") && i + 1 < argc) min_outputs = strtoull(argv[++i], nullptr, 0);
         else if (!strcmp(argv[i], "--vcd-dir") && i + 1 < argc) vcd_dir = argv[++i];
         else if (!strcmp(argv[i], "--model-table") && i + 1 < argc) table = argv[++i];
+        else if (!strcmp(argv[i], "--mutant") && i + 1 < argc) {
+            g_mutant = (unsigned)strtoul(argv[++i], nullptr, 0);
+#ifndef SM_MUTSEL
+            fprintf(stderr, "--mutant needs the mutated-netlist build (make shiftmac-mutants)\n");
+            return 2;
+#endif
+        }
         else {
             fprintf(stderr,
-                    "usage: %s [--random N] [--seed S] [--min-outputs M] [--vcd-dir DIR] [--model-table FILE]\n",
+                    "usage: %s [--random N] [--seed S] [--min-outputs M] [--vcd-dir DIR] [--model-table FILE] "
+                    "[--mutant N]\n",
                     argv[0]);
             return 2;
         }
@@ -305,8 +339,10 @@ int main(int argc, char **argv) {
         std::vector<int32_t> want(c.rows), got(c.rows, 0x5a5a5a5a);
         shiftmac_cycles cy, model;
         int gst = shiftmac_gemv_i32(p.data(), c.rows, c.cols, c.x.data(), want.data());
-        int est = eng.gemv(p.data(), c.rows, c.cols, c.x.data(), got.data(), &cy);
-        int mst = shiftmac_model_cycles(&kCfg, c.rows, c.cols, &model);
+        int est = eng.gemv(p.data(), c.rows, c.cols, c.x.data(), got.data(), &cy, c.extra);
+        // the model sees the tiles actually issued
+        const size_t issued = c.extra ? ((c.cols + kCfg.ktile - 1) / kCfg.ktile + c.extra) * kCfg.ktile : c.cols;
+        int mst = shiftmac_model_cycles(&kCfg, c.rows, issued, &model);
         if (gst != LPCS_OK || est != 0 || mst != LPCS_OK) {
             fprintf(stderr, "case '%s': golden status %d, engine status %d, model status %d\n", c.name.c_str(), gst,
                     est, mst);
@@ -319,7 +355,7 @@ int main(int argc, char **argv) {
                 Engine traced(vcd.c_str());
                 std::vector<int32_t> again(c.rows);
                 shiftmac_cycles cy2;
-                traced.gemv(p.data(), c.rows, c.cols, c.x.data(), again.data(), &cy2);
+                traced.gemv(p.data(), c.rows, c.cols, c.x.data(), again.data(), &cy2, c.extra);
                 fprintf(stderr, "  waveform of the failing case: %s (rerun gives %d)\n", vcd.c_str(), again[r]);
                 return 1;
             }
