@@ -1,6 +1,7 @@
 /* Shift-MAC matmul kernel of the runtime (see matmul_shiftmac.h). */
 #include "matmul_shiftmac.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "shiftmac.h"
@@ -32,10 +33,12 @@ int rt_shiftmac_attach(rt_op *op, const float *w, rt_err *e) {
     return LPCS_OK;
 }
 
-int rt_shiftmac_exec(rt_op *op, const float *in, float *out) {
+int rt_shiftmac_exec(const rt_op *op, const float *in, float *out) {
     shift_aux *a = op->aux;
-    if (!a) return LPCS_EINVAL;
-    return shiftmac_linear_forward(&a->L, in, out, a->scratch);
+    int rc = a ? shiftmac_linear_forward(&a->L, in, out, a->scratch) : LPCS_EINVAL;
+    if (rc) /* NaN/Inf input (or no layer): NaN out, as an fp32 matvec would give */
+        for (size_t r = 0; r < op->rows; r++) out[r] = NAN;
+    return rc;
 }
 
 void rt_shiftmac_release(rt_engine *eng) {

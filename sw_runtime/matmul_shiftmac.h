@@ -16,8 +16,10 @@
 int rt_shiftmac_op(const rt_op *op);
 /* Quantizes the fp32 weights w [op->rows][op->cols] into op->aux. */
 int rt_shiftmac_attach(rt_op *op, const float *w, rt_err *e);
-/* out[op->rows] = shift-MAC linear of in[op->cols]. */
-int rt_shiftmac_exec(rt_op *op, const float *in, float *out);
+/* out[op->rows] = shift-MAC linear of in[op->cols]. A NaN/Inf input (the
+ * unit rejects it) gives NaN outputs, as an fp32 matvec would, and the
+ * status. rt_cpu_matmul calls it per token (one-token and prefill paths). */
+int rt_shiftmac_exec(const rt_op *op, const float *in, float *out);
 /* Frees the aux of every shift-MAC op of eng. */
 void rt_shiftmac_release(rt_engine *eng);
 

@@ -1,4 +1,5 @@
 #include "session.h"
+#include "kernels/fp_cpu.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,15 +25,19 @@ void rt_common_help(FILE *out) {
             "  --config FILE      config.json of a .safetensors model (default: beside it)\n"
             "  --tokenizer FILE   llama2.c tokenizer (default: <model>.tok.bin or tok-bytes.bin\n"
             "                     or tokenizer.bin beside the model)\n"
+            "  --threads T        run: split matmul rows and attention heads over T threads;\n"
+            "                     ppl: evaluate windows on T threads (same bits for any T)\n"
+            "  --isa NAME         cpu kernels: auto (default), avx512, avx2, portable (same bits)\n"
             "  --quiet            no progress on stderr\n"
             "  -h, --help         this help\n");
 }
 
 int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *cmd) {
     const char *a = argv[*i];
-    const char *const with_val[] = {"--plan", "--backend", "--place", "--report", "--config", "--tokenizer", "--threads"};
+    const char *const with_val[] = {"--plan", "--backend", "--place", "--report", "--config", "--tokenizer", "--threads",
+                                    "--isa"};
     int k = -1;
-    for (int j = 0; j < 7; j++)
+    for (int j = 0; j < 8; j++)
         if (!strcmp(a, with_val[j])) k = j;
     if (k < 0) {
         if (!strcmp(a, "--quiet")) {
@@ -68,6 +73,16 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
         o->threads = (int)t;
         break;
     }
+    case 7: {
+        int isa = kn_isa_parse(v);
+        if (isa < 0 || !kn_isa_supported((kn_isa)isa)) {
+            fprintf(stderr, "lpcs %s: --isa %s: unknown or not supported by this CPU (auto, avx512, avx2, portable)\n",
+                    cmd, v);
+            return -1;
+        }
+        o->sched.cpu_isa_forced = isa + 1;
+        break;
+    }
     }
     return 1;
 bad:
@@ -100,6 +115,10 @@ int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
     if (rt_engine_init(&s->eng, &s->model, &s->plan, &o->sched, &e)) {
         rt_tokenizer_free(&s->tok);
         rt_model_free(&s->model);
+        goto fail;
+    }
+    if (o->threads > 1 && strcmp(cmd, "ppl") != 0 && rt_engine_set_threads(&s->eng, o->threads, &e)) {
+        rt_session_close(s);
         goto fail;
     }
     return 0;
