@@ -94,6 +94,23 @@ static void test_llama_shiftmac(void **state) {
         assert_memory_equal(x, y, (size_t)m.cfg.vocab * 4);
         for (int v = 0; v < m.cfg.vocab; v++) assert_true(isfinite(x[v]));
     }
+    /* batched prefill (rt_cpu_matmul over 5 tokens) = the same tokens one by one */
+    rt_engine c;
+    assert_int_equal(rt_engine_init(&c, &m, &p, &cpu, &e), LPCS_OK);
+    const size_t nt = sizeof toks / sizeof *toks, V = (size_t)m.cfg.vocab;
+    assert_true(rt_engine_batchable(&c));
+    float *pl = malloc(nt * V * 4);
+    assert_non_null(pl);
+    assert_non_null(rt_engine_prefill(&c, toks, (int)nt, pl, &e));
+    rt_engine_reset(&a);
+    for (size_t t = 0; t < nt; t++) {
+        const float *lg = rt_engine_step(&a, toks[t], &e);
+        assert_non_null(lg);
+        assert_memory_equal(pl + t * V, lg, V * 4);
+    }
+    free(pl);
+    rt_engine_free(&c);
+
     /* the sim engine costed every matmul on the shiftmac unit (its descriptor),
      * the default design point (no shift-MAC lanes) would not */
     const int su = arch_unit_find("shiftmac");
