@@ -13,6 +13,7 @@
 #include "mx.h"
 #include "posit.h"
 #include "status.h"
+#include "shiftmac.h"
 #include "ternary.h"
 
 /* The one table of element-format names (qformat_parse; `lpcs num` and the
@@ -101,6 +102,10 @@ int qformat_parse(const char *name, qformat *out) {
             f.ggml_type = ggml_type_by_name(name);
             found = 1;
         }
+    if (!found && !strcmp(name, "shiftmac")) {
+        f.kind = QF_SHIFTMAC;
+        found = 1;
+    }
     if (!found && parse_posit(name, &f.posit_n, &f.posit_es)) {
         f.kind = QF_POSIT;
         found = 1;
@@ -130,6 +135,7 @@ double qformat_bits_per_value(const qformat *f) {
         const ggml_type_traits *t = ggml_type_info((uint32_t)f->ggml_type);
         return t ? 8.0 * t->bytes / t->block : 0.0;
     }
+    case QF_SHIFTMAC: return SHIFTMAC_CODE_BITS;
     }
     return 0.0;
 }
@@ -147,7 +153,8 @@ double qformat_storage_bits(const qformat *f, size_t n, size_t row_len) {
         if (!row_len) return 4.0 * (double)n + 32.0;
         return 4.0 * (double)n + 8.0 * rows * (double)nvfp4_num_blocks(row_len) + 32.0;
     case QF_INT:
-    case QF_TERNARY: return qformat_bits_per_value(f) * (double)n + 32.0 * rows;
+    case QF_TERNARY:
+    case QF_SHIFTMAC: return qformat_bits_per_value(f) * (double)n + 32.0 * rows;
     default: return qformat_bits_per_value(f) * (double)n;
     }
 }
@@ -235,6 +242,18 @@ int qformat_roundtrip(const qformat *f, const float *in, float *out, size_t n, s
             rc = ternary_absmean_quantize(in + r * row_len, row_len, q, &beta);
             const float inv = 1.0f / beta;   /* dequantized weight = q / inv, as bitlinear.h */
             for (size_t i = 0; rc == LPCS_OK && i < row_len; i++) out[r * row_len + i] = (float)q[i] / inv;
+        }
+        free(q);
+        return rc;
+    }
+    case QF_SHIFTMAC: {  /* per-row absmax, nearest power of two (golden/shiftmac.h) */
+        uint8_t *q = malloc(row_len);
+        if (!q) return LPCS_ENOMEM;
+        int rc = LPCS_OK;
+        for (size_t r = 0; r < rows && rc == LPCS_OK; r++) {
+            float alpha;
+            rc = shiftmac_quantize(in + r * row_len, 1, row_len, 1, q, &alpha);
+            for (size_t i = 0; rc == LPCS_OK && i < row_len; i++) out[r * row_len + i] = shiftmac_dequant_one(q[i], alpha);
         }
         free(q);
         return rc;

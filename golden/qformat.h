@@ -25,6 +25,10 @@
  *                              is not a multiple of the block falls back as
  *                              llama.cpp's quantizer does (q4_k->q5_0,
  *                              q5_k->q5_1, q6_k->q8_0, tq*->q4_0, else fp16)
+ *   shiftmac                   signed powers of two (4-bit codes), per-row absmax scale
+ *                              (shiftmac_quantize of golden/shiftmac.h, dequantized
+ *                              alpha * 2^-e); the runtime runs such matmuls on the
+ *                              shift-MAC unit's integer path
  *   pNeE (p8e0, p16e1, ...)    posit(N, E), 2 <= N <= 32, 0 <= E <= 3:
  *                              posit_to_float(posit_from_float(x)), RNE, saturating
  */
@@ -37,7 +41,7 @@
 extern "C" {
 #endif
 
-typedef enum { QF_FP32, QF_MINIFLOAT, QF_MX, QF_NVFP4, QF_INT, QF_TERNARY, QF_POSIT, QF_GGML } qformat_kind;
+typedef enum { QF_FP32, QF_MINIFLOAT, QF_MX, QF_NVFP4, QF_INT, QF_TERNARY, QF_POSIT, QF_GGML, QF_SHIFTMAC } qformat_kind;
 
 typedef struct qformat {
     qformat_kind kind;

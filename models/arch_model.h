@@ -38,7 +38,7 @@ typedef enum { ARCH_OP_GEMV, ARCH_OP_BITLINEAR, ARCH_OP_ATTENTION, ARCH_OP_VECTO
 typedef enum { ARCH_U_RMMEC, ARCH_U_TERNARY, ARCH_U_LUTGEMV, ARCH_U_VECTOR } arch_unit;
 #define ARCH_U_PIM ARCH_U_LUTGEMV /* its old name */
 #define ARCH_MAX_UNITS 8          /* capacity of per-unit arrays */
-typedef enum { ARCH_FMT_FLOAT, ARCH_FMT_INT, ARCH_FMT_TERNARY } arch_fmt;
+typedef enum { ARCH_FMT_FLOAT, ARCH_FMT_INT, ARCH_FMT_TERNARY, ARCH_FMT_SHIFTMAC } arch_fmt;
 
 typedef struct {
     arch_op_kind kind;

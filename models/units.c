@@ -6,13 +6,15 @@
 
 #include <string.h>
 
-extern const arch_unit_desc arch_unit_rmmec, arch_unit_ternary, arch_unit_lutgemv, arch_unit_vector;
+extern const arch_unit_desc arch_unit_rmmec, arch_unit_ternary, arch_unit_lutgemv, arch_unit_vector,
+    arch_unit_shiftmac;
 
 static const arch_unit_desc *const UNITS[] = {
     &arch_unit_rmmec,   /* ARCH_U_RMMEC */
     &arch_unit_ternary, /* ARCH_U_TERNARY */
     &arch_unit_lutgemv, /* ARCH_U_LUTGEMV */
     &arch_unit_vector,  /* ARCH_U_VECTOR */
+    &arch_unit_shiftmac, /* found by name (docs/shiftmac.md) */
 };
 
 _Static_assert(sizeof UNITS / sizeof UNITS[0] <= ARCH_MAX_UNITS, "raise ARCH_MAX_UNITS (models/arch_model.h)");

@@ -8,3 +8,4 @@ UNIT_RTL_rmmec   := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rt
 UNIT_RTL_ternary := rtl/ternary_gemv.v rtl/ternary_dot_tile.v
 UNIT_RTL_ternary_act_quant := rtl/ternary_act_quant.v
 UNIT_RTL_lutgemv := rtl/pim_bank.v
+UNIT_RTL_shiftmac := rtl/shiftmac_gemv.v rtl/shiftmac_dot_tile.v

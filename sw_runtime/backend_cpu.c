@@ -12,6 +12,7 @@
 #include "ggml_quants.h"
 #include "kernels/fp_cpu.h"
 #include "kernels/pool.h"
+#include "matmul_shiftmac.h"
 
 /* y[r] = lpcs_dot_f32(W[r], x, cols) (golden/fmath.h), best ISA of this CPU. */
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols) {
@@ -137,6 +138,10 @@ static void matmul_part(void *arg, int idx, int n) {
  * output is one independent lpcs_dot_f32, so the bits depend neither on the
  * thread count nor on T. */
 void rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T) {
+    if (rt_shiftmac_op(op)) { /* the shift-MAC unit's integer path, token by token */
+        for (size_t t = 0; t < T; t++) rt_shiftmac_exec(op, X + t * ldx, Y + t * ldy);
+        return;
+    }
     matmul_task m = {(kn_isa)eng->isa, op->aux ? KN_W_BF16 : KN_W_F32, Y, ldy,
                      op->aux ? op->aux : (const void *)op->w, X, ldx, T, op->rows, op->cols};
     if (eng->pool && (double)op->rows * (double)op->cols * (double)T >= PAR_MIN_MACS)

@@ -2,6 +2,7 @@
 #include "engine.h"
 #include "kernels/fp_cpu.h"
 #include "kernels/pool.h"
+#include "matmul_shiftmac.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -243,6 +244,7 @@ void rt_engine_free(rt_engine *eng) {
     for (int b = 0; b < eng->n_backends; b++)
         if (eng->backends[b].iface->release) eng->backends[b].iface->release(&eng->backends[b]);
     rt_hgrn_free_aux(eng);
+    rt_shiftmac_release(eng);
     for (int b = 0; b < B_COUNT; b++) free(eng->buf[b]);
     free(eng->key_cache);
     free(eng->value_cache);

@@ -1,4 +1,5 @@
 #include "graph_util.h"
+#include "matmul_shiftmac.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,10 @@ void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in,
     op->w = rt_gb_weight(g, w, rows, cols, c, layer);
     op->qf = rt_plan_w(&g->eng->plan, c, layer);
     op->w_bits = rt_qf_bits(op->qf);
+    if (rt_shiftmac_op(op) && !g->status) { /* the shift-MAC unit's integer path */
+        g->status = rt_shiftmac_attach(op, w, g->e);
+        return;
+    }
     if (g->eng->plan.ggml && op->qf->identity && (op->wb = rt_model_wblocks(g->eng->m, w)) != NULL)
         op->w_bits = 8.0 * (double)op->wb->row_bytes / (double)cols;
     if (!strcmp(op->qf->name, "bf16") && !g->status) { /* store as bf16: half the bytes, same bits */

@@ -14,6 +14,7 @@ arch_fmt rt_arch_fmt(const char *name) {
     if (q.kind == QF_TERNARY) return ARCH_FMT_TERNARY;
     if (q.kind == QF_GGML) /* llama.cpp blocks: integer codes with scales; TQ1_0/TQ2_0 ternary */
         return q.ggml_type == GGML_TQ1_0 || q.ggml_type == GGML_TQ2_0 ? ARCH_FMT_TERNARY : ARCH_FMT_INT;
+    if (q.kind == QF_SHIFTMAC) return ARCH_FMT_SHIFTMAC;
     if (q.kind == QF_INT || (q.kind == QF_MX && q.mx_elem == MX_INT8)) return ARCH_FMT_INT;
     return ARCH_FMT_FLOAT;
 }
