@@ -21,6 +21,9 @@ int arch_rmmec_lanes(double w_bits) { return w_bits <= 4.5 ? 4 : w_bits <= 8.5 ?
 
 static double cdiv(double a, double b) { return ceil(a / b); }
 
+double arch_kv_values(const arch_op *op) { return op->kv_n ? (double)op->kv_n : (double)op->n; }
+
+
 arch_unit arch_pick_unit(const dp_config *d, const arch_op *op) {
     switch (op->kind) {
     case ARCH_OP_BITLINEAR:
@@ -122,8 +125,8 @@ double arch_dma_tiles(const dp_config *d, const arch_op *op, arch_unit u) {
     switch (u) {
     case ARCH_U_RMMEC:
         if (op->kind == ARCH_OP_ATTENTION) {
-            double dots = R > 0 ? R : 1, len = cdiv((double)op->n, dots);
-            return 2 * cdiv(dots, rows_per_tile(d, len * wb / 8.0, d->rmmec_units));
+            double dots = R > 0 ? R : 1, len = cdiv((double)op->n, dots), share = arch_kv_values(op) / (double)op->n;
+            return 2 * cdiv(dots, rows_per_tile(d, len * wb / 8.0 * share, d->rmmec_units));
         }
         return cdiv(R, rows_per_tile(d, K * wb / 8.0, d->rmmec_units));
     case ARCH_U_TERNARY: return cdiv(R, rows_per_tile(d, K * wb / 8.0, d->ternary_lanes));
@@ -152,7 +155,7 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
         abytes = K * ab / 8.0 + R * 4.0;
         break;
     case ARCH_OP_ATTENTION:
-        wbytes = 2.0 * (double)op->n * op->w_bits / 8.0; /* K and V rows read */
+        wbytes = 2.0 * arch_kv_values(op) * op->w_bits / 8.0; /* K and V rows read (once per KV head) */
         abytes = 8.0 * R;
         break;
     default:

@@ -182,9 +182,11 @@ TilePlan plan_tiles(const arch_op &op, arch_unit u) {
     case ARCH_U_RMMEC: {
         int lanes = arch_rmmec_lanes(wb);
         if (op.kind == ARCH_OP_ATTENTION) {
-            double dots = R > 0 ? R : 1, len = cdiv((double)op.n, dots);
+            // GQA: a KV row serves n / kv_n query heads, so each dot streams
+            // that share of its row's bytes
+            double dots = R > 0 ? R : 1, len = cdiv((double)op.n, dots), share = arch_kv_values(&op) / (double)op.n;
             for (int m = 0; m < 2; m++) // K then V
-                gemv_tiles(tp, dots, len * wb / 8.0, d.rmmec_units, cdiv(len, lanes) + 1, stream);
+                gemv_tiles(tp, dots, len * wb / 8.0 * share, d.rmmec_units, cdiv(len, lanes) + 1, stream);
             tp.drain = 2 * RMMEC_PIPE_FILL;
             tp.sram_read = 8.0 * R;
         } else {
@@ -241,7 +243,7 @@ TilePlan plan_tiles(const arch_op &op, arch_unit u) {
     if (op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR)
         tp.sram_read += (u == ARCH_U_PIM && op.tables_resident) ? 0.0 : R * K * wb / 8.0;
     else if (op.kind == ARCH_OP_ATTENTION)
-        tp.sram_read += 2.0 * (double)op.n * wb / 8.0;
+        tp.sram_read += 2.0 * arch_kv_values(&op) * wb / 8.0;
     if (!tp.bytes.empty() && tp.bytes.size() != tp.compute.size()) tp.bytes.resize(tp.compute.size(), 0.0);
     return tp;
 }

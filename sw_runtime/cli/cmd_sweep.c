@@ -437,8 +437,11 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     int rc = platform ? rt_arch_platform_token_cost(&x->eng, d, pos, &t) : rt_arch_token_cost(&x->eng, d, pos, NULL, &t);
     if (rc) return rt_fail(e, LPCS_EINVAL, "cost model failed on point %s", d->id);
     if (x->explain) {
+        /* the per-op table is the analytical model's; its own total must not
+         * replace the row's (platform) numbers */
         arch_cost *pc = calloc((size_t)x->eng.n_ops, sizeof *pc);
-        if (pc && !rt_arch_token_cost(&x->eng, d, pos, pc, &t)) {
+        rt_arch_token t_model;
+        if (pc && !rt_arch_token_cost(&x->eng, d, pos, pc, &t_model)) {
             printf("# point %s (plan %s), token at position %d (analytical)\n%-20s %-8s %12s %12s %12s %10s\n", d->id,
                    d->plan, pos, "op", "unit", "cycles", "compute", "dram_bytes", "energy_nJ");
             for (int i = 0; i < x->eng.n_ops; i++)

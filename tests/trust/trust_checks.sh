@@ -1,0 +1,51 @@
+#!/bin/sh
+# CI step `test-trust` (issue 19): regressions for results that were wrong or
+# hidden without a warning. Each check fails on the old behaviour:
+#   platform-explain  sweep --mode platform --explain wrote analytical cycles
+#                     into the platform row
+#   gqa-kv            attention DRAM bytes counted n_heads instead of
+#                     n_kv_heads values per position (GQA counted twice)
+# Usage: tests/trust/trust_checks.sh LPCS SHARED WORKDIR [CHECK...]
+set -eu
+lpcs=$1 shared=$2 dir=$3
+shift 3
+checks=${*:-"platform-explain gqa-kv"}
+rm -rf "$dir" && mkdir -p "$dir"
+llama=$shared/models/shakespeare-llama.bin
+fail() { echo "test-trust: $*"; exit 1; }
+col() { # FILE NAME: the value of column NAME in the first data row
+    awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i } NR == 2 { print $c }' "$1"
+}
+
+check_platform_explain() {
+    printf '{"model": "%s", "context": 256, "base": {"sram_kib": 64}, "points": [{"plan": "kv=fp32"}]}\n' \
+        "$llama" > "$dir/pe.json"
+    "$lpcs" sweep "$dir/pe.json" -o "$dir/pe_plain.csv" --no-nll --mode platform --quiet
+    "$lpcs" sweep "$dir/pe.json" -o "$dir/pe_explain.csv" --no-nll --mode platform --explain --quiet > "$dir/pe.txt"
+    "$lpcs" sweep "$dir/pe.json" -o "$dir/pe_model.csv" --no-nll --quiet
+    a=$(col "$dir/pe_plain.csv" cycles_per_token) b=$(col "$dir/pe_explain.csv" cycles_per_token)
+    m=$(col "$dir/pe_model.csv" cycles_per_token)
+    [ -n "$a" ] && [ "$a" = "$b" ] || fail "platform row: $a cycles without --explain, $b with it"
+    [ "$a" != "$m" ] || fail "platform and analytical rows agree exactly ($a): is the platform used at all?"
+    echo "test-trust: platform-explain: platform row $a cycles with and without --explain (analytical $m)"
+}
+
+check_gqa_kv() {
+    # shakespeare-llama: dim 256, 8 heads, 4 KV heads of 32: 128 KV values per
+    # position; at position 128 (context 256) K and V in fp32 are
+    # 129 x 128 x 2 x 4 = 132096 bytes, all from DRAM with a 64 KiB SRAM
+    printf '{"model": "%s", "context": 256, "base": {"sram_kib": 64}, "points": [{"plan": "kv=fp32"}]}\n' \
+        "$llama" > "$dir/kv.json"
+    "$lpcs" sweep "$dir/kv.json" -o "$dir/kv.csv" --no-nll --explain --quiet > "$dir/kv.txt"
+    got=$(awk '$1 == "L1.attn" { print $5 }' "$dir/kv.txt")
+    [ "$got" = 132096 ] || fail "L1.attn DRAM bytes at position 128: $got, want 132096 (129 x 128 x 2 x 4)"
+    echo "test-trust: gqa-kv: L1.attn reads $got DRAM bytes at position 128 (n_kv_heads x head_size per position)"
+}
+
+n=0
+for c in $checks; do
+    "check_$(echo "$c" | tr - _)"
+    n=$((n + 1))
+done
+[ "$n" -ge 1 ] || fail "no check ran"
+echo "test-trust: $n checks passed"
