@@ -23,6 +23,7 @@ int rt_op_type_parse(const char *name) {
 void rt_sched_default(rt_sched_opts *o) {
     memset(o, 0, sizeof *o);
     for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = 1;
+    o->wanted = -1;
 }
 
 int rt_backend_parse(const char *name) {
@@ -39,6 +40,7 @@ int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e) {
     int b = rt_backend_parse(name);
     if (b < 0) return rt_fail(e, LPCS_EINVAL, "unknown backend '%s' (auto, cuda, rtl, sim, cpu)", name);
     for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = i == b || i == RT_BACKEND_CPU;
+    o->wanted = b == RT_BACKEND_CPU ? -1 : b; /* cpu runs everything: nothing can fall back */
     return LPCS_OK;
 }
 
@@ -62,10 +64,33 @@ static int pattern_match(const char *pat, const rt_op *op) {
     return 0;
 }
 
+/* Why backend b does not run op: not built at all, or not this op. */
+static void fallback_reason(const rt_engine *eng, const rt_op *op, int b, char *out, size_t len) {
+    const rt_backend *be = rt_backend_get(b);
+    int any = 0;
+    for (int i = 0; i < eng->n_ops && !any; i++) any = be->supports(eng, &eng->ops[i]);
+    if (!any) {
+        const char *hint = b == RT_BACKEND_RTL    ? " (build with `make LPCS_RTL=1`)"
+                           : b == RT_BACKEND_CUDA ? " (no CUDA library or GPU in this build)"
+                                                  : "";
+        snprintf(out, len, "%s runs no op of this model in this build%s", be->name, hint);
+    } else {
+        snprintf(out, len, "%s does not implement %s ops of this shape/format", be->name, rt_op_type_name(op->type));
+    }
+}
+
+int rt_sched_fallbacks(const rt_engine *eng) {
+    int n = 0;
+    for (int i = 0; i < eng->n_ops; i++)
+        n += eng->ops[i].requested >= 0 && eng->ops[i].requested != eng->ops[i].backend;
+    return n;
+}
+
 static void schedule(rt_engine *eng, const rt_sched_opts *so) {
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
-        op->requested = -1;
+        op->requested = so->wanted >= 0 && so->wanted < RT_BACKEND_COUNT ? so->wanted : -1;
+        op->fallback_why[0] = 0;
         for (int p = 0; p < so->n_place; p++)
             if (pattern_match(so->place[p].pattern, op)) op->requested = so->place[p].backend;
         op->backend = RT_BACKEND_CPU;
@@ -73,6 +98,7 @@ static void schedule(rt_engine *eng, const rt_sched_opts *so) {
             op->backend = op->requested;
             continue;
         }
+        if (op->requested >= 0) fallback_reason(eng, op, op->requested, op->fallback_why, sizeof op->fallback_why);
         for (int b = 0; b < RT_BACKEND_COUNT; b++)
             if (so->enabled[b] && rt_backend_get(b)->supports(eng, op)) {
                 op->backend = b;

@@ -80,6 +80,7 @@ typedef struct rt_op {
     double w_bits;   /* storage bits per weight value */
     int backend;     /* placed backend */
     int requested;   /* backend asked for by --place/--backend, -1 none */
+    char fallback_why[96]; /* when requested >= 0 and backend != requested: why (for stderr and reports) */
     rt_op_stats st;
 } rt_op;
 
@@ -103,6 +104,7 @@ int rt_backend_parse(const char *name); /* -1 if unknown */
 #define RT_MAX_PLACE 16
 typedef struct {
     int enabled[RT_BACKEND_COUNT];
+    int wanted;       /* --backend NAME (other than auto/cpu): every op is requested there; -1 none */
     int n_place;
     struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
@@ -115,6 +117,9 @@ void rt_sched_default(rt_sched_opts *o); /* all backends, priority order */
 int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e);
 /* "--place PATTERN=BACKEND". */
 int rt_sched_place(rt_sched_opts *o, const char *spec, rt_err *e);
+/* Ops that were requested on a backend (--backend / --place) but run
+ * elsewhere; each has op->fallback_why. */
+int rt_sched_fallbacks(const struct rt_engine *eng);
 
 typedef struct rt_engine {
     const rt_model *m;

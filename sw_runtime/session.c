@@ -23,6 +23,9 @@ void rt_common_help(FILE *out) {
             "  --place PAT=BACKEND  place ops matching PAT (op type such as matmul/bitlinear, op\n"
             "                     name such as L0.wq, or a prefix ending in '*') on BACKEND when\n"
             "                     it supports them (repeatable)\n"
+            "  --strict           fail (exit 1) if an op cannot run on the backend asked for by\n"
+            "                     --backend/--place; without it such ops run on cpu, are listed\n"
+            "                     on stderr and flagged \"fallback\": true in the report\n"
             "  --report FILE.json write the run report (placement and costs of every op)\n"
             "  --config FILE      config.json of a .safetensors model (default: beside it)\n"
             "  --tokenizer FILE   llama2.c tokenizer (default: <model>.tok.bin or tok-bytes.bin\n"
@@ -40,6 +43,10 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
     if (k < 0) {
         if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
+            return 1;
+        }
+        if (!strcmp(a, "--strict")) {
+            o->strict = 1;
             return 1;
         }
         return 0;
@@ -78,6 +85,38 @@ bad:
     return -1;
 }
 
+/* Says on stderr (even with --quiet: it changes what the numbers mean) which
+ * ops do not run where --backend/--place asked, grouped by reason; 1 if
+ * --strict makes that an error. */
+static int report_fallbacks(const rt_engine *eng, const rt_common_opts *o, const char *cmd) {
+    int n = rt_sched_fallbacks(eng);
+    if (!n) return 0;
+    fprintf(stderr, "lpcs %s: %s: %d of %d ops do not run on the backend asked for:\n", cmd,
+            o->strict ? "error" : "warning", n, eng->n_ops);
+    for (int i = 0; i < eng->n_ops; i++) {
+        const rt_op *op = &eng->ops[i];
+        if (op->requested < 0 || op->requested == op->backend) continue;
+        int first = 1, count = 0;
+        for (int j = 0; j < eng->n_ops; j++) {
+            const rt_op *p = &eng->ops[j];
+            if (p->requested < 0 || p->requested == p->backend || strcmp(p->fallback_why, op->fallback_why) ||
+                p->backend != op->backend)
+                continue;
+            if (j < i) first = 0;
+            count++;
+        }
+        if (!first) continue;
+        fprintf(stderr, "  %d op%s (first %s) on %s: %s\n", count, count > 1 ? "s" : "", op->name,
+                rt_backend_get(op->backend)->name, op->fallback_why);
+    }
+    if (o->strict) {
+        fprintf(stderr, "lpcs %s: --strict: stopping (use --place TYPE=BACKEND to ask for the supported ops only)\n",
+                cmd);
+        return 1;
+    }
+    return 0;
+}
+
 int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
     memset(s, 0, sizeof *s);
     rt_err e = {0, ""};
@@ -104,6 +143,10 @@ int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
         rt_tokenizer_free(&s->tok);
         rt_model_free(&s->model);
         goto fail;
+    }
+    if (report_fallbacks(&s->eng, o, cmd)) {
+        rt_session_close(s);
+        return 1;
     }
     return 0;
 fail_plan:
@@ -156,6 +199,7 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         if (op->requested >= 0) {
             json_object_set_new(oj, "requested", json_string(rt_backend_get(op->requested)->name));
             json_object_set_new(oj, "fallback", json_boolean(op->requested != op->backend));
+            if (op->requested != op->backend) json_object_set_new(oj, "fallback_reason", json_string(op->fallback_why));
         }
         if (op->type == OP_MATMUL || op->type == OP_BITLINEAR) {
             json_object_set_new(oj, "rows", json_integer((json_int_t)op->rows));
@@ -176,6 +220,7 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         json_array_append_new(ops, oj);
     }
     json_object_set_new(r, "ops", ops);
+    json_object_set_new(r, "fallback_ops", json_integer(rt_sched_fallbacks(eng)));
     json_object_set_new(r, "tokens", json_integer((json_int_t)eng->steps));
     return r;
 }

@@ -16,6 +16,7 @@ typedef struct {
     rt_sched_opts sched;
     int threads;
     int quiet;
+    int strict; /* --strict: an op that cannot run on its requested backend is an error */
 } rt_common_opts;
 
 void rt_common_init(rt_common_opts *o);

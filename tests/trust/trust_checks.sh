@@ -9,7 +9,7 @@
 set -eu
 lpcs=$1 shared=$2 dir=$3
 shift 3
-checks=${*:-"platform-explain gqa-kv"}
+checks=${*:-"platform-explain gqa-kv fallback"}
 rm -rf "$dir" && mkdir -p "$dir"
 llama=$shared/models/shakespeare-llama.bin
 fail() { echo "test-trust: $*"; exit 1; }
@@ -40,6 +40,24 @@ check_gqa_kv() {
     got=$(awk '$1 == "L1.attn" { print $5 }' "$dir/kv.txt")
     [ "$got" = 132096 ] || fail "L1.attn DRAM bytes at position 128: $got, want 132096 (129 x 128 x 2 x 4)"
     echo "test-trust: gqa-kv: L1.attn reads $got DRAM bytes at position 128 (n_kv_heads x head_size per position)"
+}
+
+check_fallback() {
+    # the llama model has no BitLinear op, the only op rtl implements: every
+    # op falls back, with or without the Verilated RTL in this build
+    "$lpcs" run "$llama" -n 2 --backend rtl --quiet --report "$dir/fb.json" > /dev/null 2> "$dir/fb.err"
+    grep -q "ops do not run on the backend asked for" "$dir/fb.err" || fail "fallback: nothing said on stderr"
+    nf=$(grep -c '"fallback": true' "$dir/fb.json" || true)
+    nr=$(grep -c '"fallback_reason": "rtl ' "$dir/fb.json" || true)
+    [ "$nf" -ge 10 ] && [ "$nf" = "$nr" ] || fail "fallback: report flags $nf ops, $nr with a reason"
+    grep -q '"fallback_ops": '"$nf" "$dir/fb.json" || fail "fallback: no fallback_ops count in the report"
+    rc=0; "$lpcs" run "$llama" -n 2 --backend rtl --strict --quiet > /dev/null 2> "$dir/fb_strict.err" || rc=$?
+    [ $rc = 1 ] && grep -q -- "--strict: stopping" "$dir/fb_strict.err" || fail "fallback: --strict gave rc $rc"
+    # the SystemC platform runs every op: --strict passes, nothing is said
+    "$lpcs" run "$llama" -n 2 --backend sim --strict --quiet > /dev/null 2> "$dir/fb_sim.err" ||
+        fail "fallback: --backend sim --strict failed: $(cat "$dir/fb_sim.err")"
+    [ ! -s "$dir/fb_sim.err" ] || fail "fallback: --backend sim printed: $(cat "$dir/fb_sim.err")"
+    echo "test-trust: fallback: $nf ops flagged with a reason, stderr lists them, --strict exits 1"
 }
 
 n=0
