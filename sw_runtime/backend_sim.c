@@ -1,7 +1,7 @@
 /* Backend "sim": functional results from the cpu/golden kernels, plus cycle
  * and energy estimates per op from the architecture model of models/
  * (models/rt_arch.h: unit choice, SRAM/DRAM residency, calibrated energies)
- * at its default design point (dp_default). Ops that model cannot cost
+ * at the engine's design point (eng->point: --design-point or dp_default). Ops that model cannot cost
  * fall back to the placeholder roofline below.
  *
  * PLACEHOLDER MODEL (fallback only): round illustrative constants, not
@@ -88,7 +88,7 @@ static sim_state *sim_get(rt_engine *eng) {
         free(s);
         return NULL;
     }
-    dp_default(&s->dp);
+    s->dp = eng->point;
     for (int i = 0; i < eng->n_ops; i++) rt_arch_from_op(eng, &eng->ops[i], 0, &s->ops[i]);
     rt_arch_residency(eng, &s->dp, s->ops, eng->n_ops);
     eng->backend_state[RT_BACKEND_SIM] = s;

@@ -24,6 +24,7 @@ void rt_sched_default(rt_sched_opts *o) {
     memset(o, 0, sizeof *o);
     for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = 1;
     o->wanted = -1;
+    dp_default(&o->point);
 }
 
 int rt_backend_parse(const char *name) {
@@ -33,8 +34,9 @@ int rt_backend_parse(const char *name) {
 }
 
 int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e) {
-    if (!strcmp(name, "auto")) {
-        rt_sched_default(o);
+    if (!strcmp(name, "auto")) { /* every backend; --place and the design point stay */
+        for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = 1;
+        o->wanted = -1;
         return LPCS_OK;
     }
     int b = rt_backend_parse(name);
@@ -173,6 +175,7 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         rt_sched_default(&def);
         so = &def;
     }
+    eng->point = so->point;
     schedule(eng, so);
     rt_engine_reset(eng);
     return LPCS_OK;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "design_point.h"
 #include "model.h"
 #include "plan.h"
 #include "rt_err.h"
@@ -105,6 +106,7 @@ int rt_backend_parse(const char *name); /* -1 if unknown */
 typedef struct {
     int enabled[RT_BACKEND_COUNT];
     int wanted;       /* --backend NAME (other than auto/cpu): every op is requested there; -1 none */
+    dp_config point;  /* the simulated hardware (--design-point; dp_default otherwise): sim costs ops on it */
     int n_place;
     struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
@@ -124,6 +126,7 @@ int rt_sched_fallbacks(const struct rt_engine *eng);
 typedef struct rt_engine {
     const rt_model *m;
     rt_plan plan;
+    dp_config point;                /* design point of the sim backend (from rt_sched_opts) */
     rt_op *ops;
     int n_ops;
     float *buf[B_COUNT];

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <time.h>
 
-double rt_sim_clock_ghz(void);
 
 void rt_common_init(rt_common_opts *o) {
     memset(o, 0, sizeof *o);
@@ -23,6 +22,11 @@ void rt_common_help(FILE *out) {
             "  --place PAT=BACKEND  place ops matching PAT (op type such as matmul/bitlinear, op\n"
             "                     name such as L0.wq, or a prefix ending in '*') on BACKEND when\n"
             "                     it supports them (repeatable)\n"
+            "  --design-point FILE  the simulated hardware (JSON, fields in models/README.md;\n"
+            "                     default: lpcs run --print-design-point); its \"plan\" is the\n"
+            "                     run's plan unless --plan says otherwise (a different --plan is\n"
+            "                     an error); recorded in the report\n"
+            "  --print-design-point  print the design point in use (defaults + FILE) and exit\n"
             "  --strict           fail (exit 1) if an op cannot run on the backend asked for by\n"
             "                     --backend/--place; without it such ops run on cpu, are listed\n"
             "                     on stderr and flagged \"fallback\": true in the report\n"
@@ -36,13 +40,18 @@ void rt_common_help(FILE *out) {
 
 int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *cmd) {
     const char *a = argv[*i];
-    const char *const with_val[] = {"--plan", "--backend", "--place", "--report", "--config", "--tokenizer", "--threads"};
+    const char *const with_val[] = {"--plan",      "--backend", "--place",       "--report",
+                                    "--config",    "--tokenizer", "--threads", "--design-point"};
     int k = -1;
-    for (int j = 0; j < 7; j++)
+    for (int j = 0; j < 8; j++)
         if (!strcmp(a, with_val[j])) k = j;
     if (k < 0) {
         if (!strcmp(a, "--quiet")) {
             o->quiet = 1;
+            return 1;
+        }
+        if (!strcmp(a, "--print-design-point")) {
+            o->print_design_point = 1;
             return 1;
         }
         if (!strcmp(a, "--strict")) {
@@ -78,6 +87,7 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
         o->threads = (int)t;
         break;
     }
+    case 7: o->design_point_path = v; break;
     }
     return 1;
 bad:
@@ -180,6 +190,10 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
     json_object_set_new(mj, "tokenizer", json_string(s->tok_path));
     json_object_set_new(r, "model", mj);
     json_object_set_new(r, "plan", json_string(s->plan.text));
+    char dp[2048];
+    json_t *dpj = dp_to_json(&s->eng.point, dp, sizeof dp) ? NULL : json_loads(dp, 0, NULL);
+    json_object_set_new(r, "design_point", dpj ? dpj : json_null());
+    json_object_set_new(r, "design_point_file", o->design_point_path ? json_string(o->design_point_path) : json_null());
     json_t *be = json_array();
     for (int b = 0; b < RT_BACKEND_COUNT; b++)
         if (o->sched.enabled[b]) json_array_append_new(be, json_string(rt_backend_get(b)->name));

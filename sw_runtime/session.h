@@ -17,6 +17,8 @@ typedef struct {
     int threads;
     int quiet;
     int strict; /* --strict: an op that cannot run on its requested backend is an error */
+    const char *design_point_path; /* --design-point FILE (loaded into sched.point by the CLI) */
+    int print_design_point;        /* --print-design-point: print the point in use and exit */
 } rt_common_opts;
 
 void rt_common_init(rt_common_opts *o);

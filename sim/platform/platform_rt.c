@@ -9,8 +9,9 @@
  *   GEMV is the ternary engine's exact ternary_gemv_i32) and otherwise from
  *   the cpu backend's kernels (fp32 GEMV, norms, attention: the runtime's
  *   reference). op->st.cycles / energy_pj accumulate the platform's numbers.
- *   The design point comes from $LPCS_DESIGN_POINT (a JSON file, models/README.md)
- *   or the defaults. SystemC is single-threaded: calls are serialized. */
+ *   The design point is the engine's (eng->point: the CLI's --design-point
+ *   or the defaults); the platform is reconfigured when an op comes from an
+ *   engine with another point. SystemC is single-threaded: calls are serialized. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,8 @@
 #include "sim_provider.h"
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
-static dp_config g_point;
-static int g_point_ok = -1; /* -1 not loaded, 0 ok, 1 bad */
+static dp_config g_point;      /* the point the platform is configured with */
+static int g_point_ok = -1;    /* -1 none yet, 0 ok, 1 bad */
 
 /* Residency of one engine's op list (computed once per engine). */
 typedef struct {
@@ -37,17 +38,14 @@ typedef struct {
 } eng_cache;
 static eng_cache g_cache[16];
 
-static int load_point(void) {
-    if (g_point_ok >= 0) return g_point_ok;
-    dp_default(&g_point);
-    const char *path = getenv("LPCS_DESIGN_POINT");
-    char err[512];
-    g_point_ok = 0;
-    if (path && *path && dp_load_file(path, &g_point, err, sizeof err)) {
-        fprintf(stderr, "lpcs: LPCS_DESIGN_POINT: %s\n", err);
-        g_point_ok = 1;
-    }
-    if (!g_point_ok && platform_configure(&g_point)) g_point_ok = 1;
+static void drop_cache(void);
+
+/* Configures the platform with d unless it already is; 0 or 1 (bad point). */
+static int use_point(const dp_config *d) {
+    if (g_point_ok >= 0 && !memcmp(&g_point, d, sizeof *d)) return g_point_ok;
+    drop_cache(); /* residency depends on the point */
+    g_point = *d;
+    g_point_ok = platform_configure(&g_point) ? 1 : 0;
     return g_point_ok;
 }
 
@@ -107,7 +105,7 @@ static int plat_supports(const rt_engine *eng, const rt_op *op) {
 
 static int plat_exec(rt_engine *eng, rt_op *op) {
     pthread_mutex_lock(&g_lock);
-    int rc = load_point() ? LPCS_EINVAL : LPCS_OK;
+    int rc = use_point(&eng->point) ? LPCS_EINVAL : LPCS_OK;
     arch_op *ops = rc ? NULL : ops_of(eng);
     if (!rc && !ops) rc = LPCS_ENOMEM;
     if (!rc) {
@@ -131,9 +129,13 @@ static int plat_exec(rt_engine *eng, rt_op *op) {
     return rc;
 }
 
-static const rt_sim_provider PLATFORM_PROVIDER = {"SystemC TLM-2.0 platform (sim/platform), design point from "
-                                                  "$LPCS_DESIGN_POINT or defaults",
+static const rt_sim_provider PLATFORM_PROVIDER = {"SystemC TLM-2.0 platform (sim/platform) on the report's design_point",
                                                   plat_supports, plat_exec};
+
+static void drop_cache(void) {
+    for (int i = 0; i < 16; i++) free(g_cache[i].ops), free(g_cache[i].dram), free(g_cache[i].sram), free(g_cache[i].unit);
+    memset(g_cache, 0, sizeof g_cache);
+}
 
 /* lpcs sweep --mode platform: one token's op list through the platform. */
 static int token_cost(const rt_engine *eng, const dp_config *d, int pos, rt_arch_token *tot) {
@@ -145,7 +147,7 @@ static int token_cost(const rt_engine *eng, const dp_config *d, int pos, rt_arch
     for (int i = 0; i < eng->n_ops && !rc; i++) rc = rt_arch_from_op(eng, &eng->ops[i], pos, &ops[i]);
     if (!rc) rt_arch_residency(eng, d, ops, eng->n_ops);
     pthread_mutex_lock(&g_lock);
-    if (!rc) rc = platform_configure(d);
+    if (!rc) rc = use_point(d);
     for (int i = 0; i < eng->n_ops && !rc; i++) {
         plat_result r;
         arch_cost ac;
@@ -172,9 +174,6 @@ static int token_cost(const rt_engine *eng, const dp_config *d, int pos, rt_arch
     /* e_sram: what is neither compute nor DRAM */
     tot->e_sram_pj = tot->energy_pj - tot->e_compute_pj - tot->e_dram_pj;
     free(ops);
-    g_point_ok = -1; /* the sim backend re-reads its own point next time */
-    for (int i = 0; i < 16; i++) free(g_cache[i].ops), free(g_cache[i].dram), free(g_cache[i].sram), free(g_cache[i].unit);
-    memset(g_cache, 0, sizeof g_cache);
     return rc;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "eval.h"
 #include "session.h"
@@ -70,6 +71,8 @@ int cmd_bench(int argc, char **argv) {
         fprintf(stderr, "lpcs bench: -n and --repeat must be at least 1\n");
         return 2;
     }
+    int dprc = cli_design_point(&o, "bench");
+    if (dprc >= 0) return dprc;
     rt_session s;
     int rc = rt_session_open(&s, &o, "bench");
     if (rc) return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "eval.h"
 #include "rt_file.h"
@@ -75,6 +76,8 @@ int cmd_ppl(int argc, char **argv) {
             return 2;
         }
     }
+    int dprc = cli_design_point(&o, "ppl");
+    if (dprc >= 0) return dprc;
     if (!text_path && o.model_path) {
         fprintf(stderr, "lpcs ppl: no TEXTFILE given (try --help)\n");
         return 2;

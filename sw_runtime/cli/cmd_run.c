@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "eval.h"
 #include "session.h"
@@ -68,6 +69,8 @@ int cmd_run(int argc, char **argv) {
             return 2;
         }
     }
+    int dprc = cli_design_point(&o, "run");
+    if (dprc >= 0) return dprc;
     rt_session s;
     int rc = rt_session_open(&s, &o, "run");
     if (rc) return rc;

@@ -9,7 +9,7 @@
 set -eu
 lpcs=$1 shared=$2 dir=$3
 shift 3
-checks=${*:-"platform-explain gqa-kv fallback"}
+checks=${*:-"platform-explain gqa-kv fallback design-point"}
 rm -rf "$dir" && mkdir -p "$dir"
 llama=$shared/models/shakespeare-llama.bin
 fail() { echo "test-trust: $*"; exit 1; }
@@ -58,6 +58,33 @@ check_fallback() {
         fail "fallback: --backend sim --strict failed: $(cat "$dir/fb_sim.err")"
     [ ! -s "$dir/fb_sim.err" ] || fail "fallback: --backend sim printed: $(cat "$dir/fb_sim.err")"
     echo "test-trust: fallback: $nf ops flagged with a reason, stderr lists them, --strict exits 1"
+}
+
+sum_sim_cycles() { grep '"sim_cycles"' "$1" | tr -d ' ,' | cut -d: -f2 | awk '{ s += $1 } END { printf "%.0f", s }'; }
+
+check_design_point() {
+    printf '{"rmmec_unit": 8}\n' > "$dir/dp_bad.json"
+    rc=0; "$lpcs" run "$llama" -n 2 --backend sim --design-point "$dir/dp_bad.json" > /dev/null 2> "$dir/dp_bad.err" || rc=$?
+    [ $rc = 2 ] || fail "design-point: a misspelt field gave rc $rc"
+    [ "$(wc -l < "$dir/dp_bad.err")" = 1 ] || fail "design-point: more than one error line: $(cat "$dir/dp_bad.err")"
+    grep -q "unknown field 'rmmec_unit'.*rmmec_units.*valid fields: id, clock_ghz" "$dir/dp_bad.err" ||
+        fail "design-point: unclear error: $(cat "$dir/dp_bad.err")"
+    printf '{"id": "small", "rmmec_units": 8, "sram_kib": 64, "plan": "w=fp8e4m3"}\n' > "$dir/dp_small.json"
+    printf '{"id": "big", "rmmec_units": 256, "sram_kib": 64}\n' > "$dir/dp_big.json"
+    rc=0; "$lpcs" run "$llama" -n 2 --design-point "$dir/dp_small.json" --plan fp32 > /dev/null 2> "$dir/dp_conf.err" || rc=$?
+    [ $rc = 2 ] && grep -q "conflicts with the plan" "$dir/dp_conf.err" || fail "design-point: --plan conflict: rc $rc"
+    "$lpcs" run "$llama" -n 3 --backend sim --design-point "$dir/dp_small.json" --report "$dir/dp_small.r.json" --quiet >/dev/null
+    "$lpcs" run "$llama" -n 3 --backend sim --design-point "$dir/dp_big.json" --report "$dir/dp_big.r.json" --quiet >/dev/null
+    grep -q '^ "plan": "w=fp8e4m3"' "$dir/dp_small.r.json" || fail "design-point: the point's plan was not used"
+    grep -q '"id": "small"' "$dir/dp_small.r.json" && grep -q '"rmmec_units": 8,' "$dir/dp_small.r.json" ||
+        fail "design-point: the report does not record the point"
+    grep -q '"plan": "fp32"' "$dir/dp_big.r.json" || fail "design-point: a point without plan does not record the plan in use"
+    a=$(sum_sim_cycles "$dir/dp_small.r.json") b=$(sum_sim_cycles "$dir/dp_big.r.json")
+    [ "${a:-0}" -gt 0 ] && [ "${b:-0}" -gt 0 ] && [ "$a" != "$b" ] || fail "design-point: sim cycles $a vs $b: point not used"
+    "$lpcs" run --print-design-point | grep -q '"dram_gbps"' || fail "design-point: --print-design-point"
+    LPCS_DESIGN_POINT="$dir/dp_small.json" "$lpcs" run --print-design-point 2> "$dir/dp_env.err" | grep -q '"id": "small"' &&
+        grep -q "deprecated" "$dir/dp_env.err" || fail "design-point: \$LPCS_DESIGN_POINT no longer works or says nothing"
+    echo "test-trust: design-point: typo = one clear error; plan honoured, conflict refused; recorded; sim cycles $a (8 RMMEC) vs $b (256)"
 }
 
 n=0

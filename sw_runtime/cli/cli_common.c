@@ -1,0 +1,74 @@
+#include "cli/cli_common.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 1 if the design-point file sets "plan" itself (not the default). */
+static int file_sets_plan(const char *path) {
+    json_t *root = json_load_file(path, 0, NULL);
+    int has = root && json_is_object(root) && json_object_get(root, "plan");
+    json_decref(root);
+    return has;
+}
+
+/* The canonical text of a plan spec, or NULL (message printed). */
+static int plan_text(const char *spec, char *out, size_t len) {
+    rt_plan p;
+    rt_err e = {0, ""};
+    if (rt_plan_parse(&p, spec, &e)) return -1;
+    snprintf(out, len, "%s", p.text);
+    return 0;
+}
+
+int cli_design_point(rt_common_opts *o, const char *cmd) {
+    dp_config *d = &o->sched.point;
+    dp_default(d);
+    const char *path = o->design_point_path;
+    if (!path) {
+        const char *env = getenv("LPCS_DESIGN_POINT");
+        if (env && *env) {
+            fprintf(stderr, "lpcs %s: note: $LPCS_DESIGN_POINT is deprecated, use --design-point %s\n", cmd, env);
+            path = o->design_point_path = env;
+        }
+    }
+    int has_plan = 0;
+    if (path) {
+        char err[1024];
+        if (dp_load_file(path, d, err, sizeof err)) {
+            fprintf(stderr, "lpcs %s: --design-point %s: %s\n", cmd, path, err);
+            return 2;
+        }
+        has_plan = file_sets_plan(path);
+    }
+    if (has_plan && o->plan_spec) {
+        char a[512], b[512];
+        if (plan_text(o->plan_spec, a, sizeof a) || plan_text(d->plan, b, sizeof b) || strcmp(a, b)) {
+            fprintf(stderr,
+                    "lpcs %s: --plan %s conflicts with the plan \"%s\" of the design point %s: drop --plan or the "
+                    "point's \"plan\" field\n",
+                    cmd, o->plan_spec, d->plan, path);
+            return 2;
+        }
+    } else if (has_plan) {
+        o->plan_spec = d->plan;
+    } else if (o->plan_spec) {
+        if (strlen(o->plan_spec) >= sizeof d->plan) {
+            fprintf(stderr, "lpcs %s: --plan is longer than a design point's plan field (%zu)\n", cmd,
+                    sizeof d->plan - 1);
+            return 2;
+        }
+        snprintf(d->plan, sizeof d->plan, "%s", o->plan_spec);
+    }
+    if (o->print_design_point) {
+        char js[2048];
+        json_t *j = dp_to_json(d, js, sizeof js) ? NULL : json_loads(js, 0, NULL);
+        char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        if (s) printf("%s\n", s);
+        free(s);
+        json_decref(j);
+        return s ? 0 : 1;
+    }
+    return -1;
+}
