@@ -1,4 +1,5 @@
 #include "cli/cli_common.h"
+#include "cli/version.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -71,4 +72,9 @@ int cli_design_point(rt_common_opts *o, const char *cmd) {
         return s ? 0 : 1;
     }
     return -1;
+}
+
+void cli_report_stamp(json_t *report) {
+    json_object_set_new(report, "lpcs_version", json_string(lpcs_version()));
+    json_object_set_new(report, "git_hash", json_string(lpcs_git_hash()));
 }

@@ -14,4 +14,7 @@
  * the exit status (0 after printing, 2 on a bad point). */
 int cli_design_point(rt_common_opts *o, const char *cmd);
 
+/* Adds what a reader needs to reproduce a report: lpcs version and git hash. */
+void cli_report_stamp(json_t *report);
+
 #endif

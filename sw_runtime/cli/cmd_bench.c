@@ -102,6 +102,7 @@ int cmd_bench(int argc, char **argv) {
     printf("tokens/s: %.2f\n", toks / secs);
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "bench");
+        cli_report_stamp(r);
         json_object_set_new(r, "tokens_per_s", json_real(toks / secs));
         json_object_set_new(r, "seconds", json_real(secs));
         json_object_set_new(r, "tokens_per_cpu_s", json_real(toks / cpu));

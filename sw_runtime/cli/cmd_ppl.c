@@ -122,6 +122,7 @@ int cmd_ppl(int argc, char **argv) {
            s.plan.text, res.windows, res.seconds, (double)res.bytes / res.seconds, exp(nll));
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "ppl");
+        cli_report_stamp(r);
         json_object_set_new(r, "text", json_string(text_path));
         json_object_set_new(r, "offset", json_integer((json_int_t)begin));
         json_object_set_new(r, "bytes", json_integer((json_int_t)res.bytes));

@@ -121,6 +121,7 @@ int cmd_run(int argc, char **argv) {
     fputc('\n', stdout);
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "run");
+        cli_report_stamp(r);
         json_object_set_new(r, "prompt", json_string(prompt));
         json_object_set_new(r, "generated", json_integer(generated));
         rc = rt_report_write(r, o.report_path, "run");

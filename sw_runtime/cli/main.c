@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/version.h"
 
 typedef struct {
     const char *name;
@@ -19,7 +20,8 @@ static const command commands[] = {
 };
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: lpcs COMMAND [ARGS...]   (lpcs COMMAND --help for details)\n\ncommands:\n");
+    fprintf(out, "usage: lpcs COMMAND [ARGS...]   (lpcs COMMAND --help for details)\n"
+                 "       lpcs --version\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
 }
@@ -31,6 +33,10 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("lpcs %s (git %s)\n", lpcs_version(), lpcs_git_hash());
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
