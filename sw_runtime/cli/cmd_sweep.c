@@ -4,7 +4,9 @@
  * slice (cached per distinct plan, in memory and in OUT.nll), speed / energy /
  * area from the analytical models (--mode analytical) or the SystemC
  * platform (--mode platform). One CSV row per point, appended and fsync'ed;
- * a restart skips points already in OUT and repairs a truncated last line.
+ * a restart keeps the rows of OUT whose point_key (point fields, model, text
+ * slice, mode, token position, lpcs version) is current, redoes the others
+ * and nll=nan rows whose NLL is now known, and repairs a truncated last line.
  * --shard k/n keeps the points i with i % n == k. */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/version.h"
 #include "design_point.h"
 #include "eval.h"
 #include "rt_arch.h"
@@ -55,8 +58,11 @@ static void help(FILE *out) {
             "Evaluates the design points of GRID (see models/README.md): NLL of the point's\n"
             "--plan on a text slice (cached per plan in OUT.nll), cycles/token, energy/token and\n"
             "area from the analytical models (default) or the SystemC platform. One CSV row per\n"
-            "point, fsync'ed; re-running the same command resumes (points already in OUT are\n"
-            "skipped, a truncated last row is rewritten). --shard k/n (0 <= k < n) evaluates\n"
+            "point, fsync'ed, ending with its provenance (model, text slice, token position,\n"
+            "lpcs version, git hash, point_key). Re-running resumes: rows whose point_key still\n"
+            "matches (same point fields, model, text slice, mode and lpcs build) are kept,\n"
+            "others are redone, as are nll=nan rows once the NLL is known (a truncated last\n"
+            "row is rewritten). --no-nll still uses NLLs already cached. --shard k/n (0 <= k < n) evaluates\n"
             "the points i with i %% n == k. --list prints the point ids of the shard and exits;\n"
             "--explain prints every point's per-op cost table on stdout. --nll-cache FILE\n"
             "replaces OUT.nll (shards of one sweep may share it).\n");
@@ -230,13 +236,50 @@ static const char *RESULT_COLS[] = {"nll", "nll_bytes", "cycles_per_token", "tok
                                     "area_ternary_mm2", "area_pim_mm2", "area_vector_mm2", "area_sram_mm2",
                                     "resident_weight_frac"};
 #define N_RESULT (sizeof RESULT_COLS / sizeof RESULT_COLS[0])
+/* Where a row comes from: a resume redoes rows whose point_key (a hash of the
+ * point's every field, model, text slice, mode, token position and lpcs
+ * version + git hash) differs from the current one. */
+static const char *PROV_COLS[] = {"model", "text_begin", "text_end", "token_pos", "lpcs_version", "git_hash",
+                                  "point_key"};
+#define N_PROV (sizeof PROV_COLS / sizeof PROV_COLS[0])
 
 static void header_line(char *out, size_t len) {
     size_t o = (size_t)snprintf(out, len, "id,index,mode");
     const char *const *f = dp_field_names();
     for (int i = 1; f[i]; i++) o += (size_t)snprintf(out + o, len - o, ",%s", f[i]);
     for (size_t i = 0; i < N_RESULT; i++) o += (size_t)snprintf(out + o, len - o, ",%s", RESULT_COLS[i]);
+    for (size_t i = 0; i < N_PROV; i++) o += (size_t)snprintf(out + o, len - o, ",%s", PROV_COLS[i]);
     snprintf(out + o, len - o, "\n");
+}
+
+/* Field k (0-based) of a CSV line (quotes honoured, "" = "), into out. */
+static int csv_field(const char *line, int k, char *out, size_t len) {
+    int f = 0, q = 0;
+    size_t o = 0;
+    for (const char *c = line; *c && *c != '\n'; c++) {
+        if (*c == '"') {
+            if (q && c[1] == '"') {
+                if (f == k && o + 1 < len) out[o++] = '"';
+                c++;
+            } else {
+                q = !q;
+            }
+        } else if (*c == ',' && !q) {
+            if (f++ == k) break;
+        } else if (f == k && o + 1 < len) {
+            out[o++] = *c;
+        }
+    }
+    out[o] = 0;
+    return f >= k ? 0 : -1;
+}
+
+/* FNV-1a 64: the resume key of a row (not cryptographic: it tells stale rows
+ * from current ones, nothing more). */
+static unsigned long long fnv1a64(const char *s) {
+    unsigned long long h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
 }
 
 typedef struct {
@@ -372,6 +415,8 @@ typedef struct {
     rt_sched_opts so;
     int threads, quiet, no_nll;
     int explain;     /* print the per-op cost table of every point */
+    int platform;    /* --mode platform */
+    int have_text;   /* the text slice is mapped (begin, end valid) */
     int ctx_context; /* attention length the per-token cost is taken at (x2) */
 } sweep_ctx;
 
@@ -387,16 +432,27 @@ static int ctx_plan(sweep_ctx *x, const char *spec, rt_err *e) {
     return 0;
 }
 
+static void nll_key(const sweep_ctx *x, const char *spec, char *key, size_t len) {
+    snprintf(key, len, "%s|%zu|%zu|%s", x->model.path, x->begin, x->end, spec);
+}
+
+/* 1 if the NLL of plan spec is known or will be computed by this run. */
+static int nll_known(const sweep_ctx *x, nll_cache *c, const char *spec) {
+    char key[1400];
+    nll_key(x, spec, key, sizeof key);
+    return x->have_text && (!x->no_nll || cache_find(c, key));
+}
+
 static int eval_nll(sweep_ctx *x, nll_cache *c, const char *spec, double *nll, long long *bytes, rt_err *e) {
-    if (x->no_nll) {
-        *nll = NAN, *bytes = 0;
+    char key[1400];
+    nll_key(x, spec, key, sizeof key);
+    nll_entry *hit = x->have_text ? cache_find(c, key) : NULL;
+    if (hit) { /* also with --no-nll: a known NLL is never dropped */
+        *nll = hit->nll, *bytes = hit->bytes;
         return 0;
     }
-    char key[1400];
-    snprintf(key, sizeof key, "%s|%zu|%zu|%s", x->model.path, x->begin, x->end, spec);
-    nll_entry *hit = cache_find(c, key);
-    if (hit) {
-        *nll = hit->nll, *bytes = hit->bytes;
+    if (x->no_nll) {
+        *nll = NAN, *bytes = 0;
         return 0;
     }
     rt_ppl_result r;
@@ -426,6 +482,21 @@ static void csv_str(char *out, size_t len, size_t *o, const char *s) {
     *o += (size_t)snprintf(out + *o, len - *o, "\"");
 }
 
+/* Position of the token a row is costed at: half the grid's context (or of
+ * the model's, if shorter). */
+static int token_pos(const sweep_ctx *x) {
+    int max = x->model.cfg.arch == RT_ARCH_LLAMA ? x->model.cfg.seq_len : 0;
+    return max && max < x->ctx_context ? max / 2 : x->ctx_context / 2;
+}
+
+static void point_key(const sweep_ctx *x, const dp_config *d, char *out, size_t len) {
+    char js[2048], all[4096];
+    if (dp_to_json(d, js, sizeof js)) js[0] = 0;
+    snprintf(all, sizeof all, "%s|%s|%zu|%zu|%d|%s|%s|%s", js, x->model.path, x->begin, x->end, token_pos(x),
+             x->platform ? "platform" : "analytical", lpcs_version(), lpcs_git_hash());
+    snprintf(out, len, "%016llx", fnv1a64(all));
+}
+
 static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index, int platform, char *row, size_t len,
                       json_t **jrow, rt_err *e) {
     double nll;
@@ -433,7 +504,7 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     if (eval_nll(x, c, d->plan, &nll, &nb, e)) return 1;
     if (ctx_plan(x, d->plan, e)) return 1;
     rt_arch_token t;
-    int pos = x->eng.max_pos && x->eng.max_pos < x->ctx_context ? x->eng.max_pos / 2 : x->ctx_context / 2;
+    int pos = token_pos(x);
     int rc = platform ? rt_arch_platform_token_cost(&x->eng, d, pos, &t) : rt_arch_token_cost(&x->eng, d, pos, NULL, &t);
     if (rc) return rt_fail(e, LPCS_EINVAL, "cost model failed on point %s", d->id);
     if (x->explain) {
@@ -475,7 +546,18 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
         o += (size_t)snprintf(row + o, len - o, ",%.10g", res[i]);
         json_object_set_new(pj, RESULT_COLS[i], isnan(res[i]) ? json_null() : json_real(res[i]));
     }
-    snprintf(row + o, len - o, "\n");
+    char key[32];
+    point_key(x, d, key, sizeof key);
+    csv_str(row, len, &o, x->model.path);
+    o += (size_t)snprintf(row + o, len - o, ",%zu,%zu,%d,%s,%s,%s\n", x->begin, x->end, pos, lpcs_version(),
+                          lpcs_git_hash(), key);
+    json_object_set_new(pj, "model", json_string(x->model.path));
+    json_object_set_new(pj, "text_begin", json_integer((json_int_t)x->begin));
+    json_object_set_new(pj, "text_end", json_integer((json_int_t)x->end));
+    json_object_set_new(pj, "token_pos", json_integer(pos));
+    json_object_set_new(pj, "lpcs_version", json_string(lpcs_version()));
+    json_object_set_new(pj, "git_hash", json_string(lpcs_git_hash()));
+    json_object_set_new(pj, "point_key", json_string(key));
     json_object_set_new(pj, "index", json_integer(index));
     json_object_set_new(pj, "mode", json_string(platform ? "platform" : "analytical"));
     *jrow = pj;
@@ -581,7 +663,7 @@ int cmd_sweep(int argc, char **argv) {
         goto rt_fail_model;
     }
     if (rt_tokenizer_load(&x.tok, tok_path, x.model.cfg.vocab, &e)) goto rt_fail_model;
-    if (!x.no_nll) {
+    if (g.text[0]) { /* also with --no-nll: the slice is part of the rows' keys and of cached NLLs */
         if (rt_file_map(&x.text, g.text, &e)) goto rt_fail_tok;
         size_t begin = !strcmp(g.split, "val") ? VAL_SPLIT_OFFSET : 0, end = x.text.size;
         begin += (size_t)g.offset;
@@ -592,8 +674,16 @@ int cmd_sweep(int argc, char **argv) {
             goto rt_fail_text;
         }
         x.begin = begin, x.end = end;
+        x.have_text = 1;
     }
-    /* resume: ids already in OUT */
+    x.platform = platform;
+    char cpath[1100];
+    snprintf(cpath, sizeof cpath, "%s%s", cache_o ? cache_o : out_path, cache_o ? "" : ".nll");
+    if (cache_open(&cache, cpath, x.quiet)) {
+        rt_fail(&e, LPCS_EIO, "cannot open the NLL cache %s", cpath);
+        goto rt_fail_text;
+    }
+    /* resume: rows already in OUT whose key is current */
     char *data;
     size_t size;
     char hdr[4096];
@@ -607,12 +697,58 @@ int cmd_sweep(int argc, char **argv) {
         rt_fail(&e, LPCS_EFORMAT, "%s exists with a different header (another sweep's output?)", out_path);
         goto rt_fail_text;
     }
+    int n_fields = 0, stale = 0, nan_redo = 0, gone = 0;
+    while (dp_field_names()[n_fields]) n_fields++;
+    char *kept = data ? malloc(size + 1) : NULL;
+    size_t kept_n = 0;
+    if (data && !kept) {
+        free(data);
+        rt_fail(&e, LPCS_ENOMEM, "out of memory");
+        goto rt_fail_text;
+    }
     for (char *line = data && size ? strchr(data, '\n') + 1 : NULL; line && *line;) {
-        char *nl = strchr(line, '\n'), *comma = strchr(line, ',');
-        if (comma && comma < nl) id_add(&done, line, (size_t)(comma - line));
+        char *nl = strchr(line, '\n');
+        char id[DP_ID_LEN], nll[64], key[32];
+        const char *last = nl;
+        while (last > line && last[-1] != ',') last--;
+        snprintf(key, sizeof key, "%.*s", (int)(nl - last), last);
+        int keep = !csv_field(line, 0, id, sizeof id) && !csv_field(line, 3 + n_fields - 1, nll, sizeof nll);
+        const dp_config *pt = NULL;
+        for (int i = 0; keep && i < g.n && !pt; i++)
+            if (!strcmp(g.pts[i].id, id)) pt = &g.pts[i];
+        char want[32] = "";
+        if (pt) point_key(&x, pt, want, sizeof want);
+        if (!pt) keep = 0, gone++;
+        else if (strcmp(key, want)) keep = 0, stale++;
+        else if (!strcmp(nll, "nan") && nll_known(&x, &cache, pt->plan)) keep = 0, nan_redo++;
+        if (keep) {
+            id_add(&done, id, strlen(id));
+            memcpy(kept + kept_n, line, (size_t)(nl + 1 - line));
+            kept_n += (size_t)(nl + 1 - line);
+        }
         line = nl + 1;
     }
     free(data);
+    if (stale + nan_redo + gone) {
+        if (!x.quiet || stale)
+            fprintf(stderr,
+                    "lpcs sweep: %s: redoing %d rows: %d whose point, model, text slice, mode or lpcs version changed, "
+                    "%d with nll=nan whose NLL is now known, %d no longer in the grid (dropped)\n",
+                    out_path, stale + nan_redo + gone, stale, nan_redo, gone);
+        /* rewrite OUT without them: temp file, fsync, rename */
+        char tmp[1100];
+        snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
+        FILE *t = fopen(tmp, "wb");
+        int bad = !t || fputs(hdr, t) < 0 || (kept_n && fwrite(kept, 1, kept_n, t) != kept_n) || fflush(t) ||
+                  fsync(fileno(t));
+        if (t && fclose(t)) bad = 1;
+        if (bad || rename(tmp, out_path)) {
+            free(kept);
+            rt_fail(&e, LPCS_EIO, "cannot rewrite %s (via %s)", out_path, tmp);
+            goto rt_fail_text;
+        }
+    }
+    free(kept);
     out = fopen(out_path, "ab");
     if (!out) {
         rt_fail(&e, LPCS_EIO, "cannot open %s for appending", out_path);
@@ -620,12 +756,6 @@ int cmd_sweep(int argc, char **argv) {
     }
     if (!size && write_line(out, hdr)) {
         rt_fail(&e, LPCS_EIO, "cannot write %s", out_path);
-        goto rt_fail_out;
-    }
-    char cpath[1100];
-    snprintf(cpath, sizeof cpath, "%s%s", cache_o ? cache_o : out_path, cache_o ? "" : ".nll");
-    if (cache_open(&cache, cpath, x.quiet)) {
-        rt_fail(&e, LPCS_EIO, "cannot open the NLL cache %s", cpath);
         goto rt_fail_out;
     }
     if (jsonl_path && !(jl = fopen(jsonl_path, "ab"))) {

@@ -9,7 +9,7 @@
 set -eu
 lpcs=$1 shared=$2 dir=$3
 shift 3
-checks=${*:-"platform-explain gqa-kv fallback design-point"}
+checks=${*:-"platform-explain gqa-kv fallback design-point resume"}
 rm -rf "$dir" && mkdir -p "$dir"
 llama=$shared/models/shakespeare-llama.bin
 fail() { echo "test-trust: $*"; exit 1; }
@@ -85,6 +85,27 @@ check_design_point() {
     LPCS_DESIGN_POINT="$dir/dp_small.json" "$lpcs" run --print-design-point 2> "$dir/dp_env.err" | grep -q '"id": "small"' &&
         grep -q "deprecated" "$dir/dp_env.err" || fail "design-point: \$LPCS_DESIGN_POINT no longer works or says nothing"
     echo "test-trust: design-point: typo = one clear error; plan honoured, conflict refused; recorded; sim cycles $a (8 RMMEC) vs $b (256)"
+}
+
+check_resume() {
+    text=$shared/data/tinyshakespeare.txt
+    grid() { printf '{"model": "%s", "text": "%s", "max_bytes": 64, "context": 64, "base": {"sram_kib": %s},
+        "grid": {"plan": ["w=int4", "fp32"], "rmmec_units": [16]}}\n' "$llama" "$text" "$1" > "$dir/rs.json"; }
+    grid 256
+    "$lpcs" sweep "$dir/rs.json" -o "$dir/rs.csv" --no-nll --quiet
+    [ "$(col "$dir/rs.csv" nll)" = nan ] || fail "resume: --no-nll row has an NLL"
+    grid 512   # the same ids, other content
+    "$lpcs" sweep "$dir/rs.json" -o "$dir/rs.csv" --no-nll 2> "$dir/rs1.err"
+    grep -q "redoing 2 rows: 2 whose point" "$dir/rs1.err" || fail "resume: stale rows kept: $(cat "$dir/rs1.err")"
+    [ "$(tail -n +2 "$dir/rs.csv" | wc -l)" = 2 ] && [ "$(col "$dir/rs.csv" sram_kib)" = 512 ] ||
+        fail "resume: after a grid change the CSV holds $(tail -n +2 "$dir/rs.csv" | wc -l) rows, sram_kib $(col "$dir/rs.csv" sram_kib)"
+    "$lpcs" sweep "$dir/rs.json" -o "$dir/rs.csv" 2> "$dir/rs2.err"   # now with the NLL
+    grep -q "2 with nll=nan whose NLL is now known" "$dir/rs2.err" || fail "resume: nan rows not redone: $(cat "$dir/rs2.err")"
+    grep -q ',nan,' "$dir/rs.csv" && fail "resume: nll=nan left in the CSV"
+    nll=$(col "$dir/rs.csv" nll)
+    "$lpcs" sweep "$dir/rs.json" -o "$dir/rs.csv" --no-nll 2> "$dir/rs3.err"
+    grep -q " 0 to go" "$dir/rs3.err" && [ "$(col "$dir/rs.csv" nll)" = "$nll" ] || fail "resume: a known NLL was dropped"
+    echo "test-trust: resume: changed grid -> 2 stale rows redone; nan rows redone once the NLL is known (nll $nll)"
 }
 
 n=0
