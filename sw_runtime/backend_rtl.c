@@ -56,6 +56,8 @@ unsigned long long rt_rtl_cycles(const rt_engine *eng) {
     return s && s->hw ? (unsigned long long)ternary_rtl_cycles(s->hw) : 0;
 }
 
+int rt_rtl_lanes(void) { return ternary_rtl_info().lanes; }
+
 const rt_backend rt_backend_rtl = {"rtl", rtl_supports, rtl_exec, rtl_release};
 
 #else
@@ -76,6 +78,8 @@ unsigned long long rt_rtl_cycles(const rt_engine *eng) {
     (void)eng;
     return 0;
 }
+
+int rt_rtl_lanes(void) { return 0; }
 
 const rt_backend rt_backend_rtl = {"rtl", rtl_supports, rtl_exec, NULL};
 #endif

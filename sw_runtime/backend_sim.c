@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "rt_arch.h"
+#include "shadow.h"
 #include "sim_provider.h"
 
 /* Set by a provider linked into the binary (the SystemC platform). */
@@ -96,9 +97,10 @@ static sim_state *sim_get(rt_engine *eng) {
 }
 
 static int sim_exec(rt_engine *eng, rt_op *op) {
-    if (rt_sim_provider_active) return rt_sim_provider_active->exec(eng, op);
+    if (rt_sim_provider_active) return rt_sim_provider_active->exec(eng, op); /* injects its own faults */
     int rc = rt_cpu_exec(eng, op);
     if (rc) return rc;
+    rt_inject_fault(eng, op);
     sim_state *s = sim_get(eng);
     if (!s) return LPCS_ENOMEM;
     arch_op ao;

@@ -1,5 +1,6 @@
 /* Engine: buffers, op-list construction, scheduling and the per-token loop. */
 #include "engine.h"
+#include "shadow.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -137,6 +138,7 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
     for (int b = 0; b < B_COUNT; b++) {
         if (!sizes[b]) continue;
         eng->buf[b] = calloc(sizes[b], sizeof(float));
+        eng->buf_len[b] = sizes[b];
         if (!eng->buf[b]) goto oom;
     }
     int rc;
@@ -176,6 +178,8 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         so = &def;
     }
     eng->point = so->point;
+    eng->check = so->check;
+    memcpy(eng->fault_op, so->fault_op, sizeof eng->fault_op);
     schedule(eng, so);
     rt_engine_reset(eng);
     return LPCS_OK;
@@ -234,12 +238,18 @@ const float *rt_engine_step(rt_engine *eng, int token, rt_err *e) {
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
         double t0 = eng->timing ? now_ns() : 0;
+        if (eng->check && op->backend != RT_BACKEND_CPU) {
+            if (rt_shadow_exec(eng, op, e)) return NULL;
+            eng->checked_ops++;
+            goto done;
+        }
         int rc = rt_backend_get(op->backend)->exec(eng, op);
         if (rc) {
             rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, rt_backend_get(op->backend)->name,
                     lpcs_status_str(rc));
             return NULL;
         }
+    done:
         if (eng->timing) op->st.ns += now_ns() - t0;
         double macs, bytes;
         rt_op_work(eng, op, &macs, &bytes);

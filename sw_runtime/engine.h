@@ -107,6 +107,8 @@ typedef struct {
     int enabled[RT_BACKEND_COUNT];
     int wanted;       /* --backend NAME (other than auto/cpu): every op is requested there; -1 none */
     dp_config point;  /* the simulated hardware (--design-point; dp_default otherwise): sim costs ops on it */
+    int check;        /* --check: ops not on cpu also run on cpu and must match bit for bit (shadow.h) */
+    char fault_op[40];/* tests of --check: the sim backend corrupts this op's output ("" none) */
     int n_place;
     struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
@@ -127,6 +129,10 @@ typedef struct rt_engine {
     const rt_model *m;
     rt_plan plan;
     dp_config point;                /* design point of the sim backend (from rt_sched_opts) */
+    int check;                      /* shadow mode (rt_sched_opts.check) */
+    char fault_op[40];              /* rt_sched_opts.fault_op */
+    size_t buf_len[B_COUNT];        /* floats in buf[b] */
+    uint64_t checked_ops;           /* op calls compared with golden by --check */
     rt_op *ops;
     int n_ops;
     float *buf[B_COUNT];

@@ -27,6 +27,9 @@ void rt_common_help(FILE *out) {
             "                     run's plan unless --plan says otherwise (a different --plan is\n"
             "                     an error); recorded in the report\n"
             "  --print-design-point  print the design point in use (defaults + FILE) and exit\n"
+            "  --check            shadow mode: every op placed on sim/rtl/cuda also runs on cpu\n"
+            "                     (golden) and must match bit for bit; the first mismatch names\n"
+            "                     op, layer, token, buffer and element (rtl: cycle, lane), exit 1\n"
             "  --strict           fail (exit 1) if an op cannot run on the backend asked for by\n"
             "                     --backend/--place; without it such ops run on cpu, are listed\n"
             "                     on stderr and flagged \"fallback\": true in the report\n"
@@ -40,10 +43,10 @@ void rt_common_help(FILE *out) {
 
 int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *cmd) {
     const char *a = argv[*i];
-    const char *const with_val[] = {"--plan",      "--backend", "--place",       "--report",
-                                    "--config",    "--tokenizer", "--threads", "--design-point"};
+    const char *const with_val[] = {"--plan",      "--backend", "--place",       "--report",       "--config",
+                                    "--tokenizer", "--threads", "--design-point", "--inject-fault"};
     int k = -1;
-    for (int j = 0; j < 8; j++)
+    for (int j = 0; j < 9; j++)
         if (!strcmp(a, with_val[j])) k = j;
     if (k < 0) {
         if (!strcmp(a, "--quiet")) {
@@ -52,6 +55,10 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
         }
         if (!strcmp(a, "--print-design-point")) {
             o->print_design_point = 1;
+            return 1;
+        }
+        if (!strcmp(a, "--check")) {
+            o->sched.check = 1;
             return 1;
         }
         if (!strcmp(a, "--strict")) {
@@ -88,6 +95,13 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
         break;
     }
     case 7: o->design_point_path = v; break;
+    case 8: /* testing --check: the sim backend corrupts op v's output */
+        if (strlen(v) >= sizeof o->sched.fault_op) {
+            fprintf(stderr, "lpcs %s: --inject-fault: op name too long\n", cmd);
+            return -1;
+        }
+        snprintf(o->sched.fault_op, sizeof o->sched.fault_op, "%s", v);
+        break;
     }
     return 1;
 bad:
@@ -235,6 +249,8 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
     }
     json_object_set_new(r, "ops", ops);
     json_object_set_new(r, "fallback_ops", json_integer(rt_sched_fallbacks(eng)));
+    json_object_set_new(r, "check", json_boolean(eng->check));
+    if (eng->check) json_object_set_new(r, "checked_op_calls", json_integer((json_int_t)eng->checked_ops));
     json_object_set_new(r, "tokens", json_integer((json_int_t)eng->steps));
     return r;
 }

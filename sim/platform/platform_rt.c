@@ -22,6 +22,7 @@
 #include "design_point.h"
 #include "platform_api.h"
 #include "rt_arch.h"
+#include "shadow.h"
 #include "sim_provider.h"
 
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -85,16 +86,46 @@ typedef struct {
 static int functional(void *p) {
     exec_ctx *c = p;
     rt_op *op = c->op;
-    if (op->type != OP_BITLINEAR) return rt_cpu_exec(c->eng, op);
+    if (op->type != OP_BITLINEAR) {
+        int rc = rt_cpu_exec(c->eng, op);
+        if (!rc) rt_inject_fault(c->eng, op); /* testing --check: a corrupted output element */
+        return rc;
+    }
     const bitlinear *B = op->aux;
+    bitlinear faulty;
+    uint8_t *bad = NULL;
+    if (c->eng->fault_op[0] && !strcmp(c->eng->fault_op, op->name)) {
+        /* testing --check: one corrupted weight tile (16 codes of the middle
+         * row rotated 0 -> +1 -> -1 -> 0) in the unit's copy of the weights */
+        size_t rb = (B->in + 3) / 4, tile = rb < 4 ? rb : 4;
+        bad = malloc(rb * B->out);
+        if (!bad) return LPCS_ENOMEM;
+        memcpy(bad, B->packed, rb * B->out);
+        uint8_t *t = bad + (B->out / 2) * rb;
+        for (size_t k = 0; k < tile; k++) {
+            uint8_t v = 0;
+            for (int j = 0; j < 8; j += 2) {
+                unsigned code = (t[k] >> j) & 3u;
+                v |= (uint8_t)((code == 0 ? 1u : code == 1 ? 3u : 0u) << j);
+            }
+            t[k] = v;
+        }
+        faulty = *B;
+        faulty.packed = bad;
+        B = &faulty;
+    }
     float *in = rt_engine_buf(c->eng, op->in, op->layer), *out = rt_engine_buf(c->eng, op->out, op->layer);
     size_t need = bitlinear_scratch_bytes(B) + B->in * sizeof(float);
     void *scratch = malloc(need);
-    if (!scratch) return LPCS_ENOMEM;
+    if (!scratch) {
+        free(bad);
+        return LPCS_ENOMEM;
+    }
     float *x = (float *)((char *)scratch + bitlinear_scratch_bytes(B));
     memcpy(x, in, B->in * sizeof(float)); /* bitlinear_forward wants x and y apart */
     int st = bitlinear_forward(B, x, out, scratch);
     free(scratch);
+    free(bad);
     return st;
 }
 

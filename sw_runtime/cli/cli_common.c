@@ -78,3 +78,12 @@ void cli_report_stamp(json_t *report) {
     json_object_set_new(report, "lpcs_version", json_string(lpcs_version()));
     json_object_set_new(report, "git_hash", json_string(lpcs_git_hash()));
 }
+
+void cli_check_summary(const rt_engine *eng, const char *cmd) {
+    if (!eng->check) return;
+    if (eng->checked_ops)
+        fprintf(stderr, "lpcs %s: --check: %llu op calls on sim/rtl/cuda matched golden (cpu) bit for bit\n", cmd,
+                (unsigned long long)eng->checked_ops);
+    else
+        fprintf(stderr, "lpcs %s: --check: SKIPPED: no op ran outside cpu, nothing was compared\n", cmd);
+}

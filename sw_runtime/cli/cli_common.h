@@ -14,6 +14,10 @@
  * the exit status (0 after printing, 2 on a bad point). */
 int cli_design_point(rt_common_opts *o, const char *cmd);
 
+/* --check: says on stderr how many op calls were compared (or that none
+ * ran outside cpu: nothing was checked, which is not a pass). */
+void cli_check_summary(const rt_engine *eng, const char *cmd);
+
 /* Adds what a reader needs to reproduce a report: lpcs version and git hash. */
 void cli_report_stamp(json_t *report);
 

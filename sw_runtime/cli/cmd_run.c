@@ -119,6 +119,7 @@ int cmd_run(int argc, char **argv) {
         fflush(stdout);
     }
     fputc('\n', stdout);
+    cli_check_summary(&s.eng, "run");
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "run");
         cli_report_stamp(r);

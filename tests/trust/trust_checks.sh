@@ -9,7 +9,7 @@
 set -eu
 lpcs=$1 shared=$2 dir=$3
 shift 3
-checks=${*:-"platform-explain gqa-kv fallback design-point resume"}
+checks=${*:-"platform-explain gqa-kv fallback design-point resume check"}
 rm -rf "$dir" && mkdir -p "$dir"
 llama=$shared/models/shakespeare-llama.bin
 fail() { echo "test-trust: $*"; exit 1; }
@@ -106,6 +106,29 @@ check_resume() {
     "$lpcs" sweep "$dir/rs.json" -o "$dir/rs.csv" --no-nll 2> "$dir/rs3.err"
     grep -q " 0 to go" "$dir/rs3.err" && [ "$(col "$dir/rs.csv" nll)" = "$nll" ] || fail "resume: a known NLL was dropped"
     echo "test-trust: resume: changed grid -> 2 stale rows redone; nan rows redone once the NLL is known (nll $nll)"
+}
+
+check_check() {
+    mmfree=$shared/models/shakespeare-mmfree.safetensors
+    "$lpcs" run "$mmfree" --prompt "ROMEO:" -n 3 --backend sim --check --quiet > /dev/null 2> "$dir/ck_ok.err" ||
+        fail "check: clean sim run failed: $(cat "$dir/ck_ok.err")"
+    k=$(sed -n 's/.*--check: \([0-9]*\) op calls.*matched golden.*/\1/p' "$dir/ck_ok.err")
+    [ "${k:-0}" -ge 100 ] || fail "check: only ${k:-0} op calls compared: $(cat "$dir/ck_ok.err")"
+    # a corrupted weight tile of the ternary unit (sim/platform) on layer 3
+    rc=0; "$lpcs" run "$mmfree" --prompt "ROMEO:" -n 3 --backend sim --check --inject-fault L3.down_proj --quiet \
+        > /dev/null 2> "$dir/ck_bl.err" || rc=$?
+    [ $rc = 1 ] && grep -q "op L3.down_proj (bitlinear, layer 3) on sim differs from golden (cpu) at token 1 (position 0): xb2\[128\]" \
+        "$dir/ck_bl.err" || fail "check: corrupted BitLinear tile: rc $rc, $(cat "$dir/ck_bl.err")"
+    # without --check the same fault runs to the end silently (why --check exists)
+    "$lpcs" run "$mmfree" --prompt "ROMEO:" -n 3 --backend sim --inject-fault L3.down_proj --quiet > /dev/null 2>&1 ||
+        fail "check: the fault alone already fails the run: the check above proves nothing"
+    # a corrupted matmul output on the llama model
+    rc=0; "$lpcs" run "$llama" -n 3 --backend sim --check --inject-fault L2.w2 --quiet > /dev/null 2> "$dir/ck_mm.err" || rc=$?
+    [ $rc = 1 ] && grep -q "op L2.w2 (matmul, layer 2) on sim differs" "$dir/ck_mm.err" ||
+        fail "check: corrupted matmul: rc $rc, $(cat "$dir/ck_mm.err")"
+    "$lpcs" run "$llama" -n 2 --backend cpu --check --quiet 2>&1 >/dev/null | grep -q "SKIPPED: no op ran outside cpu" ||
+        fail "check: a cpu-only run does not say that nothing was compared"
+    echo "test-trust: check: $k op calls matched; corrupted BitLinear tile and matmul output caught at the op; cpu-only = SKIPPED"
 }
 
 n=0
