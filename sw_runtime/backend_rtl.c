@@ -13,6 +13,7 @@
 
 #ifdef LPCS_WITH_TERNARY_RTL
 #include "bitlinear_offload.h"
+#include "shadow.h"
 #include "../sim/ternary_rtl.h"
 
 typedef struct {
@@ -38,16 +39,26 @@ static int rtl_gemv(void *ctx, const bitlinear *B, const int8_t *xq, int32_t *ac
     return ternary_rtl_gemv(ctx, B->packed, B->out, B->in, xq, acc);
 }
 
+/* Testing --check: the engine gets a copy of W with one corrupted tile. */
+static int rtl_gemv_faulty(void *ctx, const bitlinear *B, const int8_t *xq, int32_t *acc) {
+    uint8_t *bad = rt_fault_tile_copy(B->packed, B->out, B->in);
+    if (!bad) return LPCS_ENOMEM;
+    int rc = ternary_rtl_gemv(ctx, bad, B->out, B->in, xq, acc);
+    free(bad);
+    return rc;
+}
+
 static int rtl_exec(rt_engine *eng, rt_op *op) {
     rtl_state *s = eng->backend_state[RT_BACKEND_RTL];
     if (!s) {
         s = calloc(1, sizeof *s);
         if (!s) return LPCS_ENOMEM;
         eng->backend_state[RT_BACKEND_RTL] = s;
-        s->hw = ternary_rtl_open(getenv("LPCS_RTL_VCD")); /* waveform only when asked */
+        s->hw = ternary_rtl_open(eng->vcd_path); /* waveform only when asked (--vcd) */
         if (!s->hw) return LPCS_ENOMEM;
+        if (eng->vcd_window[1]) ternary_rtl_vcd_window(s->hw, eng->vcd_window[0], eng->vcd_window[1]);
     }
-    return rt_bitlinear_offload(eng, op, &s->scratch, rtl_gemv, s->hw);
+    return rt_bitlinear_offload(eng, op, &s->scratch, rt_is_fault_op(eng, op) ? rtl_gemv_faulty : rtl_gemv, s->hw);
 }
 
 /* Simulated clock cycles so far (0 if the engine never ran). */

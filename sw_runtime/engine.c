@@ -70,15 +70,17 @@ static int pattern_match(const char *pat, const rt_op *op) {
 /* Why backend b does not run op: not built at all, or not this op. */
 static void fallback_reason(const rt_engine *eng, const rt_op *op, int b, char *out, size_t len) {
     const rt_backend *be = rt_backend_get(b);
-    int any = 0;
-    for (int i = 0; i < eng->n_ops && !any; i++) any = be->supports(eng, &eng->ops[i]);
+    int any = 0, same_type = 0;
+    for (int i = 0; i < eng->n_ops; i++)
+        if (be->supports(eng, &eng->ops[i])) any = 1, same_type |= eng->ops[i].type == op->type;
     if (!any) {
         const char *hint = b == RT_BACKEND_RTL    ? " (build with `make LPCS_RTL=1`)"
                            : b == RT_BACKEND_CUDA ? " (no CUDA library or GPU in this build)"
                                                   : "";
         snprintf(out, len, "%s runs no op of this model in this build%s", be->name, hint);
     } else {
-        snprintf(out, len, "%s does not implement %s ops of this shape/format", be->name, rt_op_type_name(op->type));
+        snprintf(out, len, "%s does not implement %s ops%s", be->name, rt_op_type_name(op->type),
+                 same_type ? " of this shape/format" : "");
     }
 }
 
@@ -180,6 +182,8 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
     eng->point = so->point;
     eng->check = so->check;
     memcpy(eng->fault_op, so->fault_op, sizeof eng->fault_op);
+    eng->vcd_path = so->vcd_path;
+    eng->vcd_window[0] = so->vcd_window[0], eng->vcd_window[1] = so->vcd_window[1];
     schedule(eng, so);
     rt_engine_reset(eng);
     return LPCS_OK;

@@ -109,6 +109,8 @@ typedef struct {
     dp_config point;  /* the simulated hardware (--design-point; dp_default otherwise): sim costs ops on it */
     int check;        /* --check: ops not on cpu also run on cpu and must match bit for bit (shadow.h) */
     char fault_op[40];/* tests of --check: the sim backend corrupts this op's output ("" none) */
+    const char *vcd_path;          /* rtl: waveform file (NULL none) */
+    unsigned long long vcd_window[2]; /* rtl: only cycles [from, to) go to the waveform ({0, 0} = all) */
     int n_place;
     struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
@@ -131,6 +133,8 @@ typedef struct rt_engine {
     dp_config point;                /* design point of the sim backend (from rt_sched_opts) */
     int check;                      /* shadow mode (rt_sched_opts.check) */
     char fault_op[40];              /* rt_sched_opts.fault_op */
+    const char *vcd_path;           /* rt_sched_opts.vcd_path */
+    unsigned long long vcd_window[2];
     size_t buf_len[B_COUNT];        /* floats in buf[b] */
     uint64_t checked_ops;           /* op calls compared with golden by --check */
     rt_op *ops;

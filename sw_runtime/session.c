@@ -30,6 +30,9 @@ void rt_common_help(FILE *out) {
             "  --check            shadow mode: every op placed on sim/rtl/cuda also runs on cpu\n"
             "                     (golden) and must match bit for bit; the first mismatch names\n"
             "                     op, layer, token, buffer and element (rtl: cycle, lane), exit 1\n"
+            "  --vcd FILE         rtl: write a waveform of the Verilated units to FILE\n"
+            "  --vcd-window A:B   rtl: only clock cycles A..B-1 (a --check mismatch prints the\n"
+            "                     window of the failing op)\n"
             "  --strict           fail (exit 1) if an op cannot run on the backend asked for by\n"
             "                     --backend/--place; without it such ops run on cpu, are listed\n"
             "                     on stderr and flagged \"fallback\": true in the report\n"
@@ -43,10 +46,11 @@ void rt_common_help(FILE *out) {
 
 int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *cmd) {
     const char *a = argv[*i];
-    const char *const with_val[] = {"--plan",      "--backend", "--place",       "--report",       "--config",
-                                    "--tokenizer", "--threads", "--design-point", "--inject-fault"};
+    const char *const with_val[] = {"--plan",    "--backend",      "--place",        "--report",
+                                    "--config",  "--tokenizer",    "--threads",      "--design-point",
+                                    "--inject-fault", "--vcd", "--vcd-window"};
     int k = -1;
-    for (int j = 0; j < 9; j++)
+    for (int j = 0; j < 11; j++)
         if (!strcmp(a, with_val[j])) k = j;
     if (k < 0) {
         if (!strcmp(a, "--quiet")) {
@@ -102,6 +106,17 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
         }
         snprintf(o->sched.fault_op, sizeof o->sched.fault_op, "%s", v);
         break;
+    case 9: o->sched.vcd_path = v; break;
+    case 10: {
+        unsigned long long a, b;
+        char tail;
+        if (sscanf(v, "%llu:%llu%c", &a, &b, &tail) != 2 || b <= a) {
+            fprintf(stderr, "lpcs %s: --vcd-window wants FROM:TO clock cycles with FROM < TO, got '%s'\n", cmd, v);
+            return -1;
+        }
+        o->sched.vcd_window[0] = a, o->sched.vcd_window[1] = b;
+        break;
+    }
     }
     return 1;
 bad:
@@ -138,6 +153,8 @@ static int report_fallbacks(const rt_engine *eng, const rt_common_opts *o, const
                 cmd);
         return 1;
     }
+    if (!o->quiet)
+        fprintf(stderr, "  (--place TYPE=BACKEND asks for the supported op types only; --strict makes this an error)\n");
     return 0;
 }
 

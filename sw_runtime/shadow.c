@@ -56,6 +56,7 @@ int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e) {
     }
     size_t o = 0;
     for (int i = 0; i < nr; o += r[i].n, i++) memcpy(before + o, r[i].p, r[i].n * sizeof(float));
+    unsigned long long c0 = op->backend == RT_BACKEND_RTL ? rt_rtl_cycles(eng) : 0;
     int rc = be->exec(eng, op);
     if (rc) {
         free(before), free(dut);
@@ -83,10 +84,12 @@ int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e) {
             memcpy(&want, r[i].p + k, 4);
             if (got != want) break;
         }
-        char where[128] = "";
+        char where[256] = "";
         if (op->backend == RT_BACKEND_RTL && rt_rtl_lanes() > 0)
-            snprintf(where, sizeof where, "; rtl cycle counter %llu after the op, lane %zu",
-                     rt_rtl_cycles(eng), k % (size_t)rt_rtl_lanes());
+            snprintf(where, sizeof where,
+                     "; rtl: the op ran in clock cycles %llu..%llu, row %zu is lane %zu (waveform of just this op: "
+                     "--vcd FILE --vcd-window %llu:%llu)",
+                     c0, rt_rtl_cycles(eng), k, k % (size_t)rt_rtl_lanes(), c0, rt_rtl_cycles(eng));
         free(before), free(dut);
         return rt_fail(e, LPCS_EINVAL,
                        "--check: op %s (%s, layer %d) on %s differs from golden (cpu) at token %llu (position %d): "
@@ -104,4 +107,23 @@ void rt_inject_fault(rt_engine *eng, const rt_op *op) {
     float *p = rt_engine_buf(eng, b, op->layer);
     size_t n = op->rows ? op->rows : op->n;
     if (p && n) p[n / 2] = -p[n / 2] + (p[n / 2] == 0.0f ? 1.0f : 0.0f);
+}
+
+int rt_is_fault_op(const rt_engine *eng, const rt_op *op) { return eng->fault_op[0] && !strcmp(eng->fault_op, op->name); }
+
+uint8_t *rt_fault_tile_copy(const uint8_t *packed, size_t rows, size_t cols) {
+    size_t rb = (cols + 3) / 4, tile = rb < 4 ? rb : 4;
+    uint8_t *bad = malloc(rb * rows + 1);
+    if (!bad) return NULL;
+    memcpy(bad, packed, rb * rows);
+    uint8_t *t = bad + (rows / 2) * rb;
+    for (size_t k = 0; k < tile; k++) {
+        uint8_t v = 0;
+        for (int j = 0; j < 8; j += 2) { /* codes: 00 = 0, 01 = +1, 11 = -1 */
+            unsigned code = (t[k] >> j) & 3u;
+            v |= (uint8_t)((code == 0 ? 1u : code == 1 ? 3u : 0u) << j);
+        }
+        t[k] = v;
+    }
+    return bad;
 }

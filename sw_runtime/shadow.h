@@ -16,5 +16,11 @@ int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e);
  * flips the sign of one output element (as a corrupted weight row of the
  * unit would). Called by the sim backend (the design under test). */
 void rt_inject_fault(rt_engine *eng, const rt_op *op);
+/* 1 if op is the one eng->fault_op names. */
+int rt_is_fault_op(const rt_engine *eng, const rt_op *op);
+/* A copy of a packed ternary matrix (golden/ternary.h layout) with one
+ * corrupted weight tile: 16 codes of the middle row rotated 0 -> +1 -> -1
+ * -> 0. Caller frees; NULL if out of memory. */
+uint8_t *rt_fault_tile_copy(const uint8_t *packed, size_t rows, size_t cols);
 
 #endif

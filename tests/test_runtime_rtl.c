@@ -2,7 +2,8 @@
  * BitLinear ops placed on the Verilated ternary GEMV engine (the rest on
  * cpu) must give the cpu backend's logits bit for bit, token after token.
  * Built only with the Verilated library (test step test-runtime-rtl).
- * LPCS_RTL_VCD=path writes a waveform of the engine's run. */
+ * LPCS_RTL_VCD=path writes a waveform of the engine's run (read here, in the
+ * test: the library takes it as rt_sched_opts.vcd_path). */
 #include "test_util.h"
 
 #include "engine.h"
@@ -22,6 +23,7 @@ static void test_rtl_layer0_equals_cpu(void **state) {
     rt_sched_default(&cpu);
     assert_int_equal(rt_sched_backend(&cpu, "cpu", &e), LPCS_OK);
     rtl = cpu;
+    rtl.vcd_path = getenv("LPCS_RTL_VCD");
     assert_int_equal(rt_sched_place(&rtl, "L0.*=rtl", &e), LPCS_OK);
     rt_engine a, b;
     assert_int_equal(rt_engine_init(&a, &m, NULL, &cpu, &e), LPCS_OK);

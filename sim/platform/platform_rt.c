@@ -94,22 +94,9 @@ static int functional(void *p) {
     const bitlinear *B = op->aux;
     bitlinear faulty;
     uint8_t *bad = NULL;
-    if (c->eng->fault_op[0] && !strcmp(c->eng->fault_op, op->name)) {
-        /* testing --check: one corrupted weight tile (16 codes of the middle
-         * row rotated 0 -> +1 -> -1 -> 0) in the unit's copy of the weights */
-        size_t rb = (B->in + 3) / 4, tile = rb < 4 ? rb : 4;
-        bad = malloc(rb * B->out);
+    if (rt_is_fault_op(c->eng, op)) { /* testing --check: a corrupted weight tile in the unit's copy */
+        bad = rt_fault_tile_copy(B->packed, B->out, B->in);
         if (!bad) return LPCS_ENOMEM;
-        memcpy(bad, B->packed, rb * B->out);
-        uint8_t *t = bad + (B->out / 2) * rb;
-        for (size_t k = 0; k < tile; k++) {
-            uint8_t v = 0;
-            for (int j = 0; j < 8; j += 2) {
-                unsigned code = (t[k] >> j) & 3u;
-                v |= (uint8_t)((code == 0 ? 1u : code == 1 ? 3u : 0u) << j);
-            }
-            t[k] = v;
-        }
         faulty = *B;
         faulty.packed = bad;
         B = &faulty;

@@ -24,6 +24,18 @@ static int plan_text(const char *spec, char *out, size_t len) {
 }
 
 int cli_design_point(rt_common_opts *o, const char *cmd) {
+    if (!o->sched.vcd_path) {
+        const char *vcd = getenv("LPCS_RTL_VCD");
+        if (vcd && *vcd) {
+            fprintf(stderr, "lpcs %s: note: $LPCS_RTL_VCD is deprecated, use --vcd %s (and --vcd-window A:B)\n", cmd,
+                    vcd);
+            o->sched.vcd_path = vcd;
+        }
+    }
+    if (o->sched.vcd_window[1] && !o->sched.vcd_path) {
+        fprintf(stderr, "lpcs %s: --vcd-window needs --vcd FILE\n", cmd);
+        return 2;
+    }
     dp_config *d = &o->sched.point;
     dp_default(d);
     const char *path = o->design_point_path;

@@ -10,7 +10,8 @@
  * $LPCS_DESIGN_POINT, with a note on stderr) on top of the defaults, and
  * reconciles its "plan" with --plan: the point's plan is used when --plan is
  * absent, a different --plan is an error, a point without a plan records
- * the --plan in use. Handles --print-design-point. Returns -1 to go on, else
+ * the --plan in use. Handles --print-design-point. Also takes the waveform
+ * file from the deprecated $LPCS_RTL_VCD when --vcd is absent. Returns -1 to go on, else
  * the exit status (0 after printing, 2 on a bad point). */
 int cli_design_point(rt_common_opts *o, const char *cmd);
 

@@ -131,6 +131,30 @@ check_check() {
     echo "test-trust: check: $k op calls matched; corrupted BitLinear tile and matmul output caught at the op; cpu-only = SKIPPED"
 }
 
+check_rtl_check() {
+    mmfree=$shared/models/shakespeare-mmfree.safetensors
+    "$lpcs" run "$mmfree" --prompt "RO" -n 2 --place bitlinear=rtl --strict --check --quiet > /dev/null 2> "$dir/rk_ok.err" ||
+        fail "rtl-check: clean rtl run failed: $(cat "$dir/rk_ok.err")"
+    k=$(sed -n 's/.*--check: \([0-9]*\) op calls.*matched golden.*/\1/p' "$dir/rk_ok.err")
+    [ "${k:-0}" -ge 100 ] || fail "rtl-check: only ${k:-0} op calls compared: $(cat "$dir/rk_ok.err")"
+    rc=0; "$lpcs" run "$mmfree" --prompt "RO" -n 2 --place bitlinear=rtl --check --inject-fault L2.o_proj --quiet \
+        > /dev/null 2> "$dir/rk_bad.err" || rc=$?
+    [ $rc = 1 ] && grep -q "op L2.o_proj (bitlinear, layer 2) on rtl differs from golden (cpu) at token 1 (position 0): xb2\[128\]" \
+        "$dir/rk_bad.err" && grep -q "row 128 is lane" "$dir/rk_bad.err" ||
+        fail "rtl-check: corrupted tile in the rtl path: rc $rc, $(cat "$dir/rk_bad.err")"
+    win=$(sed -n 's/.*--vcd-window \([0-9]*:[0-9]*\)).*/\1/p' "$dir/rk_bad.err")
+    [ -n "$win" ] || fail "rtl-check: no waveform window in the message"
+    rc=0; "$lpcs" run "$mmfree" --prompt "RO" -n 2 --place bitlinear=rtl --check --inject-fault L2.o_proj --quiet \
+        --vcd "$dir/rk.vcd" --vcd-window "$win" > /dev/null 2>&1 || rc=$?
+    [ $rc = 1 ] || fail "rtl-check: the rerun with --vcd did not fail the same way (rc $rc)"
+    a=${win%:*} b=${win#*:}
+    # 2 time steps per clock; the 2 reset cycles at power-up (steps 0..3) are always dumped
+    awk -v a=$((2 * a)) -v b=$((2 * b + 2)) '/^#[0-9]+$/ { t = substr($0, 2) + 0; if (t < 4) next; n++; if (t < a || t > b) bad++ }
+        END { exit !(n >= 2 && !bad) }' "$dir/rk.vcd" ||
+        fail "rtl-check: the waveform holds time steps outside cycles $win"
+    echo "test-trust: rtl-check: $k op calls matched; corrupted tile caught on rtl (cycles $win); waveform limited to it ($(wc -c < "$dir/rk.vcd") bytes)"
+}
+
 n=0
 for c in $checks; do
     "check_$(echo "$c" | tr - _)"
