@@ -5,7 +5,8 @@
 # to change when a module is added.
 #
 #   GOLDEN_SRCS     C sources of build/libgolden.a         (golden/ only)
-#   RUNTIME_SRCS    C sources of build/liblpcsrt.a         (sw_runtime/, models/)
+#   MODELS_SRCS     C sources of build/libmodels.a         (models/ only)
+#   RUNTIME_SRCS    C sources of build/liblpcsrt.a         (sw_runtime/ only)
 #   LPCS_SRCS       C sources linked only into build/lpcs  (the CLI)
 #   LPCS_LDLIBS     extra libraries for build/lpcs
 #   UNIT_TESTS      CMocka test names: tests/<name>.c -> $(BUILD)/tests/<name>
@@ -28,18 +29,67 @@ NPROC   := $(shell nproc 2>/dev/null || echo 2)
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
 CSTD    := -std=c11
-CPPFLAGS_ALL := -D_POSIX_C_SOURCE=200809L -Igolden -Isw_runtime -Imodels
+CPPFLAGS_BASE := -D_POSIX_C_SOURCE=200809L
+
+# Layers: the README's Layout table, enforced. A file is compiled with the
+# include paths of its own layer and of the layers it may use, nothing else;
+# each library links only what its layer may use; `make check-layers`
+# (tests/check_layers.py) checks every #include and every archive's symbols
+# against this table and the README against it. The order of LAYERS is
+# most specific folder first (sw_runtime/cli before sw_runtime).
+LAYERS := cli tests fpga bench sw_runtime sim models golden rtl
+LAYER_DIRS_golden     := golden
+LAYER_DEPS_golden     :=
+LAYER_DIRS_rtl        := rtl
+LAYER_DEPS_rtl        :=
+LAYER_DIRS_models     := models
+LAYER_DEPS_models     := golden
+LAYER_DIRS_sim        := sim
+LAYER_DEPS_sim        := models golden rtl
+LAYER_DIRS_sw_runtime := sw_runtime
+LAYER_DEPS_sw_runtime := sim models golden
+LAYER_DIRS_cli        := sw_runtime/cli
+LAYER_DEPS_cli        := sw_runtime sim models golden
+LAYER_DIRS_fpga       := fpga
+LAYER_DEPS_fpga       := rtl golden
+LAYER_DIRS_tests      := tests
+LAYER_DEPS_tests      := *
+LAYER_DIRS_bench      := bench
+LAYER_DEPS_bench      := *
+# Include folders of each layer (a layer's headers may sit in subfolders).
+LAYER_INC_golden      := golden
+LAYER_INC_models      := models
+LAYER_INC_sim         := sim sim/platform
+LAYER_INC_sw_runtime  := sw_runtime
+LAYER_INC_cli         := sw_runtime/cli
+ALL_LIB_LAYERS        := sw_runtime sim models golden
+layer_deps = $(if $(filter *,$(LAYER_DEPS_$(1))),$(ALL_LIB_LAYERS),$(LAYER_DEPS_$(1)))
+# -I flags of layer $(1): its own folders, then its dependencies'.
+layer_inc  = $(addprefix -I,$(LAYER_INC_$(1)) $(foreach d,$(call layer_deps,$(1)),$(LAYER_INC_$(d))))
+# Layer of a source path (first match in LAYERS order).
+layer_of   = $(firstword $(foreach L,$(LAYERS),$(if $(filter $(LAYER_DIRS_$(L))/%,$(1)),$(L))))
+INC_golden     := $(call layer_inc,golden)
+INC_models     := $(call layer_inc,models)
+INC_sim        := $(call layer_inc,sim)
+INC_sw_runtime := $(call layer_inc,sw_runtime)
+INC_cli        := $(call layer_inc,cli)
+INC_fpga       := $(call layer_inc,fpga)
+INC_tests      := $(call layer_inc,tests)
+# What the top layers (tests, bench) compile with.
+CPPFLAGS_ALL := $(CPPFLAGS_BASE) $(INC_tests)
 ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
-CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -MMD -MP $(EXTRA_CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -MMD -MP
+CPPFLAGS_OF  = $(CPPFLAGS_BASE) $(call layer_inc,$(or $(call layer_of,$(1)),tests))
+CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP $(EXTRA_CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP
 LDFLAGS_ALL  = $(SANFLAGS)
 
 # Environment every test sees: where ../shared is and where the repo is.
 TEST_ENV = LPCS_SHARED=$(abspath $(SHARED)) LPCS_ROOT=$(CURDIR) LPCS_BUILD=$(abspath $(BUILD))
 
 GOLDEN_SRCS  :=
+MODELS_SRCS  :=
 RUNTIME_SRCS :=
 LPCS_SRCS    :=
 LPCS_LDLIBS  :=
@@ -56,11 +106,12 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %.c,$(1))) \
       $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter %.cpp,$(1)))
 
 GOLDEN_LIB  := $(BUILD)/libgolden.a
+MODELS_LIB  := $(BUILD)/libmodels.a
 RUNTIME_LIB := $(BUILD)/liblpcsrt.a
 LPCS_BIN    := $(BUILD)/lpcs
 UNIT_BINS   := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 
-.PHONY: all deps test test-unit test-asan test-steps test-long bench clean help
+.PHONY: all deps print-layers test test-unit test-asan test-steps test-long bench clean help
 all: $(LPCS_BIN) $(UNIT_BINS)
 
 $(BUILD)/obj/%.o: %.c
@@ -73,19 +124,27 @@ $(BUILD)/obj/%.o: %.cpp
 $(GOLDEN_LIB): $(call obj,$(GOLDEN_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
+$(MODELS_LIB): $(call obj,$(MODELS_SRCS))
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
 $(RUNTIME_LIB): $(call obj,$(RUNTIME_SRCS))
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(LPCS_BIN): $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB) $(LPCS_LDLIBS) -ljansson -lm -lpthread
+# Link order = layer order, top first: runtime, sim, models, golden.
+$(LPCS_BIN): $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(MODELS_LIB) $(GOLDEN_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(LPCS_LDLIBS) $(MODELS_LIB) $(GOLDEN_LIB) -ljansson -lm -lpthread
 
 # Keep objects built through pattern-rule chains (they are not throwaway intermediates).
 .PRECIOUS: $(BUILD)/obj/%.o $(BUILD)/asan/obj/%.o
 .SECONDEXPANSION:
-$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call obj,$$($$*_SRCS)) $(RUNTIME_LIB) $(GOLDEN_LIB)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/%.o $$(call obj,$$($$*_SRCS)) $(RUNTIME_LIB) $(MODELS_LIB) $(GOLDEN_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(RUNTIME_LIB) $(GOLDEN_LIB) $($*_LDLIBS) -lcmocka -ljansson -lm -lpthread
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(RUNTIME_LIB) $($*_LDLIBS) $(MODELS_LIB) $(GOLDEN_LIB) -lcmocka -ljansson -lm -lpthread
+
+# One line per layer for tests/check_layers.py: folders and allowed layers.
+print-layers:
+	@$(foreach L,$(LAYERS),echo "layer $(L) dirs=$(subst $(eval) ,$(shell printf ,),$(LAYER_DIRS_$(L))) deps=$(subst $(eval) ,$(shell printf ,),$(strip $(LAYER_DEPS_$(L))))";)
 
 # `make deps`: every Debian package the project needs (idempotent).
 DEB_PACKAGES := build-essential pkg-config verilator libsystemc-dev libcmocka-dev \

@@ -150,7 +150,7 @@ $$(FPGA_$(1)_D)/netlist.v: $$(FPGA_$(1)_D)/$(1).bin fpga/scripts/fix_netlist.py
 
 # golden trace (expected values from the golden model)
 $$(FPGA_$(1)_D)/trace_gen: $$(FPGA_$(1)_TRACE) fpga/trace/scan_trace.h $$(FPGA_$(1)_D)/layout.h $(BUILD)/libgolden.a
-	$(CC) $(CSTD) $(WARN) -O2 $(CPPFLAGS_ALL) -I$$(FPGA_$(1)_D) -Ifpga/trace -o $$@ $$< $(BUILD)/libgolden.a -lm
+	$(CC) $(CSTD) $(WARN) -O2 $(CPPFLAGS_BASE) $(INC_fpga) -I$$(FPGA_$(1)_D) -Ifpga/trace -o $$@ $$< $(BUILD)/libgolden.a -lm
 $$(FPGA_$(1)_D)/trace.txt: $$(FPGA_$(1)_D)/trace_gen
 	$$< $$(FPGA_$(1)_TRACE_ARGS) > $$@.tmp
 	mv $$@.tmp $$@

@@ -1,2 +1,2 @@
 # LUT-GEMV cycle / energy model (issue 5).
-RUNTIME_SRCS += models/lutgemv_model.c
+MODELS_SRCS += models/lutgemv_model.c

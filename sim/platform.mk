@@ -2,7 +2,7 @@
 #   build/platform/libplatform.a   C API (sim/platform/platform_api.h)
 PLATFORM_DIR  := $(BUILD)/platform
 PLATFORM_LIB  := $(PLATFORM_DIR)/libplatform.a
-PLATFORM_CXX  := $(CXX) -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_ALL) -Isim/platform $(shell pkg-config --cflags systemc) -MMD -MP
+PLATFORM_CXX  := $(CXX) -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_BASE) $(INC_sim) $(shell pkg-config --cflags systemc) -MMD -MP
 PLATFORM_LIBS := $(shell pkg-config --libs systemc) -lstdc++
 
 $(PLATFORM_DIR)/obj/%.o: sim/platform/%.cpp
@@ -17,25 +17,24 @@ TERNARY_RTL_LIB := $(BUILD)/verilator/ternary/libternary_rtl.a
 $(PLATFORM_DIR)/obj/platform_validate.o: sim/platform/platform_validate.cpp
 	@mkdir -p $(dir $@)
 	$(PLATFORM_CXX) -Isim -DWITH_TERNARY_RTL -c $< -o $@
-$(PLATFORM_DIR)/platform_validate: $(PLATFORM_DIR)/obj/platform_validate.o $(PLATFORM_LIB) $(TERNARY_RTL_LIB) $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a
+$(PLATFORM_DIR)/platform_validate: $(PLATFORM_DIR)/obj/platform_validate.o $(PLATFORM_LIB) $(TERNARY_RTL_LIB) $(BUILD)/libmodels.a $(BUILD)/libgolden.a
 	$(CXX) $(LDFLAGS_ALL) -o $@ $^ $(PLATFORM_LIBS) -ljansson -lpthread -lm
 .PHONY: test-platform-validate
 test-platform-validate: $(PLATFORM_DIR)/platform_validate
 	$(PLATFORM_DIR)/platform_validate --max-err 5
 TEST_STEPS += test-platform-validate
 
-# build/lpcs drives the platform: `--backend sim` runs ops through it and
-# `lpcs sweep --mode platform` takes its timing (sim/platform/platform_rt.c).
-LPCS_SRCS   += sim/platform/platform_rt.c
-LPCS_LDLIBS += $(PLATFORM_LIB) $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a $(PLATFORM_LIBS)
-$(BUILD)/obj/sim/platform/platform_rt.o: EXTRA_CFLAGS += -Isim/platform
+# build/lpcs drives the platform: the CLI registers sw_runtime/backend_platform.c
+# as its `sim` backend and `lpcs sweep --mode platform` takes its timing.
+# (liblpcsrt.a holds that module; binaries that do not register it do not
+# pull it in, so the unit tests do not need SystemC.)
+LPCS_LDLIBS += $(PLATFORM_LIB) $(PLATFORM_LIBS)
 $(BUILD)/lpcs: $(PLATFORM_LIB)
 
 # Tokens of both models: platform (sim backend) logits bit-identical to cpu.
-$(PLATFORM_DIR)/platform_token_check: $(BUILD)/obj/sim/platform/platform_token_check.o $(BUILD)/obj/sim/platform/platform_rt.o \
-    $(PLATFORM_LIB) $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a
-	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(PLATFORM_LIB) $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a $(PLATFORM_LIBS) -ljansson -lm -lpthread
-$(BUILD)/obj/sim/platform/platform_token_check.o: EXTRA_CFLAGS += -Isim/platform
+$(PLATFORM_DIR)/platform_token_check: $(BUILD)/obj/tests/platform_token_check.o \
+    $(BUILD)/liblpcsrt.a $(PLATFORM_LIB) $(BUILD)/libmodels.a $(BUILD)/libgolden.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(BUILD)/liblpcsrt.a $(PLATFORM_LIB) $(BUILD)/libmodels.a $(BUILD)/libgolden.a $(PLATFORM_LIBS) -ljansson -lm -lpthread
 .PHONY: test-platform-token
 test-platform-token: $(PLATFORM_DIR)/platform_token_check
 	$< $(SHARED)/models/shakespeare-llama.bin -n 3 --report $(PLATFORM_DIR)/token_llama.json
@@ -51,11 +50,11 @@ TEST_STEPS += test-platform-token
 RMMEC_CYC_DIR := $(BUILD)/verilator/rmmec_cycles
 RMMEC_CYC_RTL := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
                  rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
-$(RMMEC_CYC_DIR)/Vrmmec: $(RMMEC_CYC_RTL) sim/platform/rmmec_cycles.cpp $(BUILD)/liblpcsrt.a $(BUILD)/libgolden.a
+$(RMMEC_CYC_DIR)/Vrmmec: $(RMMEC_CYC_RTL) sim/platform/rmmec_cycles.cpp $(BUILD)/libmodels.a $(BUILD)/libgolden.a
 	@mkdir -p $(RMMEC_CYC_DIR) && rm -f $@
 	+verilator --cc --exe --build -j 2 -Wall -Irtl --x-assign fast --x-initial fast -O3 --top-module rmmec \
 	  --Mdir $(RMMEC_CYC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/models" \
-	  -LDFLAGS "$(abspath $(BUILD)/liblpcsrt.a) $(abspath $(BUILD)/libgolden.a) -lm" \
+	  -LDFLAGS "$(abspath $(BUILD)/libmodels.a) $(abspath $(BUILD)/libgolden.a) -lm" \
 	  $(RMMEC_CYC_RTL) $(abspath sim/platform/rmmec_cycles.cpp) -o Vrmmec >$(RMMEC_CYC_DIR)/build.log 2>&1 \
 	  || { tail -30 $(RMMEC_CYC_DIR)/build.log; exit 1; }
 .PHONY: test-rmmec-model

@@ -231,9 +231,15 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
     }
 }
 
-static int cpu_supports(const rt_engine *eng, const rt_op *op) {
-    (void)eng;
+static int cpu_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
+    (void)be, (void)eng;
     return op->type < OP_TYPE_COUNT;
 }
 
-const rt_backend rt_backend_cpu = {"cpu", cpu_supports, rt_cpu_exec, NULL};
+static int cpu_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
+    (void)be;
+    if (n_tokens != 1) return LPCS_EUNSUPPORTED; /* the engine's buffers hold one token */
+    return rt_cpu_exec(eng, op);
+}
+
+const rt_backend_iface rt_backend_cpu = {.name = "cpu", .supports = cpu_supports, .exec = cpu_exec};

@@ -6,32 +6,34 @@
  * engine (sim/ternary_rtl.h); the fp32 steps around it (RMSNorm, int8
  * activation quantization, dequantization) are golden/bitlinear.h's, so the
  * result equals the cpu backend bit for bit. Without the flag it supports no
- * op and everything falls back. */
+ * op and everything falls back. Configuration: const rt_rtl_config *
+ * (NULL = defaults), given when the backend is registered. */
 #include <stdlib.h>
 
+#include "backend_rtl.h"
 #include "engine.h"
 
 #ifdef LPCS_WITH_TERNARY_RTL
 #include "bitlinear_offload.h"
 #include "shadow.h"
-#include "../sim/ternary_rtl.h"
+#include "ternary_rtl.h"
 
 typedef struct {
     ternary_rtl *hw;
     rt_bl_scratch scratch;
 } rtl_state;
 
-static void rtl_release(rt_engine *eng) {
-    rtl_state *s = eng->backend_state[RT_BACKEND_RTL];
+static void rtl_release(rt_backend_inst *be) {
+    rtl_state *s = be->state;
     if (!s) return;
     if (s->hw) ternary_rtl_close(s->hw);
     rt_bl_scratch_free(&s->scratch);
     free(s);
-    eng->backend_state[RT_BACKEND_RTL] = NULL;
+    be->state = NULL;
 }
 
-static int rtl_supports(const rt_engine *eng, const rt_op *op) {
-    (void)eng;
+static int rtl_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
+    (void)be, (void)eng;
     return op->type == OP_BITLINEAR && op->cols <= ternary_rtl_info().max_cols;
 }
 
@@ -48,40 +50,42 @@ static int rtl_gemv_faulty(void *ctx, const bitlinear *B, const int8_t *xq, int3
     return rc;
 }
 
-static int rtl_exec(rt_engine *eng, rt_op *op) {
-    rtl_state *s = eng->backend_state[RT_BACKEND_RTL];
+static int rtl_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
+    if (n_tokens != 1) return LPCS_EUNSUPPORTED;
+    rtl_state *s = be->state;
     if (!s) {
+        const rt_rtl_config *cfg = be->cfg;
         s = calloc(1, sizeof *s);
         if (!s) return LPCS_ENOMEM;
-        eng->backend_state[RT_BACKEND_RTL] = s;
-        s->hw = ternary_rtl_open(eng->vcd_path); /* waveform only when asked (--vcd) */
+        be->state = s;
+        s->hw = ternary_rtl_open(cfg ? cfg->vcd_path : NULL); /* waveform only when asked */
         if (!s->hw) return LPCS_ENOMEM;
-        if (eng->vcd_window[1]) ternary_rtl_vcd_window(s->hw, eng->vcd_window[0], eng->vcd_window[1]);
+        if (cfg && cfg->vcd_to) ternary_rtl_vcd_window(s->hw, cfg->vcd_from, cfg->vcd_to);
     }
     return rt_bitlinear_offload(eng, op, &s->scratch, rt_is_fault_op(eng, op) ? rtl_gemv_faulty : rtl_gemv, s->hw);
 }
 
-/* Simulated clock cycles so far (0 if the engine never ran). */
+int rt_rtl_lanes(void) { return ternary_rtl_info().lanes; }
+
 unsigned long long rt_rtl_cycles(const rt_engine *eng) {
-    const rtl_state *s = eng->backend_state[RT_BACKEND_RTL];
+    int b = -1;
+    for (int i = 0; i < eng->n_backends; i++)
+        if (eng->backends[i].iface == &rt_backend_rtl) b = i;
+    const rtl_state *s = b >= 0 ? eng->backends[b].state : NULL;
     return s && s->hw ? (unsigned long long)ternary_rtl_cycles(s->hw) : 0;
 }
 
-int rt_rtl_lanes(void) { return ternary_rtl_info().lanes; }
-
-const rt_backend rt_backend_rtl = {"rtl", rtl_supports, rtl_exec, rtl_release};
+const rt_backend_iface rt_backend_rtl = {.name = "rtl", .supports = rtl_supports, .exec = rtl_exec, .release = rtl_release};
 
 #else
 
-static int rtl_supports(const rt_engine *eng, const rt_op *op) {
-    (void)eng;
-    (void)op;
+static int rtl_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
+    (void)be, (void)eng, (void)op;
     return 0;
 }
 
-static int rtl_exec(rt_engine *eng, rt_op *op) {
-    (void)eng;
-    (void)op;
+static int rtl_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
+    (void)be, (void)eng, (void)op, (void)n_tokens;
     return LPCS_EUNSUPPORTED;
 }
 
@@ -92,5 +96,5 @@ unsigned long long rt_rtl_cycles(const rt_engine *eng) {
 
 int rt_rtl_lanes(void) { return 0; }
 
-const rt_backend rt_backend_rtl = {"rtl", rtl_supports, rtl_exec, NULL};
+const rt_backend_iface rt_backend_rtl = {.name = "rtl", .supports = rtl_supports, .exec = rtl_exec};
 #endif

@@ -1,8 +1,10 @@
-/* Backend "sim": functional results from the cpu/golden kernels, plus cycle
- * and energy estimates per op from the architecture model of models/
- * (models/rt_arch.h: unit choice, SRAM/DRAM residency, calibrated energies)
- * at the engine's design point (eng->point: --design-point or dp_default). Ops that model cannot cost
- * fall back to the placeholder roofline below.
+/* Backend "sim" (analytical): functional results from the cpu/golden
+ * kernels, plus cycle and energy estimates per op from the architecture
+ * model of models/ (through sw_runtime/rt_arch.h: unit choice, SRAM/DRAM
+ * residency, calibrated energies) at the design point it is registered with
+ * (cfg: const dp_config *, NULL = dp_default). Ops that model cannot cost
+ * fall back to the placeholder roofline below. The CLI registers the
+ * SystemC platform (backend_platform.c) under the same name instead.
  *
  * PLACEHOLDER MODEL (fallback only): round illustrative constants, not
  * calibrated. cycles = max(MACs / macs_per_cycle, bytes / bytes_per_cycle);
@@ -10,12 +12,8 @@
 #include <stdlib.h>
 
 #include "engine.h"
-#include "rt_arch.h"
 #include "shadow.h"
-#include "sim_provider.h"
-
-/* Set by a provider linked into the binary (the SystemC platform). */
-const rt_sim_provider *rt_sim_provider_active = NULL;
+#include "rt_arch.h"
 
 typedef struct {
     double macs_per_cycle;  /* MAC array width */
@@ -33,35 +31,8 @@ static const sim_params SIM_PLACEHOLDER = {
     .clock_ghz = 1.0,         /* PLACEHOLDER */
 };
 
-/* MACs and bytes moved by one call of op at the engine's current position. */
-void rt_op_work(const rt_engine *eng, const rt_op *op, double *macs, double *bytes) {
-    const rt_config *c = &eng->m->cfg;
-    double n = (double)op->n, r = (double)op->rows, k = (double)op->cols;
-    switch (op->type) {
-    case OP_MATMUL:
-    case OP_BITLINEAR:
-        *macs = r * k;
-        *bytes = r * k * op->w_bits / 8.0 + 4.0 * (r + k);
-        return;
-    case OP_ATTENTION: {
-        double t = (double)eng->pos + 1, kv = (double)op->cols;
-        *macs = 2.0 * t * n;
-        *bytes = 2.0 * t * kv * 4.0 + 8.0 * n;
-        return;
-    }
-    case OP_EMBED:
-        *macs = 0;
-        *bytes = 8.0 * (double)op->cols;
-        return;
-    default:
-        *macs = n;
-        *bytes = 12.0 * (n ? n : (double)c->dim);
-        return;
-    }
-}
-
-static int sim_supports(const rt_engine *eng, const rt_op *op) {
-    if (rt_sim_provider_active) return rt_sim_provider_active->supports(eng, op);
+static int sim_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
+    (void)be, (void)eng;
     return op->type == OP_MATMUL || op->type == OP_BITLINEAR;
 }
 
@@ -71,16 +42,16 @@ typedef struct {
     arch_op *ops; /* eng->n_ops entries, residency decided once */
 } sim_state;
 
-static void sim_release(rt_engine *eng) {
-    sim_state *s = eng->backend_state[RT_BACKEND_SIM];
+static void sim_release(rt_backend_inst *be) {
+    sim_state *s = be->state;
     if (!s) return;
     free(s->ops);
     free(s);
-    eng->backend_state[RT_BACKEND_SIM] = NULL;
+    be->state = NULL;
 }
 
-static sim_state *sim_get(rt_engine *eng) {
-    sim_state *s = eng->backend_state[RT_BACKEND_SIM];
+static sim_state *sim_get(rt_backend_inst *be, const rt_engine *eng) {
+    sim_state *s = be->state;
     if (s) return s;
     s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -89,19 +60,22 @@ static sim_state *sim_get(rt_engine *eng) {
         free(s);
         return NULL;
     }
-    s->dp = eng->point;
+    if (be->cfg)
+        s->dp = *(const dp_config *)be->cfg;
+    else
+        dp_default(&s->dp);
     for (int i = 0; i < eng->n_ops; i++) rt_arch_from_op(eng, &eng->ops[i], 0, &s->ops[i]);
     rt_arch_residency(eng, &s->dp, s->ops, eng->n_ops);
-    eng->backend_state[RT_BACKEND_SIM] = s;
+    be->state = s;
     return s;
 }
 
-static int sim_exec(rt_engine *eng, rt_op *op) {
-    if (rt_sim_provider_active) return rt_sim_provider_active->exec(eng, op); /* injects its own faults */
+static int sim_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
+    if (n_tokens != 1) return LPCS_EUNSUPPORTED;
     int rc = rt_cpu_exec(eng, op);
     if (rc) return rc;
-    rt_inject_fault(eng, op);
-    sim_state *s = sim_get(eng);
+    rt_inject_fault(eng, op); /* testing --check (shadow.h) */
+    sim_state *s = sim_get(be, eng);
     if (!s) return LPCS_ENOMEM;
     arch_op ao;
     arch_cost cost;
@@ -126,5 +100,28 @@ static int sim_exec(rt_engine *eng, rt_op *op) {
     return LPCS_OK;
 }
 
-const rt_backend rt_backend_sim = {"sim", sim_supports, sim_exec, sim_release};
-double rt_sim_clock_ghz(void) { return SIM_PLACEHOLDER.clock_ghz; }
+/* Seconds of the modelled accelerator for one call of op (its design point's clock). */
+static double sim_cost(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
+    dp_config d;
+    arch_op ao;
+    arch_cost c;
+    if (be->cfg)
+        d = *(const dp_config *)be->cfg;
+    else
+        dp_default(&d);
+    if (rt_arch_from_op(eng, op, eng->pos, &ao) || arch_op_cost(&d, &ao, &c)) return -1;
+    return c.cycles / (d.clock_ghz * 1e9);
+}
+
+static const char *sim_describe(const rt_backend_inst *be) {
+    (void)be;
+    return "analytical model (models/arch_model.h) at the registered design point; placeholder roofline "
+           "(sw_runtime/backend_sim.c) for ops it cannot cost";
+}
+
+const rt_backend_iface rt_backend_sim = {.name = "sim",
+                                         .supports = sim_supports,
+                                         .cost = sim_cost,
+                                         .exec = sim_exec,
+                                         .release = sim_release,
+                                         .describe = sim_describe};

@@ -21,29 +21,52 @@ int rt_op_type_parse(const char *name) {
 
 /* ---- scheduling ---- */
 
-void rt_sched_default(rt_sched_opts *o) {
-    memset(o, 0, sizeof *o);
-    for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = 1;
-    o->wanted = -1;
-    dp_default(&o->point);
-}
-
-int rt_backend_parse(const char *name) {
-    for (int i = 0; i < RT_BACKEND_COUNT; i++)
-        if (!strcmp(name, rt_backend_get(i)->name)) return i;
+int rt_sched_find(const rt_sched_opts *o, const char *name) {
+    for (int i = 0; i < o->n_backends; i++)
+        if (!strcmp(name, o->backends[i].iface->name)) return i;
     return -1;
 }
 
+int rt_sched_register(rt_sched_opts *o, const rt_backend_iface *iface, const void *cfg, rt_err *e) {
+    if (!iface || !iface->name || !iface->supports || !iface->exec)
+        return rt_fail(e, LPCS_EINVAL, "backend without a name, supports or exec");
+    int i = rt_sched_find(o, iface->name);
+    if (i >= 0) {
+        o->backends[i].iface = iface, o->backends[i].cfg = cfg;
+        return LPCS_OK;
+    }
+    if (o->n_backends >= RT_MAX_BACKENDS) return rt_fail(e, LPCS_ERANGE, "more than %d backends", RT_MAX_BACKENDS);
+    int at = rt_sched_find(o, "cpu");
+    if (at < 0) at = o->n_backends;
+    memmove(&o->backends[at + 1], &o->backends[at], (size_t)(o->n_backends - at) * sizeof o->backends[0]);
+    for (int p = 0; p < o->n_place; p++)
+        if (o->place[p].backend >= at) o->place[p].backend++;
+    if (o->wanted >= at) o->wanted++;
+    o->backends[at].iface = iface, o->backends[at].cfg = cfg, o->backends[at].enabled = 1;
+    o->n_backends++;
+    return LPCS_OK;
+}
+
+static void backend_names(const rt_sched_opts *o, char *out, size_t len) {
+    size_t k = (size_t)snprintf(out, len, "auto");
+    for (int i = 0; i < o->n_backends && k < len; i++) k += (size_t)snprintf(out + k, len - k, ", %s", o->backends[i].iface->name);
+}
+
 int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e) {
-    if (!strcmp(name, "auto")) { /* every backend; --place and the design point stay */
-        for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = 1;
+    if (!strcmp(name, "auto")) {
+        for (int i = 0; i < o->n_backends; i++) o->backends[i].enabled = 1;
         o->wanted = -1;
         return LPCS_OK;
     }
-    int b = rt_backend_parse(name);
-    if (b < 0) return rt_fail(e, LPCS_EINVAL, "unknown backend '%s' (auto, cuda, rtl, sim, cpu)", name);
-    for (int i = 0; i < RT_BACKEND_COUNT; i++) o->enabled[i] = i == b || i == RT_BACKEND_CPU;
-    o->wanted = b == RT_BACKEND_CPU ? -1 : b; /* cpu runs everything: nothing can fall back */
+    int b = rt_sched_find(o, name);
+    if (b < 0) {
+        char names[200];
+        backend_names(o, names, sizeof names);
+        return rt_fail(e, LPCS_EINVAL, "unknown backend '%s' (%s)", name, names);
+    }
+    for (int i = 0; i < o->n_backends; i++)
+        o->backends[i].enabled = i == b || !strcmp(o->backends[i].iface->name, "cpu");
+    o->wanted = strcmp(name, "cpu") ? b : -1; /* cpu runs everything: nothing can fall back */
     return LPCS_OK;
 }
 
@@ -52,7 +75,7 @@ int rt_sched_place(rt_sched_opts *o, const char *spec, rt_err *e) {
     if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof o->place[0].pattern)
         return rt_fail(e, LPCS_EINVAL, "--place wants PATTERN=BACKEND (PATTERN: op type, op name or prefix*), got '%s'",
                        spec);
-    int b = rt_backend_parse(eq + 1);
+    int b = rt_sched_find(o, eq + 1);
     if (b < 0) return rt_fail(e, LPCS_EINVAL, "--place: unknown backend '%s'", eq + 1);
     if (o->n_place >= RT_MAX_PLACE) return rt_fail(e, LPCS_ERANGE, "--place given more than %d times", RT_MAX_PLACE);
     snprintf(o->place[o->n_place].pattern, sizeof o->place[0].pattern, "%.*s", (int)(eq - spec), spec);
@@ -67,19 +90,24 @@ static int pattern_match(const char *pat, const rt_op *op) {
     return 0;
 }
 
+static int backend_supports(const rt_engine *eng, int b, const rt_op *op) {
+    const rt_backend_inst *be = &eng->backends[b];
+    return be->iface->supports(be, eng, op);
+}
+
 /* Why backend b does not run op: not built at all, or not this op. */
 static void fallback_reason(const rt_engine *eng, const rt_op *op, int b, char *out, size_t len) {
-    const rt_backend *be = rt_backend_get(b);
+    const char *name = rt_engine_backend_name(eng, b);
     int any = 0, same_type = 0;
     for (int i = 0; i < eng->n_ops; i++)
-        if (be->supports(eng, &eng->ops[i])) any = 1, same_type |= eng->ops[i].type == op->type;
+        if (backend_supports(eng, b, &eng->ops[i])) any = 1, same_type |= eng->ops[i].type == op->type;
     if (!any) {
-        const char *hint = b == RT_BACKEND_RTL    ? " (build with `make LPCS_RTL=1`)"
-                           : b == RT_BACKEND_CUDA ? " (no CUDA library or GPU in this build)"
-                                                  : "";
-        snprintf(out, len, "%s runs no op of this model in this build%s", be->name, hint);
+        const char *hint = !strcmp(name, "rtl")    ? " (build with `make LPCS_RTL=1`)"
+                           : !strcmp(name, "cuda") ? " (no CUDA library or GPU in this build)"
+                                                   : "";
+        snprintf(out, len, "%s runs no op of this model in this build%s", name, hint);
     } else {
-        snprintf(out, len, "%s does not implement %s ops%s", be->name, rt_op_type_name(op->type),
+        snprintf(out, len, "%s does not implement %s ops%s", name, rt_op_type_name(op->type),
                  same_type ? " of this shape/format" : "");
     }
 }
@@ -94,21 +122,52 @@ int rt_sched_fallbacks(const rt_engine *eng) {
 static void schedule(rt_engine *eng, const rt_sched_opts *so) {
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
-        op->requested = so->wanted >= 0 && so->wanted < RT_BACKEND_COUNT ? so->wanted : -1;
+        op->requested = so->wanted >= 0 && so->wanted < eng->n_backends ? so->wanted : -1;
         op->fallback_why[0] = 0;
         for (int p = 0; p < so->n_place; p++)
             if (pattern_match(so->place[p].pattern, op)) op->requested = so->place[p].backend;
-        op->backend = RT_BACKEND_CPU;
-        if (op->requested >= 0 && rt_backend_get(op->requested)->supports(eng, op)) {
+        op->backend = eng->cpu_backend;
+        if (op->requested >= 0 && backend_supports(eng, op->requested, op)) {
             op->backend = op->requested;
             continue;
         }
         if (op->requested >= 0) fallback_reason(eng, op, op->requested, op->fallback_why, sizeof op->fallback_why);
-        for (int b = 0; b < RT_BACKEND_COUNT; b++)
-            if (so->enabled[b] && rt_backend_get(b)->supports(eng, op)) {
+        for (int b = 0; b < eng->n_backends; b++)
+            if (so->backends[b].enabled && backend_supports(eng, b, op)) {
                 op->backend = b;
                 break;
             }
+    }
+}
+
+const char *rt_engine_backend_name(const rt_engine *eng, int b) {
+    return b >= 0 && b < eng->n_backends ? eng->backends[b].iface->name : "?";
+}
+
+/* MACs and bytes moved by one call of op at the engine's current position. */
+void rt_op_work(const rt_engine *eng, const rt_op *op, double *macs, double *bytes) {
+    const rt_config *c = &eng->m->cfg;
+    double n = (double)op->n, r = (double)op->rows, k = (double)op->cols;
+    switch (op->type) {
+    case OP_MATMUL:
+    case OP_BITLINEAR:
+        *macs = r * k;
+        *bytes = r * k * op->w_bits / 8.0 + 4.0 * (r + k);
+        return;
+    case OP_ATTENTION: {
+        double t = (double)eng->pos + 1, kv = (double)op->cols;
+        *macs = 2.0 * t * n;
+        *bytes = 2.0 * t * kv * 4.0 + 8.0 * n;
+        return;
+    }
+    case OP_EMBED:
+        *macs = 0;
+        *bytes = 8.0 * (double)op->cols;
+        return;
+    default:
+        *macs = n;
+        *bytes = 12.0 * (n ? n : (double)c->dim);
+        return;
     }
 }
 
@@ -179,11 +238,18 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         rt_sched_default(&def);
         so = &def;
     }
-    eng->point = so->point;
+    eng->cpu_backend = rt_sched_find(so, "cpu");
+    if (eng->cpu_backend < 0) {
+        rt_engine_free(eng);
+        return rt_fail(e, LPCS_EINVAL, "no cpu backend registered (it runs what no other backend supports)");
+    }
+    eng->n_backends = so->n_backends;
+    for (int b = 0; b < so->n_backends; b++) {
+        eng->backends[b].iface = so->backends[b].iface;
+        eng->backends[b].cfg = so->backends[b].cfg;
+    }
     eng->check = so->check;
     memcpy(eng->fault_op, so->fault_op, sizeof eng->fault_op);
-    eng->vcd_path = so->vcd_path;
-    eng->vcd_window[0] = so->vcd_window[0], eng->vcd_window[1] = so->vcd_window[1];
     schedule(eng, so);
     rt_engine_reset(eng);
     return LPCS_OK;
@@ -196,8 +262,8 @@ void rt_hgrn_free_aux(rt_engine *eng);
 
 void rt_engine_free(rt_engine *eng) {
     if (!eng) return;
-    for (int b = 0; b < RT_BACKEND_COUNT; b++)
-        if (rt_backend_get(b)->release) rt_backend_get(b)->release(eng);
+    for (int b = 0; b < eng->n_backends; b++)
+        if (eng->backends[b].iface->release) eng->backends[b].iface->release(&eng->backends[b]);
     rt_hgrn_free_aux(eng);
     for (int b = 0; b < B_COUNT; b++) free(eng->buf[b]);
     free(eng->key_cache);
@@ -242,18 +308,17 @@ const float *rt_engine_step(rt_engine *eng, int token, rt_err *e) {
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
         double t0 = eng->timing ? now_ns() : 0;
-        if (eng->check && op->backend != RT_BACKEND_CPU) {
+        rt_backend_inst *be = &eng->backends[op->backend];
+        if (eng->check && op->backend != eng->cpu_backend) {
             if (rt_shadow_exec(eng, op, e)) return NULL;
             eng->checked_ops++;
-            goto done;
+        } else {
+            int rc = be->iface->exec(be, eng, op, 1);
+            if (rc) {
+                rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, be->iface->name, lpcs_status_str(rc));
+                return NULL;
+            }
         }
-        int rc = rt_backend_get(op->backend)->exec(eng, op);
-        if (rc) {
-            rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, rt_backend_get(op->backend)->name,
-                    lpcs_status_str(rc));
-            return NULL;
-        }
-    done:
         if (eng->timing) op->st.ns += now_ns() - t0;
         double macs, bytes;
         rt_op_work(eng, op, &macs, &bytes);

@@ -2,10 +2,13 @@
  * the engine that steps a model one token at a time.
  *
  * build: rt_engine_init() turns a model + plan into an op list
- *        ("embed", "L0.attn_norm", "L0.wq", ..., "lm_head"), then the
- *        scheduler places every op on the first backend, in priority order
- *        cuda, rtl, sim, cpu, that is enabled and supports it (cpu runs
- *        everything: it is the golden reference).
+ *        ("embed", "L0.attn_norm", "L0.wq", ..., "lm_head"), registers the
+ *        backends listed in the scheduling options (each with its own
+ *        configuration; rt_sched_default lists the library's built-ins in
+ *        priority order cuda, rtl, sim, cpu), then the scheduler places
+ *        every op on the first enabled backend that supports it (cpu runs
+ *        everything: it is the golden reference). The engine knows backends
+ *        only through rt_backend_iface; nothing is global.
  * run:   rt_engine_step(token) runs the list once at the current position and
  *        returns the logits; rt_engine_reset() starts a new sequence. */
 #ifndef LPCS_RT_ENGINE_H
@@ -14,7 +17,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "design_point.h"
 #include "model.h"
 #include "plan.h"
 #include "rt_err.h"
@@ -55,14 +57,12 @@ typedef enum {
     B_COUNT
 } rt_buf;
 
-enum { RT_BACKEND_CUDA, RT_BACKEND_RTL, RT_BACKEND_SIM, RT_BACKEND_CPU, RT_BACKEND_COUNT };
-
 typedef struct {
     double ns;       /* wall time */
     uint64_t calls;
     double bytes;    /* weight + activation bytes moved (plan formats) */
     double macs;
-    double cycles;   /* sim backend only */
+    double cycles;   /* backends with a timing model (sim) */
     double energy_pj;
 } rt_op_stats;
 
@@ -79,46 +79,88 @@ typedef struct rt_op {
     void *aux;       /* op-type specific: BitLinear object; matmul: bf16 copy of w (plan w=bf16) */
     const rt_qf *qf; /* OP_QUANT: the format; matmul: weight format (for bytes) */
     double w_bits;   /* storage bits per weight value */
-    int backend;     /* placed backend */
-    int requested;   /* backend asked for by --place/--backend, -1 none */
+    int backend;     /* placed backend: index in eng->backends */
+    int requested;   /* backend asked for by --place/--backend (index), -1 none */
     char fallback_why[96]; /* when requested >= 0 and backend != requested: why (for stderr and reports) */
     rt_op_stats st;
 } rt_op;
 
 struct rt_engine;
+struct rt_backend_inst;
 
-typedef struct {
+/* A backend, as the scheduler sees it (one const table per kind of backend;
+ * in the spirit of ggml's backend interface). Every call gets the backend's
+ * instance on this engine: its configuration (given at registration) and its
+ * per-engine state (created by the backend on first use, freed by release).
+ * A backend never reads the environment or any global: what it needs comes
+ * in through its configuration. */
+typedef struct rt_backend_iface {
     const char *name;
-    /* 1 if this build of the backend can run op (type, shapes, formats). */
-    int (*supports)(const struct rt_engine *eng, const rt_op *op);
-    int (*exec)(struct rt_engine *eng, rt_op *op);
-    /* Frees the backend's per-engine state (eng->backend_state[id]); may be NULL. */
-    void (*release)(struct rt_engine *eng);
-} rt_backend;
+    /* 1 if this backend, so configured, can run op (type, shapes, formats). */
+    int (*supports)(const struct rt_backend_inst *be, const struct rt_engine *eng, const rt_op *op);
+    /* Estimated cost of one call of op at the engine's position, in seconds
+     * of the modelled device (< 0: no estimate). May be NULL. */
+    double (*cost)(const struct rt_backend_inst *be, const struct rt_engine *eng, const rt_op *op);
+    /* Runs op for n_tokens consecutive tokens at positions eng->pos ..
+     * eng->pos + n_tokens - 1, rows of its buffers one per token. The engine
+     * steps one token at a time today (n_tokens = 1, buffers of one row); a
+     * backend that cannot batch returns LPCS_EUNSUPPORTED for n_tokens > 1.
+     * Results must equal the cpu backend's bit for bit (sw_runtime/unit_matmul.h
+     * says which steps a unit may take over). Adds its cycles / energy to op->st. */
+    int (*exec)(struct rt_backend_inst *be, struct rt_engine *eng, rt_op *op, int n_tokens);
+    /* Frees be->state; may be NULL. */
+    void (*release)(struct rt_backend_inst *be);
+    /* One line for reports (the timing model behind it, ...); may be NULL. */
+    const char *(*describe)(const struct rt_backend_inst *be);
+} rt_backend_iface;
 
-/* The backends in priority order (index = RT_BACKEND_*). */
-const rt_backend *rt_backend_get(int id);
-int rt_backend_parse(const char *name); /* -1 if unknown */
+/* A backend registered on one engine. cfg is owned by whoever registered it
+ * and must outlive the engine; state belongs to the backend. */
+typedef struct rt_backend_inst {
+    const rt_backend_iface *iface;
+    const void *cfg;
+    void *state;
+} rt_backend_inst;
 
-/* Placement options: which backends may be used, and per op type or op name
+/* The library's backends (sw_runtime/backend_*.c). Their cfg:
+ *   cpu   none (NULL)
+ *   sim   const dp_config * (models/design_point.h; NULL = dp_default)
+ *   rtl   const rt_rtl_config * (NULL = no waveform); supports nothing unless
+ *         linked with the Verilated engine (sw_runtime/rtl/)
+ *   cuda  none; supports nothing with the stub library
+ *   platform (backend_platform.c, name "sim"): const rt_platform_config *;
+ *         needs build/platform/libplatform.a and SystemC at link time. */
+extern const rt_backend_iface rt_backend_cpu, rt_backend_sim, rt_backend_rtl, rt_backend_cuda, rt_backend_platform;
+
+/* Scheduling options: the backends to register (priority order, each with
+ * its configuration and whether it may be used), and per op type or op name
  * pattern which one is wanted first. */
+#define RT_MAX_BACKENDS 8
 #define RT_MAX_PLACE 16
 typedef struct {
-    int enabled[RT_BACKEND_COUNT];
-    int wanted;       /* --backend NAME (other than auto/cpu): every op is requested there; -1 none */
-    dp_config point;  /* the simulated hardware (--design-point; dp_default otherwise): sim costs ops on it */
+    int n_backends;
+    struct {
+        const rt_backend_iface *iface;
+        const void *cfg;
+        int enabled;
+    } backends[RT_MAX_BACKENDS];
+    int wanted;       /* --backend NAME (other than auto/cpu): every op is requested there (index); -1 none */
     int check;        /* --check: ops not on cpu also run on cpu and must match bit for bit (shadow.h) */
-    char fault_op[40];/* tests of --check: the sim backend corrupts this op's output ("" none) */
-    const char *vcd_path;          /* rtl: waveform file (NULL none) */
-    unsigned long long vcd_window[2]; /* rtl: only cycles [from, to) go to the waveform ({0, 0} = all) */
+    char fault_op[40];/* tests of --check: the sim/rtl backend corrupts this op ("" none; shadow.h) */
     int n_place;
     struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
-        int backend;
+        int backend;      /* index in backends[] */
     } place[RT_MAX_PLACE];
 } rt_sched_opts;
 
-void rt_sched_default(rt_sched_opts *o); /* all backends, priority order */
+/* The built-in backends cuda, rtl, sim, cpu (priority order), all enabled, default configurations. */
+void rt_sched_default(rt_sched_opts *o);
+/* Registers iface with cfg: replaces the backend of the same name in place
+ * (keeping its priority and enabled flag), else inserts it before cpu. */
+int rt_sched_register(rt_sched_opts *o, const rt_backend_iface *iface, const void *cfg, rt_err *e);
+/* Index of the backend called name in o, -1 if none. */
+int rt_sched_find(const rt_sched_opts *o, const char *name);
 /* "--backend NAME": NAME first, then cpu (auto = all). */
 int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e);
 /* "--place PATTERN=BACKEND". */
@@ -130,13 +172,6 @@ int rt_sched_fallbacks(const struct rt_engine *eng);
 typedef struct rt_engine {
     const rt_model *m;
     rt_plan plan;
-    dp_config point;                /* design point of the sim backend (from rt_sched_opts) */
-    int check;                      /* shadow mode (rt_sched_opts.check) */
-    char fault_op[40];              /* rt_sched_opts.fault_op */
-    const char *vcd_path;           /* rt_sched_opts.vcd_path */
-    unsigned long long vcd_window[2];
-    size_t buf_len[B_COUNT];        /* floats in buf[b] */
-    uint64_t checked_ops;           /* op calls compared with golden by --check */
     rt_op *ops;
     int n_ops;
     float *buf[B_COUNT];
@@ -153,7 +188,13 @@ typedef struct rt_engine {
     int max_pos;                    /* KV cache capacity (seq_len); hgrn: unbounded */
     uint64_t steps;
     int timing;                     /* measure per-op time (default on) */
-    void *backend_state[RT_BACKEND_COUNT]; /* per-engine state of each backend (e.g. an RTL instance) */
+    rt_backend_inst backends[RT_MAX_BACKENDS]; /* registered at init, priority order */
+    int n_backends;
+    int cpu_backend;                /* index of the cpu backend (the fallback) */
+    int check;                      /* shadow mode (rt_sched_opts.check) */
+    char fault_op[40];              /* rt_sched_opts.fault_op */
+    size_t buf_len[B_COUNT];        /* floats in buf[b] */
+    uint64_t checked_ops;           /* op calls compared with golden by --check */
 } rt_engine;
 
 int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, rt_err *e);
@@ -163,6 +204,8 @@ void rt_engine_reset(rt_engine *eng);
  * (error in e, e.g. context full or a backend failure). */
 const float *rt_engine_step(rt_engine *eng, int token, rt_err *e);
 void rt_engine_clear_stats(rt_engine *eng);
+/* Name of backend index b on this engine ("?" if out of range). */
+const char *rt_engine_backend_name(const rt_engine *eng, int b);
 
 /* Op list builders (one per architecture). */
 int rt_graph_llama(rt_engine *eng, rt_err *e);

@@ -1,10 +1,8 @@
 #include "session.h"
-#include "sim_provider.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
 
 void rt_common_init(rt_common_opts *o) {
     memset(o, 0, sizeof *o);
@@ -29,7 +27,7 @@ void rt_common_help(FILE *out) {
             "  --print-design-point  print the design point in use (defaults + FILE) and exit\n"
             "  --check            shadow mode: every op placed on sim/rtl/cuda also runs on cpu\n"
             "                     (golden) and must match bit for bit; the first mismatch names\n"
-            "                     op, layer, token, buffer and element (rtl: cycle, lane), exit 1\n"
+            "                     op, layer, token, buffer and element (rtl: cycles, lane), exit 1\n"
             "  --vcd FILE         rtl: write a waveform of the Verilated units to FILE\n"
             "  --vcd-window A:B   rtl: only clock cycles A..B-1 (a --check mismatch prints the\n"
             "                     window of the failing op)\n"
@@ -53,23 +51,13 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
     for (int j = 0; j < 11; j++)
         if (!strcmp(a, with_val[j])) k = j;
     if (k < 0) {
-        if (!strcmp(a, "--quiet")) {
-            o->quiet = 1;
-            return 1;
-        }
-        if (!strcmp(a, "--print-design-point")) {
-            o->print_design_point = 1;
-            return 1;
-        }
-        if (!strcmp(a, "--check")) {
-            o->sched.check = 1;
-            return 1;
-        }
-        if (!strcmp(a, "--strict")) {
-            o->strict = 1;
-            return 1;
-        }
-        return 0;
+        int *flag = !strcmp(a, "--quiet")                ? &o->quiet
+                    : !strcmp(a, "--strict")             ? &o->strict
+                    : !strcmp(a, "--check")              ? &o->sched.check
+                    : !strcmp(a, "--print-design-point") ? &o->print_design_point
+                                                         : NULL;
+        if (flag) *flag = 1;
+        return flag != NULL;
     }
     if (*i + 1 >= argc) {
         fprintf(stderr, "lpcs %s: %s needs a value\n", cmd, a);
@@ -99,22 +87,22 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
         break;
     }
     case 7: o->design_point_path = v; break;
-    case 8: /* testing --check: the sim backend corrupts op v's output */
+    case 8: /* testing --check: the sim/rtl backend corrupts op v (shadow.h) */
         if (strlen(v) >= sizeof o->sched.fault_op) {
             fprintf(stderr, "lpcs %s: --inject-fault: op name too long\n", cmd);
             return -1;
         }
         snprintf(o->sched.fault_op, sizeof o->sched.fault_op, "%s", v);
         break;
-    case 9: o->sched.vcd_path = v; break;
+    case 9: o->vcd_path = v; break;
     case 10: {
-        unsigned long long a, b;
+        unsigned long long from, to;
         char tail;
-        if (sscanf(v, "%llu:%llu%c", &a, &b, &tail) != 2 || b <= a) {
+        if (sscanf(v, "%llu:%llu%c", &from, &to, &tail) != 2 || to <= from) {
             fprintf(stderr, "lpcs %s: --vcd-window wants FROM:TO clock cycles with FROM < TO, got '%s'\n", cmd, v);
             return -1;
         }
-        o->sched.vcd_window[0] = a, o->sched.vcd_window[1] = b;
+        o->vcd_window[0] = from, o->vcd_window[1] = to;
         break;
     }
     }
@@ -146,7 +134,7 @@ static int report_fallbacks(const rt_engine *eng, const rt_common_opts *o, const
         }
         if (!first) continue;
         fprintf(stderr, "  %d op%s (first %s) on %s: %s\n", count, count > 1 ? "s" : "", op->name,
-                rt_backend_get(op->backend)->name, op->fallback_why);
+                rt_engine_backend_name(eng, op->backend), op->fallback_why);
     }
     if (o->strict) {
         fprintf(stderr, "lpcs %s: --strict: stopping (use --place TYPE=BACKEND to ask for the supported ops only)\n",
@@ -221,16 +209,16 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
     json_object_set_new(mj, "tokenizer", json_string(s->tok_path));
     json_object_set_new(r, "model", mj);
     json_object_set_new(r, "plan", json_string(s->plan.text));
-    char dp[2048];
-    json_t *dpj = dp_to_json(&s->eng.point, dp, sizeof dp) ? NULL : json_loads(dp, 0, NULL);
-    json_object_set_new(r, "design_point", dpj ? dpj : json_null());
-    json_object_set_new(r, "design_point_file", o->design_point_path ? json_string(o->design_point_path) : json_null());
     json_t *be = json_array();
-    for (int b = 0; b < RT_BACKEND_COUNT; b++)
-        if (o->sched.enabled[b]) json_array_append_new(be, json_string(rt_backend_get(b)->name));
+    for (int b = 0; b < o->sched.n_backends; b++)
+        if (o->sched.backends[b].enabled) json_array_append_new(be, json_string(o->sched.backends[b].iface->name));
     json_object_set_new(r, "backends_enabled", be);
-    json_object_set_new(r, "sim_model", json_string(rt_sim_provider_active ? rt_sim_provider_active->name
-                                                                              : "placeholder constants (sw_runtime/backend_sim.c)"));
+    for (int b = 0; b < s->eng.n_backends; b++) { /* "<name>_model": what stands behind a backend's costs */
+        const rt_backend_inst *bi = &s->eng.backends[b];
+        char key[48];
+        snprintf(key, sizeof key, "%s_model", bi->iface->name);
+        if (bi->iface->describe) json_object_set_new(r, key, json_string(bi->iface->describe(bi)));
+    }
     json_t *ops = json_array();
     const rt_engine *eng = &s->eng;
     double steps = eng->steps ? (double)eng->steps : 1;
@@ -240,9 +228,9 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         json_object_set_new(oj, "name", json_string(op->name));
         json_object_set_new(oj, "type", json_string(rt_op_type_name(op->type)));
         json_object_set_new(oj, "layer", json_integer(op->layer));
-        json_object_set_new(oj, "backend", json_string(rt_backend_get(op->backend)->name));
+        json_object_set_new(oj, "backend", json_string(rt_engine_backend_name(eng, op->backend)));
         if (op->requested >= 0) {
-            json_object_set_new(oj, "requested", json_string(rt_backend_get(op->requested)->name));
+            json_object_set_new(oj, "requested", json_string(rt_engine_backend_name(eng, op->requested)));
             json_object_set_new(oj, "fallback", json_boolean(op->requested != op->backend));
             if (op->requested != op->backend) json_object_set_new(oj, "fallback_reason", json_string(op->fallback_why));
         }
@@ -258,7 +246,7 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         json_object_set_new(oj, "us_per_token", json_real(op->st.ns * 1e-3 / steps));
         json_object_set_new(oj, "bytes", json_real(op->st.bytes));
         json_object_set_new(oj, "macs", json_real(op->st.macs));
-        if (op->backend == RT_BACKEND_SIM) {
+        if (eng->backends[op->backend].iface->describe) { /* a backend with a cost model */
             json_object_set_new(oj, "sim_cycles", json_real(op->st.cycles));
             json_object_set_new(oj, "sim_energy_pj", json_real(op->st.energy_pj));
         }
@@ -289,7 +277,7 @@ void rt_print_ops(const rt_engine *eng, FILE *out, int with_time) {
     for (int i = 0; i < eng->n_ops; i++) {
         const rt_op *op = &eng->ops[i];
         char be[24];
-        snprintf(be, sizeof be, "%s%s", rt_backend_get(op->backend)->name,
+        snprintf(be, sizeof be, "%s%s", rt_engine_backend_name(eng, op->backend),
                  op->requested >= 0 && op->requested != op->backend ? "*" : "");
         fprintf(out, "%-22s %-10s %-8s %10.2f %6.2f %12.0f %12.0f\n", op->name, rt_op_type_name(op->type), be,
                 with_time ? op->st.ns * 1e-3 / steps : 0.0, with_time && total > 0 ? 100.0 * op->st.ns / total : 0.0,

@@ -1,13 +1,11 @@
 #include "shadow.h"
 
+#include "backend_rtl.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* From backend_rtl.c: the Verilated engine's cycle counter and lane count
- * (0 when this build has no RTL). */
-unsigned long long rt_rtl_cycles(const rt_engine *eng);
-int rt_rtl_lanes(void);
 
 static const char *const BUF_NAMES[B_COUNT] = {"x",  "xb", "xb2", "q", "k_cache", "v_cache", "hb",
                                                "hb2", "i", "f",   "g", "state",   "logits"};
@@ -44,7 +42,8 @@ static int regions_of(rt_engine *eng, const rt_op *op, region *r) {
 }
 
 int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e) {
-    const rt_backend *be = rt_backend_get(op->backend);
+    rt_backend_inst *be = &eng->backends[op->backend];
+    int is_rtl = be->iface == &rt_backend_rtl;
     region r[B_COUNT];
     int nr = regions_of(eng, op, r);
     size_t total = 0;
@@ -56,11 +55,11 @@ int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e) {
     }
     size_t o = 0;
     for (int i = 0; i < nr; o += r[i].n, i++) memcpy(before + o, r[i].p, r[i].n * sizeof(float));
-    unsigned long long c0 = op->backend == RT_BACKEND_RTL ? rt_rtl_cycles(eng) : 0;
-    int rc = be->exec(eng, op);
+    unsigned long long c0 = is_rtl ? rt_rtl_cycles(eng) : 0;
+    int rc = be->iface->exec(be, eng, op, 1);
     if (rc) {
         free(before), free(dut);
-        return rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, be->name, lpcs_status_str(rc));
+        return rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, be->iface->name, lpcs_status_str(rc));
     }
     o = 0;
     for (int i = 0; i < nr; o += r[i].n, i++) {
@@ -85,7 +84,7 @@ int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e) {
             if (got != want) break;
         }
         char where[256] = "";
-        if (op->backend == RT_BACKEND_RTL && rt_rtl_lanes() > 0)
+        if (is_rtl && rt_rtl_lanes() > 0)
             snprintf(where, sizeof where,
                      "; rtl: the op ran in clock cycles %llu..%llu, row %zu is lane %zu (waveform of just this op: "
                      "--vcd FILE --vcd-window %llu:%llu)",
@@ -94,8 +93,9 @@ int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e) {
         return rt_fail(e, LPCS_EINVAL,
                        "--check: op %s (%s, layer %d) on %s differs from golden (cpu) at token %llu (position %d): "
                        "%s[%zu] = 0x%08x (%s) vs 0x%08x (golden)%s",
-                       op->name, rt_op_type_name(op->type), op->layer, be->name, (unsigned long long)eng->steps + 1,
-                       eng->pos, BUF_NAMES[r[i].b], k, got, be->name, want, where);
+                       op->name, rt_op_type_name(op->type), op->layer, be->iface->name,
+                       (unsigned long long)eng->steps + 1, eng->pos, BUF_NAMES[r[i].b], k, got, be->iface->name, want,
+                       where);
     }
     free(before), free(dut);
     return LPCS_OK;

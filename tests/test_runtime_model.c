@@ -346,19 +346,21 @@ static void test_scheduling(void **state) {
     assert_int_equal(rt_engine_init(&a, &m, NULL, &cpu, &e), LPCS_OK);
     assert_int_equal(rt_engine_init(&b, &m, NULL, &def, &e), LPCS_OK);
     assert_int_equal(rt_engine_init(&c, &m, NULL, &pl, &e), LPCS_OK);
+    const int CPU = rt_sched_find(&def, "cpu"), SIM = rt_sched_find(&def, "sim"), RTL = rt_sched_find(&def, "rtl");
+    assert_true(CPU >= 0 && SIM >= 0 && RTL >= 0);
     int nmat = 0;
     for (int i = 0; i < a.n_ops; i++) {
-        assert_int_equal(a.ops[i].backend, RT_BACKEND_CPU);
+        assert_int_equal(a.ops[i].backend, CPU);
         int is_mm = b.ops[i].type == OP_MATMUL;
         nmat += is_mm;
-        assert_int_equal(b.ops[i].backend, is_mm ? RT_BACKEND_SIM : RT_BACKEND_CPU);
+        assert_int_equal(b.ops[i].backend, is_mm ? SIM : CPU);
         if (is_mm) { /* rtl supports no fp32 matmul: falls back in priority order */
-            assert_int_equal(c.ops[i].requested, RT_BACKEND_RTL);
-            assert_int_equal(c.ops[i].backend, RT_BACKEND_SIM);
+            assert_int_equal(c.ops[i].requested, RTL);
+            assert_int_equal(c.ops[i].backend, SIM);
         }
         if (!strcmp(c.ops[i].name, "L0.rope")) {
-            assert_int_equal(c.ops[i].requested, RT_BACKEND_SIM);
-            assert_int_equal(c.ops[i].backend, RT_BACKEND_CPU);
+            assert_int_equal(c.ops[i].requested, SIM);
+            assert_int_equal(c.ops[i].backend, CPU);
         }
     }
     assert_int_equal(nmat, 7 * m.cfg.n_layers + 1);

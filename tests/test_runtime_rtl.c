@@ -2,14 +2,12 @@
  * BitLinear ops placed on the Verilated ternary GEMV engine (the rest on
  * cpu) must give the cpu backend's logits bit for bit, token after token.
  * Built only with the Verilated library (test step test-runtime-rtl).
- * LPCS_RTL_VCD=path writes a waveform of the engine's run (read here, in the
- * test: the library takes it as rt_sched_opts.vcd_path). */
+ * LPCS_RTL_VCD=path writes a waveform of the engine's run. */
 #include "test_util.h"
 
+#include "backend_rtl.h"
 #include "engine.h"
 #include "model.h"
-
-unsigned long long rt_rtl_cycles(const rt_engine *eng);
 
 static void test_rtl_layer0_equals_cpu(void **state) {
     (void)state;
@@ -20,10 +18,11 @@ static void test_rtl_layer0_equals_cpu(void **state) {
     if (rc) fprintf(stderr, "%s\n", e.msg);
     assert_int_equal(rc, LPCS_OK);
     rt_sched_opts cpu, rtl;
+    rt_rtl_config rcfg = {getenv("LPCS_RTL_VCD"), 0, 0};
     rt_sched_default(&cpu);
+    assert_int_equal(rt_sched_register(&cpu, &rt_backend_rtl, &rcfg, &e), LPCS_OK);
     assert_int_equal(rt_sched_backend(&cpu, "cpu", &e), LPCS_OK);
     rtl = cpu;
-    rtl.vcd_path = getenv("LPCS_RTL_VCD");
     assert_int_equal(rt_sched_place(&rtl, "L0.*=rtl", &e), LPCS_OK);
     rt_engine a, b;
     assert_int_equal(rt_engine_init(&a, &m, NULL, &cpu, &e), LPCS_OK);
@@ -31,7 +30,7 @@ static void test_rtl_layer0_equals_cpu(void **state) {
     int on_rtl = 0;
     for (int i = 0; i < b.n_ops; i++) {
         const rt_op *op = &b.ops[i];
-        if (op->backend == RT_BACKEND_RTL) {
+        if (op->backend == rt_sched_find(&rtl, "rtl")) {
             assert_int_equal(op->type, OP_BITLINEAR);
             assert_int_equal(op->layer, 0);
             on_rtl++;

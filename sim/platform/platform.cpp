@@ -21,6 +21,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "arch_consts.h"
@@ -36,8 +37,23 @@ const uint64_t SRAM_BASE = 1ull << 40, UNIT_BASE = 2ull << 40, UNIT_STRIDE = 1 <
 const int HOST_CMD_WORDS = 4;                  // op, shape, addresses, start
 
 struct Platform;
-Platform *g_plat = nullptr;
-dp_config g_dp;
+
+// THE SystemC kernel. SystemC elaborates one module hierarchy per process and
+// has one simulation clock, so the platform is one object per process: this
+// one, and nothing else in the platform is mutable at namespace scope. Every
+// API call takes it under its lock and runs with the caller's design point
+// (set at the start of the call, under the lock), so two engines with
+// different design points in one process, from any threads, get what each
+// would get alone: timing depends on the op and the point, never on who ran
+// before (the DMA / DRAM queues are idle again when an op completes).
+struct Kernel {
+    std::mutex lock;
+    Platform *plat = nullptr; // elaborated on first use
+    dp_config dp{};           // the design point of the call in progress
+    bool started = false;
+};
+Kernel kern;
+#define g_dp kern.dp
 
 sc_time cycles(double c) { return sc_time(c * 1000.0 / g_dp.clock_ghz, SC_PS); }
 double to_cycles(const sc_time &t) { return t.to_seconds() * 1e9 * g_dp.clock_ghz; }
@@ -352,64 +368,75 @@ struct Platform {
     }
 };
 
-bool g_started = false;
-
-int ensure_platform() {
-    if (g_plat) return 0;
+// Elaborates the platform once and takes d as the point of this call.
+int use_point(const dp_config *d) {
+    char err[256];
+    if (!d || dp_check(d, err, sizeof err)) return -1;
+    kern.dp = *d;
+    if (kern.plat) return 0;
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
     sc_report_handler::set_actions(SC_WARNING, SC_DO_NOTHING);
     sc_set_time_resolution(1, SC_PS);
-    g_plat = new Platform();
+    kern.plat = new Platform();
     return 0;
+}
+
+// One op to completion; kern.lock held and kern.dp set.
+int run_op_locked(const arch_op *op, int (*fn)(void *), void *ctx, plat_result *r) {
+    Platform *P = kern.plat;
+    std::memset(r, 0, sizeof *r);
+    arch_cost ac; // energy of the unit's events: the same per-event constants as the model
+    if (arch_op_cost(&g_dp, op, &ac)) return -1;
+    UnitCmd c{*op, fn ? std::function<int()>([fn, ctx] { return fn(ctx); }) : std::function<int()>(), r, 0};
+    r->unit = ac.unit;
+    double dram0 = P->dram.bytes, sram0 = P->sram.bytes;
+    P->host.pending = &c;
+    P->host.pending_unit = ac.unit;
+    P->host.cmd_ev.notify(SC_ZERO_TIME);
+    kern.started = true;
+    sc_start();
+    if (P->host.pending) return -1; // did not finish: a deadlock in the model
+    r->cycles = to_cycles(P->host.last_duration);
+    r->dram_bytes = P->dram.bytes - dram0;
+    r->sram_bytes = P->sram.bytes - sram0;
+    r->energy_pj = ac.e_compute_pj + r->sram_bytes * arch_sram_pj_per_byte(g_dp.sram_kib) +
+                   r->dram_bytes * HZ_DRAM_PJ_PER_B;
+    return c.status;
 }
 
 }  // namespace
 
 int sc_main(int, char **) { return 0; } // SystemC wants one; lpcs has its own main()
 
-extern "C" int platform_configure(const dp_config *d) {
+extern "C" int platform_check_point(const dp_config *d) {
     char err[256];
-    if (!d || dp_check(d, err, sizeof err)) return -1;
-    g_dp = *d;
-    return ensure_platform();
+    return d && !dp_check(d, err, sizeof err) ? 0 : -1;
 }
 
-extern "C" double platform_now_ns(void) { return g_started ? sc_time_stamp().to_seconds() * 1e9 : 0; }
-
-extern "C" int platform_run_op(const arch_op *op, int (*fn)(void *), void *ctx, plat_result *r) {
-    if (!op || !r || !g_plat) return -1;
-    std::memset(r, 0, sizeof *r);
-    arch_cost ac; // energy of the unit's events: the same per-event constants as the model
-    if (arch_op_cost(&g_dp, op, &ac)) return -1;
-    UnitCmd c{*op, fn ? std::function<int()>([fn, ctx] { return fn(ctx); }) : std::function<int()>(), r, 0};
-    r->unit = ac.unit;
-    double dram0 = g_plat->dram.bytes, sram0 = g_plat->sram.bytes;
-    g_plat->host.pending = &c;
-    g_plat->host.pending_unit = ac.unit;
-    g_plat->host.cmd_ev.notify(SC_ZERO_TIME);
-    g_started = true;
-    sc_start();
-    if (g_plat->host.pending) return -1; // did not finish: a deadlock in the model
-    r->cycles = to_cycles(g_plat->host.last_duration);
-    r->dram_bytes = g_plat->dram.bytes - dram0;
-    r->sram_bytes = g_plat->sram.bytes - sram0;
-    r->energy_pj = ac.e_compute_pj + r->sram_bytes * arch_sram_pj_per_byte(g_dp.sram_kib) +
-                   r->dram_bytes * HZ_DRAM_PJ_PER_B;
-    return c.status;
+extern "C" double platform_now_ns(void) {
+    std::lock_guard<std::mutex> g(kern.lock);
+    return kern.started ? sc_time_stamp().to_seconds() * 1e9 : 0;
 }
 
-extern "C" int platform_ternary_gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y,
+extern "C" int platform_run_op(const dp_config *d, const arch_op *op, int (*fn)(void *), void *ctx, plat_result *r) {
+    if (!op || !r) return -1;
+    std::lock_guard<std::mutex> g(kern.lock);
+    if (use_point(d)) return -1;
+    return run_op_locked(op, fn, ctx, r);
+}
+
+extern "C" int platform_ternary_gemv(const dp_config *d, const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y,
                                      plat_result *r) {
     if (!packed || !x || !y || !rows || !cols) return LPCS_EINVAL;
     arch_op op{};
     op.kind = ARCH_OP_BITLINEAR, op.rows = rows, op.cols = cols, op.w_bits = 2, op.a_bits = 8;
     op.w_fmt = ARCH_FMT_TERNARY;
     struct Ctx { const uint8_t *w; size_t r, c; const int8_t *x; int32_t *y; } cx{packed, rows, cols, x, y};
-    return platform_run_op(&op, [](void *p) { Ctx *c = (Ctx *)p; return ternary_gemv_i32(c->w, c->r, c->c, c->x, c->y); },
+    return platform_run_op(d, &op, [](void *p) { Ctx *c = (Ctx *)p; return ternary_gemv_i32(c->w, c->r, c->c, c->x, c->y); },
                            &cx, r);
 }
 
-extern "C" int platform_rmmec_gemv(rmmec_mode mode, const uint16_t *w, size_t rows, size_t cols, const uint16_t *x,
+extern "C" int platform_rmmec_gemv(const dp_config *d, rmmec_mode mode, const uint16_t *w, size_t rows, size_t cols, const uint16_t *x,
                                    rmmec_out f, uint32_t *y, plat_result *r) {
     if (!w || !x || !y || !rows || !cols || rmmec_lanes(mode) == 0) return LPCS_EINVAL;
     arch_op op{};
@@ -419,21 +446,22 @@ extern "C" int platform_rmmec_gemv(rmmec_mode mode, const uint16_t *w, size_t ro
     op.w_fmt = ARCH_FMT_FLOAT;
     struct Ctx { rmmec_mode m; const uint16_t *w; size_t r, c; const uint16_t *x; rmmec_out f; uint32_t *y; } cx{
         mode, w, rows, cols, x, f, y};
-    return platform_run_op(&op, [](void *p) { Ctx *c = (Ctx *)p; return rmmec_gemv(c->m, c->w, c->r, c->c, c->x, c->f, c->y); },
+    return platform_run_op(d, &op, [](void *p) { Ctx *c = (Ctx *)p; return rmmec_gemv(c->m, c->w, c->r, c->c, c->x, c->f, c->y); },
                            &cx, r);
 }
 
-extern "C" int platform_pim_gemv(const lutgemv_cfg *c, const int16_t *w, const int8_t *x, int64_t *acc,
+extern "C" int platform_pim_gemv(const dp_config *d, const lutgemv_cfg *c, const int16_t *w, const int8_t *x, int64_t *acc,
                                  plat_result *r) {
     if (!c || !w || !x || !acc || lutgemv_cfg_check(c) != LPCS_OK || c->batch != 1) return LPCS_EINVAL;
     arch_op op{};
     op.kind = ARCH_OP_GEMV, op.rows = c->rows, op.cols = c->cols, op.w_bits = c->w_bits, op.a_bits = c->a_bits;
     op.w_fmt = c->w_kind == LUTGEMV_W_TERNARY ? ARCH_FMT_TERNARY : ARCH_FMT_INT;
     std::vector<int16_t> tables(lutgemv_table_len(c));
-    int eb = g_dp.pim_entry_bits;
+    if (!d) return LPCS_EINVAL;
+    int eb = d->pim_entry_bits;
     struct Ctx { const lutgemv_cfg *c; const int16_t *w; const int8_t *x; int64_t *acc; int16_t *t; int eb; } cx{
         c, w, x, acc, tables.data(), eb};
-    return platform_run_op(&op, [](void *p) {
+    return platform_run_op(d, &op, [](void *p) {
         Ctx *k = (Ctx *)p;
         int s = lutgemv_build_tables(k->c, k->w, NULL, k->eb, k->t);
         return s ? s : lutgemv_gemv(k->c, k->t, k->x, 0, k->acc, NULL);

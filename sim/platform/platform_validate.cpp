@@ -75,15 +75,15 @@ int main(int argc, char **argv) {
     int bad = 0;
     printf("## Analytical model vs SystemC platform (cycles per op)\n\n");
     for (auto &pt : points) {
-        if (platform_configure(&pt.second)) {
-            fprintf(stderr, "platform_configure failed\n");
+        if (platform_check_point(&pt.second)) {
+            fprintf(stderr, "invalid design point %s\n", pt.first.c_str());
             return 1;
         }
         std::map<std::string, std::vector<double>> errs;
         for (auto &c : cases) {
             arch_cost m;
             plat_result r;
-            if (arch_op_cost(&pt.second, &c.op, &m) || platform_run_op(&c.op, nullptr, nullptr, &r)) {
+            if (arch_op_cost(&pt.second, &c.op, &m) || platform_run_op(&pt.second, &c.op, nullptr, nullptr, &r)) {
                 fprintf(stderr, "op failed: %s\n", c.type.c_str());
                 return 1;
             }
@@ -115,8 +115,8 @@ int main(int argc, char **argv) {
     ternary_pack_matrix(w.data(), R, K, packed.data());
     std::vector<int32_t> y_plat(R), y_gold(R);
     plat_result pr;
-    platform_configure(&points[0].second);
-    if (platform_ternary_gemv(packed.data(), R, K, x.data(), y_plat.data(), &pr) ||
+    const dp_config *p0 = &points[0].second;
+    if (platform_ternary_gemv(p0, packed.data(), R, K, x.data(), y_plat.data(), &pr) ||
         ternary_gemv_i32(packed.data(), R, K, x.data(), y_gold.data()) || y_plat != y_gold) {
         printf("FAIL: platform ternary GEMV result differs from golden\n");
         bad++;
@@ -128,7 +128,7 @@ int main(int argc, char **argv) {
         for (rmmec_mode m : {RMMEC_FP4, RMMEC_P8, RMMEC_P16}) {
             rmmec_out f = m == RMMEC_FP4 ? RMMEC_OUT_FP32 : RMMEC_OUT_POSIT;
             std::vector<uint32_t> yp(R), yg(R);
-            if (platform_rmmec_gemv(m, rw.data(), R, 40, rx.data(), f, yp.data(), &pr) ||
+            if (platform_rmmec_gemv(p0, m, rw.data(), R, 40, rx.data(), f, yp.data(), &pr) ||
                 rmmec_gemv(m, rw.data(), R, 40, rx.data(), f, yg.data()) || yp != yg || pr.cycles <= 0) {
                 printf("FAIL: platform RMMEC GEMV (%s) differs from golden\n", rmmec_mode_name(m));
                 bad++;
@@ -141,14 +141,14 @@ int main(int argc, char **argv) {
         for (auto &v : lw) v = (int16_t)((int)(rng() % 16) - 8);
         for (auto &v : lx) v = (int8_t)(rng() % 255 - 127);
         std::vector<int64_t> ap(lutgemv_acc_len(&lc)), ag(lutgemv_acc_len(&lc));
-        if (platform_pim_gemv(&lc, lw.data(), lx.data(), ap.data(), &pr) ||
+        if (platform_pim_gemv(p0, &lc, lw.data(), lx.data(), ap.data(), &pr) ||
             lutgemv_build_tables(&lc, lw.data(), NULL, points[0].second.pim_entry_bits, tb.data()) ||
             lutgemv_gemv(&lc, tb.data(), lx.data(), 0, ag.data(), NULL) || ap != ag || pr.cycles <= 0) {
             printf("FAIL: platform PIM GEMV differs from golden\n");
             bad++;
         }
-        if (platform_ternary_gemv(nullptr, R, K, x.data(), y_plat.data(), &pr) == 0 ||
-            platform_rmmec_gemv(RMMEC_P8, nullptr, 1, 1, rx.data(), RMMEC_OUT_POSIT, nullptr, &pr) == 0) {
+        if (platform_ternary_gemv(p0, nullptr, R, K, x.data(), y_plat.data(), &pr) == 0 ||
+            platform_rmmec_gemv(p0, RMMEC_P8, nullptr, 1, 1, rx.data(), RMMEC_OUT_POSIT, nullptr, &pr) == 0) {
             printf("FAIL: null arguments accepted\n");
             bad++;
         }
@@ -159,7 +159,6 @@ int main(int argc, char **argv) {
     ternary_rtl_config rc = ternary_rtl_info();
     dp_config dt = points[0].second;
     dt.ternary_lanes = rc.lanes, dt.ternary_ktile = rc.ktile;
-    platform_configure(&dt);
     printf("RTL build: LANES=%d KTILE=%d WDEPTH=%d. Run = start to done; op = activation load + weight-buffer "
            "load + start + run.\n\n| rows x cols | RTL run | model run | RTL op | model op | platform op (unit busy) | "
            "model err | platform err | results |\n|---|---|---|---|---|---|---|---|---|\n",
@@ -181,7 +180,7 @@ int main(int argc, char **argv) {
         double rtl_run = (double)(ternary_rtl_compute_cycles(e) - c0), rtl_op = (double)(ternary_rtl_cycles(e) - t0);
         ternary_rtl_close(e);
         plat_result p2;
-        platform_ternary_gemv(pk.data(), r, k, xx.data(), yp.data(), &p2);
+        platform_ternary_gemv(&dt, pk.data(), r, k, xx.data(), yp.data(), &p2);
         double run = arch_ternary_cycles(r, k, rc.lanes, rc.ktile);
         double model = arch_ternary_op_cycles(r, k, rc.lanes, rc.ktile, 0), plat = p2.compute_cycles;
         bool same = st == 0 && yr == yp;

@@ -23,20 +23,22 @@ static int plan_text(const char *spec, char *out, size_t len) {
     return 0;
 }
 
-int cli_design_point(rt_common_opts *o, const char *cmd) {
-    if (!o->sched.vcd_path) {
+int cli_design_point(rt_common_opts *o, cli_backend_cfg *bcfg, const char *cmd) {
+    if (!o->vcd_path) {
         const char *vcd = getenv("LPCS_RTL_VCD");
         if (vcd && *vcd) {
             fprintf(stderr, "lpcs %s: note: $LPCS_RTL_VCD is deprecated, use --vcd %s (and --vcd-window A:B)\n", cmd,
                     vcd);
-            o->sched.vcd_path = vcd;
+            o->vcd_path = vcd;
         }
     }
-    if (o->sched.vcd_window[1] && !o->sched.vcd_path) {
+    if (o->vcd_window[1] && !o->vcd_path) {
         fprintf(stderr, "lpcs %s: --vcd-window needs --vcd FILE\n", cmd);
         return 2;
     }
-    dp_config *d = &o->sched.point;
+    bcfg->rtl.vcd_path = o->vcd_path;
+    bcfg->rtl.vcd_from = o->vcd_window[0], bcfg->rtl.vcd_to = o->vcd_window[1];
+    dp_config *d = &bcfg->point;
     dp_default(d);
     const char *path = o->design_point_path;
     if (!path) {
@@ -86,7 +88,11 @@ int cli_design_point(rt_common_opts *o, const char *cmd) {
     return -1;
 }
 
-void cli_report_stamp(json_t *report) {
+void cli_report_stamp(json_t *report, const rt_common_opts *o, const cli_backend_cfg *bcfg) {
+    char dp[2048];
+    json_t *dpj = dp_to_json(&bcfg->point, dp, sizeof dp) ? NULL : json_loads(dp, 0, NULL);
+    json_object_set_new(report, "design_point", dpj ? dpj : json_null());
+    json_object_set_new(report, "design_point_file", o->design_point_path ? json_string(o->design_point_path) : json_null());
     json_object_set_new(report, "lpcs_version", json_string(lpcs_version()));
     json_object_set_new(report, "git_hash", json_string(lpcs_git_hash()));
 }

@@ -4,22 +4,25 @@
 #ifndef LPCS_CLI_COMMON_H
 #define LPCS_CLI_COMMON_H
 
+#include "cli/commands.h"
 #include "session.h"
 
-/* Fills o->sched.point from --design-point FILE (or, deprecated, from
+/* Fills bcfg->point (the design point of the sim backend) from --design-point FILE (or, deprecated, from
  * $LPCS_DESIGN_POINT, with a note on stderr) on top of the defaults, and
  * reconciles its "plan" with --plan: the point's plan is used when --plan is
  * absent, a different --plan is an error, a point without a plan records
  * the --plan in use. Handles --print-design-point. Also takes the waveform
- * file from the deprecated $LPCS_RTL_VCD when --vcd is absent. Returns -1 to go on, else
+ * file (bcfg->rtl) from --vcd / --vcd-window or the deprecated
+ * $LPCS_RTL_VCD. Returns -1 to go on, else
  * the exit status (0 after printing, 2 on a bad point). */
-int cli_design_point(rt_common_opts *o, const char *cmd);
+int cli_design_point(rt_common_opts *o, cli_backend_cfg *bcfg, const char *cmd);
 
 /* --check: says on stderr how many op calls were compared (or that none
  * ran outside cpu: nothing was checked, which is not a pass). */
 void cli_check_summary(const rt_engine *eng, const char *cmd);
 
-/* Adds what a reader needs to reproduce a report: lpcs version and git hash. */
-void cli_report_stamp(json_t *report);
+/* Adds what a reader needs to reproduce a report: the design point (and
+ * its file), lpcs version and git hash. */
+void cli_report_stamp(json_t *report, const rt_common_opts *o, const cli_backend_cfg *bcfg);
 
 #endif

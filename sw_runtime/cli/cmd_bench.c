@@ -39,6 +39,8 @@ static int decode(rt_session *s, int n, rt_err *e) {
 int cmd_bench(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
+    cli_backend_cfg bcfg;
+    if (cli_register_backends(&o.sched, &bcfg, "bench")) return 1;
     long n = 256, repeat = 5, warmup = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -71,7 +73,7 @@ int cmd_bench(int argc, char **argv) {
         fprintf(stderr, "lpcs bench: -n and --repeat must be at least 1\n");
         return 2;
     }
-    int dprc = cli_design_point(&o, "bench");
+    int dprc = cli_design_point(&o, &bcfg, "bench");
     if (dprc >= 0) return dprc;
     rt_session s;
     int rc = rt_session_open(&s, &o, "bench");
@@ -102,7 +104,7 @@ int cmd_bench(int argc, char **argv) {
     printf("tokens/s: %.2f\n", toks / secs);
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "bench");
-        cli_report_stamp(r);
+        cli_report_stamp(r, &o, &bcfg);
         json_object_set_new(r, "tokens_per_s", json_real(toks / secs));
         json_object_set_new(r, "seconds", json_real(secs));
         json_object_set_new(r, "tokens_per_cpu_s", json_real(toks / cpu));

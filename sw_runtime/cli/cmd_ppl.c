@@ -32,6 +32,8 @@ static void help(FILE *out) {
 int cmd_ppl(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
+    cli_backend_cfg bcfg;
+    if (cli_register_backends(&o.sched, &bcfg, "ppl")) return 1;
     const char *text_path = NULL, *split = "all";
     unsigned long long offset = 0, max_bytes = 0;
     for (int i = 1; i < argc; i++) {
@@ -76,7 +78,7 @@ int cmd_ppl(int argc, char **argv) {
             return 2;
         }
     }
-    int dprc = cli_design_point(&o, "ppl");
+    int dprc = cli_design_point(&o, &bcfg, "ppl");
     if (dprc >= 0) return dprc;
     if (!text_path && o.model_path) {
         fprintf(stderr, "lpcs ppl: no TEXTFILE given (try --help)\n");
@@ -122,7 +124,7 @@ int cmd_ppl(int argc, char **argv) {
            s.plan.text, res.windows, res.seconds, (double)res.bytes / res.seconds, exp(nll));
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "ppl");
-        cli_report_stamp(r);
+        cli_report_stamp(r, &o, &bcfg);
         json_object_set_new(r, "text", json_string(text_path));
         json_object_set_new(r, "offset", json_integer((json_int_t)begin));
         json_object_set_new(r, "bytes", json_integer((json_int_t)res.bytes));

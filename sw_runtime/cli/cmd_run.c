@@ -32,6 +32,8 @@ static int parse_num(const char *s, double lo, double hi, double *out) {
 int cmd_run(int argc, char **argv) {
     rt_common_opts o;
     rt_common_init(&o);
+    cli_backend_cfg bcfg;
+    if (cli_register_backends(&o.sched, &bcfg, "run")) return 1;
     const char *prompt = "";
     double n = 256, temp = 0, topp = 0.9, seed = 42;
     for (int i = 1; i < argc; i++) {
@@ -69,7 +71,7 @@ int cmd_run(int argc, char **argv) {
             return 2;
         }
     }
-    int dprc = cli_design_point(&o, "run");
+    int dprc = cli_design_point(&o, &bcfg, "run");
     if (dprc >= 0) return dprc;
     rt_session s;
     int rc = rt_session_open(&s, &o, "run");
@@ -122,7 +124,7 @@ int cmd_run(int argc, char **argv) {
     cli_check_summary(&s.eng, "run");
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "run");
-        cli_report_stamp(r);
+        cli_report_stamp(r, &o, &bcfg);
         json_object_set_new(r, "prompt", json_string(prompt));
         json_object_set_new(r, "generated", json_integer(generated));
         rc = rt_report_write(r, o.report_path, "run");

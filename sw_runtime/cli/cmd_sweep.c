@@ -23,6 +23,7 @@
 #include "cli/version.h"
 #include "design_point.h"
 #include "eval.h"
+#include "backend_platform.h"
 #include "rt_arch.h"
 #include "rt_file.h"
 #include "session.h"
@@ -417,6 +418,7 @@ typedef struct {
     int explain;     /* print the per-op cost table of every point */
     int platform;    /* --mode platform */
     int have_text;   /* the text slice is mapped (begin, end valid) */
+    FILE *plat_log;  /* --mode platform: per-op model vs platform lines ($LPCS_PLATFORM_EXPLAIN) */
     int ctx_context; /* attention length the per-token cost is taken at (x2) */
 } sweep_ctx;
 
@@ -505,7 +507,8 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     if (ctx_plan(x, d->plan, e)) return 1;
     rt_arch_token t;
     int pos = token_pos(x);
-    int rc = platform ? rt_arch_platform_token_cost(&x->eng, d, pos, &t) : rt_arch_token_cost(&x->eng, d, pos, NULL, &t);
+    int rc = platform ? rt_platform_token_cost(&x->eng, d, pos, &t, x->plat_log)
+                      : rt_arch_token_cost(&x->eng, d, pos, NULL, &t);
     if (rc) return rt_fail(e, LPCS_EINVAL, "cost model failed on point %s", d->id);
     if (x->explain) {
         /* the per-op table is the analytical model's; its own total must not
@@ -629,8 +632,7 @@ int cmd_sweep(int argc, char **argv) {
         fprintf(stderr, "lpcs sweep: need GRID.json and -o OUT.csv (try --help)\n");
         return 2;
     }
-    if (platform && !rt_arch_platform_token_cost)
-        return fail("--mode platform: this lpcs was built without the SystemC platform (sim/platform)", NULL);
+    x.plat_log = getenv("LPCS_PLATFORM_EXPLAIN") ? stderr : NULL; /* per-op model vs platform */
     sweep_grid g;
     char err[1600];
     if (load_grid(grid_path, &g, err, sizeof err)) return fail(err, NULL);

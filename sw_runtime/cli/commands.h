@@ -3,6 +3,24 @@
 #ifndef LPCS_CLI_COMMANDS_H
 #define LPCS_CLI_COMMANDS_H
 
+#include "backend_rtl.h"
+#include "design_point.h"
+#include "engine.h"
+
+/* What the CLI configures its backends with (it reads the command line and
+ * the environment, the libraries never do): the platform sim backend's
+ * design point (--design-point FILE; defaults otherwise) and the rtl
+ * backend's waveform (--vcd, --vcd-window). Must outlive the engines. */
+typedef struct {
+    dp_config point;
+    rt_rtl_config rtl;
+} cli_backend_cfg;
+
+/* Registers the SystemC platform as "sim" and rtl on so, with cfg (default
+ * point, no waveform until cli_design_point fills it in); 1 with a message
+ * on stderr on failure. */
+int cli_register_backends(rt_sched_opts *so, cli_backend_cfg *cfg, const char *cmd);
+
 int cmd_num(int argc, char **argv);   /* number formats: lpcs num FORMAT OP ARGS */
 int cmd_run(int argc, char **argv);   /* generate text with a model */
 int cmd_ppl(int argc, char **argv);   /* NLL / perplexity of a model on a text file */

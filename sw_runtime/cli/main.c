@@ -1,9 +1,23 @@
 /* build/lpcs: the project's one binary; dispatches to subcommands. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "backend_platform.h"
 #include "cli/commands.h"
 #include "cli/version.h"
+
+int cli_register_backends(rt_sched_opts *so, cli_backend_cfg *cfg, const char *cmd) {
+    rt_err e = {0, ""};
+    memset(cfg, 0, sizeof *cfg);
+    dp_default(&cfg->point); /* filled in after the arguments by cli_design_point (cli_common.h) */
+    if (rt_sched_register(so, &rt_backend_platform, &cfg->point, &e) ||
+        rt_sched_register(so, &rt_backend_rtl, &cfg->rtl, &e)) {
+        fprintf(stderr, "lpcs %s: %s\n", cmd, e.msg);
+        return 1;
+    }
+    return 0;
+}
 
 typedef struct {
     const char *name;

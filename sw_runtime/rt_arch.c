@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int (*rt_arch_platform_token_cost)(const rt_engine *eng, const dp_config *d, int pos, rt_arch_token *tot) = NULL;
-
 arch_fmt rt_arch_fmt(const char *name) {
     if (!name) return ARCH_FMT_FLOAT;
     if (!strcmp(name, "ternary")) return ARCH_FMT_TERNARY;

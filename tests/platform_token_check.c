@@ -1,5 +1,5 @@
 /* test-platform-token: tokens of a model run through the SystemC platform
- * (the sim backend with the platform provider) and through the cpu backend;
+ * (the platform backend registered as sim) and through the cpu backend;
  * the logits must be bit-identical at every step. Prints the platform's
  * per-token cycles / energy and the op placement. --fault flips one logit
  * bit of the sim run (the check must then fail).
@@ -11,14 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch_model.h"
+#include "backend_platform.h"
 #include "engine.h"
 #include "model.h"
 #include "plan.h"
-#include "arch_model.h"
-#include "sim_provider.h"
-
-/* sim/platform/platform_rt.c: bytes each op moved on the platform so far. */
-int platform_rt_op_bytes(const rt_engine *eng, int i, double *dram, double *sram, int *unit);
 
 int main(int argc, char **argv) {
     const char *path = NULL, *plan_s = "fp32", *report = NULL;
@@ -34,25 +31,24 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: platform_token_check MODEL [--plan P] [-n TOKENS] [--fault]\n");
         return 2;
     }
-    if (!rt_sim_provider_active) {
-        fprintf(stderr, "platform_token_check: no platform provider linked\n");
-        return 1;
-    }
     rt_err e = {0, ""};
     rt_model m;
     rt_plan plan;
     rt_engine cpu, sim;
     rt_sched_opts so_cpu, so_sim;
+    dp_config point;
+    dp_default(&point);
     rt_sched_default(&so_cpu);
     rt_sched_default(&so_sim);
-    if (rt_plan_parse(&plan, plan_s, &e) || rt_model_load(&m, path, NULL, &e) ||
+    if (rt_sched_register(&so_sim, &rt_backend_platform, &point, &e) ||
+        rt_plan_parse(&plan, plan_s, &e) || rt_model_load(&m, path, NULL, &e) ||
         rt_sched_backend(&so_cpu, "cpu", &e) || rt_sched_backend(&so_sim, "sim", &e) ||
         rt_engine_init(&cpu, &m, &plan, &so_cpu, &e) || rt_engine_init(&sim, &m, &plan, &so_sim, &e)) {
         fprintf(stderr, "platform_token_check: %s\n", e.msg);
         return 1;
     }
     int on_sim = 0;
-    for (int i = 0; i < sim.n_ops; i++) on_sim += sim.ops[i].backend == RT_BACKEND_SIM;
+    for (int i = 0; i < sim.n_ops; i++) on_sim += sim.ops[i].backend == rt_sched_find(&so_sim, "sim");
     int token = m.cfg.bos, bad = 0;
     size_t V = (size_t)m.cfg.vocab;
     for (int t = 0; t < n && !bad; t++) {
@@ -93,7 +89,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < sim.n_ops; i++) {
             double dram = 0, sram = 0;
             int unit = 0;
-            platform_rt_op_bytes(&sim, i, &dram, &sram, &unit);
+            rt_platform_op_bytes(&sim, i, &dram, &sram, &unit);
             json_t *o = json_object();
             json_object_set_new(o, "name", json_string(sim.ops[i].name));
             json_object_set_new(o, "type", json_string(rt_op_type_name(sim.ops[i].type)));

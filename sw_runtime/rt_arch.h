@@ -5,8 +5,8 @@
  * rest streams from DRAM every token); LUT-GEMV tables likewise fill the PIM
  * banks (banks x pim_kib); the KV cache / recurrent state stays on chip if
  * it fits in what SRAM is left. */
-#ifndef LPCS_MODELS_RT_ARCH_H
-#define LPCS_MODELS_RT_ARCH_H
+#ifndef LPCS_RT_ARCH_H
+#define LPCS_RT_ARCH_H
 
 #include "arch_model.h"
 #include "engine.h"
@@ -27,9 +27,5 @@ arch_fmt rt_arch_fmt(const char *name);
 int rt_arch_token_cost(const rt_engine *eng, const dp_config *d, int pos, arch_cost *per_op, rt_arch_token *tot);
 /* Sets op->weights_resident / tables_resident for op i given the fill so far. */
 void rt_arch_residency(const rt_engine *eng, const dp_config *d, arch_op *ops, int n);
-
-/* One token through the SystemC platform: set when sim/platform/platform_rt.c
- * is linked in (build/lpcs), NULL otherwise. */
-extern int (*rt_arch_platform_token_cost)(const rt_engine *eng, const dp_config *d, int pos, rt_arch_token *tot);
 
 #endif
