@@ -1,5 +1,7 @@
 #include "cli/cli_common.h"
+#include "backend_platform.h"
 #include "cli/version.h"
+#include "rt_arch.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -104,4 +106,62 @@ void cli_check_summary(const rt_engine *eng, const char *cmd) {
                 (unsigned long long)eng->checked_ops);
     else
         fprintf(stderr, "lpcs %s: --check: SKIPPED: no op ran outside cpu, nothing was compared\n", cmd);
+}
+
+json_t *cli_summary(FILE *out, const rt_engine *eng, const dp_config *d, double host_s, const char *cmd) {
+    double toks = eng->steps ? (double)eng->steps : 0, cyc = 0, pj = 0, dram = 0;
+    int n_sim = 0;
+    fprintf(out, "lpcs %s: host: %.0f tokens in %.3f s = %.2f tokens/s\n", cmd, toks, host_s,
+            host_s > 0 ? toks / host_s : 0.0);
+    for (int i = 0; i < eng->n_ops; i++) {
+        const rt_op *op = &eng->ops[i];
+        if (op->st.cycles <= 0) continue;
+        n_sim++;
+        cyc += op->st.cycles, pj += op->st.energy_pj;
+    }
+    if (!n_sim || toks <= 0) return NULL;
+    /* bound per op from the analytical model at the last position: compute
+     * (the unit) or DRAM (streamed weights / KV); SRAM bandwidth is not a
+     * separate limit in the model. Weighted by the op's simulated cycles. */
+    arch_cost *pc = calloc((size_t)eng->n_ops, sizeof *pc);
+    rt_arch_token t;
+    double bound_dram = 0, bound_compute = 0, dram_model = 0;
+    int pos = eng->pos > 0 ? eng->pos - 1 : 0;
+    if (pc && !rt_arch_token_cost(eng, d, pos, pc, &t)) {
+        for (int i = 0; i < eng->n_ops; i++) {
+            const rt_op *op = &eng->ops[i];
+            if (op->st.cycles <= 0) continue;
+            dram_model += pc[i].dram_bytes;
+            if (pc[i].mem_cycles > pc[i].compute_cycles) bound_dram += op->st.cycles;
+            else bound_compute += op->st.cycles;
+        }
+    }
+    free(pc);
+    /* DRAM bytes: what the platform moved when it ran, else the model's */
+    double pd = 0, ps;
+    int unit, have_plat = 1;
+    for (int i = 0; i < eng->n_ops && have_plat; i++) {
+        double x;
+        if (rt_platform_op_bytes(eng, i, &x, &ps, &unit)) have_plat = 0;
+        else pd += x;
+    }
+    dram = have_plat ? pd / toks : dram_model;
+    double cpt = cyc / toks, sim_tps = cpt > 0 ? d->clock_ghz * 1e9 / cpt : 0;
+    double gbps = dram * sim_tps / 1e9, share = cyc > 0 ? 100.0 * (bound_dram > bound_compute ? bound_dram : bound_compute) / cyc : 0;
+    const char *bound = bound_dram > bound_compute ? "DRAM" : "compute";
+    fprintf(out,
+            "lpcs %s: simulated (%d of %d ops, design point '%s' at %.2f GHz): %.0f cycles/token = %.1f tokens/s, "
+            "%.3f uJ/token, DRAM %.0f B/token = %.3f GB/s, bound by %s (%.0f%% of cycles)\n",
+            cmd, n_sim, eng->n_ops, d->id, d->clock_ghz, cpt, sim_tps, pj / toks * 1e-6, dram, gbps, bound, share);
+    json_t *j = json_object();
+    json_object_set_new(j, "ops_simulated", json_integer(n_sim));
+    json_object_set_new(j, "cycles_per_token", json_real(cpt));
+    json_object_set_new(j, "tokens_per_s", json_real(sim_tps));
+    json_object_set_new(j, "energy_per_token_uJ", json_real(pj / toks * 1e-6));
+    json_object_set_new(j, "dram_per_token_B", json_real(dram));
+    json_object_set_new(j, "dram_GBps", json_real(gbps));
+    json_object_set_new(j, "dram_source", json_string(have_plat ? "platform" : "analytical model"));
+    json_object_set_new(j, "bound_by", json_string(bound));
+    json_object_set_new(j, "bound_share_of_cycles", json_real(share / 100.0));
+    return j;
 }

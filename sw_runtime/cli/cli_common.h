@@ -21,6 +21,14 @@ int cli_design_point(rt_common_opts *o, cli_backend_cfg *bcfg, const char *cmd);
  * ran outside cpu: nothing was checked, which is not a pass). */
 void cli_check_summary(const rt_engine *eng, const char *cmd);
 
+/* The closing summary of run / bench / ppl (like llama.cpp's timing lines):
+ * host tokens/s; with ops on a backend with a cost model (sim) also the
+ * simulated tokens/s at the design point's clock, energy per token, DRAM
+ * GB/s and the bounding resource with its share of the simulated cycles.
+ * Also returns the simulated numbers as a JSON object for the report (NULL
+ * when nothing was simulated). */
+json_t *cli_summary(FILE *out, const rt_engine *eng, const dp_config *d, double host_s, const char *cmd);
+
 /* Adds what a reader needs to reproduce a report: the design point (and
  * its file), lpcs version and git hash. */
 void cli_report_stamp(json_t *report, const rt_common_opts *o, const cli_backend_cfg *bcfg);

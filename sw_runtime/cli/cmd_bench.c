@@ -102,9 +102,11 @@ int cmd_bench(int argc, char **argv) {
     printf("weight bytes/token: %.0f\nbytes moved/token: %.0f\n", wbytes, bytes / toks);
     printf("tokens per CPU-second: %.2f (steadier than wall time on a shared machine)\n", toks / cpu);
     printf("tokens/s: %.2f\n", toks / secs);
+    json_t *sim = cli_summary(stdout, &s.eng, &bcfg.point, secs, "bench");
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "bench");
         cli_report_stamp(r, &o, &bcfg);
+        if (sim) json_object_set(r, "simulated", sim);
         json_object_set_new(r, "tokens_per_s", json_real(toks / secs));
         json_object_set_new(r, "seconds", json_real(secs));
         json_object_set_new(r, "tokens_per_cpu_s", json_real(toks / cpu));
@@ -113,6 +115,7 @@ int cmd_bench(int argc, char **argv) {
         if (rt_report_write(r, o.report_path, "bench")) rc = 1;
         json_decref(r);
     }
+    json_decref(sim);
     rt_session_close(&s);
     return rc;
 fail:

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
@@ -27,6 +28,19 @@ static int parse_num(const char *s, double lo, double hi, double *out) {
     if (!*s || *end || !(v >= lo && v <= hi)) return -1;
     *out = v;
     return 0;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* --quiet: the summary goes nowhere */
+static FILE *devnull(void) {
+    static FILE *f;
+    if (!f) f = fopen("/dev/null", "w");
+    return f ? f : stderr;
 }
 
 int cmd_run(int argc, char **argv) {
@@ -97,6 +111,7 @@ int cmd_run(int argc, char **argv) {
     rt_rng_seed(&rng, (uint64_t)seed);
     fwrite(prompt, 1, plen, stdout);
     int token = cfg->bos, generated = 0;
+    double t0 = now_s();
     for (int pos = 0; generated < (int)n; pos++) {
         if (s.eng.max_pos && pos >= s.eng.max_pos) {
             if (!o.quiet) fprintf(stderr, "\nlpcs run: stopped at the model's context length %d\n", s.eng.max_pos);
@@ -122,14 +137,17 @@ int cmd_run(int argc, char **argv) {
     }
     fputc('\n', stdout);
     cli_check_summary(&s.eng, "run");
+    json_t *sim = cli_summary(o.quiet ? devnull() : stderr, &s.eng, &bcfg.point, now_s() - t0, "run");
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "run");
+        if (sim) json_object_set(r, "simulated", sim);
         cli_report_stamp(r, &o, &bcfg);
         json_object_set_new(r, "prompt", json_string(prompt));
         json_object_set_new(r, "generated", json_integer(generated));
         rc = rt_report_write(r, o.report_path, "run");
         json_decref(r);
     }
+    json_decref(sim);
 out:
     free(toks), free(p), free(idx);
     rt_session_close(&s);

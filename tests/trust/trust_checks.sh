@@ -9,7 +9,7 @@
 set -eu
 lpcs=$1 shared=$2 dir=$3
 shift 3
-checks=${*:-"platform-explain gqa-kv fallback design-point resume check"}
+checks=${*:-"platform-explain gqa-kv fallback design-point resume check summary"}
 rm -rf "$dir" && mkdir -p "$dir"
 llama=$shared/models/shakespeare-llama.bin
 fail() { echo "test-trust: $*"; exit 1; }
@@ -153,6 +153,17 @@ check_rtl_check() {
         END { exit !(n >= 2 && !bad) }' "$dir/rk.vcd" ||
         fail "rtl-check: the waveform holds time steps outside cycles $win"
     echo "test-trust: rtl-check: $k op calls matched; corrupted tile caught on rtl (cycles $win); waveform limited to it ($(wc -c < "$dir/rk.vcd") bytes)"
+}
+
+check_summary() {
+    "$lpcs" run "$llama" -n 4 --backend sim --report "$dir/sm.json" > /dev/null 2> "$dir/sm.err"
+    grep -q "^lpcs run: host: [0-9]* tokens in [0-9.]* s = [0-9.]* tokens/s" "$dir/sm.err" || fail "summary: no host line"
+    grep -q "^lpcs run: simulated (73 of 73 ops, design point 'default' at 1.00 GHz): [0-9]* cycles/token = [0-9.]* tokens/s, [0-9.]* uJ/token, DRAM [0-9]* B/token = [0-9.]* GB/s, bound by \(DRAM\|compute\) ([0-9]*% of cycles)" \
+        "$dir/sm.err" || fail "summary: no simulated line: $(cat "$dir/sm.err")"
+    grep -q '"bound_by": "DRAM"' "$dir/sm.json" || fail "summary: the report lacks the simulated summary (fp32 llama is DRAM-bound)"
+    "$lpcs" run "$llama" -n 2 --backend cpu 2>&1 >/dev/null | grep -q "simulated" && fail "summary: a cpu run claims simulated numbers"
+    "$lpcs" bench "$llama" -n 4 --repeat 1 --warmup 0 --backend sim | grep -q "^lpcs bench: simulated" || fail "summary: bench"
+    echo "test-trust: summary: $(grep simulated "$dir/sm.err" | cut -d: -f3-)"
 }
 
 n=0
