@@ -41,7 +41,7 @@ typedef struct {
 
 typedef struct {
     char key[1400];
-    double nll;
+    double nll, ci95;
     long long bytes;
 } nll_entry;
 
@@ -54,7 +54,7 @@ typedef struct {
 static void help(FILE *out) {
     fprintf(out,
             "usage: lpcs sweep GRID.json -o OUT.csv [--mode analytical|platform] [--shard k/n]\n"
-            "                  [--jsonl OUT.jsonl] [--threads T] [--no-nll] [--list] [--explain] [--quiet]\n"
+            "                  [--jsonl OUT.jsonl] [--threads T] [--no-nll] [--list] [--explain] [--columns] [--quiet]\n"
             "                  [--model M] [--text FILE] [--max-bytes N] [--nll-cache FILE]\n"
             "Evaluates the design points of GRID (see models/README.md): NLL of the point's\n"
             "--plan on a text slice (cached per plan in OUT.nll), cycles/token, energy/token and\n"
@@ -65,7 +65,8 @@ static void help(FILE *out) {
             "others are redone, as are nll=nan rows once the NLL is known (a truncated last\n"
             "row is rewritten). --no-nll still uses NLLs already cached. --shard k/n (0 <= k < n) evaluates\n"
             "the points i with i %% n == k. --list prints the point ids of the shard and exits;\n"
-            "--explain prints every point's per-op cost table on stdout. --nll-cache FILE\n"
+            "--explain prints every point's per-op cost table on stdout; --columns prints\n"
+            "every output column with its unit and which columns partition a total. --nll-cache FILE\n"
             "replaces OUT.nll (shards of one sweep may share it).\n");
 }
 
@@ -231,12 +232,42 @@ out:
 
 /* ---------------- resumable CSV ------------------------------------------- */
 
-static const char *RESULT_COLS[] = {"nll", "nll_bytes", "cycles_per_token", "tokens_per_s", "energy_uj_per_token",
-                                    "area_mm2", "dram_kb_per_token", "e_compute_uj", "e_sram_uj", "e_dram_uj",
-                                    "e_rmmec_uj", "e_ternary_uj", "e_pim_uj", "e_vector_uj", "area_rmmec_mm2",
-                                    "area_ternary_mm2", "area_pim_mm2", "area_vector_mm2", "area_sram_mm2",
-                                    "resident_weight_frac"};
+/* Result columns: name (unit in the name), meaning. The energy_kind_*
+ * columns partition energy_per_token_uJ by kind, the energy_unit_* columns
+ * partition it by unit: sum one group, never both. area_*_mm2 per block
+ * partition area_mm2; area_active_mm2 + area_idle_mm2 = area_mm2. */
+static const char *const RESULT_COLS[][2] = {
+    {"nll", "mean NLL of the point's plan on the text slice, nats/byte (nan: not computed)"},
+    {"nll_ci95", "half-width of the 95% confidence interval of nll across 256-byte windows, nats/byte"},
+    {"nll_slice_B", "bytes of text the nll was measured on"},
+    {"cycles_per_token", "accelerator clock cycles of one token at token_pos"},
+    {"tokens_per_s", "clock_ghz * 1e9 / cycles_per_token"},
+    {"tokens_per_s_per_mm2", "tokens_per_s / area_active_mm2"},
+    {"energy_per_token_uJ", "energy of one token, uJ"},
+    {"area_mm2", "area of every block of the design point, mm^2"},
+    {"area_active_mm2", "area of the units this token used plus SRAM, mm^2"},
+    {"area_idle_mm2", "area of units no op of this token used, mm^2 (in area_mm2, not in area_active_mm2)"},
+    {"dram_per_token_B", "DRAM bytes read per token, B"},
+    {"energy_kind_compute_uJ", "partition by kind (1/3): unit datapaths, uJ/token"},
+    {"energy_kind_sram_uJ", "partition by kind (2/3): on-chip SRAM accesses, uJ/token"},
+    {"energy_kind_dram_uJ", "partition by kind (3/3): DRAM transfers, uJ/token"},
+    {"energy_unit_rmmec_uJ", "partition by unit (1/4): ops on the RMMEC array incl. their memory, uJ/token"},
+    {"energy_unit_ternary_uJ", "partition by unit (2/4): ops on the ternary engine, uJ/token"},
+    {"energy_unit_pim_uJ", "partition by unit (3/4): ops on the PIM banks, uJ/token"},
+    {"energy_unit_vector_uJ", "partition by unit (4/4): ops on the vector unit, uJ/token"},
+    {"area_rmmec_mm2", "RMMEC array area (part of area_mm2)"},
+    {"area_ternary_mm2", "ternary engine area (part of area_mm2)"},
+    {"area_pim_mm2", "PIM banks area (part of area_mm2)"},
+    {"area_vector_mm2", "vector unit area (part of area_mm2)"},
+    {"area_sram_mm2", "weight/activation SRAM area (part of area_mm2)"},
+    {"resident_weight_frac", "fraction of weight bytes held on chip (0..1)"},
+};
 #define N_RESULT (sizeof RESULT_COLS / sizeof RESULT_COLS[0])
+static const char *const MODELLED_COL[2] = {
+    "modelled_only", "unit:format pairs this point costs that no RTL implements (e.g. rmmec:fp8e4m3: the RMMEC RTL "
+                     "has FP4 E2M1 and posit 4/8/16 modes only); empty = every GEMV/attention unit mode has RTL; the "
+                     "vector unit is always modelled only"};
+
 /* Where a row comes from: a resume redoes rows whose point_key (a hash of the
  * point's every field, model, text slice, mode, token position and lpcs
  * version + git hash) differs from the current one. */
@@ -248,7 +279,8 @@ static void header_line(char *out, size_t len) {
     size_t o = (size_t)snprintf(out, len, "id,index,mode");
     const char *const *f = dp_field_names();
     for (int i = 1; f[i]; i++) o += (size_t)snprintf(out + o, len - o, ",%s", f[i]);
-    for (size_t i = 0; i < N_RESULT; i++) o += (size_t)snprintf(out + o, len - o, ",%s", RESULT_COLS[i]);
+    for (size_t i = 0; i < N_RESULT; i++) o += (size_t)snprintf(out + o, len - o, ",%s", RESULT_COLS[i][0]);
+    o += (size_t)snprintf(out + o, len - o, ",%s", MODELLED_COL[0]);
     for (size_t i = 0; i < N_PROV; i++) o += (size_t)snprintf(out + o, len - o, ",%s", PROV_COLS[i]);
     snprintf(out + o, len - o, "\n");
 }
@@ -358,7 +390,7 @@ static nll_entry *cache_find(nll_cache *c, const char *key) {
     return NULL;
 }
 
-static int cache_put(nll_cache *c, const char *key, double nll, long long bytes) {
+static int cache_put(nll_cache *c, const char *key, double nll, long long bytes, double ci95) {
     if (c->n == c->cap) {
         int cap = c->cap ? 2 * c->cap : 32;
         nll_entry *p = realloc(c->e, (size_t)cap * sizeof *p);
@@ -367,7 +399,7 @@ static int cache_put(nll_cache *c, const char *key, double nll, long long bytes)
     }
     nll_entry *e = &c->e[c->n++];
     snprintf(e->key, sizeof e->key, "%s", key);
-    e->nll = nll, e->bytes = bytes;
+    e->nll = nll, e->bytes = bytes, e->ci95 = ci95;
     return 0;
 }
 
@@ -379,15 +411,13 @@ static int cache_open(nll_cache *c, const char *path, int quiet) {
     for (char *line = data; line && *line;) {
         char *nl = strchr(line, '\n');
         *nl = 0;
-        char *t1 = strrchr(line, '\t');
-        if (t1) {
-            *t1 = 0;
-            char *t0 = strrchr(line, '\t');
-            if (t0) {
-                *t0 = 0;
-                cache_put(c, line, strtod(t0 + 1, NULL), atoll(t1 + 1));
-            }
-        }
+        /* key \t nll \t bytes \t ci95 (older caches: no ci95) */
+        char *t[3] = {NULL, NULL, NULL};
+        int k = 0;
+        for (char *p = line; *p; p++)
+            if (*p == '\t' && k < 3) t[k++] = p;
+        for (int j = 0; j < k; j++) *t[j] = 0;
+        if (k >= 2) cache_put(c, line, strtod(t[0] + 1, NULL), atoll(t[1] + 1), k == 3 ? strtod(t[2] + 1, NULL) : NAN);
         line = nl + 1;
     }
     free(data);
@@ -445,16 +475,17 @@ static int nll_known(const sweep_ctx *x, nll_cache *c, const char *spec) {
     return x->have_text && (!x->no_nll || cache_find(c, key));
 }
 
-static int eval_nll(sweep_ctx *x, nll_cache *c, const char *spec, double *nll, long long *bytes, rt_err *e) {
+static int eval_nll(sweep_ctx *x, nll_cache *c, const char *spec, double *nll, long long *bytes, double *ci95,
+                    rt_err *e) {
     char key[1400];
     nll_key(x, spec, key, sizeof key);
     nll_entry *hit = x->have_text ? cache_find(c, key) : NULL;
     if (hit) { /* also with --no-nll: a known NLL is never dropped */
-        *nll = hit->nll, *bytes = hit->bytes;
+        *nll = hit->nll, *bytes = hit->bytes, *ci95 = hit->ci95;
         return 0;
     }
     if (x->no_nll) {
-        *nll = NAN, *bytes = 0;
+        *nll = NAN, *bytes = 0, *ci95 = NAN;
         return 0;
     }
     rt_ppl_result r;
@@ -462,11 +493,11 @@ static int eval_nll(sweep_ctx *x, nll_cache *c, const char *spec, double *nll, l
     if (rt_eval_ppl(&x->model, &x->plan, &x->so, &x->tok, x->text.data + x->begin, x->end - x->begin, x->threads, NULL,
                     NULL, &r, NULL, e))
         return 1;
-    *nll = r.nll_sum / (double)r.bytes, *bytes = (long long)r.bytes;
+    *nll = r.nll_sum / (double)r.bytes, *bytes = (long long)r.bytes, *ci95 = r.nll_ci95;
     char line[1600];
-    snprintf(line, sizeof line, "%s\t%.12g\t%lld\n", key, *nll, *bytes);
+    snprintf(line, sizeof line, "%s\t%.12g\t%lld\t%.6g\n", key, *nll, *bytes, *ci95);
     if (write_line(c->f, line)) return rt_fail(e, LPCS_EIO, "cannot append to the NLL cache");
-    return cache_put(c, key, *nll, *bytes) ? rt_fail(e, LPCS_ENOMEM, "out of memory") : 0;
+    return cache_put(c, key, *nll, *bytes, *ci95) ? rt_fail(e, LPCS_ENOMEM, "out of memory") : 0;
 }
 
 static double now_s(void) {
@@ -499,11 +530,39 @@ static void point_key(const sweep_ctx *x, const dp_config *d, char *out, size_t 
     snprintf(out, len, "%016llx", fnv1a64(all));
 }
 
+/* 1 if the RMMEC RTL has a mode for format name (rtl/rmmec.v: FP4 E2M1
+ * elements, posit(4,1), posit(8,0), posit(16,1)). */
+static int rmmec_rtl_has(const char *fmt) {
+    static const char *const have[] = {"fp4e2m1", "mxfp4", "nvfp4", "p4e1", "p8e0", "p16e1"};
+    for (size_t i = 0; i < sizeof have / sizeof have[0]; i++)
+        if (!strcmp(fmt, have[i])) return 1;
+    return 0;
+}
+
+/* "rmmec:fp32;rmmec:fp8e4m3": the RMMEC modes point d costs that the RTL lacks. */
+static void modelled_only(const sweep_ctx *x, const dp_config *d, char *out, size_t len) {
+    size_t o = 0;
+    out[0] = 0;
+    for (int i = 0; i < x->eng.n_ops; i++) {
+        const rt_op *op = &x->eng.ops[i];
+        arch_op ao;
+        if (rt_arch_from_op(&x->eng, op, 0, &ao) || (ao.kind != ARCH_OP_GEMV && ao.kind != ARCH_OP_ATTENTION) ||
+            arch_pick_unit(d, &ao) != ARCH_U_RMMEC)
+            continue;
+        const rt_qf *kf = op->type == OP_ATTENTION ? rt_plan_kv(&x->eng.plan, op->layer) : NULL;
+        const char *fmt = op->type == OP_ATTENTION ? (kf ? kf->name : "fp32") : op->qf ? op->qf->name : "fp32";
+        char item[64];
+        snprintf(item, sizeof item, "rmmec:%s", fmt);
+        if (rmmec_rtl_has(fmt) || strstr(out, item)) continue;
+        o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", o ? ";" : "", item);
+    }
+}
+
 static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index, int platform, char *row, size_t len,
                       json_t **jrow, rt_err *e) {
-    double nll;
+    double nll, ci95;
     long long nb;
-    if (eval_nll(x, c, d->plan, &nll, &nb, e)) return 1;
+    if (eval_nll(x, c, d->plan, &nll, &nb, &ci95, e)) return 1;
     if (ctx_plan(x, d->plan, e)) return 1;
     rt_arch_token t;
     int pos = token_pos(x);
@@ -526,13 +585,22 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     }
     arch_area a;
     arch_area_of(d, &a);
-    double cyc = t.cycles, res[N_RESULT] = {
-        nll, (double)nb, cyc, cyc > 0 ? d->clock_ghz * 1e9 / cyc : 0, t.energy_pj * 1e-6, a.total, t.dram_bytes / 1e3,
+    /* units no op of this token used: their area is reported apart */
+    double unit_area[ARCH_U_COUNT] = {0}, idle = 0;
+    unit_area[ARCH_U_RMMEC] = a.rmmec, unit_area[ARCH_U_TERNARY] = a.ternary, unit_area[ARCH_U_PIM] = a.pim,
+    unit_area[ARCH_U_VECTOR] = a.vector;
+    for (int u = 0; u < ARCH_U_COUNT; u++)
+        if (t.unit_cycles[u] <= 0) idle += unit_area[u];
+    double cyc = t.cycles, tps = cyc > 0 ? d->clock_ghz * 1e9 / cyc : 0, res[N_RESULT] = {
+        nll, ci95, (double)nb, cyc, tps, a.total - idle > 0 ? tps / (a.total - idle) : 0, t.energy_pj * 1e-6,
+        a.total, a.total - idle, idle, t.dram_bytes,
         t.e_compute_pj * 1e-6, t.e_sram_pj * 1e-6, t.e_dram_pj * 1e-6,
         t.unit_energy_pj[ARCH_U_RMMEC] * 1e-6, t.unit_energy_pj[ARCH_U_TERNARY] * 1e-6,
         t.unit_energy_pj[ARCH_U_PIM] * 1e-6, t.unit_energy_pj[ARCH_U_VECTOR] * 1e-6,
         a.rmmec, a.ternary, a.pim, a.vector, a.sram,
         t.weight_bytes > 0 ? t.resident_weight_bytes / t.weight_bytes : 1};
+    char modelled[256];
+    modelled_only(x, d, modelled, sizeof modelled);
     size_t o = (size_t)snprintf(row, len, "%s,%d,%s", d->id, index, platform ? "platform" : "analytical");
     /* the point's fields, in the header's order (from its JSON form) */
     char js[2048];
@@ -547,8 +615,10 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     }
     for (size_t i = 0; i < N_RESULT; i++) {
         o += (size_t)snprintf(row + o, len - o, ",%.10g", res[i]);
-        json_object_set_new(pj, RESULT_COLS[i], isnan(res[i]) ? json_null() : json_real(res[i]));
+        json_object_set_new(pj, RESULT_COLS[i][0], isnan(res[i]) ? json_null() : json_real(res[i]));
     }
+    csv_str(row, len, &o, modelled);
+    json_object_set_new(pj, "modelled_only", json_string(modelled));
     char key[32];
     point_key(x, d, key, sizeof key);
     csv_str(row, len, &o, x->model.path);
@@ -615,6 +685,15 @@ int cmd_sweep(int argc, char **argv) {
             }
             if (a[2] == 't') x.threads = (int)v;
             else max_bytes_o = v;
+        } else if (!strcmp(a, "--columns")) {
+            printf("column,meaning\n");
+            printf("id,the point's id\nindex,the point's index in the grid\nmode,analytical or platform\n");
+            for (int k = 1; dp_field_names()[k]; k++)
+                printf("%s,design point field (models/README.md)\n", dp_field_names()[k]);
+            for (size_t k = 0; k < N_RESULT; k++) printf("%s,\"%s\"\n", RESULT_COLS[k][0], RESULT_COLS[k][1]);
+            printf("%s,\"%s\"\n", MODELLED_COL[0], MODELLED_COL[1]);
+            for (size_t k = 0; k < N_PROV; k++) printf("%s,provenance (resume key: point_key)\n", PROV_COLS[k]);
+            return 0;
         } else if (!strcmp(a, "--no-nll")) x.no_nll = 1;
         else if (!strcmp(a, "--list")) list = 1;
         else if (!strcmp(a, "--explain")) x.explain = 1;

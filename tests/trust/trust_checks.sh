@@ -9,7 +9,7 @@
 set -eu
 lpcs=$1 shared=$2 dir=$3
 shift 3
-checks=${*:-"platform-explain gqa-kv fallback design-point resume check summary"}
+checks=${*:-"platform-explain gqa-kv fallback design-point resume check summary columns"}
 rm -rf "$dir" && mkdir -p "$dir"
 llama=$shared/models/shakespeare-llama.bin
 fail() { echo "test-trust: $*"; exit 1; }
@@ -164,6 +164,41 @@ check_summary() {
     "$lpcs" run "$llama" -n 2 --backend cpu 2>&1 >/dev/null | grep -q "simulated" && fail "summary: a cpu run claims simulated numbers"
     "$lpcs" bench "$llama" -n 4 --repeat 1 --warmup 0 --backend sim | grep -q "^lpcs bench: simulated" || fail "summary: bench"
     echo "test-trust: summary: $(grep simulated "$dir/sm.err" | cut -d: -f3-)"
+}
+
+check_columns() {
+    printf '{"model": "%s", "text": "%s", "max_bytes": 600, "context": 64, "base": {"sram_kib": 256},
+      "points": [{"plan": "w=fp8e4m3,kv=bf16"}, {"plan": "w=p8e0,kv=p16e1"}, {"plan": "w=int4", "rmmec_units": 16}]}\n' \
+        "$llama" "$shared/data/tinyshakespeare.txt" > "$dir/cols.json"
+    "$lpcs" sweep "$dir/cols.json" -o "$dir/cols.csv" --quiet
+    python3 - "$dir/cols.csv" <<'PY' || fail "columns: see above"
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert len(rows) == 3, len(rows)
+hdr = list(rows[0].keys())
+unitless = {"id", "index", "mode", "plan", "nll", "nll_ci95", "cycles_per_token", "tokens_per_s", "resident_weight_frac",
+            "modelled_only", "model", "text_begin", "text_end", "token_pos", "lpcs_version", "git_hash", "point_key"}
+import re
+fields = set(hdr[3:hdr.index("nll")])  # design point fields (JSON names of models/README.md)
+for c in hdr:
+    if c in unitless or c in fields: continue
+    assert re.search(r"_(uJ|pJ|B|KiB|mm2|per_mm2)$", c), "column without a unit: " + c
+def f(r, c): return float(r[c])
+for r in rows:
+    e = f(r, "energy_per_token_uJ")
+    kind = sum(f(r, c) for c in hdr if c.startswith("energy_kind_"))
+    unit = sum(f(r, c) for c in hdr if c.startswith("energy_unit_"))
+    assert abs(kind - e) <= 1e-6 * e and abs(unit - e) <= 1e-6 * e, ("breakdowns do not partition", e, kind, unit)
+    blocks = sum(f(r, c) for c in ("area_rmmec_mm2", "area_ternary_mm2", "area_pim_mm2", "area_vector_mm2", "area_sram_mm2"))
+    assert abs(blocks - f(r, "area_mm2")) < 1e-9 and abs(f(r, "area_active_mm2") + f(r, "area_idle_mm2") - f(r, "area_mm2")) < 1e-9
+    assert f(r, "nll_slice_B") == 600 and f(r, "nll_ci95") > 0 and not math.isnan(f(r, "nll")), "nll without slice/CI"
+assert rows[0]["plan"] == "w=fp8e4m3,kv=bf16", rows[0]["plan"]
+assert "rmmec:fp8e4m3" in rows[0]["modelled_only"] and "rmmec:bf16" in rows[0]["modelled_only"], rows[0]["modelled_only"]
+assert rows[1]["modelled_only"] == "", rows[1]["modelled_only"]  # posit 8 / 16 on RMMEC: the RTL has them
+assert f(rows[2], "area_idle_mm2") > 0, "int4 on PIM leaves the ternary engine idle"
+print("test-trust: columns: units in every name, both energy breakdowns partition the total, idle area apart,"
+      " fp8/bf16 on RMMEC flagged, nll %.4f +- %.4f over %d B" % (f(rows[0], "nll"), f(rows[0], "nll_ci95"), 600))
+PY
 }
 
 n=0
