@@ -101,8 +101,8 @@ check_resume() {
         fail "resume: after a grid change the CSV holds $(tail -n +2 "$dir/rs.csv" | wc -l) rows, sram_kib $(col "$dir/rs.csv" sram_kib)"
     "$lpcs" sweep "$dir/rs.json" -o "$dir/rs.csv" 2> "$dir/rs2.err"   # now with the NLL
     grep -q "2 with nll=nan whose NLL is now known" "$dir/rs2.err" || fail "resume: nan rows not redone: $(cat "$dir/rs2.err")"
-    grep -q ',nan,' "$dir/rs.csv" && fail "resume: nll=nan left in the CSV"
     nll=$(col "$dir/rs.csv" nll)
+    [ "$nll" != nan ] || fail "resume: nll=nan left in the CSV"
     "$lpcs" sweep "$dir/rs.json" -o "$dir/rs.csv" --no-nll 2> "$dir/rs3.err"
     grep -q " 0 to go" "$dir/rs3.err" && [ "$(col "$dir/rs.csv" nll)" = "$nll" ] || fail "resume: a known NLL was dropped"
     echo "test-trust: resume: changed grid -> 2 stale rows redone; nan rows redone once the NLL is known (nll $nll)"
