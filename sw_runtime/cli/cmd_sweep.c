@@ -102,7 +102,34 @@ static int str_field(json_t *root, const char *key, char *dst, size_t len) {
     return 0;
 }
 
-static int load_grid(const char *path, sweep_grid *g, char *err, size_t len) {
+static int exists(const char *p) { return access(p, R_OK) == 0; }
+
+/* A relative path in a grid names a file relative to the grid file's folder;
+ * failing that, a path through a "shared/" folder is looked up under
+ * $LPCS_SHARED (the tests' copy of ../shared). The error lists what was tried. */
+static int resolve_path(const char *grid, const char *what, char *p, size_t cap, char *err, size_t len) {
+    if (!p[0] || p[0] == '/') return 0;
+    char dir[1024], cand[2][1100];
+    snprintf(dir, sizeof dir, "%s", grid);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    else snprintf(dir, sizeof dir, ".");
+    snprintf(cand[0], sizeof cand[0], "%s/%s", dir, p);
+    int n = 1;
+    const char *sh = getenv("LPCS_SHARED"), *q = strstr(p, "shared/");
+    if (sh && *sh && q) snprintf(cand[n++], sizeof cand[1], "%s/%s", sh, q + 7);
+    for (int i = 0; i < n; i++)
+        if (exists(cand[i]) && strlen(cand[i]) < cap) {
+            strcpy(p, cand[i]);
+            return 0;
+        }
+    snprintf(err, len, "%.300s: %s \"%.300s\" not found (relative to the grid's folder); tried %.300s%s%.300s", grid,
+             what, p, cand[0],
+             n > 1 ? " and $LPCS_SHARED: " : "", n > 1 ? cand[1] : "");
+    return -1;
+}
+
+static int load_grid(const char *path, sweep_grid *g, int no_nll, char *err, size_t len) {
     memset(g, 0, sizeof *g);
     snprintf(g->split, sizeof g->split, "val");
     g->max_bytes = 4096;
@@ -125,13 +152,15 @@ static int load_grid(const char *path, sweep_grid *g, char *err, size_t len) {
         snprintf(err, len, "%s: model/config/text/split must be strings", path);
         goto out;
     }
-    /* "../shared/..." follows $LPCS_SHARED when it is set (as the tests do) */
-    const char *sh = getenv("LPCS_SHARED");
     char *paths[3] = {g->model, g->config, g->text};
-    for (int i = 0; sh && *sh && i < 3; i++)
-        if (!strncmp(paths[i], "../shared/", 10)) {
-            char tmp[1024];
-            if ((size_t)snprintf(tmp, sizeof tmp, "%s/%s", sh, paths[i] + 10) < sizeof tmp) strcpy(paths[i], tmp);
+    const char *names[3] = {"model", "config", "text"};
+    for (int i = 0; i < 3; i++)
+        if (resolve_path(path, names[i], paths[i], 1024, err, len)) {
+            if (i == 2 && no_nll) { /* the text is only needed for the NLL */
+                g->text[0] = 0;
+                continue;
+            }
+            goto out;
         }
     const char *key;
     json_t *v;
@@ -714,7 +743,7 @@ int cmd_sweep(int argc, char **argv) {
     x.plat_log = getenv("LPCS_PLATFORM_EXPLAIN") ? stderr : NULL; /* per-op model vs platform */
     sweep_grid g;
     char err[1600];
-    if (load_grid(grid_path, &g, err, sizeof err)) return fail(err, NULL);
+    if (load_grid(grid_path, &g, x.no_nll || list, err, sizeof err)) return fail(err, NULL);
     if (model_o) snprintf(g.model, sizeof g.model, "%s", model_o);
     if (text_o) snprintf(g.text, sizeof g.text, "%s", text_o);
     if (max_bytes_o > 0) g.max_bytes = max_bytes_o;

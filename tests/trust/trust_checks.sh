@@ -9,7 +9,8 @@
 set -eu
 lpcs=$1 shared=$2 dir=$3
 shift 3
-checks=${*:-"platform-explain gqa-kv fallback design-point resume check summary columns"}
+case $lpcs in /*) ;; *) lpcs=$(pwd)/$lpcs ;; esac
+checks=${*:-"platform-explain gqa-kv fallback design-point resume check summary columns grid-paths"}
 rm -rf "$dir" && mkdir -p "$dir"
 llama=$shared/models/shakespeare-llama.bin
 fail() { echo "test-trust: $*"; exit 1; }
@@ -199,6 +200,20 @@ assert f(rows[2], "area_idle_mm2") > 0, "int4 on PIM leaves the ternary engine i
 print("test-trust: columns: units in every name, both energy breakdowns partition the total, idle area apart,"
       " fp8/bf16 on RMMEC flagged, nll %.4f +- %.4f over %d B" % (f(rows[0], "nll"), f(rows[0], "nll_ci95"), 600))
 PY
+}
+
+check_grid_paths() {
+    mkdir -p "$dir/gp/m" "$dir/gp/grids"
+    ln -sf "$llama" "$dir/gp/m/llama.bin"; ln -sf "$shared/models/tok-bytes.bin" "$dir/gp/m/tok-bytes.bin"
+    printf '{"model": "../m/llama.bin", "points": [{}]}\n' > "$dir/gp/grids/g.json"
+    abs=$(cd "$dir/gp" && pwd)
+    (cd / && "$lpcs" sweep "$abs/grids/g.json" -o "$abs/out.csv" --no-nll --quiet) 2> "$dir/gp.err" ||
+        fail "grid-paths: a path relative to the grid's folder: $(cat "$dir/gp.err")"
+    printf '{"model": "../m/nope.bin", "points": [{}]}\n' > "$dir/gp/grids/bad.json"
+    rc=0; "$lpcs" sweep "$dir/gp/grids/bad.json" -o "$dir/gp/bad.csv" --no-nll 2> "$dir/gp_bad.err" || rc=$?
+    [ $rc = 1 ] && grep -q 'model "../m/nope.bin" not found (relative to the grid.s folder); tried .*gp/grids/../m/nope.bin' \
+        "$dir/gp_bad.err" || fail "grid-paths: error does not say what it tried: $(cat "$dir/gp_bad.err")"
+    echo "test-trust: grid-paths: resolved against the grid's folder from cwd /; missing file names what was tried"
 }
 
 n=0
