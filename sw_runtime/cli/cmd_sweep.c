@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/sweep_plot.h"
 #include "cli/version.h"
 #include "design_point.h"
 #include "eval.h"
@@ -54,7 +55,7 @@ typedef struct {
 static void help(FILE *out) {
     fprintf(out,
             "usage: lpcs sweep GRID.json -o OUT.csv [--mode analytical|platform] [--shard k/n]\n"
-            "                  [--jsonl OUT.jsonl] [--threads T] [--no-nll] [--list] [--explain] [--columns] [--quiet]\n"
+            "                  [--jsonl OUT.jsonl] [--threads T] [--no-nll] [--list] [--explain] [--columns] [--plot] [--quiet]\n"
             "                  [--model M] [--text FILE] [--max-bytes N] [--nll-cache FILE]\n"
             "Evaluates the design points of GRID (see models/README.md): NLL of the point's\n"
             "--plan on a text slice (cached per plan in OUT.nll), cycles/token, energy/token and\n"
@@ -66,7 +67,10 @@ static void help(FILE *out) {
             "row is rewritten). --no-nll still uses NLLs already cached. --shard k/n (0 <= k < n) evaluates\n"
             "the points i with i %% n == k. --list prints the point ids of the shard and exits;\n"
             "--explain prints every point's per-op cost table on stdout; --columns prints\n"
-            "every output column with its unit and which columns partition a total. --nll-cache FILE\n"
+            "every output column with its unit and which columns partition a total. --plot writes\n"
+            "OUT.pareto.{png,svg} (NLL vs tokens/s per mm^2, front labelled), OUT.front.csv (front of\n"
+            "NLL, energy, active area, tokens/s) and OUT.roofline.{png,svg} (per-op roofline of the\n"
+            "front point with the most tokens/s per mm^2; gnuplot). --nll-cache FILE\n"
             "replaces OUT.nll (shards of one sweep may share it).\n");
 }
 
@@ -666,10 +670,52 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     return 0;
 }
 
+/* --plot: OUT.pareto.{png,svg} + OUT.front.csv from every row of OUT, and
+ * OUT.roofline.{png,svg} of the front point with the most tokens/s per mm^2. */
+static int write_plots(sweep_ctx *x, const sweep_grid *g, const char *out_path, rt_err *e) {
+    char prefix[1100], best[DP_ID_LEN], err[1600];
+    snprintf(prefix, sizeof prefix, "%s", out_path);
+    size_t pl = strlen(prefix);
+    if (pl > 4 && !strcmp(prefix + pl - 4, ".csv")) prefix[pl - 4] = 0;
+    if (sweep_plot_front(out_path, prefix, best, sizeof best, err, sizeof err))
+        return rt_fail(e, LPCS_EINVAL, "%s", err);
+    const dp_config *d = NULL;
+    for (int i = 0; i < g->n && !d; i++)
+        if (!strcmp(g->pts[i].id, best)) d = &g->pts[i];
+    if (!d) return rt_fail(e, LPCS_EINVAL, "--plot: front point %s is not in the grid", best);
+    if (ctx_plan(x, d->plan, e)) return 1;
+    int n = x->eng.n_ops, pos = token_pos(x);
+    arch_cost *pc = calloc((size_t)n, sizeof *pc);
+    roof_op *ro = calloc((size_t)n, sizeof *ro);
+    rt_arch_token t;
+    int rc = !pc || !ro || rt_arch_token_cost(&x->eng, d, pos, pc, &t);
+    for (int i = 0; i < n && !rc; i++) {
+        arch_op ao;
+        rt_arch_from_op(&x->eng, &x->eng.ops[i], pos, &ao);
+        snprintf(ro[i].name, sizeof ro[i].name, "%s", x->eng.ops[i].name);
+        snprintf(ro[i].unit, sizeof ro[i].unit, "%s", arch_unit_name(pc[i].unit));
+        ro[i].macs = ao.kind == ARCH_OP_ATTENTION ? 2.0 * (double)ao.n
+                     : ao.kind == ARCH_OP_VECTOR  ? (double)ao.n
+                                                  : (double)ao.rows * (double)ao.cols;
+        ro[i].dram_bytes = pc[i].dram_bytes, ro[i].cycles = pc[i].cycles, ro[i].compute_cycles = pc[i].compute_cycles;
+    }
+    char title[512];
+    snprintf(title, sizeof title, "point %.95s (plan %.255s), position %d, analytical model", d->id, d->plan, pos);
+    if (!rc && sweep_plot_roofline(prefix, title, ro, n, arch_dram_bytes_per_cycle(d), err, sizeof err))
+        rc = rt_fail(e, LPCS_EINVAL, "%s", err);
+    else if (rc == 1)
+        rc = rt_fail(e, LPCS_ENOMEM, "--plot: cost model failed on point %s", d->id);
+    free(pc), free(ro);
+    if (!rc && !x->quiet)
+        fprintf(stderr, "lpcs sweep: plots: %s.pareto.{png,svg}, %s.front.csv, %s.roofline.{png,svg} (point %s)\n",
+                prefix, prefix, prefix, d->id);
+    return rc;
+}
+
 int cmd_sweep(int argc, char **argv) {
     const char *grid_path = NULL, *out_path = NULL, *jsonl_path = NULL, *model_o = NULL, *text_o = NULL,
                *cache_o = NULL;
-    int platform = 0, shard_k = 0, shard_n = 1, list = 0;
+    int platform = 0, shard_k = 0, shard_n = 1, list = 0, plot = 0;
     long long max_bytes_o = -1;
     sweep_ctx x;
     memset(&x, 0, sizeof x);
@@ -725,6 +771,7 @@ int cmd_sweep(int argc, char **argv) {
             return 0;
         } else if (!strcmp(a, "--no-nll")) x.no_nll = 1;
         else if (!strcmp(a, "--list")) list = 1;
+        else if (!strcmp(a, "--plot")) plot = 1;
         else if (!strcmp(a, "--explain")) x.explain = 1;
         else if (!strcmp(a, "--quiet")) x.quiet = 1;
         else if (a[0] == '-' && a[1]) {
@@ -911,6 +958,10 @@ int cmd_sweep(int argc, char **argv) {
         }
     }
     if (!x.quiet) fprintf(stderr, "lpcs sweep: done, %d points in %.1f s\n", did, now_s() - t0);
+    if (plot) {
+        fflush(out);
+        if (write_plots(&x, &g, out_path, &e)) goto rt_fail_out;
+    }
     rc = 0;
     goto cleanup;
 rt_fail_out:

@@ -10,7 +10,7 @@ set -eu
 lpcs=$1 shared=$2 dir=$3
 shift 3
 case $lpcs in /*) ;; *) lpcs=$(pwd)/$lpcs ;; esac
-checks=${*:-"platform-explain gqa-kv fallback design-point resume check summary columns grid-paths"}
+checks=${*:-"platform-explain gqa-kv fallback design-point resume check summary columns grid-paths plots"}
 rm -rf "$dir" && mkdir -p "$dir"
 llama=$shared/models/shakespeare-llama.bin
 fail() { echo "test-trust: $*"; exit 1; }
@@ -214,6 +214,26 @@ check_grid_paths() {
     [ $rc = 1 ] && grep -q 'model "../m/nope.bin" not found (relative to the grid.s folder); tried .*gp/grids/../m/nope.bin' \
         "$dir/gp_bad.err" || fail "grid-paths: error does not say what it tried: $(cat "$dir/gp_bad.err")"
     echo "test-trust: grid-paths: resolved against the grid's folder from cwd /; missing file names what was tried"
+}
+
+check_plots() {
+    printf '{"model": "%s", "text": "%s", "max_bytes": 256, "context": 64, "base": {"sram_kib": 256},
+      "grid": {"plan": ["w=int4", "w=p8e0,kv=bf16"], "rmmec_units": [16, 64], "pim_banks": [8, 32]}}\n' \
+        "$llama" "$shared/data/tinyshakespeare.txt" > "$dir/pl.json"
+    "$lpcs" sweep "$dir/pl.json" -o "$dir/pl.csv" --plot --quiet 2> "$dir/pl.err" || fail "plots: $(cat "$dir/pl.err")"
+    for f in pareto.png pareto.svg roofline.png roofline.svg front.csv; do
+        [ -s "$dir/pl.$f" ] || fail "plots: no $f"
+    done
+    head -1 "$dir/pl.front.csv" | grep -q "tokens_per_s" || fail "plots: the front has no throughput objective"
+    nf=$(tail -n +2 "$dir/pl.front.csv" | grep -c '"p0[0-9]* w=[^"]* R[0-9]* T[0-9]* P[0-9]* S[0-9]*"' || true)
+    [ "$nf" -ge 2 ] || fail "plots: front points are not labelled with plan and hardware"
+    grep -q "front (NLL, tokens/s/mm" "$dir/pl.pareto.svg" || fail "plots: the pareto plot has no throughput front"
+    nr=$(wc -l < "$dir/pl.roofline.dat")
+    [ "$nr" -ge 50 ] && grep -q "DRAM roof" "$dir/pl.roofline.svg" || fail "plots: roofline has $nr ops"
+    if make -C "${LPCS_ROOT:-.}" -n dse 2>/dev/null | grep -v "dse-publish" | grep -q "docs/dse"; then
+        fail "plots: make dse writes into docs/dse/"
+    fi
+    echo "test-trust: plots: pareto (NLL vs tokens/s/mm^2, $nf labelled front points), $nr-op roofline, make dse stays in build/"
 }
 
 n=0
