@@ -31,6 +31,7 @@ static const command commands[] = {
     {"ppl", cmd_ppl, "mean NLL (nats/byte) and perplexity of a model on a text file"},
     {"bench", cmd_bench, "tokens/s and per-op time, backend and bytes"},
     {"sweep", cmd_sweep, "design-space exploration sweep over a grid of design points"},
+    {"cosim", cmd_cosim, "a unit's Verilated RTL against its golden model, bit for bit"},
 };
 
 static void usage(FILE *out) {
