@@ -236,6 +236,19 @@ check_plots() {
     echo "test-trust: plots: pareto (NLL vs tokens/s/mm^2, $nf labelled front points), $nr-op roofline, make dse stays in build/"
 }
 
+check_cosim() {
+    "$lpcs" cosim ternary --cases 20 > "$dir/cs.out" 2> "$dir/cs.err" || fail "cosim: ternary failed: $(tail -3 "$dir/cs.err")"
+    grep -q "lpcs cosim ternary: PASS" "$dir/cs.out" || fail "cosim: no PASS line"
+    mkdir -p "$dir/cs_vcd"
+    "$lpcs" cosim ternary --fault --vcd-dir "$dir/cs_vcd" > "$dir/csf.out" 2> "$dir/csf.err" ||
+        fail "cosim: the planted fault was not caught: $(cat "$dir/csf.out")"
+    grep -q "planted fault caught: MISMATCH .* (lane [0-9]*, engine cycle [0-9]* " "$dir/csf.out" ||
+        fail "cosim: the first mismatch does not name lane and cycle: $(cat "$dir/csf.out")"
+    rc=0; "$lpcs" cosim tpu > /dev/null 2> "$dir/csu.err" || rc=$?
+    [ $rc = 2 ] && grep -q "unknown unit 'tpu' (ternary, ternary-aq, rmmec, pim" "$dir/csu.err" || fail "cosim: bad unit rc $rc"
+    echo "test-trust: cosim: ternary PASS; --fault caught: $(sed 's/.*caught: //' "$dir/csf.out" | cut -c1-110)"
+}
+
 n=0
 for c in $checks; do
     "check_$(echo "$c" | tr - _)"
