@@ -1,7 +1,10 @@
 /* Analytical cycle, energy and area model of one accelerator design point
- * (models/design_point.h) running the runtime's op stream.
+ * (models/design_point.h) running the runtime's op stream. The units are
+ * modules with descriptors (models/unit.h, table in models/units.c): this
+ * file picks the unit of an op (highest rank) and adds the memory system
+ * around its compute cost; it names no unit.
  *
- * Unit mapping (one op runs on one unit class):
+ * Unit mapping of the shipped units (one op runs on one unit class):
  *   BitLinear (ternary weights)     -> ternary GEMV engine (else PIM, else RMMEC)
  *   GEMV with intN weights          -> SRAM-PIM LUT-GEMV banks (else RMMEC)
  *   GEMV with any other weights     -> RMMEC array: 4 lanes/command for <= 4-bit
@@ -30,7 +33,11 @@ extern "C" {
 #endif
 
 typedef enum { ARCH_OP_GEMV, ARCH_OP_BITLINEAR, ARCH_OP_ATTENTION, ARCH_OP_VECTOR, ARCH_OP_KIND_COUNT } arch_op_kind;
-typedef enum { ARCH_U_RMMEC, ARCH_U_TERNARY, ARCH_U_PIM, ARCH_U_VECTOR, ARCH_U_COUNT } arch_unit;
+/* A unit: index in the table of models/units.c. The shipped units have
+ * names here; a unit added later is found by name (arch_unit_find). */
+typedef enum { ARCH_U_RMMEC, ARCH_U_TERNARY, ARCH_U_LUTGEMV, ARCH_U_VECTOR } arch_unit;
+#define ARCH_U_PIM ARCH_U_LUTGEMV /* its old name */
+#define ARCH_MAX_UNITS 8          /* capacity of per-unit arrays */
 typedef enum { ARCH_FMT_FLOAT, ARCH_FMT_INT, ARCH_FMT_TERNARY } arch_fmt;
 
 typedef struct {
@@ -56,7 +63,8 @@ typedef struct {
 } arch_cost;
 
 typedef struct {
-    double rmmec, ternary, pim, vector, sram, total; /* mm^2 */
+    double unit[ARCH_MAX_UNITS]; /* mm^2 per unit (arch_unit index) */
+    double sram, total;          /* mm^2 */
 } arch_area;
 
 const char *arch_unit_name(arch_unit u);
@@ -83,7 +91,7 @@ double arch_dram_latency_cycles(const dp_config *d);
 double arch_sram_pj_per_byte(double kib);
 
 /* DMA tiles an op's streamed data is cut into on unit u (whole groups of the
- * unit's parallel rows, about dma_burst_bytes each; PIM: per pass). */
+ * unit's parallel rows, about dma_burst_bytes each; LUT-GEMV: per pass). */
 double arch_dma_tiles(const dp_config *d, const arch_op *op, arch_unit u);
 /* Cost of one op on d; -1 on bad arguments. */
 int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *out);

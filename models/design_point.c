@@ -8,61 +8,72 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef enum { F_DOUBLE, F_INT, F_STR } field_kind;
+#include "unit.h"
 
-typedef struct {
-    const char *name;
-    field_kind kind;
-    size_t off;
-    double lo, hi; /* range (numbers) */
-} field_desc;
+typedef dp_field field_desc;
+#define F_DOUBLE DP_F_DOUBLE
+#define F_INT DP_F_INT
+#define F_STR DP_F_STR
+#define FD(n, k, lo, hi, def) DP_FIELD(n, k, lo, hi, def)
 
-#define FD(n, k, lo, hi) {#n, k, offsetof(dp_config, n), lo, hi}
-static const field_desc FIELDS[] = {
-    FD(id, F_STR, 0, 0),
-    FD(clock_ghz, F_DOUBLE, 0.01, 10),
-    FD(rmmec_units, F_INT, 0, 65536),
-    FD(ternary_lanes, F_INT, 0, 4096),
-    FD(ternary_ktile, F_INT, 2, 1024),
-    FD(ternary_overlap_load, F_INT, 0, 1),
-    FD(pim_banks, F_INT, 0, 65536),
-    FD(pim_rows_per_bank, F_INT, 1, 1 << 20),
-    FD(pim_g, F_INT, 2, 8),
-    FD(pim_entry_bits, F_INT, 4, 32),
-    FD(pim_kib, F_DOUBLE, 0.125, 1 << 20),
-    FD(vector_lanes, F_INT, 1, 65536),
-    FD(sram_kib, F_DOUBLE, 1, 1 << 24),
-    FD(dram_gbps, F_DOUBLE, 0.01, 1e5),
-    FD(dram_latency_ns, F_DOUBLE, 0, 1e6),
-    FD(dma_burst_bytes, F_DOUBLE, 16, 1 << 24),
-    FD(plan, F_STR, 0, 0),
+/* The fields in JSON / CSV order: these, each unit's (models/units.c order), then TAIL. */
+static const field_desc HEAD[] = {
+    FD(id, F_STR, 0, 0, 0),
+    FD(clock_ghz, F_DOUBLE, 0.01, 10, 1.0),
 };
-#define NFIELDS (sizeof FIELDS / sizeof FIELDS[0])
+static const field_desc TAIL[] = {
+    FD(sram_kib, F_DOUBLE, 1, 1 << 24, 1024),
+    FD(dram_gbps, F_DOUBLE, 0.01, 1e5, 25.6),
+    FD(dram_latency_ns, F_DOUBLE, 0, 1e6, 50),
+    FD(dma_burst_bytes, F_DOUBLE, 16, 1 << 24, 4096),
+    FD(plan, F_STR, 0, 0, 0),
+};
+#define NHEAD (sizeof HEAD / sizeof HEAD[0])
+#define NTAIL (sizeof TAIL / sizeof TAIL[0])
 
-const char *const *dp_field_names(void) {
-    static const char *names[NFIELDS + 1];
-    for (size_t i = 0; i < NFIELDS; i++) names[i] = FIELDS[i].name;
-    names[NFIELDS] = NULL;
-    return names;
+static size_t n_fields(void) {
+    size_t n = NHEAD + NTAIL;
+    for (int u = 0; u < arch_n_units(); u++) n += (size_t)arch_unit_get(u)->n_fields;
+    return n;
+}
+
+/* Field i in table order, NULL past the end. */
+static const field_desc *field_at(size_t i) {
+    if (i < NHEAD) return &HEAD[i];
+    i -= NHEAD;
+    for (int u = 0; u < arch_n_units(); u++) {
+        const arch_unit_desc *ud = arch_unit_get(u);
+        if (i < (size_t)ud->n_fields) return &ud->fields[i];
+        i -= (size_t)ud->n_fields;
+    }
+    return i < NTAIL ? &TAIL[i] : NULL;
+}
+#define NFIELDS n_fields()
+#define FIELD(i) field_at(i)
+
+static double get_num(const dp_config *d, const field_desc *f) {
+    const char *b = (const char *)d + f->off;
+    return f->kind == F_INT ? (double)*(const int *)b : *(const double *)b;
+}
+
+static void set_num(dp_config *d, const field_desc *f, double v) {
+    char *b = (char *)d + f->off;
+    if (f->kind == F_INT)
+        *(int *)b = (int)v;
+    else
+        *(double *)b = v;
+}
+
+const char *dp_field_name(size_t i) {
+    const field_desc *f = FIELD(i);
+    return f ? f->name : NULL;
 }
 
 void dp_default(dp_config *d) {
     memset(d, 0, sizeof *d);
+    for (size_t i = 0; i < NFIELDS; i++)
+        if (FIELD(i)->kind != F_STR) set_num(d, FIELD(i), FIELD(i)->def);
     snprintf(d->id, sizeof d->id, "default");
-    d->clock_ghz = 1.0;
-    d->rmmec_units = 64;
-    d->ternary_lanes = 8;
-    d->ternary_ktile = 16;
-    d->pim_banks = 16;
-    d->pim_rows_per_bank = 64;
-    d->pim_g = 4;
-    d->pim_entry_bits = 12;
-    d->pim_kib = 64;
-    d->vector_lanes = 16;
-    d->sram_kib = 1024;
-    d->dram_gbps = 25.6;
-    d->dram_latency_ns = 50;
-    d->dma_burst_bytes = 4096;
     snprintf(d->plan, sizeof d->plan, "fp32");
 }
 
@@ -81,7 +92,7 @@ int dp_check(const dp_config *d, char *err, size_t errlen) {
         return -1;
     }
     for (size_t i = 0; i < NFIELDS; i++) {
-        const field_desc *f = &FIELDS[i];
+        const field_desc *f = FIELD(i);
         double v;
         if (f->kind == F_STR) {
             const char *s = (const char *)d + f->off;
@@ -91,19 +102,20 @@ int dp_check(const dp_config *d, char *err, size_t errlen) {
             }
             continue;
         }
-        v = f->kind == F_INT ? (double)*(const int *)((const char *)d + f->off)
-                             : *(const double *)((const char *)d + f->off);
-        if (!(v >= f->lo && v <= f->hi)) {
+        v = get_num(d, f);
+        if (!(v >= f->lo && v <= f->hi) || (f->kind == DP_F_PARAM_INT && v != floor(v))) {
             seterr(err, errlen, "design point: field %s out of range (%g)", f->name, v);
             return -1;
         }
     }
-    int k = d->ternary_ktile;
-    if (k & (k - 1)) {
-        seterr(err, errlen, "design point: %s must be a power of two (%d)", "ternary_ktile", k);
-        return -1;
+    int compute_units = 0;
+    for (int u = 0; u < arch_n_units(); u++) {
+        const arch_unit_desc *ud = arch_unit_get(u);
+        if (ud->check && ud->check(d, err, errlen)) return -1;
+        /* a unit is there when its first field (its count) is > 0 */
+        if (!ud->fallback && ud->n_fields > 0 && get_num(d, &ud->fields[0]) > 0) compute_units++;
     }
-    if (d->rmmec_units + d->ternary_lanes + d->pim_banks == 0) {
+    if (compute_units == 0) {
         seterr(err, errlen, "design point %s: no compute unit at all", d->id);
         return -1;
     }
@@ -112,7 +124,7 @@ int dp_check(const dp_config *d, char *err, size_t errlen) {
 
 static const field_desc *find_field(const char *key) {
     for (size_t i = 0; i < NFIELDS; i++)
-        if (!strcmp(FIELDS[i].name, key)) return &FIELDS[i];
+        if (!strcmp(FIELD(i)->name, key)) return FIELD(i);
     return NULL;
 }
 
@@ -145,9 +157,9 @@ static int set_from_json(dp_config *d, const char *key, json_t *v, char *err, si
         const char *best = NULL;
         int best_d = 4;
         for (size_t i = 0; i < NFIELDS; i++) {
-            o += (size_t)snprintf(valid + o, sizeof valid - o, "%s%s", i ? ", " : "", FIELDS[i].name);
-            int dist = edit_distance(key, FIELDS[i].name);
-            if (dist < best_d) best_d = dist, best = FIELDS[i].name;
+            if (o < sizeof valid) o += (size_t)snprintf(valid + o, sizeof valid - o, "%s%s", i ? ", " : "", FIELD(i)->name);
+            int dist = edit_distance(key, FIELD(i)->name);
+            if (dist < best_d) best_d = dist, best = FIELD(i)->name;
         }
         seterr(err, errlen, "design point: unknown field '%s'%s%s%s (valid fields: %s)", key,
                best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "", valid);
@@ -167,15 +179,14 @@ static int set_from_json(dp_config *d, const char *key, json_t *v, char *err, si
         return -1;
     }
     double x = json_number_value(v);
-    if (f->kind == F_INT) {
+    if (f->kind == F_INT || f->kind == DP_F_PARAM_INT) {
         if (x != floor(x) || fabs(x) > 1e9) {
             seterr(err, errlen, "design point: field %s wants an integer (%g)", key, x);
             return -1;
         }
-        *(int *)base = (int)x;
-    } else {
-        *(double *)base = x;
     }
+    (void)base;
+    set_num(d, f, x);
     return 0;
 }
 
@@ -239,11 +250,11 @@ int dp_load_file(const char *path, dp_config *d, char *err, size_t errlen) {
 int dp_to_json(const dp_config *d, char *out, size_t outlen) {
     json_t *o = json_object();
     for (size_t i = 0; i < NFIELDS; i++) {
-        const field_desc *f = &FIELDS[i];
+        const field_desc *f = FIELD(i);
         const char *base = (const char *)d + f->off;
-        json_t *v = f->kind == F_STR   ? json_string(base)
-                    : f->kind == F_INT ? json_integer(*(const int *)base)
-                                       : json_real(*(const double *)base);
+        json_t *v = f->kind == F_STR                                  ? json_string(base)
+                    : f->kind == F_INT || f->kind == DP_F_PARAM_INT ? json_integer((json_int_t)get_num(d, f))
+                                                                      : json_real(get_num(d, f));
         json_object_set_new(o, f->name, v);
     }
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -14,6 +14,7 @@ extern "C" {
 
 #define DP_ID_LEN 96
 #define DP_PLAN_LEN 256
+#define DP_UNIT_PARAMS 32 /* dp_config.unit_param slots for units without named fields */
 
 typedef struct {
     char id[DP_ID_LEN];       /* unique name of the point (sweep rows are keyed by it) */
@@ -35,7 +36,22 @@ typedef struct {
     double dma_burst_bytes;   /* DMA transfer granule (platform tiles) */
     /* number formats: the runtime's --plan string (w=, a=, kv=, per class) */
     char plan[DP_PLAN_LEN];
+    /* fields of units added after these (models/unit.h): each unit's
+     * descriptor names its slots (DP_UNIT_PARAM_OFF); ints are stored exactly */
+    double unit_param[DP_UNIT_PARAMS];
 } dp_config;
+
+/* One design-point field: JSON key, kind, where it lives, range, default. */
+typedef enum { DP_F_DOUBLE, DP_F_INT, DP_F_STR, DP_F_PARAM_INT } dp_field_kind; /* PARAM_INT: an int in a unit_param slot */
+typedef struct {
+    const char *name;
+    dp_field_kind kind;
+    size_t off;      /* offset in dp_config */
+    double lo, hi;   /* range (numbers) */
+    double def;      /* default (numbers; dp_default) */
+} dp_field;
+#define DP_FIELD(n, k, lo, hi, def) {#n, k, offsetof(dp_config, n), lo, hi, def}
+#define DP_UNIT_PARAM_OFF(slot) (offsetof(dp_config, unit_param) + (size_t)(slot) * sizeof(double))
 
 void dp_default(dp_config *d);
 /* 0 if every field is in range, else -1 with a message in err. */
@@ -51,8 +67,8 @@ int dp_set_field(dp_config *d, const char *key, const char *num_or_str, int is_s
 /* Writes the point as one JSON object line (fields in table order). */
 int dp_to_json(const dp_config *d, char *out, size_t outlen);
 
-/* Names of the fields, NULL-terminated (in table order). */
-const char *const *dp_field_names(void);
+/* Name of field i in table order (JSON / CSV order), NULL past the end. */
+const char *dp_field_name(size_t i);
 
 #ifdef __cplusplus
 }

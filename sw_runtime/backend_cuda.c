@@ -11,19 +11,30 @@
 #include "cuda/lpcs_cuda.h"
 #include "engine.h"
 
-typedef struct {
-    lpcs_cuda_ternary **w; /* per op */
-    int n;                 /* entries of w */
-    rt_bl_scratch scratch;
-} cuda_state;
+/* The ternary unit's matmul (unit_matmul.h) on the GPU: weights uploaded
+ * once per matrix, on first use. */
+static int cuda_mm_prepare(void *ctx, const rt_mm_weights *w, void **mat) {
+    (void)ctx;
+    return lpcs_cuda_ternary_upload(w->data, w->rows, w->cols, (lpcs_cuda_ternary **)mat);
+}
+
+static int cuda_mm_gemm(void *ctx, void *mat, const void *x, int n, void *y) {
+    (void)ctx;
+    return lpcs_cuda_ternary_gemm_i32(mat, x, n, y);
+}
+
+static void cuda_mm_release(void *ctx, void *mat) {
+    (void)ctx;
+    lpcs_cuda_ternary_free(mat);
+}
+
+static const rt_unit_mm cuda_mm = {"ternary", "cuda", cuda_mm_prepare, cuda_mm_gemm, cuda_mm_release};
 
 static void cuda_release(rt_backend_inst *be) {
-    cuda_state *s = be->state;
+    rt_bl_scratch *s = be->state;
     if (!s) return;
-    for (int i = 0; s->w && i < s->n; i++)
-        if (s->w[i]) lpcs_cuda_ternary_free(s->w[i]);
-    rt_bl_scratch_free(&s->scratch);
-    free(s->w), free(s);
+    rt_bl_scratch_free(s);
+    free(s);
     be->state = NULL;
 }
 
@@ -32,30 +43,15 @@ static int cuda_supports(const rt_backend_inst *be, const rt_engine *eng, const 
     return op->type == OP_BITLINEAR && lpcs_cuda_available();
 }
 
-static int cuda_gemv(void *ctx, const bitlinear *B, const int8_t *xq, int32_t *acc) {
-    (void)B;
-    return lpcs_cuda_ternary_gemm_i32(ctx, xq, 1, acc);
-}
-
 static int cuda_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
     if (n_tokens != 1) return LPCS_EUNSUPPORTED;
-    cuda_state *s = be->state;
-    const bitlinear *B = op->aux;
-    int idx = (int)(op - eng->ops);
-    if (!B || idx < 0 || idx >= eng->n_ops) return LPCS_EINVAL;
+    rt_bl_scratch *s = be->state;
     if (!s) {
-        s = calloc(1, sizeof *s);
-        if (!s) return LPCS_ENOMEM;
+        if (!(s = calloc(1, sizeof *s))) return LPCS_ENOMEM;
+        s->mm = &cuda_mm;
         be->state = s;
-        s->w = calloc((size_t)eng->n_ops, sizeof *s->w);
-        if (!s->w) return LPCS_ENOMEM;
-        s->n = eng->n_ops;
     }
-    if (!s->w[idx]) { /* weights go to the GPU once, on first use */
-        int st = lpcs_cuda_ternary_upload(B->packed, B->out, B->in, &s->w[idx]);
-        if (st) return st;
-    }
-    return rt_bitlinear_offload(eng, op, &s->scratch, cuda_gemv, s->w[idx]);
+    return rt_bitlinear_offload(eng, op, s);
 }
 
 const rt_backend_iface rt_backend_cuda = {

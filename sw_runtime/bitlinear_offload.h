@@ -1,6 +1,8 @@
-/* A BitLinear op whose exact int32 GEMV runs elsewhere (the rtl and cuda
- * backends): the fp32 steps around it are golden/bitlinear.h's, in its order,
- * so the result equals the cpu backend bit for bit whatever runs the GEMV. */
+/* The one BitLinear pipeline of the runtime: RMSNorm -> int8 absmax ->
+ * ternary GEMM on some implementation of the "ternary" unit
+ * (unit_matmul.h: cpu, rtl, cuda, ...) -> dequantize. The fp32 steps are
+ * golden/bitlinear.h's, in its order, so the result equals golden
+ * bitlinear_forward bit for bit whatever runs the GEMM. */
 #ifndef LPCS_RT_BITLINEAR_OFFLOAD_H
 #define LPCS_RT_BITLINEAR_OFFLOAD_H
 
@@ -9,20 +11,27 @@
 
 #include "bitlinear.h"
 #include "engine.h"
+#include "unit_matmul.h"
 
-/* Scratch buffers, grown to the largest op seen; zero-initialize before use. */
+/* Per engine and implementation: the implementation, each op's prepared
+ * matrix (prepared on first use) and scratch buffers grown to the largest
+ * op seen. Zero-initialize, then set mm and ctx. */
 typedef struct {
+    const rt_unit_mm *mm; /* a "ternary" implementation */
+    void *ctx;            /* its context (e.g. the RTL instance) */
+    void **mats;          /* per op index */
+    int n_mats;
     float *xh;
     int8_t *xq;
     int32_t *acc;
     size_t cap_in, cap_out;
 } rt_bl_scratch;
 
-/* acc[B->out] = exact int32 GEMV of B's ternary weights with xq[B->in]. */
-typedef int (*rt_bl_gemv_fn)(void *ctx, const bitlinear *B, const int8_t *xq, int32_t *acc);
-
-/* RMSNorm -> int8 absmax -> gemv(ctx) -> dequantize, for op (its aux is the bitlinear). */
-int rt_bitlinear_offload(rt_engine *eng, const rt_op *op, rt_bl_scratch *s, rt_bl_gemv_fn gemv, void *ctx);
+/* Prepares op's matrix on s->mm now (else on first use). */
+int rt_bl_prepare(rt_engine *eng, const rt_op *op, rt_bl_scratch *s);
+/* Runs BitLinear op (its aux is the bitlinear) of eng through s->mm. */
+int rt_bitlinear_offload(rt_engine *eng, const rt_op *op, rt_bl_scratch *s);
+/* Releases the prepared matrices and the buffers (mm and ctx stay). */
 void rt_bl_scratch_free(rt_bl_scratch *s);
 
 #endif

@@ -6,33 +6,23 @@
 #include <string.h>
 
 #include "bitlinear.h"
+#include "bitlinear_offload.h"
 #include "engine.h"
 #include "graph_util.h"
 #include "hgrn.h"
-#include "ternary_fast.h"
 
 typedef struct {
     bitlinear *bl;     /* [layers * HG_NPROJ + 1]: per layer i f g o gate down, then lm_head */
-    rt_tern_mat *fast; /* the same weights unpacked for the fast exact GEMV */
     int n;
-    void *scratch;
-    float *xh;         /* BitLinear steps: normed input, */
-    int8_t *xq;        /* int8 activations, */
-    int16_t *xw;       /* widened activations, */
-    int32_t *acc;      /* exact accumulators */
+    rt_bl_scratch cpu; /* the BitLinear pipeline on the cpu's fast exact ternary GEMM */
 } hgrn_aux;
 
 void rt_hgrn_free_aux(rt_engine *eng) {
     hgrn_aux *a = eng->bitlin;
     if (!a) return;
-    for (int i = 0; i < a->n; i++) {
-        bitlinear_free(&a->bl[i]);
-        if (a->fast) rt_tern_mat_free(&a->fast[i]);
-    }
+    rt_bl_scratch_free(&a->cpu);
+    for (int i = 0; i < a->n; i++) bitlinear_free(&a->bl[i]);
     free(a->bl);
-    free(a->fast);
-    free(a->scratch);
-    free(a->xh), free(a->xq), free(a->xw), free(a->acc);
     free(a);
     eng->bitlin = NULL;
 }
@@ -62,16 +52,10 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
     if (!a) return rt_fail(e, LPCS_ENOMEM, "out of memory");
     eng->bitlin = a;
     a->bl = calloc(L * HG_NPROJ + 1, sizeof *a->bl);
-    a->fast = calloc(L * HG_NPROJ + 1, sizeof *a->fast);
+    a->cpu.mm = &rt_unit_mm_cpu_ternary;
     eng->lb = calloc(L * D, sizeof *eng->lb);
-    size_t big = (D > 2 * I ? D : 2 * I) + V + 8;
-    a->xh = calloc(big, sizeof *a->xh);
-    a->xq = calloc(big, sizeof *a->xq);
-    a->xw = calloc(big, sizeof *a->xw);
-    a->acc = calloc(big, sizeof *a->acc);
-    if (!a->bl || !a->fast || !eng->lb || !a->xh || !a->xq || !a->xw || !a->acc)
-        return rt_fail(e, LPCS_ENOMEM, "out of memory");
-    size_t scratch = 0;
+    if (!a->bl || !eng->lb) return rt_fail(e, LPCS_ENOMEM, "out of memory");
+    (void)I, (void)V;
     for (size_t i = 0; i <= L * HG_NPROJ; i++) {
         const rt_bitlin_w *w = i < L * HG_NPROJ ? &m->hl[i / HG_NPROJ].proj[i % HG_NPROJ] : NULL;
         int rc = w ? bitlinear_init_from_latent(&a->bl[i], w->w, w->norm, (size_t)w->in, (size_t)w->out)
@@ -79,13 +63,7 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
         if (rc)
             return rt_fail(e, rc, "%s: cannot ternarize BitLinear %zu: %s", m->path, i, lpcs_status_str(rc));
         a->n = (int)i + 1;
-        if ((rc = rt_tern_mat_init(&a->fast[i], a->bl[i].packed, a->bl[i].out, a->bl[i].in)))
-            return rt_fail(e, rc, "%s: cannot unpack BitLinear %zu: %s", m->path, i, lpcs_status_str(rc));
-        size_t sb = bitlinear_scratch_bytes(&a->bl[i]);
-        if (sb > scratch) scratch = sb;
     }
-    a->scratch = malloc(scratch ? scratch : 1);
-    if (!a->scratch) return rt_fail(e, LPCS_ENOMEM, "out of memory");
     if (c->use_lower_bound) {
         int rc = hgrn_lower_bounds(m->lower_bounds, L, D, eng->lb);
         if (rc) return rt_fail(e, rc, "%s: lower bounds: %s", m->path, lpcs_status_str(rc));
@@ -125,7 +103,12 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
     }
     norm(&g, "final_norm", -1, B_X, B_XB, m->final_norm, D);
     bitlin(&g, a, (int)L * HG_NPROJ, "lm_head", -1, WC_HEAD, B_XB, B_LOGITS, 1);
-    return rt_gb_end(&g);
+    if ((rc = rt_gb_end(&g))) return rc;
+    /* unpack every matrix for the cpu GEMM now, not in the first token */
+    for (int i = 0; i < eng->n_ops; i++)
+        if (eng->ops[i].type == OP_BITLINEAR && (rc = rt_bl_prepare(eng, &eng->ops[i], &a->cpu)))
+            return rt_fail(e, rc, "%s: cannot unpack BitLinear %s: %s", m->path, eng->ops[i].name, lpcs_status_str(rc));
+    return LPCS_OK;
 }
 
 int rt_hgrn_exec(rt_engine *eng, rt_op *op) {
@@ -134,17 +117,7 @@ int rt_hgrn_exec(rt_engine *eng, rt_op *op) {
     hgrn_aux *a = eng->bitlin;
     switch (op->type) {
     case OP_RMSNORM: return bitlinear_rmsnorm_f32(in, op->w, op->n, op->eps, out);
-    case OP_BITLINEAR: {
-        /* bitlinear_forward's steps (bitlinear.h) with the fast exact GEMV */
-        const bitlinear *B = op->aux;
-        const rt_tern_mat *F = &a->fast[B - a->bl];
-        float s = 0.0f;
-        int st = bitlinear_rmsnorm_f32(in, B->norm_weight, B->in, BITLINEAR_NORM_EPS, a->xh);
-        if (!st) st = act_quant_absmax_i8(a->xh, B->in, a->xq, &s);
-        if (st) return st;
-        rt_tern_gemv(F, a->xq, a->xw, a->acc);
-        return bitlinear_dequant(a->acc, B->out, s, B->inv_beta, out);
-    }
+    case OP_BITLINEAR: return rt_bitlinear_offload(eng, op, &a->cpu); /* bitlinear_forward's steps, fast exact GEMM */
     case OP_MLGRU: return hgrn_mlgru_recur(op->n, in, in2, op->w, out);
     case OP_GATED_NORM: return hgrn_gate_out(op->n, in, op->w, in2, out);
     case OP_GLU: return hgrn_glu(op->n, in, out);

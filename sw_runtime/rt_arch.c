@@ -59,7 +59,7 @@ void rt_arch_residency(const rt_engine *eng, const dp_config *d, arch_op *ops, i
     for (int i = 0; i < n; i++) {
         arch_op *o = &ops[i];
         if (o->kind != ARCH_OP_GEMV && o->kind != ARCH_OP_BITLINEAR) continue;
-        if (arch_pick_unit(d, o) == ARCH_U_PIM) {
+        if (arch_pick_unit(d, o) == ARCH_U_LUTGEMV) { /* tables fill the LUT-GEMV banks */
             size_t G = (o->cols + (size_t)d->pim_g - 1) / (size_t)d->pim_g;
             double tb = (double)o->rows * (double)G * (double)(1u << d->pim_g) * d->pim_entry_bits / 8.0;
             if (pim_used + tb <= pim) {

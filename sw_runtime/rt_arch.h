@@ -14,7 +14,7 @@
 typedef struct {
     double cycles, energy_pj, dram_bytes, sram_bytes;
     double e_compute_pj, e_sram_pj, e_dram_pj;
-    double unit_cycles[ARCH_U_COUNT], unit_energy_pj[ARCH_U_COUNT];
+    double unit_cycles[ARCH_MAX_UNITS], unit_energy_pj[ARCH_MAX_UNITS]; /* per arch_unit */
     double weight_bytes, resident_weight_bytes;
 } rt_arch_token;
 

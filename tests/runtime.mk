@@ -88,3 +88,4 @@ TEST_STEPS += test-runtime-rtl
 .PHONY: test-runtime-rtl
 test-runtime-rtl: $(BUILD)/tests/test_runtime_rtl
 	$(BUILD)/tests/test_runtime_rtl
+UNIT_TESTS += test_unit_matmul

@@ -22,11 +22,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "arch_consts.h"
 #include "platform_api.h"
 #include "ternary.h"
+#include "unit.h"
 
 using namespace sc_core;
 
@@ -108,22 +110,25 @@ std::ostream &operator<<(std::ostream &os, const DmaJob &j) { return os << "dma 
 struct Bus : sc_module {
     tlm_utils::simple_target_socket<Bus> t, t_dma; // host and DMA initiators
     tlm_utils::simple_initiator_socket<Bus> to_dram, to_sram;
-    tlm_utils::simple_initiator_socket<Bus> to_unit[ARCH_U_COUNT];
+    std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<Bus>>> to_unit; // one per unit of the table
     double transactions = 0;
     explicit Bus(sc_module_name n) : sc_module(n), t("t"), t_dma("t_dma"), to_dram("to_dram"), to_sram("to_sram") {
         t.register_b_transport(this, &Bus::b_transport);
         t_dma.register_b_transport(this, &Bus::b_transport);
+        for (int u = 0; u < arch_n_units(); u++)
+            to_unit.emplace_back(new tlm_utils::simple_initiator_socket<Bus>(
+                (std::string("to_") + arch_unit_get(u)->name).c_str()));
     }
     void b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
         transactions++;
         uint64_t a = p.get_address();
         if (a >= UNIT_BASE) {
             uint64_t u = (a - UNIT_BASE) / UNIT_STRIDE;
-            if (u >= ARCH_U_COUNT) {
+            if (u >= (uint64_t)arch_n_units()) {
                 p.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
                 return;
             }
-            to_unit[u]->b_transport(p, delay);
+            (*to_unit[u])->b_transport(p, delay);
         } else if (a >= SRAM_BASE) {
             to_sram->b_transport(p, delay);
         } else {
@@ -171,96 +176,29 @@ struct TilePlan {
     double sram_read = 0;        // bytes the unit reads from SRAM
 };
 
-double cdiv(double a, double b) { return std::ceil(a / b); }
-
-// Rows per tile: whole multiples of `par` rows, about one DMA burst.
-double rows_per_tile(double row_bytes, double par) {
-    double r = std::floor(g_dp.dma_burst_bytes / std::max(row_bytes, 1e-9) / par) * par;
-    return std::max(r, par);
-}
-
-void gemv_tiles(TilePlan &tp, double R, double row_bytes, double par, double per_group_cycles, bool stream) {
-    double rpt = rows_per_tile(row_bytes, par);
-    for (double r0 = 0; r0 < R; r0 += rpt) {
-        double r = std::min(rpt, R - r0);
-        tp.compute.push_back(cdiv(r, par) * per_group_cycles);
-        if (stream) tp.bytes.push_back(r * row_bytes);
-    }
-}
-
+// The unit's tiles, from its descriptor (models/unit.h): the platform names no unit.
 TilePlan plan_tiles(const arch_op &op, arch_unit u) {
     TilePlan tp;
     const dp_config &d = g_dp;
-    double R = (double)op.rows, K = (double)op.cols, wb = op.w_bits;
+    double R = (double)op.rows, wb = op.w_bits;
     bool stream = !op.weights_resident;
-    double ab = op.a_bits > 0 ? op.a_bits : 32;
-    switch (u) {
-    case ARCH_U_RMMEC: {
-        int lanes = arch_rmmec_lanes(wb);
-        if (op.kind == ARCH_OP_ATTENTION) {
-            // GQA: a KV row serves n / kv_n query heads, so each dot streams
-            // that share of its row's bytes
-            double dots = R > 0 ? R : 1, len = cdiv((double)op.n, dots), share = arch_kv_values(&op) / (double)op.n;
-            for (int m = 0; m < 2; m++) // K then V
-                gemv_tiles(tp, dots, len * wb / 8.0 * share, d.rmmec_units, cdiv(len, lanes) + 1, stream);
-            tp.drain = 2 * RMMEC_PIPE_FILL;
-            tp.sram_read = 8.0 * R;
-        } else {
-            gemv_tiles(tp, R, K * wb / 8.0, d.rmmec_units, cdiv(K, lanes) + 1, stream);
-            tp.drain = RMMEC_PIPE_FILL;
-            tp.sram_read = K * ab / 8.0 + 4.0 * R;
-        }
-        break;
-    }
-    case ARCH_U_TERNARY:
-        tp.prologue = cdiv(K, d.ternary_ktile); // activation buffer load
-        // per word: buffer load (unless overlapped with the run) + one run cycle
-        gemv_tiles(tp, R, K * wb / 8.0, d.ternary_lanes, cdiv(K, d.ternary_ktile) * (d.ternary_overlap_load ? 1 : 2),
-                   stream);
-        tp.drain = TERNARY_START_CYCLES + TERNARY_PIPE_FILL;
-        tp.sram_read = K * ab / 8.0 + 4.0 * R;
-        break;
-    case ARCH_U_PIM: {
-        double passes = cdiv(R, (double)d.pim_banks * d.pim_rows_per_bank);
-        int w = op.w_fmt == ARCH_FMT_TERNARY ? 2 : (int)std::lround(wb);
-        double total = arch_pim_cycles(&d, op.rows, op.cols, w, (int)std::min(ab, 8.0), op.tables_resident);
-        // each pass's weights stream in DMA bursts; the table build consumes
-        // them as they arrive (compute split evenly over the pass's tiles)
-        double pass_bytes = R * K * wb / 8.0 / passes;
-        int per = stream && !op.tables_resident ? (int)std::max(1.0, cdiv(pass_bytes, d.dma_burst_bytes)) : 1;
-        for (int p = 0; p < (int)passes; p++)
-            for (int t = 0; t < per; t++) {
-                tp.compute.push_back(total / passes / per);
-                if (stream && !op.tables_resident) tp.bytes.push_back(pass_bytes / per);
-            }
-        tp.sram_read = K * ab / 8.0 + 4.0 * R;
-        break;
-    }
-    default: {
-        double elems = (op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR) ? R * K
-                       : op.kind == ARCH_OP_ATTENTION                           ? 2.0 * (double)op.n
-                                                                                : (double)op.n * (op.passes > 0 ? op.passes : 1);
-        if ((op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR) && R > 0) {
-            for (double r0 = 0, rpt = rows_per_tile(K * wb / 8.0, 1); r0 < R; r0 += rpt) {
-                double r = std::min(rpt, R - r0);
-                tp.compute.push_back(cdiv(r * K, d.vector_lanes));
-                if (stream) tp.bytes.push_back(r * K * wb / 8.0);
-            }
-        } else {
-            tp.compute.push_back(cdiv(elems, d.vector_lanes));
-        }
-        tp.drain = 2;
-        tp.sram_read = op.kind == ARCH_OP_VECTOR ? 8.0 * elems : K * ab / 8.0 + 4.0 * R;
-        break;
-    }
-    }
+    arch_tile_info info{};
+    const arch_unit_desc *ud = arch_unit_get((int)u);
+    ud->tiles(&d, &op, stream, [](void *ctx, double compute, double bytes) {
+        TilePlan *t = (TilePlan *)ctx;
+        t->compute.push_back(compute);
+        t->bytes.push_back(bytes);
+    }, &tp, &info);
+    bool any = false;
+    for (double b : tp.bytes) any = any || b > 0;
+    if (!any) tp.bytes.clear(); // nothing streamed
+    tp.prologue = info.prologue, tp.drain = info.drain, tp.sram_read = info.sram_read;
     // the unit reads its weights (or KV rows) from SRAM, streamed or resident;
-    // resident PIM tables live in the banks
+    // weights a unit keeps itself (resident PIM tables) do not
     if (op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR)
-        tp.sram_read += (u == ARCH_U_PIM && op.tables_resident) ? 0.0 : R * K * wb / 8.0;
+        tp.sram_read += info.weights_in_unit ? 0.0 : R * (double)op.cols * wb / 8.0;
     else if (op.kind == ARCH_OP_ATTENTION)
         tp.sram_read += 2.0 * arch_kv_values(&op) * wb / 8.0;
-    if (!tp.bytes.empty() && tp.bytes.size() != tp.compute.size()) tp.bytes.resize(tp.compute.size(), 0.0);
     return tp;
 }
 
@@ -352,18 +290,17 @@ struct Platform {
     Dram dram{"dram"};
     Sram sram{"sram"};
     Dma dma{"dma"};
-    std::unique_ptr<Unit> units[ARCH_U_COUNT];
+    std::unique_ptr<Unit> units[ARCH_MAX_UNITS];
     Platform() {
-        static const char *names[ARCH_U_COUNT] = {"rmmec_array", "ternary_engine", "pim_banks", "vector_unit"};
         host.i.bind(bus.t);
         dma.i.bind(bus.t_dma);
         bus.to_dram.bind(dram.t);
         bus.to_sram.bind(sram.t);
-        for (int u = 0; u < ARCH_U_COUNT; u++) {
-            units[u].reset(new Unit(names[u], (arch_unit)u));
+        for (int u = 0; u < arch_n_units(); u++) { // one module per unit, named as the unit
+            units[u].reset(new Unit(arch_unit_get(u)->name, (arch_unit)u));
             units[u]->dma = &dma;
             units[u]->sram = &sram;
-            bus.to_unit[u].bind(units[u]->t);
+            bus.to_unit[u]->bind(units[u]->t);
         }
     }
 };

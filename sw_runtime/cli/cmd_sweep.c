@@ -26,6 +26,7 @@
 #include "eval.h"
 #include "backend_platform.h"
 #include "rt_arch.h"
+#include "unit.h"
 #include "rt_file.h"
 #include "session.h"
 
@@ -265,10 +266,12 @@ out:
 
 /* ---------------- resumable CSV ------------------------------------------- */
 
-/* Result columns: name (unit in the name), meaning. The energy_kind_*
- * columns partition energy_per_token_uJ by kind, the energy_unit_* columns
- * partition it by unit: sum one group, never both. area_*_mm2 per block
- * partition area_mm2; area_active_mm2 + area_idle_mm2 = area_mm2. */
+/* Result columns: name (unit in the name), meaning. The head columns, then
+ * energy_unit_<unit>_uJ and area_<unit>_mm2 for every unit of models/units.c,
+ * then the tail. The energy_kind_* columns partition energy_per_token_uJ by
+ * kind, the energy_unit_* columns partition it by unit: sum one group, never
+ * both. area_<block>_mm2 (units and sram) partition area_mm2;
+ * area_active_mm2 + area_idle_mm2 = area_mm2. */
 static const char *const RESULT_COLS[][2] = {
     {"nll", "mean NLL of the point's plan on the text slice, nats/byte (nan: not computed)"},
     {"nll_ci95", "half-width of the 95% confidence interval of nll across 256-byte windows, nats/byte"},
@@ -284,18 +287,32 @@ static const char *const RESULT_COLS[][2] = {
     {"energy_kind_compute_uJ", "partition by kind (1/3): unit datapaths, uJ/token"},
     {"energy_kind_sram_uJ", "partition by kind (2/3): on-chip SRAM accesses, uJ/token"},
     {"energy_kind_dram_uJ", "partition by kind (3/3): DRAM transfers, uJ/token"},
-    {"energy_unit_rmmec_uJ", "partition by unit (1/4): ops on the RMMEC array incl. their memory, uJ/token"},
-    {"energy_unit_ternary_uJ", "partition by unit (2/4): ops on the ternary engine, uJ/token"},
-    {"energy_unit_pim_uJ", "partition by unit (3/4): ops on the PIM banks, uJ/token"},
-    {"energy_unit_vector_uJ", "partition by unit (4/4): ops on the vector unit, uJ/token"},
-    {"area_rmmec_mm2", "RMMEC array area (part of area_mm2)"},
-    {"area_ternary_mm2", "ternary engine area (part of area_mm2)"},
-    {"area_pim_mm2", "PIM banks area (part of area_mm2)"},
-    {"area_vector_mm2", "vector unit area (part of area_mm2)"},
+};
+#define N_HEAD_RES (sizeof RESULT_COLS / sizeof RESULT_COLS[0])
+static const char *const TAIL_COLS[][2] = {
     {"area_sram_mm2", "weight/activation SRAM area (part of area_mm2)"},
     {"resident_weight_frac", "fraction of weight bytes held on chip (0..1)"},
 };
-#define N_RESULT (sizeof RESULT_COLS / sizeof RESULT_COLS[0])
+#define N_RESULT (N_HEAD_RES + 2 * ARCH_MAX_UNITS + 2) /* capacity */
+
+/* Name (desc = 0) or meaning (desc = 1) of result column i, in the order of
+ * eval_point's res[]; NULL past the end. */
+static const char *result_col_x(size_t i, int desc, char *buf, size_t len) {
+    size_t nu = (size_t)arch_n_units();
+    if (i < N_HEAD_RES) return RESULT_COLS[i][desc];
+    i -= N_HEAD_RES;
+    if (i < 2 * nu) {
+        const char *u = arch_unit_name((arch_unit)(i % nu));
+        if (!desc) snprintf(buf, len, i < nu ? "energy_unit_%s_uJ" : "area_%s_mm2", u);
+        else if (i < nu) snprintf(buf, len, "partition by unit: ops on the %s unit incl. their memory, uJ/token", u);
+        else snprintf(buf, len, "%s unit area (part of area_mm2)", u);
+        return buf;
+    }
+    i -= 2 * nu;
+    return i < 2 ? TAIL_COLS[i][desc] : NULL;
+}
+static const char *result_col(size_t i, char *buf, size_t len) { return result_col_x(i, 0, buf, len); }
+
 static const char *const MODELLED_COL[2] = {
     "modelled_only", "unit:format pairs this point costs that no RTL implements (e.g. rmmec:fp8e4m3: the RMMEC RTL "
                      "has FP4 E2M1 and posit 4/8/16 modes only); empty = every GEMV/attention unit mode has RTL; the "
@@ -309,10 +326,10 @@ static const char *PROV_COLS[] = {"model", "text_begin", "text_end", "token_pos"
 #define N_PROV (sizeof PROV_COLS / sizeof PROV_COLS[0])
 
 static void header_line(char *out, size_t len) {
+    char b[64];
     size_t o = (size_t)snprintf(out, len, "id,index,mode");
-    const char *const *f = dp_field_names();
-    for (int i = 1; f[i]; i++) o += (size_t)snprintf(out + o, len - o, ",%s", f[i]);
-    for (size_t i = 0; i < N_RESULT; i++) o += (size_t)snprintf(out + o, len - o, ",%s", RESULT_COLS[i][0]);
+    for (size_t i = 1; dp_field_name(i); i++) o += (size_t)snprintf(out + o, len - o, ",%s", dp_field_name(i));
+    for (size_t i = 0; result_col(i, b, sizeof b); i++) o += (size_t)snprintf(out + o, len - o, ",%s", result_col(i, b, sizeof b));
     o += (size_t)snprintf(out + o, len - o, ",%s", MODELLED_COL[0]);
     for (size_t i = 0; i < N_PROV; i++) o += (size_t)snprintf(out + o, len - o, ",%s", PROV_COLS[i]);
     snprintf(out + o, len - o, "\n");
@@ -619,19 +636,18 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     arch_area a;
     arch_area_of(d, &a);
     /* units no op of this token used: their area is reported apart */
-    double unit_area[ARCH_U_COUNT] = {0}, idle = 0;
-    unit_area[ARCH_U_RMMEC] = a.rmmec, unit_area[ARCH_U_TERNARY] = a.ternary, unit_area[ARCH_U_PIM] = a.pim,
-    unit_area[ARCH_U_VECTOR] = a.vector;
-    for (int u = 0; u < ARCH_U_COUNT; u++)
-        if (t.unit_cycles[u] <= 0) idle += unit_area[u];
+    double idle = 0;
+    for (int u = 0; u < arch_n_units(); u++)
+        if (t.unit_cycles[u] <= 0) idle += a.unit[u];
     double cyc = t.cycles, tps = cyc > 0 ? d->clock_ghz * 1e9 / cyc : 0, res[N_RESULT] = {
         nll, ci95, (double)nb, cyc, tps, a.total - idle > 0 ? tps / (a.total - idle) : 0, t.energy_pj * 1e-6,
         a.total, a.total - idle, idle, t.dram_bytes,
-        t.e_compute_pj * 1e-6, t.e_sram_pj * 1e-6, t.e_dram_pj * 1e-6,
-        t.unit_energy_pj[ARCH_U_RMMEC] * 1e-6, t.unit_energy_pj[ARCH_U_TERNARY] * 1e-6,
-        t.unit_energy_pj[ARCH_U_PIM] * 1e-6, t.unit_energy_pj[ARCH_U_VECTOR] * 1e-6,
-        a.rmmec, a.ternary, a.pim, a.vector, a.sram,
-        t.weight_bytes > 0 ? t.resident_weight_bytes / t.weight_bytes : 1};
+        t.e_compute_pj * 1e-6, t.e_sram_pj * 1e-6, t.e_dram_pj * 1e-6};
+    size_t n_res = N_HEAD_RES;
+    for (int u = 0; u < arch_n_units(); u++) res[n_res++] = t.unit_energy_pj[u] * 1e-6;
+    for (int u = 0; u < arch_n_units(); u++) res[n_res++] = a.unit[u];
+    res[n_res++] = a.sram;
+    res[n_res++] = t.weight_bytes > 0 ? t.resident_weight_bytes / t.weight_bytes : 1;
     char modelled[256];
     modelled_only(x, d, modelled, sizeof modelled);
     size_t o = (size_t)snprintf(row, len, "%s,%d,%s", d->id, index, platform ? "platform" : "analytical");
@@ -639,16 +655,16 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     char js[2048];
     dp_to_json(d, js, sizeof js);
     json_t *pj = json_loads(js, 0, NULL);
-    const char *const *f = dp_field_names();
-    for (int i = 1; f[i]; i++) {
-        json_t *v = json_object_get(pj, f[i]);
+    for (size_t i = 1; dp_field_name(i); i++) {
+        json_t *v = json_object_get(pj, dp_field_name(i));
         if (json_is_string(v)) csv_str(row, len, &o, json_string_value(v));
         else if (json_is_integer(v)) o += (size_t)snprintf(row + o, len - o, ",%lld", (long long)json_integer_value(v));
         else o += (size_t)snprintf(row + o, len - o, ",%.10g", json_number_value(v));
     }
-    for (size_t i = 0; i < N_RESULT; i++) {
+    for (size_t i = 0; i < n_res; i++) {
         o += (size_t)snprintf(row + o, len - o, ",%.10g", res[i]);
-        json_object_set_new(pj, RESULT_COLS[i][0], isnan(res[i]) ? json_null() : json_real(res[i]));
+        char b[64];
+        json_object_set_new(pj, result_col(i, b, sizeof b), isnan(res[i]) ? json_null() : json_real(res[i]));
     }
     csv_str(row, len, &o, modelled);
     json_object_set_new(pj, "modelled_only", json_string(modelled));
@@ -763,9 +779,11 @@ int cmd_sweep(int argc, char **argv) {
         } else if (!strcmp(a, "--columns")) {
             printf("column,meaning\n");
             printf("id,the point's id\nindex,the point's index in the grid\nmode,analytical or platform\n");
-            for (int k = 1; dp_field_names()[k]; k++)
-                printf("%s,design point field (models/README.md)\n", dp_field_names()[k]);
-            for (size_t k = 0; k < N_RESULT; k++) printf("%s,\"%s\"\n", RESULT_COLS[k][0], RESULT_COLS[k][1]);
+            for (size_t k = 1; dp_field_name(k); k++)
+                printf("%s,design point field (models/README.md)\n", dp_field_name(k));
+            char nb[96], db[160];
+            for (size_t k = 0; result_col_x(k, 0, nb, sizeof nb); k++)
+                printf("%s,\"%s\"\n", result_col_x(k, 0, nb, sizeof nb), result_col_x(k, 1, db, sizeof db));
             printf("%s,\"%s\"\n", MODELLED_COL[0], MODELLED_COL[1]);
             for (size_t k = 0; k < N_PROV; k++) printf("%s,provenance (resume key: point_key)\n", PROV_COLS[k]);
             return 0;
@@ -855,7 +873,7 @@ int cmd_sweep(int argc, char **argv) {
         goto rt_fail_text;
     }
     int n_fields = 0, stale = 0, nan_redo = 0, gone = 0;
-    while (dp_field_names()[n_fields]) n_fields++;
+    while (dp_field_name((size_t)n_fields)) n_fields++;
     char *kept = data ? malloc(size + 1) : NULL;
     size_t kept_n = 0;
     if (data && !kept) {
