@@ -82,7 +82,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 endif
 CPPFLAGS_OF  = $(CPPFLAGS_BASE) $(call layer_inc,$(or $(call layer_of,$(1)),tests))
 CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP $(EXTRA_CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP
+CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP $(EXTRA_CFLAGS)
 LDFLAGS_ALL  = $(SANFLAGS)
 
 # Environment every test sees: where ../shared is and where the repo is.
