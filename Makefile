@@ -51,7 +51,7 @@ LAYER_DEPS_sw_runtime := sim models golden
 LAYER_DIRS_cli        := sw_runtime/cli
 LAYER_DEPS_cli        := sw_runtime sim models golden
 LAYER_DIRS_fpga       := fpga
-LAYER_DEPS_fpga       := rtl golden
+LAYER_DEPS_fpga       := sim rtl golden
 LAYER_DIRS_tests      := tests
 LAYER_DEPS_tests      := *
 LAYER_DIRS_bench      := bench
@@ -81,8 +81,9 @@ ifeq ($(SAN),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 CPPFLAGS_OF  = $(CPPFLAGS_BASE) $(call layer_inc,$(or $(call layer_of,$(1)),tests))
-CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP $(EXTRA_CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) -MMD -MP $(EXTRA_CFLAGS)
+# EXTRA_CPPFLAGS (target-specific, C and C++) and EXTRA_CFLAGS (C only) for one object.
+CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) $(EXTRA_CPPFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) $(EXTRA_CPPFLAGS) -MMD -MP
 LDFLAGS_ALL  = $(SANFLAGS)
 
 # Environment every test sees: where ../shared is and where the repo is.
@@ -100,7 +101,9 @@ BENCH_STEPS  :=
 CLEAN_EXTRA  :=
 
 .DEFAULT_GOAL := all
-include $(sort $(wildcard */*.mk))
+# Units' RTL source lists first (every fragment may use them), then the rest.
+include rtl/units.mk
+include $(filter-out rtl/units.mk,$(sort $(wildcard */*.mk)))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %.c,$(1))) \
       $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter %.cpp,$(1)))

@@ -43,8 +43,7 @@ FPGA_ramacc_TRACE_ARGS := 1500
 # RMMEC (rtl/rmmec.v): full size, P16 quire included.
 ifneq ($(wildcard rtl/rmmec.v),)
 FPGA_UNITS += rmmec
-FPGA_rmmec_SRCS  := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
-                    rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
+FPGA_rmmec_SRCS  := $(UNIT_RTL_rmmec)
 FPGA_rmmec_TOP   := rmmec
 FPGA_rmmec_TRACE := fpga/trace/rmmec_trace.c
 FPGA_rmmec_TRACE_ARGS := 1500 12 200
@@ -56,7 +55,7 @@ endif
 # BRAMs (WDEPTH 4096 -> 256, XDEPTH 64 -> 16); and a 2 x 4 engine for CI.
 ifneq ($(wildcard rtl/ternary_gemv.v),)
 FPGA_UNITS += ternary ternary_small
-FPGA_ternary_SRCS   := rtl/ternary_gemv.v rtl/ternary_dot_tile.v
+FPGA_ternary_SRCS   := $(UNIT_RTL_ternary)
 FPGA_ternary_TOP    := ternary_gemv
 FPGA_ternary_PARAMS := LANES=4 KTILE=16 WDEPTH=256 XDEPTH=16
 FPGA_ternary_TRACE  := fpga/trace/ternary_trace.c
@@ -74,7 +73,7 @@ endif
 # needs 34 BRAMs (the HX8K has 32), at batch 4 it needs 20.
 ifneq ($(wildcard rtl/pim_bank.v),)
 FPGA_UNITS += lutgemv
-FPGA_lutgemv_SRCS   := rtl/pim_bank.v
+FPGA_lutgemv_SRCS   := $(UNIT_RTL_lutgemv)
 FPGA_lutgemv_TOP    := pim_bank
 FPGA_lutgemv_PARAMS := G=4 ROWS=16 GROUPS=8 NB=4 AB=8 WB=9 E=11 ACC=24
 FPGA_lutgemv_TRACE  := fpga/trace/lutgemv_trace.c

@@ -13,11 +13,15 @@
 #include "status.h"
 #include "ternary.h"
 
+/* The one table of element-format names (qformat_parse; `lpcs num` and the
+ * runtime's plans read it through qformat_parse). FP4/FP6 have no Inf/NaN:
+ * they always saturate, so they are listed as MF_SATFINITE (the flag has no
+ * effect on them; it says what they do). */
 static const struct { const char *name; mf_format f; mf_sat s; } k_mf_names[] = {
     {"bf16", MF_BF16, MF_NONSAT},          {"fp16", MF_FP16, MF_NONSAT},
     {"fp8e4m3", MF_FP8_E4M3, MF_NONSAT},   {"fp8e5m2", MF_FP8_E5M2, MF_NONSAT},
-    {"fp6e2m3", MF_FP6_E2M3, MF_NONSAT},   {"fp6e3m2", MF_FP6_E3M2, MF_NONSAT},
-    {"fp4e2m1", MF_FP4_E2M1, MF_NONSAT},   {"bf16sat", MF_BF16, MF_SATFINITE},
+    {"fp6e2m3", MF_FP6_E2M3, MF_SATFINITE}, {"fp6e3m2", MF_FP6_E3M2, MF_SATFINITE},
+    {"fp4e2m1", MF_FP4_E2M1, MF_SATFINITE}, {"bf16sat", MF_BF16, MF_SATFINITE},
     {"fp16sat", MF_FP16, MF_SATFINITE},    {"fp8e4m3sat", MF_FP8_E4M3, MF_SATFINITE},
     {"fp8e5m2sat", MF_FP8_E5M2, MF_SATFINITE},
 };

@@ -1,4 +1,6 @@
-/* qformat: the one entry point the runtime uses for quantization plans.
+/* qformat: the one format registry (names -> formats) and the one entry
+ * point the runtime uses for quantization plans; `lpcs num` parses its
+ * element formats here too.
  * Parse a format name, then quantize-dequantize a tensor laid out as rows of
  * row_len values (per-row scales for intN/ternary, blocks along each row for
  * MX/NVFP4; the NVFP4 tensor scale covers the whole tensor).
@@ -6,7 +8,8 @@
  * Names (lowercase):
  *   fp32                       identity
  *   bf16 fp16 fp8e4m3 fp8e5m2 fp6e2m3 fp6e3m2 fp4e2m1
- *                              element-wise cast, RNE; fp8 overflow -> NaN/Inf
+ *                              element-wise cast, RNE; fp8 overflow -> NaN/Inf;
+ *                              fp6/fp4 (no Inf/NaN) saturate (sat = MF_SATFINITE)
  *   fp8e4m3sat fp8e5m2sat bf16sat fp16sat    ... saturating (MF_SATFINITE)
  *   mxfp8 (= mxfp8e4m3) mxfp8e5m2 mxfp6 (= mxfp6e2m3) mxfp6e3m2 mxfp4 mxint8
  *                              OCP MX, RNE; suffix "-ta" rounds ties away

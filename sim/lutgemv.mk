@@ -9,20 +9,20 @@ lutgemv_gparams = $(shell set -- $(LUTGEMV_CFG_$(1)); echo -GG=$$1 -GROWS=$$2 -G
 lutgemv_defs = $(shell set -- $(LUTGEMV_CFG_$(1)); echo -DPB_G=$$1 -DPB_ROWS=$$2 -DPB_GROUPS=$$3 -DPB_NB=$$4 -DPB_AB=$$5 -DPB_WB=$$6 -DPB_E=$$7 -DPB_ACC=$$8)
 LUTGEMV_VFLAGS := --cc --exe --build -j 2 --trace --top-module pim_bank -Wno-fatal
 
-$(LUTGEMV_VDIR)/cosim_%/lutgemv_cosim: rtl/pim_bank.v sim/lutgemv_cosim.cpp $(BUILD)/libgolden.a $(BUILD)/libmodels.a
+$(LUTGEMV_VDIR)/cosim_%/lutgemv_cosim: $(UNIT_RTL_lutgemv) sim/lutgemv_cosim.cpp $(BUILD)/libgolden.a $(BUILD)/libmodels.a
 	@mkdir -p $(dir $@)
 	verilator $(LUTGEMV_VFLAGS) $(call lutgemv_gparams,$*) --Mdir $(dir $@) -o lutgemv_cosim \
 	  -CFLAGS "-O1 -I$(abspath golden) -I$(abspath models) $(call lutgemv_defs,$*)" \
-	  rtl/pim_bank.v $(abspath sim/lutgemv_cosim.cpp) $(abspath $(MODELS_LIB)) $(abspath $(GOLDEN_LIB)) >$(dir $@)build.log 2>&1 \
+	  $(UNIT_RTL_lutgemv) $(abspath sim/lutgemv_cosim.cpp) $(abspath $(MODELS_LIB)) $(abspath $(GOLDEN_LIB)) >$(dir $@)build.log 2>&1 \
 	  || { tail -30 $(dir $@)build.log; exit 1; }
 
 TEST_STEPS += test-lutgemv-lint test-lutgemv-cosim test-lutgemv-model
 .PHONY: test-lutgemv-lint test-lutgemv-cosim test-lutgemv-model
 test-lutgemv-lint:
-	verilator --lint-only -Wall $(call lutgemv_gparams,g4) rtl/pim_bank.v
-	verilator --lint-only -Wall $(call lutgemv_gparams,g8) rtl/pim_bank.v
-	verilator --lint-only -Wall $(call lutgemv_gparams,g3) rtl/pim_bank.v
-	verilator --lint-only -Wall rtl/pim_bank.v
+	verilator --lint-only -Wall $(call lutgemv_gparams,g4) $(UNIT_RTL_lutgemv)
+	verilator --lint-only -Wall $(call lutgemv_gparams,g8) $(UNIT_RTL_lutgemv)
+	verilator --lint-only -Wall $(call lutgemv_gparams,g3) $(UNIT_RTL_lutgemv)
+	verilator --lint-only -Wall $(UNIT_RTL_lutgemv)
 
 # Bit-exact random cases for g=4, g=8 and g=3 (not a power of 2), then the fault-injected run must fail.
 test-lutgemv-cosim: $(LUTGEMV_VDIR)/cosim_g4/lutgemv_cosim $(LUTGEMV_VDIR)/cosim_g8/lutgemv_cosim $(LUTGEMV_VDIR)/cosim_g3/lutgemv_cosim
@@ -43,13 +43,13 @@ test-lutgemv-model: $(LUTGEMV_VDIR)/cosim_g4/lutgemv_cosim $(LUTGEMV_VDIR)/cosim
 	@cat $(LUTGEMV_VDIR)/model_table_g4.md $(LUTGEMV_VDIR)/model_table_g8.md $(LUTGEMV_VDIR)/model_table_g3.md
 
 # SystemC: the same bank through verilator --sc, driven by an sc_main testbench.
-$(LUTGEMV_VDIR)/sc_g4/lutgemv_sc: rtl/pim_bank.v sim/lutgemv_sc.h sim/lutgemv_sc_main.cpp $(BUILD)/libgolden.a $(BUILD)/libmodels.a
+$(LUTGEMV_VDIR)/sc_g4/lutgemv_sc: $(UNIT_RTL_lutgemv) sim/lutgemv_sc.h sim/lutgemv_sc_main.cpp $(BUILD)/libgolden.a $(BUILD)/libmodels.a
 	@mkdir -p $(dir $@)
 	SYSTEMC_INCLUDE=$$(pkg-config --variable=includedir systemc) SYSTEMC_LIBDIR=$$(pkg-config --variable=libdir systemc) \
 	verilator --sc --exe --build -j 2 --top-module pim_bank -Wno-fatal $(call lutgemv_gparams,g4) --Mdir $(dir $@) -o lutgemv_sc \
 	  -CFLAGS "-O1 $$(pkg-config --cflags systemc) -I$(abspath sim) -I$(abspath golden) -I$(abspath models) $(call lutgemv_defs,g4)" \
 	  -LDFLAGS "$$(pkg-config --libs systemc)" \
-	  rtl/pim_bank.v $(abspath sim/lutgemv_sc_main.cpp) $(abspath $(MODELS_LIB)) $(abspath $(GOLDEN_LIB)) >$(dir $@)build.log 2>&1 \
+	  $(UNIT_RTL_lutgemv) $(abspath sim/lutgemv_sc_main.cpp) $(abspath $(MODELS_LIB)) $(abspath $(GOLDEN_LIB)) >$(dir $@)build.log 2>&1 \
 	  || { tail -30 $(dir $@)build.log; exit 1; }
 
 TEST_STEPS += test-lutgemv-systemc

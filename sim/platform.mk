@@ -48,8 +48,7 @@ TEST_STEPS += test-platform-token
 
 # RMMEC RTL cycles vs the model (own Verilator build of rtl/rmmec.v).
 RMMEC_CYC_DIR := $(BUILD)/verilator/rmmec_cycles
-RMMEC_CYC_RTL := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
-                 rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
+RMMEC_CYC_RTL := $(UNIT_RTL_rmmec)
 $(RMMEC_CYC_DIR)/Vrmmec: $(RMMEC_CYC_RTL) sim/platform/rmmec_cycles.cpp $(BUILD)/libmodels.a $(BUILD)/libgolden.a
 	@mkdir -p $(RMMEC_CYC_DIR) && rm -f $@
 	+verilator --cc --exe --build -j 2 -Wall -Irtl --x-assign fast --x-initial fast -O3 --top-module rmmec \

@@ -1,6 +1,5 @@
 # sim/rmmec: Verilator co-simulation of rtl/rmmec.v against golden/rmmec.
-RMMEC_RTL := rtl/rmmec.v rtl/rmmec_operand_dec.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
-             rtl/rmmec_mul_array.v rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
+RMMEC_RTL := $(UNIT_RTL_rmmec)
 REF_MACS_RTL := rtl/ref_macs/ref_mac_bank.v rtl/ref_macs/ref_mac_fp4.v rtl/ref_macs/ref_mac_p4.v \
              rtl/ref_macs/ref_mac_p8.v rtl/ref_macs/ref_mac_p16.v rtl/rmmec_posit_dec.v rtl/rmmec_fp4_dec.v \
              rtl/rmmec_readout.v rtl/rmmec_posit_enc.v
@@ -11,7 +10,7 @@ RMMEC_VFLAGS := -Wall -Irtl --x-assign fast --x-initial fast -O3 --trace
 $(RMMEC_COSIM): $(RMMEC_RTL) sim/rmmec_cosim.cpp $(GOLDEN_LIB) golden/rmmec.h
 	@mkdir -p $(RMMEC_VDIR)
 	+verilator --cc --exe --build -j 2 $(RMMEC_VFLAGS) --top-module rmmec --Mdir $(RMMEC_VDIR)/obj \
-	  -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
+	  -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
 	  $(RMMEC_RTL) $(abspath sim/rmmec_cosim.cpp) -o Vrmmec >$(RMMEC_VDIR)/build.log 2>&1 \
 	  || { tail -30 $(RMMEC_VDIR)/build.log; exit 1; }
 
@@ -25,7 +24,7 @@ RMMEC_BANK := $(RMMEC_VDIR)/bank/Vrmmec
 $(RMMEC_BANK): $(REF_MACS_RTL) sim/rmmec_cosim.cpp $(GOLDEN_LIB) golden/rmmec.h
 	@mkdir -p $(RMMEC_VDIR)/bank
 	+verilator --cc --exe --build -j 2 $(RMMEC_VFLAGS) --top-module ref_mac_bank --prefix Vrmmec \
-	  --Mdir $(RMMEC_VDIR)/bank -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
+	  --Mdir $(RMMEC_VDIR)/bank -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
 	  $(REF_MACS_RTL) $(abspath sim/rmmec_cosim.cpp) -o Vrmmec >$(RMMEC_VDIR)/bank/build.log 2>&1 \
 	  || { tail -30 $(RMMEC_VDIR)/bank/build.log; exit 1; }
 
@@ -63,7 +62,7 @@ RMMEC_SC     := $(RMMEC_SC_DIR)/Vrmmec_sc
 $(RMMEC_SC): $(RMMEC_RTL) sim/rmmec_sc_main.cpp $(GOLDEN_LIB) golden/rmmec.h
 	@mkdir -p $(RMMEC_SC_DIR)
 	+verilator --sc --exe --build -j 2 -Wall -Irtl --x-assign fast --x-initial fast -O3 --top-module rmmec \
-	  --Mdir $(RMMEC_SC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden $$(pkg-config --cflags systemc)" \
+	  --Mdir $(RMMEC_SC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim $$(pkg-config --cflags systemc)" \
 	  -LDFLAGS "$(abspath $(GOLDEN_LIB)) $$(pkg-config --libs systemc) -lm" \
 	  $(RMMEC_RTL) $(abspath sim/rmmec_sc_main.cpp) -o Vrmmec_sc >$(RMMEC_SC_DIR)/build.log 2>&1 \
 	  || { tail -30 $(RMMEC_SC_DIR)/build.log; exit 1; }

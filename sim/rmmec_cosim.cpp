@@ -27,6 +27,7 @@
 extern "C" {
 #include "rmmec.h"
 }
+#include "stimulus.h"
 
 namespace {
 
@@ -44,13 +45,8 @@ struct Segment {
     size_t checked = 0;
 };
 
-uint64_t rng_state = 1;
-uint64_t rnd() {
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+stim_rng rng{1}; // the stimulus sequence (sim/stimulus.h), shared with fpga/trace/rmmec_trace.c
+uint64_t rnd() { return stim_next(&rng); }
 
 class Bench {
   public:
@@ -252,37 +248,8 @@ unsigned long long exhaustive_lanes(Bench &b, int mode) {
     return count;
 }
 
-// A lane value biased toward the interesting ones.
-unsigned special_lane(int mode) {
-    int lb = lane_bits[mode];
-    unsigned mask = (1u << lb) - 1, nar = 1u << (lb - 1);
-    unsigned r = (unsigned)(rnd() % 100);
-    if (r < 10) return 0;
-    if (r < 12 && mode != RMMEC_FP4) return nar;
-    if (r < 20) return (rnd() & 1) ? mask >> 1 : (nar | 1u);      // +-maxpos (posit)
-    if (r < 28) return (rnd() & 1) ? 1u : mask;                  // +-minpos
-    return (unsigned)rnd() & mask;
-}
-
-uint16_t special_word(int mode) {
-    int lb = lane_bits[mode];
-    uint16_t w = 0;
-    for (int l = 0; l < 16 / lb; l++) w |= (uint16_t)(special_lane(mode) << (lb * l));
-    return w;
-}
-
-// Negates every lane: posit two's complement; FP4 flips the sign bit.
-uint16_t negate_word(int mode, uint16_t w) {
-    int lb = lane_bits[mode];
-    unsigned mask = (1u << lb) - 1;
-    uint16_t out = 0;
-    for (int l = 0; l < 16 / lb; l++) {
-        unsigned v = (w >> (lb * l)) & mask;
-        v = mode == RMMEC_FP4 ? v ^ (1u << (lb - 1)) : (0u - v) & mask;
-        out |= (uint16_t)(v << (lb * l));
-    }
-    return out;
-}
+uint16_t special_word(int mode) { return stim_rmmec_special_word(&rng, mode); }
+uint16_t negate_word(int mode, uint16_t w) { return stim_rmmec_negate_word(mode, w); }
 
 // Long random accumulations with reads in between and cancellation.
 unsigned long long random_segments(Bench &b, int mode, int nseg, int maxlen) {
@@ -386,7 +353,7 @@ int main(int argc, char **argv) {
         if (a == "--suite") suite = need("quick|long");
         else if (a == "--inject-fault") fault = atoll(need("an index").c_str());
         else if (a == "--vcd") vcd = need("a path");
-        else if (a == "--seed") rng_state = strtoull(need("a number").c_str(), nullptr, 0);
+        else if (a == "--seed") rng.s = strtoull(need("a number").c_str(), nullptr, 0);
         else if (a == "--mode") only = need("fp4|p4|p8|p16");
         else if (a == "--shard") {
             std::string v = need("k/n");

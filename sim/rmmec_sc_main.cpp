@@ -14,16 +14,12 @@
 extern "C" {
 #include "rmmec.h"
 }
+#include "stimulus.h"
 
 namespace {
 enum { OP_ACC = 0, OP_CLEAR = 1, OP_READ = 2, OP_READ_CLEAR = 3 };
-uint64_t rs = 2024;
-uint64_t rnd() {
-    uint64_t z = (rs += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+stim_rng rs{2024}; // sim/stimulus.h
+uint64_t rnd() { return stim_next(&rs); }
 }  // namespace
 
 SC_MODULE(rmmec_tb) {

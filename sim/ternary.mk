@@ -14,7 +14,7 @@ TERNARY_XDEPTH ?= 64
 
 TERNARY_VDIR   := $(BUILD)/verilator/ternary
 TERNARY_MDIR   := $(TERNARY_VDIR)/model
-TERNARY_RTL    := rtl/ternary_gemv.v rtl/ternary_dot_tile.v
+TERNARY_RTL    := $(UNIT_RTL_ternary)
 TERNARY_GFLAGS := -GLANES=$(TERNARY_LANES) -GKTILE=$(TERNARY_KTILE) -GWDEPTH=$(TERNARY_WDEPTH) -GXDEPTH=$(TERNARY_XDEPTH)
 TERNARY_DFLAGS := -DTERNARY_LANES=$(TERNARY_LANES) -DTERNARY_KTILE=$(TERNARY_KTILE) \
                   -DTERNARY_WDEPTH=$(TERNARY_WDEPTH) -DTERNARY_XDEPTH=$(TERNARY_XDEPTH)
@@ -82,12 +82,12 @@ TEST_STEPS += ternary-systemc
 
 # The fixed-point absmax int8 quantizer (rtl/ternary_act_quant.v) vs golden.
 TERNARY_AQ_DIR := $(TERNARY_VDIR)/aq
-$(TERNARY_AQ_DIR)/ternary_aq_cosim: rtl/ternary_act_quant.v sim/ternary_aq_cosim.cpp $(BUILD)/libgolden.a golden/ternary.h
+$(TERNARY_AQ_DIR)/ternary_aq_cosim: $(UNIT_RTL_ternary_act_quant) sim/ternary_aq_cosim.cpp $(BUILD)/libgolden.a golden/ternary.h
 	@mkdir -p $(TERNARY_AQ_DIR)
 	+verilator --cc --exe --build -j 2 --trace -Wall -GXW=16 -GDEPTH=1024 --top-module ternary_act_quant \
 	  --Mdir $(TERNARY_AQ_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -DTERNARY_AQ_XW=16 -DTERNARY_AQ_DEPTH=1024" \
 	  -LDFLAGS "$(abspath $(BUILD)/libgolden.a) -lm" \
-	  rtl/ternary_act_quant.v $(abspath sim/ternary_aq_cosim.cpp) -o ternary_aq_cosim >$(TERNARY_AQ_DIR)/build.log 2>&1 \
+	  $(UNIT_RTL_ternary_act_quant) $(abspath sim/ternary_aq_cosim.cpp) -o ternary_aq_cosim >$(TERNARY_AQ_DIR)/build.log 2>&1 \
 	  || { tail -30 $(TERNARY_AQ_DIR)/build.log; exit 1; }
 .PHONY: ternary-aq-cosim
 ternary-aq-cosim: $(TERNARY_AQ_DIR)/ternary_aq_cosim

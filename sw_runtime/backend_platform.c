@@ -157,19 +157,10 @@ int rt_platform_token_cost(const rt_engine *eng, const dp_config *d, int pos, rt
         if (explain) /* per-op model vs platform, for debugging the models */
             fprintf(explain, "%-20s %-8s model %10.0f platform %10.0f (%+.2f%%) tiles %d\n", eng->ops[i].name,
                     arch_unit_name(r.unit), ac.cycles, r.cycles, 100.0 * (ac.cycles - r.cycles) / r.cycles, r.tiles);
-        tot->cycles += r.cycles;
-        tot->energy_pj += r.energy_pj;
-        tot->dram_bytes += r.dram_bytes;
-        tot->sram_bytes += r.sram_bytes;
-        tot->e_compute_pj += ac.e_compute_pj;
-        tot->e_dram_pj += r.dram_bytes * HZ_DRAM_PJ_PER_B;
-        tot->unit_cycles[r.unit] += r.cycles;
-        tot->unit_energy_pj[r.unit] += r.energy_pj;
-        if (ops[i].kind == ARCH_OP_GEMV || ops[i].kind == ARCH_OP_BITLINEAR) {
-            double wb = (double)ops[i].rows * (double)ops[i].cols * ops[i].w_bits / 8.0;
-            tot->weight_bytes += wb;
-            if (ops[i].weights_resident) tot->resident_weight_bytes += wb;
-        }
+        arch_cost pc = {.unit = r.unit, .cycles = r.cycles, .energy_pj = r.energy_pj, .dram_bytes = r.dram_bytes,
+                        .sram_bytes = r.sram_bytes, .e_compute_pj = ac.e_compute_pj,
+                        .e_dram_pj = r.dram_bytes * HZ_DRAM_PJ_PER_B}; /* e_sram: from the totals below */
+        rt_arch_token_add(tot, &ops[i], &pc);
     }
     /* e_sram: what is neither compute nor DRAM */
     tot->e_sram_pj = tot->energy_pj - tot->e_compute_pj - tot->e_dram_pj;

@@ -14,5 +14,5 @@ $(BUILD)/gen/lpcs_version.h: lpcs-version-stamp
 	@printf '#define LPCS_VERSION "%s"\n#define LPCS_GIT_HASH "%s"\n' '$(LPCS_VERSION)' '$(LPCS_GIT_HASH)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(BUILD)/obj/sw_runtime/cli/version.o: $(BUILD)/gen/lpcs_version.h
-$(BUILD)/obj/sw_runtime/cli/version.o: EXTRA_CFLAGS += -I$(BUILD)/gen
+$(BUILD)/obj/sw_runtime/cli/version.o: EXTRA_CPPFLAGS += -I$(BUILD)/gen
 LPCS_SRCS += sw_runtime/cli/sweep_plot.c

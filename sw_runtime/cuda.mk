@@ -63,9 +63,9 @@ CUDA_RT_NOSTUB := $(CUDA_BUILD)/liblpcsrt_nostub.a
 $(CUDA_RT_NOSTUB): $(BUILD)/liblpcsrt.a
 	@mkdir -p $(dir $@)
 	cp $< $@ && ar d $@ lpcs_cuda_stub.o
-$(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB) $(CUDA_RT_NOSTUB)
+$(CUDA_LPCS): $(BUILD)/lpcs $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(BUILD)/libmodels.a
 	$(NVCC) $(CUDA_ARCH) -o $@ $(call obj,$(LPCS_SRCS)) $(CUDA_LIB) $(CUDA_RT_NOSTUB) $(GOLDEN_LIB) \
-	  $(CUDA_LIB) $(LPCS_LDLIBS) -ljansson -lm -lpthread
+	  $(CUDA_LIB) $(LPCS_LDLIBS) $(MODELS_LIB) $(GOLDEN_LIB) -ljansson -lm -lpthread
 
 # The cuda build of lpcs must carry the real library, not the stub.
 .PHONY: test-lpcs-cuda-link

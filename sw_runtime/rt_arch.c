@@ -1,12 +1,17 @@
 #include "rt_arch.h"
 
+#include "mx.h"
+#include "qformat.h"
+
 #include <stdlib.h>
 #include <string.h>
 
+/* The storage family from the format registry (golden/qformat.h), not from the name's spelling. */
 arch_fmt rt_arch_fmt(const char *name) {
-    if (!name) return ARCH_FMT_FLOAT;
-    if (!strcmp(name, "ternary")) return ARCH_FMT_TERNARY;
-    if (!strncmp(name, "int", 3) || !strcmp(name, "mxint8")) return ARCH_FMT_INT;
+    qformat q;
+    if (!name || qformat_parse(name, &q) != LPCS_OK) return ARCH_FMT_FLOAT;
+    if (q.kind == QF_TERNARY) return ARCH_FMT_TERNARY;
+    if (q.kind == QF_INT || (q.kind == QF_MX && q.mx_elem == MX_INT8)) return ARCH_FMT_INT;
     return ARCH_FMT_FLOAT;
 }
 
@@ -97,21 +102,25 @@ int rt_arch_token_cost(const rt_engine *eng, const dp_config *d, int pos, arch_c
         rc = arch_op_cost(d, &ops[i], &c);
         if (rc) break;
         if (per_op) per_op[i] = c;
-        tot->cycles += c.cycles;
-        tot->energy_pj += c.energy_pj;
-        tot->dram_bytes += c.dram_bytes;
-        tot->sram_bytes += c.sram_bytes;
-        tot->e_compute_pj += c.e_compute_pj;
-        tot->e_sram_pj += c.e_sram_pj;
-        tot->e_dram_pj += c.e_dram_pj;
-        tot->unit_cycles[c.unit] += c.cycles;
-        tot->unit_energy_pj[c.unit] += c.energy_pj;
-        if (ops[i].kind == ARCH_OP_GEMV || ops[i].kind == ARCH_OP_BITLINEAR) {
-            double wb = (double)ops[i].rows * (double)ops[i].cols * ops[i].w_bits / 8.0;
-            tot->weight_bytes += wb;
-            if (ops[i].weights_resident) tot->resident_weight_bytes += wb;
-        }
+        rt_arch_token_add(tot, &ops[i], &c);
     }
     if (ops != ops_local) free(ops);
     return rc;
+}
+
+void rt_arch_token_add(rt_arch_token *tot, const arch_op *op, const arch_cost *c) {
+    tot->cycles += c->cycles;
+    tot->energy_pj += c->energy_pj;
+    tot->dram_bytes += c->dram_bytes;
+    tot->sram_bytes += c->sram_bytes;
+    tot->e_compute_pj += c->e_compute_pj;
+    tot->e_sram_pj += c->e_sram_pj;
+    tot->e_dram_pj += c->e_dram_pj;
+    tot->unit_cycles[c->unit] += c->cycles;
+    tot->unit_energy_pj[c->unit] += c->energy_pj;
+    if (op->kind == ARCH_OP_GEMV || op->kind == ARCH_OP_BITLINEAR) {
+        double wb = (double)op->rows * (double)op->cols * op->w_bits / 8.0;
+        tot->weight_bytes += wb;
+        if (op->weights_resident) tot->resident_weight_bytes += wb;
+    }
 }

@@ -25,6 +25,8 @@ int rt_arch_from_op(const rt_engine *eng, const rt_op *op, int pos, arch_op *out
 arch_fmt rt_arch_fmt(const char *name);
 /* Cost of one token at position pos; per_op (may be NULL) gets eng->n_ops entries. */
 int rt_arch_token_cost(const rt_engine *eng, const dp_config *d, int pos, arch_cost *per_op, rt_arch_token *tot);
+/* Adds one op's cost c to the token totals. */
+void rt_arch_token_add(rt_arch_token *tot, const arch_op *op, const arch_cost *c);
 /* Sets op->weights_resident / tables_resident for op i given the fill so far. */
 void rt_arch_residency(const rt_engine *eng, const dp_config *d, arch_op *ops, int n);
 

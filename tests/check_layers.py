@@ -56,7 +56,7 @@ def parse_readme(path):
                 continue
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
             folder = cells[0].strip("`").rstrip("/")
-            deps = cells[2]
+            deps = re.sub(r"\s*\([^)]*\)", "", cells[2]).strip()  # "(notes)" are prose
             if deps.startswith("everything"):
                 rows[folder] = ["*"]
             elif deps.startswith("nothing") or deps in ("—", "-", ""):

@@ -1,7 +1,7 @@
 # tests/ for the floats module (minifloat, intq, mx, qformat).
 # Oracle: CUDA's host conversions, compiled with plain g++ (no GPU needed).
 CUDA_HOME ?= /usr/local/cuda
-$(BUILD)/obj/tests/cuda_fp_oracle.o: EXTRA_CFLAGS += -isystem $(CUDA_HOME)/include
+$(BUILD)/obj/tests/cuda_fp_oracle.o: EXTRA_CPPFLAGS += -isystem $(CUDA_HOME)/include
 
 UNIT_TESTS += test_minifloat
 test_minifloat_SRCS := tests/cuda_fp_oracle.cpp

@@ -17,6 +17,7 @@
  * order they are accepted. */
 #include "rmmec.h"
 #include "scan_trace.h"
+#include "stimulus.h"
 
 enum { OP_ACC = 0, OP_CLEAR = 1, OP_READ = 2, OP_READ_CLEAR = 3 };
 enum { PIPE = 4 }; /* stages before res: v1, v2, v3, v4 */
@@ -31,14 +32,8 @@ typedef struct {
     uint32_t val;
 } slot;
 
-static uint64_t rng = 1;
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+static stim_rng rng = {1}; /* the co-simulation's stimulus (sim/stimulus.h) */
+static uint64_t rnd(void) { return stim_next(&rng); }
 
 static const int lane_bits[4] = {4, 4, 8, 16};
 
@@ -159,38 +154,8 @@ static void single(int mode, uint16_t a, uint16_t b)
     read_all(mode);
 }
 
-static unsigned special_lane(int mode)
-{
-    int lb = lane_bits[mode];
-    unsigned mask = (1u << lb) - 1, nar = 1u << (lb - 1);
-    unsigned r = (unsigned)(rnd() % 100);
-    if (r < 10) return 0;
-    if (r < 12 && mode != RMMEC_FP4) return nar;
-    if (r < 20) return (rnd() & 1) ? mask >> 1 : (nar | 1u);
-    if (r < 28) return (rnd() & 1) ? 1u : mask;
-    return (unsigned)rnd() & mask;
-}
-
-static uint16_t special_word(int mode)
-{
-    int lb = lane_bits[mode];
-    uint16_t w = 0;
-    for (int l = 0; l < 16 / lb; l++) w |= (uint16_t)(special_lane(mode) << (lb * l));
-    return w;
-}
-
-static uint16_t negate_word(int mode, uint16_t w)
-{
-    int lb = lane_bits[mode];
-    unsigned mask = (1u << lb) - 1;
-    uint16_t o = 0;
-    for (int l = 0; l < 16 / lb; l++) {
-        unsigned v = (w >> (lb * l)) & mask;
-        v = mode == RMMEC_FP4 ? v ^ (1u << (lb - 1)) : (0u - v) & mask;
-        o |= (uint16_t)(v << (lb * l));
-    }
-    return o;
-}
+static uint16_t special_word(int mode) { return stim_rmmec_special_word(&rng, mode); }
+static uint16_t negate_word(int mode, uint16_t w) { return stim_rmmec_negate_word(mode, w); }
 
 static void random_segments(int mode, int nseg, int maxlen)
 {

@@ -55,10 +55,9 @@ struct Kernel {
     bool started = false;
 };
 Kernel kern;
-#define g_dp kern.dp
 
-sc_time cycles(double c) { return sc_time(c * 1000.0 / g_dp.clock_ghz, SC_PS); }
-double to_cycles(const sc_time &t) { return t.to_seconds() * 1e9 * g_dp.clock_ghz; }
+sc_time cycles(double c) { return sc_time(c * 1000.0 / kern.dp.clock_ghz, SC_PS); }
+double to_cycles(const sc_time &t) { return t.to_seconds() * 1e9 * kern.dp.clock_ghz; }
 
 struct Dram : sc_module {
     tlm_utils::simple_target_socket<Dram> t;
@@ -67,8 +66,8 @@ struct Dram : sc_module {
     explicit Dram(sc_module_name n) : sc_module(n), t("t") { t.register_b_transport(this, &Dram::b_transport); }
     void b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
         sc_time start = std::max(sc_time_stamp() + delay, busy_until);
-        busy_until = start + cycles(p.get_data_length() / arch_dram_bytes_per_cycle(&g_dp));
-        delay = busy_until + cycles(arch_dram_latency_cycles(&g_dp)) - sc_time_stamp();
+        busy_until = start + cycles(p.get_data_length() / arch_dram_bytes_per_cycle(&kern.dp));
+        delay = busy_until + cycles(arch_dram_latency_cycles(&kern.dp)) - sc_time_stamp();
         bytes += p.get_data_length();
         p.set_response_status(tlm::TLM_OK_RESPONSE);
     }
@@ -179,7 +178,7 @@ struct TilePlan {
 // The unit's tiles, from its descriptor (models/unit.h): the platform names no unit.
 TilePlan plan_tiles(const arch_op &op, arch_unit u) {
     TilePlan tp;
-    const dp_config &d = g_dp;
+    const dp_config &d = kern.dp;
     double R = (double)op.rows, wb = op.w_bits;
     bool stream = !op.weights_resident;
     arch_tile_info info{};
@@ -323,7 +322,7 @@ int run_op_locked(const arch_op *op, int (*fn)(void *), void *ctx, plat_result *
     Platform *P = kern.plat;
     std::memset(r, 0, sizeof *r);
     arch_cost ac; // energy of the unit's events: the same per-event constants as the model
-    if (arch_op_cost(&g_dp, op, &ac)) return -1;
+    if (arch_op_cost(&kern.dp, op, &ac)) return -1;
     UnitCmd c{*op, fn ? std::function<int()>([fn, ctx] { return fn(ctx); }) : std::function<int()>(), r, 0};
     r->unit = ac.unit;
     double dram0 = P->dram.bytes, sram0 = P->sram.bytes;
@@ -336,7 +335,7 @@ int run_op_locked(const arch_op *op, int (*fn)(void *), void *ctx, plat_result *
     r->cycles = to_cycles(P->host.last_duration);
     r->dram_bytes = P->dram.bytes - dram0;
     r->sram_bytes = P->sram.bytes - sram0;
-    r->energy_pj = ac.e_compute_pj + r->sram_bytes * arch_sram_pj_per_byte(g_dp.sram_kib) +
+    r->energy_pj = ac.e_compute_pj + r->sram_bytes * arch_sram_pj_per_byte(kern.dp.sram_kib) +
                    r->dram_bytes * HZ_DRAM_PJ_PER_B;
     return c.status;
 }

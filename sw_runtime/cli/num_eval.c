@@ -6,48 +6,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qformat.h"
 #include "quire.h"
+#include "status.h"
 
 #define NUM_MAX_ARGS 3
 
-static const struct {
-    const char *name;
-    mf_format fmt;
-    mf_sat sat;
-} minifloat_names[] = {
-    {"fp4e2m1", MF_FP4_E2M1, MF_SATFINITE},  {"fp6e2m3", MF_FP6_E2M3, MF_SATFINITE},
-    {"fp6e3m2", MF_FP6_E3M2, MF_SATFINITE},  {"fp8e4m3", MF_FP8_E4M3, MF_NONSAT},
-    {"fp8e4m3sat", MF_FP8_E4M3, MF_SATFINITE}, {"fp8e5m2", MF_FP8_E5M2, MF_NONSAT},
-    {"fp8e5m2sat", MF_FP8_E5M2, MF_SATFINITE}, {"bf16", MF_BF16, MF_NONSAT},
-    {"fp16", MF_FP16, MF_NONSAT},
-};
-
+/* Names come from the one format registry, golden/qformat.h: the element
+ * formats (minifloats, posits) are the ones `lpcs num` computes in. */
 int num_parse_format(const char *s, num_format *f, char *err, size_t errlen) {
     memset(f, 0, sizeof *f);
-    for (size_t i = 0; i < sizeof minifloat_names / sizeof minifloat_names[0]; i++) {
-        if (!strcmp(s, minifloat_names[i].name)) {
-            f->mf = minifloat_names[i].fmt;
-            f->sat = minifloat_names[i].sat;
-            f->bits = mf_get_info(f->mf)->bits;
-            return 0;
-        }
+    qformat q;
+    if (qformat_parse(s, &q) == LPCS_OK && q.kind == QF_MINIFLOAT) {
+        f->mf = (mf_format)q.mf;
+        f->sat = (mf_sat)q.sat;
+        f->bits = mf_get_info(f->mf)->bits;
+        return 0;
     }
-    if (s[0] == 'p' && s[1] >= '0' && s[1] <= '9') { /* strtol alone would take "p+8e0", "p 8e0" */
-        char *end;
-        errno = 0;
-        long n = strtol(s + 1, &end, 10);
-        if (end != s + 1 && *end == 'e' && end[1] >= '0' && end[1] <= '9' && end[2] == '\0' && !errno) {
-            long es = end[1] - '0';
-            posit_cfg c = {(int)n, (int)es};
-            if (n < 2 || n > 32 || es > 3 || posit_cfg_check(c) != 0) {
-                snprintf(err, errlen, "posit format '%s' out of range (need 2 <= N <= 32, 0 <= E <= 3)", s);
-                return -1;
-            }
-            f->is_posit = 1;
-            f->pc = c;
-            f->bits = (int)n;
-            return 0;
+    if (qformat_parse(s, &q) == LPCS_OK && q.kind == QF_POSIT) {
+        posit_cfg c = {q.posit_n, q.posit_es};
+        if (posit_cfg_check(c) != 0) {
+            snprintf(err, errlen, "posit format '%s' out of range (need 2 <= N <= 32, 0 <= E <= 3)", s);
+            return -1;
         }
+        f->is_posit = 1;
+        f->pc = c;
+        f->bits = q.posit_n;
+        return 0;
+    }
+    if (s[0] == 'p' && s[1] >= '0' && s[1] <= '9' && strchr(s, 'e')) {
+        snprintf(err, errlen, "posit format '%s' out of range (need 2 <= N <= 32, 0 <= E <= 3)", s);
+        return -1;
     }
     snprintf(err, errlen, "unknown format '%s' (lpcs num --help lists them)", s);
     return -1;

@@ -18,18 +18,13 @@
 
 static inline size_t lpcs_ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
 
-/* SM count of the current device, queried once per device (launch plans ask
- * on every call; an attribute query per launch would add host overhead). */
+/* SM count of the current device. Asked on every launch plan: an attribute
+ * query is a host-side lookup (no state kept here: no cache in a header). */
 static inline int lpcs_sm_count(void) {
-    static int cache[64];
-    int dev = 0;
-    if (cudaGetDevice(&dev) != cudaSuccess || dev < 0 || dev >= 64) return 132;
-    if (!cache[dev]) {
-        int n = 0;
-        if (cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess || n < 1) n = 132;
-        cache[dev] = n;
-    }
-    return cache[dev];
+    int dev = 0, n = 0;
+    if (cudaGetDevice(&dev) != cudaSuccess) return 132;
+    if (cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, dev) != cudaSuccess || n < 1) n = 132;
+    return n;
 }
 
 #endif

@@ -28,8 +28,6 @@ struct lpcs_cuda_lut {
     void *d_w;
 };
 
-static char g_describe[512];
-
 extern "C" int lpcs_cuda_available(void) {
     int n = 0;
     if (cudaGetDeviceCount(&n) != cudaSuccess || n < 1) {
@@ -39,24 +37,24 @@ extern "C" int lpcs_cuda_available(void) {
     return 1;
 }
 
-extern "C" const char *lpcs_cuda_describe(void) {
+extern "C" const char *lpcs_cuda_describe(char *buf, size_t len) {
     int n = 0;
     cudaError_t e = cudaGetDeviceCount(&n);
     if (e != cudaSuccess || n < 1) {
-        snprintf(g_describe, sizeof g_describe, "no CUDA device (%s)",
+        snprintf(buf, len, "no CUDA device (%s)",
                  e != cudaSuccess ? cudaGetErrorString(e) : "device count 0");
         cudaGetLastError();
-        return g_describe;
+        return buf;
     }
     int dev = 0;
     cudaDeviceProp p;
     if (cudaGetDevice(&dev) != cudaSuccess || cudaGetDeviceProperties(&p, dev) != cudaSuccess) {
-        snprintf(g_describe, sizeof g_describe, "CUDA device present but not readable");
-        return g_describe;
+        snprintf(buf, len, "CUDA device present but not readable");
+        return buf;
     }
-    snprintf(g_describe, sizeof g_describe, "%s, sm_%d%d, %d SMs, %.1f GiB", p.name, p.major,
+    snprintf(buf, len, "%s, sm_%d%d, %d SMs, %.1f GiB", p.name, p.major,
              p.minor, p.multiProcessorCount, p.totalGlobalMem / 1073741824.0);
-    return g_describe;
+    return buf;
 }
 
 /* ---- weight upload and GEMM staging shared by the ternary, int4 and LUT paths ---- */
@@ -443,17 +441,12 @@ extern "C" int lpcs_cuda_bitlinear_forward(const lpcs_cuda_ternary *w, float bet
 /* ---- test support ---------------------------------------------------------------------- */
 
 extern "C" int lpcs_cuda_sweep_f32(int kind, int a, int b, uint32_t base, size_t count, uint16_t *out) {
-    static uint16_t *d_buf = NULL; /* reused across calls (tests sweep 2^32 in chunks) */
-    static size_t d_len = 0;
+    uint16_t *d_buf = NULL; /* per call: no state between calls (a chunk is 2^2x values, the malloc is noise) */
     if (!out || kind < 0 || kind > 1) return LPCS_EINVAL;
     if (!lpcs_cuda_available()) return LPCS_EUNSUPPORTED;
-    if (count > d_len) {
-        cudaFree(d_buf);
-        d_buf = NULL;
-        d_len = 0;
-        if (cudaMalloc(&d_buf, count * 2) != cudaSuccess) return LPCS_ENOMEM;
-        d_len = count;
-    }
-    if (!finished(conv_sweep_f32(kind, a, b, base, count, d_buf, 0))) return LPCS_EIO;
-    return cudaMemcpy(out, d_buf, count * 2, cudaMemcpyDeviceToHost) == cudaSuccess ? LPCS_OK : LPCS_EIO;
+    if (cudaMalloc(&d_buf, count * 2) != cudaSuccess) return LPCS_ENOMEM;
+    int st = finished(conv_sweep_f32(kind, a, b, base, count, d_buf, 0)) ? LPCS_OK : LPCS_EIO;
+    if (!st && cudaMemcpy(out, d_buf, count * 2, cudaMemcpyDeviceToHost) != cudaSuccess) st = LPCS_EIO;
+    cudaFree(d_buf);
+    return st;
 }

@@ -25,8 +25,9 @@ extern "C" {
 
 /* 1 if a CUDA device is usable by this build, else 0 (stub: always 0). */
 int lpcs_cuda_available(void);
-/* One line: the device name and compute capability, or why none is usable. */
-const char *lpcs_cuda_describe(void);
+/* One line into buf (len bytes): the device name and compute capability, or
+ * why none is usable. Returns buf. */
+const char *lpcs_cuda_describe(char *buf, size_t len);
 
 /* ---- Ternary GEMV/GEMM (golden: ternary_gemv_i32) --------------------------
  * Weights use the golden packing (golden/ternary.h): code 00 = 0, 01 = +1,

@@ -8,6 +8,8 @@
  * layouts, the index arithmetic and the shared code; what it cannot show
  * (true parallel execution, shared-memory races, the hardware) needs the GPU
  * run (bench/cuda/run_on_device.sh). */
+#include <cstdio>
+
 #include "cuda/lpcs_cuda.h"
 #include "block_device.cuh"
 #include "gemv_device.cuh"
@@ -39,7 +41,10 @@ struct lpcs_cuda_lut {
 };
 
 extern "C" int lpcs_cuda_available(void) { return 1; }
-extern "C" const char *lpcs_cuda_describe(void) { return "CPU emulation of the CUDA backend (no GPU)"; }
+extern "C" const char *lpcs_cuda_describe(char *buf, size_t len) {
+    snprintf(buf, len, "CPU emulation of the CUDA backend (no GPU)");
+    return buf;
+}
 
 extern "C" int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size_t cols, lpcs_cuda_ternary **out) {
     if (out) *out = NULL;
@@ -79,8 +84,8 @@ static void emul_mma(const uint4 *W, int tiles, int nchunks, int rows, const int
     for (int tile = 0; tile < tiles; tile++)
         for (int sp = 0; sp < ksplit; sp++) {
             const int c0 = sp * cps, c1 = c0 + cps < nchunks ? c0 + cps : nchunks;
-            static int red[LPCS_GEMV_WARPS][2][32][4];
-            static int xred[LPCS_GEMV_WARPS][2][8]; /* activation sums (undo the weight offset) */
+            int red[LPCS_GEMV_WARPS][2][32][4];
+            int xred[LPCS_GEMV_WARPS][2][8]; /* activation sums (undo the weight offset) */
             memset(red, 0, sizeof red);
             memset(xred, 0, sizeof xred);
             for (int warp = 0; warp < LPCS_GEMV_WARPS; warp++)

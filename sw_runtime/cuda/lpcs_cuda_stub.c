@@ -1,12 +1,15 @@
 /* The CUDA backend for builds without CUDA: nothing is available, every call
  * says so. Linked into liblpcsrt.a; a CUDA build links build/cuda/liblpcs_cuda.a
  * ahead of it instead (see README.md here). */
+#include <stdio.h>
+
 #include "cuda/lpcs_cuda.h"
 #include "status.h"
 
 int lpcs_cuda_available(void) { return 0; }
-const char *lpcs_cuda_describe(void) {
-    return "cuda backend not built (stub): rebuild lpcs with `make lpcs-cuda`";
+const char *lpcs_cuda_describe(char *buf, size_t len) {
+    snprintf(buf, len, "%s", "cuda backend not built (stub): rebuild lpcs with `make lpcs-cuda`");
+    return buf;
 }
 
 int lpcs_cuda_ternary_upload(const uint8_t *packed, size_t rows, size_t cols,

@@ -915,10 +915,12 @@ int main(int argc, char **argv) {
         }
     }
     if (!lpcs_cuda_available()) {
-        printf("SKIP: no CUDA device (%s); the GPU tests did not run\n", lpcs_cuda_describe());
+        char dbuf[512];
+        printf("SKIP: no CUDA device (%s); the GPU tests did not run\n", lpcs_cuda_describe(dbuf, sizeof dbuf));
         return 0;
     }
-    printf("device: %s%s%s\n", lpcs_cuda_describe(), g_inject ? " (fault injection on)" : "",
+    char dev[512];
+    printf("device: %s%s%s\n", lpcs_cuda_describe(dev, sizeof dev), g_inject ? " (fault injection on)" : "",
            g_quick ? " (quick)" : "");
     const double t0 = test_now();
     test_ternary();
