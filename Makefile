@@ -28,6 +28,8 @@ NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Werror
+# No silent FMA contraction anywhere: bit-exact code states every fmaf (docs/numerics.md).
+FPFLAGS := -ffp-contract=off
 CSTD    := -std=c11
 CPPFLAGS_BASE := -D_POSIX_C_SOURCE=200809L
 
@@ -82,8 +84,8 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 endif
 CPPFLAGS_OF  = $(CPPFLAGS_BASE) $(call layer_inc,$(or $(call layer_of,$(1)),tests))
 # EXTRA_CPPFLAGS (target-specific, C and C++) and EXTRA_CFLAGS (C only) for one object.
-CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) $(EXTRA_CPPFLAGS) -MMD -MP $(EXTRA_CFLAGS)
-CXXFLAGS_ALL = -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) $(EXTRA_CPPFLAGS) -MMD -MP
+CFLAGS_ALL   = $(CSTD) $(WARN) $(FPFLAGS) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) $(EXTRA_CPPFLAGS) -MMD -MP $(EXTRA_CFLAGS)
+CXXFLAGS_ALL = -std=c++17 $(WARN) $(FPFLAGS) $(OPT) $(SANFLAGS) $(call CPPFLAGS_OF,$<) $(EXTRA_CPPFLAGS) -MMD -MP
 LDFLAGS_ALL  = $(SANFLAGS)
 
 # Environment every test sees: where ../shared is and where the repo is.
@@ -151,7 +153,8 @@ print-layers:
 
 # `make deps`: every Debian package the project needs (idempotent).
 DEB_PACKAGES := build-essential pkg-config verilator libsystemc-dev libcmocka-dev \
-  libjansson-dev yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3
+  libjansson-dev yosys nextpnr-ice40 fpga-icestorm iverilog fpga-icestorm-chipdb gnuplot-nox fonts-liberation parallel python3 \
+  slurm-wlm munge
 deps:
 	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	$$SUDO apt-get update -qq && \
@@ -159,7 +162,8 @@ deps:
 	echo "deps: all Debian packages present"
 
 # `make test`: unit tests, the same unit tests under ASan+UBSan, then every
-# co-simulation / end-to-end step. Prints one "tests: N passed, N failed" line.
+# co-simulation / end-to-end step. Prints one "tests: N passed, N failed, N skipped"
+# line (exit status 77 = skipped, tests/README.md).
 test:
 	@$(MAKE) --no-print-directory -j$(NPROC) all
 	@$(MAKE) --no-print-directory -j$(NPROC) BUILD=$(BUILD)/asan SAN=1 OPT="-O1 -g" $(addprefix $(BUILD)/asan/tests/,$(UNIT_TESTS))

@@ -84,7 +84,7 @@ endif
 # engine; the demo MAC when that RTL is absent); `make test-long` runs
 # `make fpga`, i.e. everything.
 FPGA_CI_UNITS ?= $(if $(wildcard rtl/ternary_gemv.v),ternary_small,mac8)
-TEST_STEPS += $(foreach u,$(FPGA_CI_UNITS),fpga-$(u) fpga-$(u)-corrupt)
+TEST_STEPS += $(foreach u,$(FPGA_CI_UNITS),fpga-$(u) fpga-$(u)-corrupt fpga-$(u)-xz)
 LONG_STEPS += fpga
 
 .PHONY: fpga fpga-publish fpga-report FORCE
@@ -174,6 +174,19 @@ fpga-$(1): $$(FPGA_$(1)_D)/rtl_tb.vvp $$(FPGA_$(1)_D)/net_tb.vvp $$(FPGA_$(1)_D)
 	    +vcd=$$(FPGA_$(1)_D)/validate_netlist.vcd >/dev/null 2>&1; echo "waveform: $$(FPGA_$(1)_D)/validate_netlist.vcd"; exit 1; }
 	@tail -1 $$(FPGA_$(1)_D)/validate_netlist.log
 
+# negative test of the testbench itself: the DUT's output pins forced to X, to
+# Z, and one cared-for output bit forced to X must each fail the validation,
+# in the RTL-wrapper and the bitstream-netlist simulations
+.PHONY: fpga-$(1)-xz
+fpga-$(1)-xz: $$(FPGA_$(1)_D)/rtl_tb.vvp $$(FPGA_$(1)_D)/net_tb.vvp $$(FPGA_$(1)_D)/trace.txt
+	@n=0; for sim in rtl net; do for m in x z x1; do \
+	  log=$$(FPGA_$(1)_D)/xz_$$$${sim}_$$$$m.log; \
+	  vvp -n $$(FPGA_$(1)_D)/$$$${sim}_tb.vvp +trace=$$(FPGA_$(1)_D)/trace.txt +inject=$$$$m > $$$$log 2>&1; rc=$$$$?; \
+	  if [ $$$$rc -ne 0 ] && grep -q 'FPGA-VALIDATE X/Z' $$$$log; then \
+	    echo "fpga-$(1)-xz: $$$$sim +inject=$$$$m rejected: $$$$(grep -m1 'FPGA-VALIDATE X/Z' $$$$log)"; n=$$$$((n+1)); \
+	  else echo "fpga-$(1)-xz: $$$$sim +inject=$$$$m was NOT rejected (rc=$$$$rc):"; tail -5 $$$$log; exit 1; fi; \
+	done; done; test $$$$n -eq 6 && echo "fpga-$(1)-xz: 6 of 6 X/Z injections rejected"
+
 # the same netlist under Verilator (--binary --timing runs the testbench as is)
 .PHONY: fpga-$(1)-verilator
 fpga-$(1)-verilator: $$(FPGA_$(1)_D)/netlist.v $$(FPGA_$(1)_D)/trace.txt $$(FPGA_$(1)_D)/layout.vh
@@ -209,7 +222,7 @@ $(foreach u,$(FPGA_UNITS),$(eval $(call FPGA_UNIT_RULES,$(u))))
 # The Verilator run of the netlist (a second simulator) for the small units;
 # any unit can run it with `make fpga-<unit>-verilator`.
 FPGA_VERILATOR_UNITS ?= mac8 ramacc $(filter ternary_small,$(FPGA_UNITS))
-fpga: $(foreach u,$(FPGA_UNITS),fpga-$(u) fpga-$(u)-corrupt) $(foreach u,$(FPGA_VERILATOR_UNITS),fpga-$(u)-verilator)
+fpga: $(foreach u,$(FPGA_UNITS),fpga-$(u) fpga-$(u)-corrupt fpga-$(u)-xz) $(foreach u,$(FPGA_VERILATOR_UNITS),fpga-$(u)-verilator)
 	@$(MAKE) --no-print-directory fpga-report
 
 fpga-report:

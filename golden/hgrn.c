@@ -1,10 +1,11 @@
 /* HGRN-Bit token and channel mixers in the fp32 order documented in hgrn.h. */
 #include "hgrn.h"
 
-#include <math.h>
 #include <stdint.h>
 
-float hgrn_exp_f32(float v) { return (float)exp((double)v); }
+#include "fmath.h"
+
+float hgrn_exp_f32(float v) { return lpcs_expf(v); }
 float hgrn_sigmoid_f32(float z) { return 1.0f / (1.0f + hgrn_exp_f32(-z)); }
 float hgrn_silu_f32(float z) { return z / (1.0f + hgrn_exp_f32(-z)); }
 

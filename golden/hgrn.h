@@ -12,8 +12,8 @@
  *   x = x + down_proj(silu(gate) * y)
  *
  * Fixed fp32 order of the element-wise parts (binary32, RNE, no FMA):
- *   exp(v)     = (float)exp((double)v)       (libm double exp, rounded once: the
- *                                           same value on every sane platform)
+ *   exp(v)     = lpcs_expf(v)                (golden/fmath.h: <= 1 ulp, the same
+ *                                           code on every backend, CUDA included)
  *   sigmoid(z) = 1.0f / (1.0f + exp(-z))
  *   silu(z)    = z / (1.0f + exp(-z))       (PyTorch's silu kernel form)
  *   f'         = lb + ((1.0f - lb) * f)

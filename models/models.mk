@@ -40,7 +40,7 @@ dse-publish: dse
 	     $(DSE_DIR)/dse_$${m}_hw.png $(DSE_DIR)/dse_$${m}_hw.svg docs/dse/ || exit 1; \
 	done
 	@echo "dse-publish: docs/dse/ updated from $(DSE_DIR)"
-UNIT_TESTS += test_arch_model
+UNIT_TESTS += test_arch_model test_units
 
 # Whole tokens: every DSE grid point in analytical and platform mode (no NLL).
 .PHONY: test-model-vs-platform

@@ -33,7 +33,13 @@ module rmmec_mul_array (
         for (j = 0; j < W; j = j + 1) begin : g_row
             wire [W-1:0] m = (split == 2'd0) ? lane_mask(2'd0, j)
                            : (split == 2'd1) ? lane_mask(2'd1, j) : lane_mask(2'd2, j);
+`ifdef RMMEC_FAULT_PP
+            // Fault injection for the co-simulation's negative test
+            // (sim/rmmec.mk, rmmec-cosim-rtl-fault): partial product a[2]&b[3] stuck at 0.
+            wire [W-1:0] pp = a & m & {W{b[j]}} & ((j == 3) ? ~13'h0004 : {W{1'b1}});
+`else
             wire [W-1:0] pp = a & m & {W{b[j]}};
+`endif
             assign row[j] = {{W{1'b0}}, pp} << j;
         end
     endgenerate

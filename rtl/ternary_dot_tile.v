@@ -27,7 +27,15 @@ module ternary_dot_tile #(
             if (j < n_valid) begin
                 case (codes[2*j +: 2])
                     2'b01: node[j] = {{(SW-8){x[8*j+7]}}, x[8*j +: 8]};
+`ifdef TERNARY_FAULT_NEG
+                    // Fault injection for the co-simulation's negative test
+                    // (sim/ternary.mk, ternary-cosim-rtl-fault): the last
+                    // position adds x for a -1 weight instead of subtracting it.
+                    2'b11: node[j] = (j == KTILE - 1) ? {{(SW-8){x[8*j+7]}}, x[8*j +: 8]}
+                                                      : -{{(SW-8){x[8*j+7]}}, x[8*j +: 8]};
+`else
                     2'b11: node[j] = -{{(SW-8){x[8*j+7]}}, x[8*j +: 8]};
+`endif
                     2'b10: bad = 1'b1;
                     default: node[j] = {SW{1'b0}};
                 endcase

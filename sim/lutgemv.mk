@@ -34,6 +34,10 @@ test-lutgemv-cosim: $(LUTGEMV_VDIR)/cosim_g4/lutgemv_cosim $(LUTGEMV_VDIR)/cosim
 	    >$(LUTGEMV_VDIR)/fault.log 2>&1; then echo "fault injection NOT detected"; exit 1; fi
 	@grep -q MISMATCH $(LUTGEMV_VDIR)/fault.log && test -s $(LUTGEMV_VDIR)/lutgemv_fail.vcd
 	@head -2 $(LUTGEMV_VDIR)/fault.log; echo "fault injection detected, waveform written"
+	@if $(LUTGEMV_VDIR)/cosim_g4/lutgemv_cosim --cases 3 --drop-read --vcd-dir $(LUTGEMV_VDIR) \
+	    >$(LUTGEMV_VDIR)/drop_read.log 2>&1; then echo "a missing RTL response was NOT detected"; exit 1; fi
+	@grep -q 'RESPONSE COUNT' $(LUTGEMV_VDIR)/drop_read.log || { cat $(LUTGEMV_VDIR)/drop_read.log; exit 1; }
+	@echo "missing response detected: $$(grep -m1 'RESPONSE COUNT' $(LUTGEMV_VDIR)/drop_read.log)"
 
 # Cycle counts measured on the RTL equal models/lutgemv_model.h.
 test-lutgemv-model: $(LUTGEMV_VDIR)/cosim_g4/lutgemv_cosim $(LUTGEMV_VDIR)/cosim_g8/lutgemv_cosim $(LUTGEMV_VDIR)/cosim_g3/lutgemv_cosim

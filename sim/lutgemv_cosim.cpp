@@ -1,5 +1,5 @@
 // Co-simulation of rtl/pim_bank.v against golden/lutgemv.h, bit for bit.
-//   lutgemv_cosim [--cases N] [--seed S] [--fault] [--model-table FILE] [--vcd-dir DIR]
+//   lutgemv_cosim [--cases N] [--seed S] [--fault] [--drop-read] [--model-table FILE] [--vcd-dir DIR]
 // Random cases (shape, weight kind/bits, activation bits, pattern reuse on/off)
 // are built into the bank, run, read back and compared with lutgemv_gemv; the
 // bank's lookup counter is compared with the golden count. On the first
@@ -141,8 +141,13 @@ static int64_t sext(uint64_t v, int bits) {
     return (int64_t)((v ^ m) - m);
 }
 
+// --drop-read: issue one READ fewer, so the bank answers one response short
+// (a negative test of the response count check below).
+static bool g_drop_read = false;
+
 // Runs one case on the RTL: results acc[n*M + r], lookups counter, phase cycles.
-static void run_rtl(const Case &c, bool fault, const char *vcd, std::vector<int64_t> &acc,
+// False (and a message) when the RTL returned the wrong number of responses.
+static bool run_rtl(const Case &c, bool fault, const char *vcd, std::vector<int64_t> &acc,
                     uint64_t &lookups, PhaseCycles &pc) {
     Bank b(vcd);
     const lutgemv_cfg &f = c.cfg;
@@ -192,16 +197,18 @@ static void run_rtl(const Case &c, bool fault, const char *vcd, std::vector<int6
     t0 = b.cycle();
     b.rsp_.clear();
     for (size_t r = 0; r < f.rows; r++)
-        for (size_t n = 0; n < f.batch; n++) b.cmd(OP_READ, (uint32_t)(r << kNW | n), {});
+        for (size_t n = 0; n < f.batch; n++)
+            if (!(g_drop_read && r == f.rows - 1 && n == f.batch - 1)) b.cmd(OP_READ, (uint32_t)(r << kNW | n), {});
     pc.read = b.cycle() - t0;
     b.tick();  // no response may arrive after the reads' own cycles
     acc.assign(f.rows * f.batch, 0);
     if (b.rsp_.size() != f.rows * f.batch) {
-        fprintf(stderr, "RTL returned %zu responses, expected %zu\n", b.rsp_.size(), f.rows * f.batch);
-        return;
+        fprintf(stderr, "RESPONSE COUNT: RTL returned %zu responses, expected %zu\n", b.rsp_.size(), f.rows * f.batch);
+        return false;
     }
     for (size_t r = 0; r < f.rows; r++)
         for (size_t n = 0; n < f.batch; n++) acc[n * f.rows + r] = sext(b.rsp_[r * f.batch + n], kACC);
+    return true;
 }
 
 static void make_case(uint64_t seed, Case &c, size_t M, size_t K, size_t N, int ab, int kind, int wb, int pattern,
@@ -267,6 +274,8 @@ static bool golden(const Case &c, std::vector<int64_t> &acc, lutgemv_counts &k) 
 }
 
 // Compares one case; prints and writes a VCD on the first mismatch.
+static uint64_t g_compared = 0;   // results compared, over all cases
+
 static bool check_case(const Case &c, bool fault, const std::string &vcd_dir, PhaseCycles *pc_out,
                        lutgemv_counts *k_out) {
     std::vector<int64_t> ref, got;
@@ -278,7 +287,14 @@ static bool check_case(const Case &c, bool fault, const std::string &vcd_dir, Ph
     }
     uint64_t lookups = 0;
     PhaseCycles pc;
-    run_rtl(c, fault, nullptr, got, lookups, pc);
+    if (!run_rtl(c, fault, nullptr, got, lookups, pc)) {
+        print_case(c);
+        return false;
+    }
+    if (got.size() != ref.size() || got.empty()) {
+        fprintf(stderr, "RESPONSE COUNT: %zu results from the RTL, %zu from golden\n", got.size(), ref.size());
+        return false;
+    }
     if (pc_out) *pc_out = pc;
     if (k_out) *k_out = k;
     const size_t M = c.cfg.rows;
@@ -289,10 +305,11 @@ static bool check_case(const Case &c, bool fault, const std::string &vcd_dir, Ph
                     i / M, i % M, (long long)got[i], (long long)ref[i], (unsigned long long)lookups,
                     (unsigned long long)k.lookups_done);
             print_case(c);
-            run_rtl(c, fault, vcd.c_str(), got, lookups, pc);
+            (void)run_rtl(c, fault, vcd.c_str(), got, lookups, pc);
             fprintf(stderr, "  waveform: %s\n", vcd.c_str());
             return false;
         }
+        g_compared++;
     }
     return true;
 }
@@ -390,10 +407,11 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], nullptr, 0);
         else if (!strcmp(argv[i], "--fault")) fault = true;
+        else if (!strcmp(argv[i], "--drop-read")) g_drop_read = true;
         else if (!strcmp(argv[i], "--model-table") && i + 1 < argc) table = argv[++i];
         else if (!strcmp(argv[i], "--vcd-dir") && i + 1 < argc) vcd_dir = argv[++i];
         else if (argv[i][0] != '+') {
-            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--fault] [--model-table FILE] [--vcd-dir DIR]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--fault] [--drop-read] [--model-table FILE] [--vcd-dir DIR]\n", argv[0]);
             return 2;
         }
     }
@@ -411,7 +429,13 @@ int main(int argc, char **argv) {
         lookups += k.lookups_done, naive += k.lookups_naive;
     }
     if (!fault && !check_bad_configs()) return 1;
-    printf("lutgemv co-sim (g=%d rows=%d groups=%d batch=%d): %d cases bit-exact + out-of-range configs rejected, lookups %llu (naive %llu)\n", kG,
-           kRows, kGroups, kNB, cases, (unsigned long long)lookups, (unsigned long long)naive);
+    // At least one result per case must have been compared (every case has M, N >= 1).
+    if (cases < 1 || g_compared < (uint64_t)cases) {
+        fprintf(stderr, "lutgemv co-sim: FAILED: %llu results compared over %d cases (minimum: one per case, at least 1)\n",
+                (unsigned long long)g_compared, cases);
+        return 1;
+    }
+    printf("lutgemv co-sim (g=%d rows=%d groups=%d batch=%d): %d cases, %llu results bit-exact + out-of-range configs rejected, lookups %llu (naive %llu)\n", kG,
+           kRows, kGroups, kNB, cases, (unsigned long long)g_compared, (unsigned long long)lookups, (unsigned long long)naive);
     return 0;
 }

@@ -119,5 +119,5 @@ int sc_main(int argc, char **argv) {
     sc_start(sc_time(100.0 * cases + 1000.0, SC_US));  // a hung bank ends here with done < cases
     printf("lutgemv SystemC: %d cases, %s at %s\n", t.done, t.failures ? "FAILED" : "all bit-exact",
            sc_time_stamp().to_string().c_str());
-    return t.failures || t.done != cases ? 1 : 0;
+    return t.failures || t.done != cases || cases < 1 ? 1 : 0; // zero cases is a failure
 }

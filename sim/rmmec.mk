@@ -45,6 +45,30 @@ rmmec-cosim-fault: $(RMMEC_COSIM)
 	@grep -q MISMATCH $(RMMEC_VDIR)/fault.log && test -s $(RMMEC_VDIR)/fault.vcd
 	@echo "rmmec-cosim-fault: injected fault detected, waveform $(RMMEC_VDIR)/fault.vcd"
 
+# The design under test can fail: the same co-simulation against a second
+# Verilated model built with -DRMMEC_FAULT_PP (one partial-product bit of the
+# shared multiplier stuck at 0, rtl/rmmec_mul_array.v) must report a mismatch.
+RMMEC_FAULT_COSIM := $(RMMEC_VDIR)/fault_pp/Vrmmec
+$(RMMEC_FAULT_COSIM): $(RMMEC_RTL) sim/rmmec_cosim.cpp sim/stimulus.h $(GOLDEN_LIB) golden/rmmec.h
+	@mkdir -p $(RMMEC_VDIR)/fault_pp
+	+verilator --cc --exe --build -j 2 $(RMMEC_VFLAGS) -DRMMEC_FAULT_PP --top-module rmmec --Mdir $(RMMEC_VDIR)/fault_pp \
+	  -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim" -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" \
+	  $(RMMEC_RTL) $(abspath sim/rmmec_cosim.cpp) -o Vrmmec >$(RMMEC_VDIR)/fault_pp/build.log 2>&1 \
+	  || { tail -30 $(RMMEC_VDIR)/fault_pp/build.log; exit 1; }
+.PHONY: rmmec-cosim-rtl-fault
+rmmec-cosim-rtl-fault: $(RMMEC_FAULT_COSIM)
+	@rm -f $(RMMEC_VDIR)/fault_pp/mismatch.vcd
+	@if $(RMMEC_FAULT_COSIM) --mode p8 --vcd $(RMMEC_VDIR)/fault_pp/mismatch.vcd >/dev/null 2>$(RMMEC_VDIR)/fault_pp/run.log; then \
+	  echo "rmmec-cosim-rtl-fault: the faulty RTL PASSED the co-simulation"; exit 1; fi
+	@grep -q MISMATCH $(RMMEC_VDIR)/fault_pp/run.log || { cat $(RMMEC_VDIR)/fault_pp/run.log; exit 1; }
+	@echo "rmmec-cosim-rtl-fault: stuck partial-product bit caught: $$(grep -m1 MISMATCH $(RMMEC_VDIR)/fault_pp/run.log)"
+
+# A misspelt --mode is a usage error (exit 2), not an empty PASS.
+.PHONY: rmmec-cosim-badmode
+rmmec-cosim-badmode: $(RMMEC_COSIM)
+	@$(RMMEC_COSIM) --mode p88 >/dev/null 2>&1; rc=$$?; test $$rc -eq 2 || { echo "rmmec-cosim --mode p88: rc=$$rc, want 2"; exit 1; }
+	@echo "rmmec-cosim-badmode: --mode p88 rejected (exit 2)"
+
 # Every 16-bit pair product in P16 mode (2^32), as two shards on two cores
 # (for a cluster: run `Vrmmec --suite long --mode p16 --shard k/n` per job).
 rmmec-cosim-long: $(RMMEC_COSIM)
@@ -52,7 +76,7 @@ rmmec-cosim-long: $(RMMEC_COSIM)
 	$(RMMEC_COSIM) --suite long --shard 0/2 --vcd $(RMMEC_VDIR)/mismatch0.vcd; rc=$$?; \
 	wait $$pid && test $$rc -eq 0
 
-TEST_STEPS += rmmec-cosim rmmec-cosim-fault rmmec-bank-cosim
+TEST_STEPS += rmmec-cosim rmmec-cosim-fault rmmec-cosim-rtl-fault rmmec-cosim-badmode rmmec-bank-cosim
 LONG_STEPS += rmmec-cosim-long
 
 # SystemC: the unit as a SystemC module (verilator --sc) and an sc_main

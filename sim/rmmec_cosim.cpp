@@ -4,12 +4,20 @@
 // mismatch it prints mode, operands and both results, replays the failing
 // segment (everything since its last clear) with tracing into a VCD file, and
 // exits 1.
-//   --suite quick|long   quick: make test set; long: adds all 2^32 P16 pairs
+//   --suite quick|long|mutant   quick: make test set; long: adds all 2^32 P16
+//                        pairs; mutant: a short random screen of every mode
+//                        first (most mutants die there), then the quick set with
+//                        2e4 instead of 2e5 P16 pairs and 100 random segments
+//                        per mode (tests/mutation/)
 //   --inject-fault N     corrupt the N-th expected value (proves the check can fail)
 //   --vcd PATH           waveform path (default build/verilator/rmmec/mismatch.vcd)
 //   --seed S             random seed
 //   --mode M             only fp4 | p4 | p8 | p16
 //   --shard k/n          long suite: only the k-th of n slices of the P16 a range
+//   --mutant N           (builds with -DRMMEC_MUTSEL only: the yosys-mutated
+//                        netlist of tests/mutation/) activate mutant N; 0 = none
+// A unit that stops accepting commands or answering reads for 100000 cycles
+// fails (HANG) instead of hanging the run.
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -47,10 +55,22 @@ struct Segment {
 
 stim_rng rng{1}; // the stimulus sequence (sim/stimulus.h), shared with fpga/trace/rmmec_trace.c
 uint64_t rnd() { return stim_next(&rng); }
+unsigned mutant = 0;   // mutsel of a mutated netlist (RMMEC_MUTSEL builds)
+
+void select_mutant(Vrmmec *t) {
+#ifdef RMMEC_MUTSEL
+    t->mutsel = mutant;
+#else
+    (void)t;
+#endif
+}
 
 class Bench {
   public:
-    explicit Bench(const std::string &vcd) : vcd_path_(vcd) { reset(top_.get()); }
+    explicit Bench(const std::string &vcd) : vcd_path_(vcd) {
+        select_mutant(top_.get());
+        reset(top_.get());
+    }
 
     long long fault_at = -1;   // index of the expected value to corrupt
     bool backpressure = false; // randomly hold res_ready low
@@ -88,6 +108,7 @@ class Bench {
         return ok_;
     }
     bool ok() const { return ok_; }
+    size_t expected_total() const { return expected_total_; }
 
   private:
     std::unique_ptr<Vrmmec> top_{new Vrmmec};
@@ -98,6 +119,7 @@ class Bench {
     size_t next_cmd_ = 0;              // next command of pending_.front()
     size_t expected_total_ = 0;
     bool ok_ = true;
+    unsigned long long idle_ = 0;      // cycles without progress while work is queued
 
     static void tick(Vrmmec *t, VerilatedVcdC *tr, uint64_t &time) {
         t->clk = 0;
@@ -153,6 +175,12 @@ class Bench {
             }
         }
         if (got) check(res);
+        idle_ = (took || got) ? 0 : idle_ + 1;
+        if (idle_ > 100000 && ok_) {
+            fprintf(stderr, "MISMATCH (HANG): no command taken and no result for 100000 cycles (%llu commands, %llu readouts done)\n",
+                    cmds, reads);
+            ok_ = false;
+        }
     }
 
     void check(uint32_t res) {
@@ -190,6 +218,7 @@ class Bench {
     void write_vcd(const Segment &s) {
         Verilated::traceEverOn(true);
         std::unique_ptr<Vrmmec> t(new Vrmmec);
+        select_mutant(t.get());
         std::unique_ptr<VerilatedVcdC> tr(new VerilatedVcdC);
         t->trace(tr.get(), 99);
         tr->open(vcd_path_.c_str());
@@ -350,11 +379,18 @@ int main(int argc, char **argv) {
             }
             return std::string(argv[++i]);
         };
-        if (a == "--suite") suite = need("quick|long");
+        if (a == "--suite") suite = need("quick|long|mutant");
         else if (a == "--inject-fault") fault = atoll(need("an index").c_str());
         else if (a == "--vcd") vcd = need("a path");
         else if (a == "--seed") rng.s = strtoull(need("a number").c_str(), nullptr, 0);
         else if (a == "--mode") only = need("fp4|p4|p8|p16");
+        else if (a == "--mutant") {
+            mutant = (unsigned)strtoul(need("a mutant number").c_str(), nullptr, 0);
+#ifndef RMMEC_MUTSEL
+            fprintf(stderr, "--mutant needs the mutated netlist build (tests/mutation/)\n");
+            return 2;
+#endif
+        }
         else if (a == "--shard") {
             std::string v = need("k/n");
             if (sscanf(v.c_str(), "%u/%u", &shard_k, &shard_n) != 2 || shard_n == 0 || shard_k >= shard_n ||
@@ -369,14 +405,30 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (suite != "quick" && suite != "long") {
+    if (suite != "quick" && suite != "long" && suite != "mutant") {
         fprintf(stderr, "unknown suite %s\n", suite.c_str());
+        return 2;
+    }
+    bool mode_known = only.empty();
+    for (int mode = 0; mode < 4; mode++)
+        if (only == rmmec_mode_name((rmmec_mode)mode)) mode_known = true;
+    if (!mode_known) {
+        fprintf(stderr, "unknown mode %s (fp4 | p4 | p8 | p16)\n", only.c_str());
         return 2;
     }
     Bench b(vcd);
     b.fault_at = fault;
     double t0 = now_s();
     bool all_ok = true;
+    const bool mutant_suite = suite == "mutant";
+    if (mutant_suite) {   // screen: random products and short accumulations of every mode
+        for (int mode = 0; mode < 4 && all_ok; mode++) {
+            if (!only.empty() && only != rmmec_mode_name((rmmec_mode)mode)) continue;
+            for (int i = 0; i < 2000 && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
+            random_segments(b, mode, 20, 200);
+            all_ok = b.finish();
+        }
+    }
     for (int mode = 0; mode < 4 && all_ok; mode++) {
         if (!only.empty() && only != rmmec_mode_name((rmmec_mode)mode)) continue;
         double m0 = now_s();
@@ -401,17 +453,32 @@ int main(int argc, char **argv) {
                     fprintf(stderr, "  p16 a=0x%04llx done, %.0f pairs/s\n", (unsigned long long)x, pairs / (now_s() - p0));
             }
         } else {
-            for (int i = 0; i < 200000 && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
-            pairs = 200000;
+            const int npairs = mutant_suite ? 20000 : 200000;
+            for (int i = 0; i < npairs && b.ok(); i++) b.push(single(mode, (uint16_t)rnd(), (uint16_t)rnd()));
+            pairs = (unsigned long long)npairs;
         }
         unsigned long long rr = directed_segments(b, mode);
         b.backpressure = true;
-        rr += random_segments(b, mode, 300, 3000);
+        rr += random_segments(b, mode, mutant_suite ? 100 : 300, 3000);
         b.backpressure = false;
         all_ok = b.finish();
         printf("rmmec cosim %-4s: %llu exhaustive lane pairs, %llu P16 pairs, %llu random-accumulation readouts, "
                "%llu readouts compared, %.2f s\n",
                rmmec_mode_name((rmmec_mode)mode), ex, pairs, rr, b.reads - reads0, now_s() - m0);
+    }
+    // A run that compared too little proves nothing: every expected value
+    // must have been compared, and at least the exhaustive / sampled pairs'
+    // readouts of each mode run (FP4 4x256 pairs x 2 formats, P4 x 4 formats,
+    // P8 2x65536 x 4, P16 2e5 x 4).
+    const unsigned long long mode_floor[4] = {2048, 4096, 524288, mutant_suite ? 80000ull : 800000ull};
+    unsigned long long min_reads = 0;
+    for (int mode = 0; mode < 4; mode++)
+        if (only.empty() || only == rmmec_mode_name((rmmec_mode)mode))
+            min_reads += suite == "long" && mode == RMMEC_P16 ? 0 : mode_floor[mode];
+    if (all_ok && (b.reads != b.expected_total() || b.reads < min_reads)) {
+        printf("rmmec cosim: FAIL: %llu readouts compared of %zu expected, at least %llu required\n", b.reads,
+               b.expected_total(), min_reads);
+        return 1;
     }
     double dt = now_s() - t0;
     printf("rmmec cosim: %llu readouts, %llu commands, %llu cycles in %.2f s: %.0f commands/s, %.0f readouts/s\n",
@@ -420,6 +487,6 @@ int main(int argc, char **argv) {
         printf("rmmec cosim: FAIL\n");
         return 1;
     }
-    printf("rmmec cosim: PASS (bit-exact)\n");
+    printf("rmmec cosim: PASS (bit-exact, %llu >= %llu readouts compared)\n", b.reads, min_reads);
     return 0;
 }

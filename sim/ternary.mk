@@ -116,3 +116,25 @@ $(TERNARY_SMALL_DIR)/ternary_cosim: sim/ternary_cosim.cpp sim/ternary_engine.cpp
 ternary-cosim-small: $(TERNARY_SMALL_DIR)/ternary_cosim
 	$(TERNARY_SMALL_DIR)/ternary_cosim --random 1000 --seed 7 --vcd-dir $(TERNARY_SMALL_DIR)
 TEST_STEPS += ternary-cosim-small
+
+# The design under test can fail: the small configuration Verilated with
+# -DTERNARY_FAULT_NEG (rtl/ternary_dot_tile.v: the last tile position adds x
+# for a -1 weight) must fail the same co-simulation with a mismatch.
+TERNARY_FAULT_DIR := $(TERNARY_VDIR)/fault_neg
+$(TERNARY_FAULT_DIR)/model/Vternary_gemv.h: $(TERNARY_RTL) sim/ternary.mk
+	@mkdir -p $(TERNARY_FAULT_DIR)/model
+	verilator --cc --trace -Wall -DTERNARY_FAULT_NEG $(addprefix -G,$(TERNARY_SMALL_P)) --top-module ternary_gemv --Mdir $(TERNARY_FAULT_DIR)/model $(TERNARY_RTL)
+$(TERNARY_FAULT_DIR)/model/Vternary_gemv__ALL.o: $(TERNARY_FAULT_DIR)/model/Vternary_gemv.h
+	$(MAKE) --no-print-directory -s -C $(TERNARY_FAULT_DIR)/model -f Vternary_gemv.mk OPT_FAST=-O2 Vternary_gemv__ALL.o
+$(TERNARY_FAULT_DIR)/ternary_cosim: sim/ternary_cosim.cpp sim/ternary_engine.cpp sim/ternary_engine.h \
+    $(TERNARY_FAULT_DIR)/model/Vternary_gemv__ALL.o $(TERNARY_VOBJS) $(BUILD)/libgolden.a
+	$(subst -isystem $(TERNARY_MDIR),-isystem $(TERNARY_FAULT_DIR)/model,$(filter-out -DTERNARY_%,$(TERNARY_CXX))) \
+	  $(addprefix -DTERNARY_,$(TERNARY_SMALL_P)) -o $@ sim/ternary_cosim.cpp sim/ternary_engine.cpp \
+	  $(TERNARY_FAULT_DIR)/model/Vternary_gemv__ALL.o $(filter-out %Vternary_gemv__ALL.o,$(TERNARY_VOBJS)) $(BUILD)/libgolden.a -lpthread -lm
+.PHONY: ternary-cosim-rtl-fault
+ternary-cosim-rtl-fault: $(TERNARY_FAULT_DIR)/ternary_cosim
+	@if $(TERNARY_FAULT_DIR)/ternary_cosim --random 1000 --seed 7 --vcd-dir $(TERNARY_FAULT_DIR) 2>$(TERNARY_FAULT_DIR)/log; \
+	  then echo "ternary-cosim-rtl-fault: the faulty RTL PASSED the co-simulation"; exit 1; fi
+	@grep -q MISMATCH $(TERNARY_FAULT_DIR)/log || { cat $(TERNARY_FAULT_DIR)/log; exit 1; }
+	@echo "ternary-cosim-rtl-fault: faulty negation caught: $$(grep -m1 MISMATCH $(TERNARY_FAULT_DIR)/log)"
+TEST_STEPS += ternary-cosim-rtl-fault

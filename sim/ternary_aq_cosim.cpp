@@ -136,6 +136,10 @@ int main(int argc, char **argv) {
         }
         codes += x.size();
     }
+    if (codes == 0) { // zero compared is a failure
+        fprintf(stderr, "ternary act-quant co-sim: FAIL: no code compared\n");
+        return 1;
+    }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     printf("ternary act-quant co-sim (XW=%d DEPTH=%d): %zu vectors, %zu int8 codes bit-exact vs golden, "
            "%.0f vectors/s, %llu cycles\n",

@@ -157,6 +157,14 @@ int main(int argc, char **argv) {
         values += c.rows;
         macs += (uint64_t)c.rows * c.cols;
     }
+    // Every valid case compared at least one row (a run that compared nothing proves nothing).
+    size_t valid = 0;
+    for (const Case &c : cases) valid += !c.invalid_code;
+    if (valid == 0 || values < valid) {
+        fprintf(stderr, "ternary co-sim: FAIL: %llu outputs compared over %zu valid cases (minimum one per case)\n",
+                (unsigned long long)values, valid);
+        return 1;
+    }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     printf("ternary co-sim (LANES=%d KTILE=%d WDEPTH=%d XDEPTH=%d): %zu GEMV vectors (%zu edge, %d random), "
            "%llu int32 outputs, %llu MACs bit-exact vs golden\n",

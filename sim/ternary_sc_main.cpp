@@ -149,8 +149,8 @@ int sc_main(int argc, char **argv) {
     auto t0 = std::chrono::steady_clock::now();
     sc_start();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (tb.failed) {
-        fprintf(stderr, "ternary SystemC: FAILED\n");
+    if (tb.failed || tb.outputs <= 0) { // zero compared is a failure
+        fprintf(stderr, "ternary SystemC: FAILED (%ld outputs compared)\n", (long)tb.outputs);
         return 1;
     }
     printf("ternary SystemC (LANES=%d KTILE=%d): %ld GEMV vectors, %ld int32 outputs bit-exact vs golden, "

@@ -1,137 +1,49 @@
-/* Backend "cpu": the golden reference for whole models. Plain C fp32 with a
- * fixed reduction order (documented at rt_matvec), so results are the same
- * on every x86-64 / ARM machine for the same build flags (no FMA
- * contraction: the project builds without -ffast-math and -mfma). */
+/* Backend "cpu": the golden reference for whole models. Every dot product
+ * follows golden/fmath.h's lpcs_dot_f32 order and every exp is lpcs_expf
+ * (docs/numerics.md), computed by the kernels of sw_runtime/kernels/fp_cpu
+ * (AVX-512 / AVX2 / portable, all with the same bits), so results are the
+ * same on every machine and for every ISA. */
 #include <math.h>
 #include <string.h>
 
 #include "engine.h"
+#include "fmath.h"
+#include "kernels/fp_cpu.h"
+#include "kernels/pool.h"
 
-typedef float v4f __attribute__((vector_size(16)));
-
-static inline v4f ld4(const float *p) {
-    v4f v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* Each row's dot product: 8 interleaved partial sums (lane k takes the
- * elements j with j % 8 == k over the first cols - cols % 8 elements),
- * combined as ((s0+s4)+(s1+s5)) + ((s2+s6)+(s3+s7)), then the tail elements
- * added in order. Four rows run together to share the loads of x. */
-static inline float finish(v4f a, v4f b, const float *w, const float *x, size_t j, size_t cols) {
-    v4f s = a + b;
-    float r = (s[0] + s[1]) + (s[2] + s[3]);
-    for (; j < cols; j++) r += w[j] * x[j];
-    return r;
-}
-
+/* y[r] = lpcs_dot_f32(W[r], x, cols) (golden/fmath.h), best ISA of this CPU. */
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols) {
-    size_t r = 0, c8 = cols & ~(size_t)7;
-    for (; r + 4 <= rows; r += 4) {
-        const float *w0 = W + r * cols, *w1 = w0 + cols, *w2 = w1 + cols, *w3 = w2 + cols;
-        v4f a0 = {0}, b0 = {0}, a1 = {0}, b1 = {0}, a2 = {0}, b2 = {0}, a3 = {0}, b3 = {0};
-        for (size_t j = 0; j < c8; j += 8) {
-            v4f xl = ld4(x + j), xh = ld4(x + j + 4);
-            a0 += ld4(w0 + j) * xl, b0 += ld4(w0 + j + 4) * xh;
-            a1 += ld4(w1 + j) * xl, b1 += ld4(w1 + j + 4) * xh;
-            a2 += ld4(w2 + j) * xl, b2 += ld4(w2 + j + 4) * xh;
-            a3 += ld4(w3 + j) * xl, b3 += ld4(w3 + j + 4) * xh;
-        }
-        y[r] = finish(a0, b0, w0, x, c8, cols);
-        y[r + 1] = finish(a1, b1, w1, x, c8, cols);
-        y[r + 2] = finish(a2, b2, w2, x, c8, cols);
-        y[r + 3] = finish(a3, b3, w3, x, c8, cols);
-    }
-    for (; r < rows; r++) {
-        const float *w0 = W + r * cols;
-        v4f a0 = {0}, b0 = {0};
-        for (size_t j = 0; j < c8; j += 8) {
-            a0 += ld4(w0 + j) * ld4(x + j);
-            b0 += ld4(w0 + j + 4) * ld4(x + j + 4);
-        }
-        y[r] = finish(a0, b0, w0, x, c8, cols);
-    }
+    kn_gemm(kn_isa_best(), KN_W_F32, y, rows, W, cols, x, cols, 1, 0, rows, cols);
 }
 
-typedef uint16_t v8h __attribute__((vector_size(16)));
-
-/* 8 bf16 values -> two fp32 vectors (exact: bf16 is the top half of fp32). */
-static inline void ld8_bf16(const uint16_t *p, v4f *lo, v4f *hi) {
-    v8h h, z = {0};
-    memcpy(&h, p, sizeof h);
-    /* interleave with zeros: each 32-bit lane = h[i] << 16 (little endian) */
-    v8h a = __builtin_shufflevector(z, h, 0, 8, 1, 9, 2, 10, 3, 11);
-    v8h b = __builtin_shufflevector(z, h, 4, 12, 5, 13, 6, 14, 7, 15);
-    memcpy(lo, &a, sizeof a);
-    memcpy(hi, &b, sizeof b);
-}
-
-static inline float finish_bf16(v4f a, v4f b, const uint16_t *w, const float *x, size_t j, size_t cols) {
-    v4f s = a + b;
-    float r = (s[0] + s[1]) + (s[2] + s[3]);
-    for (; j < cols; j++) {
-        uint32_t u = (uint32_t)w[j] << 16;
-        float f;
-        memcpy(&f, &u, 4);
-        r += f * x[j];
-    }
-    return r;
-}
-
-/* rt_matvec with weights stored as bf16 (plan w=bf16): the same reduction
- * order on the same (exactly widened) values, so the same bits as rt_matvec
- * on the bf16-rounded fp32 weights, reading half the bytes. */
+/* rt_matvec with weights stored as bf16 (plan w=bf16): widened exactly, so
+ * the same bits as rt_matvec on the bf16-rounded fp32 weights, reading half
+ * the bytes. */
 void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, size_t cols) {
-    size_t r = 0, c8 = cols & ~(size_t)7;
-    for (; r + 2 <= rows; r += 2) {
-        const uint16_t *w0 = W + r * cols, *w1 = w0 + cols;
-        v4f a0 = {0}, b0 = {0}, a1 = {0}, b1 = {0}, lo, hi;
-        for (size_t j = 0; j < c8; j += 8) {
-            v4f xl = ld4(x + j), xh = ld4(x + j + 4);
-            ld8_bf16(w0 + j, &lo, &hi);
-            a0 += lo * xl, b0 += hi * xh;
-            ld8_bf16(w1 + j, &lo, &hi);
-            a1 += lo * xl, b1 += hi * xh;
-        }
-        y[r] = finish_bf16(a0, b0, w0, x, c8, cols);
-        y[r + 1] = finish_bf16(a1, b1, w1, x, c8, cols);
-    }
-    for (; r < rows; r++) {
-        const uint16_t *w0 = W + r * cols;
-        v4f a0 = {0}, b0 = {0}, lo, hi;
-        for (size_t j = 0; j < c8; j += 8) {
-            ld8_bf16(w0 + j, &lo, &hi);
-            a0 += lo * ld4(x + j), b0 += hi * ld4(x + j + 4);
-        }
-        y[r] = finish_bf16(a0, b0, w0, x, c8, cols);
-    }
+    kn_gemm(kn_isa_best(), KN_W_BF16, y, rows, W, cols, x, cols, 1, 0, rows, cols);
 }
 
-/* As llama2.c run.c: sum of squares in order, fp32. */
-void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps) {
-    float ss = 0.0f;
-    for (size_t j = 0; j < n; j++) ss += x[j] * x[j];
+/* llama2.c run.c's formula with the sum of squares as lpcs_dot_f32(x, x, n). */
+static void rmsnorm_isa(kn_isa isa, float *o, const float *x, const float *w, size_t n, float eps) {
+    float ss = kn_dot_f32(isa, x, x, n);
     ss /= (float)n;
     ss += eps;
     ss = 1.0f / sqrtf(ss);
     for (size_t j = 0; j < n; j++) o[j] = w[j] * (ss * x[j]);
 }
 
-static void softmax(float *x, size_t n) {
+void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps) {
+    rmsnorm_isa(kn_isa_best(), o, x, w, n, eps);
+}
+
+/* max, e = lpcs_expf(x - max), sum in ascending order, divide. */
+static void softmax(kn_isa isa, float *x, size_t n) {
     float mx = x[0];
     for (size_t i = 1; i < n; i++)
         if (x[i] > mx) mx = x[i];
-    float sum = 0.0f;
-    for (size_t i = 0; i < n; i++) {
-        x[i] = expf(x[i] - mx);
-        sum += x[i];
-    }
+    float sum = kn_exp_shift_sum(isa, x, n, mx);
     for (size_t i = 0; i < n; i++) x[i] /= sum;
 }
-
-/* llama2.c run.c's form of silu (SwiGLU). */
-static float silu(float v) { return v * (1.0f / (1.0f + expf(-v))); }
 
 static void rope(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
@@ -157,31 +69,78 @@ static void rope(rt_engine *eng, rt_op *op) {
     }
 }
 
-static void attention(rt_engine *eng, rt_op *op) {
+/* Below this many multiply-adds a matmul runs on the calling thread (waking
+ * workers costs more than it saves). */
+#define PAR_MIN_MACS (1u << 17)
+
+/* Per head: score[t] = lpcs_dot_f32(k_t, q) / sqrt(hs) for all t at once
+ * (a GEMV over the cache rows; fmaf is symmetric, so q.k = k.q bit for bit),
+ * softmax, then out = sum_t att[t] * v_t with fmaf in ascending t. */
+typedef struct {
+    rt_engine *eng;
+    rt_op *op;
+} attn_task;
+
+static void attention_heads(void *arg, int idx, int n) {
+    rt_engine *eng = ((attn_task *)arg)->eng;
+    const rt_op *op = ((attn_task *)arg)->op;
     const rt_config *c = &eng->m->cfg;
     size_t hs = (size_t)(c->dim / c->n_heads), kv = op->cols, kv_mul = (size_t)(c->n_heads / c->n_kv_heads);
-    size_t loff = (size_t)op->layer * (size_t)eng->max_pos * kv;
+    size_t loff = (size_t)op->layer * (size_t)eng->max_pos * kv, T = (size_t)eng->pos + 1;
     const float *q = rt_engine_buf(eng, op->in, op->layer);
     float *out = rt_engine_buf(eng, op->out, op->layer);
     float scale = sqrtf((float)hs);
-    for (size_t h = 0; h < (size_t)c->n_heads; h++) {
+    kn_isa isa = (kn_isa)eng->isa;
+    unsigned long h0, h1;
+    kn_split((unsigned long)c->n_heads, idx, n, 1, &h0, &h1);
+    for (size_t h = h0; h < h1; h++) {
         const float *qh = q + h * hs;
         float *att = eng->scratch + h * (size_t)eng->max_pos;
-        for (int t = 0; t <= eng->pos; t++) {
-            const float *kt = eng->key_cache + loff + (size_t)t * kv + (h / kv_mul) * hs;
-            float s = 0.0f;
-            for (size_t i = 0; i < hs; i++) s += qh[i] * kt[i];
-            att[t] = s / scale;
-        }
-        softmax(att, (size_t)eng->pos + 1);
-        float *oh = out + h * hs;
-        memset(oh, 0, hs * sizeof *oh);
-        for (int t = 0; t <= eng->pos; t++) {
-            const float *vt = eng->value_cache + loff + (size_t)t * kv + (h / kv_mul) * hs;
-            float a = att[t];
-            for (size_t i = 0; i < hs; i++) oh[i] += a * vt[i];
-        }
+        size_t hoff = loff + (h / kv_mul) * hs;
+        kn_gemm(isa, KN_W_F32, att, T, eng->key_cache + hoff, kv, qh, hs, 1, 0, T, hs);
+        for (size_t t = 0; t < T; t++) att[t] = att[t] / scale;
+        softmax(isa, att, T);
+        kn_attn_av(isa, out + h * hs, att, eng->value_cache + hoff, kv, T, hs);
     }
+}
+
+/* Heads split over the engine's threads (each head's scratch row is its own). */
+static void attention(rt_engine *eng, rt_op *op) {
+    attn_task a = {eng, op};
+    const rt_config *c = &eng->m->cfg;
+    if (eng->pool && (double)(eng->pos + 1) * (double)c->dim * 2.0 >= PAR_MIN_MACS)
+        kn_pool_run(eng->pool, attention_heads, &a);
+    else
+        attention_heads(&a, 0, 1);
+}
+
+typedef struct {
+    kn_isa isa;
+    kn_wtype wt;
+    float *Y;
+    size_t ldy;
+    const void *W;
+    const float *X;
+    size_t ldx, T, rows, cols;
+} matmul_task;
+
+static void matmul_part(void *arg, int idx, int n) {
+    const matmul_task *m = arg;
+    unsigned long lo, hi;
+    kn_split(m->rows, idx, n, 16, &lo, &hi);
+    if (lo < hi) kn_gemm(m->isa, m->wt, m->Y, m->ldy, m->W, m->cols, m->X, m->ldx, m->T, lo, hi, m->cols);
+}
+
+/* Y[t] = W X[t] for T tokens, rows split over the engine's threads; each
+ * output is one independent lpcs_dot_f32, so the bits depend neither on the
+ * thread count nor on T. */
+void rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T) {
+    matmul_task m = {(kn_isa)eng->isa, op->aux ? KN_W_BF16 : KN_W_F32, Y, ldy,
+                     op->aux ? op->aux : (const void *)op->w, X, ldx, T, op->rows, op->cols};
+    if (eng->pool && (double)op->rows * (double)op->cols * (double)T >= PAR_MIN_MACS)
+        kn_pool_run(eng->pool, matmul_part, &m);
+    else
+        matmul_part(&m, 0, 1);
 }
 
 int rt_hgrn_exec(rt_engine *eng, rt_op *op);
@@ -195,7 +154,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         return LPCS_OK;
     case OP_RMSNORM:
         if (op->variant) return rt_hgrn_exec(eng, op);
-        rt_rmsnorm(out, in, op->w, op->n, op->eps);
+        rmsnorm_isa((kn_isa)eng->isa, out, in, op->w, op->n, op->eps);
         return LPCS_OK;
     case OP_QUANT: {
         size_t row = op->cols ? op->cols : op->n;
@@ -204,10 +163,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         return rc;
     }
     case OP_MATMUL:
-        if (op->aux)
-            rt_matvec_bf16(out, op->aux, in, op->rows, op->cols);
-        else
-            rt_matvec(out, op->w, in, op->rows, op->cols);
+        rt_cpu_matmul(eng, op, in, op->cols, out, op->rows, 1);
         return LPCS_OK;
     case OP_ROPE:
         rope(eng, op);
@@ -216,7 +172,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         attention(eng, op);
         return LPCS_OK;
     case OP_SWIGLU:
-        for (size_t i = 0; i < op->n; i++) out[i] = silu(in[i]) * in2[i];
+        kn_swiglu((kn_isa)eng->isa, out, in, in2, op->n);
         return LPCS_OK;
     case OP_ADD:
         for (size_t i = 0; i < op->n; i++) out[i] += in[i];

@@ -1,7 +1,7 @@
 # CUDA backend (sw_runtime/cuda/), its device tests (tests/cuda/) and benchmark
 # (bench/cuda/). CI has no GPU: `make cuda` only compiles (sm_90), the host-side
 # check runs the shared __host__ __device__ conversion code on the CPU, and the
-# device test prints "SKIP: no CUDA device" without a GPU.
+# device test prints "SKIP: no CUDA device" and exits 77 (a skip) without a GPU.
 # bench/cuda/run_on_device.sh builds and runs everything on a GPU machine.
 
 # The stub keeps build/lpcs linkable without CUDA (lpcs_cuda_available() == 0).
@@ -88,7 +88,14 @@ cuda-device-test: $(CUDA_TEST)
 	$(CUDA_TEST)
 cuda-emul-check: $(CUDA_EMUL)
 	$(CUDA_EMUL) --quick
+# The emulated device run with one corrupted weight must fail.
+.PHONY: cuda-emul-inject
+cuda-emul-inject: $(CUDA_EMUL)
+	@if $(CUDA_EMUL) --inject --quick > $(CUDA_BUILD)/emul_inject.log 2>&1; then \
+	  cat $(CUDA_BUILD)/emul_inject.log; echo "cuda-emul-inject: the corrupted weight was NOT detected"; exit 1; fi
+	@grep -q '^FAIL' $(CUDA_BUILD)/emul_inject.log || { cat $(CUDA_BUILD)/emul_inject.log; exit 1; }
+	@echo "cuda-emul-inject: corrupted weight detected ($$(grep -c '^FAIL' $(CUDA_BUILD)/emul_inject.log) failing checks)"
 
-TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-device-test
+TEST_STEPS += cuda cuda-host-check cuda-emul-check cuda-emul-inject cuda-device-test
 
 -include $(shell find $(CUDA_BUILD)/obj -name '*.d' 2>/dev/null)

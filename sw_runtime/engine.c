@@ -1,6 +1,8 @@
 /* Engine: buffers, op-list construction, scheduling and the per-token loop. */
 #include "engine.h"
 #include "shadow.h"
+#include "kernels/fp_cpu.h"
+#include "kernels/pool.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -173,6 +175,14 @@ void rt_op_work(const rt_engine *eng, const rt_op *op, double *macs, double *byt
 
 /* ---- engine ---- */
 
+/* Floats of each one-token activation buffer (0: not a plain buffer). */
+static void buf_sizes(const rt_config *c, size_t sizes[B_COUNT]) {
+    size_t D = (size_t)c->dim, H = (size_t)c->hidden, V = (size_t)c->vocab;
+    size_t big = D > 2 * H ? D : 2 * H;
+    const size_t s[B_COUNT] = {D, big, D, D, 0, 0, 2 * H, big, D, D, D, 0, V};
+    memcpy(sizes, s, sizeof s);
+}
+
 float *rt_engine_buf(rt_engine *eng, rt_buf b, int layer) {
     const rt_config *c = &eng->m->cfg;
     size_t kv = (size_t)c->dim * (size_t)c->n_kv_heads / (size_t)c->n_heads;
@@ -188,14 +198,16 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
     memset(eng, 0, sizeof *eng);
     eng->m = m;
     eng->timing = 1;
+    eng->isa = so && so->cpu_isa_forced > 0 ? so->cpu_isa_forced - 1 : (int)kn_isa_best();
     if (plan)
         eng->plan = *plan;
     else
         rt_plan_default(&eng->plan);
     const rt_config *c = &m->cfg;
     size_t D = (size_t)c->dim, H = (size_t)c->hidden, V = (size_t)c->vocab;
-    size_t big = D > 2 * H ? D : 2 * H;
-    size_t sizes[B_COUNT] = {D, big, D, D, 0, 0, 2 * H, big, D, D, D, 0, V};
+    size_t sizes[B_COUNT];
+    buf_sizes(c, sizes);
+    (void)H, (void)V;
     for (int b = 0; b < B_COUNT; b++) {
         if (!sizes[b]) continue;
         eng->buf[b] = calloc(sizes[b], sizeof(float));
@@ -275,7 +287,98 @@ void rt_engine_free(rt_engine *eng) {
     free(eng->owned_weights);
     free(eng->owned_bf16);
     free(eng->ops);
+    kn_pool_free(eng->pool);
     memset(eng, 0, sizeof *eng);
+}
+
+static double now_ns(void);
+
+int rt_engine_batchable(const rt_engine *eng) {
+    int ok = eng->m->cfg.arch == RT_ARCH_LLAMA;
+    for (int i = 0; ok && i < eng->n_ops; i++) ok = eng->ops[i].backend == eng->cpu_backend;
+    return ok;
+}
+
+static const float *prefill_stepwise(rt_engine *eng, const int *tokens, int n, float *logits, rt_err *e) {
+    const float *lg = NULL;
+    for (int t = 0; t < n; t++) {
+        if (!(lg = rt_engine_step(eng, tokens[t], e))) return NULL;
+        if (logits) memcpy(logits + (size_t)t * (size_t)eng->m->cfg.vocab, lg, sizeof(float) * (size_t)eng->m->cfg.vocab);
+    }
+    return lg;
+}
+
+const float *rt_engine_prefill(rt_engine *eng, const int *tokens, int n, float *logits, rt_err *e) {
+    const rt_config *c = &eng->m->cfg;
+    if (!tokens || n < 1) {
+        rt_fail(e, LPCS_EINVAL, "prefill: no tokens");
+        return NULL;
+    }
+    int batch = rt_engine_batchable(eng) && n > 1 && eng->pos + n <= eng->max_pos;
+    for (int t = 0; batch && t < n; t++) batch = tokens[t] >= 0 && tokens[t] < c->vocab;
+    if (!batch) return prefill_stepwise(eng, tokens, n, logits, e);
+    size_t sizes[B_COUNT], N = (size_t)n, kv = (size_t)c->dim * (size_t)c->n_kv_heads / (size_t)c->n_heads;
+    buf_sizes(c, sizes);
+    float *bb[B_COUNT] = {0}, *one[B_COUNT];
+    memcpy(one, eng->buf, sizeof one);
+    int rc = LPCS_OK, pos0 = eng->pos;
+    for (int b = 0; b < B_COUNT && !rc; b++)
+        if (sizes[b] && !(bb[b] = malloc(N * sizes[b] * sizeof(float)))) rc = LPCS_ENOMEM;
+    for (int i = 0; i < eng->n_ops && !rc; i++) {
+        rt_op *op = &eng->ops[i];
+        double t0 = eng->timing ? now_ns() : 0;
+        if (op->type == OP_MATMUL) { /* one GEMM over the n tokens */
+            eng->pos = pos0;
+            int cache_out = op->out == B_KCUR || op->out == B_VCUR;
+            float *Y = cache_out ? rt_engine_buf(eng, op->out, op->layer) : bb[op->out];
+            rt_cpu_matmul(eng, op, bb[op->in], sizes[op->in], Y, cache_out ? kv : sizes[op->out], N);
+        } else { /* the one-token op, token after token, on row t of every buffer */
+            rt_backend_inst *be = &eng->backends[op->backend];
+            for (int t = 0; t < n && !rc; t++) {
+                for (int b = 0; b < B_COUNT; b++)
+                    if (bb[b]) eng->buf[b] = bb[b] + (size_t)t * sizes[b];
+                eng->pos = pos0 + t;
+                eng->token = tokens[t];
+                rc = be->iface->exec(be, eng, op, 1);
+            }
+            memcpy(eng->buf, one, sizeof one);
+        }
+        if (rc) {
+            rt_fail(e, rc, "op %s (prefill) failed: %s", op->name, lpcs_status_str(rc));
+            break;
+        }
+        if (eng->timing) op->st.ns += now_ns() - t0;
+        for (int t = 0; t < n; t++) {
+            double macs, bytes;
+            eng->pos = pos0 + t;
+            rt_op_work(eng, op, &macs, &bytes);
+            op->st.macs += macs;
+            op->st.bytes += bytes;
+            op->st.calls++;
+        }
+    }
+    if (!rc) {
+        if (logits) memcpy(logits, bb[B_LOGITS], N * sizes[B_LOGITS] * sizeof(float));
+        for (int b = 0; b < B_COUNT; b++) /* leave the last token's activations, as a step would */
+            if (bb[b]) memcpy(eng->buf[b], bb[b] + (N - 1) * sizes[b], sizes[b] * sizeof(float));
+        eng->pos = pos0 + n;
+        eng->token = tokens[n - 1];
+        eng->steps += N;
+    } else {
+        eng->pos = pos0;
+    }
+    if (rc == LPCS_ENOMEM) rt_fail(e, rc, "prefill: out of memory for %d tokens", n);
+    for (int b = 0; b < B_COUNT; b++) free(bb[b]);
+    return rc ? NULL : eng->buf[B_LOGITS];
+}
+
+int rt_engine_set_threads(rt_engine *eng, int threads, rt_err *e) {
+    if (threads < 1 || threads > 256) return rt_fail(e, LPCS_EINVAL, "threads must be 1..256, not %d", threads);
+    kn_pool_free(eng->pool);
+    eng->pool = NULL;
+    if (threads == 1) return LPCS_OK;
+    eng->pool = kn_pool_new(threads);
+    return eng->pool ? LPCS_OK : rt_fail(e, LPCS_ENOMEM, "cannot start %d threads", threads);
 }
 
 void rt_engine_reset(rt_engine *eng) {

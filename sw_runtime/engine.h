@@ -152,6 +152,7 @@ typedef struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
         int backend;      /* index in backends[] */
     } place[RT_MAX_PLACE];
+    int cpu_isa_forced; /* 0: the cpu kernels use the best ISA of this CPU; else kn_isa + 1 (--isa) */
 } rt_sched_opts;
 
 /* The built-in backends cuda, rtl, sim, cpu (priority order), all enabled, default configurations. */
@@ -188,6 +189,8 @@ typedef struct rt_engine {
     int max_pos;                    /* KV cache capacity (seq_len); hgrn: unbounded */
     uint64_t steps;
     int timing;                     /* measure per-op time (default on) */
+    int isa;                        /* cpu kernels' variant (kn_isa of kernels/fp_cpu.h; all give the same bits) */
+    void *pool;                     /* cpu backend's row threads (kn_pool of kernels/pool.h), NULL = 1 thread */
     rt_backend_inst backends[RT_MAX_BACKENDS]; /* registered at init, priority order */
     int n_backends;
     int cpu_backend;                /* index of the cpu backend (the fallback) */
@@ -200,6 +203,18 @@ typedef struct rt_engine {
 int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, rt_err *e);
 void rt_engine_free(rt_engine *eng);
 void rt_engine_reset(rt_engine *eng);
+/* Prefill: runs tokens[0..n) at positions pos..pos+n-1 like n calls of
+ * rt_engine_step, with the same bits, but op by op over all n tokens, so
+ * every matmul is one GEMM over the n tokens (each weight row read once).
+ * logits: n * vocab floats (row t = the logits after tokens[t]) or NULL.
+ * Batches when the model is a llama and every op runs on the cpu backend;
+ * otherwise it steps token by token. Returns the last token's logits or NULL. */
+const float *rt_engine_prefill(rt_engine *eng, const int *tokens, int n, float *logits, rt_err *e);
+/* 1 if rt_engine_prefill batches on this engine (llama, every op on cpu). */
+int rt_engine_batchable(const rt_engine *eng);
+/* Threads the cpu backend splits matmul rows and attention heads over (1 =
+ * none; the bits never depend on it). */
+int rt_engine_set_threads(rt_engine *eng, int threads, rt_err *e);
 /* Runs one token at the current position; returns the logits or NULL
  * (error in e, e.g. context full or a backend failure). */
 const float *rt_engine_step(rt_engine *eng, int token, rt_err *e);
@@ -216,6 +231,8 @@ int rt_cpu_exec(struct rt_engine *eng, rt_op *op);
 void rt_matvec(float *y, const float *W, const float *x, size_t rows, size_t cols);
 void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, size_t cols);
 void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps);
+/* The cpu backend's matmul op over T tokens: Y[t] = op's W X[t] (rows ldx / ldy apart). */
+void rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T);
 float *rt_engine_buf(rt_engine *eng, rt_buf b, int layer);
 /* MACs and bytes moved by one call of op at the current position. */
 void rt_op_work(const rt_engine *eng, const rt_op *op, double *macs, double *bytes);

@@ -39,24 +39,28 @@ static void *ppl_worker(void *arg) {
         eng = &local;
     }
     const int bos = j->m->cfg.bos, V = j->m->cfg.vocab;
+    /* each window is one prefill (batched matmuls; the same bits as stepping) */
+    float *lg = malloc(sizeof(float) * RT_PPL_WINDOW * (size_t)V);
+    int *in = malloc(sizeof(int) * RT_PPL_WINDOW);
+    if (!lg || !in) {
+        j->status = rt_fail(&j->err, LPCS_ENOMEM, "ppl: out of memory for a window's logits");
+        goto out;
+    }
     for (size_t w = (size_t)j->tid; w < j->n_windows; w += (size_t)j->threads) {
         size_t start = w * RT_PPL_WINDOW, n = j->len - start < RT_PPL_WINDOW ? j->len - start : RT_PPL_WINDOW;
         rt_engine_reset(eng);
-        double sum = 0;
-        for (size_t i = 0; i < n; i++) {
-            int in = i == 0 ? bos : j->tok->byte_token[j->text[start + i - 1]];
-            int tgt = j->tok->byte_token[j->text[start + i]];
-            const float *lg = rt_engine_step(eng, in, &j->err);
-            if (!lg) {
-                j->status = j->err.status ? j->err.status : LPCS_EINVAL;
-                goto out;
-            }
-            sum += rt_nll(lg, V, tgt);
+        for (size_t i = 0; i < n; i++) in[i] = i == 0 ? bos : j->tok->byte_token[j->text[start + i - 1]];
+        if (!rt_engine_prefill(eng, in, (int)n, lg, &j->err)) {
+            j->status = j->err.status ? j->err.status : LPCS_EINVAL;
+            goto out;
         }
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) sum += rt_nll(lg + i * (size_t)V, V, j->tok->byte_token[j->text[start + i]]);
         j->win_nll[w] = sum;
         if (j->progress && j->tid == 0) j->progress(j->pctx, w + 1, j->n_windows);
     }
 out:
+    free(lg), free(in);
     if (eng == &local) rt_engine_free(&local);
     return NULL;
 }

@@ -55,7 +55,6 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
     a->cpu.mm = &rt_unit_mm_cpu_ternary;
     eng->lb = calloc(L * D, sizeof *eng->lb);
     if (!a->bl || !eng->lb) return rt_fail(e, LPCS_ENOMEM, "out of memory");
-    (void)I, (void)V;
     for (size_t i = 0; i <= L * HG_NPROJ; i++) {
         const rt_bitlin_w *w = i < L * HG_NPROJ ? &m->hl[i / HG_NPROJ].proj[i % HG_NPROJ] : NULL;
         int rc = w ? bitlinear_init_from_latent(&a->bl[i], w->w, w->norm, (size_t)w->in, (size_t)w->out)

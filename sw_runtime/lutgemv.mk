@@ -1,2 +1,5 @@
 # LUT-GEMV cpu kernel for the runtime's cpu backend (issue 5).
 RUNTIME_SRCS += sw_runtime/kernels/lut_gemv_cpu.c
+# fp32-accumulating kernels in golden's dot order (issue 18).
+RUNTIME_SRCS += sw_runtime/kernels/fp_cpu.c
+RUNTIME_SRCS += sw_runtime/kernels/pool.c

@@ -99,7 +99,7 @@ static int parse_text(rt_plan *p, char *s, int depth, rt_err *e) {
                 rt_file_unmap(&f);
                 return rt_fail(e, LPCS_ENOMEM, "out of memory");
             }
-            memcpy(buf, f.data, f.size);
+            if (f.size) memcpy(buf, f.data, f.size); /* an empty file maps to NULL (tests/fuzz/fuzz_plan) */
             buf[f.size] = 0;
             rt_file_unmap(&f);
             rc = parse_text(p, buf, depth + 1, e);

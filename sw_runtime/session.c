@@ -1,4 +1,5 @@
 #include "session.h"
+#include "kernels/fp_cpu.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,9 @@ void rt_common_help(FILE *out) {
             "  --config FILE      config.json of a .safetensors model (default: beside it)\n"
             "  --tokenizer FILE   llama2.c tokenizer (default: <model>.tok.bin or tok-bytes.bin\n"
             "                     or tokenizer.bin beside the model)\n"
+            "  --threads T        run: split matmul rows and attention heads over T threads;\n"
+            "                     ppl: evaluate windows on T threads (same bits for any T)\n"
+            "  --isa NAME         cpu kernels: auto (default), avx512, avx2, portable (same bits)\n"
             "  --quiet            no progress on stderr\n"
             "  -h, --help         this help\n");
 }
@@ -46,9 +50,9 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
     const char *a = argv[*i];
     const char *const with_val[] = {"--plan",    "--backend",      "--place",        "--report",
                                     "--config",  "--tokenizer",    "--threads",      "--design-point",
-                                    "--inject-fault", "--vcd", "--vcd-window"};
+                                    "--inject-fault", "--vcd", "--vcd-window", "--isa"};
     int k = -1;
-    for (int j = 0; j < 11; j++)
+    for (int j = 0; j < 12; j++)
         if (!strcmp(a, with_val[j])) k = j;
     if (k < 0) {
         int *flag = !strcmp(a, "--quiet")                ? &o->quiet
@@ -103,6 +107,16 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
             return -1;
         }
         o->vcd_window[0] = from, o->vcd_window[1] = to;
+        break;
+    }
+    case 11: {
+        int isa = kn_isa_parse(v);
+        if (isa < 0 || !kn_isa_supported((kn_isa)isa)) {
+            fprintf(stderr, "lpcs %s: --isa %s: unknown or not supported by this CPU (auto, avx512, avx2, portable)\n",
+                    cmd, v);
+            return -1;
+        }
+        o->sched.cpu_isa_forced = isa + 1;
         break;
     }
     }
@@ -176,6 +190,10 @@ int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
     if (report_fallbacks(&s->eng, o, cmd)) {
         rt_session_close(s);
         return 1;
+    }
+    if (o->threads > 1 && strcmp(cmd, "ppl") != 0 && rt_engine_set_threads(&s->eng, o->threads, &e)) {
+        rt_session_close(s);
+        goto fail;
     }
     return 0;
 fail_plan:

@@ -1,8 +1,9 @@
 #!/bin/sh
 # CI step `test-sweep`: lpcs sweep is resumable and shardable.
 #  1. reference: the whole grid in one run;
-#  2. kill -9 mid-way (timeout -s KILL), append a truncated row by hand, resume:
-#     same rows as the reference, none lost, none duplicated;
+#  2. kill -9 at a random row, resume: the first resume evaluates exactly the
+#     missing points (its progress lines), same rows as the reference, none
+#     lost, none duplicated; a second resume evaluates nothing;
 #  3. two shards run by GNU parallel, merged: same rows as the reference.
 # Usage: tests/sweep_resume.sh LPCS GRID WORKDIR
 set -eu
@@ -22,23 +23,52 @@ rows "$dir/ref.csv" > "$dir/ref.rows"
 n=$(wc -l < "$dir/ref.rows")
 [ "$n" -ge 8 ] || { echo "test-sweep: reference has only $n rows"; exit 1; }
 
-# 2. kill mid-way, then a truncated last row, then resume
-# kill -9 as soon as 3 rows are written (header + 3), i.e. mid-way
-"$lpcs" sweep "$grid" -o "$dir/resume.csv" --quiet &
-pid=$!
-while kill -0 $pid 2>/dev/null && [ "$(cat "$dir/resume.csv" 2>/dev/null | wc -l)" -lt 4 ]; do sleep 0.05; done
-kill -KILL $pid 2>/dev/null || true
-wait $pid 2>/dev/null || true
-got=$(($(wc -l < "$dir/resume.csv") - 1))
-echo "test-sweep: killed after $got of $n rows"
-[ "$got" -lt "$n" ] || { echo "test-sweep: the sweep finished before the kill"; exit 1; }
-printf 'p99999,12,analytical,1,16' >> "$dir/resume.csv"   # a row cut by the kill
+# 2. kill -9 at a random row (seed printed; LPCS_SWEEP_KILL_ROW=r forces one),
+#    resume: the first resume must evaluate exactly the points missing from the
+#    file (counted from its progress lines), and the result equals the reference.
+seed=${LPCS_SWEEP_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
+attempt=0
+while :; do
+    attempt=$((attempt + 1))
+    kill_row=${LPCS_SWEEP_KILL_ROW:-$(( (seed + attempt * 7919) % (n - 3) + 1 ))}
+    rm -f "$dir/resume.csv" "$dir/resume.csv.nll"
+    mkfifo "$dir/progress.fifo"
+    "$lpcs" sweep "$grid" -o "$dir/resume.csv" 2> "$dir/progress.fifo" &
+    pid=$!
+    # kill -9 as soon as the progress line of row kill_row appears
+    while IFS= read -r l; do
+        case "$l" in "lpcs sweep: $kill_row/"*) kill -KILL $pid 2>/dev/null; break;; esac
+    done < "$dir/progress.fifo"
+    wait $pid 2>/dev/null || true
+    rm -f "$dir/progress.fifo"
+    got=$(($(grep -c '' "$dir/resume.csv") - 1))
+    [ "$got" -lt "$n" ] && break
+    echo "test-sweep: the sweep finished before the kill at row $kill_row (attempt $attempt)"
+    [ $attempt -lt 3 ] || { echo "test-sweep: could not kill the sweep mid-way in 3 attempts"; exit 1; }
+done
+complete=$(( $(wc -l < "$dir/resume.csv") - 1 ))   # whole lines only (a cut last line has no newline)
+tail -n +2 "$dir/resume.csv" | head -n "$complete" | cut -d, -f1 | LC_ALL=C sort > "$dir/killed.ids"
+echo "test-sweep: seed $seed: kill -9 at row $kill_row of $n, $complete complete rows in the file"
+[ "$complete" -ge "$kill_row" ] || { echo "test-sweep: only $complete rows after row $kill_row was reported"; exit 1; }
 "$lpcs" sweep "$grid" -o "$dir/resume.csv" 2> "$dir/resume.log"
-grep -q "truncated last line" "$dir/resume.log" || { echo "test-sweep: the truncated row was not detected"; cat "$dir/resume.log"; exit 1; }
+# the resume's own account: N already in, M to go; one progress line per evaluation
+grep -q "shard 0/1: $n, $complete already in .*, $((n - complete)) to go" "$dir/resume.log" ||
+    { echo "test-sweep: the resume did not report $((n - complete)) points to go:"; cat "$dir/resume.log"; exit 1; }
+evaluated=$(grep -c '^lpcs sweep: [0-9]*/[0-9]* p' "$dir/resume.log" || true)
+grep '^lpcs sweep: [0-9]*/[0-9]* p' "$dir/resume.log" | awk '{print $4}' | LC_ALL=C sort > "$dir/evaluated.ids"
+tail -n +2 "$dir/ref.csv" | cut -d, -f1 | LC_ALL=C sort > "$dir/all.ids"
+LC_ALL=C comm -23 "$dir/all.ids" "$dir/killed.ids" > "$dir/missing.ids"
+if ! cmp -s "$dir/evaluated.ids" "$dir/missing.ids"; then
+    echo "test-sweep: the first resume evaluated $evaluated points, not exactly the $((n - complete)) missing ones:"
+    diff "$dir/evaluated.ids" "$dir/missing.ids" | head; exit 1
+fi
+echo "test-sweep: first resume evaluated $evaluated points (the $((n - complete)) missing ones), skipped $complete finished ones"
 check_same "killed + resumed run" "$dir/resume.csv"
 # a second resume has nothing left to do
 "$lpcs" sweep "$grid" -o "$dir/resume.csv" 2> "$dir/resume2.log"
 grep -q " 0 to go" "$dir/resume2.log" || { echo "test-sweep: re-run did not skip finished points"; exit 1; }
+[ "$(grep -c '^lpcs sweep: [0-9]*/[0-9]* p' "$dir/resume2.log" || true)" = 0 ] ||
+    { echo "test-sweep: re-run evaluated points again"; exit 1; }
 check_same "re-run" "$dir/resume.csv"
 
 # 3. shards with GNU parallel, merged

@@ -110,9 +110,30 @@ int cmd_run(int argc, char **argv) {
     rt_rng rng;
     rt_rng_seed(&rng, (uint64_t)seed);
     fwrite(prompt, 1, plen, stdout);
-    int token = cfg->bos, generated = 0;
+    int token = cfg->bos, generated = 0, start = 0;
     double t0 = now_s();
-    for (int pos = 0; generated < (int)n; pos++) {
+    if (nt >= 1 && (!s.eng.max_pos || nt < s.eng.max_pos)) {
+        /* the prompt as one prefill (<s> and all but its last token: batched
+         * matmuls, the same bits as stepping); its last token starts the loop */
+        int *in = malloc(sizeof(int) * (size_t)nt);
+        if (!in) {
+            fprintf(stderr, "lpcs run: out of memory\n");
+            rc = 1;
+            goto out;
+        }
+        in[0] = cfg->bos;
+        for (int i = 0; i + 1 < nt; i++) in[i + 1] = toks[i];
+        const float *lg = rt_engine_prefill(&s.eng, in, nt, NULL, &e);
+        free(in);
+        if (!lg) {
+            fprintf(stderr, "\nlpcs run: %s\n", e.msg);
+            rc = 1;
+            goto out;
+        }
+        token = toks[nt - 1];
+        start = nt;
+    }
+    for (int pos = start; generated < (int)n; pos++) {
         if (s.eng.max_pos && pos >= s.eng.max_pos) {
             if (!o.quiet) fprintf(stderr, "\nlpcs run: stopped at the model's context length %d\n", s.eng.max_pos);
             break;

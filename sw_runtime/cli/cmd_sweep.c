@@ -261,6 +261,11 @@ static int load_grid(const char *path, sweep_grid *g, int no_nll, char *err, siz
     rc = 0;
 out:
     json_decref(root);
+    if (rc) { /* a refused grid leaves no points behind (found by tests/fuzz/fuzz_grid) */
+        free(g->pts);
+        g->pts = NULL;
+        g->n = 0;
+    }
     return rc;
 }
 

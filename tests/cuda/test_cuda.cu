@@ -6,7 +6,8 @@
  *                                   ternary and LUT tests must then FAIL (proves
  *                                   the comparison can fail; exit status 1)
  *   build/cuda/test_cuda --quick    skips the 2^32 conversion sweeps
- * Without a CUDA device: prints "SKIP: no CUDA device (...)" and exits 0. */
+ * Without a CUDA device: prints "SKIP: no CUDA device (...)" and exits 77
+ * (counted as skipped by tests/run_steps.sh, never as passed). */
 #include "cuda/lpcs_cuda.h"
 #include "status.h"
 #include "test_common.h"
@@ -917,7 +918,7 @@ int main(int argc, char **argv) {
     if (!lpcs_cuda_available()) {
         char dbuf[512];
         printf("SKIP: no CUDA device (%s); the GPU tests did not run\n", lpcs_cuda_describe(dbuf, sizeof dbuf));
-        return 0;
+        return 77;
     }
     char dev[512];
     printf("device: %s%s%s\n", lpcs_cuda_describe(dev, sizeof dev), g_inject ? " (fault injection on)" : "",
@@ -935,5 +936,9 @@ int main(int argc, char **argv) {
     }
     test_rmmec();
     printf("cuda tests: %d passed, %d failed (%.1f s)\n", g_passed, g_failed, test_now() - t0);
+    if (g_passed + g_failed < 10) {   /* a run that checked (almost) nothing proves nothing */
+        printf("cuda tests: FAIL: only %d checks ran, at least 10 expected\n", g_passed + g_failed);
+        return 1;
+    }
     return g_failed ? 1 : 0;
 }

@@ -91,3 +91,32 @@ if "model.lower_bounds" in tiny:
     tiny["model.lower_bounds"] = (tiny["model.lower_bounds"][0], [1, 4])   # [layers, dim]
 cfg.update(vocab_size=8, hidden_size=4, num_hidden_layers=1, intermediate_size=8, max_position_embeddings=16)
 put("fuzz_loaders", "hgrn_safetensors", b"\3" + json.dumps(cfg).encode() + b"\0" + safetensors(tiny))
+
+# design points: the defaults, every field set once, comments, bad values
+put("fuzz_design_point", "empty", "{}")
+put("fuzz_design_point", "full", json.dumps({
+    "id": "p1", "clock_ghz": 1.0, "rmmec_units": 64, "ternary_lanes": 8, "ternary_ktile": 16,
+    "pim_banks": 32, "pim_g": 4, "sram_kib": 512, "dram_gbps": 51.2, "plan": "w=int4,kv=bf16",
+    "_comment": "seed"}))
+put("fuzz_design_point", "bad_type", '{"rmmec_units": "many"}')
+put("fuzz_design_point", "unknown", '{"bogus": 1}')
+put("fuzz_design_point", "nested", '{"plan": {"w": "int4"}}')
+
+# sweep grids (lpcs sweep --list): the CI grid and the DSE grids, plus small variants
+for name in ("ci_small.json", "dse_llama.json", "dse_mmfree.json"):
+    p = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "models", "grids", name)
+    if os.path.exists(p):
+        with open(p, "rb") as f:
+            put("fuzz_grid", name, f.read())
+put("fuzz_grid", "points", json.dumps({"model": "m.bin", "text": "t.txt", "base": {"sram_kib": 256},
+                                       "points": [{"id": "a", "rmmec_units": 8}, {"pim_banks": 4}]}))
+put("fuzz_grid", "grid_and_points", json.dumps({"model": "m.bin", "no_nll": 1, "grid": {"plan": ["w=int4", "w=p8e0"],
+                                                "pim_g": [2, 4]}, "points": [{"clock_ghz": 2.0}]}))
+put("fuzz_grid", "empty_grid", '{"model": "m", "text": "t", "grid": {}}')
+
+# plans: strings (first byte even) and plan files (odd)
+for i, spec in enumerate(["w=int4", "w=p8e0,kv=bf16", "w.attn=fp8e4m3,w.ffn=nvfp4,a=bf16",
+                          "L0.w=fp32,L3.kv=p16e1", "mxfp4", "w=ternary,a=int8", "w=int4,w=int8,kv=fp16"]):
+    put("fuzz_plan", "str%02d" % i, b"\0" + spec.encode())
+put("fuzz_plan", "file00", b"\1# a plan file\nw=int4   # weights\n\nkv=bf16\r\nL1.a=fp16\n")
+put("fuzz_plan", "file01", b"\1w.head=fp32,a.embed=bf16\n@nested\n")

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# lpcs cpu backend vs llama2.c run.c and llama.cpp, alternating rounds, median.
+#
+#   bench/cpu/run_bench.sh            (from the repository root, after `make`)
+#
+# Inputs (environment):
+#   BUILD=build  SHARED=../shared  ROUNDS=5  OUT=$BUILD/bench-cpu  N7B=16 (tokens per 7B-shape run)
+#   RUNC_DIR     a checkout of github.com/karpathy/llama2.c (run.c is built from it
+#                into $OUT: `runfast` = its Makefile's flags, gcc -Ofast; `native` =
+#                gcc -Ofast -march=native); never committed
+#   LLAMA_SRC    a llama.cpp source tree of the pinned release (for llama.h; the npm
+#                package node-llama-cpp ships it as llama/gitRelease.bundle)
+#   LLAMA_LIB_DIR  its prebuilt libraries (libllama*.so, libggml*.so)
+#   GGUF_DIR     shakespeare-f32.gguf and l7b-f32.gguf (the checkpoints below in
+#                GGUF F32); the Q8_0 files are made from them with llama.cpp's own
+#                quantizer (llama_model_quantize) if missing
+#   L7B          llama2.c checkpoint of Llama-2-7B layer shapes (made with
+#                bench/cpu/gen_llama_shape if missing: 1 layer, 0.8 GB)
+# Anchors that are not given are skipped (and say so).
+#
+# Per round, programs alternate; every program reports wall tok/s and tokens per
+# CPU-second (process CPU time: steadier on a shared machine). Writes
+# $OUT/results.csv (round,program,model,threads,metric,value) and
+# $OUT/summary.md (medians).
+set -eu
+BUILD=${BUILD:-build}; SHARED=${SHARED:-../shared}; ROUNDS=${ROUNDS:-5}; OUT=${OUT:-$BUILD/bench-cpu}; N7B=${N7B:-16}
+mkdir -p "$OUT"
+M=$SHARED/models/shakespeare-llama.bin; TOK=$SHARED/models/tok-bytes.bin
+L7B=${L7B:-$OUT/l7b-1layer.bin}
+csv=$OUT/results.csv
+echo "round,program,model,threads,metric,value" > "$csv"
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores, flags: $(grep -m1 -o 'avx512f\|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+
+[ -f "$L7B" ] || { gcc -O2 -o "$OUT/gen_llama_shape" bench/cpu/gen_llama_shape.c -lm && "$OUT/gen_llama_shape" "$L7B" 1; }
+
+runc=""; native=""
+if [ -n "${RUNC_DIR:-}" ]; then
+  gcc -Ofast -o "$OUT/runfast" "$RUNC_DIR/run.c" -lm && runc=$OUT/runfast
+  gcc -Ofast -march=native -o "$OUT/runnative" "$RUNC_DIR/run.c" -lm && native=$OUT/runnative
+  echo "run.c: $(git -C "$RUNC_DIR" rev-parse HEAD 2>/dev/null || echo 'commit unknown')"
+else
+  echo "SKIP: run.c (set RUNC_DIR)"
+fi
+lcb=""
+if [ -n "${LLAMA_SRC:-}" ] && [ -n "${LLAMA_LIB_DIR:-}" ]; then
+  lib=$(ls "$LLAMA_LIB_DIR"/libllama.v*.so "$LLAMA_LIB_DIR"/libllama.so 2>/dev/null | head -1); ggml=$(ls "$LLAMA_LIB_DIR"/libggml.*so "$LLAMA_LIB_DIR"/libggml.so 2>/dev/null | head -1)
+  gcc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$LLAMA_SRC/include" -I"$LLAMA_SRC/ggml/include" bench/cpu/llamacpp_bench.c \
+    -o "$OUT/llamacpp_bench" "$lib" "$ggml" "$LLAMA_LIB_DIR/libggml-base.so" -Wl,-rpath,"$LLAMA_LIB_DIR" && lcb=$OUT/llamacpp_bench
+  export LLAMA_LIB_DIR
+  echo "llama.cpp: $(git -C "$LLAMA_SRC" rev-parse HEAD 2>/dev/null || echo 'commit unknown'), libraries $(basename "$lib")"
+  for g in shakespeare l7b; do
+    [ -f "$GGUF_DIR/$g-q8_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/$g-f32.gguf" "$GGUF_DIR/$g-q8_0.gguf" q8_0
+  done
+else
+  echo "SKIP: llama.cpp (set LLAMA_SRC and LLAMA_LIB_DIR)"
+fi
+
+rec() { echo "$1,$2,$3,$4,$5,$6" >> "$csv"; }
+# lpcs bench: decode from BOS; prints tokens/s and tokens per CPU-second.
+lpcs() { # round name model file n threads [args]
+  local r=$1 name=$2 mod=$3 f=$4 n=$5 th=$6; shift 6
+  local o; o=$("$BUILD/lpcs" bench "$f" --tokenizer "$TOK" --backend cpu -n "$n" --repeat 1 --warmup 1 --threads "$th" --quiet "$@")
+  rec "$r" "$name" "$mod" "$th" tok_s "$(echo "$o" | awk '/^tokens\/s:/ {print $2}')"
+  rec "$r" "$name" "$mod" "$th" tok_cpu_s "$(echo "$o" | awk '/^tokens per CPU-second:/ {print $4}')"
+}
+lpcs_prefill() { # round model file n: one n-token prompt as a batched prefill, 3 times
+  local o; o=$("$BUILD/lpcs" bench "$3" --tokenizer "$TOK" --backend cpu -n 1 --repeat 3 --warmup 1 --prefill "$4" --quiet)
+  rec "$1" lpcs-fp32-prompt "$2" 1 tok_s "$(echo "$o" | awk '/^prefill tokens\/s:/ {print $3}')"
+  rec "$1" lpcs-fp32-prompt "$2" 1 tok_cpu_s "$(echo "$o" | awk '/^prefill tokens per CPU-second:/ {print $5}')"
+}
+# run.c: its own "achieved tok/s" (wall, excludes the first token) and CPU time of the whole process.
+runc_run() { # round name model file n exe
+  local r=$1 name=$2 mod=$3 f=$4 n=$5 exe=$6
+  local w; w=$( { /usr/bin/time -o "$OUT/time.txt" -f "%U %S" "$exe" "$f" -z "$TOK" -t 0 -n "$n" -i "" >/dev/null; } 2>&1 | awk '/achieved tok\/s/ {print $3}')
+  rec "$r" "$name" "$mod" 1 tok_s "$w"
+  rec "$r" "$name" "$mod" 1 tok_cpu_s "$(awk -v n="$n" '{printf "%.2f", n / ($1 + $2)}' "$OUT/time.txt")"
+}
+llcpp() { # round name model gguf mode n threads
+  local o; o=$("$lcb" "$5" "$4" "$6" "$7")
+  rec "$1" "$2" "$3" "$7" tok_s "$(echo "$o" | awk '/^tok\/s:/ {print $2}')"
+  rec "$1" "$2" "$3" "$7" tok_cpu_s "$(echo "$o" | awk '/^tok\/cpu-s:/ {print $2}')"
+}
+
+for r in $(seq 1 "$ROUNDS"); do
+  echo "round $r/$ROUNDS (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  lpcs "$r" lpcs-fp32 shakespeare "$M" 256 1
+  [ -n "$runc" ] && runc_run "$r" runc-runfast shakespeare "$M" 256 "$runc"
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 1
+  [ -n "$native" ] && runc_run "$r" runc-native shakespeare "$M" 256 "$native"
+  lpcs "$r" lpcs-int8 shakespeare "$M" 256 1 --plan w=int8,a=int8
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 shakespeare "$GGUF_DIR/shakespeare-q8_0.gguf" decode 256 1
+  lpcs_prefill "$r" shakespeare "$M" 255
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-f32-prompt shakespeare "$GGUF_DIR/shakespeare-f32.gguf" prompt 255 1
+  lpcs "$r" lpcs-fp32 shakespeare "$M" 256 2
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 2
+  # 7B layer shapes: N7B tokens (weights stream from DRAM every token)
+  lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 1
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 l7b "$GGUF_DIR/l7b-f32.gguf" decode "$N7B" 1
+  [ -n "$runc" ] && runc_run "$r" runc-runfast l7b "$L7B" "$N7B" "$runc"
+  lpcs "$r" lpcs-bf16 l7b "$L7B" "$N7B" 1 --plan w=bf16
+  lpcs "$r" lpcs-int8 l7b "$L7B" "$N7B" 1 --plan w=int8,a=int8
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 l7b "$GGUF_DIR/l7b-q8_0.gguf" decode "$N7B" 1
+  lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 2
+done
+echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+python3 - "$csv" > "$OUT/summary.md" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+keys = []
+for r in rows:
+    k = (r['model'], r['program'], r['threads'])
+    if k not in keys: keys.append(k)
+print('| model | program | threads | tok/s wall (median) | tok/CPU-s (median) | rounds |')
+print('|---|---|---|---|---|---|')
+for k in keys:
+    v = {m: [float(r['value']) for r in rows if (r['model'], r['program'], r['threads']) == k and r['metric'] == m and r['value']]
+         for m in ('tok_s', 'tok_cpu_s')}
+    med = lambda m: '%.1f' % statistics.median(v[m]) if v[m] else '-'
+    print('| %s | %s | %s | %s | %s | %d |' % (k[0], k[1], k[2], med('tok_s'), med('tok_cpu_s'), len(v['tok_s'])))
+PY
+cat "$OUT/summary.md"

@@ -1,0 +1,373 @@
+/* fp32-accumulating kernels in golden's dot order (fp_cpu.h). Each variant
+ * keeps 16 partial sums per (row, token) in registers, adds the tail
+ * elements with scalar fmaf into the same lanes, and ends with golden's
+ * tree (lpcs_dot_tree16), so all variants give lpcs_dot_f32's bits. */
+#include "fp_cpu.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "fmath.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define KN_X86 1
+#include <immintrin.h>
+#endif
+
+/* ---- weight element widening (exact) ---- */
+
+static inline LPCS_HD float bf16_to_f32(uint16_t h) { return lpcs_u2f((uint32_t)h << 16); }
+
+static inline float f16_to_f32(uint16_t h) {
+    uint32_t s = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+    if (e == 0x1f) return lpcs_u2f(s | 0x7f800000u | (m << 13));
+    if (e == 0) {
+        float f = (float)m * 0x1p-24f; /* subnormal or zero: exact */
+        return s ? -f : f;
+    }
+    return lpcs_u2f(s | ((e + 112) << 23) | (m << 13));
+}
+
+static inline float wget(kn_wtype t, const void *W, size_t i) {
+    if (t == KN_W_F32) return ((const float *)W)[i];
+    uint16_t h = ((const uint16_t *)W)[i];
+    return t == KN_W_BF16 ? bf16_to_f32(h) : f16_to_f32(h);
+}
+
+/* ---- portable ---- */
+
+static void gemm_portable(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
+                          size_t r0, size_t r1, size_t cols) {
+    for (size_t r = r0; r < r1; r++)
+        for (size_t t = 0; t < T; t++) {
+            const float *x = X + t * ldx;
+            float p[16] = {0};
+            size_t j = 0;
+            for (; j + 16 <= cols; j += 16)
+                for (int l = 0; l < 16; l++) p[l] = fmaf(wget(wt, W, r * ldw + j + (size_t)l), x[j + (size_t)l], p[l]);
+            for (int l = 0; j < cols; j++, l++) p[l] = fmaf(wget(wt, W, r * ldw + j), x[j], p[l]);
+            Y[t * ldy + r] = lpcs_dot_tree16(p);
+        }
+}
+
+#ifdef KN_X86
+/* ---- AVX-512F: one zmm = 16 lanes ---- */
+
+#define T512 __attribute__((target("avx512f,fma,f16c,avx2")))
+
+T512 static inline __attribute__((always_inline)) __m512 ld16(kn_wtype wt, const void *W, size_t i) {
+    if (wt == KN_W_F32) return _mm512_loadu_ps((const float *)W + i);
+    __m256i h = _mm256_loadu_si256((const __m256i *)((const uint16_t *)W + i));
+    if (wt == KN_W_BF16) return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
+    return _mm512_cvtph_ps(h);
+}
+
+/* golden's tree steps h = 2, 1 on 4 partial sums: (c0+c2) + (c1+c3). */
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) float tree128(__m128 c) {
+    __m128 d = _mm_add_ps(c, _mm_movehl_ps(c, c));
+    return _mm_cvtss_f32(_mm_add_ss(d, _mm_shuffle_ps(d, d, 1)));
+}
+
+/* golden's tree on 16 lanes: h = 8 (the two 256-bit halves), h = 4, 2, 1. */
+T512 static inline __attribute__((always_inline)) float tree512(__m512 v) {
+    __m256 a = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+    return tree128(_mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1)));
+}
+
+/* RB rows x TB tokens, each with one zmm of partial sums. */
+T512 static inline __attribute__((always_inline)) void blk512(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw,
+                                                               const float *X, size_t ldx, size_t r, size_t t, size_t cols,
+                                                               const int RB, const int TB) {
+    __m512 acc[8][4];
+#pragma GCC unroll 8
+    for (int a = 0; a < RB; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < TB; b++) acc[a][b] = _mm512_setzero_ps();
+    size_t c16 = cols & ~(size_t)15, j = 0;
+    for (; j < c16; j += 16) {
+        __m512 xv[4];
+#pragma GCC unroll 4
+        for (int b = 0; b < TB; b++) xv[b] = _mm512_loadu_ps(X + (t + (size_t)b) * ldx + j);
+#pragma GCC unroll 8
+        for (int a = 0; a < RB; a++) {
+            __m512 w = ld16(wt, W, (r + (size_t)a) * ldw + j);
+#pragma GCC unroll 4
+            for (int b = 0; b < TB; b++) acc[a][b] = _mm512_fmadd_ps(w, xv[b], acc[a][b]);
+        }
+    }
+    if (c16 == cols) { /* no tail: golden's tree in registers */
+#pragma GCC unroll 8
+        for (int a = 0; a < RB; a++)
+#pragma GCC unroll 4
+            for (int b = 0; b < TB; b++)
+                Y[(t + (size_t)b) * ldy + r + (size_t)a] = tree512(acc[a][b]);
+        return;
+    }
+    for (int a = 0; a < RB; a++)
+        for (int b = 0; b < TB; b++) {
+            float p[16];
+            _mm512_storeu_ps(p, acc[a][b]);
+            const float *x = X + (t + (size_t)b) * ldx;
+            for (size_t k = c16; k < cols; k++) p[k - c16] = fmaf(wget(wt, W, (r + (size_t)a) * ldw + k), x[k], p[k - c16]);
+            Y[(t + (size_t)b) * ldy + r + (size_t)a] = lpcs_dot_tree16(p);
+        }
+}
+
+T512 static inline __attribute__((always_inline)) void gemm512_wt(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
+                             size_t r0, size_t r1, size_t cols) {
+    size_t t = 0;
+    for (; t + 4 <= T; t += 4) {
+        size_t r = r0;
+        for (; r + 2 <= r1; r += 2) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 2, 4);
+        for (; r < r1; r++) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 4);
+    }
+    for (; t < T; t++) {
+        size_t r = r0;
+        for (; r + 8 <= r1; r += 8) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 8, 1);
+        for (; r < r1; r++) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 1);
+    }
+}
+
+/* ---- AVX2+FMA: two ymm = lanes 0-7 and 8-15 ---- */
+
+#define T256 __attribute__((target("avx2,fma,f16c")))
+
+T256 static inline __attribute__((always_inline)) __m256 ld8(kn_wtype wt, const void *W, size_t i) {
+    if (wt == KN_W_F32) return _mm256_loadu_ps((const float *)W + i);
+    __m128i h = _mm_loadu_si128((const __m128i *)((const uint16_t *)W + i));
+    if (wt == KN_W_BF16) return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+    return _mm256_cvtph_ps(h);
+}
+
+T256 static inline __attribute__((always_inline)) void blk256(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw,
+                                                               const float *X, size_t ldx, size_t r, size_t t, size_t cols,
+                                                               const int RB, const int TB) {
+    __m256 lo[4][2], hi[4][2];
+#pragma GCC unroll 8
+    for (int a = 0; a < RB; a++)
+#pragma GCC unroll 4
+        for (int b = 0; b < TB; b++) lo[a][b] = hi[a][b] = _mm256_setzero_ps();
+    size_t c16 = cols & ~(size_t)15, j = 0;
+    for (; j < c16; j += 16) {
+        __m256 xl[2], xh[2];
+#pragma GCC unroll 4
+        for (int b = 0; b < TB; b++) {
+            xl[b] = _mm256_loadu_ps(X + (t + (size_t)b) * ldx + j);
+            xh[b] = _mm256_loadu_ps(X + (t + (size_t)b) * ldx + j + 8);
+        }
+#pragma GCC unroll 8
+        for (int a = 0; a < RB; a++) {
+            __m256 wl = ld8(wt, W, (r + (size_t)a) * ldw + j), wh = ld8(wt, W, (r + (size_t)a) * ldw + j + 8);
+#pragma GCC unroll 4
+            for (int b = 0; b < TB; b++) {
+                lo[a][b] = _mm256_fmadd_ps(wl, xl[b], lo[a][b]);
+                hi[a][b] = _mm256_fmadd_ps(wh, xh[b], hi[a][b]);
+            }
+        }
+    }
+    if (c16 == cols) {
+#pragma GCC unroll 8
+        for (int a = 0; a < RB; a++)
+#pragma GCC unroll 4
+            for (int b = 0; b < TB; b++)
+                Y[(t + (size_t)b) * ldy + r + (size_t)a] = tree128(_mm_add_ps(
+                    _mm256_castps256_ps128(_mm256_add_ps(lo[a][b], hi[a][b])),
+                    _mm256_extractf128_ps(_mm256_add_ps(lo[a][b], hi[a][b]), 1)));
+        return;
+    }
+    for (int a = 0; a < RB; a++)
+        for (int b = 0; b < TB; b++) {
+            float p[16];
+            _mm256_storeu_ps(p, lo[a][b]);
+            _mm256_storeu_ps(p + 8, hi[a][b]);
+            const float *x = X + (t + (size_t)b) * ldx;
+            for (size_t k = c16; k < cols; k++) p[k - c16] = fmaf(wget(wt, W, (r + (size_t)a) * ldw + k), x[k], p[k - c16]);
+            Y[(t + (size_t)b) * ldy + r + (size_t)a] = lpcs_dot_tree16(p);
+        }
+}
+
+T256 static inline __attribute__((always_inline)) void gemm256_wt(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
+                           size_t r0, size_t r1, size_t cols) {
+    size_t t = 0;
+    for (; t + 2 <= T; t += 2) {
+        size_t r = r0;
+        for (; r + 2 <= r1; r += 2) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 2, 2);
+        for (; r < r1; r++) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 2);
+    }
+    for (; t < T; t++) {
+        size_t r = r0;
+        for (; r + 4 <= r1; r += 4) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 4, 1);
+        for (; r < r1; r++) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 1);
+    }
+}
+
+/* One copy per weight type, so the widening is decided outside the loops. */
+T512 static void gemm_avx512(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
+                             size_t r0, size_t r1, size_t cols) {
+    if (wt == KN_W_F32) gemm512_wt(KN_W_F32, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    else if (wt == KN_W_BF16) gemm512_wt(KN_W_BF16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    else gemm512_wt(KN_W_F16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+}
+
+T256 static void gemm_avx2(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
+                           size_t r0, size_t r1, size_t cols) {
+    if (wt == KN_W_F32) gemm256_wt(KN_W_F32, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    else if (wt == KN_W_BF16) gemm256_wt(KN_W_BF16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    else gemm256_wt(KN_W_F16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+}
+
+/* out[i] = sum over ascending t of fmaf(att[t], V[t][i], .) from +0: 16
+ * (or 8) outputs per register, the time loop inside. */
+T512 static void attn_av_avx512(float *out, const float *att, const float *V, size_t ldv, size_t T, size_t n) {
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+        for (size_t t = 0; t < T; t++) {
+            __m512 s = _mm512_set1_ps(att[t]);
+            a0 = _mm512_fmadd_ps(s, _mm512_loadu_ps(V + t * ldv + i), a0);
+            a1 = _mm512_fmadd_ps(s, _mm512_loadu_ps(V + t * ldv + i + 16), a1);
+        }
+        _mm512_storeu_ps(out + i, a0);
+        _mm512_storeu_ps(out + i + 16, a1);
+    }
+    for (; i + 16 <= n; i += 16) {
+        __m512 a0 = _mm512_setzero_ps();
+        for (size_t t = 0; t < T; t++) a0 = _mm512_fmadd_ps(_mm512_set1_ps(att[t]), _mm512_loadu_ps(V + t * ldv + i), a0);
+        _mm512_storeu_ps(out + i, a0);
+    }
+    for (; i < n; i++) {
+        float a = 0.0f;
+        for (size_t t = 0; t < T; t++) a = fmaf(att[t], V[t * ldv + i], a);
+        out[i] = a;
+    }
+}
+
+T256 static void attn_av_avx2(float *out, const float *att, const float *V, size_t ldv, size_t T, size_t n) {
+    size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        for (size_t t = 0; t < T; t++) {
+            __m256 s = _mm256_set1_ps(att[t]);
+            a0 = _mm256_fmadd_ps(s, _mm256_loadu_ps(V + t * ldv + i), a0);
+            a1 = _mm256_fmadd_ps(s, _mm256_loadu_ps(V + t * ldv + i + 8), a1);
+        }
+        _mm256_storeu_ps(out + i, a0);
+        _mm256_storeu_ps(out + i + 8, a1);
+    }
+    for (; i < n; i++) {
+        float a = 0.0f;
+        for (size_t t = 0; t < T; t++) a = fmaf(att[t], V[t * ldv + i], a);
+        out[i] = a;
+    }
+}
+
+/* Scalar golden math with hardware fma (the same bits as the libm fmaf
+ * calls of the portable build, several times faster). */
+#define KN_ELEMENTWISE(SUFFIX)                                                                  \
+    static float exp_shift_sum_##SUFFIX(float *x, size_t n, float m) {                          \
+        float sum = 0.0f;                                                                       \
+        for (size_t i = 0; i < n; i++) {                                                        \
+            x[i] = lpcs_expf(x[i] - m);                                                         \
+            sum += x[i];                                                                        \
+        }                                                                                       \
+        return sum;                                                                             \
+    }                                                                                           \
+    static void swiglu_##SUFFIX(float *out, const float *a, const float *b, size_t n) {         \
+        for (size_t i = 0; i < n; i++) out[i] = a[i] * (1.0f / (1.0f + lpcs_expf(-a[i]))) * b[i]; \
+    }
+__attribute__((target("fma"))) KN_ELEMENTWISE(fma)
+
+T256 static void axpy_avx2(float *o, float a, const float *v, size_t n) {
+    size_t i = 0;
+    __m256 av = _mm256_set1_ps(a);
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(o + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(v + i), _mm256_loadu_ps(o + i)));
+    for (; i < n; i++) o[i] = fmaf(a, v[i], o[i]);
+}
+#endif
+
+/* ---- dispatch ---- */
+
+int kn_isa_supported(kn_isa isa) {
+    switch (isa) {
+    case KN_ISA_PORTABLE: return 1;
+#ifdef KN_X86
+    case KN_ISA_AVX2:
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    case KN_ISA_AVX512:
+        return __builtin_cpu_supports("avx512f") && kn_isa_supported(KN_ISA_AVX2);
+#endif
+    default: return 0;
+    }
+}
+
+kn_isa kn_isa_best(void) {
+    if (kn_isa_supported(KN_ISA_AVX512)) return KN_ISA_AVX512;
+    if (kn_isa_supported(KN_ISA_AVX2)) return KN_ISA_AVX2;
+    return KN_ISA_PORTABLE;
+}
+
+const char *kn_isa_name(kn_isa isa) {
+    static const char *const names[KN_ISA_COUNT] = {"portable", "avx2", "avx512"};
+    return isa >= 0 && isa < KN_ISA_COUNT ? names[isa] : "?";
+}
+
+int kn_isa_parse(const char *name) {
+    if (!name) return -1;
+    if (!strcmp(name, "auto")) return (int)kn_isa_best();
+    for (int i = 0; i < KN_ISA_COUNT; i++)
+        if (!strcmp(name, kn_isa_name((kn_isa)i))) return i;
+    return -1;
+}
+
+void kn_gemm(kn_isa isa, kn_wtype wtype, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
+             size_t r0, size_t r1, size_t cols) {
+#ifdef KN_X86
+    if (isa == KN_ISA_AVX512) return gemm_avx512(wtype, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+    if (isa == KN_ISA_AVX2) return gemm_avx2(wtype, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+#endif
+    (void)isa;
+    gemm_portable(wtype, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
+}
+
+float kn_dot_f32(kn_isa isa, const float *a, const float *b, size_t n) {
+    float y;
+    kn_gemm(isa, KN_W_F32, &y, 1, a, n, b, n, 1, 0, 1, n);
+    return y;
+}
+
+void kn_attn_av(kn_isa isa, float *out, const float *att, const float *V, size_t ldv, size_t T, size_t n) {
+#ifdef KN_X86
+    if (isa == KN_ISA_AVX512) return attn_av_avx512(out, att, V, ldv, T, n);
+    if (isa == KN_ISA_AVX2) return attn_av_avx2(out, att, V, ldv, T, n);
+#endif
+    (void)isa;
+    for (size_t i = 0; i < n; i++) {
+        float a = 0.0f;
+        for (size_t t = 0; t < T; t++) a = fmaf(att[t], V[t * ldv + i], a);
+        out[i] = a;
+    }
+}
+
+KN_ELEMENTWISE(portable)
+
+float kn_exp_shift_sum(kn_isa isa, float *x, size_t n, float m) {
+#ifdef KN_X86
+    if (isa != KN_ISA_PORTABLE) return exp_shift_sum_fma(x, n, m);
+#endif
+    return exp_shift_sum_portable(x, n, m);
+}
+
+void kn_swiglu(kn_isa isa, float *out, const float *a, const float *b, size_t n) {
+#ifdef KN_X86
+    if (isa != KN_ISA_PORTABLE) return swiglu_fma(out, a, b, n);
+#endif
+    swiglu_portable(out, a, b, n);
+}
+
+void kn_axpy_fma(kn_isa isa, float *o, float a, const float *v, size_t n) {
+#ifdef KN_X86
+    if (isa != KN_ISA_PORTABLE) return axpy_avx2(o, a, v, n);
+#endif
+    (void)isa;
+    for (size_t i = 0; i < n; i++) o[i] = fmaf(a, v[i], o[i]);
+}

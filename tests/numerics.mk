@@ -1,0 +1,4 @@
+# The numerics contract (docs/numerics.md): golden/fmath.h's exp and dot order.
+UNIT_TESTS += test_fmath
+UNIT_TESTS += test_fp_cpu
+UNIT_TESTS += test_cpu_forward
