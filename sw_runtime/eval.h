@@ -20,6 +20,8 @@ typedef struct {
     double seconds;
     const char *engine; /* "ops" (op list, per-op backends) or "cuda-resident" (whole model on the GPU) */
     double device_seconds; /* cuda-resident: device time of the forwards and NLLs (events) */
+    double nll_ci95; /* half-width of the 95% confidence interval of the mean NLL/byte across windows
+                      * (1.96 x standard error of the per-window means); NaN with fewer than 2 windows */
 } rt_ppl_result;
 
 typedef void (*rt_progress_fn)(void *ctx, size_t done, size_t total);
