@@ -72,6 +72,10 @@ int rt_exact_map(rt_engine *eng, rt_exec_mode mode, rt_err *e) {
             set_mode(op, "ternary", "exact");
             continue;
         }
+        if (op->type == OP_QUANT && op->qf) { /* the plan's rounding of activations / KV */
+            set_mode(op, "vector", "round:%s", op->qf->name);
+            continue;
+        }
         if (op->type != OP_MATMUL) {
             set_mode(op, "vector", "fp32");
             continue;

@@ -13,6 +13,7 @@
  *          rounding to fp32 (RMMEC_OUT_FP32), exactly golden rmmec_gemv.
  *   OP_BITLINEAR -> unit "ternary", mode "exact" (the golden BitLinear
  *          pipeline, as before).
+ *   OP_QUANT -> "vector", mode "round:<fmt>" (the plan's a= / kv= rounding).
  *   everything else (other weight formats incl. integer ones: the LUT-GEMV
  *          mapping is not implemented yet; norms, attention, element-wise)
  *       -> unit "vector", mode "fp32" or "fake:<fmt>" for a matmul whose
