@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "exact.h"
 #include "fmath.h"
 #include "ggml_quants.h"
 #include "kernels/fp_cpu.h"
@@ -137,10 +138,11 @@ static void matmul_part(void *arg, int idx, int n) {
 /* Y[t] = W X[t] for T tokens, rows split over the engine's threads; each
  * output is one independent lpcs_dot_f32, so the bits depend neither on the
  * thread count nor on T. */
-void rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T) {
+int rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T) {
+    if (op->exact) return rt_exact_matmul(op, X, ldx, Y, ldy, T);
     if (rt_shiftmac_op(op)) { /* the shift-MAC unit's integer path, token by token */
         for (size_t t = 0; t < T; t++) rt_shiftmac_exec(op, X + t * ldx, Y + t * ldy);
-        return;
+        return LPCS_OK;
     }
     matmul_task m = {(kn_isa)eng->isa, op->aux ? KN_W_BF16 : KN_W_F32, Y, ldy,
                      op->aux ? op->aux : (const void *)op->w, X, ldx, T, op->rows, op->cols};
@@ -148,6 +150,7 @@ void rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, 
         kn_pool_run(eng->pool, matmul_part, &m);
     else
         matmul_part(&m, 0, 1);
+    return LPCS_OK;
 }
 
 int rt_hgrn_exec(rt_engine *eng, rt_op *op);
@@ -183,8 +186,7 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
     }
     case OP_MATMUL:
         if (op->wb) return rt_matvec_ggml(out, op->wb, in);
-        rt_cpu_matmul(eng, op, in, op->cols, out, op->rows, 1);
-        return LPCS_OK;
+        return rt_cpu_matmul(eng, op, in, op->cols, out, op->rows, 1);
     case OP_ROPE:
         rope(eng, op);
         return LPCS_OK;

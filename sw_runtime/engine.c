@@ -1,6 +1,7 @@
 /* Engine: buffers, op-list construction, scheduling and the per-token loop. */
 #include "engine.h"
 #include "shadow.h"
+#include "exact.h"
 #include "kernels/fp_cpu.h"
 #include "kernels/pool.h"
 #include "matmul_shiftmac.h"
@@ -250,6 +251,10 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         rt_sched_default(&def);
         so = &def;
     }
+    if ((rc = rt_exact_map(eng, so->exec_fake ? RT_EXEC_FAKE : RT_EXEC_EXACT, e))) {
+        rt_engine_free(eng);
+        return rc;
+    }
     eng->cpu_backend = rt_sched_find(so, "cpu");
     if (eng->cpu_backend < 0) {
         rt_engine_free(eng);
@@ -287,6 +292,7 @@ void rt_engine_free(rt_engine *eng) {
     free(eng->scratch);
     free(eng->owned_weights);
     free(eng->owned_bf16);
+    rt_exact_free(eng);
     free(eng->ops);
     kn_pool_free(eng->pool);
     memset(eng, 0, sizeof *eng);
@@ -333,7 +339,7 @@ const float *rt_engine_prefill(rt_engine *eng, const int *tokens, int n, float *
             eng->pos = pos0;
             int cache_out = op->out == B_KCUR || op->out == B_VCUR;
             float *Y = cache_out ? rt_engine_buf(eng, op->out, op->layer) : bb[op->out];
-            rt_cpu_matmul(eng, op, bb[op->in], sizes[op->in], Y, cache_out ? kv : sizes[op->out], N);
+            rc = rt_cpu_matmul(eng, op, bb[op->in], sizes[op->in], Y, cache_out ? kv : sizes[op->out], N);
         } else { /* the one-token op, token after token, on row t of every buffer */
             rt_backend_inst *be = &eng->backends[op->backend];
             for (int t = 0; t < n && !rc; t++) {

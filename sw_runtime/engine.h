@@ -83,6 +83,9 @@ typedef struct rt_op {
     int backend;     /* placed backend: index in eng->backends */
     int requested;   /* backend asked for by --place/--backend (index), -1 none */
     char fallback_why[96]; /* when requested >= 0 and backend != requested: why (for stderr and reports) */
+    const char *unit;/* accelerator unit the op is mapped to (exact.h): "rmmec", "ternary", "vector", ... */
+    char mode[24];   /* its mode on that unit: "p8", "exact", "fp32", "fake:<fmt>" */
+    void *exact;     /* exact ops: the unit's operands (exact.c), NULL otherwise */
     rt_op_stats st;
 } rt_op;
 
@@ -153,6 +156,7 @@ typedef struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
         int backend;      /* index in backends[] */
     } place[RT_MAX_PLACE];
+    int exec_fake;      /* 1: every matmul quantize-dequantize in fp32 (--exec fake); 0: exact on its unit (exact.h) */
     int cpu_isa_forced; /* 0: the cpu kernels use the best ISA of this CPU; else kn_isa + 1 (--isa) */
 } rt_sched_opts;
 
@@ -235,8 +239,9 @@ void rt_matvec_bf16(float *y, const uint16_t *W, const float *x, size_t rows, si
  * (golden/ggml_quants.h: x converted to the vec_dot type, integer block sums). */
 int rt_matvec_ggml(float *y, const rt_wblocks *W, const float *x);
 void rt_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps);
-/* The cpu backend's matmul op over T tokens: Y[t] = op's W X[t] (rows ldx / ldy apart). */
-void rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T);
+/* The cpu backend's matmul op over T tokens: Y[t] = op's W X[t] (rows ldx / ldy apart);
+ * an exact op (op->exact) in its unit's arithmetic by golden (exact.h). */
+int rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T);
 float *rt_engine_buf(rt_engine *eng, rt_buf b, int layer);
 /* MACs and bytes moved by one call of op at the current position. */
 void rt_op_work(const rt_engine *eng, const rt_op *op, double *macs, double *bytes);

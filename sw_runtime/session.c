@@ -1,4 +1,5 @@
 #include "session.h"
+#include "exact.h"
 #include "kernels/fp_cpu.h"
 
 #include <stdlib.h>
@@ -41,6 +42,9 @@ void rt_common_help(FILE *out) {
             "                     else <model>.tok.bin, tok-bytes.bin or tokenizer.bin beside it)\n"
             "  --threads T        run: split matmul rows and attention heads over T threads;\n"
             "                     ppl: evaluate windows on T threads (same bits for any T)\n"
+            "  --exec MODE        exact (default): matmuls whose weight format belongs to a unit\n"
+            "                     run in that unit's arithmetic (p4e1/p8e0/p16e1/fp4e2m1 on the\n"
+            "                     RMMEC); fake: quantize-dequantize, computed in fp32\n"
             "  --isa NAME         cpu kernels: auto (default), avx512, avx2, portable (same bits)\n"
             "  --quiet            no progress on stderr\n"
             "  -h, --help         this help\n");
@@ -50,9 +54,9 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
     const char *a = argv[*i];
     const char *const with_val[] = {"--plan",    "--backend",      "--place",        "--report",
                                     "--config",  "--tokenizer",    "--threads",      "--design-point",
-                                    "--inject-fault", "--vcd", "--vcd-window", "--isa"};
+                                    "--inject-fault", "--vcd", "--vcd-window", "--isa", "--exec"};
     int k = -1;
-    for (int j = 0; j < 12; j++)
+    for (int j = 0; j < (int)(sizeof with_val / sizeof *with_val); j++)
         if (!strcmp(a, with_val[j])) k = j;
     if (k < 0) {
         int *flag = !strcmp(a, "--quiet")                ? &o->quiet
@@ -117,6 +121,15 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
             return -1;
         }
         o->sched.cpu_isa_forced = isa + 1;
+        break;
+    }
+    case 12: {
+        int m = rt_exec_parse(v);
+        if (m < 0) {
+            fprintf(stderr, "lpcs %s: --exec wants exact or fake, got '%s'\n", cmd, v);
+            return -1;
+        }
+        o->sched.exec_fake = m == RT_EXEC_FAKE;
         break;
     }
     }
@@ -230,6 +243,7 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
     json_object_set_new(mj, "tokenizer", json_string(s->tok_path));
     json_object_set_new(r, "model", mj);
     json_object_set_new(r, "plan", json_string(s->plan.text));
+    json_object_set_new(r, "exec", json_string(o->sched.exec_fake ? "fake" : "exact"));
     json_t *be = json_array();
     for (int b = 0; b < o->sched.n_backends; b++)
         if (o->sched.backends[b].enabled) json_array_append_new(be, json_string(o->sched.backends[b].iface->name));
@@ -250,6 +264,8 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         json_object_set_new(oj, "type", json_string(rt_op_type_name(op->type)));
         json_object_set_new(oj, "layer", json_integer(op->layer));
         json_object_set_new(oj, "backend", json_string(rt_engine_backend_name(eng, op->backend)));
+        json_object_set_new(oj, "unit", json_string(op->unit ? op->unit : "vector"));
+        json_object_set_new(oj, "mode", json_string(op->mode[0] ? op->mode : "fp32"));
         if (op->requested >= 0) {
             json_object_set_new(oj, "requested", json_string(rt_engine_backend_name(eng, op->requested)));
             json_object_set_new(oj, "fallback", json_boolean(op->requested != op->backend));

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Exact vs fake NLL of every unit plan on both reference models
+# (docs/accuracy.md, "Exact execution"). Markdown rows on stdout.
+# Usage: bench/exact_accuracy.sh BUILD SHARED [MAX_BYTES] [THREADS]
+# MAX_BYTES: validation bytes from the split start (0 = the whole split).
+set -u
+build=$1; shared=$2; max=${3:-4096}; threads=${4:-2}
+text=$shared/data/tinyshakespeare.txt
+llama=$shared/models/shakespeare-llama.bin
+mmfree=$shared/models/shakespeare-mmfree.safetensors
+lim=""; [ "$max" != 0 ] && lim="--max-bytes $max"
+nll() { # MODEL PLAN EXEC -> value or the error
+  local out
+  out=$("$build/lpcs" ppl "$1" "$text" --split val $lim --threads "$threads" --backend cpu --quiet \
+        --plan "$2" --exec "$3" 2>&1 | tail -1)
+  case "$out" in nll=*) echo "$out" | sed 's/nll=\([0-9.]*\).*/\1/';; *) echo "error: $out";; esac
+}
+echo "| plan | unit (mode) | llama exact | llama fake | exact - fake | mmfree exact | mmfree fake |"
+echo "|---|---|---|---|---|---|---|"
+echo "| fp32 | vector (fp32) | $(nll "$llama" fp32 exact) | = | 0 | $(nll "$mmfree" fp32 exact) | = |"
+for p in "w=p8e0" "w=p8e0,a=p8e0" "w=p16e1,a=p16e1" "w=p4e1,a=p4e1" "w=fp4e2m1,a=fp4e2m1"; do
+  case "$p" in *p8e0*) u="rmmec (p8)";; *p16e1*) u="rmmec (p16)";; *p4e1*) u="rmmec (p4)";; *) u="rmmec (fp4)";; esac
+  le=$(nll "$llama" "$p" exact); lf=$(nll "$llama" "$p" fake)
+  me=$(nll "$mmfree" "$p" exact); mf=$(nll "$mmfree" "$p" fake)
+  d=$(awk -v a="$le" -v b="$lf" 'BEGIN { printf "%.3g", a - b }')
+  echo "| \`$p\` | $u | $le | $lf | $d | $me | $mf |"
+done

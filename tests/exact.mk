@@ -1,0 +1,31 @@
+# Exact execution (sw_runtime/exact.h): whole models in the units' arithmetic.
+UNIT_TESTS += test_exact_forward
+
+# lpcs with exact ops: every op of the report has unit and mode, every llama
+# matmul of an RMMEC plan is on the rmmec in the plan's mode, a bad --exec is
+# a clear error, and --backend sim prints the nll line of --backend cpu
+# (today the SystemC platform's results still come from the cpu code: see
+# docs/exact.md), on a 256-byte slice of both models.
+TEST_STEPS += test-exact-cli
+.PHONY: test-exact-cli accuracy-exact
+EXACT_TEXT := $(SHARED)/data/tinyshakespeare.txt
+test-exact-cli: $(BUILD)/lpcs
+	@set -e; r=$(BUILD)/exact_report.json; \
+	$(BUILD)/lpcs ppl $(SHARED)/models/shakespeare-llama.bin $(EXACT_TEXT) --split val --max-bytes 256 \
+	  --plan w=p8e0,a=p8e0 --backend cpu --quiet --report $$r > /dev/null; \
+	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); ops=r["ops"]; \
+	  assert r["exec"] == "exact"; assert all("unit" in o and "mode" in o for o in ops); \
+	  mm=[o for o in ops if o["type"] == "matmul"]; assert len(mm) >= 36, len(mm); \
+	  bad=[o["name"] for o in mm if (o["unit"], o["mode"]) != ("rmmec", "p8")]; assert not bad, bad; \
+	  print("test-exact-cli: %d ops, %d matmuls on rmmec p8" % (len(ops), len(mm)))' $$r; \
+	if $(BUILD)/lpcs ppl $(SHARED)/models/shakespeare-llama.bin $(EXACT_TEXT) --exec exactly > /dev/null 2>$(BUILD)/exact_err.txt; then \
+	  echo "--exec exactly was accepted"; exit 1; fi; grep -q "exec wants exact or fake" $(BUILD)/exact_err.txt; \
+	for m in shakespeare-llama.bin shakespeare-mmfree.safetensors; do \
+	  c=$$($(BUILD)/lpcs ppl $(SHARED)/models/$$m $(EXACT_TEXT) --split val --max-bytes 256 --plan w=p16e1,a=p16e1 --backend cpu --quiet | tail -1); \
+	  s=$$($(BUILD)/lpcs ppl $(SHARED)/models/$$m $(EXACT_TEXT) --split val --max-bytes 256 --plan w=p16e1,a=p16e1 --backend sim --quiet | tail -1); \
+	  echo "test-exact-cli: $$m cpu $$c sim $$s"; case "$$c" in nll=*) ;; *) exit 1;; esac; [ "$$c" = "$$s" ]; done
+
+# The exact vs fake table (docs/accuracy.md); ACC_BYTES=0 for the whole split.
+ACC_BYTES ?= 4096
+accuracy-exact: $(BUILD)/lpcs
+	bench/exact_accuracy.sh $(BUILD) $(SHARED) $(ACC_BYTES) 2
