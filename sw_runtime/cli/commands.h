@@ -25,5 +25,6 @@ int cmd_run(int argc, char **argv);   /* generate text with a model */
 int cmd_ppl(int argc, char **argv);   /* NLL / perplexity of a model on a text file */
 int cmd_bench(int argc, char **argv); /* tokens/s and per-op costs */
 int cmd_sweep(int argc, char **argv); /* design-space exploration sweep */
+int cmd_workload(int argc, char **argv); /* shape-only workloads of real models */
 
 #endif

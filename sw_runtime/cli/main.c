@@ -37,6 +37,7 @@ static const command commands[] = {
     {"ppl", cmd_ppl, "mean NLL (nats/byte) and perplexity of a model on a text file"},
     {"bench", cmd_bench, "tokens/s and per-op time, backend and bytes"},
     {"sweep", cmd_sweep, "design-space exploration sweep over a grid of design points"},
+    {"workload", cmd_workload, "prefill/decode cost of a real model shape (no weights) on design points"},
 };
 
 static void usage(FILE *out) {
