@@ -32,7 +32,7 @@ dse: $(BUILD)/lpcs
 	     $(DSE_DIR)/dse_$${m}_hw.png $(DSE_DIR)/dse_$${m}_hw.svg docs/dse/; \
 	done
 	@echo "dse: CSV and plots in $(DSE_DIR)$(if $(filter analytical,$(DSE_MODE)), and docs/dse/)"
-UNIT_TESTS += test_arch_model test_units
+UNIT_TESTS += test_arch_model test_units test_workload
 
 # Whole tokens: every DSE grid point in analytical and platform mode (no NLL).
 .PHONY: test-model-vs-platform
