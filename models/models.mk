@@ -41,3 +41,21 @@ test-model-vs-platform: $(BUILD)/lpcs
 	@models/compare_modes.sh $(BUILD)/lpcs models/grids/dse_llama.json $(BUILD)/model-vs-platform llama 5
 	@models/compare_modes.sh $(BUILD)/lpcs models/grids/dse_mmfree.json $(BUILD)/model-vs-platform mmfree 5
 TEST_STEPS += test-model-vs-platform
+
+# `make dse-7b` (issue 16, not in `make test`): the 10,000-point analytical
+# sweep of models/grids/dse_7b.json (shape-only Llama-2-7B / Llama-3-8B, no
+# NLL), its rate, and decode/prefill Pareto plots; plots and fronts are
+# copied to docs/dse/. Resumable: re-running continues after the last row.
+.PHONY: dse-7b
+dse-7b: $(BUILD)/lpcs
+	@mkdir -p $(DSE_DIR) docs/dse
+	$(BUILD)/lpcs workload --sweep models/grids/dse_7b.json -o $(DSE_DIR)/dse_7b.csv
+	models/pareto_workload.sh $(DSE_DIR)/dse_7b.csv $(DSE_DIR) dse_7b "Llama-2-7B / Llama-3-8B"
+	cp $(DSE_DIR)/dse_7b_decode.png $(DSE_DIR)/dse_7b_decode.svg $(DSE_DIR)/dse_7b_prefill.png $(DSE_DIR)/dse_7b_prefill.svg \
+	   $(DSE_DIR)/dse_7b_decode_front.csv $(DSE_DIR)/dse_7b_prefill_front.csv docs/dse/
+
+# lpcs workload --sweep: kill -9 / truncated last row + resume gives the same CSV as one run.
+.PHONY: test-workload-sweep
+test-workload-sweep: $(BUILD)/lpcs
+	tests/workload_sweep.sh $(BUILD)/lpcs models/grids/dse_7b.json $(BUILD)/workload-sweep-test
+TEST_STEPS += test-workload-sweep
