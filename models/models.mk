@@ -59,3 +59,8 @@ dse-7b: $(BUILD)/lpcs
 test-workload-sweep: $(BUILD)/lpcs
 	tests/workload_sweep.sh $(BUILD)/lpcs models/grids/dse_7b.json $(BUILD)/workload-sweep-test
 TEST_STEPS += test-workload-sweep
+
+# docs/seed-claims.md: the seed papers' headline claims beside lpcs's figures (one command).
+.PHONY: seed-claims
+seed-claims: $(BUILD)/lpcs
+	models/seed_claims.sh $(BUILD)/lpcs docs/seed-claims.md
