@@ -64,3 +64,6 @@ TEST_STEPS += test-workload-sweep
 .PHONY: seed-claims
 seed-claims: $(BUILD)/lpcs
 	models/seed_claims.sh $(BUILD)/lpcs docs/seed-claims.md
+
+# libFuzzer harness of the workload-shape parser (tests/fuzz.mk runs it in fuzz-smoke).
+FUZZ_HARNESSES += fuzz_workload
