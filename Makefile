@@ -193,7 +193,7 @@ clean:
 	rm -rf $(BUILD) $(CLEAN_EXTRA)
 
 help:
-	@echo "targets: deps all test test-unit test-asan test-steps test-long bench clean"
+	@echo "targets: deps all test test-unit test-asan test-steps test-long bench clean check-layers print-layers"
 	@echo "unit tests: $(UNIT_TESTS)"
 	@echo "test steps: $(TEST_STEPS)"
 	@echo "long steps: $(LONG_STEPS)"

@@ -21,6 +21,8 @@ int arch_rmmec_lanes(double w_bits) { return w_bits <= 4.5 ? 4 : w_bits <= 8.5 ?
 
 static double cdiv(double a, double b) { return ceil(a / b); }
 
+double arch_kv_values(const arch_op *op) { return op->kv_n ? (double)op->kv_n : (double)op->n; }
+
 arch_unit arch_pick_unit(const dp_config *d, const arch_op *op) {
     int best = -1, best_rank = 0;
     for (int u = 0; u < arch_n_units(); u++) {
@@ -80,7 +82,7 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
         abytes = K * ab / 8.0 + R * 4.0;
         break;
     case ARCH_OP_ATTENTION:
-        wbytes = 2.0 * (double)op->n * op->w_bits / 8.0; /* K and V rows read */
+        wbytes = 2.0 * arch_kv_values(op) * op->w_bits / 8.0; /* K and V rows read (once per KV head) */
         abytes = 8.0 * R;
         break;
     default:

@@ -43,7 +43,9 @@ typedef enum { ARCH_FMT_FLOAT, ARCH_FMT_INT, ARCH_FMT_TERNARY } arch_fmt;
 typedef struct {
     arch_op_kind kind;
     size_t rows, cols;   /* GEMV / BitLinear: W[rows][cols] */
-    size_t n;            /* attention: positions*kv_dim MACs per matrix; vector: elements */
+    size_t n;            /* attention: positions*dim MACs per matrix (q.K, p.V); vector: elements */
+    size_t kv_n;         /* attention: K (or V) values read per matrix, positions*kv_dim
+                          * (GQA: fewer than n); 0 = n */
     double passes;       /* vector: element passes (e.g. rmsnorm 2); 0 = 1 */
     double w_bits;       /* storage bits per weight (incl. scales); attention: KV bits */
     double a_bits;       /* activation bits entering the unit */
@@ -68,6 +70,8 @@ typedef struct {
 const char *arch_unit_name(arch_unit u);
 const char *arch_op_kind_name(arch_op_kind k);
 
+/* Values of K (or V) an attention op reads: kv_n, or n when kv_n is 0. */
+double arch_kv_values(const arch_op *op);
 /* Which unit runs op on design point d. */
 arch_unit arch_pick_unit(const dp_config *d, const arch_op *op);
 /* RMMEC lanes per command for a weight storage width (4, 2 or 1). */

@@ -16,12 +16,12 @@ col() { awk -v name="$2" 'function unq(s,   o, i, ch, q) { o = ""; q = 0
        for (i = 1; i <= length(s); i++) { ch = substr(s, i, 1)
          if (ch == "\"") { q = !q; continue } o = o ((q && ch == ",") ? ";" : ch) } return o }
   { n = split(unq($0), f, ",") } NR == 1 { for (i = 1; i <= n; i++) if (f[i] == name) c = i; next } { print f[1], f[c] }' "$1"; }
-for q in cycles_per_token energy_uj_per_token; do
+for q in cycles_per_token energy_per_token_uJ; do
     col "$dir/$name.analytical.csv" $q > "$dir/$name.a.$q"
     col "$dir/$name.platform.csv" $q > "$dir/$name.p.$q"
 done
-paste -d' ' "$dir/$name.a.cycles_per_token" "$dir/$name.p.cycles_per_token" "$dir/$name.a.energy_uj_per_token" \
-    "$dir/$name.p.energy_uj_per_token" | awk -v name="$name" -v maxerr="$maxerr" '
+paste -d' ' "$dir/$name.a.cycles_per_token" "$dir/$name.p.cycles_per_token" "$dir/$name.a.energy_per_token_uJ" \
+    "$dir/$name.p.energy_per_token_uJ" | awk -v name="$name" -v maxerr="$maxerr" '
   function abs(x) { return x < 0 ? -x : x }
   $1 != $3 { print "id mismatch " $1 " " $3; exit 2 }
   { n++; ec = 100 * ($2 - $4) / $4; ee = 100 * ($6 - $8) / $8

@@ -128,10 +128,41 @@ static const field_desc *find_field(const char *key) {
     return NULL;
 }
 
+/* Levenshtein distance of two short names (capped at 64 characters). */
+static int edit_distance(const char *a, const char *b) {
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 64 || m > 64) return 99;
+    int row[65];
+    for (size_t j = 0; j <= m; j++) row[j] = (int)j;
+    for (size_t i = 1; i <= n; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= m; j++) {
+            int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            diag = up;
+            row[j] = best;
+        }
+    }
+    return row[m];
+}
+
 static int set_from_json(dp_config *d, const char *key, json_t *v, char *err, size_t errlen) {
     const field_desc *f = find_field(key);
     if (!f) {
-        seterr(err, errlen, "design point: unknown field '%s'", key);
+        /* one message that names the closest field and every valid one */
+        char valid[512];
+        size_t o = 0;
+        const char *best = NULL;
+        int best_d = 4;
+        for (size_t i = 0; i < NFIELDS; i++) {
+            if (o < sizeof valid) o += (size_t)snprintf(valid + o, sizeof valid - o, "%s%s", i ? ", " : "", FIELD(i)->name);
+            int dist = edit_distance(key, FIELD(i)->name);
+            if (dist < best_d) best_d = dist, best = FIELD(i)->name;
+        }
+        seterr(err, errlen, "design point: unknown field '%s'%s%s%s (valid fields: %s)", key,
+               best ? " (did you mean '" : "", best ? best : "", best ? "'?)" : "", valid);
         return -1;
     }
     char *base = (char *)d + f->off;

@@ -12,26 +12,34 @@ test-sweep: $(BUILD)/lpcs
 	LPCS_SHARED=$(abspath $(SHARED)) tests/sweep_resume.sh $(BUILD)/lpcs models/grids/ci_small.json $(BUILD)/sweep-test
 TEST_STEPS += test-sweep
 
-# `make dse`: the design-space exploration of docs/dse/ (not in `make test`):
-# >= 100-point sweeps of both models (DSE_MODE=analytical; with
-# DSE_MODE=platform DSE_DIR=build/dse-platform the platform times them and
-# docs/dse/ is left alone), Pareto plots (gnuplot), and a
-# committed copy under docs/dse/. Resumable: re-running continues the sweeps.
+# `make dse`: the design-space exploration (not in `make test`): >= 100-point
+# sweeps of both models (DSE_MODE=analytical or platform), Pareto plots
+# (gnuplot: models/pareto.sh and `lpcs sweep --plot`: NLL vs tokens/s per
+# mm^2 with the front labelled, per-op roofline), all under $(DSE_DIR)
+# (build/dse). Resumable: re-running continues the sweeps. It never writes
+# docs/dse/; `make dse-publish` copies an analytical run there on purpose.
 DSE_DIR ?= $(BUILD)/dse
 DSE_THREADS ?= 2
 DSE_MODE ?= analytical
-.PHONY: dse
+.PHONY: dse dse-publish
 dse: $(BUILD)/lpcs
-	@mkdir -p $(DSE_DIR) docs/dse
+	@mkdir -p $(DSE_DIR)
 	@for m in llama mmfree; do \
 	  /usr/bin/time -f "dse $$m: %e s wall" $(BUILD)/lpcs sweep models/grids/dse_$$m.json -o $(DSE_DIR)/dse_$$m.csv \
-	    --mode $(DSE_MODE) --threads $(DSE_THREADS) --quiet || exit 1; \
+	    --mode $(DSE_MODE) --threads $(DSE_THREADS) --plot --quiet || exit 1; \
 	  models/pareto.sh $(DSE_DIR)/dse_$$m.csv $(DSE_DIR) dse_$$m "shakespeare-$$m ($(DSE_MODE))" || exit 1; \
-	  [ "$(DSE_MODE)" != analytical ] || cp $(DSE_DIR)/dse_$$m.csv $(DSE_DIR)/dse_$${m}_front.csv $(DSE_DIR)/dse_$${m}_energy.png $(DSE_DIR)/dse_$${m}_energy.svg \
-	     $(DSE_DIR)/dse_$${m}_area.png $(DSE_DIR)/dse_$${m}_area.svg \
-	     $(DSE_DIR)/dse_$${m}_hw.png $(DSE_DIR)/dse_$${m}_hw.svg docs/dse/; \
 	done
-	@echo "dse: CSV and plots in $(DSE_DIR)$(if $(filter analytical,$(DSE_MODE)), and docs/dse/)"
+	@echo "dse: CSV and plots in $(DSE_DIR) (make dse-publish copies them to docs/dse/)"
+dse-publish: dse
+	@[ "$(DSE_MODE)" = analytical ] || { echo "dse-publish: docs/dse/ holds the analytical sweep (DSE_MODE=analytical)"; exit 1; }
+	@for m in llama mmfree; do \
+	  cp $(DSE_DIR)/dse_$$m.csv $(DSE_DIR)/dse_$${m}_front.csv $(DSE_DIR)/dse_$$m.front.csv \
+	     $(DSE_DIR)/dse_$$m.pareto.png $(DSE_DIR)/dse_$$m.pareto.svg $(DSE_DIR)/dse_$$m.roofline.png \
+	     $(DSE_DIR)/dse_$$m.roofline.svg $(DSE_DIR)/dse_$${m}_energy.png $(DSE_DIR)/dse_$${m}_energy.svg \
+	     $(DSE_DIR)/dse_$${m}_area.png $(DSE_DIR)/dse_$${m}_area.svg \
+	     $(DSE_DIR)/dse_$${m}_hw.png $(DSE_DIR)/dse_$${m}_hw.svg docs/dse/ || exit 1; \
+	done
+	@echo "dse-publish: docs/dse/ updated from $(DSE_DIR)"
 UNIT_TESTS += test_arch_model test_units test_workload
 
 # Whole tokens: every DSE grid point in analytical and platform mode (no NLL).
@@ -44,13 +52,15 @@ TEST_STEPS += test-model-vs-platform
 
 # `make dse-7b` (issue 16, not in `make test`): the 10,000-point analytical
 # sweep of models/grids/dse_7b.json (shape-only Llama-2-7B / Llama-3-8B, no
-# NLL), its rate, and decode/prefill Pareto plots; plots and fronts are
-# copied to docs/dse/. Resumable: re-running continues after the last row.
-.PHONY: dse-7b
+# NLL), its rate, and decode/prefill Pareto plots in $(DSE_DIR);
+# `make dse-7b-publish` copies plots and fronts to docs/dse/.
+# Resumable: re-running continues after the last row.
+.PHONY: dse-7b dse-7b-publish
 dse-7b: $(BUILD)/lpcs
-	@mkdir -p $(DSE_DIR) docs/dse
+	@mkdir -p $(DSE_DIR)
 	$(BUILD)/lpcs workload --sweep models/grids/dse_7b.json -o $(DSE_DIR)/dse_7b.csv
 	models/pareto_workload.sh $(DSE_DIR)/dse_7b.csv $(DSE_DIR) dse_7b "Llama-2-7B / Llama-3-8B"
+dse-7b-publish: dse-7b
 	cp $(DSE_DIR)/dse_7b_decode.png $(DSE_DIR)/dse_7b_decode.svg $(DSE_DIR)/dse_7b_prefill.png $(DSE_DIR)/dse_7b_prefill.svg \
 	   $(DSE_DIR)/dse_7b_decode_front.csv $(DSE_DIR)/dse_7b_prefill_front.csv docs/dse/
 

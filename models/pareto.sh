@@ -17,7 +17,7 @@ awk 'function unq(s,   o, i, ch, q) { o = ""; q = 0
          if (ch == "\"") { q = !q; continue } o = o ((q && ch == ",") ? ";" : ch) } return o }
   { $0 = unq($0); n = split($0, f, ",") }
   NR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
-  f[c["nll"]] != "nan" { print f[c["id"]], f[c["nll"]], f[c["energy_uj_per_token"]], f[c["area_mm2"]], f[c["tokens_per_s"]], f[c["plan"]] }' "$csv" > "$dat"
+  f[c["nll"]] != "nan" { print f[c["id"]], f[c["nll"]], f[c["energy_per_token_uJ"]], f[c["area_mm2"]], f[c["tokens_per_s"]], f[c["plan"]] }' "$csv" > "$dat"
 [ -s "$dat" ] || { echo "pareto: no rows with an NLL in $csv" >&2; exit 1; }
 front2() { # x column -> front of (x, nll), both minimised
     sort -g -k"$1","$1" -k2,2 "$dat" | awk -v k="$1" 'BEGIN { best = 1e300 } $2 < best { best = $2; print }'
@@ -27,7 +27,7 @@ front2 4 > "$out/${name}_front_area.dat"
 # energy vs area (both minimised)
 sort -g -k4,4 -k3,3 "$dat" | awk 'BEGIN { best = 1e300 } $3 < best { best = $3; print }' > "$out/${name}_front_hw.dat"
 awk 'NR == FNR { n++; id[n] = $1; a[n] = $2; b[n] = $3; c[n] = $4; line[n] = $0; next } END {
-  print "id,nll,energy_uj_per_token,area_mm2,tokens_per_s,plan"
+  print "id,nll,energy_per_token_uJ,area_mm2,tokens_per_s,plan"
   for (i = 1; i <= n; i++) { dom = 0
     for (j = 1; j <= n && !dom; j++) if (j != i && a[j] <= a[i] && b[j] <= b[i] && c[j] <= c[i] &&
         (a[j] < a[i] || b[j] < b[i] || c[j] < c[i])) dom = 1

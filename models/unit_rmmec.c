@@ -34,8 +34,9 @@ static int compute(const dp_config *d, const arch_op *op, arch_cost *o, double *
 static double dma_tiles(const dp_config *d, const arch_op *op) {
     double R = (double)op->rows, K = (double)op->cols, wb = op->w_bits;
     if (op->kind == ARCH_OP_ATTENTION) {
-        double dots = R > 0 ? R : 1, len = unit_cdiv((double)op->n, dots);
-        return 2 * unit_cdiv(dots, unit_rows_per_tile(d, len * wb / 8.0, d->rmmec_units));
+        /* GQA: a KV row serves n / kv_n query heads: each dot streams that share of its row */
+        double dots = R > 0 ? R : 1, len = unit_cdiv((double)op->n, dots), share = arch_kv_values(op) / (double)op->n;
+        return 2 * unit_cdiv(dots, unit_rows_per_tile(d, len * wb / 8.0 * share, d->rmmec_units));
     }
     return unit_cdiv(R, unit_rows_per_tile(d, K * wb / 8.0, d->rmmec_units));
 }
@@ -45,9 +46,10 @@ static void tiles(const dp_config *d, const arch_op *op, int streamed, arch_tile
     double R = (double)op->rows, K = (double)op->cols, wb = op->w_bits, ab = op->a_bits > 0 ? op->a_bits : 32;
     int lanes = arch_rmmec_lanes(wb);
     if (op->kind == ARCH_OP_ATTENTION) {
-        double dots = R > 0 ? R : 1, len = unit_cdiv((double)op->n, dots);
+        double dots = R > 0 ? R : 1, len = unit_cdiv((double)op->n, dots), share = arch_kv_values(op) / (double)op->n;
         for (int m = 0; m < 2; m++) /* K then V */
-            unit_gemv_tiles(d, dots, len * wb / 8.0, d->rmmec_units, unit_cdiv(len, lanes) + 1, streamed, emit, ctx);
+            unit_gemv_tiles(d, dots, len * wb / 8.0 * share, d->rmmec_units, unit_cdiv(len, lanes) + 1, streamed, emit,
+                            ctx);
         info->drain = 2 * RMMEC_PIPE_FILL;
         info->sram_read = 8.0 * R;
     } else {

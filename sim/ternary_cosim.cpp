@@ -92,9 +92,10 @@ static std::vector<uint8_t> pack(const Case &c) {
     return p;
 }
 
-static void print_failure(const Case &c, size_t r, int32_t got, int32_t want) {
-    fprintf(stderr, "MISMATCH in case '%s' (rows %zu, cols %zu) at row %zu: engine %d, golden %d\n", c.name.c_str(),
-            c.rows, c.cols, r, got, want);
+static void print_failure(const Case &c, size_t r, int32_t got, int32_t want, uint64_t cycle, int lanes) {
+    fprintf(stderr, "MISMATCH in case '%s' (rows %zu, cols %zu) at row %zu (lane %zu, engine cycle %llu at the case's end): "
+            "engine %d, golden %d\n", c.name.c_str(), c.rows, c.cols, r, r % (size_t)lanes, (unsigned long long)cycle, got,
+            want);
     fprintf(stderr, "  W[row] =");
     for (size_t k = 0; k < c.cols && k < 64; k++) fprintf(stderr, " %d", c.w[r * c.cols + k]);
     fprintf(stderr, "%s\n  x      =", c.cols > 64 ? " ..." : "");
@@ -145,7 +146,7 @@ int main(int argc, char **argv) {
         if (inject && ci == n_edge / 2) got[c.rows / 2] ^= 1; // the fault the check must catch
         for (size_t r = 0; r < c.rows; r++)
             if (got[r] != want[r]) {
-                print_failure(c, r, got[r], want[r]);
+                print_failure(c, r, got[r], want[r], eng.cycles(), kCfg.lanes);
                 std::string vcd = vcd_dir + "/ternary_fail.vcd";
                 Engine traced(kCfg, vcd.c_str());
                 std::vector<int32_t> again(c.rows);

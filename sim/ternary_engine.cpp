@@ -29,13 +29,14 @@ Engine::~Engine() {
 }
 
 void Engine::tick() {
+    bool dump = vcd_ && cycles_ >= vcd_from_ && cycles_ < vcd_to_;
     top_->clk = 0;
     top_->eval();
-    if (vcd_) vcd_->dump(ctx_->time());
+    if (dump) vcd_->dump(ctx_->time());
     ctx_->timeInc(1);
     top_->clk = 1;
     top_->eval();
-    if (vcd_) vcd_->dump(ctx_->time());
+    if (dump) vcd_->dump(ctx_->time());
     ctx_->timeInc(1);
     cycles_++;
 }

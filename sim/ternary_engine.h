@@ -76,6 +76,8 @@ class Engine {
     size_t rows_per_chunk(size_t cols) const;
     size_t max_cols() const { return (size_t)cfg_.xdepth * cfg_.ktile; }
     uint64_t cycles() const { return cycles_; }
+    // Waveform only for cycles in [from, to) (the whole run by default).
+    void set_vcd_window(uint64_t from, uint64_t to) { vcd_from_ = from, vcd_to_ = to; }
     uint64_t compute_cycles() const { return compute_cycles_; }
     const EngineConfig &config() const { return cfg_; }
 
@@ -89,6 +91,7 @@ class Engine {
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vternary_gemv> top_;
     std::unique_ptr<VerilatedVcdC> vcd_;
+    uint64_t vcd_from_ = 0, vcd_to_ = UINT64_MAX;
     uint64_t cycles_ = 0, compute_cycles_ = 0;
     size_t loaded_rows_ = 0, loaded_cols_ = 0;
 };

@@ -33,6 +33,10 @@ ternary_rtl *ternary_rtl_open(const char *vcd_path) {
 
 void ternary_rtl_close(ternary_rtl *e) { delete e; }
 
+void ternary_rtl_vcd_window(ternary_rtl *e, uint64_t from, uint64_t to) {
+    if (e) e->eng.set_vcd_window(from, to);
+}
+
 static int status_of(int engine_status) {
     switch (engine_status) {
     case 0: return 0;

@@ -31,6 +31,9 @@ typedef struct {
  * everything it runs. NULL on allocation failure. */
 ternary_rtl *ternary_rtl_open(const char *vcd_path);
 void ternary_rtl_close(ternary_rtl *e);
+/* Limits the waveform to clock cycles [from, to) of ternary_rtl_cycles()
+ * (a window around a mismatch instead of the whole run). */
+void ternary_rtl_vcd_window(ternary_rtl *e, uint64_t from, uint64_t to);
 ternary_rtl_config ternary_rtl_info(void);
 
 /* y[rows] = W[rows][cols] . x[cols], packed as golden/ternary.h. Returns 0

@@ -20,6 +20,7 @@
 #include "arch_consts.h"
 #include "bitlinear.h"
 #include "platform_api.h"
+#include "shadow.h"
 
 /* Per engine: the design point and the residency of its op list (decided
  * once), and the bytes each op moved on the platform so far. */
@@ -72,16 +73,33 @@ typedef struct {
 static int functional(void *p) {
     exec_ctx *c = p;
     rt_op *op = c->op;
-    if (op->type != OP_BITLINEAR) return rt_cpu_exec(c->eng, op);
+    if (op->type != OP_BITLINEAR) {
+        int rc = rt_cpu_exec(c->eng, op);
+        if (!rc) rt_inject_fault(c->eng, op); /* testing --check: a corrupted output element */
+        return rc;
+    }
     const bitlinear *B = op->aux;
+    bitlinear faulty;
+    uint8_t *bad = NULL;
+    if (rt_is_fault_op(c->eng, op)) { /* testing --check: a corrupted weight tile in the unit's copy */
+        bad = rt_fault_tile_copy(B->packed, B->out, B->in);
+        if (!bad) return LPCS_ENOMEM;
+        faulty = *B;
+        faulty.packed = bad;
+        B = &faulty;
+    }
     float *in = rt_engine_buf(c->eng, op->in, op->layer), *out = rt_engine_buf(c->eng, op->out, op->layer);
     size_t need = bitlinear_scratch_bytes(B) + B->in * sizeof(float);
     void *scratch = malloc(need);
-    if (!scratch) return LPCS_ENOMEM;
+    if (!scratch) {
+        free(bad);
+        return LPCS_ENOMEM;
+    }
     float *x = (float *)((char *)scratch + bitlinear_scratch_bytes(B));
     memcpy(x, in, B->in * sizeof(float)); /* bitlinear_forward wants x and y apart */
     int st = bitlinear_forward(B, x, out, scratch);
     free(scratch);
+    free(bad);
     return st;
 }
 

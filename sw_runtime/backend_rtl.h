@@ -6,9 +6,12 @@
 
 typedef struct {
     const char *vcd_path; /* waveform of the Verilated engine, NULL = none */
+    unsigned long long vcd_from, vcd_to; /* only clock cycles [from, to) in it (to = 0: all) */
 } rt_rtl_config;
 
 /* Simulated clock cycles of eng's rtl backend so far (0 if it never ran). */
 unsigned long long rt_rtl_cycles(const rt_engine *eng);
+/* Rows the engine computes in parallel (0 without the Verilated engine). */
+int rt_rtl_lanes(void);
 
 #endif

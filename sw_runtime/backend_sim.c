@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "engine.h"
+#include "shadow.h"
 #include "rt_arch.h"
 
 typedef struct {
@@ -73,6 +74,7 @@ static int sim_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens
     if (n_tokens != 1) return LPCS_EUNSUPPORTED;
     int rc = rt_cpu_exec(eng, op);
     if (rc) return rc;
+    rt_inject_fault(eng, op); /* testing --check (shadow.h) */
     sim_state *s = sim_get(be, eng);
     if (!s) return LPCS_ENOMEM;
     arch_op ao;

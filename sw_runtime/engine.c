@@ -1,5 +1,6 @@
 /* Engine: buffers, op-list construction, scheduling and the per-token loop. */
 #include "engine.h"
+#include "shadow.h"
 #include "kernels/fp_cpu.h"
 #include "kernels/pool.h"
 
@@ -42,6 +43,7 @@ int rt_sched_register(rt_sched_opts *o, const rt_backend_iface *iface, const voi
     memmove(&o->backends[at + 1], &o->backends[at], (size_t)(o->n_backends - at) * sizeof o->backends[0]);
     for (int p = 0; p < o->n_place; p++)
         if (o->place[p].backend >= at) o->place[p].backend++;
+    if (o->wanted >= at) o->wanted++;
     o->backends[at].iface = iface, o->backends[at].cfg = cfg, o->backends[at].enabled = 1;
     o->n_backends++;
     return LPCS_OK;
@@ -55,6 +57,7 @@ static void backend_names(const rt_sched_opts *o, char *out, size_t len) {
 int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e) {
     if (!strcmp(name, "auto")) {
         for (int i = 0; i < o->n_backends; i++) o->backends[i].enabled = 1;
+        o->wanted = -1;
         return LPCS_OK;
     }
     int b = rt_sched_find(o, name);
@@ -65,6 +68,7 @@ int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e) {
     }
     for (int i = 0; i < o->n_backends; i++)
         o->backends[i].enabled = i == b || !strcmp(o->backends[i].iface->name, "cpu");
+    o->wanted = strcmp(name, "cpu") ? b : -1; /* cpu runs everything: nothing can fall back */
     return LPCS_OK;
 }
 
@@ -93,10 +97,35 @@ static int backend_supports(const rt_engine *eng, int b, const rt_op *op) {
     return be->iface->supports(be, eng, op);
 }
 
+/* Why backend b does not run op: not built at all, or not this op. */
+static void fallback_reason(const rt_engine *eng, const rt_op *op, int b, char *out, size_t len) {
+    const char *name = rt_engine_backend_name(eng, b);
+    int any = 0, same_type = 0;
+    for (int i = 0; i < eng->n_ops; i++)
+        if (backend_supports(eng, b, &eng->ops[i])) any = 1, same_type |= eng->ops[i].type == op->type;
+    if (!any) {
+        const char *hint = !strcmp(name, "rtl")    ? " (build with `make LPCS_RTL=1`)"
+                           : !strcmp(name, "cuda") ? " (no CUDA library or GPU in this build)"
+                                                   : "";
+        snprintf(out, len, "%s runs no op of this model in this build%s", name, hint);
+    } else {
+        snprintf(out, len, "%s does not implement %s ops%s", name, rt_op_type_name(op->type),
+                 same_type ? " of this shape/format" : "");
+    }
+}
+
+int rt_sched_fallbacks(const rt_engine *eng) {
+    int n = 0;
+    for (int i = 0; i < eng->n_ops; i++)
+        n += eng->ops[i].requested >= 0 && eng->ops[i].requested != eng->ops[i].backend;
+    return n;
+}
+
 static void schedule(rt_engine *eng, const rt_sched_opts *so) {
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
-        op->requested = -1;
+        op->requested = so->wanted >= 0 && so->wanted < eng->n_backends ? so->wanted : -1;
+        op->fallback_why[0] = 0;
         for (int p = 0; p < so->n_place; p++)
             if (pattern_match(so->place[p].pattern, op)) op->requested = so->place[p].backend;
         op->backend = eng->cpu_backend;
@@ -104,6 +133,7 @@ static void schedule(rt_engine *eng, const rt_sched_opts *so) {
             op->backend = op->requested;
             continue;
         }
+        if (op->requested >= 0) fallback_reason(eng, op, op->requested, op->fallback_why, sizeof op->fallback_why);
         for (int b = 0; b < eng->n_backends; b++)
             if (so->backends[b].enabled && backend_supports(eng, b, op)) {
                 op->backend = b;
@@ -181,6 +211,7 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
     for (int b = 0; b < B_COUNT; b++) {
         if (!sizes[b]) continue;
         eng->buf[b] = calloc(sizes[b], sizeof(float));
+        eng->buf_len[b] = sizes[b];
         if (!eng->buf[b]) goto oom;
     }
     int rc;
@@ -229,6 +260,8 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         eng->backends[b].iface = so->backends[b].iface;
         eng->backends[b].cfg = so->backends[b].cfg;
     }
+    eng->check = so->check;
+    memcpy(eng->fault_op, so->fault_op, sizeof eng->fault_op);
     schedule(eng, so);
     rt_engine_reset(eng);
     return LPCS_OK;
@@ -379,10 +412,15 @@ const float *rt_engine_step(rt_engine *eng, int token, rt_err *e) {
         rt_op *op = &eng->ops[i];
         double t0 = eng->timing ? now_ns() : 0;
         rt_backend_inst *be = &eng->backends[op->backend];
-        int rc = be->iface->exec(be, eng, op, 1);
-        if (rc) {
-            rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, be->iface->name, lpcs_status_str(rc));
-            return NULL;
+        if (eng->check && op->backend != eng->cpu_backend) {
+            if (rt_shadow_exec(eng, op, e)) return NULL;
+            eng->checked_ops++;
+        } else {
+            int rc = be->iface->exec(be, eng, op, 1);
+            if (rc) {
+                rt_fail(e, rc, "op %s on backend %s failed: %s", op->name, be->iface->name, lpcs_status_str(rc));
+                return NULL;
+            }
         }
         if (eng->timing) op->st.ns += now_ns() - t0;
         double macs, bytes;

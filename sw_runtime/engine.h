@@ -80,7 +80,8 @@ typedef struct rt_op {
     const rt_qf *qf; /* OP_QUANT: the format; matmul: weight format (for bytes) */
     double w_bits;   /* storage bits per weight value */
     int backend;     /* placed backend: index in eng->backends */
-    int requested;   /* backend asked for by --place (index), -1 none */
+    int requested;   /* backend asked for by --place/--backend (index), -1 none */
+    char fallback_why[96]; /* when requested >= 0 and backend != requested: why (for stderr and reports) */
     rt_op_stats st;
 } rt_op;
 
@@ -143,6 +144,9 @@ typedef struct {
         const void *cfg;
         int enabled;
     } backends[RT_MAX_BACKENDS];
+    int wanted;       /* --backend NAME (other than auto/cpu): every op is requested there (index); -1 none */
+    int check;        /* --check: ops not on cpu also run on cpu and must match bit for bit (shadow.h) */
+    char fault_op[40];/* tests of --check: the sim/rtl backend corrupts this op ("" none; shadow.h) */
     int n_place;
     struct {
         char pattern[40]; /* op type name, op name, or prefix ending in '*' */
@@ -162,6 +166,9 @@ int rt_sched_find(const rt_sched_opts *o, const char *name);
 int rt_sched_backend(rt_sched_opts *o, const char *name, rt_err *e);
 /* "--place PATTERN=BACKEND". */
 int rt_sched_place(rt_sched_opts *o, const char *spec, rt_err *e);
+/* Ops that were requested on a backend (--backend / --place) but run
+ * elsewhere; each has op->fallback_why. */
+int rt_sched_fallbacks(const struct rt_engine *eng);
 
 typedef struct rt_engine {
     const rt_model *m;
@@ -187,6 +194,10 @@ typedef struct rt_engine {
     rt_backend_inst backends[RT_MAX_BACKENDS]; /* registered at init, priority order */
     int n_backends;
     int cpu_backend;                /* index of the cpu backend (the fallback) */
+    int check;                      /* shadow mode (rt_sched_opts.check) */
+    char fault_op[40];              /* rt_sched_opts.fault_op */
+    size_t buf_len[B_COUNT];        /* floats in buf[b] */
+    uint64_t checked_ops;           /* op calls compared with golden by --check */
 } rt_engine;
 
 int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, rt_err *e);

@@ -105,7 +105,16 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
             if (e) *e = jobs[t].err;
         }
     if (!rc) {
-        for (size_t w = 0; w < nw; w++) res->nll_sum += win[w];
+        double m1 = 0, m2 = 0;
+        for (size_t w = 0; w < nw; w++) {
+            size_t wb = len - w * RT_PPL_WINDOW < RT_PPL_WINDOW ? len - w * RT_PPL_WINDOW : RT_PPL_WINDOW;
+            double mean = win[w] / (double)wb;
+            res->nll_sum += win[w];
+            m1 += mean, m2 += mean * mean;
+        }
+        m1 /= (double)nw;
+        double var = (m2 / (double)nw - m1 * m1) * (double)nw / (double)(nw > 1 ? nw - 1 : 1); /* sample variance */
+        res->nll_ci95 = nw < 2 ? NAN : 1.96 * sqrt((var > 0 ? var : 0) / (double)nw);
         res->bytes = len;
         res->windows = nw;
         res->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);

@@ -18,6 +18,8 @@ typedef struct {
     size_t bytes;   /* targets scored */
     size_t windows;
     double seconds;
+    double nll_ci95; /* half-width of the 95% confidence interval of the mean NLL/byte across windows
+                      * (1.96 x standard error of the per-window means); NaN with fewer than 2 windows */
 } rt_ppl_result;
 
 typedef void (*rt_progress_fn)(void *ctx, size_t done, size_t total);

@@ -40,6 +40,7 @@ int rt_arch_from_op(const rt_engine *eng, const rt_op *op, int pos, arch_op *o) 
         o->kind = ARCH_OP_ATTENTION;
         o->rows = t * (size_t)c->n_heads;    /* dot products per matrix */
         o->n = t * op->n;                    /* MACs per matrix (q.K, p.V) */
+        o->kv_n = t * op->cols;              /* K (V) values read: kv_dim per position */
         o->w_bits = kf ? rt_qf_bits(kf) : 32;
         o->w_fmt = rt_arch_fmt(kf ? kf->name : NULL);
         return 0;
@@ -82,7 +83,7 @@ void rt_arch_residency(const rt_engine *eng, const dp_config *d, arch_op *ops, i
     /* KV cache / state: on chip when the whole of it fits in what is left */
     double kv = 0;
     for (int i = 0; i < n; i++)
-        if (ops[i].kind == ARCH_OP_ATTENTION) kv += 2.0 * (double)ops[i].n * ops[i].w_bits / 8.0;
+        if (ops[i].kind == ARCH_OP_ATTENTION) kv += 2.0 * arch_kv_values(&ops[i]) * ops[i].w_bits / 8.0;
     for (int i = 0; i < n; i++)
         if (ops[i].kind == ARCH_OP_ATTENTION) ops[i].weights_resident = used + kv <= sram;
 }

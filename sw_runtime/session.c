@@ -21,6 +21,20 @@ void rt_common_help(FILE *out) {
             "  --place PAT=BACKEND  place ops matching PAT (op type such as matmul/bitlinear, op\n"
             "                     name such as L0.wq, or a prefix ending in '*') on BACKEND when\n"
             "                     it supports them (repeatable)\n"
+            "  --design-point FILE  the simulated hardware (JSON, fields in models/README.md;\n"
+            "                     default: lpcs run --print-design-point); its \"plan\" is the\n"
+            "                     run's plan unless --plan says otherwise (a different --plan is\n"
+            "                     an error); recorded in the report\n"
+            "  --print-design-point  print the design point in use (defaults + FILE) and exit\n"
+            "  --check            shadow mode: every op placed on sim/rtl/cuda also runs on cpu\n"
+            "                     (golden) and must match bit for bit; the first mismatch names\n"
+            "                     op, layer, token, buffer and element (rtl: cycles, lane), exit 1\n"
+            "  --vcd FILE         rtl: write a waveform of the Verilated units to FILE\n"
+            "  --vcd-window A:B   rtl: only clock cycles A..B-1 (a --check mismatch prints the\n"
+            "                     window of the failing op)\n"
+            "  --strict           fail (exit 1) if an op cannot run on the backend asked for by\n"
+            "                     --backend/--place; without it such ops run on cpu, are listed\n"
+            "                     on stderr and flagged \"fallback\": true in the report\n"
             "  --report FILE.json write the run report (placement and costs of every op)\n"
             "  --config FILE      config.json of a .safetensors model (default: beside it)\n"
             "  --tokenizer FILE   llama2.c tokenizer (default: <model>.tok.bin or tok-bytes.bin\n"
@@ -34,17 +48,20 @@ void rt_common_help(FILE *out) {
 
 int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *cmd) {
     const char *a = argv[*i];
-    const char *const with_val[] = {"--plan", "--backend", "--place", "--report", "--config", "--tokenizer", "--threads",
-                                    "--isa"};
+    const char *const with_val[] = {"--plan",    "--backend",      "--place",        "--report",
+                                    "--config",  "--tokenizer",    "--threads",      "--design-point",
+                                    "--inject-fault", "--vcd", "--vcd-window", "--isa"};
     int k = -1;
-    for (int j = 0; j < 8; j++)
+    for (int j = 0; j < 12; j++)
         if (!strcmp(a, with_val[j])) k = j;
     if (k < 0) {
-        if (!strcmp(a, "--quiet")) {
-            o->quiet = 1;
-            return 1;
-        }
-        return 0;
+        int *flag = !strcmp(a, "--quiet")                ? &o->quiet
+                    : !strcmp(a, "--strict")             ? &o->strict
+                    : !strcmp(a, "--check")              ? &o->sched.check
+                    : !strcmp(a, "--print-design-point") ? &o->print_design_point
+                                                         : NULL;
+        if (flag) *flag = 1;
+        return flag != NULL;
     }
     if (*i + 1 >= argc) {
         fprintf(stderr, "lpcs %s: %s needs a value\n", cmd, a);
@@ -73,7 +90,26 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
         o->threads = (int)t;
         break;
     }
-    case 7: {
+    case 7: o->design_point_path = v; break;
+    case 8: /* testing --check: the sim/rtl backend corrupts op v (shadow.h) */
+        if (strlen(v) >= sizeof o->sched.fault_op) {
+            fprintf(stderr, "lpcs %s: --inject-fault: op name too long\n", cmd);
+            return -1;
+        }
+        snprintf(o->sched.fault_op, sizeof o->sched.fault_op, "%s", v);
+        break;
+    case 9: o->vcd_path = v; break;
+    case 10: {
+        unsigned long long from, to;
+        char tail;
+        if (sscanf(v, "%llu:%llu%c", &from, &to, &tail) != 2 || to <= from) {
+            fprintf(stderr, "lpcs %s: --vcd-window wants FROM:TO clock cycles with FROM < TO, got '%s'\n", cmd, v);
+            return -1;
+        }
+        o->vcd_window[0] = from, o->vcd_window[1] = to;
+        break;
+    }
+    case 11: {
         int isa = kn_isa_parse(v);
         if (isa < 0 || !kn_isa_supported((kn_isa)isa)) {
             fprintf(stderr, "lpcs %s: --isa %s: unknown or not supported by this CPU (auto, avx512, avx2, portable)\n",
@@ -88,6 +124,40 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
 bad:
     fprintf(stderr, "lpcs %s: %s\n", cmd, e.msg);
     return -1;
+}
+
+/* Says on stderr (even with --quiet: it changes what the numbers mean) which
+ * ops do not run where --backend/--place asked, grouped by reason; 1 if
+ * --strict makes that an error. */
+static int report_fallbacks(const rt_engine *eng, const rt_common_opts *o, const char *cmd) {
+    int n = rt_sched_fallbacks(eng);
+    if (!n) return 0;
+    fprintf(stderr, "lpcs %s: %s: %d of %d ops do not run on the backend asked for:\n", cmd,
+            o->strict ? "error" : "warning", n, eng->n_ops);
+    for (int i = 0; i < eng->n_ops; i++) {
+        const rt_op *op = &eng->ops[i];
+        if (op->requested < 0 || op->requested == op->backend) continue;
+        int first = 1, count = 0;
+        for (int j = 0; j < eng->n_ops; j++) {
+            const rt_op *p = &eng->ops[j];
+            if (p->requested < 0 || p->requested == p->backend || strcmp(p->fallback_why, op->fallback_why) ||
+                p->backend != op->backend)
+                continue;
+            if (j < i) first = 0;
+            count++;
+        }
+        if (!first) continue;
+        fprintf(stderr, "  %d op%s (first %s) on %s: %s\n", count, count > 1 ? "s" : "", op->name,
+                rt_engine_backend_name(eng, op->backend), op->fallback_why);
+    }
+    if (o->strict) {
+        fprintf(stderr, "lpcs %s: --strict: stopping (use --place TYPE=BACKEND to ask for the supported ops only)\n",
+                cmd);
+        return 1;
+    }
+    if (!o->quiet)
+        fprintf(stderr, "  (--place TYPE=BACKEND asks for the supported op types only; --strict makes this an error)\n");
+    return 0;
 }
 
 int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
@@ -116,6 +186,10 @@ int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
         rt_tokenizer_free(&s->tok);
         rt_model_free(&s->model);
         goto fail;
+    }
+    if (report_fallbacks(&s->eng, o, cmd)) {
+        rt_session_close(s);
+        return 1;
     }
     if (o->threads > 1 && strcmp(cmd, "ppl") != 0 && rt_engine_set_threads(&s->eng, o->threads, &e)) {
         rt_session_close(s);
@@ -176,6 +250,7 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         if (op->requested >= 0) {
             json_object_set_new(oj, "requested", json_string(rt_engine_backend_name(eng, op->requested)));
             json_object_set_new(oj, "fallback", json_boolean(op->requested != op->backend));
+            if (op->requested != op->backend) json_object_set_new(oj, "fallback_reason", json_string(op->fallback_why));
         }
         if (op->type == OP_MATMUL || op->type == OP_BITLINEAR) {
             json_object_set_new(oj, "rows", json_integer((json_int_t)op->rows));
@@ -196,6 +271,9 @@ json_t *rt_report_new(const rt_session *s, const rt_common_opts *o, const char *
         json_array_append_new(ops, oj);
     }
     json_object_set_new(r, "ops", ops);
+    json_object_set_new(r, "fallback_ops", json_integer(rt_sched_fallbacks(eng)));
+    json_object_set_new(r, "check", json_boolean(eng->check));
+    if (eng->check) json_object_set_new(r, "checked_op_calls", json_integer((json_int_t)eng->checked_ops));
     json_object_set_new(r, "tokens", json_integer((json_int_t)eng->steps));
     return r;
 }

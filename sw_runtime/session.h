@@ -16,6 +16,11 @@ typedef struct {
     rt_sched_opts sched;
     int threads;
     int quiet;
+    int strict; /* --strict: an op that cannot run on its requested backend is an error */
+    const char *design_point_path; /* --design-point FILE (loaded by the CLI into the sim backend's point) */
+    int print_design_point;        /* --print-design-point: print the point in use and exit */
+    const char *vcd_path;          /* --vcd FILE: rtl waveform (the CLI configures the rtl backend) */
+    unsigned long long vcd_window[2]; /* --vcd-window A:B ({0, 0}: all cycles) */
 } rt_common_opts;
 
 void rt_common_init(rt_common_opts *o);

@@ -18,7 +18,7 @@ static void test_rtl_layer0_equals_cpu(void **state) {
     if (rc) fprintf(stderr, "%s\n", e.msg);
     assert_int_equal(rc, LPCS_OK);
     rt_sched_opts cpu, rtl;
-    rt_rtl_config rcfg = {getenv("LPCS_RTL_VCD")};
+    rt_rtl_config rcfg = {getenv("LPCS_RTL_VCD"), 0, 0};
     rt_sched_default(&cpu);
     assert_int_equal(rt_sched_register(&cpu, &rt_backend_rtl, &rcfg, &e), LPCS_OK);
     assert_int_equal(rt_sched_backend(&cpu, "cpu", &e), LPCS_OK);

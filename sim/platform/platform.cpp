@@ -197,7 +197,7 @@ TilePlan plan_tiles(const arch_op &op, arch_unit u) {
     if (op.kind == ARCH_OP_GEMV || op.kind == ARCH_OP_BITLINEAR)
         tp.sram_read += info.weights_in_unit ? 0.0 : R * (double)op.cols * wb / 8.0;
     else if (op.kind == ARCH_OP_ATTENTION)
-        tp.sram_read += 2.0 * (double)op.n * wb / 8.0;
+        tp.sram_read += 2.0 * arch_kv_values(&op) * wb / 8.0;
     return tp;
 }
 

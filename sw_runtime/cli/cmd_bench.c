@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "eval.h"
 #include "session.h"
@@ -104,6 +105,8 @@ int cmd_bench(int argc, char **argv) {
         fprintf(stderr, "lpcs bench: -n and --repeat must be at least 1\n");
         return 2;
     }
+    int dprc = cli_design_point(&o, &bcfg, "bench");
+    if (dprc >= 0) return dprc;
     rt_session s;
     int rc = rt_session_open(&s, &o, "bench");
     if (rc) return rc;
@@ -132,8 +135,11 @@ int cmd_bench(int argc, char **argv) {
     printf("tokens per CPU-second: %.2f (steadier than wall time on a shared machine)\n", toks / cpu);
     printf("tokens/s: %.2f\n", toks / secs);
     if (prefill > 0 && bench_prefill(&s, (int)prefill, (int)repeat, &e)) goto fail;
+    json_t *sim = cli_summary(stdout, &s.eng, &bcfg.point, secs, "bench");
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "bench");
+        cli_report_stamp(r, &o, &bcfg);
+        if (sim) json_object_set(r, "simulated", sim);
         json_object_set_new(r, "tokens_per_s", json_real(toks / secs));
         json_object_set_new(r, "seconds", json_real(secs));
         json_object_set_new(r, "tokens_per_cpu_s", json_real(toks / cpu));
@@ -142,6 +148,7 @@ int cmd_bench(int argc, char **argv) {
         if (rt_report_write(r, o.report_path, "bench")) rc = 1;
         json_decref(r);
     }
+    json_decref(sim);
     rt_session_close(&s);
     return rc;
 fail:

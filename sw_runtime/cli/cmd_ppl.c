@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "eval.h"
 #include "rt_file.h"
@@ -77,6 +78,8 @@ int cmd_ppl(int argc, char **argv) {
             return 2;
         }
     }
+    int dprc = cli_design_point(&o, &bcfg, "ppl");
+    if (dprc >= 0) return dprc;
     if (!text_path && o.model_path) {
         fprintf(stderr, "lpcs ppl: no TEXTFILE given (try --help)\n");
         return 2;
@@ -119,8 +122,11 @@ int cmd_ppl(int argc, char **argv) {
     double nll = res.nll_sum / (double)res.bytes;
     printf("model: %s\nplan: %s\nwindows: %zu\nseconds: %.2f\nbytes/s: %.1f\nperplexity: %.6f\n", s.model.path,
            s.plan.text, res.windows, res.seconds, (double)res.bytes / res.seconds, exp(nll));
+    json_t *sim = cli_summary(stdout, &s.eng, &bcfg.point, res.seconds, "ppl");
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "ppl");
+        cli_report_stamp(r, &o, &bcfg);
+        if (sim) json_object_set(r, "simulated", sim);
         json_object_set_new(r, "text", json_string(text_path));
         json_object_set_new(r, "offset", json_integer((json_int_t)begin));
         json_object_set_new(r, "bytes", json_integer((json_int_t)res.bytes));
@@ -131,6 +137,7 @@ int cmd_ppl(int argc, char **argv) {
         if (rt_report_write(r, o.report_path, "ppl")) rc = 1;
         json_decref(r);
     }
+    json_decref(sim);
     printf("nll=%.10f bytes=%zu\n", nll, res.bytes);
     rt_session_close(&s);
     return rc;

@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "eval.h"
 #include "session.h"
@@ -26,6 +28,19 @@ static int parse_num(const char *s, double lo, double hi, double *out) {
     if (!*s || *end || !(v >= lo && v <= hi)) return -1;
     *out = v;
     return 0;
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* --quiet: the summary goes nowhere */
+static FILE *devnull(void) {
+    static FILE *f;
+    if (!f) f = fopen("/dev/null", "w");
+    return f ? f : stderr;
 }
 
 int cmd_run(int argc, char **argv) {
@@ -70,6 +85,8 @@ int cmd_run(int argc, char **argv) {
             return 2;
         }
     }
+    int dprc = cli_design_point(&o, &bcfg, "run");
+    if (dprc >= 0) return dprc;
     rt_session s;
     int rc = rt_session_open(&s, &o, "run");
     if (rc) return rc;
@@ -94,6 +111,7 @@ int cmd_run(int argc, char **argv) {
     rt_rng_seed(&rng, (uint64_t)seed);
     fwrite(prompt, 1, plen, stdout);
     int token = cfg->bos, generated = 0, start = 0;
+    double t0 = now_s();
     if (nt >= 1 && (!s.eng.max_pos || nt < s.eng.max_pos)) {
         /* the prompt as one prefill (<s> and all but its last token: batched
          * matmuls, the same bits as stepping); its last token starts the loop */
@@ -139,13 +157,18 @@ int cmd_run(int argc, char **argv) {
         fflush(stdout);
     }
     fputc('\n', stdout);
+    cli_check_summary(&s.eng, "run");
+    json_t *sim = cli_summary(o.quiet ? devnull() : stderr, &s.eng, &bcfg.point, now_s() - t0, "run");
     if (o.report_path) {
         json_t *r = rt_report_new(&s, &o, "run");
+        if (sim) json_object_set(r, "simulated", sim);
+        cli_report_stamp(r, &o, &bcfg);
         json_object_set_new(r, "prompt", json_string(prompt));
         json_object_set_new(r, "generated", json_integer(generated));
         rc = rt_report_write(r, o.report_path, "run");
         json_decref(r);
     }
+    json_decref(sim);
 out:
     free(toks), free(p), free(idx);
     rt_session_close(&s);

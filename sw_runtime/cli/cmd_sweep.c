@@ -4,7 +4,9 @@
  * slice (cached per distinct plan, in memory and in OUT.nll), speed / energy /
  * area from the analytical models (--mode analytical) or the SystemC
  * platform (--mode platform). One CSV row per point, appended and fsync'ed;
- * a restart skips points already in OUT and repairs a truncated last line.
+ * a restart keeps the rows of OUT whose point_key (point fields, model, text
+ * slice, mode, token position, lpcs version) is current, redoes the others
+ * and nll=nan rows whose NLL is now known, and repairs a truncated last line.
  * --shard k/n keeps the points i with i % n == k. */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +20,8 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/sweep_plot.h"
+#include "cli/version.h"
 #include "design_point.h"
 #include "eval.h"
 #include "backend_platform.h"
@@ -39,7 +43,7 @@ typedef struct {
 
 typedef struct {
     char key[1400];
-    double nll;
+    double nll, ci95;
     long long bytes;
 } nll_entry;
 
@@ -52,15 +56,22 @@ typedef struct {
 static void help(FILE *out) {
     fprintf(out,
             "usage: lpcs sweep GRID.json -o OUT.csv [--mode analytical|platform] [--shard k/n]\n"
-            "                  [--jsonl OUT.jsonl] [--threads T] [--no-nll] [--list] [--explain] [--quiet]\n"
+            "                  [--jsonl OUT.jsonl] [--threads T] [--no-nll] [--list] [--explain] [--columns] [--plot] [--quiet]\n"
             "                  [--model M] [--text FILE] [--max-bytes N] [--nll-cache FILE]\n"
             "Evaluates the design points of GRID (see models/README.md): NLL of the point's\n"
             "--plan on a text slice (cached per plan in OUT.nll), cycles/token, energy/token and\n"
             "area from the analytical models (default) or the SystemC platform. One CSV row per\n"
-            "point, fsync'ed; re-running the same command resumes (points already in OUT are\n"
-            "skipped, a truncated last row is rewritten). --shard k/n (0 <= k < n) evaluates\n"
+            "point, fsync'ed, ending with its provenance (model, text slice, token position,\n"
+            "lpcs version, git hash, point_key). Re-running resumes: rows whose point_key still\n"
+            "matches (same point fields, model, text slice, mode and lpcs build) are kept,\n"
+            "others are redone, as are nll=nan rows once the NLL is known (a truncated last\n"
+            "row is rewritten). --no-nll still uses NLLs already cached. --shard k/n (0 <= k < n) evaluates\n"
             "the points i with i %% n == k. --list prints the point ids of the shard and exits;\n"
-            "--explain prints every point's per-op cost table on stdout. --nll-cache FILE\n"
+            "--explain prints every point's per-op cost table on stdout; --columns prints\n"
+            "every output column with its unit and which columns partition a total. --plot writes\n"
+            "OUT.pareto.{png,svg} (NLL vs tokens/s per mm^2, front labelled), OUT.front.csv (front of\n"
+            "NLL, energy, active area, tokens/s) and OUT.roofline.{png,svg} (per-op roofline of the\n"
+            "front point with the most tokens/s per mm^2; gnuplot). --nll-cache FILE\n"
             "replaces OUT.nll (shards of one sweep may share it).\n");
 }
 
@@ -96,7 +107,34 @@ static int str_field(json_t *root, const char *key, char *dst, size_t len) {
     return 0;
 }
 
-static int load_grid(const char *path, sweep_grid *g, char *err, size_t len) {
+static int exists(const char *p) { return access(p, R_OK) == 0; }
+
+/* A relative path in a grid names a file relative to the grid file's folder;
+ * failing that, a path through a "shared/" folder is looked up under
+ * $LPCS_SHARED (the tests' copy of ../shared). The error lists what was tried. */
+static int resolve_path(const char *grid, const char *what, char *p, size_t cap, char *err, size_t len) {
+    if (!p[0] || p[0] == '/') return 0;
+    char dir[1024], cand[2][1100];
+    snprintf(dir, sizeof dir, "%s", grid);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0;
+    else snprintf(dir, sizeof dir, ".");
+    snprintf(cand[0], sizeof cand[0], "%s/%s", dir, p);
+    int n = 1;
+    const char *sh = getenv("LPCS_SHARED"), *q = strstr(p, "shared/");
+    if (sh && *sh && q) snprintf(cand[n++], sizeof cand[1], "%s/%s", sh, q + 7);
+    for (int i = 0; i < n; i++)
+        if (exists(cand[i]) && strlen(cand[i]) < cap) {
+            strcpy(p, cand[i]);
+            return 0;
+        }
+    snprintf(err, len, "%.300s: %s \"%.300s\" not found (relative to the grid's folder); tried %.300s%s%.300s", grid,
+             what, p, cand[0],
+             n > 1 ? " and $LPCS_SHARED: " : "", n > 1 ? cand[1] : "");
+    return -1;
+}
+
+static int load_grid(const char *path, sweep_grid *g, int no_nll, char *err, size_t len) {
     memset(g, 0, sizeof *g);
     snprintf(g->split, sizeof g->split, "val");
     g->max_bytes = 4096;
@@ -119,13 +157,15 @@ static int load_grid(const char *path, sweep_grid *g, char *err, size_t len) {
         snprintf(err, len, "%s: model/config/text/split must be strings", path);
         goto out;
     }
-    /* "../shared/..." follows $LPCS_SHARED when it is set (as the tests do) */
-    const char *sh = getenv("LPCS_SHARED");
     char *paths[3] = {g->model, g->config, g->text};
-    for (int i = 0; sh && *sh && i < 3; i++)
-        if (!strncmp(paths[i], "../shared/", 10)) {
-            char tmp[1024];
-            if ((size_t)snprintf(tmp, sizeof tmp, "%s/%s", sh, paths[i] + 10) < sizeof tmp) strcpy(paths[i], tmp);
+    const char *names[3] = {"model", "config", "text"};
+    for (int i = 0; i < 3; i++)
+        if (resolve_path(path, names[i], paths[i], 1024, err, len)) {
+            if (i == 2 && no_nll) { /* the text is only needed for the NLL */
+                g->text[0] = 0;
+                continue;
+            }
+            goto out;
         }
     const char *key;
     json_t *v;
@@ -231,33 +271,103 @@ out:
 
 /* ---------------- resumable CSV ------------------------------------------- */
 
-/* Result columns: these, then e_<unit>_uj and area_<unit>_mm2 for every unit
- * of models/units.c, then TAIL_COLS. */
-static const char *RESULT_COLS[] = {"nll", "nll_bytes", "cycles_per_token", "tokens_per_s", "energy_uj_per_token",
-                                    "area_mm2", "dram_kb_per_token", "e_compute_uj", "e_sram_uj", "e_dram_uj"};
-static const char *TAIL_COLS[] = {"area_sram_mm2", "resident_weight_frac"};
+/* Result columns: name (unit in the name), meaning. The head columns, then
+ * energy_unit_<unit>_uJ and area_<unit>_mm2 for every unit of models/units.c,
+ * then the tail. The energy_kind_* columns partition energy_per_token_uJ by
+ * kind, the energy_unit_* columns partition it by unit: sum one group, never
+ * both. area_<block>_mm2 (units and sram) partition area_mm2;
+ * area_active_mm2 + area_idle_mm2 = area_mm2. */
+static const char *const RESULT_COLS[][2] = {
+    {"nll", "mean NLL of the point's plan on the text slice, nats/byte (nan: not computed)"},
+    {"nll_ci95", "half-width of the 95% confidence interval of nll across 256-byte windows, nats/byte"},
+    {"nll_slice_B", "bytes of text the nll was measured on"},
+    {"cycles_per_token", "accelerator clock cycles of one token at token_pos"},
+    {"tokens_per_s", "clock_ghz * 1e9 / cycles_per_token"},
+    {"tokens_per_s_per_mm2", "tokens_per_s / area_active_mm2"},
+    {"energy_per_token_uJ", "energy of one token, uJ"},
+    {"area_mm2", "area of every block of the design point, mm^2"},
+    {"area_active_mm2", "area of the units this token used plus SRAM, mm^2"},
+    {"area_idle_mm2", "area of units no op of this token used, mm^2 (in area_mm2, not in area_active_mm2)"},
+    {"dram_per_token_B", "DRAM bytes read per token, B"},
+    {"energy_kind_compute_uJ", "partition by kind (1/3): unit datapaths, uJ/token"},
+    {"energy_kind_sram_uJ", "partition by kind (2/3): on-chip SRAM accesses, uJ/token"},
+    {"energy_kind_dram_uJ", "partition by kind (3/3): DRAM transfers, uJ/token"},
+};
 #define N_HEAD_RES (sizeof RESULT_COLS / sizeof RESULT_COLS[0])
+static const char *const TAIL_COLS[][2] = {
+    {"area_sram_mm2", "weight/activation SRAM area (part of area_mm2)"},
+    {"resident_weight_frac", "fraction of weight bytes held on chip (0..1)"},
+};
 #define N_RESULT (N_HEAD_RES + 2 * ARCH_MAX_UNITS + 2) /* capacity */
 
-/* Name of result column i (the order of eval_point's res[]); NULL past the end. */
-static const char *result_col(size_t i, char *buf, size_t len) {
+/* Name (desc = 0) or meaning (desc = 1) of result column i, in the order of
+ * eval_point's res[]; NULL past the end. */
+static const char *result_col_x(size_t i, int desc, char *buf, size_t len) {
     size_t nu = (size_t)arch_n_units();
-    if (i < N_HEAD_RES) return RESULT_COLS[i];
+    if (i < N_HEAD_RES) return RESULT_COLS[i][desc];
     i -= N_HEAD_RES;
     if (i < 2 * nu) {
-        snprintf(buf, len, i < nu ? "e_%s_uj" : "area_%s_mm2", arch_unit_name((arch_unit)(i % nu)));
+        const char *u = arch_unit_name((arch_unit)(i % nu));
+        if (!desc) snprintf(buf, len, i < nu ? "energy_unit_%s_uJ" : "area_%s_mm2", u);
+        else if (i < nu) snprintf(buf, len, "partition by unit: ops on the %s unit incl. their memory, uJ/token", u);
+        else snprintf(buf, len, "%s unit area (part of area_mm2)", u);
         return buf;
     }
     i -= 2 * nu;
-    return i < 2 ? TAIL_COLS[i] : NULL;
+    return i < 2 ? TAIL_COLS[i][desc] : NULL;
 }
+static const char *result_col(size_t i, char *buf, size_t len) { return result_col_x(i, 0, buf, len); }
+
+static const char *const MODELLED_COL[2] = {
+    "modelled_only", "unit:format pairs this point costs that no RTL implements (e.g. rmmec:fp8e4m3: the RMMEC RTL "
+                     "has FP4 E2M1 and posit 4/8/16 modes only); empty = every GEMV/attention unit mode has RTL; the "
+                     "vector unit is always modelled only"};
+
+/* Where a row comes from: a resume redoes rows whose point_key (a hash of the
+ * point's every field, model, text slice, mode, token position and lpcs
+ * version + git hash) differs from the current one. */
+static const char *PROV_COLS[] = {"model", "text_begin", "text_end", "token_pos", "lpcs_version", "git_hash",
+                                  "point_key"};
+#define N_PROV (sizeof PROV_COLS / sizeof PROV_COLS[0])
 
 static void header_line(char *out, size_t len) {
     char b[64];
     size_t o = (size_t)snprintf(out, len, "id,index,mode");
     for (size_t i = 1; dp_field_name(i); i++) o += (size_t)snprintf(out + o, len - o, ",%s", dp_field_name(i));
     for (size_t i = 0; result_col(i, b, sizeof b); i++) o += (size_t)snprintf(out + o, len - o, ",%s", result_col(i, b, sizeof b));
+    o += (size_t)snprintf(out + o, len - o, ",%s", MODELLED_COL[0]);
+    for (size_t i = 0; i < N_PROV; i++) o += (size_t)snprintf(out + o, len - o, ",%s", PROV_COLS[i]);
     snprintf(out + o, len - o, "\n");
+}
+
+/* Field k (0-based) of a CSV line (quotes honoured, "" = "), into out. */
+static int csv_field(const char *line, int k, char *out, size_t len) {
+    int f = 0, q = 0;
+    size_t o = 0;
+    for (const char *c = line; *c && *c != '\n'; c++) {
+        if (*c == '"') {
+            if (q && c[1] == '"') {
+                if (f == k && o + 1 < len) out[o++] = '"';
+                c++;
+            } else {
+                q = !q;
+            }
+        } else if (*c == ',' && !q) {
+            if (f++ == k) break;
+        } else if (f == k && o + 1 < len) {
+            out[o++] = *c;
+        }
+    }
+    out[o] = 0;
+    return f >= k ? 0 : -1;
+}
+
+/* FNV-1a 64: the resume key of a row (not cryptographic: it tells stale rows
+ * from current ones, nothing more). */
+static unsigned long long fnv1a64(const char *s) {
+    unsigned long long h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
 }
 
 typedef struct {
@@ -335,7 +445,7 @@ static nll_entry *cache_find(nll_cache *c, const char *key) {
     return NULL;
 }
 
-static int cache_put(nll_cache *c, const char *key, double nll, long long bytes) {
+static int cache_put(nll_cache *c, const char *key, double nll, long long bytes, double ci95) {
     if (c->n == c->cap) {
         int cap = c->cap ? 2 * c->cap : 32;
         nll_entry *p = realloc(c->e, (size_t)cap * sizeof *p);
@@ -344,7 +454,7 @@ static int cache_put(nll_cache *c, const char *key, double nll, long long bytes)
     }
     nll_entry *e = &c->e[c->n++];
     snprintf(e->key, sizeof e->key, "%s", key);
-    e->nll = nll, e->bytes = bytes;
+    e->nll = nll, e->bytes = bytes, e->ci95 = ci95;
     return 0;
 }
 
@@ -356,15 +466,13 @@ static int cache_open(nll_cache *c, const char *path, int quiet) {
     for (char *line = data; line && *line;) {
         char *nl = strchr(line, '\n');
         *nl = 0;
-        char *t1 = strrchr(line, '\t');
-        if (t1) {
-            *t1 = 0;
-            char *t0 = strrchr(line, '\t');
-            if (t0) {
-                *t0 = 0;
-                cache_put(c, line, strtod(t0 + 1, NULL), atoll(t1 + 1));
-            }
-        }
+        /* key \t nll \t bytes \t ci95 (older caches: no ci95) */
+        char *t[3] = {NULL, NULL, NULL};
+        int k = 0;
+        for (char *p = line; *p; p++)
+            if (*p == '\t' && k < 3) t[k++] = p;
+        for (int j = 0; j < k; j++) *t[j] = 0;
+        if (k >= 2) cache_put(c, line, strtod(t[0] + 1, NULL), atoll(t[1] + 1), k == 3 ? strtod(t[2] + 1, NULL) : NAN);
         line = nl + 1;
     }
     free(data);
@@ -393,6 +501,8 @@ typedef struct {
     rt_sched_opts so;
     int threads, quiet, no_nll;
     int explain;     /* print the per-op cost table of every point */
+    int platform;    /* --mode platform */
+    int have_text;   /* the text slice is mapped (begin, end valid) */
     FILE *plat_log;  /* --mode platform: per-op model vs platform lines ($LPCS_PLATFORM_EXPLAIN) */
     int ctx_context; /* attention length the per-token cost is taken at (x2) */
 } sweep_ctx;
@@ -409,16 +519,28 @@ static int ctx_plan(sweep_ctx *x, const char *spec, rt_err *e) {
     return 0;
 }
 
-static int eval_nll(sweep_ctx *x, nll_cache *c, const char *spec, double *nll, long long *bytes, rt_err *e) {
-    if (x->no_nll) {
-        *nll = NAN, *bytes = 0;
+static void nll_key(const sweep_ctx *x, const char *spec, char *key, size_t len) {
+    snprintf(key, len, "%s|%zu|%zu|%s", x->model.path, x->begin, x->end, spec);
+}
+
+/* 1 if the NLL of plan spec is known or will be computed by this run. */
+static int nll_known(const sweep_ctx *x, nll_cache *c, const char *spec) {
+    char key[1400];
+    nll_key(x, spec, key, sizeof key);
+    return x->have_text && (!x->no_nll || cache_find(c, key));
+}
+
+static int eval_nll(sweep_ctx *x, nll_cache *c, const char *spec, double *nll, long long *bytes, double *ci95,
+                    rt_err *e) {
+    char key[1400];
+    nll_key(x, spec, key, sizeof key);
+    nll_entry *hit = x->have_text ? cache_find(c, key) : NULL;
+    if (hit) { /* also with --no-nll: a known NLL is never dropped */
+        *nll = hit->nll, *bytes = hit->bytes, *ci95 = hit->ci95;
         return 0;
     }
-    char key[1400];
-    snprintf(key, sizeof key, "%s|%zu|%zu|%s", x->model.path, x->begin, x->end, spec);
-    nll_entry *hit = cache_find(c, key);
-    if (hit) {
-        *nll = hit->nll, *bytes = hit->bytes;
+    if (x->no_nll) {
+        *nll = NAN, *bytes = 0, *ci95 = NAN;
         return 0;
     }
     rt_ppl_result r;
@@ -426,11 +548,11 @@ static int eval_nll(sweep_ctx *x, nll_cache *c, const char *spec, double *nll, l
     if (rt_eval_ppl(&x->model, &x->plan, &x->so, &x->tok, x->text.data + x->begin, x->end - x->begin, x->threads, NULL,
                     NULL, &r, NULL, e))
         return 1;
-    *nll = r.nll_sum / (double)r.bytes, *bytes = (long long)r.bytes;
+    *nll = r.nll_sum / (double)r.bytes, *bytes = (long long)r.bytes, *ci95 = r.nll_ci95;
     char line[1600];
-    snprintf(line, sizeof line, "%s\t%.12g\t%lld\n", key, *nll, *bytes);
+    snprintf(line, sizeof line, "%s\t%.12g\t%lld\t%.6g\n", key, *nll, *bytes, *ci95);
     if (write_line(c->f, line)) return rt_fail(e, LPCS_EIO, "cannot append to the NLL cache");
-    return cache_put(c, key, *nll, *bytes) ? rt_fail(e, LPCS_ENOMEM, "out of memory") : 0;
+    return cache_put(c, key, *nll, *bytes, *ci95) ? rt_fail(e, LPCS_ENOMEM, "out of memory") : 0;
 }
 
 static double now_s(void) {
@@ -448,20 +570,66 @@ static void csv_str(char *out, size_t len, size_t *o, const char *s) {
     *o += (size_t)snprintf(out + *o, len - *o, "\"");
 }
 
+/* Position of the token a row is costed at: half the grid's context (or of
+ * the model's, if shorter). */
+static int token_pos(const sweep_ctx *x) {
+    int max = x->model.cfg.arch == RT_ARCH_LLAMA ? x->model.cfg.seq_len : 0;
+    return max && max < x->ctx_context ? max / 2 : x->ctx_context / 2;
+}
+
+static void point_key(const sweep_ctx *x, const dp_config *d, char *out, size_t len) {
+    char js[2048], all[4096];
+    if (dp_to_json(d, js, sizeof js)) js[0] = 0;
+    snprintf(all, sizeof all, "%s|%s|%zu|%zu|%d|%s|%s|%s", js, x->model.path, x->begin, x->end, token_pos(x),
+             x->platform ? "platform" : "analytical", lpcs_version(), lpcs_git_hash());
+    snprintf(out, len, "%016llx", fnv1a64(all));
+}
+
+/* 1 if the RMMEC RTL has a mode for format name (rtl/rmmec.v: FP4 E2M1
+ * elements, posit(4,1), posit(8,0), posit(16,1)). */
+static int rmmec_rtl_has(const char *fmt) {
+    static const char *const have[] = {"fp4e2m1", "mxfp4", "nvfp4", "p4e1", "p8e0", "p16e1"};
+    for (size_t i = 0; i < sizeof have / sizeof have[0]; i++)
+        if (!strcmp(fmt, have[i])) return 1;
+    return 0;
+}
+
+/* "rmmec:fp32;rmmec:fp8e4m3": the RMMEC modes point d costs that the RTL lacks. */
+static void modelled_only(const sweep_ctx *x, const dp_config *d, char *out, size_t len) {
+    size_t o = 0;
+    out[0] = 0;
+    for (int i = 0; i < x->eng.n_ops; i++) {
+        const rt_op *op = &x->eng.ops[i];
+        arch_op ao;
+        if (rt_arch_from_op(&x->eng, op, 0, &ao) || (ao.kind != ARCH_OP_GEMV && ao.kind != ARCH_OP_ATTENTION) ||
+            arch_pick_unit(d, &ao) != ARCH_U_RMMEC)
+            continue;
+        const rt_qf *kf = op->type == OP_ATTENTION ? rt_plan_kv(&x->eng.plan, op->layer) : NULL;
+        const char *fmt = op->type == OP_ATTENTION ? (kf ? kf->name : "fp32") : op->qf ? op->qf->name : "fp32";
+        char item[64];
+        snprintf(item, sizeof item, "rmmec:%s", fmt);
+        if (rmmec_rtl_has(fmt) || strstr(out, item)) continue;
+        o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", o ? ";" : "", item);
+    }
+}
+
 static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index, int platform, char *row, size_t len,
                       json_t **jrow, rt_err *e) {
-    double nll;
+    double nll, ci95;
     long long nb;
-    if (eval_nll(x, c, d->plan, &nll, &nb, e)) return 1;
+    if (eval_nll(x, c, d->plan, &nll, &nb, &ci95, e)) return 1;
     if (ctx_plan(x, d->plan, e)) return 1;
     rt_arch_token t;
-    int pos = x->eng.max_pos && x->eng.max_pos < x->ctx_context ? x->eng.max_pos / 2 : x->ctx_context / 2;
+    int pos = token_pos(x);
     int rc = platform ? rt_platform_token_cost(&x->eng, d, pos, &t, x->plat_log)
                       : rt_arch_token_cost(&x->eng, d, pos, NULL, &t);
     if (rc) return rt_fail(e, LPCS_EINVAL, "cost model failed on point %s", d->id);
     if (x->explain) {
+        /* the per-op table is the analytical model's; its own total must not
+         * replace the row's (platform) numbers */
         arch_cost *pc = calloc((size_t)x->eng.n_ops, sizeof *pc);
-        if (pc && !rt_arch_token_cost(&x->eng, d, pos, pc, &t)) {
+        rt_arch_token t_model;
+        if (pc && !rt_arch_token_cost(&x->eng, d, pos, pc, &t_model)) {
             printf("# point %s (plan %s), token at position %d (analytical)\n%-20s %-8s %12s %12s %12s %10s\n", d->id,
                    d->plan, pos, "op", "unit", "cycles", "compute", "dram_bytes", "energy_nJ");
             for (int i = 0; i < x->eng.n_ops; i++)
@@ -472,14 +640,21 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
     }
     arch_area a;
     arch_area_of(d, &a);
-    double cyc = t.cycles, res[N_RESULT] = {
-        nll, (double)nb, cyc, cyc > 0 ? d->clock_ghz * 1e9 / cyc : 0, t.energy_pj * 1e-6, a.total, t.dram_bytes / 1e3,
+    /* units no op of this token used: their area is reported apart */
+    double idle = 0;
+    for (int u = 0; u < arch_n_units(); u++)
+        if (t.unit_cycles[u] <= 0) idle += a.unit[u];
+    double cyc = t.cycles, tps = cyc > 0 ? d->clock_ghz * 1e9 / cyc : 0, res[N_RESULT] = {
+        nll, ci95, (double)nb, cyc, tps, a.total - idle > 0 ? tps / (a.total - idle) : 0, t.energy_pj * 1e-6,
+        a.total, a.total - idle, idle, t.dram_bytes,
         t.e_compute_pj * 1e-6, t.e_sram_pj * 1e-6, t.e_dram_pj * 1e-6};
     size_t n_res = N_HEAD_RES;
     for (int u = 0; u < arch_n_units(); u++) res[n_res++] = t.unit_energy_pj[u] * 1e-6;
     for (int u = 0; u < arch_n_units(); u++) res[n_res++] = a.unit[u];
     res[n_res++] = a.sram;
     res[n_res++] = t.weight_bytes > 0 ? t.resident_weight_bytes / t.weight_bytes : 1;
+    char modelled[256];
+    modelled_only(x, d, modelled, sizeof modelled);
     size_t o = (size_t)snprintf(row, len, "%s,%d,%s", d->id, index, platform ? "platform" : "analytical");
     /* the point's fields, in the header's order (from its JSON form) */
     char js[2048];
@@ -496,17 +671,72 @@ static int eval_point(sweep_ctx *x, nll_cache *c, const dp_config *d, int index,
         char b[64];
         json_object_set_new(pj, result_col(i, b, sizeof b), isnan(res[i]) ? json_null() : json_real(res[i]));
     }
-    snprintf(row + o, len - o, "\n");
+    csv_str(row, len, &o, modelled);
+    json_object_set_new(pj, "modelled_only", json_string(modelled));
+    char key[32];
+    point_key(x, d, key, sizeof key);
+    csv_str(row, len, &o, x->model.path);
+    o += (size_t)snprintf(row + o, len - o, ",%zu,%zu,%d,%s,%s,%s\n", x->begin, x->end, pos, lpcs_version(),
+                          lpcs_git_hash(), key);
+    json_object_set_new(pj, "model", json_string(x->model.path));
+    json_object_set_new(pj, "text_begin", json_integer((json_int_t)x->begin));
+    json_object_set_new(pj, "text_end", json_integer((json_int_t)x->end));
+    json_object_set_new(pj, "token_pos", json_integer(pos));
+    json_object_set_new(pj, "lpcs_version", json_string(lpcs_version()));
+    json_object_set_new(pj, "git_hash", json_string(lpcs_git_hash()));
+    json_object_set_new(pj, "point_key", json_string(key));
     json_object_set_new(pj, "index", json_integer(index));
     json_object_set_new(pj, "mode", json_string(platform ? "platform" : "analytical"));
     *jrow = pj;
     return 0;
 }
 
+/* --plot: OUT.pareto.{png,svg} + OUT.front.csv from every row of OUT, and
+ * OUT.roofline.{png,svg} of the front point with the most tokens/s per mm^2. */
+static int write_plots(sweep_ctx *x, const sweep_grid *g, const char *out_path, rt_err *e) {
+    char prefix[1100], best[DP_ID_LEN], err[1600];
+    snprintf(prefix, sizeof prefix, "%s", out_path);
+    size_t pl = strlen(prefix);
+    if (pl > 4 && !strcmp(prefix + pl - 4, ".csv")) prefix[pl - 4] = 0;
+    if (sweep_plot_front(out_path, prefix, best, sizeof best, err, sizeof err))
+        return rt_fail(e, LPCS_EINVAL, "%s", err);
+    const dp_config *d = NULL;
+    for (int i = 0; i < g->n && !d; i++)
+        if (!strcmp(g->pts[i].id, best)) d = &g->pts[i];
+    if (!d) return rt_fail(e, LPCS_EINVAL, "--plot: front point %s is not in the grid", best);
+    if (ctx_plan(x, d->plan, e)) return 1;
+    int n = x->eng.n_ops, pos = token_pos(x);
+    arch_cost *pc = calloc((size_t)n, sizeof *pc);
+    roof_op *ro = calloc((size_t)n, sizeof *ro);
+    rt_arch_token t;
+    int rc = !pc || !ro || rt_arch_token_cost(&x->eng, d, pos, pc, &t);
+    for (int i = 0; i < n && !rc; i++) {
+        arch_op ao;
+        rt_arch_from_op(&x->eng, &x->eng.ops[i], pos, &ao);
+        snprintf(ro[i].name, sizeof ro[i].name, "%s", x->eng.ops[i].name);
+        snprintf(ro[i].unit, sizeof ro[i].unit, "%s", arch_unit_name(pc[i].unit));
+        ro[i].macs = ao.kind == ARCH_OP_ATTENTION ? 2.0 * (double)ao.n
+                     : ao.kind == ARCH_OP_VECTOR  ? (double)ao.n
+                                                  : (double)ao.rows * (double)ao.cols;
+        ro[i].dram_bytes = pc[i].dram_bytes, ro[i].cycles = pc[i].cycles, ro[i].compute_cycles = pc[i].compute_cycles;
+    }
+    char title[512];
+    snprintf(title, sizeof title, "point %.95s (plan %.255s), position %d, analytical model", d->id, d->plan, pos);
+    if (!rc && sweep_plot_roofline(prefix, title, ro, n, arch_dram_bytes_per_cycle(d), err, sizeof err))
+        rc = rt_fail(e, LPCS_EINVAL, "%s", err);
+    else if (rc == 1)
+        rc = rt_fail(e, LPCS_ENOMEM, "--plot: cost model failed on point %s", d->id);
+    free(pc), free(ro);
+    if (!rc && !x->quiet)
+        fprintf(stderr, "lpcs sweep: plots: %s.pareto.{png,svg}, %s.front.csv, %s.roofline.{png,svg} (point %s)\n",
+                prefix, prefix, prefix, d->id);
+    return rc;
+}
+
 int cmd_sweep(int argc, char **argv) {
     const char *grid_path = NULL, *out_path = NULL, *jsonl_path = NULL, *model_o = NULL, *text_o = NULL,
                *cache_o = NULL;
-    int platform = 0, shard_k = 0, shard_n = 1, list = 0;
+    int platform = 0, shard_k = 0, shard_n = 1, list = 0, plot = 0;
     long long max_bytes_o = -1;
     sweep_ctx x;
     memset(&x, 0, sizeof x);
@@ -551,8 +781,20 @@ int cmd_sweep(int argc, char **argv) {
             }
             if (a[2] == 't') x.threads = (int)v;
             else max_bytes_o = v;
+        } else if (!strcmp(a, "--columns")) {
+            printf("column,meaning\n");
+            printf("id,the point's id\nindex,the point's index in the grid\nmode,analytical or platform\n");
+            for (size_t k = 1; dp_field_name(k); k++)
+                printf("%s,design point field (models/README.md)\n", dp_field_name(k));
+            char nb[96], db[160];
+            for (size_t k = 0; result_col_x(k, 0, nb, sizeof nb); k++)
+                printf("%s,\"%s\"\n", result_col_x(k, 0, nb, sizeof nb), result_col_x(k, 1, db, sizeof db));
+            printf("%s,\"%s\"\n", MODELLED_COL[0], MODELLED_COL[1]);
+            for (size_t k = 0; k < N_PROV; k++) printf("%s,provenance (resume key: point_key)\n", PROV_COLS[k]);
+            return 0;
         } else if (!strcmp(a, "--no-nll")) x.no_nll = 1;
         else if (!strcmp(a, "--list")) list = 1;
+        else if (!strcmp(a, "--plot")) plot = 1;
         else if (!strcmp(a, "--explain")) x.explain = 1;
         else if (!strcmp(a, "--quiet")) x.quiet = 1;
         else if (a[0] == '-' && a[1]) {
@@ -571,7 +813,7 @@ int cmd_sweep(int argc, char **argv) {
     x.plat_log = getenv("LPCS_PLATFORM_EXPLAIN") ? stderr : NULL; /* per-op model vs platform */
     sweep_grid g;
     char err[1600];
-    if (load_grid(grid_path, &g, err, sizeof err)) return fail(err, NULL);
+    if (load_grid(grid_path, &g, x.no_nll || list, err, sizeof err)) return fail(err, NULL);
     if (model_o) snprintf(g.model, sizeof g.model, "%s", model_o);
     if (text_o) snprintf(g.text, sizeof g.text, "%s", text_o);
     if (max_bytes_o > 0) g.max_bytes = max_bytes_o;
@@ -601,7 +843,7 @@ int cmd_sweep(int argc, char **argv) {
         goto rt_fail_model;
     }
     if (rt_tokenizer_load(&x.tok, tok_path, x.model.cfg.vocab, &e)) goto rt_fail_model;
-    if (!x.no_nll) {
+    if (g.text[0]) { /* also with --no-nll: the slice is part of the rows' keys and of cached NLLs */
         if (rt_file_map(&x.text, g.text, &e)) goto rt_fail_tok;
         size_t begin = !strcmp(g.split, "val") ? VAL_SPLIT_OFFSET : 0, end = x.text.size;
         begin += (size_t)g.offset;
@@ -612,8 +854,16 @@ int cmd_sweep(int argc, char **argv) {
             goto rt_fail_text;
         }
         x.begin = begin, x.end = end;
+        x.have_text = 1;
     }
-    /* resume: ids already in OUT */
+    x.platform = platform;
+    char cpath[1100];
+    snprintf(cpath, sizeof cpath, "%s%s", cache_o ? cache_o : out_path, cache_o ? "" : ".nll");
+    if (cache_open(&cache, cpath, x.quiet)) {
+        rt_fail(&e, LPCS_EIO, "cannot open the NLL cache %s", cpath);
+        goto rt_fail_text;
+    }
+    /* resume: rows already in OUT whose key is current */
     char *data;
     size_t size;
     char hdr[4096];
@@ -627,12 +877,58 @@ int cmd_sweep(int argc, char **argv) {
         rt_fail(&e, LPCS_EFORMAT, "%s exists with a different header (another sweep's output?)", out_path);
         goto rt_fail_text;
     }
+    int n_fields = 0, stale = 0, nan_redo = 0, gone = 0;
+    while (dp_field_name((size_t)n_fields)) n_fields++;
+    char *kept = data ? malloc(size + 1) : NULL;
+    size_t kept_n = 0;
+    if (data && !kept) {
+        free(data);
+        rt_fail(&e, LPCS_ENOMEM, "out of memory");
+        goto rt_fail_text;
+    }
     for (char *line = data && size ? strchr(data, '\n') + 1 : NULL; line && *line;) {
-        char *nl = strchr(line, '\n'), *comma = strchr(line, ',');
-        if (comma && comma < nl) id_add(&done, line, (size_t)(comma - line));
+        char *nl = strchr(line, '\n');
+        char id[DP_ID_LEN], nll[64], key[32];
+        const char *last = nl;
+        while (last > line && last[-1] != ',') last--;
+        snprintf(key, sizeof key, "%.*s", (int)(nl - last), last);
+        int keep = !csv_field(line, 0, id, sizeof id) && !csv_field(line, 3 + n_fields - 1, nll, sizeof nll);
+        const dp_config *pt = NULL;
+        for (int i = 0; keep && i < g.n && !pt; i++)
+            if (!strcmp(g.pts[i].id, id)) pt = &g.pts[i];
+        char want[32] = "";
+        if (pt) point_key(&x, pt, want, sizeof want);
+        if (!pt) keep = 0, gone++;
+        else if (strcmp(key, want)) keep = 0, stale++;
+        else if (!strcmp(nll, "nan") && nll_known(&x, &cache, pt->plan)) keep = 0, nan_redo++;
+        if (keep) {
+            id_add(&done, id, strlen(id));
+            memcpy(kept + kept_n, line, (size_t)(nl + 1 - line));
+            kept_n += (size_t)(nl + 1 - line);
+        }
         line = nl + 1;
     }
     free(data);
+    if (stale + nan_redo + gone) {
+        if (!x.quiet || stale)
+            fprintf(stderr,
+                    "lpcs sweep: %s: redoing %d rows: %d whose point, model, text slice, mode or lpcs version changed, "
+                    "%d with nll=nan whose NLL is now known, %d no longer in the grid (dropped)\n",
+                    out_path, stale + nan_redo + gone, stale, nan_redo, gone);
+        /* rewrite OUT without them: temp file, fsync, rename */
+        char tmp[1100];
+        snprintf(tmp, sizeof tmp, "%s.tmp", out_path);
+        FILE *t = fopen(tmp, "wb");
+        int bad = !t || fputs(hdr, t) < 0 || (kept_n && fwrite(kept, 1, kept_n, t) != kept_n) || fflush(t) ||
+                  fsync(fileno(t));
+        if (t && fclose(t)) bad = 1;
+        if (bad || rename(tmp, out_path)) {
+            free(kept);
+            rt_fail(&e, LPCS_EIO, "cannot rewrite %s (via %s)", out_path, tmp);
+            goto rt_fail_text;
+        }
+    }
+    free(kept);
     out = fopen(out_path, "ab");
     if (!out) {
         rt_fail(&e, LPCS_EIO, "cannot open %s for appending", out_path);
@@ -640,12 +936,6 @@ int cmd_sweep(int argc, char **argv) {
     }
     if (!size && write_line(out, hdr)) {
         rt_fail(&e, LPCS_EIO, "cannot write %s", out_path);
-        goto rt_fail_out;
-    }
-    char cpath[1100];
-    snprintf(cpath, sizeof cpath, "%s%s", cache_o ? cache_o : out_path, cache_o ? "" : ".nll");
-    if (cache_open(&cache, cpath, x.quiet)) {
-        rt_fail(&e, LPCS_EIO, "cannot open the NLL cache %s", cpath);
         goto rt_fail_out;
     }
     if (jsonl_path && !(jl = fopen(jsonl_path, "ab"))) {
@@ -691,6 +981,10 @@ int cmd_sweep(int argc, char **argv) {
         }
     }
     if (!x.quiet) fprintf(stderr, "lpcs sweep: done, %d points in %.1f s\n", did, now_s() - t0);
+    if (plot) {
+        fflush(out);
+        if (write_plots(&x, &g, out_path, &e)) goto rt_fail_out;
+    }
     rc = 0;
     goto cleanup;
 rt_fail_out:

@@ -7,17 +7,18 @@
 #include "design_point.h"
 #include "engine.h"
 
-/* What the CLI configures its backends with (it reads the environment, the
- * libraries never do): the platform sim backend's design point
- * ($LPCS_DESIGN_POINT, a JSON file; defaults otherwise) and the rtl
- * backend's waveform ($LPCS_RTL_VCD). Must outlive the engines. */
+/* What the CLI configures its backends with (it reads the command line and
+ * the environment, the libraries never do): the platform sim backend's
+ * design point (--design-point FILE; defaults otherwise) and the rtl
+ * backend's waveform (--vcd, --vcd-window). Must outlive the engines. */
 typedef struct {
     dp_config point;
     rt_rtl_config rtl;
 } cli_backend_cfg;
 
-/* Registers the SystemC platform as "sim" and configures rtl on so; 1 with
- * a message on stderr if $LPCS_DESIGN_POINT is unreadable or invalid. */
+/* Registers the SystemC platform as "sim" and rtl on so, with cfg (default
+ * point, no waveform until cli_design_point fills it in); 1 with a message
+ * on stderr on failure. */
 int cli_register_backends(rt_sched_opts *so, cli_backend_cfg *cfg, const char *cmd);
 
 int cmd_num(int argc, char **argv);   /* number formats: lpcs num FORMAT OP ARGS */
@@ -26,5 +27,6 @@ int cmd_ppl(int argc, char **argv);   /* NLL / perplexity of a model on a text f
 int cmd_bench(int argc, char **argv); /* tokens/s and per-op costs */
 int cmd_sweep(int argc, char **argv); /* design-space exploration sweep */
 int cmd_workload(int argc, char **argv); /* shape-only workloads of real models */
+int cmd_cosim(int argc, char **argv); /* the units' Verilated co-simulations */
 
 #endif

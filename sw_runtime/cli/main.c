@@ -5,18 +5,12 @@
 
 #include "backend_platform.h"
 #include "cli/commands.h"
+#include "cli/version.h"
 
 int cli_register_backends(rt_sched_opts *so, cli_backend_cfg *cfg, const char *cmd) {
-    char err[512];
     rt_err e = {0, ""};
     memset(cfg, 0, sizeof *cfg);
-    dp_default(&cfg->point);
-    const char *path = getenv("LPCS_DESIGN_POINT");
-    if (path && *path && dp_load_file(path, &cfg->point, err, sizeof err)) {
-        fprintf(stderr, "lpcs %s: LPCS_DESIGN_POINT: %s\n", cmd, err);
-        return 1;
-    }
-    cfg->rtl.vcd_path = getenv("LPCS_RTL_VCD");
+    dp_default(&cfg->point); /* filled in after the arguments by cli_design_point (cli_common.h) */
     if (rt_sched_register(so, &rt_backend_platform, &cfg->point, &e) ||
         rt_sched_register(so, &rt_backend_rtl, &cfg->rtl, &e)) {
         fprintf(stderr, "lpcs %s: %s\n", cmd, e.msg);
@@ -38,12 +32,14 @@ static const command commands[] = {
     {"bench", cmd_bench, "tokens/s and per-op time, backend and bytes"},
     {"sweep", cmd_sweep, "design-space exploration sweep over a grid of design points"},
     {"workload", cmd_workload, "prefill/decode cost of a real model shape (no weights) on design points"},
+    {"cosim", cmd_cosim, "a unit's Verilated RTL against its golden model, bit for bit"},
 };
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: lpcs COMMAND [ARGS...]   (lpcs COMMAND --help for details)\n\ncommands:\n");
+    fprintf(out, "usage: lpcs COMMAND [ARGS...]   (lpcs COMMAND --help for details)\n"
+                 "       lpcs --version\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 }
 
 int main(int argc, char **argv) {
@@ -53,6 +49,10 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("lpcs %s (git %s)\n", lpcs_version(), lpcs_git_hash());
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

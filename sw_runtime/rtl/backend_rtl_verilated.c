@@ -10,6 +10,7 @@
 #include "backend_rtl.h"
 #include "bitlinear_offload.h"
 #include "engine.h"
+#include "shadow.h"
 #include "ternary_rtl.h"
 
 /* The ternary unit's matmul (unit_matmul.h) on the Verilated engine. */
@@ -24,6 +25,21 @@ static int rtl_mm_gemm(void *ctx, void *mat, const void *x, int n, void *y) {
 }
 
 static const rt_unit_mm rtl_mm = {"ternary", "rtl", rt_mm_keep_prepare, rtl_mm_gemm, rt_mm_keep_release};
+
+/* Testing --check (shadow.h): the engine gets a copy of W with one corrupted tile. */
+static int rtl_mm_gemm_faulty(void *ctx, void *mat, const void *x, int n, void *y) {
+    const rt_mm_weights *w = mat;
+    rt_mm_weights bad = *w;
+    uint8_t *copy = rt_fault_tile_copy(w->data, w->rows, w->cols);
+    if (!copy) return LPCS_ENOMEM;
+    bad.data = copy;
+    int st = rtl_mm_gemm(ctx, &bad, x, n, y);
+    free(copy);
+    return st;
+}
+
+static const rt_unit_mm rtl_mm_faulty = {"ternary", "rtl", rt_mm_keep_prepare, rtl_mm_gemm_faulty,
+                                         rt_mm_keep_release};
 
 typedef struct {
     ternary_rtl *hw;
@@ -54,10 +70,14 @@ static int rtl_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens
         be->state = s;
         s->hw = ternary_rtl_open(cfg ? cfg->vcd_path : NULL); /* waveform only when asked */
         if (!s->hw) return LPCS_ENOMEM;
-        s->bl.mm = &rtl_mm, s->bl.ctx = s->hw;
+        if (cfg && cfg->vcd_to) ternary_rtl_vcd_window(s->hw, cfg->vcd_from, cfg->vcd_to);
+        s->bl.ctx = s->hw;
     }
+    s->bl.mm = rt_is_fault_op(eng, op) ? &rtl_mm_faulty : &rtl_mm; /* both keep W as given */
     return rt_bitlinear_offload(eng, op, &s->bl);
 }
+
+int rt_rtl_lanes(void) { return ternary_rtl_info().lanes; }
 
 unsigned long long rt_rtl_cycles(const rt_engine *eng) {
     int b = -1;
