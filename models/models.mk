@@ -1,5 +1,5 @@
 # models/: design-point config, analytical cycle/energy/area models (issue 9).
-MODELS_SRCS += models/design_point.c models/arch_model.c models/units.c $(sort $(wildcard models/unit_*.c))
+MODELS_SRCS += models/design_point.c models/arch_model.c models/workload.c models/units.c $(sort $(wildcard models/unit_*.c))
 
 # yosys transistor estimates behind models/arch_consts.h (not in `make test`: minutes).
 .PHONY: models-calib
@@ -40,7 +40,7 @@ dse-publish: dse
 	     $(DSE_DIR)/dse_$${m}_hw.png $(DSE_DIR)/dse_$${m}_hw.svg docs/dse/ || exit 1; \
 	done
 	@echo "dse-publish: docs/dse/ updated from $(DSE_DIR)"
-UNIT_TESTS += test_arch_model test_units
+UNIT_TESTS += test_arch_model test_units test_workload
 
 # Whole tokens: every DSE grid point in analytical and platform mode (no NLL).
 .PHONY: test-model-vs-platform
@@ -49,3 +49,31 @@ test-model-vs-platform: $(BUILD)/lpcs
 	@models/compare_modes.sh $(BUILD)/lpcs models/grids/dse_llama.json $(BUILD)/model-vs-platform llama 5
 	@models/compare_modes.sh $(BUILD)/lpcs models/grids/dse_mmfree.json $(BUILD)/model-vs-platform mmfree 5
 TEST_STEPS += test-model-vs-platform
+
+# `make dse-7b` (issue 16, not in `make test`): the 10,000-point analytical
+# sweep of models/grids/dse_7b.json (shape-only Llama-2-7B / Llama-3-8B, no
+# NLL), its rate, and decode/prefill Pareto plots in $(DSE_DIR);
+# `make dse-7b-publish` copies plots and fronts to docs/dse/.
+# Resumable: re-running continues after the last row.
+.PHONY: dse-7b dse-7b-publish
+dse-7b: $(BUILD)/lpcs
+	@mkdir -p $(DSE_DIR)
+	$(BUILD)/lpcs workload --sweep models/grids/dse_7b.json -o $(DSE_DIR)/dse_7b.csv
+	models/pareto_workload.sh $(DSE_DIR)/dse_7b.csv $(DSE_DIR) dse_7b "Llama-2-7B / Llama-3-8B"
+dse-7b-publish: dse-7b
+	cp $(DSE_DIR)/dse_7b_decode.png $(DSE_DIR)/dse_7b_decode.svg $(DSE_DIR)/dse_7b_prefill.png $(DSE_DIR)/dse_7b_prefill.svg \
+	   $(DSE_DIR)/dse_7b_decode_front.csv $(DSE_DIR)/dse_7b_prefill_front.csv docs/dse/
+
+# lpcs workload --sweep: kill -9 / truncated last row + resume gives the same CSV as one run.
+.PHONY: test-workload-sweep
+test-workload-sweep: $(BUILD)/lpcs
+	tests/workload_sweep.sh $(BUILD)/lpcs models/grids/dse_7b.json $(BUILD)/workload-sweep-test
+TEST_STEPS += test-workload-sweep
+
+# docs/seed-claims.md: the seed papers' headline claims beside lpcs's figures (one command).
+.PHONY: seed-claims
+seed-claims: $(BUILD)/lpcs
+	models/seed_claims.sh $(BUILD)/lpcs docs/seed-claims.md
+
+# libFuzzer harness of the workload-shape parser (tests/fuzz.mk runs it in fuzz-smoke).
+FUZZ_HARNESSES += fuzz_workload

@@ -29,6 +29,7 @@ int cmd_sweep(int argc, char **argv); /* design-space exploration sweep */
 int cmd_convert(int argc, char **argv); /* write a model as GGUF */
 int cmd_tokenize(int argc, char **argv); /* token ids of a text with a GGUF's tokenizer */
 int cmd_gen_model(int argc, char **argv); /* random-weight checkpoints with public models' shapes */
+int cmd_workload(int argc, char **argv); /* shape-only workloads of real models */
 int cmd_cosim(int argc, char **argv); /* the units' Verilated co-simulations */
 
 #endif

@@ -34,6 +34,7 @@ static const command commands[] = {
     {"convert", cmd_convert, "write a llama model as a GGUF file (llama.cpp), weights in a ggml type"},
     {"tokenize", cmd_tokenize, "token ids of a text with the tokenizer of a GGUF file"},
     {"gen-model", cmd_gen_model, "random-weight checkpoint with a public model's shapes (llama2-7b, ...)"},
+    {"workload", cmd_workload, "prefill/decode cost of a real model shape (no weights) on design points"},
     {"cosim", cmd_cosim, "a unit's Verilated RTL against its golden model, bit for bit"},
 };
 
@@ -41,7 +42,7 @@ static void usage(FILE *out) {
     fprintf(out, "usage: lpcs COMMAND [ARGS...]   (lpcs COMMAND --help for details)\n"
                  "       lpcs --version\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-6s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 }
 
 int main(int argc, char **argv) {

@@ -1,0 +1,126 @@
+/* models/workload: parameter counts against the published (Hugging Face)
+ * counts, DRAM traffic against hand-derived byte formulas (weights once per
+ * prefill and per decode step, KV cache per sequence), residency, batching,
+ * bad input. The oracles are written out here, not taken from the model. */
+#include "test_util.h"
+
+#include <math.h>
+
+#include "design_point.h"
+#include "workload.h"
+
+static const char *LLAMA2_7B = "{\"name\":\"llama2-7b\",\"arch\":\"llama\",\"dim\":4096,\"layers\":32,\"heads\":32,"
+                               "\"kv_heads\":32,\"hidden\":11008,\"vocab\":32000,\"tied\":false}";
+static const char *LLAMA2_70B = "{\"name\":\"llama2-70b\",\"arch\":\"llama\",\"dim\":8192,\"layers\":80,\"heads\":64,"
+                                "\"kv_heads\":8,\"hidden\":28672,\"vocab\":32000}";
+static const char *TINY = "{\"name\":\"tiny\",\"arch\":\"llama\",\"dim\":256,\"layers\":5,\"heads\":8,"
+                          "\"kv_heads\":4,\"hidden\":640,\"vocab\":259,\"tied\":true}";
+
+static void load(const char *t, wl_shape *s) {
+    char err[256];
+    assert_int_equal(wl_shape_parse(t, s, err, sizeof err), 0);
+}
+
+static void test_param_counts(void **st) {
+    (void)st;
+    wl_shape s;
+    /* HF model cards: Llama-2-7b-hf 6,738,415,616 parameters incl. 65 RMSNorm
+     * vectors of 4096 (266,240), which the shape leaves out */
+    load(LLAMA2_7B, &s);
+    assert_true(wl_param_count(&s) == 6738415616.0 - 65 * 4096);
+    /* Llama-2-70b-hf: 68,976,648,192 incl. 161 norm vectors of 8192 */
+    load(LLAMA2_70B, &s);
+    assert_true(wl_param_count(&s) == 68976648192.0 - 161 * 8192);
+    /* shipped shakespeare-llama: 3,509,760 incl. 11 norm vectors of 256 */
+    load(TINY, &s);
+    assert_true(wl_param_count(&s) == 3509760.0 - 11 * 256);
+}
+
+static void test_dram_bytes(void **st) {
+    (void)st;
+    wl_shape s;
+    load(LLAMA2_7B, &s);
+    wl_params p;
+    wl_params_default(&s, &p);
+    p.prompt = 100, p.gen = 20, p.batch = 4;
+    dp_config d;
+    dp_default(&d);
+    d.sram_kib = 64; /* nothing of 7B fits: the first matrix alone is 8 MiB at 4 bits */
+    wl_result r;
+    char err[256];
+    assert_int_equal(wl_evaluate(&s, &p, &d, &r, err, sizeof err), 0);
+    /* streamed: layer matrices + classifier; the embedding is a row lookup */
+    double wbytes = (6738149376.0 - 32000.0 * 4096) * 4 / 8, kv_tok_layer = 2.0 * 4096 * 2;
+    assert_false(r.weights_on_chip);
+    assert_false(r.kv_on_chip);
+    assert_true(r.weight_bytes == wbytes);
+    /* prefill: weights once for all 400 tokens, KV written for 400 tokens */
+    assert_true(fabs(r.prefill.dram_bytes - (wbytes + 400.0 * 32 * kv_tok_layer)) < 1);
+    /* decode step: weights once for the batch, each sequence reads 110 positions */
+    assert_true(fabs(r.decode_step.dram_bytes - (wbytes + 4 * 110.0 * 32 * kv_tok_layer)) < 1);
+    assert_true(r.ttft_s > 0 && r.tpot_s > 0 && r.energy_per_token_j > 0 && r.area_mm2 > 0);
+    assert_true(fabs(r.tokens_per_s - 4 / r.tpot_s) < 1e-9 * r.tokens_per_s);
+    assert_int_equal(r.prefill.n_ops, 13);
+}
+
+static void test_batch_and_residency(void **st) {
+    (void)st;
+    wl_shape s;
+    load(LLAMA2_70B, &s);
+    wl_params p;
+    wl_params_default(&s, &p);
+    dp_config d;
+    dp_default(&d);
+    d.rmmec_units = 1024, d.pim_banks = 0, d.dram_gbps = 10; /* compute-rich, DRAM-poor */
+    wl_result r1, r8;
+    char err[256];
+    assert_int_equal(wl_evaluate(&s, &p, &d, &r1, err, sizeof err), 0);
+    p.batch = 8;
+    assert_int_equal(wl_evaluate(&s, &p, &d, &r8, err, sizeof err), 0);
+    /* weight-bound decode: 8 sequences share one weight stream */
+    assert_true(r8.tokens_per_s > 4 * r1.tokens_per_s);
+    int dram_bound = 0;
+    for (int i = 0; i < r1.decode_step.n_ops; i++) dram_bound += r1.decode_step.ops[i].dram_bound;
+    assert_true(dram_bound >= 7);
+    /* everything on chip: no DRAM traffic at all */
+    load(TINY, &s);
+    wl_params_default(&s, &p);
+    d.sram_kib = 65536;
+    assert_int_equal(wl_evaluate(&s, &p, &d, &r1, err, sizeof err), 0);
+    assert_true(r1.weights_on_chip && r1.kv_on_chip);
+    assert_true(r1.prefill.dram_bytes == 0 && r1.decode_step.dram_bytes == 0);
+}
+
+static void test_bad_input(void **st) {
+    (void)st;
+    const char *bad[] = {
+        "", "[]", "{\"name\":\"x\",\"arch\":\"llama\",\"dim\":64,\"layers\":1,\"heads\":4,\"kv_heads\":4,\"hidden\":8}",
+        "{\"name\":\"x\",\"arch\":\"gpt\",\"dim\":64,\"layers\":1,\"heads\":4,\"kv_heads\":4,\"hidden\":8,\"vocab\":9}",
+        "{\"name\":\"x\",\"arch\":\"llama\",\"dim\":64,\"layers\":1,\"heads\":5,\"kv_heads\":5,\"hidden\":8,\"vocab\":9}",
+        "{\"name\":\"x\",\"arch\":\"llama\",\"dim\":64,\"layers\":1,\"heads\":4,\"kv_heads\":3,\"hidden\":8,\"vocab\":9}",
+        "{\"name\":\"x\",\"arch\":\"llama\",\"dim\":64,\"layers\":1,\"heads\":4,\"kv_heads\":4,\"hidden\":8,\"vocab\":9,\"dims\":1}",
+        "{\"name\":\"x\",\"arch\":\"llama\",\"dim\":-64,\"layers\":1,\"heads\":4,\"kv_heads\":4,\"hidden\":8,\"vocab\":9}",
+        "{\"name\":\"x\",\"arch\":\"llama\",\"dim\":64.5,\"layers\":1,\"heads\":4,\"kv_heads\":4,\"hidden\":8,\"vocab\":9}",
+    };
+    wl_shape s;
+    char err[256];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = 0;
+        assert_int_equal(wl_shape_parse(bad[i], &s, err, sizeof err), -1);
+        assert_true(err[0] != 0);
+    }
+    load(TINY, &s);
+    wl_params p;
+    wl_params_default(&s, &p);
+    p.batch = 0;
+    dp_config d;
+    dp_default(&d);
+    wl_result r;
+    assert_int_equal(wl_evaluate(&s, &p, &d, &r, err, sizeof err), -1);
+}
+
+int main(void) {
+    const struct CMUnitTest t[] = {cmocka_unit_test(test_param_counts), cmocka_unit_test(test_dram_bytes),
+                                   cmocka_unit_test(test_batch_and_residency), cmocka_unit_test(test_bad_input)};
+    return cmocka_run_group_tests(t, NULL, NULL);
+}
