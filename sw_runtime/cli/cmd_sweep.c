@@ -340,8 +340,7 @@ static void header_line(char *out, size_t len) {
     snprintf(out + o, len - o, "\n");
 }
 
-/* Field k (0-based) of a CSV line (quotes honoured, "" = "), into out. */
-static int csv_field(const char *line, int k, char *out, size_t len) {
+int sweep_csv_field(const char *line, int k, char *out, size_t len) {
     int f = 0, q = 0;
     size_t o = 0;
     for (const char *c = line; *c && *c != '\n'; c++) {
@@ -892,7 +891,7 @@ int cmd_sweep(int argc, char **argv) {
         const char *last = nl;
         while (last > line && last[-1] != ',') last--;
         snprintf(key, sizeof key, "%.*s", (int)(nl - last), last);
-        int keep = !csv_field(line, 0, id, sizeof id) && !csv_field(line, 3 + n_fields - 1, nll, sizeof nll);
+        int keep = !sweep_csv_field(line, 0, id, sizeof id) && !sweep_csv_field(line, 3 + n_fields - 1, nll, sizeof nll);
         const dp_config *pt = NULL;
         for (int i = 0; keep && i < g.n && !pt; i++)
             if (!strcmp(g.pts[i].id, id)) pt = &g.pts[i];

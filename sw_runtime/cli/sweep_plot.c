@@ -6,31 +6,11 @@
 #include <string.h>
 #include <sys/wait.h>
 
-/* Field k of a CSV line (quotes honoured) into out. */
-static void field(const char *line, int k, char *out, size_t len) {
-    int f = 0, q = 0;
-    size_t o = 0;
-    for (const char *c = line; *c && *c != '\n'; c++) {
-        if (*c == '"') {
-            if (q && c[1] == '"') {
-                if (f == k && o + 1 < len) out[o++] = '"';
-                c++;
-            } else {
-                q = !q;
-            }
-        } else if (*c == ',' && !q) {
-            if (f++ == k) break;
-        } else if (f == k && o + 1 < len) {
-            out[o++] = *c;
-        }
-    }
-    out[o] = 0;
-}
 
 static int col_of(const char *hdr, const char *name) {
     char f[64];
     for (int k = 0; k < 256; k++) {
-        field(hdr, k, f, sizeof f);
+        sweep_csv_field(hdr, k, f, sizeof f);
         if (!strcmp(f, name)) return k;
         if (!f[0] && !strchr(hdr, ',')) break;
     }
@@ -85,7 +65,7 @@ int sweep_plot_front(const char *csv, const char *prefix, char *best_id, size_t 
     int n = 0, cap = 0;
     while (fgets(line, sizeof line, f)) {
         char v[11][256];
-        for (int i = 0; i < 11; i++) field(line, c[i], v[i], sizeof v[i]);
+        for (int i = 0; i < 11; i++) sweep_csv_field(line, c[i], v[i], sizeof v[i]);
         double nll = strtod(v[2], NULL);
         if (isnan(nll) || !v[0][0]) continue;
         if (n == cap) {

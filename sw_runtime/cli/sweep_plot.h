@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+/* Field k (0-based) of a CSV line (quotes honoured, "" = "), into out;
+ * 0, or -1 when the line has fewer fields (defined in cmd_sweep.c). */
+int sweep_csv_field(const char *line, int k, char *out, size_t len);
+
 /* Reads the sweep CSV csv (rows with an nll), writes prefix.front.csv (the
  * points no other point beats on all of nll, energy_per_token_uJ,
  * area_active_mm2 and tokens_per_s) and prefix.pareto.{png,svg}: NLL vs
