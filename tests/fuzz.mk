@@ -19,12 +19,16 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -Wall $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(CPP
 # Library objects instrumented for coverage, in an archive so each harness
 # pulls in only what it calls (tests/ sorts after every other folder, so the
 # source lists are complete here).
-FUZZ_LIB_SRCS = $(GOLDEN_SRCS) $(MODELS_SRCS) $(RUNTIME_SRCS) sw_runtime/cli/num_eval.c sw_runtime/cli/cmd_sweep.c
+FUZZ_LIB_SRCS = $(GOLDEN_SRCS) $(MODELS_SRCS) $(RUNTIME_SRCS) sw_runtime/cli/num_eval.c sw_runtime/cli/cmd_sweep.c \
+  sw_runtime/cli/sweep_plot.c sw_runtime/cli/version.c
 FUZZ_LIB := $(FUZZ_DIR)/libfuzzlpcs.a
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+# cli/version.c reads the generated version header (sw_runtime/cli.mk).
+$(FUZZ_DIR)/obj/sw_runtime/cli/version.o: $(BUILD)/gen/lpcs_version.h
+$(FUZZ_DIR)/obj/sw_runtime/cli/version.o: FUZZ_CFLAGS += -I$(BUILD)/gen
 $(FUZZ_LIB): $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRCS))
 	rm -f $@ && ar rcs $@ $^
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
