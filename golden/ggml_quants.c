@@ -76,6 +76,14 @@ static float h2f(const uint8_t *p) { return ggml_fp16_to_fp32(rd16(p)); }
 static void f2h(uint8_t *p, float x) { wr16(p, ggml_fp32_to_fp16(x)); }
 
 /* Rounds to nearest, ties to even, via the 1.5*2^23 trick (|x| < 2^22). */
+/* float -> int32 truncation as x86's cvttss2si (what llama.cpp's C casts
+ * compile to): NaN and values outside int32 give INT32_MIN. A plain C cast
+ * of such a value is undefined behaviour (found by fuzz_qformat: a block
+ * whose range overflows to inf gives inf * 0 = NaN). */
+static int32_t trunc_i32(float v) {
+    return v > -2147483904.0f && v < 2147483648.0f ? (int32_t)v : INT32_MIN;
+}
+
 static int nearest_int(float v) {
     float t = v + 12582912.f;
     int32_t i;
@@ -262,7 +270,7 @@ static void q_q4_0(const float *x, uint8_t *b) {
     float id = d != 0 ? 1.0f / d : 0.0f;
     f2h(b, d);
     for (int j = 0; j < 16; j++) {
-        int a = (int8_t)(x[j] * id + 8.5f), c = (int8_t)(x[j + 16] * id + 8.5f);
+        int a = (int8_t)trunc_i32(x[j] * id + 8.5f), c = (int8_t)trunc_i32(x[j + 16] * id + 8.5f);
         b[2 + j] = (uint8_t)((a < 15 ? a : 15) | (c < 15 ? c : 15) << 4);
     }
 }
@@ -281,7 +289,7 @@ static void q_q4_1(const float *x, uint8_t *b) {
     f2h(b, d);
     f2h(b + 2, mn);
     for (int j = 0; j < 16; j++) {
-        int a = (int8_t)((x[j] - mn) * id + 0.5f), c = (int8_t)((x[j + 16] - mn) * id + 0.5f);
+        int a = (int8_t)trunc_i32((x[j] - mn) * id + 0.5f), c = (int8_t)trunc_i32((x[j + 16] - mn) * id + 0.5f);
         b[4 + j] = (uint8_t)((a < 15 ? a : 15) | (c < 15 ? c : 15) << 4);
     }
 }
@@ -292,7 +300,7 @@ static void q_q5_0(const float *x, uint8_t *b) {
     f2h(b, d);
     uint32_t qh = 0;
     for (int j = 0; j < 16; j++) {
-        int a = (int8_t)(x[j] * id + 16.5f), c = (int8_t)(x[j + 16] * id + 16.5f);
+        int a = (int8_t)trunc_i32(x[j] * id + 16.5f), c = (int8_t)trunc_i32(x[j + 16] * id + 16.5f);
         a = a < 31 ? a : 31;
         c = c < 31 ? c : 31;
         b[6 + j] = (uint8_t)((a & 0xF) | (c & 0xF) << 4);
@@ -308,7 +316,7 @@ static void q_q5_1(const float *x, uint8_t *b) {
     f2h(b + 2, mn);
     uint32_t qh = 0;
     for (int j = 0; j < 16; j++) {
-        unsigned a = (uint8_t)((x[j] - mn) * id + 0.5f), c = (uint8_t)((x[j + 16] - mn) * id + 0.5f);
+        unsigned a = (uint8_t)trunc_i32((x[j] - mn) * id + 0.5f), c = (uint8_t)trunc_i32((x[j + 16] - mn) * id + 0.5f);
         b[8 + j] = (uint8_t)((a & 0xF) | (c & 0xF) << 4);
         qh |= ((a >> 4) & 1u) << j | ((c >> 4) & 1u) << (j + 16);
     }
@@ -319,7 +327,7 @@ static void q_q8_0(const float *x, uint8_t *b) {
     for (int j = 0; j < 32; j++) amax = amax > fabsf(x[j]) ? amax : fabsf(x[j]);
     float d = amax / 127, id = d != 0 ? 1.0f / d : 0.0f;
     f2h(b, d);
-    for (int j = 0; j < 32; j++) b[2 + j] = (uint8_t)(int8_t)roundf(x[j] * id);
+    for (int j = 0; j < 32; j++) b[2 + j] = (uint8_t)(int8_t)trunc_i32(roundf(x[j] * id));
 }
 
 /* Least-squares scale+min search over nmax levels for one sub-block (ggml's
