@@ -19,6 +19,11 @@ unsigned long long rt_rtl_cycles(const rt_engine *eng) {
     return 0;
 }
 
+unsigned long long rt_rtl_unit_cycles(const rt_engine *eng, const char *unit) {
+    (void)eng, (void)unit;
+    return 0;
+}
+
 int rt_rtl_lanes(void) { return 0; }
 
 const rt_backend_iface rt_backend_rtl = {.name = "rtl", .supports = rtl_supports, .exec = rtl_exec};

@@ -11,6 +11,9 @@ typedef struct {
 
 /* Simulated clock cycles of eng's rtl backend so far (0 if it never ran). */
 unsigned long long rt_rtl_cycles(const rt_engine *eng);
+/* Simulated clock cycles of one unit's Verilated model on eng's rtl backend
+ * ("ternary", "rmmec", "shiftmac"; 0 if it never ran or is not linked). */
+unsigned long long rt_rtl_unit_cycles(const rt_engine *eng, const char *unit);
 /* Rows the engine computes in parallel (0 without the Verilated engine). */
 int rt_rtl_lanes(void);
 

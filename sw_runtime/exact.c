@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "matmul_shiftmac.h"
 #include "minifloat.h"
 #include "posit.h"
 #include "rmmec.h"
@@ -78,6 +79,10 @@ int rt_exact_map(rt_engine *eng, rt_exec_mode mode, rt_err *e) {
         }
         if (op->type != OP_MATMUL) {
             set_mode(op, "vector", "fp32");
+            continue;
+        }
+        if (rt_shiftmac_op(op)) { /* the shift-MAC unit's integer path in either exec mode */
+            set_mode(op, "shiftmac", "exact");
             continue;
         }
         const rt_qf *f = op->qf;

@@ -41,6 +41,11 @@ int rt_shiftmac_exec(const rt_op *op, const float *in, float *out) {
     return rc;
 }
 
+const shiftmac_linear *rt_shiftmac_layer(const rt_op *op) {
+    const shift_aux *a = rt_shiftmac_op(op) ? op->aux : NULL;
+    return a ? &a->L : NULL;
+}
+
 void rt_shiftmac_release(rt_engine *eng) {
     for (int i = 0; eng->ops && i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];

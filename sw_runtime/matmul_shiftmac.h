@@ -11,6 +11,7 @@
 
 #include "engine.h"
 #include "rt_err.h"
+#include "shiftmac.h"
 
 /* 1 if op is a matmul that runs on the shift-MAC path. */
 int rt_shiftmac_op(const rt_op *op);
@@ -20,6 +21,9 @@ int rt_shiftmac_attach(rt_op *op, const float *w, rt_err *e);
  * unit rejects it) gives NaN outputs, as an fp32 matvec would, and the
  * status. rt_cpu_matmul calls it per token (one-token and prefill paths). */
 int rt_shiftmac_exec(const rt_op *op, const float *in, float *out);
+/* The unit's layer of a shift-MAC op (packed codes, scales), NULL if none:
+ * for backends that run its GEMV elsewhere (the rtl backend). */
+const shiftmac_linear *rt_shiftmac_layer(const rt_op *op);
 /* Frees the aux of every shift-MAC op of eng. */
 void rt_shiftmac_release(rt_engine *eng);
 

@@ -77,12 +77,12 @@ bench-runtime: $(BUILD)/lpcs
 # builds the CLI with the same backend (remove build/lpcs when switching).
 RT_RTL_LIB := $(BUILD)/verilator/ternary/libternary_rtl.a
 test_runtime_rtl_SRCS := sw_runtime/rtl/backend_rtl_verilated.c
-test_runtime_rtl_LDLIBS := $(RT_RTL_LIB) -lstdc++
-$(BUILD)/tests/test_runtime_rtl: $(RT_RTL_LIB)
+test_runtime_rtl_LDLIBS := $(RT_RTL_LIB) $(RTLB_LIBS) -lstdc++
+$(BUILD)/tests/test_runtime_rtl: $(RT_RTL_LIB) $(RTLB_LIBS)
 ifeq ($(LPCS_RTL),1)
 LPCS_SRCS += sw_runtime/rtl/backend_rtl_verilated.c
-LPCS_LDLIBS += $(RT_RTL_LIB) -lstdc++
-$(BUILD)/lpcs: $(RT_RTL_LIB)
+LPCS_LDLIBS += $(RT_RTL_LIB) $(RTLB_LIBS) -lstdc++
+$(BUILD)/lpcs: $(RT_RTL_LIB) $(RTLB_LIBS)
 endif
 TEST_STEPS += test-runtime-rtl
 .PHONY: test-runtime-rtl

@@ -9,9 +9,9 @@ test-trust: $(BUILD)/lpcs
 # --check against a corrupted weight tile inside the rtl path, --vcd-window;
 # lpcs cosim on the ternary harness.
 TRUST_RTL_OBJ := $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o
-$(BUILD)/lpcs-rtl: $(BUILD)/lpcs $(TRUST_RTL_OBJ) $(RT_RTL_LIB)
+$(BUILD)/lpcs-rtl: $(BUILD)/lpcs $(TRUST_RTL_OBJ) $(RT_RTL_LIB) $(RTLB_LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TRUST_RTL_OBJ) $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(LPCS_LDLIBS) $(MODELS_LIB) \
-	  $(GOLDEN_LIB) $(RT_RTL_LIB) -lstdc++ -ljansson -lm -lpthread
+	  $(GOLDEN_LIB) $(RT_RTL_LIB) $(RTLB_LIBS) -lstdc++ -ljansson -lm -lpthread
 TEST_STEPS += test-trust-rtl
 .PHONY: test-trust-rtl
 test-trust-rtl: $(BUILD)/lpcs-rtl $(BUILD)/verilator/ternary/ternary_cosim

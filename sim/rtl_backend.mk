@@ -1,0 +1,46 @@
+# sim/rtl_backend.mk: C API libraries of the Verilated RMMEC and shift-MAC
+# engine for the runtime's `rtl` backend (sw_runtime/rtl/), beside
+# sim/ternary.mk's libternary_rtl.a. Each archive holds one Verilated model
+# (no tracing), the Verilator runtime objects and the thin C++ shim.
+#
+#   build/verilator/rmmec/rt/librmmec_rtl.a          sim/rmmec_rtl.h
+#   build/verilator/rmmec/rt_fault/librmmec_rtl.a    same API, RTL built with
+#       -DRMMEC_FAULT_PP (a partial-product bit stuck at 0): the DUT-side fault
+#   build/verilator/shiftmac/rt/libshiftmac_rtl.a    sim/shiftmac_rtl.h
+#   build/verilator/shiftmac/rt_fault/libshiftmac_rtl.a  FAULT=2 (rtl/shiftmac_dot_tile.v)
+RTLB_VINC := /usr/share/verilator/include
+RTLB_VOBJS = $(1)/model/V$(2)__ALL.o $(1)/model/verilated.o $(1)/model/verilated_threads.o
+RTLB_CXX = $(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=0 \
+           -isystem $(1)/model -isystem $(RTLB_VINC) -isystem $(RTLB_VINC)/vltstd -Igolden -Isim
+
+# $(call rtlb_lib,DIR,TOP,RTL,VERILATOR FLAGS,SHIM,CXX FLAGS): verilate, compile, archive.
+define rtlb_lib
+$(1)/model/stamp: $(3) sim/rtl_backend.mk
+	@mkdir -p $(1)/model
+	verilator --cc -Wall -Wno-fatal -Irtl --x-assign fast --x-initial fast $(4) --top-module $(2) --Mdir $(1)/model $(3) >$(1)/verilate.log 2>&1 \
+	  || { tail -20 $(1)/verilate.log; exit 1; }
+	touch $$@
+$(call RTLB_VOBJS,$(1),$(2)) &: $(1)/model/stamp
+	$$(MAKE) --no-print-directory -s -C $(1)/model -f V$(2).mk OPT_FAST=-O2 V$(2)__ALL.o verilated.o verilated_threads.o
+$(1)/obj/$(5).o: sim/$(5).cpp sim/$(5).h $(1)/model/stamp
+	@mkdir -p $(1)/obj
+	$(call RTLB_CXX,$(1)) $(6) -c $$< -o $$@
+$(1)/lib$(5).a: $(call RTLB_VOBJS,$(1),$(2)) $(1)/obj/$(5).o
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+
+RTLB_RMMEC_DIR := $(BUILD)/verilator/rmmec/rt
+RTLB_RMMEC_FAULT_DIR := $(BUILD)/verilator/rmmec/rt_fault
+$(eval $(call rtlb_lib,$(RTLB_RMMEC_DIR),rmmec,$(UNIT_RTL_rmmec),,rmmec_rtl,))
+$(eval $(call rtlb_lib,$(RTLB_RMMEC_FAULT_DIR),rmmec,$(UNIT_RTL_rmmec),-DRMMEC_FAULT_PP,rmmec_rtl,))
+
+# The shift-MAC engine as sim/shiftmac.mk's main configuration.
+RTLB_SM_CFG := -GLANES=8 -GKTILE=16 -GWDEPTH=256 -GXDEPTH=64
+RTLB_SM_DEFS := -DSM_LANES=8 -DSM_KTILE=16 -DSM_WDEPTH=256 -DSM_XDEPTH=64
+RTLB_SM_DIR := $(BUILD)/verilator/shiftmac/rt
+RTLB_SM_FAULT_DIR := $(BUILD)/verilator/shiftmac/rt_fault
+$(eval $(call rtlb_lib,$(RTLB_SM_DIR),shiftmac_gemv,$(UNIT_RTL_shiftmac),$(RTLB_SM_CFG) -GFAULT=0,shiftmac_rtl,$(RTLB_SM_DEFS)))
+$(eval $(call rtlb_lib,$(RTLB_SM_FAULT_DIR),shiftmac_gemv,$(UNIT_RTL_shiftmac),$(RTLB_SM_CFG) -GFAULT=2,shiftmac_rtl,$(RTLB_SM_DEFS)))
+
+RTLB_LIBS := $(RTLB_RMMEC_DIR)/librmmec_rtl.a $(RTLB_SM_DIR)/libshiftmac_rtl.a
+RTLB_FAULT_LIBS := $(RTLB_RMMEC_FAULT_DIR)/librmmec_rtl.a $(RTLB_SM_FAULT_DIR)/libshiftmac_rtl.a
