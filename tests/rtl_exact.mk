@@ -27,3 +27,9 @@ test-rtl-exact: $(BUILD)/tests/test_runtime_rtl_exact
 	$(BUILD)/tests/test_runtime_rtl_exact
 test-rtl-exact-fault: $(BUILD)/tests/test_runtime_rtl_exact_fault
 	$(BUILD)/tests/test_runtime_rtl_exact_fault
+
+# The same equality through the CLI and its run report (tests/rtl_exact_report.sh).
+TEST_STEPS += test-rtl-exact-report
+.PHONY: test-rtl-exact-report
+test-rtl-exact-report: $(BUILD)/lpcs-rtl
+	tests/rtl_exact_report.sh $(BUILD)/lpcs-rtl $(abspath $(SHARED)) $(BUILD)/rtl-exact-report

@@ -1,0 +1,42 @@
+#!/bin/sh
+# rtl = cpu through the CLI, from the run report: `lpcs ppl --backend rtl`
+# on a 16-byte window (BOS + 15 bytes = 16 tokens, every layer) must print
+# the cpu backend's nll= line, and its report must put every matmul /
+# BitLinear on rtl, on the planned unit and mode, without fallback (only the
+# vector ops fall back to cpu). One case per RTL unit kind: RMMEC (P4, the
+# fastest mode; test-rtl-exact covers P8/FP4 and, with LPCS_RTL_CASES=all, P16),
+# shift-MAC, ternary.
+# usage: tests/rtl_exact_report.sh LPCS_RTL SHARED OUTDIR
+set -eu
+lpcs=$1 shared=$2 out=$3
+mkdir -p "$out"
+text=$shared/data/tinyshakespeare.txt
+llama=$shared/models/shakespeare-llama.bin mmfree=$shared/models/shakespeare-mmfree.safetensors
+n=0
+check() { # name model plan unit mode
+    name=$1 model=$2 plan=$3 unit=$4 mode=$5
+    set -- "$model" "$text" --split val --max-bytes 16
+    [ "$plan" = - ] || set -- "$@" --plan "$plan"
+    want=$("$lpcs" ppl "$@" --backend cpu 2>/dev/null | tail -1)
+    got=$("$lpcs" ppl "$@" --backend rtl --report "$out/$name.json" 2>"$out/$name.log" | tail -1)
+    if [ "$want" != "$got" ]; then
+        echo "rtl-exact-report $name: rtl '$got' != cpu '$want'"; exit 1
+    fi
+    python3 - "$out/$name.json" "$unit" "$mode" <<'PY' || exit 1
+import json, sys
+r = json.load(open(sys.argv[1])); unit, mode = sys.argv[2], sys.argv[3]
+ops = [o for o in r["ops"] if o["type"] in ("matmul", "bitlinear")]
+bad = [o["name"] for o in ops if (o["unit"], o["mode"], o["backend"], o.get("fallback")) != (unit, mode, "rtl", False)]
+vec_fb = [o for o in r["ops"] if o.get("fallback")]
+if r["tokens"] != 16 or len(ops) < 30 or bad or any(o["unit"] != "vector" for o in vec_fb) or r["exec"] != "exact":
+    sys.exit(f"{sys.argv[1]}: tokens {r['tokens']}, {len(ops)} unit ops, not on rtl/{unit}/{mode}: {bad[:5]}")
+cyc = sum(o.get("sim_cycles", 0) for o in ops)
+print(f"  {len(ops)} {unit}/{mode} ops on rtl, {cyc:.0f} simulated cycles, {len(vec_fb)} vector ops on cpu")
+PY
+    echo "rtl-exact-report $name: $got on rtl = cpu"
+    n=$((n + 1))
+}
+check p4 "$llama" w=p4e1,a=p4e1 rmmec p4
+check shiftmac "$llama" w=shiftmac shiftmac exact
+check ternary "$mmfree" - ternary exact
+[ $n -eq 3 ] || { echo "rtl-exact-report: $n of 3 cases ran"; exit 1; }
