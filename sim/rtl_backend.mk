@@ -44,3 +44,9 @@ $(eval $(call rtlb_lib,$(RTLB_SM_FAULT_DIR),shiftmac_gemv,$(UNIT_RTL_shiftmac),$
 
 RTLB_LIBS := $(RTLB_RMMEC_DIR)/librmmec_rtl.a $(RTLB_SM_DIR)/libshiftmac_rtl.a
 RTLB_FAULT_LIBS := $(RTLB_RMMEC_FAULT_DIR)/librmmec_rtl.a $(RTLB_SM_FAULT_DIR)/libshiftmac_rtl.a
+
+# The PIM LUT-GEMV bank as sim/lutgemv.mk's g4 configuration.
+RTLB_PIM_CFG := -GG=4 -GROWS=16 -GGROUPS=8 -GNB=8 -GAB=8 -GWB=9 -GE=11 -GACC=24
+RTLB_PIM_DEFS := -DPB_G=4 -DPB_ROWS=16 -DPB_GROUPS=8 -DPB_NB=8 -DPB_AB=8 -DPB_WB=9 -DPB_E=11 -DPB_ACC=24
+RTLB_PIM_DIR := $(BUILD)/verilator/lutgemv/rt
+$(eval $(call rtlb_lib,$(RTLB_PIM_DIR),pim_bank,$(UNIT_RTL_lutgemv),$(RTLB_PIM_CFG),pim_rtl,$(RTLB_PIM_DEFS)))

@@ -1,0 +1,59 @@
+#!/bin/sh
+# The rtl backend's simulated clock cycles per second, per unit (issue 13):
+# runs tests/test_runtime_rtl_exact (every case, P16 included) ROUNDS times;
+# each case is a 16-token window through every layer with every unit op on
+# its Verilated model (and checked bit for bit against cpu). The time is the
+# rtl engine's steps only (Verilated unit + golden's fp32 steps around it +
+# the vector ops on cpu), so cycles/s is the backend's, not Verilator's
+# alone. Median over rounds; CSV + Markdown + gnuplot bar chart (PNG, SVG).
+# usage: bench/rtl/run_rtl_bench.sh TEST_BINARY OUTDIR [ROUNDS]
+set -eu
+bin=$1 out=$2 rounds=${3:-3}
+mkdir -p "$out"
+raw=$out/rtl_rounds.txt
+: >"$raw"
+load0=$(uptime | sed 's/.*load average: //')
+r=1
+while [ "$r" -le "$rounds" ]; do
+    echo "round $r of $rounds" >&2
+    LPCS_RTL_CASES=all "$bin" | grep '^rtl ' | sed "s/^/round=$r /" | tee -a "$raw" >&2
+    r=$((r + 1))
+done
+load1=$(uptime | sed 's/.*load average: //')
+python3 - "$raw" "$out" "$load0" "$load1" "$rounds" <<'PY'
+import re, statistics, sys, os
+raw, out, l0, l1, rounds = sys.argv[1:]
+rows = {}
+pat = re.compile(r"round=(\d+) rtl (\S+)\s+(\S+)\s+(\S+)\s+(\d+) tokens x (\d+) layers: (\d+) of (\d+) logits differ.*; (\d+) cycles in ([\d.]+) s")
+for line in open(raw):
+    m = pat.match(line)
+    if not m: continue
+    _, unit, mode, plan, tok, layers, diff, n, cyc, s = m.groups()
+    key = (unit, mode, plan)
+    rows.setdefault(key, {"tokens": int(tok), "layers": int(layers), "cycles": int(cyc), "diff": int(diff), "s": []})
+    rows[key]["s"].append(float(s))
+    rows[key]["diff"] = max(rows[key]["diff"], int(diff))
+with open(os.path.join(out, "rtl_cycles_per_s.csv"), "w") as f:
+    f.write("unit,mode,plan,tokens,layers,sim_cycles,host_s_median,sim_cycles_per_s,cycles_per_token,logits_differing\n")
+    for (u, mo, p), v in rows.items():
+        med = statistics.median(v["s"])
+        f.write(f"{u},{mo},{p},{v['tokens']},{v['layers']},{v['cycles']},{med:.3f},{v['cycles']/med:.0f},"
+                f"{v['cycles']//v['tokens']},{v['diff']}\n")
+with open(os.path.join(out, "rtl_cycles_per_s.md"), "w") as f:
+    f.write(f"Median of {rounds} rounds; machine shared by 8 engineers, load average before {l0}, after {l1}.\n\n")
+    f.write("| unit | mode | plan | tokens x layers | simulated cycles | cycles/token | host s (median) | simulated cycles/s | logits != cpu |\n|---|---|---|---|---|---|---|---|---|\n")
+    for (u, mo, p), v in rows.items():
+        med = statistics.median(v["s"])
+        f.write(f"| {u} | {mo} | {p} | {v['tokens']} x {v['layers']} | {v['cycles']} | {v['cycles']//v['tokens']} | {med:.2f} | "
+                f"{v['cycles']/med:,.0f} | {v['diff']} |\n")
+with open(os.path.join(out, "rtl_cycles_per_s.dat"), "w") as f:
+    for (u, mo, p), v in rows.items():
+        f.write(f"\"{u}/{mo}\" {v['cycles']/statistics.median(v['s']):.0f}\n")
+PY
+for term in png svg; do
+    gnuplot -e "set terminal $term size 800,450; set output '$out/rtl_cycles_per_s.$term';
+      set title 'rtl backend: simulated clock cycles per host second (16 tokens, every layer)';
+      set ylabel 'simulated cycles / s'; set style fill solid 0.6; set boxwidth 0.6; set yrange [0:*]; unset key;
+      plot '$out/rtl_cycles_per_s.dat' using 0:2:xtic(1) with boxes"
+done
+cat "$out/rtl_cycles_per_s.md"
