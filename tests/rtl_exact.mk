@@ -4,22 +4,22 @@
 # differ. Libraries: sim/ternary.mk, sim/rtl_backend.mk.
 RTLX_TERNARY_LIB = $(BUILD)/verilator/ternary/libternary_rtl.a
 RTLX_OBJ = $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o
-RTLX_LINK = $(CC) $(LDFLAGS_ALL) -o $@ $(1) $(RTLX_OBJ) $(RUNTIME_LIB) $(RTLX_TERNARY_LIB) $(2) $(MODELS_LIB) $(GOLDEN_LIB) \
+RTLX_LINK = $(CC) $(LDFLAGS_ALL) -o $@ $(1) $(RTLX_OBJ) $(RUNTIME_LIB) $(2) $(MODELS_LIB) $(GOLDEN_LIB) \
             -lstdc++ -lcmocka -ljansson -lm -lpthread
 
 $(BUILD)/tests/test_runtime_rtl_exact: $(BUILD)/obj/tests/test_runtime_rtl_exact.o $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o \
     $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a $(BUILD)/verilator/ternary/libternary_rtl.a $(RTLB_LIBS)
 	@mkdir -p $(dir $@)
-	$(call RTLX_LINK,$<,$(RTLB_LIBS))
+	$(call RTLX_LINK,$<,$(RTLX_TERNARY_LIB) $(RTLB_LIBS))
 
 $(BUILD)/obj/tests/test_runtime_rtl_exact_fault.o: tests/test_runtime_rtl_exact.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -DRTL_FAULT_BUILD -c $< -o $@
 $(BUILD)/tests/test_runtime_rtl_exact_fault: $(BUILD)/obj/tests/test_runtime_rtl_exact_fault.o \
     $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a \
-    $(BUILD)/verilator/ternary/libternary_rtl.a $(RTLB_FAULT_LIBS)
+    $(RTLB_TERNARY_FAULT_DIR)/libternary_rtl.a $(RTLB_FAULT_LIBS)
 	@mkdir -p $(dir $@)
-	$(call RTLX_LINK,$<,$(RTLB_FAULT_LIBS))
+	$(call RTLX_LINK,$<,$(RTLB_TERNARY_FAULT_DIR)/libternary_rtl.a $(RTLB_FAULT_LIBS))
 
 TEST_STEPS += test-rtl-exact test-rtl-exact-fault
 .PHONY: test-rtl-exact test-rtl-exact-fault

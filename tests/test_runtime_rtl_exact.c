@@ -8,11 +8,11 @@
  * Built twice (tests/runtime.mk): test_runtime_rtl_exact against the real
  * RTL, test_runtime_rtl_exact_fault against the units Verilated with a
  * DUT-side fault (RMMEC: a partial-product bit stuck at 0; shift-MAC:
- * FAULT=2, a shift of 0 done as 1). The fault build inverts the check: for
- * each case the fault reaches (P8, P16, shift-MAC) the logits must DIFFER
- * from cpu (the equality check can fail for the right reason); it stops at
- * the first token that differs. Ternary has its own faulted builds
- * (ternary-cosim-rtl-fault; --check --inject-fault in test-trust-rtl).
+ * FAULT=2, a shift of 0 done as 1; ternary engine: -DTERNARY_FAULT_NEG, the
+ * last tile position adds x for a -1 weight). The fault build inverts the check: for
+ * each case the fault reaches (P8, P16, shift-MAC, ternary) the logits must
+ * DIFFER from cpu (the equality check can fail for the right reason); it
+ * stops at the first token that differs.
  *
  * LPCS_RTL_CASES=all adds the slow P16 plan (make test runs the others);
  * each case prints the unit's simulated cycles and cycles per second
@@ -42,7 +42,7 @@ static const rtl_case CASES[] = {
     {"models/shakespeare-llama.bin", "w=fp4e2m1,a=fp4e2m1", "rmmec", "fp4", 0, 0},
     {"models/shakespeare-llama.bin", "w=p16e1,a=p16e1", "rmmec", "p16", 1, 1},
     {"models/shakespeare-llama.bin", "w=shiftmac", "shiftmac", "exact", 0, 1},
-    {"models/shakespeare-mmfree.safetensors", NULL, "ternary", "exact", 0, 0},
+    {"models/shakespeare-mmfree.safetensors", NULL, "ternary", "exact", 0, 1},
 };
 
 #ifdef RTL_FAULT_BUILD
@@ -142,7 +142,7 @@ static void test_rtl_equals_cpu(void **state) {
         rt_model_free(&m);
         ran++;
     }
-    assert_true(ran >= (fault_build ? 2 : 5));
+    assert_true(ran >= (fault_build ? 3 : 5));
 }
 
 int main(void) {
