@@ -13,6 +13,8 @@
  *          rounding to fp32 (RMMEC_OUT_FP32), exactly golden rmmec_gemv.
  *   OP_BITLINEAR -> unit "ternary", mode "exact" (the golden BitLinear
  *          pipeline, as before).
+ *   OP_MATMUL, weight format shiftmac -> unit "shiftmac", mode "exact" in
+ *          both exec modes (matmul_shiftmac.h: the unit's integer path).
  *   OP_QUANT -> "vector", mode "round:<fmt>" (the plan's a= / kv= rounding).
  *   everything else (other weight formats incl. integer ones: the LUT-GEMV
  *          mapping is not implemented yet; norms, attention, element-wise)
