@@ -2,12 +2,10 @@
 // sim/rtl_backend.mk and match the -G parameters of the model.
 #include "pim_rtl.h"
 
-#include <memory>
-#include <new>
 #include <vector>
 
 #include "Vpim_bank.h"
-#include "verilated.h"
+#include "vl_unit.h"
 
 namespace {
 enum { OP_BUILD = 1, OP_LOADX = 2, OP_RUN = 3, OP_READ = 4 };
@@ -34,19 +32,13 @@ int64_t sext(uint64_t v, int bits) {
 size_t gcd(size_t a, size_t b) { return b ? gcd(b, a % b) : a; }
 } // namespace
 
-struct pim_rtl {
-    std::unique_ptr<VerilatedContext> ctx{new VerilatedContext};
-    std::unique_ptr<Vpim_bank> m{new Vpim_bank{ctx.get()}};
-    uint64_t cycles = 0;
+struct pim_rtl : vl_unit<Vpim_bank> {
+    Vpim_bank *m = top.get();
     std::vector<uint64_t> rsp;
     bool hung = false;
 
     void tick() {
-        m->clk = 0;
-        m->eval();
-        m->clk = 1;
-        m->eval();
-        cycles++;
+        vl_unit<Vpim_bank>::tick();
         if (m->rsp_valid) rsp.push_back((uint64_t)m->rsp_data);
     }
     pim_rtl() {
@@ -77,13 +69,7 @@ struct pim_rtl {
 
 extern "C" {
 
-pim_rtl *pim_rtl_open(void) {
-    try {
-        return new pim_rtl;
-    } catch (...) {
-        return nullptr;
-    }
-}
+pim_rtl *pim_rtl_open(void) { return vl_new<pim_rtl>(); }
 
 void pim_rtl_close(pim_rtl *b) { delete b; }
 

@@ -2,30 +2,15 @@
 // command offered per cycle, results collected in order.
 #include "rmmec_rtl.h"
 
-#include <memory>
-#include <new>
-
 #include "Vrmmec.h"
-#include "verilated.h"
+#include "vl_unit.h"
 
 namespace {
 enum { OP_ACC = 0, OP_CLEAR = 1, OP_READ_CLEAR = 3 };
 const uint64_t HANG_CYCLES = 100000; // no progress for this long: a hardware bug
 } // namespace
 
-struct rmmec_rtl {
-    std::unique_ptr<VerilatedContext> ctx{new VerilatedContext};
-    std::unique_ptr<Vrmmec> top{new Vrmmec{ctx.get()}};
-    uint64_t cycles = 0;
-
-    // One clock: inputs are set, outputs sampled before the rising edge.
-    void tick() {
-        top->clk = 0;
-        top->eval();
-        top->clk = 1;
-        top->eval();
-        cycles++;
-    }
+struct rmmec_rtl : vl_unit<Vrmmec> {
     rmmec_rtl() {
         top->rst_n = 0;
         top->in_valid = 0;
@@ -39,13 +24,7 @@ struct rmmec_rtl {
 
 extern "C" {
 
-rmmec_rtl *rmmec_rtl_open(void) {
-    try {
-        return new rmmec_rtl;
-    } catch (...) {
-        return nullptr;
-    }
-}
+rmmec_rtl *rmmec_rtl_open(void) { return vl_new<rmmec_rtl>(); }
 
 void rmmec_rtl_close(rmmec_rtl *u) { delete u; }
 

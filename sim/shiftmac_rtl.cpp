@@ -3,12 +3,8 @@
 // the -G parameters the model was Verilated with.
 #include "shiftmac_rtl.h"
 
-#include <memory>
-#include <new>
-#include <vector>
-
 #include "Vshiftmac_gemv.h"
-#include "verilated.h"
+#include "vl_unit.h"
 
 namespace {
 const size_t L = SM_LANES, KT = SM_KTILE;
@@ -22,18 +18,7 @@ void put(VlWide<(4 * SM_LANES * SM_KTILE + 31) / 32> &port, size_t off, uint32_t
 }
 } // namespace
 
-struct shiftmac_rtl {
-    std::unique_ptr<VerilatedContext> ctx{new VerilatedContext};
-    std::unique_ptr<Vshiftmac_gemv> top{new Vshiftmac_gemv{ctx.get()}};
-    uint64_t cycles = 0;
-
-    void tick() {
-        top->clk = 0;
-        top->eval();
-        top->clk = 1;
-        top->eval();
-        cycles++;
-    }
+struct shiftmac_rtl : vl_unit<Vshiftmac_gemv> {
     shiftmac_rtl() {
         top->rst = 1, top->start = 0, top->w_we = 0, top->x_we = 0;
         tick();
@@ -96,13 +81,7 @@ struct shiftmac_rtl {
 
 extern "C" {
 
-shiftmac_rtl *shiftmac_rtl_open(void) {
-    try {
-        return new shiftmac_rtl;
-    } catch (...) {
-        return nullptr;
-    }
-}
+shiftmac_rtl *shiftmac_rtl_open(void) { return vl_new<shiftmac_rtl>(); }
 
 void shiftmac_rtl_close(shiftmac_rtl *e) { delete e; }
 
