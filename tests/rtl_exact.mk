@@ -44,3 +44,9 @@ TEST_STEPS += test-pim-rtl-tiles
 .PHONY: test-pim-rtl-tiles
 test-pim-rtl-tiles: $(BUILD)/tests/test_pim_rtl_tiles
 	$(BUILD)/tests/test_pim_rtl_tiles
+
+# Simulated cycles per second of the rtl backend per unit (bench/rtl/).
+BENCH_STEPS += bench-rtl
+.PHONY: bench-rtl
+bench-rtl: $(BUILD)/tests/test_runtime_rtl_exact $(BUILD)/tests/test_pim_rtl_tiles
+	bench/rtl/run_rtl_bench.sh $(BUILD)/tests/test_runtime_rtl_exact $(BUILD)/tests/test_pim_rtl_tiles $(BUILD)/bench-rtl
