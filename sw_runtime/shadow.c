@@ -84,7 +84,7 @@ int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e) {
             if (got != want) break;
         }
         char where[256] = "";
-        if (is_rtl && rt_rtl_lanes() > 0)
+        if (is_rtl && rt_rtl_lanes() > 0 && op->type == OP_BITLINEAR) /* cycles, lanes, VCD: the ternary engine's */
             snprintf(where, sizeof where,
                      "; rtl: the op ran in clock cycles %llu..%llu, row %zu is lane %zu (waveform of just this op: "
                      "--vcd FILE --vcd-window %llu:%llu)",
