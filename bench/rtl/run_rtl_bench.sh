@@ -61,7 +61,7 @@ for (u, mo, p), v in rows.items():
     dat.write(f"\"{u}/{mo}\" {v['cycles']/cmed:.0f}\n")
 PY
 for term in png svg; do
-    gnuplot -e "set terminal $term size 800,450; set output '$out/rtl_cycles_per_s.$term';
+    gnuplot -e "set terminal $term size 1000,450; set output '$out/rtl_cycles_per_s.$term';
       set title 'rtl backend: simulated clock cycles per host cpu-second (16 tokens, every layer)';
       set ylabel 'simulated cycles / cpu-second'; set style fill solid 0.6; set boxwidth 0.6; set yrange [0:*]; unset key;
       plot '$out/rtl_cycles_per_s.dat' using 0:2:xtic(1) with boxes"
