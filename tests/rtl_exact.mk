@@ -34,11 +34,13 @@ TEST_STEPS += test-rtl-exact-report
 test-rtl-exact-report: $(BUILD)/lpcs-rtl
 	tests/rtl_exact_report.sh $(BUILD)/lpcs-rtl $(abspath $(SHARED)) $(BUILD)/rtl-exact-report
 
-# The Verilated PIM bank tile by tile on whole llama matrices vs golden (tests/test_pim_rtl_tiles.c).
-$(BUILD)/tests/test_pim_rtl_tiles: $(BUILD)/obj/tests/test_pim_rtl_tiles.o $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a \
-    $(BUILD)/libgolden.a $(RTLB_PIM_DIR)/libpim_rtl.a
+# The Verilated PIM bank tile by tile on whole llama matrices vs golden, and
+# its unit_matmul.h implementation (sw_runtime/rtl/unit_mm_pim_rtl.c) vs
+# golden's (tests/test_pim_rtl_tiles.c).
+$(BUILD)/tests/test_pim_rtl_tiles: $(BUILD)/obj/tests/test_pim_rtl_tiles.o $(BUILD)/obj/sw_runtime/rtl/unit_mm_pim_rtl.o \
+    $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a $(RTLB_PIM_DIR)/libpim_rtl.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/liblpcsrt.a $(RTLB_PIM_DIR)/libpim_rtl.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a \
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(BUILD)/obj/sw_runtime/rtl/unit_mm_pim_rtl.o $(BUILD)/liblpcsrt.a $(RTLB_PIM_DIR)/libpim_rtl.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a \
 	  -lstdc++ -lcmocka -ljansson -lm -lpthread
 TEST_STEPS += test-pim-rtl-tiles
 .PHONY: test-pim-rtl-tiles

@@ -17,7 +17,9 @@
 #include "lutgemv.h"
 #include "model.h"
 #include "pim_rtl.h"
+#include "unit_matmul.h"
 #include "ternary.h"
+#include "rtl/unit_mm_pim_rtl.h"
 
 typedef struct {
     const char *name;
@@ -129,6 +131,45 @@ static void test_pim_rtl_equals_golden(void **state) {
     rt_model_free(&m);
 }
 
+/* The unit_matmul.h "lutgemv" implementation on the bank equals golden's,
+ * for 11 tokens (one full batch of 8 through the bank, then 3). */
+static void test_unit_mm_rtl_lutgemv(void **state) {
+    (void)state;
+    char p[600];
+    rt_model m;
+    rt_err e = {0, ""};
+    assert_int_equal(rt_model_load(&m, test_shared_path(p, sizeof p, "models/shakespeare-llama.bin"), NULL, &e), LPCS_OK);
+    enum { NT = 11 };
+    const size_t R = (size_t)m.cfg.hidden, K = (size_t)m.cfg.dim;
+    pim_case c = {"L2.w1", m.ll[2].w1, R, K, NT, 0, LUTGEMV_W_SIGNED, 4, 8, 1};
+    int16_t *w = malloc(R * K * sizeof *w), zp = 0;
+    int8_t *x = malloc(NT * K);
+    int64_t *want = malloc(NT * R * sizeof *want), *got = malloc(NT * R * sizeof *got);
+    assert_true(w && x && want && got);
+    quantize(&c, w, &zp);
+    float sc;
+    for (size_t t = 0; t < NT; t++)
+        assert_int_equal(act_quant_absmax_i8(m.embed + (size_t)(t * 7 + 40) * K, K, x + t * K, &sc), LPCS_OK);
+    lutgemv_cfg cfg = {R, K, 1, pim_rtl_params().g, 4, LUTGEMV_W_SIGNED, 8, 0};
+    rt_mm_weights mw = {.rows = R, .cols = K, .data = w, .lut = &cfg, .entry_bits = 0};
+    const rt_unit_mm *impl[2] = {&rt_unit_mm_golden_lutgemv, &rt_unit_mm_rtl_lutgemv};
+    int64_t *out[2] = {want, got};
+    pim_rtl *bank = pim_rtl_open();
+    for (int i = 0; i < 2; i++) {
+        void *mat = NULL, *ctx = i ? (void *)bank : NULL;
+        assert_string_equal(impl[i]->unit, "lutgemv");
+        assert_int_equal(impl[i]->prepare(ctx, &mw, &mat), LPCS_OK);
+        assert_int_equal(impl[i]->gemm(ctx, mat, x, NT, out[i]), LPCS_OK);
+        impl[i]->release(ctx, mat);
+    }
+    assert_memory_equal(want, got, NT * R * sizeof *got);
+    printf("unit_mm lutgemv rtl = golden: %d tokens x %zu rows, %llu bank cycles\n", NT, R,
+           (unsigned long long)pim_rtl_cycles(bank));
+    pim_rtl_close(bank);
+    free(w), free(x), free(want), free(got);
+    rt_model_free(&m);
+}
+
 /* A bad configuration is refused, not run. */
 static void test_pim_rtl_refuses(void **state) {
     (void)state;
@@ -146,6 +187,7 @@ static void test_pim_rtl_refuses(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_pim_rtl_equals_golden),
+                                       cmocka_unit_test(test_unit_mm_rtl_lutgemv),
                                        cmocka_unit_test(test_pim_rtl_refuses)};
     return cmocka_run_group_tests_name("pim_rtl_tiles", tests, NULL, NULL);
 }

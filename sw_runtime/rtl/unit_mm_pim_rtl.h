@@ -1,0 +1,15 @@
+/* The "lutgemv" unit's matmul (unit_matmul.h contract) on the Verilated PIM
+ * bank (sim/pim_rtl.h), for the rtl backend once ops are mapped to the PIM
+ * unit (exact.h does not map any yet). ctx: a pim_rtl instance. The tokens
+ * of one call go through the bank together, up to its batch (8) at a time,
+ * pattern-aware lookup on; the result equals golden's batch-1 GEMV per token
+ * (rt_unit_mm_golden_lutgemv; checked by tests/test_pim_rtl_tiles.c).
+ * Link: build/verilator/lutgemv/rt/libpim_rtl.a -lstdc++. */
+#ifndef LPCS_RT_UNIT_MM_PIM_RTL_H
+#define LPCS_RT_UNIT_MM_PIM_RTL_H
+
+#include "unit_matmul.h"
+
+extern const rt_unit_mm rt_unit_mm_rtl_lutgemv;
+
+#endif
