@@ -1,5 +1,5 @@
-/* Exact execution: op -> unit / mode mapping and the golden RMMEC matmul
- * (exact.h). */
+/* Exact execution: op -> unit / mode mapping and the unit arithmetic of the
+ * exact matmuls on the cpu backend (exact.h). */
 #include "exact.h"
 
 #include <stdarg.h>
@@ -7,15 +7,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "design_point.h"
+#include "exact_fast.h"
+#include "intq.h"
+#include "kernels/pool.h"
+#include "lutgemv.h"
 #include "minifloat.h"
 #include "posit.h"
 #include "rmmec.h"
+#include "ternary.h"
 
-/* An exact RMMEC matrix: the weights as the unit's packed words. */
+/* Rows times columns below which one thread does the whole matmul. */
+#define XPAR_MIN_MACS (1u << 17)
+
+typedef enum { XK_RMMEC, XK_LUT } rt_xkind;
+
+/* An exact matrix in its unit's operands. */
 typedef struct {
+    rt_xkind kind;
+    size_t rows, cols;
+    /* rmmec */
     rmmec_mode mode;
-    size_t rows, cols, words; /* words per row */
-    uint16_t *w;              /* [rows][words] */
+    size_t words;       /* packed words per row */
+    uint16_t *w;        /* [rows][words]: the unit's operand words (golden) */
+    int16_t *wv;        /* P8: values * 64; P16: mantissas [rows][cols] */
+    uint8_t *ws;        /* P16: shifts [rows][cols] */
+    int64_t *wabs;      /* P8: sum_k |wv| per row */
+    uint8_t *wnar;      /* per row: a NaR weight (golden path) */
+    /* lutgemv */
+    lutgemv_cfg lut;    /* batch 1, qgroup 0 (one scale per row) */
+    int8_t *wq;         /* [rows][cols] weight codes */
+    float *wscale;      /* [rows] */
 } rt_xmat;
 
 int rt_exec_parse(const char *name) {
@@ -55,6 +77,32 @@ void rt_exact_rmmec_pack(int mode, const float *v, size_t n, uint16_t *words) {
         words[i / lanes] |= (uint16_t)(encode(mode, v[i]) << (bits * (i % lanes)));
 }
 
+/* Element i of a packed row. */
+static unsigned lane_code(int mode, const uint16_t *words, size_t i) {
+    size_t lanes = (size_t)rmmec_lanes((rmmec_mode)mode), bits = 16 / lanes;
+    return (words[i / lanes] >> (bits * (i % lanes))) & ((1u << bits) - 1);
+}
+
+/* The fast decode of one packed row (P8 / P16; other modes have none). */
+static void decode_row(const rt_xmat *x, size_t r) {
+    const uint16_t *words = x->w + r * x->words;
+    int16_t *v = x->wv + r * x->cols;
+    int64_t abs = 0;
+    int nar = 0;
+    for (size_t k = 0; k < x->cols; k++) {
+        unsigned c = lane_code(x->mode, words, k);
+        if (x->mode == RMMEC_P8) {
+            v[k] = xf_p8_value((uint8_t)c);
+            nar |= v[k] == XF_P8_NAR;
+            abs += v[k] < 0 ? -(int64_t)v[k] : v[k];
+        } else {
+            nar |= !xf_p16_decode((uint16_t)c, &v[k], &x->ws[r * x->cols + k]);
+        }
+    }
+    if (x->mode == RMMEC_P8) x->wabs[r] = abs;
+    x->wnar[r] = (uint8_t)(nar || (x->mode == RMMEC_P16 && x->cols >= XF_P16_KMAX));
+}
+
 static void set_mode(rt_op *op, const char *unit, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static void set_mode(rt_op *op, const char *unit, const char *fmt, ...) {
@@ -65,7 +113,93 @@ static void set_mode(rt_op *op, const char *unit, const char *fmt, ...) {
     va_end(ap);
 }
 
-int rt_exact_map(rt_engine *eng, rt_exec_mode mode, rt_err *e) {
+static void xmat_free(rt_xmat *x) {
+    if (!x) return;
+    free(x->w), free(x->wv), free(x->ws), free(x->wabs), free(x->wnar), free(x->wq), free(x->wscale);
+    free(x);
+}
+
+static int oom(rt_xmat *x, const rt_op *op, rt_err *e) {
+    xmat_free(x);
+    return rt_fail(e, LPCS_ENOMEM, "out of memory for the exact weights of %s", op->name);
+}
+
+static int map_rmmec(rt_op *op, int rm, rt_err *e) {
+    rt_xmat *x = calloc(1, sizeof *x);
+    if (!x) return oom(x, op, e);
+    size_t lanes = (size_t)rmmec_lanes((rmmec_mode)rm), R = op->rows, K = op->cols;
+    x->kind = XK_RMMEC, x->mode = (rmmec_mode)rm, x->rows = R, x->cols = K;
+    x->words = (K + lanes - 1) / lanes;
+    x->w = malloc(R * x->words * sizeof *x->w);
+    if (!x->w) return oom(x, op, e);
+    for (size_t r = 0; r < R; r++) /* op->w is already rounded to the format: encoding is exact */
+        rt_exact_rmmec_pack(rm, op->w + r * K, K, x->w + r * x->words);
+    if (rm == RMMEC_P8 || rm == RMMEC_P16) {
+        x->wv = malloc(R * K * sizeof *x->wv), x->wnar = malloc(R);
+        x->wabs = rm == RMMEC_P8 ? malloc(R * sizeof *x->wabs) : NULL;
+        x->ws = rm == RMMEC_P16 ? malloc(R * K) : NULL;
+        if (!x->wv || !x->wnar || (rm == RMMEC_P8 && !x->wabs) || (rm == RMMEC_P16 && !x->ws)) return oom(x, op, e);
+        for (size_t r = 0; r < R; r++) decode_row(x, r);
+    }
+    op->exact = x;
+    set_mode(op, "rmmec", "%s", rmmec_mode_name((rmmec_mode)rm));
+    return LPCS_OK;
+}
+
+/* The LUT-GEMV configuration of a matmul with integer / ternary weights and
+ * integer activations on design point d; 0 if the unit can take it. */
+static int lut_cfg(const rt_op *op, const rt_qf *a, const dp_config *d, lutgemv_cfg *c) {
+    const qformat *wf = &op->qf->q;
+    if (op->qf->identity || a->identity || a->q.kind != QF_INT || !op->w_src) return -1;
+    if (wf->kind != QF_INT && wf->kind != QF_TERNARY) return -1;
+    memset(c, 0, sizeof *c);
+    c->rows = op->rows, c->cols = op->cols, c->batch = 1, c->g = d->pim_g, c->qgroup = 0;
+    c->w_kind = wf->kind == QF_TERNARY ? LUTGEMV_W_TERNARY : LUTGEMV_W_SIGNED;
+    c->w_bits = wf->kind == QF_TERNARY ? 2 : wf->bits;
+    c->a_bits = a->q.bits;
+    if (lutgemv_cfg_check(c)) return -1;
+    int eb = lutgemv_entry_bits(c);
+    return eb > 0 && eb <= d->pim_entry_bits ? 0 : -1;
+}
+
+/* Weight codes and per-row scales, quantized from the model's weights with
+ * the plan format's own rule (so the dequantized values are fake's op->w). */
+static int map_lut(rt_op *op, const lutgemv_cfg *c, rt_err *e) {
+    rt_xmat *x = calloc(1, sizeof *x);
+    if (!x) return oom(x, op, e);
+    size_t R = op->rows, K = op->cols;
+    x->kind = XK_LUT, x->rows = R, x->cols = K, x->lut = *c;
+    x->wq = malloc(R * K), x->wscale = malloc(R * sizeof *x->wscale);
+    if (!x->wq || !x->wscale) return oom(x, op, e);
+    int rc = LPCS_OK;
+    for (size_t r = 0; r < R && !rc; r++) {
+        const float *w = op->w_src + r * K;
+        if (c->w_kind == LUTGEMV_W_TERNARY)
+            rc = ternary_absmean_quantize(w, K, x->wq + r * K, &x->wscale[r]);
+        else
+            rc = intq_quantize_rows(c->w_bits, w, 1, K, x->wq + r * K, &x->wscale[r]);
+    }
+    if (rc) {
+        xmat_free(x);
+        return rt_fail(e, rc, "cannot quantize the weights of %s for the LUT-GEMV unit", op->name);
+    }
+    op->exact = x;
+    set_mode(op, "lutgemv", "%s%d-a%d-g%d", c->w_kind == LUTGEMV_W_TERNARY ? "t" : "w", c->w_bits, c->a_bits, c->g);
+    return LPCS_OK;
+}
+
+/* The design point whose units the plan maps to: the sim backend's, else the default. */
+static void design_point(const rt_sched_opts *so, dp_config *d) {
+    dp_default(d);
+    for (int i = 0; so && i < so->n_backends; i++)
+        if (so->backends[i].iface && !strcmp(so->backends[i].iface->name, "sim") && so->backends[i].cfg)
+            *d = *(const dp_config *)so->backends[i].cfg;
+}
+
+int rt_exact_map(rt_engine *eng, const rt_sched_opts *so, rt_err *e) {
+    int fake = so && so->exec_fake;
+    dp_config dp;
+    design_point(so, &dp);
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
         if (op->type == OP_BITLINEAR) {
@@ -82,53 +216,125 @@ int rt_exact_map(rt_engine *eng, rt_exec_mode mode, rt_err *e) {
         }
         const rt_qf *f = op->qf;
         int rm = f ? rt_exact_rmmec_mode(f) : -1;
-        if (mode == RT_EXEC_FAKE || rm < 0 || op->aux) {
-            if (!f || f->identity)
-                set_mode(op, "vector", "fp32");
-            else
-                set_mode(op, "vector", "fake:%s", f->name);
-            continue;
-        }
-        rt_xmat *x = calloc(1, sizeof *x);
-        size_t lanes = (size_t)rmmec_lanes((rmmec_mode)rm);
-        if (x) {
-            x->mode = (rmmec_mode)rm, x->rows = op->rows, x->cols = op->cols;
-            x->words = (op->cols + lanes - 1) / lanes;
-            x->w = malloc(x->rows * x->words * sizeof *x->w);
-        }
-        if (!x || !x->w) {
-            if (x) free(x->w);
-            free(x);
-            return rt_fail(e, LPCS_ENOMEM, "out of memory for the exact weights of %s", op->name);
-        }
-        for (size_t r = 0; r < op->rows; r++) /* op->w is already rounded to f: encoding is exact */
-            rt_exact_rmmec_pack(rm, op->w + r * op->cols, op->cols, x->w + r * x->words);
-        op->exact = x;
-        set_mode(op, "rmmec", "%s", rmmec_mode_name((rmmec_mode)rm));
+        lutgemv_cfg lc;
+        int lut = f && !fake && !op->aux && !lut_cfg(op, rt_plan_a(&eng->plan, op->wclass, op->layer), &dp, &lc);
+        int rc = LPCS_OK;
+        if (lut)
+            rc = map_lut(op, &lc, e);
+        else if (!fake && rm >= 0 && !op->aux)
+            rc = map_rmmec(op, rm, e);
+        else if (!f || f->identity)
+            set_mode(op, "vector", "fp32");
+        else
+            set_mode(op, "vector", "fake:%s", f->name);
+        if (rc) return rc;
     }
     return LPCS_OK;
 }
 
 void rt_exact_free(rt_engine *eng) {
     for (int i = 0; eng->ops && i < eng->n_ops; i++) {
-        rt_xmat *x = eng->ops[i].exact;
-        if (x) free(x->w);
-        free(x);
+        xmat_free(eng->ops[i].exact);
         eng->ops[i].exact = NULL;
     }
 }
 
-int rt_exact_matmul(const rt_op *op, const float *xin, size_t ldx, float *y, size_t ldy, size_t T) {
+int rt_exact_fault(rt_op *op) {
+    rt_xmat *x = op->exact;
+    if (!x) return LPCS_EINVAL;
+    if (x->kind == XK_LUT) { /* weight code (0, 0) moves by one step inside its range */
+        x->wq[0] = (int8_t)(x->wq[0] > 0 ? x->wq[0] - 1 : x->wq[0] + 1);
+        return LPCS_OK;
+    }
+    x->w[0] ^= 1u << 2; /* a low bit of the first operand word */
+    if (x->wv) decode_row(x, 0);
+    return LPCS_OK;
+}
+
+/* One token's activation in the unit's operands (decoded once, shared by the rows). */
+typedef struct {
+    const rt_xmat *m;
+    const uint16_t *a;     /* packed words (golden path) */
+    const int16_t *av;     /* P8 values*64 / P16 mantissas; LUT: unused */
+    const uint8_t *as;     /* P16 shifts */
+    int nar;               /* P8/P16: a NaR in the activation */
+    int64_t amax;          /* P8: max |av| */
+    const int8_t *aq;      /* LUT codes */
+    float ascale;          /* LUT per-token scale */
+    float *y;
+    int rc;
+} xtask;
+
+static void rows_rmmec(xtask *t, size_t lo, size_t hi) {
+    const rt_xmat *x = t->m;
+    for (size_t r = lo; r < hi; r++) {
+        uint32_t o;
+        if (x->mode == RMMEC_P8 && !t->nar && !x->wnar[r] && x->wabs[r] * t->amax < ((int64_t)1 << 31))
+            o = xf_p8_dot(x->wv + r * x->cols, t->av, x->cols);
+        else if (x->mode == RMMEC_P16 && !t->nar && !x->wnar[r])
+            o = xf_p16_dot(x->wv + r * x->cols, x->ws + r * x->cols, t->av, t->as, x->cols);
+        else if (rmmec_dot(x->mode, x->w + r * x->words, t->a, x->words, RMMEC_OUT_FP32, &o))
+            t->rc = LPCS_EINVAL;
+        memcpy(&t->y[r], &o, 4);
+    }
+}
+
+static void rows_lut(xtask *t, size_t lo, size_t hi) {
+    const rt_xmat *x = t->m;
+    lutgemv_cfg c = x->lut;
+    c.rows = 1;
+    for (size_t r = lo; r < hi; r++) { /* exact integer acc (= golden lutgemv_gemv), golden conversion */
+        int64_t acc = xf_i8_dot(x->wq + r * x->cols, t->aq, x->cols);
+        if (lutgemv_convert(&c, &acc, &x->wscale[r], &t->ascale, &t->y[r])) t->rc = LPCS_EINVAL;
+    }
+}
+
+static void xpart(void *arg, int idx, int n) {
+    xtask *t = arg;
+    unsigned long lo, hi;
+    kn_split(t->m->rows, idx, n, 8, &lo, &hi);
+    if (lo >= hi) return;
+    if (t->m->kind == XK_LUT)
+        rows_lut(t, lo, hi);
+    else
+        rows_rmmec(t, lo, hi);
+}
+
+int rt_exact_matmul(const rt_op *op, void *pool, const float *xin, size_t ldx, float *y, size_t ldy, size_t T) {
     const rt_xmat *x = op->exact;
     if (!x) return LPCS_EINVAL;
-    uint16_t *a = malloc(x->words * sizeof *a);
-    uint32_t *o = malloc(x->rows * sizeof *o);
-    int rc = a && o ? LPCS_OK : LPCS_ENOMEM;
+    size_t K = x->cols;
+    uint16_t *a = x->kind == XK_RMMEC ? malloc(x->words * sizeof *a) : NULL;
+    int16_t *av = malloc(K * sizeof *av);
+    uint8_t *as = malloc(K);
+    int8_t *aq = malloc(K);
+    int rc = (x->kind == XK_LUT || a) && av && as && aq ? LPCS_OK : LPCS_ENOMEM;
     for (size_t t = 0; t < T && !rc; t++) {
-        rt_exact_rmmec_pack(x->mode, xin + t * ldx, x->cols, a);
-        rc = rmmec_gemv(x->mode, x->w, x->rows, x->words, a, RMMEC_OUT_FP32, o);
-        if (!rc) memcpy(y + t * ldy, o, x->rows * sizeof *o);
+        const float *xt = xin + t * ldx;
+        xtask tk = {.m = x, .a = a, .av = av, .as = as, .aq = aq, .y = y + t * ldy};
+        if (x->kind == XK_LUT) { /* the activation's integer codes at the unit input (per-token absmax) */
+            tk.ascale = intq_scale_for_absmax(x->lut.a_bits, intq_absmax(xt, K));
+            for (size_t k = 0; k < K; k++) aq[k] = intq_quantize_one(x->lut.a_bits, xt[k], tk.ascale);
+        } else {
+            rt_exact_rmmec_pack(x->mode, xt, K, a);
+            for (size_t k = 0; x->wv && k < K; k++) {
+                unsigned c = lane_code(x->mode, a, k);
+                if (x->mode == RMMEC_P8) {
+                    av[k] = xf_p8_value((uint8_t)c);
+                    tk.nar |= av[k] == XF_P8_NAR;
+                    int64_t m = av[k] < 0 ? -(int64_t)av[k] : av[k];
+                    tk.amax = m > tk.amax ? m : tk.amax;
+                } else {
+                    tk.nar |= !xf_p16_decode((uint16_t)c, &av[k], &as[k]);
+                }
+            }
+        }
+        if (pool && (double)x->rows * (double)K >= XPAR_MIN_MACS)
+            kn_pool_run(pool, xpart, &tk);
+        else
+            xpart(&tk, 0, 1);
+        rc = tk.rc;
     }
-    free(a), free(o);
+    free(a), free(av), free(as), free(aq);
     return rc;
 }

@@ -1,0 +1,44 @@
+/* Fast kernels for exact ops on the cpu backend, each equal bit for bit to
+ * the golden unit model it replaces (tests/test_exact_fast.c checks them
+ * against golden on random and adversarial rows):
+ *
+ * RMMEC P8 (posit(8,0)): every p8e0 value is an integer multiple of 2^-6
+ *   with |v| <= 64, so v * 64 fits an int16 and a product v_w * v_x is an
+ *   integer in the quire8's lsb 2^-12. While sum |w_k x_k| < 2^31 (checked
+ *   from a per-row bound), no partial sum of the 32-bit quire wraps or hits
+ *   its NaR pattern, so the int32 sum of the products IS the quire, and the
+ *   readout (one RNE rounding to fp32) is (float)acc * 2^-12.
+ * RMMEC P16 (posit(16,1)): every value is m * 2^(s-28), |m| < 2^13, s in
+ *   [0, 56], so a product is an integer in the quire16's lsb 2^-56 below
+ *   2^112. Products are summed exactly in int64 bins by (s_w + s_x) / 16 and
+ *   the bins combined in 128 bits; for K < 2^14 no partial sum of the quire
+ *   reaches 2^127, so the total is the quire's value; readout: one RNE
+ *   rounding to fp32.
+ * A NaR operand (or a P8 row over the bound) goes to golden rmmec_dot. */
+#ifndef LPCS_RT_EXACT_FAST_H
+#define LPCS_RT_EXACT_FAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define XF_P8_NAR INT16_MIN /* xf_p8_value of the NaR code */
+#define XF_P16_KMAX ((size_t)1 << 14)
+
+/* p8e0 code -> value * 64 (exact), XF_P8_NAR for NaR. */
+int16_t xf_p8_value(uint8_t code);
+/* p16e1 code -> value = m * 2^(s-28); returns 0 for NaR, 1 otherwise. */
+int xf_p16_decode(uint16_t code, int16_t *m, uint8_t *s);
+
+/* The P8 readout of sum w[k] * x[k] (values * 64), no NaR, and the caller
+ * has checked sum |w x| < 2^31. */
+uint32_t xf_p8_dot(const int16_t *w, const int16_t *x, size_t n);
+/* The P16 readout of sum over k of the decoded products, no NaR, n < XF_P16_KMAX. */
+uint32_t xf_p16_dot(const int16_t *wm, const uint8_t *ws, const int16_t *xm, const uint8_t *xs, size_t n);
+/* Integer dot of int8 codes (the LUT-GEMV unit's exact accumulator for one
+ * row and one scale group: sum_k w_k x_k, as golden lutgemv_gemv's acc). */
+int64_t xf_i8_dot(const int8_t *w, const int8_t *x, size_t n);
+/* fp32 bits of the exact value v * 2^lsb_exp rounded once (RNE); v != 0
+ * results must be normal floats (true for every RMMEC accumulator). */
+uint32_t xf_i128_to_f32(__int128 v, int lsb_exp);
+
+#endif
