@@ -10,6 +10,7 @@
 #include "design_point.h"
 #include "exact_fast.h"
 #include "intq.h"
+#include "kernels/fp_cpu.h"
 #include "kernels/pool.h"
 #include "lutgemv.h"
 #include "minifloat.h"
@@ -33,6 +34,8 @@ typedef struct {
     int16_t *wv;        /* P8: values * 64; P16: mantissas [rows][cols] */
     uint8_t *ws;        /* P16: shifts [rows][cols] */
     int64_t *wabs;      /* P8: sum_k |wv| per row */
+    float *wf;          /* P16: the values [rows][cols] */
+    double *wabsf;      /* P16: sum_k |wf| per row, rounded up by a margin */
     uint8_t *wnar;      /* per row: a NaR weight (golden path) */
     /* lutgemv */
     lutgemv_cfg lut;    /* batch 1, qgroup 0 (one scale per row) */
@@ -88,6 +91,7 @@ static void decode_row(const rt_xmat *x, size_t r) {
     const uint16_t *words = x->w + r * x->words;
     int16_t *v = x->wv + r * x->cols;
     int64_t abs = 0;
+    double fabs_sum = 0.0;
     int nar = 0;
     for (size_t k = 0; k < x->cols; k++) {
         unsigned c = lane_code(x->mode, words, k);
@@ -96,9 +100,13 @@ static void decode_row(const rt_xmat *x, size_t r) {
             nar |= v[k] == XF_P8_NAR;
             abs += v[k] < 0 ? -(int64_t)v[k] : v[k];
         } else {
-            nar |= !xf_p16_decode((uint16_t)c, &v[k], &x->ws[r * x->cols + k]);
+            float f = posit_to_float(posit_cfg_make(16, 1), c); /* exact; NaR -> NaN */
+            nar |= c == 0x8000u || !xf_p16_split(f, &v[k], &x->ws[r * x->cols + k]);
+            x->wf[r * x->cols + k] = f;
+            fabs_sum += f < 0 ? -(double)f : (double)f;
         }
     }
+    if (x->mode == RMMEC_P16) x->wabsf[r] = fabs_sum * (1.0 + 0x1p-30); /* covers the sum's roundings */
     if (x->mode == RMMEC_P8) x->wabs[r] = abs;
     x->wnar[r] = (uint8_t)(nar || (x->mode == RMMEC_P16 && x->cols >= XF_P16_KMAX));
 }
@@ -116,6 +124,7 @@ static void set_mode(rt_op *op, const char *unit, const char *fmt, ...) {
 static void xmat_free(rt_xmat *x) {
     if (!x) return;
     free(x->w), free(x->wv), free(x->ws), free(x->wabs), free(x->wnar), free(x->wq), free(x->wscale);
+    free(x->wf), free(x->wabsf);
     free(x);
 }
 
@@ -138,7 +147,10 @@ static int map_rmmec(rt_op *op, int rm, rt_err *e) {
         x->wv = malloc(R * K * sizeof *x->wv), x->wnar = malloc(R);
         x->wabs = rm == RMMEC_P8 ? malloc(R * sizeof *x->wabs) : NULL;
         x->ws = rm == RMMEC_P16 ? malloc(R * K) : NULL;
-        if (!x->wv || !x->wnar || (rm == RMMEC_P8 && !x->wabs) || (rm == RMMEC_P16 && !x->ws)) return oom(x, op, e);
+        x->wf = rm == RMMEC_P16 ? malloc(R * K * sizeof *x->wf) : NULL;
+        x->wabsf = rm == RMMEC_P16 ? malloc(R * sizeof *x->wabsf) : NULL;
+        if (!x->wv || !x->wnar || (rm == RMMEC_P8 && !x->wabs) || (rm == RMMEC_P16 && (!x->ws || !x->wf || !x->wabsf)))
+            return oom(x, op, e);
         for (size_t r = 0; r < R; r++) decode_row(x, r);
     }
     op->exact = x;
@@ -251,42 +263,55 @@ int rt_exact_fault(rt_op *op) {
     return LPCS_OK;
 }
 
-/* One token's activation in the unit's operands (decoded once, shared by the rows). */
+/* T tokens' activations in the unit's operands (decoded once, shared by
+ * the rows; each row is then applied to every token while it is in cache). */
 typedef struct {
     const rt_xmat *m;
-    const uint16_t *a;     /* packed words (golden path) */
-    const int16_t *av;     /* P8 values*64 / P16 mantissas; LUT: unused */
-    const uint8_t *as;     /* P16 shifts */
-    int nar;               /* P8/P16: a NaR in the activation */
-    int64_t amax;          /* P8: max |av| */
-    const int8_t *aq;      /* LUT codes */
-    float ascale;          /* LUT per-token scale */
+    size_t T, ldy;
+    int avx2;
+    uint16_t *a;     /* [T][words] packed words (golden path) */
+    int16_t *av;     /* [T][K] P8 values*64 / P16 mantissas */
+    uint8_t *as;     /* [T][K] P16 shifts */
+    int8_t *aq;      /* [T][K] LUT codes */
+    int64_t *amax;   /* [T] P8: max |av|; -1: a NaR in the token (golden path) */
+    float *af;       /* [T][K] P16 values */
+    double *amaxf;   /* [T] P16: max |af| */
+    float *ascale;   /* [T] LUT per-token scale */
     float *y;
     int rc;
 } xtask;
 
 static void rows_rmmec(xtask *t, size_t lo, size_t hi) {
     const rt_xmat *x = t->m;
-    for (size_t r = lo; r < hi; r++) {
-        uint32_t o;
-        if (x->mode == RMMEC_P8 && !t->nar && !x->wnar[r] && x->wabs[r] * t->amax < ((int64_t)1 << 31))
-            o = xf_p8_dot(x->wv + r * x->cols, t->av, x->cols);
-        else if (x->mode == RMMEC_P16 && !t->nar && !x->wnar[r])
-            o = xf_p16_dot(x->wv + r * x->cols, x->ws + r * x->cols, t->av, t->as, x->cols);
-        else if (rmmec_dot(x->mode, x->w + r * x->words, t->a, x->words, RMMEC_OUT_FP32, &o))
-            t->rc = LPCS_EINVAL;
-        memcpy(&t->y[r], &o, 4);
-    }
+    size_t K = x->cols;
+    for (size_t r = lo; r < hi; r++)
+        for (size_t i = 0; i < t->T; i++) {
+            uint32_t o;
+            const int16_t *av = t->av + i * K;
+            int ok = t->amax[i] >= 0 && x->wnar && !x->wnar[r];
+            if (ok && x->mode == RMMEC_P8 && x->wabs[r] * t->amax[i] < ((int64_t)1 << 31))
+                o = xf_p8_dot(x->wv + r * K, av, K, t->avx2);
+            else if (ok && x->mode == RMMEC_P16 &&
+                     xf_p16_dot_f64(x->wf + r * K, t->af + i * K, K, x->wabsf[r] * t->amaxf[i] * (1.0 + 0x1p-30),
+                                    t->avx2, &o))
+                ;
+            else if (ok && x->mode == RMMEC_P16)
+                o = xf_p16_dot(x->wv + r * K, x->ws + r * K, av, t->as + i * K, K);
+            else if (rmmec_dot(x->mode, x->w + r * x->words, t->a + i * x->words, x->words, RMMEC_OUT_FP32, &o))
+                t->rc = LPCS_EINVAL;
+            memcpy(&t->y[i * t->ldy + r], &o, 4);
+        }
 }
 
 static void rows_lut(xtask *t, size_t lo, size_t hi) {
     const rt_xmat *x = t->m;
     lutgemv_cfg c = x->lut;
     c.rows = 1;
-    for (size_t r = lo; r < hi; r++) { /* exact integer acc (= golden lutgemv_gemv), golden conversion */
-        int64_t acc = xf_i8_dot(x->wq + r * x->cols, t->aq, x->cols);
-        if (lutgemv_convert(&c, &acc, &x->wscale[r], &t->ascale, &t->y[r])) t->rc = LPCS_EINVAL;
-    }
+    for (size_t r = lo; r < hi; r++) /* exact integer acc (= golden lutgemv_gemv), golden conversion */
+        for (size_t i = 0; i < t->T; i++) {
+            int64_t acc = xf_i8_dot(x->wq + r * x->cols, t->aq + i * x->cols, x->cols, t->avx2);
+            if (lutgemv_convert(&c, &acc, &x->wscale[r], &t->ascale[i], &t->y[i * t->ldy + r])) t->rc = LPCS_EINVAL;
+        }
 }
 
 static void xpart(void *arg, int idx, int n) {
@@ -300,41 +325,65 @@ static void xpart(void *arg, int idx, int n) {
         rows_rmmec(t, lo, hi);
 }
 
-int rt_exact_matmul(const rt_op *op, void *pool, const float *xin, size_t ldx, float *y, size_t ldy, size_t T) {
+/* Token i's activation x (K floats) in the unit's operands. */
+static void load_token(xtask *t, size_t i, const float *xt) {
+    const rt_xmat *x = t->m;
+    size_t K = x->cols;
+    if (x->kind == XK_LUT) { /* integer codes at the unit input (per-token absmax, intq's rule) */
+        float sc = intq_scale_for_absmax(x->lut.a_bits, intq_absmax(xt, K));
+        t->ascale[i] = sc;
+        for (size_t k = 0; k < K; k++) t->aq[i * K + k] = intq_quantize_one(x->lut.a_bits, xt[k], sc);
+        return;
+    }
+    uint16_t *a = t->a + i * x->words;
+    rt_exact_rmmec_pack(x->mode, xt, K, a);
+    int64_t amax = 0;
+    double amaxf = 0.0;
+    for (size_t k = 0; x->wv && k < K && amax >= 0; k++) {
+        unsigned c = lane_code(x->mode, a, k);
+        int16_t *v = &t->av[i * K + k];
+        if (x->mode == RMMEC_P8) {
+            *v = xf_p8_value((uint8_t)c);
+            int64_t m = *v < 0 ? -(int64_t)*v : *v;
+            amax = *v == XF_P8_NAR ? -1 : m > amax ? m : amax;
+        } else {
+            float f = posit_to_float(posit_cfg_make(16, 1), c); /* exact; NaR -> NaN */
+            if (c == 0x8000u || !xf_p16_split(f, v, &t->as[i * K + k])) {
+                amax = -1;
+                break;
+            }
+            t->af[i * K + k] = f;
+            double m = f < 0 ? -(double)f : (double)f;
+            amaxf = m > amaxf ? m : amaxf;
+        }
+    }
+    t->amax[i] = amax;
+    t->amaxf[i] = amaxf;
+}
+
+int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *xin, size_t ldx, float *y, size_t ldy,
+                    size_t T) {
     const rt_xmat *x = op->exact;
     if (!x) return LPCS_EINVAL;
     size_t K = x->cols;
-    uint16_t *a = x->kind == XK_RMMEC ? malloc(x->words * sizeof *a) : NULL;
-    int16_t *av = malloc(K * sizeof *av);
-    uint8_t *as = malloc(K);
-    int8_t *aq = malloc(K);
-    int rc = (x->kind == XK_LUT || a) && av && as && aq ? LPCS_OK : LPCS_ENOMEM;
-    for (size_t t = 0; t < T && !rc; t++) {
-        const float *xt = xin + t * ldx;
-        xtask tk = {.m = x, .a = a, .av = av, .as = as, .aq = aq, .y = y + t * ldy};
-        if (x->kind == XK_LUT) { /* the activation's integer codes at the unit input (per-token absmax) */
-            tk.ascale = intq_scale_for_absmax(x->lut.a_bits, intq_absmax(xt, K));
-            for (size_t k = 0; k < K; k++) aq[k] = intq_quantize_one(x->lut.a_bits, xt[k], tk.ascale);
-        } else {
-            rt_exact_rmmec_pack(x->mode, xt, K, a);
-            for (size_t k = 0; x->wv && k < K; k++) {
-                unsigned c = lane_code(x->mode, a, k);
-                if (x->mode == RMMEC_P8) {
-                    av[k] = xf_p8_value((uint8_t)c);
-                    tk.nar |= av[k] == XF_P8_NAR;
-                    int64_t m = av[k] < 0 ? -(int64_t)av[k] : av[k];
-                    tk.amax = m > tk.amax ? m : tk.amax;
-                } else {
-                    tk.nar |= !xf_p16_decode((uint16_t)c, &av[k], &as[k]);
-                }
-            }
-        }
-        if (pool && (double)x->rows * (double)K >= XPAR_MIN_MACS)
-            kn_pool_run(pool, xpart, &tk);
+    xtask t = {.m = x, .T = T, .ldy = ldy, .y = y, .avx2 = eng && eng->isa >= KN_ISA_AVX2};
+    t.a = malloc(T * x->words * sizeof *t.a + 1);
+    t.av = malloc(T * K * sizeof *t.av);
+    t.as = malloc(T * K);
+    t.aq = malloc(T * K);
+    t.amax = malloc(T * sizeof *t.amax);
+    t.ascale = malloc(T * sizeof *t.ascale);
+    t.af = malloc(T * K * sizeof *t.af);
+    t.amaxf = malloc(T * sizeof *t.amaxf);
+    int rc = t.a && t.av && t.as && t.aq && t.amax && t.ascale && t.af && t.amaxf ? LPCS_OK : LPCS_ENOMEM;
+    if (!rc) {
+        for (size_t i = 0; i < T; i++) load_token(&t, i, xin + i * ldx);
+        if (eng && eng->pool && (double)x->rows * (double)K * (double)T >= XPAR_MIN_MACS)
+            kn_pool_run(eng->pool, xpart, &t);
         else
-            xpart(&tk, 0, 1);
-        rc = tk.rc;
+            xpart(&t, 0, 1);
+        rc = t.rc;
     }
-    free(a), free(av), free(as), free(aq);
+    free(t.a), free(t.av), free(t.as), free(t.aq), free(t.amax), free(t.ascale), free(t.af), free(t.amaxf);
     return rc;
 }

@@ -52,11 +52,12 @@ int rt_exact_map(rt_engine *eng, const rt_sched_opts *so, rt_err *e);
 void rt_exact_free(rt_engine *eng);
 
 /* y[t] = op's matrix times x[t] in the unit's arithmetic, T tokens (rows
- * ldx / ldy floats apart). op->exact must be set. pool: the engine's
- * kn_pool (rows split over its threads; bits independent of it) or NULL.
+ * ldx / ldy floats apart). op->exact must be set. eng (may be NULL): its
+ * thread pool splits the rows and its ISA picks the kernels (bits depend on
+ * neither).
  * P8 / P16 / LUT-GEMV run fast kernels equal to golden (exact_fast.h); P4 /
  * FP4 and NaR operands run golden rmmec_dot. */
-int rt_exact_matmul(const rt_op *op, void *pool, const float *x, size_t ldx, float *y, size_t ldy, size_t T);
+int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *x, size_t ldx, float *y, size_t ldy, size_t T);
 
 /* Test hook: corrupts the unit's copy of op's weights (one operand word of
  * an RMMEC matrix, one weight code of a LUT-GEMV matrix), the design under

@@ -1,6 +1,7 @@
 /* Fast exact kernels equal to golden (exact_fast.h). */
 #include "exact_fast.h"
 
+#include <immintrin.h>
 #include <math.h>
 #include <string.h>
 
@@ -12,13 +13,21 @@ int16_t xf_p8_value(uint8_t code) {
     return (int16_t)(posit_to_double(c, code) * 64.0); /* exact: multiples of 2^-6, |v| <= 64 */
 }
 
-int xf_p16_decode(uint16_t code, int16_t *m, uint8_t *s) {
-    posit_cfg c = posit_cfg_make(16, 1);
-    if (posit_is_nar(c, code)) return 0;
-    int64_t t = (int64_t)ldexp(posit_to_double(c, code), 28); /* exact: multiples of 2^-28, |v| <= 2^28 */
-    int e = 0;
-    while (t && !(t & 1)) t /= 2, e++;
-    *m = (int16_t)t, *s = (uint8_t)(t ? e : 0);
+int xf_p16_split(float v, int16_t *m, uint8_t *s) {
+    uint32_t b;
+    memcpy(&b, &v, 4);
+    if ((b & 0x7FFFFFFFu) == 0) {
+        *m = 0, *s = 0;
+        return 1;
+    }
+    int e = (int)((b >> 23) & 0xFF);
+    if (e == 0 || e == 0xFF) return 0; /* not a p16e1 value */
+    int32_t t = (int32_t)((b & 0x7FFFFFu) | 0x800000u);
+    int sh = e - 127 - 23 + 28; /* v * 2^28 = t * 2^sh */
+    int z = __builtin_ctz((unsigned)t);
+    t >>= z, sh += z;
+    if (sh < 0 || sh > 56 || t >= (1 << 14)) return 0;
+    *m = (int16_t)((b >> 31) ? -t : t), *s = (uint8_t)sh;
     return 1;
 }
 
@@ -41,13 +50,33 @@ uint32_t xf_i128_to_f32(__int128 v, int lsb_exp) {
     return bits;
 }
 
-uint32_t xf_p8_dot(const int16_t *w, const int16_t *x, size_t n) {
-    int32_t acc = 0; /* no overflow: the caller checked the bound */
-    for (size_t k = 0; k < n; k++) acc += (int32_t)w[k] * (int32_t)x[k];
+static uint32_t p8_readout(int32_t acc) {
     float f = (float)acc * 0x1p-12f; /* int -> fp32 is RNE; the scaling is exact */
     uint32_t bits;
     memcpy(&bits, &f, 4);
     return bits;
+}
+
+/* Lane sums of products are subsets of sum |w x| < 2^31: no int32 overflow. */
+__attribute__((target("avx2"))) static int32_t p8_sum_avx2(const int16_t *w, const int16_t *x, size_t n) {
+    __m256i acc = _mm256_setzero_si256();
+    size_t k = 0;
+    for (; k + 16 <= n; k += 16)
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w + k)),
+                                                      _mm256_loadu_si256((const __m256i *)(x + k))));
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    int32_t a = _mm_cvtsi128_si32(s);
+    for (; k < n; k++) a += (int32_t)w[k] * (int32_t)x[k];
+    return a;
+}
+
+uint32_t xf_p8_dot(const int16_t *w, const int16_t *x, size_t n, int avx2) {
+    if (avx2) return p8_readout(p8_sum_avx2(w, x, n));
+    int32_t acc = 0; /* no overflow: the caller checked the bound */
+    for (size_t k = 0; k < n; k++) acc += (int32_t)w[k] * (int32_t)x[k];
+    return p8_readout(acc);
 }
 
 uint32_t xf_p16_dot(const int16_t *wm, const uint8_t *ws, const int16_t *xm, const uint8_t *xs, size_t n) {
@@ -67,14 +96,76 @@ uint32_t xf_p16_dot(const int16_t *wm, const uint8_t *ws, const int16_t *xm, con
     return xf_i128_to_f32(total, -56);
 }
 
-int64_t xf_i8_dot(const int8_t *w, const int8_t *x, size_t n) {
-    int64_t acc = 0;
+/* int32 blocks of 2^16 products of |.| <= 2^14 (lanes: fewer) cannot overflow. */
+__attribute__((target("avx2"))) static int32_t i8_block_avx2(const int8_t *w, const int8_t *x, size_t n) {
+    __m256i acc = _mm256_setzero_si256();
     size_t k = 0;
-    while (k < n) { /* int32 blocks: 2^16 products of |.| <= 2^14 cannot overflow */
+    for (; k + 16 <= n; k += 16) {
+        __m256i a = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(w + k)));
+        __m256i b = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + k)));
+        acc = _mm256_add_epi32(acc, _mm256_madd_epi16(a, b));
+    }
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    int32_t a = _mm_cvtsi128_si32(s);
+    for (; k < n; k++) a += (int32_t)w[k] * (int32_t)x[k];
+    return a;
+}
+
+int64_t xf_i8_dot(const int8_t *w, const int8_t *x, size_t n, int avx2) {
+    int64_t acc = 0;
+    for (size_t k = 0; k < n;) {
         size_t e = n - k > 65536 ? k + 65536 : n;
+        if (avx2) {
+            acc += i8_block_avx2(w + k, x + k, e - k);
+            k = e;
+            continue;
+        }
         int32_t a = 0;
         for (; k < e; k++) a += (int32_t)w[k] * (int32_t)x[k];
         acc += a;
     }
     return acc;
+}
+
+/* Each product of two p16e1 values (13-bit significands) is exact in
+ * double, so the recursive double sum S_d of n products is within
+ * gamma_n * sum|p| < n * 2^-52 * bound of the exact S; err below is twice
+ * that, which also covers the roundings of err, lo and hi themselves. The
+ * fp32 rounding is monotone, so lo <= S <= hi and float(lo) == float(hi)
+ * give float(S). A zero S needs lo = hi = +0 (every product zero). */
+static int p16_decide(double sd, double bound, size_t n, uint32_t *out) {
+    double err = (double)(n + 1) * 0x1p-51 * bound;
+    float lo = (float)(sd - err), hi = (float)(sd + err);
+    uint32_t bl, bh;
+    memcpy(&bl, &lo, 4);
+    memcpy(&bh, &hi, 4);
+    if (bl != bh) return 0;
+    *out = bl;
+    return 1;
+}
+
+__attribute__((target("avx2"))) static double p16_sum_avx2(const float *w, const float *x, size_t n) {
+    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        __m256d p0 = _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(w + k)), _mm256_cvtps_pd(_mm_loadu_ps(x + k)));
+        __m256d p1 = _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(w + k + 4)), _mm256_cvtps_pd(_mm_loadu_ps(x + k + 4)));
+        a0 = _mm256_add_pd(a0, p0), a1 = _mm256_add_pd(a1, p1);
+    }
+    a0 = _mm256_add_pd(a0, a1);
+    __m128d h = _mm_add_pd(_mm256_castpd256_pd128(a0), _mm256_extractf128_pd(a0, 1));
+    double s = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+    for (; k < n; k++) s += (double)w[k] * (double)x[k];
+    return s;
+}
+
+int xf_p16_dot_f64(const float *w, const float *x, size_t n, double bound, int avx2, uint32_t *out) {
+    double s = 0.0;
+    if (avx2)
+        s = p16_sum_avx2(w, x, n);
+    else
+        for (size_t k = 0; k < n; k++) s += (double)w[k] * (double)x[k];
+    return p16_decide(s, bound, n, out);
 }

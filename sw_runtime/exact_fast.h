@@ -14,7 +14,9 @@
  *   the bins combined in 128 bits; for K < 2^14 no partial sum of the quire
  *   reaches 2^127, so the total is the quire's value; readout: one RNE
  *   rounding to fp32.
- * A NaR operand (or a P8 row over the bound) goes to golden rmmec_dot. */
+ * A NaR operand (or a P8 row over the bound) goes to golden rmmec_dot.
+ * avx2 != 0 (the CPU has AVX2) uses AVX2 integer multiply-adds: integer sums,
+ * so the result is the same for every ISA. */
 #ifndef LPCS_RT_EXACT_FAST_H
 #define LPCS_RT_EXACT_FAST_H
 
@@ -26,17 +28,24 @@
 
 /* p8e0 code -> value * 64 (exact), XF_P8_NAR for NaR. */
 int16_t xf_p8_value(uint8_t code);
-/* p16e1 code -> value = m * 2^(s-28); returns 0 for NaR, 1 otherwise. */
-int xf_p16_decode(uint16_t code, int16_t *m, uint8_t *s);
+/* A p16e1 value v (as fp32, exact) -> v = m * 2^(s-28), m odd or 0;
+ * returns 0 if v is no such value (NaN, Inf, out of range). */
+int xf_p16_split(float v, int16_t *m, uint8_t *s);
 
 /* The P8 readout of sum w[k] * x[k] (values * 64), no NaR, and the caller
  * has checked sum |w x| < 2^31. */
-uint32_t xf_p8_dot(const int16_t *w, const int16_t *x, size_t n);
+uint32_t xf_p8_dot(const int16_t *w, const int16_t *x, size_t n, int avx2);
 /* The P16 readout of sum over k of the decoded products, no NaR, n < XF_P16_KMAX. */
 uint32_t xf_p16_dot(const int16_t *wm, const uint8_t *ws, const int16_t *xm, const uint8_t *xs, size_t n);
+/* The P16 readout by a double sum when that decides it: w, x the p16e1
+ * values as floats (exact), bound >= sum |w_k x_k| (one rounding of slack
+ * is covered). Returns 1 and the fp32 bits of the quire's rounding, or 0 when
+ * the double sum's error interval straddles an fp32 rounding boundary
+ * (then use xf_p16_dot). */
+int xf_p16_dot_f64(const float *w, const float *x, size_t n, double bound, int avx2, uint32_t *out);
 /* Integer dot of int8 codes (the LUT-GEMV unit's exact accumulator for one
  * row and one scale group: sum_k w_k x_k, as golden lutgemv_gemv's acc). */
-int64_t xf_i8_dot(const int8_t *w, const int8_t *x, size_t n);
+int64_t xf_i8_dot(const int8_t *w, const int8_t *x, size_t n, int avx2);
 /* fp32 bits of the exact value v * 2^lsb_exp rounded once (RNE); v != 0
  * results must be normal floats (true for every RMMEC accumulator). */
 uint32_t xf_i128_to_f32(__int128 v, int lsb_exp);
