@@ -254,11 +254,12 @@ void rt_exact_free(rt_engine *eng) {
 int rt_exact_fault(rt_op *op) {
     rt_xmat *x = op->exact;
     if (!x) return LPCS_EINVAL;
-    if (x->kind == XK_LUT) { /* weight code (0, 0) moves by one step inside its range */
-        x->wq[0] = (int8_t)(x->wq[0] > 0 ? x->wq[0] - 1 : x->wq[0] + 1);
+    if (x->kind == XK_LUT) { /* every weight code of row 0 moves by one step inside its range */
+        for (size_t k = 0; k < x->cols; k++) x->wq[k] = (int8_t)(x->wq[k] > 0 ? x->wq[k] - 1 : x->wq[k] + 1);
         return LPCS_OK;
     }
-    x->w[0] ^= 1u << 2; /* a low bit of the first operand word */
+    static const uint16_t flip[RMMEC_MODE_COUNT] = {0x4444u, 0x4444u, 0x0404u, 0x0004u}; /* bit 2 of every lane */
+    for (size_t k = 0; k < x->words; k++) x->w[k] ^= flip[x->mode];
     if (x->wv) decode_row(x, 0);
     return LPCS_OK;
 }

@@ -59,9 +59,10 @@ void rt_exact_free(rt_engine *eng);
  * FP4 and NaR operands run golden rmmec_dot. */
 int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *x, size_t ldx, float *y, size_t ldy, size_t T);
 
-/* Test hook: corrupts the unit's copy of op's weights (one operand word of
- * an RMMEC matrix, one weight code of a LUT-GEMV matrix), the design under
- * test, so the op's results change. LPCS_EINVAL if op is not exact. */
+/* Test hook: corrupts the unit's copy of op's weights, the design under
+ * test (bit 2 of every lane of row 0's RMMEC operand words; every LUT-GEMV
+ * weight code of row 0 one step towards / away from 0), so the op's results
+ * change. LPCS_EINVAL if op is not exact. */
 int rt_exact_fault(rt_op *op);
 
 /* The rmmec mode of a weight format, -1 if the RMMEC has none. */

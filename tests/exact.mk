@@ -29,3 +29,4 @@ test-exact-cli: $(BUILD)/lpcs
 ACC_BYTES ?= 4096
 accuracy-exact: $(BUILD)/lpcs
 	bench/exact_accuracy.sh $(BUILD) $(SHARED) $(ACC_BYTES) 2
+test_exact_forward_SRCS := tests/ref_llama.c
