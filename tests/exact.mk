@@ -1,5 +1,7 @@
 # Exact execution (sw_runtime/exact.h): whole models in the units' arithmetic.
 UNIT_TESTS += test_exact_forward
+# The fast exact kernels (sw_runtime/exact_fast.h) through exact.c against golden on built rows.
+UNIT_TESTS += test_exact_fast
 
 # lpcs with exact ops: every op of the report has unit and mode, every llama
 # matmul of an RMMEC plan is on the rmmec in the plan's mode, a bad --exec is
