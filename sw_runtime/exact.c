@@ -23,10 +23,17 @@
 
 typedef enum { XK_RMMEC, XK_LUT } rt_xkind;
 
+/* Posit conversion tables shared by an engine's exact matrices (exact_fast.h). */
+typedef struct {
+    xf_ptab p8, p16;
+} rt_xtabs;
+
 /* An exact matrix in its unit's operands. */
 typedef struct {
     rt_xkind kind;
     size_t rows, cols;
+    const xf_ptab *tab; /* P8 / P16: the mode's conversion tables (golden if !tab->ok) */
+    rt_xtabs *own_tabs; /* the matrix that frees the shared tables */
     /* rmmec */
     rmmec_mode mode;
     size_t words;       /* packed words per row */
@@ -80,6 +87,23 @@ void rt_exact_rmmec_pack(int mode, const float *v, size_t n, uint16_t *words) {
         words[i / lanes] |= (uint16_t)(encode(mode, v[i]) << (bits * (i % lanes)));
 }
 
+/* One element in the mode's code, by the tables where they are usable. */
+static unsigned xenc(const rt_xmat *x, float v) {
+    return x->tab && x->tab->ok ? xf_ptab_encode(x->tab, v) : encode(x->mode, v);
+}
+
+/* The value of a P8 / P16 code (NaR: NaN). */
+static float xval(const rt_xmat *x, unsigned c) {
+    if (x->tab && x->tab->ok) return x->tab->val[c];
+    return posit_to_float(x->mode == RMMEC_P8 ? posit_cfg_make(8, 0) : posit_cfg_make(16, 1), c);
+}
+
+static void xpack(const rt_xmat *x, const float *v, size_t n, uint16_t *words) {
+    size_t lanes = (size_t)rmmec_lanes(x->mode), bits = 16 / lanes;
+    memset(words, 0, (n + lanes - 1) / lanes * sizeof *words);
+    for (size_t i = 0; i < n; i++) words[i / lanes] |= (uint16_t)(xenc(x, v[i]) << (bits * (i % lanes)));
+}
+
 /* Element i of a packed row. */
 static unsigned lane_code(int mode, const uint16_t *words, size_t i) {
     size_t lanes = (size_t)rmmec_lanes((rmmec_mode)mode), bits = 16 / lanes;
@@ -96,11 +120,11 @@ static void decode_row(const rt_xmat *x, size_t r) {
     for (size_t k = 0; k < x->cols; k++) {
         unsigned c = lane_code(x->mode, words, k);
         if (x->mode == RMMEC_P8) {
-            v[k] = xf_p8_value((uint8_t)c);
+            v[k] = c == 0x80u ? XF_P8_NAR : (int16_t)(xval(x, c) * 64.0f); /* exact: multiples of 2^-6, |v| <= 64 */
             nar |= v[k] == XF_P8_NAR;
             abs += v[k] < 0 ? -(int64_t)v[k] : v[k];
         } else {
-            float f = posit_to_float(posit_cfg_make(16, 1), c); /* exact; NaR -> NaN */
+            float f = xval(x, c); /* exact; NaR -> NaN */
             nar |= c == 0x8000u || !xf_p16_split(f, &v[k], &x->ws[r * x->cols + k]);
             x->wf[r * x->cols + k] = f;
             fabs_sum += f < 0 ? -(double)f : (double)f;
@@ -125,6 +149,8 @@ static void xmat_free(rt_xmat *x) {
     if (!x) return;
     free(x->w), free(x->wv), free(x->ws), free(x->wabs), free(x->wnar), free(x->wq), free(x->wscale);
     free(x->wf), free(x->wabsf);
+    if (x->own_tabs) xf_ptab_free(&x->own_tabs->p8), xf_ptab_free(&x->own_tabs->p16);
+    free(x->own_tabs);
     free(x);
 }
 
@@ -133,16 +159,30 @@ static int oom(rt_xmat *x, const rt_op *op, rt_err *e) {
     return rt_fail(e, LPCS_ENOMEM, "out of memory for the exact weights of %s", op->name);
 }
 
-static int map_rmmec(rt_op *op, int rm, rt_err *e) {
+/* The shared tables of mode rm (built on first use; *tabs is owned by the
+ * first matrix that gets it). */
+static const xf_ptab *tabs_for(rt_xtabs **tabs, rt_xmat *x, int rm) {
+    if (rm != RMMEC_P8 && rm != RMMEC_P16) return NULL;
+    if (!*tabs) {
+        if (!(*tabs = calloc(1, sizeof **tabs))) return NULL;
+        x->own_tabs = *tabs;
+    }
+    xf_ptab *t = rm == RMMEC_P8 ? &(*tabs)->p8 : &(*tabs)->p16;
+    if (!t->val) xf_ptab_init(t, rm == RMMEC_P8 ? 8 : 16, rm == RMMEC_P8 ? 0 : 1); /* failure: !ok, golden */
+    return t;
+}
+
+static int map_rmmec(rt_op *op, int rm, rt_xtabs **tabs, rt_err *e) {
     rt_xmat *x = calloc(1, sizeof *x);
     if (!x) return oom(x, op, e);
     size_t lanes = (size_t)rmmec_lanes((rmmec_mode)rm), R = op->rows, K = op->cols;
     x->kind = XK_RMMEC, x->mode = (rmmec_mode)rm, x->rows = R, x->cols = K;
+    x->tab = tabs_for(tabs, x, rm);
     x->words = (K + lanes - 1) / lanes;
     x->w = malloc(R * x->words * sizeof *x->w);
     if (!x->w) return oom(x, op, e);
     for (size_t r = 0; r < R; r++) /* op->w is already rounded to the format: encoding is exact */
-        rt_exact_rmmec_pack(rm, op->w + r * K, K, x->w + r * x->words);
+        xpack(x, op->w + r * K, K, x->w + r * x->words);
     if (rm == RMMEC_P8 || rm == RMMEC_P16) {
         x->wv = malloc(R * K * sizeof *x->wv), x->wnar = malloc(R);
         x->wabs = rm == RMMEC_P8 ? malloc(R * sizeof *x->wabs) : NULL;
@@ -212,6 +252,7 @@ int rt_exact_map(rt_engine *eng, const rt_sched_opts *so, rt_err *e) {
     int fake = so && so->exec_fake;
     dp_config dp;
     design_point(so, &dp);
+    rt_xtabs *tabs = NULL;
     for (int i = 0; i < eng->n_ops; i++) {
         rt_op *op = &eng->ops[i];
         if (op->type == OP_BITLINEAR) {
@@ -234,7 +275,7 @@ int rt_exact_map(rt_engine *eng, const rt_sched_opts *so, rt_err *e) {
         if (lut)
             rc = map_lut(op, &lc, e);
         else if (!fake && rm >= 0 && !op->aux)
-            rc = map_rmmec(op, rm, e);
+            rc = map_rmmec(op, rm, &tabs, e);
         else if (!f || f->identity)
             set_mode(op, "vector", "fp32");
         else
@@ -337,18 +378,18 @@ static void load_token(xtask *t, size_t i, const float *xt) {
         return;
     }
     uint16_t *a = t->a + i * x->words;
-    rt_exact_rmmec_pack(x->mode, xt, K, a);
+    xpack(x, xt, K, a);
     int64_t amax = 0;
     double amaxf = 0.0;
     for (size_t k = 0; x->wv && k < K && amax >= 0; k++) {
         unsigned c = lane_code(x->mode, a, k);
         int16_t *v = &t->av[i * K + k];
         if (x->mode == RMMEC_P8) {
-            *v = xf_p8_value((uint8_t)c);
+            *v = c == 0x80u ? XF_P8_NAR : (int16_t)(xval(x, c) * 64.0f);
             int64_t m = *v < 0 ? -(int64_t)*v : *v;
             amax = *v == XF_P8_NAR ? -1 : m > amax ? m : amax;
         } else {
-            float f = posit_to_float(posit_cfg_make(16, 1), c); /* exact; NaR -> NaN */
+            float f = xval(x, c); /* exact; NaR -> NaN */
             if (c == 0x8000u || !xf_p16_split(f, v, &t->as[i * K + k])) {
                 amax = -1;
                 break;

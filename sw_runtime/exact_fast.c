@@ -6,11 +6,68 @@
 #include <string.h>
 
 #include "posit.h"
+#include "status.h"
+#include <stdlib.h>
 
-int16_t xf_p8_value(uint8_t code) {
-    posit_cfg c = posit_cfg_make(8, 0);
-    if (posit_is_nar(c, code)) return XF_P8_NAR;
-    return (int16_t)(posit_to_double(c, code) * 64.0); /* exact: multiples of 2^-6, |v| <= 64 */
+/* Codes c such that every boundary below it is < a (binary search). */
+static uint32_t ptab_count_below(const xf_ptab *t, float a) {
+    uint32_t lo = 1, hi = t->maxpos; /* the answer c lies in [1, maxpos]: thr[1..c-1] < a <= thr[c] */
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (t->thr[mid] < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint32_t xf_ptab_encode(const xf_ptab *t, float x) {
+    posit_cfg c = posit_cfg_make(t->n, t->es);
+    if (!t->ok || x != x || x - x != 0.0f) return posit_from_float(c, x); /* NaN, Inf: golden's rule */
+    if (x == 0.0f) return 0;
+    float a = x < 0 ? -x : x;
+    uint32_t k = ptab_count_below(t, a);
+    if (k < t->maxpos && a == t->thr[k] && (k & 1)) k++; /* on the boundary: the even code */
+    uint32_t mask = (t->n == 32 ? 0u : (1u << t->n)) - 1u;
+    return x < 0 ? (0u - k) & mask : k;
+}
+
+static int ptab_verify(const xf_ptab *t) {
+    posit_cfg c = posit_cfg_make(t->n, t->es);
+    uint32_t mask = (1u << t->n) - 1u;
+    for (uint32_t k = 1; k < t->maxpos; k++) {
+        float b = t->thr[k], below = nextafterf(b, 0.0f), above = nextafterf(b, INFINITY);
+        uint32_t even = (k & 1) ? k + 1 : k;
+        if (!(t->thr[k - 1 ? k - 1 : 1] <= b) || posit_from_float(c, b) != even || posit_from_float(c, below) != k ||
+            posit_from_float(c, above) != k + 1 || posit_from_float(c, -b) != ((0u - even) & mask) ||
+            posit_from_float(c, -below) != ((0u - k) & mask))
+            return 0;
+    }
+    return posit_from_float(c, 0x1p-149f) == 1 && posit_from_float(c, 3.0e38f) == t->maxpos;
+}
+
+int xf_ptab_init(xf_ptab *t, int n, int es) {
+    memset(t, 0, sizeof *t);
+    if (n < 3 || n > 16) return LPCS_EINVAL;
+    t->n = n, t->es = es, t->maxpos = (1u << (n - 1)) - 1u;
+    t->val = malloc(sizeof(float) << n);
+    t->thr = malloc(sizeof(float) * t->maxpos);
+    if (!t->val || !t->thr) {
+        xf_ptab_free(t);
+        return LPCS_ENOMEM;
+    }
+    posit_cfg c = posit_cfg_make(n, es), c1 = posit_cfg_make(n + 1, es);
+    for (uint32_t k = 0; k < (1u << n); k++) t->val[k] = posit_to_float(c, k);
+    t->thr[0] = 0.0f;
+    for (uint32_t k = 1; k < t->maxpos; k++) t->thr[k] = posit_to_float(c1, 2 * k + 1);
+    t->ok = ptab_verify(t);
+    return LPCS_OK;
+}
+
+void xf_ptab_free(xf_ptab *t) {
+    free(t->val), free(t->thr);
+    t->val = t->thr = NULL, t->ok = 0;
 }
 
 int xf_p16_split(float v, int16_t *m, uint8_t *s) {

@@ -23,11 +23,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define XF_P8_NAR INT16_MIN /* xf_p8_value of the NaR code */
+#define XF_P8_NAR INT16_MIN /* marks a NaR in P8 values * 64 */
 #define XF_P16_KMAX ((size_t)1 << 14)
 
-/* p8e0 code -> value * 64 (exact), XF_P8_NAR for NaR. */
-int16_t xf_p8_value(uint8_t code);
+/* Table-driven posit(n, es) conversions for n <= 16, equal to golden
+ * posit_from_float / posit_to_float: the rounding boundary between positive
+ * codes c and c + 1 is the (n+1)-bit posit 2c + 1 (RNE on the bit string;
+ * a value on it goes to the even code), below minpos is minpos, above
+ * maxpos is maxpos, and negation is two's complement. xf_ptab_init checks
+ * every boundary, its float neighbours and their negations against golden;
+ * ok = 0 (then use golden) if any differs. */
+typedef struct {
+    int n, es, ok;
+    uint32_t maxpos; /* largest positive code */
+    float *val;      /* [2^n] value of each code (NaR: NaN) */
+    float *thr;      /* [maxpos]: thr[c] (1 <= c < maxpos) between codes c and c + 1 */
+} xf_ptab;
+
+int xf_ptab_init(xf_ptab *t, int n, int es); /* LPCS_OK or LPCS_ENOMEM (ok says if usable) */
+void xf_ptab_free(xf_ptab *t);
+uint32_t xf_ptab_encode(const xf_ptab *t, float x);
+
 /* A p16e1 value v (as fp32, exact) -> v = m * 2^(s-28), m odd or 0;
  * returns 0 if v is no such value (NaN, Inf, out of range). */
 int xf_p16_split(float v, int16_t *m, uint8_t *s);
