@@ -22,13 +22,28 @@ static uint32_t ptab_count_below(const xf_ptab *t, float a) {
     return lo;
 }
 
+static uint32_t ptab_encode_raw(const xf_ptab *t, float x);
+
 uint32_t xf_ptab_encode(const xf_ptab *t, float x) {
-    posit_cfg c = posit_cfg_make(t->n, t->es);
-    if (!t->ok || x != x || x - x != 0.0f) return posit_from_float(c, x); /* NaN, Inf: golden's rule */
+    if (!t->ok || x != x || x - x != 0.0f) return posit_from_float(posit_cfg_make(t->n, t->es), x); /* NaN, Inf: golden */
+    return ptab_encode_raw(t, x);
+}
+
+/* The tables' encoding of a finite x. */
+static uint32_t ptab_encode_raw(const xf_ptab *t, float x) {
     if (x == 0.0f) return 0;
     float a = x < 0 ? -x : x;
-    uint32_t k = ptab_count_below(t, a);
-    if (k < t->maxpos && a == t->thr[k] && (k & 1)) k++; /* on the boundary: the even code */
+    uint32_t b, k;
+    memcpy(&b, &a, 4);
+    int f = t->bf[b >> 23];
+    if (f >= 0) { /* uniform binade: round the mantissa to f bits, ties to the even code */
+        uint32_t m = b & 0x7FFFFFu, sh = 23u - (uint32_t)f, rem = m & ((1u << sh) - 1u), half = 1u << (sh - 1);
+        k = t->bk0[b >> 23] + (m >> sh);
+        if (rem > half || (rem == half && (k & 1))) k++;
+    } else {
+        k = ptab_count_below(t, a);
+        if (k < t->maxpos && a == t->thr[k] && (k & 1)) k++; /* on the boundary: the even code */
+    }
     uint32_t mask = (t->n == 32 ? 0u : (1u << t->n)) - 1u;
     return x < 0 ? (0u - k) & mask : k;
 }
@@ -42,6 +57,10 @@ static int ptab_verify(const xf_ptab *t) {
         if (!(t->thr[k - 1 ? k - 1 : 1] <= b) || posit_from_float(c, b) != even || posit_from_float(c, below) != k ||
             posit_from_float(c, above) != k + 1 || posit_from_float(c, -b) != ((0u - even) & mask) ||
             posit_from_float(c, -below) != ((0u - k) & mask))
+            return 0;
+        /* and the encoder itself (binade rule or search) on the same points */
+        if (ptab_encode_raw(t, b) != even || ptab_encode_raw(t, below) != k || ptab_encode_raw(t, above) != k + 1 ||
+            ptab_encode_raw(t, -below) != ((0u - k) & mask) || ptab_encode_raw(t, t->val[k]) != k)
             return 0;
     }
     return posit_from_float(c, 0x1p-149f) == 1 && posit_from_float(c, 3.0e38f) == t->maxpos;
@@ -61,6 +80,23 @@ int xf_ptab_init(xf_ptab *t, int n, int es) {
     for (uint32_t k = 0; k < (1u << n); k++) t->val[k] = posit_to_float(c, k);
     t->thr[0] = 0.0f;
     for (uint32_t k = 1; k < t->maxpos; k++) t->thr[k] = posit_to_float(c1, 2 * k + 1);
+    for (int E = 0; E < 256; E++) { /* uniform binades (the verification below covers them) */
+        t->bf[E] = -1;
+        if (E == 0 || E == 255) continue;
+        float lo = ldexpf(1.0f, E - 127);
+        uint32_t k0 = ptab_count_below(t, lo);
+        if (k0 >= t->maxpos || t->val[k0] != lo) continue;
+        uint32_t k1 = k0;
+        while (k1 < t->maxpos && t->val[k1 + 1] < 2.0f * lo) k1++;
+        uint32_t cnt = k1 - k0 + 1;
+        if (k1 >= t->maxpos || t->val[k1 + 1] != 2.0f * lo || (cnt & (cnt - 1))) continue;
+        int f = __builtin_ctz(cnt);
+        float step = ldexpf(lo, -f);
+        int uniform = f <= 22;
+        for (uint32_t k = k0; k <= k1 && uniform; k++)
+            uniform = t->val[k] == lo + step * (float)(k - k0) && t->thr[k] == t->val[k] + 0.5f * step;
+        if (uniform) t->bf[E] = (int8_t)f, t->bk0[E] = k0;
+    }
     t->ok = ptab_verify(t);
     return LPCS_OK;
 }

@@ -38,6 +38,12 @@ typedef struct {
     uint32_t maxpos; /* largest positive code */
     float *val;      /* [2^n] value of each code (NaR: NaN) */
     float *thr;      /* [maxpos]: thr[c] (1 <= c < maxpos) between codes c and c + 1 */
+    /* Per fp32 binade (biased exponent E): where the codes are 2^f equally
+     * spaced from code k0 = 2^(E-127) to the next binade (boundaries halfway),
+     * the code is k0 + the top f mantissa bits rounded RNE; bf[E] = f, or -1:
+     * binary search over thr. */
+    uint32_t bk0[256];
+    int8_t bf[256];
 } xf_ptab;
 
 int xf_ptab_init(xf_ptab *t, int n, int es); /* LPCS_OK or LPCS_ENOMEM (ok says if usable) */
