@@ -310,7 +310,7 @@ int rt_exact_fault(rt_op *op) {
 typedef struct {
     const rt_xmat *m;
     size_t T, ldy;
-    int avx2;
+    int avx2;        /* 0 portable, 1 AVX2, 2 AVX-512F */
     uint16_t *a;     /* [T][words] packed words (golden path) */
     int16_t *av;     /* [T][K] P8 values*64 / P16 mantissas */
     uint8_t *as;     /* [T][K] P16 shifts */
@@ -332,7 +332,7 @@ static void rows_rmmec(xtask *t, size_t lo, size_t hi) {
             const int16_t *av = t->av + i * K;
             int ok = t->amax[i] >= 0 && x->wnar && !x->wnar[r];
             if (ok && x->mode == RMMEC_P8 && x->wabs[r] * t->amax[i] < ((int64_t)1 << 31))
-                o = xf_p8_dot(x->wv + r * K, av, K, t->avx2);
+                o = xf_p8_dot(x->wv + r * K, av, K, t->avx2 > 0);
             else if (ok && x->mode == RMMEC_P16 &&
                      xf_p16_dot_f64(x->wf + r * K, t->af + i * K, K, x->wabsf[r] * t->amaxf[i] * (1.0 + 0x1p-30),
                                     t->avx2, &o))
@@ -351,7 +351,7 @@ static void rows_lut(xtask *t, size_t lo, size_t hi) {
     c.rows = 1;
     for (size_t r = lo; r < hi; r++) /* exact integer acc (= golden lutgemv_gemv), golden conversion */
         for (size_t i = 0; i < t->T; i++) {
-            int64_t acc = xf_i8_dot(x->wq + r * x->cols, t->aq + i * x->cols, x->cols, t->avx2);
+            int64_t acc = xf_i8_dot(x->wq + r * x->cols, t->aq + i * x->cols, x->cols, t->avx2 > 0);
             if (lutgemv_convert(&c, &acc, &x->wscale[r], &t->ascale[i], &t->y[i * t->ldy + r])) t->rc = LPCS_EINVAL;
         }
 }
@@ -408,7 +408,7 @@ int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *xin, siz
     const rt_xmat *x = op->exact;
     if (!x) return LPCS_EINVAL;
     size_t K = x->cols;
-    xtask t = {.m = x, .T = T, .ldy = ldy, .y = y, .avx2 = eng && eng->isa >= KN_ISA_AVX2};
+    xtask t = {.m = x, .T = T, .ldy = ldy, .y = y, .avx2 = !eng ? 0 : eng->isa >= KN_ISA_AVX512 ? 2 : eng->isa >= KN_ISA_AVX2};
     t.a = malloc(T * x->words * sizeof *t.a + 1);
     t.av = malloc(T * K * sizeof *t.av);
     t.as = malloc(T * K);

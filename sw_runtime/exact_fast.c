@@ -254,9 +254,24 @@ __attribute__((target("avx2"))) static double p16_sum_avx2(const float *w, const
     return s;
 }
 
+__attribute__((target("avx512f"))) static double p16_sum_avx512(const float *w, const float *x, size_t n) {
+    __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+    size_t k = 0;
+    for (; k + 16 <= n; k += 16) {
+        a0 = _mm512_add_pd(a0, _mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(w + k)), _mm512_cvtps_pd(_mm256_loadu_ps(x + k))));
+        a1 = _mm512_add_pd(a1, _mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(w + k + 8)),
+                                             _mm512_cvtps_pd(_mm256_loadu_ps(x + k + 8))));
+    }
+    double s = _mm512_reduce_add_pd(_mm512_add_pd(a0, a1));
+    for (; k < n; k++) s += (double)w[k] * (double)x[k];
+    return s;
+}
+
 int xf_p16_dot_f64(const float *w, const float *x, size_t n, double bound, int avx2, uint32_t *out) {
     double s = 0.0;
-    if (avx2)
+    if (avx2 > 1)
+        s = p16_sum_avx512(w, x, n);
+    else if (avx2)
         s = p16_sum_avx2(w, x, n);
     else
         for (size_t k = 0; k < n; k++) s += (double)w[k] * (double)x[k];

@@ -16,7 +16,9 @@
  *   rounding to fp32.
  * A NaR operand (or a P8 row over the bound) goes to golden rmmec_dot.
  * avx2 != 0 (the CPU has AVX2) uses AVX2 integer multiply-adds: integer sums,
- * so the result is the same for every ISA. */
+ * so the result is the same for every ISA; xf_p16_dot_f64 with avx2 = 2 (the
+ * CPU has AVX-512F) sums in 8 double lanes (any order: the error bound holds
+ * for every order, and the decision is exact). */
 #ifndef LPCS_RT_EXACT_FAST_H
 #define LPCS_RT_EXACT_FAST_H
 
