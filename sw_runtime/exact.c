@@ -263,6 +263,11 @@ int rt_exact_map(rt_engine *eng, const rt_sched_opts *so, rt_err *e) {
             set_mode(op, "vector", "round:%s", op->qf->name);
             continue;
         }
+        if (op->type == OP_ATTENTION && !rt_plan_kv(&eng->plan, op->layer)->identity) {
+            /* QK^T and PV in fp32 over the KV cache rounded to the plan's KV format (docs/exact.md) */
+            set_mode(op, "vector", "fp32:kv=%s", rt_plan_kv(&eng->plan, op->layer)->name);
+            continue;
+        }
         if (op->type != OP_MATMUL) {
             set_mode(op, "vector", "fp32");
             continue;
