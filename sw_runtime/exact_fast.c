@@ -150,6 +150,13 @@ static uint32_t p8_readout(int32_t acc) {
     return bits;
 }
 
+__attribute__((target("avx2"))) static int32_t hsum_epi32(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return _mm_cvtsi128_si32(s);
+}
+
 /* Lane sums of products are subsets of sum |w x| < 2^31: no int32 overflow. */
 __attribute__((target("avx2"))) static int32_t p8_sum_avx2(const int16_t *w, const int16_t *x, size_t n) {
     __m256i acc = _mm256_setzero_si256();
@@ -157,10 +164,7 @@ __attribute__((target("avx2"))) static int32_t p8_sum_avx2(const int16_t *w, con
     for (; k + 16 <= n; k += 16)
         acc = _mm256_add_epi32(acc, _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)(w + k)),
                                                       _mm256_loadu_si256((const __m256i *)(x + k))));
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    int32_t a = _mm_cvtsi128_si32(s);
+    int32_t a = hsum_epi32(acc);
     for (; k < n; k++) a += (int32_t)w[k] * (int32_t)x[k];
     return a;
 }
@@ -198,10 +202,7 @@ __attribute__((target("avx2"))) static int32_t i8_block_avx2(const int8_t *w, co
         __m256i b = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(x + k)));
         acc = _mm256_add_epi32(acc, _mm256_madd_epi16(a, b));
     }
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
-    int32_t a = _mm_cvtsi128_si32(s);
+    int32_t a = hsum_epi32(acc);
     for (; k < n; k++) a += (int32_t)w[k] * (int32_t)x[k];
     return a;
 }
