@@ -2,6 +2,7 @@
  * exact matmuls on the cpu backend (exact.h). */
 #include "exact.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,9 +39,9 @@ typedef struct {
     rmmec_mode mode;
     size_t words;       /* packed words per row */
     uint16_t *w;        /* [rows][words]: the unit's operand words (golden) */
-    int16_t *wv;        /* P8: values * 64; P16: mantissas [rows][cols] */
+    int16_t *wv;        /* P8 / P4 / FP4: values * 2^vshift (integers); P16: mantissas [rows][cols] */
     uint8_t *ws;        /* P16: shifts [rows][cols] */
-    int64_t *wabs;      /* P8: sum_k |wv| per row */
+    int64_t *wabs;      /* P8 / P4 / FP4: sum_k |wv| per row */
     float *wf;          /* P16: the values [rows][cols] */
     double *wabsf;      /* P16: sum_k |wf| per row, rounded up by a margin */
     uint8_t *wnar;      /* per row: a NaR weight (golden path) */
@@ -92,10 +93,27 @@ static unsigned xenc(const rt_xmat *x, float v) {
     return x->tab && x->tab->ok ? xf_ptab_encode(x->tab, v) : encode(x->mode, v);
 }
 
-/* The value of a P8 / P16 code (NaR: NaN). */
+/* The value of a code (NaR: NaN). */
 static float xval(const rt_xmat *x, unsigned c) {
     if (x->tab && x->tab->ok) return x->tab->val[c];
-    return posit_to_float(x->mode == RMMEC_P8 ? posit_cfg_make(8, 0) : posit_cfg_make(16, 1), c);
+    switch (x->mode) {
+    case RMMEC_FP4: return mf_to_f32(MF_FP4_E2M1, c);
+    case RMMEC_P4: return posit_to_float(posit_cfg_make(4, 1), c);
+    case RMMEC_P8: return posit_to_float(posit_cfg_make(8, 0), c);
+    default: return posit_to_float(posit_cfg_make(16, 1), c);
+    }
+}
+
+/* Integer-sum modes: every value is an integer times 2^-vshift and every
+ * product an integer in the accumulator's lsb 2^-(2 vshift): P8 (2^-6,
+ * quire8 lsb 2^-12), P4 (p4e1 values 2^-4..2^4, lsb 2^-8), FP4 (halves, lsb
+ * 2^-2). The NaR code of the mode (FP4: none). */
+static int vshift(rmmec_mode m) { return m == RMMEC_P8 ? 6 : m == RMMEC_P4 ? 4 : 1; }
+static unsigned nar_code(rmmec_mode m) { return m == RMMEC_P8 ? 0x80u : m == RMMEC_P4 ? 0x8u : 0x100u; }
+
+/* Value * 2^vshift of code c, XF_P8_NAR for NaR (exact: see vshift). */
+static int16_t ival(const rt_xmat *x, unsigned c) {
+    return c == nar_code(x->mode) ? XF_P8_NAR : (int16_t)ldexpf(xval(x, c), vshift(x->mode));
 }
 
 static void xpack(const rt_xmat *x, const float *v, size_t n, uint16_t *words) {
@@ -119,8 +137,8 @@ static void decode_row(const rt_xmat *x, size_t r) {
     int nar = 0;
     for (size_t k = 0; k < x->cols; k++) {
         unsigned c = lane_code(x->mode, words, k);
-        if (x->mode == RMMEC_P8) {
-            v[k] = c == 0x80u ? XF_P8_NAR : (int16_t)(xval(x, c) * 64.0f); /* exact: multiples of 2^-6, |v| <= 64 */
+        if (x->mode != RMMEC_P16) {
+            v[k] = ival(x, c);
             nar |= v[k] == XF_P8_NAR;
             abs += v[k] < 0 ? -(int64_t)v[k] : v[k];
         } else {
@@ -131,7 +149,7 @@ static void decode_row(const rt_xmat *x, size_t r) {
         }
     }
     if (x->mode == RMMEC_P16) x->wabsf[r] = fabs_sum * (1.0 + 0x1p-30); /* covers the sum's roundings */
-    if (x->mode == RMMEC_P8) x->wabs[r] = abs;
+    if (x->mode != RMMEC_P16) x->wabs[r] = abs;
     x->wnar[r] = (uint8_t)(nar || (x->mode == RMMEC_P16 && x->cols >= XF_P16_KMAX));
 }
 
@@ -183,13 +201,13 @@ static int map_rmmec(rt_op *op, int rm, rt_xtabs **tabs, rt_err *e) {
     if (!x->w) return oom(x, op, e);
     for (size_t r = 0; r < R; r++) /* op->w is already rounded to the format: encoding is exact */
         xpack(x, op->w + r * K, K, x->w + r * x->words);
-    if (rm == RMMEC_P8 || rm == RMMEC_P16) {
+    {
         x->wv = malloc(R * K * sizeof *x->wv), x->wnar = malloc(R);
-        x->wabs = rm == RMMEC_P8 ? malloc(R * sizeof *x->wabs) : NULL;
+        x->wabs = rm != RMMEC_P16 ? malloc(R * sizeof *x->wabs) : NULL;
         x->ws = rm == RMMEC_P16 ? malloc(R * K) : NULL;
         x->wf = rm == RMMEC_P16 ? malloc(R * K * sizeof *x->wf) : NULL;
         x->wabsf = rm == RMMEC_P16 ? malloc(R * sizeof *x->wabsf) : NULL;
-        if (!x->wv || !x->wnar || (rm == RMMEC_P8 && !x->wabs) || (rm == RMMEC_P16 && (!x->ws || !x->wf || !x->wabsf)))
+        if (!x->wv || !x->wnar || (rm != RMMEC_P16 && !x->wabs) || (rm == RMMEC_P16 && (!x->ws || !x->wf || !x->wabsf)))
             return oom(x, op, e);
         for (size_t r = 0; r < R; r++) decode_row(x, r);
     }
@@ -336,8 +354,8 @@ static void rows_rmmec(xtask *t, size_t lo, size_t hi) {
             uint32_t o;
             const int16_t *av = t->av + i * K;
             int ok = t->amax[i] >= 0 && x->wnar && !x->wnar[r];
-            if (ok && x->mode == RMMEC_P8 && x->wabs[r] * t->amax[i] < ((int64_t)1 << 31))
-                o = xf_p8_dot(x->wv + r * K, av, K, t->avx2 > 0);
+            if (ok && x->mode != RMMEC_P16 && x->wabs[r] * t->amax[i] < ((int64_t)1 << 31))
+                o = xf_i16_dot(x->wv + r * K, av, K, -2 * vshift(x->mode), t->avx2 > 0);
             else if (ok && x->mode == RMMEC_P16 &&
                      xf_p16_dot_f64(x->wf + r * K, t->af + i * K, K, x->wabsf[r] * t->amaxf[i] * (1.0 + 0x1p-30),
                                     t->avx2, &o))
@@ -389,8 +407,8 @@ static void load_token(xtask *t, size_t i, const float *xt) {
     for (size_t k = 0; x->wv && k < K && amax >= 0; k++) {
         unsigned c = lane_code(x->mode, a, k);
         int16_t *v = &t->av[i * K + k];
-        if (x->mode == RMMEC_P8) {
-            *v = c == 0x80u ? XF_P8_NAR : (int16_t)(xval(x, c) * 64.0f);
+        if (x->mode != RMMEC_P16) {
+            *v = ival(x, c);
             int64_t m = *v < 0 ? -(int64_t)*v : *v;
             amax = *v == XF_P8_NAR ? -1 : m > amax ? m : amax;
         } else {

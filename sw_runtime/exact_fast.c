@@ -143,8 +143,8 @@ uint32_t xf_i128_to_f32(__int128 v, int lsb_exp) {
     return bits;
 }
 
-static uint32_t p8_readout(int32_t acc) {
-    float f = (float)acc * 0x1p-12f; /* int -> fp32 is RNE; the scaling is exact */
+static uint32_t i16_readout(int32_t acc, int lsb_exp) {
+    float f = ldexpf((float)acc, lsb_exp); /* int -> fp32 is RNE; the scaling is exact */
     uint32_t bits;
     memcpy(&bits, &f, 4);
     return bits;
@@ -158,7 +158,7 @@ __attribute__((target("avx2"))) static int32_t hsum_epi32(__m256i v) {
 }
 
 /* Lane sums of products are subsets of sum |w x| < 2^31: no int32 overflow. */
-__attribute__((target("avx2"))) static int32_t p8_sum_avx2(const int16_t *w, const int16_t *x, size_t n) {
+__attribute__((target("avx2"))) static int32_t i16_sum_avx2(const int16_t *w, const int16_t *x, size_t n) {
     __m256i acc = _mm256_setzero_si256();
     size_t k = 0;
     for (; k + 16 <= n; k += 16)
@@ -169,11 +169,11 @@ __attribute__((target("avx2"))) static int32_t p8_sum_avx2(const int16_t *w, con
     return a;
 }
 
-uint32_t xf_p8_dot(const int16_t *w, const int16_t *x, size_t n, int avx2) {
-    if (avx2) return p8_readout(p8_sum_avx2(w, x, n));
+uint32_t xf_i16_dot(const int16_t *w, const int16_t *x, size_t n, int lsb_exp, int avx2) {
+    if (avx2) return i16_readout(i16_sum_avx2(w, x, n), lsb_exp);
     int32_t acc = 0; /* no overflow: the caller checked the bound */
     for (size_t k = 0; k < n; k++) acc += (int32_t)w[k] * (int32_t)x[k];
-    return p8_readout(acc);
+    return i16_readout(acc, lsb_exp);
 }
 
 uint32_t xf_p16_dot(const int16_t *wm, const uint8_t *ws, const int16_t *xm, const uint8_t *xs, size_t n) {

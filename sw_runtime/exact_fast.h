@@ -14,7 +14,10 @@
  *   the bins combined in 128 bits; for K < 2^14 no partial sum of the quire
  *   reaches 2^127, so the total is the quire's value; readout: one RNE
  *   rounding to fp32.
- * A NaR operand (or a P8 row over the bound) goes to golden rmmec_dot.
+ * RMMEC P4 / FP4: the same integer sums as P8 (p4e1 values are integers
+ *   times 2^-4, products in the accumulator's lsb 2^-8; FP4 values are
+ *   halves, products in its lsb 2^-2).
+ * A NaR operand (or a row over the bound) goes to golden rmmec_dot.
  * avx2 != 0 (the CPU has AVX2) uses AVX2 integer multiply-adds: integer sums,
  * so the result is the same for every ISA; xf_p16_dot_f64 with avx2 = 2 (the
  * CPU has AVX-512F) sums in 8 double lanes (any order: the error bound holds
@@ -56,9 +59,10 @@ uint32_t xf_ptab_encode(const xf_ptab *t, float x);
  * returns 0 if v is no such value (NaN, Inf, out of range). */
 int xf_p16_split(float v, int16_t *m, uint8_t *s);
 
-/* The P8 readout of sum w[k] * x[k] (values * 64), no NaR, and the caller
- * has checked sum |w x| < 2^31. */
-uint32_t xf_p8_dot(const int16_t *w, const int16_t *x, size_t n, int avx2);
+/* The readout of sum w[k] * x[k] * 2^lsb_exp (w, x: integer values, no
+ * NaR), the caller having checked sum |w x| < 2^31: P8 (values * 64, lsb
+ * -12), P4 (values * 16, lsb -8), FP4 (values * 2, lsb -2). */
+uint32_t xf_i16_dot(const int16_t *w, const int16_t *x, size_t n, int lsb_exp, int avx2);
 /* The P16 readout of sum over k of the decoded products, no NaR, n < XF_P16_KMAX. */
 uint32_t xf_p16_dot(const int16_t *wm, const uint8_t *ws, const int16_t *xm, const uint8_t *xs, size_t n);
 /* The P16 readout by a double sum when that decides it: w, x the p16e1
