@@ -1,6 +1,6 @@
 /* The cpu backend's exact matmuls (sw_runtime/exact.c with the fast kernels
  * of exact_fast.h) equal golden, bit for bit, on rows built to reach every
- * path: P8 int16 sums and rows over the quire8 bound (golden path), P16
+ * path: P8 / P4 / FP4 int16 sums and rows over the bound (golden path), P16
  * decided by the double sum, its binned fallback at fp32 ties and NaR
  * (golden path), LUT-GEMV integer sums for every weight kind, weight and
  * activation width and table group g of the design point, with golden
@@ -17,6 +17,7 @@
 #include "intq.h"
 #include "kernels/fp_cpu.h"
 #include "lutgemv.h"
+#include "minifloat.h"
 #include "posit.h"
 #include "rmmec.h"
 #include "ternary.h"
@@ -90,15 +91,24 @@ static size_t run_isas(one_op *o, const float *X, size_t T, float *Y) {
     return runs;
 }
 
+/* One element in the mode's code (golden's encoders). */
+static unsigned code_of(rmmec_mode mode, float v) {
+    switch (mode) {
+    case RMMEC_P8: return posit_from_float(posit_cfg_make(8, 0), v);
+    case RMMEC_P16: return posit_from_float(posit_cfg_make(16, 1), v);
+    case RMMEC_P4: return posit_from_float(posit_cfg_make(4, 1), v);
+    default: return mf_from_f32(MF_FP4_E2M1, v, MF_SATFINITE);
+    }
+}
+
 /* Golden rmmec_dot of row r and token t, operands packed from the floats here. */
 static uint32_t golden_rmmec(rmmec_mode mode, const float *w, const float *x, size_t n) {
     int lanes = rmmec_lanes(mode), bits = 16 / lanes;
     size_t nw = (n + (size_t)lanes - 1) / (size_t)lanes;
     uint16_t *a = calloc(nw, 2), *b = calloc(nw, 2);
-    posit_cfg c = mode == RMMEC_P8 ? posit_cfg_make(8, 0) : posit_cfg_make(16, 1);
     for (size_t i = 0; i < n; i++) {
-        a[i / (size_t)lanes] |= (uint16_t)(posit_from_float(c, w[i]) << (bits * (int)(i % (size_t)lanes)));
-        b[i / (size_t)lanes] |= (uint16_t)(posit_from_float(c, x[i]) << (bits * (int)(i % (size_t)lanes)));
+        a[i / (size_t)lanes] |= (uint16_t)(code_of(mode, w[i]) << (bits * (int)(i % (size_t)lanes)));
+        b[i / (size_t)lanes] |= (uint16_t)(code_of(mode, x[i]) << (bits * (int)(i % (size_t)lanes)));
     }
     uint32_t out;
     assert_int_equal(rmmec_dot(mode, a, b, nw, RMMEC_OUT_FP32, &out), LPCS_OK);
@@ -108,17 +118,20 @@ static uint32_t golden_rmmec(rmmec_mode mode, const float *w, const float *x, si
 
 /* kind: 0 bell-shaped, 1 every code of the format (huge range), 2 ties and
  * cancellation (small integers and halves), 3 with NaN (NaR) entries. */
-static float sample(int kind, int p16) {
+static float sample(int kind, rmmec_mode mode) {
+    int p16 = mode == RMMEC_P16;
     switch (kind) {
     case 0: return gauss(p16 ? 0.3f : 2.0f);
     case 1: {
-        posit_cfg c = p16 ? posit_cfg_make(16, 1) : posit_cfg_make(8, 0);
-        uint32_t code = rnd() & (p16 ? 0xFFFFu : 0xFFu);
-        if (code == (p16 ? 0x8000u : 0x80u)) code = 0;
+        if (mode == RMMEC_FP4) return mf_to_f32(MF_FP4_E2M1, rnd() & 0xFu);
+        int n = p16 ? 16 : mode == RMMEC_P8 ? 8 : 4;
+        posit_cfg c = posit_cfg_make(n, p16 || mode == RMMEC_P4 ? 1 : 0);
+        uint32_t code = rnd() & ((1u << n) - 1u);
+        if (code == 1u << (n - 1)) code = 0;
         return posit_to_float(c, code);
     }
     case 2: return (float)((int)(rnd() % 9) - 4) * ((rnd() & 1) ? 1.0f : ldexpf(1.0f, -(int)(rnd() % 13)));
-    default: return (rnd() % 50) ? gauss(1.0f) : NAN;
+    default: return (rnd() % 50) || mode == RMMEC_FP4 ? gauss(1.0f) : NAN; /* FP4 has no NaN */
     }
 }
 
@@ -130,11 +143,11 @@ static void check_rmmec(const char *fmt, rmmec_mode mode) {
         if (c == 1) cols = 768; /* p8: every code over 768 columns exceeds the int32 bound */
         float *W = malloc(rows * cols * sizeof *W), *X = malloc(T * cols * sizeof *X);
         float *Y = malloc(T * rows * sizeof *Y);
-        for (size_t i = 0; i < rows * cols; i++) W[i] = sample(kind, mode == RMMEC_P16);
-        for (size_t i = 0; i < T * cols; i++) X[i] = sample(kind, mode == RMMEC_P16);
+        for (size_t i = 0; i < rows * cols; i++) W[i] = sample(kind, mode);
+        for (size_t i = 0; i < T * cols; i++) X[i] = sample(kind, mode);
         if (c == 1) /* row 0 all maxpos: sum |w x| far over 2^31 (P8: quire8 wraps, golden path) */
-            for (size_t k = 0; k < cols; k++) W[k] = X[k] = mode == RMMEC_P16 ? 0x1p28f : 64.0f;
-        if (kind == 2 && cols >= 2) { /* an exact fp32 tie: 1 + 2^-24 rounds to 1 */
+            for (size_t k = 0; k < cols; k++) W[k] = X[k] = mode == RMMEC_P16 ? 0x1p28f : mode == RMMEC_P8 ? 64.0f : 6.0f;
+        if (kind == 2 && cols >= 2 && mode == RMMEC_P16) { /* an exact fp32 tie: 1 + 2^-24 rounds to 1 */
             W[0] = 1, W[1] = 1, X[0] = 1, X[1] = 0x1p-24f;
             for (size_t k = 2; k < cols; k++) W[k] = 0;
         }
@@ -150,7 +163,7 @@ static void check_rmmec(const char *fmt, rmmec_mode mode) {
                              want);
                 compared++;
             }
-        if (kind == 2 && cols >= 2) assert_int_equal(Y[0], 1.0f);
+        if (kind == 2 && cols >= 2 && mode == RMMEC_P16) assert_int_equal(Y[0], 1.0f);
         op_free(&o);
         free(W), free(X), free(Y);
     }
@@ -166,6 +179,12 @@ static void test_p8(void **state) {
 static void test_p16(void **state) {
     (void)state;
     check_rmmec("p16e1", RMMEC_P16);
+}
+
+static void test_p4_fp4(void **state) {
+    (void)state;
+    check_rmmec("p4e1", RMMEC_P4);
+    check_rmmec("fp4e2m1", RMMEC_FP4);
 }
 
 /* The double sum declines a tie and a cancellation, the binned sum gets them right. */
@@ -301,6 +320,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_p8),
         cmocka_unit_test(test_p16),
+        cmocka_unit_test(test_p4_fp4),
         cmocka_unit_test(test_p16_tie_goes_to_bins),
         cmocka_unit_test(test_lutgemv),
         cmocka_unit_test(test_lutgemv_entry_bits_refused),
