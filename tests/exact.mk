@@ -40,3 +40,4 @@ ACC_BYTES ?= 0
 accuracy-exact: $(BUILD)/lpcs
 	bench/exact_accuracy.sh $(BUILD) $(SHARED) $(ACC_BYTES) 2
 test_exact_forward_SRCS := tests/ref_llama.c
+test_exact_fast_SRCS := tests/ref_llama.c

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "fmath.h"
+#include "minifloat.h"
+#include "posit.h"
 
 static void rmsnorm(float *o, const float *x, const float *w, int n, float eps) {
     float ss = lpcs_dot_f32(x, x, (size_t)n);
@@ -13,6 +15,15 @@ static void rmsnorm(float *o, const float *x, const float *w, int n, float eps) 
     ss += eps;
     ss = 1.0f / sqrtf(ss);
     for (int j = 0; j < n; j++) o[j] = w[j] * (ss * x[j]);
+}
+
+unsigned ref_rmmec_code(rmmec_mode mode, float v) {
+    switch (mode) {
+    case RMMEC_P8: return posit_from_float(posit_cfg_make(8, 0), v);
+    case RMMEC_P16: return posit_from_float(posit_cfg_make(16, 1), v);
+    case RMMEC_P4: return posit_from_float(posit_cfg_make(4, 1), v);
+    default: return mf_from_f32(MF_FP4_E2M1, v, MF_SATFINITE);
+    }
 }
 
 size_t ref_count_diff(const float *a, const float *b, size_t n) {

@@ -19,6 +19,7 @@
 #include "lutgemv.h"
 #include "minifloat.h"
 #include "posit.h"
+#include "ref_llama.h"
 #include "rmmec.h"
 #include "ternary.h"
 
@@ -91,24 +92,14 @@ static size_t run_isas(one_op *o, const float *X, size_t T, float *Y) {
     return runs;
 }
 
-/* One element in the mode's code (golden's encoders). */
-static unsigned code_of(rmmec_mode mode, float v) {
-    switch (mode) {
-    case RMMEC_P8: return posit_from_float(posit_cfg_make(8, 0), v);
-    case RMMEC_P16: return posit_from_float(posit_cfg_make(16, 1), v);
-    case RMMEC_P4: return posit_from_float(posit_cfg_make(4, 1), v);
-    default: return mf_from_f32(MF_FP4_E2M1, v, MF_SATFINITE);
-    }
-}
-
 /* Golden rmmec_dot of row r and token t, operands packed from the floats here. */
 static uint32_t golden_rmmec(rmmec_mode mode, const float *w, const float *x, size_t n) {
     int lanes = rmmec_lanes(mode), bits = 16 / lanes;
     size_t nw = (n + (size_t)lanes - 1) / (size_t)lanes;
     uint16_t *a = calloc(nw, 2), *b = calloc(nw, 2);
     for (size_t i = 0; i < n; i++) {
-        a[i / (size_t)lanes] |= (uint16_t)(code_of(mode, w[i]) << (bits * (int)(i % (size_t)lanes)));
-        b[i / (size_t)lanes] |= (uint16_t)(code_of(mode, x[i]) << (bits * (int)(i % (size_t)lanes)));
+        a[i / (size_t)lanes] |= (uint16_t)(ref_rmmec_code(mode, w[i]) << (bits * (int)(i % (size_t)lanes)));
+        b[i / (size_t)lanes] |= (uint16_t)(ref_rmmec_code(mode, x[i]) << (bits * (int)(i % (size_t)lanes)));
     }
     uint32_t out;
     assert_int_equal(rmmec_dot(mode, a, b, nw, RMMEC_OUT_FP32, &out), LPCS_OK);

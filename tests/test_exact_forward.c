@@ -61,27 +61,17 @@ static int load(rt_model *m) {
     return rc;
 }
 
-/* One element in the mode's code (this test's own encoder). */
-static unsigned code_of(rmmec_mode mode, float v) {
-    switch (mode) {
-    case RMMEC_P8: return posit_from_float(posit_cfg_make(8, 0), v);
-    case RMMEC_P16: return posit_from_float(posit_cfg_make(16, 1), v);
-    case RMMEC_P4: return posit_from_float(posit_cfg_make(4, 1), v);
-    default: return mf_from_f32(MF_FP4_E2M1, v, MF_SATFINITE);
-    }
-}
-
 /* y[r] = rmmec_dot(W row r, x) read out as fp32, operands packed here:
  * element i of a row goes to word i / lanes, bits (16 / lanes) * (i % lanes). */
 static void rmmec_matvec(void *ctx, float *y, const float *W, const float *x, int rows, int cols) {
     rmmec_mode mode = ((const exact_plan *)ctx)->mode;
     int lanes = rmmec_lanes(mode), bits = 16 / lanes, nw = (cols + lanes - 1) / lanes;
     uint16_t *a = calloc((size_t)nw, 2), *w = malloc((size_t)nw * 2);
-    for (int i = 0; i < cols; i++) a[i / lanes] |= (uint16_t)(code_of(mode, x[i]) << (bits * (i % lanes)));
+    for (int i = 0; i < cols; i++) a[i / lanes] |= (uint16_t)(ref_rmmec_code(mode, x[i]) << (bits * (i % lanes)));
     for (int r = 0; r < rows; r++) {
         memset(w, 0, (size_t)nw * 2);
         for (int i = 0; i < cols; i++)
-            w[i / lanes] |= (uint16_t)(code_of(mode, W[(size_t)r * cols + i]) << (bits * (i % lanes)));
+            w[i / lanes] |= (uint16_t)(ref_rmmec_code(mode, W[(size_t)r * cols + i]) << (bits * (i % lanes)));
         uint32_t out;
         assert_int_equal(rmmec_dot(mode, w, a, (size_t)nw, RMMEC_OUT_FP32, &out), LPCS_OK);
         memcpy(&y[r], &out, 4);
