@@ -251,7 +251,7 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
         rt_sched_default(&def);
         so = &def;
     }
-    if ((rc = rt_exact_map(eng, so->exec_fake ? RT_EXEC_FAKE : RT_EXEC_EXACT, e))) {
+    if ((rc = rt_exact_map(eng, so, e))) {
         rt_engine_free(eng);
         return rc;
     }

@@ -73,6 +73,7 @@ typedef struct rt_op {
     rt_wclass wclass;
     rt_buf in, in2, out;
     const float *w;  /* matrix [rows][cols] or norm weight [n] */
+    const float *w_src; /* matmul: the model's weights before the plan's rounding (exact units quantize them themselves) */
     size_t rows, cols, n;
     float eps;
     int variant;     /* OP_RMSNORM: 0 llama2.c order, 1 golden bitlinear_rmsnorm_f32 */

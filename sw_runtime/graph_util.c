@@ -100,6 +100,7 @@ void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in,
     rt_op *op = rt_gb_add(g, OP_MATMUL, name, layer, c);
     op->in = in, op->out = out, op->rows = rows, op->cols = cols;
     op->w = rt_gb_weight(g, w, rows, cols, c, layer);
+    op->w_src = w;
     op->qf = rt_plan_w(&g->eng->plan, c, layer);
     op->w_bits = rt_qf_bits(op->qf);
     if (rt_shiftmac_op(op) && !g->status) { /* the shift-MAC unit's integer path */

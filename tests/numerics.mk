@@ -2,3 +2,4 @@
 UNIT_TESTS += test_fmath
 UNIT_TESTS += test_fp_cpu
 UNIT_TESTS += test_cpu_forward
+test_cpu_forward_SRCS := tests/ref_llama.c

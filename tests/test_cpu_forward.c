@@ -13,6 +13,7 @@
 #include "kernels/fp_cpu.h"
 #include "model.h"
 #include "plan.h"
+#include "ref_llama.h"
 
 static const int toks[] = {1, 85, 82, 80, 72, 82};
 #define NTOK (sizeof toks / sizeof toks[0])
@@ -25,81 +26,14 @@ static int load(rt_model *m) {
     return rc;
 }
 
-static void matvec(float *y, const float *W, const float *x, int rows, int cols) {
+static void matvec(void *ctx, float *y, const float *W, const float *x, int rows, int cols) {
+    (void)ctx;
     for (int r = 0; r < rows; r++) y[r] = lpcs_dot_f32(W + (size_t)r * cols, x, (size_t)cols);
 }
 
-static void rmsnorm(float *o, const float *x, const float *w, int n, float eps) {
-    float ss = lpcs_dot_f32(x, x, (size_t)n);
-    ss /= (float)n;
-    ss += eps;
-    ss = 1.0f / sqrtf(ss);
-    for (int j = 0; j < n; j++) o[j] = w[j] * (ss * x[j]);
-}
-
-/* The contract's llama forward (run.c's structure); logits of every token. */
+/* The contract's llama forward (tests/ref_llama.c) with fp32 dots; logits of every token. */
 static void golden_llama(const rt_model *m, float *logits /* [NTOK][vocab] */) {
-    const rt_config *c = &m->cfg;
-    int D = c->dim, Hd = c->hidden, NH = c->n_heads, hs = D / NH, KV = D * c->n_kv_heads / NH, L = c->n_layers;
-    int kvmul = NH / c->n_kv_heads;
-    float *x = malloc(sizeof(float) * (size_t)D), *xb = malloc(sizeof(float) * (size_t)D),
-          *q = malloc(sizeof(float) * (size_t)D), *o = malloc(sizeof(float) * (size_t)D),
-          *xb2 = malloc(sizeof(float) * (size_t)D), *hb = malloc(sizeof(float) * (size_t)Hd),
-          *hb2 = malloc(sizeof(float) * (size_t)Hd), *att = malloc(sizeof(float) * NTOK),
-          *kc = malloc(sizeof(float) * (size_t)L * NTOK * (size_t)KV),
-          *vc = malloc(sizeof(float) * (size_t)L * NTOK * (size_t)KV);
-    for (size_t t = 0; t < NTOK; t++) {
-        memcpy(x, m->embed + (size_t)toks[t] * (size_t)D, sizeof(float) * (size_t)D);
-        for (int l = 0; l < L; l++) {
-            const rt_llama_layer *W = &m->ll[l];
-            float *kt = kc + ((size_t)l * NTOK + t) * (size_t)KV, *vt = vc + ((size_t)l * NTOK + t) * (size_t)KV;
-            rmsnorm(xb, x, W->attn_norm, D, c->norm_eps);
-            matvec(q, W->wq, xb, D, D);
-            matvec(kt, W->wk, xb, KV, D);
-            matvec(vt, W->wv, xb, KV, D);
-            for (int i = 0; i < D; i += 2) {
-                float freq = 1.0f / powf(10000.0f, (float)(i % hs) / (float)hs), val = (float)t * freq;
-                float fcr = cosf(val), fci = sinf(val), v0 = q[i], v1 = q[i + 1];
-                q[i] = v0 * fcr - v1 * fci, q[i + 1] = v0 * fci + v1 * fcr;
-                if (i < KV) {
-                    v0 = kt[i], v1 = kt[i + 1];
-                    kt[i] = v0 * fcr - v1 * fci, kt[i + 1] = v0 * fci + v1 * fcr;
-                }
-            }
-            for (int h = 0; h < NH; h++) {
-                int g = h / kvmul;
-                for (size_t s = 0; s <= t; s++)
-                    att[s] = lpcs_dot_f32(q + h * hs, kc + ((size_t)l * NTOK + s) * (size_t)KV + g * hs, (size_t)hs) /
-                             sqrtf((float)hs);
-                float mx = att[0], sum = 0.0f;
-                for (size_t s = 1; s <= t; s++) mx = att[s] > mx ? att[s] : mx;
-                for (size_t s = 0; s <= t; s++) sum += att[s] = lpcs_expf(att[s] - mx);
-                for (size_t s = 0; s <= t; s++) att[s] /= sum;
-                for (int i = 0; i < hs; i++) {
-                    float acc = 0.0f;
-                    for (size_t s = 0; s <= t; s++) acc = fmaf(att[s], vc[((size_t)l * NTOK + s) * (size_t)KV + g * hs + i], acc);
-                    o[h * hs + i] = acc;
-                }
-            }
-            matvec(xb2, W->wo, o, D, D);
-            for (int i = 0; i < D; i++) x[i] += xb2[i];
-            rmsnorm(xb, x, W->ffn_norm, D, c->norm_eps);
-            matvec(hb, W->w1, xb, Hd, D);
-            matvec(hb2, W->w3, xb, Hd, D);
-            for (int i = 0; i < Hd; i++) hb[i] = (hb[i] * (1.0f / (1.0f + lpcs_expf(-hb[i])))) * hb2[i];
-            matvec(xb2, W->w2, hb, D, Hd);
-            for (int i = 0; i < D; i++) x[i] += xb2[i];
-        }
-        rmsnorm(xb, x, m->final_norm, D, c->norm_eps);
-        matvec(logits + t * (size_t)c->vocab, m->cls, xb, c->vocab, D);
-    }
-    free(x), free(xb), free(q), free(o), free(xb2), free(hb), free(hb2), free(att), free(kc), free(vc);
-}
-
-static size_t count_diff(const float *a, const float *b, size_t n) {
-    size_t d = 0;
-    for (size_t i = 0; i < n; i++) d += memcmp(a + i, b + i, sizeof(float)) != 0;
-    return d;
+    ref_llama_forward(m, toks, NTOK, NULL, matvec, NULL, logits);
 }
 
 static void test_llama_every_isa_and_threads(void **state) {
@@ -127,7 +61,7 @@ static void test_llama_every_isa_and_threads(void **state) {
             for (size_t t = 0; t < NTOK; t++) {
                 const float *lg = rt_engine_step(&eng, toks[t], &e);
                 assert_non_null(lg);
-                size_t d = count_diff(lg, want + t * V, V);
+                size_t d = ref_count_diff(lg, want + t * V, V);
                 if (d) fail_msg("%s kernels, %d threads, token %zu: %zu of %zu logits differ from golden",
                                 kn_isa_name((kn_isa)isa), th, t, d, V);
                 compared += V;
@@ -160,7 +94,7 @@ static void test_long_sequence_threads(void **state) {
     for (size_t t = 0; t < n; t++) {
         const float *a = rt_engine_step(&e1, tok, &e), *b = rt_engine_step(&e3, tok, &e);
         assert_non_null(a), assert_non_null(b);
-        assert_int_equal(count_diff(a, b, V), 0);
+        assert_int_equal(ref_count_diff(a, b, V), 0);
         compared += V;
         tok = (int)((t * 7919u + 13u) % V);
     }
@@ -207,9 +141,9 @@ static void test_prefill_equals_steps(void **state) {
                 const float *last = rt_engine_prefill(&b, in + split, N - split, got + (size_t)split * V, &e);
                 assert_non_null(last);
                 assert_int_equal(b.pos, N);
-                size_t d = count_diff(got, want, N * V);
+                size_t d = ref_count_diff(got, want, N * V);
                 if (d) fail_msg("plan %s, %d threads, split %d: %zu logits differ", plans[p], th, split, d);
-                assert_int_equal(count_diff(last, want + (size_t)(N - 1) * V, V), 0);
+                assert_int_equal(ref_count_diff(last, want + (size_t)(N - 1) * V, V), 0);
                 compared += N * V;
                 rt_engine_free(&b);
             }

@@ -1,7 +1,10 @@
 /* Exact execution on the cpu backend (sw_runtime/exact.h): for each RMMEC
- * plan, the whole llama's logits equal, bit for bit, a forward written here
- * whose matmuls are golden rmmec_dot per row on operands this test encodes
- * itself (the rest follows docs/numerics.md like tests/test_cpu_forward.c);
+ * and LUT-GEMV plan, the whole llama's logits equal, bit for bit, the
+ * contract's forward (tests/ref_llama.c) whose matmuls are a per-row oracle
+ * on operands this test encodes itself: golden rmmec_dot for RMMEC plans,
+ * golden LUT-GEMV table build + bit-serial lookups + conversion for integer
+ * plans (the engine's fast kernels are neither);
+ * a fault in the unit's copy of one weight matrix makes the logits differ;
  * every matmul of the engine is reported on the planned unit and mode; and
  * exact differs from fake where the arithmetic differs (w=p8e0 with fp32
  * activations: converted to p8 at the unit; p16e1: one rounding of the
@@ -21,24 +24,34 @@
 #include "posit.h"
 #include "qformat.h"
 #include "rmmec.h"
+#include "intq.h"
+#include "lutgemv.h"
+#include "ref_llama.h"
+#include "ternary.h"
 
 static const int toks[] = {1, 85, 82, 80, 72, 82};
 #define NTOK (sizeof toks / sizeof toks[0])
 
 typedef struct {
     const char *plan;
-    rmmec_mode mode;
+    const char *unit;      /* "rmmec" or "lutgemv" */
+    rmmec_mode mode;       /* rmmec */
     const char *mode_name;
-    const char *wfmt; /* the weight format (the embedding is fake-quantized with it) */
+    const char *wfmt;      /* the weight format (the embedding is fake-quantized with it) */
+    const char *afmt;      /* lutgemv: the activation format */
 } exact_plan;
 
 static const exact_plan PLANS[] = {
-    {"w=p8e0", RMMEC_P8, "p8", "p8e0"},
-    {"w=p8e0,a=p8e0", RMMEC_P8, "p8", "p8e0"},
-    {"w=p16e1,a=p16e1", RMMEC_P16, "p16", "p16e1"},
-    {"w=p4e1,a=p4e1", RMMEC_P4, "p4", "p4e1"},
-    {"w=fp4e2m1,a=fp4e2m1", RMMEC_FP4, "fp4", "fp4e2m1"},
+    {"w=p8e0", "rmmec", RMMEC_P8, "p8", "p8e0", NULL},
+    {"w=p8e0,a=p8e0", "rmmec", RMMEC_P8, "p8", "p8e0", NULL},
+    {"w=p16e1,a=p16e1", "rmmec", RMMEC_P16, "p16", "p16e1", NULL},
+    {"w=p4e1,a=p4e1", "rmmec", RMMEC_P4, "p4", "p4e1", NULL},
+    {"w=fp4e2m1,a=fp4e2m1", "rmmec", RMMEC_FP4, "fp4", "fp4e2m1", NULL},
+    {"w=int4,a=int8", "lutgemv", 0, "w4-a8-g4", "int4", "int8"},
+    {"w=ternary,a=int8", "lutgemv", 0, "t2-a8-g4", "ternary", "int8"},
+    {"w=int8,a=int4", "lutgemv", 0, "w8-a4-g4", "int8", "int4"},
 };
+#define N_PLANS (sizeof PLANS / sizeof *PLANS)
 
 static int load(rt_model *m) {
     char p[600];
@@ -48,110 +61,69 @@ static int load(rt_model *m) {
     return rc;
 }
 
-/* One element in the mode's code (this test's own encoder). */
-static unsigned code_of(rmmec_mode mode, float v) {
-    switch (mode) {
-    case RMMEC_P8: return posit_from_float(posit_cfg_make(8, 0), v);
-    case RMMEC_P16: return posit_from_float(posit_cfg_make(16, 1), v);
-    case RMMEC_P4: return posit_from_float(posit_cfg_make(4, 1), v);
-    default: return mf_from_f32(MF_FP4_E2M1, v, MF_SATFINITE);
-    }
-}
-
 /* y[r] = rmmec_dot(W row r, x) read out as fp32, operands packed here:
  * element i of a row goes to word i / lanes, bits (16 / lanes) * (i % lanes). */
-static rmmec_mode g_mode;
-static void matvec(float *y, const float *W, const float *x, int rows, int cols) {
-    int lanes = rmmec_lanes(g_mode), bits = 16 / lanes, nw = (cols + lanes - 1) / lanes;
+static void rmmec_matvec(void *ctx, float *y, const float *W, const float *x, int rows, int cols) {
+    rmmec_mode mode = ((const exact_plan *)ctx)->mode;
+    int lanes = rmmec_lanes(mode), bits = 16 / lanes, nw = (cols + lanes - 1) / lanes;
     uint16_t *a = calloc((size_t)nw, 2), *w = malloc((size_t)nw * 2);
-    for (int i = 0; i < cols; i++) a[i / lanes] |= (uint16_t)(code_of(g_mode, x[i]) << (bits * (i % lanes)));
+    for (int i = 0; i < cols; i++) a[i / lanes] |= (uint16_t)(ref_rmmec_code(mode, x[i]) << (bits * (i % lanes)));
     for (int r = 0; r < rows; r++) {
         memset(w, 0, (size_t)nw * 2);
         for (int i = 0; i < cols; i++)
-            w[i / lanes] |= (uint16_t)(code_of(g_mode, W[(size_t)r * cols + i]) << (bits * (i % lanes)));
+            w[i / lanes] |= (uint16_t)(ref_rmmec_code(mode, W[(size_t)r * cols + i]) << (bits * (i % lanes)));
         uint32_t out;
-        assert_int_equal(rmmec_dot(g_mode, w, a, (size_t)nw, RMMEC_OUT_FP32, &out), LPCS_OK);
+        assert_int_equal(rmmec_dot(mode, w, a, (size_t)nw, RMMEC_OUT_FP32, &out), LPCS_OK);
         memcpy(&y[r], &out, 4);
     }
     free(a), free(w);
 }
 
-static void rmsnorm(float *o, const float *x, const float *w, int n, float eps) {
-    float ss = lpcs_dot_f32(x, x, (size_t)n);
-    ss /= (float)n;
-    ss += eps;
-    ss = 1.0f / sqrtf(ss);
-    for (int j = 0; j < n; j++) o[j] = w[j] * (ss * x[j]);
-}
-
-/* The llama forward (run.c's structure) with the unit's matmuls. */
-static void exact_llama(const rt_model *m, const qformat *wf, float *logits /* [NTOK][vocab] */) {
-    const rt_config *c = &m->cfg;
-    int D = c->dim, Hd = c->hidden, NH = c->n_heads, hs = D / NH, KV = D * c->n_kv_heads / NH, L = c->n_layers;
-    int kvmul = NH / c->n_kv_heads;
-    float *x = malloc(sizeof(float) * (size_t)D), *xb = malloc(sizeof(float) * (size_t)D),
-          *q = malloc(sizeof(float) * (size_t)D), *o = malloc(sizeof(float) * (size_t)D),
-          *xb2 = malloc(sizeof(float) * (size_t)D), *hb = malloc(sizeof(float) * (size_t)Hd),
-          *hb2 = malloc(sizeof(float) * (size_t)Hd), *att = malloc(sizeof(float) * NTOK),
-          *kc = malloc(sizeof(float) * (size_t)L * NTOK * (size_t)KV),
-          *vc = malloc(sizeof(float) * (size_t)L * NTOK * (size_t)KV);
-    for (size_t t = 0; t < NTOK; t++) {
-        assert_int_equal(qformat_roundtrip(wf, m->embed + (size_t)toks[t] * (size_t)D, x, (size_t)D, (size_t)D), 0);
-        for (int l = 0; l < L; l++) {
-            const rt_llama_layer *W = &m->ll[l];
-            float *kt = kc + ((size_t)l * NTOK + t) * (size_t)KV, *vt = vc + ((size_t)l * NTOK + t) * (size_t)KV;
-            rmsnorm(xb, x, W->attn_norm, D, c->norm_eps);
-            matvec(q, W->wq, xb, D, D);
-            matvec(kt, W->wk, xb, KV, D);
-            matvec(vt, W->wv, xb, KV, D);
-            for (int i = 0; i < D; i += 2) {
-                float freq = 1.0f / powf(10000.0f, (float)(i % hs) / (float)hs), val = (float)t * freq;
-                float fcr = cosf(val), fci = sinf(val), v0 = q[i], v1 = q[i + 1];
-                q[i] = v0 * fcr - v1 * fci, q[i + 1] = v0 * fci + v1 * fcr;
-                if (i < KV) {
-                    v0 = kt[i], v1 = kt[i + 1];
-                    kt[i] = v0 * fcr - v1 * fci, kt[i + 1] = v0 * fci + v1 * fcr;
-                }
-            }
-            for (int h = 0; h < NH; h++) {
-                int g = h / kvmul;
-                for (size_t s = 0; s <= t; s++)
-                    att[s] = lpcs_dot_f32(q + h * hs, kc + ((size_t)l * NTOK + s) * (size_t)KV + g * hs, (size_t)hs) /
-                             sqrtf((float)hs);
-                float mx = att[0], sum = 0.0f;
-                for (size_t s = 1; s <= t; s++) mx = att[s] > mx ? att[s] : mx;
-                for (size_t s = 0; s <= t; s++) sum += att[s] = lpcs_expf(att[s] - mx);
-                for (size_t s = 0; s <= t; s++) att[s] /= sum;
-                for (int i = 0; i < hs; i++) {
-                    float acc = 0.0f;
-                    for (size_t s = 0; s <= t; s++) acc = fmaf(att[s], vc[((size_t)l * NTOK + s) * (size_t)KV + g * hs + i], acc);
-                    o[h * hs + i] = acc;
-                }
-            }
-            matvec(xb2, W->wo, o, D, D);
-            for (int i = 0; i < D; i++) x[i] += xb2[i];
-            rmsnorm(xb, x, W->ffn_norm, D, c->norm_eps);
-            matvec(hb, W->w1, xb, Hd, D);
-            matvec(hb2, W->w3, xb, Hd, D);
-            for (int i = 0; i < Hd; i++) hb[i] = (hb[i] * (1.0f / (1.0f + lpcs_expf(-hb[i])))) * hb2[i];
-            matvec(xb2, W->w2, hb, D, Hd);
-            for (int i = 0; i < D; i++) x[i] += xb2[i];
-        }
-        rmsnorm(xb, x, m->final_norm, D, c->norm_eps);
-        matvec(logits + t * (size_t)c->vocab, m->cls, xb, c->vocab, D);
+/* The LUT-GEMV unit per row, all golden: the plan's a= rounding, then the
+ * activation codes at the unit input (per-token absmax, intq); weight codes
+ * and row scale by the weight format's quantizer; tables (g = 4, the default
+ * design point), bit-serial lookups, conversion. */
+static void lut_matvec(void *ctx, float *y, const float *W, const float *x, int rows, int cols) {
+    const exact_plan *p = ctx;
+    qformat wf, af;
+    assert_int_equal(qformat_parse(p->wfmt, &wf), LPCS_OK);
+    assert_int_equal(qformat_parse(p->afmt, &af), LPCS_OK);
+    size_t K = (size_t)cols;
+    float *xr = malloc(K * sizeof *xr);
+    int8_t *xq = malloc(K), *wq = malloc(K);
+    int16_t *w16 = malloc(K * sizeof *w16);
+    assert_int_equal(qformat_roundtrip(&af, x, xr, K, K), LPCS_OK);
+    float xs = intq_scale_for_absmax(af.bits, intq_absmax(xr, K));
+    for (size_t k = 0; k < K; k++) xq[k] = intq_quantize_one(af.bits, xr[k], xs);
+    lutgemv_cfg c = {.rows = 1, .cols = K, .batch = 1, .g = 4, .a_bits = af.bits, .qgroup = 0,
+                     .w_kind = wf.kind == QF_TERNARY ? LUTGEMV_W_TERNARY : LUTGEMV_W_SIGNED,
+                     .w_bits = wf.kind == QF_TERNARY ? 2 : wf.bits};
+    int16_t *tab = malloc(lutgemv_table_len(&c) * sizeof *tab);
+    for (int r = 0; r < rows; r++) {
+        float ws;
+        if (wf.kind == QF_TERNARY)
+            assert_int_equal(ternary_absmean_quantize(W + (size_t)r * K, K, wq, &ws), LPCS_OK);
+        else
+            assert_int_equal(intq_quantize_rows(wf.bits, W + (size_t)r * K, 1, K, wq, &ws), LPCS_OK);
+        for (size_t k = 0; k < K; k++) w16[k] = wq[k];
+        int64_t acc;
+        assert_int_equal(lutgemv_build_tables(&c, w16, NULL, 0, tab), LPCS_OK);
+        assert_int_equal(lutgemv_gemv(&c, tab, xq, 1, &acc, NULL), LPCS_OK);
+        assert_int_equal(lutgemv_convert(&c, &acc, &ws, &xs, &y[r]), LPCS_OK);
     }
-    free(x), free(xb), free(q), free(o), free(xb2), free(hb), free(hb2), free(att), free(kc), free(vc);
+    free(xr), free(xq), free(wq), free(w16), free(tab);
 }
 
-static size_t count_diff(const float *a, const float *b, size_t n) {
-    size_t d = 0;
-    for (size_t i = 0; i < n; i++) d += memcmp(a + i, b + i, sizeof(float)) != 0;
-    return d;
+static void oracle_llama(const rt_model *m, const exact_plan *p, float *logits) {
+    qformat wf;
+    assert_int_equal(qformat_parse(p->wfmt, &wf), LPCS_OK);
+    ref_llama_forward(m, toks, NTOK, &wf, strcmp(p->unit, "rmmec") ? lut_matvec : rmmec_matvec, (void *)p, logits);
 }
 
 /* Runs the engine on toks with plan and exec mode; logits [NTOK][V]. Checks
- * every matmul's unit / mode (exact: rmmec + mode_name; fake: vector). */
-static void run_engine(const rt_model *m, const exact_plan *p, int fake, int threads, float *out) {
+ * every matmul's unit / mode (exact: the plan's unit and mode; fake:
+ * vector). fault_op >= 0: rt_exact_fault on the fault_op-th matmul first. */
+static void run_engine(const rt_model *m, const exact_plan *p, int fake, int threads, int fault_op, float *out) {
     rt_plan plan;
     rt_err e = {0, ""};
     assert_int_equal(rt_plan_parse(&plan, p->plan, &e), LPCS_OK);
@@ -164,15 +136,15 @@ static void run_engine(const rt_model *m, const exact_plan *p, int fake, int thr
     assert_int_equal(rt_engine_set_threads(&eng, threads, &e), LPCS_OK);
     int matmuls = 0;
     for (int i = 0; i < eng.n_ops; i++) {
-        const rt_op *op = &eng.ops[i];
+        rt_op *op = &eng.ops[i];
         assert_non_null(op->unit);
         if (op->type != OP_MATMUL) continue;
-        matmuls++;
+        if (matmuls++ == fault_op) assert_int_equal(rt_exact_fault(op), LPCS_OK);
         if (fake) {
             assert_string_equal(op->unit, "vector");
             assert_true(!strncmp(op->mode, "fake:", 5));
         } else {
-            assert_string_equal(op->unit, "rmmec");
+            assert_string_equal(op->unit, p->unit);
             assert_string_equal(op->mode, p->mode_name);
             assert_non_null(op->exact);
         }
@@ -191,30 +163,34 @@ static void test_exact_equals_independent_forward(void **state) {
     (void)state;
     rt_model m;
     assert_int_equal(load(&m), LPCS_OK);
-    size_t V = (size_t)m.cfg.vocab, compared = 0;
+    size_t V = (size_t)m.cfg.vocab, compared = 0, faults = 0;
     float *want = malloc(sizeof(float) * NTOK * V), *got = malloc(sizeof(float) * NTOK * V),
           *fake = malloc(sizeof(float) * NTOK * V);
-    for (size_t p = 0; p < sizeof PLANS / sizeof *PLANS; p++) {
-        qformat wf;
-        assert_int_equal(qformat_parse(PLANS[p].wfmt, &wf), LPCS_OK);
-        g_mode = PLANS[p].mode;
-        exact_llama(&m, &wf, want);
+    for (size_t p = 0; p < N_PLANS; p++) {
+        oracle_llama(&m, &PLANS[p], want);
         for (int th = 1; th <= 2; th++) {
-            run_engine(&m, &PLANS[p], 0, th, got);
-            size_t d = count_diff(got, want, NTOK * V);
-            if (d) fail_msg("plan %s, %d threads: %zu of %zu logits differ from the rmmec_dot forward", PLANS[p].plan,
-                            th, d, NTOK * V);
+            run_engine(&m, &PLANS[p], 0, th, -1, got);
+            size_t d = ref_count_diff(got, want, NTOK * V);
+            if (d) fail_msg("plan %s, %d threads: %zu of %zu logits differ from the %s oracle forward", PLANS[p].plan,
+                            th, d, NTOK * V, PLANS[p].unit);
             compared += NTOK * V;
         }
-        run_engine(&m, &PLANS[p], 1, 1, fake);
-        size_t d = count_diff(fake, want, NTOK * V);
+        run_engine(&m, &PLANS[p], 1, 1, -1, fake);
+        size_t d = ref_count_diff(fake, want, NTOK * V);
         printf("%-22s exact vs fake: %zu of %zu logits differ\n", PLANS[p].plan, d, NTOK * V);
-        if (!strcmp(PLANS[p].plan, "w=p8e0") || PLANS[p].mode == RMMEC_P16)
+        if (!strcmp(PLANS[p].plan, "w=p8e0") || PLANS[p].mode == RMMEC_P16 || !strcmp(PLANS[p].unit, "lutgemv"))
             assert_true(d > NTOK * V / 2); /* the unit's arithmetic really is not fake's */
         if (!strcmp(PLANS[p].plan, "w=p8e0,a=p8e0")) assert_int_equal(d, 0);
+        /* the design under test corrupted (row 0 of the lm_head's weights inside the unit): must be caught */
+        run_engine(&m, &PLANS[p], 0, 1, 7 * m.cfg.n_layers, got);
+        d = ref_count_diff(got, want, NTOK * V);
+        printf("%-22s unit weight fault: %zu of %zu logits differ\n", PLANS[p].plan, d, NTOK * V);
+        assert_true(d > 0);
+        faults++;
     }
-    printf("exact forward: %zu logits equal to the rmmec_dot forward\n", compared);
-    assert_true(compared >= 10 * NTOK * V);
+    printf("exact forward: %zu logits equal to the oracle forwards, %zu unit faults caught\n", compared, faults);
+    assert_true(compared >= 2 * N_PLANS * NTOK * V);
+    assert_int_equal(faults, N_PLANS);
     free(want), free(got), free(fake);
     rt_model_free(&m);
 }
@@ -226,19 +202,24 @@ static void test_exact_prefill_equals_steps(void **state) {
     assert_int_equal(load(&m), LPCS_OK);
     size_t V = (size_t)m.cfg.vocab;
     float *want = malloc(sizeof(float) * NTOK * V), *got = malloc(sizeof(float) * NTOK * V);
-    run_engine(&m, &PLANS[2], 0, 1, want);
-    rt_plan plan;
-    rt_err e = {0, ""};
-    assert_int_equal(rt_plan_parse(&plan, PLANS[2].plan, &e), LPCS_OK);
-    rt_sched_opts so;
-    rt_sched_default(&so);
-    assert_int_equal(rt_sched_backend(&so, "cpu", NULL), LPCS_OK);
-    rt_engine eng;
-    assert_int_equal(rt_engine_init(&eng, &m, &plan, &so, &e), LPCS_OK);
-    assert_true(rt_engine_batchable(&eng));
-    assert_non_null(rt_engine_prefill(&eng, toks, (int)NTOK, got, &e));
-    assert_int_equal(count_diff(got, want, NTOK * V), 0);
-    rt_engine_free(&eng);
+    for (size_t p = 0; p < N_PLANS; p++) {
+        if (PLANS[p].mode != RMMEC_P16 && strcmp(PLANS[p].plan, "w=p8e0") && strcmp(PLANS[p].plan, "w=int4,a=int8"))
+            continue;
+        run_engine(&m, &PLANS[p], 0, 1, -1, want);
+        rt_plan plan;
+        rt_err e = {0, ""};
+        assert_int_equal(rt_plan_parse(&plan, PLANS[p].plan, &e), LPCS_OK);
+        rt_sched_opts so;
+        rt_sched_default(&so);
+        assert_int_equal(rt_sched_backend(&so, "cpu", NULL), LPCS_OK);
+        rt_engine eng;
+        assert_int_equal(rt_engine_init(&eng, &m, &plan, &so, &e), LPCS_OK);
+        assert_int_equal(rt_engine_set_threads(&eng, 2, &e), LPCS_OK);
+        assert_true(rt_engine_batchable(&eng));
+        assert_non_null(rt_engine_prefill(&eng, toks, (int)NTOK, got, &e));
+        assert_int_equal(ref_count_diff(got, want, NTOK * V), 0);
+        rt_engine_free(&eng);
+    }
     free(want), free(got);
     rt_model_free(&m);
 }
