@@ -2,13 +2,13 @@
 #   build/platform/libplatform.a   C API (sim/platform/platform_api.h)
 PLATFORM_DIR  := $(BUILD)/platform
 PLATFORM_LIB  := $(PLATFORM_DIR)/libplatform.a
-PLATFORM_CXX  := $(CXX) -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_BASE) $(INC_sim) $(shell pkg-config --cflags systemc) -MMD -MP
+PLATFORM_CXX  := $(CXX) -std=c++17 $(WARN) $(FPFLAGS) $(OPT) $(SANFLAGS) $(CPPFLAGS_BASE) $(INC_sim) $(shell pkg-config --cflags systemc) -MMD -MP
 PLATFORM_LIBS := $(shell pkg-config --libs systemc) -lstdc++
 
 $(PLATFORM_DIR)/obj/%.o: sim/platform/%.cpp
 	@mkdir -p $(dir $@)
 	$(PLATFORM_CXX) -c $< -o $@
-$(PLATFORM_LIB): $(PLATFORM_DIR)/obj/platform.o
+$(PLATFORM_LIB): $(PLATFORM_DIR)/obj/platform.o $(BUILD)/obj/sim/platform/vector_unit.o
 	rm -f $@ && ar rcs $@ $^
 -include $(wildcard $(PLATFORM_DIR)/obj/*.d)
 

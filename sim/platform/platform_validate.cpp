@@ -83,7 +83,7 @@ int main(int argc, char **argv) {
         for (auto &c : cases) {
             arch_cost m;
             plat_result r;
-            if (arch_op_cost(&pt.second, &c.op, &m) || platform_run_op(&pt.second, &c.op, nullptr, nullptr, &r)) {
+            if (arch_op_cost(&pt.second, &c.op, &m) || platform_time_op(&pt.second, &c.op, &r)) {
                 fprintf(stderr, "op failed: %s\n", c.type.c_str());
                 return 1;
             }
