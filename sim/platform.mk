@@ -73,3 +73,9 @@ PLATFORM_PPL_BYTES ?= 32
 test-platform-ppl: $(BUILD)/lpcs
 	tests/platform_ppl_check.sh $(BUILD) $(SHARED) $(PLATFORM_PPL_BYTES)
 TEST_STEPS += test-platform-ppl
+
+# The same on longer texts, without the fault runs (make test-long).
+.PHONY: test-platform-ppl-long
+test-platform-ppl-long: $(BUILD)/lpcs
+	tests/platform_ppl_check.sh $(BUILD) $(SHARED) 2048 nofault
+LONG_STEPS += test-platform-ppl-long

@@ -98,6 +98,12 @@ struct DataPath {
     // staged operands (the unit's input buffers)
     std::vector<float> x, x2, vec, res, att;
     std::vector<uint16_t> xw;   // RMMEC: x in the mode's words
+    // RMMEC P4 / FP4: the unit's 32-bit wrapping fixed-point accumulator is
+    // linear, so a row is the sum of per-lane products: prod[i][c] = the
+    // accumulator increment of weight code c times element i of x (and its
+    // NaR flag), taken from golden rmmec_accumulate on the lone pair.
+    std::vector<uint32_t> prod;
+    std::vector<uint8_t> prod_nar;
     std::vector<int8_t> xq;     // ternary: int8 activations
     std::vector<int32_t> acc;   // ternary: int32 results
     float s = 0;                // ternary: activation scale
@@ -133,6 +139,7 @@ struct DataPath {
                 if (std::fabs(x[i]) > best) best = std::fabs(x[i]), fault_col = i;
             }
             res.assign(p->rows, 0.0f);
+            if (p->mode == RMMEC_P4 || p->mode == RMMEC_FP4) return products();
             return LPCS_OK;
         }
         case PD_BITLINEAR: { // RMSNorm and int8 absmax on the vector unit
@@ -157,6 +164,24 @@ struct DataPath {
         }
         default: return LPCS_OK;
         }
+    }
+    int products() {
+        size_t n = xw.size() * 4;
+        uint32_t pt[16][16];
+        uint8_t pn[16][16];
+        for (int a = 0; a < 16; a++)
+            for (int b = 0; b < 16; b++) {
+                rmmec_state st;
+                if (rmmec_init(&st, (rmmec_mode)pd->mode) || rmmec_accumulate(&st, (uint16_t)a, (uint16_t)b))
+                    return LPCS_EINVAL;
+                pt[a][b] = st.fx, pn[a][b] = (uint8_t)st.nar;
+            }
+        prod.resize(n * 16), prod_nar.resize(n * 16);
+        for (size_t i = 0; i < n; i++) {
+            int xc = (xw[i / 4] >> (4 * (i % 4))) & 15;
+            for (int c = 0; c < 16; c++) prod[i * 16 + c] = pt[c][xc], prod_nar[i * 16 + c] = pn[c][xc];
+        }
+        return LPCS_OK;
     }
     // The test hook: one bit of the tile buffer, in row r (local) of the tile.
     void corrupt(uint8_t *tile, size_t r) const {
@@ -188,6 +213,27 @@ struct DataPath {
         case PD_GEMV_RMMEC: {
             std::vector<uint32_t> o(n);
             std::vector<uint16_t> w(n * p->w_row_bytes / 2);
+            if (!prod.empty()) { // P4 / FP4: wrapping sum of the lane products, golden readout
+                std::memcpy(w.data(), tile, n * p->w_row_bytes);
+                size_t words = xw.size();
+                for (size_t r = 0; r < n; r++) {
+                    uint32_t acc = 0;
+                    int nar = 0;
+                    for (size_t j = 0; j < words; j++) {
+                        unsigned v = w[r * words + j];
+                        for (size_t k = 0; k < 4; k++, v >>= 4) {
+                            size_t e = (4 * j + k) * 16 + (v & 15);
+                            acc += prod[e], nar |= prod_nar[e];
+                        }
+                    }
+                    rmmec_state st;
+                    rmmec_init(&st, (rmmec_mode)p->mode);
+                    st.fx = acc, st.nar = nar;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                }
+                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
+                return LPCS_OK;
+            }
             std::memcpy(w.data(), tile, n * p->w_row_bytes);
             int st = rmmec_gemv((rmmec_mode)p->mode, w.data(), n, xw.size(), xw.data(), RMMEC_OUT_FP32, o.data());
             std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
@@ -440,7 +486,7 @@ struct Unit : sc_module {
         size_t nt = std::max<size_t>(tp.compute.size(), 1), R = dp ? dp->rows() : 0;
         std::vector<size_t> row0(nt + 1);
         for (size_t k = 0; k <= nt; k++) row0[k] = std::min(R, (R + nt - 1) / nt * k);
-        size_t fault_tile = nt / 2;
+        size_t fault_row = R / 2; // the test hook corrupts the middle row, in whichever tile holds it
         bool stream = !tp.bytes.empty();
         if (stream)
             dma->jobs.write(DmaJob{tp.bytes, &tiles, &free_slots, R && !st ? (const uint8_t *)dp->pd->w : nullptr,
@@ -458,7 +504,8 @@ struct Unit : sc_module {
                 bufs[slot].assign(src, src + dp->tile_bytes(row0[i], row0[i + 1]));
             }
             if (R && !st && row0[i] < row0[i + 1]) {
-                if (dp->pd->fault && i == fault_tile) dp->corrupt(bufs[slot].data(), (row0[i + 1] - row0[i]) / 2);
+                if (dp->pd->fault && row0[i] <= fault_row && fault_row < row0[i + 1])
+                    dp->corrupt(bufs[slot].data(), fault_row - row0[i]);
                 st = dp->compute_tile(bufs[slot].data(), row0[i], row0[i + 1]);
             }
             if (i < tp.compute.size()) {
