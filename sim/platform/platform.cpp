@@ -106,6 +106,11 @@ struct DataPath {
     std::vector<uint8_t> prod_nar;
     std::vector<int8_t> xq;     // ternary: int8 activations
     std::vector<int32_t> acc;   // ternary: int32 results
+    // ternary: per nibble position h (two weights, x[2h], x[2h + 1]) the
+    // exact int32 dot of each of the 16 nibbles with them; a nibble holding
+    // the invalid code 0b10 in a field that counts is flagged (golden rejects it)
+    std::vector<int32_t> nib;
+    std::vector<uint8_t> nib_bad;
     float s = 0;                // ternary: activation scale
     size_t fault_col = 0;       // test hook: the column the corrupted bit hits
 
@@ -152,6 +157,15 @@ struct DataPath {
             for (size_t i = 0; i < p->cols; i++)
                 if (std::abs((int)xq[i]) > best) best = std::abs((int)xq[i]), fault_col = i;
             acc.assign(p->rows, 0);
+            size_t nh = (p->cols + 1) / 2;
+            nib.assign(nh * 16, 0), nib_bad.assign(nh * 16, 0);
+            for (size_t h = 0; h < nh; h++)
+                for (int v = 0; v < 16; v++)
+                    for (int f = 0; f < 2 && 2 * h + (size_t)f < p->cols; f++) {
+                        int code = (v >> (2 * f)) & 3;
+                        nib_bad[h * 16 + v] |= code == 2;
+                        nib[h * 16 + v] += (code == 1 ? 1 : code == 3 ? -1 : 0) * xq[2 * h + (size_t)f];
+                    }
             return st;
         }
         case PD_GEMV_F32: {
@@ -239,7 +253,21 @@ struct DataPath {
             std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
             return st;
         }
-        case PD_BITLINEAR: return ternary_gemv_i32(tile, n, p->cols, xq.data(), acc.data() + r0);
+        case PD_BITLINEAR: { // the engine's adder tree, two weights per lookup
+            size_t nh = (p->cols + 1) / 2;
+            for (size_t r = 0; r < n; r++) {
+                const uint8_t *row = tile + r * p->w_row_bytes;
+                int64_t a = 0;
+                int bad = 0;
+                for (size_t h = 0; h < nh; h++) {
+                    size_t e = h * 16 + ((row[h / 2] >> (4 * (h % 2))) & 15);
+                    a += nib[e], bad |= nib_bad[e];
+                }
+                if (bad) return LPCS_EFORMAT;
+                acc[r0 + r] = (int32_t)a;
+            }
+            return LPCS_OK;
+        }
         case PD_GEMV_F32:
             if (p->mode) {
                 std::vector<uint16_t> w(n * p->cols);
