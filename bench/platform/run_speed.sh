@@ -41,7 +41,7 @@ s_cpu = statistics.median(x["seconds"] for x in cpu) / tok
 # host time by where the op ran on the platform: its unit vs the vector unit
 u_ms = statistics.median(sum(o["time_ms"] for o in x["ops"] if o["unit"] != "vector") for x in sim) / tok
 v_ms = statistics.median(sum(o["time_ms"] for o in x["ops"] if o["unit"] == "vector") for x in sim) / tok
-print("%s,%s,%s,%s,%d,%.0f,%.5f,%.3f,%.5f,%.2f,%.3f,%.3f,%.10f" % (model, plan, unit, nbytes, rounds, cyc, s_sim,
+print("%s,\"%s\",%s,%s,%d,%.0f,%.5f,%.3f,%.5f,%.2f,%.3f,%.3f,%.10f" % (model, plan, unit, nbytes, rounds, cyc, s_sim,
       cyc / s_sim * 1e-6, s_cpu, s_sim / s_cpu, u_ms, v_ms, sim[0]["nll"]))
 PY
 done
@@ -56,6 +56,8 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "| model | plan | unit | sim cycles/token | sim host s/token | M simulated cycles/s | cpu host s/token | sim/cpu time | unit ms/token | vector ms/token |"
     echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"
-    tail -n +2 "$out.csv" | awk -F, '{printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $6, $7, $8, $9, $10, $11, $12}'
+    python3 -c 'import csv, sys
+for r in list(csv.reader(open(sys.argv[1])))[1:]:
+    print("| " + " | ".join(r[i] for i in (0, 1, 2, 5, 6, 7, 8, 9, 10, 11)) + " |")' "$out.csv"
 } > "$out.md"
 cat "$out.md"
