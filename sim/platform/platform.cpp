@@ -6,10 +6,13 @@
 //                       +--> Unit[rmmec | ternary | pim | vector] (command registers)
 //   Dma  --------> Bus  (DRAM -> SRAM tiles, at most NBUF tiles ahead of the unit)
 //
-// A unit command runs the op: the DMA streams its weight tiles (when they
-// are not resident on chip), the unit waits for each tile, computes it
-// (cycles from the unit model for the tile's rows), frees the tile buffer,
-// and after the pipeline drain runs the functional callback.
+// A unit command runs the op: the unit stages its inputs (DataPath::begin),
+// the DMA copies its weight tiles from DRAM into the unit's tile buffers
+// (when they are not resident on chip; resident tiles are read from SRAM),
+// the unit waits for each tile, computes that tile's rows from its buffer
+// (cycles from the unit model for the tile), frees the tile buffer, and
+// after the pipeline drain runs its output stage and writes the result back
+// (DataPath::finish).
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
