@@ -61,8 +61,14 @@ struct Kernel {
     Platform *plat = nullptr; // elaborated on first use
     dp_config dp{};           // the design point of the call in progress
     bool started = false;
+    // The RMMEC P8 datapath's product ROM: quire8 increment of every pair of
+    // p8e0 codes (golden quire8_fdp_add on the lone pair), NaR pairs marked.
+    // A constant, built on first use.
+    std::vector<uint32_t> p8_rom;
 };
 Kernel kern;
+
+const uint32_t P8_NAR_PAIR = 0x80000000u; // no quire8 increment has this value (|p| <= 2^24 lsb)
 
 sc_time cycles(double c) { return sc_time(c * 1000.0 / kern.dp.clock_ghz, SC_PS); }
 double to_cycles(const sc_time &t) { return t.to_seconds() * 1e9 * kern.dp.clock_ghz; }
@@ -148,6 +154,13 @@ struct DataPath {
             }
             res.assign(p->rows, 0.0f);
             if (p->mode == RMMEC_P4 || p->mode == RMMEC_FP4) return products();
+            if (p->mode == RMMEC_P8 && kern.p8_rom.empty()) {
+                kern.p8_rom.resize(1u << 16);
+                for (uint32_t a = 0; a < 256; a++)
+                    for (uint32_t b = 0; b < 256; b++)
+                        kern.p8_rom[a << 8 | b] = a == 0x80u || b == 0x80u ? P8_NAR_PAIR
+                                                : quire8_fdp_add(quire8_clear(), a, b).bits;
+            }
             return LPCS_OK;
         }
         case PD_BITLINEAR: { // RMSNorm and int8 absmax on the vector unit
@@ -230,6 +243,31 @@ struct DataPath {
         case PD_GEMV_RMMEC: {
             std::vector<uint32_t> o(n);
             std::vector<uint16_t> w(n * p->w_row_bytes / 2);
+            if (p->mode == RMMEC_P8) { // lane 0 then lane 1 into quire8, as golden; golden readout
+                std::memcpy(w.data(), tile, n * p->w_row_bytes);
+                size_t words = xw.size();
+                const uint32_t *rom = kern.p8_rom.data();
+                for (size_t r = 0; r < n; r++) {
+                    uint32_t q = 0;
+                    int nar = 0;
+                    for (size_t j = 0; j < words; j++) {
+                        unsigned a = w[r * words + j], b = xw[j];
+                        uint32_t v0 = rom[(a & 0xFFu) << 8 | (b & 0xFFu)], v1 = rom[(a >> 8) << 8 | (b >> 8)];
+                        if (v0 == P8_NAR_PAIR || v1 == P8_NAR_PAIR) {
+                            nar = 1;
+                            break; // NaR is sticky
+                        }
+                        if (v0 && (q += v0) == 0x80000000u) q = 0; // a sum landing on NaR reads as 0 (SoftPosit)
+                        if (v1 && (q += v1) == 0x80000000u) q = 0;
+                    }
+                    rmmec_state st;
+                    rmmec_init(&st, RMMEC_P8);
+                    st.q8.bits = nar ? 0x80000000u : q;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                }
+                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
+                return LPCS_OK;
+            }
             if (!prod.empty()) { // P4 / FP4: wrapping sum of the lane products, golden readout
                 std::memcpy(w.data(), tile, n * p->w_row_bytes);
                 size_t words = xw.size();

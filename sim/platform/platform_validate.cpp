@@ -60,19 +60,23 @@ static int check_data_path(const dp_config *d, std::mt19937 &rng) {
     for (rmmec_mode m : {RMMEC_FP4, RMMEC_P4, RMMEC_P8, RMMEC_P16})
         for (int big = 0; big < 3; big++) {
             size_t lanes = (size_t)rmmec_lanes(m), bits = 16 / lanes;
-            size_t R = big == 2 ? 3 : 300, K = big == 2 ? 40000 : big ? 1001 : 37, W = (K + lanes - 1) / lanes;
+            size_t R = big == 2 ? 3 : 300, K = big == 2 ? (m == RMMEC_P8 ? 200 : 40000) : big ? 1001 : 37;
+            size_t W = (K + lanes - 1) / lanes;
             std::vector<uint16_t> w(R * W), xw(W, 0);
             std::vector<float> x(K);
             for (size_t i = 0; i < K; i++) {
                 int r = (int)(rng() % 100);
                 x[i] = r == 0 ? NAN : r == 1 ? 1e30f : r == 2 ? 1e-30f : std::ldexp((float)((int)(rng() % 2001) - 1000), -8);
-                if (big == 2) x[i] = m == RMMEC_P4 ? 16.0f : 6.0f; // maxpos: the P4 sum wraps the accumulator
+                // maxpos: the P4 sum wraps the accumulator; P8: 64 * 64 = 2^24 lsb, so the
+                // 128th product lands the quire8 on the NaR pattern (read as 0, SoftPosit)
+                if (big == 2) x[i] = m == RMMEC_P4 ? 16.0f : m == RMMEC_P8 ? 64.0f : 6.0f;
                 xw[i / lanes] |= (uint16_t)(enc(m, x[i]) << (bits * (i % lanes)));
             }
             for (size_t r = 0; r < R; r++)
                 for (size_t j = 0; j < W; j++) { // unused lanes of the last word stay 0 (as the runtime packs)
                     uint16_t v = (uint16_t)rng();
-                    if (big == 2) v = m == RMMEC_P4 ? 0x7777 : m == RMMEC_FP4 ? 0x7777 : v;
+                    if (big == 2) v = m == RMMEC_P4 || m == RMMEC_FP4 ? 0x7777 : m == RMMEC_P8 ? 0x7F7F : v;
+                    if (big == 2 && m == RMMEC_P8 && r == 1 && j == 0) v = 0x7F00; // row 1 lands in lane 0
                     if ((j + 1) * lanes > K) v &= (uint16_t)((1u << (bits * (K - j * lanes))) - 1);
                     w[r * W + j] = v;
                 }
@@ -89,10 +93,12 @@ static int check_data_path(const dp_config *d, std::mt19937 &rng) {
                        K, pr.tiles);
                 bad++;
             }
-            float y0;
-            memcpy(&y0, &yg[0], 4);
-            if (m == RMMEC_P4 && big == 2 && !(y0 < 0)) { // 40000 x 2^8 > 2^23: the accumulator must have wrapped
-                printf("FAIL: the P4 case did not wrap the accumulator (%g)\n", y0);
+            float y0, y1;
+            memcpy(&y0, &yg[0], 4), memcpy(&y1, &yg[1], 4);
+            if ((m == RMMEC_P4 && big == 2 && !(y0 < 0)) ||
+                (m == RMMEC_P8 && big == 2 && (y0 != 72 * 4096.0f || y1 != 71 * 4096.0f))) {
+                // P4: 40000 x 2^8 > 2^23 must have wrapped; P8: 200 x 2^12 with the reset at 2^19 gives 72 x 2^12
+                printf("FAIL: the %s accumulator edge case was not reached (%g)\n", rmmec_mode_name(m), y0);
                 bad++;
             }
             cases++, outputs += R;
