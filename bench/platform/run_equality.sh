@@ -9,9 +9,9 @@ build=${1:-build} shared=${2:-../shared} out=${3:-bench/platform/RESULTS-equalit
 text=$shared/data/tinyshakespeare.txt
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 rows="" fail=0
-for c in "shakespeare-llama.bin w=p8e0,a=p8e0 4096" "shakespeare-llama.bin w=p16e1,a=p16e1 1024" \
-         "shakespeare-llama.bin w=p4e1 512" "shakespeare-llama.bin w=fp4e2m1 4096" \
-         "shakespeare-llama.bin fp32 4096" "shakespeare-mmfree.safetensors fp32 16384"; do
+for c in "shakespeare-mmfree.safetensors fp32 4096" "shakespeare-llama.bin w=p8e0,a=p8e0 1024" \
+         "shakespeare-llama.bin fp32 2048" "shakespeare-llama.bin w=fp4e2m1 1024" \
+         "shakespeare-llama.bin w=p4e1 256" "shakespeare-llama.bin w=p16e1,a=p16e1 256"; do
     set -- $c
     model=$1 plan=$2 bytes=$3
     args="$shared/models/$model $text --split val --max-bytes $bytes --plan $plan --quiet"
