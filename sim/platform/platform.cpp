@@ -65,6 +65,11 @@ struct Kernel {
     // p8e0 codes (golden quire8_fdp_add on the lone pair), NaR pairs marked.
     // A constant, built on first use.
     std::vector<uint32_t> p8_rom;
+    // The P16 datapath's decoder ROM: every p16e1 code as an integer
+    // significand m (<= 13 bits, signed) and exponent e, value = m * 2^e
+    // (from golden posit_to_double, exact for p16e1); NaR and 0 marked by m = 0.
+    std::vector<int16_t> p16_m;
+    std::vector<int8_t> p16_e;
 };
 Kernel kern;
 
@@ -154,6 +159,15 @@ struct DataPath {
             }
             res.assign(p->rows, 0.0f);
             if (p->mode == RMMEC_P4 || p->mode == RMMEC_FP4) return products();
+            if (p->mode == RMMEC_P16 && kern.p16_m.empty()) {
+                kern.p16_m.assign(1u << 16, 0), kern.p16_e.assign(1u << 16, 0);
+                for (uint32_t a = 1; a < (1u << 16); a++) {
+                    if (a == 0x8000u) continue;
+                    int e;
+                    double f = std::frexp(posit_to_double(posit_cfg_make(16, 1), a), &e); // |f| in [0.5, 1)
+                    kern.p16_m[a] = (int16_t)std::ldexp(f, 14), kern.p16_e[a] = (int8_t)(e - 14);
+                }
+            }
             if (p->mode == RMMEC_P8 && kern.p8_rom.empty()) {
                 kern.p8_rom.resize(1u << 16);
                 for (uint32_t a = 0; a < 256; a++)
@@ -243,6 +257,40 @@ struct DataPath {
         case PD_GEMV_RMMEC: {
             std::vector<uint32_t> o(n);
             std::vector<uint16_t> w(n * p->w_row_bytes / 2);
+            if (p->mode == RMMEC_P16) { // exact products into the 128-bit quire16 (lsb 2^-56), golden readout
+                std::memcpy(w.data(), tile, n * p->w_row_bytes);
+                size_t words = xw.size();
+                const int16_t *M = kern.p16_m.data();
+                const int8_t *E = kern.p16_e.data();
+                typedef unsigned __int128 u128;
+                const u128 nar_pat = (u128)1 << 127;
+                for (size_t r = 0; r < n; r++) {
+                    u128 q = 0;
+                    int nar = 0;
+                    for (size_t j = 0; j < words; j++) {
+                        unsigned a = w[r * words + j], b = xw[j];
+                        if (a == 0x8000u || b == 0x8000u) {
+                            nar = 1;
+                            break; // NaR is sticky
+                        }
+                        if (!M[a] || !M[b]) continue;
+                        int64_t pm = (int64_t)M[a] * M[b]; // exact, |pm| < 2^28
+                        int sh = E[a] + E[b] + 56;         // the product is a whole number of 2^-56
+                        uint64_t mag = (uint64_t)(pm < 0 ? -pm : pm);
+                        u128 v = sh >= 0 ? (u128)mag << sh : (u128)(mag >> -sh);
+                        if (pm < 0) v = (u128)0 - v;
+                        q += v;
+                        if (q == nar_pat) q = 0; // a sum landing on NaR reads as 0 (SoftPosit)
+                    }
+                    rmmec_state st;
+                    rmmec_init(&st, RMMEC_P16);
+                    if (nar) q = nar_pat;
+                    st.q16.hi = (uint64_t)(q >> 64), st.q16.lo = (uint64_t)q;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                }
+                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
+                return LPCS_OK;
+            }
             if (p->mode == RMMEC_P8) { // lane 0 then lane 1 into quire8, as golden; golden readout
                 std::memcpy(w.data(), tile, n * p->w_row_bytes);
                 size_t words = xw.size();

@@ -69,13 +69,14 @@ static int check_data_path(const dp_config *d, std::mt19937 &rng) {
                 x[i] = r == 0 ? NAN : r == 1 ? 1e30f : r == 2 ? 1e-30f : std::ldexp((float)((int)(rng() % 2001) - 1000), -8);
                 // maxpos: the P4 sum wraps the accumulator; P8: 64 * 64 = 2^24 lsb, so the
                 // 128th product lands the quire8 on the NaR pattern (read as 0, SoftPosit)
-                if (big == 2) x[i] = m == RMMEC_P4 ? 16.0f : m == RMMEC_P8 ? 64.0f : 6.0f;
+                // (P16: 2^28 * 2^28 = 2^112 lsb: the 32768th product lands on NaR)
+                if (big == 2) x[i] = m == RMMEC_P4 ? 16.0f : m == RMMEC_P8 ? 64.0f : m == RMMEC_P16 ? 268435456.0f : 6.0f;
                 xw[i / lanes] |= (uint16_t)(enc(m, x[i]) << (bits * (i % lanes)));
             }
             for (size_t r = 0; r < R; r++)
                 for (size_t j = 0; j < W; j++) { // unused lanes of the last word stay 0 (as the runtime packs)
                     uint16_t v = (uint16_t)rng();
-                    if (big == 2) v = m == RMMEC_P4 || m == RMMEC_FP4 ? 0x7777 : m == RMMEC_P8 ? 0x7F7F : v;
+                    if (big == 2) v = m == RMMEC_P4 || m == RMMEC_FP4 ? 0x7777 : m == RMMEC_P8 ? 0x7F7F : 0x7FFF;
                     if (big == 2 && m == RMMEC_P8 && r == 1 && j == 0) v = 0x7F00; // row 1 lands in lane 0
                     if ((j + 1) * lanes > K) v &= (uint16_t)((1u << (bits * (K - j * lanes))) - 1);
                     w[r * W + j] = v;
@@ -96,7 +97,8 @@ static int check_data_path(const dp_config *d, std::mt19937 &rng) {
             float y0, y1;
             memcpy(&y0, &yg[0], 4), memcpy(&y1, &yg[1], 4);
             if ((m == RMMEC_P4 && big == 2 && !(y0 < 0)) ||
-                (m == RMMEC_P8 && big == 2 && (y0 != 72 * 4096.0f || y1 != 71 * 4096.0f))) {
+                (m == RMMEC_P8 && big == 2 && (y0 != 72 * 4096.0f || y1 != 71 * 4096.0f)) ||
+                (m == RMMEC_P16 && big == 2 && y0 != std::ldexp(7232.0f, 56))) {
                 // P4: 40000 x 2^8 > 2^23 must have wrapped; P8: 200 x 2^12 with the reset at 2^19 gives 72 x 2^12
                 printf("FAIL: the %s accumulator edge case was not reached (%g)\n", rmmec_mode_name(m), y0);
                 bad++;
