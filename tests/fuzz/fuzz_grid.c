@@ -22,6 +22,10 @@ int platform_time_op(const dp_config *d, const arch_op *op, plat_result *r) {
     (void)d, (void)op, (void)r;
     abort();
 }
+int platform_exec_op(const dp_config *d, const arch_op *op, const plat_data *pd, plat_result *r) {
+    (void)d, (void)op, (void)pd, (void)r;
+    abort();
+}
 
 static char grid_path[64];
 
