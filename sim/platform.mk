@@ -2,13 +2,13 @@
 #   build/platform/libplatform.a   C API (sim/platform/platform_api.h)
 PLATFORM_DIR  := $(BUILD)/platform
 PLATFORM_LIB  := $(PLATFORM_DIR)/libplatform.a
-PLATFORM_CXX  := $(CXX) -std=c++17 $(WARN) $(OPT) $(SANFLAGS) $(CPPFLAGS_BASE) $(INC_sim) $(shell pkg-config --cflags systemc) -MMD -MP
+PLATFORM_CXX  := $(CXX) -std=c++17 $(WARN) $(FPFLAGS) $(OPT) $(SANFLAGS) $(CPPFLAGS_BASE) $(INC_sim) $(shell pkg-config --cflags systemc) -MMD -MP
 PLATFORM_LIBS := $(shell pkg-config --libs systemc) -lstdc++
 
 $(PLATFORM_DIR)/obj/%.o: sim/platform/%.cpp
 	@mkdir -p $(dir $@)
 	$(PLATFORM_CXX) -c $< -o $@
-$(PLATFORM_LIB): $(PLATFORM_DIR)/obj/platform.o
+$(PLATFORM_LIB): $(PLATFORM_DIR)/obj/platform.o $(BUILD)/obj/sim/platform/vector_unit.o
 	rm -f $@ && ar rcs $@ $^
 -include $(wildcard $(PLATFORM_DIR)/obj/*.d)
 
@@ -41,9 +41,12 @@ test-platform-token: $(PLATFORM_DIR)/platform_token_check
 	$< $(SHARED)/models/shakespeare-llama.bin -n 2 --plan w=int4,a=fp8e4m3,kv=bf16
 	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 3 --report $(PLATFORM_DIR)/token_mmfree.json
 	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 2 --plan kv=p8e0
-	@if $< $(SHARED)/models/shakespeare-mmfree.safetensors -n 1 --fault >/dev/null; then \
-	  echo "test-platform-token: injected logit fault NOT detected"; exit 1; fi
-	@echo "test-platform-token: injected logit fault detected"
+	$< $(SHARED)/models/shakespeare-llama.bin -n 2 --plan w=p8e0
+	@set -e; for f in "shakespeare-mmfree.safetensors --fault L3.down_proj" \
+	  "shakespeare-llama.bin --plan w=p8e0 --fault L1.wq" "shakespeare-llama.bin --plan w=fp4e2m1 --fault lm_head" \
+	  "shakespeare-llama.bin --fault L0.attn"; do \
+	  if $< $(SHARED)/models/$$f -n 2 >/dev/null; then echo "test-platform-token: $$f NOT detected"; exit 1; fi; \
+	  echo "test-platform-token: $$f detected (logits differ)"; done
 TEST_STEPS += test-platform-token
 
 # RMMEC RTL cycles vs the model (own Verilator build of rtl/rmmec.v).
@@ -60,3 +63,19 @@ $(RMMEC_CYC_DIR)/Vrmmec: $(RMMEC_CYC_RTL) sim/platform/rmmec_cycles.cpp $(BUILD)
 test-rmmec-model: $(RMMEC_CYC_DIR)/Vrmmec
 	$<
 TEST_STEPS += test-rmmec-model
+
+# lpcs ppl --backend sim = --backend cpu (nll= line) on a short window for
+# each unit of the platform (RMMEC p8/p16/p4/fp4, ternary engine, vector
+# unit), every op on the platform on its planned unit, and a DUT-side fault
+# (a weight tile bit in the unit's buffer) that must change the nll.
+PLATFORM_PPL_BYTES ?= 32
+.PHONY: test-platform-ppl
+test-platform-ppl: $(BUILD)/lpcs
+	tests/platform_ppl_check.sh $(BUILD) $(SHARED) $(PLATFORM_PPL_BYTES)
+TEST_STEPS += test-platform-ppl
+
+# The same on longer texts, without the fault runs (make test-long).
+.PHONY: test-platform-ppl-long
+test-platform-ppl-long: $(BUILD)/lpcs
+	tests/platform_ppl_check.sh $(BUILD) $(SHARED) 2048 nofault
+LONG_STEPS += test-platform-ppl-long

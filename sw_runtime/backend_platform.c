@@ -5,13 +5,18 @@
  * dp_default). Binaries that do not register it do not link it, so
  * liblpcsrt.a and the unit tests do not need SystemC.
  *
- * Every op placed on it runs through the platform (platform_run_op):
- * timing from the platform, results from golden where a unit has a golden
- * model (BitLinear: golden bitlinear_forward, whose GEMV is the ternary
- * engine's exact ternary_gemv_i32) and otherwise from the cpu backend's
- * kernels (fp32 GEMV, norms, attention: the runtime's reference).
- * op->st.cycles / energy_pj accumulate the platform's numbers. All state is
- * per engine (be->state); the platform serializes calls itself. */
+ * Every op placed on it runs through the platform (platform_exec_op): this
+ * adapter only hands the platform the op's operands as data (the weight
+ * image in the unit's storage format, the activation buffers, the KV cache
+ * rows) and the platform's unit modules compute the result themselves
+ * (sim/platform/platform_api.h). It never computes a result: it does not
+ * call the cpu backend, its kernels or golden's arithmetic, and
+ * tests/check_layers.py fails the build's check if its object references
+ * any of them. Ops the platform has no data path for (ggml blocks,
+ * shift-MAC, exact ops on units other than the RMMEC / ternary engine) are
+ * not supported here: the scheduler puts them on cpu and reports the
+ * fallback. op->st.cycles / energy_pj accumulate the platform's numbers.
+ * All state is per engine (be->state); the platform serializes calls itself. */
 #include "backend_platform.h"
 
 #include <stdlib.h>
@@ -19,6 +24,8 @@
 
 #include "arch_consts.h"
 #include "bitlinear.h"
+#include "exact.h"
+#include "matmul_shiftmac.h"
 #include "platform_api.h"
 #include "shadow.h"
 
@@ -30,12 +37,14 @@ typedef struct {
     arch_op *ops;
     double *dram, *sram;
     int *unit;
+    uint16_t **rmmec_w; /* per op: the RMMEC weight image (the unit's words), made on first use */
 } plat_state;
 
 static void plat_release(rt_backend_inst *be) {
     plat_state *s = be->state;
     if (!s) return;
-    free(s->ops), free(s->dram), free(s->sram), free(s->unit);
+    for (int i = 0; s->rmmec_w && i < s->n; i++) free(s->rmmec_w[i]);
+    free(s->ops), free(s->dram), free(s->sram), free(s->unit), free(s->rmmec_w);
     free(s);
     be->state = NULL;
 }
@@ -54,7 +63,8 @@ static plat_state *plat_get(rt_backend_inst *be, const rt_engine *eng) {
     s->dram = calloc((size_t)s->n, sizeof(double));
     s->sram = calloc((size_t)s->n, sizeof(double));
     s->unit = calloc((size_t)s->n, sizeof(int));
-    if (!s->ops || !s->dram || !s->sram || !s->unit) {
+    s->rmmec_w = calloc((size_t)s->n, sizeof *s->rmmec_w);
+    if (!s->ops || !s->dram || !s->sram || !s->unit || !s->rmmec_w) {
         plat_release(be);
         return NULL;
     }
@@ -64,48 +74,88 @@ static plat_state *plat_get(rt_backend_inst *be, const rt_engine *eng) {
     return s;
 }
 
-typedef struct {
-    rt_engine *eng;
-    rt_op *op;
-} exec_ctx;
-
-/* Functional part, run by the platform's unit when the op completes. */
-static int functional(void *p) {
-    exec_ctx *c = p;
-    rt_op *op = c->op;
-    if (op->type != OP_BITLINEAR) {
-        int rc = rt_cpu_exec(c->eng, op);
-        if (!rc) rt_inject_fault(c->eng, op); /* testing --check: a corrupted output element */
-        return rc;
-    }
-    const bitlinear *B = op->aux;
-    bitlinear faulty;
-    uint8_t *bad = NULL;
-    if (rt_is_fault_op(c->eng, op)) { /* testing --check: a corrupted weight tile in the unit's copy */
-        bad = rt_fault_tile_copy(B->packed, B->out, B->in);
-        if (!bad) return LPCS_ENOMEM;
-        faulty = *B;
-        faulty.packed = bad;
-        B = &faulty;
-    }
-    float *in = rt_engine_buf(c->eng, op->in, op->layer), *out = rt_engine_buf(c->eng, op->out, op->layer);
-    size_t need = bitlinear_scratch_bytes(B) + B->in * sizeof(float);
-    void *scratch = malloc(need);
-    if (!scratch) {
-        free(bad);
-        return LPCS_ENOMEM;
-    }
-    float *x = (float *)((char *)scratch + bitlinear_scratch_bytes(B));
-    memcpy(x, in, B->in * sizeof(float)); /* bitlinear_forward wants x and y apart */
-    int st = bitlinear_forward(B, x, out, scratch);
-    free(scratch);
-    free(bad);
-    return st;
-}
+/* 1 if op is an exact op of the RMMEC (exact.h). */
+static int on_rmmec(const rt_op *op) { return op->exact && op->unit && !strcmp(op->unit, "rmmec") && op->qf; }
 
 static int plat_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
-    (void)be, (void)eng;
-    return op->type < OP_TYPE_COUNT;
+    (void)be;
+    switch (op->type) {
+    case OP_MATMUL: /* RMMEC exact, or fp32 / bf16 (incl. fake-quantized) weights on the vector unit */
+        if (op->wb || rt_shiftmac_op(op)) return 0;
+        return op->exact ? on_rmmec(op) && rt_exact_rmmec_mode(op->qf) >= 0 : 1;
+    case OP_ROPE: return eng->rope_cs != NULL;
+    case OP_BITLINEAR: return op->aux != NULL;
+    case OP_RMSNORM:
+    case OP_QUANT:
+    case OP_EMBED:
+    case OP_ATTENTION:
+    case OP_SWIGLU:
+    case OP_ADD:
+    case OP_MLGRU:
+    case OP_GATED_NORM:
+    case OP_GLU: return 1;
+    default: return 0;
+    }
+}
+
+/* The operands of op at the engine's position, as the platform takes them. */
+static int plat_operands(plat_state *s, rt_engine *eng, rt_op *op, int i, plat_data *pd) {
+    const rt_config *c = &eng->m->cfg;
+    memset(pd, 0, sizeof *pd);
+    pd->in = rt_engine_buf(eng, op->in, op->layer);
+    pd->in2 = rt_engine_buf(eng, op->in2, op->layer);
+    pd->out = rt_engine_buf(eng, op->out, op->layer);
+    pd->n = op->n, pd->rows = op->rows, pd->cols = op->cols, pd->eps = op->eps, pd->v = op->w;
+    pd->fault = rt_is_fault_op(eng, op); /* the design under test corrupts itself (shadow.h) */
+    switch (op->type) {
+    case OP_EMBED:
+        pd->kind = PD_EMBED, pd->w = op->w + (size_t)eng->token * op->cols, pd->n = op->cols;
+        return LPCS_OK;
+    case OP_RMSNORM: pd->kind = op->variant ? PD_RMSNORM_BL : PD_RMSNORM; return LPCS_OK;
+    case OP_QUANT:
+        pd->kind = PD_QUANT, pd->qf = op->qf->identity ? NULL : &op->qf->q, pd->row_len = op->cols ? op->cols : op->n;
+        return LPCS_OK;
+    case OP_MATMUL:
+        if (on_rmmec(op)) {
+            int mode = rt_exact_rmmec_mode(op->qf);
+            size_t lanes = (size_t)rmmec_lanes((rmmec_mode)mode), words = (op->cols + lanes - 1) / lanes;
+            if (!s->rmmec_w[i]) { /* the weight image in the unit's storage format (op->w is already rounded) */
+                s->rmmec_w[i] = malloc(op->rows * words * sizeof(uint16_t));
+                if (!s->rmmec_w[i]) return LPCS_ENOMEM;
+                for (size_t r = 0; r < op->rows; r++)
+                    rt_exact_rmmec_pack(mode, op->w + r * op->cols, op->cols, s->rmmec_w[i] + r * words);
+            }
+            pd->kind = PD_GEMV_RMMEC, pd->mode = mode, pd->w = s->rmmec_w[i], pd->w_row_bytes = 2 * words;
+        } else {
+            pd->kind = PD_GEMV_F32, pd->mode = op->aux != NULL;
+            pd->w = op->aux ? op->aux : (const void *)op->w, pd->w_row_bytes = op->cols * (op->aux ? 2 : 4);
+        }
+        return LPCS_OK;
+    case OP_BITLINEAR: {
+        const bitlinear *B = op->aux;
+        pd->kind = PD_BITLINEAR, pd->rows = B->out, pd->cols = B->in, pd->w = B->packed;
+        pd->w_row_bytes = ternary_row_bytes(B->in), pd->v = B->norm_weight, pd->inv_beta = B->inv_beta;
+        return LPCS_OK;
+    }
+    case OP_ROPE: {
+        size_t hs = (size_t)(c->dim / c->n_heads);
+        pd->kind = PD_ROPE, pd->head_size = hs, pd->v = eng->rope_cs + (size_t)eng->pos * hs;
+        return LPCS_OK;
+    }
+    case OP_ATTENTION: {
+        size_t hs = (size_t)(c->dim / c->n_heads), loff = (size_t)op->layer * (size_t)eng->max_pos * op->cols;
+        pd->kind = PD_ATTENTION, pd->k_cache = eng->key_cache + loff, pd->v_cache = eng->value_cache + loff;
+        pd->T = (size_t)eng->pos + 1, pd->kv_dim = op->cols, pd->n_heads = (size_t)c->n_heads;
+        pd->kv_mul = (size_t)(c->n_heads / c->n_kv_heads), pd->head_size = hs, pd->n = (size_t)c->n_heads * hs;
+        return LPCS_OK;
+    }
+    case OP_SWIGLU: pd->kind = PD_SWIGLU; return LPCS_OK;
+    case OP_ADD: pd->kind = PD_ADD; return LPCS_OK;
+    case OP_MLGRU: pd->kind = PD_MLGRU; return LPCS_OK;
+    case OP_GATED_NORM: pd->kind = PD_GATED_NORM; return LPCS_OK;
+    case OP_GLU: pd->kind = PD_GLU; return LPCS_OK;
+    default: return LPCS_EUNSUPPORTED;
+    }
 }
 
 static int plat_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens) {
@@ -118,9 +168,11 @@ static int plat_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_token
     rt_arch_from_op(eng, op, eng->pos, &a);
     a.weights_resident = s->ops[i].weights_resident;
     a.tables_resident = s->ops[i].tables_resident;
-    exec_ctx c = {eng, op};
+    plat_data pd;
+    int rc = plat_operands(s, eng, op, i, &pd);
+    if (rc) return rc;
     plat_result r;
-    int rc = platform_run_op(&s->dp, &a, functional, &c, &r);
+    rc = platform_exec_op(&s->dp, &a, &pd, &r);
     if (rc) return rc < 0 ? LPCS_EINVAL : rc;
     op->st.cycles += r.cycles;
     op->st.energy_pj += r.energy_pj;
@@ -152,7 +204,7 @@ int rt_platform_token_cost(const rt_engine *eng, const dp_config *d, int pos, rt
     for (int i = 0; i < eng->n_ops && !rc; i++) {
         plat_result r;
         arch_cost ac;
-        rc = platform_run_op(d, &ops[i], NULL, NULL, &r) || arch_op_cost(d, &ops[i], &ac);
+        rc = platform_time_op(d, &ops[i], &r) || arch_op_cost(d, &ops[i], &ac);
         if (rc) break;
         if (explain) /* per-op model vs platform, for debugging the models */
             fprintf(explain, "%-20s %-8s model %10.0f platform %10.0f (%+.2f%%) tiles %d\n", eng->ops[i].name,

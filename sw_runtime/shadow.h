@@ -14,7 +14,8 @@ int rt_shadow_exec(rt_engine *eng, rt_op *op, rt_err *e);
 
 /* Fault injection for tests of the check itself: if op is eng->fault_op,
  * flips the sign of one output element (as a corrupted weight row of the
- * unit would). Called by the sim backend (the design under test). */
+ * unit would). Called by the analytical sim backend; the SystemC platform
+ * corrupts its own weight tile instead (plat_data.fault, backend_platform.c). */
 void rt_inject_fault(rt_engine *eng, const rt_op *op);
 /* 1 if op is the one eng->fault_op names. */
 int rt_is_fault_op(const rt_engine *eng, const rt_op *op);

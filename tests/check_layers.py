@@ -11,7 +11,11 @@ Three checks, each one able to fail on its own:
      header that the build hides is still found and judged);
   3. every library archive of a layer leaves undefined only symbols that
      itself, an allowed layer's archive or the system define (`nm`), so the
-     link lines cannot smuggle in an edge the include paths forbid.
+     link lines cannot smuggle in an edge the include paths forbid;
+  4. (--data-only OBJ, repeatable) an adapter object that hands a simulator
+     its operands (sw_runtime/backend_platform.c) references no symbol that
+     computes a result (the cpu backend, its kernels, golden's arithmetic):
+     the simulator's results cannot come from the cpu code.
 
 Usage: check_layers.py [--root DIR] [--layers FILE] [--lib LAYER=ARCHIVE ...]
   --layers FILE  output of `make print-layers` (default: run make in root)
@@ -156,11 +160,36 @@ def check_links(libs, layers):
     return bad, n
 
 
+# What computes a result: the cpu backend and its kernels, golden's unit and
+# fp arithmetic. (Format conversion of the weight image, sizes and the
+# platform's own API are what an adapter needs, and are not listed.)
+COMPUTES = re.compile(r"^(rt_cpu_|rt_exact_matmul|rt_matvec|rt_rmsnorm|rt_hgrn_exec|rt_bitlinear_offload|rt_bl_|"
+                      r"rt_unit_mm|rt_shiftmac_exec|rt_qf_roundtrip|kn_|bitlinear_forward|bitlinear_rmsnorm|"
+                      r"bitlinear_dequant|ternary_gemv|ternary_gemm|act_quant|rmmec_gemv|rmmec_dot|rmmec_acc|"
+                      r"lutgemv_gemv|hgrn_|qformat_roundtrip|shiftmac_gemv|ggml_vec_dot)")
+
+
+def check_data_only(objs):
+    bad, n = [], 0
+    for obj in objs:
+        if not os.path.exists(obj):
+            bad.append(f"data-only: {obj} not built")
+            continue
+        out = subprocess.run(["nm", "-g", "--undefined-only", obj], capture_output=True, text=True, check=True)
+        undef = [l.split()[-1] for l in out.stdout.splitlines() if l.strip()]
+        n += len(undef)
+        for sym in undef:
+            if COMPUTES.match(sym):
+                bad.append(f"data-only: {obj} calls {sym}: a simulator adapter may hand over operands, not compute")
+    return bad, n
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--root", default=".")
     ap.add_argument("--layers", help="file with `make print-layers` output")
     ap.add_argument("--lib", action="append", default=[], help="LAYER=ARCHIVE (repeatable)")
+    ap.add_argument("--data-only", action="append", default=[], help="adapter object that may not compute")
     a = ap.parse_args()
     root = os.path.abspath(a.root)
     if a.layers:
@@ -190,7 +219,11 @@ def main():
             return 2
         libs.append(tuple(spec.split("=", 1)))
     link_bad, n_link = check_links(libs, layers)
-    bad += inc_bad + link_bad
+    data_bad, n_data = check_data_only(a.data_only)
+    bad += inc_bad + link_bad + data_bad
+    if a.data_only and n_data < 5:
+        print(f"check-layers: only {n_data} symbols of the data-only objects seen: the scan is broken")
+        return 1
     for b in bad:
         print("check-layers: " + b)
     # a check that compared nothing must not pass

@@ -4,7 +4,8 @@
 #   1. golden/status.c includes sw_runtime/engine.h (golden may use nothing);
 #   2. sim/ includes a sw_runtime header (sim sits below sw_runtime);
 #   3. an archive of layer golden that calls into liblpcsrt.a (link edge);
-#   4. the README table claims golden may depend on models.
+#   4. the README table claims golden may depend on models;
+#   5. the platform adapter computes a result itself (calls rt_cpu_exec).
 # Usage: check_layers_plant.sh BUILD "LAYER=ARCHIVE ..."
 set -u
 build=$1 libs=$2
@@ -39,4 +40,7 @@ cc -c "$tmp/planted.c" -o "$tmp/planted.o" && rm -f "$tmp/libplanted.a" && ar rc
 expect "golden archive -> liblpcsrt.a link" "libplanted.a (golden) -> .*(sw_runtime)" --root "$tmp/src" $libargs --lib "golden=$tmp/libplanted.a"
 sed -i 's/^| `golden\/` | \(.*\) | nothing |$/| `golden\/` | \1 | models |/' "$tmp/src/README.md"
 expect "README table differing from the build" "README: .golden/. may depend on models" --root "$tmp/src"
+printf 'struct rt_engine;\nstruct rt_op;\nint rt_cpu_exec(struct rt_engine *, struct rt_op *);\nint planted_exec(struct rt_engine *e, struct rt_op *o) { return rt_cpu_exec(e, o); }\n' > "$tmp/adapter.c"
+cc -c "$tmp/adapter.c" -o "$tmp/adapter.o"
+expect "platform adapter calling the cpu backend" "adapter.o calls rt_cpu_exec" --root "$tmp/src" --data-only "$build/obj/sw_runtime/backend_platform.o" --data-only "$tmp/adapter.o"
 exit $fail

@@ -6,10 +6,13 @@
 //                       +--> Unit[rmmec | ternary | pim | vector] (command registers)
 //   Dma  --------> Bus  (DRAM -> SRAM tiles, at most NBUF tiles ahead of the unit)
 //
-// A unit command runs the op: the DMA streams its weight tiles (when they
-// are not resident on chip), the unit waits for each tile, computes it
-// (cycles from the unit model for the tile's rows), frees the tile buffer,
-// and after the pipeline drain runs the functional callback.
+// A unit command runs the op: the unit stages its inputs (DataPath::begin),
+// the DMA copies its weight tiles from DRAM into the unit's tile buffers
+// (when they are not resident on chip; resident tiles are read from SRAM),
+// the unit waits for each tile, computes that tile's rows from its buffer
+// (cycles from the unit model for the tile), frees the tile buffer, and
+// after the pipeline drain runs its output stage and writes the result back
+// (DataPath::finish).
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
@@ -27,7 +30,12 @@
 
 #include "arch_consts.h"
 #include "platform_api.h"
+#include "bitlinear.h"
+#include "hgrn.h"
+#include "minifloat.h"
+#include "posit.h"
 #include "ternary.h"
+#include "vector_unit.h"
 #include "unit.h"
 
 using namespace sc_core;
@@ -53,8 +61,19 @@ struct Kernel {
     Platform *plat = nullptr; // elaborated on first use
     dp_config dp{};           // the design point of the call in progress
     bool started = false;
+    // The RMMEC P8 datapath's product ROM: quire8 increment of every pair of
+    // p8e0 codes (golden quire8_fdp_add on the lone pair), NaR pairs marked.
+    // A constant, built on first use.
+    std::vector<uint32_t> p8_rom;
+    // The P16 datapath's decoder ROM: every p16e1 code as an integer
+    // significand m (<= 13 bits, signed) and exponent e, value = m * 2^e
+    // (from golden posit_to_double, exact for p16e1); NaR and 0 marked by m = 0.
+    std::vector<int16_t> p16_m;
+    std::vector<int8_t> p16_e;
 };
 Kernel kern;
+
+const uint32_t P8_NAR_PAIR = 0x80000000u; // no quire8 increment has this value (|p| <= 2^24 lsb)
 
 sc_time cycles(double c) { return sc_time(c * 1000.0 / kern.dp.clock_ghz, SC_PS); }
 double to_cycles(const sc_time &t) { return t.to_seconds() * 1e9 * kern.dp.clock_ghz; }
@@ -84,10 +103,353 @@ struct Sram : sc_module {
     }
 };
 
+// The data path of one op inside its unit: inputs staged into the unit's
+// own buffers, weight tiles computed from the tile buffer the DMA filled,
+// the result written back when the op completes.
+struct DataPath {
+    const plat_data *pd;
+    size_t row_bytes = 0;
+    // staged operands (the unit's input buffers)
+    std::vector<float> x, x2, vec, res, att;
+    std::vector<uint16_t> xw;   // RMMEC: x in the mode's words
+    // RMMEC P4 / FP4: the unit's 32-bit wrapping fixed-point accumulator is
+    // linear, so a row is the sum of per-lane products: prod[i][c] = the
+    // accumulator increment of weight code c times element i of x (and its
+    // NaR flag), taken from golden rmmec_accumulate on the lone pair.
+    std::vector<uint32_t> prod;
+    std::vector<uint8_t> prod_nar;
+    std::vector<int8_t> xq;     // ternary: int8 activations
+    std::vector<int32_t> acc;   // ternary: int32 results
+    // ternary: per nibble position h (two weights, x[2h], x[2h + 1]) the
+    // exact int32 dot of each of the 16 nibbles with them; a nibble holding
+    // the invalid code 0b10 in a field that counts is flagged (golden rejects it)
+    std::vector<int32_t> nib;
+    std::vector<uint8_t> nib_bad;
+    float s = 0;                // ternary: activation scale
+    size_t fault_col = 0;       // test hook: the column the corrupted bit hits
+
+    explicit DataPath(const plat_data *p) : pd(p) {}
+    bool gemv() const { return pd->kind == PD_GEMV_RMMEC || pd->kind == PD_BITLINEAR || pd->kind == PD_GEMV_F32; }
+    size_t rows() const { return gemv() ? pd->rows : 0; }
+    size_t tile_bytes(size_t r0, size_t r1) const { return (r1 - r0) * pd->w_row_bytes; }
+
+    static int encode(int mode, float v) {
+        switch (mode) {
+        case RMMEC_FP4: return (int)mf_from_f32(MF_FP4_E2M1, v, MF_SATFINITE);
+        case RMMEC_P4: return (int)posit_from_float(posit_cfg_make(4, 1), v);
+        case RMMEC_P8: return (int)posit_from_float(posit_cfg_make(8, 0), v);
+        default: return (int)posit_from_float(posit_cfg_make(16, 1), v);
+        }
+    }
+    // Before the first tile: the unit's input stage.
+    int begin() {
+        const plat_data *p = pd;
+        size_t nin = gemv() ? p->cols : p->kind == PD_GLU ? 2 * p->n : p->n;
+        if (p->in) x.assign(p->in, p->in + (p->kind == PD_ROPE ? p->n : nin));
+        if (p->in2) x2.assign(p->in2, p->in2 + (p->kind == PD_ROPE ? p->cols : p->n));
+        switch (p->kind) {
+        case PD_GEMV_RMMEC: { // activation converted to the weight's format at the unit input
+            size_t lanes = (size_t)rmmec_lanes((rmmec_mode)p->mode), bits = 16 / lanes;
+            if (!lanes || p->w_row_bytes != 2 * ((p->cols + lanes - 1) / lanes)) return LPCS_EINVAL;
+            xw.assign((p->cols + lanes - 1) / lanes, 0);
+            float best = -1;
+            for (size_t i = 0; i < p->cols; i++) {
+                xw[i / lanes] |= (uint16_t)(encode(p->mode, x[i]) << (bits * (i % lanes)));
+                if (std::fabs(x[i]) > best) best = std::fabs(x[i]), fault_col = i;
+            }
+            res.assign(p->rows, 0.0f);
+            if (p->mode == RMMEC_P4 || p->mode == RMMEC_FP4) return products();
+            if (p->mode == RMMEC_P16 && kern.p16_m.empty()) {
+                kern.p16_m.assign(1u << 16, 0), kern.p16_e.assign(1u << 16, 0);
+                for (uint32_t a = 1; a < (1u << 16); a++) {
+                    if (a == 0x8000u) continue;
+                    int e;
+                    double f = std::frexp(posit_to_double(posit_cfg_make(16, 1), a), &e); // |f| in [0.5, 1)
+                    kern.p16_m[a] = (int16_t)std::ldexp(f, 14), kern.p16_e[a] = (int8_t)(e - 14);
+                }
+            }
+            if (p->mode == RMMEC_P8 && kern.p8_rom.empty()) {
+                kern.p8_rom.resize(1u << 16);
+                for (uint32_t a = 0; a < 256; a++)
+                    for (uint32_t b = 0; b < 256; b++)
+                        kern.p8_rom[a << 8 | b] = a == 0x80u || b == 0x80u ? P8_NAR_PAIR
+                                                : quire8_fdp_add(quire8_clear(), a, b).bits;
+            }
+            return LPCS_OK;
+        }
+        case PD_BITLINEAR: { // RMSNorm and int8 absmax on the vector unit
+            if (p->w_row_bytes != ternary_row_bytes(p->cols) || !p->v) return LPCS_EINVAL;
+            std::vector<float> xh(p->cols);
+            xq.assign(p->cols, 0);
+            int st = bitlinear_rmsnorm_f32(x.data(), p->v, p->cols, BITLINEAR_NORM_EPS, xh.data());
+            if (!st) st = act_quant_absmax_i8(xh.data(), p->cols, xq.data(), &s);
+            int best = -1;
+            for (size_t i = 0; i < p->cols; i++)
+                if (std::abs((int)xq[i]) > best) best = std::abs((int)xq[i]), fault_col = i;
+            acc.assign(p->rows, 0);
+            size_t nh = (p->cols + 1) / 2;
+            nib.assign(nh * 16, 0), nib_bad.assign(nh * 16, 0);
+            for (size_t h = 0; h < nh; h++)
+                for (int v = 0; v < 16; v++)
+                    for (int f = 0; f < 2 && 2 * h + (size_t)f < p->cols; f++) {
+                        int code = (v >> (2 * f)) & 3;
+                        nib_bad[h * 16 + v] |= code == 2;
+                        nib[h * 16 + v] += (code == 1 ? 1 : code == 3 ? -1 : 0) * xq[2 * h + (size_t)f];
+                    }
+            return st;
+        }
+        case PD_GEMV_F32: {
+            if (p->w_row_bytes != p->cols * (p->mode ? 2 : 4)) return LPCS_EINVAL;
+            float best = -1;
+            for (size_t i = 0; i < p->cols; i++)
+                if (std::fabs(x[i]) > best) best = std::fabs(x[i]), fault_col = i;
+            res.assign(p->rows, 0.0f);
+            return LPCS_OK;
+        }
+        default: return LPCS_OK;
+        }
+    }
+    int products() {
+        size_t n = xw.size() * 4;
+        uint32_t pt[16][16];
+        uint8_t pn[16][16];
+        for (int a = 0; a < 16; a++)
+            for (int b = 0; b < 16; b++) {
+                rmmec_state st;
+                if (rmmec_init(&st, (rmmec_mode)pd->mode) || rmmec_accumulate(&st, (uint16_t)a, (uint16_t)b))
+                    return LPCS_EINVAL;
+                pt[a][b] = st.fx, pn[a][b] = (uint8_t)st.nar;
+            }
+        prod.resize(n * 16), prod_nar.resize(n * 16);
+        for (size_t i = 0; i < n; i++) {
+            int xc = (xw[i / 4] >> (4 * (i % 4))) & 15;
+            for (int c = 0; c < 16; c++) prod[i * 16 + c] = pt[c][xc], prod_nar[i * 16 + c] = pn[c][xc];
+        }
+        return LPCS_OK;
+    }
+    // The test hook: one bit of the tile buffer, in row r (local) of the tile.
+    void corrupt(uint8_t *tile, size_t r) const {
+        uint8_t *row = tile + r * pd->w_row_bytes;
+        switch (pd->kind) {
+        case PD_GEMV_RMMEC: { // the second-highest bit of the lane: always another value
+            size_t lanes = (size_t)rmmec_lanes((rmmec_mode)pd->mode), bits = 16 / lanes;
+            uint16_t w;
+            std::memcpy(&w, row + 2 * (fault_col / lanes), 2);
+            w ^= (uint16_t)(1u << (bits * (fault_col % lanes) + bits - 2));
+            std::memcpy(row + 2 * (fault_col / lanes), &w, 2);
+            break;
+        }
+        case PD_BITLINEAR: { // 0 <-> +1, or -1 -> +1: a valid code, another weight
+            uint8_t &b = row[fault_col / 4];
+            int sh = 2 * (int)(fault_col % 4);
+            b ^= (uint8_t)(((b >> sh) & 3u) == 3u ? 2u << sh : 1u << sh);
+            break;
+        }
+        default: // fp32 / bf16: an exponent bit
+            row[pd->mode ? 2 * fault_col + 1 : 4 * fault_col + 3] ^= 0x40;
+        }
+    }
+    // Rows [r0, r1) from the unit's tile buffer.
+    int compute_tile(const uint8_t *tile, size_t r0, size_t r1) {
+        const plat_data *p = pd;
+        size_t n = r1 - r0;
+        switch (p->kind) {
+        case PD_GEMV_RMMEC: {
+            std::vector<uint32_t> o(n);
+            std::vector<uint16_t> w(n * p->w_row_bytes / 2);
+            if (p->mode == RMMEC_P16) { // exact products into the 128-bit quire16 (lsb 2^-56), golden readout
+                std::memcpy(w.data(), tile, n * p->w_row_bytes);
+                size_t words = xw.size();
+                const int16_t *M = kern.p16_m.data();
+                const int8_t *E = kern.p16_e.data();
+                typedef unsigned __int128 u128;
+                const u128 nar_pat = (u128)1 << 127;
+                for (size_t r = 0; r < n; r++) {
+                    u128 q = 0;
+                    int nar = 0;
+                    for (size_t j = 0; j < words; j++) {
+                        unsigned a = w[r * words + j], b = xw[j];
+                        if (a == 0x8000u || b == 0x8000u) {
+                            nar = 1;
+                            break; // NaR is sticky
+                        }
+                        if (!M[a] || !M[b]) continue;
+                        int64_t pm = (int64_t)M[a] * M[b]; // exact, |pm| < 2^28
+                        int sh = E[a] + E[b] + 56;         // the product is a whole number of 2^-56
+                        uint64_t mag = (uint64_t)(pm < 0 ? -pm : pm);
+                        u128 v = sh >= 0 ? (u128)mag << sh : (u128)(mag >> -sh);
+                        if (pm < 0) v = (u128)0 - v;
+                        q += v;
+                        if (q == nar_pat) q = 0; // a sum landing on NaR reads as 0 (SoftPosit)
+                    }
+                    rmmec_state st;
+                    rmmec_init(&st, RMMEC_P16);
+                    if (nar) q = nar_pat;
+                    st.q16.hi = (uint64_t)(q >> 64), st.q16.lo = (uint64_t)q;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                }
+                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
+                return LPCS_OK;
+            }
+            if (p->mode == RMMEC_P8) { // lane 0 then lane 1 into quire8, as golden; golden readout
+                std::memcpy(w.data(), tile, n * p->w_row_bytes);
+                size_t words = xw.size();
+                const uint32_t *rom = kern.p8_rom.data();
+                for (size_t r = 0; r < n; r++) {
+                    uint32_t q = 0;
+                    int nar = 0;
+                    for (size_t j = 0; j < words; j++) {
+                        unsigned a = w[r * words + j], b = xw[j];
+                        uint32_t v0 = rom[(a & 0xFFu) << 8 | (b & 0xFFu)], v1 = rom[(a >> 8) << 8 | (b >> 8)];
+                        if (v0 == P8_NAR_PAIR || v1 == P8_NAR_PAIR) {
+                            nar = 1;
+                            break; // NaR is sticky
+                        }
+                        if (v0 && (q += v0) == 0x80000000u) q = 0; // a sum landing on NaR reads as 0 (SoftPosit)
+                        if (v1 && (q += v1) == 0x80000000u) q = 0;
+                    }
+                    rmmec_state st;
+                    rmmec_init(&st, RMMEC_P8);
+                    st.q8.bits = nar ? 0x80000000u : q;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                }
+                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
+                return LPCS_OK;
+            }
+            if (!prod.empty()) { // P4 / FP4: wrapping sum of the lane products, golden readout
+                std::memcpy(w.data(), tile, n * p->w_row_bytes);
+                size_t words = xw.size();
+                for (size_t r = 0; r < n; r++) {
+                    uint32_t acc = 0;
+                    int nar = 0;
+                    for (size_t j = 0; j < words; j++) {
+                        unsigned v = w[r * words + j];
+                        for (size_t k = 0; k < 4; k++, v >>= 4) {
+                            size_t e = (4 * j + k) * 16 + (v & 15);
+                            acc += prod[e], nar |= prod_nar[e];
+                        }
+                    }
+                    rmmec_state st;
+                    rmmec_init(&st, (rmmec_mode)p->mode);
+                    st.fx = acc, st.nar = nar;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                }
+                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
+                return LPCS_OK;
+            }
+            std::memcpy(w.data(), tile, n * p->w_row_bytes);
+            int st = rmmec_gemv((rmmec_mode)p->mode, w.data(), n, xw.size(), xw.data(), RMMEC_OUT_FP32, o.data());
+            std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
+            return st;
+        }
+        case PD_BITLINEAR: { // the engine's adder tree, two weights per lookup
+            size_t nh = (p->cols + 1) / 2;
+            for (size_t r = 0; r < n; r++) {
+                const uint8_t *row = tile + r * p->w_row_bytes;
+                int64_t a = 0;
+                int bad = 0;
+                for (size_t h = 0; h < nh; h++) {
+                    size_t e = h * 16 + ((row[h / 2] >> (4 * (h % 2))) & 15);
+                    a += nib[e], bad |= nib_bad[e];
+                }
+                if (bad) return LPCS_EFORMAT;
+                acc[r0 + r] = (int32_t)a;
+            }
+            return LPCS_OK;
+        }
+        case PD_GEMV_F32:
+            if (p->mode) {
+                std::vector<uint16_t> w(n * p->cols);
+                std::memcpy(w.data(), tile, n * p->w_row_bytes);
+                pv_gemv_f32(res.data() + r0, w.data(), 1, x.data(), n, p->cols);
+            } else {
+                std::vector<float> w(n * p->cols);
+                std::memcpy(w.data(), tile, n * p->w_row_bytes);
+                pv_gemv_f32(res.data() + r0, w.data(), 0, x.data(), n, p->cols);
+            }
+            return LPCS_OK;
+        default: return LPCS_EINVAL;
+        }
+    }
+    // After the last tile: the output stage (vector steps) and the write-back.
+    int finish() {
+        const plat_data *p = pd;
+        int st = LPCS_OK;
+        switch (p->kind) {
+        case PD_GEMV_RMMEC:
+        case PD_GEMV_F32: break;
+        case PD_BITLINEAR:
+            res.assign(p->rows, 0.0f);
+            st = bitlinear_dequant(acc.data(), p->rows, s, p->inv_beta, res.data());
+            break;
+        case PD_EMBED: res.assign((const float *)p->w, (const float *)p->w + p->n); break;
+        case PD_RMSNORM:
+            res.assign(p->n, 0.0f);
+            pv_rmsnorm(res.data(), x.data(), p->v, p->n, p->eps);
+            break;
+        case PD_RMSNORM_BL:
+            res.assign(p->n, 0.0f);
+            st = bitlinear_rmsnorm_f32(x.data(), p->v, p->n, p->eps, res.data());
+            break;
+        case PD_QUANT:
+            res = x; // qf NULL: identity (fp32)
+            if (p->qf) st = qformat_roundtrip(p->qf, x.data(), res.data(), p->n, p->row_len);
+            if (!st && p->qf && p->in2) st = qformat_roundtrip(p->qf, x2.data(), x2.data(), p->n, p->row_len);
+            break;
+        case PD_ROPE:
+            pv_rope(x.data(), p->n, x2.data(), p->cols, p->v, p->head_size);
+            res = x;
+            break;
+        case PD_ATTENTION: {
+            std::vector<float> K(p->k_cache, p->k_cache + p->T * p->kv_dim), V(p->v_cache, p->v_cache + p->T * p->kv_dim);
+            res.assign(p->n_heads * p->head_size, 0.0f);
+            att.assign(p->T, 0.0f);
+            pv_attention(res.data(), x.data(), K.data(), V.data(), p->T, p->kv_dim, p->n_heads, p->kv_mul, p->head_size,
+                         att.data());
+            break;
+        }
+        case PD_SWIGLU:
+            res.assign(p->n, 0.0f);
+            pv_swiglu(res.data(), x.data(), x2.data(), p->n);
+            break;
+        case PD_ADD:
+            res.assign(p->out, p->out + p->n);
+            pv_add(res.data(), x.data(), p->n);
+            break;
+        case PD_MLGRU:
+            res.assign(p->out, p->out + p->n);
+            st = hgrn_mlgru_recur(p->n, x.data(), x2.data(), p->v, res.data());
+            break;
+        case PD_GATED_NORM:
+            res.assign(p->n, 0.0f);
+            st = hgrn_gate_out(p->n, x.data(), p->v, x2.data(), res.data());
+            break;
+        case PD_GLU:
+            res.assign(p->n, 0.0f);
+            st = hgrn_glu(p->n, x.data(), res.data());
+            break;
+        default: return LPCS_EINVAL;
+        }
+        if (st) return st;
+        if (p->fault && !gemv() && !res.empty()) { // the vector unit's result register
+            uint32_t u;
+            std::memcpy(&u, &res[res.size() / 2], 4);
+            u ^= 0x40000000u;
+            std::memcpy(&res[res.size() / 2], &u, 4);
+        }
+        float *dst = p->kind == PD_ROPE || p->kind == PD_QUANT ? (float *)p->in : p->out;
+        if (!dst) return LPCS_EINVAL;
+        std::memcpy(dst, res.data(), res.size() * sizeof(float));
+        if (p->kind == PD_ROPE || (p->kind == PD_QUANT && p->in2)) std::memcpy((float *)p->in2, x2.data(), x2.size() * sizeof(float));
+        return LPCS_OK;
+    }
+};
+
 // One op as the host hands it to a unit (the payload's data pointer).
 struct UnitCmd {
     arch_op op;
-    std::function<int()> fn;
+    std::function<int()> fn; // platform-internal golden calls (platform_pim_gemv); NULL with data
+    DataPath *data;          // the op's data path, NULL for timing only
     plat_result *res;
     int status;
 };
@@ -95,12 +457,20 @@ struct UnitCmd {
 struct Tile {
     int index;
     sc_time ready;
+    int slot; // the unit's tile buffer holding its data
 };
+
+typedef std::vector<uint8_t> TileBuf;
 
 struct DmaJob {
     std::vector<double> bytes;
     sc_fifo<Tile> *to_unit;
     sc_fifo<int> *free_slots;
+    // data: tile k is rows [row0[k], row0[k + 1]) of src, copied into bufs[slot]
+    const uint8_t *src;
+    size_t row_bytes;
+    std::vector<size_t> row0;
+    TileBuf *bufs;
 };
 // sc_fifo<T> prints its contents on request: it needs operator<<.
 std::ostream &operator<<(std::ostream &os, const Tile &t) { return os << "tile " << t.index << " @" << t.ready; }
@@ -146,7 +516,7 @@ struct Dma : sc_module {
         for (;;) {
             DmaJob j = jobs.read();
             for (size_t k = 0; k < j.bytes.size(); k++) {
-                j.free_slots->read(); // a tile buffer is free
+                int slot = j.free_slots->read(); // a tile buffer is free
                 tlm::tlm_generic_payload p;
                 sc_time d = SC_ZERO_TIME;
                 p.set_command(tlm::TLM_READ_COMMAND);
@@ -161,7 +531,11 @@ struct Dma : sc_module {
                 w.set_data_ptr(dummy);
                 w.set_data_length((unsigned)j.bytes[k]);
                 i->b_transport(w, dw); // staging write into the tile buffer
-                j.to_unit->write(Tile{(int)k, sc_time_stamp() + d});
+                if (j.src && k + 1 < j.row0.size()) { // the tile's weight rows, as stored in DRAM
+                    size_t off = j.row0[k] * j.row_bytes, len = (j.row0[k + 1] - j.row0[k]) * j.row_bytes;
+                    j.bufs[slot].assign(j.src + off, j.src + off + len);
+                }
+                j.to_unit->write(Tile{(int)k, sc_time_stamp() + d, slot});
             }
         }
     }
@@ -208,10 +582,11 @@ struct Unit : sc_module {
     Sram *sram = nullptr;
     sc_fifo<Tile> tiles;
     sc_fifo<int> free_slots;
+    TileBuf bufs[NBUF]; // the unit's tile buffers: weight tiles in its storage format
     double busy_cycles = 0;
     Unit(sc_module_name n, arch_unit k) : sc_module(n), t("t"), kind(k), tiles(NBUF + 1), free_slots(NBUF + 1) {
         t.register_b_transport(this, &Unit::b_transport);
-        for (int i = 0; i < NBUF; i++) free_slots.nb_write(1);
+        for (int i = 0; i < NBUF; i++) free_slots.nb_write(i);
     }
     // Command registers: the START word carries the op; runs it to completion.
     void b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
@@ -221,28 +596,49 @@ struct Unit : sc_module {
         std::memcpy(&c, p.get_data_ptr(), sizeof c);
         wait(delay); // sync: the unit runs in simulated time from here
         delay = SC_ZERO_TIME;
-        sc_time t0 = sc_time_stamp();
         TilePlan tp = plan_tiles(c->op, kind);
-        if (!tp.bytes.empty()) dma->jobs.write(DmaJob{tp.bytes, &tiles, &free_slots});
+        DataPath *dp = c->data;
+        int st = dp ? dp->begin() : 0;
+        // data tiles: the op's weight rows split evenly over the timing tiles
+        size_t nt = std::max<size_t>(tp.compute.size(), 1), R = dp ? dp->rows() : 0;
+        std::vector<size_t> row0(nt + 1);
+        for (size_t k = 0; k <= nt; k++) row0[k] = std::min(R, (R + nt - 1) / nt * k);
+        size_t fault_row = R / 2; // the test hook corrupts the middle row, in whichever tile holds it
+        bool stream = !tp.bytes.empty();
+        if (stream)
+            dma->jobs.write(DmaJob{tp.bytes, &tiles, &free_slots, R && !st ? (const uint8_t *)dp->pd->w : nullptr,
+                                   R ? dp->pd->w_row_bytes : 0, row0, bufs});
         double busy = tp.prologue;
         wait(cycles(tp.prologue));
-        for (size_t i = 0; i < tp.compute.size(); i++) {
-            if (!tp.bytes.empty()) {
+        for (size_t i = 0; i < nt; i++) {
+            int slot = 0;
+            if (stream && i < tp.compute.size()) {
                 Tile tl = tiles.read();
+                slot = tl.slot;
                 if (tl.ready > sc_time_stamp()) wait(tl.ready - sc_time_stamp());
+            } else if (R && !st) { // weights resident on chip: the unit reads the tile from SRAM
+                const uint8_t *src = (const uint8_t *)dp->pd->w + row0[i] * dp->pd->w_row_bytes;
+                bufs[slot].assign(src, src + dp->tile_bytes(row0[i], row0[i + 1]));
             }
-            wait(cycles(tp.compute[i]));
-            busy += tp.compute[i];
-            if (!tp.bytes.empty()) free_slots.write(1);
+            if (R && !st && row0[i] < row0[i + 1]) {
+                if (dp->pd->fault && row0[i] <= fault_row && fault_row < row0[i + 1])
+                    dp->corrupt(bufs[slot].data(), fault_row - row0[i]);
+                st = dp->compute_tile(bufs[slot].data(), row0[i], row0[i + 1]);
+            }
+            if (i < tp.compute.size()) {
+                wait(cycles(tp.compute[i]));
+                busy += tp.compute[i];
+            }
+            if (stream && i < tp.compute.size()) free_slots.write(slot);
         }
         wait(cycles(tp.drain));
         busy += tp.drain;
         sram->bytes += tp.sram_read;
-        c->status = c->fn ? c->fn() : 0;
+        if (dp && !st) st = dp->finish();
+        c->status = st ? st : c->fn ? c->fn() : 0;
         busy_cycles += busy;
         c->res->compute_cycles = busy;
         c->res->tiles = (int)tp.bytes.size();
-        (void)t0;
     }
 };
 
@@ -318,12 +714,13 @@ int use_point(const dp_config *d) {
 }
 
 // One op to completion; kern.lock held and kern.dp set.
-int run_op_locked(const arch_op *op, int (*fn)(void *), void *ctx, plat_result *r) {
+int run_op_locked(const arch_op *op, std::function<int()> fn, const plat_data *pd, plat_result *r) {
     Platform *P = kern.plat;
     std::memset(r, 0, sizeof *r);
     arch_cost ac; // energy of the unit's events: the same per-event constants as the model
     if (arch_op_cost(&kern.dp, op, &ac)) return -1;
-    UnitCmd c{*op, fn ? std::function<int()>([fn, ctx] { return fn(ctx); }) : std::function<int()>(), r, 0};
+    std::unique_ptr<DataPath> dp(pd ? new DataPath(pd) : nullptr);
+    UnitCmd c{*op, fn, dp.get(), r, 0};
     r->unit = ac.unit;
     double dram0 = P->dram.bytes, sram0 = P->sram.bytes;
     P->host.pending = &c;
@@ -354,11 +751,25 @@ extern "C" double platform_now_ns(void) {
     return kern.started ? sc_time_stamp().to_seconds() * 1e9 : 0;
 }
 
-extern "C" int platform_run_op(const dp_config *d, const arch_op *op, int (*fn)(void *), void *ctx, plat_result *r) {
+extern "C" int platform_time_op(const dp_config *d, const arch_op *op, plat_result *r) {
     if (!op || !r) return -1;
     std::lock_guard<std::mutex> g(kern.lock);
     if (use_point(d)) return -1;
-    return run_op_locked(op, fn, ctx, r);
+    return run_op_locked(op, nullptr, nullptr, r);
+}
+
+extern "C" int platform_exec_op(const dp_config *d, const arch_op *op, const plat_data *pd, plat_result *r) {
+    if (!op || !r || !pd || (unsigned)pd->kind >= PD_KIND_COUNT) return LPCS_EINVAL;
+    std::lock_guard<std::mutex> g(kern.lock);
+    if (use_point(d)) return -1;
+    return run_op_locked(op, nullptr, pd, r);
+}
+
+// Internal: op with a golden computation run when the unit completes.
+static int run_golden_op(const dp_config *d, const arch_op *op, std::function<int()> fn, plat_result *r) {
+    std::lock_guard<std::mutex> g(kern.lock);
+    if (use_point(d)) return -1;
+    return run_op_locked(op, fn, nullptr, r);
 }
 
 extern "C" int platform_ternary_gemv(const dp_config *d, const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y,
@@ -368,8 +779,7 @@ extern "C" int platform_ternary_gemv(const dp_config *d, const uint8_t *packed, 
     op.kind = ARCH_OP_BITLINEAR, op.rows = rows, op.cols = cols, op.w_bits = 2, op.a_bits = 8;
     op.w_fmt = ARCH_FMT_TERNARY;
     struct Ctx { const uint8_t *w; size_t r, c; const int8_t *x; int32_t *y; } cx{packed, rows, cols, x, y};
-    return platform_run_op(d, &op, [](void *p) { Ctx *c = (Ctx *)p; return ternary_gemv_i32(c->w, c->r, c->c, c->x, c->y); },
-                           &cx, r);
+    return run_golden_op(d, &op, [&cx] { return ternary_gemv_i32(cx.w, cx.r, cx.c, cx.x, cx.y); }, r);
 }
 
 extern "C" int platform_rmmec_gemv(const dp_config *d, rmmec_mode mode, const uint16_t *w, size_t rows, size_t cols, const uint16_t *x,
@@ -382,8 +792,7 @@ extern "C" int platform_rmmec_gemv(const dp_config *d, rmmec_mode mode, const ui
     op.w_fmt = ARCH_FMT_FLOAT;
     struct Ctx { rmmec_mode m; const uint16_t *w; size_t r, c; const uint16_t *x; rmmec_out f; uint32_t *y; } cx{
         mode, w, rows, cols, x, f, y};
-    return platform_run_op(d, &op, [](void *p) { Ctx *c = (Ctx *)p; return rmmec_gemv(c->m, c->w, c->r, c->c, c->x, c->f, c->y); },
-                           &cx, r);
+    return run_golden_op(d, &op, [&cx] { return rmmec_gemv(cx.m, cx.w, cx.r, cx.c, cx.x, cx.f, cx.y); }, r);
 }
 
 extern "C" int platform_pim_gemv(const dp_config *d, const lutgemv_cfg *c, const int16_t *w, const int8_t *x, int64_t *acc,
@@ -397,9 +806,8 @@ extern "C" int platform_pim_gemv(const dp_config *d, const lutgemv_cfg *c, const
     int eb = d->pim_entry_bits;
     struct Ctx { const lutgemv_cfg *c; const int16_t *w; const int8_t *x; int64_t *acc; int16_t *t; int eb; } cx{
         c, w, x, acc, tables.data(), eb};
-    return platform_run_op(d, &op, [](void *p) {
-        Ctx *k = (Ctx *)p;
-        int s = lutgemv_build_tables(k->c, k->w, NULL, k->eb, k->t);
-        return s ? s : lutgemv_gemv(k->c, k->t, k->x, 0, k->acc, NULL);
-    }, &cx, r);
+    return run_golden_op(d, &op, [&cx] {
+        int s = lutgemv_build_tables(cx.c, cx.w, NULL, cx.eb, cx.t);
+        return s ? s : lutgemv_gemv(cx.c, cx.t, cx.x, 0, cx.acc, NULL);
+    }, r);
 }

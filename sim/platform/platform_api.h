@@ -5,14 +5,19 @@
  * bus, DMA engine, DRAM (bandwidth + latency, pipelined bursts), on-chip
  * SRAM, and the units (RMMEC array, ternary engine, PIM banks, vector unit).
  * Each call runs one op to completion in simulated time and returns its
- * cycles, energy and bytes. Functional results come from golden/ (the
- * *_gemv calls) or from a caller-supplied function run by the unit when the
- * op completes (platform_run_op: the runtime's kernels). Timing comes from
+ * cycles, energy and bytes. Functional results are computed by the
+ * platform's own unit modules on the operands they received
+ * (platform_exec_op): the DMA copies each weight tile, in the unit's storage
+ * format, into one of the unit's two tile buffers and the unit computes that
+ * tile's rows from its buffer with the unit's arithmetic (golden's unit
+ * functions on the received words: rmmec_gemv, ternary_gemv_i32); the ops no
+ * unit implements run on the vector unit (vector_unit.h). The API takes data
+ * only, no callback: nothing outside sim/ can supply a result. Timing comes from
  * the unit models (models/arch_model.h) per tile plus the memory system:
  * weights stream from DRAM tile by tile (dma_burst_bytes per tile, two tile
  * buffers: the DMA runs at most two tiles ahead of the unit).
  *
- * Link: build/platform/libplatform.a build/liblpcsrt.a build/libgolden.a
+ * Link: build/platform/libplatform.a build/libmodels.a build/libgolden.a
  *       -lsystemc -lstdc++ -ljansson -lm. */
 #ifndef LPCS_SIM_PLATFORM_API_H
 #define LPCS_SIM_PLATFORM_API_H
@@ -23,6 +28,7 @@
 #include "arch_model.h"
 #include "design_point.h"
 #include "lutgemv.h"
+#include "qformat.h"
 #include "rmmec.h"
 
 #ifdef __cplusplus
@@ -44,9 +50,55 @@ typedef struct {
 
 /* 0 if d is a valid design point, else -1. */
 int platform_check_point(const dp_config *d);
-/* Times op through the platform on design point d; fn(ctx) (may be NULL)
- * computes the result when the unit finishes. */
-int platform_run_op(const dp_config *d, const arch_op *op, int (*fn)(void *ctx), void *ctx, plat_result *r);
+/* Times op through the platform on design point d (no data). */
+int platform_time_op(const dp_config *d, const arch_op *op, plat_result *r);
+
+/* What a unit computes for one op, and the operands it receives. */
+typedef enum {
+    PD_GEMV_RMMEC,  /* y[rows] = W x on the RMMEC: w = [rows][cols/lanes] words of rmmec mode `mode`
+                     * (the unit's storage format); x fp32 [cols], converted to the mode's format at
+                     * the unit input (RNE, saturating); quire / accumulator, one RNE readout to fp32 */
+    PD_BITLINEAR,   /* ternary engine: w = packed ternary rows (golden/ternary.h), v = norm weight [cols],
+                     * inv_beta; RMSNorm + int8 absmax on the vector unit, int32 GEMV on the engine,
+                     * dequantize on the vector unit (golden/bitlinear.h steps 5-11) */
+    PD_GEMV_F32,    /* vector unit fp32 GEMV: w fp32 rows (mode 1: bf16 rows), lpcs_dot_f32 order */
+    PD_EMBED,       /* out[n] = the weight row w (the token's row) */
+    PD_RMSNORM,     /* out = rmsnorm(in) * v, llama2.c order */
+    PD_RMSNORM_BL,  /* out = golden bitlinear_rmsnorm_f32(in, v, eps) */
+    PD_QUANT,       /* in[n] and in2[n] (if set) rounded in place to qf (rows of row_len) */
+    PD_ROPE,        /* in = q [n], in2 = k [cols], v = this position's cos/sin row [head_size] */
+    PD_ATTENTION,   /* out = attention(in = q) over k_cache / v_cache rows 0..T-1 */
+    PD_SWIGLU,      /* out = silu(in) * in2 */
+    PD_ADD,         /* out += in */
+    PD_MLGRU,       /* out = state, updated by golden hgrn_mlgru_recur(in = i, in2 = f, v = lb row) */
+    PD_GATED_NORM,  /* out = golden hgrn_gate_out(in, v, in2 = state) */
+    PD_GLU,         /* out[n] = golden hgrn_glu(in) */
+    PD_KIND_COUNT
+} plat_dkind;
+
+typedef struct {
+    plat_dkind kind;
+    int mode;               /* PD_GEMV_RMMEC: rmmec_mode; PD_GEMV_F32: 1 = bf16 weights */
+    size_t rows, cols, n;
+    const void *w;          /* the weight image in DRAM, [rows][w_row_bytes] */
+    size_t w_row_bytes;
+    const float *v;         /* small vector operand (norm weight, lb row, cos/sin row) */
+    float eps, inv_beta;
+    const float *in, *in2;
+    float *out;
+    const qformat *qf;      /* PD_QUANT */
+    size_t row_len;
+    const float *k_cache, *v_cache; /* PD_ATTENTION: this layer's cache, rows kv_dim floats apart */
+    size_t T, kv_dim, n_heads, kv_mul, head_size;
+    /* Test hook (the design under test): flip one bit of one weight tile in
+     * the unit's tile buffer after the DMA delivered it (GEMV kinds), or one
+     * bit of the vector unit's result (other kinds). */
+    int fault;
+} plat_data;
+
+/* Runs op on design point d: timing as platform_time_op, and the unit
+ * computes the result from the operands in pd (written to pd->out / in place). */
+int platform_exec_op(const dp_config *d, const arch_op *op, const plat_data *pd, plat_result *r);
 
 /* Unit ops with golden results (and platform timing; weights from DRAM). */
 int platform_ternary_gemv(const dp_config *d, const uint8_t *packed, size_t rows, size_t cols, const int8_t *x,

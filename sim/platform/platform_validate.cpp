@@ -18,7 +18,10 @@
 #include <string>
 #include <vector>
 
+#include "bitlinear.h"
+#include "minifloat.h"
 #include "platform_api.h"
+#include "posit.h"
 #include "ternary.h"
 #ifdef WITH_TERNARY_RTL
 #include "ternary_rtl.h"
@@ -34,6 +37,107 @@ static arch_op gemv(arch_op_kind k, size_t r, size_t c, double wb, arch_fmt f, i
     o.kind = k, o.rows = r, o.cols = c, o.w_bits = wb, o.a_bits = k == ARCH_OP_BITLINEAR ? 8 : 8, o.w_fmt = f;
     o.weights_resident = resident, o.tables_resident = resident;
     return o;
+}
+
+// The data path (platform_exec_op): the units compute on the tiles the DMA
+// delivered; results equal golden called directly on the same operands.
+// RMMEC: random words in all four modes (NaR codes included), activations
+// with NaN / huge / tiny values, streamed in several tiles; a P4 sum that
+// wraps the 32-bit accumulator. Ternary: BitLinear vs golden
+// bitlinear_forward, and an invalid code refused as golden refuses it.
+static uint16_t enc(rmmec_mode m, float v) {
+    switch (m) {
+    case RMMEC_FP4: return (uint16_t)mf_from_f32(MF_FP4_E2M1, v, MF_SATFINITE);
+    case RMMEC_P4: return (uint16_t)posit_from_float(posit_cfg_make(4, 1), v);
+    case RMMEC_P8: return (uint16_t)posit_from_float(posit_cfg_make(8, 0), v);
+    default: return (uint16_t)posit_from_float(posit_cfg_make(16, 1), v);
+    }
+}
+
+static int check_data_path(const dp_config *d, std::mt19937 &rng) {
+    int bad = 0;
+    size_t cases = 0, outputs = 0;
+    for (rmmec_mode m : {RMMEC_FP4, RMMEC_P4, RMMEC_P8, RMMEC_P16})
+        for (int big = 0; big < 3; big++) {
+            size_t lanes = (size_t)rmmec_lanes(m), bits = 16 / lanes;
+            size_t R = big == 2 ? 3 : 300, K = big == 2 ? (m == RMMEC_P8 ? 200 : 40000) : big ? 1001 : 37;
+            size_t W = (K + lanes - 1) / lanes;
+            std::vector<uint16_t> w(R * W), xw(W, 0);
+            std::vector<float> x(K);
+            for (size_t i = 0; i < K; i++) {
+                int r = (int)(rng() % 100);
+                x[i] = r == 0 ? NAN : r == 1 ? 1e30f : r == 2 ? 1e-30f : std::ldexp((float)((int)(rng() % 2001) - 1000), -8);
+                // maxpos: the P4 sum wraps the accumulator; P8: 64 * 64 = 2^24 lsb, so the
+                // 128th product lands the quire8 on the NaR pattern (read as 0, SoftPosit)
+                // (P16: 2^28 * 2^28 = 2^112 lsb: the 32768th product lands on NaR)
+                if (big == 2) x[i] = m == RMMEC_P4 ? 16.0f : m == RMMEC_P8 ? 64.0f : m == RMMEC_P16 ? 268435456.0f : 6.0f;
+                xw[i / lanes] |= (uint16_t)(enc(m, x[i]) << (bits * (i % lanes)));
+            }
+            for (size_t r = 0; r < R; r++)
+                for (size_t j = 0; j < W; j++) { // unused lanes of the last word stay 0 (as the runtime packs)
+                    uint16_t v = (uint16_t)rng();
+                    if (big == 2) v = m == RMMEC_P4 || m == RMMEC_FP4 ? 0x7777 : m == RMMEC_P8 ? 0x7F7F : 0x7FFF;
+                    if (big == 2 && m == RMMEC_P8 && r == 1 && j == 0) v = 0x7F00; // row 1 lands in lane 0
+                    if ((j + 1) * lanes > K) v &= (uint16_t)((1u << (bits * (K - j * lanes))) - 1);
+                    w[r * W + j] = v;
+                }
+            std::vector<uint32_t> yg(R);
+            std::vector<float> yp(R);
+            rmmec_gemv(m, w.data(), R, W, xw.data(), RMMEC_OUT_FP32, yg.data());
+            plat_data pd{};
+            pd.kind = PD_GEMV_RMMEC, pd.mode = m, pd.rows = R, pd.cols = K, pd.w = w.data(), pd.w_row_bytes = 2 * W;
+            pd.in = x.data(), pd.out = yp.data();
+            arch_op op = gemv(ARCH_OP_GEMV, R, K, (double)bits, ARCH_FMT_FLOAT, 0);
+            plat_result pr;
+            if (platform_exec_op(d, &op, &pd, &pr) || memcmp(yp.data(), yg.data(), R * 4) || pr.tiles < (R > 100 ? 2 : 1)) {
+                printf("FAIL: data path RMMEC %s %zu x %zu (%d tiles) differs from golden rmmec_gemv\n", rmmec_mode_name(m), R,
+                       K, pr.tiles);
+                bad++;
+            }
+            float y0, y1;
+            memcpy(&y0, &yg[0], 4), memcpy(&y1, &yg[1], 4);
+            if ((m == RMMEC_P4 && big == 2 && !(y0 < 0)) ||
+                (m == RMMEC_P8 && big == 2 && (y0 != 72 * 4096.0f || y1 != 71 * 4096.0f)) ||
+                (m == RMMEC_P16 && big == 2 && y0 != std::ldexp(7232.0f, 56))) {
+                // P4: 40000 x 2^8 > 2^23 must have wrapped; P8: 200 x 2^12 with the reset at 2^19 gives 72 x 2^12
+                printf("FAIL: the %s accumulator edge case was not reached (%g)\n", rmmec_mode_name(m), y0);
+                bad++;
+            }
+            cases++, outputs += R;
+        }
+    { // BitLinear on the ternary engine
+        size_t R = 200, K = 301;
+        std::vector<int8_t> wq(R * K);
+        std::vector<float> x(K), g(K), yp(R), yg(R);
+        for (auto &v : wq) v = (int8_t)((int)(rng() % 3) - 1);
+        for (auto &v : x) v = std::ldexp((float)((int)(rng() % 2001) - 1000), -6);
+        for (auto &v : g) v = 0.5f + (float)(rng() % 100) / 100.0f;
+        bitlinear B;
+        if (bitlinear_init_from_ternary(&B, wq.data(), 0.37f, g.data(), K, R)) return bad + 1;
+        std::vector<unsigned char> scratch(bitlinear_scratch_bytes(&B));
+        int sg = bitlinear_forward(&B, x.data(), yg.data(), scratch.data());
+        plat_data pd{};
+        pd.kind = PD_BITLINEAR, pd.rows = R, pd.cols = K, pd.w = B.packed, pd.w_row_bytes = ternary_row_bytes(K);
+        pd.v = B.norm_weight, pd.inv_beta = B.inv_beta, pd.in = x.data(), pd.out = yp.data();
+        arch_op op = gemv(ARCH_OP_BITLINEAR, R, K, 2, ARCH_FMT_TERNARY, 0);
+        plat_result pr;
+        if (sg || platform_exec_op(d, &op, &pd, &pr) || memcmp(yp.data(), yg.data(), R * 4)) {
+            printf("FAIL: data path BitLinear differs from golden bitlinear_forward\n");
+            bad++;
+        }
+        B.packed[(R / 3) * ternary_row_bytes(K) + 5] |= 0x20; // one field 0b1x: now 0b10 or 0b11
+        B.packed[(R / 3) * ternary_row_bytes(K) + 5] &= (uint8_t)~0x10; // -> 0b10, invalid
+        if (platform_exec_op(d, &op, &pd, &pr) != LPCS_EFORMAT || bitlinear_forward(&B, x.data(), yg.data(), scratch.data()) != LPCS_EFORMAT) {
+            printf("FAIL: data path BitLinear: an invalid ternary code was not refused as golden refuses it\n");
+            bad++;
+        }
+        bitlinear_free(&B);
+        cases += 2, outputs += R;
+    }
+    printf("platform data path: %zu cases, %zu outputs equal golden (RMMEC fp4/p4/p8/p16 incl. NaR and a wrapping P4 sum, "
+           "BitLinear, invalid code refused)\n\n", cases, outputs);
+    if (cases < 14 || outputs < 2500) bad++;
+    return bad;
 }
 
 int main(int argc, char **argv) {
@@ -83,7 +187,7 @@ int main(int argc, char **argv) {
         for (auto &c : cases) {
             arch_cost m;
             plat_result r;
-            if (arch_op_cost(&pt.second, &c.op, &m) || platform_run_op(&pt.second, &c.op, nullptr, nullptr, &r)) {
+            if (arch_op_cost(&pt.second, &c.op, &m) || platform_time_op(&pt.second, &c.op, &r)) {
                 fprintf(stderr, "op failed: %s\n", c.type.c_str());
                 return 1;
             }
@@ -154,6 +258,7 @@ int main(int argc, char **argv) {
         }
         printf("platform API: ternary, RMMEC (fp4/p8/p16) and PIM GEMVs equal golden; null arguments refused\n\n");
     }
+    bad += check_data_path(p0, rng);
 #ifdef WITH_TERNARY_RTL
     printf("## Ternary engine: model / platform vs Verilated RTL (cycles)\n\n");
     ternary_rtl_config rc = ternary_rtl_info();

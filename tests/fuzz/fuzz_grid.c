@@ -18,8 +18,12 @@ int platform_check_point(const dp_config *d) {
     (void)d;
     abort();
 }
-int platform_run_op(const dp_config *d, const arch_op *op, int (*fn)(void *ctx), void *ctx, plat_result *r) {
-    (void)d, (void)op, (void)fn, (void)ctx, (void)r;
+int platform_time_op(const dp_config *d, const arch_op *op, plat_result *r) {
+    (void)d, (void)op, (void)r;
+    abort();
+}
+int platform_exec_op(const dp_config *d, const arch_op *op, const plat_data *pd, plat_result *r) {
+    (void)d, (void)op, (void)pd, (void)r;
     abort();
 }
 

@@ -1,0 +1,44 @@
+#!/bin/sh
+# cpu = sim on longer texts: `lpcs ppl --backend cpu` and `--backend sim
+# --strict` (every op on the SystemC platform's own data path) over the
+# first BYTES bytes of tinyshakespeare's validation split, per unit plan;
+# the nll= lines must be equal. Writes bench/platform/RESULTS-equality.md
+# (or OUT). Usage: bench/platform/run_equality.sh [BUILD] [SHARED] [OUT]
+set -eu
+build=${1:-build} shared=${2:-../shared} out=${3:-bench/platform/RESULTS-equality.md}
+text=$shared/data/tinyshakespeare.txt
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+rows="" fail=0
+for c in "shakespeare-mmfree.safetensors fp32 4096" "shakespeare-llama.bin w=p8e0,a=p8e0 1024" \
+         "shakespeare-llama.bin fp32 2048" "shakespeare-llama.bin w=fp4e2m1 1024" \
+         "shakespeare-llama.bin w=p4e1 256" "shakespeare-llama.bin w=p16e1,a=p16e1 256"; do
+    set -- $c
+    model=$1 plan=$2 bytes=$3
+    args="$shared/models/$model $text --split val --max-bytes $bytes --plan $plan --quiet"
+    t0=$(date +%s)
+    # shellcheck disable=SC2086
+    cn=$("$build/lpcs" ppl $args --backend cpu | tail -1)
+    t1=$(date +%s)
+    # shellcheck disable=SC2086
+    sn=$("$build/lpcs" ppl $args --backend sim --strict | tail -1)
+    t2=$(date +%s)
+    same=yes
+    [ "$cn" = "$sn" ] || { same=NO; fail=1; }
+    echo "run_equality: $model $plan $bytes bytes: cpu $cn ($((t1 - t0)) s), sim $sn ($((t2 - t1)) s): equal $same" >&2
+    rows="$rows| $model | \`$plan\` | $bytes | \`$cn\` | \`$sn\` | $same | $((t1 - t0)) | $((t2 - t1)) |
+"
+done
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
+{
+    echo "# cpu = SystemC platform on longer texts"
+    echo
+    echo "Command: \`bench/platform/run_equality.sh $build ../shared\` ($(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%d))."
+    echo "\`lpcs ppl MODEL tinyshakespeare.txt --split val --max-bytes BYTES --plan PLAN\` with \`--backend cpu\` and with \`--backend sim --strict\` (every op on the platform's own data path, no fallback)."
+    echo "Machine: $(nproc) cores shared with other engineers' jobs, load average $load0 at the start, $load1 at the end (times taken under load)."
+    echo
+    echo "| model | plan | bytes | cpu | sim | equal | cpu s | sim s |"
+    echo "|---|---|---:|---|---|---|---:|---:|"
+    printf "%s" "$rows"
+} > "$out"
+cat "$out"
+exit $fail
