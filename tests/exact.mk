@@ -7,8 +7,9 @@ UNIT_TESTS += test_exact_fast
 # matmul of an RMMEC plan is on the rmmec in the plan's mode, of an integer
 # plan (w=int4,a=int8) on the LUT-GEMV (w4-a8-g4), a bad --exec is
 # a clear error, and --backend sim prints the nll line of --backend cpu
-# (today the SystemC platform's results still come from the cpu code: see
-# docs/exact.md), on a 256-byte slice of both models.
+# (the platform computes RMMEC and ternary ops on its own data path; LUT-GEMV
+# ops still fall back to cpu there and are reported: see docs/exact.md), on a
+# 256-byte slice of both models.
 TEST_STEPS += test-exact-cli
 .PHONY: test-exact-cli accuracy-exact
 EXACT_TEXT := $(SHARED)/data/tinyshakespeare.txt
