@@ -8,6 +8,8 @@
 // sent to the RTL (the check must then fail). --model-table runs a fixed set
 // of shapes, measures cycles per command phase and compares them with
 // models/lutgemv_model.h (exit 1 on any difference), writing a markdown table.
+// --mutant N (builds of the yosys-mutated netlist with -DPB_MUTSEL only,
+// tests/mutation.mk) activates mutant N of the netlist.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -67,11 +69,16 @@ struct PhaseCycles {
     uint64_t build = 0, load_x = 0, run = 0, read = 0;
 };
 
+static unsigned g_mutant = 0;  // mutsel of a mutated netlist (PB_MUTSEL builds)
+
 class Bank {
   public:
     explicit Bank(const char *vcd_path) {
         ctx_.reset(new VerilatedContext);
         m_.reset(new Vpim_bank{ctx_.get()});
+#ifdef PB_MUTSEL
+        m_->mutsel = g_mutant;
+#endif
         if (vcd_path) {
             ctx_->traceEverOn(true);
             tfp_.reset(new VerilatedVcdC);
@@ -410,8 +417,14 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--drop-read")) g_drop_read = true;
         else if (!strcmp(argv[i], "--model-table") && i + 1 < argc) table = argv[++i];
         else if (!strcmp(argv[i], "--vcd-dir") && i + 1 < argc) vcd_dir = argv[++i];
-        else if (argv[i][0] != '+') {
-            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--fault] [--drop-read] [--model-table FILE] [--vcd-dir DIR]\n", argv[0]);
+        else if (!strcmp(argv[i], "--mutant") && i + 1 < argc) {
+            g_mutant = (unsigned)strtoul(argv[++i], nullptr, 0);
+#ifndef PB_MUTSEL
+            fprintf(stderr, "--mutant needs the mutated-netlist build (tests/mutation.mk)\n");
+            return 2;
+#endif
+        } else if (argv[i][0] != '+') {
+            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--fault] [--drop-read] [--model-table FILE] [--vcd-dir DIR] [--mutant N]\n", argv[0]);
             return 2;
         }
     }
