@@ -128,8 +128,9 @@ def main():
             mutated = src[:a] + repl + src[b:]
             t0 = time.time()
             open(os.path.join(d, os.path.basename(target)), "w").write(mutated)
-            if hdr:  # the header is found first in d: compile the unit's .c against it
-                comp = CC + ["-I" + d, "-Igolden", "-c", unit_c, "-o", d + "/m.o"]
+            if hdr:  # a copy of the unit's .c beside the mutated header: its #include "x.h" finds the mutant first
+                open(os.path.join(d, os.path.basename(unit_c)), "w").write(open(unit_c).read())
+                comp = CC + ["-I" + d, "-Igolden", "-c", os.path.join(d, os.path.basename(unit_c)), "-o", d + "/m.o"]
             else:
                 comp = CC + ["-Igolden", "-c", os.path.join(d, os.path.basename(target)), "-o", d + "/m.o"]
             rc, log = run(comp)
