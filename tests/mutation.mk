@@ -76,7 +76,7 @@ MUT_pim_N := 200
 MUT_pim_CFG := g3
 MUT_pim_PREP := read_verilog $(UNIT_RTL_lutgemv); chparam $(subst -G, -set ,$(subst =, ,$(call lutgemv_gparams,$(MUT_pim_CFG)))) pim_bank; \
                 hierarchy -top pim_bank; proc; flatten; opt -fast
-MUT_pim_COSIM = $(MUT_DIR)/pim/obj/lutgemv_cosim --cases 150 --vcd-dir $(MUT_DIR)/pim
+MUT_pim_COSIM = $(MUT_DIR)/pim/obj/lutgemv_cosim --cases 150 --model-table $(MUT_DIR)/pim/model_table.md --vcd-dir $(MUT_DIR)/pim
 $(MUT_DIR)/pim/obj/lutgemv_cosim: $(MUT_DIR)/pim/mutated.v sim/lutgemv_cosim.cpp $(MUT_GOLDEN) $(BUILD)/libmodels.a
 	+$(MUT_VERILATOR) -O3 --top-module pim_bank --Mdir $(dir $@) \
 	  -CFLAGS "-O1 -I$(abspath golden) -I$(abspath models) -DPB_MUTSEL $(call lutgemv_defs,$(MUT_pim_CFG))" \
