@@ -7,8 +7,11 @@
 #   make mutation-U        all mutants of tests/mutation/U_mutations.txt -> $(MUT_DIR)/U/results.csv (test-long)
 #   make test-mutation-U   the fixed sample tests/mutation/U_sample.txt: all must be killed (make test)
 #   make mutation-list-U   regenerate tests/mutation/U_mutations.txt (after an RTL change)
-#   make mutation-all      every unit's full run, then the tables (docs/mutation/)
+#   make mutation-all      every unit's full run
+#   make mutation-golden   golden C mutants against the oracle tests (test-long)
 #
+# tests/mutation/U_equivalent.txt lists the survivors shown equivalent (id +
+# the argument); summarize.py counts them apart and fails if one was killed.
 # A unit gives MUT_U_N (list length), MUT_U_PREP (yosys commands that read and
 # flatten its RTL), MUT_U_COSIM (the co-sim command line; its first word is the
 # binary, built from $(MUT_DIR)/U/mutated.v by a rule below) and calls
@@ -32,7 +35,7 @@ $(MUT_DIR)/$(1)/mutated.v: tests/mutation/$(1)_mutations.txt $(2)
 	mv $$@.tmp $$@
 mutation-$(1): $$(firstword $$(MUT_$(1)_COSIM))
 	tests/mutation/run_mutants.sh "$$(MUT_$(1)_COSIM)" tests/mutation/$(1)_mutations.txt $(MUT_DIR)/$(1)/results.csv $(MUT_TIMEOUT) all
-	tests/mutation/summarize.py $(MUT_DIR)/$(1)/results.csv
+	tests/mutation/summarize.py $(MUT_DIR)/$(1)/results.csv $(wildcard tests/mutation/$(1)_equivalent.txt)
 test-mutation-$(1): $$(firstword $$(MUT_$(1)_COSIM))
 	tests/mutation/run_mutants.sh "$$(MUT_$(1)_COSIM)" tests/mutation/$(1)_mutations.txt $(MUT_DIR)/$(1)/sample.csv $(MUT_TIMEOUT) \
 	  $$$$(grep -v '^#' tests/mutation/$(1)_sample.txt)
@@ -99,3 +102,20 @@ $(eval $(call mutation_unit,shiftmac,$(SHIFTMAC_RTL)))
 
 .PHONY: mutation-all
 mutation-all: $(addprefix mutation-,$(MUT_UNITS))
+
+# Golden C: operator and constant mutations of the unit files, a fixed sample
+# of MUT_GOLDEN_SAMPLE sites per file (seed 1), each compiled alone and linked
+# into the unit's oracle tests (tests/mutation/golden_mutants.py).
+MUT_GOLDEN_SAMPLE ?= 40
+MUT_GOLDEN_SPECS := golden/posit.c:test_posit_vectors+test_posit_oracle \
+  golden/posit_impl.h:golden/posit.c:test_posit_vectors+test_posit_oracle \
+  golden/ternary.c:test_ternary+test_ternary_formats+test_bitlinear golden/qformat.c:test_qformat \
+  golden/shiftmac.c:test_shiftmac+test_shiftmac_runtime:$(BUILD)/obj/tests/shiftmac_oracle.o \
+  golden/rmmec.c:test_rmmec:$(BUILD)/obj/tests/rmmec_oracle.o golden/lutgemv.c:test_lutgemv+test_lut_gemv_cpu
+.PHONY: mutation-golden
+mutation-golden: $(BUILD)/tests/test_posit_vectors $(BUILD)/tests/test_posit_oracle $(BUILD)/tests/test_ternary \
+    $(BUILD)/tests/test_ternary_formats $(BUILD)/tests/test_bitlinear $(BUILD)/tests/test_qformat $(BUILD)/tests/test_shiftmac \
+    $(BUILD)/tests/test_shiftmac_runtime $(BUILD)/tests/test_rmmec $(BUILD)/tests/test_lutgemv $(BUILD)/tests/test_lut_gemv_cpu
+	$(TEST_ENV) BUILD=$(BUILD) tests/mutation/golden_mutants.py $(MUT_DIR)/golden $(MUT_DIR)/golden/results.csv \
+	  $(MUT_GOLDEN_SAMPLE) $(MUT_GOLDEN_SPECS)
+LONG_STEPS += mutation-golden
