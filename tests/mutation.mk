@@ -107,8 +107,8 @@ mutation-all: $(addprefix mutation-,$(MUT_UNITS))
 # of MUT_GOLDEN_SAMPLE sites per file (seed 1), each compiled alone and linked
 # into the unit's oracle tests (tests/mutation/golden_mutants.py).
 MUT_GOLDEN_SAMPLE ?= 40
-MUT_GOLDEN_SPECS := golden/posit.c:test_posit_vectors+test_posit_oracle \
-  golden/posit_impl.h:golden/posit.c:test_posit_vectors+test_posit_oracle \
+MUT_GOLDEN_SPECS := golden/posit.c:test_posit_vectors+test_posit_oracle:$(BUILD)/obj/tests/posit_oracle.o \
+  golden/posit_impl.h:golden/posit.c:test_posit_vectors+test_posit_oracle:$(BUILD)/obj/tests/posit_oracle.o \
   golden/ternary.c:test_ternary+test_ternary_formats+test_bitlinear golden/qformat.c:test_qformat \
   golden/shiftmac.c:test_shiftmac+test_shiftmac_runtime:$(BUILD)/obj/tests/shiftmac_oracle.o \
   golden/rmmec.c:test_rmmec:$(BUILD)/obj/tests/rmmec_oracle.o golden/lutgemv.c:test_lutgemv+test_lut_gemv_cpu
