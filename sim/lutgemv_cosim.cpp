@@ -7,7 +7,10 @@
 // DIR/lutgemv_fail.vcd, and the exit status is 1. --fault flips one weight bit
 // sent to the RTL (the check must then fail). --model-table runs a fixed set
 // of shapes, measures cycles per command phase and compares them with
-// models/lutgemv_model.h (exit 1 on any difference), writing a markdown table.
+// models/lutgemv_model.h (exit 1 on any difference), writing a markdown table;
+// given with --cases, it runs after the random cases.
+// --mutant N (builds of the yosys-mutated netlist with -DPB_MUTSEL only,
+// tests/mutation.mk) activates mutant N of the netlist.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -67,11 +70,16 @@ struct PhaseCycles {
     uint64_t build = 0, load_x = 0, run = 0, read = 0;
 };
 
+static unsigned g_mutant = 0;  // mutsel of a mutated netlist (PB_MUTSEL builds)
+
 class Bank {
   public:
     explicit Bank(const char *vcd_path) {
         ctx_.reset(new VerilatedContext);
         m_.reset(new Vpim_bank{ctx_.get()});
+#ifdef PB_MUTSEL
+        m_->mutsel = g_mutant;
+#endif
         if (vcd_path) {
             ctx_->traceEverOn(true);
             tfp_.reset(new VerilatedVcdC);
@@ -400,22 +408,28 @@ int main(int argc, char **argv) {
     Verilated::commandArgs(argc, argv);
     int cases = 300;
     uint64_t seed = 1;
-    bool fault = false;
+    bool fault = false, cases_given = false;
     const char *table = nullptr;
     std::string vcd_dir = ".";
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = atoi(argv[++i]);
+        if (!strcmp(argv[i], "--cases") && i + 1 < argc) cases = atoi(argv[++i]), cases_given = true;
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], nullptr, 0);
         else if (!strcmp(argv[i], "--fault")) fault = true;
         else if (!strcmp(argv[i], "--drop-read")) g_drop_read = true;
         else if (!strcmp(argv[i], "--model-table") && i + 1 < argc) table = argv[++i];
         else if (!strcmp(argv[i], "--vcd-dir") && i + 1 < argc) vcd_dir = argv[++i];
-        else if (argv[i][0] != '+') {
-            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--fault] [--drop-read] [--model-table FILE] [--vcd-dir DIR]\n", argv[0]);
+        else if (!strcmp(argv[i], "--mutant") && i + 1 < argc) {
+            g_mutant = (unsigned)strtoul(argv[++i], nullptr, 0);
+#ifndef PB_MUTSEL
+            fprintf(stderr, "--mutant needs the mutated-netlist build (tests/mutation.mk)\n");
+            return 2;
+#endif
+        } else if (argv[i][0] != '+') {
+            fprintf(stderr, "usage: %s [--cases N] [--seed S] [--fault] [--drop-read] [--model-table FILE] [--vcd-dir DIR] [--mutant N]\n", argv[0]);
             return 2;
         }
     }
-    if (table) return model_table(table, vcd_dir);
+    if (table && !cases_given) return model_table(table, vcd_dir);
     uint64_t lookups = 0, naive = 0;
     for (int i = 0; i < cases; i++) {
         Case c;
@@ -437,5 +451,6 @@ int main(int argc, char **argv) {
     }
     printf("lutgemv co-sim (g=%d rows=%d groups=%d batch=%d): %d cases, %llu results bit-exact + out-of-range configs rejected, lookups %llu (naive %llu)\n", kG,
            kRows, kGroups, kNB, cases, (unsigned long long)g_compared, (unsigned long long)lookups, (unsigned long long)naive);
-    return 0;
+    // --cases with --model-table: the cycle counts are checked too (the mutant runs, tests/mutation.mk)
+    return table ? model_table(table, vcd_dir) : 0;
 }

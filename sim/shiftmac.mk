@@ -76,42 +76,5 @@ shiftmac-systemc: $(SHIFTMAC_VDIR)/sc_fault0/Vshiftmac_sc $(SHIFTMAC_VDIR)/sc_fa
 	@grep -m1 MISMATCH $(SHIFTMAC_VDIR)/sc_fault1/run.log; echo "shiftmac-systemc: RTL mutant FAULT=1 detected"
 TEST_STEPS += shiftmac-systemc
 
-# RTL mutation testing (yosys `mutate`, the engine of YosysHQ's mcy): the
-# mutants of the engine (LANES=3 KTILE=4 WDEPTH=64 XDEPTH=8, flattened,
-# constants folded) live in one netlist behind an added `mutsel` input
-# (`mutate -ctrl`), so Verilator builds once; sim/shiftmac_mutants.sh runs
-# each through the co-sim (`--mutant N`). The list is committed so mutant ids
-# (and the sample) stay stable; after an RTL change, `make shiftmac-mutation-list`
-# (a stale list makes yosys fail on a missing cell).
-#   make shiftmac-mutants       all mutants -> $(SHIFTMAC_MUT_DIR)/results.csv (test-long)
-#   make test-shiftmac-mutants  the fixed sample sim/shiftmac_mutation_sample.txt: all killed (make test)
-SHIFTMAC_MUT_DIR  := $(BUILD)/mutation/shiftmac
-SHIFTMAC_MUT_N    ?= 200
-SHIFTMAC_MUT_LIST := sim/shiftmac_mutations.txt
-SHIFTMAC_MUT_PREP := read_verilog $(SHIFTMAC_RTL); chparam -set LANES 3 -set KTILE 4 -set WDEPTH 64 -set XDEPTH 8 shiftmac_gemv; \
-                     hierarchy -top shiftmac_gemv; proc; flatten; opt -fast
-.PHONY: shiftmac-mutation-list shiftmac-mutants test-shiftmac-mutants
-shiftmac-mutation-list:
-	yosys -q -p "$(SHIFTMAC_MUT_PREP); mutate -list $(SHIFTMAC_MUT_N) -seed 1 -o $(SHIFTMAC_MUT_LIST)"
-	@echo "$(SHIFTMAC_MUT_LIST): $$(grep -c '^mutate' $(SHIFTMAC_MUT_LIST)) mutants"
-$(SHIFTMAC_MUT_DIR)/mutated.v: $(SHIFTMAC_MUT_LIST) $(SHIFTMAC_RTL)
-	@mkdir -p $(dir $@)
-	awk '/^mutate/ { sub(/^mutate /, ""); printf "mutate -ctrl mutsel 16 %d %s\n", ++i, $$0 }' $< >$(dir $@)mutate_ctrl.ys
-	yosys -q -l $(dir $@)yosys.log -p "$(SHIFTMAC_MUT_PREP); script $(dir $@)mutate_ctrl.ys; opt_clean; write_verilog -noattr $@.tmp"
-	mv $@.tmp $@
-$(SHIFTMAC_MUT_DIR)/obj/shiftmac_cosim: $(SHIFTMAC_MUT_DIR)/mutated.v sim/shiftmac_cosim.cpp $(SHIFTMAC_MODEL_OBJ) $(GOLDEN_LIB)
-	@mkdir -p $(dir $@)
-	+verilator --cc --exe --build -j 2 --trace -Wno-fatal -Wno-lint -Wno-style --top-module shiftmac_gemv \
-	  --Mdir $(dir $@) -o shiftmac_cosim \
-	  -CFLAGS "-O1 -std=c++17 -I$(abspath golden) -I$(abspath models) -DSM_MUTSEL $(call shiftmac_defs,odd)" \
-	  -LDFLAGS "$(abspath $(SHIFTMAC_MODEL_OBJ)) $(abspath $(GOLDEN_LIB)) -lm" \
-	  $< $(abspath sim/shiftmac_cosim.cpp) >$(dir $@)build.log 2>&1 || { tail -30 $(dir $@)build.log; exit 1; }
-shiftmac-mutants: $(SHIFTMAC_MUT_DIR)/obj/shiftmac_cosim
-	sim/shiftmac_mutants.sh $< $(SHIFTMAC_MUT_LIST) $(SHIFTMAC_MUT_DIR)/results.csv 60 all
-test-shiftmac-mutants: $(SHIFTMAC_MUT_DIR)/obj/shiftmac_cosim
-	sim/shiftmac_mutants.sh $< $(SHIFTMAC_MUT_LIST) $(SHIFTMAC_MUT_DIR)/sample.csv 60 $$(grep -v '^#' sim/shiftmac_mutation_sample.txt)
-	@n=$$(tail -n +2 $(SHIFTMAC_MUT_DIR)/sample.csv | wc -l); k=$$(grep -c ',killed,' $(SHIFTMAC_MUT_DIR)/sample.csv); \
-	if [ $$n -ge 20 ] && [ $$k -eq $$n ]; then echo "test-shiftmac-mutants: $$k of $$n sampled mutants killed"; \
-	else echo "test-shiftmac-mutants: $$k of $$n sampled mutants killed (want all, at least 20)"; grep ',survived,' $(SHIFTMAC_MUT_DIR)/sample.csv; exit 1; fi
-LONG_STEPS += shiftmac-mutants
-TEST_STEPS += test-shiftmac-mutants
+# RTL mutation testing of the engine: tests/mutation.mk (make mutation-shiftmac,
+# test-mutation-shiftmac), the shared machinery of every unit.

@@ -1,9 +1,11 @@
 // Co-simulation: the Verilated ternary GEMV engine against golden
 // ternary_gemv_i32, bit for bit, on edge-case and random tiles.
-//   ternary_cosim [--random N] [--seed S] [--inject-fault] [--vcd-dir DIR]
+//   ternary_cosim [--random N] [--seed S] [--inject-fault] [--vcd-dir DIR] [--mutant N]
 // On the first mismatch: prints the case, the inputs of the failing row and
 // both results, reruns the case with tracing into DIR/ternary_fail.vcd, exits 1.
 // --inject-fault corrupts one engine result (to prove the check can fail).
+// --mutant N (builds of the yosys-mutated netlist with -DTERNARY_MUTSEL only,
+// tests/mutation.mk) activates mutant N of the netlist.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -23,7 +25,8 @@ struct Case {
     std::string name;
     size_t rows, cols;
     std::vector<int8_t> w, x; // w: [rows][cols] in {-1,0,1}
-    bool invalid_code = false; // plant a 0b10 code in a valid position
+    bool invalid_code = false; // plant a 0b10 code in a valid position:
+    size_t bad_row = 0, bad_col = 0; // this one
 };
 
 static uint64_t rng_state;
@@ -68,8 +71,23 @@ static std::vector<Case> edge_cases() {
     // taller than the weight buffer holds at full K: runs in row chunks
     size_t tall = (size_t)(kCfg.wdepth / kCfg.xdepth) * L * 2 + 5;
     v.push_back(make("tall (chunked), K max", tall, KMAX, 2, 1000));
+    // a full weight buffer: WDEPTH row groups of one tile, WDEPTH/2 of two
+    // (the group counter's and the n_groups compare's top bits)
+    v.push_back(make("full buffer, one tile", (size_t)kCfg.wdepth * L, KT, 2, 1000));
+    v.push_back(make("full buffer, two tiles", (size_t)kCfg.wdepth / 2 * L, KT + 1, 2, 1000));
+    v.push_back(make("full buffer + 1 group (chunked), K=1", (size_t)kCfg.wdepth * L + 1, 1, 2, 1000));
+    // an invalid code in every lane, at the first, a middle and the last valid column
+    for (size_t l = 0; l < L; l++)
+        for (size_t col : {(size_t)0, KT / 2, KT + 1}) {
+            Case bad = make("invalid code 0b10 lane " + std::to_string(l) + " col " + std::to_string(col), L + 1, KT + 2, 2,
+                            1000);
+            bad.invalid_code = true;
+            bad.bad_row = l, bad.bad_col = col;
+            v.push_back(bad);
+        }
     Case bad = make("invalid code 0b10", L + 1, KT + 2, 2, 1000);
     bad.invalid_code = true;
+    bad.bad_row = (L + 1) / 2;
     v.push_back(bad);
     return v;
 }
@@ -88,7 +106,10 @@ static std::vector<uint8_t> pack(const Case &c) {
     size_t rb = ternary_row_bytes(c.cols);
     std::vector<uint8_t> p(c.rows * rb);
     if (ternary_pack_matrix(c.w.data(), c.rows, c.cols, p.data()) != LPCS_OK) abort();
-    if (c.invalid_code) p[rb * (c.rows / 2)] = (uint8_t)((p[rb * (c.rows / 2)] & ~3u) | 2u); // weight 0 of a middle row
+    if (c.invalid_code) { // golden/ternary.h: 4 codes a byte, column k in bits [2(k%4)+1 : 2(k%4)]
+        uint8_t &b = p[rb * c.bad_row + c.bad_col / 4];
+        b = (uint8_t)((b & ~(3u << 2 * (c.bad_col % 4))) | 2u << 2 * (c.bad_col % 4));
+    }
     return p;
 }
 
@@ -105,6 +126,7 @@ static void print_failure(const Case &c, size_t r, int32_t got, int32_t want, ui
 
 int main(int argc, char **argv) {
     int nrandom = 2000, inject = 0;
+    unsigned mutant = 0;
     uint64_t seed = 1;
     std::string vcd_dir = "build/verilator/ternary";
     for (int i = 1; i < argc; i++) {
@@ -112,8 +134,14 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], nullptr, 0);
         else if (!strcmp(argv[i], "--inject-fault")) inject = 1;
         else if (!strcmp(argv[i], "--vcd-dir") && i + 1 < argc) vcd_dir = argv[++i];
-        else {
-            fprintf(stderr, "usage: %s [--random N] [--seed S] [--inject-fault] [--vcd-dir DIR]\n", argv[0]);
+        else if (!strcmp(argv[i], "--mutant") && i + 1 < argc) {
+            mutant = (unsigned)strtoul(argv[++i], nullptr, 0);
+#ifndef TERNARY_MUTSEL
+            fprintf(stderr, "--mutant needs the mutated-netlist build (tests/mutation.mk)\n");
+            return 2;
+#endif
+        } else {
+            fprintf(stderr, "usage: %s [--random N] [--seed S] [--inject-fault] [--vcd-dir DIR] [--mutant N]\n", argv[0]);
             return 2;
         }
     }
@@ -122,7 +150,7 @@ int main(int argc, char **argv) {
     size_t n_edge = cases.size();
     for (int i = 0; i < nrandom; i++) cases.push_back(random_case(i));
 
-    Engine eng(kCfg);
+    Engine eng(kCfg, nullptr, mutant);
     uint64_t values = 0, macs = 0;
     auto t0 = std::chrono::steady_clock::now();
     for (size_t ci = 0; ci < cases.size(); ci++) {
@@ -148,7 +176,7 @@ int main(int argc, char **argv) {
             if (got[r] != want[r]) {
                 print_failure(c, r, got[r], want[r], eng.cycles(), kCfg.lanes);
                 std::string vcd = vcd_dir + "/ternary_fail.vcd";
-                Engine traced(kCfg, vcd.c_str());
+                Engine traced(kCfg, vcd.c_str(), mutant);
                 std::vector<int32_t> again(c.rows);
                 traced.gemv(p.data(), c.rows, c.cols, c.x.data(), again.data());
                 fprintf(stderr, "  waveform of the failing case: %s (rerun gives %d)\n", vcd.c_str(), again[r]);

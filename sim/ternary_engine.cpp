@@ -5,9 +5,14 @@
 
 namespace ternary_sim {
 
-Engine::Engine(EngineConfig cfg, const char *vcd_path) : cfg_(cfg), ctx_(new VerilatedContext) {
+Engine::Engine(EngineConfig cfg, const char *vcd_path, unsigned mutant) : cfg_(cfg), ctx_(new VerilatedContext) {
     if (vcd_path) ctx_->traceEverOn(true);
     top_.reset(new Vternary_gemv(ctx_.get(), "ternary_gemv"));
+#ifdef TERNARY_MUTSEL
+    top_->mutsel = (uint16_t)mutant;
+#else
+    (void)mutant;
+#endif
     if (vcd_path) {
         vcd_.reset(new VerilatedVcdC);
         top_->trace(vcd_.get(), 99);
@@ -81,6 +86,7 @@ int Engine::compute(size_t nrows, size_t cols, int32_t *y) {
     size_t got = 0;
     uint64_t limit = ngroups * ntiles + 64, c0 = cycles_;
     while (!top_->done) {
+        if (!top_->busy) return -4; // busy must hold from start until done
         if (top_->y_valid) {
             size_t g = (size_t)top_->y_group;
             for (int l = 0; l < L; l++)
@@ -98,6 +104,7 @@ int Engine::compute(size_t nrows, size_t cols, int32_t *y) {
     }
     compute_cycles_ += cycles_ - c0;
     if (got != ngroups) return -3;
+    if (top_->busy) return -4; // and drop with done
     return top_->err ? -2 : 0;
 }
 

@@ -61,13 +61,15 @@ struct EngineConfig {
 class Engine {
   public:
     // cfg must match the -G parameters the model was Verilated with.
-    explicit Engine(EngineConfig cfg, const char *vcd_path = nullptr);
+    // mutant: mutsel of a yosys-mutated netlist (TERNARY_MUTSEL builds, tests/mutation.mk).
+    explicit Engine(EngineConfig cfg, const char *vcd_path = nullptr, unsigned mutant = 0);
     ~Engine();
     Engine(const Engine &) = delete;
     Engine &operator=(const Engine &) = delete;
 
     // y[rows] = W x; packed rows as golden/ternary.h. Returns 0, or
-    // -1 bad sizes, -2 invalid weight code (engine err flag), -3 timeout.
+    // -1 bad sizes, -2 invalid weight code (engine err flag), -3 timeout,
+    // -4 busy/done protocol broken (busy low before done, or high with done).
     int gemv(const uint8_t *packed, size_t rows, size_t cols, const int8_t *x, int32_t *y);
     // Weight-stationary use: load a matrix once (it must fit the weight
     // buffer: rows <= rows_per_chunk(cols)), then run any number of x.

@@ -39,7 +39,7 @@ fuzz-build: $(addprefix $(FUZZ_DIR)/,$(FUZZ_HARNESSES))
 fuzz: fuzz-build
 	@/usr/bin/python3 tests/fuzz/make_seeds.py $(FUZZ_DIR)/seeds $(SHARED)
 	@fail=0; for h in $(FUZZ_HARNESSES); do \
-	  mkdir -p $(FUZZ_DIR)/corpus/$$h; \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/seeds/$$h; \
 	  echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
 	  $(TEST_ENV) $(FUZZ_DIR)/$$h -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/$$h- \
@@ -59,7 +59,7 @@ fuzz-campaign: fuzz-build
 	@/usr/bin/python3 tests/fuzz/make_seeds.py $(FUZZ_DIR)/seeds $(SHARED)
 	@echo "harness,inputs,seconds,crashes" > $(FUZZ_DIR)/campaign.csv; fail=0; \
 	for h in $(FUZZ_HARNESSES); do \
-	  mkdir -p $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/campaign/$$h tests/fuzz/corpus/$$h; t0=$$(date +%s); \
+	  mkdir -p $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/campaign/$$h $(FUZZ_DIR)/seeds/$$h tests/fuzz/corpus/$$h; t0=$$(date +%s); \
 	  $(TEST_ENV) $(FUZZ_DIR)/$$h -runs=$(FUZZ_RUNS) -max_total_time=$(FUZZ_CAMPAIGN_SECONDS) -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix=$(FUZZ_DIR)/campaign/$$h- \
 	    $(FUZZ_DIR)/corpus/$$h $(FUZZ_DIR)/seeds/$$h tests/fuzz/corpus/$$h > $(FUZZ_DIR)/campaign/$$h.log 2>&1 || fail=1; \
@@ -69,7 +69,7 @@ fuzz-campaign: fuzz-build
 	done; exit $$fail
 fuzz-corpus-update: fuzz-build
 	@for h in $(FUZZ_HARNESSES); do \
-	  mkdir -p tests/fuzz/corpus/$$h; \
+	  mkdir -p tests/fuzz/corpus/$$h $(FUZZ_DIR)/seeds/$$h; \
 	  $(TEST_ENV) $(FUZZ_DIR)/$$h -merge=1 tests/fuzz/corpus/$$h $(FUZZ_DIR)/seeds/$$h $(FUZZ_DIR)/corpus/$$h \
 	    > $(FUZZ_DIR)/$$h.merge.log 2>&1 || { tail -20 $(FUZZ_DIR)/$$h.merge.log; exit 1; }; \
 	  echo "tests/fuzz/corpus/$$h: $$(ls tests/fuzz/corpus/$$h | wc -l) files, $$(du -sk tests/fuzz/corpus/$$h | cut -f1) KiB"; \

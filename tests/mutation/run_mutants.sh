@@ -31,7 +31,7 @@ for id in $ids; do
     else
         result=killed; killed=$((killed + 1))
         if [ $rc -eq 124 ]; then why="timeout ${tmo}s"
-        else why=$(grep -m1 -E 'MISMATCH|FAIL|RESPONSE|HANG' "$work/m.log" | tr -d ',"' | cut -c1-100); fi
+        else why=$(grep -m1 -E 'MISMATCH|FAIL|RESPONSE|HANG|CYCLES|engine status|only [0-9]* outputs|status' "$work/m.log" | tr -d ',"' | cut -c1-100); fi
     fi
     printf '%s,%s,%s,%.2f,"%s",%s\n' "$id" "$mode" "$result" "$secs" "$why" "$src" >> "$out"
     done=$((done + 1))
