@@ -12,6 +12,8 @@
 #include "fmath.h"
 #include "kernels/fp_cpu.h"
 #include "model.h"
+#include "intdot.h"
+#include "intq.h"
 #include "plan.h"
 
 static const int toks[] = {1, 85, 82, 80, 72, 82};
@@ -25,8 +27,18 @@ static int load(rt_model *m) {
     return rc;
 }
 
-static void matvec(float *y, const float *W, const float *x, int rows, int cols) {
-    for (int r = 0; r < rows; r++) y[r] = lpcs_dot_f32(W + (size_t)r * cols, x, (size_t)cols);
+/* bits 0: fp32 (lpcs_dot_f32); else golden intdot on per-row intN codes of W
+ * (plan w=intN with the keyword intdot). */
+static void matvec(float *y, const float *W, const float *x, int rows, int cols, int bits) {
+    if (!bits) {
+        for (int r = 0; r < rows; r++) y[r] = lpcs_dot_f32(W + (size_t)r * cols, x, (size_t)cols);
+        return;
+    }
+    int8_t *codes = malloc((size_t)rows * (size_t)cols), *a = malloc((size_t)cols);
+    float *sw = malloc(sizeof(float) * (size_t)rows);
+    assert_int_equal(intq_quantize_rows(bits, W, (size_t)rows, (size_t)cols, codes, sw), 0);
+    assert_int_equal(intdot_gemv(codes, sw, (size_t)rows, (size_t)cols, x, a, y), 0);
+    free(codes), free(a), free(sw);
 }
 
 static void rmsnorm(float *o, const float *x, const float *w, int n, float eps) {
@@ -38,7 +50,7 @@ static void rmsnorm(float *o, const float *x, const float *w, int n, float eps) 
 }
 
 /* The contract's llama forward (run.c's structure); logits of every token. */
-static void golden_llama(const rt_model *m, float *logits /* [NTOK][vocab] */) {
+static void golden_llama(const rt_model *m, float *logits /* [NTOK][vocab] */, int ab, int fb) {
     const rt_config *c = &m->cfg;
     int D = c->dim, Hd = c->hidden, NH = c->n_heads, hs = D / NH, KV = D * c->n_kv_heads / NH, L = c->n_layers;
     int kvmul = NH / c->n_kv_heads;
@@ -54,9 +66,9 @@ static void golden_llama(const rt_model *m, float *logits /* [NTOK][vocab] */) {
             const rt_llama_layer *W = &m->ll[l];
             float *kt = kc + ((size_t)l * NTOK + t) * (size_t)KV, *vt = vc + ((size_t)l * NTOK + t) * (size_t)KV;
             rmsnorm(xb, x, W->attn_norm, D, c->norm_eps);
-            matvec(q, W->wq, xb, D, D);
-            matvec(kt, W->wk, xb, KV, D);
-            matvec(vt, W->wv, xb, KV, D);
+            matvec(q, W->wq, xb, D, D, ab);
+            matvec(kt, W->wk, xb, KV, D, ab);
+            matvec(vt, W->wv, xb, KV, D, ab);
             for (int i = 0; i < D; i += 2) {
                 float freq = 1.0f / powf(10000.0f, (float)(i % hs) / (float)hs), val = (float)t * freq;
                 float fcr = cosf(val), fci = sinf(val), v0 = q[i], v1 = q[i + 1];
@@ -81,17 +93,17 @@ static void golden_llama(const rt_model *m, float *logits /* [NTOK][vocab] */) {
                     o[h * hs + i] = acc;
                 }
             }
-            matvec(xb2, W->wo, o, D, D);
+            matvec(xb2, W->wo, o, D, D, ab);
             for (int i = 0; i < D; i++) x[i] += xb2[i];
             rmsnorm(xb, x, W->ffn_norm, D, c->norm_eps);
-            matvec(hb, W->w1, xb, Hd, D);
-            matvec(hb2, W->w3, xb, Hd, D);
+            matvec(hb, W->w1, xb, Hd, D, fb);
+            matvec(hb2, W->w3, xb, Hd, D, fb);
             for (int i = 0; i < Hd; i++) hb[i] = (hb[i] * (1.0f / (1.0f + lpcs_expf(-hb[i])))) * hb2[i];
-            matvec(xb2, W->w2, hb, D, Hd);
+            matvec(xb2, W->w2, hb, D, Hd, fb);
             for (int i = 0; i < D; i++) x[i] += xb2[i];
         }
         rmsnorm(xb, x, m->final_norm, D, c->norm_eps);
-        matvec(logits + t * (size_t)c->vocab, m->cls, xb, c->vocab, D);
+        matvec(logits + t * (size_t)c->vocab, m->cls, xb, c->vocab, D, 0);
     }
     free(x), free(xb), free(q), free(o), free(xb2), free(hb), free(hb2), free(att), free(kc), free(vc);
 }
@@ -108,7 +120,7 @@ static void test_llama_every_isa_and_threads(void **state) {
     assert_int_equal(load(&m), LPCS_OK);
     size_t V = (size_t)m.cfg.vocab, compared = 0;
     float *want = malloc(sizeof(float) * NTOK * V);
-    golden_llama(&m, want);
+    golden_llama(&m, want, 0, 0);
     for (int isa = 0; isa < KN_ISA_COUNT; isa++) {
         if (!kn_isa_supported((kn_isa)isa)) {
             printf("SKIP: %s kernels (this CPU lacks them)\n", kn_isa_name((kn_isa)isa));
@@ -176,7 +188,7 @@ static void test_prefill_equals_steps(void **state) {
     (void)state;
     rt_model m;
     assert_int_equal(load(&m), LPCS_OK);
-    const char *plans[] = {"fp32", "w=bf16", "w=int8,a=int8,kv=fp8e4m3"};
+    const char *plans[] = {"fp32", "w=bf16", "w=int8,a=int8,kv=fp8e4m3", "w.attn=int8,w.ffn=int4,intdot"};
     enum { N = 40 };
     int in[N];
     for (int i = 0; i < N; i++) in[i] = i == 0 ? 1 : 3 + (i * 31) % 250;
@@ -214,14 +226,64 @@ static void test_prefill_equals_steps(void **state) {
                 rt_engine_free(&b);
             }
     }
-    assert_true(compared >= 12 * N * V);
+    assert_true(compared >= 16 * N * V);
     free(want), free(got);
+    rt_model_free(&m);
+}
+
+/* Plan intdot (integer matmuls, int8 attention and int4 FFN weights):
+ * logits equal the contract's forward with golden intdot's matmuls, for
+ * every integer kernel variant this CPU runs and 1 and 2 threads. */
+static void test_llama_intdot(void **state) {
+    (void)state;
+    rt_model m;
+    assert_int_equal(load(&m), LPCS_OK);
+    size_t V = (size_t)m.cfg.vocab, compared = 0;
+    float *want = malloc(sizeof(float) * NTOK * V);
+    golden_llama(&m, want, 8, 4);
+    for (int isa = 0; isa < KN_ISA_COUNT; isa++) {
+        if (!kn_isa_supported((kn_isa)isa)) continue;
+        for (int th = 1; th <= 2; th++) {
+            rt_plan plan;
+            rt_err e = {0, ""};
+            assert_int_equal(rt_plan_parse(&plan, "w.attn=int8,w.ffn=int4,intdot", &e), LPCS_OK);
+            rt_sched_opts so;
+            rt_sched_default(&so);
+            assert_int_equal(rt_sched_backend(&so, "cpu", NULL), LPCS_OK);
+            so.cpu_isa_forced = isa + 1;
+            rt_engine eng;
+            assert_int_equal(rt_engine_init(&eng, &m, &plan, &so, &e), LPCS_OK);
+            assert_int_equal(rt_engine_set_threads(&eng, th, &e), LPCS_OK);
+            for (size_t t = 0; t < NTOK; t++) {
+                const float *lg = rt_engine_step(&eng, toks[t], &e);
+                assert_non_null(lg);
+                size_t d = count_diff(lg, want + t * V, V);
+                if (d) fail_msg("intdot, %s kernels, %d threads, token %zu: %zu of %zu logits differ from golden",
+                                kn_isa_name((kn_isa)isa), th, t, d, V);
+                compared += V;
+            }
+            rt_engine_free(&eng);
+        }
+    }
+    printf("cpu forward, plan intdot: %zu logits equal to golden's\n", compared);
+    assert_true(compared >= 2 * NTOK * V);
+    /* without an integer weight format the keyword is refused, not ignored */
+    rt_plan plan;
+    rt_err e = {0, ""};
+    assert_int_equal(rt_plan_parse(&plan, "intdot", &e), LPCS_OK);
+    rt_sched_opts so;
+    rt_sched_default(&so);
+    rt_engine eng;
+    assert_int_not_equal(rt_engine_init(&eng, &m, &plan, &so, &e), LPCS_OK);
+    assert_non_null(strstr(e.msg, "intdot"));
+    free(want);
     rt_model_free(&m);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_llama_every_isa_and_threads),
+        cmocka_unit_test(test_llama_intdot),
         cmocka_unit_test(test_long_sequence_threads),
         cmocka_unit_test(test_prefill_equals_steps),
     };
