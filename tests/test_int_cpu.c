@@ -124,6 +124,42 @@ static void test_kernels_vs_golden(void **state) {
     assert_true(ran[KI_PORTABLE] && compared > 2000);
 }
 
+/* Raw sums (the ternary unit's path): any int8 activations, -128 included,
+ * against an int64 sum here; every weight width. */
+static void test_i32_full_range(void **state) {
+    (void)state;
+    enum { MAXR = 21, MAXC = 520, MAXT = 3 };
+    static int8_t codes[MAXR * MAXC], x[MAXT * MAXC], A[MAXT * (MAXC + 64)];
+    static int32_t Y[MAXT * MAXR], qsum[MAXT];
+    size_t compared = 0;
+    for (int v = 0; v < KI_COUNT; v++) {
+        if (!ki_supported((ki_variant)v)) continue;
+        for (int b = 2; b <= 8; b++)
+            for (size_t cols = 1; cols <= MAXC; cols += 37) {
+                int qmax = intq_qmax(b);
+                size_t rows = 1 + rnd32() % MAXR, T = 1 + rnd32() % MAXT;
+                int extreme = cols % 2 == 0; /* every code at +-qmax, every activation -128 */
+                for (size_t i = 0; i < rows * cols; i++)
+                    codes[i] = (int8_t)(extreme ? -qmax : (int)(rnd32() % (2u * (unsigned)qmax + 1)) - qmax);
+                for (size_t i = 0; i < T * cols; i++) x[i] = (int8_t)(extreme ? -128 : (int)(rnd32() & 255) - 128);
+                ki_matrix m;
+                assert_int_equal(ki_matrix_init(&m, b, codes, NULL, rows, cols), 0);
+                for (size_t t = 0; t < T; t++) ki_pad_act(x + t * cols, cols, m.kpad, A + t * m.kpad, &qsum[t]);
+                ki_gemm_i32((ki_variant)v, &m, Y, MAXR, A, qsum, T, 0, rows);
+                for (size_t t = 0; t < T; t++)
+                    for (size_t r = 0; r < rows; r++, compared++) {
+                        int64_t want = 0;
+                        for (size_t k = 0; k < cols; k++) want += (int64_t)codes[r * cols + k] * x[t * cols + k];
+                        if (Y[t * MAXR + r] != want)
+                            fail_msg("%s bits %d cols %zu: y[%zu][%zu] %d != %lld", ki_name((ki_variant)v), b, cols, t, r,
+                                     Y[t * MAXR + r], (long long)want);
+                    }
+                ki_matrix_free(&m);
+            }
+    }
+    assert_true(compared > 1000);
+}
+
 static void test_bad_codes(void **state) {
     (void)state;
     int8_t c[2] = {8, 0};
@@ -140,6 +176,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_vs_oracle),
         cmocka_unit_test(test_kernels_vs_golden),
+        cmocka_unit_test(test_i32_full_range),
         cmocka_unit_test(test_bad_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,16 +16,20 @@
 
 /* ---- packing ---- */
 
-static int packed_nibbles(int bits) { return bits <= 4; }
+/* Bytes per 64 columns: 16 (2-bit crumbs), 32 (nibbles) or 64 (bytes); the
+ * packed sub-byte codes are unsigned, code + zp. */
+static size_t blk_bytes(int bits) { return bits <= 2 ? 16 : bits <= 4 ? 32 : 64; }
+static int zero_point(int bits) { return bits <= 2 ? 1 : bits <= 4 ? 8 : 0; }
 
 int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *scales, size_t rows, size_t cols) {
     memset(m, 0, sizeof *m);
     int qmax = intq_qmax(bits);
-    if (!qmax || cols > INTDOT_MAX_COLS || (rows && (!codes || !scales))) return LPCS_EINVAL;
+    /* every partial sum, with activations down to -128, must fit int32 */
+    if (!qmax || cols > (size_t)INT32_MAX / (128u * (unsigned)qmax) || (rows && !codes)) return LPCS_EINVAL;
     size_t kpad = (cols + KI_COLS_BLOCK - 1) / KI_COLS_BLOCK * KI_COLS_BLOCK;
     if (kpad == 0) kpad = KI_COLS_BLOCK;
     m->bits = bits, m->rows = rows, m->cols = cols, m->kpad = kpad;
-    m->row_bytes = packed_nibbles(bits) ? kpad / 2 : kpad;
+    m->row_bytes = kpad / KI_COLS_BLOCK * blk_bytes(bits);
     m->w = aligned_alloc(64, (rows * m->row_bytes + 127) / 64 * 64); /* size: a multiple of the alignment */
     m->scale = malloc((rows + 1) * sizeof *m->scale);
     m->wsum = malloc((rows + 1) * sizeof *m->wsum);
@@ -33,7 +37,10 @@ int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *sca
         ki_matrix_free(m);
         return LPCS_ENOMEM;
     }
-    memset(m->w, packed_nibbles(bits) ? 0x88 : 0, rows * m->row_bytes);
+    static const uint8_t pad[3] = {0x55, 0x88, 0}; /* zero codes: crumbs 1, nibbles 8, bytes 0 */
+    memset(m->w, pad[blk_bytes(bits) / 32], rows * m->row_bytes);
+    size_t bb = blk_bytes(bits);
+    int zp = zero_point(bits), sh = bb == 16 ? 2 : 4;
     for (size_t r = 0; r < rows; r++) {
         uint8_t *dst = m->w + r * m->row_bytes;
         int32_t s = 0;
@@ -44,15 +51,17 @@ int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *sca
                 return LPCS_EINVAL;
             }
             s += c;
-            if (!packed_nibbles(bits)) {
+            if (bb == KI_COLS_BLOCK) {
                 dst[k] = (uint8_t)(int8_t)c;
                 continue;
             }
-            size_t blk = k / KI_COLS_BLOCK * (KI_COLS_BLOCK / 2), i = k % KI_COLS_BLOCK;
-            uint8_t *b = &dst[blk + i % 32];
-            *b = i < 32 ? (uint8_t)((*b & 0xf0) | (c + 8)) : (uint8_t)((*b & 0x0f) | ((c + 8) << 4));
+            /* column i of a block: byte i % bb, field i / bb */
+            size_t i = k % KI_COLS_BLOCK;
+            uint8_t *b = &dst[k / KI_COLS_BLOCK * bb + i % bb];
+            unsigned shift = (unsigned)(i / bb) * (unsigned)sh, mask = (1u << sh) - 1;
+            *b = (uint8_t)((*b & ~(mask << shift)) | ((unsigned)(c + zp) << shift));
         }
-        m->scale[r] = scales[r], m->wsum[r] = s;
+        m->scale[r] = scales ? scales[r] : 0.0f, m->wsum[r] = s;
     }
     return LPCS_OK;
 }
@@ -72,23 +81,39 @@ void ki_quantize_act(const float *x, size_t cols, size_t kpad, int8_t *q, float 
     *qsum = s;
 }
 
+/* Where the results go: Y with the activation scales sa, or raw sums Yi. */
+typedef struct {
+    float *Y;
+    int32_t *Yi;
+    size_t ldy;
+    const float *sa;
+} ki_out;
+
 /* ---- portable ---- */
 
 static inline int wcode(const ki_matrix *m, const uint8_t *row, size_t k) {
-    if (!packed_nibbles(m->bits)) return (int8_t)row[k];
-    uint8_t b = row[k / KI_COLS_BLOCK * (KI_COLS_BLOCK / 2) + k % 32];
-    return (k % KI_COLS_BLOCK < 32 ? (b & 15) : (b >> 4)) - 8;
+    size_t bb = blk_bytes(m->bits), i = k % KI_COLS_BLOCK;
+    if (bb == KI_COLS_BLOCK) return (int8_t)row[k];
+    unsigned sh = bb == 16 ? 2 : 4, b = row[k / KI_COLS_BLOCK * bb + i % bb];
+    return (int)((b >> (i / bb * sh)) & ((1u << sh) - 1)) - zero_point(m->bits);
 }
 
-static void gemm_portable(const ki_matrix *m, float *Y, size_t ldy, const int8_t *A, const float *sa, size_t T, size_t r0,
-                          size_t r1) {
+/* The output of one (row, token): scaled (Y) or the raw sum (Yi). */
+static inline void put(const ki_out *o, const ki_matrix *m, size_t t, size_t r, int32_t acc) {
+    if (o->Yi)
+        o->Yi[t * o->ldy + r] = acc;
+    else
+        o->Y[t * o->ldy + r] = intdot_scale(acc, o->sa[t], m->scale[r]);
+}
+
+static void gemm_portable(const ki_matrix *m, const ki_out *o, const int8_t *A, size_t T, size_t r0, size_t r1) {
     for (size_t r = r0; r < r1; r++) {
         const uint8_t *row = m->w + r * m->row_bytes;
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             int32_t acc = 0;
             for (size_t k = 0; k < m->cols; k++) acc += wcode(m, row, k) * a[k];
-            Y[t * ldy + r] = intdot_scale(acc, sa[t], m->scale[r]);
+            put(o, m, t, r, acc);
         }
     }
 }
@@ -99,14 +124,20 @@ static void gemm_portable(const ki_matrix *m, float *Y, size_t ldy, const int8_t
 #define TI256 __attribute__((target("avx2")))
 
 /* The int32 sum of a 64-column block of one row with one token. */
-TI256 static inline __attribute__((always_inline)) __m256i blk_avx2(int nib, const uint8_t *w, const int8_t *a, __m256i acc) {
+TI256 static inline __attribute__((always_inline)) __m256i blk_avx2(size_t bb, const uint8_t *w, const int8_t *a, __m256i acc) {
     const __m256i ones = _mm256_set1_epi16(1);
     __m256i a0 = _mm256_loadu_si256((const __m256i *)a), a1 = _mm256_loadu_si256((const __m256i *)(a + 32)), p0, p1;
-    if (nib) { /* unsigned nibbles (code + 8) x signed activations: |pair| <= 2 * 15 * 127 */
+    if (bb == 16) { /* crumbs (code + 1): columns 16j + i in bits 2j of byte i */
+        __m256i v = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)w)), m2 = _mm256_set1_epi8(3);
+        __m256i lo = _mm256_srlv_epi32(v, _mm256_setr_epi32(0, 0, 0, 0, 2, 2, 2, 2));
+        __m256i hi = _mm256_srlv_epi32(v, _mm256_setr_epi32(4, 4, 4, 4, 6, 6, 6, 6));
+        p0 = _mm256_maddubs_epi16(_mm256_and_si256(lo, m2), a0);
+        p1 = _mm256_maddubs_epi16(_mm256_and_si256(hi, m2), a1);
+    } else if (bb == 32) { /* unsigned nibbles (code + 8) x signed activations: |pair| <= 2 * 15 * 128 */
         __m256i v = _mm256_loadu_si256((const __m256i *)w), m4 = _mm256_set1_epi8(15);
         p0 = _mm256_maddubs_epi16(_mm256_and_si256(v, m4), a0);
         p1 = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4), a1);
-    } else { /* |a| x (w with a's sign): |pair| <= 2 * 127 * 127 */
+    } else { /* |a| x (w with a's sign): |pair| <= 2 * 128 * 127 (|-128| is 128 unsigned) */
         __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
         p0 = _mm256_maddubs_epi16(_mm256_abs_epi8(a0), _mm256_sign_epi8(w0, a0));
         p1 = _mm256_maddubs_epi16(_mm256_abs_epi8(a1), _mm256_sign_epi8(w1, a1));
@@ -124,22 +155,19 @@ TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
 
 /* RB rows at a time (one accumulator each), every token per row block so the
  * rows stay in L1 across the tokens of a prefill. */
-TI256 static void gemm_avx2(const ki_matrix *m, float *Y, size_t ldy, const int8_t *A, const float *sa, const int32_t *qsum,
-                            size_t T, size_t r0, size_t r1) {
+TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                            size_t r1) {
     enum { RB = 4 };
-    int nib = packed_nibbles(m->bits);
-    size_t wstep = nib ? KI_COLS_BLOCK / 2 : KI_COLS_BLOCK;
+    size_t wstep = blk_bytes(m->bits);
+    int zp = zero_point(m->bits);
     for (size_t r = r0; r < r1; r += RB) {
         size_t nr = r1 - r < RB ? r1 - r : RB;
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             __m256i acc[RB] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
             for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep)
-                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(nib, m->w + (r + i) * m->row_bytes + kw, a + k, acc[i]);
-            for (size_t i = 0; i < nr; i++) {
-                int32_t s = hsum256(acc[i]) - (nib ? 8 * qsum[t] : 0);
-                Y[t * ldy + r + i] = intdot_scale(s, sa[t], m->scale[r + i]);
-            }
+                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(wstep, m->w + (r + i) * m->row_bytes + kw, a + k, acc[i]);
+            for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, hsum256(acc[i]) - zp * qsum[t]);
         }
     }
 }
@@ -148,8 +176,13 @@ TI256 static void gemm_avx2(const ki_matrix *m, float *Y, size_t ldy, const int8
 
 #define TI512 __attribute__((target("avx512f,avx512bw,avx512vnni,avx2")))
 
-TI512 static inline __attribute__((always_inline)) __m512i blk_vnni(int nib, const uint8_t *w, __m512i a, __m512i acc) {
-    if (nib) { /* columns 0-31 from the low nibbles, 32-63 from the high ones, unsigned (code + 8) */
+TI512 static inline __attribute__((always_inline)) __m512i blk_vnni(size_t bb, const uint8_t *w, __m512i a, __m512i acc) {
+    if (bb == 16) { /* crumbs: the 16 bytes in every 128-bit lane j, shifted by 2j */
+        __m512i v = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)w));
+        __m512i sh = _mm512_set_epi64(6, 6, 4, 4, 2, 2, 0, 0);
+        return _mm512_dpbusd_epi32(acc, _mm512_and_si512(_mm512_srlv_epi64(v, sh), _mm512_set1_epi8(3)), a);
+    }
+    if (bb == 32) { /* columns 0-31 from the low nibbles, 32-63 from the high ones, unsigned (code + 8) */
         __m256i v = _mm256_loadu_si256((const __m256i *)w);
         __m512i wz = _mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1);
         return _mm512_dpbusd_epi32(acc, _mm512_and_si512(wz, _mm512_set1_epi8(15)), a);
@@ -157,12 +190,12 @@ TI512 static inline __attribute__((always_inline)) __m512i blk_vnni(int nib, con
     return _mm512_dpbusd_epi32(acc, a, _mm512_loadu_si512((const void *)w)); /* a already + 128 */
 }
 
-TI512 static void gemm_vnni(const ki_matrix *m, float *Y, size_t ldy, const int8_t *A, const float *sa, const int32_t *qsum,
-                            size_t T, size_t r0, size_t r1) {
+TI512 static void gemm_vnni(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                            size_t r1) {
     enum { RB = 4 };
-    int nib = packed_nibbles(m->bits);
-    size_t wstep = nib ? KI_COLS_BLOCK / 2 : KI_COLS_BLOCK;
-    const __m512i bias = _mm512_set1_epi8(nib ? 0 : (char)0x80); /* int8 weights: a + 128 is the unsigned side */
+    size_t wstep = blk_bytes(m->bits);
+    int bytes = wstep == KI_COLS_BLOCK, zp = zero_point(m->bits);
+    const __m512i bias = _mm512_set1_epi8(bytes ? (char)0x80 : 0); /* int8 weights: a + 128 is the unsigned side */
     for (size_t r = r0; r < r1; r += RB) {
         size_t nr = r1 - r < RB ? r1 - r : RB;
         for (size_t t = 0; t < T; t++) {
@@ -172,17 +205,15 @@ TI512 static void gemm_vnni(const ki_matrix *m, float *Y, size_t ldy, const int8
                 for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep) {
                     __m512i av = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k)), bias);
 #pragma GCC unroll 4
-                    for (size_t i = 0; i < RB; i++) acc[i] = blk_vnni(nib, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
+                    for (size_t i = 0; i < RB; i++) acc[i] = blk_vnni(wstep, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
                 }
             else
                 for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep) {
                     __m512i av = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k)), bias);
-                    for (size_t i = 0; i < nr; i++) acc[i] = blk_vnni(nib, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
+                    for (size_t i = 0; i < nr; i++) acc[i] = blk_vnni(wstep, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
                 }
-            for (size_t i = 0; i < nr; i++) {
-                int32_t s = _mm512_reduce_add_epi32(acc[i]) - (nib ? 8 * qsum[t] : 128 * m->wsum[r + i]);
-                Y[t * ldy + r + i] = intdot_scale(s, sa[t], m->scale[r + i]);
-            }
+            for (size_t i = 0; i < nr; i++)
+                put(o, m, t, r + i, _mm512_reduce_add_epi32(acc[i]) - (bytes ? 128 * m->wsum[r + i] : zp * qsum[t]));
         }
     }
 }
@@ -214,12 +245,31 @@ ki_variant ki_for_isa(kn_isa isa) {
     return KI_PORTABLE;
 }
 
-void ki_gemm(ki_variant v, const ki_matrix *m, float *Y, size_t ldy, const int8_t *A, const float *sa, const int32_t *qsum,
-             size_t T, size_t r0, size_t r1) {
+static void gemm(ki_variant v, const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                 size_t r1) {
 #ifdef KI_X86
-    if (v == KI_AVX512VNNI) return gemm_vnni(m, Y, ldy, A, sa, qsum, T, r0, r1);
-    if (v == KI_AVX2) return gemm_avx2(m, Y, ldy, A, sa, qsum, T, r0, r1);
+    if (v == KI_AVX512VNNI) return gemm_vnni(m, o, A, qsum, T, r0, r1);
+    if (v == KI_AVX2) return gemm_avx2(m, o, A, qsum, T, r0, r1);
 #endif
     (void)v, (void)qsum;
-    gemm_portable(m, Y, ldy, A, sa, T, r0, r1);
+    gemm_portable(m, o, A, T, r0, r1);
+}
+
+void ki_gemm(ki_variant v, const ki_matrix *m, float *Y, size_t ldy, const int8_t *A, const float *sa, const int32_t *qsum,
+             size_t T, size_t r0, size_t r1) {
+    ki_out o = {Y, NULL, ldy, sa};
+    gemm(v, m, &o, A, qsum, T, r0, r1);
+}
+
+void ki_gemm_i32(ki_variant v, const ki_matrix *m, int32_t *Y, size_t ldy, const int8_t *A, const int32_t *qsum, size_t T,
+                 size_t r0, size_t r1) {
+    ki_out o = {NULL, Y, ldy, NULL};
+    gemm(v, m, &o, A, qsum, T, r0, r1);
+}
+
+void ki_pad_act(const int8_t *x, size_t cols, size_t kpad, int8_t *q, int32_t *qsum) {
+    int32_t s = 0;
+    for (size_t k = 0; k < cols; k++) s += q[k] = x[k];
+    memset(q + cols, 0, kpad - cols);
+    *qsum = s;
 }
