@@ -114,6 +114,34 @@ static size_t count_diff(const float *a, const float *b, size_t n) {
     return d;
 }
 
+/* Steps the tokens on a cpu engine with plan spec (NULL: fp32), kernel
+ * variant isa and th threads; fails on any logit that differs from want.
+ * Returns the number of logits compared. */
+static size_t check_forward(const rt_model *m, const char *spec, int isa, int th, const float *want) {
+    size_t V = (size_t)m->cfg.vocab, compared = 0;
+    rt_plan plan;
+    rt_err e = {0, ""};
+    if (spec) assert_int_equal(rt_plan_parse(&plan, spec, &e), LPCS_OK);
+    rt_sched_opts so;
+    rt_sched_default(&so);
+    assert_int_equal(rt_sched_backend(&so, "cpu", NULL), LPCS_OK);
+    so.cpu_isa_forced = isa + 1;
+    rt_engine eng;
+    assert_int_equal(rt_engine_init(&eng, m, spec ? &plan : NULL, &so, &e), LPCS_OK);
+    assert_int_equal(eng.isa, isa);
+    assert_int_equal(rt_engine_set_threads(&eng, th, &e), LPCS_OK);
+    for (size_t t = 0; t < NTOK; t++) {
+        const float *lg = rt_engine_step(&eng, toks[t], &e);
+        assert_non_null(lg);
+        size_t d = count_diff(lg, want + t * V, V);
+        if (d) fail_msg("plan %s, %s kernels, %d threads, token %zu: %zu of %zu logits differ from golden", spec ? spec : "fp32",
+                        kn_isa_name((kn_isa)isa), th, t, d, V);
+        compared += V;
+    }
+    rt_engine_free(&eng);
+    return compared;
+}
+
 static void test_llama_every_isa_and_threads(void **state) {
     (void)state;
     rt_model m;
@@ -126,26 +154,7 @@ static void test_llama_every_isa_and_threads(void **state) {
             printf("SKIP: %s kernels (this CPU lacks them)\n", kn_isa_name((kn_isa)isa));
             continue;
         }
-        for (int th = 1; th <= 3; th++) {
-            rt_sched_opts so;
-            rt_sched_default(&so);
-            assert_int_equal(rt_sched_backend(&so, "cpu", NULL), LPCS_OK);
-            so.cpu_isa_forced = isa + 1;
-            rt_engine eng;
-            rt_err e = {0, ""};
-            assert_int_equal(rt_engine_init(&eng, &m, NULL, &so, &e), LPCS_OK);
-            assert_int_equal(eng.isa, isa);
-            assert_int_equal(rt_engine_set_threads(&eng, th, &e), LPCS_OK);
-            for (size_t t = 0; t < NTOK; t++) {
-                const float *lg = rt_engine_step(&eng, toks[t], &e);
-                assert_non_null(lg);
-                size_t d = count_diff(lg, want + t * V, V);
-                if (d) fail_msg("%s kernels, %d threads, token %zu: %zu of %zu logits differ from golden",
-                                kn_isa_name((kn_isa)isa), th, t, d, V);
-                compared += V;
-            }
-            rt_engine_free(&eng);
-        }
+        for (int th = 1; th <= 3; th++) compared += check_forward(&m, NULL, isa, th, want);
     }
     printf("cpu forward: %zu logits equal to golden's\n", compared);
     assert_true(compared >= 3 * NTOK * V);
@@ -241,30 +250,9 @@ static void test_llama_intdot(void **state) {
     size_t V = (size_t)m.cfg.vocab, compared = 0;
     float *want = malloc(sizeof(float) * NTOK * V);
     golden_llama(&m, want, 8, 4);
-    for (int isa = 0; isa < KN_ISA_COUNT; isa++) {
-        if (!kn_isa_supported((kn_isa)isa)) continue;
-        for (int th = 1; th <= 2; th++) {
-            rt_plan plan;
-            rt_err e = {0, ""};
-            assert_int_equal(rt_plan_parse(&plan, "w.attn=int8,w.ffn=int4,intdot", &e), LPCS_OK);
-            rt_sched_opts so;
-            rt_sched_default(&so);
-            assert_int_equal(rt_sched_backend(&so, "cpu", NULL), LPCS_OK);
-            so.cpu_isa_forced = isa + 1;
-            rt_engine eng;
-            assert_int_equal(rt_engine_init(&eng, &m, &plan, &so, &e), LPCS_OK);
-            assert_int_equal(rt_engine_set_threads(&eng, th, &e), LPCS_OK);
-            for (size_t t = 0; t < NTOK; t++) {
-                const float *lg = rt_engine_step(&eng, toks[t], &e);
-                assert_non_null(lg);
-                size_t d = count_diff(lg, want + t * V, V);
-                if (d) fail_msg("intdot, %s kernels, %d threads, token %zu: %zu of %zu logits differ from golden",
-                                kn_isa_name((kn_isa)isa), th, t, d, V);
-                compared += V;
-            }
-            rt_engine_free(&eng);
-        }
-    }
+    for (int isa = 0; isa < KN_ISA_COUNT; isa++)
+        for (int th = 1; th <= 2 && kn_isa_supported((kn_isa)isa); th++)
+            compared += check_forward(&m, "w.attn=int8,w.ffn=int4,intdot", isa, th, want);
     printf("cpu forward, plan intdot: %zu logits equal to golden's\n", compared);
     assert_true(compared >= 2 * NTOK * V);
     /* without an integer weight format the keyword is refused, not ignored */
