@@ -57,8 +57,9 @@ int rt_intdot_exec(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, 
         free(A), free(sa), free(qsum);
         return LPCS_ENOMEM;
     }
-    for (size_t t = 0; t < T; t++) ki_quantize_act(X + t * ldx, m->cols, m->kpad, A + t * m->kpad, &sa[t], &qsum[t]);
-    int_task k = {ki_for_isa((kn_isa)eng->isa), m, Y, ldy, T, A, sa, qsum};
+    ki_variant v = ki_for_isa((kn_isa)eng->isa);
+    for (size_t t = 0; t < T; t++) ki_quantize_act(v, X + t * ldx, m->cols, m->kpad, A + t * m->kpad, &sa[t], &qsum[t]);
+    int_task k = {v, m, Y, ldy, T, A, sa, qsum};
     if (eng->pool && (double)m->rows * (double)m->cols * (double)T >= INT_PAR_MIN_MACS)
         kn_pool_run(eng->pool, int_part, &k);
     else

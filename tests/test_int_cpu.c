@@ -98,10 +98,12 @@ static void test_kernels_vs_golden(void **state) {
                     codes[i] = (int8_t)(extreme ? (rnd32() & 1 ? qmax : -qmax) : (int)(rnd32() % (2u * (unsigned)qmax + 1)) - qmax);
                 for (size_t r = 0; r < rows; r++) sw[r] = rndf();
                 for (size_t i = 0; i < T * cols; i++) X[i] = extreme ? (rnd32() & 1 ? 3.0f : -3.0f) : rndf();
+                if (ci % 3 == 1) /* absmax 127: scale 1, every other value a rounding tie */
+                    for (size_t i = 0; i < T * cols; i++) X[i] = i % cols == 0 ? 127.0f : (float)((int)(rnd32() % 254) - 127) + 0.5f;
                 if (ci == 4) X[1 % cols] = NAN, X[0] = -INFINITY;
                 ki_matrix m;
                 assert_int_equal(ki_matrix_init(&m, b, codes, sw, rows, cols), 0);
-                for (size_t t = 0; t < T; t++) ki_quantize_act(X + t * cols, cols, m.kpad, A + t * m.kpad, &sa[t], &qsum[t]);
+                for (size_t t = 0; t < T; t++) ki_quantize_act((ki_variant)v, X + t * cols, cols, m.kpad, A + t * m.kpad, &sa[t], &qsum[t]);
                 for (size_t r0 = 0; r0 < rows;) {
                     size_t r1 = r0 + 1 + rnd32() % 9;
                     if (r1 > rows) r1 = rows;
@@ -110,6 +112,10 @@ static void test_kernels_vs_golden(void **state) {
                 }
                 for (size_t t = 0; t < T; t++) {
                     assert_int_equal(intdot_gemv(codes, sw, rows, cols, X + t * cols, a1, ygold), 0);
+                    float sgold;
+                    assert_int_equal(intq_quantize_tensor(8, X + t * cols, cols, a1, &sgold), 0);
+                    assert_memory_equal(A + t * m.kpad, a1, cols); /* the kernel's activation codes */
+                    assert_true(bits(sa[t]) == bits(sgold));
                     for (size_t r = 0; r < rows; r++, compared++)
                         if (bits(Y[t * MAXR + r]) != bits(ygold[r]))
                             fail_msg("%s bits %d rows %zu cols %zu T %zu: y[%zu][%zu] %a != golden %a", ki_name((ki_variant)v), b,

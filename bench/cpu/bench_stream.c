@@ -149,7 +149,7 @@ int main(int argc, char **argv) {
                 m.scale = calloc(m.rows, sizeof *m.scale);
                 m.wsum = calloc(m.rows, sizeof *m.wsum);
                 if (!m.scale || !m.wsum) return 1;
-                ki_quantize_act(x, K, m.kpad, a, &sa, &qsum);
+                ki_quantize_act(kv, x, K, m.kpad, a, &sa, &qsum);
             }
             for (int r = 0; r < reps; r++) {
                 size_t c = (size_t)r % copies;

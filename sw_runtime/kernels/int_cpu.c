@@ -73,12 +73,8 @@ void ki_matrix_free(ki_matrix *m) {
     memset(m, 0, sizeof *m);
 }
 
-void ki_quantize_act(const float *x, size_t cols, size_t kpad, int8_t *q, float *sa, int32_t *qsum) {
+static void quantize_portable(const float *x, size_t cols, int8_t *q, float *sa) {
     intq_quantize_tensor(8, x, cols, q, sa); /* bits 8 is valid: cannot fail */
-    int32_t s = 0;
-    for (size_t k = 0; k < cols; k++) s += q[k];
-    memset(q + cols, 0, kpad - cols);
-    *qsum = s;
 }
 
 /* Where the results go: Y with the activation scales sa, or raw sums Yi. */
@@ -176,6 +172,43 @@ TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A
 
 #define TI512 __attribute__((target("avx512f,avx512bw,avx512vnni,avx2")))
 
+/* golden intq's rule for 16 floats at once: absmax of the finite values,
+ * x / scale (IEEE division), round half to even (vrndscaleps), clamp to
+ * +-127, NaN -> 0; the tail (cols % 16) through golden's scalar function. */
+TI512 static void quantize_avx512(const float *x, size_t cols, int8_t *q, float *sa) {
+    size_t c16 = cols & ~(size_t)15;
+    const __m512 inf = _mm512_set1_ps(__builtin_inff());
+    __m512 m = _mm512_setzero_ps();
+    for (size_t k = 0; k < c16; k += 16) {
+        __m512 a = _mm512_abs_ps(_mm512_loadu_ps(x + k));
+        m = _mm512_mask_max_ps(m, _mm512_cmp_ps_mask(a, inf, _CMP_LT_OQ), m, a); /* finite lanes only */
+    }
+    float absmax = _mm512_reduce_max_ps(m), tail = intq_absmax(x + c16, cols - c16);
+    float s = *sa = intq_scale_for_absmax(8, tail > absmax ? tail : absmax);
+    if (!(s > 0.0f)) { /* golden: every code 0 */
+        memset(q, 0, cols);
+        return;
+    }
+    const __m512 sv = _mm512_set1_ps(s), hi = _mm512_set1_ps(127.0f), lo = _mm512_set1_ps(-127.0f);
+    for (size_t k = 0; k < c16; k += 16) {
+        __m512 v = _mm512_loadu_ps(x + k);
+        __m512 t = _mm512_roundscale_ps(_mm512_div_ps(v, sv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        t = _mm512_min_ps(_mm512_max_ps(t, lo), hi);
+        __m512i c = _mm512_maskz_cvtps_epi32(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), t); /* NaN -> 0 */
+        _mm_storeu_si128((__m128i *)(q + k), _mm512_cvtepi32_epi8(c));
+    }
+    for (size_t k = c16; k < cols; k++) q[k] = intq_quantize_one(8, x[k], s);
+}
+
+/* The four rows' sums of acc[0..3] (lane sums), in one vector. */
+TI512 static inline __attribute__((always_inline)) __m128i hsum4_512(const __m512i *a) {
+    __m512i t0 = _mm512_add_epi32(_mm512_unpacklo_epi32(a[0], a[1]), _mm512_unpackhi_epi32(a[0], a[1]));
+    __m512i t1 = _mm512_add_epi32(_mm512_unpacklo_epi32(a[2], a[3]), _mm512_unpackhi_epi32(a[2], a[3]));
+    __m512i u = _mm512_add_epi32(_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1));
+    __m256i v = _mm256_add_epi32(_mm512_castsi512_si256(u), _mm512_extracti64x4_epi64(u, 1));
+    return _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+}
+
 TI512 static inline __attribute__((always_inline)) __m512i blk_vnni(size_t bb, const uint8_t *w, __m512i a, __m512i acc) {
     if (bb == 16) { /* crumbs: the 16 bytes in every 128-bit lane j, shifted by 2j */
         __m512i v = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)w));
@@ -212,8 +245,12 @@ TI512 static void gemm_vnni(const ki_matrix *m, const ki_out *o, const int8_t *A
                     __m512i av = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k)), bias);
                     for (size_t i = 0; i < nr; i++) acc[i] = blk_vnni(wstep, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
                 }
-            for (size_t i = 0; i < nr; i++)
-                put(o, m, t, r + i, _mm512_reduce_add_epi32(acc[i]) - (bytes ? 128 * m->wsum[r + i] : zp * qsum[t]));
+            int32_t s[RB];
+            if (nr == RB)
+                _mm_storeu_si128((__m128i *)s, hsum4_512(acc));
+            else
+                for (size_t i = 0; i < nr; i++) s[i] = _mm512_reduce_add_epi32(acc[i]);
+            for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, s[i] - (bytes ? 128 * m->wsum[r + i] : zp * qsum[t]));
         }
     }
 }
@@ -265,6 +302,20 @@ void ki_gemm_i32(ki_variant v, const ki_matrix *m, int32_t *Y, size_t ldy, const
                  size_t r0, size_t r1) {
     ki_out o = {NULL, Y, ldy, NULL};
     gemm(v, m, &o, A, qsum, T, r0, r1);
+}
+
+void ki_quantize_act(ki_variant v, const float *x, size_t cols, size_t kpad, int8_t *q, float *sa, int32_t *qsum) {
+#ifdef KI_X86
+    if (v == KI_AVX512VNNI)
+        quantize_avx512(x, cols, q, sa);
+    else
+#endif
+        quantize_portable(x, cols, q, sa);
+    (void)v;
+    int32_t s = 0;
+    for (size_t k = 0; k < cols; k++) s += q[k];
+    memset(q + cols, 0, kpad - cols);
+    *qsum = s;
 }
 
 void ki_pad_act(const int8_t *x, size_t cols, size_t kpad, int8_t *q, int32_t *qsum) {

@@ -52,9 +52,10 @@ typedef struct {
 int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *scales, size_t rows, size_t cols);
 void ki_matrix_free(ki_matrix *m);
 
-/* One token for ki_gemm: golden intdot's activation rule on x[cols]; q gets
- * kpad codes (zero padded), *sa the scale, *qsum the sum of the codes. */
-void ki_quantize_act(const float *x, size_t cols, size_t kpad, int8_t *q, float *sa, int32_t *qsum);
+/* One token for ki_gemm: golden intdot's activation rule on x[cols] (every
+ * variant gives golden intq's codes and scale); q gets kpad codes (zero
+ * padded), *sa the scale, *qsum the sum of the codes. */
+void ki_quantize_act(ki_variant v, const float *x, size_t cols, size_t kpad, int8_t *q, float *sa, int32_t *qsum);
 
 /* Any int8 activations x[cols] (-128 included) for ki_gemm_i32: q gets kpad
  * codes (zero padded), *qsum their sum. */
