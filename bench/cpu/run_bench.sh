@@ -27,7 +27,8 @@ set -eu
 BUILD=${BUILD:-build}; SHARED=${SHARED:-../shared}; ROUNDS=${ROUNDS:-5}; OUT=${OUT:-$BUILD/bench-cpu}; N7B=${N7B:-16}
 GGUF_DIR=${GGUF_DIR:-$OUT}
 mkdir -p "$OUT"
-make --no-print-directory -s BUILD="$BUILD" "$BUILD/lpcs" "$BUILD/bench/bench_stream" >&2
+# BUILD may be a snapshot of the binaries (so rebuilding the tree cannot disturb a run)
+[ -x "$BUILD/lpcs" ] && [ -x "$BUILD/bench/bench_stream" ] || make --no-print-directory -s BUILD="$BUILD" "$BUILD/lpcs" "$BUILD/bench/bench_stream" >&2
 M=$SHARED/models/shakespeare-llama.bin; TOK=$SHARED/models/tok-bytes.bin; MM=$SHARED/models/shakespeare-mmfree.safetensors
 L7B=${L7B:-$OUT/l7b-1layer.bin}
 csv=$OUT/results.csv
