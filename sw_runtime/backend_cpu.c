@@ -13,6 +13,7 @@
 #include "ggml_quants.h"
 #include "kernels/fp_cpu.h"
 #include "kernels/pool.h"
+#include "matmul_int.h"
 #include "matmul_shiftmac.h"
 
 /* y[r] = lpcs_dot_f32(W[r], x, cols) (golden/fmath.h), best ISA of this CPU. */
@@ -144,6 +145,7 @@ int rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, f
         for (size_t t = 0; t < T; t++) rt_shiftmac_exec(op, X + t * ldx, Y + t * ldy);
         return LPCS_OK;
     }
+    if (op->intdot) return rt_intdot_exec(eng, op, X, ldx, Y, ldy, T);
     matmul_task m = {(kn_isa)eng->isa, op->aux ? KN_W_BF16 : KN_W_F32, Y, ldy,
                      op->aux ? op->aux : (const void *)op->w, X, ldx, T, op->rows, op->cols};
     if (eng->pool && (double)op->rows * (double)op->cols * (double)T >= PAR_MIN_MACS)

@@ -4,6 +4,7 @@
 #include "exact.h"
 #include "kernels/fp_cpu.h"
 #include "kernels/pool.h"
+#include "matmul_int.h"
 #include "matmul_shiftmac.h"
 
 #include <math.h>
@@ -283,6 +284,7 @@ void rt_engine_free(rt_engine *eng) {
         if (eng->backends[b].iface->release) eng->backends[b].iface->release(&eng->backends[b]);
     rt_hgrn_free_aux(eng);
     rt_shiftmac_release(eng);
+    rt_intdot_release(eng);
     for (int b = 0; b < B_COUNT; b++) free(eng->buf[b]);
     free(eng->key_cache);
     free(eng->value_cache);

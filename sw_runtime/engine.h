@@ -87,6 +87,7 @@ typedef struct rt_op {
     const char *unit;/* accelerator unit the op is mapped to (exact.h): "rmmec", "ternary", "vector", ... */
     char mode[24];   /* its mode on that unit: "p8", "exact", "fp32", "fake:<fmt>" */
     void *exact;     /* exact ops: the unit's operands (exact.c), NULL otherwise */
+    void *intdot;    /* matmul under plan keyword intdot: packed integer weights (matmul_int.h) */
     rt_op_stats st;
 } rt_op;
 

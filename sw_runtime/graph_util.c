@@ -1,4 +1,5 @@
 #include "graph_util.h"
+#include "matmul_int.h"
 #include "matmul_shiftmac.h"
 
 #include <stdio.h>
@@ -33,6 +34,12 @@ int rt_gb_begin(rt_gb *g, rt_engine *eng, rt_err *e) {
 
 int rt_gb_end(rt_gb *g) {
     if (g->status) return g->status;
+    if (g->eng->plan.intdot) { /* never a silent no-op */
+        int n = 0;
+        for (int i = 0; i < g->eng->n_ops; i++) n += g->eng->ops[i].intdot != NULL;
+        if (!n)
+            return rt_fail(g->e, LPCS_EINVAL, "plan 'intdot' needs integer weight formats (w=int8, w=int4, ...): no matrix has one");
+    }
     return LPCS_OK;
 }
 
@@ -105,6 +112,10 @@ void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in,
     op->w_bits = rt_qf_bits(op->qf);
     if (rt_shiftmac_op(op) && !g->status) { /* the shift-MAC unit's integer path */
         g->status = rt_shiftmac_attach(op, w, g->e);
+        return;
+    }
+    if (rt_intdot_wants(g->eng, op) && !g->status) { /* integer matmul (plan intdot) */
+        g->status = rt_intdot_attach(op, w, g->e);
         return;
     }
     if (g->eng->plan.ggml && op->qf->identity && (op->wb = rt_model_wblocks(g->eng->m, w)) != NULL)

@@ -109,6 +109,9 @@ static int parse_text(rt_plan *p, char *s, int depth, rt_err *e) {
             if (!eq && !strcmp(tok, "ggml")) {
                 p->ggml = 1;
                 rc = LPCS_OK;
+            } else if (!eq && !strcmp(tok, "intdot")) {
+                p->intdot = 1;
+                rc = LPCS_OK;
             } else if (!eq)
                 rc = add_entry(p, "w", tok, e);
             else {

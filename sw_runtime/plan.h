@@ -13,6 +13,10 @@
  *   ggml                     GGUF block-format matrices run as llama.cpp's
  *                            CPU does (activations to Q8_0/Q8_1/Q8_K/F16,
  *                            integer block sums); other matrices fp32
+ *   intdot                   int2..int8 weight matrices run as integer
+ *                            matmuls on the cpu backend: per-token int8
+ *                            activations, exact int32 sums, fp32 rescale
+ *                            (golden/intdot.h, sw_runtime/matmul_int.h)
  * Later entries override earlier ones. */
 #ifndef LPCS_RT_PLAN_H
 #define LPCS_RT_PLAN_H
@@ -52,6 +56,7 @@ typedef struct {
     int n;
     int ggml;       /* "ggml": matrices stored in ggml blocks (GGUF) run with
                      * llama.cpp's CPU arithmetic (golden/ggml_quants.h) */
+    int intdot;     /* "intdot": intN weight matrices as integer matmuls (matmul_int.h) */
     char text[512]; /* the plan as given, for reports */
 } rt_plan;
 

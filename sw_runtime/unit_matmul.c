@@ -100,7 +100,7 @@ const rt_unit_mm rt_unit_mm_golden_rmmec = {"rmmec", "golden", rt_mm_keep_prepar
 
 typedef struct {
     rt_tern_mat m;
-    int16_t *xw; /* widened activations */
+    int8_t *xw; /* zero-padded activations */
 } cpu_tern;
 
 static int cpu_tern_prepare(void *ctx, const rt_mm_weights *w, void **mat) {
@@ -109,7 +109,7 @@ static int cpu_tern_prepare(void *ctx, const rt_mm_weights *w, void **mat) {
     cpu_tern *c = calloc(1, sizeof *c);
     if (!c) return LPCS_ENOMEM;
     int st = rt_tern_mat_init(&c->m, w->data, w->rows, w->cols);
-    if (!st && !(c->xw = malloc(c->m.stride * sizeof *c->xw))) st = LPCS_ENOMEM;
+    if (!st && !(c->xw = malloc(rt_tern_scratch_bytes(&c->m)))) st = LPCS_ENOMEM;
     if (st) {
         rt_tern_mat_free(&c->m), free(c);
         return st;

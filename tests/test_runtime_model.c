@@ -100,13 +100,14 @@ static void test_fast_ternary_gemv(void **state) {
             int8_t *w = malloc(R * C), *x = malloc(C);
             uint8_t *pk = malloc(R * rb);
             int32_t *y0 = malloc(R * 4), *y1 = malloc(R * 4);
-            int16_t *xw = malloc(((C + 7) & ~(size_t)7) * 2);
+            int8_t *xw = NULL;
             for (size_t i = 0; i < R * C; i++) w[i] = mode == 1 ? -1 : mode == 2 ? 1 : (int8_t)(test_rand64(&rs) % 3) - 1;
             for (size_t i = 0; i < C; i++) x[i] = mode == 1 ? -128 : mode == 2 ? 127 : (int8_t)test_rand64(&rs);
             assert_int_equal(ternary_pack_matrix(w, R, C, pk), LPCS_OK);
             assert_int_equal(ternary_gemv_i32(pk, R, C, x, y0), LPCS_OK);
             rt_tern_mat m;
             assert_int_equal(rt_tern_mat_init(&m, pk, R, C), LPCS_OK);
+            xw = malloc(rt_tern_scratch_bytes(&m));
             rt_tern_gemv(&m, x, xw, y1);
             assert_memory_equal(y0, y1, R * 4);
             if (mode == 1) assert_int_equal(y1[0], (int32_t)(128 * C));

@@ -1,11 +1,15 @@
 /* Weight-streaming GEMV at Llama-2-7B shapes (11008x4096, 4096x11008) with
- * the cpu backend's fp kernels (sw_runtime/kernels/fp_cpu: fp32, bf16, fp16
- * weights, golden's dot order), against the DRAM read bandwidth measured in
- * the same run with the same access pattern: a read-only AVX-512/AVX2 sum
- * over the same rotating weight copies (>= 384 MB in all, far beyond L3, so
- * weights come from DRAM). One thread. On a shared machine the best time is
- * the uncontended one: ratios use best times, medians are printed too.
- *   bench_stream [reps] [isa]      (markdown table on stdout) */
+ * the cpu backend's kernels: fp32 / bf16 / fp16 weights (kernels/fp_cpu,
+ * golden's dot order) and int8 / int4 / ternary weights x int8 activations
+ * (kernels/int_cpu, exact integer sums), against the DRAM read bandwidth:
+ *   - "STREAM read": a read-only sum over one 1 GiB buffer, measured first
+ *     (the machine's read bandwidth for this thread count);
+ *   - "same-buffer read": the same read-only sum over the very weight copies
+ *     the GEMV streams, right after it (same access pattern, same moment).
+ * Weights rotate over copies of >= 384 MB in all, far beyond L3, so every
+ * GEMV reads them from DRAM. On a shared machine the best time is the
+ * uncontended one: ratios use best times, medians are printed too.
+ *   bench_stream [reps] [isa] [threads]      (markdown table on stdout) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,27 +17,26 @@
 
 #include "../bench_util.h"
 #include "kernels/fp_cpu.h"
+#include "kernels/int_cpu.h"
+#include "kernels/pool.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-__attribute__((target("avx2"))) static float read_sum(const void *p, size_t bytes) {
-    const __m256 *v = p;
-    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-    for (size_t i = 0; i + 4 <= bytes / 32; i += 4) {
-        a0 = _mm256_add_ps(a0, _mm256_load_ps((const float *)(v + i)));
-        a1 = _mm256_add_ps(a1, _mm256_load_ps((const float *)(v + i + 1)));
-        a2 = _mm256_add_ps(a2, _mm256_load_ps((const float *)(v + i + 2)));
-        a3 = _mm256_add_ps(a3, _mm256_load_ps((const float *)(v + i + 3)));
-    }
-    float o[8];
-    _mm256_storeu_ps(o, _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
-    return o[0] + o[7];
+/* 8 independent 256-bit integer accumulators: the loads, not the adds, bound it. */
+__attribute__((target("avx2"))) static uint64_t read_sum(const void *p, size_t bytes) {
+    const __m256i *v = p;
+    __m256i a[8];
+    for (int i = 0; i < 8; i++) a[i] = _mm256_setzero_si256();
+    for (size_t i = 0; i + 8 <= bytes / 32; i += 8)
+        for (int k = 0; k < 8; k++) a[k] = _mm256_add_epi64(a[k], _mm256_load_si256(v + i + (size_t)k));
+    for (int k = 1; k < 8; k++) a[0] = _mm256_add_epi64(a[0], a[k]);
+    return (uint64_t)_mm256_extract_epi64(a[0], 0) + (uint64_t)_mm256_extract_epi64(a[0], 3);
 }
 #else
-static float read_sum(const void *p, size_t bytes) {
-    const float *f = p;
-    float s = 0;
-    for (size_t i = 0; i < bytes / 4; i++) s += f[i];
+static uint64_t read_sum(const void *p, size_t bytes) {
+    const uint64_t *f = p;
+    uint64_t s = 0;
+    for (size_t i = 0; i < bytes / 8; i++) s += f[i];
     return s;
 }
 #endif
@@ -43,54 +46,128 @@ static int cmpd(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static volatile float sink;
+static volatile uint64_t sink[64]; /* one slot per thread */
+
+enum { T_F32, T_BF16, T_F16, T_I8, T_I4, T_TERN, T_N };
+static const char *const tname[T_N] = {"fp32", "bf16", "fp16", "int8", "int4", "ternary"};
+static const int ibits[T_N] = {0, 0, 0, 8, 4, 2};
+
+/* One GEMV or read, its rows / bytes split over the pool's threads. */
+typedef struct {
+    int type;
+    kn_isa isa;
+    ki_variant kv;
+    const void *W;      /* fp weights of this copy */
+    const ki_matrix *m; /* int weights: all copies stacked, rows [r0, r0 + M) */
+    size_t r0, M, K;
+    float *y;
+    const float *x;
+    const int8_t *a;
+    const float *sa;
+    const int32_t *qsum;
+    const uint8_t *rd; /* read-only sum: buffer and bytes */
+    size_t rbytes;
+} job;
+
+static void run_part(void *arg, int idx, int n) {
+    const job *j = arg;
+    unsigned long lo, hi;
+    if (j->rd) {
+        kn_split(j->rbytes / 256, idx, n, 1, &lo, &hi);
+        sink[idx] = read_sum(j->rd + lo * 256, (hi - lo) * 256);
+        return;
+    }
+    kn_split(j->M, idx, n, 16, &lo, &hi);
+    if (lo >= hi) return;
+    if (j->type <= T_F16)
+        kn_gemm(j->isa, j->type == T_F32 ? KN_W_F32 : j->type == T_BF16 ? KN_W_BF16 : KN_W_F16, j->y, j->M, j->W, j->K, j->x,
+                j->K, 1, lo, hi, j->K);
+    else
+        ki_gemm(j->kv, j->m, j->y - j->r0, j->m->rows, j->a, j->sa, j->qsum, 1, j->r0 + lo, j->r0 + hi);
+}
+
+static double timed(kn_pool *p, job *j) {
+    double t0 = bench_now();
+    kn_pool_run(p, run_part, j);
+    return bench_now() - t0;
+}
 
 int main(int argc, char **argv) {
     int reps = argc > 1 ? atoi(argv[1]) : 15;
     int isa = argc > 2 ? kn_isa_parse(argv[2]) : (int)kn_isa_best();
-    if (reps < 3 || isa < 0 || !kn_isa_supported((kn_isa)isa)) {
-        fprintf(stderr, "usage: bench_stream [reps >= 3] [auto|avx512|avx2|portable]\n");
+    int threads = argc > 3 ? atoi(argv[3]) : 1;
+    if (reps < 3 || isa < 0 || !kn_isa_supported((kn_isa)isa) || threads < 1 || threads > 64) {
+        fprintf(stderr, "usage: bench_stream [reps >= 3] [auto|avx512|avx2|portable] [threads]\n");
         return 2;
     }
-    const size_t shapes[2][2] = {{11008, 4096}, {4096, 11008}};
-    const struct {
-        const char *name;
-        kn_wtype wt;
-        size_t bytes;
-    } types[3] = {{"fp32", KN_W_F32, 4}, {"bf16", KN_W_BF16, 2}, {"fp16", KN_W_F16, 2}};
-    printf("kernels: %s, one thread, %d reps per row\n\n", kn_isa_name((kn_isa)isa), reps);
-    printf("| M x K | weights | MB | best ms | median ms | weights GB/s (best) | read-only sum GB/s (best, same buffers) | of read BW |\n");
-    printf("|---|---|---|---|---|---|---|---|\n");
+    kn_pool *pool = kn_pool_new(threads);
+    if (!pool) return 1;
+    ki_variant kv = ki_for_isa((kn_isa)isa);
     uint64_t st = 7;
     double *t = malloc(sizeof(double) * (size_t)reps), *tr = malloc(sizeof(double) * (size_t)reps);
+
+    /* STREAM-like read bandwidth: 1 GiB, read-only, best of reps */
+    size_t sb = (size_t)1 << 30;
+    uint8_t *S = aligned_alloc(64, sb);
+    if (!S || !t || !tr) return 1;
+    for (size_t i = 0; i < sb / 8; i++) ((uint64_t *)S)[i] = i;
+    job rj = {.rd = S, .rbytes = sb};
+    for (int r = 0; r < reps; r++) tr[r] = timed(pool, &rj);
+    qsort(tr, (size_t)reps, sizeof *tr, cmpd);
+    double stream_bw = (double)sb / tr[0] / 1e9;
+    free(S);
+    printf("kernels: fp %s, int %s; %d thread(s); %d reps per row\n\n", kn_isa_name((kn_isa)isa), ki_name(kv), threads, reps);
+    printf("STREAM-like read bandwidth (1 GiB read-only sum, %d thread(s)): best %.1f GB/s, median %.1f GB/s\n\n", threads,
+           stream_bw, (double)sb / tr[reps / 2] / 1e9);
+    printf("| M x K | weights | MB | best ms | median ms | weights GB/s (best) | of STREAM read | same-buffer read GB/s (best) | of same-buffer read |\n");
+    printf("|---|---|---|---|---|---|---|---|---|\n");
+
+    const size_t shapes[2][2] = {{11008, 4096}, {4096, 11008}};
     for (int s = 0; s < 2; s++)
-        for (int k = 0; k < 3; k++) {
-            size_t M = shapes[s][0], K = shapes[s][1], wbytes = M * K * types[k].bytes;
+        for (int k = 0; k < T_N; k++) {
+            size_t M = shapes[s][0], K = shapes[s][1];
+            ki_matrix m = {0};
+            size_t wbytes;
+            if (ibits[k]) {
+                m.bits = ibits[k], m.cols = K, m.kpad = (K + 63) / 64 * 64;
+                m.row_bytes = m.kpad / 64 * (ibits[k] == 8 ? 64 : ibits[k] == 4 ? 32 : 16);
+                wbytes = M * m.row_bytes;
+            } else
+                wbytes = M * K * (k == T_F32 ? 4 : 2);
             size_t copies = ((size_t)384 << 20) / wbytes + 2;
             uint8_t *W = aligned_alloc(64, copies * wbytes);
-            float *x = aligned_alloc(64, K * sizeof(float)), *y = aligned_alloc(64, M * sizeof(float));
-            if (!W || !x || !y) return 1;
-            for (size_t i = 0; i < copies * wbytes / 2; i++) /* finite values of every type */
+            float *x = aligned_alloc(64, m.kpad + K * sizeof(float)), *y = aligned_alloc(64, M * sizeof(float));
+            int8_t *a = aligned_alloc(64, m.kpad + 64);
+            if (!W || !x || !y || !a) return 1;
+            for (size_t i = 0; i < copies * wbytes / 2; i++) /* finite values of every fp type; any codes */
                 ((uint16_t *)W)[i] = (uint16_t)(bench_splitmix64(&st) & 0x3bff);
-            for (size_t i = 0; i < K; i++) x[i] = (float)(i % 13) * 0.01f;
+            for (size_t i = 0; i < K; i++) x[i] = (float)(i % 13) * 0.01f - 0.05f;
+            float sa = 0;
+            int32_t qsum = 0;
+            if (ibits[k]) {
+                m.rows = M * copies, m.w = W;
+                m.scale = calloc(m.rows, sizeof *m.scale);
+                m.wsum = calloc(m.rows, sizeof *m.wsum);
+                if (!m.scale || !m.wsum) return 1;
+                ki_quantize_act(kv, x, K, m.kpad, a, &sa, &qsum);
+            }
             for (int r = 0; r < reps; r++) {
-                const uint8_t *w = W + (size_t)r % copies * wbytes;
-                double t0 = bench_now();
-                kn_gemm((kn_isa)isa, types[k].wt, y, M, w, K, x, K, 1, 0, M, K);
-                t[r] = bench_now() - t0;
-                w = W + (size_t)(r + copies / 2) % copies * wbytes;
-                t0 = bench_now();
-                sink = read_sum(w, wbytes);
-                tr[r] = bench_now() - t0;
+                size_t c = (size_t)r % copies;
+                job j = {k, (kn_isa)isa, kv, W + c * wbytes, &m, c * M, M, K, y, x, a, &sa, &qsum, NULL, 0};
+                t[r] = timed(pool, &j);
+                job rd = {.rd = W + (size_t)(r + copies / 2) % copies * wbytes, .rbytes = wbytes};
+                tr[r] = timed(pool, &rd);
             }
             qsort(t, (size_t)reps, sizeof *t, cmpd);
             qsort(tr, (size_t)reps, sizeof *tr, cmpd);
             double gbs = (double)wbytes / t[0] / 1e9, rbw = (double)wbytes / tr[0] / 1e9;
-            printf("| %zux%zu | %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.0f%% |\n", M, K, types[k].name,
-                   (double)wbytes / 1e6, t[0] * 1e3, t[reps / 2] * 1e3, gbs, rbw, 100.0 * gbs / rbw);
+            printf("| %zux%zu | %s | %.0f | %.2f | %.2f | %.1f | %.0f%% | %.1f | %.0f%% |\n", M, K, tname[k], (double)wbytes / 1e6,
+                   t[0] * 1e3, t[reps / 2] * 1e3, gbs, 100.0 * gbs / stream_bw, rbw, 100.0 * gbs / rbw);
             fflush(stdout);
-            free(W), free(x), free(y);
+            free(m.scale), free(m.wsum);
+            free(W), free(x), free(y), free(a);
         }
     free(t), free(tr);
+    kn_pool_free(pool);
     return 0;
 }

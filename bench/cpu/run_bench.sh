@@ -11,9 +11,10 @@
 #   LLAMA_SRC    a llama.cpp source tree of the pinned release (for llama.h; the npm
 #                package node-llama-cpp ships it as llama/gitRelease.bundle)
 #   LLAMA_LIB_DIR  its prebuilt libraries (libllama*.so, libggml*.so)
-#   GGUF_DIR     shakespeare-f32.gguf and l7b-f32.gguf (the checkpoints below in
-#                GGUF F32); the Q8_0 files are made from them with llama.cpp's own
-#                quantizer (llama_model_quantize) if missing
+#   GGUF_DIR     where shakespeare-f32.gguf and l7b-f32.gguf (the checkpoints below
+#                in GGUF F32) are, or are written by `lpcs convert` if missing
+#                (default $OUT); the Q8_0 and Q4_0 files are made from them with
+#                llama.cpp's own quantizer (llama_model_quantize) if missing
 #   L7B          llama2.c checkpoint of Llama-2-7B layer shapes (made with
 #                bench/cpu/gen_llama_shape if missing: 1 layer, 0.8 GB)
 # Anchors that are not given are skipped (and say so).
@@ -24,8 +25,11 @@
 # $OUT/summary.md (medians).
 set -eu
 BUILD=${BUILD:-build}; SHARED=${SHARED:-../shared}; ROUNDS=${ROUNDS:-5}; OUT=${OUT:-$BUILD/bench-cpu}; N7B=${N7B:-16}
+GGUF_DIR=${GGUF_DIR:-$OUT}
 mkdir -p "$OUT"
-M=$SHARED/models/shakespeare-llama.bin; TOK=$SHARED/models/tok-bytes.bin
+# BUILD may be a snapshot of the binaries (so rebuilding the tree cannot disturb a run)
+[ -x "$BUILD/lpcs" ] && [ -x "$BUILD/bench/bench_stream" ] || make --no-print-directory -s BUILD="$BUILD" "$BUILD/lpcs" "$BUILD/bench/bench_stream" >&2
+M=$SHARED/models/shakespeare-llama.bin; TOK=$SHARED/models/tok-bytes.bin; MM=$SHARED/models/shakespeare-mmfree.safetensors
 L7B=${L7B:-$OUT/l7b-1layer.bin}
 csv=$OUT/results.csv
 echo "round,program,model,threads,metric,value" > "$csv"
@@ -33,6 +37,8 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'),
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 [ -f "$L7B" ] || { gcc -O2 -o "$OUT/gen_llama_shape" bench/cpu/gen_llama_shape.c -lm && "$OUT/gen_llama_shape" "$L7B" 1; }
+[ -f "$GGUF_DIR/shakespeare-f32.gguf" ] || "$BUILD/lpcs" convert "$M" "$GGUF_DIR/shakespeare-f32.gguf" --tokenizer "$TOK"
+[ -f "$GGUF_DIR/l7b-f32.gguf" ] || "$BUILD/lpcs" convert "$L7B" "$GGUF_DIR/l7b-f32.gguf" --tokenizer "$TOK"
 
 runc=""; native=""
 if [ -n "${RUNC_DIR:-}" ]; then
@@ -52,6 +58,7 @@ if [ -n "${LLAMA_SRC:-}" ] && [ -n "${LLAMA_LIB_DIR:-}" ]; then
   for g in shakespeare l7b; do
     [ -f "$GGUF_DIR/$g-q8_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/$g-f32.gguf" "$GGUF_DIR/$g-q8_0.gguf" q8_0
   done
+  [ -f "$GGUF_DIR/l7b-q4_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/l7b-f32.gguf" "$GGUF_DIR/l7b-q4_0.gguf" q4_0
 else
   echo "SKIP: llama.cpp (set LLAMA_SRC and LLAMA_LIB_DIR)"
 fi
@@ -88,9 +95,10 @@ for r in $(seq 1 "$ROUNDS"); do
   [ -n "$runc" ] && runc_run "$r" runc-runfast shakespeare "$M" 256 "$runc"
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 1
   [ -n "$native" ] && runc_run "$r" runc-native shakespeare "$M" 256 "$native"
-  lpcs "$r" lpcs-int8 shakespeare "$M" 256 1 --plan w=int8,a=int8
+  lpcs "$r" lpcs-int8-intdot shakespeare "$M" 256 1 --plan w=int8,intdot
   [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 shakespeare "$GGUF_DIR/shakespeare-q8_0.gguf" decode 256 1
   lpcs_prefill "$r" shakespeare "$M" 255
+  lpcs "$r" lpcs-ternary mmfree "$MM" 256 1
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32-prompt shakespeare "$GGUF_DIR/shakespeare-f32.gguf" prompt 255 1
   lpcs "$r" lpcs-fp32 shakespeare "$M" 256 2
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 2
@@ -99,9 +107,17 @@ for r in $(seq 1 "$ROUNDS"); do
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 l7b "$GGUF_DIR/l7b-f32.gguf" decode "$N7B" 1
   [ -n "$runc" ] && runc_run "$r" runc-runfast l7b "$L7B" "$N7B" "$runc"
   lpcs "$r" lpcs-bf16 l7b "$L7B" "$N7B" 1 --plan w=bf16
-  lpcs "$r" lpcs-int8 l7b "$L7B" "$N7B" 1 --plan w=int8,a=int8
+  lpcs "$r" lpcs-int8-intdot l7b "$L7B" "$N7B" 1 --plan w=int8,intdot
   [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 l7b "$GGUF_DIR/l7b-q8_0.gguf" decode "$N7B" 1
+  lpcs "$r" lpcs-int4-intdot l7b "$L7B" "$N7B" 1 --plan w=int4,intdot
+  [ -n "$lcb" ] && llcpp "$r" llamacpp-q4_0 l7b "$GGUF_DIR/l7b-q4_0.gguf" decode "$N7B" 1
   lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 2
+  lpcs "$r" lpcs-int8-intdot l7b "$L7B" "$N7B" 2 --plan w=int8,intdot
+done
+# weight streaming at 7B shapes vs the measured read bandwidth, 1 and 2 threads
+for th in 1 2; do
+  echo "stream, $th thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  "$BUILD/bench/bench_stream" "${STREAM_REPS:-9}" auto "$th" > "$OUT/stream-${th}t.md"
 done
 echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 python3 - "$csv" > "$OUT/summary.md" <<'PY'

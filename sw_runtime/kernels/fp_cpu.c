@@ -52,170 +52,129 @@ static void gemm_portable(kn_wtype wt, float *Y, size_t ldy, const void *W, size
 }
 
 #ifdef KN_X86
+/* The blocked GEMM is written once (KN_GEMM below) over a "16-lane fp32
+ * accumulator" and six operations on it, given per ISA: AVX-512F keeps the
+ * 16 lanes in one zmm, AVX2 in two ymm (lanes 0-7, 8-15). Everything is
+ * always_inline, so each instance compiles to plain register code. */
+#define KN_AI inline __attribute__((always_inline))
+
+/* golden's tree steps h = 2, 1 on 4 partial sums: (c0+c2) + (c1+c3). */
+__attribute__((target("avx2"))) static KN_AI float tree128(__m128 c) {
+    __m128 d = _mm_add_ps(c, _mm_movehl_ps(c, c));
+    return _mm_cvtss_f32(_mm_add_ss(d, _mm_shuffle_ps(d, d, 1)));
+}
+
 /* ---- AVX-512F: one zmm = 16 lanes ---- */
 
 #define T512 __attribute__((target("avx512f,fma,f16c,avx2")))
+typedef __m512 v16_avx512;
 
-T512 static inline __attribute__((always_inline)) __m512 ld16(kn_wtype wt, const void *W, size_t i) {
+T512 static KN_AI v16_avx512 zero_avx512(void) { return _mm512_setzero_ps(); }
+T512 static KN_AI v16_avx512 ldx_avx512(const float *p) { return _mm512_loadu_ps(p); }
+T512 static KN_AI v16_avx512 ldw_avx512(kn_wtype wt, const void *W, size_t i) {
     if (wt == KN_W_F32) return _mm512_loadu_ps((const float *)W + i);
     __m256i h = _mm256_loadu_si256((const __m256i *)((const uint16_t *)W + i));
     if (wt == KN_W_BF16) return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16));
     return _mm512_cvtph_ps(h);
 }
-
-/* golden's tree steps h = 2, 1 on 4 partial sums: (c0+c2) + (c1+c3). */
-__attribute__((target("avx2"))) static inline __attribute__((always_inline)) float tree128(__m128 c) {
-    __m128 d = _mm_add_ps(c, _mm_movehl_ps(c, c));
-    return _mm_cvtss_f32(_mm_add_ss(d, _mm_shuffle_ps(d, d, 1)));
-}
-
+T512 static KN_AI v16_avx512 fma_avx512(v16_avx512 w, v16_avx512 x, v16_avx512 acc) { return _mm512_fmadd_ps(w, x, acc); }
 /* golden's tree on 16 lanes: h = 8 (the two 256-bit halves), h = 4, 2, 1. */
-T512 static inline __attribute__((always_inline)) float tree512(__m512 v) {
+T512 static KN_AI float tree_avx512(v16_avx512 v) {
     __m256 a = _mm256_add_ps(_mm512_castps512_ps256(v), _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
     return tree128(_mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1)));
 }
-
-/* RB rows x TB tokens, each with one zmm of partial sums. */
-T512 static inline __attribute__((always_inline)) void blk512(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw,
-                                                               const float *X, size_t ldx, size_t r, size_t t, size_t cols,
-                                                               const int RB, const int TB) {
-    __m512 acc[8][4];
-#pragma GCC unroll 8
-    for (int a = 0; a < RB; a++)
-#pragma GCC unroll 4
-        for (int b = 0; b < TB; b++) acc[a][b] = _mm512_setzero_ps();
-    size_t c16 = cols & ~(size_t)15, j = 0;
-    for (; j < c16; j += 16) {
-        __m512 xv[4];
-#pragma GCC unroll 4
-        for (int b = 0; b < TB; b++) xv[b] = _mm512_loadu_ps(X + (t + (size_t)b) * ldx + j);
-#pragma GCC unroll 8
-        for (int a = 0; a < RB; a++) {
-            __m512 w = ld16(wt, W, (r + (size_t)a) * ldw + j);
-#pragma GCC unroll 4
-            for (int b = 0; b < TB; b++) acc[a][b] = _mm512_fmadd_ps(w, xv[b], acc[a][b]);
-        }
-    }
-    if (c16 == cols) { /* no tail: golden's tree in registers */
-#pragma GCC unroll 8
-        for (int a = 0; a < RB; a++)
-#pragma GCC unroll 4
-            for (int b = 0; b < TB; b++)
-                Y[(t + (size_t)b) * ldy + r + (size_t)a] = tree512(acc[a][b]);
-        return;
-    }
-    for (int a = 0; a < RB; a++)
-        for (int b = 0; b < TB; b++) {
-            float p[16];
-            _mm512_storeu_ps(p, acc[a][b]);
-            const float *x = X + (t + (size_t)b) * ldx;
-            for (size_t k = c16; k < cols; k++) p[k - c16] = fmaf(wget(wt, W, (r + (size_t)a) * ldw + k), x[k], p[k - c16]);
-            Y[(t + (size_t)b) * ldy + r + (size_t)a] = lpcs_dot_tree16(p);
-        }
-}
-
-T512 static inline __attribute__((always_inline)) void gemm512_wt(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
-                             size_t r0, size_t r1, size_t cols) {
-    size_t t = 0;
-    for (; t + 4 <= T; t += 4) {
-        size_t r = r0;
-        for (; r + 2 <= r1; r += 2) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 2, 4);
-        for (; r < r1; r++) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 4);
-    }
-    for (; t < T; t++) {
-        size_t r = r0;
-        for (; r + 8 <= r1; r += 8) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 8, 1);
-        for (; r < r1; r++) blk512(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 1);
-    }
-}
+T512 static KN_AI void store_avx512(float *p, v16_avx512 v) { _mm512_storeu_ps(p, v); }
 
 /* ---- AVX2+FMA: two ymm = lanes 0-7 and 8-15 ---- */
 
 #define T256 __attribute__((target("avx2,fma,f16c")))
+typedef struct {
+    __m256 lo, hi;
+} v16_avx2;
 
-T256 static inline __attribute__((always_inline)) __m256 ld8(kn_wtype wt, const void *W, size_t i) {
+T256 static KN_AI __m256 ld8(kn_wtype wt, const void *W, size_t i) {
     if (wt == KN_W_F32) return _mm256_loadu_ps((const float *)W + i);
     __m128i h = _mm_loadu_si128((const __m128i *)((const uint16_t *)W + i));
     if (wt == KN_W_BF16) return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
     return _mm256_cvtph_ps(h);
 }
-
-T256 static inline __attribute__((always_inline)) void blk256(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw,
-                                                               const float *X, size_t ldx, size_t r, size_t t, size_t cols,
-                                                               const int RB, const int TB) {
-    __m256 lo[4][2], hi[4][2];
-#pragma GCC unroll 8
-    for (int a = 0; a < RB; a++)
-#pragma GCC unroll 4
-        for (int b = 0; b < TB; b++) lo[a][b] = hi[a][b] = _mm256_setzero_ps();
-    size_t c16 = cols & ~(size_t)15, j = 0;
-    for (; j < c16; j += 16) {
-        __m256 xl[2], xh[2];
-#pragma GCC unroll 4
-        for (int b = 0; b < TB; b++) {
-            xl[b] = _mm256_loadu_ps(X + (t + (size_t)b) * ldx + j);
-            xh[b] = _mm256_loadu_ps(X + (t + (size_t)b) * ldx + j + 8);
-        }
-#pragma GCC unroll 8
-        for (int a = 0; a < RB; a++) {
-            __m256 wl = ld8(wt, W, (r + (size_t)a) * ldw + j), wh = ld8(wt, W, (r + (size_t)a) * ldw + j + 8);
-#pragma GCC unroll 4
-            for (int b = 0; b < TB; b++) {
-                lo[a][b] = _mm256_fmadd_ps(wl, xl[b], lo[a][b]);
-                hi[a][b] = _mm256_fmadd_ps(wh, xh[b], hi[a][b]);
-            }
-        }
-    }
-    if (c16 == cols) {
-#pragma GCC unroll 8
-        for (int a = 0; a < RB; a++)
-#pragma GCC unroll 4
-            for (int b = 0; b < TB; b++)
-                Y[(t + (size_t)b) * ldy + r + (size_t)a] = tree128(_mm_add_ps(
-                    _mm256_castps256_ps128(_mm256_add_ps(lo[a][b], hi[a][b])),
-                    _mm256_extractf128_ps(_mm256_add_ps(lo[a][b], hi[a][b]), 1)));
-        return;
-    }
-    for (int a = 0; a < RB; a++)
-        for (int b = 0; b < TB; b++) {
-            float p[16];
-            _mm256_storeu_ps(p, lo[a][b]);
-            _mm256_storeu_ps(p + 8, hi[a][b]);
-            const float *x = X + (t + (size_t)b) * ldx;
-            for (size_t k = c16; k < cols; k++) p[k - c16] = fmaf(wget(wt, W, (r + (size_t)a) * ldw + k), x[k], p[k - c16]);
-            Y[(t + (size_t)b) * ldy + r + (size_t)a] = lpcs_dot_tree16(p);
-        }
+T256 static KN_AI v16_avx2 zero_avx2(void) { return (v16_avx2){_mm256_setzero_ps(), _mm256_setzero_ps()}; }
+T256 static KN_AI v16_avx2 ldx_avx2(const float *p) { return (v16_avx2){_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8)}; }
+T256 static KN_AI v16_avx2 ldw_avx2(kn_wtype wt, const void *W, size_t i) { return (v16_avx2){ld8(wt, W, i), ld8(wt, W, i + 8)}; }
+T256 static KN_AI v16_avx2 fma_avx2(v16_avx2 w, v16_avx2 x, v16_avx2 acc) {
+    return (v16_avx2){_mm256_fmadd_ps(w.lo, x.lo, acc.lo), _mm256_fmadd_ps(w.hi, x.hi, acc.hi)};
+}
+T256 static KN_AI float tree_avx2(v16_avx2 v) {
+    __m256 a = _mm256_add_ps(v.lo, v.hi); /* h = 8 */
+    return tree128(_mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1)));
+}
+T256 static KN_AI void store_avx2(float *p, v16_avx2 v) {
+    _mm256_storeu_ps(p, v.lo);
+    _mm256_storeu_ps(p + 8, v.hi);
 }
 
-T256 static inline __attribute__((always_inline)) void gemm256_wt(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
-                           size_t r0, size_t r1, size_t cols) {
-    size_t t = 0;
-    for (; t + 2 <= T; t += 2) {
-        size_t r = r0;
-        for (; r + 2 <= r1; r += 2) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 2, 2);
-        for (; r < r1; r++) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 2);
+/* The GEMM of one ISA: RB rows x TB tokens per block, each (row, token) with
+ * one 16-lane accumulator; decode blocks DEC_RB rows x 1 token, prefill
+ * PRE_RB rows x PRE_TB tokens (what fits the ISA's registers). Tail columns
+ * (cols % 16) go into the same lanes with scalar fmaf, then golden's tree. */
+#define KN_GEMM(ISA, TGT, DEC_RB, PRE_RB, PRE_TB)                                                                          \
+    TGT static KN_AI void blk_##ISA(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, \
+                                    size_t r, size_t t, size_t cols, const int RB, const int TB) {                          \
+        v16_##ISA acc[DEC_RB][PRE_TB];                                                                                      \
+        _Pragma("GCC unroll 8") for (int a = 0; a < RB; a++)                                                                \
+            _Pragma("GCC unroll 4") for (int b = 0; b < TB; b++) acc[a][b] = zero_##ISA();                                   \
+        size_t c16 = cols & ~(size_t)15, j = 0;                                                                             \
+        for (; j < c16; j += 16) {                                                                                          \
+            v16_##ISA xv[PRE_TB];                                                                                           \
+            _Pragma("GCC unroll 4") for (int b = 0; b < TB; b++) xv[b] = ldx_##ISA(X + (t + (size_t)b) * ldx + j);         \
+            _Pragma("GCC unroll 8") for (int a = 0; a < RB; a++) {                                                          \
+                v16_##ISA w = ldw_##ISA(wt, W, (r + (size_t)a) * ldw + j);                                                   \
+                _Pragma("GCC unroll 4") for (int b = 0; b < TB; b++) acc[a][b] = fma_##ISA(w, xv[b], acc[a][b]);           \
+            }                                                                                                               \
+        }                                                                                                                   \
+        if (c16 == cols) { /* no tail: golden's tree in registers */                                                        \
+            _Pragma("GCC unroll 8") for (int a = 0; a < RB; a++)                                                            \
+                _Pragma("GCC unroll 4") for (int b = 0; b < TB; b++)                                                        \
+                    Y[(t + (size_t)b) * ldy + r + (size_t)a] = tree_##ISA(acc[a][b]);                                       \
+            return;                                                                                                         \
+        }                                                                                                                   \
+        for (int a = 0; a < RB; a++)                                                                                        \
+            for (int b = 0; b < TB; b++) {                                                                                  \
+                float p[16];                                                                                                \
+                store_##ISA(p, acc[a][b]);                                                                                  \
+                const float *x = X + (t + (size_t)b) * ldx;                                                                 \
+                for (size_t k = c16; k < cols; k++)                                                                         \
+                    p[k - c16] = fmaf(wget(wt, W, (r + (size_t)a) * ldw + k), x[k], p[k - c16]);                            \
+                Y[(t + (size_t)b) * ldy + r + (size_t)a] = lpcs_dot_tree16(p);                                              \
+            }                                                                                                               \
+    }                                                                                                                       \
+    TGT static KN_AI void gemm_wt_##ISA(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X,       \
+                                        size_t ldx, size_t T, size_t r0, size_t r1, size_t cols) {                          \
+        size_t t = 0;                                                                                                       \
+        for (; t + PRE_TB <= T; t += PRE_TB) {                                                                              \
+            size_t r = r0;                                                                                                  \
+            for (; r + PRE_RB <= r1; r += PRE_RB) blk_##ISA(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, PRE_RB, PRE_TB);        \
+            for (; r < r1; r++) blk_##ISA(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, PRE_TB);                               \
+        }                                                                                                                   \
+        for (; t < T; t++) {                                                                                                \
+            size_t r = r0;                                                                                                  \
+            for (; r + DEC_RB <= r1; r += DEC_RB) blk_##ISA(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, DEC_RB, 1);             \
+            for (; r < r1; r++) blk_##ISA(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 1);                                    \
+        }                                                                                                                   \
+    }                                                                                                                       \
+    /* one copy per weight type, so the widening is decided outside the loops */                                          \
+    TGT static void gemm_##ISA(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx,    \
+                               size_t T, size_t r0, size_t r1, size_t cols) {                                               \
+        if (wt == KN_W_F32)                                                                                                 \
+            gemm_wt_##ISA(KN_W_F32, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);                                               \
+        else if (wt == KN_W_BF16)                                                                                           \
+            gemm_wt_##ISA(KN_W_BF16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);                                              \
+        else                                                                                                                \
+            gemm_wt_##ISA(KN_W_F16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);                                               \
     }
-    for (; t < T; t++) {
-        size_t r = r0;
-        for (; r + 4 <= r1; r += 4) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 4, 1);
-        for (; r < r1; r++) blk256(wt, Y, ldy, W, ldw, X, ldx, r, t, cols, 1, 1);
-    }
-}
 
-/* One copy per weight type, so the widening is decided outside the loops. */
-T512 static void gemm_avx512(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
-                             size_t r0, size_t r1, size_t cols) {
-    if (wt == KN_W_F32) gemm512_wt(KN_W_F32, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
-    else if (wt == KN_W_BF16) gemm512_wt(KN_W_BF16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
-    else gemm512_wt(KN_W_F16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
-}
-
-T256 static void gemm_avx2(kn_wtype wt, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
-                           size_t r0, size_t r1, size_t cols) {
-    if (wt == KN_W_F32) gemm256_wt(KN_W_F32, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
-    else if (wt == KN_W_BF16) gemm256_wt(KN_W_BF16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
-    else gemm256_wt(KN_W_F16, Y, ldy, W, ldw, X, ldx, T, r0, r1, cols);
-}
+KN_GEMM(avx512, T512, 8, 2, 4)
+KN_GEMM(avx2, T256, 4, 2, 2)
 
 /* out[i] = sum over ascending t of fmaf(att[t], V[t][i], .) from +0: 16
  * (or 8) outputs per register, the time loop inside. */

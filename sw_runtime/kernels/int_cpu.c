@@ -1,0 +1,326 @@
+/* Integer matmul kernels (int_cpu.h): exact int32 block sums, then golden
+ * intdot's fp32 rescale. */
+#include "int_cpu.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "intdot.h"
+#include "intq.h"
+#include "status.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define KI_X86 1
+#include <immintrin.h>
+#endif
+
+/* ---- packing ---- */
+
+/* Bytes per 64 columns: 16 (2-bit crumbs), 32 (nibbles) or 64 (bytes); the
+ * packed sub-byte codes are unsigned, code + zp. */
+static size_t blk_bytes(int bits) { return bits <= 2 ? 16 : bits <= 4 ? 32 : 64; }
+static int zero_point(int bits) { return bits <= 2 ? 1 : bits <= 4 ? 8 : 0; }
+
+int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *scales, size_t rows, size_t cols) {
+    memset(m, 0, sizeof *m);
+    int qmax = intq_qmax(bits);
+    /* every partial sum, with activations down to -128, must fit int32 */
+    if (!qmax || cols > (size_t)INT32_MAX / (128u * (unsigned)qmax) || (rows && !codes)) return LPCS_EINVAL;
+    size_t kpad = (cols + KI_COLS_BLOCK - 1) / KI_COLS_BLOCK * KI_COLS_BLOCK;
+    if (kpad == 0) kpad = KI_COLS_BLOCK;
+    m->bits = bits, m->rows = rows, m->cols = cols, m->kpad = kpad;
+    m->row_bytes = kpad / KI_COLS_BLOCK * blk_bytes(bits);
+    m->w = aligned_alloc(64, (rows * m->row_bytes + 127) / 64 * 64); /* size: a multiple of the alignment */
+    m->scale = malloc((rows + 1) * sizeof *m->scale);
+    m->wsum = malloc((rows + 1) * sizeof *m->wsum);
+    if (!m->w || !m->scale || !m->wsum) {
+        ki_matrix_free(m);
+        return LPCS_ENOMEM;
+    }
+    static const uint8_t pad[3] = {0x55, 0x88, 0}; /* zero codes: crumbs 1, nibbles 8, bytes 0 */
+    memset(m->w, pad[blk_bytes(bits) / 32], rows * m->row_bytes);
+    size_t bb = blk_bytes(bits);
+    int zp = zero_point(bits), sh = bb == 16 ? 2 : 4;
+    for (size_t r = 0; r < rows; r++) {
+        uint8_t *dst = m->w + r * m->row_bytes;
+        int32_t s = 0;
+        for (size_t k = 0; k < cols; k++) {
+            int c = codes[r * cols + k];
+            if (c > qmax || c < -qmax) {
+                ki_matrix_free(m);
+                return LPCS_EINVAL;
+            }
+            s += c;
+            if (bb == KI_COLS_BLOCK) {
+                dst[k] = (uint8_t)(int8_t)c;
+                continue;
+            }
+            /* column i of a block: byte i % bb, field i / bb */
+            size_t i = k % KI_COLS_BLOCK;
+            uint8_t *b = &dst[k / KI_COLS_BLOCK * bb + i % bb];
+            unsigned shift = (unsigned)(i / bb) * (unsigned)sh, mask = (1u << sh) - 1;
+            *b = (uint8_t)((*b & ~(mask << shift)) | ((unsigned)(c + zp) << shift));
+        }
+        m->scale[r] = scales ? scales[r] : 0.0f, m->wsum[r] = s;
+    }
+    return LPCS_OK;
+}
+
+void ki_matrix_free(ki_matrix *m) {
+    free(m->w);
+    free(m->scale);
+    free(m->wsum);
+    memset(m, 0, sizeof *m);
+}
+
+static void quantize_portable(const float *x, size_t cols, int8_t *q, float *sa) {
+    intq_quantize_tensor(8, x, cols, q, sa); /* bits 8 is valid: cannot fail */
+}
+
+/* Where the results go: Y with the activation scales sa, or raw sums Yi. */
+typedef struct {
+    float *Y;
+    int32_t *Yi;
+    size_t ldy;
+    const float *sa;
+} ki_out;
+
+/* ---- portable ---- */
+
+static inline int wcode(const ki_matrix *m, const uint8_t *row, size_t k) {
+    size_t bb = blk_bytes(m->bits), i = k % KI_COLS_BLOCK;
+    if (bb == KI_COLS_BLOCK) return (int8_t)row[k];
+    unsigned sh = bb == 16 ? 2 : 4, b = row[k / KI_COLS_BLOCK * bb + i % bb];
+    return (int)((b >> (i / bb * sh)) & ((1u << sh) - 1)) - zero_point(m->bits);
+}
+
+/* The output of one (row, token): scaled (Y) or the raw sum (Yi). */
+static inline void put(const ki_out *o, const ki_matrix *m, size_t t, size_t r, int32_t acc) {
+    if (o->Yi)
+        o->Yi[t * o->ldy + r] = acc;
+    else
+        o->Y[t * o->ldy + r] = intdot_scale(acc, o->sa[t], m->scale[r]);
+}
+
+static void gemm_portable(const ki_matrix *m, const ki_out *o, const int8_t *A, size_t T, size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; r++) {
+        const uint8_t *row = m->w + r * m->row_bytes;
+        for (size_t t = 0; t < T; t++) {
+            const int8_t *a = A + t * m->kpad;
+            int32_t acc = 0;
+            for (size_t k = 0; k < m->cols; k++) acc += wcode(m, row, k) * a[k];
+            put(o, m, t, r, acc);
+        }
+    }
+}
+
+#ifdef KI_X86
+/* ---- AVX2: vpmaddubsw (u8 x s8 -> s16 pairs) + vpmaddwd -> s32 ---- */
+
+#define TI256 __attribute__((target("avx2")))
+
+/* The int32 sum of a 64-column block of one row with one token. */
+TI256 static inline __attribute__((always_inline)) __m256i blk_avx2(size_t bb, const uint8_t *w, const int8_t *a, __m256i acc) {
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i a0 = _mm256_loadu_si256((const __m256i *)a), a1 = _mm256_loadu_si256((const __m256i *)(a + 32)), p0, p1;
+    if (bb == 16) { /* crumbs (code + 1): columns 16j + i in bits 2j of byte i */
+        __m256i v = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)w)), m2 = _mm256_set1_epi8(3);
+        __m256i lo = _mm256_srlv_epi32(v, _mm256_setr_epi32(0, 0, 0, 0, 2, 2, 2, 2));
+        __m256i hi = _mm256_srlv_epi32(v, _mm256_setr_epi32(4, 4, 4, 4, 6, 6, 6, 6));
+        p0 = _mm256_maddubs_epi16(_mm256_and_si256(lo, m2), a0);
+        p1 = _mm256_maddubs_epi16(_mm256_and_si256(hi, m2), a1);
+    } else if (bb == 32) { /* unsigned nibbles (code + 8) x signed activations: |pair| <= 2 * 15 * 128 */
+        __m256i v = _mm256_loadu_si256((const __m256i *)w), m4 = _mm256_set1_epi8(15);
+        p0 = _mm256_maddubs_epi16(_mm256_and_si256(v, m4), a0);
+        p1 = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4), a1);
+    } else { /* |a| x (w with a's sign): |pair| <= 2 * 128 * 127 (|-128| is 128 unsigned) */
+        __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
+        p0 = _mm256_maddubs_epi16(_mm256_abs_epi8(a0), _mm256_sign_epi8(w0, a0));
+        p1 = _mm256_maddubs_epi16(_mm256_abs_epi8(a1), _mm256_sign_epi8(w1, a1));
+    }
+    /* widen each half to int32 before adding: two int8 pairs could exceed int16 */
+    return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
+}
+
+TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
+    return _mm_cvtsi128_si32(s);
+}
+
+/* RB rows at a time (one accumulator each), every token per row block so the
+ * rows stay in L1 across the tokens of a prefill. */
+TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                            size_t r1) {
+    enum { RB = 4 };
+    size_t wstep = blk_bytes(m->bits);
+    int zp = zero_point(m->bits);
+    for (size_t r = r0; r < r1; r += RB) {
+        size_t nr = r1 - r < RB ? r1 - r : RB;
+        for (size_t t = 0; t < T; t++) {
+            const int8_t *a = A + t * m->kpad;
+            __m256i acc[RB] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+            for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep)
+                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(wstep, m->w + (r + i) * m->row_bytes + kw, a + k, acc[i]);
+            for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, hsum256(acc[i]) - zp * qsum[t]);
+        }
+    }
+}
+
+/* ---- AVX-512 VNNI: vpdpbusd (u8 x s8, four products per int32 lane) ---- */
+
+#define TI512 __attribute__((target("avx512f,avx512bw,avx512vnni,avx2")))
+
+/* golden intq's rule for 16 floats at once: absmax of the finite values,
+ * x / scale (IEEE division), round half to even (vrndscaleps), clamp to
+ * +-127, NaN -> 0; the tail (cols % 16) through golden's scalar function. */
+TI512 static void quantize_avx512(const float *x, size_t cols, int8_t *q, float *sa) {
+    size_t c16 = cols & ~(size_t)15;
+    const __m512 inf = _mm512_set1_ps(__builtin_inff());
+    __m512 m = _mm512_setzero_ps();
+    for (size_t k = 0; k < c16; k += 16) {
+        __m512 a = _mm512_abs_ps(_mm512_loadu_ps(x + k));
+        m = _mm512_mask_max_ps(m, _mm512_cmp_ps_mask(a, inf, _CMP_LT_OQ), m, a); /* finite lanes only */
+    }
+    float absmax = _mm512_reduce_max_ps(m), tail = intq_absmax(x + c16, cols - c16);
+    float s = *sa = intq_scale_for_absmax(8, tail > absmax ? tail : absmax);
+    if (!(s > 0.0f)) { /* golden: every code 0 */
+        memset(q, 0, cols);
+        return;
+    }
+    const __m512 sv = _mm512_set1_ps(s), hi = _mm512_set1_ps(127.0f), lo = _mm512_set1_ps(-127.0f);
+    for (size_t k = 0; k < c16; k += 16) {
+        __m512 v = _mm512_loadu_ps(x + k);
+        __m512 t = _mm512_roundscale_ps(_mm512_div_ps(v, sv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+        t = _mm512_min_ps(_mm512_max_ps(t, lo), hi);
+        __m512i c = _mm512_maskz_cvtps_epi32(_mm512_cmp_ps_mask(v, v, _CMP_ORD_Q), t); /* NaN -> 0 */
+        _mm_storeu_si128((__m128i *)(q + k), _mm512_cvtepi32_epi8(c));
+    }
+    for (size_t k = c16; k < cols; k++) q[k] = intq_quantize_one(8, x[k], s);
+}
+
+/* The four rows' sums of acc[0..3] (lane sums), in one vector. */
+TI512 static inline __attribute__((always_inline)) __m128i hsum4_512(const __m512i *a) {
+    __m512i t0 = _mm512_add_epi32(_mm512_unpacklo_epi32(a[0], a[1]), _mm512_unpackhi_epi32(a[0], a[1]));
+    __m512i t1 = _mm512_add_epi32(_mm512_unpacklo_epi32(a[2], a[3]), _mm512_unpackhi_epi32(a[2], a[3]));
+    __m512i u = _mm512_add_epi32(_mm512_unpacklo_epi64(t0, t1), _mm512_unpackhi_epi64(t0, t1));
+    __m256i v = _mm256_add_epi32(_mm512_castsi512_si256(u), _mm512_extracti64x4_epi64(u, 1));
+    return _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+}
+
+TI512 static inline __attribute__((always_inline)) __m512i blk_vnni(size_t bb, const uint8_t *w, __m512i a, __m512i acc) {
+    if (bb == 16) { /* crumbs: the 16 bytes in every 128-bit lane j, shifted by 2j */
+        __m512i v = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)w));
+        __m512i sh = _mm512_set_epi64(6, 6, 4, 4, 2, 2, 0, 0);
+        return _mm512_dpbusd_epi32(acc, _mm512_and_si512(_mm512_srlv_epi64(v, sh), _mm512_set1_epi8(3)), a);
+    }
+    if (bb == 32) { /* columns 0-31 from the low nibbles, 32-63 from the high ones, unsigned (code + 8) */
+        __m256i v = _mm256_loadu_si256((const __m256i *)w);
+        __m512i wz = _mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1);
+        return _mm512_dpbusd_epi32(acc, _mm512_and_si512(wz, _mm512_set1_epi8(15)), a);
+    }
+    return _mm512_dpbusd_epi32(acc, a, _mm512_loadu_si512((const void *)w)); /* a already + 128 */
+}
+
+TI512 static void gemm_vnni(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                            size_t r1) {
+    enum { RB = 4 };
+    size_t wstep = blk_bytes(m->bits);
+    int bytes = wstep == KI_COLS_BLOCK, zp = zero_point(m->bits);
+    const __m512i bias = _mm512_set1_epi8(bytes ? (char)0x80 : 0); /* int8 weights: a + 128 is the unsigned side */
+    for (size_t r = r0; r < r1; r += RB) {
+        size_t nr = r1 - r < RB ? r1 - r : RB;
+        for (size_t t = 0; t < T; t++) {
+            const int8_t *a = A + t * m->kpad;
+            __m512i acc[RB] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+            if (nr == RB)
+                for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep) {
+                    __m512i av = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k)), bias);
+#pragma GCC unroll 4
+                    for (size_t i = 0; i < RB; i++) acc[i] = blk_vnni(wstep, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
+                }
+            else
+                for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep) {
+                    __m512i av = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k)), bias);
+                    for (size_t i = 0; i < nr; i++) acc[i] = blk_vnni(wstep, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
+                }
+            int32_t s[RB];
+            if (nr == RB)
+                _mm_storeu_si128((__m128i *)s, hsum4_512(acc));
+            else
+                for (size_t i = 0; i < nr; i++) s[i] = _mm512_reduce_add_epi32(acc[i]);
+            for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, s[i] - (bytes ? 128 * m->wsum[r + i] : zp * qsum[t]));
+        }
+    }
+}
+#endif
+
+/* ---- dispatch ---- */
+
+int ki_supported(ki_variant v) {
+    switch (v) {
+    case KI_PORTABLE: return 1;
+#ifdef KI_X86
+    case KI_AVX2: return __builtin_cpu_supports("avx2");
+    case KI_AVX512VNNI:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+               __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx2");
+#endif
+    default: return 0;
+    }
+}
+
+const char *ki_name(ki_variant v) {
+    static const char *const names[KI_COUNT] = {"portable", "avx2", "avx512vnni"};
+    return v >= 0 && v < KI_COUNT ? names[v] : "?";
+}
+
+ki_variant ki_for_isa(kn_isa isa) {
+    if (isa == KN_ISA_AVX512 && ki_supported(KI_AVX512VNNI)) return KI_AVX512VNNI;
+    if (isa >= KN_ISA_AVX2 && ki_supported(KI_AVX2)) return KI_AVX2;
+    return KI_PORTABLE;
+}
+
+static void gemm(ki_variant v, const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                 size_t r1) {
+#ifdef KI_X86
+    if (v == KI_AVX512VNNI) return gemm_vnni(m, o, A, qsum, T, r0, r1);
+    if (v == KI_AVX2) return gemm_avx2(m, o, A, qsum, T, r0, r1);
+#endif
+    (void)v, (void)qsum;
+    gemm_portable(m, o, A, T, r0, r1);
+}
+
+void ki_gemm(ki_variant v, const ki_matrix *m, float *Y, size_t ldy, const int8_t *A, const float *sa, const int32_t *qsum,
+             size_t T, size_t r0, size_t r1) {
+    ki_out o = {Y, NULL, ldy, sa};
+    gemm(v, m, &o, A, qsum, T, r0, r1);
+}
+
+void ki_gemm_i32(ki_variant v, const ki_matrix *m, int32_t *Y, size_t ldy, const int8_t *A, const int32_t *qsum, size_t T,
+                 size_t r0, size_t r1) {
+    ki_out o = {NULL, Y, ldy, NULL};
+    gemm(v, m, &o, A, qsum, T, r0, r1);
+}
+
+void ki_quantize_act(ki_variant v, const float *x, size_t cols, size_t kpad, int8_t *q, float *sa, int32_t *qsum) {
+#ifdef KI_X86
+    if (v == KI_AVX512VNNI)
+        quantize_avx512(x, cols, q, sa);
+    else
+#endif
+        quantize_portable(x, cols, q, sa);
+    (void)v;
+    int32_t s = 0;
+    for (size_t k = 0; k < cols; k++) s += q[k];
+    memset(q + cols, 0, kpad - cols);
+    *qsum = s;
+}
+
+void ki_pad_act(const int8_t *x, size_t cols, size_t kpad, int8_t *q, int32_t *qsum) {
+    int32_t s = 0;
+    for (size_t k = 0; k < cols; k++) s += q[k] = x[k];
+    memset(q + cols, 0, kpad - cols);
+    *qsum = s;
+}
