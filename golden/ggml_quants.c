@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "ggml_x86.h"
 #include "ternary_gguf.h"
 
 static const ggml_type_traits k_types[] = {
@@ -699,13 +700,24 @@ float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
         return sumf;
     }
     int8_t q[256];
+    float lane[8] = {0};
     size_t nb = n / (size_t)tr->block;
     uint32_t vt = ggml_vec_dot_type(t);
     size_t abytes = (size_t)ggml_type_info(vt)->bytes;
     for (size_t i = 0; i < nb; i++) {
         const uint8_t *b = w + i * (size_t)tr->bytes, *y = a + i * abytes;
         block_ints(t, b, q);
-        if (vt == GGML_Q8_0 || vt == GGML_Q8_1) {
+        if (vt == GGML_Q8_0) { /* ggml's x86 lanes: 8 sums of 4 neighbours, fma per block */
+            const int8_t *aq = (const int8_t *)(y + 2);
+            float d = h2f(b) * h2f(y);
+            for (int l = 0; l < 8; l++) {
+                int isum = 0;
+                for (int j = 4 * l; j < 4 * l + 4; j++) isum += q[j] * aq[j];
+                lane[l] = fmaf(d, (float)isum, lane[l]);
+            }
+            continue;
+        }
+        if (vt == GGML_Q8_1) {
             const int8_t *aq = (const int8_t *)(y + (vt == GGML_Q8_0 ? 2 : 4));
             int isum = 0;
             for (int j = 0; j < 32; j++) isum += q[j] * aq[j];
@@ -744,5 +756,6 @@ float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
             sumf += (float)isum * (da * h2f(b + (size_t)tr->bytes - 2));
         }
     }
+    if (vt == GGML_Q8_0) return ggml_hsum8(lane);
     return sumf;
 }
