@@ -685,6 +685,48 @@ static void block_ints(uint32_t t, const uint8_t *b, int8_t *q) {
     }
 }
 
+int ggml_x86_repacked(uint32_t t, size_t rows) {
+    return (t == GGML_Q4_0 || t == GGML_Q4_K) && rows % 8 == 0;
+}
+
+float ggml_vec_dot_repacked(uint32_t t, const void *wv, const void *av, size_t n) {
+    const uint8_t *w = wv, *a = av;
+    int8_t q[256];
+    float acc = 0, acc_min = 0;
+    if (t == GGML_Q4_0) { /* one fused add per block: fma(isum, dw * da, acc) */
+        for (size_t i = 0; i < n / 32; i++) {
+            const uint8_t *b = w + 18 * i, *y = a + 34 * i;
+            block_ints(t, b, q);
+            int isum = 0;
+            for (int j = 0; j < 32; j++) isum += q[j] * (int8_t)y[2 + j];
+            acc = fmaf((float)isum, h2f(b) * h2f(y), acc);
+        }
+        return acc;
+    }
+    if (t != GGML_Q4_K) return ggml_vec_dot(t, wv, av, n);
+    for (size_t i = 0; i < n / 256; i++) { /* per pair of 32-sub-blocks: scales, then mins */
+        const uint8_t *b = w + 144 * i, *y = a + 292 * i;
+        const int8_t *aq = (const int8_t *)(y + 4);
+        float da;
+        memcpy(&da, y, 4);
+        block_ints(t, b, q);
+        for (int sb = 0; sb < 4; sb++) {
+            int isum = 0, msum = 0;
+            for (int j = 2 * sb; j < 2 * sb + 2; j++) {
+                uint8_t s, m;
+                scale_min_k4(j, b + 4, &s, &m);
+                int sub = 0;
+                for (int k = 0; k < 32; k++) sub += q[32 * j + k] * aq[32 * j + k];
+                isum += s * sub;
+                msum += m * ((int16_t)rd16(y + 260 + 4 * j) + (int16_t)rd16(y + 262 + 4 * j));
+            }
+            acc = fmaf((float)isum, h2f(b) * da, acc);
+            acc_min = fmaf((float)msum, h2f(b + 2) * da, acc_min);
+        }
+    }
+    return acc - acc_min;
+}
+
 float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
     const uint8_t *w = wv, *a = av;
     const ggml_type_traits *tr = ggml_type_info(t);
@@ -741,21 +783,22 @@ float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
             }
             sumf += h2f(b) * da * (float)sc_sum;
             sumf -= h2f(b + 2) * da * (float)mn_sum;
-        } else if (t == GGML_Q6_K) {
+        } else if (t == GGML_Q6_K) { /* AVX2: lane l = values with (k % 32) / 4 == l; the -32 offset
+                                      * comes off lane l as 32 * sum of scale * q8 over values 32l..32l+31 */
             const int8_t *sc = (const int8_t *)(b + 192);
-            int sc_sum = 0;
-            for (int j = 0; j < 16; j++) {
-                int isum = 0;
-                for (int k = 0; k < 16; k++) isum += q[16 * j + k] * aq[16 * j + k];
-                sc_sum += sc[j] * isum;
+            int lsum[8] = {0};
+            for (int k = 0; k < 256; k++) {
+                lsum[(k % 32) / 4] += sc[k / 16] * (q[k] + 32) * aq[k];
+                lsum[k / 32] -= 32 * sc[k / 16] * aq[k];
             }
-            sumf += h2f(b + 208) * da * (float)sc_sum;
+            float d = da * h2f(b + 208);
+            for (int l = 0; l < 8; l++) lane[l] = fmaf(d, (float)lsum[l], lane[l]);
         } else { /* TQ1_0, TQ2_0: d last */
             int isum = 0;
             for (int k = 0; k < 256; k++) isum += q[k] * aq[k];
             sumf += (float)isum * (da * h2f(b + (size_t)tr->bytes - 2));
         }
     }
-    if (vt == GGML_Q8_0) return ggml_hsum8(lane);
+    if (vt == GGML_Q8_0 || t == GGML_Q6_K) return ggml_hsum8(lane);
     return sumf;
 }

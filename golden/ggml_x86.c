@@ -29,6 +29,14 @@ float ggml_x86_expf(float x) {
     return ldexpf(j, (int)n);
 }
 
+void ggml_x86_rms_norm(float *out, const float *x, const float *w, size_t n, float eps) {
+    double sum = 0; /* ggml_float, squares rounded to float first */
+    for (size_t i = 0; i < n; i++) sum += (double)(x[i] * x[i]);
+    float mean = (float)(sum / (double)n);
+    float scale = 1.0f / sqrtf(mean + eps);
+    for (size_t i = 0; i < n; i++) out[i] = x[i] * scale * w[i];
+}
+
 float ggml_x86_silu(float x) {
     return x / (1.0f + ggml_x86_expf(0.0f - x));
 }

@@ -26,6 +26,9 @@ float ggml_hsum16(const float l[16]);
  * degree-5 polynomial on the reduced argument, scaled by 2^n; x - max <= 0
  * in softmax and -x in SiLU are its uses. */
 float ggml_x86_expf(float x);
+/* out = x * (1/sqrt(mean(x^2) + eps)) * w as ggml_compute_forward_rms_norm_f32
+ * (squares summed in double, mean rounded to float) followed by the mul. */
+void ggml_x86_rms_norm(float *out, const float *x, const float *w, size_t n, float eps);
 /* ggml_v_silu: x / (1 + expf(-x)). */
 float ggml_x86_silu(float x);
 
