@@ -759,12 +759,15 @@ float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
             }
             continue;
         }
-        if (vt == GGML_Q8_1) {
-            const int8_t *aq = (const int8_t *)(y + (vt == GGML_Q8_0 ? 2 : 4));
-            int isum = 0;
-            for (int j = 0; j < 32; j++) isum += q[j] * aq[j];
-            sumf += h2f(b) * h2f(y) * (float)isum;
-            if (vt == GGML_Q8_1) sumf += h2f(b + 2) * h2f(y + 2);
+        if (vt == GGML_Q8_1) { /* the Q8_0 lanes, plus the mins fused into a scalar added last */
+            const int8_t *aq = (const int8_t *)(y + 4);
+            float d = h2f(b) * h2f(y);
+            for (int l = 0; l < 8; l++) {
+                int isum = 0;
+                for (int j = 4 * l; j < 4 * l + 4; j++) isum += q[j] * aq[j];
+                lane[l] = fmaf(d, (float)isum, lane[l]);
+            }
+            sumf = fmaf(h2f(b + 2), h2f(y + 2), sumf);
             continue;
         }
         float da;
@@ -793,12 +796,23 @@ float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
             }
             float d = da * h2f(b + 208);
             for (int l = 0; l < 8; l++) lane[l] = fmaf(d, (float)lsum[l], lane[l]);
-        } else { /* TQ1_0, TQ2_0: d last */
+        } else if (t == GGML_TQ2_0) { /* AVX2: lane l = values with (k % 32) / 4 == l, minus the
+                                       * activation sums of values 32l..32l+31; fused (GCC contracts
+                                       * the intrinsics' mul + add: vfmadd231ps in the zen4 build) */
+            int lsum[8] = {0};
+            for (int k = 0; k < 256; k++) {
+                lsum[(k % 32) / 4] += (q[k] + 1) * aq[k];
+                lsum[k / 32] -= aq[k];
+            }
+            float d = da * h2f(b + (size_t)tr->bytes - 2);
+            for (int l = 0; l < 8; l++) lane[l] = fmaf((float)lsum[l], d, lane[l]);
+        } else { /* TQ1_0: d last */
             int isum = 0;
             for (int k = 0; k < 256; k++) isum += q[k] * aq[k];
             sumf += (float)isum * (da * h2f(b + (size_t)tr->bytes - 2));
         }
     }
-    if (vt == GGML_Q8_0 || t == GGML_Q6_K) return ggml_hsum8(lane);
+    if (vt == GGML_Q8_0 || t == GGML_Q6_K || t == GGML_TQ2_0) return ggml_hsum8(lane);
+    if (vt == GGML_Q8_1) return ggml_hsum8(lane) + sumf;
     return sumf;
 }
