@@ -742,7 +742,7 @@ float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
         return sumf;
     }
     int8_t q[256];
-    float lane[8] = {0};
+    float lane[8] = {0}, mlane[4] = {0};
     size_t nb = n / (size_t)tr->block;
     uint32_t vt = ggml_vec_dot_type(t);
     size_t abytes = (size_t)ggml_type_info(vt)->bytes;
@@ -773,19 +773,22 @@ float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
         float da;
         memcpy(&da, y, 4);
         const int8_t *aq = (const int8_t *)(y + 4);
-        if (t == GGML_Q4_K || t == GGML_Q5_K) {
-            int sc_sum = 0, mn_sum = 0;
+        if (t == GGML_Q4_K || t == GGML_Q5_K) { /* AVX2: lanes as Q6_K with scale s_j of 32-block j;
+                                                 * mins: Q4_K 4 lanes (pairs of 32-blocks), Q5_K one
+                                                 * scalar, both fused with dmin = -da * dminw */
+            int lsum[8] = {0}, msum[4] = {0};
             for (int j = 0; j < 8; j++) {
                 uint8_t s, m;
                 scale_min_k4(j, b + 4, &s, &m);
-                int isum = 0;
-                for (int k = 0; k < 32; k++) isum += q[32 * j + k] * aq[32 * j + k];
-                int16_t bs0 = (int16_t)rd16(y + 260 + 4 * j), bs1 = (int16_t)rd16(y + 262 + 4 * j);
-                sc_sum += s * isum;
-                mn_sum += m * (bs0 + bs1);
+                for (int k = 32 * j; k < 32 * j + 32; k++) lsum[(k % 32) / 4] += s * q[k] * aq[k];
+                msum[j / 2] += m * ((int16_t)rd16(y + 260 + 4 * j) + (int16_t)rd16(y + 262 + 4 * j));
             }
-            sumf += h2f(b) * da * (float)sc_sum;
-            sumf -= h2f(b + 2) * da * (float)mn_sum;
+            float d = da * h2f(b), dmin = -da * h2f(b + 2);
+            for (int l = 0; l < 8; l++) lane[l] = fmaf(d, (float)lsum[l], lane[l]);
+            if (t == GGML_Q4_K)
+                for (int l = 0; l < 4; l++) mlane[l] = fmaf(dmin, (float)msum[l], mlane[l]);
+            else
+                sumf = fmaf(dmin, (float)(msum[0] + msum[1] + msum[2] + msum[3]), sumf);
         } else if (t == GGML_Q6_K) { /* AVX2: lane l = values with (k % 32) / 4 == l; the -32 offset
                                       * comes off lane l as 32 * sum of scale * q8 over values 32l..32l+31 */
             const int8_t *sc = (const int8_t *)(b + 192);
@@ -813,6 +816,7 @@ float ggml_vec_dot(uint32_t t, const void *wv, const void *av, size_t n) {
         }
     }
     if (vt == GGML_Q8_0 || t == GGML_Q6_K || t == GGML_TQ2_0) return ggml_hsum8(lane);
-    if (vt == GGML_Q8_1) return ggml_hsum8(lane) + sumf;
+    if (vt == GGML_Q8_1 || t == GGML_Q5_K) return ggml_hsum8(lane) + sumf;
+    if (t == GGML_Q4_K) return ggml_hsum8(lane) + ((mlane[0] + mlane[2]) + (mlane[1] + mlane[3]));
     return sumf;
 }
