@@ -91,6 +91,12 @@ int ggml_x86_repacked(uint32_t t, size_t rows);
  * sub-blocks acc = fma(s0*isum0 + s1*isum1, d*da, acc) and acc_min =
  * fma(m0*bsum0 + m1*bsum1, dmin*da, acc_min); result acc - acc_min. */
 float ggml_vec_dot_repacked(uint32_t t, const void *w, const void *act, size_t n);
+/* Row of a matrix of `rows` rows as llama.cpp's x86 backend multiplies it in
+ * a batch (prompt / perplexity): ggml_vec_dot_repacked for repacked
+ * matrices; F32/F16/BF16 with rows % 4 != 0 (tinyBLAS refuses them) by
+ * ggml_vec_dot_f16/bf16's AVX-512 order; otherwise ggml_vec_dot (for float
+ * types tinyBLAS's order: 16 lanes, fused, reduce). */
+float ggml_vec_dot_rows(uint32_t t, const void *w, const void *act, size_t n, size_t rows);
 
 /* IEEE fp16 / bf16 conversions as ggml does them (fp16: RNE; bf16: RNE with
  * NaN kept quiet, as ggml_compute_fp32_to_bf16). */

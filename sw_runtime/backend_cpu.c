@@ -172,10 +172,8 @@ int rt_matvec_ggml(float *y, const rt_wblocks *W, const float *x) {
     void *act = malloc(ab ? ab : 1);
     if (!act) return LPCS_ENOMEM;
     int rc = ggml_quantize_act(W->type, x, act, W->cols);
-    int repacked = ggml_x86_repacked(W->type, W->rows);
     for (size_t r = 0; !rc && r < W->rows; r++)
-        y[r] = repacked ? ggml_vec_dot_repacked(W->type, W->blocks + r * W->row_bytes, act, W->cols)
-                        : ggml_vec_dot(W->type, W->blocks + r * W->row_bytes, act, W->cols);
+        y[r] = ggml_vec_dot_rows(W->type, W->blocks + r * W->row_bytes, act, W->cols, W->rows);
     free(act);
     return rc;
 }
