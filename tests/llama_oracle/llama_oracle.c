@@ -50,7 +50,8 @@
  *              (checks a GGUF reader's dequantization bit for bit).
  *
  * Common options: --threads N (default 1), --kv-type f32|f16 (KV cache,
- * default f32), --flash-attn (default off), --verbose. The defaults keep every
+ * default f32), --flash-attn (default off), --no-repack (no CPU_REPACK
+ * weight buffers: Q4_0/Q4_K take the plain vec_dot kernels), --verbose. The defaults keep every
  * activation in fp32 (llama.cpp's own defaults round K/V to F16): with them,
  * the F32 GGUF of shakespeare-llama gives NLL 1.3365745163 on the first 4096
  * validation bytes, as issue 15 records.
