@@ -19,7 +19,8 @@ plain-Python writer (tests/llama_oracle/llama2c_to_gguf.py). Checks:
  5. plan formats: lpcs ppl --plan w=t on the llama2.c checkpoint gives the
     same NLL, to the last digit, as lpcs on llama.cpp's --pure file;
  4. NLL: llama.cpp-quantized Q8_0, Q4_0, Q4_K, TQ2_0 files (llama.cpp's
-    default type mixes; with --full every other type too) and the F32
+    default type mixes; with --full the whole validation split, and every
+    other type on the short texts) and the F32
     fixture: lpcs ppl --plan ggml (F32 too) vs llama.cpp on the same token ids, on
     two texts: the validation slice and a generated UTF-8 text (seeded
     words, accents, CJK, emoji: not Shakespeare, not tuned to). Tolerances
@@ -242,14 +243,14 @@ def main():
     val = open(text, 'rb').read()[VAL_START:]
     gen_path = work + '/generated.txt'
     open(gen_path, 'wb').write(generated_text(1024))
-    texts = [('val', text, val if full else val[:1024], ['--split', 'val']),
-             ('generated', gen_path, open(gen_path, 'rb').read(), [])]
+    short = [('val', text, val[:1024], ['--split', 'val']), ('generated', gen_path, open(gen_path, 'rb').read(), [])]
+    texts = [('val', text, val, ['--split', 'val']), short[1]] if full else short
     n_compared = 0
     for t in ['F32'] + NLL_TYPES + (NLL_TYPES_FULL if full else []):
         path = fixture if t == 'F32' else work + '/llama-%s.gguf' % t
         if t != 'F32':
             run(oracle, 'quantize', fixture, path, t)
-        for tname, tpath, data, split in texts:
+        for tname, tpath, data, split in (short if t in NLL_TYPES_FULL else texts):
             ids_file = work + '/%s.ids' % tname
             open(ids_file, 'w').write(' '.join(str(b + 3) for b in data))
             ref = float(run(oracle, 'nll', path, ids_file, '--ctx', '256').split()[1])
@@ -267,6 +268,7 @@ def main():
         fails += 1
     # lpcs's own fp32 kernels (no --plan ggml) on the F32 file: the 1e-6 on the validation slice
     data = texts[0][2]
+    open(work + '/val.ids', 'w').write(' '.join(str(b + 3) for b in data))
     ref = float(run(oracle, 'nll', fixture, work + '/val.ids', '--ctx', '256').split()[1])
     line = run(lpcs, 'ppl', fixture, text, '--tokenizer', tok, '--quiet', '--threads', '2', '--split', 'val',
                '--max-bytes', str(len(data))).strip().split('\n')[-1]
