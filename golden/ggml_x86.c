@@ -48,7 +48,7 @@ void ggml_x86_swiglu(float *out, const float *g, const float *u, size_t n) {
 }
 
 void ggml_x86_attention_head(float *out, const float *q, const float *k, const float *v, size_t kv_stride,
-                             size_t T, size_t hs, float scale, float *p) {
+                             size_t T, size_t hs, float scale, float *p, int batch) {
     float mx = -INFINITY;
     for (size_t t = 0; t < T; t++) {
         const float *kt = k + t * kv_stride;
@@ -66,9 +66,14 @@ void ggml_x86_attention_head(float *out, const float *q, const float *k, const f
     float inv = (float)(1.0 / sum);
     for (size_t t = 0; t < T; t++) p[t] *= inv;
     for (size_t d = 0; d < hs; d++) {
-        float l[16] = {0};
-        for (size_t t = 0; t < T; t++) l[t % 16] = fmaf(p[t], v[t * kv_stride + d], l[t % 16]);
-        out[d] = ggml_hsum16(l);
+        float l[4][16] = {{0}};
+        for (size_t t = 0; t < T; t++) {
+            float *acc = &l[batch ? 0 : (t % 64) / 16][t % 16];
+            *acc = fmaf(p[t], v[t * kv_stride + d], *acc);
+        }
+        if (!batch) /* ggml_vec_dot_f32: four 16-lane accumulators over 64-position steps */
+            for (int i = 0; i < 16; i++) l[0][i] = (l[0][i] + l[2][i]) + (l[1][i] + l[3][i]);
+        out[d] = ggml_hsum16(l[0]);
     }
 }
 

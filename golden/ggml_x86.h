@@ -43,11 +43,13 @@ void ggml_x86_swiglu(float *out, const float *g, const float *u, size_t n);
  *   softmax(kq * scale) as ggml_soft_max_f32: max, ggml_v_expf(x - max) in
  *           16-wide chunks each summed by reduce_add into a double, then
  *           every value times (float)(1 / sum),
- *   out[d] = sum_t p[t] v_t[d]: tinyBLAS F32 (16 lanes, lane t mod 16, fused
- *           in t order, reduce_add).
+ *   out[d] = sum_t p[t] v_t[d]: batch (several tokens): tinyBLAS F32 (16
+ *           lanes, lane t mod 16, fused in t order, reduce_add); one token
+ *           (decode; tinyBLAS needs n >= 2): ggml_vec_dot_f32 (four such
+ *           accumulators over 64-position steps, (0+2)+(1+3), reduce_add).
  * k and v rows are kv_stride floats apart; scratch holds T floats. */
 void ggml_x86_attention_head(float *out, const float *q, const float *k, const float *v, size_t kv_stride,
-                             size_t T, size_t hs, float scale, float *scratch);
+                             size_t T, size_t hs, float scale, float *scratch, int batch);
 
 /* RoPE of n values (heads of hs, adjacent pairs: LLAMA_ROPE_TYPE_NORM) at
  * position pos as ggml_compute_forward_rope_f32: theta starts at pos and is

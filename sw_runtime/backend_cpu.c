@@ -109,7 +109,7 @@ static void attention_heads(void *arg, int idx, int n) {
         size_t hoff = loff + (h / kv_mul) * hs;
         if (eng->plan.ggml) { /* llama.cpp's fp32 kernels, lane for lane */
             ggml_x86_attention_head(out + h * hs, qh, eng->key_cache + hoff, eng->value_cache + hoff, kv, T, hs,
-                                    1.0f / sqrtf((float)hs), att);
+                                    1.0f / sqrtf((float)hs), att, eng->ggml_batch > 1);
             continue;
         }
         kn_gemm(isa, KN_W_F32, att, T, eng->key_cache + hoff, kv, qh, hs, 1, 0, T, hs);

@@ -266,6 +266,16 @@ def main():
             n_compared += 1
     if n_compared < 2 * (1 + len(NLL_TYPES)):
         fails += 1
+    # greedy 200 tokens after <s>ROMEO: on the llama.cpp-quantized files: lpcs --plan ggml = llama.cpp
+    for t in ['Q8_0', 'Q4_0', 'Q4_K']:  # (TQ2_0 of this non-ternary model emits control tokens)
+        path = work + '/llama-%s.gguf' % t
+        ll = [int(x) for x in run(oracle, 'greedy', path, '--prompt-ids', ','.join(map(str, ids)), '-n', '200').split()]
+        lp = subprocess.run([lpcs, 'run', path, '--tokenizer', tok, '--prompt', 'ROMEO:', '-n', '200', '--quiet',
+                             '--plan', 'ggml'], check=True, capture_output=True).stdout[len(b'ROMEO:'):]
+        want = bytes(x - 3 for x in ll if x >= 3)
+        same = len(ll) == 200 and min(ll) >= 3 and lp in (want, want + b'\n')
+        print('greedy %-5s --plan ggml: 200 tokens %s llama.cpp\'s' % (t, 'equal to' if same else 'DIFFERENT from'))
+        fails += not same
     # lpcs's own fp32 kernels (no --plan ggml) on the F32 file: the issue's 1e-6 on the validation slice
     data = texts[0][2]
     open(work + '/val.ids', 'w').write(' '.join(str(b + 3) for b in data))
