@@ -79,11 +79,11 @@ for name, path in models.items():
             res.setdefault(('llama.cpp', 'prompt'), []).append(511 / max(t_full - t_one, 1e-9))
         for (who, phase), v in sorted(res.items()):
             rows.append((name, threads, phase, who, statistics.median(v), min(v), max(v)))
+        with open(out + '.csv', 'w') as f:  # rewritten after every model x threads: a cut run keeps its rows
+            f.write('model,threads,phase,engine,tokens_per_s_median,min,max,load_avg_1min\n')
+            for r in rows:
+                f.write('%s,%d,%s,%s,%.1f,%.1f,%.1f,' % r + '%.1f\n' % os.getloadavg()[0])
 
-with open(out + '.csv', 'w') as f:
-    f.write('model,threads,phase,engine,tokens_per_s_median,min,max\n')
-    for r in rows:
-        f.write('%s,%d,%s,%s,%.1f,%.1f,%.1f\n' % r)
 print('| model | threads | phase | engine | tokens/s (median) | min | max |')
 print('|---|---|---|---|---|---|---|')
 for r in rows:

@@ -75,8 +75,28 @@ uint32_t ggml_vec_dot_type(uint32_t t);
 /* Converts n activations to ggml_vec_dot_type(t) blocks (dst holds
  * ggml_row_bytes(vec_dot_type, n) bytes). */
 int ggml_quantize_act(uint32_t t, const float *x, void *dst, size_t n);
-/* One weight row (type t, n values) . one converted activation row. */
+/* One weight row (type t, n values) . one converted activation row, as
+ * ggml-cpu's x86 vec_dot kernels (AVX2/AVX-512) order the float work:
+ * Q8_0/Q4_0/Q5_0 (and tinyBLAS, the same): 8 lanes of 4 neighbouring
+ * products, lane += (dw*da) * lane_isum fused per block, then ggml_hsum8;
+ * Q6_K: 8 lanes (value k in lane (k%32)/4, offset -32 by 32-blocks), fused
+ * per super-block, ggml_hsum8; other types: block terms in block order. */
 float ggml_vec_dot(uint32_t t, const void *w, const void *act, size_t n);
+/* 1 if llama.cpp's x86 CPU backend repacks a matrix of type t with `rows`
+ * rows (CPU_REPACK buffer: Q4_0 -> q4_0x8, Q4_K -> q4_Kx8, rows % 8 == 0)
+ * and so multiplies it with ggml_vec_dot_repacked's arithmetic. */
+int ggml_x86_repacked(uint32_t t, size_t rows);
+/* The repacked kernels' order (gemm/gemv_q4_*_8x8): Q4_0: acc =
+ * fma(isum_block, dw*da, acc) block after block; Q4_K: per pair of
+ * sub-blocks acc = fma(s0*isum0 + s1*isum1, d*da, acc) and acc_min =
+ * fma(m0*bsum0 + m1*bsum1, dmin*da, acc_min); result acc - acc_min. */
+float ggml_vec_dot_repacked(uint32_t t, const void *w, const void *act, size_t n);
+/* Row of a matrix of `rows` rows as llama.cpp's x86 backend multiplies it in
+ * a batch (prompt / perplexity): ggml_vec_dot_repacked for repacked
+ * matrices; F32/F16/BF16 with rows % 4 != 0 (tinyBLAS refuses them) by
+ * ggml_vec_dot_f16/bf16's AVX-512 order; otherwise ggml_vec_dot (for float
+ * types tinyBLAS's order: 16 lanes, fused, reduce). */
+float ggml_vec_dot_rows(uint32_t t, const void *w, const void *act, size_t n, size_t rows);
 
 /* IEEE fp16 / bf16 conversions as ggml does them (fp16: RNE; bf16: RNE with
  * NaN kept quiet, as ggml_compute_fp32_to_bf16). */

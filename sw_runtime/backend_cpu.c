@@ -11,6 +11,7 @@
 #include "exact.h"
 #include "fmath.h"
 #include "ggml_quants.h"
+#include "ggml_x86.h"
 #include "kernels/fp_cpu.h"
 #include "kernels/pool.h"
 #include "matmul_int.h"
@@ -54,6 +55,11 @@ static void rope(rt_engine *eng, rt_op *op) {
     const rt_config *c = &eng->m->cfg;
     float *q = rt_engine_buf(eng, op->in, op->layer), *k = rt_engine_buf(eng, op->in2, op->layer);
     size_t hs = (size_t)(c->dim / c->n_heads);
+    if (eng->plan.ggml) {
+        ggml_x86_rope(q, op->n, hs, eng->pos, 10000.0f);
+        ggml_x86_rope(k, op->cols, hs, eng->pos, 10000.0f);
+        return;
+    }
     const float *cs = eng->rope_cs ? eng->rope_cs + (size_t)eng->pos * hs : NULL;
     for (size_t i = 0; i < op->n; i += 2) {
         float fcr, fci;
@@ -102,6 +108,11 @@ static void attention_heads(void *arg, int idx, int n) {
         const float *qh = q + h * hs;
         float *att = eng->scratch + h * (size_t)eng->max_pos;
         size_t hoff = loff + (h / kv_mul) * hs;
+        if (eng->plan.ggml) { /* llama.cpp's fp32 kernels, lane for lane */
+            ggml_x86_attention_head(out + h * hs, qh, eng->key_cache + hoff, eng->value_cache + hoff, kv, T, hs,
+                                    1.0f / sqrtf((float)hs), att, eng->ggml_batch > 1);
+            continue;
+        }
         kn_gemm(isa, KN_W_F32, att, T, eng->key_cache + hoff, kv, qh, hs, 1, 0, T, hs);
         for (size_t t = 0; t < T; t++) att[t] = att[t] / scale;
         softmax(isa, att, T);
@@ -164,7 +175,7 @@ int rt_matvec_ggml(float *y, const rt_wblocks *W, const float *x) {
     if (!act) return LPCS_ENOMEM;
     int rc = ggml_quantize_act(W->type, x, act, W->cols);
     for (size_t r = 0; !rc && r < W->rows; r++)
-        y[r] = ggml_vec_dot(W->type, W->blocks + r * W->row_bytes, act, W->cols);
+        y[r] = ggml_vec_dot_rows(W->type, W->blocks + r * W->row_bytes, act, W->cols, W->rows);
     free(act);
     return rc;
 }
@@ -178,6 +189,10 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         return LPCS_OK;
     case OP_RMSNORM:
         if (op->variant) return rt_hgrn_exec(eng, op);
+        if (eng->plan.ggml) {
+            ggml_x86_rms_norm(out, in, op->w, op->n, op->eps);
+            return LPCS_OK;
+        }
         rmsnorm_isa((kn_isa)eng->isa, out, in, op->w, op->n, op->eps);
         return LPCS_OK;
     case OP_QUANT: {
@@ -196,6 +211,10 @@ int rt_cpu_exec(rt_engine *eng, rt_op *op) {
         attention(eng, op);
         return LPCS_OK;
     case OP_SWIGLU:
+        if (eng->plan.ggml) {
+            ggml_x86_swiglu(out, in, in2, op->n);
+            return LPCS_OK;
+        }
         kn_swiglu((kn_isa)eng->isa, out, in, in2, op->n);
         return LPCS_OK;
     case OP_ADD:

@@ -201,6 +201,7 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
     memset(eng, 0, sizeof *eng);
     eng->m = m;
     eng->timing = 1;
+    eng->ggml_batch = 1;
     eng->isa = so && so->cpu_isa_forced > 0 ? so->cpu_isa_forced - 1 : (int)kn_isa_best();
     if (plan)
         eng->plan = *plan;
@@ -311,10 +312,12 @@ int rt_engine_batchable(const rt_engine *eng) {
 
 static const float *prefill_stepwise(rt_engine *eng, const int *tokens, int n, float *logits, rt_err *e) {
     const float *lg = NULL;
+    eng->ggml_batch = n;
     for (int t = 0; t < n; t++) {
-        if (!(lg = rt_engine_step(eng, tokens[t], e))) return NULL;
+        if (!(lg = rt_engine_step(eng, tokens[t], e))) break; /* NULL: the error */
         if (logits) memcpy(logits + (size_t)t * (size_t)eng->m->cfg.vocab, lg, sizeof(float) * (size_t)eng->m->cfg.vocab);
     }
+    eng->ggml_batch = 1;
     return lg;
 }
 

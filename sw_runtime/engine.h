@@ -196,6 +196,8 @@ typedef struct rt_engine {
     int max_pos;                    /* KV cache capacity (seq_len); hgrn: unbounded */
     uint64_t steps;
     int timing;                     /* measure per-op time (default on) */
+    int ggml_batch;                 /* plan ggml: tokens llama.cpp would evaluate in one batch (prefill n, decode 1):
+                                     * its float kernels differ between the two */
     int isa;                        /* cpu kernels' variant (kn_isa of kernels/fp_cpu.h; all give the same bits) */
     void *pool;                     /* cpu backend's row threads (kn_pool of kernels/pool.h), NULL = 1 thread */
     rt_backend_inst backends[RT_MAX_BACKENDS]; /* registered at init, priority order */

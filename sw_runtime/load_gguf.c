@@ -15,7 +15,7 @@
  *
  * Every tensor is dequantized (golden/ggml_quants.h) into the fp32 arena;
  * matrices stored in a block format are also kept as blocks (m->wblocks) for
- * the ggml execution mode. */
+ * the ggml execution mode (F32 matrices point into the arena). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,8 +163,8 @@ int rt_model_load_gguf(rt_model *m, const char *path, rt_err *e) {
             break;
         }
         floats += t->ne[0] * t->ne[1];
-        if (w[i].keep_blocks && t->type != GGML_F32) {
-            block_bytes += t->nbytes;
+        if (w[i].keep_blocks) { /* F32 matrices are their own blocks: no copy */
+            block_bytes += t->type != GGML_F32 ? t->nbytes : 0;
             nblk++;
         }
     }
@@ -185,11 +185,14 @@ int rt_model_load_gguf(rt_model *m, const char *path, rt_err *e) {
             break;
         }
         *w[i].dst = next;
-        if (w[i].keep_blocks && t->type != GGML_F32) {
-            memcpy(bnext, t->data, (size_t)t->nbytes);
-            m->wblocks[m->n_wblocks++] = (rt_wblocks){next, t->type, bnext, (size_t)t->ne[1], (size_t)t->ne[0],
+        if (w[i].keep_blocks) {
+            uint8_t *blocks = t->type == GGML_F32 ? (uint8_t *)next : bnext;
+            if (t->type != GGML_F32) {
+                memcpy(bnext, t->data, (size_t)t->nbytes);
+                bnext += t->nbytes;
+            }
+            m->wblocks[m->n_wblocks++] = (rt_wblocks){next, t->type, blocks, (size_t)t->ne[1], (size_t)t->ne[0],
                                                        (size_t)(t->nbytes / t->ne[1])};
-            bnext += t->nbytes;
         }
         next += cnt;
     }

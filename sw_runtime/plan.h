@@ -10,9 +10,10 @@
  *   w.CLASS=FMT a.CLASS=FMT  CLASS: embed attn ffn head
  *   L<n>.w=FMT L<n>.a=FMT L<n>.kv=FMT L<n>.w.CLASS=FMT   one layer
  *   @FILE                    read the plan from FILE
- *   ggml                     GGUF block-format matrices run as llama.cpp's
- *                            CPU does (activations to Q8_0/Q8_1/Q8_K/F16,
- *                            integer block sums); other matrices fp32
+ *   ggml                     a GGUF model run as llama.cpp's x86 CPU backend
+ *                            runs it, bit for bit (golden/ggml_quants.h,
+ *                            golden/ggml_x86.h: matrices, norms, RoPE,
+ *                            attention, SwiGLU)
  *   intdot                   int2..int8 weight matrices run as integer
  *                            matmuls on the cpu backend: per-token int8
  *                            activations, exact int32 sums, fp32 rescale
@@ -54,8 +55,8 @@ typedef struct {
 typedef struct {
     rt_plan_entry e[RT_PLAN_MAX_OVERRIDES];
     int n;
-    int ggml;       /* "ggml": matrices stored in ggml blocks (GGUF) run with
-                     * llama.cpp's CPU arithmetic (golden/ggml_quants.h) */
+    int ggml;       /* "ggml": a GGUF model runs with llama.cpp's x86 CPU
+                     * arithmetic (golden/ggml_quants.h, golden/ggml_x86.h) */
     int intdot;     /* "intdot": intN weight matrices as integer matmuls (matmul_int.h) */
     char text[512]; /* the plan as given, for reports */
 } rt_plan;

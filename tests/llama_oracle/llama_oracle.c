@@ -38,13 +38,20 @@
  *              llama_model_quantize; TYPE is a llama ftype name (F32 F16 BF16
  *              Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K_S Q3_K_M Q3_K_L Q4_K_S Q4_K_M
  *              Q5_K_S Q5_K_M Q6_K TQ1_0 TQ2_0; Q4_K = Q4_K_M, Q5_K = Q5_K_M).
+ *   dump       MODEL.gguf (--prompt-ids IDS | --prompt TEXT) --pos P --out DIR
+ *              decodes the prompt as one batch and writes, for every F32 graph
+ *              tensor with one row per token, row P as raw float32 to
+ *              DIR/NAME.f32 (NAME as llama.cpp's graph names it, e.g.
+ *              attn_norm-3, kqv_out-3, l_out-3; ggml's eval callback) —
+ *              for locating the first op where lpcs and llama.cpp diverge.
  *   info       MODEL.gguf   vocabulary size, special ids, vocab type.
  *   dequant    MODEL.gguf   per tensor "name type n fnv1a64": ggml's own
  *              to_float of the tensor, hashed over the fp32 bit patterns
  *              (checks a GGUF reader's dequantization bit for bit).
  *
  * Common options: --threads N (default 1), --kv-type f32|f16 (KV cache,
- * default f32), --flash-attn (default off), --verbose. The defaults keep every
+ * default f32), --flash-attn (default off), --no-repack (no CPU_REPACK
+ * weight buffers: Q4_0/Q4_K take the plain vec_dot kernels), --verbose. The defaults keep every
  * activation in fp32 (llama.cpp's own defaults round K/V to F16): with them,
  * the F32 GGUF of shakespeare-llama gives NLL 1.3365745163 on the first 4096
  * validation bytes, as issue 15 records.
@@ -71,12 +78,16 @@ struct options {
     int threads;
     int ctx;
     int n_gen;
-    bool bos, special, per_token, all, pure, allow_requantize, verbose, flash_attn;
+    bool bos, special, per_token, all, pure, allow_requantize, verbose, flash_attn, no_repack;
     const char *text_file;
     const char *prompt_ids;
     const char *prompt;
     const char *output_type;
     const char *embd_type;
+    const char *out_dir;
+    int dump_pos;
+    ggml_backend_sched_eval_callback cb_eval;
+    void *cb_eval_user_data;
     enum ggml_type kv_type;
 };
 
@@ -189,10 +200,10 @@ static struct llama_model *load_model(const struct options *o, const char *path,
     struct llama_model_params mp = llama_model_default_params();
     mp.vocab_only = vocab_only;
     mp.n_gpu_layers = 0;
+    mp.use_extra_bufts = !o->no_repack;
     struct llama_model *m = llama_model_load_from_file(path, mp);
     if (!m)
         die("cannot load model %s", path);
-    (void)o;
     return m;
 }
 
@@ -212,6 +223,8 @@ static struct llama_context *new_context(const struct options *o, struct llama_m
     cp.type_v = o->kv_type;
     /* Flash attention off unless asked: its CPU path rounds Q/K/V to F16. */
     cp.flash_attn_type = o->flash_attn ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    cp.cb_eval = o->cb_eval;
+    cp.cb_eval_user_data = o->cb_eval_user_data;
     struct llama_context *ctx = llama_init_from_model(m, cp);
     if (!ctx)
         die("%s", "cannot create a llama context");
@@ -411,6 +424,64 @@ static int cmd_nll(const struct options *o)
     return 0;
 }
 
+struct dump_ctx {
+    const char *dir;
+    int n_tokens, pos, written;
+};
+
+/* ggml's eval callback: asked first whether to observe a tensor (yes for
+ * contiguous F32), then given it computed; row pos of a [.., n_tokens]
+ * tensor goes to DIR/NAME.f32. */
+static bool dump_tensor(struct ggml_tensor *t, bool ask, void *user)
+{
+    struct dump_ctx *d = user;
+    int nd = ggml_n_dims(t);
+    bool per_head = nd == 3 && t->ne[1] == d->n_tokens; /* kq, kq_soft_max: [n_kv, n_tokens, n_head] */
+    bool wanted = t->type == GGML_TYPE_F32 && ggml_is_contiguous(t) && t->name[0] && d->n_tokens > 1 &&
+                  (t->ne[nd - 1] == d->n_tokens || per_head);
+    if (ask || !wanted)
+        return ask ? wanted : true;
+    size_t row = (size_t)(ggml_nelements(t) / d->n_tokens);
+    float *buf = malloc(row * sizeof *buf);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s.f32", d->dir, t->name);
+    if (per_head && t->ne[nd - 1] != d->n_tokens) /* row pos of every head, heads one after another */
+        for (int64_t h = 0; h < t->ne[2]; h++)
+            ggml_backend_tensor_get(t, buf + h * t->ne[0], (size_t)h * t->nb[2] + (size_t)d->pos * t->nb[1],
+                                    (size_t)t->ne[0] * sizeof *buf);
+    else
+        ggml_backend_tensor_get(t, buf, (size_t)d->pos * row * sizeof *buf, row * sizeof *buf);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(buf, sizeof *buf, row, f) != row)
+        die("cannot write %s", path);
+    fclose(f);
+    free(buf);
+    d->written++;
+    return true;
+}
+
+static int cmd_dump(const struct options *o)
+{
+    if (!o->out_dir)
+        die("%s", "dump needs --out DIR");
+    struct llama_model *m = load_model(o, o->pos[0], false);
+    int n;
+    llama_token *ids = prompt_tokens(o, llama_model_get_vocab(m), &n);
+    if (n < 2 || o->dump_pos < 0 || o->dump_pos >= n)
+        die("%s", "dump needs at least 2 prompt tokens and 0 <= --pos < their count");
+    struct dump_ctx d = {.dir = o->out_dir, .n_tokens = n, .pos = o->dump_pos};
+    struct options oc = *o;
+    oc.cb_eval = dump_tensor;
+    oc.cb_eval_user_data = &d;
+    struct llama_context *ctx = new_context(&oc, m, n);
+    decode(ctx, ids, n, 0, true);
+    printf("dumped %d tensors at position %d\n", d.written, o->dump_pos);
+    free(ids);
+    llama_free(ctx);
+    llama_model_free(m);
+    return 0;
+}
+
 static int cmd_greedy(const struct options *o)
 {
     struct llama_model *m = load_model(o, o->pos[0], false);
@@ -559,7 +630,7 @@ static int parse_int(const char *s, const char *what)
 
 static void usage(void)
 {
-    fputs("usage: llama_oracle tokenize|detokenize|pieces|nll|greedy|logits|quantize|info ARGS [options]\n"
+    fputs("usage: llama_oracle tokenize|detokenize|pieces|nll|greedy|logits|quantize|info|dequant|dump ARGS [options]\n"
           "  (see the comment at the top of tests/llama_oracle/llama_oracle.c)\n",
           stderr);
     exit(1);
@@ -583,6 +654,8 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--prompt")) { NEED_VALUE(); o.prompt = next; }
         else if (!strcmp(a, "--output-type")) { NEED_VALUE(); o.output_type = next; }
         else if (!strcmp(a, "--embd-type")) { NEED_VALUE(); o.embd_type = next; }
+        else if (!strcmp(a, "--out")) { NEED_VALUE(); o.out_dir = next; }
+        else if (!strcmp(a, "--pos")) { NEED_VALUE(); o.dump_pos = parse_int(next, a); }
         else if (!strcmp(a, "--kv-type")) { NEED_VALUE(); o.kv_type = ggml_type_by_name(next); }
         else if (!strcmp(a, "--bos")) o.bos = true;
         else if (!strcmp(a, "--special")) o.special = true;
@@ -592,6 +665,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--allow-requantize")) o.allow_requantize = true;
         else if (!strcmp(a, "--verbose")) o.verbose = true;
         else if (!strcmp(a, "--flash-attn")) o.flash_attn = true;
+        else if (!strcmp(a, "--no-repack")) o.no_repack = true;
         else if (a[0] == '-' && a[1]) die("unknown option %s", a);
         else if (o.n_pos < 3) o.pos[o.n_pos++] = a;
         else die("too many arguments at %s", a);
@@ -607,7 +681,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*fn)(const struct options *); int min_pos; } CMDS[] = {
         {"tokenize", cmd_tokenize, 2}, {"detokenize", cmd_detokenize, 2}, {"pieces", cmd_pieces, 2}, {"nll", cmd_nll, 1},
         {"greedy", cmd_greedy, 1},     {"logits", cmd_logits, 1},         {"quantize", cmd_quantize, 3},
-        {"info", cmd_info, 1},         {"dequant", cmd_dequant, 1},
+        {"info", cmd_info, 1},         {"dequant", cmd_dequant, 1},       {"dump", cmd_dump, 1},
     };
     for (size_t k = 0; k < sizeof CMDS / sizeof CMDS[0]; k++) {
         if (strcmp(o.cmd, CMDS[k].name) != 0)
