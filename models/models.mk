@@ -1,5 +1,5 @@
 # models/: design-point config, analytical cycle/energy/area models (issue 9).
-MODELS_SRCS += models/design_point.c models/arch_model.c models/workload.c models/units.c $(sort $(wildcard models/unit_*.c))
+MODELS_SRCS += models/design_point.c models/arch_model.c models/workload.c models/tech_scale.c models/units.c $(sort $(wildcard models/unit_*.c))
 
 # yosys transistor estimates behind models/arch_consts.h (not in `make test`: minutes).
 .PHONY: models-calib
