@@ -236,6 +236,7 @@ static int run_phase(const wl_shape *s, const wl_params *p, const wl_costing *d,
         op.kind = ARCH_OP_ATTENTION;
         op.rows = (size_t)(positions * (double)s->heads); /* dot products per matrix */
         op.n = (size_t)(positions * dim);                 /* MACs per matrix (q.K, p.V) */
+        op.kv_n = (size_t)(positions * dim / (double)s->heads * (double)s->kv_heads); /* GQA: K/V values read */
         op.w_bits = p->kv_bits, op.a_bits = p->a_bits;
         op.w_fmt = p->kv_bits <= 8 ? ARCH_FMT_INT : ARCH_FMT_FLOAT;
         if (add_op(ph, "attention", d, &op, seqs, kv_dram)) return -1;
