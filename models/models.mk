@@ -51,23 +51,37 @@ test-model-vs-platform: $(BUILD)/lpcs
 TEST_STEPS += test-model-vs-platform
 
 # `make dse-7b` (issue 16, not in `make test`): the 10,000-point analytical
-# sweep of models/grids/dse_7b.json (shape-only Llama-2-7B / Llama-3-8B, no
-# NLL), its rate, and decode/prefill Pareto plots in $(DSE_DIR);
-# `make dse-7b-publish` copies plots and fronts to docs/dse/.
+# sweep of models/grids/dse_7b.json (shape-only Llama-2-7B / Llama-3-8B) by
+# `lpcs sweep`, its rate, and the formats grid dse_7b_fmt.json with decode /
+# prefill Pareto plots (tokens/s per mm^2 vs energy per token vs the NLL
+# proxy) in $(DSE_DIR); `make dse-7b-publish` copies plots and fronts to
+# docs/dse/. DSE_MODE=platform runs them on the SystemC platform (minutes).
 # Resumable: re-running continues after the last row.
 .PHONY: dse-7b dse-7b-publish
 dse-7b: $(BUILD)/lpcs
 	@mkdir -p $(DSE_DIR)
-	$(BUILD)/lpcs workload --sweep models/grids/dse_7b.json -o $(DSE_DIR)/dse_7b.csv
-	models/pareto_workload.sh $(DSE_DIR)/dse_7b.csv $(DSE_DIR) dse_7b "Llama-2-7B / Llama-3-8B"
+	$(BUILD)/lpcs sweep models/grids/dse_7b.json -o $(DSE_DIR)/dse_7b_$(DSE_MODE).csv --mode $(DSE_MODE)
+	$(BUILD)/lpcs sweep models/grids/dse_7b_fmt.json -o $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE).csv --mode $(DSE_MODE)
+	models/pareto_workload.sh $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE).csv $(DSE_DIR) dse_7b "Llama-2-7B / Llama-3-8B ($(DSE_MODE))"
 dse-7b-publish: dse-7b
 	cp $(DSE_DIR)/dse_7b_decode.png $(DSE_DIR)/dse_7b_decode.svg $(DSE_DIR)/dse_7b_prefill.png $(DSE_DIR)/dse_7b_prefill.svg \
 	   $(DSE_DIR)/dse_7b_decode_front.csv $(DSE_DIR)/dse_7b_prefill_front.csv docs/dse/
 
-# lpcs workload --sweep: kill -9 / truncated last row + resume gives the same CSV as one run.
+# docs/dse/model-vs-platform.md: analytical model vs SystemC platform per op / class / phase at 7B and 70B.
+.PHONY: dse-error-table
+dse-error-table: $(BUILD)/lpcs
+	models/error_table.sh $(BUILD)/lpcs docs/dse/model-vs-platform.md
+
+# models/nll_proxy.csv: the shipped models' NLL per weight format (accuracy proxy of workload sweeps; ~3 CPU-min).
+.PHONY: nll-proxy
+nll-proxy: $(BUILD)/lpcs
+	models/nll_proxy.sh $(BUILD) $(SHARED) 4096 > models/nll_proxy.csv.tmp && mv models/nll_proxy.csv.tmp models/nll_proxy.csv
+
+# lpcs sweep over workloads: kill -9 / truncated last row + resume gives the
+# same CSV as one run; both modes on 7B/70B with prefill and batch > 1.
 .PHONY: test-workload-sweep
 test-workload-sweep: $(BUILD)/lpcs
-	tests/workload_sweep.sh $(BUILD)/lpcs models/grids/dse_7b.json $(BUILD)/workload-sweep-test
+	tests/workload_sweep.sh $(BUILD)/lpcs models/grids/dse_7b.json models/grids/ci_workload.json $(BUILD)/workload-sweep-test
 TEST_STEPS += test-workload-sweep
 
 # docs/seed-claims.md: the seed papers' headline claims beside lpcs's figures (one command).
