@@ -29,6 +29,7 @@ static const field_desc TAIL[] = {
     FD(dma_burst_bytes, F_DOUBLE, 16, 1 << 24, 4096),
     FD(sram_bytes_per_cycle, F_DOUBLE, 0, 1 << 20, 0),
     FD(tech_nm, F_DOUBLE, 7, 45, 45),
+    FD(activity_model, F_INT, 0, 1, 0),
     FD(plan, F_STR, 0, 0, 0),
 };
 #define NHEAD (sizeof HEAD / sizeof HEAD[0])

@@ -38,6 +38,9 @@ typedef struct {
     double sram_bytes_per_cycle;
     /* CMOS node of the logic and SRAM energy/area (models/tech_scale.h); 45 = the anchors */
     double tech_nm;
+    /* compute energy: 0 = activity 1 (every transistor switches per event, the
+     * 45 nm constants as before), 1 = the measured RTL activity (arch_consts.h) */
+    int activity_model;
     /* number formats: the runtime's --plan string (w=, a=, kv=, per class) */
     char plan[DP_PLAN_LEN];
     /* fields of units added after these (models/unit.h): each unit's

@@ -91,3 +91,23 @@ seed-claims: $(BUILD)/lpcs
 
 # libFuzzer harness of the workload-shape parser (tests/fuzz.mk runs it in fuzz-smoke).
 FUZZ_HARNESSES += fuzz_workload
+
+# Switching activity of the RMMEC RTL on real operands (issue 16; not in
+# `make test`: the --coverage-toggle build takes minutes): writes
+# $(BUILD)/rmmec_activity/activity.jsonl, the numbers behind RMMEC_ACTIVITY_*
+# in models/arch_consts.h (docs/dse/energy.md).
+RMMEC_ACT_DIR := $(BUILD)/verilator/rmmec_act
+RMMEC_ACT_BIN := $(RMMEC_ACT_DIR)/obj/Vrmmec_act
+$(RMMEC_ACT_BIN): $(UNIT_RTL_rmmec) sim/rmmec_activity.cpp sim/stimulus.h $(GOLDEN_LIB)
+	@mkdir -p $(RMMEC_ACT_DIR)
+	+verilator --cc --exe --build -j 2 -Wall -Irtl --x-assign fast --x-initial fast -O3 --coverage-toggle \
+	  --top-module rmmec --Mdir $(RMMEC_ACT_DIR)/obj -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim" \
+	  -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" $(UNIT_RTL_rmmec) $(abspath sim/rmmec_activity.cpp) -o Vrmmec_act \
+	  >$(RMMEC_ACT_DIR)/build.log 2>&1 || { tail -30 $(RMMEC_ACT_DIR)/build.log; exit 1; }
+.PHONY: rmmec-activity
+rmmec-activity: $(RMMEC_ACT_BIN)
+	@mkdir -p $(BUILD)/rmmec_activity
+	@for m in p8 p16 fp4; do for s in model random; do \
+	  $(RMMEC_ACT_BIN) --mode $$m --source $$s --model $(SHARED)/models/shakespeare-llama.bin \
+	    --text $(SHARED)/data/tinyshakespeare.txt --rows 32 --tokens 8 --cov $(BUILD)/rmmec_activity/$$m-$$s.dat || exit 1; \
+	done; done | tee $(BUILD)/rmmec_activity/activity.jsonl
