@@ -22,6 +22,13 @@ for c in "${cases[@]}"; do
   set -- $c; wl=$1 pt=$2; shift 2
   "$lpcs" workload "$w/$wl.json" --point "$tmp/$pt.json" --mode compare "$@" > "$tmp/$wl-$pt-$*.md"
 done
+# rows PATTERN "FIELDS": the lines of every case matching PATTERN, as table rows led by the case's title
+rows() {
+  for f in "$tmp"/*.md; do
+    grep "$1" "$f" | awk -F'|' -v t="$(head -1 "$f" | sed 's/:.*//')" -v keep="$2" \
+      'BEGIN { n = split(keep, k, " ") } { printf "| %s |", t; for (i = 1; i <= n; i++) printf "%s|", $k[i]; print "" }'
+  done
+}
 {
 echo "# Analytical model vs SystemC platform at 7B and 70B"
 echo
@@ -55,19 +62,13 @@ echo "## Totals per phase"
 echo
 echo "| case | phase | model cycles | platform cycles | err | model energy pJ | platform energy pJ | err | model DRAM B | platform DRAM B | err |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for f in "$tmp"/*.md; do
-  head -1 "$f" | sed 's/:.*//' > "$tmp/title"
-  grep '\*\*total\*\*' "$f" | awk -F'|' -v t="$(cat "$tmp/title")" '{printf "| %s |%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", t, $2, $6, $7, $8, $9, $10, $11, $12, $13, $14}'
-done
+rows '\*\*total\*\*' "2 6 7 8 9 10 11 12 13 14"
 echo
 echo "## Per op class"
 echo
 echo "| case | phase | class | instances | model cycles | platform cycles | err | model energy pJ | platform energy pJ | err | model DRAM B | platform DRAM B | err |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-for f in "$tmp"/*.md; do
-  head -1 "$f" | sed 's/:.*//' > "$tmp/title"
-  grep '| class |' "$f" | awk -F'|' -v t="$(cat "$tmp/title")" '{printf "| %s |%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n", t, $2, $3, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14}'
-done
+rows '| class |' "2 3 5 6 7 8 9 10 11 12 13 14"
 echo
 echo "## Per op"
 for f in "$tmp"/*.md; do echo; echo "### $(head -1 "$f")"; echo; tail -n +3 "$f"; done
