@@ -98,11 +98,11 @@ FUZZ_HARNESSES += fuzz_workload
 # in models/arch_consts.h (docs/dse/energy.md).
 RMMEC_ACT_DIR := $(BUILD)/verilator/rmmec_act
 RMMEC_ACT_BIN := $(RMMEC_ACT_DIR)/obj/Vrmmec_act
-$(RMMEC_ACT_BIN): $(UNIT_RTL_rmmec) sim/rmmec_activity.cpp sim/stimulus.h $(GOLDEN_LIB)
+$(RMMEC_ACT_BIN): $(UNIT_RTL_rmmec) sim/rmmec_activity.cpp sim/stimulus.h $(BUILD)/libgolden.a
 	@mkdir -p $(RMMEC_ACT_DIR)
 	+verilator --cc --exe --build -j 2 -Wall -Irtl --x-assign fast --x-initial fast -O3 --coverage-toggle \
 	  --top-module rmmec --Mdir $(RMMEC_ACT_DIR)/obj -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim" \
-	  -LDFLAGS "$(abspath $(GOLDEN_LIB)) -lm" $(UNIT_RTL_rmmec) $(abspath sim/rmmec_activity.cpp) -o Vrmmec_act \
+	  -LDFLAGS "$(abspath $(BUILD)/libgolden.a) -lm" $(UNIT_RTL_rmmec) $(abspath sim/rmmec_activity.cpp) -o Vrmmec_act \
 	  >$(RMMEC_ACT_DIR)/build.log 2>&1 || { tail -30 $(RMMEC_ACT_DIR)/build.log; exit 1; }
 .PHONY: rmmec-activity
 rmmec-activity: $(RMMEC_ACT_BIN)
@@ -111,3 +111,29 @@ rmmec-activity: $(RMMEC_ACT_BIN)
 	  $(RMMEC_ACT_BIN) --mode $$m --source $$s --model $(SHARED)/models/shakespeare-llama.bin \
 	    --text $(SHARED)/data/tinyshakespeare.txt --rows 32 --tokens 8 --cov $(BUILD)/rmmec_activity/$$m-$$s.dat || exit 1; \
 	done; done | tee $(BUILD)/rmmec_activity/activity.jsonl
+
+# Switching activity of the ternary engine on the shipped HGRN-Bit's real
+# weights (tests/ternary_activity.c; not in `make test`): the engine verilated
+# again with --coverage-toggle, the same C API (sim/ternary_rtl.h).
+TCOV_DIR  := $(BUILD)/verilator/ternary_cov
+TCOV_MDIR := $(TCOV_DIR)/model
+TCOV_VOBJS := $(addprefix $(TCOV_MDIR)/,Vternary_gemv__ALL.a verilated.o verilated_vcd_c.o verilated_threads.o verilated_cov.o)
+TCOV_CXX   = $(subst -DVM_COVERAGE=0,-DVM_COVERAGE=1,$(subst $(TERNARY_MDIR),$(TCOV_MDIR),$(TERNARY_CXX)))
+$(TCOV_MDIR)/Vternary_gemv.h: $(UNIT_RTL_ternary)
+	@mkdir -p $(TCOV_MDIR)
+	verilator --cc --trace --coverage-toggle -Wall $(TERNARY_GFLAGS) --top-module ternary_gemv --Mdir $(TCOV_MDIR) $(UNIT_RTL_ternary)
+$(TCOV_VOBJS) &: $(TCOV_MDIR)/Vternary_gemv.h
+	$(MAKE) --no-print-directory -s -C $(TCOV_MDIR) -f Vternary_gemv.mk OPT_FAST=-O2 $(notdir $(TCOV_VOBJS))
+$(TCOV_DIR)/obj/%.o: sim/%.cpp $(TCOV_MDIR)/Vternary_gemv.h sim/ternary_engine.h sim/ternary_rtl.h
+	@mkdir -p $(dir $@)
+	$(TCOV_CXX) -c $< -o $@
+$(TCOV_DIR)/ternary_activity: tests/ternary_activity.c $(TCOV_VOBJS) $(TCOV_DIR)/obj/ternary_engine.o $(TCOV_DIR)/obj/ternary_rtl.o $(BUILD)/libgolden.a
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Igolden -Itests -o $@ $< $(TCOV_DIR)/obj/ternary_engine.o $(TCOV_DIR)/obj/ternary_rtl.o $(TCOV_VOBJS) \
+	  $(BUILD)/libgolden.a -ljansson -lstdc++ -lpthread -lm
+.PHONY: ternary-activity
+ternary-activity: $(TCOV_DIR)/ternary_activity
+	@mkdir -p $(BUILD)/ternary_activity
+	@for s in model random; do \
+	  $(TCOV_DIR)/ternary_activity $(SHARED)/models/shakespeare-mmfree.safetensors $(SHARED)/data/tinyshakespeare.txt \
+	    $$s 8 $(BUILD)/ternary_activity/$$s.dat || exit 1; \
+	done | tee $(BUILD)/ternary_activity/activity.jsonl
