@@ -26,12 +26,12 @@ static void help(FILE *out) {
             "model: prefill (GEMM) and batched decode, time to first token, time per output\n"
             "token, tokens/s, energy per token, area and the bound of each op.\n"
             "--sweep: the cartesian product of GRID's \"grid\" (design-point fields, and the\n"
-            "run parameters workload, prompt, gen, batch, w_bits, kv_bits) on top of \"base\";\n"
+            "run parameters workload, prompt, gen, batch, w_bits, w_fmt, kv_bits) on top of \"base\";\n"
             "one CSV row per point; re-running resumes after the last complete row (same as\n"
             "lpcs sweep GRID.json -o OUT.csv).\n"
             "--mode platform: every op timed by the SystemC platform (sim/platform) instead of\n"
             "the analytical model; compare: both, as a markdown table of each op's cycles,\n"
-            "energy and DRAM bytes with the platform's relative difference (docs/dse/README.md).\n");
+            "energy and DRAM bytes with the platform's relative difference (docs/dse/model-vs-platform.md).\n");
 }
 
 static int fail(const char *m, const char *a) {
@@ -64,7 +64,7 @@ static void print_phase(const char *title, const wl_phase *ph, double clock_ghz)
         const wl_op_cost *o = &ph->ops[i];
         printf("  %-12s %-10s %-8s %14.6g %14.6g %14.6g %14.6g  %s\n", o->name, arch_op_kind_name(o->kind),
                arch_unit_name(o->unit), o->cycles, o->compute_cycles, o->mem_cycles, o->energy_pj,
-               o->dram_bound ? "dram" : "compute");
+               wl_bound_name(o->bound));
     }
 }
 
