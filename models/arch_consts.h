@@ -57,6 +57,26 @@
 #define PJ_PER_T (HZ_MUL8_PJ / YS_MUL8_T)
 #define UM2_PER_T (HZ_MUL8_UM2 / YS_MUL8_T)
 
+/* --- Measured switching activity (issue 16) -------------------------------
+ * Mean toggle rate per RTL signal bit per clock of rtl/rmmec.v, Verilated with
+ * --coverage-toggle, on real operands: 32 rows of the shipped llama's layer-0
+ * wq x RMSNorm'ed embeddings of 8 tokens of tinyshakespeare, every readout
+ * checked against golden (`make rmmec-activity`, sim/rmmec_activity.cpp;
+ * docs/dse/energy.md). Uniformly random codes give 0.273 / 0.268 / 0.265.
+ * With design point activity_model = 1 the unit's compute energy is
+ * e(activity 1) x this factor; 0 keeps activity 1 (the old constants). The
+ * PIM banks, shiftmac and vector unit are not measured yet: they keep
+ * activity 1 in both models. */
+#define RMMEC_ACTIVITY_FP4 0.26585
+#define RMMEC_ACTIVITY_P8 0.25179
+#define RMMEC_ACTIVITY_P16 0.29653
+/* rtl/ternary_gemv.v (LANES 8, KTILE 16), the same way (`make ternary-activity`,
+ * tests/ternary_activity.c): all 31 BitLinear matrices of the shipped
+ * HGRN-Bit but down_proj (ternarized by golden) x RMSNorm'ed, int8-quantized
+ * embeddings of 8 tokens of tinyshakespeare, 124,952 outputs checked against
+ * golden; cycles include the weight and activation loads. Random codes: 0.3155. */
+#define TERNARY_ACTIVITY 0.31356
+
 /* --- Units (yosys transistor estimates of this project's RTL) ------------ */
 /* rtl/rmmec.v (all modes, 128-bit quire): one unit. yosys reports 103012+
  * ; the '+' is 134 async-reset DFFs without a CMOS cost, added

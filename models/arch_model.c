@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch_consts.h"
+#include "tech_scale.h"
 #include "unit.h"
 
 const char *arch_unit_name(arch_unit u) {
@@ -64,6 +65,10 @@ double arch_sram_pj_per_byte(double kib) {
     return ky[i] * pow(ky[i + 1] / ky[i], t);
 }
 
+double arch_sram_pj_per_byte_at(const dp_config *d) {
+    return arch_sram_pj_per_byte(d->sram_kib) * tech_energy_factor(d->tech_nm);
+}
+
 double arch_dma_tiles(const dp_config *d, const arch_op *op, arch_unit u) {
     const arch_unit_desc *ud = arch_unit_get((int)u);
     return ud ? ud->dma_tiles(d, op) : 1;
@@ -91,8 +96,10 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
     }
     const arch_unit_desc *ud = arch_unit_get((int)o->unit);
     if (!ud || ud->compute(d, op, o, &wbytes)) return -1;
+    double T = op->tokens > 1 ? op->tokens : 1; /* the unit re-reads its operands per token */
+    o->compute_cycles *= T, o->unit_events *= T, o->e_compute_pj *= T;
     o->dram_bytes = op->weights_resident ? 0 : wbytes;
-    o->sram_bytes = wbytes + abytes + o->dram_bytes; /* + DMA staging writes of streamed data */
+    o->sram_bytes = T * (wbytes + abytes) + o->dram_bytes; /* + DMA staging writes of streamed data */
     o->mem_cycles = o->dram_bytes / arch_dram_bytes_per_cycle(d);
     /* streaming of n DMA tiles through DMA_TILE_BUFFERS buffers: per tile
      * the period is the slower of compute and transfer, or the buffer round
@@ -107,7 +114,9 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
     } else {
         o->cycles = o->compute_cycles + HOST_CMD_CYCLES;
     }
-    o->e_sram_pj = o->sram_bytes * arch_sram_pj_per_byte(d->sram_kib);
+    /* on-chip energy scales with the node (tech_scale.h); DRAM's does not */
+    o->e_compute_pj *= tech_energy_factor(d->tech_nm);
+    o->e_sram_pj = o->sram_bytes * arch_sram_pj_per_byte_at(d);
     o->e_dram_pj = o->dram_bytes * HZ_DRAM_PJ_PER_B;
     o->energy_pj = o->e_compute_pj + o->e_sram_pj + o->e_dram_pj;
     return 0;
@@ -120,5 +129,8 @@ int arch_area_of(const dp_config *d, arch_area *a) {
     for (int u = 0; u < arch_n_units(); u++) a->total += a->unit[u] = arch_unit_get(u)->area_mm2(d);
     a->sram = d->sram_kib * 8192.0 * sram_bit / 1e6;
     a->total += a->sram;
+    double s = tech_area_factor(d->tech_nm); /* 45 nm anchors -> d's node */
+    for (int u = 0; u < arch_n_units(); u++) a->unit[u] *= s;
+    a->sram *= s, a->total *= s;
     return 0;
 }

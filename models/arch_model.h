@@ -52,6 +52,8 @@ typedef struct {
     arch_fmt w_fmt;
     int weights_resident;/* 1: weights (or KV) already in on-chip SRAM */
     int tables_resident; /* PIM: LUT tables already built in the banks */
+    double tokens;       /* tokens sharing one pass over the weights (prefill GEMM, batched
+                          * decode): compute, unit events and SRAM reads x tokens, DRAM once; 0 = 1 */
 } arch_op;
 
 typedef struct {
@@ -89,6 +91,8 @@ double arch_dram_bytes_per_cycle(const dp_config *d);
 double arch_dram_latency_cycles(const dp_config *d);
 /* SRAM energy per byte for an array of kib KiB (log-log interpolation of Horowitz). */
 double arch_sram_pj_per_byte(double kib);
+/* The same at d's size and technology node (tech_nm). */
+double arch_sram_pj_per_byte_at(const dp_config *d);
 
 /* DMA tiles an op's streamed data is cut into on unit u (whole groups of the
  * unit's parallel rows, about dma_burst_bytes each; LUT-GEMV: per pass). */

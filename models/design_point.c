@@ -1,4 +1,5 @@
 #include "design_point.h"
+#include "tech_scale.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -26,6 +27,9 @@ static const field_desc TAIL[] = {
     FD(dram_gbps, F_DOUBLE, 0.01, 1e5, 25.6),
     FD(dram_latency_ns, F_DOUBLE, 0, 1e6, 50),
     FD(dma_burst_bytes, F_DOUBLE, 16, 1 << 24, 4096),
+    FD(sram_bytes_per_cycle, F_DOUBLE, 0, 1 << 20, 0),
+    FD(tech_nm, F_DOUBLE, 7, 45, 45),
+    FD(activity_model, F_INT, 0, 1, 0),
     FD(plan, F_STR, 0, 0, 0),
 };
 #define NHEAD (sizeof HEAD / sizeof HEAD[0])
@@ -107,6 +111,11 @@ int dp_check(const dp_config *d, char *err, size_t errlen) {
             seterr(err, errlen, "design point: field %s out of range (%g)", f->name, v);
             return -1;
         }
+    }
+    if (!tech_node_known(d->tech_nm)) {
+        seterr(err, errlen, "design point: tech_nm %g is not a node with scaling factors (45, 32, 28, 22, 20, 16, 14, 10, 7)",
+               d->tech_nm);
+        return -1;
     }
     int compute_units = 0;
     for (int u = 0; u < arch_n_units(); u++) {

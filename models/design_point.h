@@ -34,6 +34,13 @@ typedef struct {
     double dram_gbps;         /* sustained bandwidth, GB/s (1e9 bytes/s) */
     double dram_latency_ns;   /* first-byte latency of one DMA burst */
     double dma_burst_bytes;   /* DMA transfer granule (platform tiles) */
+    /* on-chip SRAM bandwidth, bytes per cycle (0: not a bound); see workload.h */
+    double sram_bytes_per_cycle;
+    /* CMOS node of the logic and SRAM energy/area (models/tech_scale.h); 45 = the anchors */
+    double tech_nm;
+    /* compute energy: 0 = activity 1 (every transistor switches per event, the
+     * 45 nm constants as before), 1 = the measured RTL activity (arch_consts.h) */
+    int activity_model;
     /* number formats: the runtime's --plan string (w=, a=, kv=, per class) */
     char plan[DP_PLAN_LEN];
     /* fields of units added after these (models/unit.h): each unit's

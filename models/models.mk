@@ -1,5 +1,5 @@
 # models/: design-point config, analytical cycle/energy/area models (issue 9).
-MODELS_SRCS += models/design_point.c models/arch_model.c models/workload.c models/units.c $(sort $(wildcard models/unit_*.c))
+MODELS_SRCS += models/design_point.c models/arch_model.c models/workload.c models/tech_scale.c models/units.c $(sort $(wildcard models/unit_*.c))
 
 # yosys transistor estimates behind models/arch_consts.h (not in `make test`: minutes).
 .PHONY: models-calib
@@ -51,23 +51,37 @@ test-model-vs-platform: $(BUILD)/lpcs
 TEST_STEPS += test-model-vs-platform
 
 # `make dse-7b` (issue 16, not in `make test`): the 10,000-point analytical
-# sweep of models/grids/dse_7b.json (shape-only Llama-2-7B / Llama-3-8B, no
-# NLL), its rate, and decode/prefill Pareto plots in $(DSE_DIR);
-# `make dse-7b-publish` copies plots and fronts to docs/dse/.
+# sweep of models/grids/dse_7b.json (shape-only Llama-2-7B / Llama-3-8B) by
+# `lpcs sweep`, its rate, and the formats grid dse_7b_fmt.json with decode /
+# prefill Pareto plots (tokens/s per mm^2 vs energy per token vs the NLL
+# proxy) in $(DSE_DIR); `make dse-7b-publish` copies plots and fronts to
+# docs/dse/. DSE_MODE=platform runs them on the SystemC platform (minutes).
 # Resumable: re-running continues after the last row.
 .PHONY: dse-7b dse-7b-publish
 dse-7b: $(BUILD)/lpcs
 	@mkdir -p $(DSE_DIR)
-	$(BUILD)/lpcs workload --sweep models/grids/dse_7b.json -o $(DSE_DIR)/dse_7b.csv
-	models/pareto_workload.sh $(DSE_DIR)/dse_7b.csv $(DSE_DIR) dse_7b "Llama-2-7B / Llama-3-8B"
+	$(BUILD)/lpcs sweep models/grids/dse_7b.json -o $(DSE_DIR)/dse_7b_$(DSE_MODE).csv --mode $(DSE_MODE)
+	$(BUILD)/lpcs sweep models/grids/dse_7b_fmt.json -o $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE).csv --mode $(DSE_MODE)
+	models/pareto_workload.sh $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE).csv $(DSE_DIR) dse_7b "Llama-2-7B / Llama-3-8B ($(DSE_MODE))"
 dse-7b-publish: dse-7b
 	cp $(DSE_DIR)/dse_7b_decode.png $(DSE_DIR)/dse_7b_decode.svg $(DSE_DIR)/dse_7b_prefill.png $(DSE_DIR)/dse_7b_prefill.svg \
 	   $(DSE_DIR)/dse_7b_decode_front.csv $(DSE_DIR)/dse_7b_prefill_front.csv docs/dse/
 
-# lpcs workload --sweep: kill -9 / truncated last row + resume gives the same CSV as one run.
+# docs/dse/model-vs-platform.md: analytical model vs SystemC platform per op / class / phase at 7B and 70B.
+.PHONY: dse-error-table
+dse-error-table: $(BUILD)/lpcs
+	models/error_table.sh $(BUILD)/lpcs docs/dse/model-vs-platform.md
+
+# models/nll_proxy.csv: the shipped models' NLL per weight format (accuracy proxy of workload sweeps; ~3 CPU-min).
+.PHONY: nll-proxy
+nll-proxy: $(BUILD)/lpcs
+	models/nll_proxy.sh $(BUILD) $(SHARED) 4096 > models/nll_proxy.csv.tmp && mv models/nll_proxy.csv.tmp models/nll_proxy.csv
+
+# lpcs sweep over workloads: kill -9 / truncated last row + resume gives the
+# same CSV as one run; both modes on 7B/70B with prefill and batch > 1.
 .PHONY: test-workload-sweep
 test-workload-sweep: $(BUILD)/lpcs
-	tests/workload_sweep.sh $(BUILD)/lpcs models/grids/dse_7b.json $(BUILD)/workload-sweep-test
+	tests/workload_sweep.sh $(BUILD)/lpcs models/grids/dse_7b.json models/grids/ci_workload.json $(BUILD)/workload-sweep-test
 TEST_STEPS += test-workload-sweep
 
 # docs/seed-claims.md: the seed papers' headline claims beside lpcs's figures (one command).
@@ -77,3 +91,49 @@ seed-claims: $(BUILD)/lpcs
 
 # libFuzzer harness of the workload-shape parser (tests/fuzz.mk runs it in fuzz-smoke).
 FUZZ_HARNESSES += fuzz_workload
+
+# Switching activity of the RMMEC RTL on real operands (issue 16; not in
+# `make test`: the --coverage-toggle build takes minutes): writes
+# $(BUILD)/rmmec_activity/activity.jsonl, the numbers behind RMMEC_ACTIVITY_*
+# in models/arch_consts.h (docs/dse/energy.md).
+RMMEC_ACT_DIR := $(BUILD)/verilator/rmmec_act
+RMMEC_ACT_BIN := $(RMMEC_ACT_DIR)/obj/Vrmmec_act
+$(RMMEC_ACT_BIN): $(UNIT_RTL_rmmec) sim/rmmec_activity.cpp sim/stimulus.h $(BUILD)/libgolden.a
+	@mkdir -p $(RMMEC_ACT_DIR)
+	+verilator --cc --exe --build -j 2 -Wall -Irtl --x-assign fast --x-initial fast -O3 --coverage-toggle \
+	  --top-module rmmec --Mdir $(RMMEC_ACT_DIR)/obj -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim" \
+	  -LDFLAGS "$(abspath $(BUILD)/libgolden.a) -lm" $(UNIT_RTL_rmmec) $(abspath sim/rmmec_activity.cpp) -o Vrmmec_act \
+	  >$(RMMEC_ACT_DIR)/build.log 2>&1 || { tail -30 $(RMMEC_ACT_DIR)/build.log; exit 1; }
+.PHONY: rmmec-activity
+rmmec-activity: $(RMMEC_ACT_BIN)
+	@mkdir -p $(BUILD)/rmmec_activity
+	@for m in p8 p16 fp4; do for s in model random; do \
+	  $(RMMEC_ACT_BIN) --mode $$m --source $$s --model $(SHARED)/models/shakespeare-llama.bin \
+	    --text $(SHARED)/data/tinyshakespeare.txt --rows 32 --tokens 8 --cov $(BUILD)/rmmec_activity/$$m-$$s.dat || exit 1; \
+	done; done | tee $(BUILD)/rmmec_activity/activity.jsonl
+
+# Switching activity of the ternary engine on the shipped HGRN-Bit's real
+# weights (tests/ternary_activity.c; not in `make test`): the engine verilated
+# again with --coverage-toggle, the same C API (sim/ternary_rtl.h).
+TCOV_DIR  := $(BUILD)/verilator/ternary_cov
+TCOV_MDIR := $(TCOV_DIR)/model
+TCOV_VOBJS := $(addprefix $(TCOV_MDIR)/,Vternary_gemv__ALL.a verilated.o verilated_vcd_c.o verilated_threads.o verilated_cov.o)
+TCOV_CXX   = $(subst -DVM_COVERAGE=0,-DVM_COVERAGE=1,$(subst $(TERNARY_MDIR),$(TCOV_MDIR),$(TERNARY_CXX)))
+$(TCOV_MDIR)/Vternary_gemv.h: $(UNIT_RTL_ternary)
+	@mkdir -p $(TCOV_MDIR)
+	verilator --cc --trace --coverage-toggle -Wall $(TERNARY_GFLAGS) --top-module ternary_gemv --Mdir $(TCOV_MDIR) $(UNIT_RTL_ternary)
+$(TCOV_VOBJS) &: $(TCOV_MDIR)/Vternary_gemv.h
+	$(MAKE) --no-print-directory -s -C $(TCOV_MDIR) -f Vternary_gemv.mk OPT_FAST=-O2 $(notdir $(TCOV_VOBJS))
+$(TCOV_DIR)/obj/%.o: sim/%.cpp $(TCOV_MDIR)/Vternary_gemv.h sim/ternary_engine.h sim/ternary_rtl.h
+	@mkdir -p $(dir $@)
+	$(TCOV_CXX) -c $< -o $@
+$(TCOV_DIR)/ternary_activity: tests/ternary_activity.c $(TCOV_VOBJS) $(TCOV_DIR)/obj/ternary_engine.o $(TCOV_DIR)/obj/ternary_rtl.o $(BUILD)/libgolden.a
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Igolden -Itests -o $@ $< $(TCOV_DIR)/obj/ternary_engine.o $(TCOV_DIR)/obj/ternary_rtl.o $(TCOV_VOBJS) \
+	  $(BUILD)/libgolden.a -ljansson -lstdc++ -lpthread -lm
+.PHONY: ternary-activity
+ternary-activity: $(TCOV_DIR)/ternary_activity
+	@mkdir -p $(BUILD)/ternary_activity
+	@for s in model random; do \
+	  $(TCOV_DIR)/ternary_activity $(SHARED)/models/shakespeare-mmfree.safetensors $(SHARED)/data/tinyshakespeare.txt \
+	    $$s 8 $(BUILD)/ternary_activity/$$s.dat || exit 1; \
+	done | tee $(BUILD)/ternary_activity/activity.jsonl

@@ -10,10 +10,28 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/c.c" <<'C'
 #include <stdio.h>
 #include "arch_consts.h"
-int main(void) { printf("%.4f %.2f\n", YS_RMMEC_T * UM2_PER_T / 1e6, YS_RMMEC_T * PJ_PER_T); return 0; }
+#include "tech_scale.h"
+int main(void) {
+    double mm2 = YS_RMMEC_T * UM2_PER_T / 1e6, pj = YS_RMMEC_T * PJ_PER_T;
+    printf("%.4f %.2f %.4f %.2f %.2f %.2f\n", mm2, pj, mm2 * tech_area_factor(28), pj * tech_energy_factor(28),
+           pj * tech_energy_factor(28) * RMMEC_ACTIVITY_P8, pj * tech_energy_factor(28) * RMMEC_ACTIVITY_P16);
+    return 0;
+}
 C
-${CC:-cc} -Imodels -o "$tmp/c" "$tmp/c.c"
-set -- $("$tmp/c"); rmmec_mm2=$1 rmmec_pj=$2
+${CC:-cc} -Imodels -o "$tmp/c" "$tmp/c.c" models/tech_scale.c -lm
+set -- $("$tmp/c"); rmmec_mm2=$1 rmmec_pj=$2 mm2_28=$3 pj_28=$4 pj_28_p8=$5 pj_28_p16=$6
+# Xilinx (synth_xilinx -family xcup, no DSP/BRAM) and iCE40 counts of rmmec vs the four-MAC bank:
+# from `make rmmec-area` when it has run (live), else the committed measurement (rtl/README.md).
+area=${RMMEC_AREA_CSV:-build/rmmec_area/area.csv}
+if [ -f "$area" ] && head -1 "$area" | grep -q xilinx_lut; then
+  col() { awk -F, -v d="$1" -v k="$2" 'NR==1{for(i=1;i<=NF;i++)c[$i]=i; next} $1==d{print $c[k]}' "$area"; }
+  x_lut_r=$(col rmmec xilinx_lut) x_ff_r=$(col rmmec xilinx_ff) x_lut_b=$(col ref_mac_bank xilinx_lut) x_ff_b=$(col ref_mac_bank xilinx_ff)
+  xsrc="*live* (\`make rmmec-area\`)"
+else
+  x_lut_r=4510 x_ff_r=582 x_lut_b=6327 x_ff_b=1156
+  xsrc="measured 2026-12-06 (rtl/README.md; \`make rmmec-area\` makes it live)"
+fi
+xr() { python3 -c "print(f'{$1/$2:.2f}')"; }
 js() { "$lpcs" workload "$@" --json; }
 field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read())['$1'])"; }
 w=models/workloads
@@ -36,8 +54,8 @@ echo "reason says what is missing. Figures marked *live* are recomputed on every
 echo
 echo "| paper | claim | lpcs setup | lpcs figure | why they differ |"
 echo "|---|---|---|---|---|"
-echo "| XR-NPE | 1.4x fewer LUTs, 1.77x fewer FFs than separate MACs (Xilinx VCU129, whole co-processor) | yosys \`synth_ice40\` of rtl/rmmec.v vs the functionally identical four-unit bank (rtl/README.md) | 1.38x fewer LUT4, 2.0x fewer FFs (iCE40) | iCE40 LUT4 not Xilinx LUT6 (\`synth_xilinx\` counts: none yet); unit alone, not the AXI co-processor |"
-echo "| XR-NPE | 0.016 mm^2, 1.72 GHz, 14 pJ per op at 28 nm | yosys transistor estimate x Horowitz 45 nm anchors (models/arch_consts.h), activity 1 | *live*: $rmmec_mm2 mm^2 and $rmmec_pj pJ per command at 45 nm; clock: none yet | 45 nm, no technology scaling yet (issue 16 item 2 open); no timing analysis at ASIC level; activity 1 is an upper-side estimate |"
+echo "| XR-NPE | 1.4x fewer LUTs, 1.77x fewer FFs than separate MACs (Xilinx VCU129, whole co-processor) | yosys 0.23 \`synth_xilinx -family xcup -nodsp -nobram\` (UltraScale+, the VCU129's family) and \`synth_ice40\` of rtl/rmmec.v vs the functionally identical four-unit bank rtl/ref_macs/ref_mac_bank.v | Xilinx: $x_lut_r vs $x_lut_b LUTs = $(xr $x_lut_b $x_lut_r)x fewer, $x_ff_r vs $x_ff_b FFs = $(xr $x_ff_b $x_ff_r)x fewer ($xsrc); iCE40: 1.38x fewer LUT4, 2.0x fewer FFs | the unit alone, not the AXI co-processor; no DSPs (XR-NPE's MACs may use DSP48s); yosys, not Vivado |"
+echo "| XR-NPE | 0.016 mm^2, 1.72 GHz, 14 pJ per op at 28 nm | yosys transistor estimate x Horowitz 45 nm anchors (models/arch_consts.h), scaled to 28 nm with Stillmaker & Baas 2017 (models/tech_scale.h; 28 nm interpolated between their 32 and 20 nm nodes); activity 1, or the RMMEC's measured RTL toggle rate on the shipped llama's operands (docs/dse/energy.md) | *live*: 45 nm: $rmmec_mm2 mm^2, $rmmec_pj pJ per command (activity 1); 28 nm: $mm2_28 mm^2, $pj_28 pJ (activity 1), $pj_28_p8 pJ (p8) / $pj_28_p16 pJ (p16) with the measured activity; clock: none yet | transistor-count area and energy, not a 28 nm standard-cell flow; no timing analysis (no clock); activity is a per-RTL-signal toggle rate, not gate-level |"
 echo "| XR-NPE | 42% less area, 38% less power than the best SoTA MAC | - | none yet | no synthesis of the competing MAC designs |"
 echo "| SAIL | pattern-aware lookup: 13.8% fewer cycles on real LLM activations | models/lutgemv_model vs Verilated rtl/pim_bank.v, synthetic uniform activations (models/README.md) | 14-24% at g=4, 33-40% at g=3, 0% at g=8 | synthetic activations, not the real ones of a 7B model; whole-model costs still switch pattern reuse off |"
 echo "| SAIL | up to 10.7x speedup and 19.9x tokens per dollar vs ARM Neoverse-N1; 7.04x cost efficiency vs V100 | - | none yet | no CPU (gem5/Neoverse) baseline model and no cost model in lpcs |"

@@ -28,6 +28,8 @@ static int compute(const dp_config *d, const arch_op *op, arch_cost *o, double *
         o->unit_events = (double)op->rows * (unit_cdiv((double)op->cols, lanes) + 1);
     }
     o->e_compute_pj = o->unit_events * YS_RMMEC_T * PJ_PER_T;
+    if (d->activity_model) /* measured toggle rate of the RTL for the lane format (arch_consts.h) */
+        o->e_compute_pj *= lanes == 4 ? RMMEC_ACTIVITY_FP4 : lanes == 2 ? RMMEC_ACTIVITY_P8 : RMMEC_ACTIVITY_P16;
     return 0;
 }
 

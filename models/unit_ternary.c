@@ -21,6 +21,7 @@ static int compute(const dp_config *d, const arch_op *op, arch_cost *o, double *
     o->unit_events = unit_cdiv(R, d->ternary_lanes) * unit_cdiv(K, d->ternary_ktile);
     o->e_compute_pj = o->unit_events * d->ternary_lanes *
                       (YS_TERNARY_TILE16_T * d->ternary_ktile / 16.0 + YS_TERNARY_LANE_ACC_T) * PJ_PER_T;
+    if (d->activity_model) o->e_compute_pj *= TERNARY_ACTIVITY; /* measured on the RTL (arch_consts.h) */
     return 0;
 }
 

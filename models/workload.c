@@ -148,22 +148,49 @@ static wl_op_cost *phase_op(wl_phase *ph, const char *name, arch_op_kind k) {
     return o;
 }
 
+const char *wl_bound_name(wl_bound b) {
+    static const char *n[] = {"compute", "sram", "dram"};
+    return (unsigned)b <= WL_BOUND_DRAM ? n[b] : "?";
+}
+
+int wl_analytical_timer(void *ctx, const dp_config *d, const arch_op *op, double dram, wl_inst_cost *o) {
+    (void)ctx;
+    arch_cost c;
+    arch_op one = *op;
+    one.weights_resident = 1; /* DRAM traffic is added here, once per phase step */
+    if (arch_op_cost(d, &one, &c)) return -1;
+    double comp = c.compute_cycles, mem = dram / arch_dram_bytes_per_cycle(d);
+    double sram = d->sram_bytes_per_cycle > 0 ? (c.sram_bytes + dram) / d->sram_bytes_per_cycle : 0;
+    double m = comp > mem ? comp : mem;
+    o->cycles = (m > sram ? m : sram) + (dram > 0 ? arch_dram_latency_cycles(d) : 0) + HOST_CMD_CYCLES;
+    o->compute_cycles = comp, o->mem_cycles = mem, o->sram_cycles = sram, o->dram_bytes = dram;
+    o->energy_pj = c.energy_pj + dram * (HZ_DRAM_PJ_PER_B + arch_sram_pj_per_byte_at(d)); /* + staging writes */
+    return 0;
+}
+
+typedef struct {
+    const dp_config *d;
+    wl_op_timer timer;
+    void *ctx;
+} wl_costing;
+
 /* Adds one op instance run for `tokens` tokens with `dram` bytes streamed
  * once for all of them. */
-static int add_op(wl_phase *ph, const char *name, const dp_config *d, arch_op *op, double tokens, double dram) {
-    arch_cost c;
-    op->weights_resident = 1; /* DRAM traffic is added here, once per phase step */
-    if (arch_op_cost(d, op, &c)) return -1;
+static int add_op(wl_phase *ph, const char *name, const wl_costing *k, arch_op *op, double tokens, double dram) {
+    wl_inst_cost c;
+    op->tokens = tokens;
+    if (k->timer(k->ctx, k->d, op, dram, &c)) return -1;
     wl_op_cost *o = phase_op(ph, name, op->kind);
     if (!o) return -1;
-    double comp = tokens * c.compute_cycles, mem = dram / arch_dram_bytes_per_cycle(d);
-    double cyc = (comp > mem ? comp : mem) + (dram > 0 ? arch_dram_latency_cycles(d) : 0) + HOST_CMD_CYCLES;
-    double e = tokens * c.energy_pj + dram * HZ_DRAM_PJ_PER_B;
-    o->unit = c.unit;
+    o->unit = arch_pick_unit(k->d, op);
     o->count += 1;
-    o->cycles += cyc, o->compute_cycles += comp, o->mem_cycles += mem, o->dram_bytes += dram, o->energy_pj += e;
-    o->dram_bound = o->mem_cycles > o->compute_cycles;
-    ph->cycles += cyc, ph->energy_pj += e, ph->dram_bytes += dram;
+    o->cycles += c.cycles, o->compute_cycles += c.compute_cycles, o->mem_cycles += c.mem_cycles;
+    o->sram_cycles += c.sram_cycles, o->dram_bytes += c.dram_bytes, o->energy_pj += c.energy_pj;
+    o->bound = o->mem_cycles > o->compute_cycles && o->mem_cycles >= o->sram_cycles ? WL_BOUND_DRAM
+               : o->sram_cycles > o->compute_cycles                                 ? WL_BOUND_SRAM
+                                                                                    : WL_BOUND_COMPUTE;
+    o->dram_bound = o->bound == WL_BOUND_DRAM;
+    ph->cycles += c.cycles, ph->energy_pj += c.energy_pj, ph->dram_bytes += c.dram_bytes;
     return 0;
 }
 
@@ -183,7 +210,7 @@ static void vec_op(arch_op *op, double n, double passes) {
 /* One phase: `tokens` tokens through every layer; attention over `positions`
  * (sum of attended lengths per sequence) for `seqs` sequences, KV DRAM bytes
  * kv_dram per layer. Weight residency in `res` (per layer and matrix, then head). */
-static int run_phase(const wl_shape *s, const wl_params *p, const dp_config *d, const unsigned char *res,
+static int run_phase(const wl_shape *s, const wl_params *p, const wl_costing *d, const unsigned char *res,
                      double tokens, double seqs, double positions, double ctx_mean, double kv_dram, wl_phase *ph) {
     wl_mat m[8];
     int nm = layer_mats(s, m);
@@ -209,6 +236,7 @@ static int run_phase(const wl_shape *s, const wl_params *p, const dp_config *d, 
         op.kind = ARCH_OP_ATTENTION;
         op.rows = (size_t)(positions * (double)s->heads); /* dot products per matrix */
         op.n = (size_t)(positions * dim);                 /* MACs per matrix (q.K, p.V) */
+        op.kv_n = (size_t)(positions * dim / (double)s->heads * (double)s->kv_heads); /* GQA: K/V values read */
         op.w_bits = p->kv_bits, op.a_bits = p->a_bits;
         op.w_fmt = p->kv_bits <= 8 ? ARCH_FMT_INT : ARCH_FMT_FLOAT;
         if (add_op(ph, "attention", d, &op, seqs, kv_dram)) return -1;
@@ -227,7 +255,13 @@ static int run_phase(const wl_shape *s, const wl_params *p, const dp_config *d, 
 }
 
 int wl_evaluate(const wl_shape *s, const wl_params *p, const dp_config *d, wl_result *r, char *err, size_t errlen) {
-    if (!s || !p || !d || !r) return -1;
+    return wl_evaluate_with(s, p, d, wl_analytical_timer, NULL, r, err, errlen);
+}
+
+int wl_evaluate_with(const wl_shape *s, const wl_params *p, const dp_config *d, wl_op_timer timer, void *timer_ctx,
+                     wl_result *r, char *err, size_t errlen) {
+    if (!s || !p || !d || !r || !timer) return -1;
+    const wl_costing k = {d, timer, timer_ctx};
     memset(r, 0, sizeof *r);
     if (p->prompt < 1 || p->gen < 1 || p->batch < 1 || p->w_bits <= 0 || p->kv_bits <= 0 || p->a_bits <= 0) {
         snprintf(err, errlen, "workload: prompt, gen, batch must be >= 1 and bit widths > 0");
@@ -256,9 +290,9 @@ int wl_evaluate(const wl_shape *s, const wl_params *p, const dp_config *d, wl_re
     r->params = wl_param_count(s);
 
     double B = (double)p->batch, P = (double)p->prompt, ctx = P + (double)p->gen / 2.0;
-    int rc = run_phase(s, p, d, res, B * P, B, P * (P + 1) / 2, (P + 1) / 2,
+    int rc = run_phase(s, p, &k, res, B * P, B, P * (P + 1) / 2, (P + 1) / 2,
                        r->kv_on_chip ? 0 : B * P * kv_per_tok_layer, &r->prefill);
-    if (!rc) rc = run_phase(s, p, d, res, B, B, ctx, ctx, r->kv_on_chip ? 0 : B * ctx * kv_per_tok_layer, &r->decode_step);
+    if (!rc) rc = run_phase(s, p, &k, res, B, B, ctx, ctx, r->kv_on_chip ? 0 : B * ctx * kv_per_tok_layer, &r->decode_step);
     free(res);
     if (rc) {
         snprintf(err, errlen, "workload: op cost failed (design point has no unit for an op?)");

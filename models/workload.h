@@ -11,9 +11,13 @@
  *             weights stream once per step (shared by the batch), each
  *             sequence reads its KV cache at the mean context
  *             prompt + gen/2 (from DRAM when the caches do not fit on chip).
- * Per op: cycles = max(compute, DRAM transfer) + DRAM latency when it touches
- * DRAM; the op's bound is whichever of compute and DRAM is larger. SRAM
- * bandwidth is not modeled (no SRAM-bound ops yet).
+ * Per op: cycles = max(compute, SRAM transfer, DRAM transfer) + DRAM latency
+ * when it touches DRAM; the op's bound is the largest of the three. SRAM
+ * transfer = the bytes the unit reads from SRAM (its weights or KV rows and
+ * activations, once per token: arch_op_cost) + the DMA's staging writes, at
+ * d->sram_bytes_per_cycle (0: SRAM bandwidth is not a bound).
+ * wl_evaluate_with takes another timer for the same op stream: the SystemC
+ * platform (sw_runtime/cli/workload_platform.c) for the model-vs-platform table.
  * Residency: weights fill sram_kib greedily in op order (as sw_runtime/rt_arch.c),
  * then the KV caches of all batch sequences if the whole of them fits. */
 #ifndef LPCS_MODELS_WORKLOAD_H
@@ -45,15 +49,28 @@ typedef struct {
     double a_bits, kv_bits;
 } wl_params;
 
+typedef enum { WL_BOUND_COMPUTE, WL_BOUND_SRAM, WL_BOUND_DRAM } wl_bound;
+const char *wl_bound_name(wl_bound b);
+
 #define WL_MAX_OPS 16
 typedef struct {
     const char *name;         /* "wq", "w1", "attention", ... */
     arch_op_kind kind;
     arch_unit unit;
     double count;             /* times per layer (or 1 for the head) */
-    double cycles, compute_cycles, mem_cycles, dram_bytes, energy_pj;
-    int dram_bound;           /* 1: DRAM transfer > compute */
+    double cycles, compute_cycles, mem_cycles, sram_cycles, dram_bytes, energy_pj;
+    int dram_bound;           /* 1: DRAM transfer is the largest of compute, SRAM, DRAM */
+    wl_bound bound;
 } wl_op_cost;
+
+/* Cost of one op instance: `tokens` tokens through op (op->tokens is set),
+ * its weights (or KV rows) streamed from DRAM once: `dram` bytes (0: on chip). */
+typedef struct {
+    double cycles, compute_cycles, mem_cycles, sram_cycles, dram_bytes, energy_pj;
+} wl_inst_cost;
+typedef int (*wl_op_timer)(void *ctx, const dp_config *d, const arch_op *op, double dram, wl_inst_cost *out);
+/* The analytical timer (the default of wl_evaluate). */
+int wl_analytical_timer(void *ctx, const dp_config *d, const arch_op *op, double dram, wl_inst_cost *out);
 
 typedef struct {
     double cycles, energy_pj, dram_bytes;
@@ -80,6 +97,9 @@ void wl_params_default(const wl_shape *s, wl_params *p);
 double wl_param_count(const wl_shape *s);
 /* Cost of the workload on d. 0, or -1 with err on bad arguments. */
 int wl_evaluate(const wl_shape *s, const wl_params *p, const dp_config *d, wl_result *r, char *err, size_t errlen);
+/* The same op stream costed by `timer` (ctx passed through). */
+int wl_evaluate_with(const wl_shape *s, const wl_params *p, const dp_config *d, wl_op_timer timer, void *ctx,
+                     wl_result *r, char *err, size_t errlen);
 const char *wl_arch_name(wl_arch a);
 
 #ifdef __cplusplus

@@ -120,12 +120,12 @@ $(RMMEC_AREA_DIR)/ref_mac_%.row: rtl/ref_macs/ref_mac_%.v $(RMMEC_AREA_CORE) rtl
 
 .PHONY: rmmec-area
 rmmec-area: $(addprefix $(RMMEC_AREA_DIR)/,$(addsuffix .row,$(RMMEC_AREA_DESIGNS)))
-	@{ echo "design,generic_cells,generic_ffs,generic_logic,ice40_lut4,ice40_carry,ice40_ff,ice40_ram,ice40_dsp"; \
+	@{ echo "design,generic_cells,generic_ffs,generic_logic,ice40_lut4,ice40_carry,ice40_ff,ice40_ram,ice40_dsp,xilinx_lut,xilinx_lut6,xilinx_carry,xilinx_ff"; \
 	   cat $^; \
 	   cat $(addprefix $(RMMEC_AREA_DIR)/ref_mac_,fp4.row p8.row p16.row) | \
-	     awk -F, '{for(i=2;i<=NF;i++)s[i]+=$$i} END{printf "sum_fp4_p8_p16"; for(i=2;i<=9;i++)printf ",%d",s[i]; print ""}'; \
+	     awk -F, '{for(i=2;i<=NF;i++)s[i]+=$$i} END{printf "sum_fp4_p8_p16"; for(i=2;i<=13;i++)printf ",%d",s[i]; print ""}'; \
 	   cat $(addprefix $(RMMEC_AREA_DIR)/ref_mac_,fp4.row p4.row p8.row p16.row) | \
-	     awk -F, '{for(i=2;i<=NF;i++)s[i]+=$$i} END{printf "sum_fp4_p4_p8_p16"; for(i=2;i<=9;i++)printf ",%d",s[i]; print ""}'; \
+	     awk -F, '{for(i=2;i<=NF;i++)s[i]+=$$i} END{printf "sum_fp4_p4_p8_p16"; for(i=2;i<=13;i++)printf ",%d",s[i]; print ""}'; \
 	 } > $(RMMEC_AREA_DIR)/area.csv
 	@awk -F, 'NR==1{for(i=1;i<=NF;i++)h[i]=$$i; print "["; next} \
 	  {printf "%s  {\"%s\": \"%s\"", (NR>2?",\n":""), h[1], $$1; for(i=2;i<=NF;i++)printf ", \"%s\": %s", h[i], $$i; printf "}"} \

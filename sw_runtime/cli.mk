@@ -15,4 +15,4 @@ $(BUILD)/gen/lpcs_version.h: lpcs-version-stamp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 $(BUILD)/obj/sw_runtime/cli/version.o: $(BUILD)/gen/lpcs_version.h
 $(BUILD)/obj/sw_runtime/cli/version.o: EXTRA_CPPFLAGS += -I$(BUILD)/gen
-LPCS_SRCS += sw_runtime/cli/sweep_plot.c
+LPCS_SRCS += sw_runtime/cli/sweep_plot.c sw_runtime/cli/workload_sweep.c

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "design_point.h"
+#include "tech_scale.h"
 #include "workload.h"
 
 static const char *LLAMA2_7B = "{\"name\":\"llama2-7b\",\"arch\":\"llama\",\"dim\":4096,\"layers\":32,\"heads\":32,"
@@ -91,6 +92,45 @@ static void test_batch_and_residency(void **st) {
     assert_true(r1.prefill.dram_bytes == 0 && r1.decode_step.dram_bytes == 0);
 }
 
+/* Technology scaling against the source's own numbers: the erratum of
+ * Stillmaker & Baas works 32 nm at 0.9 V to an energy factor of 0.4571; the
+ * 45 nm row of their area table gives 0.46 (32 nm) and 0.059 (7 nm). And
+ * what the fields do to a workload: on-chip energy and area scale, DRAM
+ * energy does not; the SRAM bound appears when SRAM bandwidth is scarce. */
+static void test_tech_and_sram_bound(void **st) {
+    (void)st;
+    double e45 = 1.018 - 0.3107 + 0.1539; /* 45 nm polynomial at 1.0 V */
+    assert_true(fabs(tech_energy_factor(32) - 0.4571 / e45) < 1e-4);
+    assert_true(tech_area_factor(32) == 0.46 && tech_area_factor(7) == 0.059 && tech_energy_factor(45) == 1);
+    assert_true(tech_energy_factor(28) < tech_energy_factor(32) && tech_energy_factor(28) > tech_energy_factor(20));
+    assert_true(tech_node_interpolated(28) && !tech_node_interpolated(16) && !tech_node_known(33));
+    wl_shape s;
+    load(LLAMA2_7B, &s);
+    wl_params p;
+    wl_params_default(&s, &p);
+    dp_config d;
+    dp_default(&d);
+    char err[256];
+    d.tech_nm = 33;
+    assert_int_equal(dp_check(&d, err, sizeof err), -1);
+    d.tech_nm = 45;
+    wl_result r45, r7, rs;
+    assert_int_equal(wl_evaluate(&s, &p, &d, &r45, err, sizeof err), 0);
+    d.tech_nm = 7;
+    assert_int_equal(wl_evaluate(&s, &p, &d, &r7, err, sizeof err), 0);
+    assert_true(fabs(r7.area_mm2 - 0.059 * r45.area_mm2) < 1e-9 * r45.area_mm2);
+    assert_true(r7.prefill_energy_per_token_j < r45.prefill_energy_per_token_j);
+    assert_true(r7.decode_step.cycles == r45.decode_step.cycles); /* timing does not depend on the node */
+    /* DRAM energy is not scaled: the 7 nm decode step keeps at least its DRAM part */
+    assert_true(r7.decode_step.energy_pj >= r45.decode_step.dram_bytes * 1950.0 / 8);
+    d.tech_nm = 45, d.sram_bytes_per_cycle = 1; /* 1 byte per cycle: every matrix op is SRAM bound */
+    assert_int_equal(wl_evaluate(&s, &p, &d, &rs, err, sizeof err), 0);
+    int sram_bound = 0;
+    for (int i = 0; i < rs.decode_step.n_ops; i++) sram_bound += rs.decode_step.ops[i].bound == WL_BOUND_SRAM;
+    assert_true(sram_bound >= 7);
+    assert_true(rs.decode_step.cycles > r45.decode_step.cycles);
+}
+
 static void test_bad_input(void **st) {
     (void)st;
     const char *bad[] = {
@@ -121,6 +161,7 @@ static void test_bad_input(void **st) {
 
 int main(void) {
     const struct CMUnitTest t[] = {cmocka_unit_test(test_param_counts), cmocka_unit_test(test_dram_bytes),
-                                   cmocka_unit_test(test_batch_and_residency), cmocka_unit_test(test_bad_input)};
+                                   cmocka_unit_test(test_batch_and_residency), cmocka_unit_test(test_bad_input),
+                                   cmocka_unit_test(test_tech_and_sram_bound)};
     return cmocka_run_group_tests(t, NULL, NULL);
 }

@@ -562,6 +562,9 @@ TilePlan plan_tiles(const arch_op &op, arch_unit u) {
         t->compute.push_back(compute);
         t->bytes.push_back(bytes);
     }, &tp, &info);
+    // op.tokens tokens use each weight tile while it is in its buffer (prefill GEMM, batched decode)
+    double T = op.tokens > 1 ? op.tokens : 1;
+    for (double &c : tp.compute) c *= T;
     bool any = false;
     for (double b : tp.bytes) any = any || b > 0;
     if (!any) tp.bytes.clear(); // nothing streamed
@@ -572,6 +575,7 @@ TilePlan plan_tiles(const arch_op &op, arch_unit u) {
         tp.sram_read += info.weights_in_unit ? 0.0 : R * (double)op.cols * wb / 8.0;
     else if (op.kind == ARCH_OP_ATTENTION)
         tp.sram_read += 2.0 * arch_kv_values(&op) * wb / 8.0;
+    tp.sram_read *= T;
     return tp;
 }
 
@@ -732,7 +736,7 @@ int run_op_locked(const arch_op *op, std::function<int()> fn, const plat_data *p
     r->cycles = to_cycles(P->host.last_duration);
     r->dram_bytes = P->dram.bytes - dram0;
     r->sram_bytes = P->sram.bytes - sram0;
-    r->energy_pj = ac.e_compute_pj + r->sram_bytes * arch_sram_pj_per_byte(kern.dp.sram_kib) +
+    r->energy_pj = ac.e_compute_pj + r->sram_bytes * arch_sram_pj_per_byte_at(&kern.dp) +
                    r->dram_bytes * HZ_DRAM_PJ_PER_B;
     return c.status;
 }

@@ -22,6 +22,7 @@
 #include "cli/commands.h"
 #include "cli/sweep_plot.h"
 #include "cli/version.h"
+#include "cli/workload_sweep.h"
 #include "design_point.h"
 #include "eval.h"
 #include "backend_platform.h"
@@ -72,7 +73,12 @@ static void help(FILE *out) {
             "OUT.pareto.{png,svg} (NLL vs tokens/s per mm^2, front labelled), OUT.front.csv (front of\n"
             "NLL, energy, active area, tokens/s) and OUT.roofline.{png,svg} (per-op roofline of the\n"
             "front point with the most tokens/s per mm^2; gnuplot). --nll-cache FILE\n"
-            "replaces OUT.nll (shards of one sweep may share it).\n");
+            "replaces OUT.nll (shards of one sweep may share it).\n"
+            "A grid with a \"workload\" (a models/workloads/ shape, no weights: e.g.\n"
+            "models/grids/dse_7b.json) sweeps shape-only workloads instead: prefill and batched\n"
+            "decode of each point by the analytical model or (--mode platform) the SystemC\n"
+            "platform, accuracy as a proxy (nll_proxy_shipped: the shipped models' NLL for the\n"
+            "weight format, --nll-proxy FILE, default models/nll_proxy.csv); same as lpcs workload --sweep.\n");
 }
 
 static int fail(const char *msg, const char *a) {
@@ -734,7 +740,7 @@ static int write_plots(sweep_ctx *x, const sweep_grid *g, const char *out_path, 
 
 int cmd_sweep(int argc, char **argv) {
     const char *grid_path = NULL, *out_path = NULL, *jsonl_path = NULL, *model_o = NULL, *text_o = NULL,
-               *cache_o = NULL;
+               *cache_o = NULL, *proxy_o = NULL;
     int platform = 0, shard_k = 0, shard_n = 1, list = 0, plot = 0;
     long long max_bytes_o = -1;
     sweep_ctx x;
@@ -744,7 +750,7 @@ int cmd_sweep(int argc, char **argv) {
         const char *a = argv[i];
         int need = !strcmp(a, "-o") || !strcmp(a, "--mode") || !strcmp(a, "--shard") || !strcmp(a, "--jsonl") ||
                    !strcmp(a, "--threads") || !strcmp(a, "--model") || !strcmp(a, "--text") ||
-                   !strcmp(a, "--max-bytes") || !strcmp(a, "--nll-cache");
+                   !strcmp(a, "--max-bytes") || !strcmp(a, "--nll-cache") || !strcmp(a, "--nll-proxy");
         if (need && i + 1 >= argc) {
             fprintf(stderr, "lpcs sweep: %s needs a value\n", a);
             return 2;
@@ -757,6 +763,7 @@ int cmd_sweep(int argc, char **argv) {
         else if (!strcmp(a, "--model")) model_o = argv[++i];
         else if (!strcmp(a, "--text")) text_o = argv[++i];
         else if (!strcmp(a, "--nll-cache")) cache_o = argv[++i];
+        else if (!strcmp(a, "--nll-proxy")) proxy_o = argv[++i];
         else if (!strcmp(a, "--mode")) {
             const char *m = argv[++i];
             if (!strcmp(m, "platform")) platform = 1;
@@ -808,6 +815,13 @@ int cmd_sweep(int argc, char **argv) {
     if (!grid_path || (!out_path && !list)) {
         fprintf(stderr, "lpcs sweep: need GRID.json and -o OUT.csv (try --help)\n");
         return 2;
+    }
+    if (wl_grid_has_workload(grid_path) == 1) { /* shape-only workloads (cli/workload_sweep.h) */
+        if (list || jsonl_path || shard_n > 1 || model_o || text_o || plot || x.explain || cache_o)
+            return fail("a workload grid takes -o, --mode, --nll-proxy and --quiet only (plots: "
+                        "models/pareto_workload.sh OUT.csv)", NULL);
+        wl_sweep_opts wo = {.platform = platform, .quiet = x.quiet, .nll_proxy = proxy_o, .prog = "lpcs sweep"};
+        return wl_sweep_run(grid_path, out_path, &wo);
     }
     x.plat_log = getenv("LPCS_PLATFORM_EXPLAIN") ? stderr : NULL; /* per-op model vs platform */
     sweep_grid g;

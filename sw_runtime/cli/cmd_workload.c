@@ -1,6 +1,7 @@
 /* lpcs workload: shape-only workloads of real models (models/workload.h) on
- * one design point, or a resumable cartesian sweep of design points x
- * workloads x run parameters (analytical model only, no NLL). */
+ * one design point (analytical model, the SystemC platform, or both side by
+ * side with their relative error per op), or a resumable cartesian sweep of
+ * design points x workloads x run parameters (cli/workload_sweep.h). */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/workload_sweep.h"
 #include "design_point.h"
 #include "workload.h"
 
@@ -18,13 +20,18 @@ static void help(FILE *out) {
     fprintf(out,
             "usage: lpcs workload SHAPE.json [--point DP.json] [--prompt N] [--gen N] [--batch N]\n"
             "                     [--w-bits B] [--w-fmt int|float|ternary] [--kv-bits B] [--json]\n"
-            "       lpcs workload --sweep GRID.json -o OUT.csv [--quiet]\n"
+            "                     [--mode analytical|platform|compare]\n"
+            "       lpcs workload --sweep GRID.json -o OUT.csv [--mode analytical|platform] [--quiet]\n"
             "Costs a model shape (models/workloads/) on a design point with the analytical\n"
             "model: prefill (GEMM) and batched decode, time to first token, time per output\n"
             "token, tokens/s, energy per token, area and the bound of each op.\n"
             "--sweep: the cartesian product of GRID's \"grid\" (design-point fields, and the\n"
-            "run parameters workload, prompt, gen, batch, w_bits, kv_bits) on top of \"base\";\n"
-            "one CSV row per point; re-running resumes after the last complete row.\n");
+            "run parameters workload, prompt, gen, batch, w_bits, w_fmt, kv_bits) on top of \"base\";\n"
+            "one CSV row per point; re-running resumes after the last complete row (same as\n"
+            "lpcs sweep GRID.json -o OUT.csv).\n"
+            "--mode platform: every op timed by the SystemC platform (sim/platform) instead of\n"
+            "the analytical model; compare: both, as a markdown table of each op's cycles,\n"
+            "energy and DRAM bytes with the platform's relative difference (docs/dse/model-vs-platform.md).\n");
 }
 
 static int fail(const char *m, const char *a) {
@@ -57,178 +64,53 @@ static void print_phase(const char *title, const wl_phase *ph, double clock_ghz)
         const wl_op_cost *o = &ph->ops[i];
         printf("  %-12s %-10s %-8s %14.6g %14.6g %14.6g %14.6g  %s\n", o->name, arch_op_kind_name(o->kind),
                arch_unit_name(o->unit), o->cycles, o->compute_cycles, o->mem_cycles, o->energy_pj,
-               o->dram_bound ? "dram" : "compute");
+               wl_bound_name(o->bound));
     }
 }
 
-static const char *CSV_HEAD =
-    "index,workload,batch,prompt,gen,w_bits,kv_bits,point,weights_on_chip,kv_on_chip,ttft_s,tpot_s,tokens_per_s,"
-    "energy_per_token_j,prefill_energy_per_token_j,area_mm2,tokens_per_s_per_mm2,decode_dram_bound_frac,"
-    "prefill_dram_bound_frac,point_json\n";
+static double rel(double plat, double model) { return model != 0 ? (plat - model) / model : plat != 0 ? INFINITY : 0; }
 
-static double dram_bound_frac(const wl_phase *ph) {
-    double b = 0;
-    for (int i = 0; i < ph->n_ops; i++)
-        if (ph->ops[i].dram_bound) b += ph->ops[i].cycles;
-    return ph->cycles > 0 ? b / ph->cycles : 0;
+/* One markdown row: a name, then cycles, energy, DRAM bytes of model and platform with the relative difference. */
+static void compare_row(const char *phase, const char *name, const char *kind, double n, const double m[3],
+                        const double pl[3]) {
+    printf("| %s | %s | %s | %g |", phase, name, kind, n);
+    for (int k = 0; k < 3; k++) printf(" %.4g | %.4g | %+.2f%% |", m[k], pl[k], 100 * rel(pl[k], m[k]));
+    printf("\n");
 }
 
-static int csv_row(FILE *f, long idx, const wl_shape *s, const wl_params *p, const dp_config *d, const wl_result *r) {
-    char js[4096];
-    if (dp_to_json(d, js, sizeof js)) return -1;
-    fprintf(f, "%ld,%s,%ld,%ld,%ld,%g,%g,%s,%d,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.4f,%.4f,\"", idx, s->name,
-            p->batch, p->prompt, p->gen, p->w_bits, p->kv_bits, d->id, r->weights_on_chip, r->kv_on_chip, r->ttft_s,
-            r->tpot_s, r->tokens_per_s, r->energy_per_token_j, r->prefill_energy_per_token_j, r->area_mm2,
-            r->tokens_per_s / r->area_mm2, dram_bound_frac(&r->decode_step), dram_bound_frac(&r->prefill));
-    for (const char *c = js; *c; c++) fputs(*c == '"' ? "\"\"" : (char[2]){*c, 0}, f);
-    fputs("\"\n", f);
-    return 0;
-}
-
-/* Complete rows of an existing CSV (header excluded); a truncated last row is cut off. */
-static long resume_rows(const char *path) {
-    FILE *f = fopen(path, "r+b");
-    if (!f) return -1;
-    long rows = -1, good = 0, pos = 0;
-    int c;
-    while ((c = fgetc(f)) != EOF) {
-        pos++;
-        if (c == '\n') rows++, good = pos;
-    }
-    fclose(f);
-    if (good != pos && truncate(path, good)) return -2;
-    return rows < 0 ? -1 : rows;
-}
-
-static int set_param(wl_params *p, wl_shape *s, const char *key, json_t *v, const char *grid_dir, int *is_param,
-                     char *err, size_t len) {
-    *is_param = 1;
-    if (!strcmp(key, "workload")) {
-        if (!json_is_string(v)) return snprintf(err, len, "workload must be a path string"), -1;
-        char path[2048];
-        const char *w = json_string_value(v);
-        snprintf(path, sizeof path, "%s%s%s", w[0] == '/' ? "" : grid_dir, w[0] == '/' ? "" : "/", w);
-        return wl_shape_load(path, s, err, len);
-    }
-    long *lp = !strcmp(key, "prompt") ? &p->prompt : !strcmp(key, "gen") ? &p->gen : !strcmp(key, "batch") ? &p->batch : NULL;
-    double *dpp = !strcmp(key, "w_bits") ? &p->w_bits : !strcmp(key, "kv_bits") ? &p->kv_bits : NULL;
-    if (lp) {
-        if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > (1L << 24))
-            return snprintf(err, len, "%s must be an integer in [1, 2^24]", key), -1;
-        *lp = (long)json_integer_value(v);
-        return 0;
-    }
-    if (dpp) {
-        if (!json_is_number(v) || !(json_number_value(v) > 0) || json_number_value(v) > 64)
-            return snprintf(err, len, "%s must be a number in (0, 64]", key), -1;
-        *dpp = json_number_value(v);
-        return 0;
-    }
-    *is_param = 0;
-    return 0;
-}
-
-static int sweep(const char *grid_path, const char *out, int quiet) {
-    json_error_t je;
-    json_t *root = json_load_file(grid_path, 0, &je);
-    char err[512];
-    if (!root || !json_is_object(root)) return fail("cannot read grid ", grid_path);
-    char dir[2048];
-    snprintf(dir, sizeof dir, "%s", grid_path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0;
-    else strcpy(dir, ".");
-    json_t *base = json_object_get(root, "base"), *grid = json_object_get(root, "grid");
-    if (!json_is_object(grid) || (base && !json_is_object(base))) {
-        json_decref(root);
-        return fail("grid file needs an object \"grid\" (and optionally \"base\")", NULL);
-    }
-    const char *keys[64];
-    json_t *vals[64];
-    size_t nk = 0, total = 1;
-    const char *key;
-    json_t *v;
-    json_object_foreach(grid, key, v) {
-        if (nk >= 64 || !json_is_array(v) || !json_array_size(v)) {
-            json_decref(root);
-            return fail("grid values must be non-empty arrays (at most 64 keys): ", key);
+/* Model vs platform, per op and per op class (gemv/bitlinear, attention, vector), both phases. */
+static void print_compare(const wl_shape *s, const wl_params *p, const dp_config *d, const wl_result *a,
+                          const wl_result *pl) {
+    printf("%s, batch %ld, prompt %ld, gen %ld, w %g bits, kv %g bits, point %s (sram %g KiB, dram %g GB/s, %g nm): "
+           "weights %s, KV %s\n\n",
+           s->name, p->batch, p->prompt, p->gen, p->w_bits, p->kv_bits, d->id, d->sram_kib, d->dram_gbps, d->tech_nm,
+           a->weights_on_chip ? "on chip" : "DRAM", a->kv_on_chip ? "on chip" : "DRAM");
+    printf("| phase | op | kind | instances | model cycles | platform cycles | err | model energy pJ | platform energy pJ "
+           "| err | model DRAM B | platform DRAM B | err |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    const wl_phase *ph[2][2] = {{&a->prefill, &pl->prefill}, {&a->decode_step, &pl->decode_step}};
+    const char *pn[2] = {"prefill", "decode step"};
+    for (int k = 0; k < 2; k++) {
+        double cm[ARCH_OP_KIND_COUNT][3] = {{0}}, cp[ARCH_OP_KIND_COUNT][3] = {{0}}, cnt[ARCH_OP_KIND_COUNT] = {0};
+        for (int i = 0; i < ph[k][0]->n_ops; i++) {
+            const wl_op_cost *m = &ph[k][0]->ops[i], *q = &ph[k][1]->ops[i];
+            double mv[3] = {m->cycles, m->energy_pj, m->dram_bytes}, pv[3] = {q->cycles, q->energy_pj, q->dram_bytes};
+            compare_row(pn[k], m->name, arch_op_kind_name(m->kind), m->count, mv, pv);
+            int c = m->kind == ARCH_OP_BITLINEAR ? ARCH_OP_GEMV : m->kind;
+            for (int j = 0; j < 3; j++) cm[c][j] += mv[j], cp[c][j] += pv[j];
+            cnt[c] += m->count;
         }
-        keys[nk] = key, vals[nk++] = v;
-        total *= json_array_size(v);
+        static const char *cls[ARCH_OP_KIND_COUNT] = {"**matrix ops**", "", "**attention**", "**vector ops**"};
+        for (int c = 0; c < ARCH_OP_KIND_COUNT; c++)
+            if (cnt[c] > 0) compare_row(pn[k], cls[c], "class", cnt[c], cm[c], cp[c]);
+        double tm[3] = {ph[k][0]->cycles, ph[k][0]->energy_pj, ph[k][0]->dram_bytes};
+        double tp[3] = {ph[k][1]->cycles, ph[k][1]->energy_pj, ph[k][1]->dram_bytes};
+        compare_row(pn[k], "**total**", "phase", 1, tm, tp);
     }
-    long done = resume_rows(out);
-    if (done == -2) return json_decref(root), fail("cannot repair ", out);
-    FILE *f = fopen(out, done < 0 ? "wb" : "ab");
-    if (!f) return json_decref(root), fail("cannot write ", out);
-    if (done < 0) fputs(CSV_HEAD, f), done = 0;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int rc = 0;
-    for (size_t i = (size_t)done; i < total && !rc; i++) {
-        dp_config d;
-        dp_default(&d);
-        wl_shape s;
-        memset(&s, 0, sizeof s);
-        wl_params p;
-        int have_shape = 0, isp;
-        rc = -1;
-        wl_params_default(NULL, &p);
-        if (base) json_object_foreach(base, key, v) {
-            if (set_param(&p, &s, key, v, dir, &isp, err, sizeof err)) goto bad;
-            have_shape |= !strcmp(key, "workload");
-            if (!isp && (json_is_string(v) ? dp_set_field(&d, key, json_string_value(v), 1, err, sizeof err)
-                                           : dp_set_field(&d, key, json_dumps(v, JSON_ENCODE_ANY), 0, err, sizeof err)))
-                goto bad;
-        }
-        size_t r = i;
-        char id[DP_ID_LEN] = "p";
-        for (size_t k = 0; k < nk; k++) {
-            size_t n = json_array_size(vals[k]), j = r % n;
-            r /= n;
-            json_t *x = json_array_get(vals[k], j);
-            if (set_param(&p, &s, keys[k], x, dir, &isp, err, sizeof err)) goto bad;
-            have_shape |= !strcmp(keys[k], "workload");
-            char *txt = json_is_string(x) ? NULL : json_dumps(x, JSON_ENCODE_ANY);
-            if (!isp && (txt ? dp_set_field(&d, keys[k], txt, 0, err, sizeof err)
-                             : dp_set_field(&d, keys[k], json_string_value(x), 1, err, sizeof err))) {
-                free(txt);
-                goto bad;
-            }
-            free(txt);
-            size_t l = strlen(id);
-            snprintf(id + l, sizeof id - l, "-%zu", j);
-        }
-        snprintf(d.id, sizeof d.id, "%s", id);
-        if (!have_shape) {
-            snprintf(err, sizeof err, "no \"workload\" in base or grid");
-            goto bad;
-        }
-        if (s.arch != WL_LLAMA) p.w_bits = 2, p.w_fmt = ARCH_FMT_TERNARY;
-        else p.w_fmt = p.w_bits >= 16 ? ARCH_FMT_FLOAT : ARCH_FMT_INT;
-        if (dp_check(&d, err, sizeof err)) goto bad;
-        wl_result res;
-        if (wl_evaluate(&s, &p, &d, &res, err, sizeof err)) goto bad;
-        if (csv_row(f, (long)i, &s, &p, &d, &res)) goto bad;
-        fflush(f);
-        rc = 0;
-        if (!quiet && (i + 1) % 1000 == 0) fprintf(stderr, "lpcs workload: %zu/%zu points\n", i + 1, total);
-        continue;
-    bad:
-        fprintf(stderr, "lpcs workload: point %zu: %s\n", i, err);
-    }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double dt = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-    if (fclose(f)) rc = -1;
-    json_decref(root);
-    if (!rc && !quiet)
-        fprintf(stderr, "lpcs workload: %zu points (%zu new) in %.3f s: %.0f points/s\n", total, total - (size_t)done,
-                dt, dt > 0 ? (double)(total - (size_t)done) / dt : 0);
-    return rc ? 1 : 0;
 }
 
 int cmd_workload(int argc, char **argv) {
     const char *shape_path = NULL, *point = NULL, *grid = NULL, *out = NULL;
-    int as_json = 0, quiet = 0;
+    int as_json = 0, quiet = 0, mode = 0;
     long prompt = -1, gen = -1, batch = -1;
     double w_bits = 0, kv_bits = 0;
     const char *w_fmt = NULL;
@@ -242,6 +124,11 @@ int cmd_workload(int argc, char **argv) {
         else if (!strcmp(a, "--sweep")) grid = argv[++i];
         else if (!strcmp(a, "-o")) out = argv[++i];
         else if (!strcmp(a, "--w-fmt")) w_fmt = argv[++i];
+        else if (!strcmp(a, "--mode")) {
+            const char *m = argv[++i];
+            mode = !strcmp(m, "analytical") ? 0 : !strcmp(m, "platform") ? 1 : !strcmp(m, "compare") ? 2 : -1;
+            if (mode < 0) return fail("--mode must be analytical, platform or compare", NULL);
+        }
         else if (!strcmp(a, "--prompt") || !strcmp(a, "--gen") || !strcmp(a, "--batch")) {
             long *t = a[2] == 'p' ? &prompt : a[2] == 'g' ? &gen : &batch;
             if (parse_long(argv[++i], 1, 1L << 24, t)) return fail("bad value for ", a);
@@ -253,7 +140,9 @@ int cmd_workload(int argc, char **argv) {
     }
     if (grid) {
         if (!out) return fail("--sweep needs -o OUT.csv", NULL);
-        return sweep(grid, out, quiet);
+        if (mode == 2) return fail("--sweep takes --mode analytical or platform", NULL);
+        wl_sweep_opts o = {.platform = mode, .quiet = quiet, .prog = "lpcs workload"};
+        return wl_sweep_run(grid, out, &o);
     }
     if (!shape_path) return help(stderr), 2;
     char err[512];
@@ -276,7 +165,17 @@ int cmd_workload(int argc, char **argv) {
         else return fail("--w-fmt must be int, float or ternary", NULL);
     }
     wl_result r;
-    if (wl_evaluate(&s, &p, &d, &r, err, sizeof err)) return fail(err, NULL);
+    wl_platform_memo memo = {0};
+    int erc = mode ? wl_evaluate_with(&s, &p, &d, wl_platform_timer, &memo, &r, err, sizeof err)
+                   : wl_evaluate(&s, &p, &d, &r, err, sizeof err);
+    wl_platform_memo_free(&memo);
+    if (erc) return fail(err, NULL);
+    if (mode == 2) {
+        wl_result a;
+        if (wl_evaluate(&s, &p, &d, &a, err, sizeof err)) return fail(err, NULL);
+        print_compare(&s, &p, &d, &a, &r);
+        return 0;
+    }
     if (as_json) {
         printf("{\"workload\":\"%s\",\"arch\":\"%s\",\"params\":%.6g,\"params_published\":%.6g,\"weight_bytes\":%.6g,"
                "\"kv_bytes\":%.6g,\"weights_on_chip\":%d,\"kv_on_chip\":%d,\"batch\":%ld,\"prompt\":%ld,\"gen\":%ld,"
