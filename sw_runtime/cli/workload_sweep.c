@@ -42,7 +42,7 @@ int wl_platform_timer(void *ctx, const dp_config *d, const arch_op *op, double d
     double reps = 1; /* attention: each sequence reads its own KV cache */
     if (op->kind == ARCH_OP_ATTENTION && op->tokens > 1) reps = op->tokens, one.tokens = 1;
     plat_result r;
-    if (platform_run_op(d, &one, NULL, NULL, &r)) return -1;
+    if (platform_time_op(d, &one, &r)) return -1;
     memset(out, 0, sizeof *out);
     out->cycles = reps * r.cycles, out->compute_cycles = reps * r.compute_cycles;
     out->dram_bytes = reps * r.dram_bytes, out->energy_pj = reps * r.energy_pj;

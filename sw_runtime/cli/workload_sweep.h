@@ -25,7 +25,7 @@ int wl_grid_has_workload(const char *grid_path);
 int wl_sweep_run(const char *grid_path, const char *out, const wl_sweep_opts *o);
 
 /* wl_op_timer of the SystemC platform: the op (op->tokens tokens, weights
- * streamed when dram > 0) through platform_run_op; attention ops of several
+ * streamed when dram > 0) through platform_time_op; attention ops of several
  * sequences run once per sequence (each reads its own KV cache). ctx: a
  * wl_platform_memo (platform results of equal ops on one design point are
  * reused: the platform is idle between ops, so an op's timing depends only
