@@ -8,6 +8,7 @@
 #include "bitlinear.h"
 #include "cuda/llm_engine.h"
 #include "cuda/lpcs_cuda.h"
+#include "matmul_shiftmac.h"
 
 /* rt_op -> lpcs_cuda_op; 0 if the op has no device kernel. BitLinear
  * weights are unpacked into *tern (the caller frees it) when tern != NULL. */
@@ -37,6 +38,9 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, int8_t **tern) {
     case OP_GATED_NORM: d->type = LPCS_CUDA_OP_GATED_NORM, d->eps = BITLINEAR_NORM_EPS; return 1;
     case OP_GLU: d->type = LPCS_CUDA_OP_GLU; return 1;
     case OP_MATMUL:
+        /* a unit's own arithmetic (exact RMMEC, shift-MAC) or ggml blocks:
+         * no device kernel in the engine, so the op list stays off it */
+        if (op->exact || op->wb || rt_shiftmac_op(op)) return 0;
         d->type = LPCS_CUDA_OP_MATMUL;
         d->w_bf16 = op->aux;
         return 1;

@@ -55,6 +55,27 @@ PY
     timeout 60 "$LPCS" bench "$V/$m" -n 100 --repeat 2 --batch 1,64 --backend cuda 2>&1 | grep -E 'batch|ms/step|tokens/s|rror' 
   done
 fi
+# Every plan's full-split NLL through the engine against the cpu backend's
+# digits computed beforehand on a CPU machine ($PLAN_REF: lines
+# "model|plan|exec|nll=... bytes=...|..."), plus the op placement.
+if [ -n "$LPCS" ] && [ -f "${PLAN_REF:-}" ]; then
+  stamp "every plan: lpcs ppl --backend cuda vs the cpu digits ($PLAN_REF)"
+  npass=0; nfail=0
+  while IFS='|' read -r mod plan ex want _; do
+    f="$SHARED/models/shakespeare-llama.bin"; [ "$mod" = mmfree ] && f="$SHARED/models/shakespeare-mmfree.safetensors"
+    got=$(timeout 120 "$LPCS" ppl "$f" "$SHARED/data/tinyshakespeare.txt" --split val --backend cuda --plan "$plan" --exec "$ex" 2>"$OUT/plan_err.txt" | grep -E 'nll=' | tail -1)
+    if [ -z "$want" ] && [ -n "${CPU_REF_HERE:-}" ]; then # no digits carried: the cpu backend on this machine's cores
+      want=$(timeout 200 "$LPCS" ppl "$f" "$SHARED/data/tinyshakespeare.txt" --split val --backend cpu --threads "$(nproc)" --plan "$plan" --exec "$ex" 2>/dev/null | grep -E 'nll=' | tail -1)
+      echo "$mod|$plan|$ex|$want|device-cpu" >>"$OUT/plan_ref_device.txt"
+    fi
+    wd=$(echo "$want" | grep -oE 'nll=[0-9.]+'); gd=$(echo "$got" | grep -oE 'nll=[0-9.]+')
+    info=$(grep -E 'cuda|fallback|seconds|rror' "$OUT/plan_err.txt" | tr '\n' ' ' | cut -c1-300)
+    if [ -z "$wd" ]; then r=NOREF
+    elif [ "$wd" = "$gd" ]; then r=PASS; npass=$((npass+1)); else r=FAIL; nfail=$((nfail+1)); fi
+    echo "$r plan $mod '$plan' exec=$ex: cuda $gd, cpu $wd | $info"
+  done < "$PLAN_REF"
+  echo "plans: $npass equal to cpu, $nfail differ"
+fi
 if python3 -c 'import torch' 2>/dev/null; then
   stamp "PyTorch eager baseline"
   timeout 180 python3 bench/cuda/torch_ppl.py "$SHARED"
