@@ -78,6 +78,16 @@ int rt_cuda_resident_usable(const rt_engine *eng, const rt_sched_opts *so, char 
     return !r;
 }
 
+void rt_cuda_resident_claim(rt_engine *eng) {
+    int cu = -1;
+    for (int b = 0; b < eng->n_backends; b++)
+        if (!strcmp(rt_engine_backend_name(eng, b), "cuda")) cu = b;
+    for (int i = 0; cu >= 0 && i < eng->n_ops; i++) {
+        eng->ops[i].backend = cu;
+        if (eng->ops[i].requested >= 0) eng->ops[i].requested = cu;
+    }
+}
+
 static int open_dev_rows(const rt_engine *eng, int slots, int max_pos, int max_rows, lpcs_cuda_llm **dev,
                          rt_err *e) {
     const rt_config *c = &eng->m->cfg;

@@ -44,7 +44,8 @@ if [ -n "$LPCS" ]; then
     [ -z "${SKIP_CPU:-}" ] && stamp "lpcs ppl $m --backend cpu (op list, 16 threads)" &&
     /usr/bin/time -f "wall %e s" timeout 200 "$LPCS" ppl "$V/$m" "$TXT" --split val --backend cpu --threads 16 2>&1 | grep -E 'engine|seconds|nll=|wall|rror'
     stamp "lpcs run $m --backend cuda: greedy ROMEO sample vs metrics.json"
-    timeout 60 "$LPCS" run "$V/$m" --prompt "ROMEO:" -n 200 --backend cuda --quiet >"$OUT/romeo.txt" 2>&1
+    timeout 60 "$LPCS" run "$V/$m" --prompt "ROMEO:" -n 200 --backend cuda --quiet >"$OUT/romeo.txt" 2>"$OUT/romeo_err.txt"
+    cat "$OUT/romeo_err.txt"
     python3 - "$V/metrics.json" "$OUT/romeo.txt" "$m" <<'PY'
 import json, sys
 k = "llama" if "llama" in sys.argv[3] else "mmfree"
@@ -85,6 +86,20 @@ timeout 300 "$TEST" --ppl ${BENCH7B:+--bench7b} --csv "$OUT/bench7b.csv" | grep 
 stamp "fault injection (must FAIL)"
 timeout 120 "$TEST" --inject >"$OUT/inject.txt" 2>&1; rc_i=$?
 grep -E '^(PASS|FAIL)' "$OUT/inject.txt"
+if [ -n "${BENCH_GEMV:-}" ] && [ -x "${BIN:-.}/bench_gemv" ]; then
+  stamp "GEMV kernels (ternary / int4 / LUT vs cuBLAS, up to 28672x8192)"
+  timeout 200 "$BIN/bench_gemv" --out "$OUT" >"$OUT/bench_gemv_stdout.txt" 2>&1; echo "bench_gemv rc=$?"
+  grep -vE '^\|' "$OUT/bench_gemv_stdout.txt" | tail -5
+fi
+NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
+if [ -n "${PROFILE:-}" ] && [ -n "$NCU" ]; then
+  stamp "Nsight Compute: the GEMM of the full-split forward and a 7B decode GEMV"
+  S="--section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy --section LaunchStats"
+  timeout 120 "$NCU" $S -k regex:gemm_k --launch-skip 8 --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_gemm.txt" 2>&1
+  timeout 120 "$NCU" $S -k regex:attn_rows_k --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_attn.txt" 2>&1
+  timeout 180 "$NCU" $S -k regex:gemv_k --launch-skip 200 --launch-count 2 "$TEST" --no-checks --bench7b >"$OUT/ncu_gemv.txt" 2>&1
+  grep -E 'gemm_k|gemv_k|attn_rows_k|Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per|L1/TEX Hit|L2 Hit|Mem Busy|Max Bandwidth' "$OUT"/ncu_*.txt | cut -c1-160
+fi
 if [ -n "$LPCS" ] && [ -n "${GEN7B:-}" ]; then
   stamp "lpcs gen-model llama2-7b (bf16) + lpcs bench --backend cuda --plan bf16 --batch 1,8,64"
   timeout 200 "$LPCS" gen-model llama2-7b /tmp/l7.safetensors && ls -la /tmp/l7.*

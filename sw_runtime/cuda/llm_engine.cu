@@ -73,8 +73,17 @@ __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const f
     bool ok = r < rows;
     const float *x = in + (size_t)(ok ? r : 0) * ldi;
     float p = 0.0f;
-    if (ok)
-        for (int i = j; i < n; i += 16) p = fmaf(x[i], x[i], p);
+    int i = j;
+    if (ok) {
+        for (; i + 16 * 15 < n; i += 256) { /* 16 loads in flight (decode: one row, latency bound) */
+            float v[16];
+#pragma unroll
+            for (int e = 0; e < 16; e++) v[e] = x[i + 16 * e];
+#pragma unroll
+            for (int e = 0; e < 16; e++) p = fmaf(v[e], v[e], p);
+        }
+        for (; i < n; i += 16) p = fmaf(x[i], x[i], p);
+    }
     float ss = tree16(p);
     if (!ok) return;
     ss /= (float)n;
@@ -84,11 +93,17 @@ __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const f
     for (int i = j; i < n; i += 16) o[i] = w[i] * (ss * x[i]);
 }
 
-/* Matrix layout on the device ("lane-major"): the columns of lane j of the
- * contract (k = 16 i + j) are stored contiguously, Wl[row][j][i] for
- * i < kc (kc = ceil(cols / 16) rounded up to 8, zero padded), so a thread
- * that owns lane j of a row reads its whole chain with 16-byte loads. */
+/* Matrix layout on the device ("lane-grouped"): chain step i of lane j of
+ * the contract is column k = 16 i + j; the steps are taken in groups of 8,
+ * Wl[row][i / 8][j][i % 8] for i < kc (kc = ceil(cols / 16) rounded up to
+ * 8, zero padded). A thread that owns lane j of a row reads 8 steps of its
+ * chain with one or two 16-byte loads, and the 16 lanes of a row read one
+ * contiguous piece (coalesced). */
 __host__ __device__ __forceinline__ int lane_kc(int K) { return ((K + 15) / 16 + 7) / 8 * 8; }
+/* Index of chain step i of lane j of row n (kc steps per lane). */
+__host__ __device__ __forceinline__ size_t lane_at(size_t n, int j, int i, int kc) {
+    return ((n * (size_t)(kc / 8) + (size_t)(i / 8)) * 16 + (size_t)j) * 8 + (size_t)(i % 8);
+}
 
 __device__ __forceinline__ void wload4(const float *W, float *v) { /* 4 consecutive weights */
     float4 q = __ldg((const float4 *)W);
@@ -98,6 +113,13 @@ __device__ __forceinline__ void wload4(const uint16_t *W, float *v) {
     uint2 q = __ldg((const uint2 *)W);
     v[0] = __uint_as_float(q.x << 16), v[1] = __uint_as_float(q.x & 0xffff0000u);
     v[2] = __uint_as_float(q.y << 16), v[3] = __uint_as_float(q.y & 0xffff0000u);
+}
+__device__ __forceinline__ void wload8(const float *W, float *v) { wload4(W, v), wload4(W + 4, v + 4); }
+__device__ __forceinline__ void wload8(const uint16_t *W, float *v) {
+    uint4 q = __ldg((const uint4 *)W);
+    const uint32_t u[4] = {q.x, q.y, q.z, q.w};
+#pragma unroll
+    for (int e = 0; e < 4; e++) v[2 * e] = __uint_as_float(u[e] << 16), v[2 * e + 1] = __uint_as_float(u[e] & 0xffff0000u);
 }
 __device__ __forceinline__ float wload1(const float *W) { return __ldg(W); }
 __device__ __forceinline__ float wload1(const uint16_t *W) { return __uint_as_float((uint32_t)__ldg(W) << 16); }
@@ -135,8 +157,8 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     float xr[8], wr[8]; /* this thread's share of the next stage */
     auto load = [&](int k0) {
 #pragma unroll
-        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread */
-            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4, m = m0 + r, k = k0 + c;
+        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 32 rows (conflict-free stores) */
+            int e = tid + 256 * h, r = e & 31, c = (e >> 5) * 4, m = m0 + r, k = k0 + c;
             if (m < M && xvec && k + 3 < K) {
                 float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
                 xr[4 * h] = q.x, xr[4 * h + 1] = q.y, xr[4 * h + 2] = q.z, xr[4 * h + 3] = q.w;
@@ -148,14 +170,14 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
 #pragma unroll
         for (int h = 0; h < 2; h++) { /* W: 32 rows x 16 lanes x 4 chain steps */
             int e = tid + 256 * h, rr = e >> 4, kk = e & 15, n = n0 + rr;
-            if (n < N) wload4(Wl + ((size_t)n * 16 + kk) * kc + (k0 >> 4), &wr[4 * h]);
+            if (n < N) wload4(Wl + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
             else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
         }
     };
     auto store = [&]() {
 #pragma unroll
         for (int h = 0; h < 2; h++) {
-            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4;
+            int e = tid + 256 * h, r = e & 31, c = (e >> 5) * 4;
 #pragma unroll
             for (int q = 0; q < 4; q++) Xs[c + q][r] = xr[4 * h + q];
             int rr = e >> 4, kk = e & 15;
@@ -216,14 +238,22 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
 #pragma unroll
     for (int b = 0; b < MB; b++) p[b] = 0.0f;
     if (n < N) {
-        const WT *w = Wl + ((size_t)n * 16 + j) * kc;
+        const WT *w = Wl + lane_at((size_t)n, j, 0, kc); /* group g at w + g * 128 */
         const float *x = X + j;
         int i = 0;
-#pragma unroll 2
+        for (; i + 32 <= cnt; i += 32) { /* 4 groups of loads in flight, then their chains */
+            float wv[32];
+#pragma unroll
+            for (int u = 0; u < 4; u++) wload8(w + (size_t)(i / 8 + u) * 128, wv + 8 * u);
+#pragma unroll
+            for (int e = 0; e < 32; e++)
+#pragma unroll
+                for (int b = 0; b < MB; b++)
+                    if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i + e)), p[b]);
+        }
         for (; i + 8 <= cnt; i += 8) {
             float wv[8];
-            wload4(w + i, wv);
-            wload4(w + i + 4, wv + 4);
+            wload8(w + (size_t)(i / 8) * 128, wv);
 #pragma unroll
             for (int e = 0; e < 8; e++)
 #pragma unroll
@@ -231,7 +261,7 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
                     if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i + e)), p[b]);
         }
         for (; i < cnt; i++) {
-            float wv = wload1(w + i);
+            float wv = wload1(w + (size_t)(i / 8) * 128 + i % 8);
 #pragma unroll
             for (int b = 0; b < MB; b++)
                 if (b < M) p[b] = fmaf(wv, x[(size_t)b * ldx + 16 * i], p[b]);
@@ -330,6 +360,82 @@ __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const 
         for (int t = 0; t < T; t++) acc = fmaf(sc[t], vt[(size_t)t * kv], acc);
         oh[i] = acc;
     }
+}
+
+/* Many query rows per sequence (ppl windows, prefill): one thread per
+ * (query row, head), K / V of the sequence streamed through shared memory
+ * in tiles of 64 positions that every thread of the block reads in the
+ * same order (broadcast). The scores are recomputed in three passes (max,
+ * ascending sum of exp, output) instead of being stored: each pass forms the
+ * same bits, so the result is the operation chain of attention_k exactly
+ * (score = lpcs_dot_f32 order / sqrtf(hs), fmaxf, lpcs_expf, ascending sum,
+ * divide, ascending fmaf chain per output element). */
+template <int HS>
+__global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const float *q, int ldq, const float *kc,
+                                                   const float *vc, int ntok, int pos0, int slot0, int layer,
+                                                   int max_slots, int max_pos, int kv, int kv_mul) {
+    constexpr int TT = 64;
+    __shared__ __align__(16) float Ks[TT][HS];
+    __shared__ __align__(16) float Vs[TT][HS];
+    const int s = blockIdx.z, h = blockIdx.y, qi = blockIdx.x * blockDim.x + threadIdx.x;
+    const bool on = qi < ntok;
+    const int r = s * ntok + qi, T = pos0 + qi + 1;
+    const int qlast = min(ntok, (int)(blockIdx.x + 1) * (int)blockDim.x) - 1, Tmax = pos0 + qlast + 1;
+    const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
+    float qr[HS], o[HS];
+#pragma unroll
+    for (int i = 0; i < HS; i++) qr[i] = on ? q[(size_t)r * ldq + (size_t)h * HS + i] : 0.0f, o[i] = 0.0f;
+    const float scale = sqrtf((float)HS);
+    float mx = -INFINITY, sum = 0.0f;
+    auto score = [&](int tt) {
+        float p[16];
+#pragma unroll
+        for (int l = 0; l < 16; l++) p[l] = 0.0f;
+#pragma unroll
+        for (int i = 0; i < HS; i += 4) {
+            float4 k4 = *(const float4 *)&Ks[tt][i];
+            p[i % 16] = fmaf(qr[i], k4.x, p[i % 16]);
+            p[(i + 1) % 16] = fmaf(qr[i + 1], k4.y, p[(i + 1) % 16]);
+            p[(i + 2) % 16] = fmaf(qr[i + 2], k4.z, p[(i + 2) % 16]);
+            p[(i + 3) % 16] = fmaf(qr[i + 3], k4.w, p[(i + 3) % 16]);
+        }
+        return lpcs_dot_tree16(p) / scale;
+    };
+    for (int pass = 0; pass < 3; pass++) {
+        for (int t0 = 0; t0 < Tmax; t0 += TT) {
+            const int nt = min(TT, Tmax - t0);
+            __syncthreads(); /* the previous tile is consumed */
+            for (int e = threadIdx.x; e < nt * (HS / 4); e += blockDim.x) {
+                int tt = e / (HS / 4), c = (e % (HS / 4)) * 4;
+                size_t at = base + (size_t)(t0 + tt) * kv + c;
+                *(float4 *)&Ks[tt][c] = *(const float4 *)(kc + at);
+                if (pass == 2) *(float4 *)&Vs[tt][c] = *(const float4 *)(vc + at);
+            }
+            __syncthreads();
+            const int tn = min(nt, T - t0); /* this row's positions in the tile */
+            for (int tt = 0; tt < tn; tt++) {
+                float sc = score(tt);
+                if (pass == 0) {
+                    mx = fmaxf(mx, sc);
+                } else if (pass == 1) {
+                    sum += lpcs_expf(sc - mx);
+                } else {
+                    float pr = lpcs_expf(sc - mx) / sum;
+#pragma unroll
+                    for (int i = 0; i < HS; i += 4) {
+                        float4 v4 = *(const float4 *)&Vs[tt][i];
+                        o[i] = fmaf(pr, v4.x, o[i]);
+                        o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
+                        o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
+                        o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
+                    }
+                }
+            }
+        }
+    }
+    if (on)
+#pragma unroll
+        for (int i = 0; i < HS; i++) out[(size_t)r * ldo + (size_t)h * HS + i] = o[i];
 }
 
 /* llama2.c run.c's silu with the contract's exp. */
@@ -697,14 +803,14 @@ static int dalloc(T **p, size_t n) {
     return cudaMalloc((void **)p, n * sizeof(T)) == cudaSuccess ? 0 : 1;
 }
 
-/* W[rows][cols] -> the lane-major layout Wl[row][j][i] = W[row][16 i + j]. */
+/* W[rows][cols] -> the lane-grouped layout: step i of lane j = W[row][16 i + j]. */
 template <typename T>
 static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
     size_t kc = (size_t)lane_kc((int)cols), n = kc * rows * 16;
     T *h = (T *)calloc(n, sizeof(T));
     if (!h) return 1;
     for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) h[(r * 16 + c % 16) * kc + c / 16] = w[r * cols + c];
+        for (size_t c = 0; c < cols; c++) h[lane_at(r, (int)(c % 16), (int)(c / 16), (int)kc)] = w[r * cols + c];
     int rc = dalloc(dst, n) || cudaMemcpy(*dst, h, n * sizeof(T), cudaMemcpyHostToDevice) != cudaSuccess;
     free(h);
     return rc;
@@ -888,6 +994,17 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
                                                 m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, pos0, slot0,
                                                 o->layer, c->max_slots, c->max_pos, m->kv);
             int warps = rows * c->n_heads;
+            const int kvm = c->n_heads / c->n_kv_heads;
+            if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
+                dim3 g((unsigned)((ntok + 127) / 128), (unsigned)c->n_heads, (unsigned)nseq);
+                if (m->hs == 32)
+                    attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, pos0, slot0, o->layer,
+                                                          c->max_slots, c->max_pos, m->kv, kvm);
+                else
+                    attn_rows_k<64><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, pos0, slot0, o->layer,
+                                                          c->max_slots, c->max_pos, m->kv, kvm);
+                break;
+            }
             attention_k<<<(warps + 3) / 4, 128, 4 * c->max_pos * 4, m->st>>>(
                 out, lo, in, li, m->kc, m->vc, rows, ntok, pos0, slot0, o->layer, c->max_slots, c->max_pos, m->kv,
                 c->n_heads, c->n_heads / c->n_kv_heads, m->hs);

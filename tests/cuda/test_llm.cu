@@ -9,6 +9,7 @@
  *   --bench7b   decode tok/s at batch 1/8/64 and prefill on Llama-2-7B
  *               shapes (random bf16 / fp32 weights) vs copy bandwidth
  *   --inject    corrupt one device weight: the logit checks must FAIL
+ *   --no-checks only the timings asked for (for profiler runs)
  * Without a CUDA device: prints SKIP and exits 77. Needs LPCS_SHARED (or
  * ../shared, shared) for the checkpoint; missing -> SKIP, exit 77. */
 #include <cuda_runtime.h>
@@ -367,12 +368,13 @@ static void bench7b(FILE *csv) {
 }
 
 int main(int argc, char **argv) {
-    bool inject = false, ppl = false, b7 = false;
+    bool inject = false, ppl = false, b7 = false, checks = true;
     const char *csv_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--inject")) inject = true;
         else if (!strcmp(argv[i], "--ppl")) ppl = true;
         else if (!strcmp(argv[i], "--bench7b")) b7 = true;
+        else if (!strcmp(argv[i], "--no-checks")) checks = false; /* timings only (profiler runs) */
         else if (!strcmp(argv[i], "--csv") && i + 1 < argc) csv_path = argv[++i];
     }
     char dev[128];
@@ -414,96 +416,98 @@ int main(int argc, char **argv) {
             tg[i] = i < n ? text[st + i] + 3 : -1;
         }
     };
-    const int NWIN = 3; /* windows checked against the oracle: 0, 1 and the short last one */
-    size_t wins[NWIN] = {0, 1, nw - 1};
-    std::vector<int> tk(NWIN * W), tg(NWIN * W);
-    for (int s = 0; s < NWIN; s++) window(wins[s], &tk[s * W], &tg[s * W]);
-    double t0 = test_now();
-    std::vector<float> want((size_t)NWIN * W * V);
-    for (int s = 0; s < NWIN; s++) ref_forward(c, w32, cs, &tk[s * W], (int)W, &want[(size_t)s * W * V]);
-    printf("oracle: %d windows in %.1f s\n", NWIN, test_now() - t0);
+    if (checks) {
+        const int NWIN = 3; /* windows checked against the oracle: 0, 1 and the short last one */
+        size_t wins[NWIN] = {0, 1, nw - 1};
+        std::vector<int> tk(NWIN * W), tg(NWIN * W);
+        for (int s = 0; s < NWIN; s++) window(wins[s], &tk[s * W], &tg[s * W]);
+        double t0 = test_now();
+        std::vector<float> want((size_t)NWIN * W * V);
+        for (int s = 0; s < NWIN; s++) ref_forward(c, w32, cs, &tk[s * W], (int)W, &want[(size_t)s * W * V]);
+        printf("oracle: %d windows in %.1f s\n", NWIN, test_now() - t0);
 
-    { /* fp32: GEMM batch, GEMV batch, decode */
-        devmodel d;
-        build(d, c, w32, cs, NWIN, (int)W, NWIN * (int)W, false);
-        std::vector<float> mutated;
-        if (inject) { /* the device gets one wrong weight (wq of layer 2, row 7, column 100: +1 ulp) */
-            size_t off = (size_t)2 * c.dim * c.dim + 7 * c.dim + 100;
-            mutated.assign(c.wq, c.wq + (size_t)c.layers * c.dim * c.dim);
-            uint32_t u;
-            memcpy(&u, &mutated[off], 4);
-            u += 1;
-            memcpy(&mutated[off], &u, 4);
-            for (auto &o : d.ops)
-                if (o.type == LPCS_CUDA_OP_MATMUL && o.layer == 2 && o.rows == (size_t)c.dim && o.out == B_Q)
-                    o.w = mutated.data() + off - 7 * c.dim - 100;
-        }
-        lpcs_cuda_llm *m;
-        char err[400];
-        if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
-            test_report("create", false, err);
-            return 1;
-        }
-        std::vector<float> got(want.size());
-        for (int mode : {2, 1}) {
-            lpcs_cuda_llm_set_matmul(m, mode);
+        { /* fp32: GEMM batch, GEMV batch, decode */
+            devmodel d;
+            build(d, c, w32, cs, NWIN, (int)W, NWIN * (int)W, false);
+            std::vector<float> mutated;
+            if (inject) { /* the device gets one wrong weight (wq of layer 2, row 7, column 100: +1 ulp) */
+                size_t off = (size_t)2 * c.dim * c.dim + 7 * c.dim + 100;
+                mutated.assign(c.wq, c.wq + (size_t)c.layers * c.dim * c.dim);
+                uint32_t u;
+                memcpy(&u, &mutated[off], 4);
+                u += 1;
+                memcpy(&mutated[off], &u, 4);
+                for (auto &o : d.ops)
+                    if (o.type == LPCS_CUDA_OP_MATMUL && o.layer == 2 && o.rows == (size_t)c.dim && o.out == B_Q)
+                        o.w = mutated.data() + off - 7 * c.dim - 100;
+            }
+            lpcs_cuda_llm *m;
+            char err[400];
+            if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
+                test_report("create", false, err);
+                return 1;
+            }
+            std::vector<float> got(want.size());
+            for (int mode : {2, 1}) {
+                lpcs_cuda_llm_set_matmul(m, mode);
+                lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
+                lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
+                compare(mode == 2 ? "fp32 3 windows, one batch, tiled GEMM" : "fp32 3 windows, one batch, GEMV kernels",
+                        got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
+            }
+            /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step */
+            lpcs_cuda_llm_set_matmul(m, 0);
+            std::vector<float> dec((size_t)2 * W * V), step((size_t)2 * V);
+            for (int p = 0; p < (int)W; p++) {
+                int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
+                if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
+                lpcs_cuda_llm_logits(m, 0, 2, step.data());
+                memcpy(&dec[(size_t)p * V], &step[0], V * 4);
+                memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
+            }
+            compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache)", dec.data(), want.data(), dec.size(),
+                    (size_t)2 * W * V);
+            /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
-            lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-            compare(mode == 2 ? "fp32 3 windows, one batch, tiled GEMM" : "fp32 3 windows, one batch, GEMV kernels",
-                    got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
-        }
-        /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step */
-        lpcs_cuda_llm_set_matmul(m, 0);
-        std::vector<float> dec((size_t)2 * W * V), step((size_t)2 * V);
-        for (int p = 0; p < (int)W; p++) {
-            int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
-            if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
-            lpcs_cuda_llm_logits(m, 0, 2, step.data());
-            memcpy(&dec[(size_t)p * V], &step[0], V * 4);
-            memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
-        }
-        compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache)", dec.data(), want.data(), dec.size(),
-                (size_t)2 * W * V);
-        /* NLL of window 0 against the oracle's logits through the host formula */
-        lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
-        std::vector<double> nll(NWIN * W);
-        lpcs_cuda_llm_nll(m, tg.data(), nll.data());
-        double dmax = 0;
-        for (size_t r = 0; r < NWIN * W; r++) {
-            if (tg[r] < 0) continue;
-            const float *l = &want[r * V];
-            double mx = l[0], sum = 0;
-            for (int i = 1; i < V; i++) if (l[i] > mx) mx = l[i];
-            for (int i = 0; i < V; i++) sum += exp((double)l[i] - mx);
-            double ref = log(sum) + mx - (double)l[tg[r]];
-            dmax = std::max(dmax, fabs(ref - nll[r]));
-        }
-        char dd[128];
-        snprintf(dd, sizeof dd, "max |device - host| per-row NLL %.3g (double exp/log of CUDA vs glibc)", dmax);
-        test_report("per-row NLL vs host double formula", dmax < 1e-12, dd);
-        lpcs_cuda_llm_free(m);
-    }
-    { /* bf16-stored weights vs the oracle on bf16-rounded fp32 weights */
-        std::vector<float> r(c.all.size());
-        for (size_t i = 0; i < r.size(); i++) r[i] = bf16_round(c.all[i]);
-        ptrdiff_t off = r.data() - c.all.data();
-        wset wb = {c.emb + off, c.att_norm + off, c.wq + off, c.wk + off, c.wv + off, c.wo + off, c.ffn_norm + off,
-                   c.w1 + off, c.w2 + off, c.w3 + off, c.fin + off};
-        /* norms stay fp32 (only matmul weights are bf16 in plan w=bf16) */
-        wb.att_norm = c.att_norm, wb.ffn_norm = c.ffn_norm, wb.fin = c.fin;
-        std::vector<float> wantb((size_t)W * V), gotb((size_t)W * V);
-        ref_forward(c, wb, cs, &tk[W], (int)W, wantb.data());
-        devmodel d;
-        build(d, c, wb, cs, 1, (int)W, (int)W, true);
-        lpcs_cuda_llm *m;
-        char err[400];
-        if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
-            test_report("create bf16", false, err);
-        } else {
-            lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
-            lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
-            compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+            std::vector<double> nll(NWIN * W);
+            lpcs_cuda_llm_nll(m, tg.data(), nll.data());
+            double dmax = 0;
+            for (size_t r = 0; r < NWIN * W; r++) {
+                if (tg[r] < 0) continue;
+                const float *l = &want[r * V];
+                double mx = l[0], sum = 0;
+                for (int i = 1; i < V; i++) if (l[i] > mx) mx = l[i];
+                for (int i = 0; i < V; i++) sum += exp((double)l[i] - mx);
+                double ref = log(sum) + mx - (double)l[tg[r]];
+                dmax = std::max(dmax, fabs(ref - nll[r]));
+            }
+            char dd[128];
+            snprintf(dd, sizeof dd, "max |device - host| per-row NLL %.3g (double exp/log of CUDA vs glibc)", dmax);
+            test_report("per-row NLL vs host double formula", dmax < 1e-12, dd);
             lpcs_cuda_llm_free(m);
+        }
+        { /* bf16-stored weights vs the oracle on bf16-rounded fp32 weights */
+            std::vector<float> r(c.all.size());
+            for (size_t i = 0; i < r.size(); i++) r[i] = bf16_round(c.all[i]);
+            ptrdiff_t off = r.data() - c.all.data();
+            wset wb = {c.emb + off, c.att_norm + off, c.wq + off, c.wk + off, c.wv + off, c.wo + off, c.ffn_norm + off,
+                       c.w1 + off, c.w2 + off, c.w3 + off, c.fin + off};
+            /* norms stay fp32 (only matmul weights are bf16 in plan w=bf16) */
+            wb.att_norm = c.att_norm, wb.ffn_norm = c.ffn_norm, wb.fin = c.fin;
+            std::vector<float> wantb((size_t)W * V), gotb((size_t)W * V);
+            ref_forward(c, wb, cs, &tk[W], (int)W, wantb.data());
+            devmodel d;
+            build(d, c, wb, cs, 1, (int)W, (int)W, true);
+            lpcs_cuda_llm *m;
+            char err[400];
+            if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
+                test_report("create bf16", false, err);
+            } else {
+                lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
+                lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
+                compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+                lpcs_cuda_llm_free(m);
+            }
         }
     }
     if (ppl) { /* the full validation split, all windows in one forward, timed */
