@@ -51,6 +51,7 @@ import json, sys
 k = "llama" if "llama" in sys.argv[3] else "mmfree"
 want = json.load(open(sys.argv[1]))[k]["sample_greedy_ROMEO"]
 got = open(sys.argv[2], encoding="latin-1").read().rstrip("\n")
+want = want.rstrip("\n")  # lpcs run ends with its own newline; the sample may end in newlines too
 print(("PASS" if got == want else "FAIL") + f" {k} greedy ROMEO sample through the cuda engine " + ("= metrics.json" if got == want else f"differs: {got[:80]!r}"))
 PY
     timeout 60 "$LPCS" bench "$V/$m" -n 100 --repeat 2 --batch 1,64 --backend cuda 2>&1 | grep -E 'batch|ms/step|tokens/s|rror' 

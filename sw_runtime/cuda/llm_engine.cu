@@ -65,32 +65,41 @@ __global__ void embed_k(float *out, int ld, const float *E, const int *tok, int 
     for (int i = threadIdx.x; i < D; i += blockDim.x) out[(size_t)r * ld + i] = src[i];
 }
 
-/* One half-warp per row: sum of squares as lpcs_dot_f32(x, x, n), then
- * llama2.c's formula: ss / n + eps, 1 / sqrtf, w * (ss * x). */
+/* 16 rows per block, one half-warp per row: sum of squares as
+ * lpcs_dot_f32(x, x, n) (32 loads in flight per lane: at decode one row is
+ * latency bound), then llama2.c's formula ss / n + eps, 1 / sqrtf, and the
+ * outputs w * (ss * x) written by the whole block (independent loads). */
 __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *w, int rows, int n,
                           float eps) {
-    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 4), j = threadIdx.x & 15;
-    bool ok = r < rows;
+    __shared__ float ssh[16];
+    const int hw = threadIdx.x >> 4, j = threadIdx.x & 15, r0 = blockIdx.x * 16, r = r0 + hw;
+    const bool ok = r < rows;
     const float *x = in + (size_t)(ok ? r : 0) * ldi;
     float p = 0.0f;
     int i = j;
     if (ok) {
-        for (; i + 16 * 15 < n; i += 256) { /* 16 loads in flight (decode: one row, latency bound) */
-            float v[16];
+        for (; i + 16 * 31 < n; i += 512) {
+            float v[32];
 #pragma unroll
-            for (int e = 0; e < 16; e++) v[e] = x[i + 16 * e];
+            for (int e = 0; e < 32; e++) v[e] = x[i + 16 * e];
 #pragma unroll
-            for (int e = 0; e < 16; e++) p = fmaf(v[e], v[e], p);
+            for (int e = 0; e < 32; e++) p = fmaf(v[e], v[e], p);
         }
         for (; i < n; i += 16) p = fmaf(x[i], x[i], p);
     }
     float ss = tree16(p);
-    if (!ok) return;
-    ss /= (float)n;
-    ss += eps;
-    ss = 1.0f / sqrtf(ss);
-    float *o = out + (size_t)r * ldo;
-    for (int i = j; i < n; i += 16) o[i] = w[i] * (ss * x[i]);
+    if (ok && j == 0) {
+        ss /= (float)n;
+        ss += eps;
+        ssh[hw] = 1.0f / sqrtf(ss);
+    }
+    __syncthreads(); /* every read of x above precedes the writes (in place is safe) */
+    const int nr = min(16, rows - r0);
+    for (int e = threadIdx.x; e < nr * n; e += blockDim.x) {
+        const int rr = e / n, c = e - rr * n;
+        const size_t row = (size_t)(r0 + rr);
+        out[row * ldo + c] = w[c] * (ssh[rr] * in[row * ldi + c]);
+    }
 }
 
 /* Matrix layout on the device ("lane-grouped"): chain step i of lane j of
@@ -114,10 +123,19 @@ __device__ __forceinline__ void wload4(const uint16_t *W, float *v) {
     v[0] = __uint_as_float(q.x << 16), v[1] = __uint_as_float(q.x & 0xffff0000u);
     v[2] = __uint_as_float(q.y << 16), v[3] = __uint_as_float(q.y & 0xffff0000u);
 }
-__device__ __forceinline__ void wload8(const float *W, float *v) { wload4(W, v), wload4(W + 4, v + 4); }
-__device__ __forceinline__ void wload8(const uint16_t *W, float *v) {
-    uint4 q = __ldg((const uint4 *)W);
-    const uint32_t u[4] = {q.x, q.y, q.z, q.w};
+/* Raw 8-step groups, loaded before they are converted (loads in flight). */
+template <typename WT> struct wraw;
+template <> struct wraw<float> { float4 a, b; };
+template <> struct wraw<uint16_t> { uint4 a; };
+__device__ __forceinline__ void rawload(wraw<float> &r, const float *p) {
+    r.a = __ldg((const float4 *)p), r.b = __ldg((const float4 *)(p + 4));
+}
+__device__ __forceinline__ void rawload(wraw<uint16_t> &r, const uint16_t *p) { r.a = __ldg((const uint4 *)p); }
+__device__ __forceinline__ void rawcvt(const wraw<float> &r, float *v) {
+    v[0] = r.a.x, v[1] = r.a.y, v[2] = r.a.z, v[3] = r.a.w, v[4] = r.b.x, v[5] = r.b.y, v[6] = r.b.z, v[7] = r.b.w;
+}
+__device__ __forceinline__ void rawcvt(const wraw<uint16_t> &r, float *v) {
+    const uint32_t u[4] = {r.a.x, r.a.y, r.a.z, r.a.w};
 #pragma unroll
     for (int e = 0; e < 4; e++) v[2 * e] = __uint_as_float(u[e] << 16), v[2 * e + 1] = __uint_as_float(u[e] & 0xffff0000u);
 }
@@ -240,27 +258,33 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
     if (n < N) {
         const WT *w = Wl + lane_at((size_t)n, j, 0, kc); /* group g at w + g * 128 */
         const float *x = X + j;
-        int i = 0;
-        for (; i + 32 <= cnt; i += 32) { /* 4 groups of loads in flight, then their chains */
-            float wv[32];
+        const int G = cnt / 8; /* full groups of 8 steps of this lane */
+        constexpr int U = 4;   /* groups per stage; the next stage is loaded before this one is used */
+        wraw<WT> cur[U], nxt[U];
 #pragma unroll
-            for (int u = 0; u < 4; u++) wload8(w + (size_t)(i / 8 + u) * 128, wv + 8 * u);
+        for (int u = 0; u < U; u++)
+            if (u < G) rawload(cur[u], w + (size_t)u * 128);
+        for (int g = 0; g < G; g += U) {
 #pragma unroll
-            for (int e = 0; e < 32; e++)
+            for (int u = 0; u < U; u++)
+                if (g + U + u < G) rawload(nxt[u], w + (size_t)(g + U + u) * 128);
 #pragma unroll
-                for (int b = 0; b < MB; b++)
-                    if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i + e)), p[b]);
+            for (int u = 0; u < U; u++) {
+                if (g + u < G) {
+                    float wv[8];
+                    rawcvt(cur[u], wv);
+                    const int i0 = 8 * (g + u);
+#pragma unroll
+                    for (int e = 0; e < 8; e++)
+#pragma unroll
+                        for (int b = 0; b < MB; b++)
+                            if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i0 + e)), p[b]);
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < U; u++) cur[u] = nxt[u];
         }
-        for (; i + 8 <= cnt; i += 8) {
-            float wv[8];
-            wload8(w + (size_t)(i / 8) * 128, wv);
-#pragma unroll
-            for (int e = 0; e < 8; e++)
-#pragma unroll
-                for (int b = 0; b < MB; b++)
-                    if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i + e)), p[b]);
-        }
-        for (; i < cnt; i++) {
+        for (int i = 8 * G; i < cnt; i++) {
             float wv = wload1(w + (size_t)(i / 8) * 128 + i % 8);
 #pragma unroll
             for (int b = 0; b < MB; b++)
