@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "block_device.cuh"
+#include "rmmec_device.cuh"
 #include "fmath.h"
 #include "llm_engine.h"
 #include "status.h"
@@ -20,6 +21,7 @@ struct dev_op {
     uint16_t *wh; /* device bf16 chunked matrix */
     int8_t *wt;   /* bitlinear: ternary [rows][kp] (zero padded) */
     int kp;       /* bitlinear: cols rounded up to 64 */
+    uint16_t *ww; /* exact rmmec matmul: words column-major [words][rows] */
 };
 
 struct lpcs_cuda_llm {
@@ -34,6 +36,8 @@ struct lpcs_cuda_llm {
     float *xs;             /* hgrn: their scales [max_rows] */
     int32_t *acc;          /* hgrn: exact GEMM results [max_rows][n_max] */
     int kp_max, n_max;
+    uint16_t *xw;          /* exact rmmec: activations as words [max_rows][xw_max] */
+    size_t xw_max;
     int *tok, *tgt, *amax;
     double *nll;
     int rows; /* rows of the last forward */
@@ -462,6 +466,42 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
         for (int i = 0; i < HS; i++) out[(size_t)r * ldo + (size_t)h * HS + i] = o[i];
 }
 
+/* Exact RMMEC matmul (golden exact.c + rmmec_gemv): the activation row is
+ * encoded in the weight's format (posit RNE saturating / FP4 RNE
+ * saturating) into the unit's words, then each output = one thread that
+ * accumulates the words in golden's order and reads out fp32 once. */
+__device__ __forceinline__ uint32_t rmmec_encode(int mode, float v) {
+    switch (mode) {
+    case LPCS_RMMEC_FP4: return lpcs_mf_from_f32(LPCS_MF_FP4_E2M1, v, 1); /* saturating */
+    case LPCS_RMMEC_P4: return lpcs_posit_from_f32(4, 1, v);
+    case LPCS_RMMEC_P8: return lpcs_posit_from_f32(8, 0, v);
+    default: return lpcs_posit_from_f32(16, 1, v);
+    }
+}
+__global__ void rmmec_pack_k(uint16_t *xw, int words, const float *X, int ldx, int rows, int K, int mode) {
+    const int lanes = mode == LPCS_RMMEC_P16 ? 1 : mode == LPCS_RMMEC_P8 ? 2 : 4, bits = 16 / lanes;
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * words) return;
+    const int m = (int)(i / words), k = (int)(i % words);
+    uint32_t w = 0;
+    for (int l = 0; l < lanes && k * lanes + l < K; l++)
+        w |= rmmec_encode(mode, X[(size_t)m * ldx + k * lanes + l]) << (bits * l);
+    xw[i] = (uint16_t)w;
+}
+__global__ void rmmec_mm_k(float *Y, int ldy, const uint16_t *__restrict__ xw, int words, const uint16_t *__restrict__ w_cm,
+                           int N, int mode) {
+    const int n = blockIdx.y * blockDim.x + threadIdx.x, m = blockIdx.x; /* rows on x: more than 65535 */
+    if (n >= N) return;
+    lpcs_rmmec_acc s;
+    s.acc = 0;
+    s.nar = 0;
+    const uint16_t *x = xw + (size_t)m * words;
+    for (int k = 0; k < words; k++) lpcs_rmmec_step(mode, &s, w_cm[(size_t)k * N + n], __ldg(x + k));
+    uint32_t out = 0;
+    lpcs_rmmec_readout(mode, &s, LPCS_RMMEC_OUT_FP32, &out);
+    Y[(size_t)m * ldy + n] = __uint_as_float(out);
+}
+
 /* llama2.c run.c's silu with the contract's exp. */
 __device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
 
@@ -766,7 +806,7 @@ static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     switch (o->type) {
     case LPCS_CUDA_OP_EMBED: return o->rows * o->cols * 4;
     case LPCS_CUDA_OP_RMSNORM: return o->n * 4;
-    case LPCS_CUDA_OP_MATMUL: return chunked_elems(o) * (o->w_bf16 ? 2 : 4);
+    case LPCS_CUDA_OP_MATMUL: return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
     case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
     case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
     case LPCS_CUDA_OP_BITLINEAR: return o->rows * ((o->cols + 63) / 64 * 64) + o->cols * 4;
@@ -780,6 +820,10 @@ extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cud
     b += 2 * (size_t)c->n_layers * c->max_slots * c->max_pos * kv * 4;
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) b += (size_t)c->max_rows * (size_t)c->buf_size[i] * 4;
     b += (size_t)c->max_pos * hs * 4 + (size_t)c->max_rows * 24;
+    size_t xw = 0;
+    for (int i = 0; i < n_ops; i++)
+        if (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_rmmec && ops[i].words > xw) xw = ops[i].words;
+    b += (size_t)c->max_rows * xw * 2;
     if (c->arch == 1) { /* state cache, int8 activations, int32 results */
         size_t kp = 0, nm = 0;
         for (int i = 0; i < n_ops; i++)
@@ -807,7 +851,9 @@ extern "C" int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size
 
 extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (!m) return;
-    for (int i = 0; m->ops && i < m->n_ops; i++) cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt);
+    for (int i = 0; m->ops && i < m->n_ops; i++)
+        cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww);
+    cudaFree(m->xw);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
     cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
@@ -877,6 +923,21 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
             bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
             break;
         case LPCS_CUDA_OP_MATMUL:
+            if (o->exact_rmmec) { /* words column-major: one thread per output walks k, coalesced over rows */
+                if (o->exact_rmmec > 4 || !o->w_words || !o->words) {
+                    bad = 1;
+                    break;
+                }
+                uint16_t *h = (uint16_t *)malloc(o->rows * o->words * 2);
+                bad = !h;
+                for (size_t r = 0; h && r < o->rows; r++)
+                    for (size_t k = 0; k < o->words; k++) h[k * o->rows + r] = o->w_words[r * o->words + k];
+                bad = bad || dalloc(&d->ww, o->rows * o->words) ||
+                      cudaMemcpy(d->ww, h, o->rows * o->words * 2, cudaMemcpyHostToDevice) != cudaSuccess;
+                free(h);
+                if (o->words > m->xw_max) m->xw_max = o->words;
+                break;
+            }
             bad = o->w_bf16 ? upload_chunked(&d->wh, o->w_bf16, o->rows, o->cols)
                             : upload_chunked(&d->w, o->w, o->rows, o->cols);
             break;
@@ -917,6 +978,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     }
     for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
         bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
+    if (!bad) bad = dalloc(&m->xw, (size_t)c->max_rows * m->xw_max);
     if (!bad && c->arch == 1)
         bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim) ||
               dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
@@ -1007,7 +1069,14 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             rmsnorm_k<<<(rows + 15) / 16, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
             break;
         case LPCS_CUDA_OP_MATMUL:
-            if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols);
+            if (d->ww) {
+                const int mode = o->exact_rmmec - 1, words = (int)o->words, N = (int)o->rows;
+                size_t tot = (size_t)rows * words;
+                rmmec_pack_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(m->xw, words, in, li, rows,
+                                                                             (int)o->cols, mode);
+                rmmec_mm_k<<<dim3((unsigned)rows, (unsigned)((N + 127) / 128)), 128, 0, m->st>>>(out, lo, m->xw, words,
+                                                                                             d->ww, N, mode);
+            } else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols);
             else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
             break;
         case LPCS_CUDA_OP_ROPE:
