@@ -12,6 +12,7 @@
  *   --no-checks only the timings asked for (for profiler runs)
  * Without a CUDA device: prints SKIP and exits 77. Needs LPCS_SHARED (or
  * ../shared, shared) for the checkpoint; missing -> SKIP, exit 77. */
+#include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -253,6 +254,49 @@ static double median(std::vector<double> v) {
 }
 
 /* ---- 7B-shape decode / prefill benchmark (random weights) ---- */
+/* cuBLAS on the matmuls of a prefill of T tokens (every layer's 7 matrices
+ * and the classifier): fp32 SGEMM with TF32 off (what PyTorch eager runs)
+ * and bf16 GEMM with fp32 accumulation (tensor cores), ms per prefill. */
+static void cublas_prefill(int T, int D, int H, int L, int V, double *ms_f32, double *ms_bf16) {
+    cublasHandle_t h;
+    *ms_f32 = *ms_bf16 = -1;
+    if (cublasCreate(&h) != CUBLAS_STATUS_SUCCESS) return;
+    cublasSetMathMode(h, CUBLAS_DEFAULT_MATH);
+    const int shp[8][2] = {{D, D}, {D, D}, {D, D}, {D, D}, {H, D}, {H, D}, {D, H}, {V, D}}; /* rows x cols */
+    size_t wmax = (size_t)(H > V ? H : V) * D;
+    void *W, *X, *Y;
+    cudaMalloc(&W, wmax * 4), cudaMalloc(&X, (size_t)T * (H > D ? H : D) * 4), cudaMalloc(&Y, (size_t)T * wmax / D * 4 + (size_t)T * V * 4);
+    cudaMemset(W, 0, wmax * 4), cudaMemset(X, 0, (size_t)T * (H > D ? H : D) * 4);
+    cudaEvent_t e0, e1;
+    cudaEventCreate(&e0), cudaEventCreate(&e1);
+    for (int bf = 0; bf < 2; bf++) {
+        std::vector<double> ms;
+        for (int rep = 0; rep < 4; rep++) {
+            cudaEventRecord(e0);
+            const float one = 1.0f, zero = 0.0f;
+            for (int l = 0; l < L; l++)
+                for (int q = 0; q < (l == L - 1 ? 8 : 7); q++) { /* Y[T][rows] = X[T][cols] W^T */
+                    int rows = shp[q][0], cols = shp[q][1];
+                    if (bf)
+                        cublasGemmEx(h, CUBLAS_OP_T, CUBLAS_OP_N, rows, T, cols, &one, W, CUDA_R_16BF, cols, X,
+                                     CUDA_R_16BF, cols, &zero, Y, CUDA_R_32F, rows, CUBLAS_COMPUTE_32F,
+                                     CUBLAS_GEMM_DEFAULT);
+                    else
+                        cublasSgemm(h, CUBLAS_OP_T, CUBLAS_OP_N, rows, T, cols, &one, (const float *)W, cols,
+                                    (const float *)X, cols, &zero, (float *)Y, rows);
+                }
+            cudaEventRecord(e1);
+            cudaEventSynchronize(e1);
+            float t;
+            cudaEventElapsedTime(&t, e0, e1);
+            if (rep) ms.push_back(t);
+        }
+        (bf ? *ms_bf16 : *ms_f32) = median(ms);
+    }
+    cudaFree(W), cudaFree(X), cudaFree(Y);
+    cublasDestroy(h);
+}
+
 static void bench7b(FILE *csv) {
     struct shape { const char *name; int dim, hidden, layers, heads, kv, vocab; };
     shape s = {"Llama-2-7B", 4096, 11008, 32, 32, 32, 32000};
@@ -358,8 +402,11 @@ static void bench7b(FILE *csv) {
             }
             double step = median(ms);
             double flops = 2.0 * wbytes / (bf ? 2 : 4) * t;
-            printf("  prefill %d tokens: %.1f ms, %.0f tok/s, %.1f TFLOP/s (matmuls)\n", t, step, t / step * 1e3,
-                   flops / (step * 1e-3) / 1e12);
+            double cf = -1, cb = -1;
+            cublas_prefill(t, (int)D, (int)H, s.layers, (int)V, &cf, &cb);
+            printf("  prefill %d tokens: %.1f ms, %.0f tok/s, %.1f TFLOP/s (matmuls); cuBLAS on the same matmuls: "
+                   "SGEMM (TF32 off) %.1f ms, bf16 GEMM %.1f ms\n", t, step, t / step * 1e3, flops / (step * 1e-3) / 1e12,
+                   cf, cb);
             if (csv) fprintf(csv, "%s,%s,prefill,%d,%.4f,%.2f,\n", s.name, bf ? "bf16" : "fp32", t, step, t / step * 1e3);
             if (T > max_pos) break;
         }
