@@ -83,7 +83,7 @@ if python3 -c 'import torch' 2>/dev/null; then
   timeout 180 python3 bench/cuda/torch_ppl.py "$SHARED"
 fi
 stamp "full-split timing (llama, one batch) and 7B shapes"
-timeout 300 "$TEST" --no-checks --ppl ${BENCH7B:+--bench7b} --csv "$OUT/bench7b.csv" | grep -vE '^(PASS|FAIL)'
+timeout 300 "$TEST" --no-checks --ppl ${BENCH7B:+--bench7b${BENCH7B_BF16:+-bf16}} --csv "$OUT/bench7b.csv" | grep -vE '^(PASS|FAIL)'
 rc_i=skipped
 if [ -z "${SKIP_INJECT:-}" ]; then
   stamp "fault injection (must FAIL)"

@@ -297,7 +297,7 @@ static void cublas_prefill(int T, int D, int H, int L, int V, double *ms_f32, do
     cublasDestroy(h);
 }
 
-static void bench7b(FILE *csv) {
+static void bench7b(FILE *csv, bool bf16_only) {
     struct shape { const char *name; int dim, hidden, layers, heads, kv, vocab; };
     shape s = {"Llama-2-7B", 4096, 11008, 32, 32, 32, 32000};
     char dev[128];
@@ -323,7 +323,7 @@ static void bench7b(FILE *csv) {
     cudaFree(a), cudaFree(b);
     double copy_gbs = median(bw);
     printf("bench7b: %s, copy bandwidth %.0f GB/s (read+write, 2 GiB D2D, median of 5)\n", dev, copy_gbs);
-    for (int fmt = 0; fmt < 2; fmt++) { /* 0 bf16, 1 fp32 */
+    for (int fmt = 0; fmt < (bf16_only ? 1 : 2); fmt++) { /* 0 bf16, 1 fp32 */
         bool bf = fmt == 0;
         /* random weights shared by all layers' host arrays (the device gets its own copy per op) */
         const size_t D = s.dim, H = s.hidden, V = s.vocab;
@@ -415,12 +415,13 @@ static void bench7b(FILE *csv) {
 }
 
 int main(int argc, char **argv) {
-    bool inject = false, ppl = false, b7 = false, checks = true;
+    bool inject = false, ppl = false, b7 = false, checks = true, b7_bf16 = false;
     const char *csv_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--inject")) inject = true;
         else if (!strcmp(argv[i], "--ppl")) ppl = true;
         else if (!strcmp(argv[i], "--bench7b")) b7 = true;
+        else if (!strcmp(argv[i], "--bench7b-bf16")) b7 = b7_bf16 = true; /* bf16 weights only (short runs) */
         else if (!strcmp(argv[i], "--no-checks")) checks = false; /* timings only (profiler runs) */
         else if (!strcmp(argv[i], "--csv") && i + 1 < argc) csv_path = argv[++i];
     }
@@ -600,7 +601,7 @@ int main(int argc, char **argv) {
     if (b7) {
         FILE *f = csv_path ? fopen(csv_path, "w") : NULL;
         if (f) fprintf(f, "model,weights,phase,batch_or_tokens,ms,tok_per_s,roofline_ms\n");
-        bench7b(f);
+        bench7b(f, b7_bf16);
         if (f) fclose(f);
     }
     printf("cuda llm tests: %d passed, %d failed\n", g_passed, g_failed);
