@@ -54,7 +54,7 @@ $(CUDA_EMUL): $(CUDA_BUILD)/obj/tests/test_cuda.o $(CUDA_BUILD)/obj/lpcs_cuda_em
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
 # The device-resident engine vs its host oracle (+ --ppl / --bench7b timings).
 $(CUDA_LLM_TEST): $(CUDA_BUILD)/obj/tests/test_llm.o $(CUDA_LIB) $(CUDA_GOLDEN)
-	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lm -lpthread
+	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
 $(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
 

@@ -6,12 +6,16 @@
 #include <time.h>
 
 #include "bitlinear.h"
+#include "exact.h"
+#include "rmmec.h"
 #include "cuda/llm_engine.h"
 #include "cuda/lpcs_cuda.h"
+#include "matmul_shiftmac.h"
 
-/* rt_op -> lpcs_cuda_op; 0 if the op has no device kernel. BitLinear
- * weights are unpacked into *tern (the caller frees it) when tern != NULL. */
-static int map_op(const rt_op *op, lpcs_cuda_op *d, int8_t **tern) {
+/* rt_op -> lpcs_cuda_op; 0 if the op has no device kernel. When buf !=
+ * NULL, BitLinear weights are unpacked (ternary int8) and exact RMMEC
+ * weights packed into the unit's words in *buf (the caller frees it). */
+static int map_op(const rt_op *op, lpcs_cuda_op *d, void **buf) {
     memset(d, 0, sizeof *d);
     d->layer = op->layer, d->in = op->in, d->in2 = op->in2, d->out = op->out;
     d->rows = op->rows, d->cols = op->cols, d->n = op->n, d->eps = op->eps, d->w = op->w;
@@ -23,9 +27,10 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, int8_t **tern) {
         d->type = LPCS_CUDA_OP_BITLINEAR;
         d->rows = B->out, d->cols = B->in, d->w = B->norm_weight, d->inv_beta = B->inv_beta;
         d->eps = BITLINEAR_NORM_EPS;
-        if (tern) {
+        if (buf) {
             size_t rb = ternary_row_bytes(B->in);
-            int8_t *w = *tern = malloc(B->out * B->in);
+            int8_t *w = malloc(B->out * B->in);
+            *buf = w;
             if (!w) return 0;
             for (size_t r = 0; r < B->out; r++)
                 if (ternary_unpack(B->packed + r * rb, B->in, w + r * B->in)) return 0;
@@ -37,7 +42,25 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, int8_t **tern) {
     case OP_GATED_NORM: d->type = LPCS_CUDA_OP_GATED_NORM, d->eps = BITLINEAR_NORM_EPS; return 1;
     case OP_GLU: d->type = LPCS_CUDA_OP_GLU; return 1;
     case OP_MATMUL:
+        /* a unit's own arithmetic (exact RMMEC, shift-MAC) or ggml blocks:
+         * no device kernel in the engine, so the op list stays off it */
+        if (op->wb || rt_shiftmac_op(op)) return 0;
         d->type = LPCS_CUDA_OP_MATMUL;
+        if (op->exact) { /* the RMMEC's exact arithmetic (exact.h): weights as the unit's words */
+            int rm = op->qf ? rt_exact_rmmec_mode(op->qf) : -1;
+            if (rm < 0) return 0;
+            size_t lanes = (size_t)rmmec_lanes((rmmec_mode)rm);
+            d->exact_rmmec = rm + 1, d->words = (op->cols + lanes - 1) / lanes;
+            if (buf) {
+                uint16_t *w = malloc(op->rows * d->words * sizeof *w);
+                *buf = w;
+                if (!w) return 0;
+                for (size_t r = 0; r < op->rows; r++) /* op->w is already rounded to the format: exact */
+                    rt_exact_rmmec_pack(rm, op->w + r * op->cols, op->cols, w + r * d->words);
+                d->w_words = w;
+            }
+            return 1;
+        }
         d->w_bf16 = op->aux;
         return 1;
     case OP_ROPE: d->type = LPCS_CUDA_OP_ROPE; return 1;
@@ -74,11 +97,21 @@ int rt_cuda_resident_usable(const rt_engine *eng, const rt_sched_opts *so, char 
     return !r;
 }
 
+void rt_cuda_resident_claim(rt_engine *eng) {
+    int cu = -1;
+    for (int b = 0; b < eng->n_backends; b++)
+        if (!strcmp(rt_engine_backend_name(eng, b), "cuda")) cu = b;
+    for (int i = 0; cu >= 0 && i < eng->n_ops; i++) {
+        eng->ops[i].backend = cu;
+        if (eng->ops[i].requested >= 0) eng->ops[i].requested = cu;
+    }
+}
+
 static int open_dev_rows(const rt_engine *eng, int slots, int max_pos, int max_rows, lpcs_cuda_llm **dev,
                          rt_err *e) {
     const rt_config *c = &eng->m->cfg;
     lpcs_cuda_op *ops = calloc((size_t)eng->n_ops, sizeof *ops);
-    int8_t **tern = calloc((size_t)eng->n_ops, sizeof *tern);
+    void **tern = calloc((size_t)eng->n_ops, sizeof *tern);
     int rc = LPCS_OK;
     if (!ops || !tern) rc = rt_fail(e, LPCS_ENOMEM, "out of memory");
     for (int i = 0; !rc && i < eng->n_ops; i++)

@@ -13,6 +13,10 @@
  * given). why (may be NULL) gets the reason when 0. The engine (built by the
  * caller, any schedule) supplies the op list and the plan's weights. */
 int rt_cuda_resident_usable(const rt_engine *eng, const rt_sched_opts *so, char *why, size_t whylen);
+/* Whole-model commands (ppl, run, bench) call this when they will take the
+ * resident engine: every op is then placed on the cuda backend (what the
+ * report and the fallback warning say), none falls back. */
+void rt_cuda_resident_claim(rt_engine *eng);
 
 /* rt_eval_ppl on the device: windows_per_batch windows per forward (0: all). */
 int rt_cuda_resident_ppl(const rt_engine *eng, const rt_tokenizer *tok, const uint8_t *text, size_t len,

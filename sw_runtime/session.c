@@ -1,4 +1,5 @@
 #include "session.h"
+#include "cuda_resident.h"
 #include "exact.h"
 #include "kernels/fp_cpu.h"
 
@@ -203,6 +204,10 @@ int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
         rt_model_free(&s->model);
         goto fail;
     }
+    /* ppl / run / bench run the whole model on the GPU when it can take every op */
+    if ((!strcmp(cmd, "run") || !strcmp(cmd, "bench") || (!strcmp(cmd, "ppl") && !s->tok.gguf)) &&
+        rt_cuda_resident_usable(&s->eng, &o->sched, NULL, 0))
+        rt_cuda_resident_claim(&s->eng);
     if (report_fallbacks(&s->eng, o, cmd)) {
         rt_session_close(s);
         return 1;

@@ -1,6 +1,6 @@
 /* GEMV benchmark of the lpcs CUDA kernels on the GPU machine.
  *
- * For the shapes 4096x4096, 11008x4096 and 4096x11008 (rows x cols) and batch
+ * For the shapes 4096x4096, 11008x4096, 4096x11008 and 28672x8192 (rows x cols) and batch
  * 1..16 it times: the ternary kernel (2 bits/weight), the direct int4 kernel
  * (4 bits/weight), the LUT-GEMV kernel at 4 and 2 bits/weight, and cuBLAS
  * fp16 / bf16 GEMM (cublasGemmEx, same shape).
@@ -222,7 +222,7 @@ int main(int argc, char **argv) {
         results.push_back({rows, cols, b, kernel, us_g > 0 ? us_g : us_s, bytes, us_s});
     };
     int check_fail = 0;
-    const int shapes[3][2] = {{4096, 4096}, {11008, 4096}, {4096, 11008}};
+    const int shapes[4][2] = {{4096, 4096}, {11008, 4096}, {4096, 11008}, {28672, 8192}}; /* the last: >= 50 MB of ternary weights */
     for (const auto &sh : shapes) {
         const int rows = sh[0], cols = sh[1];
         const size_t n = (size_t)rows * cols;

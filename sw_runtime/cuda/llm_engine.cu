@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "block_device.cuh"
+#include "rmmec_device.cuh"
 #include "fmath.h"
 #include "llm_engine.h"
 #include "status.h"
@@ -20,6 +21,7 @@ struct dev_op {
     uint16_t *wh; /* device bf16 chunked matrix */
     int8_t *wt;   /* bitlinear: ternary [rows][kp] (zero padded) */
     int kp;       /* bitlinear: cols rounded up to 64 */
+    uint16_t *ww; /* exact rmmec matmul: words column-major [words][rows] */
 };
 
 struct lpcs_cuda_llm {
@@ -34,6 +36,8 @@ struct lpcs_cuda_llm {
     float *xs;             /* hgrn: their scales [max_rows] */
     int32_t *acc;          /* hgrn: exact GEMM results [max_rows][n_max] */
     int kp_max, n_max;
+    uint16_t *xw;          /* exact rmmec: activations as words [max_rows][xw_max] */
+    size_t xw_max;
     int *tok, *tgt, *amax;
     double *nll;
     int rows; /* rows of the last forward */
@@ -65,30 +69,54 @@ __global__ void embed_k(float *out, int ld, const float *E, const int *tok, int 
     for (int i = threadIdx.x; i < D; i += blockDim.x) out[(size_t)r * ld + i] = src[i];
 }
 
-/* One half-warp per row: sum of squares as lpcs_dot_f32(x, x, n), then
- * llama2.c's formula: ss / n + eps, 1 / sqrtf, w * (ss * x). */
+/* 16 rows per block, one half-warp per row: sum of squares as
+ * lpcs_dot_f32(x, x, n) (32 loads in flight per lane: at decode one row is
+ * latency bound), then llama2.c's formula ss / n + eps, 1 / sqrtf, and the
+ * outputs w * (ss * x) written by the whole block (independent loads). */
 __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *w, int rows, int n,
                           float eps) {
-    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 4), j = threadIdx.x & 15;
-    bool ok = r < rows;
+    __shared__ float ssh[16];
+    const int hw = threadIdx.x >> 4, j = threadIdx.x & 15, r0 = blockIdx.x * 16, r = r0 + hw;
+    const bool ok = r < rows;
     const float *x = in + (size_t)(ok ? r : 0) * ldi;
     float p = 0.0f;
-    if (ok)
-        for (int i = j; i < n; i += 16) p = fmaf(x[i], x[i], p);
+    int i = j;
+    if (ok) {
+        for (; i + 16 * 31 < n; i += 512) {
+            float v[32];
+#pragma unroll
+            for (int e = 0; e < 32; e++) v[e] = x[i + 16 * e];
+#pragma unroll
+            for (int e = 0; e < 32; e++) p = fmaf(v[e], v[e], p);
+        }
+        for (; i < n; i += 16) p = fmaf(x[i], x[i], p);
+    }
     float ss = tree16(p);
-    if (!ok) return;
-    ss /= (float)n;
-    ss += eps;
-    ss = 1.0f / sqrtf(ss);
-    float *o = out + (size_t)r * ldo;
-    for (int i = j; i < n; i += 16) o[i] = w[i] * (ss * x[i]);
+    if (ok && j == 0) {
+        ss /= (float)n;
+        ss += eps;
+        ssh[hw] = 1.0f / sqrtf(ss);
+    }
+    __syncthreads(); /* every read of x above precedes the writes (in place is safe) */
+    const int nr = min(16, rows - r0);
+    for (int e = threadIdx.x; e < nr * n; e += blockDim.x) {
+        const int rr = e / n, c = e - rr * n;
+        const size_t row = (size_t)(r0 + rr);
+        out[row * ldo + c] = w[c] * (ssh[rr] * in[row * ldi + c]);
+    }
 }
 
-/* Matrix layout on the device ("lane-major"): the columns of lane j of the
- * contract (k = 16 i + j) are stored contiguously, Wl[row][j][i] for
- * i < kc (kc = ceil(cols / 16) rounded up to 8, zero padded), so a thread
- * that owns lane j of a row reads its whole chain with 16-byte loads. */
+/* Matrix layout on the device ("lane-grouped"): chain step i of lane j of
+ * the contract is column k = 16 i + j; the steps are taken in groups of 8,
+ * Wl[row][i / 8][j][i % 8] for i < kc (kc = ceil(cols / 16) rounded up to
+ * 8, zero padded). A thread that owns lane j of a row reads 8 steps of its
+ * chain with one or two 16-byte loads, and the 16 lanes of a row read one
+ * contiguous piece (coalesced). */
 __host__ __device__ __forceinline__ int lane_kc(int K) { return ((K + 15) / 16 + 7) / 8 * 8; }
+/* Index of chain step i of lane j of row n (kc steps per lane). */
+__host__ __device__ __forceinline__ size_t lane_at(size_t n, int j, int i, int kc) {
+    return ((n * (size_t)(kc / 8) + (size_t)(i / 8)) * 16 + (size_t)j) * 8 + (size_t)(i % 8);
+}
 
 __device__ __forceinline__ void wload4(const float *W, float *v) { /* 4 consecutive weights */
     float4 q = __ldg((const float4 *)W);
@@ -98,6 +126,22 @@ __device__ __forceinline__ void wload4(const uint16_t *W, float *v) {
     uint2 q = __ldg((const uint2 *)W);
     v[0] = __uint_as_float(q.x << 16), v[1] = __uint_as_float(q.x & 0xffff0000u);
     v[2] = __uint_as_float(q.y << 16), v[3] = __uint_as_float(q.y & 0xffff0000u);
+}
+/* Raw 8-step groups, loaded before they are converted (loads in flight). */
+template <typename WT> struct wraw;
+template <> struct wraw<float> { float4 a, b; };
+template <> struct wraw<uint16_t> { uint4 a; };
+__device__ __forceinline__ void rawload(wraw<float> &r, const float *p) {
+    r.a = __ldg((const float4 *)p), r.b = __ldg((const float4 *)(p + 4));
+}
+__device__ __forceinline__ void rawload(wraw<uint16_t> &r, const uint16_t *p) { r.a = __ldg((const uint4 *)p); }
+__device__ __forceinline__ void rawcvt(const wraw<float> &r, float *v) {
+    v[0] = r.a.x, v[1] = r.a.y, v[2] = r.a.z, v[3] = r.a.w, v[4] = r.b.x, v[5] = r.b.y, v[6] = r.b.z, v[7] = r.b.w;
+}
+__device__ __forceinline__ void rawcvt(const wraw<uint16_t> &r, float *v) {
+    const uint32_t u[4] = {r.a.x, r.a.y, r.a.z, r.a.w};
+#pragma unroll
+    for (int e = 0; e < 4; e++) v[2 * e] = __uint_as_float(u[e] << 16), v[2 * e + 1] = __uint_as_float(u[e] & 0xffff0000u);
 }
 __device__ __forceinline__ float wload1(const float *W) { return __ldg(W); }
 __device__ __forceinline__ float wload1(const uint16_t *W) { return __uint_as_float((uint32_t)__ldg(W) << 16); }
@@ -135,8 +179,8 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     float xr[8], wr[8]; /* this thread's share of the next stage */
     auto load = [&](int k0) {
 #pragma unroll
-        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread */
-            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4, m = m0 + r, k = k0 + c;
+        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 32 rows (conflict-free stores) */
+            int e = tid + 256 * h, r = e & 31, c = (e >> 5) * 4, m = m0 + r, k = k0 + c;
             if (m < M && xvec && k + 3 < K) {
                 float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
                 xr[4 * h] = q.x, xr[4 * h + 1] = q.y, xr[4 * h + 2] = q.z, xr[4 * h + 3] = q.w;
@@ -148,14 +192,14 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
 #pragma unroll
         for (int h = 0; h < 2; h++) { /* W: 32 rows x 16 lanes x 4 chain steps */
             int e = tid + 256 * h, rr = e >> 4, kk = e & 15, n = n0 + rr;
-            if (n < N) wload4(Wl + ((size_t)n * 16 + kk) * kc + (k0 >> 4), &wr[4 * h]);
+            if (n < N) wload4(Wl + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
             else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
         }
     };
     auto store = [&]() {
 #pragma unroll
         for (int h = 0; h < 2; h++) {
-            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4;
+            int e = tid + 256 * h, r = e & 31, c = (e >> 5) * 4;
 #pragma unroll
             for (int q = 0; q < 4; q++) Xs[c + q][r] = xr[4 * h + q];
             int rr = e >> 4, kk = e & 15;
@@ -216,22 +260,36 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
 #pragma unroll
     for (int b = 0; b < MB; b++) p[b] = 0.0f;
     if (n < N) {
-        const WT *w = Wl + ((size_t)n * 16 + j) * kc;
+        const WT *w = Wl + lane_at((size_t)n, j, 0, kc); /* group g at w + g * 128 */
         const float *x = X + j;
-        int i = 0;
-#pragma unroll 2
-        for (; i + 8 <= cnt; i += 8) {
-            float wv[8];
-            wload4(w + i, wv);
-            wload4(w + i + 4, wv + 4);
+        const int G = cnt / 8; /* full groups of 8 steps of this lane */
+        constexpr int U = 4;   /* groups per stage; the next stage is loaded before this one is used */
+        wraw<WT> cur[U], nxt[U];
 #pragma unroll
-            for (int e = 0; e < 8; e++)
+        for (int u = 0; u < U; u++)
+            if (u < G) rawload(cur[u], w + (size_t)u * 128);
+        for (int g = 0; g < G; g += U) {
 #pragma unroll
-                for (int b = 0; b < MB; b++)
-                    if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i + e)), p[b]);
+            for (int u = 0; u < U; u++)
+                if (g + U + u < G) rawload(nxt[u], w + (size_t)(g + U + u) * 128);
+#pragma unroll
+            for (int u = 0; u < U; u++) {
+                if (g + u < G) {
+                    float wv[8];
+                    rawcvt(cur[u], wv);
+                    const int i0 = 8 * (g + u);
+#pragma unroll
+                    for (int e = 0; e < 8; e++)
+#pragma unroll
+                        for (int b = 0; b < MB; b++)
+                            if (b < M) p[b] = fmaf(wv[e], __ldg(x + (size_t)b * ldx + 16 * (i0 + e)), p[b]);
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < U; u++) cur[u] = nxt[u];
         }
-        for (; i < cnt; i++) {
-            float wv = wload1(w + i);
+        for (int i = 8 * G; i < cnt; i++) {
+            float wv = wload1(w + (size_t)(i / 8) * 128 + i % 8);
 #pragma unroll
             for (int b = 0; b < MB; b++)
                 if (b < M) p[b] = fmaf(wv, x[(size_t)b * ldx + 16 * i], p[b]);
@@ -330,6 +388,118 @@ __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const 
         for (int t = 0; t < T; t++) acc = fmaf(sc[t], vt[(size_t)t * kv], acc);
         oh[i] = acc;
     }
+}
+
+/* Many query rows per sequence (ppl windows, prefill): one thread per
+ * (query row, head), K / V of the sequence streamed through shared memory
+ * in tiles of 64 positions that every thread of the block reads in the
+ * same order (broadcast). The scores are recomputed in three passes (max,
+ * ascending sum of exp, output) instead of being stored: each pass forms the
+ * same bits, so the result is the operation chain of attention_k exactly
+ * (score = lpcs_dot_f32 order / sqrtf(hs), fmaxf, lpcs_expf, ascending sum,
+ * divide, ascending fmaf chain per output element). */
+template <int HS>
+__global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const float *q, int ldq, const float *kc,
+                                                   const float *vc, int ntok, int pos0, int slot0, int layer,
+                                                   int max_slots, int max_pos, int kv, int kv_mul) {
+    constexpr int TT = 64;
+    __shared__ __align__(16) float Ks[TT][HS];
+    __shared__ __align__(16) float Vs[TT][HS];
+    const int s = blockIdx.z, h = blockIdx.y, qi = blockIdx.x * blockDim.x + threadIdx.x;
+    const bool on = qi < ntok;
+    const int r = s * ntok + qi, T = pos0 + qi + 1;
+    const int qlast = min(ntok, (int)(blockIdx.x + 1) * (int)blockDim.x) - 1, Tmax = pos0 + qlast + 1;
+    const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
+    float qr[HS], o[HS];
+#pragma unroll
+    for (int i = 0; i < HS; i++) qr[i] = on ? q[(size_t)r * ldq + (size_t)h * HS + i] : 0.0f, o[i] = 0.0f;
+    const float scale = sqrtf((float)HS);
+    float mx = -INFINITY, sum = 0.0f;
+    auto score = [&](int tt) {
+        float p[16];
+#pragma unroll
+        for (int l = 0; l < 16; l++) p[l] = 0.0f;
+#pragma unroll
+        for (int i = 0; i < HS; i += 4) {
+            float4 k4 = *(const float4 *)&Ks[tt][i];
+            p[i % 16] = fmaf(qr[i], k4.x, p[i % 16]);
+            p[(i + 1) % 16] = fmaf(qr[i + 1], k4.y, p[(i + 1) % 16]);
+            p[(i + 2) % 16] = fmaf(qr[i + 2], k4.z, p[(i + 2) % 16]);
+            p[(i + 3) % 16] = fmaf(qr[i + 3], k4.w, p[(i + 3) % 16]);
+        }
+        return lpcs_dot_tree16(p) / scale;
+    };
+    for (int pass = 0; pass < 3; pass++) {
+        for (int t0 = 0; t0 < Tmax; t0 += TT) {
+            const int nt = min(TT, Tmax - t0);
+            __syncthreads(); /* the previous tile is consumed */
+            for (int e = threadIdx.x; e < nt * (HS / 4); e += blockDim.x) {
+                int tt = e / (HS / 4), c = (e % (HS / 4)) * 4;
+                size_t at = base + (size_t)(t0 + tt) * kv + c;
+                *(float4 *)&Ks[tt][c] = *(const float4 *)(kc + at);
+                if (pass == 2) *(float4 *)&Vs[tt][c] = *(const float4 *)(vc + at);
+            }
+            __syncthreads();
+            const int tn = min(nt, T - t0); /* this row's positions in the tile */
+            for (int tt = 0; tt < tn; tt++) {
+                float sc = score(tt);
+                if (pass == 0) {
+                    mx = fmaxf(mx, sc);
+                } else if (pass == 1) {
+                    sum += lpcs_expf(sc - mx);
+                } else {
+                    float pr = lpcs_expf(sc - mx) / sum;
+#pragma unroll
+                    for (int i = 0; i < HS; i += 4) {
+                        float4 v4 = *(const float4 *)&Vs[tt][i];
+                        o[i] = fmaf(pr, v4.x, o[i]);
+                        o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
+                        o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
+                        o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
+                    }
+                }
+            }
+        }
+    }
+    if (on)
+#pragma unroll
+        for (int i = 0; i < HS; i++) out[(size_t)r * ldo + (size_t)h * HS + i] = o[i];
+}
+
+/* Exact RMMEC matmul (golden exact.c + rmmec_gemv): the activation row is
+ * encoded in the weight's format (posit RNE saturating / FP4 RNE
+ * saturating) into the unit's words, then each output = one thread that
+ * accumulates the words in golden's order and reads out fp32 once. */
+__device__ __forceinline__ uint32_t rmmec_encode(int mode, float v) {
+    switch (mode) {
+    case LPCS_RMMEC_FP4: return lpcs_mf_from_f32(LPCS_MF_FP4_E2M1, v, 1); /* saturating */
+    case LPCS_RMMEC_P4: return lpcs_posit_from_f32(4, 1, v);
+    case LPCS_RMMEC_P8: return lpcs_posit_from_f32(8, 0, v);
+    default: return lpcs_posit_from_f32(16, 1, v);
+    }
+}
+__global__ void rmmec_pack_k(uint16_t *xw, int words, const float *X, int ldx, int rows, int K, int mode) {
+    const int lanes = mode == LPCS_RMMEC_P16 ? 1 : mode == LPCS_RMMEC_P8 ? 2 : 4, bits = 16 / lanes;
+    const size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * words) return;
+    const int m = (int)(i / words), k = (int)(i % words);
+    uint32_t w = 0;
+    for (int l = 0; l < lanes && k * lanes + l < K; l++)
+        w |= rmmec_encode(mode, X[(size_t)m * ldx + k * lanes + l]) << (bits * l);
+    xw[i] = (uint16_t)w;
+}
+__global__ void rmmec_mm_k(float *Y, int ldy, const uint16_t *__restrict__ xw, int words, const uint16_t *__restrict__ w_cm,
+                           int N, int mode) {
+    const int n = blockIdx.y * blockDim.x + threadIdx.x, m = blockIdx.x; /* rows on x: more than 65535 */
+    if (n >= N) return;
+    lpcs_rmmec_acc s;
+    s.acc = 0;
+    s.nar = 0;
+    const uint16_t *x = xw + (size_t)m * words;
+    for (int k = 0; k < words; k++) lpcs_rmmec_step(mode, &s, w_cm[(size_t)k * N + n], __ldg(x + k));
+    uint32_t out = 0;
+    lpcs_rmmec_readout(mode, &s, LPCS_RMMEC_OUT_FP32, &out);
+    Y[(size_t)m * ldy + n] = __uint_as_float(out);
 }
 
 /* llama2.c run.c's silu with the contract's exp. */
@@ -636,7 +806,7 @@ static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     switch (o->type) {
     case LPCS_CUDA_OP_EMBED: return o->rows * o->cols * 4;
     case LPCS_CUDA_OP_RMSNORM: return o->n * 4;
-    case LPCS_CUDA_OP_MATMUL: return chunked_elems(o) * (o->w_bf16 ? 2 : 4);
+    case LPCS_CUDA_OP_MATMUL: return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
     case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
     case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
     case LPCS_CUDA_OP_BITLINEAR: return o->rows * ((o->cols + 63) / 64 * 64) + o->cols * 4;
@@ -650,6 +820,10 @@ extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cud
     b += 2 * (size_t)c->n_layers * c->max_slots * c->max_pos * kv * 4;
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) b += (size_t)c->max_rows * (size_t)c->buf_size[i] * 4;
     b += (size_t)c->max_pos * hs * 4 + (size_t)c->max_rows * 24;
+    size_t xw = 0;
+    for (int i = 0; i < n_ops; i++)
+        if (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_rmmec && ops[i].words > xw) xw = ops[i].words;
+    b += (size_t)c->max_rows * xw * 2;
     if (c->arch == 1) { /* state cache, int8 activations, int32 results */
         size_t kp = 0, nm = 0;
         for (int i = 0; i < n_ops; i++)
@@ -677,7 +851,9 @@ extern "C" int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size
 
 extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (!m) return;
-    for (int i = 0; m->ops && i < m->n_ops; i++) cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt);
+    for (int i = 0; m->ops && i < m->n_ops; i++)
+        cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww);
+    cudaFree(m->xw);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
     cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
@@ -697,14 +873,14 @@ static int dalloc(T **p, size_t n) {
     return cudaMalloc((void **)p, n * sizeof(T)) == cudaSuccess ? 0 : 1;
 }
 
-/* W[rows][cols] -> the lane-major layout Wl[row][j][i] = W[row][16 i + j]. */
+/* W[rows][cols] -> the lane-grouped layout: step i of lane j = W[row][16 i + j]. */
 template <typename T>
 static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
     size_t kc = (size_t)lane_kc((int)cols), n = kc * rows * 16;
     T *h = (T *)calloc(n, sizeof(T));
     if (!h) return 1;
     for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) h[(r * 16 + c % 16) * kc + c / 16] = w[r * cols + c];
+        for (size_t c = 0; c < cols; c++) h[lane_at(r, (int)(c % 16), (int)(c / 16), (int)kc)] = w[r * cols + c];
     int rc = dalloc(dst, n) || cudaMemcpy(*dst, h, n * sizeof(T), cudaMemcpyHostToDevice) != cudaSuccess;
     free(h);
     return rc;
@@ -747,6 +923,21 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
             bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
             break;
         case LPCS_CUDA_OP_MATMUL:
+            if (o->exact_rmmec) { /* words column-major: one thread per output walks k, coalesced over rows */
+                if (o->exact_rmmec > 4 || !o->w_words || !o->words) {
+                    bad = 1;
+                    break;
+                }
+                uint16_t *h = (uint16_t *)malloc(o->rows * o->words * 2);
+                bad = !h;
+                for (size_t r = 0; h && r < o->rows; r++)
+                    for (size_t k = 0; k < o->words; k++) h[k * o->rows + r] = o->w_words[r * o->words + k];
+                bad = bad || dalloc(&d->ww, o->rows * o->words) ||
+                      cudaMemcpy(d->ww, h, o->rows * o->words * 2, cudaMemcpyHostToDevice) != cudaSuccess;
+                free(h);
+                if (o->words > m->xw_max) m->xw_max = o->words;
+                break;
+            }
             bad = o->w_bf16 ? upload_chunked(&d->wh, o->w_bf16, o->rows, o->cols)
                             : upload_chunked(&d->w, o->w, o->rows, o->cols);
             break;
@@ -787,6 +978,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     }
     for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
         bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
+    if (!bad) bad = dalloc(&m->xw, (size_t)c->max_rows * m->xw_max);
     if (!bad && c->arch == 1)
         bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim) ||
               dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
@@ -877,7 +1069,14 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             rmsnorm_k<<<(rows + 15) / 16, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
             break;
         case LPCS_CUDA_OP_MATMUL:
-            if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols);
+            if (d->ww) {
+                const int mode = o->exact_rmmec - 1, words = (int)o->words, N = (int)o->rows;
+                size_t tot = (size_t)rows * words;
+                rmmec_pack_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(m->xw, words, in, li, rows,
+                                                                             (int)o->cols, mode);
+                rmmec_mm_k<<<dim3((unsigned)rows, (unsigned)((N + 127) / 128)), 128, 0, m->st>>>(out, lo, m->xw, words,
+                                                                                             d->ww, N, mode);
+            } else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols);
             else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
             break;
         case LPCS_CUDA_OP_ROPE:
@@ -888,6 +1087,17 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
                                                 m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, pos0, slot0,
                                                 o->layer, c->max_slots, c->max_pos, m->kv);
             int warps = rows * c->n_heads;
+            const int kvm = c->n_heads / c->n_kv_heads;
+            if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
+                dim3 g((unsigned)((ntok + 127) / 128), (unsigned)c->n_heads, (unsigned)nseq);
+                if (m->hs == 32)
+                    attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, pos0, slot0, o->layer,
+                                                          c->max_slots, c->max_pos, m->kv, kvm);
+                else
+                    attn_rows_k<64><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, pos0, slot0, o->layer,
+                                                          c->max_slots, c->max_pos, m->kv, kvm);
+                break;
+            }
             attention_k<<<(warps + 3) / 4, 128, 4 * c->max_pos * 4, m->st>>>(
                 out, lo, in, li, m->kc, m->vc, rows, ntok, pos0, slot0, o->layer, c->max_slots, c->max_pos, m->kv,
                 c->n_heads, c->n_heads / c->n_kv_heads, m->hs);

@@ -59,6 +59,13 @@ typedef struct {
     const int8_t *w_tern;   /* bitlinear: ternary weights [rows][cols] in -1..1 */
     float inv_beta;         /* bitlinear: 1 / absmean scale */
     qformat q;              /* quant: the format (golden/qformat.h) */
+    /* matmul in the RMMEC's exact arithmetic (golden rmmec_gemv, readout
+     * fp32): 0 none, else rmmec_mode + 1; w_words = the weights as the
+     * unit's packed words [rows][words] (exact.h), the activations are
+     * encoded in the same format on the device */
+    int exact_rmmec;
+    const uint16_t *w_words;
+    size_t words;
 } lpcs_cuda_op;
 
 typedef struct {

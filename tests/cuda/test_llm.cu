@@ -9,8 +9,10 @@
  *   --bench7b   decode tok/s at batch 1/8/64 and prefill on Llama-2-7B
  *               shapes (random bf16 / fp32 weights) vs copy bandwidth
  *   --inject    corrupt one device weight: the logit checks must FAIL
+ *   --no-checks only the timings asked for (for profiler runs)
  * Without a CUDA device: prints SKIP and exits 77. Needs LPCS_SHARED (or
  * ../shared, shared) for the checkpoint; missing -> SKIP, exit 77. */
+#include <cublas_v2.h>
 #include <cuda_runtime.h>
 
 #include <algorithm>
@@ -252,7 +254,50 @@ static double median(std::vector<double> v) {
 }
 
 /* ---- 7B-shape decode / prefill benchmark (random weights) ---- */
-static void bench7b(FILE *csv) {
+/* cuBLAS on the matmuls of a prefill of T tokens (every layer's 7 matrices
+ * and the classifier): fp32 SGEMM with TF32 off (what PyTorch eager runs)
+ * and bf16 GEMM with fp32 accumulation (tensor cores), ms per prefill. */
+static void cublas_prefill(int T, int D, int H, int L, int V, double *ms_f32, double *ms_bf16) {
+    cublasHandle_t h;
+    *ms_f32 = *ms_bf16 = -1;
+    if (cublasCreate(&h) != CUBLAS_STATUS_SUCCESS) return;
+    cublasSetMathMode(h, CUBLAS_DEFAULT_MATH);
+    const int shp[8][2] = {{D, D}, {D, D}, {D, D}, {D, D}, {H, D}, {H, D}, {D, H}, {V, D}}; /* rows x cols */
+    size_t wmax = (size_t)(H > V ? H : V) * D;
+    void *W, *X, *Y;
+    cudaMalloc(&W, wmax * 4), cudaMalloc(&X, (size_t)T * (H > D ? H : D) * 4), cudaMalloc(&Y, (size_t)T * wmax / D * 4 + (size_t)T * V * 4);
+    cudaMemset(W, 0, wmax * 4), cudaMemset(X, 0, (size_t)T * (H > D ? H : D) * 4);
+    cudaEvent_t e0, e1;
+    cudaEventCreate(&e0), cudaEventCreate(&e1);
+    for (int bf = 0; bf < 2; bf++) {
+        std::vector<double> ms;
+        for (int rep = 0; rep < 4; rep++) {
+            cudaEventRecord(e0);
+            const float one = 1.0f, zero = 0.0f;
+            for (int l = 0; l < L; l++)
+                for (int q = 0; q < (l == L - 1 ? 8 : 7); q++) { /* Y[T][rows] = X[T][cols] W^T */
+                    int rows = shp[q][0], cols = shp[q][1];
+                    if (bf)
+                        cublasGemmEx(h, CUBLAS_OP_T, CUBLAS_OP_N, rows, T, cols, &one, W, CUDA_R_16BF, cols, X,
+                                     CUDA_R_16BF, cols, &zero, Y, CUDA_R_32F, rows, CUBLAS_COMPUTE_32F,
+                                     CUBLAS_GEMM_DEFAULT);
+                    else
+                        cublasSgemm(h, CUBLAS_OP_T, CUBLAS_OP_N, rows, T, cols, &one, (const float *)W, cols,
+                                    (const float *)X, cols, &zero, (float *)Y, rows);
+                }
+            cudaEventRecord(e1);
+            cudaEventSynchronize(e1);
+            float t;
+            cudaEventElapsedTime(&t, e0, e1);
+            if (rep) ms.push_back(t);
+        }
+        (bf ? *ms_bf16 : *ms_f32) = median(ms);
+    }
+    cudaFree(W), cudaFree(X), cudaFree(Y);
+    cublasDestroy(h);
+}
+
+static void bench7b(FILE *csv, bool bf16_only) {
     struct shape { const char *name; int dim, hidden, layers, heads, kv, vocab; };
     shape s = {"Llama-2-7B", 4096, 11008, 32, 32, 32, 32000};
     char dev[128];
@@ -278,7 +323,7 @@ static void bench7b(FILE *csv) {
     cudaFree(a), cudaFree(b);
     double copy_gbs = median(bw);
     printf("bench7b: %s, copy bandwidth %.0f GB/s (read+write, 2 GiB D2D, median of 5)\n", dev, copy_gbs);
-    for (int fmt = 0; fmt < 2; fmt++) { /* 0 bf16, 1 fp32 */
+    for (int fmt = 0; fmt < (bf16_only ? 1 : 2); fmt++) { /* 0 bf16, 1 fp32 */
         bool bf = fmt == 0;
         /* random weights shared by all layers' host arrays (the device gets its own copy per op) */
         const size_t D = s.dim, H = s.hidden, V = s.vocab;
@@ -357,8 +402,11 @@ static void bench7b(FILE *csv) {
             }
             double step = median(ms);
             double flops = 2.0 * wbytes / (bf ? 2 : 4) * t;
-            printf("  prefill %d tokens: %.1f ms, %.0f tok/s, %.1f TFLOP/s (matmuls)\n", t, step, t / step * 1e3,
-                   flops / (step * 1e-3) / 1e12);
+            double cf = -1, cb = -1;
+            cublas_prefill(t, (int)D, (int)H, s.layers, (int)V, &cf, &cb);
+            printf("  prefill %d tokens: %.1f ms, %.0f tok/s, %.1f TFLOP/s (matmuls); cuBLAS on the same matmuls: "
+                   "SGEMM (TF32 off) %.1f ms, bf16 GEMM %.1f ms\n", t, step, t / step * 1e3, flops / (step * 1e-3) / 1e12,
+                   cf, cb);
             if (csv) fprintf(csv, "%s,%s,prefill,%d,%.4f,%.2f,\n", s.name, bf ? "bf16" : "fp32", t, step, t / step * 1e3);
             if (T > max_pos) break;
         }
@@ -367,12 +415,14 @@ static void bench7b(FILE *csv) {
 }
 
 int main(int argc, char **argv) {
-    bool inject = false, ppl = false, b7 = false;
+    bool inject = false, ppl = false, b7 = false, checks = true, b7_bf16 = false;
     const char *csv_path = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--inject")) inject = true;
         else if (!strcmp(argv[i], "--ppl")) ppl = true;
         else if (!strcmp(argv[i], "--bench7b")) b7 = true;
+        else if (!strcmp(argv[i], "--bench7b-bf16")) b7 = b7_bf16 = true; /* bf16 weights only (short runs) */
+        else if (!strcmp(argv[i], "--no-checks")) checks = false; /* timings only (profiler runs) */
         else if (!strcmp(argv[i], "--csv") && i + 1 < argc) csv_path = argv[++i];
     }
     char dev[128];
@@ -414,96 +464,98 @@ int main(int argc, char **argv) {
             tg[i] = i < n ? text[st + i] + 3 : -1;
         }
     };
-    const int NWIN = 3; /* windows checked against the oracle: 0, 1 and the short last one */
-    size_t wins[NWIN] = {0, 1, nw - 1};
-    std::vector<int> tk(NWIN * W), tg(NWIN * W);
-    for (int s = 0; s < NWIN; s++) window(wins[s], &tk[s * W], &tg[s * W]);
-    double t0 = test_now();
-    std::vector<float> want((size_t)NWIN * W * V);
-    for (int s = 0; s < NWIN; s++) ref_forward(c, w32, cs, &tk[s * W], (int)W, &want[(size_t)s * W * V]);
-    printf("oracle: %d windows in %.1f s\n", NWIN, test_now() - t0);
+    if (checks) {
+        const int NWIN = 3; /* windows checked against the oracle: 0, 1 and the short last one */
+        size_t wins[NWIN] = {0, 1, nw - 1};
+        std::vector<int> tk(NWIN * W), tg(NWIN * W);
+        for (int s = 0; s < NWIN; s++) window(wins[s], &tk[s * W], &tg[s * W]);
+        double t0 = test_now();
+        std::vector<float> want((size_t)NWIN * W * V);
+        for (int s = 0; s < NWIN; s++) ref_forward(c, w32, cs, &tk[s * W], (int)W, &want[(size_t)s * W * V]);
+        printf("oracle: %d windows in %.1f s\n", NWIN, test_now() - t0);
 
-    { /* fp32: GEMM batch, GEMV batch, decode */
-        devmodel d;
-        build(d, c, w32, cs, NWIN, (int)W, NWIN * (int)W, false);
-        std::vector<float> mutated;
-        if (inject) { /* the device gets one wrong weight (wq of layer 2, row 7, column 100: +1 ulp) */
-            size_t off = (size_t)2 * c.dim * c.dim + 7 * c.dim + 100;
-            mutated.assign(c.wq, c.wq + (size_t)c.layers * c.dim * c.dim);
-            uint32_t u;
-            memcpy(&u, &mutated[off], 4);
-            u += 1;
-            memcpy(&mutated[off], &u, 4);
-            for (auto &o : d.ops)
-                if (o.type == LPCS_CUDA_OP_MATMUL && o.layer == 2 && o.rows == (size_t)c.dim && o.out == B_Q)
-                    o.w = mutated.data() + off - 7 * c.dim - 100;
-        }
-        lpcs_cuda_llm *m;
-        char err[400];
-        if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
-            test_report("create", false, err);
-            return 1;
-        }
-        std::vector<float> got(want.size());
-        for (int mode : {2, 1}) {
-            lpcs_cuda_llm_set_matmul(m, mode);
+        { /* fp32: GEMM batch, GEMV batch, decode */
+            devmodel d;
+            build(d, c, w32, cs, NWIN, (int)W, NWIN * (int)W, false);
+            std::vector<float> mutated;
+            if (inject) { /* the device gets one wrong weight (wq of layer 2, row 7, column 100: +1 ulp) */
+                size_t off = (size_t)2 * c.dim * c.dim + 7 * c.dim + 100;
+                mutated.assign(c.wq, c.wq + (size_t)c.layers * c.dim * c.dim);
+                uint32_t u;
+                memcpy(&u, &mutated[off], 4);
+                u += 1;
+                memcpy(&mutated[off], &u, 4);
+                for (auto &o : d.ops)
+                    if (o.type == LPCS_CUDA_OP_MATMUL && o.layer == 2 && o.rows == (size_t)c.dim && o.out == B_Q)
+                        o.w = mutated.data() + off - 7 * c.dim - 100;
+            }
+            lpcs_cuda_llm *m;
+            char err[400];
+            if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
+                test_report("create", false, err);
+                return 1;
+            }
+            std::vector<float> got(want.size());
+            for (int mode : {2, 1}) {
+                lpcs_cuda_llm_set_matmul(m, mode);
+                lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
+                lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
+                compare(mode == 2 ? "fp32 3 windows, one batch, tiled GEMM" : "fp32 3 windows, one batch, GEMV kernels",
+                        got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
+            }
+            /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step */
+            lpcs_cuda_llm_set_matmul(m, 0);
+            std::vector<float> dec((size_t)2 * W * V), step((size_t)2 * V);
+            for (int p = 0; p < (int)W; p++) {
+                int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
+                if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
+                lpcs_cuda_llm_logits(m, 0, 2, step.data());
+                memcpy(&dec[(size_t)p * V], &step[0], V * 4);
+                memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
+            }
+            compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache)", dec.data(), want.data(), dec.size(),
+                    (size_t)2 * W * V);
+            /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
-            lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-            compare(mode == 2 ? "fp32 3 windows, one batch, tiled GEMM" : "fp32 3 windows, one batch, GEMV kernels",
-                    got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
-        }
-        /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step */
-        lpcs_cuda_llm_set_matmul(m, 0);
-        std::vector<float> dec((size_t)2 * W * V), step((size_t)2 * V);
-        for (int p = 0; p < (int)W; p++) {
-            int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
-            if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
-            lpcs_cuda_llm_logits(m, 0, 2, step.data());
-            memcpy(&dec[(size_t)p * V], &step[0], V * 4);
-            memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
-        }
-        compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache)", dec.data(), want.data(), dec.size(),
-                (size_t)2 * W * V);
-        /* NLL of window 0 against the oracle's logits through the host formula */
-        lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
-        std::vector<double> nll(NWIN * W);
-        lpcs_cuda_llm_nll(m, tg.data(), nll.data());
-        double dmax = 0;
-        for (size_t r = 0; r < NWIN * W; r++) {
-            if (tg[r] < 0) continue;
-            const float *l = &want[r * V];
-            double mx = l[0], sum = 0;
-            for (int i = 1; i < V; i++) if (l[i] > mx) mx = l[i];
-            for (int i = 0; i < V; i++) sum += exp((double)l[i] - mx);
-            double ref = log(sum) + mx - (double)l[tg[r]];
-            dmax = std::max(dmax, fabs(ref - nll[r]));
-        }
-        char dd[128];
-        snprintf(dd, sizeof dd, "max |device - host| per-row NLL %.3g (double exp/log of CUDA vs glibc)", dmax);
-        test_report("per-row NLL vs host double formula", dmax < 1e-12, dd);
-        lpcs_cuda_llm_free(m);
-    }
-    { /* bf16-stored weights vs the oracle on bf16-rounded fp32 weights */
-        std::vector<float> r(c.all.size());
-        for (size_t i = 0; i < r.size(); i++) r[i] = bf16_round(c.all[i]);
-        ptrdiff_t off = r.data() - c.all.data();
-        wset wb = {c.emb + off, c.att_norm + off, c.wq + off, c.wk + off, c.wv + off, c.wo + off, c.ffn_norm + off,
-                   c.w1 + off, c.w2 + off, c.w3 + off, c.fin + off};
-        /* norms stay fp32 (only matmul weights are bf16 in plan w=bf16) */
-        wb.att_norm = c.att_norm, wb.ffn_norm = c.ffn_norm, wb.fin = c.fin;
-        std::vector<float> wantb((size_t)W * V), gotb((size_t)W * V);
-        ref_forward(c, wb, cs, &tk[W], (int)W, wantb.data());
-        devmodel d;
-        build(d, c, wb, cs, 1, (int)W, (int)W, true);
-        lpcs_cuda_llm *m;
-        char err[400];
-        if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
-            test_report("create bf16", false, err);
-        } else {
-            lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
-            lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
-            compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+            std::vector<double> nll(NWIN * W);
+            lpcs_cuda_llm_nll(m, tg.data(), nll.data());
+            double dmax = 0;
+            for (size_t r = 0; r < NWIN * W; r++) {
+                if (tg[r] < 0) continue;
+                const float *l = &want[r * V];
+                double mx = l[0], sum = 0;
+                for (int i = 1; i < V; i++) if (l[i] > mx) mx = l[i];
+                for (int i = 0; i < V; i++) sum += exp((double)l[i] - mx);
+                double ref = log(sum) + mx - (double)l[tg[r]];
+                dmax = std::max(dmax, fabs(ref - nll[r]));
+            }
+            char dd[128];
+            snprintf(dd, sizeof dd, "max |device - host| per-row NLL %.3g (double exp/log of CUDA vs glibc)", dmax);
+            test_report("per-row NLL vs host double formula", dmax < 1e-12, dd);
             lpcs_cuda_llm_free(m);
+        }
+        { /* bf16-stored weights vs the oracle on bf16-rounded fp32 weights */
+            std::vector<float> r(c.all.size());
+            for (size_t i = 0; i < r.size(); i++) r[i] = bf16_round(c.all[i]);
+            ptrdiff_t off = r.data() - c.all.data();
+            wset wb = {c.emb + off, c.att_norm + off, c.wq + off, c.wk + off, c.wv + off, c.wo + off, c.ffn_norm + off,
+                       c.w1 + off, c.w2 + off, c.w3 + off, c.fin + off};
+            /* norms stay fp32 (only matmul weights are bf16 in plan w=bf16) */
+            wb.att_norm = c.att_norm, wb.ffn_norm = c.ffn_norm, wb.fin = c.fin;
+            std::vector<float> wantb((size_t)W * V), gotb((size_t)W * V);
+            ref_forward(c, wb, cs, &tk[W], (int)W, wantb.data());
+            devmodel d;
+            build(d, c, wb, cs, 1, (int)W, (int)W, true);
+            lpcs_cuda_llm *m;
+            char err[400];
+            if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
+                test_report("create bf16", false, err);
+            } else {
+                lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
+                lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
+                compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+                lpcs_cuda_llm_free(m);
+            }
         }
     }
     if (ppl) { /* the full validation split, all windows in one forward, timed */
@@ -549,7 +601,7 @@ int main(int argc, char **argv) {
     if (b7) {
         FILE *f = csv_path ? fopen(csv_path, "w") : NULL;
         if (f) fprintf(f, "model,weights,phase,batch_or_tokens,ms,tok_per_s,roofline_ms\n");
-        bench7b(f);
+        bench7b(f, b7_bf16);
         if (f) fclose(f);
     }
     printf("cuda llm tests: %d passed, %d failed\n", g_passed, g_failed);
