@@ -79,9 +79,14 @@ static int on_rmmec(const rt_op *op) { return op->exact && op->unit && !strcmp(o
 
 static int plat_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
     (void)be;
+    /* The platform computes its results itself: it takes no op whose
+     * arithmetic it lacks, so the default placement (every backend enabled)
+     * cannot change a result. Plan ggml: llama.cpp's x86 order for every op
+     * (golden/ggml_x86.h); plan intdot: integer matmuls (golden/intdot.h). */
+    if (eng->plan.ggml) return 0;
     switch (op->type) {
     case OP_MATMUL: /* RMMEC exact, or fp32 / bf16 (incl. fake-quantized) weights on the vector unit */
-        if (op->wb || rt_shiftmac_op(op)) return 0;
+        if (op->wb || rt_shiftmac_op(op) || op->intdot) return 0;
         return op->exact ? on_rmmec(op) && rt_exact_rmmec_mode(op->qf) >= 0 : 1;
     case OP_ROPE: return eng->rope_cs != NULL;
     case OP_BITLINEAR: return op->aux != NULL;

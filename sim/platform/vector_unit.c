@@ -14,19 +14,36 @@ void pv_rmsnorm(float *o, const float *x, const float *w, size_t n, float eps) {
     for (size_t j = 0; j < n; j++) o[j] = w[j] * (ss * x[j]);
 }
 
-void pv_gemv_f32(float *y, const void *W, int bf16, const float *x, size_t rows, size_t cols) {
-    if (!bf16) {
-        for (size_t r = 0; r < rows; r++) y[r] = lpcs_dot_f32((const float *)W + r * cols, x, cols);
-        return;
+/* lpcs_dot_f32's order (docs/numerics.md) with the 16 lanes written as one
+ * block, so that a target with FMA turns fmaf into one SIMD FMA per block
+ * instead of a libm call per element; W rows are fp32 or bf16 (widened
+ * exactly). Same bits on every target: each lane's fused chain is unchanged. */
+static inline __attribute__((always_inline)) float pv_dot_row(const float *wf, const uint16_t *wb, const float *x, size_t n) {
+    float p[LPCS_DOT_LANES] = {0};
+    size_t i = 0;
+    if (wf) {
+        for (; i + LPCS_DOT_LANES <= n; i += LPCS_DOT_LANES)
+            for (int l = 0; l < LPCS_DOT_LANES; l++) p[l] = fmaf(wf[i + l], x[i + l], p[l]);
+        for (; i < n; i++) p[i % LPCS_DOT_LANES] = fmaf(wf[i], x[i], p[i % LPCS_DOT_LANES]);
+    } else {
+        for (; i + LPCS_DOT_LANES <= n; i += LPCS_DOT_LANES)
+            for (int l = 0; l < LPCS_DOT_LANES; l++)
+                p[l] = fmaf(lpcs_u2f((uint32_t)wb[i + l] << 16), x[i + l], p[l]);
+        for (; i < n; i++) p[i % LPCS_DOT_LANES] = fmaf(lpcs_u2f((uint32_t)wb[i] << 16), x[i], p[i % LPCS_DOT_LANES]);
     }
-    float p[LPCS_DOT_LANES]; /* bf16 widened exactly, then the same order */
-    const uint16_t *B = W;
-    for (size_t r = 0; r < rows; r++) {
-        for (int l = 0; l < LPCS_DOT_LANES; l++) p[l] = 0.0f;
-        for (size_t i = 0; i < cols; i++)
-            p[i % LPCS_DOT_LANES] = fmaf(lpcs_u2f((uint32_t)B[r * cols + i] << 16), x[i], p[i % LPCS_DOT_LANES]);
-        y[r] = lpcs_dot_tree16(p);
-    }
+    return lpcs_dot_tree16(p);
+}
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#define PV_CLONES __attribute__((target_clones("avx512f", "avx2,fma", "default")))
+#else
+#define PV_CLONES
+#endif
+
+PV_CLONES void pv_gemv_f32(float *y, const void *W, int bf16, const float *x, size_t rows, size_t cols) {
+    for (size_t r = 0; r < rows; r++)
+        y[r] = bf16 ? pv_dot_row(NULL, (const uint16_t *)W + r * cols, x, cols)
+                    : pv_dot_row((const float *)W + r * cols, NULL, x, cols);
 }
 
 void pv_rope(float *q, size_t n, float *k, size_t nk, const float *cs, size_t hs) {
