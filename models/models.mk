@@ -61,11 +61,10 @@ TEST_STEPS += test-model-vs-platform
 dse-7b: $(BUILD)/lpcs
 	@mkdir -p $(DSE_DIR)
 	$(BUILD)/lpcs sweep models/grids/dse_7b.json -o $(DSE_DIR)/dse_7b_$(DSE_MODE).csv --mode $(DSE_MODE)
-	$(BUILD)/lpcs sweep models/grids/dse_7b_fmt.json -o $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE).csv --mode $(DSE_MODE)
-	models/pareto_workload.sh $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE).csv $(DSE_DIR) dse_7b "Llama-2-7B / Llama-3-8B ($(DSE_MODE))"
+	$(BUILD)/lpcs sweep models/grids/dse_7b_fmt.json -o $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE).csv --mode $(DSE_MODE) --plot
 dse-7b-publish: dse-7b
-	cp $(DSE_DIR)/dse_7b_decode.png $(DSE_DIR)/dse_7b_decode.svg $(DSE_DIR)/dse_7b_prefill.png $(DSE_DIR)/dse_7b_prefill.svg \
-	   $(DSE_DIR)/dse_7b_decode_front.csv $(DSE_DIR)/dse_7b_prefill_front.csv docs/dse/
+	for f in decode.png decode.svg prefill.png prefill.svg decode_front.csv prefill_front.csv; do \
+	  cp $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE)_$$f docs/dse/dse_7b_$$f || exit 1; done
 
 # docs/dse/model-vs-platform.md: analytical model vs SystemC platform per op / class / phase at 7B and 70B.
 .PHONY: dse-error-table

@@ -9,6 +9,7 @@
 # mode, decode time per token within 25% of each other (two separate timing
 # implementations), 7 nm below 45 nm in energy and area, the accuracy proxy
 # filled in; resuming a platform CSV in analytical mode is refused.
+# --shard/--list (shards = reference, cut shard resumed) and --plot (files written).
 set -eu
 lpcs=$1 grid=$2 ci=$3 out=$4
 rm -rf "$out" && mkdir -p "$out"
@@ -29,11 +30,48 @@ cmp "$out/ref.csv" "$out/cut.csv" || { echo "workload-sweep: FAIL: truncated + r
 "$lpcs" workload --sweep "$grid" -o "$out/wl.csv" --quiet
 cmp "$out/ref.csv" "$out/wl.csv" || { echo "workload-sweep: FAIL: lpcs workload --sweep differs from lpcs sweep"; exit 1; }
 echo "workload-sweep: OK: $rows points; killed: $killed after $part rows, resumed identical; half-cut file resumed identical"
+# --shard k/n and --list: three shards (the second cut mid-row and resumed,
+# through lpcs workload --sweep) hold exactly the reference's rows, and
+# --list names each shard's points in its order.
+for k in 0 1 2; do
+  "$lpcs" sweep "$grid" -o "$out/shard$k.csv" --shard $k/3 --quiet
+  "$lpcs" sweep "$grid" --list --shard $k/3 > "$out/list$k.txt"
+done
+size=$(wc -c < "$out/shard1.csv")
+head -c $((size / 3)) "$out/shard1.csv" > "$out/shard1_cut.csv"
+"$lpcs" workload --sweep "$grid" -o "$out/shard1_cut.csv" --shard 1/3 --quiet
+cmp "$out/shard1.csv" "$out/shard1_cut.csv" || { echo "workload-sweep: FAIL: a cut shard resumed differs"; exit 1; }
+python3 - "$out" <<'P'
+import csv, sys
+d = sys.argv[1]
+def fail(m): print("workload-sweep: FAIL:", m); sys.exit(1)
+ref = {r["index"]: r for r in csv.DictReader(open(f"{d}/ref.csv"))}
+seen = {}
+for k in range(3):
+    rows = list(csv.DictReader(open(f"{d}/shard{k}.csv")))
+    lst = [l.strip().split(",") for l in open(f"{d}/list{k}.txt")]
+    if [(r["index"], r["point"]) for r in rows] != [tuple(x) for x in lst]: fail(f"--list of shard {k} != its rows")
+    for r in rows:
+        if int(r["index"]) % 3 != k: fail(f"row {r['index']} in shard {k}")
+        seen[r["index"]] = r
+if seen.keys() != ref.keys(): fail(f"shards hold {len(seen)} points, the reference {len(ref)}")
+if any(seen[i] != ref[i] for i in ref): fail("a shard row differs from the reference row")
+print(f"workload-sweep: OK: 3 shards = the {len(ref)} reference rows; --list = the shards' points; cut shard resumed identical")
+P
 "$lpcs" sweep "$ci" -o "$out/ci_plat.csv" --mode platform --quiet
 "$lpcs" sweep "$ci" -o "$out/ci_model.csv" --quiet
 if "$lpcs" sweep "$ci" -o "$out/ci_plat.csv" --quiet 2>/dev/null; then
   echo "workload-sweep: FAIL: a platform CSV was resumed in analytical mode"; exit 1
 fi
+# --plot on the (complete) analytical CSV: both phases' plots and fronts
+"$lpcs" sweep "$ci" -o "$out/ci_model.csv" --plot --quiet
+for ph in decode prefill; do
+  for f in "$out/ci_model_$ph.png" "$out/ci_model_$ph.svg" "$out/ci_model_${ph}_front.csv"; do
+    [ -s "$f" ] || { echo "workload-sweep: FAIL: --plot wrote no $f"; exit 1; }
+  done
+  [ "$(wc -l < "$out/ci_model_${ph}_front.csv")" -ge 2 ] || { echo "workload-sweep: FAIL: empty $ph front"; exit 1; }
+done
+echo "workload-sweep: OK: --plot wrote decode/prefill plots and fronts"
 python3 - "$ci" "$out/ci_plat.csv" "$out/ci_model.csv" <<'P'
 import csv, json, math, sys
 g = json.load(open(sys.argv[1]))["grid"]

@@ -78,7 +78,9 @@ static void help(FILE *out) {
             "models/grids/dse_7b.json) sweeps shape-only workloads instead: prefill and batched\n"
             "decode of each point by the analytical model or (--mode platform) the SystemC\n"
             "platform, accuracy as a proxy (nll_proxy_shipped: the shipped models' NLL for the\n"
-            "weight format, --nll-proxy FILE, default models/nll_proxy.csv); same as lpcs workload --sweep.\n");
+            "weight format, --nll-proxy FILE, default models/nll_proxy.csv); --shard and --list as above\n"
+            "(--list prints index,id), --plot writes OUT_{decode,prefill}.{png,svg} and _front.csv\n"
+            "(tokens/s per mm^2 vs energy per token, colour = NLL proxy); same as lpcs workload --sweep.\n");
 }
 
 static int fail(const char *msg, const char *a) {
@@ -817,10 +819,10 @@ int cmd_sweep(int argc, char **argv) {
         return 2;
     }
     if (wl_grid_has_workload(grid_path) == 1) { /* shape-only workloads (cli/workload_sweep.h) */
-        if (list || jsonl_path || shard_n > 1 || model_o || text_o || plot || x.explain || cache_o)
-            return fail("a workload grid takes -o, --mode, --nll-proxy and --quiet only (plots: "
-                        "models/pareto_workload.sh OUT.csv)", NULL);
-        wl_sweep_opts wo = {.platform = platform, .quiet = x.quiet, .nll_proxy = proxy_o, .prog = "lpcs sweep"};
+        if (jsonl_path || model_o || text_o || x.explain || cache_o)
+            return fail("a workload grid takes -o, --mode, --shard, --list, --plot, --nll-proxy and --quiet only", NULL);
+        wl_sweep_opts wo = {.platform = platform, .quiet = x.quiet, .nll_proxy = proxy_o, .prog = "lpcs sweep",
+                            .shard_k = shard_k, .shard_n = shard_n, .list = list, .plot = plot};
         return wl_sweep_run(grid_path, out_path, &wo);
     }
     x.plat_log = getenv("LPCS_PLATFORM_EXPLAIN") ? stderr : NULL; /* per-op model vs platform */

@@ -21,7 +21,8 @@ static void help(FILE *out) {
             "usage: lpcs workload SHAPE.json [--point DP.json] [--prompt N] [--gen N] [--batch N]\n"
             "                     [--w-bits B] [--w-fmt int|float|ternary] [--kv-bits B] [--json]\n"
             "                     [--mode analytical|platform|compare]\n"
-            "       lpcs workload --sweep GRID.json -o OUT.csv [--mode analytical|platform] [--quiet]\n"
+            "       lpcs workload --sweep GRID.json -o OUT.csv [--mode analytical|platform] [--shard k/n]\n"
+            "                     [--list] [--plot] [--nll-proxy FILE] [--quiet]   (= lpcs sweep GRID.json ...)\n"
             "Costs a model shape (models/workloads/) on a design point with the analytical\n"
             "model: prefill (GEMM) and batched decode, time to first token, time per output\n"
             "token, tokens/s, energy per token, area and the bound of each op.\n"
@@ -108,9 +109,29 @@ static void print_compare(const wl_shape *s, const wl_params *p, const dp_config
     }
 }
 
+/* --sweep GRID [options]: `lpcs sweep GRID [options]` (one option parser and
+ * one sweep, cmd_sweep.c -> cli/workload_sweep.h), for workload grids only. */
+static int sweep(int argc, char **argv) {
+    char **v = calloc((size_t)argc + 1, sizeof *v);
+    const char *grid = NULL;
+    int n = 0;
+    if (!v) return fail("out of memory", NULL);
+    v[n++] = "sweep";
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--sweep") && !grid && i + 1 < argc) v[n++] = argv[++i], grid = v[n - 1];
+        else v[n++] = argv[i];
+    int rc = !grid ? fail("--sweep needs GRID.json", NULL)
+             : wl_grid_has_workload(grid) != 1 ? fail("--sweep wants a grid with a \"workload\" (others: lpcs sweep): ", grid)
+                                                : cmd_sweep(n, v);
+    free(v);
+    return rc;
+}
+
 int cmd_workload(int argc, char **argv) {
-    const char *shape_path = NULL, *point = NULL, *grid = NULL, *out = NULL;
-    int as_json = 0, quiet = 0, mode = 0;
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--sweep")) return sweep(argc, argv);
+    const char *shape_path = NULL, *point = NULL;
+    int as_json = 0, mode = 0;
     long prompt = -1, gen = -1, batch = -1;
     double w_bits = 0, kv_bits = 0;
     const char *w_fmt = NULL;
@@ -118,11 +139,8 @@ int cmd_workload(int argc, char **argv) {
         const char *a = argv[i], *nx = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) return help(stdout), 0;
         else if (!strcmp(a, "--json")) as_json = 1;
-        else if (!strcmp(a, "--quiet")) quiet = 1;
         else if (a[0] == '-' && a[1] && !nx) return fail("missing value after ", a);
         else if (!strcmp(a, "--point")) point = argv[++i];
-        else if (!strcmp(a, "--sweep")) grid = argv[++i];
-        else if (!strcmp(a, "-o")) out = argv[++i];
         else if (!strcmp(a, "--w-fmt")) w_fmt = argv[++i];
         else if (!strcmp(a, "--mode")) {
             const char *m = argv[++i];
@@ -137,12 +155,6 @@ int cmd_workload(int argc, char **argv) {
         } else if (a[0] == '-') return fail("unknown option ", a);
         else if (!shape_path) shape_path = a;
         else return fail("more than one workload: ", a);
-    }
-    if (grid) {
-        if (!out) return fail("--sweep needs -o OUT.csv", NULL);
-        if (mode == 2) return fail("--sweep takes --mode analytical or platform", NULL);
-        wl_sweep_opts o = {.platform = mode, .quiet = quiet, .prog = "lpcs workload"};
-        return wl_sweep_run(grid, out, &o);
     }
     if (!shape_path) return help(stderr), 2;
     char err[512];

@@ -218,3 +218,110 @@ int sweep_plot_roofline(const char *prefix, const char *title, const roof_op *op
     }
     return run_gnuplot(script, err, len);
 }
+
+/* ---- shape-only workload sweeps (cli/workload_sweep.h) -------------------- */
+
+typedef struct {
+    double e, y, nll;
+    long index;
+    char label[120];
+} wl_pt;
+
+static int wl_pt_cmp(const void *a, const void *b) { /* energy up, then throughput down, then nll up */
+    const wl_pt *p = a, *q = b;
+    if (p->e != q->e) return p->e < q->e ? -1 : 1;
+    if (p->y != q->y) return p->y > q->y ? -1 : 1;
+    return p->nll < q->nll ? -1 : p->nll > q->nll;
+}
+
+/* One phase: prefix_PHASE.dat (all points), prefix_PHASE_front.{dat,csv} and the gnuplot lines for both terminals. */
+static int wl_phase(const char *csv, const char *prefix, int prefill, char *script, size_t cap, size_t *o, int *front_n,
+                    char *err, size_t len) {
+    const char *ph = prefill ? "prefill" : "decode";
+    FILE *f = fopen(csv, "r");
+    char hdr[8192], line[8192], path[1200];
+    if (!f || !fgets(hdr, sizeof hdr, f)) {
+        if (f) fclose(f);
+        return snprintf(err, len, "--plot: cannot read %s", csv), -1;
+    }
+    const char *need[] = {prefill ? "prefill_energy_per_token_j" : "energy_per_token_j",
+                          prefill ? "prefill_tokens_per_s_per_mm2" : "tokens_per_s_per_mm2",
+                          "nll_proxy_shipped", "index", "workload", "w_bits", "w_fmt", "point"};
+    int c[8];
+    for (int i = 0; i < 8; i++)
+        if ((c[i] = col_of(hdr, need[i])) < 0) {
+            fclose(f);
+            return snprintf(err, len, "--plot: %s has no column %s", csv, need[i]), -1;
+        }
+    wl_pt *p = NULL;
+    size_t n = 0, ncap = 0;
+    while (fgets(line, sizeof line, f)) {
+        char v[8][128];
+        for (int i = 0; i < 8; i++) sweep_csv_field(line, c[i], v[i], sizeof v[i]);
+        wl_pt x = {strtod(v[0], NULL), strtod(v[1], NULL), strtod(v[2], NULL), atol(v[3]), ""};
+        if (isnan(x.nll) || !(x.e > 0) || !(x.y > 0)) continue; /* no accuracy proxy: not on the front */
+        snprintf(x.label, sizeof x.label, "%.40s w%.8s%.10s %.40s", v[4], v[5], v[6], v[7]);
+        if (n == ncap) {
+            ncap = ncap ? 2 * ncap : 256;
+            wl_pt *q = realloc(p, ncap * sizeof *q);
+            if (!q) break;
+            p = q;
+        }
+        p[n++] = x;
+    }
+    fclose(f);
+    if (!n) {
+        free(p);
+        return snprintf(err, len, "--plot: no row of %s has an NLL proxy", csv), -1;
+    }
+    qsort(p, n, sizeof *p, wl_pt_cmp);
+    snprintf(path, sizeof path, "%s_%s.dat", prefix, ph);
+    FILE *fd = fopen(path, "w");
+    snprintf(path, sizeof path, "%s_%s_front.csv", prefix, ph);
+    FILE *fc = fopen(path, "w");
+    snprintf(path, sizeof path, "%s_%s_front.dat", prefix, ph);
+    FILE *ff = fopen(path, "w");
+    size_t *kept = malloc(n * sizeof *kept), nk = 0;
+    int ok = fd && fc && ff && kept;
+    if (ok) fprintf(fc, "index,energy_per_token_j,tokens_per_s_per_mm2,nll_proxy_shipped,label\n");
+    /* 3-objective front (min energy, max tokens/s/mm^2, min NLL): in energy order a point is kept
+     * unless a kept point (no more energy) is at least as good on both others */
+    for (size_t i = 0; ok && i < n; i++) {
+        int dom = 0;
+        for (size_t j = 0; j < nk && !dom; j++) dom = p[kept[j]].y >= p[i].y && p[kept[j]].nll <= p[i].nll;
+        fprintf(fd, "%.8g %.8g %.8g\n", p[i].e, p[i].y, p[i].nll);
+        if (dom) continue;
+        kept[nk++] = i;
+        fprintf(fc, "%ld,%.8g,%.8g,%.8g,\"%s\"\n", p[i].index, p[i].e, p[i].y, p[i].nll, p[i].label);
+        fprintf(ff, "%.8g %.8g\n", p[i].e, p[i].y);
+    }
+    if (fd) fclose(fd);
+    if (fc) fclose(fc);
+    if (ff) fclose(ff);
+    free(p), free(kept);
+    if (!ok) return snprintf(err, len, "--plot: cannot write %s_%s.*", prefix, ph), -1;
+    *front_n = (int)nk;
+    for (int t = 0; t < 2; t++)
+        *o += (size_t)snprintf(script + *o, *o < cap ? cap - *o : 0,
+                               "set terminal %s size 900,600\nset output '%s_%s.%s'\nset title 'shape-only sweep: %s "
+                               "(colour = NLL proxy of the weight format)' noenhanced\nset logscale xy\n"
+                               "set xlabel 'energy per token (J)'\nset ylabel 'tokens/s per mm^2'\n"
+                               "set cblabel 'NLL proxy (shipped models, nats/byte)'\n"
+                               "set palette defined (0 '#1a9850', 1 '#fee08b', 2 '#d73027')\nset key top right\n"
+                               "plot '%s_%s.dat' using 1:2:3 with points pt 7 ps 0.3 lc palette title 'points', "
+                               "'%s_%s_front.dat' using 1:2 with points pt 6 ps 1.2 lc rgb 'black' "
+                               "title 'Pareto front (energy, tokens/s/mm^2, NLL)'\n",
+                               t ? "svg" : "pngcairo", prefix, ph, t ? "svg" : "png", ph, prefix, ph, prefix, ph);
+    return 0;
+}
+
+int sweep_plot_workload(const char *csv, const char *prefix, int *decode_front, int *prefill_front, char *err,
+                        size_t len) {
+    char script[8192];
+    size_t o = 0;
+    if (wl_phase(csv, prefix, 0, script, sizeof script, &o, decode_front, err, len) ||
+        wl_phase(csv, prefix, 1, script, sizeof script, &o, prefill_front, err, len))
+        return -1;
+    if (o >= sizeof script) return snprintf(err, len, "--plot: output prefix too long"), -1;
+    return run_gnuplot(script, err, len);
+}

@@ -28,4 +28,13 @@ typedef struct {
 int sweep_plot_roofline(const char *prefix, const char *title, const roof_op *ops, int n, double dram_bytes_per_cycle,
                         char *err, size_t len);
 
+/* Plots of a shape-only workload sweep's CSV (cli/workload_sweep.h), per
+ * phase (decode, prefill): prefix_PHASE.{png,svg} (tokens/s per mm^2 vs
+ * energy per token, colour = nll_proxy_shipped; rows without a proxy left
+ * out) with the 3-objective Pareto front (min energy, max tokens/s/mm^2, min
+ * NLL proxy) circled, and prefix_PHASE_front.csv; *_front gets the fronts'
+ * sizes. 0, or -1 with a message in err. */
+int sweep_plot_workload(const char *csv, const char *prefix, int *decode_front, int *prefill_front, char *err,
+                        size_t len);
+
 #endif

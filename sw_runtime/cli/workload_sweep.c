@@ -277,6 +277,24 @@ int wl_sweep_run(const char *grid_path, const char *out, const wl_sweep_opts *o)
         keys[nk] = key, vals[nk++] = v;
         total *= json_array_size(v);
     }
+    size_t sn = o->shard_n > 1 ? (size_t)o->shard_n : 1, sk = sn > 1 ? (size_t)o->shard_k : 0;
+    if (sk >= sn) {
+        json_decref(root);
+        return fprintf(stderr, "%s: shard %zu/%zu: want 0 <= k < n\n", prog, sk, sn), 1;
+    }
+    if (o->list) { /* the shard's points, checked as the sweep would (a bad point fails here too) */
+        int rc = 0;
+        for (size_t i = sk; i < total && !rc; i += sn) {
+            dp_config d;
+            wl_shape s;
+            wl_params p;
+            rc = grid_point(base, keys, vals, nk, i, dir, &d, &s, &p, err, sizeof err);
+            if (rc) fprintf(stderr, "%s: point %zu: %s\n", prog, i, err);
+            else printf("%zu,%s\n", i, d.id);
+        }
+        json_decref(root);
+        return rc ? 1 : 0;
+    }
     snprintf(proxy_path, sizeof proxy_path, "%s", o->nll_proxy ? o->nll_proxy : "");
     if (!o->nll_proxy) snprintf(proxy_path, sizeof proxy_path, "%s/../nll_proxy.csv", dir);
     proxy_table px;
@@ -296,11 +314,20 @@ int wl_sweep_run(const char *grid_path, const char *out, const wl_sweep_opts *o)
         return 1;
     }
     if (done < 0) fputs(CSV_HEAD, f), done = 0;
+    size_t mine = total > sk ? (total - sk + sn - 1) / sn : 0, first = sk + (size_t)done * sn;
+    if ((size_t)done > mine) {
+        fprintf(stderr, "%s: %s has %ld rows, more than shard %zu/%zu's %zu points: another grid or shard?\n", prog,
+                out, done, sk, sn, mine);
+        fclose(f), free(px.r), json_decref(root);
+        return 1;
+    }
+    if (!o->quiet && sn > 1)
+        fprintf(stderr, "%s: %zu points, shard %zu/%zu: %zu, %ld already in %s\n", prog, total, sk, sn, mine, done, out);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int rc = 0;
     wl_platform_memo memo = {0};
-    for (size_t i = (size_t)done; i < total && !rc; i++) {
+    for (size_t i = first; i < total && !rc; i += sn) {
         dp_config d;
         wl_shape s;
         wl_params p;
@@ -315,7 +342,7 @@ int wl_sweep_run(const char *grid_path, const char *out, const wl_sweep_opts *o)
             break;
         }
         fflush(f);
-        if (!o->quiet && (i + 1) % 1000 == 0) fprintf(stderr, "%s: %zu/%zu points\n", prog, i + 1, total);
+        if (!o->quiet && (i / sn + 1) % 1000 == 0) fprintf(stderr, "%s: %zu/%zu points\n", prog, i / sn + 1, mine);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     wl_platform_memo_free(&memo);
@@ -324,7 +351,19 @@ int wl_sweep_run(const char *grid_path, const char *out, const wl_sweep_opts *o)
     free(px.r);
     json_decref(root);
     if (!rc && !o->quiet)
-        fprintf(stderr, "%s: %zu points (%zu new, %s) in %.3f s: %.0f points/s\n", prog, total, total - (size_t)done,
-                mode, dt, dt > 0 ? (double)(total - (size_t)done) / dt : 0);
+        fprintf(stderr, "%s: %zu points (%zu new, %s) in %.3f s: %.0f points/s\n", prog, mine, mine - (size_t)done,
+                mode, dt, dt > 0 ? (double)(mine - (size_t)done) / dt : 0);
+    if (!rc && o->plot) {
+        char prefix[2048];
+        int fd = 0, fp = 0;
+        snprintf(prefix, sizeof prefix, "%s", out);
+        size_t l = strlen(prefix);
+        if (l > 4 && !strcmp(prefix + l - 4, ".csv")) prefix[l - 4] = 0;
+        rc = sweep_plot_workload(out, prefix, &fd, &fp, err, sizeof err);
+        if (rc) fprintf(stderr, "%s: %s\n", prog, err);
+        else if (!o->quiet)
+            fprintf(stderr, "%s: plots %s_{decode,prefill}.{png,svg}; fronts %s_{decode,prefill}_front.csv (%d, %d points)\n",
+                    prog, prefix, prefix, fd, fp);
+    }
     return rc ? 1 : 0;
 }

@@ -17,11 +17,16 @@ typedef struct {
     int quiet;
     const char *nll_proxy; /* CSV of models/nll_proxy.sh; NULL: models/nll_proxy.csv beside the grid's models/ */
     const char *prog;      /* "lpcs sweep" or "lpcs workload" (messages) */
+    int shard_k, shard_n;  /* only the points i with i % shard_n == shard_k (shard_n <= 1: all) */
+    int list;              /* print the shard's point ids (index,id), evaluate nothing */
+    int plot;              /* then plot OUT (cli/sweep_plot.h sweep_plot_workload; OUT minus .csv as prefix) */
 } wl_sweep_opts;
 
 /* 1 if the grid file names a "workload" in its base or grid, 0 if not, -1 if unreadable. */
 int wl_grid_has_workload(const char *grid_path);
-/* Runs (or resumes) the sweep; 0, or 1 with a message on stderr. */
+/* Runs (or resumes) the sweep, or lists its points; 0, or 1 with a message on
+ * stderr. A shard's CSV holds its points in grid order, so resuming skips
+ * as many of the shard's points as OUT has complete rows. */
 int wl_sweep_run(const char *grid_path, const char *out, const wl_sweep_opts *o);
 
 /* wl_op_timer of the SystemC platform: the op (op->tokens tokens, weights
