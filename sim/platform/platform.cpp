@@ -92,13 +92,27 @@ struct Dram : sc_module {
     }
 };
 
+// On-chip SRAM. With sram_bytes_per_cycle > 0 its port is one shared
+// resource of that bandwidth (as the analytical model's SRAM bound, models/
+// workload.c): DMA staging writes and the units' reads queue on it; 0 keeps
+// it unlimited (one cycle per write, reads free), the default.
 struct Sram : sc_module {
     tlm_utils::simple_target_socket<Sram> t;
     double bytes = 0;
+    sc_time busy_until = SC_ZERO_TIME;
     explicit Sram(sc_module_name n) : sc_module(n), t("t") { t.register_b_transport(this, &Sram::b_transport); }
+    // Books n bytes on the port from time `from` on; returns when they are done
+    // (`from` itself when the bandwidth is unlimited).
+    sc_time reserve(double n, sc_time from) {
+        double bpc = kern.dp.sram_bytes_per_cycle;
+        if (bpc <= 0 || n <= 0) return from;
+        busy_until = std::max(from, busy_until) + cycles(n / bpc);
+        return busy_until;
+    }
     void b_transport(tlm::tlm_generic_payload &p, sc_time &delay) {
         bytes += p.get_data_length();
-        delay += cycles(1);
+        sc_time now = sc_time_stamp(), done = reserve(p.get_data_length(), now + delay);
+        delay = std::max(delay + cycles(1), done - now);
         p.set_response_status(tlm::TLM_OK_RESPONSE);
     }
 };
@@ -530,7 +544,8 @@ struct Dma : sc_module {
                 w.set_address(SRAM_BASE);
                 w.set_data_ptr(dummy);
                 w.set_data_length((unsigned)j.bytes[k]);
-                i->b_transport(w, dw); // staging write into the tile buffer
+                i->b_transport(w, dw); // staging write into the tile buffer (SRAM port, when limited)
+                if (kern.dp.sram_bytes_per_cycle > 0 && dw > d) d = dw;
                 if (j.src && k + 1 < j.row0.size()) { // the tile's weight rows, as stored in DRAM
                     size_t off = j.row0[k] * j.row_bytes, len = (j.row0[k + 1] - j.row0[k]) * j.row_bytes;
                     j.bufs[slot].assign(j.src + off, j.src + off + len);
@@ -629,9 +644,13 @@ struct Unit : sc_module {
                     dp->corrupt(bufs[slot].data(), fault_row - row0[i]);
                 st = dp->compute_tile(bufs[slot].data(), row0[i], row0[i + 1]);
             }
+            // the tile's share of the unit's SRAM reads queues on the port (limited bandwidth only)
+            sc_time now = sc_time_stamp(), rd = sram->reserve(tp.sram_read / (double)nt, now) - now;
             if (i < tp.compute.size()) {
-                wait(cycles(tp.compute[i]));
+                wait(std::max(cycles(tp.compute[i]), rd));
                 busy += tp.compute[i];
+            } else if (rd > SC_ZERO_TIME) {
+                wait(rd);
             }
             if (stream && i < tp.compute.size()) free_slots.write(slot);
         }
