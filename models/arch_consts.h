@@ -65,8 +65,7 @@
  * docs/dse/energy.md). Uniformly random codes give 0.273 / 0.268 / 0.265.
  * With design point activity_model = 1 the unit's compute energy is
  * e(activity 1) x this factor; 0 keeps activity 1 (the old constants). The
- * PIM banks, shiftmac and vector unit are not measured yet: they keep
- * activity 1 in both models. */
+ * vector unit has no RTL: it keeps activity 1 in both settings. */
 #define RMMEC_ACTIVITY_FP4 0.26585
 #define RMMEC_ACTIVITY_P8 0.25179
 #define RMMEC_ACTIVITY_P16 0.29653
@@ -76,6 +75,15 @@
  * embeddings of 8 tokens of tinyshakespeare, 124,952 outputs checked against
  * golden; cycles include the weight and activation loads. Random codes: 0.3155. */
 #define TERNARY_ACTIVITY 0.31356
+/* rtl/pim_bank.v (g 4, 16 rows, 8 groups, as the rtl backend) and
+ * rtl/shiftmac_gemv.v (LANES 8, KTILE 16), the same way (`make unit-activity`,
+ * tests/unit_activity.c): every matrix of every layer of the shipped llama
+ * (PIM: int4 per row; shiftmac: golden shiftmac_quantize) x int8 RMSNorm'ed
+ * embeddings of 8 tokens of tinyshakespeare (wo: V, w2: SwiGLU of them),
+ * every output checked against golden. PIM_ACTIVITY scales the bank's logic
+ * energy only (index compare, accumulate), not its SRAM table accesses. */
+#define PIM_ACTIVITY 1.0
+#define SHIFTMAC_ACTIVITY 1.0
 
 /* --- Units (yosys transistor estimates of this project's RTL) ------------ */
 /* rtl/rmmec.v (all modes, 128-bit quire): one unit. yosys reports 103012+

@@ -66,6 +66,14 @@ dse-7b-publish: dse-7b
 	for f in decode.png decode.svg prefill.png prefill.svg decode_front.csv prefill_front.csv; do \
 	  cp $(DSE_DIR)/dse_7b_fmt_$(DSE_MODE)_$$f docs/dse/dse_7b_$$f || exit 1; done
 
+# Rate of the 10,000-point grid in platform mode and its kill -9 / resume
+# (models/sweep_rate.sh; not in `make test`: ~4 x RATE_S seconds): the rate
+# is measured on a few hundred points and extrapolated (docs/dse/README-7b.md).
+RATE_S ?= 60
+.PHONY: dse-7b-platform-rate
+dse-7b-platform-rate: $(BUILD)/lpcs
+	models/sweep_rate.sh $(BUILD)/lpcs models/grids/dse_7b.json platform $(RATE_S) $(BUILD)/sweep-rate
+
 # docs/dse/model-vs-platform.md: analytical model vs SystemC platform per op / class / phase at 7B and 70B.
 .PHONY: dse-error-table
 dse-error-table: $(BUILD)/lpcs
@@ -126,8 +134,10 @@ $(TCOV_VOBJS) &: $(TCOV_MDIR)/Vternary_gemv.h
 $(TCOV_DIR)/obj/%.o: sim/%.cpp $(TCOV_MDIR)/Vternary_gemv.h sim/ternary_engine.h sim/ternary_rtl.h
 	@mkdir -p $(dir $@)
 	$(TCOV_CXX) -c $< -o $@
-$(TCOV_DIR)/ternary_activity: tests/ternary_activity.c $(TCOV_VOBJS) $(TCOV_DIR)/obj/ternary_engine.o $(TCOV_DIR)/obj/ternary_rtl.o $(BUILD)/libgolden.a
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Igolden -Itests -o $@ $< $(TCOV_DIR)/obj/ternary_engine.o $(TCOV_DIR)/obj/ternary_rtl.o $(TCOV_VOBJS) \
+$(TCOV_DIR)/ternary_activity: tests/ternary_activity.c $(TCOV_VOBJS) $(TCOV_DIR)/obj/ternary_engine.o $(TCOV_DIR)/obj/ternary_rtl.o \
+    $(TCOV_DIR)/obj/vl_coverage.o $(BUILD)/libgolden.a
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -Igolden -Itests -o $@ $< $(TCOV_DIR)/obj/ternary_engine.o $(TCOV_DIR)/obj/ternary_rtl.o \
+	  $(TCOV_DIR)/obj/vl_coverage.o $(TCOV_VOBJS) \
 	  $(BUILD)/libgolden.a -ljansson -lstdc++ -lpthread -lm
 .PHONY: ternary-activity
 ternary-activity: $(TCOV_DIR)/ternary_activity

@@ -80,6 +80,9 @@ static int compute(const dp_config *d, const arch_op *op, arch_cost *o, double *
     ep.e_sram_read_bit = ep.e_sram_write_bit = arch_sram_pj_per_byte(d->pim_kib) / 8.0;
     lutgemv_energy e;
     if (lutgemv_model_energy(&c, &k, &p, &ep, d->pim_entry_bits, 0, &e)) return -1;
+    /* measured activity scales the bank's logic (index compare, shift-accumulate), not its
+     * SRAM table writes and reads, which cost per access (arch_consts.h) */
+    if (d->activity_model) e.total -= (e.index_compare + e.accumulate) * (1.0 - PIM_ACTIVITY);
     o->e_compute_pj = passes * (e.total - (op->tables_resident ? e.table_build : 0));
     o->unit_events = passes * (double)k.lookups_done;
     /* resident tables replace the weights: nothing to fetch */

@@ -56,6 +56,7 @@ static int compute(const dp_config *d, const arch_op *op, arch_cost *o, double *
     o->compute_cycles = cyc;
     o->unit_events = words;
     o->e_compute_pj = words * LANES(d) * lane_t(d) * PJ_PER_T;
+    if (d->activity_model) o->e_compute_pj *= SHIFTMAC_ACTIVITY; /* measured on the RTL (arch_consts.h) */
     return 0;
 }
 

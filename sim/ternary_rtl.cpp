@@ -6,9 +6,6 @@
 #include <new>
 
 #include "ternary_engine.h"
-#if VM_COVERAGE
-#include "verilated_cov.h"
-#endif
 
 struct ternary_rtl {
     ternary_sim::Engine eng;
@@ -69,16 +66,5 @@ size_t ternary_rtl_max_rows(size_t cols) {
 
 uint64_t ternary_rtl_cycles(const ternary_rtl *e) { return e ? e->eng.cycles() : 0; }
 uint64_t ternary_rtl_compute_cycles(const ternary_rtl *e) { return e ? e->eng.compute_cycles() : 0; }
-
-int ternary_rtl_coverage_write(const char *path) {
-#if VM_COVERAGE
-    if (!path) return -1;
-    VerilatedCov::write(path);
-    return 0;
-#else
-    (void)path;
-    return -1;
-#endif
-}
 
 }  // extern "C"

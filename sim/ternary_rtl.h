@@ -56,9 +56,8 @@ size_t ternary_rtl_max_rows(size_t cols);
 /* Clock cycles simulated so far (loading included) and the compute part. */
 uint64_t ternary_rtl_cycles(const ternary_rtl *e);
 uint64_t ternary_rtl_compute_cycles(const ternary_rtl *e);
-/* Builds verilated with --coverage-toggle (make ternary-activity) write the
- * toggle counters of every engine run so far to path: 0; other builds -1. */
-int ternary_rtl_coverage_write(const char *path);
+/* Toggle counters of builds Verilated with --coverage-toggle (make
+ * ternary-activity): sim/vl_coverage.h. */
 
 #ifdef __cplusplus
 }

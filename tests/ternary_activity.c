@@ -14,22 +14,10 @@
 #include <string.h>
 
 #include "../sim/ternary_rtl.h"
+#include "../sim/vl_coverage.h"
 #include "ternary.h"
 #include "ternary_model.h"
-
-/* Sum and number of the toggle counters of a Verilator coverage file (clk, rst_n left out). */
-static int toggles(const char *path, double *sum, double *points) {
-    FILE *f = fopen(path, "r");
-    char line[4096];
-    *sum = *points = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        char *t = strstr(line, "v_toggle/");
-        if (strncmp(line, "C '", 3) || !t || !strncmp(t + 9, "toclk", 5) || !strncmp(t + 9, "torst_n", 7)) continue;
-        *sum += atof(strrchr(line, ' ') + 1), *points += 1;
-    }
-    if (f) fclose(f);
-    return *points > 0 ? 0 : -1;
-}
+#include "toggle_cov.h"
 
 int main(int argc, char **argv) {
     if (argc != 6 || (strcmp(argv[3], "model") && strcmp(argv[3], "random")) || atoi(argv[4]) < 1) {
@@ -87,7 +75,7 @@ int main(int argc, char **argv) {
         }
     }
     double sum, points;
-    if (!e || ternary_rtl_coverage_write(argv[5]) || toggles(argv[5], &sum, &points)) {
+    if (!e || vl_coverage_write(argv[5]) || toggle_cov_sum(argv[5], &sum, &points)) {
         fprintf(stderr, "ternary_activity: no toggle coverage (build with make ternary-activity)\n");
         return 2;
     }

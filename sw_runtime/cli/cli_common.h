@@ -33,4 +33,7 @@ json_t *cli_summary(FILE *out, const rt_engine *eng, const dp_config *d, double 
  * its file), lpcs version and git hash. */
 void cli_report_stamp(json_t *report, const rt_common_opts *o, const cli_backend_cfg *bcfg);
 
+/* "CMD: MSG[ARG]" on stderr; returns 1 (the runtime-error exit status). */
+int cli_fail(const char *cmd, const char *msg, const char *arg);
+
 #endif

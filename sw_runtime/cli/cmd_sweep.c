@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/sweep_plot.h"
 #include "cli/version.h"
@@ -83,10 +84,7 @@ static void help(FILE *out) {
             "(tokens/s per mm^2 vs energy per token, colour = NLL proxy); same as lpcs workload --sweep.\n");
 }
 
-static int fail(const char *msg, const char *a) {
-    fprintf(stderr, "lpcs sweep: %s%s\n", msg, a ? a : "");
-    return 1;
-}
+static int fail(const char *m, const char *a) { return cli_fail("lpcs sweep", m, a); }
 
 /* ---------------- grid file ------------------------------------------------ */
 

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/workload_sweep.h"
 #include "design_point.h"
@@ -35,10 +36,7 @@ static void help(FILE *out) {
             "energy and DRAM bytes with the platform's relative difference (docs/dse/model-vs-platform.md).\n");
 }
 
-static int fail(const char *m, const char *a) {
-    fprintf(stderr, "lpcs workload: %s%s\n", m, a ? a : "");
-    return 1;
-}
+static int fail(const char *m, const char *a) { return cli_fail("lpcs workload", m, a); }
 
 static int parse_long(const char *s, long lo, long hi, long *v) {
     char *e;
