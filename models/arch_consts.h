@@ -82,7 +82,7 @@
  * embeddings of 8 tokens of tinyshakespeare (wo: V, w2: SwiGLU of them),
  * every output checked against golden. PIM_ACTIVITY scales the bank's logic
  * energy only (index compare, accumulate), not its SRAM table accesses. */
-#define PIM_ACTIVITY 1.0
+#define PIM_ACTIVITY 0.05040
 #define SHIFTMAC_ACTIVITY 1.0
 
 /* --- Units (yosys transistor estimates of this project's RTL) ------------ */

@@ -6,6 +6,7 @@
  * that reuses another's unit_param slot or name fails here. */
 #include "test_util.h"
 
+#include "arch_consts.h"
 #include "arch_model.h"
 #include "design_point.h"
 #include "unit.h"
@@ -80,11 +81,54 @@ static void test_every_op_kind_has_a_unit(void **state) {
     }
 }
 
+/* Compute energy of one op with activity_model = act on d. */
+static double e_compute(dp_config *d, const arch_op *op, int act, arch_unit want) {
+    arch_cost c;
+    d->activity_model = act;
+    assert_int_equal(arch_op_cost(d, op, &c), 0);
+    assert_int_equal(c.unit, want);
+    return c.e_compute_pj;
+}
+
+/* activity_model = 1 scales each unit's compute energy by the activity
+ * measured on its RTL (arch_consts.h): RMMEC, ternary and shiftmac as a
+ * whole, the PIM banks only in their logic (the SRAM table accesses stay),
+ * the vector unit (no RTL) not at all. */
+static void test_activity_model(void **state) {
+    (void)state;
+    dp_config d;
+    dp_default(&d);
+    char err[256];
+    assert_int_equal(dp_set_field(&d, "shiftmac_lanes", "8", 0, err, sizeof err), 0);
+    arch_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = ARCH_OP_GEMV, op.rows = 64, op.cols = 256, op.a_bits = 8;
+    op.w_bits = 8, op.w_fmt = ARCH_FMT_FLOAT; /* p8 lanes on the RMMEC */
+    assert_float_equal(e_compute(&d, &op, 1, ARCH_U_RMMEC) / e_compute(&d, &op, 0, ARCH_U_RMMEC), RMMEC_ACTIVITY_P8,
+                       1e-12);
+    op.w_fmt = ARCH_FMT_SHIFTMAC, op.w_bits = 4;
+    int sm = arch_unit_find("shiftmac");
+    assert_true(sm >= 0);
+    assert_float_equal(e_compute(&d, &op, 1, (arch_unit)sm) / e_compute(&d, &op, 0, (arch_unit)sm), SHIFTMAC_ACTIVITY,
+                       1e-12);
+    op.kind = ARCH_OP_BITLINEAR, op.w_fmt = ARCH_FMT_TERNARY, op.w_bits = 2;
+    d.pim_banks = 0; /* BitLinear on the ternary engine */
+    assert_float_equal(e_compute(&d, &op, 1, ARCH_U_TERNARY) / e_compute(&d, &op, 0, ARCH_U_TERNARY), TERNARY_ACTIVITY,
+                       1e-12);
+    dp_default(&d);
+    op.kind = ARCH_OP_GEMV, op.w_fmt = ARCH_FMT_INT, op.w_bits = 4;
+    double r = e_compute(&d, &op, 1, ARCH_U_LUTGEMV) / e_compute(&d, &op, 0, ARCH_U_LUTGEMV);
+    assert_true(r < 1 && r > PIM_ACTIVITY); /* logic scaled, table reads and writes not */
+    op.kind = ARCH_OP_VECTOR, op.n = 256;
+    assert_float_equal(e_compute(&d, &op, 1, ARCH_U_VECTOR), e_compute(&d, &op, 0, ARCH_U_VECTOR), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_defaults_and_fields),
         cmocka_unit_test(test_every_op_kind_has_a_unit),
+        cmocka_unit_test(test_activity_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
