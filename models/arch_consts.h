@@ -83,7 +83,7 @@
  * every output checked against golden. PIM_ACTIVITY scales the bank's logic
  * energy only (index compare, accumulate), not its SRAM table accesses. */
 #define PIM_ACTIVITY 0.05040
-#define SHIFTMAC_ACTIVITY 1.0
+#define SHIFTMAC_ACTIVITY 0.24200
 
 /* --- Units (yosys transistor estimates of this project's RTL) ------------ */
 /* rtl/rmmec.v (all modes, 128-bit quire): one unit. yosys reports 103012+
