@@ -61,7 +61,7 @@ TEST_STEPS += shiftmac-lint shiftmac-cosim shiftmac-cosim-fault
 # SystemC: the engine as a SystemC module (verilator --sc) + sc_main testbench,
 # built as is and with the RTL mutated (FAULT=1), which must fail.
 SHIFTMAC_SC_PARAM := LANES=4 KTILE=4 WDEPTH=256 XDEPTH=16
-$(SHIFTMAC_VDIR)/sc_fault%/Vshiftmac_sc: $(SHIFTMAC_RTL) sim/shiftmac_sc_main.cpp $(GOLDEN_LIB) golden/shiftmac.h
+$(SHIFTMAC_VDIR)/sc_fault%/Vshiftmac_sc: $(SHIFTMAC_RTL) sim/shiftmac_sc_main.cpp sim/gemv_sc_tb.h $(GOLDEN_LIB) golden/shiftmac.h
 	@mkdir -p $(dir $@)
 	+verilator --sc --exe --build -j 2 -Wall $(addprefix -G,$(SHIFTMAC_SC_PARAM)) -GFAULT=$* --top-module shiftmac_gemv \
 	  --Mdir $(dir $@) -CFLAGS "-O2 -std=c++17 -I$(abspath golden) $(addprefix -DSM_SC_,$(SHIFTMAC_SC_PARAM)) $$(pkg-config --cflags systemc)" \

@@ -65,7 +65,7 @@ TEST_STEPS += ternary-rtl-real
 # SystemC: the engine as a SystemC module (verilator --sc) + sc_main testbench.
 TERNARY_SC_DIR   := $(TERNARY_VDIR)/systemc
 TERNARY_SC_PARAM := LANES=4 KTILE=8 WDEPTH=256 XDEPTH=16
-$(TERNARY_SC_DIR)/Vternary_sc: $(TERNARY_RTL) sim/ternary_sc_main.cpp $(BUILD)/libgolden.a golden/ternary.h
+$(TERNARY_SC_DIR)/Vternary_sc: $(TERNARY_RTL) sim/ternary_sc_main.cpp sim/gemv_sc_tb.h $(BUILD)/libgolden.a golden/ternary.h
 	@mkdir -p $(TERNARY_SC_DIR)
 	+verilator --sc --exe --build -j 2 -Wall $(addprefix -G,$(TERNARY_SC_PARAM)) --top-module ternary_gemv \
 	  --Mdir $(TERNARY_SC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden $(addprefix -DTERNARY_SC_,$(TERNARY_SC_PARAM)) $$(pkg-config --cflags systemc)" \
