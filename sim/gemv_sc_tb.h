@@ -19,13 +19,7 @@
 #include <vector>
 
 #include "status.h"
-
-static inline uint64_t gemv_sc_rnd(uint64_t *rng) {
-    uint64_t z = (*rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+#include "stimulus.h"
 
 template <class U> struct GemvScTb : public sc_module {
     static const int LANES = U::LANES, KTILE = U::KTILE;
@@ -38,7 +32,7 @@ template <class U> struct GemvScTb : public sc_module {
     sc_signal<typename U::XWord> x_wdata;
     sc_signal<sc_bv<32 * LANES>> y_data;
     typename U::Dut dut;
-    uint64_t rng = 42;
+    stim_rng rng = {42};
     bool inject = false, failed = false; // inject: corrupt one result (the run must fail)
     long vectors = 0, outputs = 0;
     uint64_t cycles = 0;
@@ -103,9 +97,9 @@ template <class U> struct GemvScTb : public sc_module {
         std::vector<typename U::Code> w(rows * cols);
         std::vector<int8_t> x(cols);
         for (size_t i = 0; i < w.size(); i++)
-            w[i] = wmode == U::RANDOM_W ? U::random_code(gemv_sc_rnd(&rng)) : (typename U::Code)wmode;
+            w[i] = wmode == U::RANDOM_W ? U::random_code(stim_next(&rng)) : (typename U::Code)wmode;
         for (size_t k = 0; k < cols; k++)
-            x[k] = (int8_t)(xmode == 1000 ? (int)(gemv_sc_rnd(&rng) & 0xff) - 128 : xmode);
+            x[k] = (int8_t)(xmode == 1000 ? (int)(stim_next(&rng) & 0xff) - 128 : xmode);
         std::vector<uint8_t> p(rows * U::row_bytes(cols));
         std::vector<int32_t> want(rows), got(rows, 0x5a5a5a5a);
         U::pack(w.data(), rows, cols, p.data());
@@ -137,7 +131,7 @@ template <class U> struct GemvScTb : public sc_module {
         for (size_t cols : colss)
             for (auto &m : U::modes) check(LANES + 3, cols, m[0], m[1]);
         for (int i = 0; i < 400 && !failed; i++)
-            check(1 + gemv_sc_rnd(&rng) % (3 * LANES + 2), 1 + gemv_sc_rnd(&rng) % KMAX, U::RANDOM_W, 1000);
+            check(1 + stim_next(&rng) % (3 * LANES + 2), 1 + stim_next(&rng) % KMAX, U::RANDOM_W, 1000);
         sc_stop();
     }
 
