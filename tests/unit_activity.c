@@ -159,7 +159,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     if (d.bad) {
-        fprintf(stderr, "unit_activity: %llu of %llu outputs differ from golden: the drive is broken\n", d.bad,
+        fprintf(stderr, "unit_activity: %llu of %llu outputs differ from golden (a broken drive or RTL)\n", d.bad,
                 d.outputs);
         return 1;
     }
