@@ -91,6 +91,12 @@ test-workload-sweep: $(BUILD)/lpcs
 	tests/workload_sweep.sh $(BUILD)/lpcs models/grids/dse_7b.json models/grids/ci_workload.json $(BUILD)/workload-sweep-test
 TEST_STEPS += test-workload-sweep
 
+# SRAM port bandwidth in the platform's timing: slower than unlimited, equal to the model's SRAM bound.
+.PHONY: test-platform-sram
+test-platform-sram: $(BUILD)/lpcs
+	tests/platform_sram.sh $(BUILD)/lpcs $(BUILD)/platform-sram
+TEST_STEPS += test-platform-sram
+
 # docs/seed-claims.md: the seed papers' headline claims beside lpcs's figures (one command).
 .PHONY: seed-claims
 seed-claims: $(BUILD)/lpcs
