@@ -32,7 +32,7 @@ cmp "$out/ref.csv" "$out/wl.csv" || { echo "workload-sweep: FAIL: lpcs workload 
 echo "workload-sweep: OK: $rows points; killed: $killed after $part rows, resumed identical; half-cut file resumed identical"
 # --shard k/n and --list: three shards (the second cut mid-row and resumed,
 # through lpcs workload --sweep) hold exactly the reference's rows, and
-# --list names each shard's points in its order.
+# --list names each shard's points in its order; another shard's CSV is refused.
 for k in 0 1 2; do
   "$lpcs" sweep "$grid" -o "$out/shard$k.csv" --shard $k/3 --quiet
   "$lpcs" sweep "$grid" --list --shard $k/3 > "$out/list$k.txt"
@@ -41,6 +41,9 @@ size=$(wc -c < "$out/shard1.csv")
 head -c $((size / 3)) "$out/shard1.csv" > "$out/shard1_cut.csv"
 "$lpcs" workload --sweep "$grid" -o "$out/shard1_cut.csv" --shard 1/3 --quiet
 cmp "$out/shard1.csv" "$out/shard1_cut.csv" || { echo "workload-sweep: FAIL: a cut shard resumed differs"; exit 1; }
+if "$lpcs" sweep "$grid" -o "$out/shard0.csv" --shard 2/3 --quiet 2>/dev/null; then
+  echo "workload-sweep: FAIL: shard 0's CSV was resumed as shard 2"; exit 1
+fi
 python3 - "$out" <<'P'
 import csv, sys
 d = sys.argv[1]

@@ -141,8 +141,9 @@ static int csv_row(FILE *f, long idx, const char *mode, const wl_shape *s, const
 }
 
 /* Complete rows of an existing CSV (header excluded), a truncated last row
- * cut off; -1: no file, -2: cannot repair, -3: another header or mode. */
-static long resume_rows(const char *path, const char *mode) {
+ * cut off; -1: no file, -2: cannot repair, -3: another header or mode, or a
+ * first row that is not the shard's first point. */
+static long resume_rows(const char *path, const char *mode, size_t first_index) {
     FILE *f = fopen(path, "r+b");
     if (!f) return -1;
     long rows = -1, good = 0, pos = 0;
@@ -157,7 +158,11 @@ static long resume_rows(const char *path, const char *mode) {
         rows++, good = pos;
         char m[32];
         if (rows == 0) bad |= strcmp(line, CSV_HEAD) != 0;
-        else if (rows == 1) bad |= sweep_csv_field(line, 2, m, sizeof m) || strcmp(m, mode);
+        else if (rows == 1) { /* the mode, and the shard's first point */
+            char ix[32];
+            bad |= sweep_csv_field(line, 2, m, sizeof m) || strcmp(m, mode) || sweep_csv_field(line, 0, ix, sizeof ix) ||
+                   strtoull(ix, NULL, 10) != first_index;
+        }
     }
     fclose(f);
     if (bad) return -3;
@@ -300,10 +305,11 @@ int wl_sweep_run(const char *grid_path, const char *out, const wl_sweep_opts *o)
     proxy_table px;
     if (proxy_load(proxy_path, &px) && !o->quiet)
         fprintf(stderr, "%s: no accuracy proxy table %s: nll_proxy_shipped = nan\n", prog, proxy_path);
-    long done = resume_rows(out, mode);
+    long done = resume_rows(out, mode, sk);
     FILE *f = NULL;
     if (done == -3)
-        fprintf(stderr, "%s: %s has another header or mode (not %s): remove it or pick another -o\n", prog, out, mode);
+        fprintf(stderr, "%s: %s has another header, mode (not %s) or shard: remove it or pick another -o\n", prog, out,
+                mode);
     else if (done == -2)
         fprintf(stderr, "%s: cannot repair %s\n", prog, out);
     else if (!(f = fopen(out, done < 0 ? "wb" : "ab")))
