@@ -3,11 +3,11 @@
 # against units Verilated with a DUT-side fault, which must see the logits
 # differ. Libraries: sim/ternary.mk, sim/rtl_backend.mk.
 RTLX_TERNARY_LIB = $(BUILD)/verilator/ternary/libternary_rtl.a
-RTLX_OBJ = $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o
+RTLX_OBJ = $(RTLB_OBJS)
 RTLX_LINK = $(CC) $(LDFLAGS_ALL) -o $@ $(1) $(RTLX_OBJ) $(RUNTIME_LIB) $(2) $(MODELS_LIB) $(GOLDEN_LIB) \
             -lstdc++ -lcmocka -ljansson -lm -lpthread
 
-$(BUILD)/tests/test_runtime_rtl_exact: $(BUILD)/obj/tests/test_runtime_rtl_exact.o $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o \
+$(BUILD)/tests/test_runtime_rtl_exact: $(BUILD)/obj/tests/test_runtime_rtl_exact.o $(RTLX_OBJ) \
     $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a $(BUILD)/verilator/ternary/libternary_rtl.a $(RTLB_LIBS)
 	@mkdir -p $(dir $@)
 	$(call RTLX_LINK,$<,$(RTLX_TERNARY_LIB) $(RTLB_LIBS))
@@ -16,7 +16,7 @@ $(BUILD)/obj/tests/test_runtime_rtl_exact_fault.o: tests/test_runtime_rtl_exact.
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -DRTL_FAULT_BUILD -c $< -o $@
 $(BUILD)/tests/test_runtime_rtl_exact_fault: $(BUILD)/obj/tests/test_runtime_rtl_exact_fault.o \
-    $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a \
+    $(RTLX_OBJ) $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a \
     $(RTLB_TERNARY_FAULT_DIR)/libternary_rtl.a $(RTLB_FAULT_LIBS)
 	@mkdir -p $(dir $@)
 	$(call RTLX_LINK,$<,$(RTLB_TERNARY_FAULT_DIR)/libternary_rtl.a $(RTLB_FAULT_LIBS))
