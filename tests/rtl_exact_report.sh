@@ -5,7 +5,8 @@
 # BitLinear on rtl, on the planned unit and mode, without fallback (only the
 # vector ops fall back to cpu). One case per RTL unit kind: RMMEC (P4, the
 # fastest mode; test-rtl-exact covers P8/FP4 and, with LPCS_RTL_CASES=all, P16),
-# shift-MAC, ternary.
+# shift-MAC, ternary, PIM LUT-GEMV bank (w=ternary,a=int8; test-rtl-exact
+# covers w=int4,a=int8).
 # usage: tests/rtl_exact_report.sh LPCS_RTL SHARED OUTDIR
 set -eu
 lpcs=$1 shared=$2 out=$3
@@ -39,4 +40,5 @@ PY
 check p4 "$llama" w=p4e1,a=p4e1 rmmec p4
 check shiftmac "$llama" w=shiftmac shiftmac exact
 check ternary "$mmfree" - ternary exact
-[ $n -eq 3 ] || { echo "rtl-exact-report: $n of 3 cases ran"; exit 1; }
+check lut-ternary "$llama" w=ternary,a=int8 lutgemv t2-a8-g4
+[ $n -eq 4 ] || { echo "rtl-exact-report: $n of 4 cases ran"; exit 1; }
