@@ -34,6 +34,14 @@ TEST_STEPS += test-rtl-exact-report
 test-rtl-exact-report: $(BUILD)/lpcs-rtl
 	tests/rtl_exact_report.sh $(BUILD)/lpcs-rtl $(abspath $(SHARED)) $(BUILD)/rtl-exact-report
 
+# make test-long: every case of test-rtl-exact (P16, both PIM plans) and the
+# CLI's extra PIM plans with a fault given to the bank (--inject-fault).
+LONG_STEPS += test-rtl-exact-long
+.PHONY: test-rtl-exact-long
+test-rtl-exact-long: $(BUILD)/tests/test_runtime_rtl_exact $(BUILD)/lpcs-rtl
+	LPCS_RTL_CASES=all $(BUILD)/tests/test_runtime_rtl_exact
+	tests/rtl_exact_report.sh $(BUILD)/lpcs-rtl $(abspath $(SHARED)) $(BUILD)/rtl-exact-long long
+
 # The Verilated PIM bank tile by tile on whole llama matrices vs golden, and
 # its unit_matmul.h implementation (sw_runtime/rtl/unit_mm_pim_rtl.c) vs
 # golden's (tests/test_pim_rtl_tiles.c).
