@@ -3,12 +3,12 @@
 # on a 16-byte window (BOS + 15 bytes = 16 tokens, every layer) must print
 # the cpu backend's nll= line, and its report must put every matmul /
 # BitLinear on rtl, on the planned unit and mode, without fallback (only the
-# vector ops fall back to cpu). One case per RTL unit kind: RMMEC (P4, the
-# fastest mode; test-rtl-exact covers P8/FP4 and, with LPCS_RTL_CASES=all, P16),
+# vector ops fall back to cpu). Cases: RMMEC P4 and FP4 (the fastest modes),
 # shift-MAC, ternary, PIM LUT-GEMV bank (llama w=int4,a=int8).
-# With `long` (make test-long) also w=ternary,a=int8 and w=int8,a=int4 on the
-# PIM bank, and each PIM plan again with --inject-fault OP (the bank gets
-# OP's weights with 8 codes of one row moved by one step): the nll must change.
+# With `long` (make test-long) also RMMEC P8 and P16, w=ternary,a=int8 and
+# w=int8,a=int4 on the PIM bank, those two PIM plans again with
+# --inject-fault OP (the bank gets OP's weights with 8 codes of one row moved
+# by one step): the nll must change.
 # usage: tests/rtl_exact_report.sh LPCS_RTL SHARED OUTDIR [long]
 set -eu
 lpcs=$1 shared=$2 out=$3 long=${4:-}
@@ -48,13 +48,16 @@ PY
     n=$((n + 1))
 }
 check p4 "$llama" w=p4e1,a=p4e1 rmmec p4
+check fp4 "$llama" w=fp4e2m1,a=fp4e2m1 rmmec fp4
 check shiftmac "$llama" w=shiftmac shiftmac exact
 check ternary "$mmfree" - ternary exact
 check lut-int4 "$llama" w=int4,a=int8 lutgemv w4-a8-g4
-want=4
+want=5
 if [ "$long" = long ]; then
+    check p8 "$llama" w=p8e0 rmmec p8
+    check p16 "$llama" w=p16e1,a=p16e1 rmmec p16
     check lut-ternary "$llama" w=ternary,a=int8 lutgemv t2-a8-g4 L2.w1
     check lut-w8a4 "$llama" w=int8,a=int4 lutgemv w8-a4-g4 L0.wq
-    want=6
+    want=9
 fi
 [ $n -eq $want ] || { echo "rtl-exact-report: $n of $want cases ran"; exit 1; }
