@@ -178,7 +178,7 @@ module pim_bank #(
     // ---------------- read port ----------------
     reg [NB*ACC-1:0] rd_word;
     reg [NW-1:0]     rd_tok;
-    assign rsp_data = rd_word[rd_tok*ACC +: ACC];
+    assign rsp_data = rd_word[rd_tok*ACC +: ACC] `ifdef PIM_FAULT_RSP ^ {{(ACC-4){1'b0}}, 4'b1000} `endif ;
 
     always @(posedge clk) begin
         rsp_valid <= 1'b0;

@@ -10,6 +10,7 @@
 #   build/verilator/shiftmac/rt_fault/libshiftmac_rtl.a  FAULT=2 (rtl/shiftmac_dot_tile.v)
 #   build/verilator/ternary/rt_fault/libternary_rtl.a    -DTERNARY_FAULT_NEG
 #   build/verilator/lutgemv/rt/libpim_rtl.a          sim/pim_rtl.h
+#   build/verilator/lutgemv/rt_fault/libpim_rtl.a    -DPIM_FAULT_RSP (bit 3 of each read flipped)
 RTLB_VINC := /usr/share/verilator/include
 RTLB_VOBJS = $(1)/model/V$(2)__ALL.o $(addprefix $(1)/model/,verilated.o verilated_threads.o $(3))
 RTLB_CXX = $(CXX) -std=c++17 -O2 -g -Wall -Wextra -Werror -faligned-new -DVM_COVERAGE=0 -DVM_SC=0 \
@@ -53,11 +54,18 @@ $(eval $(call rtlb_lib,$(RTLB_TERNARY_FAULT_DIR),ternary_gemv,$(UNIT_RTL_ternary
   -GLANES=8 -GKTILE=16 -GWDEPTH=4096 -GXDEPTH=64,ternary_engine ternary_rtl,-DTERNARY_LANES=8 -DTERNARY_KTILE=16 \
   -DTERNARY_WDEPTH=4096 -DTERNARY_XDEPTH=64,libternary_rtl.a,verilated_vcd_c.o))
 
-RTLB_LIBS := $(RTLB_RMMEC_DIR)/librmmec_rtl.a $(RTLB_SM_DIR)/libshiftmac_rtl.a
-RTLB_FAULT_LIBS := $(RTLB_RMMEC_FAULT_DIR)/librmmec_rtl.a $(RTLB_SM_FAULT_DIR)/libshiftmac_rtl.a
-
-# The PIM LUT-GEMV bank as sim/lutgemv.mk's g4 configuration.
+# The PIM LUT-GEMV bank as sim/lutgemv.mk's g4 configuration; the fault
+# build flips bit 3 of every result the bank reads out (-DPIM_FAULT_RSP).
 RTLB_PIM_CFG := -GG=4 -GROWS=16 -GGROUPS=8 -GNB=8 -GAB=8 -GWB=9 -GE=11 -GACC=24
 RTLB_PIM_DEFS := -DPB_G=4 -DPB_ROWS=16 -DPB_GROUPS=8 -DPB_NB=8 -DPB_AB=8 -DPB_WB=9 -DPB_E=11 -DPB_ACC=24
 RTLB_PIM_DIR := $(BUILD)/verilator/lutgemv/rt
+RTLB_PIM_FAULT_DIR := $(BUILD)/verilator/lutgemv/rt_fault
 $(eval $(call rtlb_lib,$(RTLB_PIM_DIR),pim_bank,$(UNIT_RTL_lutgemv),$(RTLB_PIM_CFG),pim_rtl,$(RTLB_PIM_DEFS),libpim_rtl.a))
+$(eval $(call rtlb_lib,$(RTLB_PIM_FAULT_DIR),pim_bank,$(UNIT_RTL_lutgemv),$(RTLB_PIM_CFG) -DPIM_FAULT_RSP,pim_rtl,$(RTLB_PIM_DEFS),libpim_rtl.a))
+
+RTLB_LIBS := $(RTLB_RMMEC_DIR)/librmmec_rtl.a $(RTLB_SM_DIR)/libshiftmac_rtl.a $(RTLB_PIM_DIR)/libpim_rtl.a
+RTLB_FAULT_LIBS := $(RTLB_RMMEC_FAULT_DIR)/librmmec_rtl.a $(RTLB_SM_FAULT_DIR)/libshiftmac_rtl.a \
+                   $(RTLB_PIM_FAULT_DIR)/libpim_rtl.a
+# The rtl backend's C sources (linked ahead of liblpcsrt.a, replacing its stub).
+RTLB_SRCS := sw_runtime/rtl/backend_rtl_verilated.c sw_runtime/rtl/unit_mm_pim_rtl.c
+RTLB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(RTLB_SRCS))

@@ -384,6 +384,23 @@ static void rows_lut(xtask *t, size_t lo, size_t hi) {
         }
 }
 
+int rt_exact_lut_of(const rt_op *op, rt_exact_lut *out) {
+    const rt_xmat *x = op ? op->exact : NULL;
+    if (!x || x->kind != XK_LUT) return LPCS_EINVAL;
+    out->cfg = &x->lut, out->wq = x->wq, out->wscale = x->wscale;
+    return LPCS_OK;
+}
+
+float rt_exact_lut_input(const lutgemv_cfg *c, const float *x, int8_t *codes) {
+    float sc = intq_scale_for_absmax(c->a_bits, intq_absmax(x, c->cols));
+    for (size_t k = 0; k < c->cols; k++) codes[k] = intq_quantize_one(c->a_bits, x[k], sc);
+    return sc;
+}
+
+int rt_exact_lut_output(const rt_exact_lut *l, const int64_t *acc, float x_scale, float *y) {
+    return lutgemv_convert(l->cfg, acc, l->wscale, &x_scale, y) ? LPCS_EINVAL : LPCS_OK;
+}
+
 static void xpart(void *arg, int idx, int n) {
     xtask *t = arg;
     unsigned long lo, hi;
@@ -400,9 +417,7 @@ static void load_token(xtask *t, size_t i, const float *xt) {
     const rt_xmat *x = t->m;
     size_t K = x->cols;
     if (x->kind == XK_LUT) { /* integer codes at the unit input (per-token absmax, intq's rule) */
-        float sc = intq_scale_for_absmax(x->lut.a_bits, intq_absmax(xt, K));
-        t->ascale[i] = sc;
-        for (size_t k = 0; k < K; k++) t->aq[i * K + k] = intq_quantize_one(x->lut.a_bits, xt[k], sc);
+        t->ascale[i] = rt_exact_lut_input(&x->lut, xt, t->aq + i * K);
         return;
     }
     uint16_t *a = t->a + i * x->words;

@@ -40,6 +40,7 @@
 #define LPCS_RT_EXACT_H
 
 #include "engine.h"
+#include "lutgemv.h"
 
 typedef enum { RT_EXEC_EXACT = 0, RT_EXEC_FAKE = 1 } rt_exec_mode;
 
@@ -66,6 +67,23 @@ int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *x, size_
  * weight code of row 0 one step towards / away from 0), so the op's results
  * change. LPCS_EINVAL if op is not exact. */
 int rt_exact_fault(rt_op *op);
+
+/* The operands of an exact LUT-GEMV op, for a backend that runs the unit's
+ * integer GEMV on its own data path (rtl: the Verilated PIM bank). */
+typedef struct {
+    const lutgemv_cfg *cfg; /* rows, cols, g, w_kind, w_bits, a_bits; batch 1, qgroup 0 */
+    const int8_t *wq;       /* [rows][cols] weight codes */
+    const float *wscale;    /* [rows] per-row scales */
+} rt_exact_lut;
+
+/* *out = op's LUT-GEMV operands; LPCS_EINVAL if op is not an exact LUT-GEMV op. */
+int rt_exact_lut_of(const rt_op *op, rt_exact_lut *out);
+/* The unit-input conversion of one token: x (cols floats) -> codes (cols,
+ * a_bits wide, per-token absmax scale, intq's rule); returns the scale. */
+float rt_exact_lut_input(const lutgemv_cfg *c, const float *x, int8_t *codes);
+/* y[r] = golden lutgemv_convert of the integer sums acc[r] (rows values)
+ * of one token whose activation scale is x_scale. */
+int rt_exact_lut_output(const rt_exact_lut *l, const int64_t *acc, float x_scale, float *y);
 
 /* The rmmec mode of a weight format, -1 if the RMMEC has none. */
 int rt_exact_rmmec_mode(const rt_qf *f);

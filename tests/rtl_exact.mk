@@ -3,11 +3,11 @@
 # against units Verilated with a DUT-side fault, which must see the logits
 # differ. Libraries: sim/ternary.mk, sim/rtl_backend.mk.
 RTLX_TERNARY_LIB = $(BUILD)/verilator/ternary/libternary_rtl.a
-RTLX_OBJ = $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o
+RTLX_OBJ = $(RTLB_OBJS)
 RTLX_LINK = $(CC) $(LDFLAGS_ALL) -o $@ $(1) $(RTLX_OBJ) $(RUNTIME_LIB) $(2) $(MODELS_LIB) $(GOLDEN_LIB) \
             -lstdc++ -lcmocka -ljansson -lm -lpthread
 
-$(BUILD)/tests/test_runtime_rtl_exact: $(BUILD)/obj/tests/test_runtime_rtl_exact.o $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o \
+$(BUILD)/tests/test_runtime_rtl_exact: $(BUILD)/obj/tests/test_runtime_rtl_exact.o $(RTLX_OBJ) \
     $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a $(BUILD)/verilator/ternary/libternary_rtl.a $(RTLB_LIBS)
 	@mkdir -p $(dir $@)
 	$(call RTLX_LINK,$<,$(RTLX_TERNARY_LIB) $(RTLB_LIBS))
@@ -16,7 +16,7 @@ $(BUILD)/obj/tests/test_runtime_rtl_exact_fault.o: tests/test_runtime_rtl_exact.
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -DRTL_FAULT_BUILD -c $< -o $@
 $(BUILD)/tests/test_runtime_rtl_exact_fault: $(BUILD)/obj/tests/test_runtime_rtl_exact_fault.o \
-    $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a \
+    $(RTLX_OBJ) $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a \
     $(RTLB_TERNARY_FAULT_DIR)/libternary_rtl.a $(RTLB_FAULT_LIBS)
 	@mkdir -p $(dir $@)
 	$(call RTLX_LINK,$<,$(RTLB_TERNARY_FAULT_DIR)/libternary_rtl.a $(RTLB_FAULT_LIBS))
@@ -33,6 +33,14 @@ TEST_STEPS += test-rtl-exact-report
 .PHONY: test-rtl-exact-report
 test-rtl-exact-report: $(BUILD)/lpcs-rtl
 	tests/rtl_exact_report.sh $(BUILD)/lpcs-rtl $(abspath $(SHARED)) $(BUILD)/rtl-exact-report
+
+# make test-long: every case of test-rtl-exact (P16, both PIM plans) and the
+# CLI's extra PIM plans with a fault given to the bank (--inject-fault).
+LONG_STEPS += test-rtl-exact-long
+.PHONY: test-rtl-exact-long
+test-rtl-exact-long: $(BUILD)/tests/test_runtime_rtl_exact $(BUILD)/lpcs-rtl
+	LPCS_RTL_CASES=all $(BUILD)/tests/test_runtime_rtl_exact
+	tests/rtl_exact_report.sh $(BUILD)/lpcs-rtl $(abspath $(SHARED)) $(BUILD)/rtl-exact-long long
 
 # The Verilated PIM bank tile by tile on whole llama matrices vs golden, and
 # its unit_matmul.h implementation (sw_runtime/rtl/unit_mm_pim_rtl.c) vs

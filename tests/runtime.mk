@@ -76,11 +76,11 @@ bench-runtime: $(BUILD)/lpcs
 # (the Verilated ternary engine of sim/ternary.mk). `make LPCS_RTL=1 build/lpcs`
 # builds the CLI with the same backend (remove build/lpcs when switching).
 RT_RTL_LIB := $(BUILD)/verilator/ternary/libternary_rtl.a
-test_runtime_rtl_SRCS := sw_runtime/rtl/backend_rtl_verilated.c
+test_runtime_rtl_SRCS := $(RTLB_SRCS)
 test_runtime_rtl_LDLIBS := $(RT_RTL_LIB) $(RTLB_LIBS) -lstdc++
 $(BUILD)/tests/test_runtime_rtl: $(RT_RTL_LIB) $(RTLB_LIBS)
 ifeq ($(LPCS_RTL),1)
-LPCS_SRCS += sw_runtime/rtl/backend_rtl_verilated.c
+LPCS_SRCS += $(RTLB_SRCS)
 LPCS_LDLIBS += $(RT_RTL_LIB) $(RTLB_LIBS) -lstdc++
 $(BUILD)/lpcs: $(RT_RTL_LIB) $(RTLB_LIBS)
 endif

@@ -1,6 +1,7 @@
 /* rtl backend vs cpu backend, exact mode, whole models: every op whose unit
  * has RTL runs on its Verilated model (RMMEC for posit/FP4 plans, the shift-
- * MAC engine for w=shiftmac, the ternary engine for BitLinear), every layer,
+ * MAC engine for w=shiftmac, the ternary engine for BitLinear, the PIM
+ * LUT-GEMV bank for integer / ternary weights with int8 activations), every layer,
  * a window of 16 tokens; the logits must equal the cpu backend's (golden)
  * bit for bit, and every unit op must be placed on rtl, on its planned unit
  * and mode, without fallback (the fields the run report prints).
@@ -9,12 +10,15 @@
  * RTL, test_runtime_rtl_exact_fault against the units Verilated with a
  * DUT-side fault (RMMEC: a partial-product bit stuck at 0; shift-MAC:
  * FAULT=2, a shift of 0 done as 1; ternary engine: -DTERNARY_FAULT_NEG, the
- * last tile position adds x for a -1 weight). The fault build inverts the check: for
- * each case the fault reaches (P8, P16, shift-MAC, ternary) the logits must
+ * last tile position adds x for a -1 weight; PIM bank: -DPIM_FAULT_RSP, bit
+ * 3 of every read-out sum flipped). The fault build inverts the check: for
+ * each case the fault reaches (P8, P16, shift-MAC, ternary, PIM) the logits must
  * DIFFER from cpu (the equality check can fail for the right reason); it
- * stops at the first token that differs.
+ * stops at the first token that differs, and runs every faulted case.
  *
- * LPCS_RTL_CASES=all adds the slow P16 plan (make test runs the others);
+ * LPCS_RTL_CASES=all adds the slow P16 and PIM plans to the equality build
+ * (make test runs the others; test-rtl-exact-report runs llama w=int4,a=int8
+ * on the PIM bank through the CLI; test-rtl-exact-long runs all);
  * each case prints the unit's simulated cycles and cycles per second
  * (bench/rtl/run_rtl_bench.sh collects them). */
 #include "test_util.h"
@@ -31,7 +35,7 @@
 typedef struct {
     const char *model, *plan; /* plan NULL: the model's own (mmfree: BitLinear) */
     const char *unit, *mode;
-    int slow;                 /* only with LPCS_RTL_CASES=all */
+    int slow;                 /* equality build: only with LPCS_RTL_CASES=all */
     int faulted;              /* the fault build's unit has a fault these operands reach */
 } rtl_case;
 
@@ -43,6 +47,9 @@ static const rtl_case CASES[] = {
     {"models/shakespeare-llama.bin", "w=p16e1,a=p16e1", "rmmec", "p16", 1, 1},
     {"models/shakespeare-llama.bin", "w=shiftmac", "shiftmac", "exact", 0, 1},
     {"models/shakespeare-mmfree.safetensors", NULL, "ternary", "exact", 0, 1},
+    /* the PIM LUT-GEMV bank; the fault build's bank flips bit 3 of every result it reads out */
+    {"models/shakespeare-llama.bin", "w=int4,a=int8", "lutgemv", "w4-a8-g4", 1, 1},
+    {"models/shakespeare-llama.bin", "w=ternary,a=int8", "lutgemv", "t2-a8-g4", 1, 1},
 };
 
 #ifdef RTL_FAULT_BUILD
@@ -103,7 +110,8 @@ static void test_rtl_equals_cpu(void **state) {
                               'W' + 3, 'h' + 3, 'a' + 3, 't' + 3, ' ' + 3, 's' + 3, 'a' + 3, 'y' + 3};
     for (size_t k = 0; k < sizeof CASES / sizeof *CASES; k++) {
         const rtl_case *c = &CASES[k];
-        if ((c->slow && !all) || (fault_build && !c->faulted)) continue;
+        /* the fault build stops at the first token that differs: it runs every faulted case */
+        if ((!fault_build && c->slow && !all) || (fault_build && !c->faulted)) continue;
         char p[600];
         rt_model m;
         rt_err e = {0, ""};
@@ -143,7 +151,7 @@ static void test_rtl_equals_cpu(void **state) {
         rt_model_free(&m);
         ran++;
     }
-    assert_true(ran >= (fault_build ? 3 : 5));
+    assert_true(ran >= (fault_build ? 6 : 5));
 }
 
 int main(void) {

@@ -8,7 +8,7 @@ test-trust: $(BUILD)/lpcs
 # backend (as `make LPCS_RTL=1 build/lpcs`, without replacing build/lpcs):
 # --check against a corrupted weight tile inside the rtl path, --vcd-window;
 # lpcs cosim on the ternary harness.
-TRUST_RTL_OBJ := $(BUILD)/obj/sw_runtime/rtl/backend_rtl_verilated.o
+TRUST_RTL_OBJ = $(RTLB_OBJS)
 $(BUILD)/lpcs-rtl: $(BUILD)/lpcs $(TRUST_RTL_OBJ) $(RT_RTL_LIB) $(RTLB_LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(TRUST_RTL_OBJ) $(call obj,$(LPCS_SRCS)) $(RUNTIME_LIB) $(LPCS_LDLIBS) $(MODELS_LIB) \
 	  $(GOLDEN_LIB) $(RT_RTL_LIB) $(RTLB_LIBS) -lstdc++ -ljansson -lm -lpthread

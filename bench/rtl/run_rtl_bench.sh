@@ -6,8 +6,8 @@
 # rtl engine's steps only (Verilated unit + golden's fp32 steps around it +
 # the vector ops on cpu), so cycles/s is the backend's, not Verilator's
 # alone. Wall and thread-CPU seconds are both recorded (the machine may be
-# loaded; cycles per cpu-second is the comparable number). The PIM bank
-# (no model op maps to it yet) is timed by
+# loaded; cycles per cpu-second is the comparable number). The PIM bank is
+# timed at model level (llama w=int4,a=int8 / w=ternary,a=int8 cases) and by
 # tests/test_pim_rtl_tiles on whole llama matrices (bank + host tile loop).
 # Median over rounds; CSV + Markdown + gnuplot bar chart (PNG, SVG).
 # usage: bench/rtl/run_rtl_bench.sh TEST_BINARY PIM_TEST_BINARY OUTDIR [ROUNDS]

@@ -12,8 +12,15 @@
  *   - shift-MAC matmuls (unit shiftmac, matmul_shiftmac.h): the int32 GEMV
  *     on the Verilated shift-MAC engine (sim/shiftmac_rtl.h); the steps the
  *     RTL lacks (absmax int8 activation quantization, fp32 rescale) are
- *     golden's.
- * The PIM LUT-GEMV bank is not driven from models (no exact LUT-GEMV ops yet).
+ *     golden's;
+ *   - LUT-GEMV matmuls (unit lutgemv, exact.h: integer / ternary weights
+ *     with integer activations): the Verilated PIM bank (sim/pim_rtl.h,
+ *     through its unit matmul unit_mm_pim_rtl.h) builds the tables from the
+ *     op's weight codes and runs the bit-serial lookups tile by tile; the
+ *     steps the bank lacks are golden's and reported as such: the
+ *     activation's conversion to a_bits codes at the unit input (per-token
+ *     absmax scale), adding the tiles' integer sums of a row, and the per-row
+ *     scale and int -> fp32 conversion (lutgemv_convert).
  * Linked ahead of liblpcsrt.a (whose backend_rtl.o is the stub that supports
  * nothing), so it replaces the stub: tests/test_runtime_rtl*, build/lpcs-rtl
  * and `make LPCS_RTL=1 build/lpcs`. Configuration: const rt_rtl_config *
@@ -32,6 +39,8 @@
 #include "shiftmac_rtl.h"
 #include "ternary.h"
 #include "ternary_rtl.h"
+#include "pim_rtl.h"
+#include "unit_mm_pim_rtl.h"
 
 /* The ternary unit's matmul (unit_matmul.h) on the Verilated engine. */
 static int rtl_mm_gemm(void *ctx, void *mat, const void *x, int n, void *y) {
@@ -66,8 +75,10 @@ typedef struct {
     rt_bl_scratch bl;
     rmmec_rtl *rm;
     shiftmac_rtl *sm;
+    pim_rtl *pim;
     int n_ops;
-    uint16_t **rm_w; /* [op index]: the RMMEC op's weights as the mode's words, packed on first use */
+    void **unit_w;   /* [op index]: the op's weights in its unit's storage (RMMEC: the mode's
+                        words; PIM bank: int16 codes), made on first use */
     void *buf;       /* activation words / int8 + int32 scratch of the largest op */
     size_t buf_bytes;
 } rtl_state;
@@ -79,8 +90,9 @@ static void rtl_release(rt_backend_inst *be) {
     if (s->hw) ternary_rtl_close(s->hw);
     if (s->rm) rmmec_rtl_close(s->rm);
     if (s->sm) shiftmac_rtl_close(s->sm);
-    for (int i = 0; s->rm_w && i < s->n_ops; i++) free(s->rm_w[i]);
-    free(s->rm_w);
+    if (s->pim) pim_rtl_close(s->pim);
+    for (int i = 0; s->unit_w && i < s->n_ops; i++) free(s->unit_w[i]);
+    free(s->unit_w);
     free(s->buf);
     free(s);
     be->state = NULL;
@@ -91,10 +103,18 @@ static int is_rmmec_op(const rt_op *op) {
            rt_exact_rmmec_mode(op->qf) >= 0;
 }
 
+/* An exact LUT-GEMV op in a configuration of the bank (its g, its activation width). */
+static int is_lut_op(const rt_op *op) {
+    rt_exact_lut l;
+    pim_rtl_info b = pim_rtl_params();
+    return op->type == OP_MATMUL && op->unit && !strcmp(op->unit, "lutgemv") && !rt_exact_lut_of(op, &l) &&
+           l.cfg->g == b.g && l.cfg->a_bits <= b.a_bits_max;
+}
+
 static int rtl_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
     (void)be, (void)eng;
     if (op->type == OP_BITLINEAR) return op->cols <= ternary_rtl_info().max_cols;
-    if (is_rmmec_op(op)) return 1;
+    if (is_rmmec_op(op) || is_lut_op(op)) return 1;
     return op->type == OP_MATMUL && rt_shiftmac_layer(op) && op->cols <= shiftmac_rtl_max_cols();
 }
 
@@ -104,8 +124,8 @@ static rtl_state *state_of(rt_backend_inst *be, const rt_engine *eng) {
     if (!s) return NULL;
     be->state = s;
     s->n_ops = eng->n_ops;
-    s->rm_w = calloc((size_t)eng->n_ops, sizeof *s->rm_w);
-    return s->rm_w ? s : NULL;
+    s->unit_w = calloc((size_t)eng->n_ops, sizeof *s->unit_w);
+    return s->unit_w ? s : NULL;
 }
 
 static void *scratch(rtl_state *s, size_t bytes) {
@@ -133,7 +153,7 @@ static void *faulty_copy(const void *w, size_t rows, size_t row_bytes) {
 static int exec_rmmec(rtl_state *s, rt_engine *eng, rt_op *op) {
     int mode = rt_exact_rmmec_mode(op->qf);
     size_t lanes = (size_t)rmmec_lanes((rmmec_mode)mode), words = (op->cols + lanes - 1) / lanes;
-    uint16_t **w = &s->rm_w[op - eng->ops];
+    uint16_t **w = (uint16_t **)&s->unit_w[op - eng->ops];
     if (!*w) {
         *w = malloc(op->rows * words * sizeof **w);
         if (!*w) return LPCS_ENOMEM;
@@ -153,6 +173,44 @@ static int exec_rmmec(rtl_state *s, rt_engine *eng, rt_op *op) {
     op->st.cycles += (double)(rmmec_rtl_cycles(s->rm) - c0);
     if (!st) memcpy(rt_engine_buf(eng, op->out, op->layer), y, op->rows * sizeof *y);
     return st;
+}
+
+/* --inject-fault on a LUT-GEMV op: the bank gets a weight copy whose middle
+ * row's first 8 codes move one step inside their range (towards / away
+ * from 0), so the bank accepts them and its sums change. */
+static int16_t *lut_faulty_copy(const int16_t *w, size_t rows, size_t cols) {
+    int16_t *bad = malloc(rows * cols * sizeof *bad);
+    if (!bad) return NULL;
+    memcpy(bad, w, rows * cols * sizeof *bad);
+    int16_t *t = bad + (rows / 2) * cols;
+    for (size_t k = 0; k < cols && k < 8; k++) t[k] = (int16_t)(t[k] > 0 ? t[k] - 1 : t[k] + 1);
+    return bad;
+}
+
+/* Y = W x on the Verilated PIM bank: golden's a_bits codes of x, the
+ * bank's tables and lookups tile by tile (exact integer sums per row),
+ * golden's per-row scale and conversion to fp32. */
+static int exec_lut(rtl_state *s, rt_engine *eng, rt_op *op) {
+    rt_exact_lut l;
+    if (rt_exact_lut_of(op, &l)) return LPCS_EINVAL;
+    const size_t R = l.cfg->rows, K = l.cfg->cols;
+    int16_t **w = (int16_t **)&s->unit_w[op - eng->ops];
+    if (!*w) { /* the unit matmul's contract stores the codes as int16 */
+        if (!(*w = malloc(R * K * sizeof **w))) return LPCS_ENOMEM;
+        for (size_t i = 0; i < R * K; i++) (*w)[i] = l.wq[i];
+    }
+    if (!s->pim && !(s->pim = pim_rtl_open())) return LPCS_ENOMEM;
+    int64_t *acc = scratch(s, R * sizeof *acc + K);
+    if (!acc) return LPCS_ENOMEM;
+    int8_t *xq = (int8_t *)(acc + R);
+    float xs = rt_exact_lut_input(l.cfg, rt_engine_buf(eng, op->in, op->layer), xq);
+    int16_t *bad = rt_is_fault_op(eng, op) ? lut_faulty_copy(*w, R, K) : NULL;
+    rt_mm_weights mw = {.rows = R, .cols = K, .data = bad ? bad : *w, .lut = l.cfg};
+    uint64_t c0 = pim_rtl_cycles(s->pim);
+    int st = rt_unit_mm_rtl_lutgemv.gemm(s->pim, &mw, xq, 1, acc);
+    free(bad);
+    op->st.cycles += (double)(pim_rtl_cycles(s->pim) - c0);
+    return st ? st : rt_exact_lut_output(&l, acc, xs, rt_engine_buf(eng, op->out, op->layer));
 }
 
 /* The shift-MAC linear op: golden's int8 quantizer, the GEMV on the
@@ -183,6 +241,7 @@ static int rtl_exec(rt_backend_inst *be, rt_engine *eng, rt_op *op, int n_tokens
     rtl_state *s = state_of(be, eng);
     if (!s) return LPCS_ENOMEM;
     if (is_rmmec_op(op)) return exec_rmmec(s, eng, op);
+    if (is_lut_op(op)) return exec_lut(s, eng, op);
     if (op->type == OP_MATMUL) return exec_shiftmac(s, eng, op);
     if (!s->hw) {
         const rt_rtl_config *cfg = be->cfg;
@@ -218,13 +277,14 @@ unsigned long long rt_rtl_unit_cycles(const rt_engine *eng, const char *unit) {
     if (!strcmp(unit, "ternary")) return s->hw ? ternary_rtl_cycles(s->hw) : 0;
     if (!strcmp(unit, "rmmec")) return s->rm ? rmmec_rtl_cycles(s->rm) : 0;
     if (!strcmp(unit, "shiftmac")) return s->sm ? shiftmac_rtl_cycles(s->sm) : 0;
+    if (!strcmp(unit, "lutgemv")) return s->pim ? pim_rtl_cycles(s->pim) : 0;
     return 0;
 }
 
 /* Per-op sim_cycles in reports: clock cycles of the Verilated unit that ran it. */
 static const char *rtl_describe(const rt_backend_inst *be) {
     (void)be;
-    return "Verilated RTL (ternary engine, RMMEC, shift-MAC engine); sim_cycles = simulated clock cycles of the unit "
+    return "Verilated RTL (ternary engine, RMMEC, shift-MAC engine, PIM LUT-GEMV bank); sim_cycles = simulated clock cycles of the unit "
            "that ran the op, buffer loads included";
 }
 
