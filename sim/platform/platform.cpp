@@ -255,10 +255,10 @@ struct DataPath {
         size_t n = r1 - r0;
         switch (p->kind) {
         case PD_GEMV_RMMEC: {
-            std::vector<uint32_t> o(n);
-            std::vector<uint16_t> w(n * p->w_row_bytes / 2);
+            // weight words straight from the tile buffer, results into the output buffer
+            auto word = [tile](size_t i) { uint16_t v; std::memcpy(&v, tile + 2 * i, 2); return (unsigned)v; };
+            auto put = [this, r0](size_t r, uint32_t bits) { std::memcpy(&res[r0 + r], &bits, 4); };
             if (p->mode == RMMEC_P16) { // exact products into the 128-bit quire16 (lsb 2^-56), golden readout
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
                 size_t words = xw.size();
                 const int16_t *M = kern.p16_m.data();
                 const int8_t *E = kern.p16_e.data();
@@ -268,7 +268,7 @@ struct DataPath {
                     u128 q = 0;
                     int nar = 0;
                     for (size_t j = 0; j < words; j++) {
-                        unsigned a = w[r * words + j], b = xw[j];
+                        unsigned a = word(r * words + j), b = xw[j];
                         if (a == 0x8000u || b == 0x8000u) {
                             nar = 1;
                             break; // NaR is sticky
@@ -286,20 +286,20 @@ struct DataPath {
                     rmmec_init(&st, RMMEC_P16);
                     if (nar) q = nar_pat;
                     st.q16.hi = (uint64_t)(q >> 64), st.q16.lo = (uint64_t)q;
-                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                    uint32_t o;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o)) return LPCS_EINVAL;
+                    put(r, o);
                 }
-                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
                 return LPCS_OK;
             }
             if (p->mode == RMMEC_P8) { // lane 0 then lane 1 into quire8, as golden; golden readout
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
                 size_t words = xw.size();
                 const uint32_t *rom = kern.p8_rom.data();
                 for (size_t r = 0; r < n; r++) {
                     uint32_t q = 0;
                     int nar = 0;
                     for (size_t j = 0; j < words; j++) {
-                        unsigned a = w[r * words + j], b = xw[j];
+                        unsigned a = word(r * words + j), b = xw[j];
                         uint32_t v0 = rom[(a & 0xFFu) << 8 | (b & 0xFFu)], v1 = rom[(a >> 8) << 8 | (b >> 8)];
                         if (v0 == P8_NAR_PAIR || v1 == P8_NAR_PAIR) {
                             nar = 1;
@@ -311,19 +311,19 @@ struct DataPath {
                     rmmec_state st;
                     rmmec_init(&st, RMMEC_P8);
                     st.q8.bits = nar ? 0x80000000u : q;
-                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                    uint32_t o;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o)) return LPCS_EINVAL;
+                    put(r, o);
                 }
-                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
                 return LPCS_OK;
             }
             if (!prod.empty()) { // P4 / FP4: wrapping sum of the lane products, golden readout
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
                 size_t words = xw.size();
                 for (size_t r = 0; r < n; r++) {
                     uint32_t acc = 0;
                     int nar = 0;
                     for (size_t j = 0; j < words; j++) {
-                        unsigned v = w[r * words + j];
+                        unsigned v = word(r * words + j);
                         for (size_t k = 0; k < 4; k++, v >>= 4) {
                             size_t e = (4 * j + k) * 16 + (v & 15);
                             acc += prod[e], nar |= prod_nar[e];
@@ -332,11 +332,14 @@ struct DataPath {
                     rmmec_state st;
                     rmmec_init(&st, (rmmec_mode)p->mode);
                     st.fx = acc, st.nar = nar;
-                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                    uint32_t o;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o)) return LPCS_EINVAL;
+                    put(r, o);
                 }
-                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
                 return LPCS_OK;
             }
+            std::vector<uint32_t> o(n);
+            std::vector<uint16_t> w(n * p->w_row_bytes / 2);
             std::memcpy(w.data(), tile, n * p->w_row_bytes);
             int st = rmmec_gemv((rmmec_mode)p->mode, w.data(), n, xw.size(), xw.data(), RMMEC_OUT_FP32, o.data());
             std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
@@ -357,16 +360,8 @@ struct DataPath {
             }
             return LPCS_OK;
         }
-        case PD_GEMV_F32:
-            if (p->mode) {
-                std::vector<uint16_t> w(n * p->cols);
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
-                pv_gemv_f32(res.data() + r0, w.data(), 1, x.data(), n, p->cols);
-            } else {
-                std::vector<float> w(n * p->cols);
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
-                pv_gemv_f32(res.data() + r0, w.data(), 0, x.data(), n, p->cols);
-            }
+        case PD_GEMV_F32: // rows read in place from the tile buffer (aligned: std::vector storage, whole rows)
+            pv_gemv_f32(res.data() + r0, tile, p->mode ? 1 : 0, x.data(), n, p->cols);
             return LPCS_OK;
         default: return LPCS_EINVAL;
         }
