@@ -34,7 +34,11 @@ say() { echo "[$(( $(date +%s) - t_start ))s] $*" | tee -a "$log"; }
 # platform's link flags are given on the make line).
 if [ -n "${DEBS:-}" ]; then
   root=/tmp/lpcs-debs; lib=$root/usr/lib/x86_64-linux-gnu
-  for f in "$DEBS"/*.deb; do dpkg -x "$f" "$root" || { say "fullsplit: cannot unpack $f"; exit 1; }; done
+  mkdir -p "$root"
+  for f in "$DEBS"/*.deb; do # dpkg -x, or ar + tar where dpkg is missing
+    if command -v dpkg >/dev/null; then dpkg -x "$f" "$root"
+    else ar p "$f" "$(ar t "$f" | grep '^data\.tar')" | tar -xJ -C "$root"; fi || { say "fullsplit: cannot unpack $f"; exit 1; }
+  done
   export CPATH=$root/usr/include${CPATH:+:$CPATH} LIBRARY_PATH=$lib${LIBRARY_PATH:+:$LIBRARY_PATH}
   export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root
