@@ -65,6 +65,10 @@ struct Kernel {
     // p8e0 codes (golden quire8_fdp_add on the lone pair), NaR pairs marked.
     // A constant, built on first use.
     std::vector<uint32_t> p8_rom;
+    // per activation code b: the largest |increment| of any weight code with it,
+    // and the ROM with b as the high index byte (one activation's products
+    // side by side, for the column-major walk)
+    std::vector<uint32_t> p8_colmax, p8_rom_t;
     // The P16 datapath's decoder ROM: every p16e1 code as an integer
     // significand m (<= 13 bits, signed) and exponent e, value = m * 2^e
     // (from golden posit_to_double, exact for p16e1); NaR and 0 marked by m = 0.
@@ -127,8 +131,22 @@ struct DataPath {
     std::vector<uint8_t> nib_bad;
     float s = 0;                // ternary: activation scale
     size_t fault_col = 0;       // test hook: the column the corrupted bit hits
+    // RMMEC P8: no partial sum of this activation with any weights can reach
+    // the quire8's NaR pattern (sum of |increments| < 2^31, no NaR input), so
+    // a row is its plain sum (wrap-free, order-free) or NaR
+    bool p8_no_wrap = false;
+    std::vector<uint32_t> p8_q, p8_nar; // per tile row: sum, NaR flag
 
+    std::vector<float> kc, vc; // attention: the staged K and V cache
     explicit DataPath(const plat_data *p) : pd(p) {}
+    // The next op on the same buffers: emptied as a new DataPath's, their
+    // storage kept (re-allocating them per op cost ~15% of a run in brk/munmap).
+    void reset(const plat_data *p) {
+        pd = p, row_bytes = 0, s = 0, fault_col = 0, p8_no_wrap = false;
+        for (auto *v : {&x, &x2, &vec, &res, &att, &kc, &vc}) v->clear();
+        xw.clear(), prod.clear(), prod_nar.clear(), xq.clear(), acc.clear(), nib.clear(), nib_bad.clear();
+        p8_q.clear(), p8_nar.clear();
+    }
     bool gemv() const { return pd->kind == PD_GEMV_RMMEC || pd->kind == PD_BITLINEAR || pd->kind == PD_GEMV_F32; }
     size_t rows() const { return gemv() ? pd->rows : 0; }
     size_t tile_bytes(size_t r0, size_t r1) const { return (r1 - r0) * pd->w_row_bytes; }
@@ -174,6 +192,22 @@ struct DataPath {
                     for (uint32_t b = 0; b < 256; b++)
                         kern.p8_rom[a << 8 | b] = a == 0x80u || b == 0x80u ? P8_NAR_PAIR
                                                 : quire8_fdp_add(quire8_clear(), a, b).bits;
+                kern.p8_colmax.assign(256, 0);
+                kern.p8_rom_t.resize(1u << 16);
+                for (uint32_t a = 0; a < 256; a++)
+                    for (uint32_t b = 0; b < 256; b++) {
+                        int32_t v = (int32_t)kern.p8_rom[a << 8 | b];
+                        kern.p8_rom_t[b << 8 | a] = (uint32_t)v;
+                        uint32_t m = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+                        if (a != 0x80u && b != 0x80u && m > kern.p8_colmax[b]) kern.p8_colmax[b] = m;
+                    }
+            }
+            if (p->mode == RMMEC_P8) {
+                uint64_t bound = 0;
+                int nar = 0;
+                for (uint16_t w : xw)
+                    for (unsigned b : {w & 0xFFu, (unsigned)w >> 8}) nar |= b == 0x80u, bound += kern.p8_colmax[b];
+                p8_no_wrap = !nar && bound < (1ull << 31);
             }
             return LPCS_OK;
         }
@@ -295,6 +329,28 @@ struct DataPath {
             if (p->mode == RMMEC_P8) { // lane 0 then lane 1 into quire8, as golden; golden readout
                 size_t words = xw.size();
                 const uint32_t *rom = kern.p8_rom.data();
+                if (p8_no_wrap) { // column by column over the tile's rows: the sums, NaR flagged aside
+                    p8_q.assign(n, 0), p8_nar.assign(n, 0);
+                    const uint32_t *rt = kern.p8_rom_t.data();
+                    for (size_t j = 0; j < words; j++) {
+                        const uint32_t *t0 = rt + ((xw[j] & 0xFFu) << 8), *t1 = rt + ((unsigned)(xw[j] >> 8) << 8);
+                        for (size_t r = 0; r < n; r++) {
+                            unsigned a = word(r * words + j);
+                            uint32_t v0 = t0[a & 0xFFu], v1 = t1[a >> 8];
+                            p8_nar[r] |= (v0 == P8_NAR_PAIR) | (v1 == P8_NAR_PAIR);
+                            p8_q[r] += v0 + v1;
+                        }
+                    }
+                    for (size_t r = 0; r < n; r++) {
+                        rmmec_state st;
+                        rmmec_init(&st, RMMEC_P8);
+                        st.q8.bits = p8_nar[r] ? 0x80000000u : p8_q[r];
+                        uint32_t o;
+                        if (rmmec_readout(&st, RMMEC_OUT_FP32, &o)) return LPCS_EINVAL;
+                        put(r, o);
+                    }
+                    return LPCS_OK;
+                }
                 for (size_t r = 0; r < n; r++) {
                     uint32_t q = 0;
                     int nar = 0;
@@ -396,11 +452,11 @@ struct DataPath {
             res = x;
             break;
         case PD_ATTENTION: {
-            std::vector<float> K(p->k_cache, p->k_cache + p->T * p->kv_dim), V(p->v_cache, p->v_cache + p->T * p->kv_dim);
+            kc.assign(p->k_cache, p->k_cache + p->T * p->kv_dim), vc.assign(p->v_cache, p->v_cache + p->T * p->kv_dim);
             res.assign(p->n_heads * p->head_size, 0.0f);
             att.assign(p->T, 0.0f);
-            pv_attention(res.data(), x.data(), K.data(), V.data(), p->T, p->kv_dim, p->n_heads, p->kv_mul, p->head_size,
-                         att.data());
+            pv_attention(res.data(), x.data(), kc.data(), vc.data(), p->T, p->kv_dim, p->n_heads, p->kv_mul,
+                         p->head_size, att.data());
             break;
         }
         case PD_SWIGLU:
@@ -718,8 +774,9 @@ int run_op_locked(const arch_op *op, std::function<int()> fn, const plat_data *p
     std::memset(r, 0, sizeof *r);
     arch_cost ac; // energy of the unit's events: the same per-event constants as the model
     if (arch_op_cost(&kern.dp, op, &ac)) return -1;
-    std::unique_ptr<DataPath> dp(pd ? new DataPath(pd) : nullptr);
-    UnitCmd c{*op, fn, dp.get(), r, 0};
+    static DataPath reused(nullptr); // one op at a time (kern.lock): its buffers serve every op
+    DataPath *dp = pd ? (reused.reset(pd), &reused) : nullptr;
+    UnitCmd c{*op, fn, dp, r, 0};
     r->unit = ac.unit;
     double dram0 = P->dram.bytes, sram0 = P->sram.bytes;
     P->host.pending = &c;
