@@ -13,9 +13,9 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 fail=0
 echo "model,plan,unit,bytes,rounds,before_cpu_s,after_cpu_s,speedup,nll" >"$out.csv"
 TIMEFORMAT='%3U %3S'
-for c in "shakespeare-llama.bin w=p8e0,a=p8e0 rmmec" "shakespeare-llama.bin w=p16e1,a=p16e1 rmmec" \
-         "shakespeare-llama.bin w=p4e1 rmmec" "shakespeare-llama.bin w=fp4e2m1 rmmec" \
-         "shakespeare-llama.bin fp32 vector" "shakespeare-mmfree.safetensors fp32 ternary"; do
+# CASES (env): "model plan unit;..." to run fewer
+IFS=';' read -ra cases <<<"${CASES:-shakespeare-llama.bin w=p8e0,a=p8e0 rmmec;shakespeare-llama.bin w=p16e1,a=p16e1 rmmec;shakespeare-llama.bin w=p4e1 rmmec;shakespeare-llama.bin w=fp4e2m1 rmmec;shakespeare-llama.bin fp32 vector;shakespeare-mmfree.safetensors fp32 ternary}"
+for c in "${cases[@]}"; do
     set -- $c
     model=$1 plan=$2 unit=$3
     tb=() ta=() nb="" na=""
@@ -33,7 +33,7 @@ for c in "shakespeare-llama.bin w=p8e0,a=p8e0 rmmec" "shakespeare-llama.bin w=p1
     if [ "$nb" != "$na" ] || [ "${nb#nll=}" = "$nb" ]; then echo "before_after: $model $plan: '$nb' vs '$na'" >&2; fail=1; fi
     med() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
     mb=$(med "${tb[@]}") ma=$(med "${ta[@]}")
-    echo "$model,$plan,$unit,$bytes,$rounds,$mb,$ma,$(awk -v a="$mb" -v b="$ma" 'BEGIN { printf "%.2f", a / b }'),$na" >>"$out.csv"
+    echo "$model,\"$plan\",$unit,$bytes,$rounds,$mb,$ma,$(awk -v a="$mb" -v b="$ma" 'BEGIN { printf "%.2f", a / b }'),$na" >>"$out.csv"
 done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 {
@@ -45,7 +45,9 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "| model | plan | unit | before cpu s | after cpu s | speedup | nll (both) |"
     echo "|---|---|---|---:|---:|---:|---|"
-    tail -n +2 "$out.csv" | awk -F, '{ printf "| %s | `%s` | %s | %s | %s | %sx | `%s` |\n", $1, $2, $3, $6, $7, $8, $9 }'
+    python3 -c 'import csv, sys
+for r in list(csv.reader(open(sys.argv[1])))[1:]:
+    print("| %s | `%s` | %s | %s | %s | %sx | `%s` |" % (r[0], r[1], r[2], r[5], r[6], r[7], r[8]))' "$out.csv"
 } >"$out.md"
 cat "$out.md"
 exit $fail
