@@ -16,14 +16,18 @@
 #      from DIR: see below), WINDOWS_PER_SHARD (default 16), PLANS (unit plans, as exact_accuracy.sh),
 #      EQ_CASES ("model:plan ..."; lutgemv cases join only if sim takes them),
 #      SKIP_ACCURACY=1 / SKIP_EQUALITY=1, MAX_BYTES (0 = whole split, default).
-# Output in OUTDIR: progress.log, shards/*.json, accuracy.csv/.md,
-# equality.csv/.md, summary.txt (timings, load, what did not finish).
+# Output in OUTDIR: progress.log, shards.csv (per shard: status, cpu and wall
+# seconds), accuracy.csv/.md, equality.csv/.md, summary.txt (timings, load,
+# what did not finish); shard files and scratch in WORK (default OUTDIR/work).
 set -u
 if [ $# -lt 4 ]; then sed -n '2,20p' "$0"; exit 2; fi
 build=$1; shared=$2; nproc=$3; out=$4; budget=${5:-480}
 lpcs=$build/lpcs; text=$shared/data/tinyshakespeare.txt
 wps=${WINDOWS_PER_SHARD:-16}; max=${MAX_BYTES:-0}
-mkdir -p "$out/shards"; out=$(cd "$out" && pwd)
+# WORK (env): shards and scratch files (default OUTDIR/work; OUTDIR itself then
+# holds 7 files: progress.log, shards.csv, accuracy/equality .csv/.md, summary.txt)
+work=${WORK:-$out/work}
+mkdir -p "$out" "$work/shards"; out=$(cd "$out" && pwd); work=$(cd "$work" && pwd)
 t_start=$(date +%s); deadline=$((t_start + budget)) # the budget includes the build
 log=$out/progress.log; : >"$log"
 say() { echo "[$(( $(date +%s) - t_start ))s] $*" | tee -a "$log"; }
@@ -44,8 +48,8 @@ if [ -n "${DEBS:-}" ]; then
   export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root
   for t in make gcc g++ ar; do command -v $t >/dev/null || { say "fullsplit: no $t on this machine"; exit 1; }; done
   say "fullsplit: building $lpcs against $root ($(gcc --version | head -1))"
-  make -j"$nproc" "$lpcs" BUILD="$build" SHARED="$shared" PLATFORM_LIBS="-lsystemc -lstdc++" >"$out/build.log" 2>&1 \
-    || { tail -30 "$out/build.log"; say "fullsplit: build failed ($out/build.log)"; exit 1; }
+  make -j"$nproc" "$lpcs" BUILD="$build" SHARED="$shared" PLATFORM_LIBS="-lsystemc -lstdc++" >"$work/build.log" 2>&1 \
+    || { tail -30 "$work/build.log"; say "fullsplit: build failed ($work/build.log)"; exit 1; }
   say "fullsplit: built"
 fi
 [ -x "$lpcs" ] || { echo "fullsplit: no $lpcs (build it: make $lpcs, or give DEBS=DIR)"; exit 1; }
@@ -60,7 +64,7 @@ plans=${PLANS:-w=p8e0 w=p8e0,a=p8e0 w=p16e1,a=p16e1 w=p4e1,a=p4e1 w=fp4e2m1,a=fp
 eq_cases=${EQ_CASES:-llama:w=p8e0,a=p8e0 llama:fp32 mmfree:fp32 llama:w=int4,a=int8}
 
 # evaluations: id|model|plan|exec|backend, in priority order
-evals=$out/evals.txt; : >"$evals"
+evals=$work/evals.txt; : >"$evals"
 eid() { echo "$1.$2.$3.$4" | tr -c 'A-Za-z0-9.\n' '_'; }
 add() { echo "$(eid "$@")|$1|$2|$3|$4" >>"$evals"; }
 if [ "${SKIP_EQUALITY:-0}" != 1 ]; then
@@ -68,9 +72,9 @@ if [ "${SKIP_EQUALITY:-0}" != 1 ]; then
     m=${c%%:*} p=${c#*:}
     # a unit the platform does not implement yet: sim --strict refuses it
     if ! "$lpcs" ppl "$(model_file "$m")" "$text" --split val --max-bytes 16 --quiet --plan "$p" \
-         --backend sim --strict >/dev/null 2>"$out/probe.err"; then
-      say "equality: $m $p: sim --strict refuses it ($(tail -1 "$out/probe.err" | cut -c1-160)): not run"
-      echo "$m|$p|refused by sim --strict" >>"$out/eq_refused.txt"; continue
+         --backend sim --strict >/dev/null 2>"$work/probe.err"; then
+      say "equality: $m $p: sim --strict refuses it ($(tail -1 "$work/probe.err" | cut -c1-160)): not run"
+      echo "$m|$p|refused by sim --strict" >>"$work/eq_refused.txt"; continue
     fi
     add "$m" "$p" exact sim
     [ "${SKIP_ACCURACY:-0}" = 1 ] && add "$m" "$p" exact cpu # else the accuracy table has it
@@ -87,7 +91,7 @@ awk -F'|' '!seen[$1]++' "$evals" >"$evals.u" # first of duplicates (eq + accurac
 mv "$evals.u" "$evals"
 
 # shards: sim evaluations first (the slowest per window), then the rest in order
-tasks=$out/tasks.txt; : >"$tasks"
+tasks=$work/tasks.txt; : >"$tasks"
 for pass in sim cpu; do
   while IFS='|' read -r id m p x be; do
     [ "$be" = "$pass" ] || continue
@@ -100,7 +104,7 @@ say "fullsplit: $(wc -l <"$evals") evaluations x $windows windows ($bytes bytes)
 # one shard: skipped past the deadline, stopped at it
 run_shard() {
   IFS='|' read -r id m p x be f c <<<"$1"
-  local now left shard=$out/shards/$id.$f.json rc st
+  local now left shard=$work/shards/$id.$f.json rc st
   now=$(date +%s); left=$((deadline - now))
   if [ $left -le 0 ]; then echo "$id|$f|skipped|0|0" >>"$out/shards.csv"; return 0; fi
   local TIMEFORMAT='%3U %3S %3R' tm # CPU seconds (user, system) and wall of the shard
@@ -117,7 +121,7 @@ run_shard() {
   echo "$line" >>"$log"; echo "$line" >&2
 }
 export -f run_shard model_file
-export out lpcs text lim deadline ntasks t_start shared log
+export out work lpcs text lim deadline ntasks t_start shared log
 : >"$out/shards.csv"
 tr '\n' '\0' <"$tasks" | xargs -0 -P "$nproc" -I{} bash -c 'run_shard "$1"' _ {}
 say "shards done: $(grep -c '|ok|' "$out/shards.csv") ok, $(grep -c '|skipped|' "$out/shards.csv") skipped, $(grep -c '|timeout|' "$out/shards.csv") stopped at the deadline, $(grep -c '|error' "$out/shards.csv") failed"
@@ -126,13 +130,13 @@ say "shards done: $(grep -c '|ok|' "$out/shards.csv") ok, $(grep -c '|skipped|' 
 nll_of() { # ID -> "nll=... bytes=..." or "incomplete k/n shards" / "error ..."
   local id=$1 files n=0 have=0
   for ((f = 0; f < windows; f += wps)); do
-    n=$((n + 1)); [ -f "$out/shards/$id.$f.json" ] && have=$((have + 1))
+    n=$((n + 1)); [ -f "$work/shards/$id.$f.json" ] && have=$((have + 1))
   done
   if [ $have -lt $n ]; then
-    local e; e=$(cat "$out/shards/$id".*.err 2>/dev/null | grep -v '^$' | tail -1 | cut -c1-120)
+    local e; e=$(cat "$work/shards/$id".*.err 2>/dev/null | grep -v '^$' | tail -1 | cut -c1-120)
     echo "incomplete $have/$n shards${e:+ ($e)}"; return
   fi
-  files=$(ls "$out/shards/$id".*.json)
+  files=$(ls "$work/shards/$id".*.json)
   # shellcheck disable=SC2086
   "$lpcs" ppl --combine $files 2>&1 | tail -1
 }
@@ -167,7 +171,7 @@ if [ "${SKIP_EQUALITY:-0}" != 1 ]; then
     echo "|---|---|---|---|---|"
     for c in $eq_cases; do
       m=${c%%:*} p=${c#*:}
-      grep -q "^$m|$p|" "$out/eq_refused.txt" 2>/dev/null && { echo "| $m | \`$p\` | - | refused by sim --strict | not run |"; continue; }
+      grep -q "^$m|$p|" "$work/eq_refused.txt" 2>/dev/null && { echo "| $m | \`$p\` | - | refused by sim --strict | not run |"; continue; }
       cn=${R[$(eid "$m" "$p" exact cpu)]:-not run} sn=${R[$(eid "$m" "$p" exact sim)]:-not run}
       eq=NO; [ "$cn" = "$sn" ] && eq=yes
       case "$cn$sn" in *incomplete*|*"not run"*|*rror*) eq="not complete";; esac
