@@ -407,9 +407,16 @@ struct DataPath {
                 const uint8_t *row = tile + r * p->w_row_bytes;
                 int64_t a = 0;
                 int bad = 0;
-                for (size_t h = 0; h < nh; h++) {
-                    size_t e = h * 16 + ((row[h / 2] >> (4 * (h % 2))) & 15);
-                    a += nib[e], bad |= nib_bad[e];
+                const int32_t *nb = nib.data();
+                const uint8_t *nbad = nib_bad.data();
+                size_t h = 0;
+                for (; h + 1 < nh; h += 2) { // one byte: nibble positions h (low) and h + 1 (high)
+                    size_t e0 = h * 16 + (row[h / 2] & 15u), e1 = (h + 1) * 16 + (row[h / 2] >> 4);
+                    a += nb[e0] + nb[e1], bad |= nbad[e0] | nbad[e1];
+                }
+                if (h < nh) { // an odd last position: the low nibble of the last byte
+                    size_t e = h * 16 + (row[h / 2] & 15u);
+                    a += nb[e], bad |= nbad[e];
                 }
                 if (bad) return LPCS_EFORMAT;
                 acc[r0 + r] = (int32_t)a;
