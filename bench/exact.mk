@@ -19,3 +19,25 @@ sail-lookups: $(BUILD)/bench/sail_lookups
 	$(BUILD)/bench/sail_lookups $(SHARED)/models/shakespeare-mmfree.safetensors $(SHARED)/data/tinyshakespeare.txt \
 	  $(SHARED)/models/tok-bytes.bin $(SAIL_WINDOWS) $(SAIL_POSITIONS) | tail -n +2 >> $$o; \
 	cat $$o
+
+# fullsplit-device: the full-split accuracy table (every unit plan, exact and
+# fake, both models) and cpu = sim --strict equality (one plan per platform
+# unit) as window shards over FS_PROCS processes within FS_BUDGET seconds
+# (bench/fullsplit_device.sh; meant for a many-core machine, e.g. the GPU
+# machine's CPUs). fullsplit-debs: the Debian packages it builds against
+# there (DEBS=.deps/debs), downloaded here.
+FS_PROCS ?= $(shell nproc)
+FS_BUDGET ?= 480
+FS_OUT ?= $(BUILD)/fullsplit
+.PHONY: fullsplit-device fullsplit-debs test-fullsplit-smoke
+fullsplit-device: $(BUILD)/lpcs
+	bench/fullsplit_device.sh $(BUILD) $(SHARED) $(FS_PROCS) $(FS_OUT) $(FS_BUDGET)
+fullsplit-debs:
+	mkdir -p .deps/debs && cd .deps/debs && apt-get download libsystemc libsystemc-dev libjansson4 libjansson-dev
+	ls -l .deps/debs
+# make test: the script end to end on 2 windows (tables written, cpu = sim on
+# the fp32 vector unit, a refused unit reported), then with a 1-second budget
+# (nothing finishes: every table entry must say so, and the run must stop).
+test-fullsplit-smoke: $(BUILD)/lpcs
+	tests/fullsplit_smoke.sh $(BUILD) $(SHARED)
+TEST_STEPS += test-fullsplit-smoke

@@ -35,6 +35,26 @@ int rt_eval_ppl(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so,
                 const uint8_t *text, size_t len, int threads, rt_progress_fn progress, void *pctx,
                 rt_ppl_result *res, rt_engine *stats_engine, rt_err *e);
 
+/* The per-window NLL sums of windows [first, first + count) out of total. */
+typedef struct {
+    size_t total, first, count;
+    double *nll;     /* nats summed over the window's targets, [count] */
+    size_t *targets; /* targets scored in the window, [count] */
+} rt_ppl_windows;
+
+/* rt_eval_ppl restricted to windows [first, first + count) (count 0: to the
+ * end); fills w (free with rt_ppl_windows_free) and res with the summary of
+ * those windows. Sharding (a range other than all windows) runs on the op
+ * engine; a run the cuda-resident engine would take is refused. */
+int rt_eval_ppl_windows(const rt_model *m, const rt_plan *plan, const rt_sched_opts *so, const rt_tokenizer *tok,
+                        const uint8_t *text, size_t len, int threads, rt_progress_fn progress, void *pctx,
+                        size_t first, size_t count, rt_ppl_windows *w, rt_ppl_result *res,
+                        rt_engine *stats_engine, rt_err *e);
+void rt_ppl_windows_free(rt_ppl_windows *w);
+/* nll_sum (added in window order, from 0), bytes, windows and nll_ci95 of
+ * res from n windows' sums; the one summary of sharded and unsharded runs. */
+void rt_ppl_summarize(const double *nll, const size_t *targets, size_t n, rt_ppl_result *res);
+
 /* -log softmax(logits)[target], in double. */
 double rt_nll(const float *logits, int vocab, int target);
 

@@ -65,6 +65,10 @@ struct Kernel {
     // p8e0 codes (golden quire8_fdp_add on the lone pair), NaR pairs marked.
     // A constant, built on first use.
     std::vector<uint32_t> p8_rom;
+    // per activation code b: the largest |increment| of any weight code with it,
+    // and the ROM with b as the high index byte (one activation's products
+    // side by side, for the column-major walk)
+    std::vector<uint32_t> p8_colmax, p8_rom_t;
     // The P16 datapath's decoder ROM: every p16e1 code as an integer
     // significand m (<= 13 bits, signed) and exponent e, value = m * 2^e
     // (from golden posit_to_double, exact for p16e1); NaR and 0 marked by m = 0.
@@ -141,8 +145,22 @@ struct DataPath {
     std::vector<uint8_t> nib_bad;
     float s = 0;                // ternary: activation scale
     size_t fault_col = 0;       // test hook: the column the corrupted bit hits
+    // RMMEC P8: no partial sum of this activation with any weights can reach
+    // the quire8's NaR pattern (sum of |increments| < 2^31, no NaR input), so
+    // a row is its plain sum (wrap-free, order-free) or NaR
+    bool p8_no_wrap = false;
+    std::vector<uint32_t> p8_q, p8_nar; // per tile row: sum, NaR flag
 
+    std::vector<float> kc, vc; // attention: the staged K and V cache
     explicit DataPath(const plat_data *p) : pd(p) {}
+    // The next op on the same buffers: emptied as a new DataPath's, their
+    // storage kept (re-allocating them per op cost ~15% of a run in brk/munmap).
+    void reset(const plat_data *p) {
+        pd = p, row_bytes = 0, s = 0, fault_col = 0, p8_no_wrap = false;
+        for (auto *v : {&x, &x2, &vec, &res, &att, &kc, &vc}) v->clear();
+        xw.clear(), prod.clear(), prod_nar.clear(), xq.clear(), acc.clear(), nib.clear(), nib_bad.clear();
+        p8_q.clear(), p8_nar.clear();
+    }
     bool gemv() const { return pd->kind == PD_GEMV_RMMEC || pd->kind == PD_BITLINEAR || pd->kind == PD_GEMV_F32; }
     size_t rows() const { return gemv() ? pd->rows : 0; }
     size_t tile_bytes(size_t r0, size_t r1) const { return (r1 - r0) * pd->w_row_bytes; }
@@ -188,6 +206,22 @@ struct DataPath {
                     for (uint32_t b = 0; b < 256; b++)
                         kern.p8_rom[a << 8 | b] = a == 0x80u || b == 0x80u ? P8_NAR_PAIR
                                                 : quire8_fdp_add(quire8_clear(), a, b).bits;
+                kern.p8_colmax.assign(256, 0);
+                kern.p8_rom_t.resize(1u << 16);
+                for (uint32_t a = 0; a < 256; a++)
+                    for (uint32_t b = 0; b < 256; b++) {
+                        int32_t v = (int32_t)kern.p8_rom[a << 8 | b];
+                        kern.p8_rom_t[b << 8 | a] = (uint32_t)v;
+                        uint32_t m = v < 0 ? 0u - (uint32_t)v : (uint32_t)v;
+                        if (a != 0x80u && b != 0x80u && m > kern.p8_colmax[b]) kern.p8_colmax[b] = m;
+                    }
+            }
+            if (p->mode == RMMEC_P8) {
+                uint64_t bound = 0;
+                int nar = 0;
+                for (uint16_t w : xw)
+                    for (unsigned b : {w & 0xFFu, (unsigned)w >> 8}) nar |= b == 0x80u, bound += kern.p8_colmax[b];
+                p8_no_wrap = !nar && bound < (1ull << 31);
             }
             return LPCS_OK;
         }
@@ -269,10 +303,10 @@ struct DataPath {
         size_t n = r1 - r0;
         switch (p->kind) {
         case PD_GEMV_RMMEC: {
-            std::vector<uint32_t> o(n);
-            std::vector<uint16_t> w(n * p->w_row_bytes / 2);
+            // weight words straight from the tile buffer, results into the output buffer
+            auto word = [tile](size_t i) { uint16_t v; std::memcpy(&v, tile + 2 * i, 2); return (unsigned)v; };
+            auto put = [this, r0](size_t r, uint32_t bits) { std::memcpy(&res[r0 + r], &bits, 4); };
             if (p->mode == RMMEC_P16) { // exact products into the 128-bit quire16 (lsb 2^-56), golden readout
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
                 size_t words = xw.size();
                 const int16_t *M = kern.p16_m.data();
                 const int8_t *E = kern.p16_e.data();
@@ -282,7 +316,7 @@ struct DataPath {
                     u128 q = 0;
                     int nar = 0;
                     for (size_t j = 0; j < words; j++) {
-                        unsigned a = w[r * words + j], b = xw[j];
+                        unsigned a = word(r * words + j), b = xw[j];
                         if (a == 0x8000u || b == 0x8000u) {
                             nar = 1;
                             break; // NaR is sticky
@@ -300,20 +334,42 @@ struct DataPath {
                     rmmec_init(&st, RMMEC_P16);
                     if (nar) q = nar_pat;
                     st.q16.hi = (uint64_t)(q >> 64), st.q16.lo = (uint64_t)q;
-                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                    uint32_t o;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o)) return LPCS_EINVAL;
+                    put(r, o);
                 }
-                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
                 return LPCS_OK;
             }
             if (p->mode == RMMEC_P8) { // lane 0 then lane 1 into quire8, as golden; golden readout
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
                 size_t words = xw.size();
                 const uint32_t *rom = kern.p8_rom.data();
+                if (p8_no_wrap) { // column by column over the tile's rows: the sums, NaR flagged aside
+                    p8_q.assign(n, 0), p8_nar.assign(n, 0);
+                    const uint32_t *rt = kern.p8_rom_t.data();
+                    for (size_t j = 0; j < words; j++) {
+                        const uint32_t *t0 = rt + ((xw[j] & 0xFFu) << 8), *t1 = rt + ((unsigned)(xw[j] >> 8) << 8);
+                        for (size_t r = 0; r < n; r++) {
+                            unsigned a = word(r * words + j);
+                            uint32_t v0 = t0[a & 0xFFu], v1 = t1[a >> 8];
+                            p8_nar[r] |= (v0 == P8_NAR_PAIR) | (v1 == P8_NAR_PAIR);
+                            p8_q[r] += v0 + v1;
+                        }
+                    }
+                    for (size_t r = 0; r < n; r++) {
+                        rmmec_state st;
+                        rmmec_init(&st, RMMEC_P8);
+                        st.q8.bits = p8_nar[r] ? 0x80000000u : p8_q[r];
+                        uint32_t o;
+                        if (rmmec_readout(&st, RMMEC_OUT_FP32, &o)) return LPCS_EINVAL;
+                        put(r, o);
+                    }
+                    return LPCS_OK;
+                }
                 for (size_t r = 0; r < n; r++) {
                     uint32_t q = 0;
                     int nar = 0;
                     for (size_t j = 0; j < words; j++) {
-                        unsigned a = w[r * words + j], b = xw[j];
+                        unsigned a = word(r * words + j), b = xw[j];
                         uint32_t v0 = rom[(a & 0xFFu) << 8 | (b & 0xFFu)], v1 = rom[(a >> 8) << 8 | (b >> 8)];
                         if (v0 == P8_NAR_PAIR || v1 == P8_NAR_PAIR) {
                             nar = 1;
@@ -325,19 +381,19 @@ struct DataPath {
                     rmmec_state st;
                     rmmec_init(&st, RMMEC_P8);
                     st.q8.bits = nar ? 0x80000000u : q;
-                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                    uint32_t o;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o)) return LPCS_EINVAL;
+                    put(r, o);
                 }
-                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
                 return LPCS_OK;
             }
             if (!prod.empty()) { // P4 / FP4: wrapping sum of the lane products, golden readout
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
                 size_t words = xw.size();
                 for (size_t r = 0; r < n; r++) {
                     uint32_t acc = 0;
                     int nar = 0;
                     for (size_t j = 0; j < words; j++) {
-                        unsigned v = w[r * words + j];
+                        unsigned v = word(r * words + j);
                         for (size_t k = 0; k < 4; k++, v >>= 4) {
                             size_t e = (4 * j + k) * 16 + (v & 15);
                             acc += prod[e], nar |= prod_nar[e];
@@ -346,11 +402,14 @@ struct DataPath {
                     rmmec_state st;
                     rmmec_init(&st, (rmmec_mode)p->mode);
                     st.fx = acc, st.nar = nar;
-                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o[r])) return LPCS_EINVAL;
+                    uint32_t o;
+                    if (rmmec_readout(&st, RMMEC_OUT_FP32, &o)) return LPCS_EINVAL;
+                    put(r, o);
                 }
-                std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
                 return LPCS_OK;
             }
+            std::vector<uint32_t> o(n);
+            std::vector<uint16_t> w(n * p->w_row_bytes / 2);
             std::memcpy(w.data(), tile, n * p->w_row_bytes);
             int st = rmmec_gemv((rmmec_mode)p->mode, w.data(), n, xw.size(), xw.data(), RMMEC_OUT_FP32, o.data());
             std::memcpy(res.data() + r0, o.data(), n * sizeof(float));
@@ -362,25 +421,24 @@ struct DataPath {
                 const uint8_t *row = tile + r * p->w_row_bytes;
                 int64_t a = 0;
                 int bad = 0;
-                for (size_t h = 0; h < nh; h++) {
-                    size_t e = h * 16 + ((row[h / 2] >> (4 * (h % 2))) & 15);
-                    a += nib[e], bad |= nib_bad[e];
+                const int32_t *nb = nib.data();
+                const uint8_t *nbad = nib_bad.data();
+                size_t h = 0;
+                for (; h + 1 < nh; h += 2) { // one byte: nibble positions h (low) and h + 1 (high)
+                    size_t e0 = h * 16 + (row[h / 2] & 15u), e1 = (h + 1) * 16 + (row[h / 2] >> 4);
+                    a += nb[e0] + nb[e1], bad |= nbad[e0] | nbad[e1];
+                }
+                if (h < nh) { // an odd last position: the low nibble of the last byte
+                    size_t e = h * 16 + (row[h / 2] & 15u);
+                    a += nb[e], bad |= nbad[e];
                 }
                 if (bad) return LPCS_EFORMAT;
                 acc[r0 + r] = (int32_t)a;
             }
             return LPCS_OK;
         }
-        case PD_GEMV_F32:
-            if (p->mode) {
-                std::vector<uint16_t> w(n * p->cols);
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
-                pv_gemv_f32(res.data() + r0, w.data(), 1, x.data(), n, p->cols);
-            } else {
-                std::vector<float> w(n * p->cols);
-                std::memcpy(w.data(), tile, n * p->w_row_bytes);
-                pv_gemv_f32(res.data() + r0, w.data(), 0, x.data(), n, p->cols);
-            }
+        case PD_GEMV_F32: // rows read in place from the tile buffer (aligned: std::vector storage, whole rows)
+            pv_gemv_f32(res.data() + r0, tile, p->mode ? 1 : 0, x.data(), n, p->cols);
             return LPCS_OK;
         default: return LPCS_EINVAL;
         }
@@ -415,11 +473,11 @@ struct DataPath {
             res = x;
             break;
         case PD_ATTENTION: {
-            std::vector<float> K(p->k_cache, p->k_cache + p->T * p->kv_dim), V(p->v_cache, p->v_cache + p->T * p->kv_dim);
+            kc.assign(p->k_cache, p->k_cache + p->T * p->kv_dim), vc.assign(p->v_cache, p->v_cache + p->T * p->kv_dim);
             res.assign(p->n_heads * p->head_size, 0.0f);
             att.assign(p->T, 0.0f);
-            pv_attention(res.data(), x.data(), K.data(), V.data(), p->T, p->kv_dim, p->n_heads, p->kv_mul, p->head_size,
-                         att.data());
+            pv_attention(res.data(), x.data(), kc.data(), vc.data(), p->T, p->kv_dim, p->n_heads, p->kv_mul,
+                         p->head_size, att.data());
             break;
         }
         case PD_SWIGLU:
@@ -742,8 +800,9 @@ int run_op_locked(const arch_op *op, std::function<int()> fn, const plat_data *p
     std::memset(r, 0, sizeof *r);
     arch_cost ac; // energy of the unit's events: the same per-event constants as the model
     if (arch_op_cost(&kern.dp, op, &ac)) return -1;
-    std::unique_ptr<DataPath> dp(pd ? new DataPath(pd) : nullptr);
-    UnitCmd c{*op, fn, dp.get(), r, 0};
+    static DataPath reused(nullptr); // one op at a time (kern.lock): its buffers serve every op
+    DataPath *dp = pd ? (reused.reset(pd), &reused) : nullptr;
+    UnitCmd c{*op, fn, dp, r, 0};
     r->unit = ac.unit;
     double dram0 = P->dram.bytes, sram0 = P->sram.bytes;
     P->host.pending = &c;
