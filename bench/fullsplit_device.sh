@@ -43,7 +43,11 @@ if [ -n "${DEBS:-}" ]; then
     if command -v dpkg >/dev/null; then dpkg -x "$f" "$root"
     else ar p "$f" "$(ar t "$f" | grep '^data\.tar')" | tar -xJ -C "$root"; fi || { say "fullsplit: cannot unpack $f"; exit 1; }
   done
-  export CPATH=$root/usr/include${CPATH:+:$CPATH} LIBRARY_PATH=$lib${LIBRARY_PATH:+:$LIBRARY_PATH}
+  # C_INCLUDE_PATH / CPLUS_INCLUDE_PATH, not CPATH: CPATH directories are not
+  # system directories, so SystemC's header warnings would fail -Werror builds.
+  export C_INCLUDE_PATH=$root/usr/include${C_INCLUDE_PATH:+:$C_INCLUDE_PATH}
+  export CPLUS_INCLUDE_PATH=$root/usr/include${CPLUS_INCLUDE_PATH:+:$CPLUS_INCLUDE_PATH}
+  export LIBRARY_PATH=$lib${LIBRARY_PATH:+:$LIBRARY_PATH}
   export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
   export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root
   for t in make gcc g++ ar; do command -v $t >/dev/null || { say "fullsplit: no $t on this machine"; exit 1; }; done
