@@ -320,6 +320,13 @@ void rt_exact_free(rt_engine *eng) {
     }
 }
 
+int rt_exact_lut_operands(const rt_op *op, lutgemv_cfg *c, const int8_t **wq, const float **wscale) {
+    const rt_xmat *x = op ? op->exact : NULL;
+    if (!x || x->kind != XK_LUT) return -1;
+    *c = x->lut, *wq = x->wq, *wscale = x->wscale;
+    return 0;
+}
+
 int rt_exact_fault(rt_op *op) {
     rt_xmat *x = op->exact;
     if (!x) return LPCS_EINVAL;

@@ -40,6 +40,7 @@
 #define LPCS_RT_EXACT_H
 
 #include "engine.h"
+#include "lutgemv.h"
 
 typedef enum { RT_EXEC_EXACT = 0, RT_EXEC_FAKE = 1 } rt_exec_mode;
 
@@ -66,6 +67,12 @@ int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *x, size_
  * weight code of row 0 one step towards / away from 0), so the op's results
  * change. LPCS_EINVAL if op is not exact. */
 int rt_exact_fault(rt_op *op);
+
+/* The LUT-GEMV unit's operands of an exact op, for backends that run the
+ * unit elsewhere (the sim platform): its cfg (batch 1, one scale per row),
+ * the weight codes [rows][cols] and the per-row scales. -1 if op is not a
+ * LUT-GEMV op. */
+int rt_exact_lut_operands(const rt_op *op, lutgemv_cfg *c, const int8_t **wq, const float **wscale);
 
 /* The rmmec mode of a weight format, -1 if the RMMEC has none. */
 int rt_exact_rmmec_mode(const rt_qf *f);

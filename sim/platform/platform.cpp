@@ -35,6 +35,7 @@
 #include "minifloat.h"
 #include "posit.h"
 #include "ternary.h"
+#include "pim_bank.h"
 #include "vector_unit.h"
 #include "unit.h"
 
@@ -127,9 +128,15 @@ struct DataPath {
     std::vector<uint8_t> nib_bad;
     float s = 0;                // ternary: activation scale
     size_t fault_col = 0;       // test hook: the column the corrupted bit hits
+    pim_bank pim{};             // PIM LUT-GEMV bank: staged activation codes / bit planes
+    shift_engine sh{};          // shift-MAC engine: staged int8 activations
 
     explicit DataPath(const plat_data *p) : pd(p) {}
-    bool gemv() const { return pd->kind == PD_GEMV_RMMEC || pd->kind == PD_BITLINEAR || pd->kind == PD_GEMV_F32; }
+    ~DataPath() { pim_bank_free(&pim), shift_engine_free(&sh); }
+    bool gemv() const {
+        return pd->kind == PD_GEMV_RMMEC || pd->kind == PD_BITLINEAR || pd->kind == PD_GEMV_F32 ||
+               pd->kind == PD_GEMV_LUT || pd->kind == PD_GEMV_SHIFTMAC;
+    }
     size_t rows() const { return gemv() ? pd->rows : 0; }
     size_t tile_bytes(size_t r0, size_t r1) const { return (r1 - r0) * pd->w_row_bytes; }
 
@@ -198,6 +205,15 @@ struct DataPath {
                     }
             return st;
         }
+        case PD_GEMV_LUT: // the bank's input stage: codes and bit-plane indices
+            if (p->lut.rows != p->rows || p->lut.cols != p->cols || p->w_row_bytes != pim_row_bytes(&p->lut))
+                return LPCS_EINVAL;
+            res.assign(p->rows, 0.0f);
+            return pim_bank_input(&pim, &p->lut, kern.dp.pim_entry_bits, x.data());
+        case PD_GEMV_SHIFTMAC:
+            if (p->w_row_bytes != shift_row_bytes(p->cols)) return LPCS_EINVAL;
+            res.assign(p->rows, 0.0f);
+            return shift_engine_input(&sh, p->cols, x.data());
         case PD_GEMV_F32: {
             if (p->w_row_bytes != p->cols * (p->mode ? 2 : 4)) return LPCS_EINVAL;
             float best = -1;
@@ -245,6 +261,8 @@ struct DataPath {
             b ^= (uint8_t)(((b >> sh) & 3u) == 3u ? 2u << sh : 1u << sh);
             break;
         }
+        case PD_GEMV_LUT: pim_bank_corrupt(&pim, row); break;
+        case PD_GEMV_SHIFTMAC: shift_engine_corrupt(&sh, row); break;
         default: // fp32 / bf16: an exponent bit
             row[pd->mode ? 2 * fault_col + 1 : 4 * fault_col + 3] ^= 0x40;
         }
@@ -357,6 +375,8 @@ struct DataPath {
             }
             return LPCS_OK;
         }
+        case PD_GEMV_LUT: return pim_bank_rows(&pim, tile, n, res.data() + r0);
+        case PD_GEMV_SHIFTMAC: return shift_engine_rows(&sh, tile, n, res.data() + r0);
         case PD_GEMV_F32:
             if (p->mode) {
                 std::vector<uint16_t> w(n * p->cols);
@@ -377,6 +397,8 @@ struct DataPath {
         int st = LPCS_OK;
         switch (p->kind) {
         case PD_GEMV_RMMEC:
+        case PD_GEMV_LUT:
+        case PD_GEMV_SHIFTMAC:
         case PD_GEMV_F32: break;
         case PD_BITLINEAR:
             res.assign(p->rows, 0.0f);
