@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-platform-ppl: `lpcs ppl --backend sim` (the SystemC platform computing
 # on its own data path) prints the same nll= line as `--backend cpu`, for
-# each unit the platform runs (RMMEC in its 4 modes, the ternary engine, the
+# each unit the platform runs (RMMEC in its 4 modes, the PIM LUT-GEMV bank
+# with int4 and ternary weights, the shift-MAC engine, the ternary engine, the
 # vector unit), with every op on the platform (--strict, and the report:
 # backend sim, no fallback) and every matmul on its planned unit and mode.
 # Each case is then run again with a DUT-side fault (--inject-fault OP: one
@@ -64,5 +65,8 @@ check shakespeare-llama.bin w=p4e1 rmmec p4 L4.w2
 check shakespeare-llama.bin w=fp4e2m1,kv=p8e0 rmmec fp4 -
 check shakespeare-llama.bin fp32 vector fp32 lm_head
 check shakespeare-mmfree.safetensors fp32 ternary exact L3.down_proj
-[ "$n" -eq 6 ] || { echo "test-platform-ppl: only $n of 6 cases ran"; fail=1; }
+check shakespeare-llama.bin w=int4,a=int8 lutgemv w4-a8-g4 L2.w1
+check shakespeare-llama.bin w=ternary,a=int8 lutgemv t2-a8-g4 L3.wv
+check shakespeare-llama.bin w=shiftmac shiftmac exact L1.w3
+[ "$n" -eq 9 ] || { echo "test-platform-ppl: only $n of 9 cases ran"; fail=1; }
 exit $fail
