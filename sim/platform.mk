@@ -8,7 +8,7 @@ PLATFORM_LIBS := $(shell pkg-config --libs systemc) -lstdc++
 $(PLATFORM_DIR)/obj/%.o: sim/platform/%.cpp
 	@mkdir -p $(dir $@)
 	$(PLATFORM_CXX) -c $< -o $@
-$(PLATFORM_LIB): $(PLATFORM_DIR)/obj/platform.o $(BUILD)/obj/sim/platform/vector_unit.o
+$(PLATFORM_LIB): $(PLATFORM_DIR)/obj/platform.o $(BUILD)/obj/sim/platform/vector_unit.o $(BUILD)/obj/sim/platform/pim_bank.o
 	rm -f $@ && ar rcs $@ $^
 -include $(wildcard $(PLATFORM_DIR)/obj/*.d)
 

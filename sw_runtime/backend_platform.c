@@ -109,8 +109,19 @@ static uint8_t *shift_image(const shiftmac_linear *L, size_t *row_bytes) {
     return img;
 }
 
+/* 1 if the design point of be gives op to the platform unit `unit` (the
+ * PIM banks need pim_banks > 0, the shift-MAC engine shiftmac_lanes > 0). */
+static int on_unit(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op, const char *unit) {
+    dp_config d;
+    arch_op a;
+    if (be->cfg)
+        d = *(const dp_config *)be->cfg;
+    else
+        dp_default(&d);
+    return !rt_arch_from_op(eng, op, 0, &a) && !strcmp(arch_unit_name(arch_pick_unit(&d, &a)), unit);
+}
+
 static int plat_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
-    (void)be;
     /* The platform computes its results itself: it takes no op whose
      * arithmetic it lacks, so the default placement (every backend enabled)
      * cannot change a result. Plan ggml: llama.cpp's x86 order for every op
@@ -122,8 +133,8 @@ static int plat_supports(const rt_backend_inst *be, const rt_engine *eng, const 
         const int8_t *wq;
         const float *ws;
         if (op->wb || op->intdot) return 0;
-        if (rt_shiftmac_op(op)) return rt_shiftmac_layer(op) != NULL;
-        if (op->exact && !rt_exact_lut_operands(op, &c, &wq, &ws)) return 1;
+        if (rt_shiftmac_op(op)) return rt_shiftmac_layer(op) != NULL && on_unit(be, eng, op, "shiftmac");
+        if (op->exact && !rt_exact_lut_operands(op, &c, &wq, &ws)) return on_unit(be, eng, op, "lutgemv");
         return op->exact ? on_rmmec(op) && rt_exact_rmmec_mode(op->qf) >= 0 : 1;
     }
     case OP_ROPE: return eng->rope_cs != NULL;

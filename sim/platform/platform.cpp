@@ -745,6 +745,10 @@ int run_op_locked(const arch_op *op, std::function<int()> fn, const plat_data *p
     std::memset(r, 0, sizeof *r);
     arch_cost ac; // energy of the unit's events: the same per-event constants as the model
     if (arch_op_cost(&kern.dp, op, &ac)) return -1;
+    // the PIM bank's / shift-MAC engine's data path runs only in that unit's module
+    if (pd && (pd->kind == PD_GEMV_LUT || pd->kind == PD_GEMV_SHIFTMAC) &&
+        std::strcmp(arch_unit_name(ac.unit), pd->kind == PD_GEMV_LUT ? "lutgemv" : "shiftmac"))
+        return LPCS_EUNSUPPORTED;
     std::unique_ptr<DataPath> dp(pd ? new DataPath(pd) : nullptr);
     UnitCmd c{*op, fn, dp.get(), r, 0};
     r->unit = ac.unit;
