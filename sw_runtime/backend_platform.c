@@ -80,7 +80,7 @@ static int on_rmmec(const rt_op *op) { return op->exact && op->unit && !strcmp(o
 /* The LUT-GEMV weight image (pim_bank.h's storage format): per row the fp32
  * scale, then the w_bits codes LSB first in two's complement (ternary: the
  * 2-bit two's complement of -1 / 0 / +1). Format conversion only. */
-static uint8_t *lut_image(const lutgemv_cfg *c, const int8_t *wq, const float *wscale, size_t *row_bytes) {
+static uint8_t *lut_image(const lutgemv_cfg *c, const int8_t *wq, const float *wscale) {
     size_t rb = pim_row_bytes(c);
     uint8_t *img = calloc(c->rows, rb);
     for (size_t r = 0; img && r < c->rows; r++) {
@@ -93,19 +93,17 @@ static uint8_t *lut_image(const lutgemv_cfg *c, const int8_t *wq, const float *w
             if (bit % 8 + (size_t)c->w_bits > 8) row[4 + bit / 8 + 1] |= (uint8_t)(v >> (8 - bit % 8));
         }
     }
-    *row_bytes = rb;
     return img;
 }
 
 /* The shift-MAC weight image: per row the fp32 alpha, then its packed codes. */
-static uint8_t *shift_image(const shiftmac_linear *L, size_t *row_bytes) {
+static uint8_t *shift_image(const shiftmac_linear *L) {
     size_t pb = shiftmac_row_bytes(L->in), rb = shift_row_bytes(L->in);
     uint8_t *img = malloc(L->out * rb);
     for (size_t r = 0; img && r < L->out; r++) {
         memcpy(img + r * rb, &L->alpha[r], 4);
         memcpy(img + r * rb + 4, L->packed + r * pb, pb);
     }
-    *row_bytes = rb;
     return img;
 }
 
@@ -176,10 +174,10 @@ static int plat_operands(plat_state *s, rt_engine *eng, rt_op *op, int i, plat_d
         if (rt_shiftmac_op(op)) {
             const shiftmac_linear *L = rt_shiftmac_layer(op);
             if (!L) return LPCS_EUNSUPPORTED;
-            if (!s->img[i] && !(s->img[i] = shift_image(L, &pd->w_row_bytes))) return LPCS_ENOMEM;
+            if (!s->img[i] && !(s->img[i] = shift_image(L))) return LPCS_ENOMEM;
             pd->kind = PD_GEMV_SHIFTMAC, pd->w = s->img[i], pd->w_row_bytes = shift_row_bytes(L->in);
         } else if (op->exact && !rt_exact_lut_operands(op, &lc, &wq, &ws)) {
-            if (!s->img[i] && !(s->img[i] = lut_image(&lc, wq, ws, &pd->w_row_bytes))) return LPCS_ENOMEM;
+            if (!s->img[i] && !(s->img[i] = lut_image(&lc, wq, ws))) return LPCS_ENOMEM;
             pd->kind = PD_GEMV_LUT, pd->lut = lc, pd->w = s->img[i], pd->w_row_bytes = pim_row_bytes(&lc);
         } else if (on_rmmec(op)) {
             int mode = rt_exact_rmmec_mode(op->qf);
