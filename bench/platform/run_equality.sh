@@ -52,6 +52,7 @@ if [ -n "$only" ]; then
         echo "## Plans \`$only\`"
         echo
         echo "Command: \`bench/platform/run_equality.sh $build ../shared OUT '$only'\` ($rev)."
+        echo "As above (w=shiftmac on a design point with \`shiftmac_lanes\` 8; the default point has no shift-MAC engine)."
         table
     } >> "$out"
 else
