@@ -8,7 +8,7 @@ PLATFORM_LIBS := $(shell pkg-config --libs systemc) -lstdc++
 $(PLATFORM_DIR)/obj/%.o: sim/platform/%.cpp
 	@mkdir -p $(dir $@)
 	$(PLATFORM_CXX) -c $< -o $@
-$(PLATFORM_LIB): $(PLATFORM_DIR)/obj/platform.o $(BUILD)/obj/sim/platform/vector_unit.o
+$(PLATFORM_LIB): $(PLATFORM_DIR)/obj/platform.o $(BUILD)/obj/sim/platform/vector_unit.o $(BUILD)/obj/sim/platform/pim_bank.o
 	rm -f $@ && ar rcs $@ $^
 -include $(wildcard $(PLATFORM_DIR)/obj/*.d)
 
@@ -42,8 +42,9 @@ test-platform-token: $(PLATFORM_DIR)/platform_token_check
 	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 3 --report $(PLATFORM_DIR)/token_mmfree.json
 	$< $(SHARED)/models/shakespeare-mmfree.safetensors -n 2 --plan kv=p8e0
 	$< $(SHARED)/models/shakespeare-llama.bin -n 2 --plan w=p8e0
+	$< $(SHARED)/models/shakespeare-llama.bin -n 2 --plan w=ternary,a=int8
 	@set -e; for f in "shakespeare-mmfree.safetensors --fault L3.down_proj" \
-	  "shakespeare-llama.bin --plan w=p8e0 --fault L1.wq" "shakespeare-llama.bin --plan w=fp4e2m1 --fault lm_head" \
+	  "shakespeare-llama.bin --plan w=p8e0 --fault L1.wq" "shakespeare-llama.bin --plan w=ternary,a=int8 --fault L2.w2" "shakespeare-llama.bin --plan w=fp4e2m1 --fault lm_head" \
 	  "shakespeare-llama.bin --fault L0.attn"; do \
 	  if $< $(SHARED)/models/$$f -n 2 >/dev/null; then echo "test-platform-token: $$f NOT detected"; exit 1; fi; \
 	  echo "test-platform-token: $$f detected (logits differ)"; done

@@ -12,9 +12,8 @@
  * (sim/platform/platform_api.h). It never computes a result: it does not
  * call the cpu backend, its kernels or golden's arithmetic, and
  * tests/check_layers.py fails the build's check if its object references
- * any of them. Ops the platform has no data path for (ggml blocks,
- * shift-MAC, exact ops on units other than the RMMEC / ternary engine) are
- * not supported here: the scheduler puts them on cpu and reports the
+ * any of them. Ops the platform has no data path for (ggml blocks, plan
+ * intdot) are not supported here: the scheduler puts them on cpu and reports the
  * fallback. op->st.cycles / energy_pj accumulate the platform's numbers.
  * All state is per engine (be->state); the platform serializes calls itself. */
 #include "backend_platform.h"
@@ -26,6 +25,7 @@
 #include "bitlinear.h"
 #include "exact.h"
 #include "matmul_shiftmac.h"
+#include "pim_bank.h"
 #include "platform_api.h"
 #include "shadow.h"
 
@@ -37,14 +37,14 @@ typedef struct {
     arch_op *ops;
     double *dram, *sram;
     int *unit;
-    uint16_t **rmmec_w; /* per op: the RMMEC weight image (the unit's words), made on first use */
+    void **img;         /* per op: the weight image in the unit's storage format, made on first use */
 } plat_state;
 
 static void plat_release(rt_backend_inst *be) {
     plat_state *s = be->state;
     if (!s) return;
-    for (int i = 0; s->rmmec_w && i < s->n; i++) free(s->rmmec_w[i]);
-    free(s->ops), free(s->dram), free(s->sram), free(s->unit), free(s->rmmec_w);
+    for (int i = 0; s->img && i < s->n; i++) free(s->img[i]);
+    free(s->ops), free(s->dram), free(s->sram), free(s->unit), free(s->img);
     free(s);
     be->state = NULL;
 }
@@ -63,8 +63,8 @@ static plat_state *plat_get(rt_backend_inst *be, const rt_engine *eng) {
     s->dram = calloc((size_t)s->n, sizeof(double));
     s->sram = calloc((size_t)s->n, sizeof(double));
     s->unit = calloc((size_t)s->n, sizeof(int));
-    s->rmmec_w = calloc((size_t)s->n, sizeof *s->rmmec_w);
-    if (!s->ops || !s->dram || !s->sram || !s->unit || !s->rmmec_w) {
+    s->img = calloc((size_t)s->n, sizeof *s->img);
+    if (!s->ops || !s->dram || !s->sram || !s->unit || !s->img) {
         plat_release(be);
         return NULL;
     }
@@ -77,17 +77,62 @@ static plat_state *plat_get(rt_backend_inst *be, const rt_engine *eng) {
 /* 1 if op is an exact op of the RMMEC (exact.h). */
 static int on_rmmec(const rt_op *op) { return op->exact && op->unit && !strcmp(op->unit, "rmmec") && op->qf; }
 
+/* The LUT-GEMV weight image (pim_bank.h's storage format): per row the fp32
+ * scale, then the w_bits codes LSB first in two's complement (ternary: the
+ * 2-bit two's complement of -1 / 0 / +1). Format conversion only. */
+static uint8_t *lut_image(const lutgemv_cfg *c, const int8_t *wq, const float *wscale) {
+    size_t rb = pim_row_bytes(c);
+    uint8_t *img = calloc(c->rows, rb);
+    for (size_t r = 0; img && r < c->rows; r++) {
+        uint8_t *row = img + r * rb;
+        memcpy(row, &wscale[r], 4);
+        for (size_t k = 0; k < c->cols; k++) {
+            unsigned v = (unsigned)(uint8_t)wq[r * c->cols + k] & ((1u << c->w_bits) - 1u);
+            size_t bit = k * (size_t)c->w_bits;
+            row[4 + bit / 8] |= (uint8_t)(v << (bit % 8));
+            if (bit % 8 + (size_t)c->w_bits > 8) row[4 + bit / 8 + 1] |= (uint8_t)(v >> (8 - bit % 8));
+        }
+    }
+    return img;
+}
+
+/* The shift-MAC weight image: per row the fp32 alpha, then its packed codes. */
+static uint8_t *shift_image(const shiftmac_linear *L) {
+    size_t pb = shiftmac_row_bytes(L->in), rb = shift_row_bytes(L->in);
+    uint8_t *img = malloc(L->out * rb);
+    for (size_t r = 0; img && r < L->out; r++) {
+        memcpy(img + r * rb, &L->alpha[r], 4);
+        memcpy(img + r * rb + 4, L->packed + r * pb, pb);
+    }
+    return img;
+}
+
+/* 1 if the design point of be gives op to the platform unit `unit` (the
+ * PIM banks need pim_banks > 0, the shift-MAC engine shiftmac_lanes > 0). */
+static int on_unit(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op, const char *unit) {
+    dp_config d;
+    arch_op a;
+    if (be->cfg)
+        d = *(const dp_config *)be->cfg;
+    else
+        dp_default(&d);
+    return !rt_arch_from_op(eng, op, 0, &a) && !strcmp(arch_unit_name(arch_pick_unit(&d, &a)), unit);
+}
+
 static int plat_supports(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op) {
-    (void)be;
     /* The platform computes its results itself: it takes no op whose
      * arithmetic it lacks, so the default placement (every backend enabled)
      * cannot change a result. Plan ggml: llama.cpp's x86 order for every op
      * (golden/ggml_x86.h); plan intdot: integer matmuls (golden/intdot.h). */
     if (eng->plan.ggml) return 0;
     switch (op->type) {
-    case OP_MATMUL: /* RMMEC exact, or fp32 / bf16 (incl. fake-quantized) weights on the vector unit */
-        if (op->wb || rt_shiftmac_op(op) || op->intdot) return 0;
+    case OP_MATMUL: { /* RMMEC / LUT-GEMV exact, shift-MAC, or fp32 / bf16 (incl. fake-quantized) weights on the vector unit */
+        rt_exact_lut l;
+        if (op->wb || op->intdot) return 0;
+        if (rt_shiftmac_op(op)) return rt_shiftmac_layer(op) != NULL && on_unit(be, eng, op, "shiftmac");
+        if (op->exact && rt_exact_lut_of(op, &l) == LPCS_OK) return on_unit(be, eng, op, "lutgemv");
         return op->exact ? on_rmmec(op) && rt_exact_rmmec_mode(op->qf) >= 0 : 1;
+    }
     case OP_ROPE: return eng->rope_cs != NULL;
     case OP_BITLINEAR: return op->aux != NULL;
     case OP_RMSNORM:
@@ -120,22 +165,31 @@ static int plat_operands(plat_state *s, rt_engine *eng, rt_op *op, int i, plat_d
     case OP_QUANT:
         pd->kind = PD_QUANT, pd->qf = op->qf->identity ? NULL : &op->qf->q, pd->row_len = op->cols ? op->cols : op->n;
         return LPCS_OK;
-    case OP_MATMUL:
-        if (on_rmmec(op)) {
+    case OP_MATMUL: {
+        rt_exact_lut l;
+        if (rt_shiftmac_op(op)) {
+            const shiftmac_linear *L = rt_shiftmac_layer(op);
+            if (!L) return LPCS_EUNSUPPORTED;
+            if (!s->img[i] && !(s->img[i] = shift_image(L))) return LPCS_ENOMEM;
+            pd->kind = PD_GEMV_SHIFTMAC, pd->w = s->img[i], pd->w_row_bytes = shift_row_bytes(L->in);
+        } else if (op->exact && rt_exact_lut_of(op, &l) == LPCS_OK) {
+            if (!s->img[i] && !(s->img[i] = lut_image(l.cfg, l.wq, l.wscale))) return LPCS_ENOMEM;
+            pd->kind = PD_GEMV_LUT, pd->lut = *l.cfg, pd->w = s->img[i], pd->w_row_bytes = pim_row_bytes(l.cfg);
+        } else if (on_rmmec(op)) {
             int mode = rt_exact_rmmec_mode(op->qf);
             size_t lanes = (size_t)rmmec_lanes((rmmec_mode)mode), words = (op->cols + lanes - 1) / lanes;
-            if (!s->rmmec_w[i]) { /* the weight image in the unit's storage format (op->w is already rounded) */
-                s->rmmec_w[i] = malloc(op->rows * words * sizeof(uint16_t));
-                if (!s->rmmec_w[i]) return LPCS_ENOMEM;
-                for (size_t r = 0; r < op->rows; r++)
-                    rt_exact_rmmec_pack(mode, op->w + r * op->cols, op->cols, s->rmmec_w[i] + r * words);
+            if (!s->img[i]) { /* the weight image in the unit's storage format (op->w is already rounded) */
+                uint16_t *w = malloc(op->rows * words * sizeof(uint16_t));
+                if (!(s->img[i] = w)) return LPCS_ENOMEM;
+                for (size_t r = 0; r < op->rows; r++) rt_exact_rmmec_pack(mode, op->w + r * op->cols, op->cols, w + r * words);
             }
-            pd->kind = PD_GEMV_RMMEC, pd->mode = mode, pd->w = s->rmmec_w[i], pd->w_row_bytes = 2 * words;
+            pd->kind = PD_GEMV_RMMEC, pd->mode = mode, pd->w = s->img[i], pd->w_row_bytes = 2 * words;
         } else {
             pd->kind = PD_GEMV_F32, pd->mode = op->aux != NULL;
             pd->w = op->aux ? op->aux : (const void *)op->w, pd->w_row_bytes = op->cols * (op->aux ? 2 : 4);
         }
         return LPCS_OK;
+    }
     case OP_BITLINEAR: {
         const bitlinear *B = op->aux;
         pd->kind = PD_BITLINEAR, pd->rows = B->out, pd->cols = B->in, pd->w = B->packed;

@@ -69,7 +69,8 @@ int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *x, size_
 int rt_exact_fault(rt_op *op);
 
 /* The operands of an exact LUT-GEMV op, for a backend that runs the unit's
- * integer GEMV on its own data path (rtl: the Verilated PIM bank). */
+ * integer GEMV on its own data path (rtl: the Verilated PIM bank; sim: the
+ * platform's PIM bank). */
 typedef struct {
     const lutgemv_cfg *cfg; /* rows, cols, g, w_kind, w_bits, a_bits; batch 1, qgroup 0 */
     const int8_t *wq;       /* [rows][cols] weight codes */

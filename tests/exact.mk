@@ -7,8 +7,8 @@ UNIT_TESTS += test_exact_fast
 # matmul of an RMMEC plan is on the rmmec in the plan's mode, of an integer
 # plan (w=int4,a=int8) on the LUT-GEMV (w4-a8-g4), a bad --exec is
 # a clear error, and --backend sim prints the nll line of --backend cpu
-# (the platform computes RMMEC and ternary ops on its own data path; LUT-GEMV
-# ops still fall back to cpu there and are reported: see docs/exact.md), on a
+# (the platform computes RMMEC, LUT-GEMV and ternary ops on its own data
+# path: see docs/exact.md), on a
 # 256-byte slice of both models.
 TEST_STEPS += test-exact-cli
 .PHONY: test-exact-cli accuracy-exact

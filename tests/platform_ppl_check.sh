@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-platform-ppl: `lpcs ppl --backend sim` (the SystemC platform computing
 # on its own data path) prints the same nll= line as `--backend cpu`, for
-# each unit the platform runs (RMMEC in its 4 modes, the ternary engine, the
+# each unit the platform runs (RMMEC in its 4 modes, the PIM LUT-GEMV bank
+# with int4 and ternary weights, the shift-MAC engine, the ternary engine, the
 # vector unit), with every op on the platform (--strict, and the report:
 # backend sim, no fallback) and every matmul on its planned unit and mode.
 # Each case is then run again with a DUT-side fault (--inject-fault OP: one
@@ -15,18 +16,21 @@ text=$shared/data/tinyshakespeare.txt
 out=$build/platform_ppl
 mkdir -p "$out"
 fail=0 n=0
-# MODEL PLAN UNIT MODE FAULT-OP: every matmul / bitlinear op must be on UNIT in MODE
+# A design point with a shift-MAC engine (the default point has none, and the
+# platform then refuses shift-MAC ops: they would fall back to cpu).
+printf '{"id": "shiftmac8", "shiftmac_lanes": 8}\n' > "$out/dp_shiftmac.json"
+# MODEL PLAN UNIT MODE FAULT-OP [SIM-ARGS]: every matmul / bitlinear op must be on UNIT in MODE
 check() {
-    model=$1 plan=$2 unit=$3 mode=$4 fop=$5
+    model=$1 plan=$2 unit=$3 mode=$4 fop=$5 simargs=${6:-}
     tag=$(echo "$model-$plan" | tr -c 'A-Za-z0-9\n' '_')
     args="$shared/models/$model $text --split val --max-bytes $bytes --plan $plan --quiet"
     # shellcheck disable=SC2086
     c=$("$build/lpcs" ppl $args --backend cpu | tail -1)
     # shellcheck disable=SC2086
-    s=$("$build/lpcs" ppl $args --backend sim --strict --report "$out/$tag.json" | tail -1)
+    s=$("$build/lpcs" ppl $args $simargs --backend sim --strict --report "$out/$tag.json" | tail -1)
     f=$c
     # shellcheck disable=SC2086
-    [ "$fop" = - ] || [ -n "$nofault" ] || f=$("$build/lpcs" ppl $args --backend sim --strict --inject-fault "$fop" | tail -1)
+    [ "$fop" = - ] || [ -n "$nofault" ] || f=$("$build/lpcs" ppl $args $simargs --backend sim --strict --inject-fault "$fop" | tail -1)
     case "$c" in nll=*) ;; *) echo "test-platform-ppl: $model $plan: no nll line from cpu"; fail=1; return;; esac
     if [ "$c" != "$s" ]; then
         echo "test-platform-ppl: $model $plan: cpu $c but sim $s"; fail=1
@@ -64,5 +68,8 @@ check shakespeare-llama.bin w=p4e1 rmmec p4 L4.w2
 check shakespeare-llama.bin w=fp4e2m1,kv=p8e0 rmmec fp4 -
 check shakespeare-llama.bin fp32 vector fp32 lm_head
 check shakespeare-mmfree.safetensors fp32 ternary exact L3.down_proj
-[ "$n" -eq 6 ] || { echo "test-platform-ppl: only $n of 6 cases ran"; fail=1; }
+check shakespeare-llama.bin w=int4,a=int8 lutgemv w4-a8-g4 L2.w1
+check shakespeare-llama.bin w=ternary,a=int8 lutgemv t2-a8-g4 L3.wv
+check shakespeare-llama.bin w=shiftmac shiftmac exact L1.w3 "--design-point $out/dp_shiftmac.json"
+[ "$n" -eq 9 ] || { echo "test-platform-ppl: only $n of 9 cases ran"; fail=1; }
 exit $fail

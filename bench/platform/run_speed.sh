@@ -5,24 +5,32 @@
 # are equal). Alternating rounds (cpu, sim, cpu, sim, ...), median of the
 # rounds. Writes bench/platform/RESULTS-speed.{csv,md} (or OUT).
 # Usage: bench/platform/run_speed.sh [BUILD] [SHARED] [BYTES] [ROUNDS] [OUT]
+#   env PLANS: an extended regex; only the cases whose plan matches it run
+#   (give another OUT then: OUT's tables are rewritten).
 set -eu
 build=${1:-build} shared=${2:-../shared} bytes=${3:-64} rounds=${4:-3} out=${5:-bench/platform/RESULTS-speed}
 text=$shared/data/tinyshakespeare.txt
 tmp=$build/platform_speed
 mkdir -p "$tmp"
+# the shift-MAC case needs a design point with the engine (the default has none)
+printf '{"id": "shiftmac8", "shiftmac_lanes": 8}\n' > "$tmp/dp_shiftmac8.json"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "model,plan,unit,bytes,rounds,sim_cycles_per_token,sim_host_s_per_token,sim_Mcycles_per_s,cpu_host_s_per_token,sim_over_cpu,unit_ms_per_token,vector_ms_per_token,nll" > "$out.csv"
 for c in "shakespeare-llama.bin w=p8e0,a=p8e0 rmmec" "shakespeare-llama.bin w=p16e1,a=p16e1 rmmec" \
          "shakespeare-llama.bin w=p4e1 rmmec" "shakespeare-llama.bin w=fp4e2m1 rmmec" \
-         "shakespeare-llama.bin fp32 vector" "shakespeare-mmfree.safetensors fp32 ternary"; do
+         "shakespeare-llama.bin fp32 vector" "shakespeare-mmfree.safetensors fp32 ternary" \
+         "shakespeare-llama.bin w=int4,a=int8 lutgemv" "shakespeare-llama.bin w=ternary,a=int8 lutgemv" \
+         "shakespeare-llama.bin w=shiftmac shiftmac --design-point $tmp/dp_shiftmac8.json"; do
     set -- $c
     model=$1 plan=$2 unit=$3
+    shift 3
+    [ -z "${PLANS:-}" ] || echo "$plan" | grep -Eq "^(${PLANS:-})\$" || continue
     args="$shared/models/$model $text --split val --max-bytes $bytes --plan $plan --quiet"
     r=1
     while [ "$r" -le "$rounds" ]; do
         for b in cpu sim; do
             # shellcheck disable=SC2086
-            "$build/lpcs" ppl $args --backend $b --strict --report "$tmp/$b.$r.json" | tail -1 > "$tmp/$b.$r.nll"
+            "$build/lpcs" ppl $args "$@" --backend $b --strict --report "$tmp/$b.$r.json" | tail -1 > "$tmp/$b.$r.nll"
             echo "run_speed: $model $plan round $r $b: $(cat "$tmp/$b.$r.nll")" >&2
         done
         cmp -s "$tmp/cpu.$r.nll" "$tmp/sim.$r.nll" || { echo "run_speed: $model $plan: cpu and sim nll differ" >&2; exit 1; }
@@ -49,7 +57,7 @@ load1=$(cut -d' ' -f1-3 /proc/loadavg)
 {
     echo "# SystemC platform speed (\`--backend sim\`, whole tokens)"
     echo
-    echo "Command: \`bench/platform/run_speed.sh $build ../shared $bytes $rounds\` ($(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%d))."
+    echo "Command: \`${PLANS:+PLANS='$PLANS' }bench/platform/run_speed.sh $build ../shared $bytes $rounds${PLANS:+ $out}\` ($(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u +%Y-%m-%d))."
     echo "Machine: $(nproc) cores, shared with other engineers' builds and tests: load average $load0 at the start, $load1 at the end (numbers taken under load)."
     echo "\`lpcs ppl\` over the first $bytes bytes of the validation split, $rounds alternating rounds cpu/sim, medians; the two backends' nll= lines are equal in every round."
     echo "sim_Mcycles_per_s = simulated cycles per token / host seconds per token (target >= 1 M); unit_ms / vector_ms: host time of the ops on the plan's unit / on the vector unit, per token."

@@ -35,6 +35,7 @@
 #include "minifloat.h"
 #include "posit.h"
 #include "ternary.h"
+#include "pim_bank.h"
 #include "vector_unit.h"
 #include "unit.h"
 
@@ -150,6 +151,8 @@ struct DataPath {
     // a row is its plain sum (wrap-free, order-free) or NaR
     bool p8_no_wrap = false;
     std::vector<uint32_t> p8_q, p8_nar; // per tile row: sum, NaR flag
+    pim_bank pim{};             // PIM LUT-GEMV bank: staged activation codes / bit planes
+    shift_engine sh{};          // shift-MAC engine: staged int8 activations
 
     std::vector<float> kc, vc; // attention: the staged K and V cache
     explicit DataPath(const plat_data *p) : pd(p) {}
@@ -160,8 +163,14 @@ struct DataPath {
         for (auto *v : {&x, &x2, &vec, &res, &att, &kc, &vc}) v->clear();
         xw.clear(), prod.clear(), prod_nar.clear(), xq.clear(), acc.clear(), nib.clear(), nib_bad.clear();
         p8_q.clear(), p8_nar.clear();
+        pim_bank_free(&pim), shift_engine_free(&sh);
+        pim = pim_bank{}, sh = shift_engine{};
     }
-    bool gemv() const { return pd->kind == PD_GEMV_RMMEC || pd->kind == PD_BITLINEAR || pd->kind == PD_GEMV_F32; }
+    ~DataPath() { pim_bank_free(&pim), shift_engine_free(&sh); }
+    bool gemv() const {
+        return pd->kind == PD_GEMV_RMMEC || pd->kind == PD_BITLINEAR || pd->kind == PD_GEMV_F32 ||
+               pd->kind == PD_GEMV_LUT || pd->kind == PD_GEMV_SHIFTMAC;
+    }
     size_t rows() const { return gemv() ? pd->rows : 0; }
     size_t tile_bytes(size_t r0, size_t r1) const { return (r1 - r0) * pd->w_row_bytes; }
 
@@ -246,6 +255,15 @@ struct DataPath {
                     }
             return st;
         }
+        case PD_GEMV_LUT: // the bank's input stage: codes and bit-plane indices
+            if (p->lut.rows != p->rows || p->lut.cols != p->cols || p->w_row_bytes != pim_row_bytes(&p->lut))
+                return LPCS_EINVAL;
+            res.assign(p->rows, 0.0f);
+            return pim_bank_input(&pim, &p->lut, kern.dp.pim_entry_bits, x.data());
+        case PD_GEMV_SHIFTMAC:
+            if (p->w_row_bytes != shift_row_bytes(p->cols)) return LPCS_EINVAL;
+            res.assign(p->rows, 0.0f);
+            return shift_engine_input(&sh, p->cols, x.data());
         case PD_GEMV_F32: {
             if (p->w_row_bytes != p->cols * (p->mode ? 2 : 4)) return LPCS_EINVAL;
             float best = -1;
@@ -293,6 +311,8 @@ struct DataPath {
             b ^= (uint8_t)(((b >> sh) & 3u) == 3u ? 2u << sh : 1u << sh);
             break;
         }
+        case PD_GEMV_LUT: pim_bank_corrupt(&pim, row); break;
+        case PD_GEMV_SHIFTMAC: shift_engine_corrupt(&sh, row); break;
         default: // fp32 / bf16: an exponent bit
             row[pd->mode ? 2 * fault_col + 1 : 4 * fault_col + 3] ^= 0x40;
         }
@@ -437,6 +457,8 @@ struct DataPath {
             }
             return LPCS_OK;
         }
+        case PD_GEMV_LUT: return pim_bank_rows(&pim, tile, n, res.data() + r0);
+        case PD_GEMV_SHIFTMAC: return shift_engine_rows(&sh, tile, n, res.data() + r0);
         case PD_GEMV_F32: // rows read in place from the tile buffer (aligned: std::vector storage, whole rows)
             pv_gemv_f32(res.data() + r0, tile, p->mode ? 1 : 0, x.data(), n, p->cols);
             return LPCS_OK;
@@ -449,6 +471,8 @@ struct DataPath {
         int st = LPCS_OK;
         switch (p->kind) {
         case PD_GEMV_RMMEC:
+        case PD_GEMV_LUT:
+        case PD_GEMV_SHIFTMAC:
         case PD_GEMV_F32: break;
         case PD_BITLINEAR:
             res.assign(p->rows, 0.0f);
@@ -800,6 +824,10 @@ int run_op_locked(const arch_op *op, std::function<int()> fn, const plat_data *p
     std::memset(r, 0, sizeof *r);
     arch_cost ac; // energy of the unit's events: the same per-event constants as the model
     if (arch_op_cost(&kern.dp, op, &ac)) return -1;
+    // the PIM bank's / shift-MAC engine's data path runs only in that unit's module
+    if (pd && (pd->kind == PD_GEMV_LUT || pd->kind == PD_GEMV_SHIFTMAC) &&
+        std::strcmp(arch_unit_name(ac.unit), pd->kind == PD_GEMV_LUT ? "lutgemv" : "shiftmac"))
+        return LPCS_EUNSUPPORTED;
     static DataPath reused(nullptr); // one op at a time (kern.lock): its buffers serve every op
     DataPath *dp = pd ? (reused.reset(pd), &reused) : nullptr;
     UnitCmd c{*op, fn, dp, r, 0};

@@ -10,7 +10,8 @@
  * (platform_exec_op): the DMA copies each weight tile, in the unit's storage
  * format, into one of the unit's two tile buffers and the unit computes that
  * tile's rows from its buffer with the unit's arithmetic (golden's unit
- * functions on the received words: rmmec_gemv, ternary_gemv_i32); the ops no
+ * functions on the received words: rmmec_gemv, ternary_gemv_i32; the PIM
+ * bank and shift-MAC engine of pim_bank.h); the ops no
  * unit implements run on the vector unit (vector_unit.h). The API takes data
  * only, no callback: nothing outside sim/ can supply a result. Timing comes from
  * the unit models (models/arch_model.h) per tile plus the memory system:
@@ -61,6 +62,12 @@ typedef enum {
     PD_BITLINEAR,   /* ternary engine: w = packed ternary rows (golden/ternary.h), v = norm weight [cols],
                      * inv_beta; RMSNorm + int8 absmax on the vector unit, int32 GEMV on the engine,
                      * dequantize on the vector unit (golden/bitlinear.h steps 5-11) */
+    PD_GEMV_LUT,    /* PIM LUT-GEMV bank (sim/platform/pim_bank.h): w = rows of pim_row_bytes(&lut) bytes,
+                     * each the row's fp32 scale then its w_bits codes (LSB first, two's complement;
+                     * ternary 01 = +1, 11 = -1); x fp32 [cols], a_bits codes at the unit input;
+                     * bit-serial table lookups, golden lutgemv_convert readout */
+    PD_GEMV_SHIFTMAC, /* shift-MAC engine: w = rows of the fp32 alpha then the packed codes (golden/shiftmac.h);
+                       * int8 absmax activations, exact int32 shifts, golden step-4 readout */
     PD_GEMV_F32,    /* vector unit fp32 GEMV: w fp32 rows (mode 1: bf16 rows), lpcs_dot_f32 order */
     PD_EMBED,       /* out[n] = the weight row w (the token's row) */
     PD_RMSNORM,     /* out = rmsnorm(in) * v, llama2.c order */
@@ -79,6 +86,7 @@ typedef enum {
 typedef struct {
     plat_dkind kind;
     int mode;               /* PD_GEMV_RMMEC: rmmec_mode; PD_GEMV_F32: 1 = bf16 weights */
+    lutgemv_cfg lut;        /* PD_GEMV_LUT: rows, cols, g, w_bits, w_kind, a_bits (batch 1, qgroup 0) */
     size_t rows, cols, n;
     const void *w;          /* the weight image in DRAM, [rows][w_row_bytes] */
     size_t w_row_bytes;
