@@ -48,7 +48,7 @@ static void softmax(kn_isa isa, float *x, size_t n) {
     for (size_t i = 1; i < n; i++)
         if (x[i] > mx) mx = x[i];
     float sum = kn_exp_shift_sum(isa, x, n, mx);
-    for (size_t i = 0; i < n; i++) x[i] /= sum;
+    kn_div_scalar(isa, x, n, sum);
 }
 
 static void rope(rt_engine *eng, rt_op *op) {
@@ -114,7 +114,7 @@ static void attention_heads(void *arg, int idx, int n) {
             continue;
         }
         kn_gemm(isa, KN_W_F32, att, T, eng->key_cache + hoff, kv, qh, hs, 1, 0, T, hs);
-        for (size_t t = 0; t < T; t++) att[t] = att[t] / scale;
+        kn_div_scalar(isa, att, T, scale);
         softmax(isa, att, T);
         kn_attn_av(isa, out + h * hs, att, eng->value_cache + hoff, kv, T, hs);
     }

@@ -1,6 +1,7 @@
 #include "graph_util.h"
 #include "matmul_int.h"
 #include "matmul_shiftmac.h"
+#include "rt_weights_alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ int rt_gb_begin(rt_gb *g, rt_engine *eng, rt_err *e) {
         /* room for a quantized copy of every weight, plus an unshared head */
         const rt_config *c = &eng->m->cfg;
         size_t n = eng->m->arena_floats + (size_t)c->vocab * (size_t)c->dim;
-        eng->owned_weights = malloc(n * sizeof(float));
+        eng->owned_weights = rt_weights_alloc(n * sizeof(float));
         if (!eng->owned_weights) return rt_fail(e, LPCS_ENOMEM, "out of memory for quantized weights");
         g->next_w = eng->owned_weights;
         g->end_w = eng->owned_weights + n;
@@ -123,7 +124,7 @@ void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in,
     if (!strcmp(op->qf->name, "bf16") && !g->status) { /* store as bf16: half the bytes, same bits */
         rt_engine *eng = g->eng;
         if (!eng->owned_bf16) {
-            eng->owned_bf16 = malloc(eng->m->arena_floats * sizeof *eng->owned_bf16 + 64);
+            eng->owned_bf16 = rt_weights_alloc(eng->m->arena_floats * sizeof *eng->owned_bf16 + 64);
             g->next_h = eng->owned_bf16;
             g->end_h = eng->owned_bf16 + eng->m->arena_floats;
         }

@@ -24,6 +24,7 @@
 #include "ggml_quants.h"
 #include "gguf.h"
 #include "model.h"
+#include "rt_weights_alloc.h"
 
 typedef struct {
     const char *name;
@@ -169,7 +170,7 @@ int rt_model_load_gguf(rt_model *m, const char *path, rt_err *e) {
         }
     }
     if (!rc) {
-        m->arena = malloc((size_t)floats * sizeof(float));
+        m->arena = rt_weights_alloc((size_t)floats * sizeof(float));
         m->blocks_arena = malloc(block_bytes ? (size_t)block_bytes : 1);
         m->wblocks = calloc(nblk ? (size_t)nblk : 1, sizeof *m->wblocks);
         if (!m->arena || !m->blocks_arena || !m->wblocks)

@@ -10,6 +10,7 @@
 
 #include "model.h"
 #include "rt_file.h"
+#include "rt_weights_alloc.h"
 
 #define LLAMA2C_MAGIC 0x616b3432u
 
@@ -67,7 +68,7 @@ int rt_config_check(const rt_config *c, const char *path, rt_err *e) {
 static int layout_arena(rt_model *m, const tshape t[T_N], float *dst[T_N], rt_err *e) {
     uint64_t total = 0;
     for (int i = 0; i < T_N; i++) total += t[i].each * t[i].count;
-    m->arena = malloc(total * sizeof(float));
+    m->arena = rt_weights_alloc(total * sizeof(float));
     m->ll = calloc((size_t)m->cfg.n_layers, sizeof *m->ll);
     if (!m->arena || !m->ll)
         return rt_fail(e, LPCS_ENOMEM, "%s: cannot allocate %llu weights", m->path,

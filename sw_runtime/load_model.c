@@ -8,6 +8,7 @@
 
 #include "model.h"
 #include "safetensors.h"
+#include "rt_weights_alloc.h"
 
 static int ends_with(const char *s, const char *suf) {
     size_t a = strlen(s), b = strlen(suf);
@@ -317,7 +318,7 @@ int rt_model_load_safetensors(rt_model *m, const char *path, const char *config_
     uint64_t total = 0;
     for (int k = 0; k < n_st; k++)
         for (size_t i = 0; i < st[k].n; i++) total += st[k].t[i].numel;
-    m->arena = malloc((total ? total : 1) * sizeof(float));
+    m->arena = rt_weights_alloc(total * sizeof(float));
     if (m->cfg.arch == RT_ARCH_HGRN)
         m->hl = calloc((size_t)m->cfg.n_layers, sizeof *m->hl);
     else

@@ -142,6 +142,63 @@ static void test_attention_pieces_all_isas(void **state) {
     assert_true(compared >= 24 * (5 * 53 / 2));
 }
 
+/* golden's exp through the vector kernels on the inputs that take its
+ * special branches: NaN, +-inf, overflow and underflow thresholds and their
+ * neighbours, the k > 127 and k < -126 scalings (subnormal results), zeros,
+ * and random bit patterns; softmax numerator (m = 0) and SwiGLU; the
+ * division kernel on the same values. */
+static float nextf(float f, int up) { return nextafterf(f, up ? INFINITY : -INFINITY); }
+
+/* NaN payloads of a product of two NaNs depend on the operand order the
+ * compiler picked (x86 keeps the first): any NaN equals any NaN here. */
+static int same_or_both_nan(float a, float b) { return bits(a) == bits(b) || (a != a && b != b); }
+
+static void test_exp_special_all_isas(void **state) {
+    (void)state;
+    enum { N = 4096 + 13 };
+    static float x[N], x0[N], o[N], b[N];
+    const float edges[] = {NAN, -NAN, INFINITY, -INFINITY, 0.0f, -0.0f, 88.72283172607421875f, -103.972076416015625f,
+                           88.0f, 88.5f, 87.5f, 88.3762626647949f, -87.33654f, -87.0f, -88.0f, -95.0f, -100.0f, -103.0f,
+                           1e-30f, -1e-30f, 0x1p-149f, 3.0e38f, -3.0e38f, 0.34657359f, -0.34657359f, 1.0f, -1.0f};
+    size_t ne = sizeof edges / sizeof *edges, n = 0;
+    for (size_t i = 0; i < ne; i++) {
+        x0[n++] = edges[i];
+        if (edges[i] == edges[i] && !isinf(edges[i]) && edges[i] != 0.0f) x0[n++] = nextf(edges[i], 1), x0[n++] = nextf(edges[i], 0);
+    }
+    while (n < N) { /* random bit patterns, then uniform over the range where exp is finite and nonzero */
+        uint32_t u = rnd32();
+        float f;
+        memcpy(&f, &u, 4);
+        x0[n] = (n & 1) ? f : -104.0f + 193.0f * (float)(rnd32() >> 8) / 16777216.0f;
+        n++;
+    }
+    size_t compared = 0;
+    for (int isa = 0; isa < KN_ISA_COUNT; isa++) {
+        if (!kn_isa_supported((kn_isa)isa)) continue;
+        for (size_t len = 1; len <= N; len = len * 3 + 1) { /* lengths with and without a partial vector */
+            memcpy(x, x0, len * sizeof *x);
+            (void)kn_exp_shift_sum((kn_isa)isa, x, len, 0.0f);
+            for (size_t i = 0; i < len; i++, compared++)
+                if (bits(x[i]) != bits(lpcs_expf(x0[i] - 0.0f)))
+                    fail_msg("%s: exp(%a) = %a, golden %a", kn_isa_name((kn_isa)isa), (double)x0[i], (double)x[i],
+                             (double)lpcs_expf(x0[i]));
+            for (size_t i = 0; i < len; i++) b[i] = x0[(i * 7 + 3) % N];
+            kn_swiglu((kn_isa)isa, o, x0, b, len);
+            for (size_t i = 0; i < len; i++, compared++) {
+                float want = (x0[i] * (1.0f / (1.0f + lpcs_expf(-x0[i])))) * b[i];
+                if (!same_or_both_nan(o[i], want))
+                    fail_msg("%s: swiglu(%a, %a) = %a, golden %a", kn_isa_name((kn_isa)isa), (double)x0[i], (double)b[i],
+                             (double)o[i], (double)want);
+            }
+            memcpy(x, x0, len * sizeof *x);
+            kn_div_scalar((kn_isa)isa, x, len, b[0]);
+            for (size_t i = 0; i < len; i++, compared++) assert_true(bits(x[i]) == bits(x0[i] / b[0]));
+        }
+    }
+    printf("fp_cpu: %zu exp/swiglu/div results compared with golden\n", compared);
+    assert_true(compared >= 3 * 4096);
+}
+
 /* A strided weight matrix (attention over the KV cache) gives the same bits
  * as the packed one. */
 static void test_gemm_strided(void **state) {
@@ -178,6 +235,7 @@ int main(void) {
         cmocka_unit_test(test_axpy_all_isas),
         cmocka_unit_test(test_attention_pieces_all_isas),
         cmocka_unit_test(test_gemm_strided),
+        cmocka_unit_test(test_exp_special_all_isas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,9 @@
 #                llama.cpp's own quantizer (llama_model_quantize) if missing
 #   L7B          llama2.c checkpoint of Llama-2-7B layer shapes (made with
 #                bench/cpu/gen_llama_shape if missing: 1 layer, 0.8 GB)
+#   SUITE=all    or `fp32-decode`: only the shakespeare fp32 one-thread decode rows
+#                (lpcs, run.c runfast and native, llama.cpp F32), for more rounds
+#                in less time
 # Anchors that are not given are skipped (and say so).
 #
 # Per round, programs alternate; every program reports wall tok/s and tokens per
@@ -25,6 +28,7 @@
 # $OUT/summary.md (medians).
 set -eu
 BUILD=${BUILD:-build}; SHARED=${SHARED:-../shared}; ROUNDS=${ROUNDS:-5}; OUT=${OUT:-$BUILD/bench-cpu}; N7B=${N7B:-16}
+SUITE=${SUITE:-all}
 GGUF_DIR=${GGUF_DIR:-$OUT}
 mkdir -p "$OUT"
 # BUILD may be a snapshot of the binaries (so rebuilding the tree cannot disturb a run)
@@ -36,9 +40,9 @@ echo "round,program,model,threads,metric,value" > "$csv"
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores, flags: $(grep -m1 -o 'avx512f\|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 
-[ -f "$L7B" ] || { gcc -O2 -o "$OUT/gen_llama_shape" bench/cpu/gen_llama_shape.c -lm && "$OUT/gen_llama_shape" "$L7B" 1; }
+[ "$SUITE" = fp32-decode ] || [ -f "$L7B" ] || { gcc -O2 -o "$OUT/gen_llama_shape" bench/cpu/gen_llama_shape.c -lm && "$OUT/gen_llama_shape" "$L7B" 1; }
 [ -f "$GGUF_DIR/shakespeare-f32.gguf" ] || "$BUILD/lpcs" convert "$M" "$GGUF_DIR/shakespeare-f32.gguf" --tokenizer "$TOK"
-[ -f "$GGUF_DIR/l7b-f32.gguf" ] || "$BUILD/lpcs" convert "$L7B" "$GGUF_DIR/l7b-f32.gguf" --tokenizer "$TOK"
+[ "$SUITE" = fp32-decode ] || [ -f "$GGUF_DIR/l7b-f32.gguf" ] || "$BUILD/lpcs" convert "$L7B" "$GGUF_DIR/l7b-f32.gguf" --tokenizer "$TOK"
 
 runc=""; native=""
 if [ -n "${RUNC_DIR:-}" ]; then
@@ -56,9 +60,10 @@ if [ -n "${LLAMA_SRC:-}" ] && [ -n "${LLAMA_LIB_DIR:-}" ]; then
   export LLAMA_LIB_DIR
   echo "llama.cpp: $(git -C "$LLAMA_SRC" rev-parse HEAD 2>/dev/null || echo 'commit unknown'), libraries $(basename "$lib")"
   for g in shakespeare l7b; do
+    [ "$SUITE" = fp32-decode ] && continue
     [ -f "$GGUF_DIR/$g-q8_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/$g-f32.gguf" "$GGUF_DIR/$g-q8_0.gguf" q8_0
   done
-  [ -f "$GGUF_DIR/l7b-q4_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/l7b-f32.gguf" "$GGUF_DIR/l7b-q4_0.gguf" q4_0
+  [ "$SUITE" = fp32-decode ] || [ -f "$GGUF_DIR/l7b-q4_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/l7b-f32.gguf" "$GGUF_DIR/l7b-q4_0.gguf" q4_0
 else
   echo "SKIP: llama.cpp (set LLAMA_SRC and LLAMA_LIB_DIR)"
 fi
@@ -95,6 +100,7 @@ for r in $(seq 1 "$ROUNDS"); do
   [ -n "$runc" ] && runc_run "$r" runc-runfast shakespeare "$M" 256 "$runc"
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 1
   [ -n "$native" ] && runc_run "$r" runc-native shakespeare "$M" 256 "$native"
+  [ "$SUITE" = fp32-decode ] && continue
   lpcs "$r" lpcs-int8-intdot shakespeare "$M" 256 1 --plan w=int8,intdot
   [ -n "$lcb" ] && llcpp "$r" llamacpp-q8_0 shakespeare "$GGUF_DIR/shakespeare-q8_0.gguf" decode 256 1
   lpcs_prefill "$r" shakespeare "$M" 255
@@ -115,7 +121,7 @@ for r in $(seq 1 "$ROUNDS"); do
   lpcs "$r" lpcs-int8-intdot l7b "$L7B" "$N7B" 2 --plan w=int8,intdot
 done
 # weight streaming at 7B shapes vs the measured read bandwidth, 1 and 2 threads
-for th in 1 2; do
+[ "$SUITE" = fp32-decode ] || for th in 1 2; do
   echo "stream, $th thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   "$BUILD/bench/bench_stream" "${STREAM_REPS:-9}" auto "$th" > "$OUT/stream-${th}t.md"
 done
@@ -134,5 +140,17 @@ for k in keys:
          for m in ('tok_s', 'tok_cpu_s')}
     med = lambda m: '%.1f' % statistics.median(v[m]) if v[m] else '-'
     print('| %s | %s | %s | %s | %s | %d |' % (k[0], k[1], k[2], med('tok_s'), med('tok_cpu_s'), len(v['tok_s'])))
+# per-round ratios of tokens per CPU-second (same round = same load)
+val = {(r['round'], r['model'], r['program'], r['threads']): float(r['value']) for r in rows
+       if r['metric'] == 'tok_cpu_s' and r['value']}
+print()
+print('| ratio (tok/CPU-s, 1 thread, shakespeare) | median of per-round ratios | min-max | rounds |')
+print('|---|---|---|---|')
+for a, b in (('lpcs-fp32', 'runc-runfast'), ('lpcs-fp32', 'runc-native'), ('lpcs-fp32', 'llamacpp-f32'),
+             ('lpcs-int8-intdot', 'llamacpp-q8_0'), ('lpcs-fp32-prompt', 'llamacpp-f32-prompt')):
+    q = [val[(rd, 'shakespeare', a, '1')] / val[(rd, 'shakespeare', b, '1')] for rd in sorted({k[0] for k in val})
+         if (rd, 'shakespeare', a, '1') in val and (rd, 'shakespeare', b, '1') in val]
+    if q:
+        print('| %s / %s | %.2fx | %.2f-%.2f | %d |' % (a, b, statistics.median(q), min(q), max(q), len(q)))
 PY
 cat "$OUT/summary.md"

@@ -221,21 +221,124 @@ T256 static void attn_av_avx2(float *out, const float *att, const float *V, size
     }
 }
 
-/* Scalar golden math with hardware fma (the same bits as the libm fmaf
- * calls of the portable build, several times faster). */
-#define KN_ELEMENTWISE(SUFFIX)                                                                  \
-    static float exp_shift_sum_##SUFFIX(float *x, size_t n, float m) {                          \
-        float sum = 0.0f;                                                                       \
-        for (size_t i = 0; i < n; i++) {                                                        \
-            x[i] = lpcs_expf(x[i] - m);                                                         \
-            sum += x[i];                                                                        \
-        }                                                                                       \
-        return sum;                                                                             \
-    }                                                                                           \
-    static void swiglu_##SUFFIX(float *out, const float *a, const float *b, size_t n) {         \
-        for (size_t i = 0; i < n; i++) out[i] = a[i] * (1.0f / (1.0f + lpcs_expf(-a[i]))) * b[i]; \
+/* golden's lpcs_expf on a vector of lanes: the same operations lane by lane
+ * (fma steps, the exact 2^k scaling in the three ranges of k), then the
+ * special inputs (overflow, underflow, NaN) blended in; lanes of a range
+ * that does not apply compute garbage that is discarded. Written once over a
+ * few per-ISA operations (VX_* below), like KN_GEMM. */
+#define KN_EXPF(ISA, TGT, VF, VI, SET1, SET1I, FMA, FNMA, ADD, SUB, MUL, SUBI, ADDI, SHL, I2F, F2I, BLEND_IGT, BLEND_ILT,     \
+                BLEND_FGT, BLEND_FLT, BLEND_NAN)                                                                            \
+    TGT static KN_AI VF expf_##ISA(VF x) {                                                                                  \
+        const VF shifter = SET1(12582912.0f);                                                                               \
+        VF t = FMA(x, SET1(1.44269502162933349609375f), shifter);                                                           \
+        VF kf = SUB(t, shifter);                                                                                            \
+        VI k = SUBI(F2I(t), SET1I(0x4b400000)); /* lpcs_f2u(shifter) */                                                     \
+        VF r = FNMA(kf, SET1(0.693147182464599609375f), x);                                                                 \
+        r = FNMA(kf, SET1(-1.90465421212593e-09f), r);                                                                      \
+        VF q = SET1(1.98412701e-4f);                                                                                        \
+        q = FMA(q, r, SET1(1.38888892e-3f));                                                                                \
+        q = FMA(q, r, SET1(8.33333377e-3f));                                                                                \
+        q = FMA(q, r, SET1(4.16666679e-2f));                                                                                \
+        q = FMA(q, r, SET1(1.66666672e-1f));                                                                                \
+        q = FMA(q, r, SET1(0.5f));                                                                                          \
+        VF er = ADD(SET1(1.0f), FMA(MUL(r, r), q, r));                                                                      \
+        VF mid = MUL(er, I2F(SHL(ADDI(k, SET1I(127)))));                                                                    \
+        VF hi = MUL(MUL(er, SET1(2.0f)), I2F(SHL(ADDI(k, SET1I(126)))));                                                    \
+        VF lo = MUL(MUL(er, I2F(SHL(ADDI(k, SET1I(64 + 127))))), SET1(0x1p-64f));                                           \
+        VF y = BLEND_IGT(k, 127, mid, hi);                                                                                  \
+        y = BLEND_ILT(k, -126, y, lo);                                                                                      \
+        y = BLEND_FGT(x, 88.72283172607421875f, y, SET1(INFINITY));                                                         \
+        y = BLEND_FLT(x, -103.972076416015625f, y, SET1(0.0f));                                                             \
+        return BLEND_NAN(x, y, ADD(x, x));                                                                                  \
     }
-__attribute__((target("fma"))) KN_ELEMENTWISE(fma)
+
+/* blends: where (a OP b) take the second value, else the first */
+#define B512_IGT(k, c, a, b) _mm512_mask_blend_ps(_mm512_cmpgt_epi32_mask(k, _mm512_set1_epi32(c)), a, b)
+#define B512_ILT(k, c, a, b) _mm512_mask_blend_ps(_mm512_cmplt_epi32_mask(k, _mm512_set1_epi32(c)), a, b)
+#define B512_FGT(x, c, a, b) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(c), _CMP_GT_OQ), a, b)
+#define B512_FLT(x, c, a, b) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_set1_ps(c), _CMP_LT_OQ), a, b)
+#define B512_NAN(x, a, b) _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), a, b)
+#define SHL512(v) _mm512_slli_epi32(v, 23)
+KN_EXPF(avx512, T512, __m512, __m512i, _mm512_set1_ps, _mm512_set1_epi32, _mm512_fmadd_ps, _mm512_fnmadd_ps, _mm512_add_ps,
+        _mm512_sub_ps, _mm512_mul_ps, _mm512_sub_epi32, _mm512_add_epi32, SHL512, _mm512_castsi512_ps, _mm512_castps_si512,
+        B512_IGT, B512_ILT, B512_FGT, B512_FLT, B512_NAN)
+
+#define B256_IGT(k, c, a, b) _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_cmpgt_epi32(k, _mm256_set1_epi32(c))))
+#define B256_ILT(k, c, a, b) _mm256_blendv_ps(a, b, _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(c), k)))
+#define B256_FGT(x, c, a, b) _mm256_blendv_ps(a, b, _mm256_cmp_ps(x, _mm256_set1_ps(c), _CMP_GT_OQ))
+#define B256_FLT(x, c, a, b) _mm256_blendv_ps(a, b, _mm256_cmp_ps(x, _mm256_set1_ps(c), _CMP_LT_OQ))
+#define B256_NAN(x, a, b) _mm256_blendv_ps(a, b, _mm256_cmp_ps(x, x, _CMP_UNORD_Q))
+#define SHL256(v) _mm256_slli_epi32(v, 23)
+KN_EXPF(avx2, T256, __m256, __m256i, _mm256_set1_ps, _mm256_set1_epi32, _mm256_fmadd_ps, _mm256_fnmadd_ps, _mm256_add_ps,
+        _mm256_sub_ps, _mm256_mul_ps, _mm256_sub_epi32, _mm256_add_epi32, SHL256, _mm256_castsi256_ps, _mm256_castps_si256,
+        B256_IGT, B256_ILT, B256_FGT, B256_FLT, B256_NAN)
+
+/* Softmax numerator and SwiGLU on W-lane vectors; the last partial vector
+ * goes through a zero-padded copy (the padding lanes are discarded). The
+ * softmax sum stays golden's plain ascending fp32 adds. */
+#define KN_ELEMENTWISE(ISA, TGT, VF, W, LOAD, STORE, SET1, SUB, ADD, MUL, DIV, NEG)                                          \
+    TGT static float exp_shift_sum_##ISA(float *x, size_t n, float m) {                                                     \
+        float sum = 0.0f, buf[W];                                                                                           \
+        for (size_t i = 0; i < n; i += W) {                                                                                 \
+            size_t w = n - i < W ? n - i : W;                                                                               \
+            float *p = x + i;                                                                                               \
+            if (w < W) {                                                                                                    \
+                memset(buf, 0, sizeof buf);                                                                                 \
+                memcpy(buf, p, w * sizeof *buf);                                                                            \
+                p = buf;                                                                                                    \
+            }                                                                                                               \
+            STORE(p, expf_##ISA(SUB(LOAD(p), SET1(m))));                                                                    \
+            for (size_t l = 0; l < w; l++) sum += p[l];                                                                     \
+            if (w < W) memcpy(x + i, buf, w * sizeof *buf);                                                                 \
+        }                                                                                                                   \
+        return sum;                                                                                                         \
+    }                                                                                                                       \
+    TGT static void swiglu_##ISA(float *out, const float *a, const float *b, size_t n) {                                    \
+        float ba[W], bb[W];                                                                                                 \
+        for (size_t i = 0; i < n; i += W) {                                                                                 \
+            size_t w = n - i < W ? n - i : W;                                                                               \
+            const float *pa = a + i, *pb = b + i;                                                                           \
+            if (w < W) {                                                                                                    \
+                memset(ba, 0, sizeof ba), memset(bb, 0, sizeof bb);                                                         \
+                memcpy(ba, pa, w * sizeof *ba), memcpy(bb, pb, w * sizeof *bb);                                             \
+                pa = ba, pb = bb;                                                                                           \
+            }                                                                                                               \
+            VF va = LOAD(pa);                                                                                               \
+            VF s = DIV(SET1(1.0f), ADD(SET1(1.0f), expf_##ISA(NEG(va))));                                                   \
+            VF y = MUL(MUL(va, s), LOAD(pb));                                                                               \
+            if (w == W)                                                                                                     \
+                STORE(out + i, y);                                                                                          \
+            else {                                                                                                          \
+                STORE(ba, y);                                                                                               \
+                memcpy(out + i, ba, w * sizeof *ba);                                                                        \
+            }                                                                                                               \
+        }                                                                                                                   \
+    }
+
+/* -v flips the sign bit, as the scalar negation does (NaN included) */
+#define NEG512(v) _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(v), _mm512_set1_epi32((int)0x80000000u)))
+#define NEG256(v) _mm256_xor_ps(v, _mm256_set1_ps(-0.0f))
+KN_ELEMENTWISE(avx512, T512, __m512, 16, _mm512_loadu_ps, _mm512_storeu_ps, _mm512_set1_ps, _mm512_sub_ps, _mm512_add_ps,
+               _mm512_mul_ps, _mm512_div_ps, NEG512)
+KN_ELEMENTWISE(avx2, T256, __m256, 8, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_set1_ps, _mm256_sub_ps, _mm256_add_ps,
+               _mm256_mul_ps, _mm256_div_ps, NEG256)
+
+/* x[i] = x[i] / d (IEEE division lane by lane: golden's bits) */
+T512 static void div_scalar_avx512(float *x, size_t n, float d) {
+    size_t i = 0;
+    __m512 dv = _mm512_set1_ps(d);
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(x + i, _mm512_div_ps(_mm512_loadu_ps(x + i), dv));
+    if (i < n) {
+        __mmask16 k = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(x + i, k, _mm512_div_ps(_mm512_maskz_loadu_ps(k, x + i), dv));
+    }
+}
+T256 static void div_scalar_avx2(float *x, size_t n, float d) {
+    size_t i = 0;
+    __m256 dv = _mm256_set1_ps(d);
+    for (; i + 8 <= n; i += 8) _mm256_storeu_ps(x + i, _mm256_div_ps(_mm256_loadu_ps(x + i), dv));
+    for (; i < n; i++) x[i] = x[i] / d;
+}
 
 T256 static void axpy_avx2(float *o, float a, const float *v, size_t n) {
     size_t i = 0;
@@ -317,20 +420,36 @@ void kn_attn_av(kn_isa isa, float *out, const float *att, const float *V, size_t
     }
 }
 
-KN_ELEMENTWISE(portable)
-
 float kn_exp_shift_sum(kn_isa isa, float *x, size_t n, float m) {
 #ifdef KN_X86
-    if (isa != KN_ISA_PORTABLE) return exp_shift_sum_fma(x, n, m);
+    if (isa == KN_ISA_AVX512) return exp_shift_sum_avx512(x, n, m);
+    if (isa == KN_ISA_AVX2) return exp_shift_sum_avx2(x, n, m);
 #endif
-    return exp_shift_sum_portable(x, n, m);
+    (void)isa;
+    float sum = 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = lpcs_expf(x[i] - m);
+        sum += x[i];
+    }
+    return sum;
 }
 
 void kn_swiglu(kn_isa isa, float *out, const float *a, const float *b, size_t n) {
 #ifdef KN_X86
-    if (isa != KN_ISA_PORTABLE) return swiglu_fma(out, a, b, n);
+    if (isa == KN_ISA_AVX512) return swiglu_avx512(out, a, b, n);
+    if (isa == KN_ISA_AVX2) return swiglu_avx2(out, a, b, n);
 #endif
-    swiglu_portable(out, a, b, n);
+    (void)isa;
+    for (size_t i = 0; i < n; i++) out[i] = a[i] * (1.0f / (1.0f + lpcs_expf(-a[i]))) * b[i];
+}
+
+void kn_div_scalar(kn_isa isa, float *x, size_t n, float d) {
+#ifdef KN_X86
+    if (isa == KN_ISA_AVX512) return div_scalar_avx512(x, n, d);
+    if (isa == KN_ISA_AVX2) return div_scalar_avx2(x, n, d);
+#endif
+    (void)isa;
+    for (size_t i = 0; i < n; i++) x[i] = x[i] / d;
 }
 
 void kn_axpy_fma(kn_isa isa, float *o, float a, const float *v, size_t n) {

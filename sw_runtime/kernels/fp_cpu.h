@@ -42,6 +42,9 @@ float kn_dot_f32(kn_isa isa, const float *a, const float *b, size_t n);
 void kn_gemm(kn_isa isa, kn_wtype wtype, float *Y, size_t ldy, const void *W, size_t ldw, const float *X, size_t ldx, size_t T,
              size_t r0, size_t r1, size_t cols);
 
+/* x[i] = x[i] / d for i < n (attention scale, softmax normalisation). */
+void kn_div_scalar(kn_isa isa, float *x, size_t n, float d);
+
 /* o[i] = fmaf(a, v[i], o[i]) for i < n (attention: out += att[t] * v_t). */
 void kn_axpy_fma(kn_isa isa, float *o, float a, const float *v, size_t n);
 
