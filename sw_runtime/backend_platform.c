@@ -25,7 +25,6 @@
 #include "bitlinear.h"
 #include "exact.h"
 #include "matmul_shiftmac.h"
-#include "pim_bank.h"
 #include "platform_api.h"
 #include "shadow.h"
 
@@ -77,11 +76,11 @@ static plat_state *plat_get(rt_backend_inst *be, const rt_engine *eng) {
 /* 1 if op is an exact op of the RMMEC (exact.h). */
 static int on_rmmec(const rt_op *op) { return op->exact && op->unit && !strcmp(op->unit, "rmmec") && op->qf; }
 
-/* The LUT-GEMV weight image (pim_bank.h's storage format): per row the fp32
+/* The LUT-GEMV weight image (PD_GEMV_LUT's storage format): per row the fp32
  * scale, then the w_bits codes LSB first in two's complement (ternary: the
  * 2-bit two's complement of -1 / 0 / +1). Format conversion only. */
 static uint8_t *lut_image(const lutgemv_cfg *c, const int8_t *wq, const float *wscale) {
-    size_t rb = pim_row_bytes(c);
+    size_t rb = plat_lut_row_bytes(c);
     uint8_t *img = calloc(c->rows, rb);
     for (size_t r = 0; img && r < c->rows; r++) {
         uint8_t *row = img + r * rb;
@@ -98,7 +97,7 @@ static uint8_t *lut_image(const lutgemv_cfg *c, const int8_t *wq, const float *w
 
 /* The shift-MAC weight image: per row the fp32 alpha, then its packed codes. */
 static uint8_t *shift_image(const shiftmac_linear *L) {
-    size_t pb = shiftmac_row_bytes(L->in), rb = shift_row_bytes(L->in);
+    size_t pb = shiftmac_row_bytes(L->in), rb = plat_shift_row_bytes(L->in);
     uint8_t *img = malloc(L->out * rb);
     for (size_t r = 0; img && r < L->out; r++) {
         memcpy(img + r * rb, &L->alpha[r], 4);
@@ -171,10 +170,10 @@ static int plat_operands(plat_state *s, rt_engine *eng, rt_op *op, int i, plat_d
             const shiftmac_linear *L = rt_shiftmac_layer(op);
             if (!L) return LPCS_EUNSUPPORTED;
             if (!s->img[i] && !(s->img[i] = shift_image(L))) return LPCS_ENOMEM;
-            pd->kind = PD_GEMV_SHIFTMAC, pd->w = s->img[i], pd->w_row_bytes = shift_row_bytes(L->in);
+            pd->kind = PD_GEMV_SHIFTMAC, pd->w = s->img[i], pd->w_row_bytes = plat_shift_row_bytes(L->in);
         } else if (op->exact && rt_exact_lut_of(op, &l) == LPCS_OK) {
             if (!s->img[i] && !(s->img[i] = lut_image(l.cfg, l.wq, l.wscale))) return LPCS_ENOMEM;
-            pd->kind = PD_GEMV_LUT, pd->lut = *l.cfg, pd->w = s->img[i], pd->w_row_bytes = pim_row_bytes(l.cfg);
+            pd->kind = PD_GEMV_LUT, pd->lut = *l.cfg, pd->w = s->img[i], pd->w_row_bytes = plat_lut_row_bytes(l.cfg);
         } else if (on_rmmec(op)) {
             int mode = rt_exact_rmmec_mode(op->qf);
             size_t lanes = (size_t)rmmec_lanes((rmmec_mode)mode), words = (op->cols + lanes - 1) / lanes;

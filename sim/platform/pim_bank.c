@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "intq.h"
+#include "platform_api.h"
 #include "shiftmac.h"
 #include "status.h"
 #include "ternary.h"
 
-size_t pim_row_bytes(const lutgemv_cfg *c) { return 4 + (c->cols * (size_t)c->w_bits + 7) / 8; }
+size_t pim_row_bytes(const lutgemv_cfg *c) { return plat_lut_row_bytes(c); }
 
 /* Field k of w_bits bits of a row's code stream (LSB first). */
 static unsigned field(const uint8_t *codes, size_t k, int w_bits) {
@@ -121,7 +122,7 @@ void pim_bank_corrupt(const pim_bank *b, uint8_t *row) {
     row[4 + at / 8] ^= (uint8_t)(1u << (at % 8));
 }
 
-size_t shift_row_bytes(size_t cols) { return 4 + shiftmac_row_bytes(cols); }
+size_t shift_row_bytes(size_t cols) { return plat_shift_row_bytes(cols); }
 
 int shift_engine_input(shift_engine *e, size_t cols, const float *x) {
     memset(e, 0, sizeof *e);

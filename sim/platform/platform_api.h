@@ -104,6 +104,12 @@ typedef struct {
     int fault;
 } plat_data;
 
+/* Bytes of one weight row in the storage format of PD_GEMV_LUT (the fp32
+ * scale, then cols codes of w_bits bits) and of PD_GEMV_SHIFTMAC (the fp32
+ * alpha, then ceil(cols / 2) bytes of packed codes). */
+static inline size_t plat_lut_row_bytes(const lutgemv_cfg *c) { return 4 + (c->cols * (size_t)c->w_bits + 7) / 8; }
+static inline size_t plat_shift_row_bytes(size_t cols) { return 4 + (cols + 1) / 2; }
+
 /* Runs op on design point d: timing as platform_time_op, and the unit
  * computes the result from the operands in pd (written to pd->out / in place). */
 int platform_exec_op(const dp_config *d, const arch_op *op, const plat_data *pd, plat_result *r);
