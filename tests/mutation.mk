@@ -107,15 +107,18 @@ mutation-all: $(addprefix mutation-,$(MUT_UNITS))
 # of MUT_GOLDEN_SAMPLE sites per file (seed 1), each compiled alone and linked
 # into the unit's oracle tests (tests/mutation/golden_mutants.py).
 MUT_GOLDEN_SAMPLE ?= 40
+# argument checks one at a time and hand-written layouts of every golden unit
+# (killed golden mutants that the units' oracle tests let through)
+UNIT_TESTS += test_golden_args
 MUT_GOLDEN_SPECS := golden/posit.c:test_posit_vectors+test_posit_oracle:$(BUILD)/obj/tests/posit_oracle.o \
   golden/posit_impl.h:golden/posit.c:test_posit_vectors+test_posit_oracle:$(BUILD)/obj/tests/posit_oracle.o \
-  golden/ternary.c:test_ternary+test_ternary_formats+test_bitlinear golden/qformat.c:test_qformat \
-  golden/shiftmac.c:test_shiftmac+test_shiftmac_runtime:$(BUILD)/obj/tests/shiftmac_oracle.o \
-  golden/rmmec.c:test_rmmec:$(BUILD)/obj/tests/rmmec_oracle.o golden/lutgemv.c:test_lutgemv+test_lut_gemv_cpu
+  golden/ternary.c:test_ternary+test_ternary_formats+test_bitlinear+test_golden_args golden/qformat.c:test_qformat+test_golden_args \
+  golden/shiftmac.c:test_shiftmac+test_shiftmac_runtime+test_golden_args:$(BUILD)/obj/tests/shiftmac_oracle.o \
+  golden/rmmec.c:test_rmmec+test_golden_args:$(BUILD)/obj/tests/rmmec_oracle.o golden/lutgemv.c:test_lutgemv+test_lut_gemv_cpu+test_golden_args
 .PHONY: mutation-golden
 mutation-golden: $(BUILD)/tests/test_posit_vectors $(BUILD)/tests/test_posit_oracle $(BUILD)/tests/test_ternary \
     $(BUILD)/tests/test_ternary_formats $(BUILD)/tests/test_bitlinear $(BUILD)/tests/test_qformat $(BUILD)/tests/test_shiftmac \
-    $(BUILD)/tests/test_shiftmac_runtime $(BUILD)/tests/test_rmmec $(BUILD)/tests/test_lutgemv $(BUILD)/tests/test_lut_gemv_cpu
+    $(BUILD)/tests/test_shiftmac_runtime $(BUILD)/tests/test_rmmec $(BUILD)/tests/test_lutgemv $(BUILD)/tests/test_lut_gemv_cpu $(BUILD)/tests/test_golden_args
 	$(TEST_ENV) BUILD=$(BUILD) tests/mutation/golden_mutants.py $(MUT_DIR)/golden $(MUT_DIR)/golden/results.csv \
 	  $(MUT_GOLDEN_SAMPLE) $(MUT_GOLDEN_SPECS)
 LONG_STEPS += mutation-golden
