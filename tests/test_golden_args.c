@@ -181,6 +181,26 @@ static void ternary_packed_layout_by_hand(void **state) {
     assert_memory_equal(back, w + 6, 6);
 }
 
+/* Exact-size heap buffers: a loop that runs one element too far reads or
+ * writes outside them (caught by AddressSanitizer in the mutation runs). The
+ * codes are checked against round(x * 127 / absmax) written out by hand. */
+static void ternary_act_quant_exact_buffers(void **state) {
+    (void)state;
+    const float src[5] = {1.0f, -0.5f, 0.25f, -1.0f, 0.0f};
+    const int8_t want[5] = {127, -64, 32, -127, 0}; /* -63.5 and 31.75: half-even -64, nearest 32 */
+    float *x = malloc(sizeof src);
+    int8_t *q = malloc(sizeof want);
+    assert_non_null(x);
+    assert_non_null(q);
+    memcpy(x, src, sizeof src);
+    float scale = 0.0f;
+    assert_int_equal(act_quant_absmax_i8(x, 5, q, &scale), LPCS_OK);
+    assert_memory_equal(q, want, sizeof want);
+    assert_true(scale == 127.0f);
+    free(x);
+    free(q);
+}
+
 static void qformat_names(void **state) {
     (void)state;
     qformat f;
@@ -209,6 +229,7 @@ int main(void) {
         cmocka_unit_test(lutgemv_activation_range_each_position),
         cmocka_unit_test(ternary_row_bytes_is_ceil_quarter),
         cmocka_unit_test(ternary_packed_layout_by_hand),
+        cmocka_unit_test(ternary_act_quant_exact_buffers),
         cmocka_unit_test(qformat_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
