@@ -218,6 +218,44 @@ static void qformat_names(void **state) {
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) assert_int_not_equal(qformat_parse(bad[i], &f), LPCS_OK);
 }
 
+/* llama.cpp quantizes a row that a k-quant block cannot tile with its fallback
+ * type (llama-quant.cpp): q4_k on 32-wide rows must give q5_0's values. */
+static void qformat_ggml_row_fallback(void **state) {
+    (void)state;
+    enum { ROWS = 2, LEN = 32 };
+    float in[ROWS * LEN], a[ROWS * LEN], b[ROWS * LEN];
+    for (int i = 0; i < ROWS * LEN; i++) in[i] = (float)((i * 37) % 29 - 14) / 7.0f;
+    qformat q4k, q50;
+    assert_int_equal(qformat_parse("q4_k", &q4k), LPCS_OK);
+    assert_int_equal(qformat_parse("q5_0", &q50), LPCS_OK);
+    assert_int_equal(qformat_roundtrip(&q4k, in, a, ROWS * LEN, LEN), LPCS_OK);
+    assert_int_equal(qformat_roundtrip(&q50, in, b, ROWS * LEN, LEN), LPCS_OK);
+    assert_memory_equal(a, b, sizeof a);
+    assert_memory_not_equal(a, in, sizeof a);   /* 5-bit codes do change these values (an f16 fallback would not match b) */
+}
+
+/* shiftmac round trip of a 2 x 3 matrix in exact-size heap buffers, row by
+ * row: per-row power-of-two scale of the row's absmax (shiftmac.h steps). */
+static void qformat_shiftmac_rows(void **state) {
+    (void)state;
+    const float src[6] = {0.5f, -1.0f, 0.3f, 4.0f, -2.5f, 0.7f};
+    float *in = malloc(sizeof src), *out = malloc(sizeof src);
+    assert_non_null(in);
+    assert_non_null(out);
+    memcpy(in, src, sizeof src);
+    qformat f;
+    assert_int_equal(qformat_parse("shiftmac", &f), LPCS_OK);
+    assert_int_equal(qformat_roundtrip(&f, in, out, 6, 3), LPCS_OK);
+    for (int r = 0; r < 2; r++) {
+        uint8_t codes[3];
+        float alpha;
+        assert_int_equal(shiftmac_quantize(src + 3 * r, 1, 3, 1, codes, &alpha), LPCS_OK);
+        for (int i = 0; i < 3; i++) assert_true(out[3 * r + i] == shiftmac_dequant_one(codes[i], alpha));
+    }
+    free(in);
+    free(out);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rmmec_lane_counts),
@@ -231,6 +269,8 @@ int main(void) {
         cmocka_unit_test(ternary_packed_layout_by_hand),
         cmocka_unit_test(ternary_act_quant_exact_buffers),
         cmocka_unit_test(qformat_names),
+        cmocka_unit_test(qformat_ggml_row_fallback),
+        cmocka_unit_test(qformat_shiftmac_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
