@@ -201,6 +201,23 @@ static void ternary_act_quant_exact_buffers(void **state) {
     free(q);
 }
 
+static void ternary_fixed_act_quant_exact_buffers(void **state) {
+    (void)state;
+    const int32_t src[5] = {100, -50, 25, -100, 0};
+    const int8_t want[5] = {127, -64, 32, -127, 0}; /* 127 * |x| / 100: 63.5 -> 64 (ties to even), 31.75 -> 32 */
+    int32_t *x = malloc(sizeof src);
+    int8_t *q = malloc(sizeof want);
+    assert_non_null(x);
+    assert_non_null(q);
+    memcpy(x, src, sizeof src);
+    uint32_t amax = 0;
+    assert_int_equal(act_quant_absmax_fixed_i8(x, 5, q, &amax), LPCS_OK);
+    assert_memory_equal(q, want, sizeof want);
+    assert_int_equal(amax, 100);
+    free(x);
+    free(q);
+}
+
 static void qformat_names(void **state) {
     (void)state;
     qformat f;
@@ -225,13 +242,17 @@ static void qformat_ggml_row_fallback(void **state) {
     enum { ROWS = 2, LEN = 32 };
     float in[ROWS * LEN], a[ROWS * LEN], b[ROWS * LEN];
     for (int i = 0; i < ROWS * LEN; i++) in[i] = (float)((i * 37) % 29 - 14) / 7.0f;
-    qformat q4k, q50;
-    assert_int_equal(qformat_parse("q4_k", &q4k), LPCS_OK);
-    assert_int_equal(qformat_parse("q5_0", &q50), LPCS_OK);
-    assert_int_equal(qformat_roundtrip(&q4k, in, a, ROWS * LEN, LEN), LPCS_OK);
-    assert_int_equal(qformat_roundtrip(&q50, in, b, ROWS * LEN, LEN), LPCS_OK);
-    assert_memory_equal(a, b, sizeof a);
-    assert_memory_not_equal(a, in, sizeof a);   /* 5-bit codes do change these values (an f16 fallback would not match b) */
+    static const char *const pairs[][2] = {{"q4_k", "q5_0"}, {"q5_k", "q5_1"}, {"q6_k", "q8_0"},
+                                           {"tq1_0", "q4_0"}, {"tq2_0", "q4_0"}};
+    for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
+        qformat k, fb;
+        assert_int_equal(qformat_parse(pairs[i][0], &k), LPCS_OK);
+        assert_int_equal(qformat_parse(pairs[i][1], &fb), LPCS_OK);
+        assert_int_equal(qformat_roundtrip(&k, in, a, ROWS * LEN, LEN), LPCS_OK);
+        assert_int_equal(qformat_roundtrip(&fb, in, b, ROWS * LEN, LEN), LPCS_OK);
+        assert_memory_equal(a, b, sizeof a);
+        assert_memory_not_equal(a, in, sizeof a);   /* the codes do change these values (an f16 fallback would not match b) */
+    }
 }
 
 /* shiftmac round trip of a 2 x 3 matrix in exact-size heap buffers, row by
@@ -268,6 +289,7 @@ int main(void) {
         cmocka_unit_test(ternary_row_bytes_is_ceil_quarter),
         cmocka_unit_test(ternary_packed_layout_by_hand),
         cmocka_unit_test(ternary_act_quant_exact_buffers),
+        cmocka_unit_test(ternary_fixed_act_quant_exact_buffers),
         cmocka_unit_test(qformat_names),
         cmocka_unit_test(qformat_ggml_row_fallback),
         cmocka_unit_test(qformat_shiftmac_rows),
