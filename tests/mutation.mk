@@ -7,6 +7,7 @@
 #   make mutation-U        all mutants of tests/mutation/U_mutations.txt -> $(MUT_DIR)/U/results.csv (test-long)
 #   make test-mutation-U   the fixed sample tests/mutation/U_sample.txt: all must be killed (make test)
 #   make mutation-list-U   regenerate tests/mutation/U_mutations.txt (after an RTL change)
+#   make mutation-equiv-U ID=N   yosys equiv_* proof that mutant N equals the design
 #   make mutation-all      every unit's full run
 #   make mutation-golden   golden C mutants against the oracle tests (test-long)
 #
@@ -23,7 +24,7 @@ MUT_GOLDEN := $(BUILD)/libgolden.a
 MUT_VERILATOR := verilator --cc --exe --build -j 2 -Wno-fatal -Wno-lint -Wno-style --x-assign fast --x-initial fast --trace
 
 define mutation_unit
-.PHONY: mutation-list-$(1) mutation-$(1) test-mutation-$(1)
+.PHONY: mutation-list-$(1) mutation-$(1) test-mutation-$(1) mutation-equiv-$(1)
 mutation-list-$(1):
 	yosys -q -p "$$(MUT_$(1)_PREP); mutate -list $$(MUT_$(1)_N) -seed 1 -o tests/mutation/$(1)_mutations.txt"
 	@echo "tests/mutation/$(1)_mutations.txt: $$$$(grep -c '^mutate' tests/mutation/$(1)_mutations.txt) mutants"
@@ -42,6 +43,9 @@ test-mutation-$(1): $$(firstword $$(MUT_$(1)_COSIM))
 	@n=$$$$(tail -n +2 $(MUT_DIR)/$(1)/sample.csv | wc -l); k=$$$$(grep -c ',killed,' $(MUT_DIR)/$(1)/sample.csv); \
 	if [ $$$$n -ge 20 ] && [ $$$$k -eq $$$$n ]; then echo "test-mutation-$(1): $$$$k of $$$$n sampled mutants killed"; \
 	else echo "test-mutation-$(1): $$$$k of $$$$n sampled mutants killed (want all, at least 20)"; grep ',survived,' $(MUT_DIR)/$(1)/sample.csv; exit 1; fi
+# yosys equiv_* on one mutant: make mutation-equiv-U ID=N (tests/mutation/equiv_check.sh)
+mutation-equiv-$(1):
+	tests/mutation/equiv_check.sh "$$(MUT_$(1)_PREP)" tests/mutation/$(1)_mutations.txt $$(ID)
 LONG_STEPS += mutation-$(1)
 TEST_STEPS += test-mutation-$(1)
 MUT_UNITS += $(1)
@@ -107,15 +111,18 @@ mutation-all: $(addprefix mutation-,$(MUT_UNITS))
 # of MUT_GOLDEN_SAMPLE sites per file (seed 1), each compiled alone and linked
 # into the unit's oracle tests (tests/mutation/golden_mutants.py).
 MUT_GOLDEN_SAMPLE ?= 40
+# argument checks one at a time and hand-written layouts of every golden unit
+# (killed golden mutants that the units' oracle tests let through)
+UNIT_TESTS += test_golden_args
 MUT_GOLDEN_SPECS := golden/posit.c:test_posit_vectors+test_posit_oracle:$(BUILD)/obj/tests/posit_oracle.o \
   golden/posit_impl.h:golden/posit.c:test_posit_vectors+test_posit_oracle:$(BUILD)/obj/tests/posit_oracle.o \
-  golden/ternary.c:test_ternary+test_ternary_formats+test_bitlinear golden/qformat.c:test_qformat \
-  golden/shiftmac.c:test_shiftmac+test_shiftmac_runtime:$(BUILD)/obj/tests/shiftmac_oracle.o \
-  golden/rmmec.c:test_rmmec:$(BUILD)/obj/tests/rmmec_oracle.o golden/lutgemv.c:test_lutgemv+test_lut_gemv_cpu
+  golden/ternary.c:test_ternary+test_ternary_formats+test_bitlinear+test_golden_args golden/qformat.c:test_qformat+test_golden_args \
+  golden/shiftmac.c:test_shiftmac+test_shiftmac_runtime+test_golden_args:$(BUILD)/obj/tests/shiftmac_oracle.o \
+  golden/rmmec.c:test_rmmec+test_golden_args:$(BUILD)/obj/tests/rmmec_oracle.o golden/lutgemv.c:test_lutgemv+test_lut_gemv_cpu+test_golden_args
 .PHONY: mutation-golden
 mutation-golden: $(BUILD)/tests/test_posit_vectors $(BUILD)/tests/test_posit_oracle $(BUILD)/tests/test_ternary \
     $(BUILD)/tests/test_ternary_formats $(BUILD)/tests/test_bitlinear $(BUILD)/tests/test_qformat $(BUILD)/tests/test_shiftmac \
-    $(BUILD)/tests/test_shiftmac_runtime $(BUILD)/tests/test_rmmec $(BUILD)/tests/test_lutgemv $(BUILD)/tests/test_lut_gemv_cpu
+    $(BUILD)/tests/test_shiftmac_runtime $(BUILD)/tests/test_rmmec $(BUILD)/tests/test_lutgemv $(BUILD)/tests/test_lut_gemv_cpu $(BUILD)/tests/test_golden_args
 	$(TEST_ENV) BUILD=$(BUILD) tests/mutation/golden_mutants.py $(MUT_DIR)/golden $(MUT_DIR)/golden/results.csv \
 	  $(MUT_GOLDEN_SAMPLE) $(MUT_GOLDEN_SPECS)
 LONG_STEPS += mutation-golden

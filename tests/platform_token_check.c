@@ -86,6 +86,13 @@ int main(int argc, char **argv) {
             if (a[k] > a[best]) best = (int)k;
         token = best;
     }
+    /* every step proves it did work (issue 17): all n tokens compared, V logits
+     * each, and at least one op on the platform (else cpu is compared with itself) */
+    if (!bad && (n < 1 || ran < n || V == 0 || on_sim < 1)) {
+        fprintf(stderr, "platform_token_check: compared %d of %d tokens x %zu logits with %d ops on the platform "
+                        "(want all tokens, at least 1, and at least one platform op)\n", ran, n, V, on_sim);
+        return 1;
+    }
     double cyc = 0, pj = 0;
     for (int i = 0; i < sim.n_ops; i++) cyc += sim.ops[i].st.cycles, pj += sim.ops[i].st.energy_pj;
     printf("%s plan %s%s%s: %d tokens, %d/%d ops on the platform, logits %s; platform: %.0f cycles/token, %.2f uJ/token; "

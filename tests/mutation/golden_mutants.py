@@ -17,7 +17,12 @@ the file does not change.
 usage: golden_mutants.py WORK OUT.csv SAMPLE FILE:TEST[+TEST...][:EXTRA.o,...] ...
   FILE   golden/x.c (or golden/x_impl.h:golden/x.c: a header compiled through x.c)
   TEST   a unit test binary name under build/tests (its object: build/obj/tests/TEST.o)
-Env: BUILD (default build), LPCS_SHARED (for the tests), MUT_TEST_TIMEOUT (s, 120).
+Env: BUILD (default build), LPCS_SHARED (for the tests), MUT_TEST_TIMEOUT (s, 120),
+  MUT_SANITIZE (default 1: the mutant object is built with AddressSanitizer and
+  UBSan, so an out-of-bounds read or an oversized shift that a test cannot see
+  in the values still kills it; the unmutated file must pass the same build
+  first), MUT_ONLY (comma-separated FILE#ID: run only these sites, e.g. the
+  survivors of a full run).
 CSV: file,id,line,kind,orig,repl,result,seconds,test"""
 import csv
 import os
@@ -30,6 +35,11 @@ import time
 BUILD = os.environ.get("BUILD", "build")
 TMO = int(os.environ.get("MUT_TEST_TIMEOUT", "120"))
 CC = ["gcc", "-std=c11", "-O2", "-g0", "-ffp-contract=off", "-D_POSIX_C_SOURCE=200809L", "-Wall"]
+SAN = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer"]
+if os.environ.get("MUT_SANITIZE", "1") != "0":
+    CC += SAN
+LINK = ["gcc"] + (SAN if os.environ.get("MUT_SANITIZE", "1") != "0" else [])
+ONLY = set(x for x in os.environ.get("MUT_ONLY", "").split(",") if x)
 LIBS = [BUILD + "/liblpcsrt.a", BUILD + "/libmodels.a", BUILD + "/libgolden.a", "-lcmocka", "-ljansson", "-lm", "-lpthread"]
 
 OPS = [("<<=", None), (">>=", None), ("+=", "-="), ("-=", "+="), ("<<", ">>"), (">>", "<<"), ("++", "--"), ("--", "++"),
@@ -101,6 +111,28 @@ def run(cmd, timeout=None):
         return 124, "timeout"
 
 
+def build_and_test(d, target, hdr, unit_c, text, tests, extra):
+    """Compiles text as target in d and runs the tests: (result, failing test)."""
+    open(os.path.join(d, os.path.basename(target)), "w").write(text)
+    if hdr:  # a copy of the unit's .c beside the mutated header: its #include "x.h" finds the mutant first
+        open(os.path.join(d, os.path.basename(unit_c)), "w").write(open(unit_c).read())
+        comp = CC + ["-I" + d, "-Igolden", "-c", os.path.join(d, os.path.basename(unit_c)), "-o", d + "/m.o"]
+    else:
+        comp = CC + ["-Igolden", "-c", os.path.join(d, os.path.basename(target)), "-o", d + "/m.o"]
+    rc, log = run(comp)
+    if rc:
+        return "stillborn", ""
+    for t in tests:
+        exe = os.path.join(d, t)
+        rc, log = run(LINK + ["-o", exe, d + "/m.o", BUILD + "/obj/tests/" + t + ".o"] + extra + LIBS)
+        if rc:  # operator/constant mutants keep every symbol: the harness is wrong (a missing object)
+            sys.exit("golden_mutants: linking %s failed (missing EXTRA objects?):\n%s" % (t, log[-2000:]))
+        rc, log = run([exe], TMO)
+        if rc:
+            return "killed", t + (" timeout" if rc == 124 else "")
+    return "survived", ""
+
+
 def main():
     work, out, sample = sys.argv[1], sys.argv[2], int(sys.argv[3])
     specs = sys.argv[4:]
@@ -119,34 +151,23 @@ def main():
         all_sites = sites(src)
         rnd = random.Random(1)
         chosen = sorted(rnd.sample(range(len(all_sites)), min(sample, len(all_sites))))
+        if ONLY:  # the named sites only (ids are site numbers, independent of the sample)
+            chosen = sorted(i for i in range(len(all_sites)) if "%s#%d" % (target, i) in ONLY)
+            if not chosen:
+                continue
         tests = tests.split("+")
         d = os.path.join(work, os.path.basename(target).replace(".", "_"))
         os.makedirs(d, exist_ok=True)
+        # the unmutated file through the same build must pass every test
+        if build_and_test(d, target, hdr, unit_c, src, tests, extra)[0] != "survived":
+            sys.exit("golden_mutants: the unmutated %s fails its tests in this build" % target)
         killed = total = 0
         for n, idx in enumerate(chosen):
             a, b, kind, orig, repl = all_sites[idx]
             line = src.count("\n", 0, a) + 1
             mutated = src[:a] + repl + src[b:]
             t0 = time.time()
-            open(os.path.join(d, os.path.basename(target)), "w").write(mutated)
-            if hdr:  # a copy of the unit's .c beside the mutated header: its #include "x.h" finds the mutant first
-                open(os.path.join(d, os.path.basename(unit_c)), "w").write(open(unit_c).read())
-                comp = CC + ["-I" + d, "-Igolden", "-c", os.path.join(d, os.path.basename(unit_c)), "-o", d + "/m.o"]
-            else:
-                comp = CC + ["-Igolden", "-c", os.path.join(d, os.path.basename(target)), "-o", d + "/m.o"]
-            rc, log = run(comp)
-            result, which = "stillborn", ""
-            if rc == 0:
-                result = "survived"
-                for t in tests:
-                    exe = os.path.join(d, t)
-                    rc, log = run(["gcc", "-o", exe, d + "/m.o", BUILD + "/obj/tests/" + t + ".o"] + extra + LIBS)
-                    if rc:  # operator/constant mutants keep every symbol: the harness is wrong (a missing object)
-                        sys.exit("golden_mutants: linking %s failed (missing EXTRA objects?):\n%s" % (t, log[-2000:]))
-                    rc, log = run([exe], TMO)
-                    if rc:
-                        result, which = "killed", t + (" timeout" if rc == 124 else "")
-                        break
+            result, which = build_and_test(d, target, hdr, unit_c, mutated, tests, extra)
             secs = time.time() - t0
             if result != "stillborn":
                 total += 1
