@@ -30,3 +30,39 @@ void rt_tern_gemv(const rt_tern_mat *m, const int8_t *x, int8_t *scratch, int32_
     ki_pad_act(x, m->cols, m->k.kpad, scratch, &qsum);
     ki_gemm_i32(m->v, &m->k, y, m->rows, scratch, &qsum, 1, 0, m->rows);
 }
+
+typedef struct {
+    const rt_tern_mat *m;
+    const int8_t *A;
+    const int32_t *qsum;
+    int32_t *y;
+    size_t T;
+} tern_task;
+
+static void tern_part(void *arg, int idx, int n) {
+    const tern_task *k = arg;
+    unsigned long lo, hi;
+    kn_split(k->m->rows, idx, n, 16, &lo, &hi);
+    if (lo < hi) ki_gemm_i32(k->m->v, &k->m->k, k->y, k->m->rows, k->A, k->qsum, k->T, lo, hi);
+}
+
+/* Below this many MACs a second thread costs more than it saves. */
+#define TERN_PAR_MIN_MACS (1u << 18) /* as intdot's */
+
+int rt_tern_gemm(const rt_tern_mat *m, const int8_t *x, size_t T, int32_t *y, kn_pool *pool) {
+    size_t kp = m->k.kpad;
+    int8_t *A = malloc(T * kp);
+    int32_t *qsum = malloc(T * sizeof *qsum);
+    if (!A || !qsum) {
+        free(A), free(qsum);
+        return LPCS_ENOMEM;
+    }
+    for (size_t t = 0; t < T; t++) ki_pad_act(x + t * m->cols, m->cols, kp, A + t * kp, &qsum[t]);
+    tern_task k = {m, A, qsum, y, T};
+    if (pool && (double)m->rows * (double)m->cols * (double)T >= TERN_PAR_MIN_MACS)
+        kn_pool_run(pool, tern_part, &k);
+    else
+        tern_part(&k, 0, 1);
+    free(A), free(qsum);
+    return LPCS_OK;
+}

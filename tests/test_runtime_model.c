@@ -65,6 +65,7 @@ static void test_hgrn_vs_golden_layers(void **state) {
     assert_int_equal(bitlinear_init_from_latent(&bl[L * 6], m.cls, m.cls_norm, D, V), LPCS_OK);
     if (bitlinear_scratch_bytes(&bl[L * 6]) > sb) sb = bitlinear_scratch_bytes(&bl[L * 6]);
     void *scratch = malloc(sb);
+    float *gold = malloc(NTOK * V * 4), *pre = malloc(NTOK * V * 4);
     for (size_t t = 0; t < NTOK; t++) {
         memcpy(x, m.embed + (size_t)toks[t] * D, D * 4);
         for (size_t l = 0; l < L; l++) {
@@ -73,6 +74,7 @@ static void test_hgrn_vs_golden_layers(void **state) {
         }
         assert_int_equal(bitlinear_rmsnorm_f32(x, m.final_norm, D, BITLINEAR_NORM_EPS, h), LPCS_OK);
         assert_int_equal(bitlinear_forward(&bl[L * 6], h, lg, scratch), LPCS_OK);
+        memcpy(gold + t * V, lg, V * 4);
         const float *got = rt_engine_step(&eng, toks[t], &e);
         assert_non_null(got);
         if (memcmp(got, lg, V * 4)) {
@@ -84,8 +86,29 @@ static void test_hgrn_vs_golden_layers(void **state) {
             fail();
         }
     }
+    /* prefill: every BitLinear one GEMM over the tokens (rows split over 2
+     * threads in the second round), the recurrence token by token */
+    rt_engine_free(&eng);
+    assert_int_equal(rt_sched_backend(&so, "cpu", &e), LPCS_OK); /* batched only with every op on cpu */
+    assert_int_equal(rt_engine_init(&eng, &m, NULL, &so, &e), LPCS_OK);
+    assert_true(rt_engine_batchable(&eng));
+    for (int threads = 1; threads <= 2; threads++) {
+        assert_int_equal(rt_engine_set_threads(&eng, threads, &e), LPCS_OK);
+        rt_engine_reset(&eng);
+        memset(pre, 0, NTOK * V * 4);
+        assert_non_null(rt_engine_prefill(&eng, toks, (int)NTOK - 1, pre, &e));
+        /* the state it leaves is the stepped one: the next step equals golden */
+        const float *next = rt_engine_step(&eng, toks[NTOK - 1], &e);
+        assert_non_null(next);
+        memcpy(pre + (NTOK - 1) * V, next, V * 4);
+        size_t ndiff = 0;
+        for (size_t k = 0; k < NTOK * V; k++) ndiff += memcmp(&pre[k], &gold[k], 4) != 0;
+        if (ndiff) fprintf(stderr, "prefill, %d threads: %zu of %zu logits differ from golden\n", threads, ndiff, NTOK * V);
+        assert_int_equal(ndiff, 0);
+        assert_true(NTOK * V >= 2000); /* minimum compared */
+    }
     for (size_t i = 0; i <= L * 6; i++) bitlinear_free(&bl[i]);
-    free(bl), free(hl), free(lb), free(state_), free(x), free(h), free(lg), free(scratch);
+    free(bl), free(hl), free(lb), free(state_), free(x), free(h), free(lg), free(scratch), free(gold), free(pre);
     rt_engine_free(&eng);
     rt_model_free(&m);
 }
