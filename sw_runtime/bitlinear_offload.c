@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "ternary_fast.h"
+
 static void free_buffers(rt_bl_scratch *s) {
     free(s->xh), free(s->xq), free(s->acc), free(s->sc);
     s->xh = NULL, s->xq = NULL, s->acc = NULL, s->sc = NULL;
@@ -72,11 +74,10 @@ int rt_bitlinear_offload_batch(rt_engine *eng, const rt_op *op, rt_bl_scratch *s
     int st = reserve(s, B->in, B->out, T);
     if (!st) st = matrix(eng, op, s, &mat);
     /* per token: golden's RMSNorm and absmax; then one GEMM over the T tokens */
-    for (size_t t = 0; t < T && !st; t++) {
-        st = bitlinear_rmsnorm_f32(X + t * ldx, B->norm_weight, B->in, BITLINEAR_NORM_EPS, s->xh);
-        if (!st) st = act_quant_absmax_i8(s->xh, B->in, s->xq + t * B->in, &s->sc[t]);
-    }
+    kn_isa isa = (kn_isa)s->isa;
+    for (size_t t = 0; t < T && !st; t++)
+        st = rt_tern_act_quant(isa, X + t * ldx, B->norm_weight, B->in, BITLINEAR_NORM_EPS, s->xh, s->xq + t * B->in, &s->sc[t]);
     if (!st) st = s->mm->gemm(s->ctx, mat, s->xq, (int)T, s->acc);
-    for (size_t t = 0; t < T && !st; t++) st = bitlinear_dequant(s->acc + t * B->out, B->out, s->sc[t], B->inv_beta, Y + t * ldy);
+    for (size_t t = 0; t < T && !st; t++) st = rt_tern_dequant(isa, s->acc + t * B->out, B->out, s->sc[t], B->inv_beta, Y + t * ldy);
     return st;
 }

@@ -19,6 +19,8 @@
 typedef struct {
     const rt_unit_mm *mm; /* a "ternary" implementation */
     void *ctx;            /* its context (e.g. the RTL instance) */
+    int isa;              /* kn_isa of the fp32 steps (ternary_fast.h: golden's bits on every
+                           * ISA; 0 = portable, golden's own functions) */
     void **mats;          /* per op index */
     int n_mats;
     float *xh;

@@ -129,8 +129,8 @@ int main(int argc, char **argv) {
             ki_matrix m = {0};
             size_t wbytes;
             if (ibits[k]) {
-                m.bits = ibits[k], m.cols = K, m.kpad = (K + 63) / 64 * 64;
-                m.row_bytes = m.kpad / 64 * (ibits[k] == 8 ? 64 : ibits[k] == 4 ? 32 : 16);
+                m.bits = ibits[k], m.cols = K;
+                ki_layout(ibits[k], K, &m.kpad, &m.row_bytes);
                 wbytes = M * m.row_bytes;
             } else
                 wbytes = M * K * (k == T_F32 ? 4 : 2);
