@@ -174,8 +174,12 @@ TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             __m256i acc[RB] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-            for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_BLOCK_BYTES)
+            for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_BLOCK_BYTES) {
+                if (t == 0) /* the next row block's line (as in gemm_vnni) */
+                    for (size_t i = 0; i < RB; i++)
+                        _mm_prefetch((const char *)(m->w + (r + RB + i) * m->row_bytes + kw), _MM_HINT_T0);
                 for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(sh, m->w + (r + i) * m->row_bytes + kw, a + k, acc[i]);
+            }
             for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, hsum256(acc[i]) - zp * qsum[t]);
         }
     }
@@ -258,6 +262,9 @@ TI512 static inline __attribute__((always_inline)) void gemm_vnni_sh(unsigned sh
             __m512i acc[RB] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
             const uint8_t *w = m->w + r * m->row_bytes;
             for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_BLOCK_BYTES) {
+                if (t == 0) /* the next row block's line: its rows are RB short streams the
+                             * hardware prefetcher would only pick up late */
+                    for (size_t i = 0; i < RB; i++) _mm_prefetch((const char *)(w + (RB + i) * m->row_bytes + kw), _MM_HINT_T0);
                 __m512i av[4];
                 for (size_t f = 0; f < nf; f++) av[f] = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k + 64 * f)), bias);
                 if (nr == RB)
