@@ -21,7 +21,16 @@
  * i / 64), so one aligned load feeds 1, 2 or 4 multiply-adds with no
  * cross-lane step. The packed sub-byte codes are unsigned, code + zp. */
 #define KI_BLOCK_BYTES 64
+/* Rows interleaved by groups of KI_ROW_GROUP: block j of rows 4g..4g+3 are 4
+ * adjacent lines, so a 4-row kernel reads one sequential stream. */
+#define KI_KSTRIDE (KI_ROW_GROUP * KI_BLOCK_BYTES)
+static inline uint8_t *row_ptr(const ki_matrix *m, size_t r) {
+    return m->w + r / KI_ROW_GROUP * KI_ROW_GROUP * m->row_bytes + r % KI_ROW_GROUP * KI_BLOCK_BYTES;
+}
 static size_t blk_cols(int bits) { return bits <= 2 ? 256 : bits <= 4 ? 128 : 64; }
+/* Software prefetch distance in the weight stream (one line per row group
+ * step, this far ahead of the group's lines being read). */
+#define KI_PREFETCH 2048
 static int zero_point(int bits) { return bits <= 2 ? 1 : bits <= 4 ? 8 : 0; }
 static unsigned field_bits(int bits) { return bits <= 2 ? 2 : bits <= 4 ? 4 : 8; }
 
@@ -40,7 +49,8 @@ int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *sca
     if (!qmax || cols > (size_t)INT32_MAX / (128u * (unsigned)qmax) || (rows && !codes)) return LPCS_EINVAL;
     m->bits = bits, m->rows = rows, m->cols = cols;
     ki_layout(bits, cols, &m->kpad, &m->row_bytes);
-    m->w = aligned_alloc(64, (rows * m->row_bytes + 127) / 64 * 64); /* size: a multiple of the alignment */
+    size_t grows = (rows + KI_ROW_GROUP - 1) / KI_ROW_GROUP * KI_ROW_GROUP; /* whole row groups */
+    m->w = aligned_alloc(64, grows * m->row_bytes + 64);
     m->scale = malloc((rows + 1) * sizeof *m->scale);
     m->wsum = malloc((rows + 1) * sizeof *m->wsum);
     if (!m->w || !m->scale || !m->wsum) {
@@ -49,10 +59,10 @@ int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *sca
     }
     unsigned sh = field_bits(bits);
     int zp = zero_point(bits);
-    memset(m->w, sh == 2 ? 0x55 : sh == 4 ? 0x88 : 0, rows * m->row_bytes); /* zero codes: crumbs 1, nibbles 8, bytes 0 */
+    memset(m->w, sh == 2 ? 0x55 : sh == 4 ? 0x88 : 0, grows * m->row_bytes); /* zero codes: crumbs 1, nibbles 8, bytes 0 */
     size_t bc = blk_cols(bits);
     for (size_t r = 0; r < rows; r++) {
-        uint8_t *dst = m->w + r * m->row_bytes;
+        uint8_t *dst = row_ptr(m, r);
         int32_t s = 0;
         for (size_t k = 0; k < cols; k++) {
             int c = codes[r * cols + k];
@@ -61,12 +71,12 @@ int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *sca
                 return LPCS_EINVAL;
             }
             s += c;
+            size_t i = k % bc;
+            uint8_t *b = &dst[k / bc * KI_KSTRIDE + i % KI_BLOCK_BYTES];
             if (sh == 8) {
-                dst[k] = (uint8_t)(int8_t)c;
+                *b = (uint8_t)(int8_t)c;
                 continue;
             }
-            size_t i = k % bc;
-            uint8_t *b = &dst[k / bc * KI_BLOCK_BYTES + i % KI_BLOCK_BYTES];
             unsigned shift = (unsigned)(i / KI_BLOCK_BYTES) * sh, mask = (1u << sh) - 1;
             *b = (uint8_t)((*b & ~(mask << shift)) | ((unsigned)(c + zp) << shift));
         }
@@ -98,9 +108,9 @@ typedef struct {
 
 static inline int wcode(const ki_matrix *m, const uint8_t *row, size_t k) {
     unsigned sh = field_bits(m->bits);
-    if (sh == 8) return (int8_t)row[k];
     size_t bc = blk_cols(m->bits), i = k % bc;
-    unsigned b = row[k / bc * KI_BLOCK_BYTES + i % KI_BLOCK_BYTES];
+    unsigned b = row[k / bc * KI_KSTRIDE + i % KI_BLOCK_BYTES];
+    if (sh == 8) return (int8_t)b;
     return (int)((b >> (i / KI_BLOCK_BYTES * sh)) & ((1u << sh) - 1)) - zero_point(m->bits);
 }
 
@@ -114,7 +124,7 @@ static inline void put(const ki_out *o, const ki_matrix *m, size_t t, size_t r, 
 
 static void gemm_portable(const ki_matrix *m, const ki_out *o, const int8_t *A, size_t T, size_t r0, size_t r1) {
     for (size_t r = r0; r < r1; r++) {
-        const uint8_t *row = m->w + r * m->row_bytes;
+        const uint8_t *row = row_ptr(m, r);
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             int32_t acc = 0;
@@ -174,11 +184,11 @@ TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             __m256i acc[RB] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-            for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_BLOCK_BYTES) {
-                if (t == 0) /* the next row block's line (as in gemm_vnni) */
-                    for (size_t i = 0; i < RB; i++)
-                        _mm_prefetch((const char *)(m->w + (r + RB + i) * m->row_bytes + kw), _MM_HINT_T0);
-                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(sh, m->w + (r + i) * m->row_bytes + kw, a + k, acc[i]);
+            const uint8_t *p[RB];
+            for (size_t i = 0; i < nr; i++) p[i] = row_ptr(m, r + i);
+            for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_KSTRIDE) {
+                if (t == 0) _mm_prefetch((const char *)(p[0] + kw + KI_PREFETCH), _MM_HINT_T0);
+                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(sh, p[i] + kw, a + k, acc[i]);
             }
             for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, hsum256(acc[i]) - zp * qsum[t]);
         }
@@ -226,16 +236,15 @@ TI512 static inline __attribute__((always_inline)) __m128i hsum4_512(const __m51
     return _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
 }
 
-/* acc[i] + the sums of one 64-byte block of row i (nr rows, rows row_bytes
- * apart) with activations av[f] (field f: columns 64f + 0..63). Bytes:
+/* acc[i] + the sums of one 64-byte block of row i (nr rows, block at p[i] + kw) with activations av[f] (field f: columns 64f + 0..63). Bytes:
  * av is a + 128 (the unsigned side); nibbles / crumbs: the unsigned fields
  * code + zp, shifted down and masked. */
-TI512 static inline __attribute__((always_inline)) void blk_vnni(unsigned sh, const uint8_t *w, size_t row_bytes, size_t nr,
+TI512 static inline __attribute__((always_inline)) void blk_vnni(unsigned sh, const uint8_t *const *p, size_t kw, size_t nr,
                                                                  const __m512i *av, __m512i *acc) {
     const __m512i mask = _mm512_set1_epi8(sh == 4 ? 15 : 3);
 #pragma GCC unroll 4
     for (size_t i = 0; i < nr; i++) {
-        __m512i v = _mm512_load_si512((const void *)(w + i * row_bytes));
+        __m512i v = _mm512_load_si512((const void *)(p[i] + kw));
         if (sh == 8) {
             acc[i] = _mm512_dpbusd_epi32(acc[i], av[0], v);
             continue;
@@ -260,17 +269,16 @@ TI512 static inline __attribute__((always_inline)) void gemm_vnni_sh(unsigned sh
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             __m512i acc[RB] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-            const uint8_t *w = m->w + r * m->row_bytes;
-            for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_BLOCK_BYTES) {
-                if (t == 0) /* the next row block's line: its rows are RB short streams the
-                             * hardware prefetcher would only pick up late */
-                    for (size_t i = 0; i < RB; i++) _mm_prefetch((const char *)(w + (RB + i) * m->row_bytes + kw), _MM_HINT_T0);
+            const uint8_t *p[RB];
+            for (size_t i = 0; i < nr; i++) p[i] = row_ptr(m, r + i);
+            for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_KSTRIDE) {
+                if (t == 0) _mm_prefetch((const char *)(p[0] + kw + KI_PREFETCH), _MM_HINT_T0);
                 __m512i av[4];
                 for (size_t f = 0; f < nf; f++) av[f] = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k + 64 * f)), bias);
                 if (nr == RB)
-                    blk_vnni(sh, w + kw, m->row_bytes, RB, av, acc);
+                    blk_vnni(sh, p, kw, RB, av, acc);
                 else
-                    blk_vnni(sh, w + kw, m->row_bytes, nr, av, acc);
+                    blk_vnni(sh, p, kw, nr, av, acc);
             }
             int32_t s[RB];
             if (nr == RB)

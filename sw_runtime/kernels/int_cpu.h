@@ -37,7 +37,11 @@ ki_variant ki_for_isa(kn_isa isa);
  * 5..8: 64 columns, one code per byte; bits 3..4: 128 columns as code + 8
  * nibbles (low nibble: columns 0-63); bits 2 (ternary): 256 columns as
  * code + 1 crumbs (bits 2f..2f+1 of byte i: column 64f + i). Rows are
- * padded with zero codes to kpad columns (a multiple of the block). */
+ * padded with zero codes to kpad columns (a multiple of the block) and
+ * interleaved in groups of KI_ROW_GROUP rows: block j of row 4g + i is at
+ * byte 4g * row_bytes + (4j + i) * 64, so the kernels, which take 4 rows at
+ * a time, read the matrix as one sequential stream. */
+#define KI_ROW_GROUP 4
 typedef struct {
     int bits;
     size_t rows, cols, kpad, row_bytes;
