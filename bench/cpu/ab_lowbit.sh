@@ -9,12 +9,14 @@
 # Inputs (environment): BASE (a build folder with lpcs and bench/bench_stream,
 # e.g. `git archive <commit> | tar -x -C DIR && make -C DIR build/lpcs
 # build/bench/bench_stream`), NEW=build, SHARED=../shared, ROUNDS=3, REPS=7
-# (bench_stream reps), THREADS=1, PPL_BYTES=8192, OUT=$NEW/bench-lowbit.
+# (bench_stream reps), THREADS=1, PPL_BYTES=8192, OUT=$NEW/bench-lowbit,
+# STREAM=all|int|none (bench_stream rows: every type, the integer ones, none;
+# BASE's bench_stream must know `int` for STREAM=int).
 # Writes $OUT/stream-{base,new}-R.md, $OUT/ppl.csv (round,program,cpu_s,wall_s,nll)
 # and prints the load average before every run (the machine may be shared).
 set -eu
 NEW=${NEW:-build}; SHARED=${SHARED:-../shared}; ROUNDS=${ROUNDS:-3}; REPS=${REPS:-7}; THREADS=${THREADS:-1}
-PPL_BYTES=${PPL_BYTES:-8192}; OUT=${OUT:-$NEW/bench-lowbit}
+PPL_BYTES=${PPL_BYTES:-8192}; OUT=${OUT:-$NEW/bench-lowbit}; STREAM=${STREAM:-all}
 : "${BASE:?set BASE to the build folder of the commit to compare with}"
 mkdir -p "$OUT"
 MM=$SHARED/models/shakespeare-mmfree.safetensors; TXT=$SHARED/data/tinyshakespeare.txt
@@ -30,7 +32,10 @@ for r in $(seq 1 "$ROUNDS"); do
   for p in base new; do
     b=$BASE; [ $p = new ] && b=$NEW
     echo "round $r $p: load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%H:%M:%SZ)" >&2
-    "$b/bench/bench_stream" "$REPS" auto "$THREADS" > "$OUT/stream-$p-$r.md"
+    case $STREAM in
+      all) "$b/bench/bench_stream" "$REPS" auto "$THREADS" > "$OUT/stream-$p-$r.md" ;;
+      int) "$b/bench/bench_stream" "$REPS" auto "$THREADS" int > "$OUT/stream-$p-$r.md" ;;
+    esac
     ppl $p "$b"
   done
 done

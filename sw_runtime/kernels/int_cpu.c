@@ -28,9 +28,9 @@ static inline uint8_t *row_ptr(const ki_matrix *m, size_t r) {
     return m->w + r / KI_ROW_GROUP * KI_ROW_GROUP * m->row_bytes + r % KI_ROW_GROUP * KI_BLOCK_BYTES;
 }
 static size_t blk_cols(int bits) { return bits <= 2 ? 256 : bits <= 4 ? 128 : 64; }
-/* Software prefetch distance in the weight stream (one line per row group
- * step, this far ahead of the group's lines being read). */
-#define KI_PREFETCH 2048
+/* Software prefetch distance in the weight stream (each row group step
+ * prefetches its KI_KSTRIDE bytes this far ahead). */
+#define KI_PREFETCH 4096
 static int zero_point(int bits) { return bits <= 2 ? 1 : bits <= 4 ? 8 : 0; }
 static unsigned field_bits(int bits) { return bits <= 2 ? 2 : bits <= 4 ? 4 : 8; }
 
@@ -139,6 +139,11 @@ static void gemm_portable(const ki_matrix *m, const ki_out *o, const int8_t *A, 
 
 #define TI256 __attribute__((target("avx2")))
 
+/* The KI_KSTRIDE bytes (one block of a row group) at p, into L1 ahead of use. */
+static inline __attribute__((always_inline)) void prefetch_step(const uint8_t *p) {
+    for (int i = 0; i < KI_KSTRIDE; i += 64) _mm_prefetch((const char *)(p + i), _MM_HINT_T0);
+}
+
 /* acc + the int32 sums of one 64-byte block of one row with one token (64,
  * 128 or 256 columns from a). */
 TI256 static inline __attribute__((always_inline)) __m256i blk_avx2(unsigned sh, const uint8_t *w, const int8_t *a, __m256i acc) {
@@ -187,7 +192,7 @@ TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A
             const uint8_t *p[RB];
             for (size_t i = 0; i < nr; i++) p[i] = row_ptr(m, r + i);
             for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_KSTRIDE) {
-                if (t == 0) _mm_prefetch((const char *)(p[0] + kw + KI_PREFETCH), _MM_HINT_T0);
+                if (t == 0) prefetch_step(p[0] + kw + KI_PREFETCH);
                 for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(sh, p[i] + kw, a + k, acc[i]);
             }
             for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, hsum256(acc[i]) - zp * qsum[t]);
@@ -272,7 +277,7 @@ TI512 static inline __attribute__((always_inline)) void gemm_vnni_sh(unsigned sh
             const uint8_t *p[RB];
             for (size_t i = 0; i < nr; i++) p[i] = row_ptr(m, r + i);
             for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_KSTRIDE) {
-                if (t == 0) _mm_prefetch((const char *)(p[0] + kw + KI_PREFETCH), _MM_HINT_T0);
+                if (t == 0) prefetch_step(p[0] + kw + KI_PREFETCH);
                 __m512i av[4];
                 for (size_t f = 0; f < nf; f++) av[f] = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k + 64 * f)), bias);
                 if (nr == RB)
