@@ -241,7 +241,8 @@ TI512 static inline __attribute__((always_inline)) __m128i hsum4_512(const __m51
     return _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
 }
 
-/* acc[i] + the sums of one 64-byte block of row i (nr rows, block at p[i] + kw) with activations av[f] (field f: columns 64f + 0..63). Bytes:
+/* acc[i] + the sums of one 64-byte block of row i (nr rows, block at
+ * p[i] + kw) with activations av[f] (field f: columns 64f + 0..63). Bytes:
  * av is a + 128 (the unsigned side); nibbles / crumbs: the unsigned fields
  * code + zp, shifted down and masked. */
 TI512 static inline __attribute__((always_inline)) void blk_vnni(unsigned sh, const uint8_t *const *p, size_t kw, size_t nr,
@@ -254,8 +255,7 @@ TI512 static inline __attribute__((always_inline)) void blk_vnni(unsigned sh, co
             acc[i] = _mm512_dpbusd_epi32(acc[i], av[0], v);
             continue;
         }
-#pragma GCC unroll 4
-        for (unsigned f = 0; f < 8 / sh; f++) {
+        for (unsigned f = 0; f < 8 / sh; f++) { /* 2 or 4 fields: unrolled by -O2 (sh is a constant) */
             __m512i wf = _mm512_and_si512(f ? _mm512_srli_epi16(v, f * sh) : v, mask);
             acc[i] = _mm512_dpbusd_epi32(acc[i], wf, av[f]);
         }
