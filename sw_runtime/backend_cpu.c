@@ -150,7 +150,10 @@ static void matmul_part(void *arg, int idx, int n) {
 /* Y[t] = W X[t] for T tokens, rows split over the engine's threads; each
  * output is one independent lpcs_dot_f32, so the bits depend neither on the
  * thread count nor on T. */
+int rt_hgrn_bitlinear(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T);
+
 int rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T) {
+    if (op->type == OP_BITLINEAR) return rt_hgrn_bitlinear(eng, op, X, ldx, Y, ldy, T);
     if (op->exact) return rt_exact_matmul(eng, op, X, ldx, Y, ldy, T);
     if (rt_shiftmac_op(op)) { /* the shift-MAC unit's integer path, token by token */
         for (size_t t = 0; t < T; t++) rt_shiftmac_exec(op, X + t * ldx, Y + t * ldy);

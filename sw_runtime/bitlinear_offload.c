@@ -1,22 +1,28 @@
 #include "bitlinear_offload.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
+#include "ternary_fast.h"
+
 static void free_buffers(rt_bl_scratch *s) {
-    free(s->xh), free(s->xq), free(s->acc);
-    s->xh = NULL, s->xq = NULL, s->acc = NULL;
-    s->cap_in = s->cap_out = 0;
+    free(s->xh), free(s->xq), free(s->acc), free(s->sc);
+    s->xh = NULL, s->xq = NULL, s->acc = NULL, s->sc = NULL;
+    s->cap_in = s->cap_out = s->cap_t = 0;
 }
 
-static int reserve(rt_bl_scratch *s, size_t in, size_t out) {
-    if (in <= s->cap_in && out <= s->cap_out) return LPCS_OK;
+/* Buffers for T tokens of in -> out (xh holds one token: it is consumed at once). */
+static int reserve(rt_bl_scratch *s, size_t in, size_t out, size_t T) {
+    if (in <= s->cap_in && out <= s->cap_out && T <= s->cap_t) return LPCS_OK;
     size_t ci = in > s->cap_in ? in : s->cap_in, co = out > s->cap_out ? out : s->cap_out;
+    size_t ct = T > s->cap_t ? T : s->cap_t;
     free_buffers(s);
-    s->cap_in = ci, s->cap_out = co;
-    s->xh = malloc(s->cap_in * sizeof *s->xh);
-    s->xq = malloc(s->cap_in);
-    s->acc = malloc(s->cap_out * sizeof *s->acc);
-    if (s->xh && s->xq && s->acc) return LPCS_OK;
+    s->cap_in = ci, s->cap_out = co, s->cap_t = ct;
+    s->xh = malloc(ci * sizeof *s->xh);
+    s->xq = malloc(ci * ct);
+    s->acc = malloc(co * ct * sizeof *s->acc);
+    s->sc = malloc(ct * sizeof *s->sc);
+    if (s->xh && s->xq && s->acc && s->sc) return LPCS_OK;
     free_buffers(s);
     return LPCS_ENOMEM;
 }
@@ -55,17 +61,23 @@ int rt_bl_prepare(rt_engine *eng, const rt_op *op, rt_bl_scratch *s) {
 }
 
 int rt_bitlinear_offload(rt_engine *eng, const rt_op *op, rt_bl_scratch *s) {
-    const bitlinear *B = op->aux;
-    if (!B || !s->mm) return LPCS_EINVAL;
-    void *mat = NULL;
-    int st = reserve(s, B->in, B->out);
-    if (!st) st = matrix(eng, op, s, &mat);
-    if (st) return st;
     const float *in = rt_engine_buf(eng, op->in, op->layer);
-    float *out = rt_engine_buf(eng, op->out, op->layer), sc = 0.0f;
-    st = bitlinear_rmsnorm_f32(in, B->norm_weight, B->in, BITLINEAR_NORM_EPS, s->xh);
-    if (!st) st = act_quant_absmax_i8(s->xh, B->in, s->xq, &sc);
-    if (!st) st = s->mm->gemm(s->ctx, mat, s->xq, 1, s->acc);
-    if (!st) st = bitlinear_dequant(s->acc, B->out, sc, B->inv_beta, out);
+    float *out = rt_engine_buf(eng, op->out, op->layer);
+    return rt_bitlinear_offload_batch(eng, op, s, in, 0, out, 0, 1);
+}
+
+int rt_bitlinear_offload_batch(rt_engine *eng, const rt_op *op, rt_bl_scratch *s, const float *X, size_t ldx, float *Y,
+                               size_t ldy, size_t T) {
+    const bitlinear *B = op->aux;
+    if (!B || !s->mm || !T || T > INT32_MAX) return LPCS_EINVAL;
+    void *mat = NULL;
+    int st = reserve(s, B->in, B->out, T);
+    if (!st) st = matrix(eng, op, s, &mat);
+    /* per token: golden's RMSNorm and absmax; then one GEMM over the T tokens */
+    kn_isa isa = (kn_isa)s->isa;
+    for (size_t t = 0; t < T && !st; t++)
+        st = rt_tern_act_quant(isa, X + t * ldx, B->norm_weight, B->in, BITLINEAR_NORM_EPS, s->xh, s->xq + t * B->in, &s->sc[t]);
+    if (!st) st = s->mm->gemm(s->ctx, mat, s->xq, (int)T, s->acc);
+    for (size_t t = 0; t < T && !st; t++) st = rt_tern_dequant(isa, s->acc + t * B->out, B->out, s->sc[t], B->inv_beta, Y + t * ldy);
     return st;
 }

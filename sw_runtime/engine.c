@@ -304,11 +304,14 @@ void rt_engine_free(rt_engine *eng) {
 static double now_ns(void);
 
 int rt_engine_batchable(const rt_engine *eng) {
-    int ok = eng->m->cfg.arch == RT_ARCH_LLAMA;
+    int ok = 1;
     /* ggml-mode matmuls (op->wb) run token by token through rt_cpu_exec */
     for (int i = 0; ok && i < eng->n_ops; i++) ok = eng->ops[i].backend == eng->cpu_backend && !eng->ops[i].wb;
     return ok;
 }
+
+/* Ops that prefill runs as one GEMM over the tokens (rt_cpu_matmul). */
+static int batched_op(const rt_op *op) { return op->type == OP_MATMUL || op->type == OP_BITLINEAR; }
 
 static const float *prefill_stepwise(rt_engine *eng, const int *tokens, int n, float *logits, rt_err *e) {
     const float *lg = NULL;
@@ -327,7 +330,7 @@ const float *rt_engine_prefill(rt_engine *eng, const int *tokens, int n, float *
         rt_fail(e, LPCS_EINVAL, "prefill: no tokens");
         return NULL;
     }
-    int batch = rt_engine_batchable(eng) && n > 1 && eng->pos + n <= eng->max_pos;
+    int batch = rt_engine_batchable(eng) && n > 1 && (!eng->max_pos || eng->pos + n <= eng->max_pos);
     for (int t = 0; batch && t < n; t++) batch = tokens[t] >= 0 && tokens[t] < c->vocab;
     if (!batch) return prefill_stepwise(eng, tokens, n, logits, e);
     size_t sizes[B_COUNT], N = (size_t)n, kv = (size_t)c->dim * (size_t)c->n_kv_heads / (size_t)c->n_heads;
@@ -337,22 +340,31 @@ const float *rt_engine_prefill(rt_engine *eng, const int *tokens, int n, float *
     int rc = LPCS_OK, pos0 = eng->pos;
     for (int b = 0; b < B_COUNT && !rc; b++)
         if (sizes[b] && !(bb[b] = malloc(N * sizes[b] * sizeof(float)))) rc = LPCS_ENOMEM;
-    for (int i = 0; i < eng->n_ops && !rc; i++) {
+    for (int i = 0, j; i < eng->n_ops && !rc; i = j) {
         rt_op *op = &eng->ops[i];
-        double t0 = eng->timing ? now_ns() : 0;
-        if (op->type == OP_MATMUL) { /* one GEMM over the n tokens */
+        if (batched_op(op)) { /* one GEMM over the n tokens */
+            double t0 = eng->timing ? now_ns() : 0;
             eng->pos = pos0;
             int cache_out = op->out == B_KCUR || op->out == B_VCUR;
             float *Y = cache_out ? rt_engine_buf(eng, op->out, op->layer) : bb[op->out];
             rc = rt_cpu_matmul(eng, op, bb[op->in], sizes[op->in], Y, cache_out ? kv : sizes[op->out], N);
-        } else { /* the one-token op, token after token, on row t of every buffer */
-            rt_backend_inst *be = &eng->backends[op->backend];
+            if (eng->timing) op->st.ns += now_ns() - t0;
+            j = i + 1;
+        } else { /* the one-token ops up to the next GEMM, token after token (a
+                  * recurrent state, hgrn's MLGRU, is read by later ops of the
+                  * same token), on row t of every buffer */
+            for (j = i + 1; j < eng->n_ops && !batched_op(&eng->ops[j]);) j++;
             for (int t = 0; t < n && !rc; t++) {
                 for (int b = 0; b < B_COUNT; b++)
                     if (bb[b]) eng->buf[b] = bb[b] + (size_t)t * sizes[b];
                 eng->pos = pos0 + t;
                 eng->token = tokens[t];
-                rc = be->iface->exec(be, eng, op, 1);
+                for (int k = i; k < j && !rc; k++) {
+                    rt_backend_inst *be = &eng->backends[eng->ops[k].backend];
+                    double t0 = eng->timing ? now_ns() : 0;
+                    if ((rc = be->iface->exec(be, eng, &eng->ops[k], 1))) op = &eng->ops[k];
+                    if (eng->timing) eng->ops[k].st.ns += now_ns() - t0;
+                }
             }
             memcpy(eng->buf, one, sizeof one);
         }
@@ -360,15 +372,15 @@ const float *rt_engine_prefill(rt_engine *eng, const int *tokens, int n, float *
             rt_fail(e, rc, "op %s (prefill) failed: %s", op->name, lpcs_status_str(rc));
             break;
         }
-        if (eng->timing) op->st.ns += now_ns() - t0;
-        for (int t = 0; t < n; t++) {
-            double macs, bytes;
-            eng->pos = pos0 + t;
-            rt_op_work(eng, op, &macs, &bytes);
-            op->st.macs += macs;
-            op->st.bytes += bytes;
-            op->st.calls++;
-        }
+        for (int k = i; k < j; k++)
+            for (int t = 0; t < n; t++) {
+                double macs, bytes;
+                eng->pos = pos0 + t;
+                rt_op_work(eng, &eng->ops[k], &macs, &bytes);
+                eng->ops[k].st.macs += macs;
+                eng->ops[k].st.bytes += bytes;
+                eng->ops[k].st.calls++;
+            }
     }
     if (!rc) {
         if (logits) memcpy(logits, bb[B_LOGITS], N * sizes[B_LOGITS] * sizeof(float));

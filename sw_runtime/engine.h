@@ -213,13 +213,14 @@ int rt_engine_init(rt_engine *eng, const rt_model *m, const rt_plan *plan, const
 void rt_engine_free(rt_engine *eng);
 void rt_engine_reset(rt_engine *eng);
 /* Prefill: runs tokens[0..n) at positions pos..pos+n-1 like n calls of
- * rt_engine_step, with the same bits, but op by op over all n tokens, so
- * every matmul is one GEMM over the n tokens (each weight row read once).
- * logits: n * vocab floats (row t = the logits after tokens[t]) or NULL.
- * Batches when the model is a llama and every op runs on the cpu backend;
+ * rt_engine_step, with the same bits, but every matmul (llama) or BitLinear
+ * (hgrn) is one GEMM over the n tokens (each weight row read once); the ops
+ * between two GEMMs run token after token (hgrn's recurrence stays
+ * sequential). logits: n * vocab floats (row t = the logits after tokens[t])
+ * or NULL. Batches when every op runs on the cpu backend (not ggml mode);
  * otherwise it steps token by token. Returns the last token's logits or NULL. */
 const float *rt_engine_prefill(rt_engine *eng, const int *tokens, int n, float *logits, rt_err *e);
-/* 1 if rt_engine_prefill batches on this engine (llama, every op on cpu). */
+/* 1 if rt_engine_prefill batches on this engine (every op on cpu, no ggml). */
 int rt_engine_batchable(const rt_engine *eng);
 /* Threads the cpu backend splits matmul rows and attention heads over (1 =
  * none; the bits never depend on it). */

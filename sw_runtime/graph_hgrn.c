@@ -1,7 +1,9 @@
 /* The HGRN-Bit (MatMul-free LM) forward as an op list. Every op calls the
  * golden ternary module (golden/bitlinear.h, golden/hgrn.h), in the order of
- * hgrn_token_mixer_step / hgrn_channel_mixer, so the cpu backend is golden
- * bit for bit (tests/test_runtime_model.c checks it against those). */
+ * hgrn_token_mixer_step / hgrn_channel_mixer (g_proj moved before the
+ * recurrence, which it does not depend on), so the cpu backend is golden bit
+ * for bit (tests/test_runtime_model.c checks it against those, stepping and
+ * in a batched prefill). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +82,9 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
         norm(&g, "attn_norm", l, B_X, B_XB, HL->attn_norm, D);
         bitlin(&g, a, b + HG_I, "i_proj", l, WC_ATTN, B_XB, B_I, 1);
         bitlin(&g, a, b + HG_F, "f_proj", l, WC_ATTN, B_XB, B_F, 0);
+        /* g before the recurrence (it only reads x): prefill then runs
+         * mlgru .. gate_out token after token with no GEMM in between */
+        bitlin(&g, a, b + HG_G, "g_proj", l, WC_ATTN, B_XB, B_G, 0);
         op = rt_gb_add(&g, OP_MLGRU, "mlgru", l, WC_ATTN);
         op->in = B_I, op->in2 = B_F, op->out = B_STATE, op->n = D;
         op->w = l > 0 && c->use_lower_bound ? eng->lb + (size_t)l * D : NULL;
@@ -88,7 +93,6 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
             op = rt_gb_add(&g, OP_QUANT, "state_quant", l, WC_ATTN);
             op->in = B_STATE, op->n = D, op->cols = D, op->qf = kq;
         }
-        bitlin(&g, a, b + HG_G, "g_proj", l, WC_ATTN, B_XB, B_G, 0);
         op = rt_gb_add(&g, OP_GATED_NORM, "gate_out", l, WC_ATTN);
         op->in = B_G, op->in2 = B_STATE, op->out = B_Q, op->w = HL->g_norm, op->n = D;
         bitlin(&g, a, b + HG_O, "o_proj", l, WC_ATTN, B_Q, B_XB2, 1);
@@ -110,13 +114,20 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
     return LPCS_OK;
 }
 
+int rt_hgrn_bitlinear(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T) {
+    hgrn_aux *a = eng->bitlin;
+    a->cpu.ctx = eng->pool; /* the engine's threads split the rows (set now: --threads may change it) */
+    a->cpu.isa = eng->isa;
+    return rt_bitlinear_offload_batch(eng, op, &a->cpu, X, ldx, Y, ldy, T);
+}
+
 int rt_hgrn_exec(rt_engine *eng, rt_op *op) {
     float *in = rt_engine_buf(eng, op->in, op->layer), *in2 = rt_engine_buf(eng, op->in2, op->layer);
     float *out = rt_engine_buf(eng, op->out, op->layer);
-    hgrn_aux *a = eng->bitlin;
     switch (op->type) {
     case OP_RMSNORM: return bitlinear_rmsnorm_f32(in, op->w, op->n, op->eps, out);
-    case OP_BITLINEAR: return rt_bitlinear_offload(eng, op, &a->cpu); /* bitlinear_forward's steps, fast exact GEMM */
+    case OP_BITLINEAR: /* bitlinear_forward's steps, fast exact GEMM */
+        return rt_hgrn_bitlinear(eng, op, in, 0, out, 0, 1);
     case OP_MLGRU: return hgrn_mlgru_recur(op->n, in, in2, op->w, out);
     case OP_GATED_NORM: return hgrn_gate_out(op->n, in, op->w, in2, out);
     case OP_GLU: return hgrn_glu(op->n, in, out);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "kernels/int_cpu.h"
+#include "kernels/pool.h"
 
 typedef struct {
     size_t rows, cols;
@@ -24,5 +25,19 @@ void rt_tern_mat_free(rt_tern_mat *m);
 size_t rt_tern_scratch_bytes(const rt_tern_mat *m);
 /* y[rows] = W . x (any int8 x, -128 included). */
 void rt_tern_gemv(const rt_tern_mat *m, const int8_t *x, int8_t *scratch, int32_t *y);
+/* y[t][rows] = W . x[t] for T tokens (x: T rows of cols codes), one pass
+ * over the weights (each row block serves every token), rows split over
+ * pool's threads (NULL: this thread). Integer sums: the bits depend neither
+ * on T nor on the thread count. LPCS_OK or LPCS_ENOMEM. */
+int rt_tern_gemm(const rt_tern_mat *m, const int8_t *x, size_t T, int32_t *y, kn_pool *pool);
+
+/* BitLinear's fp32 steps on the host, golden/bitlinear.h's bits (every ISA;
+ * AVX-512: 16 lanes in golden's operation order, golden itself otherwise and
+ * for non-finite values):
+ *   rt_tern_act_quant = bitlinear_rmsnorm_f32 (into y[n]) + act_quant_absmax_i8;
+ *   rt_tern_dequant   = bitlinear_dequant.
+ * Same return codes as golden. */
+int rt_tern_act_quant(kn_isa isa, const float *x, const float *w, size_t n, float eps, float *y, int8_t *q, float *scale);
+int rt_tern_dequant(kn_isa isa, const int32_t *acc, size_t n, float s, float inv_beta, float *y);
 
 #endif

@@ -126,12 +126,14 @@ static void cpu_tern_release(void *ctx, void *mat) {
     free(c->xw), free(c);
 }
 
+/* ctx: NULL or the kn_pool whose threads split the rows */
 static int cpu_tern_gemm(void *ctx, void *mat, const void *x, int n, void *y) {
-    (void)ctx;
     cpu_tern *c = mat;
-    for (int t = 0; t < n; t++)
-        rt_tern_gemv(&c->m, (const int8_t *)x + (size_t)t * c->m.cols, c->xw, (int32_t *)y + (size_t)t * c->m.rows);
-    return LPCS_OK;
+    if (n == 1 && !ctx) {
+        rt_tern_gemv(&c->m, x, c->xw, y);
+        return LPCS_OK;
+    }
+    return n < 1 ? LPCS_EINVAL : rt_tern_gemm(&c->m, x, (size_t)n, y, ctx);
 }
 
 const rt_unit_mm rt_unit_mm_cpu_ternary = {"ternary", "cpu", cpu_tern_prepare, cpu_tern_gemm, cpu_tern_release};

@@ -65,7 +65,8 @@ void rt_mm_keep_release(void *ctx, void *mat);
 
 /* The golden implementations (ctx NULL): the reference every other one equals. */
 extern const rt_unit_mm rt_unit_mm_golden_ternary, rt_unit_mm_golden_lutgemv, rt_unit_mm_golden_rmmec;
-/* The cpu backend's fast ternary GEMM (ternary_fast.h; ctx NULL). */
+/* The cpu backend's fast ternary GEMM (ternary_fast.h; ctx NULL, or a kn_pool
+ * whose threads split the rows). */
 extern const rt_unit_mm rt_unit_mm_cpu_ternary;
 
 #endif

@@ -77,7 +77,7 @@ static void test_golden_vs_oracle(void **state) {
 static void test_kernels_vs_golden(void **state) {
     (void)state;
     enum { MAXR = 37, MAXC = 700, MAXT = 5 };
-    static int8_t codes[MAXR * MAXC], A[MAXT * (MAXC + 64)], a1[MAXC];
+    static int8_t codes[MAXR * MAXC], A[MAXT * (MAXC + 256)], a1[MAXC];
     static float X[MAXT * MAXC], sw[MAXR], sa[MAXT], Y[MAXT * MAXR], ygold[MAXR];
     static int32_t qsum[MAXT];
     const size_t colsv[] = {1, 3, 31, 32, 63, 64, 65, 127, 128, 200, 256, 300, 640, 700};
@@ -135,7 +135,7 @@ static void test_kernels_vs_golden(void **state) {
 static void test_i32_full_range(void **state) {
     (void)state;
     enum { MAXR = 21, MAXC = 520, MAXT = 3 };
-    static int8_t codes[MAXR * MAXC], x[MAXT * MAXC], A[MAXT * (MAXC + 64)];
+    static int8_t codes[MAXR * MAXC], x[MAXT * MAXC], A[MAXT * (MAXC + 256)];
     static int32_t Y[MAXT * MAXR], qsum[MAXT];
     size_t compared = 0;
     for (int v = 0; v < KI_COUNT; v++) {

@@ -65,6 +65,7 @@ static void test_hgrn_vs_golden_layers(void **state) {
     assert_int_equal(bitlinear_init_from_latent(&bl[L * 6], m.cls, m.cls_norm, D, V), LPCS_OK);
     if (bitlinear_scratch_bytes(&bl[L * 6]) > sb) sb = bitlinear_scratch_bytes(&bl[L * 6]);
     void *scratch = malloc(sb);
+    float *gold = malloc(NTOK * V * 4), *pre = malloc(NTOK * V * 4);
     for (size_t t = 0; t < NTOK; t++) {
         memcpy(x, m.embed + (size_t)toks[t] * D, D * 4);
         for (size_t l = 0; l < L; l++) {
@@ -73,6 +74,7 @@ static void test_hgrn_vs_golden_layers(void **state) {
         }
         assert_int_equal(bitlinear_rmsnorm_f32(x, m.final_norm, D, BITLINEAR_NORM_EPS, h), LPCS_OK);
         assert_int_equal(bitlinear_forward(&bl[L * 6], h, lg, scratch), LPCS_OK);
+        memcpy(gold + t * V, lg, V * 4);
         const float *got = rt_engine_step(&eng, toks[t], &e);
         assert_non_null(got);
         if (memcmp(got, lg, V * 4)) {
@@ -84,8 +86,29 @@ static void test_hgrn_vs_golden_layers(void **state) {
             fail();
         }
     }
+    /* prefill: every BitLinear one GEMM over the tokens (rows split over 2
+     * threads in the second round), the recurrence token by token */
+    rt_engine_free(&eng);
+    assert_int_equal(rt_sched_backend(&so, "cpu", &e), LPCS_OK); /* batched only with every op on cpu */
+    assert_int_equal(rt_engine_init(&eng, &m, NULL, &so, &e), LPCS_OK);
+    assert_true(rt_engine_batchable(&eng));
+    for (int threads = 1; threads <= 2; threads++) {
+        assert_int_equal(rt_engine_set_threads(&eng, threads, &e), LPCS_OK);
+        rt_engine_reset(&eng);
+        memset(pre, 0, NTOK * V * 4);
+        assert_non_null(rt_engine_prefill(&eng, toks, (int)NTOK - 1, pre, &e));
+        /* the state it leaves is the stepped one: the next step equals golden */
+        const float *next = rt_engine_step(&eng, toks[NTOK - 1], &e);
+        assert_non_null(next);
+        memcpy(pre + (NTOK - 1) * V, next, V * 4);
+        size_t ndiff = 0;
+        for (size_t k = 0; k < NTOK * V; k++) ndiff += memcmp(&pre[k], &gold[k], 4) != 0;
+        if (ndiff) fprintf(stderr, "prefill, %d threads: %zu of %zu logits differ from golden\n", threads, ndiff, NTOK * V);
+        assert_int_equal(ndiff, 0);
+        assert_true(NTOK * V >= 2000); /* minimum compared */
+    }
     for (size_t i = 0; i <= L * 6; i++) bitlinear_free(&bl[i]);
-    free(bl), free(hl), free(lb), free(state_), free(x), free(h), free(lg), free(scratch);
+    free(bl), free(hl), free(lb), free(state_), free(x), free(h), free(lg), free(scratch), free(gold), free(pre);
     rt_engine_free(&eng);
     rt_model_free(&m);
 }
@@ -118,6 +141,51 @@ static void test_fast_ternary_gemv(void **state) {
     uint8_t bad = 0x02; /* code 0b10 is invalid */
     rt_tern_mat m;
     assert_int_not_equal(rt_tern_mat_init(&m, &bad, 1, 4), LPCS_OK);
+}
+
+/* BitLinear's host fp32 steps (rmsnorm + absmax codes, dequantization) on
+ * every ISA equal golden's functions bit for bit, incl. tails of 16/32,
+ * a tiny absmax (the 1e-5 floor), huge values and non-finite inputs. */
+static void test_fast_bitlinear_steps(void **state) {
+    (void)state;
+    uint64_t rs = 11;
+    const size_t ns[] = {1, 15, 16, 17, 31, 32, 33, 100, 256, 1000};
+    enum { NMAX = 1000 };
+    static float x[NMAX], w[NMAX], y0[NMAX], y1[NMAX], d0[NMAX], d1[NMAX];
+    static int8_t q0[NMAX], q1[NMAX];
+    static int32_t acc[NMAX];
+    size_t compared = 0;
+    for (int isa = 0; isa < KN_ISA_COUNT; isa++) {
+        if (!kn_isa_supported((kn_isa)isa)) continue;
+        for (size_t ni = 0; ni < sizeof ns / sizeof *ns; ni++)
+            for (int mode = 0; mode < 5; mode++) { /* random, tiny w, huge x, inf, NaN */
+                size_t n = ns[ni];
+                for (size_t k = 0; k < n; k++) {
+                    x[k] = (float)((double)(test_rand64(&rs) % 20001) / 1000.0 - 10.0);
+                    w[k] = mode == 1 ? 1e-7f : (float)((double)(test_rand64(&rs) % 2001) / 1000.0);
+                    if (mode == 2) x[k] *= 1e30f;
+                    acc[k] = (int32_t)test_rand64(&rs) >> (k % 20);
+                }
+                if (mode == 3) x[n / 2] = INFINITY;
+                if (mode == 4) x[n - 1] = NAN;
+                acc[0] = INT32_MIN, acc[n - 1] = INT32_MAX;
+                float s0 = -1, s1 = -2;
+                memset(y0, 0, sizeof y0), memset(y1, 0, sizeof y1);
+                int r0 = bitlinear_rmsnorm_f32(x, w, n, BITLINEAR_NORM_EPS, y0);
+                if (!r0) r0 = act_quant_absmax_i8(y0, n, q0, &s0);
+                int r1 = rt_tern_act_quant((kn_isa)isa, x, w, n, BITLINEAR_NORM_EPS, y1, q1, &s1);
+                assert_int_equal(r0, r1);
+                assert_int_equal(r0 == LPCS_OK, mode < 3);
+                assert_memory_equal(&s0, &s1, 4);
+                assert_memory_equal(q0, q1, n);
+                if (!r0) assert_memory_equal(y0, y1, n * 4);
+                assert_int_equal(bitlinear_dequant(acc, n, s0 ? s0 : 0.37f, 0.81f, d0), LPCS_OK);
+                assert_int_equal(rt_tern_dequant((kn_isa)isa, acc, n, s0 ? s0 : 0.37f, 0.81f, d1), LPCS_OK);
+                assert_memory_equal(d0, d1, n * 4);
+                compared += 2 * n;
+            }
+    }
+    assert_true(compared > 10000);
 }
 
 /* Straightforward double-precision llama forward (train.py's math). */
@@ -419,7 +487,8 @@ static void test_plan_weights(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fast_ternary_gemv), cmocka_unit_test(test_hgrn_vs_golden_layers),
+        cmocka_unit_test(test_fast_ternary_gemv),
+        cmocka_unit_test(test_fast_bitlinear_steps), cmocka_unit_test(test_hgrn_vs_golden_layers),
         cmocka_unit_test(test_llama_vs_double),   cmocka_unit_test(test_hf_llama_safetensors),
         cmocka_unit_test(test_scheduling),        cmocka_unit_test(test_plan_weights),
     };

@@ -9,7 +9,9 @@
  * Weights rotate over copies of >= 384 MB in all, far beyond L3, so every
  * GEMV reads them from DRAM. On a shared machine the best time is the
  * uncontended one: ratios use best times, medians are printed too.
- *   bench_stream [reps] [isa] [threads]      (markdown table on stdout) */
+ *   bench_stream [reps] [isa] [threads] [incache|int]   (markdown tables on
+ *   stdout; incache: only the last table, the integer kernels with weights in
+ *   L2; int: no fp rows) */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,9 +97,10 @@ static double timed(kn_pool *p, job *j) {
 int main(int argc, char **argv) {
     int reps = argc > 1 ? atoi(argv[1]) : 15;
     int isa = argc > 2 ? kn_isa_parse(argv[2]) : (int)kn_isa_best();
-    int threads = argc > 3 ? atoi(argv[3]) : 1;
+    int threads = argc > 3 ? atoi(argv[3]) : 1, only_cache = argc > 4 && !strcmp(argv[4], "incache"),
+        only_int = argc > 4 && !strcmp(argv[4], "int");
     if (reps < 3 || isa < 0 || !kn_isa_supported((kn_isa)isa) || threads < 1 || threads > 64) {
-        fprintf(stderr, "usage: bench_stream [reps >= 3] [auto|avx512|avx2|portable] [threads]\n");
+        fprintf(stderr, "usage: bench_stream [reps >= 3] [auto|avx512|avx2|portable] [threads] [incache|int]\n");
         return 2;
     }
     kn_pool *pool = kn_pool_new(threads);
@@ -106,6 +109,7 @@ int main(int argc, char **argv) {
     uint64_t st = 7;
     double *t = malloc(sizeof(double) * (size_t)reps), *tr = malloc(sizeof(double) * (size_t)reps);
 
+    if (only_cache) goto in_cache;
     /* STREAM-like read bandwidth: 1 GiB, read-only, best of reps */
     size_t sb = (size_t)1 << 30;
     uint8_t *S = aligned_alloc(64, sb);
@@ -124,13 +128,13 @@ int main(int argc, char **argv) {
 
     const size_t shapes[2][2] = {{11008, 4096}, {4096, 11008}};
     for (int s = 0; s < 2; s++)
-        for (int k = 0; k < T_N; k++) {
+        for (int k = only_int ? T_I8 : 0; k < T_N; k++) {
             size_t M = shapes[s][0], K = shapes[s][1];
             ki_matrix m = {0};
             size_t wbytes;
             if (ibits[k]) {
-                m.bits = ibits[k], m.cols = K, m.kpad = (K + 63) / 64 * 64;
-                m.row_bytes = m.kpad / 64 * (ibits[k] == 8 ? 64 : ibits[k] == 4 ? 32 : 16);
+                m.bits = ibits[k], m.cols = K;
+                ki_layout(ibits[k], K, &m.kpad, &m.row_bytes);
                 wbytes = M * m.row_bytes;
             } else
                 wbytes = M * K * (k == T_F32 ? 4 : 2);
@@ -167,6 +171,36 @@ int main(int argc, char **argv) {
             free(m.scale), free(m.wsum);
             free(W), free(x), free(y), free(a);
         }
+in_cache:
+    /* the integer kernels' own rate: a 512x2048 matrix that stays in L2 (256 KB
+     * ternary .. 1 MB int8), the same GEMV repeated: if this is well above the
+     * read bandwidth, the kernel is not what bounds the streaming rows */
+    printf("\nIn-cache rate of the integer kernels (512x2048, weights in L2, %d thread(s), best of %d x 64 GEMVs):\n\n",
+           threads, reps);
+    printf("| weights | KB | G weights/s | packed GB/s |\n|---|---|---|---|\n");
+    for (int k = T_I8; k < T_N; k++) {
+        size_t M = 512, K = 2048;
+        int8_t *codes = malloc(M * K), *a = aligned_alloc(64, 4096);
+        float *x = malloc(K * sizeof *x), *y = malloc(M * sizeof *y), sa = 0;
+        int32_t qsum = 0;
+        ki_matrix m;
+        if (!codes || !a || !x || !y) return 1;
+        for (size_t i = 0; i < M * K; i++) codes[i] = (int8_t)((int)(bench_splitmix64(&st) % 3) - 1);
+        for (size_t i = 0; i < K; i++) x[i] = (float)(i % 13) * 0.01f - 0.05f;
+        if (ki_matrix_init(&m, ibits[k], codes, NULL, M, K)) return 1;
+        ki_quantize_act(kv, x, K, m.kpad, a, &sa, &qsum);
+        job j = {k, (kn_isa)isa, kv, NULL, &m, 0, M, K, y, x, a, &sa, &qsum, NULL, 0};
+        for (int r = 0; r < reps; r++) {
+            double t0 = bench_now();
+            for (int i = 0; i < 64; i++) kn_pool_run(pool, run_part, &j);
+            t[r] = (bench_now() - t0) / 64;
+        }
+        qsort(t, (size_t)reps, sizeof *t, cmpd);
+        printf("| %s | %.0f | %.1f | %.1f |\n", tname[k], (double)(M * m.row_bytes) / 1024, (double)(M * K) / t[0] / 1e9,
+               (double)(M * m.row_bytes) / t[0] / 1e9);
+        ki_matrix_free(&m);
+        free(codes), free(a), free(x), free(y);
+    }
     free(t), free(tr);
     kn_pool_free(pool);
     return 0;

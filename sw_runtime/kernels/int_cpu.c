@@ -16,33 +16,53 @@
 
 /* ---- packing ---- */
 
-/* Bytes per 64 columns: 16 (2-bit crumbs), 32 (nibbles) or 64 (bytes); the
- * packed sub-byte codes are unsigned, code + zp. */
-static size_t blk_bytes(int bits) { return bits <= 2 ? 16 : bits <= 4 ? 32 : 64; }
+/* Every packed block is one 64-byte cache line: 64 columns of bytes, 128 of
+ * nibbles or 256 of 2-bit crumbs (column i of a block: byte i % 64, field
+ * i / 64), so one aligned load feeds 1, 2 or 4 multiply-adds with no
+ * cross-lane step. The packed sub-byte codes are unsigned, code + zp. */
+#define KI_BLOCK_BYTES 64
+/* Rows interleaved by groups of KI_ROW_GROUP: block j of rows 4g..4g+3 are 4
+ * adjacent lines, so a 4-row kernel reads one sequential stream. */
+#define KI_KSTRIDE (KI_ROW_GROUP * KI_BLOCK_BYTES)
+static inline uint8_t *row_ptr(const ki_matrix *m, size_t r) {
+    return m->w + r / KI_ROW_GROUP * KI_ROW_GROUP * m->row_bytes + r % KI_ROW_GROUP * KI_BLOCK_BYTES;
+}
+static size_t blk_cols(int bits) { return bits <= 2 ? 256 : bits <= 4 ? 128 : 64; }
+/* Software prefetch distance in the weight stream (each row group step
+ * prefetches its KI_KSTRIDE bytes this far ahead). */
+#define KI_PREFETCH 4096
 static int zero_point(int bits) { return bits <= 2 ? 1 : bits <= 4 ? 8 : 0; }
+static unsigned field_bits(int bits) { return bits <= 2 ? 2 : bits <= 4 ? 4 : 8; }
+
+int ki_layout(int bits, size_t cols, size_t *kpad, size_t *row_bytes) {
+    if (!intq_qmax(bits)) return LPCS_EINVAL;
+    size_t bc = blk_cols(bits), kp = (cols + bc - 1) / bc * bc;
+    *kpad = kp ? kp : bc;
+    *row_bytes = *kpad / bc * KI_BLOCK_BYTES;
+    return LPCS_OK;
+}
 
 int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *scales, size_t rows, size_t cols) {
     memset(m, 0, sizeof *m);
     int qmax = intq_qmax(bits);
     /* every partial sum, with activations down to -128, must fit int32 */
     if (!qmax || cols > (size_t)INT32_MAX / (128u * (unsigned)qmax) || (rows && !codes)) return LPCS_EINVAL;
-    size_t kpad = (cols + KI_COLS_BLOCK - 1) / KI_COLS_BLOCK * KI_COLS_BLOCK;
-    if (kpad == 0) kpad = KI_COLS_BLOCK;
-    m->bits = bits, m->rows = rows, m->cols = cols, m->kpad = kpad;
-    m->row_bytes = kpad / KI_COLS_BLOCK * blk_bytes(bits);
-    m->w = aligned_alloc(64, (rows * m->row_bytes + 127) / 64 * 64); /* size: a multiple of the alignment */
+    m->bits = bits, m->rows = rows, m->cols = cols;
+    ki_layout(bits, cols, &m->kpad, &m->row_bytes);
+    size_t grows = (rows + KI_ROW_GROUP - 1) / KI_ROW_GROUP * KI_ROW_GROUP; /* whole row groups */
+    m->w = aligned_alloc(64, grows * m->row_bytes + 64);
     m->scale = malloc((rows + 1) * sizeof *m->scale);
     m->wsum = malloc((rows + 1) * sizeof *m->wsum);
     if (!m->w || !m->scale || !m->wsum) {
         ki_matrix_free(m);
         return LPCS_ENOMEM;
     }
-    static const uint8_t pad[3] = {0x55, 0x88, 0}; /* zero codes: crumbs 1, nibbles 8, bytes 0 */
-    memset(m->w, pad[blk_bytes(bits) / 32], rows * m->row_bytes);
-    size_t bb = blk_bytes(bits);
-    int zp = zero_point(bits), sh = bb == 16 ? 2 : 4;
+    unsigned sh = field_bits(bits);
+    int zp = zero_point(bits);
+    memset(m->w, sh == 2 ? 0x55 : sh == 4 ? 0x88 : 0, grows * m->row_bytes); /* zero codes: crumbs 1, nibbles 8, bytes 0 */
+    size_t bc = blk_cols(bits);
     for (size_t r = 0; r < rows; r++) {
-        uint8_t *dst = m->w + r * m->row_bytes;
+        uint8_t *dst = row_ptr(m, r);
         int32_t s = 0;
         for (size_t k = 0; k < cols; k++) {
             int c = codes[r * cols + k];
@@ -51,14 +71,13 @@ int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *sca
                 return LPCS_EINVAL;
             }
             s += c;
-            if (bb == KI_COLS_BLOCK) {
-                dst[k] = (uint8_t)(int8_t)c;
+            size_t i = k % bc;
+            uint8_t *b = &dst[k / bc * KI_KSTRIDE + i % KI_BLOCK_BYTES];
+            if (sh == 8) {
+                *b = (uint8_t)(int8_t)c;
                 continue;
             }
-            /* column i of a block: byte i % bb, field i / bb */
-            size_t i = k % KI_COLS_BLOCK;
-            uint8_t *b = &dst[k / KI_COLS_BLOCK * bb + i % bb];
-            unsigned shift = (unsigned)(i / bb) * (unsigned)sh, mask = (1u << sh) - 1;
+            unsigned shift = (unsigned)(i / KI_BLOCK_BYTES) * sh, mask = (1u << sh) - 1;
             *b = (uint8_t)((*b & ~(mask << shift)) | ((unsigned)(c + zp) << shift));
         }
         m->scale[r] = scales ? scales[r] : 0.0f, m->wsum[r] = s;
@@ -88,10 +107,11 @@ typedef struct {
 /* ---- portable ---- */
 
 static inline int wcode(const ki_matrix *m, const uint8_t *row, size_t k) {
-    size_t bb = blk_bytes(m->bits), i = k % KI_COLS_BLOCK;
-    if (bb == KI_COLS_BLOCK) return (int8_t)row[k];
-    unsigned sh = bb == 16 ? 2 : 4, b = row[k / KI_COLS_BLOCK * bb + i % bb];
-    return (int)((b >> (i / bb * sh)) & ((1u << sh) - 1)) - zero_point(m->bits);
+    unsigned sh = field_bits(m->bits);
+    size_t bc = blk_cols(m->bits), i = k % bc;
+    unsigned b = row[k / bc * KI_KSTRIDE + i % KI_BLOCK_BYTES];
+    if (sh == 8) return (int8_t)b;
+    return (int)((b >> (i / KI_BLOCK_BYTES * sh)) & ((1u << sh) - 1)) - zero_point(m->bits);
 }
 
 /* The output of one (row, token): scaled (Y) or the raw sum (Yi). */
@@ -104,7 +124,7 @@ static inline void put(const ki_out *o, const ki_matrix *m, size_t t, size_t r, 
 
 static void gemm_portable(const ki_matrix *m, const ki_out *o, const int8_t *A, size_t T, size_t r0, size_t r1) {
     for (size_t r = r0; r < r1; r++) {
-        const uint8_t *row = m->w + r * m->row_bytes;
+        const uint8_t *row = row_ptr(m, r);
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             int32_t acc = 0;
@@ -119,27 +139,34 @@ static void gemm_portable(const ki_matrix *m, const ki_out *o, const int8_t *A, 
 
 #define TI256 __attribute__((target("avx2")))
 
-/* The int32 sum of a 64-column block of one row with one token. */
-TI256 static inline __attribute__((always_inline)) __m256i blk_avx2(size_t bb, const uint8_t *w, const int8_t *a, __m256i acc) {
+/* The KI_KSTRIDE bytes (one block of a row group) at p, into L1 ahead of use. */
+static inline __attribute__((always_inline)) void prefetch_step(const uint8_t *p) {
+    for (int i = 0; i < KI_KSTRIDE; i += 64) _mm_prefetch((const char *)(p + i), _MM_HINT_T0);
+}
+
+/* acc + the int32 sums of one 64-byte block of one row with one token (64,
+ * 128 or 256 columns from a). */
+TI256 static inline __attribute__((always_inline)) __m256i blk_avx2(unsigned sh, const uint8_t *w, const int8_t *a, __m256i acc) {
     const __m256i ones = _mm256_set1_epi16(1);
-    __m256i a0 = _mm256_loadu_si256((const __m256i *)a), a1 = _mm256_loadu_si256((const __m256i *)(a + 32)), p0, p1;
-    if (bb == 16) { /* crumbs (code + 1): columns 16j + i in bits 2j of byte i */
-        __m256i v = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)w)), m2 = _mm256_set1_epi8(3);
-        __m256i lo = _mm256_srlv_epi32(v, _mm256_setr_epi32(0, 0, 0, 0, 2, 2, 2, 2));
-        __m256i hi = _mm256_srlv_epi32(v, _mm256_setr_epi32(4, 4, 4, 4, 6, 6, 6, 6));
-        p0 = _mm256_maddubs_epi16(_mm256_and_si256(lo, m2), a0);
-        p1 = _mm256_maddubs_epi16(_mm256_and_si256(hi, m2), a1);
-    } else if (bb == 32) { /* unsigned nibbles (code + 8) x signed activations: |pair| <= 2 * 15 * 128 */
-        __m256i v = _mm256_loadu_si256((const __m256i *)w), m4 = _mm256_set1_epi8(15);
-        p0 = _mm256_maddubs_epi16(_mm256_and_si256(v, m4), a0);
-        p1 = _mm256_maddubs_epi16(_mm256_and_si256(_mm256_srli_epi16(v, 4), m4), a1);
-    } else { /* |a| x (w with a's sign): |pair| <= 2 * 128 * 127 (|-128| is 128 unsigned) */
-        __m256i w0 = _mm256_loadu_si256((const __m256i *)w), w1 = _mm256_loadu_si256((const __m256i *)(w + 32));
-        p0 = _mm256_maddubs_epi16(_mm256_abs_epi8(a0), _mm256_sign_epi8(w0, a0));
-        p1 = _mm256_maddubs_epi16(_mm256_abs_epi8(a1), _mm256_sign_epi8(w1, a1));
+    __m256i v0 = _mm256_load_si256((const __m256i *)w), v1 = _mm256_load_si256((const __m256i *)(w + 32));
+    if (sh == 8) { /* |a| x (w with a's sign): |pair| <= 2 * 128 * 127 (|-128| is 128 unsigned) */
+        __m256i a0 = _mm256_loadu_si256((const __m256i *)a), a1 = _mm256_loadu_si256((const __m256i *)(a + 32));
+        __m256i p0 = _mm256_maddubs_epi16(_mm256_abs_epi8(a0), _mm256_sign_epi8(v0, a0));
+        __m256i p1 = _mm256_maddubs_epi16(_mm256_abs_epi8(a1), _mm256_sign_epi8(v1, a1));
+        /* widen each half to int32 before adding: two int8 pairs could exceed int16 */
+        return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
     }
-    /* widen each half to int32 before adding: two int8 pairs could exceed int16 */
-    return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
+    /* unsigned fields (code + zp <= 15) x signed activations: |pair| <= 2 * 15 * 128, and
+     * the 4 (nibbles, <= 4 * 3840) or 8 (crumbs, <= 8 * 512) pair sums added in int16 fit */
+    const __m256i mask = _mm256_set1_epi8(sh == 4 ? 15 : 3);
+    __m256i p = _mm256_setzero_si256();
+    for (unsigned f = 0; f < 8 / sh; f++) { /* field f: columns 64f + 0..63 */
+        __m256i a0 = _mm256_loadu_si256((const __m256i *)(a + 64 * f)), a1 = _mm256_loadu_si256((const __m256i *)(a + 64 * f + 32));
+        __m256i w0 = _mm256_and_si256(_mm256_srli_epi16(v0, (int)(f * sh)), mask);
+        __m256i w1 = _mm256_and_si256(_mm256_srli_epi16(v1, (int)(f * sh)), mask);
+        p = _mm256_add_epi16(p, _mm256_add_epi16(_mm256_maddubs_epi16(w0, a0), _mm256_maddubs_epi16(w1, a1)));
+    }
+    return _mm256_add_epi32(acc, _mm256_madd_epi16(p, ones));
 }
 
 TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
@@ -154,15 +181,20 @@ TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
 TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
                             size_t r1) {
     enum { RB = 4 };
-    size_t wstep = blk_bytes(m->bits);
+    size_t bc = blk_cols(m->bits);
+    unsigned sh = field_bits(m->bits);
     int zp = zero_point(m->bits);
     for (size_t r = r0; r < r1; r += RB) {
         size_t nr = r1 - r < RB ? r1 - r : RB;
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             __m256i acc[RB] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-            for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep)
-                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(wstep, m->w + (r + i) * m->row_bytes + kw, a + k, acc[i]);
+            const uint8_t *p[RB];
+            for (size_t i = 0; i < nr; i++) p[i] = row_ptr(m, r + i);
+            for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_KSTRIDE) {
+                if (t == 0) prefetch_step(p[0] + kw + KI_PREFETCH);
+                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(sh, p[i] + kw, a + k, acc[i]);
+            }
             for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, hsum256(acc[i]) - zp * qsum[t]);
         }
     }
@@ -209,42 +241,50 @@ TI512 static inline __attribute__((always_inline)) __m128i hsum4_512(const __m51
     return _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
 }
 
-TI512 static inline __attribute__((always_inline)) __m512i blk_vnni(size_t bb, const uint8_t *w, __m512i a, __m512i acc) {
-    if (bb == 16) { /* crumbs: the 16 bytes in every 128-bit lane j, shifted by 2j */
-        __m512i v = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)w));
-        __m512i sh = _mm512_set_epi64(6, 6, 4, 4, 2, 2, 0, 0);
-        return _mm512_dpbusd_epi32(acc, _mm512_and_si512(_mm512_srlv_epi64(v, sh), _mm512_set1_epi8(3)), a);
+/* acc[i] + the sums of one 64-byte block of row i (nr rows, block at
+ * p[i] + kw) with activations av[f] (field f: columns 64f + 0..63). Bytes:
+ * av is a + 128 (the unsigned side); nibbles / crumbs: the unsigned fields
+ * code + zp, shifted down and masked. */
+TI512 static inline __attribute__((always_inline)) void blk_vnni(unsigned sh, const uint8_t *const *p, size_t kw, size_t nr,
+                                                                 const __m512i *av, __m512i *acc) {
+    const __m512i mask = _mm512_set1_epi8(sh == 4 ? 15 : 3);
+#pragma GCC unroll 4
+    for (size_t i = 0; i < nr; i++) {
+        __m512i v = _mm512_load_si512((const void *)(p[i] + kw));
+        if (sh == 8) {
+            acc[i] = _mm512_dpbusd_epi32(acc[i], av[0], v);
+            continue;
+        }
+        for (unsigned f = 0; f < 8 / sh; f++) { /* 2 or 4 fields: unrolled by -O2 (sh is a constant) */
+            __m512i wf = _mm512_and_si512(f ? _mm512_srli_epi16(v, f * sh) : v, mask);
+            acc[i] = _mm512_dpbusd_epi32(acc[i], wf, av[f]);
+        }
     }
-    if (bb == 32) { /* columns 0-31 from the low nibbles, 32-63 from the high ones, unsigned (code + 8) */
-        __m256i v = _mm256_loadu_si256((const __m256i *)w);
-        __m512i wz = _mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1);
-        return _mm512_dpbusd_epi32(acc, _mm512_and_si512(wz, _mm512_set1_epi8(15)), a);
-    }
-    return _mm512_dpbusd_epi32(acc, a, _mm512_loadu_si512((const void *)w)); /* a already + 128 */
 }
 
-TI512 static void gemm_vnni(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
-                            size_t r1) {
+TI512 static inline __attribute__((always_inline)) void gemm_vnni_sh(unsigned sh, const ki_matrix *m, const ki_out *o,
+                                                                     const int8_t *A, const int32_t *qsum, size_t T,
+                                                                     size_t r0, size_t r1) {
     enum { RB = 4 };
-    size_t wstep = blk_bytes(m->bits);
-    int bytes = wstep == KI_COLS_BLOCK, zp = zero_point(m->bits);
+    const size_t bc = 64 * (8 / sh), nf = 8 / sh;
+    const int bytes = sh == 8, zp = zero_point(m->bits);
     const __m512i bias = _mm512_set1_epi8(bytes ? (char)0x80 : 0); /* int8 weights: a + 128 is the unsigned side */
     for (size_t r = r0; r < r1; r += RB) {
         size_t nr = r1 - r < RB ? r1 - r : RB;
         for (size_t t = 0; t < T; t++) {
             const int8_t *a = A + t * m->kpad;
             __m512i acc[RB] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
-            if (nr == RB)
-                for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep) {
-                    __m512i av = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k)), bias);
-#pragma GCC unroll 4
-                    for (size_t i = 0; i < RB; i++) acc[i] = blk_vnni(wstep, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
-                }
-            else
-                for (size_t k = 0, kw = 0; k < m->kpad; k += KI_COLS_BLOCK, kw += wstep) {
-                    __m512i av = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k)), bias);
-                    for (size_t i = 0; i < nr; i++) acc[i] = blk_vnni(wstep, m->w + (r + i) * m->row_bytes + kw, av, acc[i]);
-                }
+            const uint8_t *p[RB];
+            for (size_t i = 0; i < nr; i++) p[i] = row_ptr(m, r + i);
+            for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_KSTRIDE) {
+                if (t == 0) prefetch_step(p[0] + kw + KI_PREFETCH);
+                __m512i av[4];
+                for (size_t f = 0; f < nf; f++) av[f] = _mm512_xor_si512(_mm512_loadu_si512((const void *)(a + k + 64 * f)), bias);
+                if (nr == RB)
+                    blk_vnni(sh, p, kw, RB, av, acc);
+                else
+                    blk_vnni(sh, p, kw, nr, av, acc);
+            }
             int32_t s[RB];
             if (nr == RB)
                 _mm_storeu_si128((__m128i *)s, hsum4_512(acc));
@@ -252,6 +292,15 @@ TI512 static void gemm_vnni(const ki_matrix *m, const ki_out *o, const int8_t *A
                 for (size_t i = 0; i < nr; i++) s[i] = _mm512_reduce_add_epi32(acc[i]);
             for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, s[i] - (bytes ? 128 * m->wsum[r + i] : zp * qsum[t]));
         }
+    }
+}
+
+TI512 static void gemm_vnni(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                            size_t r1) {
+    switch (field_bits(m->bits)) {
+    case 2: gemm_vnni_sh(2, m, o, A, qsum, T, r0, r1); return;
+    case 4: gemm_vnni_sh(4, m, o, A, qsum, T, r0, r1); return;
+    default: gemm_vnni_sh(8, m, o, A, qsum, T, r0, r1); return;
     }
 }
 #endif

@@ -10,8 +10,8 @@
  *   avx2:       vpmaddubsw + vpmaddwd (int8: |a| times sign-moved w, which
  *               cannot saturate because codes stay within +-127);
  *   portable:   C int32 sums.
- * Weights are packed once (ki_matrix_init); rows are padded with zero codes
- * to a multiple of 64 columns. */
+ * Weights are packed once (ki_matrix_init) in 64-byte blocks of 64 / 128 /
+ * 256 columns (8 / 4 / 2-bit codes). */
 #ifndef LPCS_SW_RUNTIME_INT_CPU_H
 #define LPCS_SW_RUNTIME_INT_CPU_H
 
@@ -32,12 +32,16 @@ const char *ki_name(ki_variant v);
  * avx512vnni if this CPU has AVX-512 VNNI+BW, else avx2; avx2 -> avx2. */
 ki_variant ki_for_isa(kn_isa isa);
 
-#define KI_COLS_BLOCK 64
-
-/* Packed weights, per 64 columns: bits 5..8: 64 bytes, one code each;
- * bits 3..4: 32 bytes, byte i holding column i (low nibble) and 32 + i (high
- * nibble) as code + 8; bits 2 (ternary): 16 bytes, byte i holding columns
- * i, 16 + i, 32 + i, 48 + i in bits 0, 2, 4, 6 as code + 1. */
+/* Packed weights: each row a run of 64-byte blocks (one cache line, one
+ * aligned load), column i of a block in byte i % 64, field i / 64: bits
+ * 5..8: 64 columns, one code per byte; bits 3..4: 128 columns as code + 8
+ * nibbles (low nibble: columns 0-63); bits 2 (ternary): 256 columns as
+ * code + 1 crumbs (bits 2f..2f+1 of byte i: column 64f + i). Rows are
+ * padded with zero codes to kpad columns (a multiple of the block) and
+ * interleaved in groups of KI_ROW_GROUP rows: block j of row 4g + i is at
+ * byte 4g * row_bytes + (4j + i) * 64, so the kernels, which take 4 rows at
+ * a time, read the matrix as one sequential stream. */
+#define KI_ROW_GROUP 4
 typedef struct {
     int bits;
     size_t rows, cols, kpad, row_bytes;
@@ -49,6 +53,9 @@ typedef struct {
 /* codes[rows][cols] in [-(2^(bits-1)-1), 2^(bits-1)-1], 2 <= bits <= 8;
  * scales[rows] (NULL: 0, for ki_gemm_i32 only). LPCS_EINVAL on a code out of
  * range or cols > INT32_MAX / (128 qmax) (2^17 for int8, 2^24 for ternary). */
+/* The padded columns and bytes per row of a bits-bit matrix of cols columns
+ * (LPCS_EINVAL for bits outside 2..8). */
+int ki_layout(int bits, size_t cols, size_t *kpad, size_t *row_bytes);
 int ki_matrix_init(ki_matrix *m, int bits, const int8_t *codes, const float *scales, size_t rows, size_t cols);
 void ki_matrix_free(ki_matrix *m);
 
