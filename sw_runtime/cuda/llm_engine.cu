@@ -247,6 +247,113 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             if (nb + i < N) Y[(size_t)m * ldy + nb + i] = acc[i];
 }
 
+/* Many rows, one contract lane per warp: 512 threads = 16 warps; warp j
+ * owns lane j (columns k = j mod 16, ascending, fmaf) of every output of a
+ * 32 x 64 tile, its 32 threads 8 x 8 sub-tiles (4 x 8 threads; rows tm*4+a
+ * and 16+tm*4+a, columns tn*4+b and 32+tn*4+b). All threads of a warp read
+ * the same shared row, so an operand read is a broadcast of 128 bytes (one
+ * wavefront) where gemm_k's 16 lanes per half-warp read 16 rows: about 4x
+ * less shared-memory traffic per FMA (gemm_k is bound by it). The lane sums
+ * meet in shared memory in the contract's tree (lane j + lane j+8, then +4,
+ * +2, +1), so every output gets the same bits as gemm_k / gemv_k. */
+template <typename WT>
+__global__ void __launch_bounds__(512, 1) gemm_wl_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+                                                    const WT *__restrict__ Wl, int M, int N, int K) {
+    constexpr int TM = 32, TN = 64, KS = 64, RB = 8192; /* RB: the reduction buffer, 8 warps x 32 x 32 floats */
+    __shared__ __align__(16) float sm[RB];              /* stage (Xs, Ws) or reduction buffer */
+    float(*Xs)[TM] = (float(*)[TM])sm;                  /* [KS][TM] */
+    float(*Ws)[TN] = (float(*)[TN])(sm + KS * TM);      /* [KS][TN] */
+    const int tid = threadIdx.x, j = tid >> 5, t = tid & 31, tm = t >> 3, tn = t & 7;
+    const int m0 = blockIdx.y * TM, n0 = blockIdx.x * TN, kc = lane_kc(K);
+    const bool xvec = (ldx & 3) == 0;
+    float acc[64];
+#pragma unroll
+    for (int i = 0; i < 64; i++) acc[i] = 0.0f;
+    float xr[4], wr[8]; /* this thread's share of the next stage */
+    auto load = [&](int k0) {
+        { /* X: 32 rows x 64 columns, 4 per thread; a warp = 32 rows of one column quad */
+            int r = tid & 31, c = (tid >> 5) * 4, m = m0 + r, k = k0 + c;
+            if (m < M && xvec && k + 3 < K) {
+                float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
+                xr[0] = q.x, xr[1] = q.y, xr[2] = q.z, xr[3] = q.w;
+            } else {
+#pragma unroll
+                for (int q = 0; q < 4; q++) xr[q] = (m < M && k + q < K) ? X[(size_t)m * ldx + k + q] : 0.0f;
+            }
+        }
+#pragma unroll
+        for (int h = 0; h < 2; h++) { /* W: 64 rows x 16 lanes x 4 chain steps; a warp = 32 rows of one lane */
+            int rr = tid & 63, kk = (tid >> 6) + 8 * h, n = n0 + rr;
+            if (n < N) wload4(Wl + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
+            else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
+        }
+    };
+    auto store = [&]() {
+        int r = tid & 31, c = (tid >> 5) * 4;
+#pragma unroll
+        for (int q = 0; q < 4; q++) Xs[c + q][r] = xr[q];
+#pragma unroll
+        for (int h = 0; h < 2; h++) {
+            int rr = tid & 63, kk = (tid >> 6) + 8 * h;
+#pragma unroll
+            for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
+        }
+    };
+    load(0);
+    store();
+    __syncthreads();
+    for (int k0 = 0; k0 < K; k0 += KS) {
+        const bool more = k0 + KS < K;
+        if (more) load(k0 + KS);
+        const int kmax = K - k0;
+#pragma unroll
+        for (int cc = 0; cc < 4; cc++) {
+            const int kk = cc * 16 + j;
+            if (kk < kmax) { /* only real columns enter a lane's chain (warp-uniform) */
+                const float4 a0 = *(const float4 *)&Xs[kk][tm * 4], a1 = *(const float4 *)&Xs[kk][16 + tm * 4];
+                const float4 b0 = *(const float4 *)&Ws[kk][tn * 4], b1 = *(const float4 *)&Ws[kk][32 + tn * 4];
+                const float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+                const float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
+#pragma unroll
+                for (int u = 0; u < 8; u++)
+#pragma unroll
+                    for (int v = 0; v < 8; v++) acc[u * 8 + v] = fmaf(b[v], a[u], acc[u * 8 + v]);
+            }
+        }
+        __syncthreads();
+        if (more) {
+            store();
+            __syncthreads();
+        }
+    }
+    /* the contract's tree over the 16 lane sums: at level h, warp j < h adds warp j + h's sums */
+#pragma unroll
+    for (int h = 8; h >= 1; h >>= 1) {
+#pragma unroll
+        for (int half = 0; half < 2; half++) {
+            if (j >= h && j < 2 * h)
+#pragma unroll
+                for (int i = 0; i < 32; i++) sm[((j - h) * 32 + i) * 32 + t] = acc[half * 32 + i];
+            __syncthreads();
+            if (j < h)
+#pragma unroll
+                for (int i = 0; i < 32; i++) acc[half * 32 + i] = acc[half * 32 + i] + sm[(j * 32 + i) * 32 + t];
+            __syncthreads();
+        }
+    }
+    if (j == 0)
+#pragma unroll
+        for (int u = 0; u < 8; u++) {
+            const int m = m0 + (u < 4 ? tm * 4 + u : 16 + tm * 4 + u - 4);
+            if (m < M)
+#pragma unroll
+                for (int v = 0; v < 8; v++) {
+                    const int n = n0 + (v < 4 ? tn * 4 + v : 32 + tn * 4 + v - 4);
+                    if (n < N) Y[(size_t)m * ldy + n] = acc[u * 8 + v];
+                }
+        }
+}
+
 /* Few rows (decode): 16 threads per output row, thread j owning lane j of
  * the contract and reading its chain contiguously (8 weights per 16-byte
  * load for bf16); a block = 16 rows. The MB rows of X share every weight
@@ -300,6 +407,58 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
         float q = tree16(p[b]);
         if (n < N && j == 0 && b < M) Y[(size_t)b * ldy + n] = q;
     }
+}
+
+/* One row of X (decode at batch 1): gemv_k, but X is first copied into
+ * shared memory lane-major (xs[j][i] = x[16 i + j], row stride kc + 4 so
+ * a half-warp's 16-byte reads fall in distinct banks), and a thread reads 8
+ * steps of x with two 16-byte loads instead of eight 4-byte global loads
+ * per weight group (gemv_k moved twice the weight bytes in x through L1).
+ * U groups of weights in flight per thread (64 or 128 bytes). Same chain
+ * per lane, same tree: same bits as gemv_k. */
+#define GEMV1_XS_MAX (96 * 1024) /* bytes of x in shared memory (K up to ~24k); longer rows take gemv_k */
+__host__ __device__ __forceinline__ int gemv1_xs_floats(int K) { return 16 * (lane_kc(K) + 4); }
+template <typename WT>
+__global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
+                                                  const WT *__restrict__ Wl, int N, int K) {
+    extern __shared__ __align__(16) float xs[];
+    const int kc = lane_kc(K), cs = kc + 4;
+    for (int e = threadIdx.x; e < 16 * kc; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
+    __syncthreads();
+    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15;
+    const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
+    float p = 0.0f;
+    if (n < N) {
+        const WT *w = Wl + lane_at((size_t)n, j, 0, kc); /* group g at w + g * 128 */
+        const float *x = xs + j * cs;
+        const int G = cnt / 8;
+        constexpr int U = sizeof(WT) == 2 ? 8 : 4; /* groups per stage; the next stage loads while this one is used */
+        wraw<WT> cur[U], nxt[U];
+#pragma unroll
+        for (int u = 0; u < U; u++)
+            if (u < G) rawload(cur[u], w + (size_t)u * 128);
+        for (int g = 0; g < G; g += U) {
+#pragma unroll
+            for (int u = 0; u < U; u++)
+                if (g + U + u < G) rawload(nxt[u], w + (size_t)(g + U + u) * 128);
+#pragma unroll
+            for (int u = 0; u < U; u++) {
+                if (g + u < G) {
+                    float wv[8];
+                    rawcvt(cur[u], wv);
+                    const float4 x0 = *(const float4 *)(x + 8 * (g + u)), x1 = *(const float4 *)(x + 8 * (g + u) + 4);
+                    const float xv[8] = {x0.x, x0.y, x0.z, x0.w, x1.x, x1.y, x1.z, x1.w};
+#pragma unroll
+                    for (int e = 0; e < 8; e++) p = fmaf(wv[e], xv[e], p);
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < U; u++) cur[u] = nxt[u];
+        }
+        for (int i = 8 * G; i < cnt; i++) p = fmaf(wload1(w + (size_t)(i / 8) * 128 + i % 8), x[i], p);
+    }
+    const float q = tree16(p);
+    if (n < N && j == 0) Y[n] = q;
 }
 
 /* Adjacent-pair RoPE with the host's table, as the cpu backend. */
@@ -995,6 +1154,13 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_ENOMEM, "cuda engine: device allocation or upload failed", why);
     }
+    if (cudaFuncSetAttribute(gemv1_xs_k<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
+            cudaSuccess ||
+        cudaFuncSetAttribute(gemv1_xs_k<uint16_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
+            cudaSuccess) {
+        lpcs_cuda_llm_free(m);
+        return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
+    }
     if (c->arch == 0 &&
         cudaFuncSetAttribute(attention_k, cudaFuncAttributeMaxDynamicSharedMemorySize, 4 * c->max_pos * 4) !=
             cudaSuccess) {
@@ -1030,14 +1196,19 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             dim3 grid((unsigned)((N + 15) / 16));
             float *y = Y + (size_t)r0 * ldy;
             const float *x = X + (size_t)r0 * ldx;
-            if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            const size_t xsb = (size_t)gemv1_xs_floats(K) * 4;
+            if (mb == 1 && xsb <= GEMV1_XS_MAX) gemv1_xs_k<WT><<<grid, 256, xsb, m->st>>>(y, x, W, N, K);
+            else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb == 2) gemv_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb <= 4) gemv_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else gemv_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
         }
-    } else {
+    } else if (m->mode == 3) { /* the half-warp-lane GEMM (kept as a second exact path and a baseline) */
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    } else {
+        dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 31) / 32));
+        gemm_wl_k<WT><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     }
 }
 

@@ -98,7 +98,9 @@ int lpcs_cuda_llm_logits(lpcs_cuda_llm *m, int row0, int nrows, float *out);
 int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out);
 /* Wait for the device; seconds of the last forward measured with events. */
 double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
-/* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM. */
+/* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM
+ * (one lane per warp, the default for many rows), 3 always the older GEMM
+ * (16 lanes per half-warp). All give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */

@@ -496,11 +496,13 @@ int main(int argc, char **argv) {
                 return 1;
             }
             std::vector<float> got(want.size());
-            for (int mode : {2, 1}) {
+            for (int mode : {2, 3, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-                compare(mode == 2 ? "fp32 3 windows, one batch, tiled GEMM" : "fp32 3 windows, one batch, GEMV kernels",
+                compare(mode == 2   ? "fp32 3 windows, one batch, tiled GEMM (lane per warp)"
+                        : mode == 3 ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
+                                    : "fp32 3 windows, one batch, GEMV kernels",
                         got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
             }
             /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step */
@@ -568,6 +570,8 @@ int main(int argc, char **argv) {
         } else {
             std::vector<int> atk(nw * W), atg(nw * W);
             for (size_t s = 0; s < nw; s++) window(s, &atk[s * W], &atg[s * W]);
+          for (int mode : {3, 0}) { /* the older GEMM first (baseline), then the default */
+            lpcs_cuda_llm_set_matmul(m, mode);
             std::vector<double> nll(nw * W), ms, ms_nll;
             double sum = 0;
             for (int rep = 0; rep < 6; rep++) {
@@ -584,8 +588,9 @@ int main(int argc, char **argv) {
                     if (atg[s * W + i] >= 0) ws += nll[s * W + i], bytes++;
                 sum += ws;
             }
-            printf("ppl llama fp32: %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", nw, median(ms), median(ms_nll), sum / bytes, bytes);
+            printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
+                   "nll=%.10f bytes=%zu\n", mode == 3 ? "older GEMM" : "default kernels", nw, median(ms), median(ms_nll),
+                   sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);
             lpcs_cuda_llm_forward(m, atk.data(), (int)nw, (int)W, 0, 0);
@@ -595,6 +600,7 @@ int main(int argc, char **argv) {
             printf("  per op type (ms):");
             for (int t = 0; t < 7; t++) printf(" %s %.2f", names[t], prof[t]);
             printf("\n");
+          }
             lpcs_cuda_llm_free(m);
         }
     }
