@@ -46,6 +46,8 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, void **buf) {
          * no device kernel in the engine, so the op list stays off it */
         if (op->wb || rt_shiftmac_op(op)) return 0;
         d->type = LPCS_CUDA_OP_MATMUL;
+        if (op->exact && !rt_exact_lut_operands(op, &d->w_codes, &d->w_scale, &d->exact_lut_abits))
+            return 1; /* the LUT-GEMV unit: its integer codes and scales (exact.h) */
         if (op->exact) { /* the RMMEC's exact arithmetic (exact.h): weights as the unit's words */
             int rm = op->qf ? rt_exact_rmmec_mode(op->qf) : -1;
             if (rm < 0) return 0;

@@ -52,6 +52,13 @@ typedef struct {
     float *wscale;      /* [rows] */
 } rt_xmat;
 
+int rt_exact_lut_operands(const rt_op *op, const int8_t **codes, const float **scales, int *a_bits) {
+    const rt_xmat *x = op ? op->exact : NULL;
+    if (!x || x->kind != XK_LUT || x->lut.qgroup || !codes || !scales || !a_bits) return LPCS_EINVAL;
+    *codes = x->wq, *scales = x->wscale, *a_bits = x->lut.a_bits;
+    return LPCS_OK;
+}
+
 int rt_exec_parse(const char *name) {
     if (name && !strcmp(name, "exact")) return RT_EXEC_EXACT;
     if (name && !strcmp(name, "fake")) return RT_EXEC_FAKE;

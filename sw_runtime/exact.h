@@ -67,6 +67,11 @@ int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *x, size_
  * change. LPCS_EINVAL if op is not exact. */
 int rt_exact_fault(rt_op *op);
 
+/* The LUT-GEMV operands of an exact matmul on unit "lutgemv": weight codes
+ * [rows][cols], one scale per row, the activation bits. LPCS_EINVAL if op
+ * is not such an op (the cuda engine computes the same integer sums). */
+int rt_exact_lut_operands(const rt_op *op, const int8_t **codes, const float **scales, int *a_bits);
+
 /* The rmmec mode of a weight format, -1 if the RMMEC has none. */
 int rt_exact_rmmec_mode(const rt_qf *f);
 /* Encodes n floats as the rmmec mode's packed words (lane 0 in the low

@@ -22,6 +22,8 @@ struct dev_op {
     int8_t *wt;   /* bitlinear: ternary [rows][kp] (zero padded) */
     int kp;       /* bitlinear: cols rounded up to 64 */
     uint16_t *ww; /* exact rmmec matmul: words column-major [words][rows] */
+    int8_t *wc;   /* exact LUT-GEMV matmul: weight codes [rows][kp] (zero padded) */
+    float *wsc;   /* its per-row scales */
 };
 
 struct lpcs_cuda_llm {
@@ -32,9 +34,9 @@ struct lpcs_cuda_llm {
     float *buf[LPCS_CUDA_LLM_NBUF];
     float *kc, *vc, *rope;
     float *state;          /* hgrn: recurrent state [layer][slot][dim] */
-    int8_t *xq;            /* hgrn: int8 activations [max_rows][kp_max] */
-    float *xs;             /* hgrn: their scales [max_rows] */
-    int32_t *acc;          /* hgrn: exact GEMM results [max_rows][n_max] */
+    int8_t *xq;            /* hgrn / LUT-GEMV: int8 activations [max_rows][kp_max] */
+    float *xs;             /* hgrn / LUT-GEMV: their scales [max_rows] */
+    int32_t *acc;          /* hgrn / LUT-GEMV: exact GEMM results [max_rows][n_max] */
     int kp_max, n_max;
     uint16_t *xw;          /* exact rmmec: activations as words [max_rows][xw_max] */
     size_t xw_max;
@@ -810,6 +812,45 @@ __global__ void bl_dequant_k(float *out, int ldo, const int32_t *acc, int lda, c
     out[r * ldo + c] = a / inv_beta;
 }
 
+/* LUT-GEMV unit input (exact.c load_token = golden intq): per row, scale =
+ * absmax over the finite entries / qmax, code = x / scale rounded to
+ * nearest even and clamped to +-qmax (NaN or scale <= 0: 0); zero padded
+ * to kp. One block per row; a maximum does not depend on the order. */
+__global__ void lut_quant_k(int8_t *xq, int kp, float *xs, const float *in, int ldi, int n, int qmax) {
+    __shared__ float red[8];
+    const size_t r = blockIdx.x;
+    const float *x = in + r * ldi;
+    float m = 0.0f;
+    for (int k = threadIdx.x; k < n; k += blockDim.x)
+        if (isfinite(x[k])) m = fmaxf(m, fabsf(x[k]));
+    for (int o = 16; o; o >>= 1) m = fmaxf(m, __shfl_xor_sync(FULL, m, o));
+    if ((threadIdx.x & 31) == 0) red[threadIdx.x >> 5] = m;
+    __syncthreads();
+    m = 0.0f;
+    for (int i = 0; i < (int)(blockDim.x >> 5); i++) m = fmaxf(m, red[i]);
+    const float sc = __fdiv_rn(m, (float)qmax);
+    if (threadIdx.x == 0) xs[r] = sc;
+    for (int k = threadIdx.x; k < kp; k += blockDim.x) {
+        int8_t q = 0;
+        if (k < n && !isnan(x[k]) && sc > 0.0f) {
+            const float t = rintf(__fdiv_rn(x[k], sc)); /* round half to even */
+            q = (int8_t)(t > (float)qmax ? qmax : t < -(float)qmax ? -qmax : (int)t);
+        }
+        xq[r * kp + k] = q;
+    }
+}
+
+/* golden lutgemv_convert with one scale group: y = (0 + (float)acc * w_scale[c]) * x_scale[r]. */
+__global__ void lut_convert_k(float *out, int ldo, const int32_t *acc, int lda, const float *ws, const float *xs,
+                              int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    float t = __int2float_rn(acc[r * lda + c]) * ws[c];
+    float s = 0.0f + t;
+    out[r * ldo + c] = s * xs[r];
+}
+
 /* hgrn_mlgru_recur over the positions of each sequence: one thread per
  * (sequence, channel) walks t in order; the state persists per slot. */
 __global__ void mlgru_k(float *out, int ldo, const float *ip, int ldi, const float *fp, int ldf, const float *lb,
@@ -965,7 +1006,9 @@ static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     switch (o->type) {
     case LPCS_CUDA_OP_EMBED: return o->rows * o->cols * 4;
     case LPCS_CUDA_OP_RMSNORM: return o->n * 4;
-    case LPCS_CUDA_OP_MATMUL: return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
+    case LPCS_CUDA_OP_MATMUL:
+        if (o->exact_lut_abits) return o->rows * ((o->cols + 63) / 64 * 64 + 4);
+        return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
     case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
     case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
     case LPCS_CUDA_OP_BITLINEAR: return o->rows * ((o->cols + 63) / 64 * 64) + o->cols * 4;
@@ -983,15 +1026,14 @@ extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cud
     for (int i = 0; i < n_ops; i++)
         if (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_rmmec && ops[i].words > xw) xw = ops[i].words;
     b += (size_t)c->max_rows * xw * 2;
-    if (c->arch == 1) { /* state cache, int8 activations, int32 results */
-        size_t kp = 0, nm = 0;
-        for (int i = 0; i < n_ops; i++)
-            if (ops[i].type == LPCS_CUDA_OP_BITLINEAR) {
-                kp = ops[i].cols > kp ? ops[i].cols : kp;
-                nm = ops[i].rows > nm ? ops[i].rows : nm;
-            }
-        b += (size_t)c->n_layers * c->max_slots * c->dim * 4 + (size_t)c->max_rows * ((kp + 63) / 64 * 64 + 4 * nm + 4);
-    }
+    if (c->arch == 1) b += (size_t)c->n_layers * c->max_slots * c->dim * 4; /* state cache */
+    size_t kp = 0, nm = 0; /* BitLinear / LUT-GEMV: int8 activations, int32 results */
+    for (int i = 0; i < n_ops; i++)
+        if (ops[i].type == LPCS_CUDA_OP_BITLINEAR || (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_lut_abits)) {
+            kp = ops[i].cols > kp ? ops[i].cols : kp;
+            nm = ops[i].rows > nm ? ops[i].rows : nm;
+        }
+    if (kp) b += (size_t)c->max_rows * ((kp + 63) / 64 * 64 + 4 * nm + 4);
     return b;
 }
 
@@ -1011,7 +1053,8 @@ extern "C" int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size
 extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (!m) return;
     for (int i = 0; m->ops && i < m->n_ops; i++)
-        cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww);
+        cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww),
+            cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc);
     cudaFree(m->xw);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
@@ -1082,6 +1125,24 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
             bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
             break;
         case LPCS_CUDA_OP_MATMUL:
+            if (o->exact_lut_abits) { /* codes padded to the int GEMM's 64-column steps */
+                if (o->exact_lut_abits < 2 || o->exact_lut_abits > 8 || !o->w_codes || !o->w_scale) {
+                    bad = 1;
+                    break;
+                }
+                d->kp = (int)((o->cols + 63) / 64 * 64);
+                if (d->kp > m->kp_max) m->kp_max = d->kp;
+                if ((int)o->rows > m->n_max) m->n_max = (int)o->rows;
+                int8_t *h = (int8_t *)calloc(o->rows * (size_t)d->kp, 1);
+                bad = !h;
+                for (size_t r = 0; h && r < o->rows; r++) memcpy(h + r * d->kp, o->w_codes + r * o->cols, o->cols);
+                bad = bad || dalloc(&d->wc, o->rows * (size_t)d->kp) ||
+                      cudaMemcpy(d->wc, h, o->rows * (size_t)d->kp, cudaMemcpyHostToDevice) != cudaSuccess ||
+                      dalloc(&d->wsc, o->rows) ||
+                      cudaMemcpy(d->wsc, o->w_scale, o->rows * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+                free(h);
+                break;
+            }
             if (o->exact_rmmec) { /* words column-major: one thread per output walks k, coalesced over rows */
                 if (o->exact_rmmec > 4 || !o->w_words || !o->words) {
                     bad = 1;
@@ -1138,9 +1199,9 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
         bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
     if (!bad) bad = dalloc(&m->xw, (size_t)c->max_rows * m->xw_max);
-    if (!bad && c->arch == 1)
-        bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim) ||
-              dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
+    if (!bad && c->arch == 1) bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim);
+    if (!bad && m->kp_max) /* BitLinear or LUT-GEMV ops: int8 activations and integer sums */
+        bad = dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
               dalloc(&m->acc, (size_t)c->max_rows * m->n_max);
     size_t cache = c->arch == 0 ? (size_t)c->n_layers * c->max_slots * c->max_pos * m->kv : 0;
     bad = bad || dalloc(&m->kc, cache) || dalloc(&m->vc, cache) ||
@@ -1240,7 +1301,14 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             rmsnorm_k<<<(rows + 15) / 16, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
             break;
         case LPCS_CUDA_OP_MATMUL:
-            if (d->ww) {
+            if (d->wc) {
+                const int N = (int)o->rows, K = (int)o->cols;
+                lut_quant_k<<<rows, 256, 0, m->st>>>(m->xq, d->kp, m->xs, in, li, K, (1 << (o->exact_lut_abits - 1)) - 1);
+                dim3 grid((unsigned)((N + 63) / 64), (unsigned)((rows + 63) / 64));
+                igemm_k<<<grid, 256, 0, m->st>>>(m->acc, N, m->xq, d->wc, rows, N, d->kp);
+                size_t tot = (size_t)rows * N;
+                lut_convert_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, m->acc, N, d->wsc, m->xs, rows, N);
+            } else if (d->ww) {
                 const int mode = o->exact_rmmec - 1, words = (int)o->words, N = (int)o->rows;
                 size_t tot = (size_t)rows * words;
                 rmmec_pack_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(m->xw, words, in, li, rows,

@@ -66,6 +66,14 @@ typedef struct {
     int exact_rmmec;
     const uint16_t *w_words;
     size_t words;
+    /* matmul on the LUT-GEMV unit (exact.h: integer weight codes, one
+     * scale per row, activations as a_bits-bit codes with a per-token
+     * absmax scale): 0 none, else a_bits. The unit's bit-serial lookups
+     * sum to the integer dot product of the codes, so the device computes
+     * that sum in integers and converts it as golden lutgemv_convert. */
+    int exact_lut_abits;
+    const int8_t *w_codes;  /* [rows][cols] */
+    const float *w_scale;   /* [rows] */
 } lpcs_cuda_op;
 
 typedef struct {
