@@ -47,6 +47,10 @@ struct lpcs_cuda_llm {
     cudaEvent_t *pev; /* 2 per op when profiling */
     double prof_ms[LPCS_CUDA_OP_COUNT];
     int mode;
+    int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
+    int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
+    cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
+    int g_nseq, g_slot0, g_mode;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -464,11 +468,11 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
 }
 
 /* Adjacent-pair RoPE with the host's table, as the cpu backend. */
-__global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, int pos0, int D,
+__global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, const int *pos0p, int D,
                        int KVD, int hs) {
     int r = blockIdx.x;
     if (r >= rows) return;
-    int pos = pos0 + r % ntok;
+    int pos = *pos0p + r % ntok;
     for (int i = 2 * threadIdx.x; i < D; i += 2 * blockDim.x) {
         float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
         float *qq = q + (size_t)r * ldq;
@@ -489,10 +493,10 @@ __device__ __forceinline__ size_t cache_at(int layer, int slot, int pos, int max
 }
 
 __global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const float *v, int ldv, int rows, int ntok,
-                          int pos0, int slot0, int layer, int max_slots, int max_pos, int kv) {
+                          const int *pos0p, int slot0, int layer, int max_slots, int max_pos, int kv) {
     int r = blockIdx.x;
     if (r >= rows) return;
-    size_t o = cache_at(layer, slot0 + r / ntok, pos0 + r % ntok, max_slots, max_pos, kv);
+    size_t o = cache_at(layer, slot0 + r / ntok, *pos0p + r % ntok, max_slots, max_pos, kv);
     for (int i = threadIdx.x; i < kv; i += blockDim.x) {
         kc[o + i] = k[(size_t)r * ldk + i];
         vc[o + i] = v[(size_t)r * ldv + i];
@@ -503,13 +507,13 @@ __global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const f
  * time), max, lpcs_expf, ascending sum by one lane, divide, then the output
  * as an ascending fmaf chain per element. */
 __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc, int rows,
-                            int ntok, int pos0, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
+                            int ntok, const int *pos0p, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
                             int kv_mul, int hs) {
     extern __shared__ float sm[];
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, j = lane & 15, half = lane >> 4;
     const int wid = blockIdx.x * (blockDim.x >> 5) + warp;
     if (wid >= rows * n_heads) return; /* whole warp leaves together */
-    const int r = wid / n_heads, h = wid % n_heads, pos = pos0 + r % ntok, slot = slot0 + r / ntok;
+    const int r = wid / n_heads, h = wid % n_heads, pos = *pos0p + r % ntok, slot = slot0 + r / ntok;
     const int T = pos + 1;
     float *sc = sm + (size_t)warp * max_pos;
     const float *qh = q + (size_t)r * ldq + (size_t)h * hs;
@@ -561,14 +565,14 @@ __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const 
  * divide, ascending fmaf chain per output element). */
 template <int HS>
 __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const float *q, int ldq, const float *kc,
-                                                   const float *vc, int ntok, int pos0, int slot0, int layer,
+                                                   const float *vc, int ntok, const int *pos0p, int slot0, int layer,
                                                    int max_slots, int max_pos, int kv, int kv_mul) {
     constexpr int TT = 64;
     __shared__ __align__(16) float Ks[TT][HS];
     __shared__ __align__(16) float Vs[TT][HS];
     const int s = blockIdx.z, h = blockIdx.y, qi = blockIdx.x * blockDim.x + threadIdx.x;
     const bool on = qi < ntok;
-    const int r = s * ntok + qi, T = pos0 + qi + 1;
+    const int pos0 = *pos0p, r = s * ntok + qi, T = pos0 + qi + 1;
     const int qlast = min(ntok, (int)(blockIdx.x + 1) * (int)blockDim.x) - 1, Tmax = pos0 + qlast + 1;
     const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
     float qr[HS], o[HS];
@@ -854,12 +858,12 @@ __global__ void lut_convert_k(float *out, int ldo, const int32_t *acc, int lda, 
 /* hgrn_mlgru_recur over the positions of each sequence: one thread per
  * (sequence, channel) walks t in order; the state persists per slot. */
 __global__ void mlgru_k(float *out, int ldo, const float *ip, int ldi, const float *fp, int ldf, const float *lb,
-                        float *state, int nseq, int ntok, int pos0, int slot0, int layer, int max_slots, int D) {
+                        float *state, int nseq, int ntok, const int *pos0p, int slot0, int layer, int max_slots, int D) {
     size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= (size_t)nseq * D) return;
     int s = (int)(idx / D), k = (int)(idx % D);
     float *sc = state + ((size_t)layer * max_slots + slot0 + s) * D + k;
-    float st = pos0 == 0 ? 0.0f : *sc;
+    float st = *pos0p == 0 ? 0.0f : *sc;
     for (int t = 0; t < ntok; t++) {
         size_t row = (size_t)s * ntok + t;
         float f = hgrn_sigmoid(fp[row * ldf + k]);
@@ -1059,7 +1063,8 @@ extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
     cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
-    cudaFree(m->tok), cudaFree(m->tgt), cudaFree(m->amax), cudaFree(m->nll);
+    cudaFree(m->tok), cudaFree(m->tgt), cudaFree(m->amax), cudaFree(m->nll), cudaFree(m->dpos);
+    if (m->gexec) cudaGraphExecDestroy(m->gexec);
     if (m->st) cudaStreamDestroy(m->st);
     if (m->e0) cudaEventDestroy(m->e0);
     if (m->e1) cudaEventDestroy(m->e1);
@@ -1109,6 +1114,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->hs = c->dim / c->n_heads;
     m->kv = m->hs * c->n_kv_heads;
     m->n_ops = n_ops;
+    m->graphs = 1;
     m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
     int bad = !m->ops || cudaStreamCreate(&m->st) != cudaSuccess || cudaEventCreate(&m->e0) != cudaSuccess ||
               cudaEventCreate(&m->e1) != cudaSuccess;
@@ -1206,7 +1212,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     size_t cache = c->arch == 0 ? (size_t)c->n_layers * c->max_slots * c->max_pos * m->kv : 0;
     bad = bad || dalloc(&m->kc, cache) || dalloc(&m->vc, cache) ||
           dalloc(&m->rope, c->arch == 0 ? (size_t)c->max_pos * m->hs : 0) ||
-          dalloc(&m->tok, (size_t)c->max_rows) || dalloc(&m->tgt, (size_t)c->max_rows) ||
+          dalloc(&m->tok, (size_t)c->max_rows) || dalloc(&m->dpos, 1) || dalloc(&m->tgt, (size_t)c->max_rows) ||
           dalloc(&m->amax, (size_t)c->max_rows) || dalloc(&m->nll, (size_t)c->max_rows);
     if (c->arch == 0)
         bad = bad || cudaMemcpy(m->rope, c->rope_cs, (size_t)c->max_pos * m->hs * 4, cudaMemcpyHostToDevice) != cudaSuccess;
@@ -1233,6 +1239,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
 }
 
 extern "C" void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode) { m->mode = mode; }
+extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
     if (on && !m->pev) {
@@ -1273,6 +1280,9 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     }
 }
 
+static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0);
+static int check_launch();
+
 extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int nseq, int ntok, int pos0, int slot0) {
     const lpcs_cuda_llm_cfg *c = &m->c;
     int rows = nseq * ntok;
@@ -1284,6 +1294,59 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
     m->rows = rows;
     cudaEventRecord(m->e0, m->st);
     cudaMemcpyAsync(m->tok, tokens, (size_t)rows * sizeof(int), cudaMemcpyHostToDevice, m->st);
+    cudaMemcpyAsync(m->dpos, &pos0, sizeof(int), cudaMemcpyHostToDevice, m->st);
+    int rc = LPCS_OK;
+    /* decode steps (one token per sequence) replay a CUDA graph of the op
+     * list: one launch per step instead of ~14 per layer. The kernels read
+     * the position from device memory, so one graph serves every step of
+     * a batch shape; it is captured again when the shape changes. */
+    if (ntok == 1 && !m->profile && m->graphs) {
+        if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode) {
+            if (m->gexec) cudaGraphExecDestroy(m->gexec);
+            m->gexec = NULL;
+            cudaGraph_t g = NULL;
+            if (cudaStreamBeginCapture(m->st, cudaStreamCaptureModeThreadLocal) == cudaSuccess) {
+                rc = enqueue_ops(m, nseq, ntok, slot0);
+                if (cudaStreamEndCapture(m->st, &g) != cudaSuccess || rc ||
+                    cudaGraphInstantiate(&m->gexec, g, 0) != cudaSuccess)
+                    m->gexec = NULL;
+                if (g) cudaGraphDestroy(g);
+            }
+            cudaGetLastError(); /* a failed capture falls back to launches below */
+            m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode;
+        }
+        if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
+            cudaEventRecord(m->e1, m->st);
+            return check_launch();
+        }
+    }
+    rc = enqueue_ops(m, nseq, ntok, slot0);
+    if (rc) return rc;
+    cudaEventRecord(m->e1, m->st);
+    if (m->profile) {
+        cudaEventSynchronize(m->e1);
+        for (int i = 0; i < m->n_ops; i++) {
+            float ms = 0;
+            cudaEventElapsedTime(&ms, m->pev[2 * i], m->pev[2 * i + 1]);
+            m->prof_ms[m->ops[i].o.type] += ms;
+        }
+    }
+    return check_launch();
+}
+
+static int check_launch() {
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) {
+        fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));
+        return LPCS_EINVAL;
+    }
+    return LPCS_OK;
+}
+
+/* The op list's kernels for rows = nseq * ntok (position in m->dpos). */
+static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
+    const lpcs_cuda_llm_cfg *c = &m->c;
+    const int rows = nseq * ntok;
     const int *ld = c->buf_size;
     for (int i = 0; i < m->n_ops; i++) {
         const dev_op *d = &m->ops[i];
@@ -1319,26 +1382,26 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
             break;
         case LPCS_CUDA_OP_ROPE:
-            rope_k<<<rows, 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, pos0, n, (int)o->cols, m->hs);
+            rope_k<<<rows, 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, m->dpos, n, (int)o->cols, m->hs);
             break;
         case LPCS_CUDA_OP_ATTENTION: {
             kvstore_k<<<rows, 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
-                                                m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, pos0, slot0,
+                                                m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, m->dpos, slot0,
                                                 o->layer, c->max_slots, c->max_pos, m->kv);
             int warps = rows * c->n_heads;
             const int kvm = c->n_heads / c->n_kv_heads;
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
                 dim3 g((unsigned)((ntok + 127) / 128), (unsigned)c->n_heads, (unsigned)nseq);
                 if (m->hs == 32)
-                    attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, pos0, slot0, o->layer,
+                    attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,
                                                           c->max_slots, c->max_pos, m->kv, kvm);
                 else
-                    attn_rows_k<64><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, pos0, slot0, o->layer,
+                    attn_rows_k<64><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,
                                                           c->max_slots, c->max_pos, m->kv, kvm);
                 break;
             }
             attention_k<<<(warps + 3) / 4, 128, 4 * c->max_pos * 4, m->st>>>(
-                out, lo, in, li, m->kc, m->vc, rows, ntok, pos0, slot0, o->layer, c->max_slots, c->max_pos, m->kv,
+                out, lo, in, li, m->kc, m->vc, rows, ntok, m->dpos, slot0, o->layer, c->max_slots, c->max_pos, m->kv,
                 c->n_heads, c->n_heads / c->n_kv_heads, m->hs);
             break;
         }
@@ -1367,7 +1430,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
         case LPCS_CUDA_OP_MLGRU: {
             size_t tot = (size_t)nseq * n;
             mlgru_k<<<(unsigned)((tot + 127) / 128), 128, 0, m->st>>>(out, lo, in, li, in2, li2, d->w, m->state, nseq,
-                                                                     ntok, pos0, slot0, o->layer, c->max_slots, n);
+                                                                     ntok, m->dpos, slot0, o->layer, c->max_slots, n);
             break;
         }
         case LPCS_CUDA_OP_GATED_NORM:
@@ -1387,20 +1450,6 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             return LPCS_EUNSUPPORTED;
         }
         if (m->profile) cudaEventRecord(m->pev[2 * i + 1], m->st);
-    }
-    cudaEventRecord(m->e1, m->st);
-    if (m->profile) {
-        cudaEventSynchronize(m->e1);
-        for (int i = 0; i < m->n_ops; i++) {
-            float ms = 0;
-            cudaEventElapsedTime(&ms, m->pev[2 * i], m->pev[2 * i + 1]);
-            m->prof_ms[m->ops[i].o.type] += ms;
-        }
-    }
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess) {
-        fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));
-        return LPCS_EINVAL;
     }
     return LPCS_OK;
 }

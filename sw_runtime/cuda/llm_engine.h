@@ -110,6 +110,9 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * (one lane per warp, the default for many rows), 3 always the older GEMM
  * (16 lanes per half-warp). All give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
+/* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
+ * (the default), 0 launches every kernel from the host. Same bits. */
+void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
 void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);

@@ -374,6 +374,16 @@ static void bench7b(FILE *csv, bool bf16_only) {
                 ms.push_back(lpcs_cuda_llm_last_ms(m));
             }
             double step = median(ms), roof = wbytes / (read_gbs * 1e9) * 1e3;
+            if (B == 1) { /* the same steps launched kernel by kernel (no CUDA graph) */
+                lpcs_cuda_llm_set_graphs(m, 0);
+                std::vector<double> ms0;
+                for (int p = 1; p <= 8; p++) {
+                    lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                    ms0.push_back(lpcs_cuda_llm_last_ms(m));
+                }
+                lpcs_cuda_llm_set_graphs(m, 1);
+                printf("  decode batch 1 without the CUDA graph: %.2f ms/step (with: %.2f)\n", median(ms0), step);
+            }
             if (B == 1) {
                 double prof[LPCS_CUDA_OP_COUNT];
                 lpcs_cuda_llm_set_profile(m, 1);
@@ -515,8 +525,20 @@ int main(int argc, char **argv) {
                 memcpy(&dec[(size_t)p * V], &step[0], V * 4);
                 memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
             }
-            compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache)", dec.data(), want.data(), dec.size(),
-                    (size_t)2 * W * V);
+            compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache, CUDA graph)", dec.data(), want.data(),
+                    dec.size(), (size_t)2 * W * V);
+            lpcs_cuda_llm_set_graphs(m, 0); /* the same steps launched kernel by kernel */
+            std::fill(dec.begin(), dec.end(), 0.0f);
+            for (int p = 0; p < (int)W; p++) {
+                int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
+                if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
+                lpcs_cuda_llm_logits(m, 0, 2, step.data());
+                memcpy(&dec[(size_t)p * V], &step[0], V * 4);
+                memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
+            }
+            lpcs_cuda_llm_set_graphs(m, 1);
+            compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache, no graph)", dec.data(), want.data(),
+                    dec.size(), (size_t)2 * W * V);
             /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
             std::vector<double> nll(NWIN * W);
