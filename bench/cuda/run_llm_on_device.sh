@@ -100,7 +100,7 @@ if [ -n "${PROFILE:-}" ] && [ -n "$NCU" ]; then
   stamp "Nsight Compute: the GEMM of the full-split forward and a 7B decode GEMV"
   S="--section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy --section LaunchStats"
   if [ "$PROFILE" != decode ]; then # PROFILE=decode: the 7B decode kernels only; PROFILE=all: also the older GEMM and attention
-    timeout 120 "$NCU" $S -k regex:gemm_wl_k --launch-skip 8 --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_gemm_wl.txt" 2>&1
+    timeout 120 "$NCU" $S -k regex:gemm_wl_k --launch-skip 260 --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_gemm_wl.txt" 2>&1
   fi
   if [ "$PROFILE" = all ]; then
     timeout 120 "$NCU" $S -k regex:gemm_k --launch-skip 8 --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_gemm.txt" 2>&1

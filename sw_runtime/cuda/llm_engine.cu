@@ -255,27 +255,30 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
 
 /* Many rows, one contract lane per warp: 512 threads = 16 warps; warp j
  * owns lane j (columns k = j mod 16, ascending, fmaf) of every output of a
- * 32 x 64 tile, its 32 threads 8 x 8 sub-tiles (4 x 8 threads; rows tm*4+a
- * and 16+tm*4+a, columns tn*4+b and 32+tn*4+b). All threads of a warp read
- * the same shared row, so an operand read is a broadcast of 128 bytes (one
- * wavefront) where gemm_k's 16 lanes per half-warp read 16 rows: about 4x
- * less shared-memory traffic per FMA (gemm_k is bound by it). The lane sums
- * meet in shared memory in the contract's tree (lane j + lane j+8, then +4,
- * +2, +1), so every output gets the same bits as gemm_k / gemv_k. */
-template <typename WT>
-__global__ void __launch_bounds__(512, 1) gemm_wl_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
-                                                    const WT *__restrict__ Wl, int M, int N, int K) {
-    constexpr int TM = 32, TN = 64, KS = 64, RB = 8192; /* RB: the reduction buffer, 8 warps x 32 x 32 floats */
-    __shared__ __align__(16) float sm[RB];              /* stage (Xs, Ws) or reduction buffer */
-    float(*Xs)[TM] = (float(*)[TM])sm;                  /* [KS][TM] */
-    float(*Ws)[TN] = (float(*)[TN])(sm + KS * TM);      /* [KS][TN] */
+ * 32 x TN tile, its 32 threads 8 x (TN / 8) sub-tiles (4 x 8 threads; rows
+ * tm*4+a and 16+tm*4+a, columns tn*4+b and, for TN = 64, 32+tn*4+b). All
+ * threads of a warp read the same shared row, so an operand read is a
+ * broadcast of at most 128 bytes (one wavefront) where gemm_k's 16 lanes
+ * per half-warp read 16 rows. The lane sums meet in shared memory in the
+ * contract's tree (lane j + lane j+8, then +4, +2, +1), so every output gets
+ * the same bits as gemm_k / gemv_k. TN = 32 keeps 32 sums per thread (two
+ * blocks per SM, one block's prologue / tree overlaps the other's loop);
+ * TN = 64 keeps 64 (one block per SM). */
+template <typename WT, int TN>
+__global__ void __launch_bounds__(512, TN == 32 ? 2 : 1)
+    gemm_wl_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx, const WT *__restrict__ Wl, int M,
+              int N, int K) {
+    constexpr int TM = 32, KS = 64, NV = TN / 8, NA = 8 * NV, RB = 8192; /* RB: 8 warps x 32 x 32 floats */
+    __shared__ __align__(16) float sm[RB];                               /* stage (Xs, Ws) or reduction buffer */
+    float(*Xs)[TM] = (float(*)[TM])sm;                                   /* [KS][TM] */
+    float(*Ws)[TN] = (float(*)[TN])(sm + KS * TM);                       /* [KS][TN] */
     const int tid = threadIdx.x, j = tid >> 5, t = tid & 31, tm = t >> 3, tn = t & 7;
     const int m0 = blockIdx.y * TM, n0 = blockIdx.x * TN, kc = lane_kc(K);
     const bool xvec = (ldx & 3) == 0;
-    float acc[64];
+    float acc[NA];
 #pragma unroll
-    for (int i = 0; i < 64; i++) acc[i] = 0.0f;
-    float xr[4], wr[8]; /* this thread's share of the next stage */
+    for (int i = 0; i < NA; i++) acc[i] = 0.0f;
+    float xr[4], wr[NV]; /* this thread's share of the next stage */
     auto load = [&](int k0) {
         { /* X: 32 rows x 64 columns, 4 per thread; a warp = 32 rows of one column quad */
             int r = tid & 31, c = (tid >> 5) * 4, m = m0 + r, k = k0 + c;
@@ -288,8 +291,8 @@ __global__ void __launch_bounds__(512, 1) gemm_wl_k(float *__restrict__ Y, int l
             }
         }
 #pragma unroll
-        for (int h = 0; h < 2; h++) { /* W: 64 rows x 16 lanes x 4 chain steps; a warp = 32 rows of one lane */
-            int rr = tid & 63, kk = (tid >> 6) + 8 * h, n = n0 + rr;
+        for (int h = 0; h < NV / 4; h++) { /* W: TN rows x 16 lanes x 4 chain steps; a warp = 32 rows of one lane */
+            int rr = tid % TN, kk = tid / TN + (512 / TN) * h, n = n0 + rr;
             if (n < N) wload4(Wl + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
             else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
         }
@@ -299,8 +302,8 @@ __global__ void __launch_bounds__(512, 1) gemm_wl_k(float *__restrict__ Y, int l
 #pragma unroll
         for (int q = 0; q < 4; q++) Xs[c + q][r] = xr[q];
 #pragma unroll
-        for (int h = 0; h < 2; h++) {
-            int rr = tid & 63, kk = (tid >> 6) + 8 * h;
+        for (int h = 0; h < NV / 4; h++) {
+            int rr = tid % TN, kk = tid / TN + (512 / TN) * h;
 #pragma unroll
             for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
         }
@@ -317,13 +320,17 @@ __global__ void __launch_bounds__(512, 1) gemm_wl_k(float *__restrict__ Y, int l
             const int kk = cc * 16 + j;
             if (kk < kmax) { /* only real columns enter a lane's chain (warp-uniform) */
                 const float4 a0 = *(const float4 *)&Xs[kk][tm * 4], a1 = *(const float4 *)&Xs[kk][16 + tm * 4];
-                const float4 b0 = *(const float4 *)&Ws[kk][tn * 4], b1 = *(const float4 *)&Ws[kk][32 + tn * 4];
+                float b[NV];
+#pragma unroll
+                for (int v = 0; v < NV; v += 4) {
+                    const float4 b4 = *(const float4 *)&Ws[kk][8 * v + tn * 4];
+                    b[v] = b4.x, b[v + 1] = b4.y, b[v + 2] = b4.z, b[v + 3] = b4.w;
+                }
                 const float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
-                const float b[8] = {b0.x, b0.y, b0.z, b0.w, b1.x, b1.y, b1.z, b1.w};
 #pragma unroll
                 for (int u = 0; u < 8; u++)
 #pragma unroll
-                    for (int v = 0; v < 8; v++) acc[u * 8 + v] = fmaf(b[v], a[u], acc[u * 8 + v]);
+                    for (int v = 0; v < NV; v++) acc[u * NV + v] = fmaf(b[v], a[u], acc[u * NV + v]);
             }
         }
         __syncthreads();
@@ -336,14 +343,14 @@ __global__ void __launch_bounds__(512, 1) gemm_wl_k(float *__restrict__ Y, int l
 #pragma unroll
     for (int h = 8; h >= 1; h >>= 1) {
 #pragma unroll
-        for (int half = 0; half < 2; half++) {
+        for (int part = 0; part < NA / 32; part++) {
             if (j >= h && j < 2 * h)
 #pragma unroll
-                for (int i = 0; i < 32; i++) sm[((j - h) * 32 + i) * 32 + t] = acc[half * 32 + i];
+                for (int i = 0; i < 32; i++) sm[((j - h) * 32 + i) * 32 + t] = acc[part * 32 + i];
             __syncthreads();
             if (j < h)
 #pragma unroll
-                for (int i = 0; i < 32; i++) acc[half * 32 + i] = acc[half * 32 + i] + sm[(j * 32 + i) * 32 + t];
+                for (int i = 0; i < 32; i++) acc[part * 32 + i] = acc[part * 32 + i] + sm[(j * 32 + i) * 32 + t];
             __syncthreads();
         }
     }
@@ -353,9 +360,9 @@ __global__ void __launch_bounds__(512, 1) gemm_wl_k(float *__restrict__ Y, int l
             const int m = m0 + (u < 4 ? tm * 4 + u : 16 + tm * 4 + u - 4);
             if (m < M)
 #pragma unroll
-                for (int v = 0; v < 8; v++) {
-                    const int n = n0 + (v < 4 ? tn * 4 + v : 32 + tn * 4 + v - 4);
-                    if (n < N) Y[(size_t)m * ldy + n] = acc[u * 8 + v];
+                for (int v = 0; v < NV; v++) {
+                    const int n = n0 + 8 * (v & ~3) + tn * 4 + (v & 3);
+                    if (n < N) Y[(size_t)m * ldy + n] = acc[u * NV + v];
                 }
         }
 }
@@ -429,20 +436,20 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
                                                   const WT *__restrict__ Wl, int N, int K) {
     extern __shared__ __align__(16) float xs[];
     const int kc = lane_kc(K), cs = kc + 4;
-    for (int e = threadIdx.x; e < 16 * kc; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
-    __syncthreads();
     const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
+    const WT *w = Wl + lane_at((size_t)(n < N ? n : 0), j, 0, kc); /* group g at w + g * 128 */
+    const int G = n < N ? cnt / 8 : 0;
+    constexpr int U = sizeof(WT) == 2 ? 8 : 4; /* groups per stage; the next stage loads while this one is used */
+    wraw<WT> cur[U], nxt[U];
+#pragma unroll
+    for (int u = 0; u < U; u++) /* the first weights are in flight while x is staged */
+        if (u < G) rawload(cur[u], w + (size_t)u * 128);
+    for (int e = threadIdx.x; e < 16 * kc; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
+    __syncthreads();
     float p = 0.0f;
     if (n < N) {
-        const WT *w = Wl + lane_at((size_t)n, j, 0, kc); /* group g at w + g * 128 */
         const float *x = xs + j * cs;
-        const int G = cnt / 8;
-        constexpr int U = sizeof(WT) == 2 ? 8 : 4; /* groups per stage; the next stage loads while this one is used */
-        wraw<WT> cur[U], nxt[U];
-#pragma unroll
-        for (int u = 0; u < U; u++)
-            if (u < G) rawload(cur[u], w + (size_t)u * 128);
         for (int g = 0; g < G; g += U) {
 #pragma unroll
             for (int u = 0; u < U; u++)
@@ -1271,12 +1278,15 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             else if (mb <= 4) gemv_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else gemv_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
         }
-    } else if (m->mode == 3) { /* the half-warp-lane GEMM (kept as a second exact path and a baseline) */
+    } else if (m->mode == 3) { /* lane-per-warp GEMMs: same bits, measured slower (bench/RESULTS-cuda-runtime.md) */
+        dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 31) / 32));
+        gemm_wl_k<WT, 64><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    } else if (m->mode == 4) {
+        dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
+        gemm_wl_k<WT, 32><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    } else {
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-    } else {
-        dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 31) / 32));
-        gemm_wl_k<WT><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     }
 }
 

@@ -107,8 +107,8 @@ int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out);
 /* Wait for the device; seconds of the last forward measured with events. */
 double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
 /* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM
- * (one lane per warp, the default for many rows), 3 always the older GEMM
- * (16 lanes per half-warp). All give the same bits. */
+ * (16 lanes per half-warp, the default for many rows), 3 / 4 always the
+ * lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles. All give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */
