@@ -9,7 +9,7 @@ lutgemv_gparams = $(shell set -- $(LUTGEMV_CFG_$(1)); echo -GG=$$1 -GROWS=$$2 -G
 lutgemv_defs = $(shell set -- $(LUTGEMV_CFG_$(1)); echo -DPB_G=$$1 -DPB_ROWS=$$2 -DPB_GROUPS=$$3 -DPB_NB=$$4 -DPB_AB=$$5 -DPB_WB=$$6 -DPB_E=$$7 -DPB_ACC=$$8)
 LUTGEMV_VFLAGS := --cc --exe --build -j 2 --trace --top-module pim_bank -Wno-fatal
 
-$(LUTGEMV_VDIR)/cosim_%/lutgemv_cosim: $(UNIT_RTL_lutgemv) sim/lutgemv_cosim.cpp $(BUILD)/libgolden.a $(BUILD)/libmodels.a
+$(LUTGEMV_VDIR)/cosim_%/lutgemv_cosim: $(UNIT_RTL_lutgemv) sim/lutgemv_cosim.cpp sim/stimulus.h $(BUILD)/libgolden.a $(BUILD)/libmodels.a
 	@mkdir -p $(dir $@)
 	verilator $(LUTGEMV_VFLAGS) $(call lutgemv_gparams,$*) --Mdir $(dir $@) -o lutgemv_cosim \
 	  -CFLAGS "-O1 -I$(abspath golden) -I$(abspath models) $(call lutgemv_defs,$*)" \
@@ -47,7 +47,7 @@ test-lutgemv-model: $(LUTGEMV_VDIR)/cosim_g4/lutgemv_cosim $(LUTGEMV_VDIR)/cosim
 	@cat $(LUTGEMV_VDIR)/model_table_g4.md $(LUTGEMV_VDIR)/model_table_g8.md $(LUTGEMV_VDIR)/model_table_g3.md
 
 # SystemC: the same bank through verilator --sc, driven by an sc_main testbench.
-$(LUTGEMV_VDIR)/sc_g4/lutgemv_sc: $(UNIT_RTL_lutgemv) sim/lutgemv_sc.h sim/lutgemv_sc_main.cpp $(BUILD)/libgolden.a $(BUILD)/libmodels.a
+$(LUTGEMV_VDIR)/sc_g4/lutgemv_sc: $(UNIT_RTL_lutgemv) sim/lutgemv_sc.h sim/lutgemv_sc_main.cpp sim/stimulus.h $(BUILD)/libgolden.a $(BUILD)/libmodels.a
 	@mkdir -p $(dir $@)
 	SYSTEMC_INCLUDE=$$(pkg-config --variable=includedir systemc) SYSTEMC_LIBDIR=$$(pkg-config --variable=libdir systemc) \
 	verilator --sc --exe --build -j 2 --top-module pim_bank -Wno-fatal $(call lutgemv_gparams,g4) --Mdir $(dir $@) -o lutgemv_sc \

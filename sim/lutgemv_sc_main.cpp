@@ -11,6 +11,7 @@
 #include "lutgemv_sc.h"
 #include "lutgemv.h"
 #include "lutgemv_model.h"
+#include "stimulus.h"
 
 static const int kG = PB_G, kRows = PB_ROWS, kGroups = PB_GROUPS, kNB = PB_NB, kAB = PB_AB, kWB = PB_WB,
                  kE = PB_E, kACC = PB_ACC;
@@ -28,11 +29,11 @@ static uint64_t pack_group(const T *row, size_t cols, size_t grp, int width) {
     return d;
 }
 
-static uint64_t rng(uint64_t *s) {  // splitmix64
-    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
+static uint64_t rng(uint64_t *s) { // splitmix64 (sim/stimulus.h)
+    stim_rng r = {*s};
+    uint64_t z = stim_next(&r);
+    *s = r.s;
+    return z;
 }
 
 SC_MODULE(tb) {

@@ -16,7 +16,7 @@ shiftmac_gparams = $(shell set -- $(SHIFTMAC_CFG_$(1)); echo -GLANES=$$1 -GKTILE
 shiftmac_defs    = $(shell set -- $(SHIFTMAC_CFG_$(1)); echo -DSM_LANES=$$1 -DSM_KTILE=$$2 -DSM_WDEPTH=$$3 -DSM_XDEPTH=$$4)
 SHIFTMAC_MODEL_OBJ := $(BUILD)/obj/models/shiftmac_model.o
 
-$(SHIFTMAC_VDIR)/%/shiftmac_cosim: $(SHIFTMAC_RTL) sim/shiftmac_cosim.cpp golden/shiftmac.h models/shiftmac_model.h \
+$(SHIFTMAC_VDIR)/%/shiftmac_cosim: $(SHIFTMAC_RTL) sim/shiftmac_cosim.cpp sim/stimulus.h sim/verilated_ports.h golden/shiftmac.h models/shiftmac_model.h \
     $(SHIFTMAC_MODEL_OBJ) $(GOLDEN_LIB) sim/shiftmac.mk
 	@mkdir -p $(dir $@)
 	+verilator --cc --exe --build -j 2 --trace -Wall $(call shiftmac_gparams,$*) --top-module shiftmac_gemv \
@@ -61,7 +61,7 @@ TEST_STEPS += shiftmac-lint shiftmac-cosim shiftmac-cosim-fault
 # SystemC: the engine as a SystemC module (verilator --sc) + sc_main testbench,
 # built as is and with the RTL mutated (FAULT=1), which must fail.
 SHIFTMAC_SC_PARAM := LANES=4 KTILE=4 WDEPTH=256 XDEPTH=16
-$(SHIFTMAC_VDIR)/sc_fault%/Vshiftmac_sc: $(SHIFTMAC_RTL) sim/shiftmac_sc_main.cpp $(GOLDEN_LIB) golden/shiftmac.h
+$(SHIFTMAC_VDIR)/sc_fault%/Vshiftmac_sc: $(SHIFTMAC_RTL) sim/shiftmac_sc_main.cpp sim/gemv_sc_tb.h sim/stimulus.h $(GOLDEN_LIB) golden/shiftmac.h
 	@mkdir -p $(dir $@)
 	+verilator --sc --exe --build -j 2 -Wall $(addprefix -G,$(SHIFTMAC_SC_PARAM)) -GFAULT=$* --top-module shiftmac_gemv \
 	  --Mdir $(dir $@) -CFLAGS "-O2 -std=c++17 -I$(abspath golden) $(addprefix -DSM_SC_,$(SHIFTMAC_SC_PARAM)) $$(pkg-config --cflags systemc)" \

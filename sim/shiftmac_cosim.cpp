@@ -26,24 +26,11 @@
 #include "shiftmac_model.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
+#include "stimulus.h"
+#include "verilated_ports.h"
 
 static const shiftmac_model_cfg kCfg = {SM_LANES, SM_KTILE, SM_WDEPTH, SM_XDEPTH};
 static unsigned g_mutant = 0; // mutsel of a mutated netlist (SM_MUTSEL builds)
-
-// Bit access on a Verilated port of any width (integral or VlWide).
-template <typename T> static void put_words(T &port, const uint32_t *w, int width) {
-    if constexpr (std::is_integral<T>::value) {
-        uint64_t v = w[0];
-        if (width > 32) v |= (uint64_t)w[1] << 32;
-        port = (T)v;
-    } else {
-        for (int i = 0; i < (width + 31) / 32; i++) port[i] = w[i];
-    }
-}
-template <typename T> static uint32_t get_word(const T &port, int i) {
-    if constexpr (std::is_integral<T>::value) return (uint32_t)((uint64_t)port >> (32 * i));
-    else return port[i];
-}
 
 // Drives the engine the way models/shiftmac_model.h assumes: x once, then
 // the matrix in row chunks that fit the weight buffer.
@@ -202,13 +189,8 @@ struct Case {
     size_t extra = 0; // tiles issued past K (junk, masked by k_len)
 };
 
-static uint64_t rng_state;
-static uint64_t rnd() { // splitmix64
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+static stim_rng rng_state;
+static uint64_t rnd() { return stim_next(&rng_state); }
 
 // wfill: a code 0..15, 16 random, 17 every code in turn; xfill: value, 1000 random, 1001 alternating extremes
 static Case make(const std::string &name, size_t rows, size_t cols, int wfill, int xfill) {
@@ -314,7 +296,7 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    rng_state = seed;
+    rng_state.s = seed;
     std::vector<Case> cases = edge_cases();
     const size_t n_edge = cases.size();
     for (int i = 0; i < nrandom; i++) cases.push_back(random_case(i));

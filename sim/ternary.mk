@@ -31,7 +31,7 @@ $(TERNARY_MDIR)/Vternary_gemv.h: $(TERNARY_RTL) sim/ternary.mk
 $(TERNARY_VOBJS) &: $(TERNARY_MDIR)/Vternary_gemv.h
 	$(MAKE) --no-print-directory -s -C $(TERNARY_MDIR) -f Vternary_gemv.mk OPT_FAST=-O2 Vternary_gemv__ALL.o verilated.o verilated_vcd_c.o verilated_threads.o
 
-$(TERNARY_VDIR)/obj/%.o: sim/%.cpp $(TERNARY_MDIR)/Vternary_gemv.h sim/ternary_engine.h sim/ternary_rtl.h
+$(TERNARY_VDIR)/obj/%.o: sim/%.cpp $(TERNARY_MDIR)/Vternary_gemv.h sim/ternary_engine.h sim/verilated_ports.h sim/stimulus.h sim/ternary_rtl.h
 	@mkdir -p $(dir $@)
 	$(TERNARY_CXX) -c $< -o $@
 
@@ -65,7 +65,7 @@ TEST_STEPS += ternary-rtl-real
 # SystemC: the engine as a SystemC module (verilator --sc) + sc_main testbench.
 TERNARY_SC_DIR   := $(TERNARY_VDIR)/systemc
 TERNARY_SC_PARAM := LANES=4 KTILE=8 WDEPTH=256 XDEPTH=16
-$(TERNARY_SC_DIR)/Vternary_sc: $(TERNARY_RTL) sim/ternary_sc_main.cpp $(BUILD)/libgolden.a golden/ternary.h
+$(TERNARY_SC_DIR)/Vternary_sc: $(TERNARY_RTL) sim/ternary_sc_main.cpp sim/gemv_sc_tb.h sim/stimulus.h $(BUILD)/libgolden.a golden/ternary.h
 	@mkdir -p $(TERNARY_SC_DIR)
 	+verilator --sc --exe --build -j 2 -Wall $(addprefix -G,$(TERNARY_SC_PARAM)) --top-module ternary_gemv \
 	  --Mdir $(TERNARY_SC_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden $(addprefix -DTERNARY_SC_,$(TERNARY_SC_PARAM)) $$(pkg-config --cflags systemc)" \
@@ -82,7 +82,7 @@ TEST_STEPS += ternary-systemc
 
 # The fixed-point absmax int8 quantizer (rtl/ternary_act_quant.v) vs golden.
 TERNARY_AQ_DIR := $(TERNARY_VDIR)/aq
-$(TERNARY_AQ_DIR)/ternary_aq_cosim: $(UNIT_RTL_ternary_act_quant) sim/ternary_aq_cosim.cpp $(BUILD)/libgolden.a golden/ternary.h
+$(TERNARY_AQ_DIR)/ternary_aq_cosim: $(UNIT_RTL_ternary_act_quant) sim/ternary_aq_cosim.cpp sim/stimulus.h $(BUILD)/libgolden.a golden/ternary.h
 	@mkdir -p $(TERNARY_AQ_DIR)
 	+verilator --cc --exe --build -j 2 --trace -Wall -GXW=16 -GDEPTH=1024 --top-module ternary_act_quant \
 	  --Mdir $(TERNARY_AQ_DIR) -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -DTERNARY_AQ_XW=16 -DTERNARY_AQ_DEPTH=1024" \
@@ -107,7 +107,7 @@ $(TERNARY_SMALL_DIR)/model/Vternary_gemv.h: $(TERNARY_RTL) sim/ternary.mk
 	verilator --cc --trace -Wall $(addprefix -G,$(TERNARY_SMALL_P)) --top-module ternary_gemv --Mdir $(TERNARY_SMALL_DIR)/model $(TERNARY_RTL)
 $(TERNARY_SMALL_DIR)/model/Vternary_gemv__ALL.o: $(TERNARY_SMALL_DIR)/model/Vternary_gemv.h
 	$(MAKE) --no-print-directory -s -C $(TERNARY_SMALL_DIR)/model -f Vternary_gemv.mk OPT_FAST=-O2 Vternary_gemv__ALL.o
-$(TERNARY_SMALL_DIR)/ternary_cosim: sim/ternary_cosim.cpp sim/ternary_engine.cpp sim/ternary_engine.h \
+$(TERNARY_SMALL_DIR)/ternary_cosim: sim/ternary_cosim.cpp sim/ternary_engine.cpp sim/ternary_engine.h sim/verilated_ports.h sim/stimulus.h \
     $(TERNARY_SMALL_DIR)/model/Vternary_gemv__ALL.o $(TERNARY_VOBJS) $(BUILD)/libgolden.a
 	$(subst -isystem $(TERNARY_MDIR),-isystem $(TERNARY_SMALL_DIR)/model,$(filter-out -DTERNARY_%,$(TERNARY_CXX))) \
 	  $(addprefix -DTERNARY_,$(TERNARY_SMALL_P)) -o $@ sim/ternary_cosim.cpp sim/ternary_engine.cpp \
@@ -126,7 +126,7 @@ $(TERNARY_FAULT_DIR)/model/Vternary_gemv.h: $(TERNARY_RTL) sim/ternary.mk
 	verilator --cc --trace -Wall -DTERNARY_FAULT_NEG $(addprefix -G,$(TERNARY_SMALL_P)) --top-module ternary_gemv --Mdir $(TERNARY_FAULT_DIR)/model $(TERNARY_RTL)
 $(TERNARY_FAULT_DIR)/model/Vternary_gemv__ALL.o: $(TERNARY_FAULT_DIR)/model/Vternary_gemv.h
 	$(MAKE) --no-print-directory -s -C $(TERNARY_FAULT_DIR)/model -f Vternary_gemv.mk OPT_FAST=-O2 Vternary_gemv__ALL.o
-$(TERNARY_FAULT_DIR)/ternary_cosim: sim/ternary_cosim.cpp sim/ternary_engine.cpp sim/ternary_engine.h \
+$(TERNARY_FAULT_DIR)/ternary_cosim: sim/ternary_cosim.cpp sim/ternary_engine.cpp sim/ternary_engine.h sim/verilated_ports.h sim/stimulus.h \
     $(TERNARY_FAULT_DIR)/model/Vternary_gemv__ALL.o $(TERNARY_VOBJS) $(BUILD)/libgolden.a
 	$(subst -isystem $(TERNARY_MDIR),-isystem $(TERNARY_FAULT_DIR)/model,$(filter-out -DTERNARY_%,$(TERNARY_CXX))) \
 	  $(addprefix -DTERNARY_,$(TERNARY_SMALL_P)) -o $@ sim/ternary_cosim.cpp sim/ternary_engine.cpp \

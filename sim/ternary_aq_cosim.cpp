@@ -15,6 +15,7 @@
 #include "ternary.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
+#include "stimulus.h"
 
 static const int XW = TERNARY_AQ_XW, DEPTH = TERNARY_AQ_DEPTH;
 
@@ -75,13 +76,8 @@ struct Dut {
     }
 };
 
-static uint64_t rng = 5;
-static uint64_t rnd() {
-    uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+static stim_rng rng = {5};
+static uint64_t rnd() { return stim_next(&rng); }
 
 int main(int argc, char **argv) {
     int nrandom = 500, inject = 0;

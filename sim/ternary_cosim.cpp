@@ -15,6 +15,7 @@
 
 #include "ternary.h"
 #include "ternary_engine.h"
+#include "stimulus.h"
 
 using ternary_sim::Engine;
 using ternary_sim::EngineConfig;
@@ -29,13 +30,8 @@ struct Case {
     size_t bad_row = 0, bad_col = 0; // this one
 };
 
-static uint64_t rng_state;
-static uint64_t rnd() { // splitmix64
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+static stim_rng rng_state;
+static uint64_t rnd() { return stim_next(&rng_state); }
 
 static Case make(const std::string &name, size_t rows, size_t cols, int wfill, int xfill) {
     // wfill: -1/0/1 constant, 2 random, 3 alternating; xfill: value, or 1000 random, 1001 alternating extremes
@@ -145,7 +141,7 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    rng_state = seed;
+    rng_state.s = seed;
     std::vector<Case> cases = edge_cases();
     size_t n_edge = cases.size();
     for (int i = 0; i < nrandom; i++) cases.push_back(random_case(i));

@@ -15,44 +15,9 @@
 #include "Vternary_gemv.h"
 #include "verilated.h"
 #include "verilated_vcd_c.h"
+#include "verilated_ports.h"
 
 namespace ternary_sim {
-
-// Bit access on a Verilated port of any width (integral or VlWide).
-template <typename T> inline void put_bits(T &port, int off, int width, uint64_t v) {
-    for (int b = 0; b < width; b++) {
-        int bit = off + b;
-        uint64_t one = (v >> b) & 1u;
-        if constexpr (std::is_integral<T>::value) {
-            port = (T)((port & ~((T)1 << bit)) | ((T)one << bit));
-        } else {
-            uint32_t &w = port[bit / 32];
-            w = (w & ~(1u << (bit % 32))) | ((uint32_t)one << (bit % 32));
-        }
-    }
-}
-template <typename T> inline uint64_t get_bits(const T &port, int off, int width) {
-    uint64_t v = 0;
-    for (int b = 0; b < width; b++) {
-        int bit = off + b;
-        uint64_t one;
-        if constexpr (std::is_integral<T>::value) one = (uint64_t)(port >> bit) & 1u;
-        else one = (port[bit / 32] >> (bit % 32)) & 1u;
-        v |= one << b;
-    }
-    return v;
-}
-
-// Writes a whole port from 32-bit words (word i = bits [32i+31:32i]).
-template <typename T> inline void put_words(T &port, const uint32_t *w, int width) {
-    if constexpr (std::is_integral<T>::value) {
-        uint64_t v = w[0];
-        if (width > 32) v |= (uint64_t)w[1] << 32;
-        port = (T)v;
-    } else {
-        for (int i = 0; i < (width + 31) / 32; i++) port[i] = w[i];
-    }
-}
 
 struct EngineConfig {
     int lanes, ktile, wdepth, xdepth;

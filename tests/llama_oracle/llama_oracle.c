@@ -271,6 +271,14 @@ static int argmax(const float *logits, int n_vocab)
     return best;
 }
 
+static void check_ids(const llama_token *ids, int n, const struct llama_vocab *vocab, const char *what)
+{
+    int n_vocab = llama_vocab_n_tokens(vocab);
+    for (int i = 0; i < n; i++)
+        if (ids[i] < 0 || ids[i] >= n_vocab)
+            die("%s", what);
+}
+
 static llama_token *prompt_tokens(const struct options *o, const struct llama_vocab *vocab, int *n)
 {
     llama_token *ids;
@@ -288,12 +296,20 @@ static llama_token *prompt_tokens(const struct options *o, const struct llama_vo
         die("%s", "need --prompt-ids or --prompt");
         return NULL;
     }
-    int n_vocab = llama_vocab_n_tokens(vocab);
-    for (int i = 0; i < *n; i++)
-        if (ids[i] >= n_vocab)
-            die("%s", "prompt token id out of the vocabulary");
+    check_ids(ids, *n, vocab, "prompt token id out of the vocabulary");
     if (*n == 0)
         die("%s", "empty prompt");
+    return ids;
+}
+
+/* A token-id file, every id checked against the vocabulary (die otherwise). */
+static llama_token *read_ids_checked(const char *path, const struct llama_vocab *vocab, int *n)
+{
+    size_t len;
+    char *s = read_file(path, &len);
+    llama_token *ids = parse_ids(s, n);
+    free(s);
+    check_ids(ids, *n, vocab, "token id out of the vocabulary");
     return ids;
 }
 
@@ -315,13 +331,8 @@ static int cmd_detokenize(const struct options *o)
 {
     struct llama_model *m = load_model(o, o->pos[0], true);
     const struct llama_vocab *vocab = llama_model_get_vocab(m);
-    size_t len;
-    char *s = read_file(o->pos[1], &len);
     int n;
-    llama_token *ids = parse_ids(s, &n);
-    for (int i = 0; i < n; i++)
-        if (ids[i] >= llama_vocab_n_tokens(vocab))
-            die("%s", "token id out of the vocabulary");
+    llama_token *ids = read_ids_checked(o->pos[1], vocab, &n);
     int cap = n * 16 + 16;
     char *out = malloc((size_t)cap);
     int k = llama_detokenize(vocab, ids, n, out, cap, false, o->special);
@@ -335,7 +346,6 @@ static int cmd_detokenize(const struct options *o)
     fwrite(out, 1, (size_t)k, stdout);
     free(out);
     free(ids);
-    free(s);
     llama_model_free(m);
     return 0;
 }
@@ -344,14 +354,10 @@ static int cmd_pieces(const struct options *o)
 {
     struct llama_model *m = load_model(o, o->pos[0], true);
     const struct llama_vocab *vocab = llama_model_get_vocab(m);
-    size_t len;
-    char *s = read_file(o->pos[1], &len);
     int n;
-    llama_token *ids = parse_ids(s, &n);
+    llama_token *ids = read_ids_checked(o->pos[1], vocab, &n);
     char small[256];
     for (int i = 0; i < n; i++) {
-        if (ids[i] >= llama_vocab_n_tokens(vocab))
-            die("%s", "token id out of the vocabulary");
         int k = llama_token_to_piece(vocab, ids[i], small, sizeof small, 0, o->special);
         if (k < 0) {
             char *big = malloc((size_t)-k);
@@ -363,7 +369,6 @@ static int cmd_pieces(const struct options *o)
         }
     }
     free(ids);
-    free(s);
     llama_model_free(m);
     return 0;
 }
@@ -385,13 +390,8 @@ static int cmd_nll(const struct options *o)
     } else {
         if (o->n_pos < 2)
             die("%s", "nll needs TOKENS_FILE or --text FILE");
-        char *s = read_file(o->pos[1], &len);
-        ids = parse_ids(s, &n);
-        free(s);
+        ids = read_ids_checked(o->pos[1], vocab, &n);
     }
-    for (int i = 0; i < n; i++)
-        if (ids[i] >= n_vocab)
-            die("%s", "token id out of the vocabulary");
     if (n == 0)
         die("%s", "no tokens to evaluate");
     struct llama_context *ctx = new_context(o, m, o->ctx);
