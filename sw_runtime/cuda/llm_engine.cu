@@ -474,66 +474,6 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
     if (n < N && j == 0) Y[n] = q;
 }
 
-/* 2..8 rows of X (decode at batch 2..8): gemv_k, but the MB rows of X go
- * through shared memory lane-major in chunks of CG groups (128 CG columns),
- * so each 16-byte weight load meets its x values in two 16-byte shared
- * reads per row instead of eight 4-byte global reads (gemv_k<8> moves 16x
- * the weight bytes of x through L1). A chunk's weights are requested before
- * its x is staged. Same chain per lane (full groups in order, then the
- * tail), same tree: same bits as gemv_k. */
-template <typename WT, int MB>
-__global__ void __launch_bounds__(256) gemv_xs_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
-                                                 const WT *__restrict__ Wl, int M, int N, int K) {
-    constexpr int CG = 8, CS = 8 * CG + 4; /* groups per chunk; floats per (row, lane) in shared memory */
-    __shared__ __align__(16) float xs[MB][16][CS];
-    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15, kc = lane_kc(K);
-    const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
-    const WT *w = Wl + lane_at((size_t)(n < N ? n : 0), j, 0, kc); /* group g at w + g * 128 */
-    const int G = n < N ? cnt / 8 : 0, GB = (K + 127) / 128; /* this lane's full groups; the block's chunks span GB */
-    float p[MB];
-#pragma unroll
-    for (int b = 0; b < MB; b++) p[b] = 0.0f;
-    for (int c0 = 0; c0 < GB; c0 += CG) {
-        wraw<WT> cur[CG];
-#pragma unroll
-        for (int u = 0; u < CG; u++)
-            if (c0 + u < G) rawload(cur[u], w + (size_t)(c0 + u) * 128);
-        __syncthreads(); /* the previous chunk is consumed */
-        for (int e = threadIdx.x; e < MB * 128 * CG; e += blockDim.x) {
-            const int b = e / (128 * CG), k = 128 * c0 + e % (128 * CG);
-            if (b < M) xs[b][k & 15][(k >> 4) - 8 * c0] = k < K ? X[(size_t)b * ldx + k] : 0.0f;
-        }
-        __syncthreads();
-#pragma unroll
-        for (int u = 0; u < CG; u++) {
-            if (c0 + u < G) {
-                float wv[8];
-                rawcvt(cur[u], wv);
-#pragma unroll
-                for (int b = 0; b < MB; b++)
-                    if (b < M) {
-                        const float4 x0 = *(const float4 *)&xs[b][j][8 * u], x1 = *(const float4 *)&xs[b][j][8 * u + 4];
-                        const float xv[8] = {x0.x, x0.y, x0.z, x0.w, x1.x, x1.y, x1.z, x1.w};
-#pragma unroll
-                        for (int e = 0; e < 8; e++) p[b] = fmaf(wv[e], xv[e], p[b]);
-                    }
-            }
-        }
-    }
-    if (n < N)
-        for (int i = 8 * G; i < cnt; i++) {
-            float wv = wload1(w + (size_t)(i / 8) * 128 + i % 8);
-#pragma unroll
-            for (int b = 0; b < MB; b++)
-                if (b < M) p[b] = fmaf(wv, X[(size_t)b * ldx + j + 16 * i], p[b]);
-        }
-#pragma unroll
-    for (int b = 0; b < MB; b++) {
-        float q = tree16(p[b]);
-        if (n < N && j == 0 && b < M) Y[(size_t)b * ldy + n] = q;
-    }
-}
-
 /* Adjacent-pair RoPE with the host's table, as the cpu backend. */
 __global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, const int *pos0p, int D,
                        int KVD, int hs) {
@@ -1334,9 +1274,9 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             const size_t xsb = (size_t)gemv1_xs_floats(K) * 4;
             if (mb == 1 && xsb <= GEMV1_XS_MAX) gemv1_xs_k<WT><<<grid, 256, xsb, m->st>>>(y, x, W, N, K);
             else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
-            else if (mb == 2) gemv_xs_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
-            else if (mb <= 4) gemv_xs_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
-            else gemv_xs_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else if (mb == 2) gemv_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else if (mb <= 4) gemv_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else gemv_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
         }
     } else if (m->mode == 3) { /* lane-per-warp GEMMs: same bits, measured slower (bench/RESULTS-cuda-runtime.md) */
         dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 31) / 32));
