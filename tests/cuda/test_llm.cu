@@ -516,30 +516,25 @@ int main(int argc, char **argv) {
                                     : "fp32 3 windows, one batch, GEMV kernels",
                         got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
             }
-            /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step */
+            /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step;
+             * through the CUDA graph, then launched kernel by kernel */
             lpcs_cuda_llm_set_matmul(m, 0);
             std::vector<float> dec((size_t)2 * W * V), step((size_t)2 * V);
-            for (int p = 0; p < (int)W; p++) {
-                int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
-                if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
-                lpcs_cuda_llm_logits(m, 0, 2, step.data());
-                memcpy(&dec[(size_t)p * V], &step[0], V * 4);
-                memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
-            }
-            compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache, CUDA graph)", dec.data(), want.data(),
-                    dec.size(), (size_t)2 * W * V);
-            lpcs_cuda_llm_set_graphs(m, 0); /* the same steps launched kernel by kernel */
-            std::fill(dec.begin(), dec.end(), 0.0f);
-            for (int p = 0; p < (int)W; p++) {
-                int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
-                if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
-                lpcs_cuda_llm_logits(m, 0, 2, step.data());
-                memcpy(&dec[(size_t)p * V], &step[0], V * 4);
-                memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
+            for (int graphs : {1, 0}) {
+                lpcs_cuda_llm_set_graphs(m, graphs);
+                std::fill(dec.begin(), dec.end(), 0.0f);
+                for (int p = 0; p < (int)W; p++) {
+                    int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
+                    if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
+                    lpcs_cuda_llm_logits(m, 0, 2, step.data());
+                    memcpy(&dec[(size_t)p * V], &step[0], V * 4);
+                    memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
+                }
+                compare(graphs ? "fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache, CUDA graph)"
+                               : "fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache, no graph)",
+                        dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
             lpcs_cuda_llm_set_graphs(m, 1);
-            compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache, no graph)", dec.data(), want.data(),
-                    dec.size(), (size_t)2 * W * V);
             /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
             std::vector<double> nll(NWIN * W);
