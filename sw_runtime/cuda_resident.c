@@ -46,6 +46,13 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, void **buf) {
          * no device kernel in the engine, so the op list stays off it */
         if (op->wb || rt_shiftmac_op(op)) return 0;
         d->type = LPCS_CUDA_OP_MATMUL;
+        if (op->exact) { /* the LUT-GEMV unit (one scale per row): its integer codes and scales (exact.h) */
+            rt_exact_lut l;
+            if (rt_exact_lut_of(op, &l) == LPCS_OK && !l.cfg->qgroup) {
+                d->w_codes = l.wq, d->w_scale = l.wscale, d->exact_lut_abits = l.cfg->a_bits;
+                return 1;
+            }
+        }
         if (op->exact) { /* the RMMEC's exact arithmetic (exact.h): weights as the unit's words */
             int rm = op->qf ? rt_exact_rmmec_mode(op->qf) : -1;
             if (rm < 0) return 0;

@@ -22,6 +22,8 @@ struct dev_op {
     int8_t *wt;   /* bitlinear: ternary [rows][kp] (zero padded) */
     int kp;       /* bitlinear: cols rounded up to 64 */
     uint16_t *ww; /* exact rmmec matmul: words column-major [words][rows] */
+    int8_t *wc;   /* exact LUT-GEMV matmul: weight codes [rows][kp] (zero padded) */
+    float *wsc;   /* its per-row scales */
 };
 
 struct lpcs_cuda_llm {
@@ -32,9 +34,9 @@ struct lpcs_cuda_llm {
     float *buf[LPCS_CUDA_LLM_NBUF];
     float *kc, *vc, *rope;
     float *state;          /* hgrn: recurrent state [layer][slot][dim] */
-    int8_t *xq;            /* hgrn: int8 activations [max_rows][kp_max] */
-    float *xs;             /* hgrn: their scales [max_rows] */
-    int32_t *acc;          /* hgrn: exact GEMM results [max_rows][n_max] */
+    int8_t *xq;            /* hgrn / LUT-GEMV: int8 activations [max_rows][kp_max] */
+    float *xs;             /* hgrn / LUT-GEMV: their scales [max_rows] */
+    int32_t *acc;          /* hgrn / LUT-GEMV: exact GEMM results [max_rows][n_max] */
     int kp_max, n_max;
     uint16_t *xw;          /* exact rmmec: activations as words [max_rows][xw_max] */
     size_t xw_max;
@@ -45,6 +47,10 @@ struct lpcs_cuda_llm {
     cudaEvent_t *pev; /* 2 per op when profiling */
     double prof_ms[LPCS_CUDA_OP_COUNT];
     int mode;
+    int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
+    int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
+    cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
+    int g_nseq, g_slot0, g_mode;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -247,6 +253,120 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             if (nb + i < N) Y[(size_t)m * ldy + nb + i] = acc[i];
 }
 
+/* Many rows, one contract lane per warp: 512 threads = 16 warps; warp j
+ * owns lane j (columns k = j mod 16, ascending, fmaf) of every output of a
+ * 32 x TN tile, its 32 threads 8 x (TN / 8) sub-tiles (4 x 8 threads; rows
+ * tm*4+a and 16+tm*4+a, columns tn*4+b and, for TN = 64, 32+tn*4+b). All
+ * threads of a warp read the same shared row, so an operand read is a
+ * broadcast of at most 128 bytes (one wavefront) where gemm_k's 16 lanes
+ * per half-warp read 16 rows. The lane sums meet in shared memory in the
+ * contract's tree (lane j + lane j+8, then +4, +2, +1), so every output gets
+ * the same bits as gemm_k / gemv_k. TN = 32 keeps 32 sums per thread (two
+ * blocks per SM, one block's prologue / tree overlaps the other's loop);
+ * TN = 64 keeps 64 (one block per SM). */
+template <typename WT, int TN>
+__global__ void __launch_bounds__(512, TN == 32 ? 2 : 1)
+    gemm_wl_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx, const WT *__restrict__ Wl, int M,
+              int N, int K) {
+    constexpr int TM = 32, KS = 64, NV = TN / 8, NA = 8 * NV, RB = 8192; /* RB: 8 warps x 32 x 32 floats */
+    __shared__ __align__(16) float sm[RB];                               /* stage (Xs, Ws) or reduction buffer */
+    float(*Xs)[TM] = (float(*)[TM])sm;                                   /* [KS][TM] */
+    float(*Ws)[TN] = (float(*)[TN])(sm + KS * TM);                       /* [KS][TN] */
+    const int tid = threadIdx.x, j = tid >> 5, t = tid & 31, tm = t >> 3, tn = t & 7;
+    const int m0 = blockIdx.y * TM, n0 = blockIdx.x * TN, kc = lane_kc(K);
+    const bool xvec = (ldx & 3) == 0;
+    float acc[NA];
+#pragma unroll
+    for (int i = 0; i < NA; i++) acc[i] = 0.0f;
+    float xr[4], wr[NV]; /* this thread's share of the next stage */
+    auto load = [&](int k0) {
+        { /* X: 32 rows x 64 columns, 4 per thread; a warp = 32 rows of one column quad */
+            int r = tid & 31, c = (tid >> 5) * 4, m = m0 + r, k = k0 + c;
+            if (m < M && xvec && k + 3 < K) {
+                float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
+                xr[0] = q.x, xr[1] = q.y, xr[2] = q.z, xr[3] = q.w;
+            } else {
+#pragma unroll
+                for (int q = 0; q < 4; q++) xr[q] = (m < M && k + q < K) ? X[(size_t)m * ldx + k + q] : 0.0f;
+            }
+        }
+#pragma unroll
+        for (int h = 0; h < NV / 4; h++) { /* W: TN rows x 16 lanes x 4 chain steps; a warp = 32 rows of one lane */
+            int rr = tid % TN, kk = tid / TN + (512 / TN) * h, n = n0 + rr;
+            if (n < N) wload4(Wl + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
+            else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
+        }
+    };
+    auto store = [&]() {
+        int r = tid & 31, c = (tid >> 5) * 4;
+#pragma unroll
+        for (int q = 0; q < 4; q++) Xs[c + q][r] = xr[q];
+#pragma unroll
+        for (int h = 0; h < NV / 4; h++) {
+            int rr = tid % TN, kk = tid / TN + (512 / TN) * h;
+#pragma unroll
+            for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
+        }
+    };
+    load(0);
+    store();
+    __syncthreads();
+    for (int k0 = 0; k0 < K; k0 += KS) {
+        const bool more = k0 + KS < K;
+        if (more) load(k0 + KS);
+        const int kmax = K - k0;
+#pragma unroll
+        for (int cc = 0; cc < 4; cc++) {
+            const int kk = cc * 16 + j;
+            if (kk < kmax) { /* only real columns enter a lane's chain (warp-uniform) */
+                const float4 a0 = *(const float4 *)&Xs[kk][tm * 4], a1 = *(const float4 *)&Xs[kk][16 + tm * 4];
+                float b[NV];
+#pragma unroll
+                for (int v = 0; v < NV; v += 4) {
+                    const float4 b4 = *(const float4 *)&Ws[kk][8 * v + tn * 4];
+                    b[v] = b4.x, b[v + 1] = b4.y, b[v + 2] = b4.z, b[v + 3] = b4.w;
+                }
+                const float a[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+#pragma unroll
+                for (int u = 0; u < 8; u++)
+#pragma unroll
+                    for (int v = 0; v < NV; v++) acc[u * NV + v] = fmaf(b[v], a[u], acc[u * NV + v]);
+            }
+        }
+        __syncthreads();
+        if (more) {
+            store();
+            __syncthreads();
+        }
+    }
+    /* the contract's tree over the 16 lane sums: at level h, warp j < h adds warp j + h's sums */
+#pragma unroll
+    for (int h = 8; h >= 1; h >>= 1) {
+#pragma unroll
+        for (int part = 0; part < NA / 32; part++) {
+            if (j >= h && j < 2 * h)
+#pragma unroll
+                for (int i = 0; i < 32; i++) sm[((j - h) * 32 + i) * 32 + t] = acc[part * 32 + i];
+            __syncthreads();
+            if (j < h)
+#pragma unroll
+                for (int i = 0; i < 32; i++) acc[part * 32 + i] = acc[part * 32 + i] + sm[(j * 32 + i) * 32 + t];
+            __syncthreads();
+        }
+    }
+    if (j == 0)
+#pragma unroll
+        for (int u = 0; u < 8; u++) {
+            const int m = m0 + (u < 4 ? tm * 4 + u : 16 + tm * 4 + u - 4);
+            if (m < M)
+#pragma unroll
+                for (int v = 0; v < NV; v++) {
+                    const int n = n0 + 8 * (v & ~3) + tn * 4 + (v & 3);
+                    if (n < N) Y[(size_t)m * ldy + n] = acc[u * NV + v];
+                }
+        }
+}
+
 /* Few rows (decode): 16 threads per output row, thread j owning lane j of
  * the contract and reading its chain contiguously (8 weights per 16-byte
  * load for bf16); a block = 16 rows. The MB rows of X share every weight
@@ -302,12 +422,64 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
     }
 }
 
+/* One row of X (decode at batch 1): gemv_k, but X is first copied into
+ * shared memory lane-major (xs[j][i] = x[16 i + j], row stride kc + 4 so
+ * a half-warp's 16-byte reads fall in distinct banks), and a thread reads 8
+ * steps of x with two 16-byte loads instead of eight 4-byte global loads
+ * per weight group (gemv_k moved twice the weight bytes in x through L1).
+ * U groups of weights in flight per thread (64 or 128 bytes). Same chain
+ * per lane, same tree: same bits as gemv_k. */
+#define GEMV1_XS_MAX (96 * 1024) /* bytes of x in shared memory (K up to ~24k); longer rows take gemv_k */
+__host__ __device__ __forceinline__ int gemv1_xs_floats(int K) { return 16 * (lane_kc(K) + 4); }
+template <typename WT>
+__global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
+                                                  const WT *__restrict__ Wl, int N, int K) {
+    extern __shared__ __align__(16) float xs[];
+    const int kc = lane_kc(K), cs = kc + 4;
+    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15;
+    const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
+    const WT *w = Wl + lane_at((size_t)(n < N ? n : 0), j, 0, kc); /* group g at w + g * 128 */
+    const int G = n < N ? cnt / 8 : 0;
+    constexpr int U = sizeof(WT) == 2 ? 8 : 4; /* groups per stage; the next stage loads while this one is used */
+    wraw<WT> cur[U], nxt[U];
+#pragma unroll
+    for (int u = 0; u < U; u++) /* the first weights are in flight while x is staged */
+        if (u < G) rawload(cur[u], w + (size_t)u * 128);
+    for (int e = threadIdx.x; e < 16 * kc; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
+    __syncthreads();
+    float p = 0.0f;
+    if (n < N) {
+        const float *x = xs + j * cs;
+        for (int g = 0; g < G; g += U) {
+#pragma unroll
+            for (int u = 0; u < U; u++)
+                if (g + U + u < G) rawload(nxt[u], w + (size_t)(g + U + u) * 128);
+#pragma unroll
+            for (int u = 0; u < U; u++) {
+                if (g + u < G) {
+                    float wv[8];
+                    rawcvt(cur[u], wv);
+                    const float4 x0 = *(const float4 *)(x + 8 * (g + u)), x1 = *(const float4 *)(x + 8 * (g + u) + 4);
+                    const float xv[8] = {x0.x, x0.y, x0.z, x0.w, x1.x, x1.y, x1.z, x1.w};
+#pragma unroll
+                    for (int e = 0; e < 8; e++) p = fmaf(wv[e], xv[e], p);
+                }
+            }
+#pragma unroll
+            for (int u = 0; u < U; u++) cur[u] = nxt[u];
+        }
+        for (int i = 8 * G; i < cnt; i++) p = fmaf(wload1(w + (size_t)(i / 8) * 128 + i % 8), x[i], p);
+    }
+    const float q = tree16(p);
+    if (n < N && j == 0) Y[n] = q;
+}
+
 /* Adjacent-pair RoPE with the host's table, as the cpu backend. */
-__global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, int pos0, int D,
+__global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, const int *pos0p, int D,
                        int KVD, int hs) {
     int r = blockIdx.x;
     if (r >= rows) return;
-    int pos = pos0 + r % ntok;
+    int pos = *pos0p + r % ntok;
     for (int i = 2 * threadIdx.x; i < D; i += 2 * blockDim.x) {
         float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
         float *qq = q + (size_t)r * ldq;
@@ -328,10 +500,10 @@ __device__ __forceinline__ size_t cache_at(int layer, int slot, int pos, int max
 }
 
 __global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const float *v, int ldv, int rows, int ntok,
-                          int pos0, int slot0, int layer, int max_slots, int max_pos, int kv) {
+                          const int *pos0p, int slot0, int layer, int max_slots, int max_pos, int kv) {
     int r = blockIdx.x;
     if (r >= rows) return;
-    size_t o = cache_at(layer, slot0 + r / ntok, pos0 + r % ntok, max_slots, max_pos, kv);
+    size_t o = cache_at(layer, slot0 + r / ntok, *pos0p + r % ntok, max_slots, max_pos, kv);
     for (int i = threadIdx.x; i < kv; i += blockDim.x) {
         kc[o + i] = k[(size_t)r * ldk + i];
         vc[o + i] = v[(size_t)r * ldv + i];
@@ -342,13 +514,13 @@ __global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const f
  * time), max, lpcs_expf, ascending sum by one lane, divide, then the output
  * as an ascending fmaf chain per element. */
 __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc, int rows,
-                            int ntok, int pos0, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
+                            int ntok, const int *pos0p, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
                             int kv_mul, int hs) {
     extern __shared__ float sm[];
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, j = lane & 15, half = lane >> 4;
     const int wid = blockIdx.x * (blockDim.x >> 5) + warp;
     if (wid >= rows * n_heads) return; /* whole warp leaves together */
-    const int r = wid / n_heads, h = wid % n_heads, pos = pos0 + r % ntok, slot = slot0 + r / ntok;
+    const int r = wid / n_heads, h = wid % n_heads, pos = *pos0p + r % ntok, slot = slot0 + r / ntok;
     const int T = pos + 1;
     float *sc = sm + (size_t)warp * max_pos;
     const float *qh = q + (size_t)r * ldq + (size_t)h * hs;
@@ -400,14 +572,14 @@ __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const 
  * divide, ascending fmaf chain per output element). */
 template <int HS>
 __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const float *q, int ldq, const float *kc,
-                                                   const float *vc, int ntok, int pos0, int slot0, int layer,
+                                                   const float *vc, int ntok, const int *pos0p, int slot0, int layer,
                                                    int max_slots, int max_pos, int kv, int kv_mul) {
     constexpr int TT = 64;
     __shared__ __align__(16) float Ks[TT][HS];
     __shared__ __align__(16) float Vs[TT][HS];
     const int s = blockIdx.z, h = blockIdx.y, qi = blockIdx.x * blockDim.x + threadIdx.x;
     const bool on = qi < ntok;
-    const int r = s * ntok + qi, T = pos0 + qi + 1;
+    const int pos0 = *pos0p, r = s * ntok + qi, T = pos0 + qi + 1;
     const int qlast = min(ntok, (int)(blockIdx.x + 1) * (int)blockDim.x) - 1, Tmax = pos0 + qlast + 1;
     const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
     float qr[HS], o[HS];
@@ -651,15 +823,54 @@ __global__ void bl_dequant_k(float *out, int ldo, const int32_t *acc, int lda, c
     out[r * ldo + c] = a / inv_beta;
 }
 
+/* LUT-GEMV unit input (exact.c load_token = golden intq): per row, scale =
+ * absmax over the finite entries / qmax, code = x / scale rounded to
+ * nearest even and clamped to +-qmax (NaN or scale <= 0: 0); zero padded
+ * to kp. One block per row; a maximum does not depend on the order. */
+__global__ void lut_quant_k(int8_t *xq, int kp, float *xs, const float *in, int ldi, int n, int qmax) {
+    __shared__ float red[8];
+    const size_t r = blockIdx.x;
+    const float *x = in + r * ldi;
+    float m = 0.0f;
+    for (int k = threadIdx.x; k < n; k += blockDim.x)
+        if (isfinite(x[k])) m = fmaxf(m, fabsf(x[k]));
+    for (int o = 16; o; o >>= 1) m = fmaxf(m, __shfl_xor_sync(FULL, m, o));
+    if ((threadIdx.x & 31) == 0) red[threadIdx.x >> 5] = m;
+    __syncthreads();
+    m = 0.0f;
+    for (int i = 0; i < (int)(blockDim.x >> 5); i++) m = fmaxf(m, red[i]);
+    const float sc = __fdiv_rn(m, (float)qmax);
+    if (threadIdx.x == 0) xs[r] = sc;
+    for (int k = threadIdx.x; k < kp; k += blockDim.x) {
+        int8_t q = 0;
+        if (k < n && !isnan(x[k]) && sc > 0.0f) {
+            const float t = rintf(__fdiv_rn(x[k], sc)); /* round half to even */
+            q = (int8_t)(t > (float)qmax ? qmax : t < -(float)qmax ? -qmax : (int)t);
+        }
+        xq[r * kp + k] = q;
+    }
+}
+
+/* golden lutgemv_convert with one scale group: y = (0 + (float)acc * w_scale[c]) * x_scale[r]. */
+__global__ void lut_convert_k(float *out, int ldo, const int32_t *acc, int lda, const float *ws, const float *xs,
+                              int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    float t = __int2float_rn(acc[r * lda + c]) * ws[c];
+    float s = 0.0f + t;
+    out[r * ldo + c] = s * xs[r];
+}
+
 /* hgrn_mlgru_recur over the positions of each sequence: one thread per
  * (sequence, channel) walks t in order; the state persists per slot. */
 __global__ void mlgru_k(float *out, int ldo, const float *ip, int ldi, const float *fp, int ldf, const float *lb,
-                        float *state, int nseq, int ntok, int pos0, int slot0, int layer, int max_slots, int D) {
+                        float *state, int nseq, int ntok, const int *pos0p, int slot0, int layer, int max_slots, int D) {
     size_t idx = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= (size_t)nseq * D) return;
     int s = (int)(idx / D), k = (int)(idx % D);
     float *sc = state + ((size_t)layer * max_slots + slot0 + s) * D + k;
-    float st = pos0 == 0 ? 0.0f : *sc;
+    float st = *pos0p == 0 ? 0.0f : *sc;
     for (int t = 0; t < ntok; t++) {
         size_t row = (size_t)s * ntok + t;
         float f = hgrn_sigmoid(fp[row * ldf + k]);
@@ -806,7 +1017,9 @@ static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     switch (o->type) {
     case LPCS_CUDA_OP_EMBED: return o->rows * o->cols * 4;
     case LPCS_CUDA_OP_RMSNORM: return o->n * 4;
-    case LPCS_CUDA_OP_MATMUL: return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
+    case LPCS_CUDA_OP_MATMUL:
+        if (o->exact_lut_abits) return o->rows * ((o->cols + 63) / 64 * 64 + 4);
+        return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
     case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
     case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
     case LPCS_CUDA_OP_BITLINEAR: return o->rows * ((o->cols + 63) / 64 * 64) + o->cols * 4;
@@ -824,15 +1037,14 @@ extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cud
     for (int i = 0; i < n_ops; i++)
         if (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_rmmec && ops[i].words > xw) xw = ops[i].words;
     b += (size_t)c->max_rows * xw * 2;
-    if (c->arch == 1) { /* state cache, int8 activations, int32 results */
-        size_t kp = 0, nm = 0;
-        for (int i = 0; i < n_ops; i++)
-            if (ops[i].type == LPCS_CUDA_OP_BITLINEAR) {
-                kp = ops[i].cols > kp ? ops[i].cols : kp;
-                nm = ops[i].rows > nm ? ops[i].rows : nm;
-            }
-        b += (size_t)c->n_layers * c->max_slots * c->dim * 4 + (size_t)c->max_rows * ((kp + 63) / 64 * 64 + 4 * nm + 4);
-    }
+    if (c->arch == 1) b += (size_t)c->n_layers * c->max_slots * c->dim * 4; /* state cache */
+    size_t kp = 0, nm = 0; /* BitLinear / LUT-GEMV: int8 activations, int32 results */
+    for (int i = 0; i < n_ops; i++)
+        if (ops[i].type == LPCS_CUDA_OP_BITLINEAR || (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_lut_abits)) {
+            kp = ops[i].cols > kp ? ops[i].cols : kp;
+            nm = ops[i].rows > nm ? ops[i].rows : nm;
+        }
+    if (kp) b += (size_t)c->max_rows * ((kp + 63) / 64 * 64 + 4 * nm + 4);
     return b;
 }
 
@@ -852,12 +1064,14 @@ extern "C" int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size
 extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (!m) return;
     for (int i = 0; m->ops && i < m->n_ops; i++)
-        cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww);
+        cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww),
+            cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc);
     cudaFree(m->xw);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
     cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
-    cudaFree(m->tok), cudaFree(m->tgt), cudaFree(m->amax), cudaFree(m->nll);
+    cudaFree(m->tok), cudaFree(m->tgt), cudaFree(m->amax), cudaFree(m->nll), cudaFree(m->dpos);
+    if (m->gexec) cudaGraphExecDestroy(m->gexec);
     if (m->st) cudaStreamDestroy(m->st);
     if (m->e0) cudaEventDestroy(m->e0);
     if (m->e1) cudaEventDestroy(m->e1);
@@ -907,6 +1121,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->hs = c->dim / c->n_heads;
     m->kv = m->hs * c->n_kv_heads;
     m->n_ops = n_ops;
+    m->graphs = 1;
     m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
     int bad = !m->ops || cudaStreamCreate(&m->st) != cudaSuccess || cudaEventCreate(&m->e0) != cudaSuccess ||
               cudaEventCreate(&m->e1) != cudaSuccess;
@@ -923,6 +1138,24 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
             bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
             break;
         case LPCS_CUDA_OP_MATMUL:
+            if (o->exact_lut_abits) { /* codes padded to the int GEMM's 64-column steps */
+                if (o->exact_lut_abits < 2 || o->exact_lut_abits > 8 || !o->w_codes || !o->w_scale) {
+                    bad = 1;
+                    break;
+                }
+                d->kp = (int)((o->cols + 63) / 64 * 64);
+                if (d->kp > m->kp_max) m->kp_max = d->kp;
+                if ((int)o->rows > m->n_max) m->n_max = (int)o->rows;
+                int8_t *h = (int8_t *)calloc(o->rows * (size_t)d->kp, 1);
+                bad = !h;
+                for (size_t r = 0; h && r < o->rows; r++) memcpy(h + r * d->kp, o->w_codes + r * o->cols, o->cols);
+                bad = bad || dalloc(&d->wc, o->rows * (size_t)d->kp) ||
+                      cudaMemcpy(d->wc, h, o->rows * (size_t)d->kp, cudaMemcpyHostToDevice) != cudaSuccess ||
+                      dalloc(&d->wsc, o->rows) ||
+                      cudaMemcpy(d->wsc, o->w_scale, o->rows * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+                free(h);
+                break;
+            }
             if (o->exact_rmmec) { /* words column-major: one thread per output walks k, coalesced over rows */
                 if (o->exact_rmmec > 4 || !o->w_words || !o->words) {
                     bad = 1;
@@ -979,14 +1212,14 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
         bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
     if (!bad) bad = dalloc(&m->xw, (size_t)c->max_rows * m->xw_max);
-    if (!bad && c->arch == 1)
-        bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim) ||
-              dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
+    if (!bad && c->arch == 1) bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim);
+    if (!bad && m->kp_max) /* BitLinear or LUT-GEMV ops: int8 activations and integer sums */
+        bad = dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
               dalloc(&m->acc, (size_t)c->max_rows * m->n_max);
     size_t cache = c->arch == 0 ? (size_t)c->n_layers * c->max_slots * c->max_pos * m->kv : 0;
     bad = bad || dalloc(&m->kc, cache) || dalloc(&m->vc, cache) ||
           dalloc(&m->rope, c->arch == 0 ? (size_t)c->max_pos * m->hs : 0) ||
-          dalloc(&m->tok, (size_t)c->max_rows) || dalloc(&m->tgt, (size_t)c->max_rows) ||
+          dalloc(&m->tok, (size_t)c->max_rows) || dalloc(&m->dpos, 1) || dalloc(&m->tgt, (size_t)c->max_rows) ||
           dalloc(&m->amax, (size_t)c->max_rows) || dalloc(&m->nll, (size_t)c->max_rows);
     if (c->arch == 0)
         bad = bad || cudaMemcpy(m->rope, c->rope_cs, (size_t)c->max_pos * m->hs * 4, cudaMemcpyHostToDevice) != cudaSuccess;
@@ -994,6 +1227,13 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         const char *why = cudaGetErrorString(cudaGetLastError());
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_ENOMEM, "cuda engine: device allocation or upload failed", why);
+    }
+    if (cudaFuncSetAttribute(gemv1_xs_k<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
+            cudaSuccess ||
+        cudaFuncSetAttribute(gemv1_xs_k<uint16_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
+            cudaSuccess) {
+        lpcs_cuda_llm_free(m);
+        return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
     }
     if (c->arch == 0 &&
         cudaFuncSetAttribute(attention_k, cudaFuncAttributeMaxDynamicSharedMemorySize, 4 * c->max_pos * 4) !=
@@ -1006,6 +1246,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
 }
 
 extern "C" void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode) { m->mode = mode; }
+extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
     if (on && !m->pev) {
@@ -1030,16 +1271,27 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             dim3 grid((unsigned)((N + 15) / 16));
             float *y = Y + (size_t)r0 * ldy;
             const float *x = X + (size_t)r0 * ldx;
-            if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            const size_t xsb = (size_t)gemv1_xs_floats(K) * 4;
+            if (mb == 1 && xsb <= GEMV1_XS_MAX) gemv1_xs_k<WT><<<grid, 256, xsb, m->st>>>(y, x, W, N, K);
+            else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb == 2) gemv_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb <= 4) gemv_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else gemv_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
         }
+    } else if (m->mode == 3) { /* lane-per-warp GEMMs: same bits, measured slower (bench/RESULTS-cuda-runtime.md) */
+        dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 31) / 32));
+        gemm_wl_k<WT, 64><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    } else if (m->mode == 4) {
+        dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
+        gemm_wl_k<WT, 32><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     } else {
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     }
 }
+
+static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0);
+static int check_launch();
 
 extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int nseq, int ntok, int pos0, int slot0) {
     const lpcs_cuda_llm_cfg *c = &m->c;
@@ -1052,6 +1304,59 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
     m->rows = rows;
     cudaEventRecord(m->e0, m->st);
     cudaMemcpyAsync(m->tok, tokens, (size_t)rows * sizeof(int), cudaMemcpyHostToDevice, m->st);
+    cudaMemcpyAsync(m->dpos, &pos0, sizeof(int), cudaMemcpyHostToDevice, m->st);
+    int rc = LPCS_OK;
+    /* decode steps (one token per sequence) replay a CUDA graph of the op
+     * list: one launch per step instead of ~14 per layer. The kernels read
+     * the position from device memory, so one graph serves every step of
+     * a batch shape; it is captured again when the shape changes. */
+    if (ntok == 1 && !m->profile && m->graphs) {
+        if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode) {
+            if (m->gexec) cudaGraphExecDestroy(m->gexec);
+            m->gexec = NULL;
+            cudaGraph_t g = NULL;
+            if (cudaStreamBeginCapture(m->st, cudaStreamCaptureModeThreadLocal) == cudaSuccess) {
+                rc = enqueue_ops(m, nseq, ntok, slot0);
+                if (cudaStreamEndCapture(m->st, &g) != cudaSuccess || rc ||
+                    cudaGraphInstantiate(&m->gexec, g, 0) != cudaSuccess)
+                    m->gexec = NULL;
+                if (g) cudaGraphDestroy(g);
+            }
+            cudaGetLastError(); /* a failed capture falls back to launches below */
+            m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode;
+        }
+        if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
+            cudaEventRecord(m->e1, m->st);
+            return check_launch();
+        }
+    }
+    rc = enqueue_ops(m, nseq, ntok, slot0);
+    if (rc) return rc;
+    cudaEventRecord(m->e1, m->st);
+    if (m->profile) {
+        cudaEventSynchronize(m->e1);
+        for (int i = 0; i < m->n_ops; i++) {
+            float ms = 0;
+            cudaEventElapsedTime(&ms, m->pev[2 * i], m->pev[2 * i + 1]);
+            m->prof_ms[m->ops[i].o.type] += ms;
+        }
+    }
+    return check_launch();
+}
+
+static int check_launch() {
+    cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) {
+        fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));
+        return LPCS_EINVAL;
+    }
+    return LPCS_OK;
+}
+
+/* The op list's kernels for rows = nseq * ntok (position in m->dpos). */
+static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
+    const lpcs_cuda_llm_cfg *c = &m->c;
+    const int rows = nseq * ntok;
     const int *ld = c->buf_size;
     for (int i = 0; i < m->n_ops; i++) {
         const dev_op *d = &m->ops[i];
@@ -1069,7 +1374,14 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             rmsnorm_k<<<(rows + 15) / 16, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
             break;
         case LPCS_CUDA_OP_MATMUL:
-            if (d->ww) {
+            if (d->wc) {
+                const int N = (int)o->rows, K = (int)o->cols;
+                lut_quant_k<<<rows, 256, 0, m->st>>>(m->xq, d->kp, m->xs, in, li, K, (1 << (o->exact_lut_abits - 1)) - 1);
+                dim3 grid((unsigned)((N + 63) / 64), (unsigned)((rows + 63) / 64));
+                igemm_k<<<grid, 256, 0, m->st>>>(m->acc, N, m->xq, d->wc, rows, N, d->kp);
+                size_t tot = (size_t)rows * N;
+                lut_convert_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, m->acc, N, d->wsc, m->xs, rows, N);
+            } else if (d->ww) {
                 const int mode = o->exact_rmmec - 1, words = (int)o->words, N = (int)o->rows;
                 size_t tot = (size_t)rows * words;
                 rmmec_pack_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(m->xw, words, in, li, rows,
@@ -1080,26 +1392,26 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
             break;
         case LPCS_CUDA_OP_ROPE:
-            rope_k<<<rows, 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, pos0, n, (int)o->cols, m->hs);
+            rope_k<<<rows, 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, m->dpos, n, (int)o->cols, m->hs);
             break;
         case LPCS_CUDA_OP_ATTENTION: {
             kvstore_k<<<rows, 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
-                                                m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, pos0, slot0,
+                                                m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, m->dpos, slot0,
                                                 o->layer, c->max_slots, c->max_pos, m->kv);
             int warps = rows * c->n_heads;
             const int kvm = c->n_heads / c->n_kv_heads;
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
                 dim3 g((unsigned)((ntok + 127) / 128), (unsigned)c->n_heads, (unsigned)nseq);
                 if (m->hs == 32)
-                    attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, pos0, slot0, o->layer,
+                    attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,
                                                           c->max_slots, c->max_pos, m->kv, kvm);
                 else
-                    attn_rows_k<64><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, pos0, slot0, o->layer,
+                    attn_rows_k<64><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,
                                                           c->max_slots, c->max_pos, m->kv, kvm);
                 break;
             }
             attention_k<<<(warps + 3) / 4, 128, 4 * c->max_pos * 4, m->st>>>(
-                out, lo, in, li, m->kc, m->vc, rows, ntok, pos0, slot0, o->layer, c->max_slots, c->max_pos, m->kv,
+                out, lo, in, li, m->kc, m->vc, rows, ntok, m->dpos, slot0, o->layer, c->max_slots, c->max_pos, m->kv,
                 c->n_heads, c->n_heads / c->n_kv_heads, m->hs);
             break;
         }
@@ -1128,7 +1440,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
         case LPCS_CUDA_OP_MLGRU: {
             size_t tot = (size_t)nseq * n;
             mlgru_k<<<(unsigned)((tot + 127) / 128), 128, 0, m->st>>>(out, lo, in, li, in2, li2, d->w, m->state, nseq,
-                                                                     ntok, pos0, slot0, o->layer, c->max_slots, n);
+                                                                     ntok, m->dpos, slot0, o->layer, c->max_slots, n);
             break;
         }
         case LPCS_CUDA_OP_GATED_NORM:
@@ -1148,20 +1460,6 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             return LPCS_EUNSUPPORTED;
         }
         if (m->profile) cudaEventRecord(m->pev[2 * i + 1], m->st);
-    }
-    cudaEventRecord(m->e1, m->st);
-    if (m->profile) {
-        cudaEventSynchronize(m->e1);
-        for (int i = 0; i < m->n_ops; i++) {
-            float ms = 0;
-            cudaEventElapsedTime(&ms, m->pev[2 * i], m->pev[2 * i + 1]);
-            m->prof_ms[m->ops[i].o.type] += ms;
-        }
-    }
-    cudaError_t e = cudaGetLastError();
-    if (e != cudaSuccess) {
-        fprintf(stderr, "cuda engine: %s\n", cudaGetErrorString(e));
-        return LPCS_EINVAL;
     }
     return LPCS_OK;
 }

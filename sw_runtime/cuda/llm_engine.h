@@ -66,6 +66,14 @@ typedef struct {
     int exact_rmmec;
     const uint16_t *w_words;
     size_t words;
+    /* matmul on the LUT-GEMV unit (exact.h: integer weight codes, one
+     * scale per row, activations as a_bits-bit codes with a per-token
+     * absmax scale): 0 none, else a_bits. The unit's bit-serial lookups
+     * sum to the integer dot product of the codes, so the device computes
+     * that sum in integers and converts it as golden lutgemv_convert. */
+    int exact_lut_abits;
+    const int8_t *w_codes;  /* [rows][cols] */
+    const float *w_scale;   /* [rows] */
 } lpcs_cuda_op;
 
 typedef struct {
@@ -98,8 +106,13 @@ int lpcs_cuda_llm_logits(lpcs_cuda_llm *m, int row0, int nrows, float *out);
 int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out);
 /* Wait for the device; seconds of the last forward measured with events. */
 double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
-/* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM. */
+/* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM
+ * (16 lanes per half-warp, the default for many rows), 3 / 4 always the
+ * lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles. All give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
+/* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
+ * (the default), 0 launches every kernel from the host. Same bits. */
+void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
 void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);

@@ -374,6 +374,16 @@ static void bench7b(FILE *csv, bool bf16_only) {
                 ms.push_back(lpcs_cuda_llm_last_ms(m));
             }
             double step = median(ms), roof = wbytes / (read_gbs * 1e9) * 1e3;
+            if (B == 1) { /* the same steps launched kernel by kernel (no CUDA graph) */
+                lpcs_cuda_llm_set_graphs(m, 0);
+                std::vector<double> ms0;
+                for (int p = 1; p <= 8; p++) {
+                    lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                    ms0.push_back(lpcs_cuda_llm_last_ms(m));
+                }
+                lpcs_cuda_llm_set_graphs(m, 1);
+                printf("  decode batch 1 without the CUDA graph: %.2f ms/step (with: %.2f)\n", median(ms0), step);
+            }
             if (B == 1) {
                 double prof[LPCS_CUDA_OP_COUNT];
                 lpcs_cuda_llm_set_profile(m, 1);
@@ -496,25 +506,35 @@ int main(int argc, char **argv) {
                 return 1;
             }
             std::vector<float> got(want.size());
-            for (int mode : {2, 1}) {
+            for (int mode : {2, 3, 4, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-                compare(mode == 2 ? "fp32 3 windows, one batch, tiled GEMM" : "fp32 3 windows, one batch, GEMV kernels",
+                compare(mode == 2   ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
+                        : mode == 3 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x64)"
+                        : mode == 4 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x32)"
+                                    : "fp32 3 windows, one batch, GEMV kernels",
                         got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
             }
-            /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step */
+            /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step;
+             * through the CUDA graph, then launched kernel by kernel */
             lpcs_cuda_llm_set_matmul(m, 0);
             std::vector<float> dec((size_t)2 * W * V), step((size_t)2 * V);
-            for (int p = 0; p < (int)W; p++) {
-                int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
-                if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
-                lpcs_cuda_llm_logits(m, 0, 2, step.data());
-                memcpy(&dec[(size_t)p * V], &step[0], V * 4);
-                memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
+            for (int graphs : {1, 0}) {
+                lpcs_cuda_llm_set_graphs(m, graphs);
+                std::fill(dec.begin(), dec.end(), 0.0f);
+                for (int p = 0; p < (int)W; p++) {
+                    int t2[2] = {tk[0 * W + p], tk[1 * W + p]};
+                    if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
+                    lpcs_cuda_llm_logits(m, 0, 2, step.data());
+                    memcpy(&dec[(size_t)p * V], &step[0], V * 4);
+                    memcpy(&dec[(size_t)(W + p) * V], &step[V], V * 4);
+                }
+                compare(graphs ? "fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache, CUDA graph)"
+                               : "fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache, no graph)",
+                        dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
-            compare("fp32 decode, 2 sequences x 256 steps (GEMV, device KV cache)", dec.data(), want.data(), dec.size(),
-                    (size_t)2 * W * V);
+            lpcs_cuda_llm_set_graphs(m, 1);
             /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
             std::vector<double> nll(NWIN * W);
@@ -568,6 +588,8 @@ int main(int argc, char **argv) {
         } else {
             std::vector<int> atk(nw * W), atg(nw * W);
             for (size_t s = 0; s < nw; s++) window(s, &atk[s * W], &atg[s * W]);
+          for (int mode : {0, 3, 4}) { /* the default GEMM, then the lane-per-warp ones */
+            lpcs_cuda_llm_set_matmul(m, mode);
             std::vector<double> nll(nw * W), ms, ms_nll;
             double sum = 0;
             for (int rep = 0; rep < 6; rep++) {
@@ -584,8 +606,9 @@ int main(int argc, char **argv) {
                     if (atg[s * W + i] >= 0) ws += nll[s * W + i], bytes++;
                 sum += ws;
             }
-            printf("ppl llama fp32: %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", nw, median(ms), median(ms_nll), sum / bytes, bytes);
+            printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
+                   "nll=%.10f bytes=%zu\n", mode == 3 ? "GEMM lane per warp 32x64" : mode == 4 ? "GEMM lane per warp 32x32" : "default kernels", nw, median(ms), median(ms_nll),
+                   sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);
             lpcs_cuda_llm_forward(m, atk.data(), (int)nw, (int)W, 0, 0);
@@ -595,6 +618,7 @@ int main(int argc, char **argv) {
             printf("  per op type (ms):");
             for (int t = 0; t < 7; t++) printf(" %s %.2f", names[t], prof[t]);
             printf("\n");
+          }
             lpcs_cuda_llm_free(m);
         }
     }

@@ -53,9 +53,11 @@ int main(void) {
     const char *models[] = {"shakespeare-llama.bin", "shakespeare-mmfree.safetensors"};
     /* "exact:" = exec exact (the RMMEC's own arithmetic on the device),
      * other posit weights: exec fake (their fp32 form) */
-    const char *plans[][14] = {{"fp32", "bf16", "fp16", "w=fp8e4m3", "w=int4", "w=mxfp4", "w=nvfp4", "w=p8e0",
+    const char *plans[][18] = {{"fp32", "bf16", "fp16", "w=fp8e4m3", "w=int4", "w=mxfp4", "w=nvfp4", "w=p8e0",
                                 "w=ternary", "w=mxfp4,a=fp8e4m3,kv=bf16", "w=int8,a=int8,kv=nvfp4",
-                                "w=p16e1,a=p8e0,kv=mxfp6", "exact:w=p8e0", "exact:w=fp4e2m1,a=fp8e4m3"},
+                                "w=p16e1,a=p8e0,kv=mxfp6", "exact:w=p8e0", "exact:w=fp4e2m1,a=fp8e4m3",
+                                "exact:w=p4e1,a=p4e1", "exact:w=p16e1", "exact:w=int4,a=int8",
+                                "exact:w=ternary,a=int8"},
                                {"fp32", "w.embed=bf16", "a=fp8e4m3", "a=int4", "a=mxfp4", "a=nvfp4", "a=p8e1",
                                 "a=ternary", NULL}};
     for (int mi = 0; mi < 2; mi++) {
@@ -68,7 +70,7 @@ int main(void) {
         }
         size_t V = (size_t)m.cfg.vocab, n = (size_t)NS * T * V;
         float *want = malloc(n * 4), *got = malloc(n * 4);
-        for (int pi = 0; pi < 14 && plans[mi][pi]; pi++) {
+        for (int pi = 0; pi < 18 && plans[mi][pi]; pi++) {
             rt_plan plan;
             const int exact = !strncmp(plans[mi][pi], "exact:", 6);
             if (only && !strstr(plans[mi][pi], only)) continue;
@@ -83,9 +85,8 @@ int main(void) {
             }
             rt_sched_opts so;
             rt_sched_default(&so);
-            /* plans that exact mode maps to a unit the engine lacks (posit
-             * weights on the RMMEC outside "exact:", integer weights with
-             * integer activations on the LUT-GEMV) run here in their fp32 form */
+            /* plans without "exact:" run in their fp32 form (exec fake); with
+             * it, RMMEC and LUT-GEMV ops run the unit's arithmetic on the device */
             so.exec_fake = !exact;
             if (rt_sched_backend(&so, "cpu", &e)) {
                 printf("FAIL sched: %s\n", e.msg);
@@ -97,6 +98,15 @@ int main(void) {
                 printf("FAIL engine: %s\n", e.msg);
                 failed++;
                 continue;
+            }
+            if (exact) { /* the exact plans must put their matmuls on the unit they name */
+                const char *unit = strstr(spec, "int") || strstr(spec, "ternary") ? "lutgemv" : "rmmec";
+                int on = 0;
+                for (int i = 0; i < eng.n_ops; i++) on += eng.ops[i].unit && !strcmp(eng.ops[i].unit, unit);
+                printf("%s %s plan %s: %d matmuls on unit %s\n", on >= 8 ? "PASS" : "FAIL", models[mi], plans[mi][pi], on,
+                       unit);
+                if (on < 8) failed++;
+                else passed++;
             }
             for (int s = 0; s < ns; s++) {
                 rt_engine_reset(&eng);
