@@ -35,8 +35,8 @@ module rmmec_mul_array (
                            : (split == 2'd1) ? lane_mask(2'd1, j) : lane_mask(2'd2, j);
 `ifdef RMMEC_FAULT_PP
             // Fault injection for the co-simulation's negative test
-            // (sim/rmmec.mk, rmmec-cosim-rtl-fault): partial product a[2]&b[3] stuck at 0.
-            wire [W-1:0] pp = a & m & {W{b[j]}} & ((j == 3) ? ~13'h0004 : {W{1'b1}});
+            // (sim/rmmec.mk, rmmec-cosim-rtl-fault): partial product a[0]&b[0] (lane 0 of every mode) stuck at 0.
+            wire [W-1:0] pp = a & m & {W{b[j]}} & ((j == 0) ? ~13'h0001 : {W{1'b1}});
 `else
             wire [W-1:0] pp = a & m & {W{b[j]}};
 `endif
