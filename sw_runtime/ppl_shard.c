@@ -1,6 +1,7 @@
 #include "ppl_shard.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,8 +85,10 @@ static int parse_obj(json_t *r, const char *name, rt_ppl_shard *sh, rt_err *e) {
         const char *s = json_string_value(x);
         char *end = NULL;
         if (s) sh->w.nll[i] = strtod(s, &end);
-        if (!s || !*s || *end || !strstr(s, "0x")) /* hex only: decimal could lose bits */
-            return rt_fail(e, LPCS_EFORMAT, "%s: window_nll[%zu] is not a hex double string", name, i);
+        /* hex only: decimal could lose bits; finite only: an exponent past the
+         * double range reads as inf, which the writer cannot give back as hex */
+        if (!s || !*s || *end || !strstr(s, "0x") || !isfinite(sh->w.nll[i]))
+            return rt_fail(e, LPCS_EFORMAT, "%s: window_nll[%zu] is not a finite hex double string", name, i);
         if (!json_is_integer(t) || json_integer_value(t) < 1 || json_integer_value(t) > RT_PPL_WINDOW)
             return rt_fail(e, LPCS_EFORMAT, "%s: window_targets[%zu] not in 1..%d", name, i, RT_PPL_WINDOW);
         sh->w.targets[i] = (size_t)json_integer_value(t);

@@ -165,8 +165,3 @@ json_t *cli_summary(FILE *out, const rt_engine *eng, const dp_config *d, double 
     json_object_set_new(j, "bound_share_of_cycles", json_real(share / 100.0));
     return j;
 }
-
-int cli_fail(const char *cmd, const char *msg, const char *arg) {
-    fprintf(stderr, "%s: %s%s\n", cmd, msg, arg ? arg : "");
-    return 1;
-}

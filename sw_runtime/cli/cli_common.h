@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "session.h"
+#include <stdio.h>
 
 /* Fills bcfg->point (the design point of the sim backend) from --design-point FILE (or, deprecated, from
  * $LPCS_DESIGN_POINT, with a note on stderr) on top of the defaults, and
@@ -33,7 +34,12 @@ json_t *cli_summary(FILE *out, const rt_engine *eng, const dp_config *d, double 
  * its file), lpcs version and git hash. */
 void cli_report_stamp(json_t *report, const rt_common_opts *o, const cli_backend_cfg *bcfg);
 
-/* "CMD: MSG[ARG]" on stderr; returns 1 (the runtime-error exit status). */
-int cli_fail(const char *cmd, const char *msg, const char *arg);
+/* "CMD: MSG[ARG]" on stderr; returns 1 (the runtime-error exit status).
+ * Inline: cmd_sweep.c is linked without cli_common.c by the fuzz_grid
+ * harness (tests/fuzz.mk), which must not pull in the backends. */
+static inline int cli_fail(const char *cmd, const char *msg, const char *arg) {
+    fprintf(stderr, "%s: %s%s\n", cmd, msg, arg ? arg : "");
+    return 1;
+}
 
 #endif

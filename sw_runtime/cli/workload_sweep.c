@@ -276,11 +276,17 @@ int wl_sweep_run(const char *grid_path, const char *out, const wl_sweep_opts *o)
     size_t nk = 0, total = 1;
     json_object_foreach(grid, key, v) {
         if (nk >= 64 || !json_is_array(v) || !json_array_size(v)) {
+            /* key belongs to root: print it before freeing root */
+            fprintf(stderr, "%s: grid values must be non-empty arrays (at most 64 keys): %s\n", prog, key);
             json_decref(root);
-            return fprintf(stderr, "%s: grid values must be non-empty arrays (at most 64 keys): %s\n", prog, key), 1;
+            return 1;
         }
         keys[nk] = key, vals[nk++] = v;
         total *= json_array_size(v);
+        if (total > 1000000) { /* the cap of lpcs sweep's other grids; also keeps total from overflowing */
+            json_decref(root);
+            return fprintf(stderr, "%s: grid has more than 1000000 points\n", prog), 1;
+        }
     }
     size_t sn = o->shard_n > 1 ? (size_t)o->shard_n : 1, sk = sn > 1 ? (size_t)o->shard_k : 0;
     if (sk >= sn) {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "fuzz_file.h"
 #include "platform_api.h"
 
 /* The sweep's platform mode links the SystemC platform (C++); --list never
@@ -32,11 +33,10 @@ static char grid_path[64];
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 1 << 16) return 0;
     if (!grid_path[0]) {
-        snprintf(grid_path, sizeof grid_path, "/tmp/lpcs-fuzz-grid-%d.json", (int)getpid());
+        fuzz_tmp_path(grid_path, sizeof grid_path, "grid.json");
         if (!freopen("/dev/null", "w", stdout)) abort(); /* the id listing */
     }
-    FILE *f = fopen(grid_path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f)) abort();
+    fuzz_write_file(grid_path, data, size);
     char a0[] = "sweep", a2[] = "--list";
     char *argv[] = {a0, grid_path, a2, NULL};
     int rc = cmd_sweep(3, argv);

@@ -13,16 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_file.h"
 #include "model.h"
 #include "safetensors.h"
 #include "tokenizer.h"
 
 static char model_path[64], config_path[64];
-
-static void write_file(const char *path, const uint8_t *d, size_t n) {
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(d, 1, n, f) != n || fclose(f)) abort();
-}
 
 /* LPCS_FUZZ_VERBOSE=1 prints each loader's verdict (for replaying one input). */
 static void check_msg(int rc, const rt_err *e) {
@@ -73,8 +69,8 @@ static void fuzz_tokenizer(int vocab) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1) return 0;
     if (!model_path[0]) {
-        snprintf(model_path, sizeof model_path, "/tmp/lpcs_fuzz_%d.model", (int)getpid());
-        snprintf(config_path, sizeof config_path, "/tmp/lpcs_fuzz_%d.json", (int)getpid());
+        fuzz_tmp_path(model_path, sizeof model_path, "model");
+        fuzz_tmp_path(config_path, sizeof config_path, "config.json");
     }
     int mode = data[0] % 4;
     data++, size--;
@@ -83,27 +79,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     int rc;
     switch (mode) {
     case 0:
-        write_file(model_path, data, size);
+        fuzz_write_file(model_path, data, size);
         memset(&m, 0, sizeof m);
         rc = rt_model_load_llama2c(&m, model_path, &e);
         check_msg(rc, &e);
         if (!rc) rt_model_free(&m);
         break;
     case 1:
-        write_file(model_path, data, size);
+        fuzz_write_file(model_path, data, size);
         fuzz_safetensors();
         break;
     case 2:
         if (size < 2) return 0;
-        write_file(model_path, data + 2, size - 2);
+        fuzz_write_file(model_path, data + 2, size - 2);
         fuzz_tokenizer(data[0] | data[1] << 8);
         break;
     default: {
         const uint8_t *nul = memchr(data, 0, size);
         size_t clen = nul ? (size_t)(nul - data) : size;
-        write_file(config_path, data, clen);
+        fuzz_write_file(config_path, data, clen);
         size_t off = nul ? clen + 1 : size;
-        write_file(model_path, data + off, size - off);
+        fuzz_write_file(model_path, data + off, size - off);
         memset(&m, 0, sizeof m);
         rc = rt_model_load_safetensors(&m, model_path, config_path, &e);
         check_msg(rc, &e);

@@ -11,21 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_file.h"
 #include "plan.h"
 
 static char plan_path[64];
 
-static void write_file(const char *path, const uint8_t *d, size_t n) {
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(d, 1, n, f) != n || fclose(f)) abort();
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size < 1 || size > (1 << 17)) return 0;
-    if (!plan_path[0]) snprintf(plan_path, sizeof plan_path, "/tmp/lpcs-fuzz-plan-%d", (int)getpid());
+    if (!plan_path[0]) fuzz_tmp_path(plan_path, sizeof plan_path, "plan");
     char *spec;
     if (data[0] & 1) {
-        write_file(plan_path, data + 1, size - 1);
+        fuzz_write_file(plan_path, data + 1, size - 1);
         spec = malloc(sizeof plan_path + 1);
         if (!spec) return 0;
         snprintf(spec, sizeof plan_path + 1, "@%s", plan_path);
