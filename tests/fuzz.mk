@@ -19,7 +19,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -Wall $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(CPP
 # Library objects instrumented for coverage, in an archive so each harness
 # pulls in only what it calls (tests/ sorts after every other folder, so the
 # source lists are complete here).
-FUZZ_LIB_SRCS = $(GOLDEN_SRCS) $(MODELS_SRCS) $(RUNTIME_SRCS) sw_runtime/cli/num_eval.c sw_runtime/cli/cmd_sweep.c sw_runtime/cli/cli_common.c \
+FUZZ_LIB_SRCS = $(GOLDEN_SRCS) $(MODELS_SRCS) $(RUNTIME_SRCS) sw_runtime/cli/num_eval.c sw_runtime/cli/cmd_sweep.c \
   sw_runtime/cli/sweep_plot.c sw_runtime/cli/version.c sw_runtime/cli/workload_sweep.c
 FUZZ_LIB := $(FUZZ_DIR)/libfuzzlpcs.a
 
