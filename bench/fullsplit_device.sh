@@ -15,7 +15,9 @@
 # Env: DEBS=DIR (build $BUILD/lpcs first, against Debian packages unpacked
 #      from DIR: see below), WINDOWS_PER_SHARD (default 16), PLANS (unit plans, as exact_accuracy.sh),
 #      EQ_CASES ("model:plan ..."; lutgemv cases join only if sim takes them),
-#      SKIP_ACCURACY=1 / SKIP_EQUALITY=1, MAX_BYTES (0 = whole split, default).
+#      SKIP_ACCURACY=1 / SKIP_EQUALITY=1, MAX_BYTES (0 = whole split, default),
+#      SIM_POINT=FILE (a design point JSON for every sim run, e.g. one with a
+#      shift-MAC engine, which the default point lacks; cpu runs need none).
 # Output in OUTDIR: progress.log, shards.csv (per shard: status, cpu and wall
 # seconds), accuracy.csv/.md, equality.csv/.md, summary.txt (timings, load,
 # what did not finish); shard files and scratch in WORK (default OUTDIR/work).
@@ -66,6 +68,7 @@ lim=""; [ "$max" != 0 ] && lim="--max-bytes $max"
 plans=${PLANS:-w=p8e0 w=p8e0,a=p8e0 w=p16e1,a=p16e1 w=p4e1,a=p4e1 w=fp4e2m1,a=fp4e2m1 \
        w=int8,a=int8 w=int4,a=int8 w=int8,a=int4 w=ternary,a=int8}
 eq_cases=${EQ_CASES:-llama:w=p8e0,a=p8e0 llama:fp32 mmfree:fp32 llama:w=int4,a=int8}
+simargs=${SIM_POINT:+--design-point $SIM_POINT}
 
 # evaluations: id|model|plan|exec|backend, in priority order
 evals=$work/evals.txt; : >"$evals"
@@ -76,7 +79,7 @@ if [ "${SKIP_EQUALITY:-0}" != 1 ]; then
     m=${c%%:*} p=${c#*:}
     # a unit the platform does not implement yet: sim --strict refuses it
     if ! "$lpcs" ppl "$(model_file "$m")" "$text" --split val --max-bytes 16 --quiet --plan "$p" \
-         --backend sim --strict >/dev/null 2>"$work/probe.err"; then
+         --backend sim --strict $simargs >/dev/null 2>"$work/probe.err"; then
       say "equality: $m $p: sim --strict refuses it ($(tail -1 "$work/probe.err" | cut -c1-160)): not run"
       echo "$m|$p|refused by sim --strict" >>"$work/eq_refused.txt"; continue
     fi
@@ -113,7 +116,7 @@ run_shard() {
   if [ $left -le 0 ]; then echo "$id|$f|skipped|0|0" >>"$out/shards.csv"; return 0; fi
   local TIMEFORMAT='%3U %3S %3R' tm # CPU seconds (user, system) and wall of the shard
   tm=$( { time timeout "$left" "$lpcs" ppl "$(model_file "$m")" "$text" --split val $lim --quiet --threads 1 \
-    --plan "$p" --exec "$x" --backend "$be" $( [ "$be" = sim ] && echo --strict ) --windows "$f:$c" \
+    --plan "$p" --exec "$x" --backend "$be" $( [ "$be" = sim ] && echo --strict $simargs ) --windows "$f:$c" \
     --shard-out "$shard.tmp" >/dev/null 2>"$shard.err"; echo "rc $?" >"$shard.rc"; } 2>&1 )
   rc=$(sed -n 's/^rc //p' "$shard.rc"); rm -f "$shard.rc"
   st=ok; [ "$rc" = 124 ] && st=timeout; [ "$rc" != 0 ] && [ "$rc" != 124 ] && st="error rc=$rc"
@@ -125,7 +128,7 @@ run_shard() {
   echo "$line" >>"$log"; echo "$line" >&2
 }
 export -f run_shard model_file
-export out work lpcs text lim deadline ntasks t_start shared log
+export out work lpcs text lim deadline ntasks t_start shared log simargs
 : >"$out/shards.csv"
 tr '\n' '\0' <"$tasks" | xargs -0 -P "$nproc" -I{} bash -c 'run_shard "$1"' _ {}
 say "shards done: $(grep -c '|ok|' "$out/shards.csv") ok, $(grep -c '|skipped|' "$out/shards.csv") skipped, $(grep -c '|timeout|' "$out/shards.csv") stopped at the deadline, $(grep -c '|error' "$out/shards.csv") failed"
@@ -148,7 +151,7 @@ cpu_s() { awk -F'|' -v id="$1" '$1 == id { s += $4 } END { printf "%.0f", s }' "
 declare -A R
 while IFS='|' read -r id m p x be; do R[$id]=$(nll_of "$id"); done <"$evals"
 val() { local r=${R[$(eid "$@")]:-not run}; case $r in nll=*) echo "$r" | sed 's/nll=\([0-9.]*\).*/\1/';; *) echo "$r";; esac; }
-stamp="$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $nproc processes, load $(cut -d' ' -f1-3 /proc/loadavg), bytes=$bytes ($windows windows, $wps per shard), $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+stamp="$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $nproc processes, load $(cut -d' ' -f1-3 /proc/loadavg), bytes=$bytes ($windows windows, $wps per shard)${SIM_POINT:+, sim design point $(tr -d '\n' <"$SIM_POINT")}, $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
 if [ "${SKIP_ACCURACY:-0}" != 1 ]; then
   echo "model,plan,exec,nll,cpu_seconds" >"$out/accuracy.csv"
   {
