@@ -97,11 +97,6 @@ test-platform-sram: $(BUILD)/lpcs
 	tests/platform_sram.sh $(BUILD)/lpcs $(BUILD)/platform-sram
 TEST_STEPS += test-platform-sram
 
-# docs/seed-claims.md: the seed papers' headline claims beside lpcs's figures (one command).
-.PHONY: seed-claims
-seed-claims: $(BUILD)/lpcs
-	models/seed_claims.sh $(BUILD)/lpcs docs/seed-claims.md
-
 # libFuzzer harness of the workload-shape parser (tests/fuzz.mk runs it in fuzz-smoke).
 FUZZ_HARNESSES += fuzz_workload
 
