@@ -22,3 +22,26 @@ test-seed-claims: $(BUILD)/lpcs $(BUILD)/seed_figures
 TEST_STEPS += test-seed-claims
 
 UNIT_TESTS += test_seed_models
+
+# Switching activity of the separate-MAC bank rtl/ref_macs/ref_mac_bank.v (same
+# ports as rtl/rmmec.v) by the RMMEC's own harness sim/rmmec_activity.cpp:
+# verilated with --prefix Vrmmec so the harness drives it unchanged, every
+# readout checked against golden (not in `make test`: the toggle build takes
+# minutes). Writes $(BUILD)/ref_bank_activity/activity.jsonl for XR-NPE's
+# power row of docs/seed-claims.md (the RMMEC's figures: `make rmmec-activity`).
+REF_BANK_RTL := $(UNIT_RTL_rmmec) $(filter-out rtl/ref_macs/ref_mac_bank.v,$(wildcard rtl/ref_macs/*.v)) rtl/ref_macs/ref_mac_bank.v
+REF_ACT_DIR := $(BUILD)/verilator/ref_bank_act
+REF_ACT_BIN := $(REF_ACT_DIR)/obj/Vref_bank_act
+$(REF_ACT_BIN): $(REF_BANK_RTL) sim/rmmec_activity.cpp sim/stimulus.h $(BUILD)/libgolden.a
+	@mkdir -p $(REF_ACT_DIR)
+	+verilator --cc --exe --build -j 2 -Wall -Wno-fatal -Irtl -Irtl/ref_macs --x-assign fast --x-initial fast -O3 --coverage-toggle \
+	  --top-module ref_mac_bank --prefix Vrmmec --Mdir $(REF_ACT_DIR)/obj -CFLAGS "-O2 -std=c++17 -I$(CURDIR)/golden -I$(CURDIR)/sim" \
+	  -LDFLAGS "$(abspath $(BUILD)/libgolden.a) -lm" $(REF_BANK_RTL) $(abspath sim/rmmec_activity.cpp) -o Vref_bank_act \
+	  >$(REF_ACT_DIR)/build.log 2>&1 || { tail -30 $(REF_ACT_DIR)/build.log; exit 1; }
+.PHONY: ref-bank-activity
+ref-bank-activity: $(REF_ACT_BIN)
+	@mkdir -p $(BUILD)/ref_bank_activity
+	@for m in p8 p16 fp4; do \
+	  $(REF_ACT_BIN) --mode $$m --source model --model $(SHARED)/models/shakespeare-llama.bin \
+	    --text $(SHARED)/data/tinyshakespeare.txt --rows 32 --tokens 8 --cov $(BUILD)/ref_bank_activity/$$m.dat || exit 1; \
+	done | sed 's/"unit":"rmmec"/"unit":"ref_mac_bank"/' | tee $(BUILD)/ref_bank_activity/activity.jsonl

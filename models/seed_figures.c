@@ -115,7 +115,7 @@ static int sail(const char *dir) {
     dp_default(&dd);
     double bit_um2 = SRAM_BITCELL_UM2 / SRAM_ARRAY_EFF, logic = YS_PIM_BANK_LOGIC_T * UM2_PER_T;
     double table = dd.pim_kib * 8192.0 * bit_um2, l2 = 1024.0 * 8192.0 * bit_um2;
-    printf("sail_overhead logic_um2 %.4g table_kib %g table_um2 %.4g pct_table %.3g pct_l2 %.3g\n", logic, dd.pim_kib, table,
+    printf("sail_overhead logic_t %.0f logic_um2 %.4g table_kib %g table_um2 %.4g pct_table %.3g pct_l2 %.3g\n", YS_PIM_BANK_LOGIC_T, logic, dd.pim_kib, table,
            100 * logic / table, 100 * logic / l2);
     return 0;
 }
@@ -160,7 +160,9 @@ static int flexq(const char *dir) {
     pim_point(&d);
     static const long batches[] = {1, 16};
     for (size_t i = 0; i < 2; i++) {
-        double dec[3], pre[3];
+        double dec[3], pre[3], cpu[3];
+        cpu_config c;
+        cpu_neoverse_n1(&c);
         static const double wa[3][2] = {{8, 8}, {6, 6}, {6, 8}};
         for (int k = 0; k < 3; k++) {
             wl_params p;
@@ -169,9 +171,14 @@ static int flexq(const char *dir) {
             wl_result r;
             if (eval(&s, &p, &d, &r)) return -1;
             dec[k] = linear_cycles(&r.decode_step), pre[k] = linear_cycles(&r.prefill);
+            /* the CPU roofline of the whole decode step (same bytes; int6 and int8 at the SDOT rate) */
+            cpu_step cs;
+            double macs = decode_macs(&s, (double)p.batch, (double)p.prompt + (double)p.gen / 2);
+            if (cpu_step_time(&c, macs, r.decode_step.dram_bytes, &cs)) return -1;
+            cpu[k] = cs.step_s;
         }
-        printf("flexq_b%ld decode_w6a6 %.3g decode_w6a8 %.3g prefill_w6a6 %.3g prefill_w6a8 %.3g\n", batches[i],
-               dec[0] / dec[1], dec[0] / dec[2], pre[0] / pre[1], pre[0] / pre[2]);
+        printf("flexq_b%ld decode_w6a6 %.3g decode_w6a8 %.3g prefill_w6a6 %.3g prefill_w6a8 %.3g cpu_w6 %.3g\n", batches[i],
+               dec[0] / dec[1], dec[0] / dec[2], pre[0] / pre[1], pre[0] / pre[2], cpu[0] / cpu[1]);
     }
     return 0;
 }
