@@ -14,7 +14,7 @@ claims='1.4x fewer LUTs|0.016 mm\^2|1.72 GHz|38% less power|13.8% fewer cycles|1
 rows_ok() { # FILE -> 0 if every claim has a row and every row an lpcs figure
   awk -F' \\| ' -v claims="$claims" '
     /^\| / && !/^\| paper \|/ && !/^\|---/ {
-      n++; fig = $4
+      n++; fig = $4; sub(/^\| /, "", $1)
       if (fig ~ /none yet/ || fig ~ /^ *-? *$/ || fig !~ /[0-9]/) { printf "seed-claims: no lpcs figure for %s: %s\n", $1, $2; bad = 1 }
       text = text "\n" $2
     }
