@@ -72,11 +72,23 @@ static double decode_macs(const wl_shape *s, double batch, double ctx) {
     return batch * (wl_param_count(s) - emb + 2.0 * (double)s->layers * ctx * (double)s->dim);
 }
 
+/* The CPU's decode step for the same workload: the design point's DRAM bytes
+ * (weights off chip on both sides) and decode_macs at the mean context. */
+static int cpu_decode(const cpu_config *c, const wl_shape *s, const wl_params *p, const wl_result *r, cpu_step *cs) {
+    double macs = decode_macs(s, (double)p->batch, (double)p->prompt + (double)p->gen / 2);
+    return cpu_step_time(c, macs, r->decode_step.dram_bytes, cs);
+}
+
+/* A shape of dir on the PIM point. */
+static int load_on_pim(const char *dir, const char *name, wl_shape *s, dp_config *d) {
+    pim_point(d);
+    return load(dir, name, s);
+}
+
 static int sail(const char *dir) {
     wl_shape s;
-    if (load(dir, "llama2-7b.json", &s)) return -1;
     dp_config d;
-    pim_point(&d);
+    if (load_on_pim(dir, "llama2-7b.json", &s, &d)) return -1;
     static const long batches[] = {1, 16};
     static const int cores[] = {64, 1};
     double best = 0, best_tpd = 0;
@@ -91,8 +103,7 @@ static int sail(const char *dir) {
             wl_result r;
             if (eval(&s, &p, &d, &r)) return -1;
             cpu_step cs;
-            double macs = decode_macs(&s, (double)p.batch, (double)p.prompt + (double)p.gen / 2);
-            if (cpu_step_time(&c, macs, r.decode_step.dram_bytes, &cs)) return -1;
+            if (cpu_decode(&c, &s, &p, &r, &cs)) return -1;
             double cpu_tps = (double)p.batch / cs.step_s, speedup = r.tokens_per_s / cpu_tps;
             double watts = r.energy_per_token_j * r.tokens_per_s;
             double die = cost_die_usd(r.area_mm2, WAFER_7NM_USD, WAFER_MM, D0_PER_CM2);
@@ -155,9 +166,8 @@ static double linear_cycles(const wl_phase *ph) {
  * (bit-serial activations: LUT lookups scale with a_bits). */
 static int flexq(const char *dir) {
     wl_shape s;
-    if (load(dir, "llama2-70b.json", &s)) return -1;
     dp_config d;
-    pim_point(&d);
+    if (load_on_pim(dir, "llama2-70b.json", &s, &d)) return -1;
     static const long batches[] = {1, 16};
     for (size_t i = 0; i < 2; i++) {
         double dec[3], pre[3], cpu[3];
@@ -173,8 +183,7 @@ static int flexq(const char *dir) {
             dec[k] = linear_cycles(&r.decode_step), pre[k] = linear_cycles(&r.prefill);
             /* the CPU roofline of the whole decode step (same bytes; int6 and int8 at the SDOT rate) */
             cpu_step cs;
-            double macs = decode_macs(&s, (double)p.batch, (double)p.prompt + (double)p.gen / 2);
-            if (cpu_step_time(&c, macs, r.decode_step.dram_bytes, &cs)) return -1;
+            if (cpu_decode(&c, &s, &p, &r, &cs)) return -1;
             cpu[k] = cs.step_s;
         }
         printf("flexq_b%ld decode_w6a6 %.3g decode_w6a8 %.3g prefill_w6a6 %.3g prefill_w6a8 %.3g cpu_w6 %.3g\n", batches[i],
