@@ -8,6 +8,13 @@ void cpu_neoverse_n1(cpu_config *c) {
     c->dram_gbps = 8 * 3200e6 * 8 / 1e9; /* 8 channels x 3200 MT/s x 8 bytes */
 }
 
+void cpu_v100(cpu_config *c) {
+    c->cores = 80;
+    c->clock_ghz = 1.53;
+    c->int8_macs_per_core_cycle = 8 * 64;
+    c->dram_gbps = 900;
+}
+
 int cpu_step_time(const cpu_config *c, double macs, double dram_bytes, cpu_step *out) {
     if (!c || !out || c->cores < 1 || !(c->clock_ghz > 0) || !(c->int8_macs_per_core_cycle > 0) ||
         !(c->dram_gbps > 0) || !(macs >= 0) || !(dram_bytes >= 0))

@@ -23,6 +23,11 @@ typedef struct {
  * cycle (Arm Neoverse N1 Software Optimization Guide) -> 32 MACs/cycle/core;
  * 8 channels of DDR4-3200 = 204.8 GB/s peak (AWS Graviton2 specifications). */
 void cpu_neoverse_n1(cpu_config *c);
+/* The same roofline for a GPU (SAIL's other baseline): NVIDIA Tesla V100
+ * SXM2 (V100 datasheet): 80 SMs at 1.53 GHz boost, 8 tensor cores per SM x 64
+ * fp16 FMAs per clock = 512 MACs/cycle/SM (125 TFLOPS; int4 weights
+ * dequantized to fp16 for free, in the GPU's favour), 900 GB/s HBM2. */
+void cpu_v100(cpu_config *c);
 
 typedef struct {
     double compute_s, mem_s, step_s;

@@ -45,3 +45,14 @@ ref-bank-activity: $(REF_ACT_BIN)
 	  $(REF_ACT_BIN) --mode $$m --source model --model $(SHARED)/models/shakespeare-llama.bin \
 	    --text $(SHARED)/data/tinyshakespeare.txt --rows 32 --tokens 8 --cov $(BUILD)/ref_bank_activity/$$m.dat || exit 1; \
 	done | sed 's/"unit":"rmmec"/"unit":"ref_mac_bank"/' | tee $(BUILD)/ref_bank_activity/activity.jsonl
+
+# The shipped llama's NLL at W6A6 / W6A8 / W8A8 / fp32 (FlexQ's row; ~3 CPU-min,
+# not in `make test`): $(BUILD)/seed_claims/nll.txt, "PLAN NLL" per line.
+.PHONY: seed-claims-nll
+seed-claims-nll: $(BUILD)/lpcs
+	@mkdir -p $(BUILD)/seed_claims
+	@for p in w=int6,a=int6 w=int6,a=int8 w=int8,a=int8 fp32; do \
+	  n=$$($(BUILD)/lpcs ppl $(SHARED)/models/shakespeare-llama.bin $(SHARED)/data/tinyshakespeare.txt --split val \
+	    --max-bytes 4096 --backend cpu --quiet --plan $$p | tail -1 | sed -n 's/^nll=\([^ ]*\) .*/\1/p'); \
+	  [ -n "$$n" ] || { echo "seed-claims-nll: lpcs ppl failed for $$p" >&2; exit 1; }; echo "$$p $$n"; \
+	done > $(BUILD)/seed_claims/nll.txt.tmp && mv $(BUILD)/seed_claims/nll.txt.tmp $(BUILD)/seed_claims/nll.txt && cat $(BUILD)/seed_claims/nll.txt

@@ -22,6 +22,8 @@
  * Defect density 0.1 per cm^2 (a mature 7 nm process; an assumption),
  * 3 years of continuous use, electricity $0.10 per kWh (assumptions). */
 #define C6G_USD_PER_VCPU_H 0.034
+/* AWS EC2 on-demand p3.2xlarge (one V100 SXM2), us-east-1, Linux: $3.06 per hour. */
+#define P3_2XL_USD_PER_H 3.06
 #define WAFER_7NM_USD 9346.0
 #define WAFER_MM 300.0
 #define D0_PER_CM2 0.1
@@ -110,10 +112,15 @@ static int sail(const char *dir) {
             double cpu_usd_h = C6G_USD_PER_VCPU_H * c.cores;
             double pim_usd_h = cpu_usd_h + cost_usd_per_hour(die, AMORT_YEARS, watts, USD_PER_KWH);
             double tpd_cpu = cost_tokens_per_usd(cpu_tps, cpu_usd_h), tpd_pim = cost_tokens_per_usd(r.tokens_per_s, pim_usd_h);
+            cpu_config v; /* the V100 beside it: same workload and bytes */
+            cpu_v100(&v);
+            cpu_step vs;
+            if (cpu_decode(&v, &s, &p, &r, &vs)) return -1;
+            double v_tps = (double)p.batch / vs.step_s, tpd_v100 = cost_tokens_per_usd(v_tps, P3_2XL_USD_PER_H);
             printf("sail_c%d_b%ld cpu_tps %.4g pim_tps %.4g speedup %.3g cpu_bound %s pim_area_mm2 %.4g die_usd %.3g "
-                   "pim_w %.3g cpu_usd_h %.4g pim_usd_h %.4g tpd_cpu %.4g tpd_pim %.4g tpd_ratio %.3g\n",
+                   "pim_w %.3g cpu_usd_h %.4g pim_usd_h %.4g tpd_cpu %.4g tpd_pim %.4g tpd_ratio %.3g v100_tps %.4g tpd_vs_v100 %.3g\n",
                    c.cores, p.batch, cpu_tps, r.tokens_per_s, speedup, cs.dram_bound ? "dram" : "compute", r.area_mm2, die,
-                   watts, cpu_usd_h, pim_usd_h, tpd_cpu, tpd_pim, tpd_pim / tpd_cpu);
+                   watts, cpu_usd_h, pim_usd_h, tpd_cpu, tpd_pim, tpd_pim / tpd_cpu, v_tps, tpd_pim / tpd_v100);
             if (speedup > best) best = speedup;
             if (tpd_pim / tpd_cpu > best_tpd) best_tpd = tpd_pim / tpd_cpu;
         }

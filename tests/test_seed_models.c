@@ -21,6 +21,15 @@ static void test_n1_defaults(void **st) {
     near(c.dram_gbps, 204.8, 1e-12); /* 8 x 3200e6 x 8 B */
 }
 
+static void test_v100(void **st) {
+    (void)st;
+    cpu_config c;
+    cpu_v100(&c);
+    /* 80 x 1.53e9 x 512 = 62.6688e12 MAC/s = 125.3 TFLOPS (datasheet: 125) */
+    near(c.cores * c.clock_ghz * 1e9 * c.int8_macs_per_core_cycle, 62.6688e12, 1e-12);
+    near(c.dram_gbps, 900, 1e-12);
+}
+
 static void test_cpu_roofline(void **st) {
     (void)st;
     cpu_config c = {.cores = 64, .clock_ghz = 2.5, .int8_macs_per_core_cycle = 32, .dram_gbps = 204.8};
@@ -68,6 +77,7 @@ static void test_cost(void **st) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_n1_defaults),
+        cmocka_unit_test(test_v100),
         cmocka_unit_test(test_cpu_roofline),
         cmocka_unit_test(test_cost),
     };
