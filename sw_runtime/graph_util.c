@@ -89,6 +89,12 @@ const float *rt_gb_weight(rt_gb *g, const float *w, size_t rows, size_t cols, rt
     return dst;
 }
 
+void rt_gb_embed(rt_gb *g, const float *embed, size_t vocab, size_t dim) {
+    rt_op *op = rt_gb_add(g, OP_EMBED, "embed", -1, WC_EMBED);
+    op->out = B_X, op->n = dim, op->rows = vocab, op->cols = dim;
+    op->w = rt_gb_weight(g, embed, vocab, dim, WC_EMBED, -1);
+}
+
 void rt_gb_norm(rt_gb *g, const char *name, int layer, rt_buf in, rt_buf out, const float *w, size_t n, float eps) {
     rt_op *op = rt_gb_add(g, OP_RMSNORM, name, layer, WC_ATTN);
     op->in = in, op->out = out, op->w = w, op->n = n, op->eps = eps;
