@@ -73,7 +73,6 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
     rt_gb g;
     int rc = rt_gb_begin(&g, eng, e);
     if (rc) return rc;
-    rt_gb_embed(&g, m->embed, V, D);
     rt_op *op;
     for (int l = 0; l < c->n_layers; l++) {
         const rt_hgrn_layer *HL = &m->hl[l];

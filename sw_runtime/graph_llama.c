@@ -14,7 +14,6 @@ int rt_graph_llama(rt_engine *eng, rt_err *e) {
     rt_gb g;
     int rc = rt_gb_begin(&g, eng, e);
     if (rc) return rc;
-    rt_gb_embed(&g, m->embed, V, D);
     rt_op *op;
     for (int l = 0; l < c->n_layers; l++) {
         const rt_llama_layer *L = &m->ll[l];

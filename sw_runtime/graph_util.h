@@ -21,6 +21,7 @@ typedef struct {
     int nq;
 } rt_gb;
 
+/* Starts the op list with its first op, the embedding lookup. */
 int rt_gb_begin(rt_gb *g, rt_engine *eng, rt_err *e);
 int rt_gb_end(rt_gb *g);
 /* Appends an op named "L<layer>.<name>" (or "<name>"); never NULL (a
@@ -28,8 +29,6 @@ int rt_gb_end(rt_gb *g);
 rt_op *rt_gb_add(rt_gb *g, rt_op_type t, const char *name, int layer, rt_wclass c);
 /* The plan-quantized version of a weight matrix (the original if fp32). */
 const float *rt_gb_weight(rt_gb *g, const float *w, size_t rows, size_t cols, rt_wclass c, int layer);
-/* The first op: row lookup of the (plan-quantized) vocab x dim embedding. */
-void rt_gb_embed(rt_gb *g, const float *embed, size_t vocab, size_t dim);
 void rt_gb_norm(rt_gb *g, const char *name, int layer, rt_buf in, rt_buf out, const float *w, size_t n, float eps);
 void rt_gb_aquant(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf b, size_t n);
 void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in, rt_buf out, const float *w,
