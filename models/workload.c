@@ -9,7 +9,7 @@
 
 #include "arch_consts.h"
 
-static const char *arch_names[] = {"llama", "bitnet", "mmfree"};
+static const char *const arch_names[] = {"llama", "bitnet", "mmfree"};
 const char *wl_arch_name(wl_arch a) { return (unsigned)a <= WL_MMFREE ? arch_names[a] : "?"; }
 
 int wl_shape_parse(const char *text, wl_shape *s, char *err, size_t errlen) {
@@ -149,7 +149,7 @@ static wl_op_cost *phase_op(wl_phase *ph, const char *name, arch_op_kind k) {
 }
 
 const char *wl_bound_name(wl_bound b) {
-    static const char *n[] = {"compute", "sram", "dram"};
+    static const char *const n[] = {"compute", "sram", "dram"};
     return (unsigned)b <= WL_BOUND_DRAM ? n[b] : "?";
 }
 

@@ -53,10 +53,7 @@ static plat_state *plat_get(rt_backend_inst *be, const rt_engine *eng) {
     plat_state *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     be->state = s;
-    if (be->cfg)
-        s->dp = *(const dp_config *)be->cfg;
-    else
-        dp_default(&s->dp);
+    rt_arch_point(be->cfg, &s->dp);
     s->n = eng->n_ops;
     s->ops = calloc((size_t)s->n, sizeof(arch_op));
     s->dram = calloc((size_t)s->n, sizeof(double));
@@ -111,10 +108,7 @@ static uint8_t *shift_image(const shiftmac_linear *L) {
 static int on_unit(const rt_backend_inst *be, const rt_engine *eng, const rt_op *op, const char *unit) {
     dp_config d;
     arch_op a;
-    if (be->cfg)
-        d = *(const dp_config *)be->cfg;
-    else
-        dp_default(&d);
+    rt_arch_point(be->cfg, &d);
     return !rt_arch_from_op(eng, op, 0, &a) && !strcmp(arch_unit_name(arch_pick_unit(&d, &a)), unit);
 }
 

@@ -60,10 +60,7 @@ static sim_state *sim_get(rt_backend_inst *be, const rt_engine *eng) {
         free(s);
         return NULL;
     }
-    if (be->cfg)
-        s->dp = *(const dp_config *)be->cfg;
-    else
-        dp_default(&s->dp);
+    rt_arch_point(be->cfg, &s->dp);
     for (int i = 0; i < eng->n_ops; i++) rt_arch_from_op(eng, &eng->ops[i], 0, &s->ops[i]);
     rt_arch_residency(eng, &s->dp, s->ops, eng->n_ops);
     be->state = s;
@@ -105,10 +102,7 @@ static double sim_cost(const rt_backend_inst *be, const rt_engine *eng, const rt
     dp_config d;
     arch_op ao;
     arch_cost c;
-    if (be->cfg)
-        d = *(const dp_config *)be->cfg;
-    else
-        dp_default(&d);
+    rt_arch_point(be->cfg, &d);
     if (rt_arch_from_op(eng, op, eng->pos, &ao) || arch_op_cost(&d, &ao, &c)) return -1;
     return c.cycles / (d.clock_ghz * 1e9);
 }

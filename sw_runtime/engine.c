@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char *type_names[OP_TYPE_COUNT] = {"embedding", "rmsnorm", "quant", "matmul", "rope", "attention",
+static const char *const type_names[OP_TYPE_COUNT] = {"embedding", "rmsnorm", "quant", "matmul", "rope", "attention",
                                                 "swiglu", "add", "bitlinear", "mlgru", "glu", "gated_norm"};
 
 const char *rt_op_type_name(rt_op_type t) { return t < OP_TYPE_COUNT ? type_names[t] : "?"; }

@@ -55,7 +55,7 @@ static int get_str(cur *c, gguf_str *s, const char *what) {
 static const int vsize[GGUF_T_COUNT] = {1, 1, 2, 2, 4, 4, 4, 1, 0, 0, 8, 8, 8};
 
 const char *gguf_vtype_name(gguf_vtype t) {
-    static const char *n[GGUF_T_COUNT] = {"u8",   "i8",     "u16", "i16", "u32", "i32", "f32",
+    static const char *const n[GGUF_T_COUNT] = {"u8",   "i8",     "u16", "i16", "u32", "i32", "f32",
                                           "bool", "string", "array", "u64", "i64", "f64"};
     return (unsigned)t < GGUF_T_COUNT ? n[t] : "unknown";
 }

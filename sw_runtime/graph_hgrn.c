@@ -73,9 +73,7 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
     rt_gb g;
     int rc = rt_gb_begin(&g, eng, e);
     if (rc) return rc;
-    rt_op *op = rt_gb_add(&g, OP_EMBED, "embed", -1, WC_EMBED);
-    op->out = B_X, op->n = D, op->rows = V, op->cols = D;
-    op->w = rt_gb_weight(&g, m->embed, V, D, WC_EMBED, -1);
+    rt_op *op;
     for (int l = 0; l < c->n_layers; l++) {
         const rt_hgrn_layer *HL = &m->hl[l];
         int b = l * HG_NPROJ;

@@ -10,6 +10,13 @@
 
 #define RT_GB_CAP 4096
 
+/* The first op: row lookup of the (plan-quantized) vocab x dim embedding. */
+static void embed_op(rt_gb *g, const float *embed, size_t vocab, size_t dim) {
+    rt_op *op = rt_gb_add(g, OP_EMBED, "embed", -1, WC_EMBED);
+    op->out = B_X, op->n = dim, op->rows = vocab, op->cols = dim;
+    op->w = rt_gb_weight(g, embed, vocab, dim, WC_EMBED, -1);
+}
+
 int rt_gb_begin(rt_gb *g, rt_engine *eng, rt_err *e) {
     memset(g, 0, sizeof *g);
     g->eng = eng;
@@ -30,6 +37,8 @@ int rt_gb_begin(rt_gb *g, rt_engine *eng, rt_err *e) {
         g->next_w = eng->owned_weights;
         g->end_w = eng->owned_weights + n;
     }
+    const rt_config *c = &eng->m->cfg;
+    embed_op(g, eng->m->embed, (size_t)c->vocab, (size_t)c->dim); /* an error: reported by rt_gb_end */
     return LPCS_OK;
 }
 

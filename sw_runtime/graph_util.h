@@ -21,6 +21,7 @@ typedef struct {
     int nq;
 } rt_gb;
 
+/* Starts the op list with its first op, the embedding lookup. */
 int rt_gb_begin(rt_gb *g, rt_engine *eng, rt_err *e);
 int rt_gb_end(rt_gb *g);
 /* Appends an op named "L<layer>.<name>" (or "<name>"); never NULL (a

@@ -134,7 +134,7 @@ int rt_model_load_gguf(rt_model *m, const char *path, rt_err *e) {
     if (!c->shared_classifier) W("output.weight", D, V, &m->cls, 1);
     for (int l = 0; l < L; l++) {
         rt_llama_layer *ly = &m->ll[l];
-        static const char *sfx[9] = {"attn_norm", "attn_q", "attn_k", "attn_v", "attn_output",
+        static const char *const sfx[9] = {"attn_norm", "attn_q", "attn_k", "attn_v", "attn_output",
                                      "ffn_norm",  "ffn_gate", "ffn_up", "ffn_down"};
         float **dst[9] = {&ly->attn_norm, &ly->wq, &ly->wk, &ly->wv, &ly->wo, &ly->ffn_norm, &ly->w1, &ly->w3, &ly->w2};
         uint64_t sh[9][2] = {{D, 0}, {D, D}, {D, KV}, {D, KV}, {D, D}, {D, 0}, {D, H}, {D, H}, {H, D}};

@@ -228,7 +228,7 @@ static int load_hgrn(takectx *t) {
         return rc;
     if ((rc = take(t, &m->cls, "lm_head.weight", V, D))) return rc;
     if ((rc = take(t, &m->cls_norm, "lm_head.norm.weight", D, 0))) return rc;
-    static const char *pn[HG_NPROJ] = {"attn.i_proj", "attn.f_proj", "attn.g_proj", "attn.o_proj", "mlp.gate_proj",
+    static const char *const pn[HG_NPROJ] = {"attn.i_proj", "attn.f_proj", "attn.g_proj", "attn.o_proj", "mlp.gate_proj",
                                        "mlp.down_proj"};
     for (int l = 0; l < c->n_layers; l++) {
         rt_hgrn_layer *L = &m->hl[l];

@@ -37,7 +37,7 @@ double rt_qf_bits(const rt_qf *f) {
 }
 
 const char *rt_wclass_name(rt_wclass c) {
-    static const char *n[WC_N] = {"embed", "attn", "ffn", "head"};
+    static const char *const n[WC_N] = {"embed", "attn", "ffn", "head"};
     return c < WC_N ? n[c] : "?";
 }
 

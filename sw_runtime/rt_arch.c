@@ -19,6 +19,13 @@ arch_fmt rt_arch_fmt(const char *name) {
     return ARCH_FMT_FLOAT;
 }
 
+void rt_arch_point(const void *cfg, dp_config *d) {
+    if (cfg)
+        *d = *(const dp_config *)cfg;
+    else
+        dp_default(d);
+}
+
 int rt_arch_from_op(const rt_engine *eng, const rt_op *op, int pos, arch_op *o) {
     if (!eng || !op || !o) return -1;
     memset(o, 0, sizeof *o);

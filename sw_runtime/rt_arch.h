@@ -21,6 +21,9 @@ typedef struct {
 /* Fills out for op at position pos (attention length pos+1). 0, or -1 if the
  * op has no cost model (never: unknown types count as vector ops). */
 int rt_arch_from_op(const rt_engine *eng, const rt_op *op, int pos, arch_op *out);
+/* The design point a backend was registered with (cfg: a dp_config), or the
+ * default point when it has none. */
+void rt_arch_point(const void *cfg, dp_config *d);
 /* Storage format family of a format name ("int4", "mxint8" -> INT, "ternary" -> TERNARY). */
 arch_fmt rt_arch_fmt(const char *name);
 /* Cost of one token at position pos; per_op (may be NULL) gets eng->n_ops entries. */

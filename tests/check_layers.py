@@ -15,7 +15,12 @@ Three checks, each one able to fail on its own:
   4. (--data-only OBJ, repeatable) an adapter object that hands a simulator
      its operands (sw_runtime/backend_platform.c) references no symbol that
      computes a result (the cpu backend, its kernels, golden's arithmetic):
-     the simulator's results cannot come from the cpu code.
+     the simulator's results cannot come from the cpu code;
+  5. no library archive (--lib) holds writable data (objects in .data/.bss
+     or thread-local storage, `objdump -t`): libraries keep no global
+     mutable state. Allowed: the SystemC platform's one kernel object
+     (sim/platform/platform.cpp `kern`, one SystemC kernel per process) and
+     what the SystemC/TLM and C++ headers define in every translation unit.
 
 Usage: check_layers.py [--root DIR] [--layers FILE] [--lib LAYER=ARCHIVE ...]
   --layers FILE  output of `make print-layers` (default: run make in root)
@@ -160,6 +165,34 @@ def check_links(libs, layers):
     return bad, n
 
 
+# Writable data sections (checked: 5) and the objects allowed in them.
+WRITABLE = re.compile(r"^\.(data|bss|tdata|tbss)(\.|$)(?!rel\.ro)")
+MUTABLE_ALLOWED = re.compile(r"^(\(anonymous namespace\)::kern$|(guard variable for )?(tlm|sc_core|sc_dt|std)::|"
+                             r"tlm::tlm_extension<|DW\.ref\.)")
+
+
+def check_mutable(libs):
+    bad, n = [], 0
+    for layer, path in libs:
+        if not os.path.exists(path):
+            continue  # reported by check_links
+        out = subprocess.run(["objdump", "-t", "-C", path], capture_output=True, text=True, check=True).stdout
+        obj = path
+        for line in out.splitlines():
+            member = re.match(r"^(\S+):\s+file format", line)
+            if member:
+                obj = member.group(1)
+            m = re.match(r"^[0-9a-f]+ (.{7}) (\S+)\s+[0-9a-f]+\s+(.*)$", line)
+            if not m or "O" not in m.group(1):
+                continue
+            n += 1
+            sect, name = m.group(2), re.sub(r"^\.hidden ", "", m.group(3).strip())
+            if WRITABLE.match(sect) and not MUTABLE_ALLOWED.match(name):
+                bad.append(f"mutable: {path} ({layer}) {obj}: `{name}` in {sect}: libraries keep no global "
+                           f"mutable state (make it const, or per-instance state)")
+    return bad, n
+
+
 # What computes a result: the cpu backend and its kernels, golden's unit and
 # fp arithmetic. (Format conversion of the weight image, sizes and the
 # platform's own API are what an adapter needs, and are not listed.)
@@ -220,18 +253,20 @@ def main():
         libs.append(tuple(spec.split("=", 1)))
     link_bad, n_link = check_links(libs, layers)
     data_bad, n_data = check_data_only(a.data_only)
-    bad += inc_bad + link_bad + data_bad
+    mut_bad, n_obj = check_mutable(libs)
+    bad += inc_bad + link_bad + data_bad + mut_bad
     if a.data_only and n_data < 5:
         print(f"check-layers: only {n_data} symbols of the data-only objects seen: the scan is broken")
         return 1
     for b in bad:
         print("check-layers: " + b)
     # a check that compared nothing must not pass
-    if n_inc < 50 or (libs and n_link < 10):
-        print(f"check-layers: only {n_inc} include edges / {n_link} link symbols checked: the scan is broken")
+    if n_inc < 50 or (libs and (n_link < 10 or n_obj < 20)):
+        print(f"check-layers: only {n_inc} include edges / {n_link} link symbols / {n_obj} data objects checked: "
+              f"the scan is broken")
         return 1
     print(f"check-layers: {len(layers)} layers, {n_inc} include edges, {len(libs)} archives "
-          f"({n_link} cross-archive symbols): {len(bad)} violations")
+          f"({n_link} cross-archive symbols, {n_obj} data objects): {len(bad)} violations")
     return 1 if bad else 0
 
 

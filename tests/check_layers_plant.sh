@@ -5,7 +5,8 @@
 #   2. sim/ includes a sw_runtime header (sim sits below sw_runtime);
 #   3. an archive of layer golden that calls into liblpcsrt.a (link edge);
 #   4. the README table claims golden may depend on models;
-#   5. the platform adapter computes a result itself (calls rt_cpu_exec).
+#   5. the platform adapter computes a result itself (calls rt_cpu_exec);
+#   6. a library archive keeps a global mutable counter.
 # Usage: check_layers_plant.sh BUILD "LAYER=ARCHIVE ..."
 set -u
 build=$1 libs=$2
@@ -43,4 +44,8 @@ expect "README table differing from the build" "README: .golden/. may depend on 
 printf 'struct rt_engine;\nstruct rt_op;\nint rt_cpu_exec(struct rt_engine *, struct rt_op *);\nint planted_exec(struct rt_engine *e, struct rt_op *o) { return rt_cpu_exec(e, o); }\n' > "$tmp/adapter.c"
 cc -c "$tmp/adapter.c" -o "$tmp/adapter.o"
 expect "platform adapter calling the cpu backend" "adapter.o calls rt_cpu_exec" --root "$tmp/src" --data-only "$build/obj/sw_runtime/backend_platform.o" --data-only "$tmp/adapter.o"
+printf 'int planted_calls;\nint planted_count(void) { return ++planted_calls; }\n' > "$tmp/counter.c"
+cc -c "$tmp/counter.c" -o "$tmp/counter.o" && rm -f "$tmp/libcounter.a" && ar rcs "$tmp/libcounter.a" "$tmp/counter.o"
+# shellcheck disable=SC2086
+expect "global mutable state in a library" "mutable: .*libcounter.a (golden) counter.o: .planted_calls." --root "$tmp/src" $libargs --lib "golden=$tmp/libcounter.a"
 exit $fail

@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_SMOKE_MIN_EXECS ?= 1000
 FUZZ_HARNESSES += fuzz_num fuzz_qformat fuzz_loaders fuzz_design_point fuzz_grid fuzz_plan
-FUZZ_HARNESSES += fuzz_gguf
+FUZZ_HARNESSES += fuzz_gguf fuzz_sweep_csv fuzz_sched
 FUZZ_CC := clang
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

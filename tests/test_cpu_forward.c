@@ -4,7 +4,7 @@
  * (the portable one always) and 1, 2 and 3 threads; and a long sequence
  * (where attention is split over threads too) gives the same bits for 1
  * and 3 threads; and prefill (batched over tokens) equals stepping. */
-#include "test_util.h"
+#include "test_model_util.h"
 
 #include <math.h>
 
@@ -20,13 +20,7 @@
 static const int toks[] = {1, 85, 82, 80, 72, 82};
 #define NTOK (sizeof toks / sizeof toks[0])
 
-static int load(rt_model *m) {
-    char p[600];
-    rt_err e = {0, ""};
-    int rc = rt_model_load(m, test_shared_path(p, sizeof p, "models/shakespeare-llama.bin"), NULL, &e);
-    if (rc) fprintf(stderr, "%s\n", e.msg);
-    return rc;
-}
+static int load(rt_model *m) { return test_load_model(m, "models/shakespeare-llama.bin"); }
 
 static void matvec(void *ctx, float *y, const float *W, const float *x, int rows, int cols) {
     (void)ctx;

@@ -11,7 +11,7 @@
  * quire instead of fp32 sums). With w=a=p8e0 exact equals fake: fp32 sums of
  * p8e0 products (multiples of 2^-12 below 2^12) are exact here, the test
  * records that as a property. */
-#include "test_util.h"
+#include "test_model_util.h"
 
 #include <math.h>
 
@@ -53,13 +53,7 @@ static const exact_plan PLANS[] = {
 };
 #define N_PLANS (sizeof PLANS / sizeof *PLANS)
 
-static int load(rt_model *m) {
-    char p[600];
-    rt_err e = {0, ""};
-    int rc = rt_model_load(m, test_shared_path(p, sizeof p, "models/shakespeare-llama.bin"), NULL, &e);
-    if (rc) fprintf(stderr, "%s\n", e.msg);
-    return rc;
-}
+static int load(rt_model *m) { return test_load_model(m, "models/shakespeare-llama.bin"); }
 
 /* y[r] = rmmec_dot(W row r, x) read out as fp32, operands packed here:
  * element i of a row goes to word i / lanes, bits (16 / lanes) * (i % lanes). */

@@ -210,36 +210,33 @@ static void test_pairs_fp4(void **state) {
     printf("  fp4: %zu lane pairs checked\n", single_pairs(*state, RMMEC_FP4));
 }
 
-static void test_pairs_p4(void **state) {
+/* Every single-lane product of mode (bits-wide posits, 16 / bits lanes) read
+ * out as a posit equals SoftPosit's product table `file` (2^bits x 2^bits bytes). */
+static void check_softposit_products(rmmec_mode mode, int bits, const char *file) {
+    const uint32_t n = 1u << bits, mask = n - 1;
     size_t len;
-    unsigned char *mul = load("p4e1_mul.bin", &len);
-    assert_int_equal(len, 256);
-    /* posit readout of a single product is the SoftPosit product itself */
-    for (int l = 0; l < 4; l++)
-        for (uint32_t x = 0; x < 16; x++)
-            for (uint32_t y = 0; y < 16; y++) {
+    unsigned char *mul = load(file, &len);
+    assert_int_equal(len, (size_t)n * n);
+    for (int l = 0; l < 16 / bits; l++)
+        for (uint32_t x = 0; x < n; x++)
+            for (uint32_t y = 0; y < n; y++) {
                 uint32_t got = 0;
-                uint16_t a = (uint16_t)(x << (4 * l)), b = (uint16_t)(y << (4 * l));
-                assert_int_equal(rmmec_dot(RMMEC_P4, &a, &b, 1, RMMEC_OUT_POSIT, &got), LPCS_OK);
-                if (got != (mul[x * 16 + y] & 15u)) fail_msg("p4 %x*%x: golden %x SoftPosit %x", x, y, got, mul[x * 16 + y]);
+                uint16_t a = (uint16_t)(x << (bits * l)), b = (uint16_t)(y << (bits * l));
+                assert_int_equal(rmmec_dot(mode, &a, &b, 1, RMMEC_OUT_POSIT, &got), LPCS_OK);
+                if (got != (mul[x * n + y] & mask))
+                    fail_msg("%s %x*%x: golden %x SoftPosit %x", file, x, y, got, mul[x * n + y]);
             }
     free(mul);
+}
+
+static void test_pairs_p4(void **state) {
+    /* posit readout of a single product is the SoftPosit product itself */
+    check_softposit_products(RMMEC_P4, 4, "p4e1_mul.bin");
     printf("  p4: %zu lane pairs checked (+ SoftPosit p4e1_mul)\n", single_pairs(*state, RMMEC_P4));
 }
 
 static void test_pairs_p8(void **state) {
-    size_t len;
-    unsigned char *mul = load("p8_mul.bin", &len);
-    assert_int_equal(len, 65536);
-    for (int l = 0; l < 2; l++)
-        for (uint32_t x = 0; x < 256; x++)
-            for (uint32_t y = 0; y < 256; y++) {
-                uint32_t got = 0;
-                uint16_t a = (uint16_t)(x << (8 * l)), b = (uint16_t)(y << (8 * l));
-                assert_int_equal(rmmec_dot(RMMEC_P8, &a, &b, 1, RMMEC_OUT_POSIT, &got), LPCS_OK);
-                if (got != mul[x * 256 + y]) fail_msg("p8 %x*%x: golden %x SoftPosit %x", x, y, got, mul[x * 256 + y]);
-            }
-    free(mul);
+    check_softposit_products(RMMEC_P8, 8, "p8_mul.bin");
     printf("  p8: %zu lane pairs checked (+ SoftPosit p8_mul)\n", single_pairs(*state, RMMEC_P8));
 }
 

@@ -10,7 +10,7 @@
  *  - the same llama weights written as a Hugging Face llama safetensors
  *    (rotate-half q/k permutation, F32) give bit-identical logits;
  *  - scheduling: sim gives the cpu's bits, unsupported placements fall back. */
-#include "test_util.h"
+#include "test_model_util.h"
 
 #include <math.h>
 #include <sys/stat.h>
@@ -25,18 +25,10 @@
 static const int toks[] = {1, 85, 82, 80, 72, 82, 61, 13, 76, 35};
 #define NTOK (sizeof toks / sizeof toks[0])
 
-static int load(rt_model *m, const char *rel) {
-    char p[600];
-    rt_err e = {0, ""};
-    int rc = rt_model_load(m, test_shared_path(p, sizeof p, rel), NULL, &e);
-    if (rc) fprintf(stderr, "%s\n", e.msg);
-    return rc;
-}
-
 static void test_hgrn_vs_golden_layers(void **state) {
     (void)state;
     rt_model m;
-    assert_int_equal(load(&m, "models/shakespeare-mmfree.safetensors"), LPCS_OK);
+    assert_int_equal(test_load_model(&m, "models/shakespeare-mmfree.safetensors"), LPCS_OK);
     const rt_config *c = &m.cfg;
     size_t D = (size_t)c->dim, I = (size_t)c->hidden, V = (size_t)c->vocab, L = (size_t)c->n_layers;
     rt_engine eng;
@@ -280,7 +272,7 @@ static void ref_llama(const rt_model *m, const int *tk, int n, double *logits_la
 static void test_llama_vs_double(void **state) {
     (void)state;
     rt_model m;
-    assert_int_equal(load(&m, "models/shakespeare-llama.bin"), LPCS_OK);
+    assert_int_equal(test_load_model(&m, "models/shakespeare-llama.bin"), LPCS_OK);
     rt_engine eng;
     rt_err e = {0, ""};
     assert_int_equal(rt_engine_init(&eng, &m, NULL, NULL, &e), LPCS_OK);
@@ -313,7 +305,7 @@ static void hf_permute(const float *w, float *out, int heads, int rows, int cols
 static void test_hf_llama_safetensors(void **state) {
     (void)state;
     rt_model m;
-    assert_int_equal(load(&m, "models/shakespeare-llama.bin"), LPCS_OK);
+    assert_int_equal(test_load_model(&m, "models/shakespeare-llama.bin"), LPCS_OK);
     const rt_config *c = &m.cfg;
     int D = c->dim, H = c->hidden, V = c->vocab, KV = D * c->n_kv_heads / c->n_heads;
     const char *b = getenv("LPCS_BUILD");
@@ -400,7 +392,7 @@ static void test_hf_llama_safetensors(void **state) {
 static void test_scheduling(void **state) {
     (void)state;
     rt_model m;
-    assert_int_equal(load(&m, "models/shakespeare-llama.bin"), LPCS_OK);
+    assert_int_equal(test_load_model(&m, "models/shakespeare-llama.bin"), LPCS_OK);
     rt_sched_opts cpu, def, pl;
     rt_err e = {0, ""};
     rt_sched_default(&def);
@@ -449,7 +441,7 @@ static void test_scheduling(void **state) {
 static void test_plan_weights(void **state) {
     (void)state;
     rt_model m;
-    assert_int_equal(load(&m, "models/shakespeare-llama.bin"), LPCS_OK);
+    assert_int_equal(test_load_model(&m, "models/shakespeare-llama.bin"), LPCS_OK);
     rt_plan p;
     rt_err e = {0, ""};
     assert_int_equal(rt_plan_parse(&p, "w=bf16,kv=fp8e4m3", &e), LPCS_OK);

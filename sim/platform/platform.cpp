@@ -791,6 +791,9 @@ struct Platform {
     Sram sram{"sram"};
     Dma dma{"dma"};
     std::unique_ptr<Unit> units[ARCH_MAX_UNITS];
+    // The data path's buffers, reused by every op with data (one op at a
+    // time, under kern.lock): emptied per op, their storage kept.
+    DataPath reused{nullptr};
     Platform() {
         host.i.bind(bus.t);
         dma.i.bind(bus.t_dma);
@@ -828,8 +831,7 @@ int run_op_locked(const arch_op *op, std::function<int()> fn, const plat_data *p
     if (pd && (pd->kind == PD_GEMV_LUT || pd->kind == PD_GEMV_SHIFTMAC) &&
         std::strcmp(arch_unit_name(ac.unit), pd->kind == PD_GEMV_LUT ? "lutgemv" : "shiftmac"))
         return LPCS_EUNSUPPORTED;
-    static DataPath reused(nullptr); // one op at a time (kern.lock): its buffers serve every op
-    DataPath *dp = pd ? (reused.reset(pd), &reused) : nullptr;
+    DataPath *dp = pd ? (P->reused.reset(pd), &P->reused) : nullptr;
     UnitCmd c{*op, fn, dp, r, 0};
     r->unit = ac.unit;
     double dram0 = P->dram.bytes, sram0 = P->sram.bytes;

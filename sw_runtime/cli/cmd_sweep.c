@@ -346,27 +346,6 @@ static void header_line(char *out, size_t len) {
     snprintf(out + o, len - o, "\n");
 }
 
-int sweep_csv_field(const char *line, int k, char *out, size_t len) {
-    int f = 0, q = 0;
-    size_t o = 0;
-    for (const char *c = line; *c && *c != '\n'; c++) {
-        if (*c == '"') {
-            if (q && c[1] == '"') {
-                if (f == k && o + 1 < len) out[o++] = '"';
-                c++;
-            } else {
-                q = !q;
-            }
-        } else if (*c == ',' && !q) {
-            if (f++ == k) break;
-        } else if (f == k && o + 1 < len) {
-            out[o++] = *c;
-        }
-    }
-    out[o] = 0;
-    return f >= k ? 0 : -1;
-}
-
 /* FNV-1a 64: the resume key of a row (not cryptographic: it tells stale rows
  * from current ones, nothing more). */
 static unsigned long long fnv1a64(const char *s) {

@@ -7,6 +7,27 @@
 #include <sys/wait.h>
 
 
+int sweep_csv_field(const char *line, int k, char *out, size_t len) {
+    int f = 0, q = 0;
+    size_t o = 0;
+    for (const char *c = line; *c && *c != '\n'; c++) {
+        if (*c == '"') {
+            if (q && c[1] == '"') {
+                if (f == k && o + 1 < len) out[o++] = '"';
+                c++;
+            } else {
+                q = !q;
+            }
+        } else if (*c == ',' && !q) {
+            if (f++ == k) break;
+        } else if (f == k && o + 1 < len) {
+            out[o++] = *c;
+        }
+    }
+    out[o] = 0;
+    return f >= k ? 0 : -1;
+}
+
 static int col_of(const char *hdr, const char *name) {
     char f[64];
     for (int k = 0; k < 256; k++) {

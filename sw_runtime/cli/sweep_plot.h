@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 /* Field k (0-based) of a CSV line (quotes honoured, "" = "), into out;
- * 0, or -1 when the line has fewer fields (defined in cmd_sweep.c). */
+ * 0, or -1 when the line has fewer fields. */
 int sweep_csv_field(const char *line, int k, char *out, size_t len);
 
 /* Reads the sweep CSV csv (rows with an nll), writes prefix.front.csv (the
