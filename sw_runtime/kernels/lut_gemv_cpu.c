@@ -9,7 +9,7 @@
 #define LUTK_X86 1
 #endif
 
-#define BLOCK_ROWS 16
+#define BLOCK_ROWS LUT_GEMV_BLOCK_ROWS
 #define COL_ALIGN 128          /* columns per int16 -> int32 widening step */
 #define GROUPS_PER_FLUSH (COL_ALIGN / 8)
 #ifndef LUTK_PREFETCH
@@ -34,6 +34,7 @@ int lut_gemv_pack(const int8_t *w, size_t rows, size_t cols, lutk_wtype type, lu
     switch (type) {
     case LUTK_TERNARY: lo = -1, hi = 1, planes = 2; break;
     case LUTK_INT2: lo = -2, hi = 1, planes = 2; break;
+    case LUTK_INT3: lo = -4, hi = 3, planes = 4; break;
     case LUTK_INT4: lo = -8, hi = 7, planes = 4; break;
     default: return LPCS_EINVAL;
     }
@@ -109,9 +110,9 @@ static void build_tables(const lut_gemv_weights *p, const int8_t *x, uint8_t *ta
     }
 }
 
-static void run_portable(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y) {
+static void run_portable(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y, size_t rb0, size_t rb1) {
     const size_t gpairs = p->cols_pad / 8, ppairs = (size_t)p->planes / 2;
-    for (size_t rb = 0; rb < p->rows_pad / BLOCK_ROWS; rb++) {
+    for (size_t rb = rb0; rb < rb1; rb++) {
         const uint8_t *blk = p->packed + rb * gpairs * ppairs * 32;
         for (size_t i = 0; i < BLOCK_ROWS; i++) {
             size_t r = rb * BLOCK_ROWS + i;
@@ -131,7 +132,8 @@ static void run_portable(const lut_gemv_weights *p, const uint8_t *tab, int32_t 
 }
 
 #ifdef LUTK_X86
-__attribute__((target("avx2"))) static void run_avx2(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y) {
+__attribute__((target("avx2"))) static void run_avx2(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y, size_t rb0,
+                                                     size_t rb1) {
     const size_t gpairs = p->cols_pad / 8, ppairs = (size_t)p->planes / 2;
     const __m256i nib = _mm256_set1_epi8(0x0f);
     /* maddubs coefficients per plane pair: (c_{2pp}, c_{2pp+1}) repeated. */
@@ -140,7 +142,7 @@ __attribute__((target("avx2"))) static void run_avx2(const lut_gemv_weights *p, 
         int c0 = plane_coef((int)(2 * pp), p->planes), c1 = plane_coef((int)(2 * pp + 1), p->planes);
         coef[pp] = _mm256_set1_epi16((short)((c1 & 0xff) << 8 | (c0 & 0xff)));
     }
-    for (size_t rb = 0; rb < p->rows_pad / BLOCK_ROWS; rb++) {
+    for (size_t rb = rb0; rb < rb1; rb++) {
         const uint8_t *blk = p->packed + rb * gpairs * ppairs * 32;
         __m256i sum_lo = _mm256_setzero_si256(), sum_hi = _mm256_setzero_si256(); /* int32, rows 0-7 / 8-15 */
         for (size_t gp0 = 0; gp0 < gpairs; gp0 += GROUPS_PER_FLUSH) {
@@ -207,23 +209,45 @@ int lut_gemv_has_avx2(void) {
 #endif
 }
 
-int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *scratch) {
-    if (!p || !p->packed || !p->row_sum || !x || !y) return LPCS_EINVAL;
+static int impl_check(const lut_gemv_weights *p, lutk_impl impl) {
+    if (!p || !p->packed || !p->row_sum) return LPCS_EINVAL;
     if (impl != LUTK_IMPL_AUTO && impl != LUTK_IMPL_PORTABLE && impl != LUTK_IMPL_AVX2) return LPCS_EINVAL;
-    int avx2 = lut_gemv_has_avx2();
-    if (impl == LUTK_IMPL_AVX2 && !avx2) return LPCS_EUNSUPPORTED;
+    if (impl == LUTK_IMPL_AVX2 && !lut_gemv_has_avx2()) return LPCS_EUNSUPPORTED;
+    return LPCS_OK;
+}
+
+int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab) {
+    if (!p || !x || !tab) return LPCS_EINVAL;
+    build_tables(p, x, tab);
+    return LPCS_OK;
+}
+
+int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_impl impl, size_t r0, size_t r1) {
+    int rc = impl_check(p, impl);
+    if (rc) return rc;
+    if (!tab || !y || r0 % BLOCK_ROWS || r1 < r0 || r1 > p->rows || (r1 % BLOCK_ROWS && r1 != p->rows)) return LPCS_EINVAL;
+    size_t rb0 = r0 / BLOCK_ROWS, rb1 = (r1 + BLOCK_ROWS - 1) / BLOCK_ROWS;
+#ifdef LUTK_X86
+    if (impl != LUTK_IMPL_PORTABLE && lut_gemv_has_avx2()) {
+        run_avx2(p, tab, y, rb0, rb1);
+        return LPCS_OK;
+    }
+#endif
+    run_portable(p, tab, y, rb0, rb1);
+    return LPCS_OK;
+}
+
+int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *scratch) {
+    int rc = impl_check(p, impl);
+    if (rc) return rc;
+    if (!x || !y) return LPCS_EINVAL;
     void *own = NULL;
     if (!scratch) {
         scratch = own = aligned_alloc32(lut_gemv_scratch_bytes(p));
         if (!scratch) return LPCS_ENOMEM;
     }
     build_tables(p, x, scratch);
-#ifdef LUTK_X86
-    if (impl != LUTK_IMPL_PORTABLE && avx2) run_avx2(p, scratch, y);
-    else run_portable(p, scratch, y);
-#else
-    run_portable(p, scratch, y);
-#endif
+    rc = lut_gemv_rows(p, scratch, y, impl, 0, p->rows);
     free(own);
-    return LPCS_OK;
+    return rc;
 }

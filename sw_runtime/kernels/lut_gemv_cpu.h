@@ -25,7 +25,11 @@
 extern "C" {
 #endif
 
-typedef enum { LUTK_TERNARY = 0, LUTK_INT2 = 1, LUTK_INT4 = 2 } lutk_wtype;
+/* int3 ([-4, 3]) is stored in the int4 layout (4 planes): the layout pairs
+ * planes, so a third plane costs as much as a fourth. */
+typedef enum { LUTK_TERNARY = 0, LUTK_INT2 = 1, LUTK_INT4 = 2, LUTK_INT3 = 3 } lutk_wtype;
+/* Rows per packed block: a row range given to lut_gemv_rows starts on one. */
+#define LUT_GEMV_BLOCK_ROWS 16
 typedef enum { LUTK_IMPL_AUTO = 0, LUTK_IMPL_PORTABLE = 1, LUTK_IMPL_AVX2 = 2 } lutk_impl;
 
 /* Packed weights. Layout: row blocks of 16 rows; in a block, per pair of
@@ -41,8 +45,8 @@ typedef struct {
     int32_t *row_sum;          /* sum_k w[r][k], rows_pad entries */
 } lut_gemv_weights;
 
-/* Packs w (rows x cols, row-major; ternary {-1,0,1}, int2 [-2,1], int4
- * [-8,7]). LPCS_EINVAL for null / a weight out of range / unknown type,
+/* Packs w (rows x cols, row-major; ternary {-1,0,1}, int2 [-2,1], int3
+ * [-4,3], int4 [-8,7]). LPCS_EINVAL for null / a weight out of range / unknown type,
  * LPCS_ERANGE for zero or huge sizes, LPCS_ENOMEM. */
 int lut_gemv_pack(const int8_t *w, size_t rows, size_t cols, lutk_wtype type, lut_gemv_weights *out);
 void lut_gemv_free(lut_gemv_weights *p);
@@ -51,6 +55,13 @@ size_t lut_gemv_scratch_bytes(const lut_gemv_weights *p);
 /* y[0..rows) = W x. scratch: lut_gemv_scratch_bytes, 32-byte aligned or NULL
  * (then allocated). LPCS_EUNSUPPORTED if AVX2 is asked for but absent. */
 int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *scratch);
+/* The two halves of lut_gemv_run, for threads over rows: build one token's
+ * tables once (tab: lut_gemv_scratch_bytes, 32-byte aligned), then any
+ * number of callers run disjoint row ranges [r0, r1) against them (r0 a
+ * multiple of LUT_GEMV_BLOCK_ROWS, r1 one too or rows); y is indexed by row.
+ * lut_gemv_rows: LPCS_EINVAL for a bad range, LPCS_EUNSUPPORTED as above. */
+int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab);
+int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_impl impl, size_t r0, size_t r1);
 /* 1 if this CPU runs the AVX2 path. */
 int lut_gemv_has_avx2(void);
 /* Bytes of packed weight streamed per GEMV (what the benchmark reports). */
