@@ -70,6 +70,7 @@ typedef struct {
  * [lo, hi) looked up into acc, then golden intdot's rescale. */
 typedef struct {
     const int_weights *m;
+    lutk_impl impl;
     const void *tab;
     int32_t *acc;
     float *y;
@@ -80,7 +81,7 @@ static void lut_part(void *arg, int idx, int n) {
     const lut_task *k = arg;
     unsigned long lo, hi;
     kn_split(k->m->k.rows, idx, n, LUT_GEMV_BLOCK_ROWS, &lo, &hi);
-    if (lo >= hi || lut_gemv_rows(&k->m->l, k->tab, k->acc, LUTK_IMPL_AUTO, lo, hi)) return;
+    if (lo >= hi || lut_gemv_rows(&k->m->l, k->tab, k->acc, k->impl, lo, hi)) return;
     for (size_t r = lo; r < hi; r++) k->y[r] = intdot_scale(k->acc[r], k->sa, k->m->scale[r]);
 }
 
@@ -109,7 +110,8 @@ int rt_intdot_exec(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, 
         int32_t *acc = malloc(m->rows * sizeof *acc);
         if (!acc || posix_memalign(&tab, 32, lut_gemv_scratch_bytes(&w->l))) tab = NULL, rc = LPCS_ENOMEM;
         for (size_t t = 0; t < T && !rc; t++) {
-            lut_task k = {w, tab, acc, Y + t * ldy, sa[t]};
+            /* --isa portable forces the portable lookups too; avx2 and avx512 use AVX2 */
+            lut_task k = {w, eng->isa == KN_ISA_PORTABLE ? LUTK_IMPL_PORTABLE : LUTK_IMPL_AUTO, tab, acc, Y + t * ldy, sa[t]};
             rc = lut_gemv_tables(&w->l, A + t * m->kpad, tab);
             if (rc) break;
             if (par)
