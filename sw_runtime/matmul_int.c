@@ -112,7 +112,7 @@ int rt_intdot_exec(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, 
         for (size_t t = 0; t < T && !rc; t++) {
             /* --isa portable forces the portable lookups too; avx2 and avx512 use AVX2 */
             lut_task k = {w, eng->isa == KN_ISA_PORTABLE ? LUTK_IMPL_PORTABLE : LUTK_IMPL_AUTO, tab, acc, Y + t * ldy, sa[t]};
-            rc = lut_gemv_tables(&w->l, A + t * m->kpad, tab);
+            rc = lut_gemv_tables(&w->l, A + t * m->kpad, tab, k.impl);
             if (rc) break;
             if (par)
                 kn_pool_run(eng->pool, lut_part, &k);

@@ -51,7 +51,7 @@ static void check(const int8_t *w, size_t M, size_t K, lutk_wtype t, const int8_
         assert_int_equal(lut_gemv_run(&p, x, y, impls[i], NULL), LPCS_OK);
         expect_equal(y, ref, M, K, t, (int)impls[i], "run");
         memset(y, 0x55, M * sizeof *y);
-        assert_int_equal(lut_gemv_tables(&p, x, tab), LPCS_OK);
+        assert_int_equal(lut_gemv_tables(&p, x, tab, impls[i]), LPCS_OK);
         size_t blocks = (M + LUT_GEMV_BLOCK_ROWS - 1) / LUT_GEMV_BLOCK_ROWS, nparts = 1 + (M + K) % 3;
         for (size_t part = 0; part < nparts; part++) {
             size_t lo = blocks * part / nparts * LUT_GEMV_BLOCK_ROWS, hi = blocks * (part + 1) / nparts * LUT_GEMV_BLOCK_ROWS;
@@ -142,8 +142,8 @@ static void test_bad_input(void **state) {
     assert_int_equal(y[0], 0);
     void *tab = NULL;
     assert_int_equal(posix_memalign(&tab, 32, lut_gemv_scratch_bytes(&p)), 0);
-    assert_int_equal(lut_gemv_tables(&p, NULL, tab), LPCS_EINVAL);
-    assert_int_equal(lut_gemv_tables(&p, x, tab), LPCS_OK);
+    assert_int_equal(lut_gemv_tables(&p, NULL, tab, LUTK_IMPL_AUTO), LPCS_EINVAL);
+    assert_int_equal(lut_gemv_tables(&p, x, tab, LUTK_IMPL_AUTO), LPCS_OK);
     assert_int_equal(lut_gemv_rows(&p, tab, y, LUTK_IMPL_AUTO, 0, 3), LPCS_EINVAL); /* beyond rows */
     assert_int_equal(lut_gemv_rows(&p, tab, y, LUTK_IMPL_AUTO, 1, 2), LPCS_EINVAL); /* not on a block */
     assert_int_equal(lut_gemv_rows(&p, NULL, y, LUTK_IMPL_AUTO, 0, 2), LPCS_EINVAL);

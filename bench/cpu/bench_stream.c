@@ -115,7 +115,7 @@ static void lut_part(void *arg, int idx, int n) {
 /* One token: its tables (on the calling thread), then the rows over the pool. */
 static double lut_timed(kn_pool *pool, const lut_gemv_weights *p, const int8_t *x, void *tab, int32_t *y) {
     double t0 = bench_now();
-    lut_gemv_tables(p, x, tab);
+    lut_gemv_tables(p, x, tab, LUTK_IMPL_AUTO);
     lut_job j = {p, tab, y};
     kn_pool_run(pool, lut_part, &j);
     return bench_now() - t0;

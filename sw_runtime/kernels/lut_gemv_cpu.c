@@ -16,6 +16,8 @@
 #define LUTK_PREFETCH 2048     /* bytes ahead in the weight stream (software prefetch) */
 #endif
 
+int lut_gemv_has_avx2(void);
+
 static void *aligned_alloc32(size_t n) {
     void *p = NULL;
     if (posix_memalign(&p, 32, n ? n : 32) != 0) return NULL;
@@ -91,7 +93,7 @@ size_t lut_gemv_scratch_bytes(const lut_gemv_weights *p) {
 
 /* Tables per 4-column group: tab[grp*32 + i] = sum_j bit_j(i)*l_j and
  * tab[grp*32 + 16 + i] = sum_j bit_j(i)*h_j, with x + 128 = 16h + l. */
-static void build_tables(const lut_gemv_weights *p, const int8_t *x, uint8_t *tab) {
+static void build_tables_portable(const lut_gemv_weights *p, const int8_t *x, uint8_t *tab) {
     for (size_t grp = 0; grp < p->cols_pad / 4; grp++) {
         unsigned l[4], h[4];
         for (size_t j = 0; j < 4; j++) {
@@ -108,6 +110,53 @@ static void build_tables(const lut_gemv_weights *p, const int8_t *x, uint8_t *ta
             t[16 + i] = (uint8_t)(t[16 + rest] + h[low]);
         }
     }
+}
+
+#ifdef LUTK_X86
+/* The same tables, 16 activations (4 groups) per step: the nibbles l (low
+ * 128-bit lane) and h (high lane) of x + 128, then entry i of group g =
+ * sum over the set bits j of i of byte 4g + j, one vpshufb per j (a selector
+ * byte 0x80 gives 0). Scalar table building was ~a third of a GEMV's time
+ * with the weights in cache. */
+__attribute__((target("avx2"))) static void build_tables_avx2(const lut_gemv_weights *p, const int8_t *x, uint8_t *tab) {
+    __m256i sel[4][4];
+    for (int g = 0; g < 4; g++)
+        for (int j = 0; j < 4; j++) {
+            uint8_t b[16];
+            for (int i = 0; i < 16; i++) b[i] = (uint8_t)(i >> j & 1 ? 4 * g + j : 0x80);
+            sel[g][j] = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)b));
+        }
+    const __m128i nib = _mm_set1_epi8(0x0f), bias = _mm_set1_epi8(-128);
+    for (size_t k0 = 0; k0 < p->cols_pad; k0 += 16) {
+        __m128i xv;
+        if (k0 + 16 <= p->cols)
+            xv = _mm_loadu_si128((const __m128i *)(x + k0));
+        else { /* the ragged end: padded x = 0 */
+            int8_t tail[16] = {0};
+            if (k0 < p->cols) memcpy(tail, x + k0, p->cols - k0);
+            xv = _mm_loadu_si128((const __m128i *)tail);
+        }
+        __m128i u = _mm_xor_si128(xv, bias); /* x + 128 as unsigned */
+        __m256i lh = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_and_si128(u, nib)),
+                                             _mm_and_si128(_mm_srli_epi16(u, 4), nib), 1);
+        for (int g = 0; g < 4; g++) {
+            __m256i t = _mm256_add_epi8(_mm256_add_epi8(_mm256_shuffle_epi8(lh, sel[g][0]), _mm256_shuffle_epi8(lh, sel[g][1])),
+                                        _mm256_add_epi8(_mm256_shuffle_epi8(lh, sel[g][2]), _mm256_shuffle_epi8(lh, sel[g][3])));
+            _mm256_storeu_si256((__m256i *)(tab + (k0 / 4 + (size_t)g) * 32), t);
+        }
+    }
+}
+#endif
+
+static void build_tables(const lut_gemv_weights *p, const int8_t *x, uint8_t *tab, lutk_impl impl) {
+#ifdef LUTK_X86
+    if (impl != LUTK_IMPL_PORTABLE && lut_gemv_has_avx2()) {
+        build_tables_avx2(p, x, tab);
+        return;
+    }
+#endif
+    (void)impl;
+    build_tables_portable(p, x, tab);
 }
 
 static void run_portable(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y, size_t rb0, size_t rb1) {
@@ -216,9 +265,11 @@ static int impl_check(const lut_gemv_weights *p, lutk_impl impl) {
     return LPCS_OK;
 }
 
-int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab) {
-    if (!p || !x || !tab) return LPCS_EINVAL;
-    build_tables(p, x, tab);
+int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab, lutk_impl impl) {
+    int rc = impl_check(p, impl);
+    if (rc) return rc;
+    if (!x || !tab) return LPCS_EINVAL;
+    build_tables(p, x, tab, impl);
     return LPCS_OK;
 }
 
@@ -246,7 +297,7 @@ int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_im
         scratch = own = aligned_alloc32(lut_gemv_scratch_bytes(p));
         if (!scratch) return LPCS_ENOMEM;
     }
-    build_tables(p, x, scratch);
+    build_tables(p, x, scratch, impl);
     rc = lut_gemv_rows(p, scratch, y, impl, 0, p->rows);
     free(own);
     return rc;

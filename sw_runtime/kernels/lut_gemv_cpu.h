@@ -59,8 +59,10 @@ int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_im
  * tables once (tab: lut_gemv_scratch_bytes, 32-byte aligned), then any
  * number of callers run disjoint row ranges [r0, r1) against them (r0 a
  * multiple of LUT_GEMV_BLOCK_ROWS, r1 one too or rows); y is indexed by row.
+ * Both take impl as lut_gemv_run does (the tables are the same bytes on
+ * every path).
  * lut_gemv_rows: LPCS_EINVAL for a bad range, LPCS_EUNSUPPORTED as above. */
-int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab);
+int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab, lutk_impl impl);
 int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_impl impl, size_t r0, size_t r1);
 /* 1 if this CPU runs the AVX2 path. */
 int lut_gemv_has_avx2(void);
