@@ -52,11 +52,11 @@ int lut_gemv_pack(const int8_t *w, size_t rows, size_t cols, lutk_wtype type, lu
 void lut_gemv_free(lut_gemv_weights *p);
 /* Bytes of scratch lut_gemv_run needs (activation tables). */
 size_t lut_gemv_scratch_bytes(const lut_gemv_weights *p);
-/* y[0..rows) = W x. scratch: lut_gemv_scratch_bytes, 32-byte aligned or NULL
- * (then allocated). LPCS_EUNSUPPORTED if AVX2 is asked for but absent. */
+/* y[0..rows) = W x. scratch: lut_gemv_scratch_bytes, 16-byte aligned (as
+ * malloc's) or NULL (then allocated). LPCS_EUNSUPPORTED if AVX2 is asked for but absent. */
 int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *scratch);
 /* The two halves of lut_gemv_run, for threads over rows: build one token's
- * tables once (tab: lut_gemv_scratch_bytes, 32-byte aligned), then any
+ * tables once (tab: lut_gemv_scratch_bytes, 16-byte aligned), then any
  * number of callers run disjoint row ranges [r0, r1) against them (r0 a
  * multiple of LUT_GEMV_BLOCK_ROWS, r1 one too or rows); y is indexed by row.
  * Both take impl as lut_gemv_run does (the tables are the same bytes on
