@@ -40,7 +40,9 @@ int lut_gemv_pack(const int8_t *w, size_t rows, size_t cols, lutk_wtype type, lu
     case LUTK_INT4: lo = -8, hi = 7, planes = 4; break;
     default: return LPCS_EINVAL;
     }
-    if (rows == 0 || cols == 0 || rows > ((size_t)1 << 24) || cols > ((size_t)1 << 24)) return LPCS_ERANGE;
+    /* |y| <= 128 * max|w| * cols must fit int32 */
+    size_t wmax = (size_t)(-lo > hi ? -lo : hi);
+    if (rows == 0 || cols == 0 || rows > ((size_t)1 << 24) || cols > (size_t)INT32_MAX / (128 * wmax)) return LPCS_ERANGE;
     for (size_t i = 0; i < rows * cols; i++)
         if (w[i] < lo || w[i] > hi) return LPCS_EINVAL;
     out->rows = rows, out->cols = cols, out->planes = planes;

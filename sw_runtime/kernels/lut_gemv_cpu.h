@@ -47,7 +47,8 @@ typedef struct {
 
 /* Packs w (rows x cols, row-major; ternary {-1,0,1}, int2 [-2,1], int3
  * [-4,3], int4 [-8,7]). LPCS_EINVAL for null / a weight out of range / unknown type,
- * LPCS_ERANGE for zero or huge sizes, LPCS_ENOMEM. */
+ * LPCS_ERANGE for zero or huge sizes (cols beyond what int32 sums hold:
+ * 128 * max|w| * cols < 2^31, i.e. 2^24 ternary, 2^21 int4), LPCS_ENOMEM. */
 int lut_gemv_pack(const int8_t *w, size_t rows, size_t cols, lutk_wtype type, lut_gemv_weights *out);
 void lut_gemv_free(lut_gemv_weights *p);
 /* Bytes of scratch lut_gemv_run needs (activation tables). */
