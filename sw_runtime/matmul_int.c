@@ -66,25 +66,6 @@ typedef struct {
     const int32_t *qsum;
 } int_task;
 
-/* LUT path: one token's tables (built once, shared by the threads), rows
- * [lo, hi) looked up into acc, then golden intdot's rescale. */
-typedef struct {
-    const int_weights *m;
-    lutk_impl impl;
-    const void *tab;
-    int32_t *acc;
-    float *y;
-    float sa;
-} lut_task;
-
-static void lut_part(void *arg, int idx, int n) {
-    const lut_task *k = arg;
-    unsigned long lo, hi;
-    kn_split(k->m->k.rows, idx, n, LUT_GEMV_BLOCK_ROWS, &lo, &hi);
-    if (lo >= hi || lut_gemv_rows(&k->m->l, k->tab, k->acc, k->impl, lo, hi)) return;
-    for (size_t r = lo; r < hi; r++) k->y[r] = intdot_scale(k->acc[r], k->sa, k->m->scale[r]);
-}
-
 static void int_part(void *arg, int idx, int n) {
     const int_task *k = arg;
     unsigned long lo, hi;
@@ -106,18 +87,14 @@ int rt_intdot_exec(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, 
     for (size_t t = 0; t < T; t++) ki_quantize_act(v, X + t * ldx, m->cols, m->kpad, A + t * m->kpad, &sa[t], &qsum[t]);
     int par = eng->pool && (double)m->rows * (double)m->cols * (double)T >= INT_PAR_MIN_MACS, rc = LPCS_OK;
     if (w->lut) { /* token by token: the tables are per token */
-        void *tab = NULL;
+        /* --isa portable forces the portable lookups too; avx2 and avx512 use AVX2 */
+        lutk_impl impl = eng->isa == KN_ISA_PORTABLE ? LUTK_IMPL_PORTABLE : LUTK_IMPL_AUTO;
+        void *tab = malloc(lut_gemv_scratch_bytes(&w->l));
         int32_t *acc = malloc(m->rows * sizeof *acc);
-        if (!acc || posix_memalign(&tab, 32, lut_gemv_scratch_bytes(&w->l))) tab = NULL, rc = LPCS_ENOMEM;
-        for (size_t t = 0; t < T && !rc; t++) {
-            /* --isa portable forces the portable lookups too; avx2 and avx512 use AVX2 */
-            lut_task k = {w, eng->isa == KN_ISA_PORTABLE ? LUTK_IMPL_PORTABLE : LUTK_IMPL_AUTO, tab, acc, Y + t * ldy, sa[t]};
-            rc = lut_gemv_tables(&w->l, A + t * m->kpad, tab, k.impl);
-            if (rc) break;
-            if (par)
-                kn_pool_run(eng->pool, lut_part, &k);
-            else
-                lut_part(&k, 0, 1);
+        if (!acc || !tab) rc = LPCS_ENOMEM;
+        for (size_t t = 0; t < T && !rc; t++) { /* exact sums, then golden intdot's rescale */
+            rc = lut_gemv_run_pool(&w->l, A + t * m->kpad, acc, impl, tab, par ? eng->pool : NULL);
+            for (size_t r = 0; r < m->rows && !rc; r++) Y[t * ldy + r] = intdot_scale(acc[r], sa[t], w->scale[r]);
         }
         free(tab), free(acc);
     } else {

@@ -76,33 +76,14 @@ static void tern_part(void *arg, int idx, int n) {
 /* Below this many MACs a second thread costs more than it saves. */
 #define TERN_PAR_MIN_MACS (1u << 18) /* as intdot's */
 
-/* One token on the LUT kernel: its tables, then rows over the threads. */
-typedef struct {
-    const lut_gemv_weights *l;
-    const void *tab;
-    int32_t *y;
-} tern_lut_task;
-
-static void tern_lut_part(void *arg, int idx, int n) {
-    const tern_lut_task *k = arg;
-    unsigned long lo, hi;
-    kn_split(k->l->rows, idx, n, LUT_GEMV_BLOCK_ROWS, &lo, &hi);
-    if (lo < hi) lut_gemv_rows(k->l, k->tab, k->y, LUTK_IMPL_AUTO, lo, hi);
-}
-
 int rt_tern_gemm(const rt_tern_mat *m, const int8_t *x, size_t T, int32_t *y, kn_pool *pool) {
     int par = pool && (double)m->rows * (double)m->cols * (double)T >= TERN_PAR_MIN_MACS;
     if (m->lut && T == 1) {
         void *tab = malloc(lut_gemv_scratch_bytes(&m->l));
         if (!tab) return LPCS_ENOMEM;
-        lut_gemv_tables(&m->l, x, tab, LUTK_IMPL_AUTO);
-        tern_lut_task k = {&m->l, tab, y};
-        if (par)
-            kn_pool_run(pool, tern_lut_part, &k);
-        else
-            tern_lut_part(&k, 0, 1);
+        int rc = lut_gemv_run_pool(&m->l, x, y, LUTK_IMPL_AUTO, tab, par ? pool : NULL);
         free(tab);
-        return LPCS_OK;
+        return rc;
     }
     size_t kp = m->k.kpad;
     int8_t *A = malloc(T * kp);

@@ -99,25 +99,10 @@ static double timed(kn_pool *p, job *j) {
 }
 
 /* ---- the LUT-GEMV kernel (plan keyword lut) ---- */
-typedef struct {
-    const lut_gemv_weights *p;
-    const void *tab;
-    int32_t *y;
-} lut_job;
-
-static void lut_part(void *arg, int idx, int n) {
-    const lut_job *j = arg;
-    unsigned long lo, hi;
-    kn_split(j->p->rows, idx, n, LUT_GEMV_BLOCK_ROWS, &lo, &hi);
-    if (lo < hi) lut_gemv_rows(j->p, j->tab, j->y, LUTK_IMPL_AUTO, lo, hi);
-}
-
 /* One token: its tables (on the calling thread), then the rows over the pool. */
 static double lut_timed(kn_pool *pool, const lut_gemv_weights *p, const int8_t *x, void *tab, int32_t *y) {
     double t0 = bench_now();
-    lut_gemv_tables(p, x, tab, LUTK_IMPL_AUTO);
-    lut_job j = {p, tab, y};
-    kn_pool_run(pool, lut_part, &j);
+    lut_gemv_run_pool(p, x, y, LUTK_IMPL_AUTO, tab, pool);
     return bench_now() - t0;
 }
 

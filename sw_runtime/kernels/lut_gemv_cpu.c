@@ -290,6 +290,33 @@ int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_i
     return LPCS_OK;
 }
 
+typedef struct {
+    const lut_gemv_weights *p;
+    lutk_impl impl;
+    const void *tab;
+    int32_t *y;
+    int rc;
+} rows_task;
+
+static void rows_part(void *arg, int idx, int n) {
+    rows_task *k = arg;
+    unsigned long lo, hi;
+    kn_split(k->p->rows, idx, n, BLOCK_ROWS, &lo, &hi);
+    int rc = lo < hi ? lut_gemv_rows(k->p, k->tab, k->y, k->impl, lo, hi) : LPCS_OK;
+    if (rc) k->rc = rc; /* every part fails alike (same arguments but the range) */
+}
+
+int lut_gemv_run_pool(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *tab, kn_pool *pool) {
+    int rc = lut_gemv_tables(p, x, tab, impl);
+    if (rc) return rc;
+    rows_task k = {p, impl, tab, y, LPCS_OK};
+    if (pool)
+        kn_pool_run(pool, rows_part, &k);
+    else
+        rows_part(&k, 0, 1);
+    return k.rc;
+}
+
 int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *scratch) {
     int rc = impl_check(p, impl);
     if (rc) return rc;

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernels/pool.h"
 #include "status.h"
 
 #ifdef __cplusplus
@@ -65,6 +66,10 @@ int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_im
  * lut_gemv_rows: LPCS_EINVAL for a bad range, LPCS_EUNSUPPORTED as above. */
 int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab, lutk_impl impl);
 int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_impl impl, size_t r0, size_t r1);
+/* One token with threads: its tables into tab (on the calling thread), then
+ * the rows split over pool's threads in whole 16-row blocks (pool NULL: this
+ * thread). Same codes as lut_gemv_rows. */
+int lut_gemv_run_pool(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *tab, kn_pool *pool);
 /* 1 if this CPU runs the AVX2 path. */
 int lut_gemv_has_avx2(void);
 /* Bytes of packed weight streamed per GEMV (what the benchmark reports). */
