@@ -86,17 +86,16 @@ int rt_intdot_exec(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, 
     ki_variant v = ki_for_isa((kn_isa)eng->isa);
     for (size_t t = 0; t < T; t++) ki_quantize_act(v, X + t * ldx, m->cols, m->kpad, A + t * m->kpad, &sa[t], &qsum[t]);
     int par = eng->pool && (double)m->rows * (double)m->cols * (double)T >= INT_PAR_MIN_MACS, rc = LPCS_OK;
-    if (w->lut) { /* token by token: the tables are per token */
+    if (w->lut) {
         /* --isa portable forces the portable lookups too; avx2 and avx512 use AVX2 */
         lutk_impl impl = eng->isa == KN_ISA_PORTABLE ? LUTK_IMPL_PORTABLE : LUTK_IMPL_AUTO;
-        void *tab = malloc(lut_gemv_scratch_bytes(&w->l));
-        int32_t *acc = malloc(m->rows * sizeof *acc);
-        if (!acc || !tab) rc = LPCS_ENOMEM;
-        for (size_t t = 0; t < T && !rc; t++) { /* exact sums, then golden intdot's rescale */
-            rc = lut_gemv_run_pool(&w->l, A + t * m->kpad, acc, impl, tab, par ? eng->pool : NULL);
-            for (size_t r = 0; r < m->rows && !rc; r++) Y[t * ldy + r] = intdot_scale(acc[r], sa[t], w->scale[r]);
-        }
-        free(tab), free(acc);
+        /* all T tokens in one pass over the weights: exact sums, then golden intdot's rescale */
+        void *tabs = malloc(T * lut_gemv_scratch_bytes(&w->l));
+        int32_t *acc = malloc(T * m->rows * sizeof *acc);
+        rc = acc && tabs ? lut_gemv_gemm_pool(&w->l, A, m->kpad, T, acc, m->rows, impl, tabs, par ? eng->pool : NULL) : LPCS_ENOMEM;
+        for (size_t t = 0; t < T && !rc; t++)
+            for (size_t r = 0; r < m->rows; r++) Y[t * ldy + r] = intdot_scale(acc[t * m->rows + r], sa[t], w->scale[r]);
+        free(tabs), free(acc);
     } else {
         int_task k = {v, w, Y, ldy, T, A, sa, qsum};
         if (par)

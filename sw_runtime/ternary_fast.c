@@ -81,7 +81,7 @@ int rt_tern_gemm(const rt_tern_mat *m, const int8_t *x, size_t T, int32_t *y, kn
     if (m->lut && T == 1) {
         void *tab = malloc(lut_gemv_scratch_bytes(&m->l));
         if (!tab) return LPCS_ENOMEM;
-        int rc = lut_gemv_run_pool(&m->l, x, y, LUTK_IMPL_AUTO, tab, par ? pool : NULL);
+        int rc = lut_gemv_gemm_pool(&m->l, x, m->cols, 1, y, m->rows, LUTK_IMPL_AUTO, tab, par ? pool : NULL);
         free(tab);
         return rc;
     }

@@ -151,7 +151,8 @@ static void test_prefill_equals_steps(void **state) {
     (void)state;
     rt_model m;
     assert_int_equal(load(&m), LPCS_OK);
-    const char *plans[] = {"fp32", "w=bf16", "w=int8,a=int8,kv=fp8e4m3", "w.attn=int8,w.ffn=int4,intdot"};
+    const char *plans[] = {"fp32", "w=bf16", "w=int8,a=int8,kv=fp8e4m3", "w.attn=int8,w.ffn=int4,intdot",
+                           "w.attn=int3,w.ffn=int2,lut"};
     enum { N = 40 };
     int in[N];
     for (int i = 0; i < N; i++) in[i] = i == 0 ? 1 : 3 + (i * 31) % 250;

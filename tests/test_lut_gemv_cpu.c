@@ -120,6 +120,40 @@ static void test_extremes(void **state) {
     assert_true(compared - before >= (size_t)NTYPES * 3 * 2 * M);
 }
 
+/* T tokens in one pass (lut_gemv_gemm_pool): every token's outputs equal
+ * golden's GEMV of that token, on this thread and on a 2-thread pool. */
+static void test_batch(void **state) {
+    (void)state;
+    uint64_t s = 5;
+    size_t before = compared;
+    kn_pool *pool = kn_pool_new(2);
+    assert_non_null(pool);
+    for (int it = 0; it < 8; it++) {
+        size_t M = 1 + test_rand64(&s) % 90, K = 1 + test_rand64(&s) % 600, T = 1 + test_rand64(&s) % 5;
+        lutk_wtype t = (lutk_wtype)(it % NTYPES);
+        int8_t *w = malloc(M * K), *x = malloc(T * K);
+        int32_t *ref = malloc(T * M * sizeof *ref), *y = malloc(T * M * sizeof *y);
+        fill(&s, w, M * K, t);
+        for (size_t k = 0; k < T * K; k++) x[k] = (int8_t)(test_rand64(&s) & 0xff);
+        for (size_t tok = 0; tok < T; tok++) golden_gemv(w, M, K, t, x + tok * K, ref + tok * M);
+        lut_gemv_weights p;
+        assert_int_equal(lut_gemv_pack(w, M, K, t, &p), LPCS_OK);
+        void *tabs = malloc(T * lut_gemv_scratch_bytes(&p));
+        lutk_impl impls[2] = {LUTK_IMPL_PORTABLE, LUTK_IMPL_AVX2};
+        for (int i = 0; i < 2; i++)
+            for (int th = 0; th < 2 && (impls[i] != LUTK_IMPL_AVX2 || lut_gemv_has_avx2()); th++) {
+                memset(y, 0x55, T * M * sizeof *y);
+                assert_int_equal(lut_gemv_gemm_pool(&p, x, K, T, y, M, impls[i], tabs, th ? pool : NULL), LPCS_OK);
+                expect_equal(y, ref, T * M, K, t, (int)impls[i], "batch");
+            }
+        lut_gemv_free(&p);
+        free(w), free(x), free(ref), free(y), free(tabs);
+    }
+    kn_pool_free(pool);
+    printf("lut_gemv_cpu batch: %zu outputs equal to golden\n", compared - before);
+    assert_true(compared - before >= 2 * 8); /* >= 1 token x 1 row x 2 runs per shape, portable path alone */
+}
+
 static void test_bad_input(void **state) {
     (void)state;
     int8_t w[8] = {0}, x[8] = {0};
@@ -159,7 +193,7 @@ static void test_bad_input(void **state) {
 }
 
 int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_shapes), cmocka_unit_test(test_extremes),
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_random_shapes), cmocka_unit_test(test_extremes), cmocka_unit_test(test_batch),
                                        cmocka_unit_test(test_bad_input)};
     printf("lut_gemv_cpu: AVX2 path %s\n", lut_gemv_has_avx2() ? "tested" : "absent (portable only)");
     return cmocka_run_group_tests_name("lut_gemv_cpu", tests, NULL, NULL);

@@ -102,7 +102,7 @@ static double timed(kn_pool *p, job *j) {
 /* One token: its tables (on the calling thread), then the rows over the pool. */
 static double lut_timed(kn_pool *pool, const lut_gemv_weights *p, const int8_t *x, void *tab, int32_t *y) {
     double t0 = bench_now();
-    lut_gemv_run_pool(p, x, y, LUTK_IMPL_AUTO, tab, pool);
+    lut_gemv_gemm_pool(p, x, p->cols, 1, y, p->rows, LUTK_IMPL_AUTO, tab, pool);
     return bench_now() - t0;
 }
 

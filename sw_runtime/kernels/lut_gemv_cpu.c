@@ -161,10 +161,16 @@ static void build_tables(const lut_gemv_weights *p, const int8_t *x, uint8_t *ta
     build_tables_portable(p, x, tab);
 }
 
-static void run_portable(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y, size_t rb0, size_t rb1) {
+/* Row blocks [rb0, rb1) for T tokens: token t's tables at tab0 + t *
+ * tab_stride, its outputs at y0 + t * ldy; each block serves every token
+ * while it is in cache (one pass over the weights). */
+static void run_portable(const lut_gemv_weights *p, const uint8_t *tab0, size_t tab_stride, size_t T, int32_t *y0,
+                         size_t ldy, size_t rb0, size_t rb1) {
     const size_t gpairs = p->cols_pad / 8, ppairs = (size_t)p->planes / 2;
-    for (size_t rb = rb0; rb < rb1; rb++) {
-        const uint8_t *blk = p->packed + rb * gpairs * ppairs * 32;
+    for (size_t rb = rb0; rb < rb1; rb++)
+    for (size_t tok = 0; tok < T; tok++) {
+        const uint8_t *blk = p->packed + rb * gpairs * ppairs * 32, *tab = tab0 + tok * tab_stride;
+        int32_t *y = y0 + tok * ldy;
         for (size_t i = 0; i < BLOCK_ROWS; i++) {
             size_t r = rb * BLOCK_ROWS + i;
             if (r >= p->rows) break;
@@ -183,8 +189,8 @@ static void run_portable(const lut_gemv_weights *p, const uint8_t *tab, int32_t 
 }
 
 #ifdef LUTK_X86
-__attribute__((target("avx2"))) static void run_avx2(const lut_gemv_weights *p, const uint8_t *tab, int32_t *y, size_t rb0,
-                                                     size_t rb1) {
+__attribute__((target("avx2"))) static void run_avx2(const lut_gemv_weights *p, const uint8_t *tab0, size_t tab_stride,
+                                                     size_t T, int32_t *y0, size_t ldy, size_t rb0, size_t rb1) {
     const size_t gpairs = p->cols_pad / 8, ppairs = (size_t)p->planes / 2;
     const __m256i nib = _mm256_set1_epi8(0x0f);
     /* maddubs coefficients per plane pair: (c_{2pp}, c_{2pp+1}) repeated. */
@@ -193,8 +199,10 @@ __attribute__((target("avx2"))) static void run_avx2(const lut_gemv_weights *p, 
         int c0 = plane_coef((int)(2 * pp), p->planes), c1 = plane_coef((int)(2 * pp + 1), p->planes);
         coef[pp] = _mm256_set1_epi16((short)((c1 & 0xff) << 8 | (c0 & 0xff)));
     }
-    for (size_t rb = rb0; rb < rb1; rb++) {
-        const uint8_t *blk = p->packed + rb * gpairs * ppairs * 32;
+    for (size_t rb = rb0; rb < rb1; rb++)
+    for (size_t tok = 0; tok < T; tok++) {
+        const uint8_t *blk = p->packed + rb * gpairs * ppairs * 32, *tab = tab0 + tok * tab_stride;
+        int32_t *y = y0 + tok * ldy;
         __m256i sum_lo = _mm256_setzero_si256(), sum_hi = _mm256_setzero_si256(); /* int32, rows 0-7 / 8-15 */
         for (size_t gp0 = 0; gp0 < gpairs; gp0 += GROUPS_PER_FLUSH) {
             __m256i accl = _mm256_setzero_si256(), acch = _mm256_setzero_si256(); /* int16 per row */
@@ -275,25 +283,32 @@ int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab, lutk_
     return LPCS_OK;
 }
 
-int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_impl impl, size_t r0, size_t r1) {
+int lut_gemv_rows_batch(const lut_gemv_weights *p, const void *tab, size_t tab_stride, size_t T, int32_t *y, size_t ldy,
+                        lutk_impl impl, size_t r0, size_t r1) {
     int rc = impl_check(p, impl);
     if (rc) return rc;
     if (!tab || !y || r0 % BLOCK_ROWS || r1 < r0 || r1 > p->rows || (r1 % BLOCK_ROWS && r1 != p->rows)) return LPCS_EINVAL;
+    if (T > 1 && (tab_stride < lut_gemv_scratch_bytes(p) || tab_stride % 16 || ldy < p->rows)) return LPCS_EINVAL;
     size_t rb0 = r0 / BLOCK_ROWS, rb1 = (r1 + BLOCK_ROWS - 1) / BLOCK_ROWS;
 #ifdef LUTK_X86
     if (impl != LUTK_IMPL_PORTABLE && lut_gemv_has_avx2()) {
-        run_avx2(p, tab, y, rb0, rb1);
+        run_avx2(p, tab, tab_stride, T, y, ldy, rb0, rb1);
         return LPCS_OK;
     }
 #endif
-    run_portable(p, tab, y, rb0, rb1);
+    run_portable(p, tab, tab_stride, T, y, ldy, rb0, rb1);
     return LPCS_OK;
+}
+
+int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_impl impl, size_t r0, size_t r1) {
+    return lut_gemv_rows_batch(p, tab, 0, 1, y, 0, impl, r0, r1);
 }
 
 typedef struct {
     const lut_gemv_weights *p;
     lutk_impl impl;
     const void *tab;
+    size_t T, ldy;
     int32_t *y;
     int rc;
 } rows_task;
@@ -302,14 +317,20 @@ static void rows_part(void *arg, int idx, int n) {
     rows_task *k = arg;
     unsigned long lo, hi;
     kn_split(k->p->rows, idx, n, BLOCK_ROWS, &lo, &hi);
-    int rc = lo < hi ? lut_gemv_rows(k->p, k->tab, k->y, k->impl, lo, hi) : LPCS_OK;
+    int rc = lo < hi ? lut_gemv_rows_batch(k->p, k->tab, lut_gemv_scratch_bytes(k->p), k->T, k->y, k->ldy, k->impl, lo, hi)
+                     : LPCS_OK;
     if (rc) k->rc = rc; /* every part fails alike (same arguments but the range) */
 }
 
-int lut_gemv_run_pool(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *tab, kn_pool *pool) {
-    int rc = lut_gemv_tables(p, x, tab, impl);
+int lut_gemv_gemm_pool(const lut_gemv_weights *p, const int8_t *x, size_t ldx, size_t T, int32_t *y, size_t ldy,
+                       lutk_impl impl, void *tabs, kn_pool *pool) {
+    int rc = impl_check(p, impl);
     if (rc) return rc;
-    rows_task k = {p, impl, tab, y, LPCS_OK};
+    if (!x || !tabs || !y || (T > 1 && (ldx < p->cols || ldy < p->rows))) return LPCS_EINVAL;
+    for (size_t t = 0; t < T && !rc; t++)
+        rc = lut_gemv_tables(p, x + t * ldx, (uint8_t *)tabs + t * lut_gemv_scratch_bytes(p), impl);
+    if (rc) return rc;
+    rows_task k = {p, impl, tabs, T, ldy, y, LPCS_OK};
     if (pool)
         kn_pool_run(pool, rows_part, &k);
     else

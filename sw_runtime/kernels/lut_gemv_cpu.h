@@ -66,10 +66,18 @@ int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_im
  * lut_gemv_rows: LPCS_EINVAL for a bad range, LPCS_EUNSUPPORTED as above. */
 int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab, lutk_impl impl);
 int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_impl impl, size_t r0, size_t r1);
-/* One token with threads: its tables into tab (on the calling thread), then
- * the rows split over pool's threads in whole 16-row blocks (pool NULL: this
- * thread). Same codes as lut_gemv_rows. */
-int lut_gemv_run_pool(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *tab, kn_pool *pool);
+/* T tokens at once (a GEMM): token t's tables at tab + t * tab_stride
+ * (tab_stride >= lut_gemv_scratch_bytes, a multiple of 16), its outputs at
+ * y + t * ldy (ldy >= rows); each 16-row block of weights serves every token
+ * while it is in cache. T = 1 is lut_gemv_rows. */
+int lut_gemv_rows_batch(const lut_gemv_weights *p, const void *tab, size_t tab_stride, size_t T, int32_t *y, size_t ldy,
+                        lutk_impl impl, size_t r0, size_t r1);
+/* With threads: the tables of T tokens x + t * ldx into tabs (T *
+ * lut_gemv_scratch_bytes bytes; on the calling thread), then the rows split
+ * over pool's threads in whole 16-row blocks (pool NULL: this thread), into
+ * y[t * ldy + r]. Same codes as lut_gemv_rows_batch. */
+int lut_gemv_gemm_pool(const lut_gemv_weights *p, const int8_t *x, size_t ldx, size_t T, int32_t *y, size_t ldy,
+                       lutk_impl impl, void *tabs, kn_pool *pool);
 /* 1 if this CPU runs the AVX2 path. */
 int lut_gemv_has_avx2(void);
 /* Bytes of packed weight streamed per GEMV (what the benchmark reports). */
