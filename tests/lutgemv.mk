@@ -13,7 +13,8 @@ test_pim_bank_SRCS := sim/platform/pim_bank.c
 # $(BUILD)/mutants/lut_tail and linked before the runtime library, must fail
 # test_lut_gemv_cpu.
 LUT_MUT_DIR := $(BUILD)/mutants/lut_tail
-$(LUT_MUT_DIR)/test_lut_gemv_cpu: sw_runtime/kernels/lut_gemv_cpu.c $(BUILD)/obj/tests/test_lut_gemv_cpu.o $(RUNTIME_LIB) $(GOLDEN_LIB)
+# (library paths spelled out: this file is included before RUNTIME_LIB and GOLDEN_LIB are set)
+$(LUT_MUT_DIR)/test_lut_gemv_cpu: sw_runtime/kernels/lut_gemv_cpu.c $(BUILD)/obj/tests/test_lut_gemv_cpu.o $(BUILD)/liblpcsrt.a $(BUILD)/libmodels.a $(BUILD)/libgolden.a
 	@mkdir -p $(LUT_MUT_DIR)
 	sed 's|rb1 = (r1 + BLOCK_ROWS - 1) / BLOCK_ROWS;|rb1 = r1 / BLOCK_ROWS;|' $< > $(LUT_MUT_DIR)/lut_gemv_cpu.c
 	@! cmp -s $< $(LUT_MUT_DIR)/lut_gemv_cpu.c || { echo "lut mutant: the mutation did not apply"; exit 1; }
