@@ -12,6 +12,7 @@
 #include "exact_fast.h"
 #include "intq.h"
 #include "kernels/fp_cpu.h"
+#include "kernels/lut_gemv_cpu.h"
 #include "kernels/pool.h"
 #include "lutgemv.h"
 #include "matmul_shiftmac.h"
@@ -50,6 +51,8 @@ typedef struct {
     lutgemv_cfg lut;    /* batch 1, qgroup 0 (one scale per row) */
     int8_t *wq;         /* [rows][cols] weight codes */
     float *wscale;      /* [rows] */
+    int lutk;           /* 1: wq also packed for the cpu LUT kernel (2..4-bit codes, int8 activations) */
+    lut_gemv_weights lk;
 } rt_xmat;
 
 int rt_exec_parse(const char *name) {
@@ -168,6 +171,7 @@ static void xmat_free(rt_xmat *x) {
     if (!x) return;
     free(x->w), free(x->wv), free(x->ws), free(x->wabs), free(x->wnar), free(x->wq), free(x->wscale);
     free(x->wf), free(x->wabsf);
+    lut_gemv_free(&x->lk);
     if (x->own_tabs) xf_ptab_free(&x->own_tabs->p8), xf_ptab_free(&x->own_tabs->p16);
     free(x->own_tabs);
     free(x);
@@ -233,6 +237,23 @@ static int lut_cfg(const rt_op *op, const rt_qf *a, const dp_config *d, lutgemv_
     return eb > 0 && eb <= d->pim_entry_bits ? 0 : -1;
 }
 
+/* The cpu LUT kernel (kernels/lut_gemv_cpu.h) computes the unit's exact
+ * integer accumulator for weight codes of up to 4 bits and activation codes
+ * of up to 8 bits (its sums are exact int32; the packing refuses a row long
+ * enough to overflow): wq is packed for it too. Other configurations keep
+ * the int8 dots. Called again after rt_exact_fault changes wq. */
+static int lut_pack(rt_xmat *x) {
+    const lutgemv_cfg *c = &x->lut;
+    lut_gemv_free(&x->lk);
+    x->lutk = 0;
+    if (c->w_bits > 4 || c->a_bits > 8) return LPCS_OK;
+    lutk_wtype t = c->w_kind == LUTGEMV_W_TERNARY || c->w_bits == 2 ? LUTK_INT2 : c->w_bits == 3 ? LUTK_INT3 : LUTK_INT4;
+    int rc = lut_gemv_pack(x->wq, x->rows, x->cols, t, &x->lk);
+    if (rc == LPCS_ERANGE) return LPCS_OK; /* too long a row for int32 sums: int8 dots */
+    x->lutk = !rc;
+    return rc;
+}
+
 /* Weight codes and per-row scales, quantized from the model's weights with
  * the plan format's own rule (so the dequantized values are fake's op->w). */
 static int map_lut(rt_op *op, const lutgemv_cfg *c, rt_err *e) {
@@ -250,6 +271,7 @@ static int map_lut(rt_op *op, const lutgemv_cfg *c, rt_err *e) {
         else
             rc = intq_quantize_rows(c->w_bits, w, 1, K, x->wq + r * K, &x->wscale[r]);
     }
+    if (!rc) rc = lut_pack(x);
     if (rc) {
         xmat_free(x);
         return rt_fail(e, rc, "cannot quantize the weights of %s for the LUT-GEMV unit", op->name);
@@ -325,7 +347,7 @@ int rt_exact_fault(rt_op *op) {
     if (!x) return LPCS_EINVAL;
     if (x->kind == XK_LUT) { /* every weight code of row 0 moves by one step inside its range */
         for (size_t k = 0; k < x->cols; k++) x->wq[k] = (int8_t)(x->wq[k] > 0 ? x->wq[k] - 1 : x->wq[k] + 1);
-        return LPCS_OK;
+        return lut_pack(x); /* the LUT kernel computes with the faulty codes too */
     }
     static const uint16_t flip[RMMEC_MODE_COUNT] = {0x4444u, 0x4444u, 0x0404u, 0x0004u}; /* bit 2 of every lane */
     for (size_t k = 0; k < x->words; k++) x->w[k] ^= flip[x->mode];
@@ -373,15 +395,47 @@ static void rows_rmmec(xtask *t, size_t lo, size_t hi) {
         }
 }
 
+/* Rows [a, b) of every token on the cpu LUT kernel (a on a 16-row block, b
+ * too or the last row): per token its tables, the exact sums, the conversion.
+ * 0, or -1 when out of memory (the caller then uses the int8 dots). */
+static int rows_lut_kernel(xtask *t, size_t a, size_t b, const lutgemv_cfg *c) {
+    const rt_xmat *x = t->m;
+    void *tab = malloc(lut_gemv_scratch_bytes(&x->lk));
+    int32_t *acc = malloc(x->rows * sizeof *acc);
+    lutk_impl impl = t->avx2 ? LUTK_IMPL_AUTO : LUTK_IMPL_PORTABLE;
+    int rc = tab && acc ? 0 : -1;
+    for (size_t i = 0; i < t->T && !rc; i++) {
+        if (lut_gemv_tables(&x->lk, t->aq + i * x->cols, tab, impl) || lut_gemv_rows(&x->lk, tab, acc, impl, a, b)) {
+            t->rc = LPCS_EINVAL;
+            break;
+        }
+        for (size_t r = a; r < b; r++) {
+            int64_t v = acc[r];
+            if (lutgemv_convert(c, &v, &x->wscale[r], &t->ascale[i], &t->y[i * t->ldy + r])) t->rc = LPCS_EINVAL;
+        }
+    }
+    free(tab), free(acc);
+    return rc;
+}
+
 static void rows_lut(xtask *t, size_t lo, size_t hi) {
     const rt_xmat *x = t->m;
     lutgemv_cfg c = x->lut;
     c.rows = 1;
-    for (size_t r = lo; r < hi; r++) /* exact integer acc (= golden lutgemv_gemv), golden conversion */
+    size_t a = lo, b = lo; /* [a, b): the rows the LUT kernel takes */
+    if (x->lutk) {
+        const size_t B = LUT_GEMV_BLOCK_ROWS;
+        a = (lo + B - 1) / B * B, b = hi == x->rows ? hi : hi / B * B;
+        if (a >= b || rows_lut_kernel(t, a, b, &c)) a = b = lo;
+    }
+    for (size_t r = lo; r < hi; r++) { /* exact integer acc (= golden lutgemv_gemv), golden conversion */
+        if (r == a) r = b;
+        if (r >= hi) break;
         for (size_t i = 0; i < t->T; i++) {
             int64_t acc = xf_i8_dot(x->wq + r * x->cols, t->aq + i * x->cols, x->cols, t->avx2 > 0);
             if (lutgemv_convert(&c, &acc, &x->wscale[r], &t->ascale[i], &t->y[i * t->ldy + r])) t->rc = LPCS_EINVAL;
         }
+    }
 }
 
 int rt_exact_lut_of(const rt_op *op, rt_exact_lut *out) {

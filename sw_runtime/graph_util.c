@@ -125,7 +125,7 @@ void rt_gb_matmul(rt_gb *g, const char *name, int layer, rt_wclass c, rt_buf in,
         return;
     }
     if (rt_intdot_wants(g->eng, op) && !g->status) { /* integer matmul (plan intdot) */
-        g->status = rt_intdot_attach(op, w, g->e);
+        g->status = rt_intdot_attach(op, w, g->eng->plan.lut, g->e);
         return;
     }
     if (g->eng->plan.ggml && op->qf->identity && (op->wb = rt_model_wblocks(g->eng->m, w)) != NULL)

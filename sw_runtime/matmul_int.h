@@ -4,7 +4,10 @@
  * bytes) and runs golden/intdot.h's contract: per-token int8 activations
  * (absmax), exact int32 sums, fp32 rescale. op->w still holds the
  * dequantized weights (what other backends compute with, in fp32). Without
- * `intdot` these plans stay quantize-dequantize in fp32 (old numbers). */
+ * `intdot` these plans stay quantize-dequantize in fp32 (old numbers).
+ * Plan keyword `lut` (implies `intdot`): 2..4-bit matrices run on the
+ * table-lookup kernel (kernels/lut_gemv_cpu.h) instead; the integer sums are
+ * exact either way, so the bits are the same. */
 #ifndef LPCS_RT_MATMUL_INT_H
 #define LPCS_RT_MATMUL_INT_H
 
@@ -13,8 +16,9 @@
 
 /* 1 if the plan asks for integer matmuls and op's weight format is intN. */
 int rt_intdot_wants(const rt_engine *eng, const rt_op *op);
-/* Quantizes the fp32 weights w [op->rows][op->cols] into op->intdot. */
-int rt_intdot_attach(rt_op *op, const float *w, rt_err *e);
+/* Quantizes the fp32 weights w [op->rows][op->cols] into op->intdot (lut:
+ * packed for the LUT kernel when the format has 2..4 bits). */
+int rt_intdot_attach(rt_op *op, const float *w, int lut, rt_err *e);
 /* Y[t] = op's integer matmul of X[t], t < T, rows over the engine's threads
  * (the bits depend neither on the thread count nor on T). */
 int rt_intdot_exec(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T);

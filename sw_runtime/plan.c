@@ -112,6 +112,9 @@ static int parse_text(rt_plan *p, char *s, int depth, rt_err *e) {
             } else if (!eq && !strcmp(tok, "intdot")) {
                 p->intdot = 1;
                 rc = LPCS_OK;
+            } else if (!eq && !strcmp(tok, "lut")) {
+                p->intdot = p->lut = 1;
+                rc = LPCS_OK;
             } else if (!eq)
                 rc = add_entry(p, "w", tok, e);
             else {

@@ -18,6 +18,9 @@
  *                            matmuls on the cpu backend: per-token int8
  *                            activations, exact int32 sums, fp32 rescale
  *                            (golden/intdot.h, sw_runtime/matmul_int.h)
+ *   lut                      intdot, with int2..int4 matrices on the
+ *                            table-lookup kernel (kernels/lut_gemv_cpu.h;
+ *                            same bits: the sums are exact)
  * Later entries override earlier ones. */
 #ifndef LPCS_RT_PLAN_H
 #define LPCS_RT_PLAN_H
@@ -58,6 +61,7 @@ typedef struct {
     int ggml;       /* "ggml": a GGUF model runs with llama.cpp's x86 CPU
                      * arithmetic (golden/ggml_quants.h, golden/ggml_x86.h) */
     int intdot;     /* "intdot": intN weight matrices as integer matmuls (matmul_int.h) */
+    int lut;        /* "lut": intdot, 2..4-bit matrices on the LUT kernel (implies intdot) */
     char text[512]; /* the plan as given, for reports */
 } rt_plan;
 

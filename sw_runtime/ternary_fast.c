@@ -14,6 +14,10 @@
 #endif
 
 int rt_tern_mat_init(rt_tern_mat *m, const uint8_t *packed, size_t rows, size_t cols) {
+    return rt_tern_mat_init_kernel(m, packed, rows, cols, RT_TERN_AUTO);
+}
+
+int rt_tern_mat_init_kernel(rt_tern_mat *m, const uint8_t *packed, size_t rows, size_t cols, rt_tern_kernel kern) {
     memset(m, 0, sizeof *m);
     if (!packed || !rows || !cols || cols > TERNARY_MAX_COLS) return LPCS_EINVAL;
     size_t rb = ternary_row_bytes(cols);
@@ -22,17 +26,33 @@ int rt_tern_mat_init(rt_tern_mat *m, const uint8_t *packed, size_t rows, size_t 
     int st = LPCS_OK;
     for (size_t r = 0; r < rows && !st; r++) st = ternary_unpack(packed + r * rb, cols, w + r * cols);
     if (!st) st = ki_matrix_init(&m->k, 2, w, NULL, rows, cols);
+    if (kern == RT_TERN_AUTO) kern = !ki_supported(KI_AVX512VNNI) && lut_gemv_has_avx2() ? RT_TERN_LUT : RT_TERN_INT;
+    if (!st && kern == RT_TERN_LUT) st = lut_gemv_pack(w, rows, cols, LUTK_TERNARY, &m->l), m->lut = !st;
     free(w);
-    if (st) return st;
+    if (st) {
+        rt_tern_mat_free(m);
+        return st;
+    }
     m->rows = rows, m->cols = cols, m->v = ki_for_isa(kn_isa_best());
     return LPCS_OK;
 }
 
-void rt_tern_mat_free(rt_tern_mat *m) { ki_matrix_free(&m->k); }
+void rt_tern_mat_free(rt_tern_mat *m) {
+    ki_matrix_free(&m->k);
+    lut_gemv_free(&m->l);
+    m->lut = 0;
+}
 
-size_t rt_tern_scratch_bytes(const rt_tern_mat *m) { return m->k.kpad; }
+size_t rt_tern_scratch_bytes(const rt_tern_mat *m) {
+    size_t t = m->lut ? lut_gemv_scratch_bytes(&m->l) : 0;
+    return t > m->k.kpad ? t : m->k.kpad;
+}
 
 void rt_tern_gemv(const rt_tern_mat *m, const int8_t *x, int8_t *scratch, int32_t *y) {
+    if (m->lut) {
+        lut_gemv_run(&m->l, x, y, LUTK_IMPL_AUTO, scratch);
+        return;
+    }
     int32_t qsum;
     ki_pad_act(x, m->cols, m->k.kpad, scratch, &qsum);
     ki_gemm_i32(m->v, &m->k, y, m->rows, scratch, &qsum, 1, 0, m->rows);
@@ -57,6 +77,14 @@ static void tern_part(void *arg, int idx, int n) {
 #define TERN_PAR_MIN_MACS (1u << 18) /* as intdot's */
 
 int rt_tern_gemm(const rt_tern_mat *m, const int8_t *x, size_t T, int32_t *y, kn_pool *pool) {
+    int par = pool && (double)m->rows * (double)m->cols * (double)T >= TERN_PAR_MIN_MACS;
+    if (m->lut && T == 1) {
+        void *tab = malloc(lut_gemv_scratch_bytes(&m->l));
+        if (!tab) return LPCS_ENOMEM;
+        int rc = lut_gemv_gemm_pool(&m->l, x, m->cols, 1, y, m->rows, LUTK_IMPL_AUTO, tab, par ? pool : NULL);
+        free(tab);
+        return rc;
+    }
     size_t kp = m->k.kpad;
     int8_t *A = malloc(T * kp);
     int32_t *qsum = malloc(T * sizeof *qsum);
@@ -66,7 +94,7 @@ int rt_tern_gemm(const rt_tern_mat *m, const int8_t *x, size_t T, int32_t *y, kn
     }
     for (size_t t = 0; t < T; t++) ki_pad_act(x + t * m->cols, m->cols, kp, A + t * kp, &qsum[t]);
     tern_task k = {m, A, qsum, y, T};
-    if (pool && (double)m->rows * (double)m->cols * (double)T >= TERN_PAR_MIN_MACS)
+    if (par)
         kn_pool_run(pool, tern_part, &k);
     else
         tern_part(&k, 0, 1);

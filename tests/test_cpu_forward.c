@@ -145,7 +145,8 @@ static void test_prefill_equals_steps(void **state) {
     (void)state;
     rt_model m;
     assert_int_equal(load(&m), LPCS_OK);
-    const char *plans[] = {"fp32", "w=bf16", "w=int8,a=int8,kv=fp8e4m3", "w.attn=int8,w.ffn=int4,intdot"};
+    const char *plans[] = {"fp32", "w=bf16", "w=int8,a=int8,kv=fp8e4m3", "w.attn=int8,w.ffn=int4,intdot",
+                           "w.attn=int3,w.ffn=int2,lut"};
     enum { N = 40 };
     int in[N];
     for (int i = 0; i < N; i++) in[i] = i == 0 ? 1 : 3 + (i * 31) % 250;
@@ -204,6 +205,19 @@ static void test_llama_intdot(void **state) {
             compared += check_forward(&m, "w.attn=int8,w.ffn=int4,intdot", isa, th, want);
     printf("cpu forward, plan intdot: %zu logits equal to golden's\n", compared);
     assert_true(compared >= 2 * NTOK * V);
+    /* plan lut: the int4 FFN on the LUT kernel (int8 attention stays on int_cpu), same bits */
+    size_t before = compared;
+    for (int isa = 0; isa < KN_ISA_COUNT; isa++)
+        for (int th = 1; th <= 2 && kn_isa_supported((kn_isa)isa); th++)
+            compared += check_forward(&m, "w.attn=int8,w.ffn=int4,lut", isa, th, want);
+    /* every layer matrix on the LUT kernel: int3 attention, int2 (ternary codes) FFN */
+    intdot_oracle o2 = {&m, 3, 2};
+    ref_llama_forward(&m, toks, NTOK, NULL, matvec_intdot, &o2, want);
+    for (int isa = 0; isa < KN_ISA_COUNT; isa++)
+        for (int th = 1; th <= 2 && kn_isa_supported((kn_isa)isa); th++)
+            compared += check_forward(&m, "w.attn=int3,w.ffn=int2,lut", isa, th, want);
+    printf("cpu forward, plan lut: %zu logits equal to golden's\n", compared - before);
+    assert_true(compared - before >= 4 * NTOK * V);
     /* without an integer weight format the keyword is refused, not ignored */
     rt_plan plan;
     rt_err e = {0, ""};

@@ -108,6 +108,7 @@ static void test_hgrn_vs_golden_layers(void **state) {
 static void test_fast_ternary_gemv(void **state) {
     (void)state;
     uint64_t rs = 7;
+    size_t compared = 0;
     const size_t shapes[][2] = {{1, 1}, {3, 7}, {5, 8}, {17, 256}, {4, 2039}, {3, 2041}, {2, 5000}};
     for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
         size_t R = shapes[s][0], C = shapes[s][1], rb = ternary_row_bytes(C);
@@ -120,16 +121,28 @@ static void test_fast_ternary_gemv(void **state) {
             for (size_t i = 0; i < C; i++) x[i] = mode == 1 ? -128 : mode == 2 ? 127 : (int8_t)test_rand64(&rs);
             assert_int_equal(ternary_pack_matrix(w, R, C, pk), LPCS_OK);
             assert_int_equal(ternary_gemv_i32(pk, R, C, x, y0), LPCS_OK);
-            rt_tern_mat m;
-            assert_int_equal(rt_tern_mat_init(&m, pk, R, C), LPCS_OK);
-            xw = malloc(rt_tern_scratch_bytes(&m));
-            rt_tern_gemv(&m, x, xw, y1);
-            assert_memory_equal(y0, y1, R * 4);
-            if (mode == 1) assert_int_equal(y1[0], (int32_t)(128 * C));
-            rt_tern_mat_free(&m);
+            for (int kern = RT_TERN_INT; kern <= RT_TERN_LUT; kern++) { /* both kernels, whichever AUTO picks */
+                rt_tern_mat m;
+                assert_int_equal(rt_tern_mat_init_kernel(&m, pk, R, C, (rt_tern_kernel)kern), LPCS_OK);
+                assert_int_equal(m.lut, kern == RT_TERN_LUT);
+                xw = malloc(rt_tern_scratch_bytes(&m));
+                memset(y1, 0x55, R * 4);
+                rt_tern_gemv(&m, x, xw, y1);
+                assert_memory_equal(y0, y1, R * 4);
+                memset(y1, 0x55, R * 4);
+                assert_int_equal(rt_tern_gemm(&m, x, 1, y1, NULL), LPCS_OK);
+                assert_memory_equal(y0, y1, R * 4);
+                compared += 2 * R;
+                if (mode == 1) assert_int_equal(y1[0], (int32_t)(128 * C));
+                rt_tern_mat_free(&m);
+                free(xw);
+                xw = NULL;
+            }
             free(w), free(x), free(pk), free(y0), free(y1), free(xw);
         }
     }
+    printf("fast ternary GEMV, int_cpu and LUT kernels: %zu outputs equal to golden\n", compared);
+    assert_true(compared >= 2 * 2 * 3 * 35);
     uint8_t bad = 0x02; /* code 0b10 is invalid */
     rt_tern_mat m;
     assert_int_not_equal(rt_tern_mat_init(&m, &bad, 1, 4), LPCS_OK);

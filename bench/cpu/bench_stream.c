@@ -9,9 +9,12 @@
  * Weights rotate over copies of >= 384 MB in all, far beyond L3, so every
  * GEMV reads them from DRAM. On a shared machine the best time is the
  * uncontended one: ratios use best times, medians are printed too.
- *   bench_stream [reps] [isa] [threads] [incache|int]   (markdown tables on
- *   stdout; incache: only the last table, the integer kernels with weights in
- *   L2; int: no fp rows) */
+ *   bench_stream [reps] [isa] [threads] [incache|int|lut]   (markdown tables
+ *   on stdout; incache: only the last table, the integer kernels with weights
+ *   in L2; int: no fp rows; lut: only the LUT kernel's tables)
+ * The LUT-GEMV kernel (kernels/lut_gemv_cpu.h, plan keyword lut) has its own
+ * tables at the end: ternary and int4, streaming and in L2, its time
+ * including the per-token table build. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +23,7 @@
 #include "../bench_util.h"
 #include "kernels/fp_cpu.h"
 #include "kernels/int_cpu.h"
+#include "kernels/lut_gemv_cpu.h"
 #include "kernels/pool.h"
 
 #if defined(__x86_64__)
@@ -94,11 +98,91 @@ static double timed(kn_pool *p, job *j) {
     return bench_now() - t0;
 }
 
+/* ---- the LUT-GEMV kernel (plan keyword lut) ---- */
+/* One token: its tables (on the calling thread), then the rows over the pool. */
+static double lut_timed(kn_pool *pool, const lut_gemv_weights *p, const int8_t *x, void *tab, int32_t *y) {
+    double t0 = bench_now();
+    lut_gemv_gemm_pool(p, x, p->cols, 1, y, p->rows, LUTK_IMPL_AUTO, tab, pool);
+    return bench_now() - t0;
+}
+
+/* Packed weights of a random M x K matrix of type t (x: K random int8). */
+static int lut_make(lut_gemv_weights *p, lutk_wtype t, size_t M, size_t K, uint64_t *st) {
+    int8_t *w = malloc(M * K);
+    if (!w) return 1;
+    for (size_t i = 0; i < M * K; i++) {
+        uint64_t r = bench_splitmix64(st);
+        w[i] = (int8_t)(t == LUTK_TERNARY ? (int)(r % 3) - 1 : (int)(r % 15) - 7);
+    }
+    int rc = lut_gemv_pack(w, M, K, t, p);
+    free(w);
+    return rc;
+}
+
+static int lut_tables(kn_pool *pool, int reps, int threads, int streaming, double stream_bw, uint64_t *st) {
+    double *t = malloc(sizeof(double) * (size_t)reps), *tr = malloc(sizeof(double) * (size_t)reps);
+    static const lutk_wtype types[2] = {LUTK_TERNARY, LUTK_INT4};
+    static const char *const names[2] = {"ternary", "int4"};
+    if (!t || !tr) return 1;
+    if (streaming) {
+        printf("\nLUT-GEMV kernel (%s path, plan keyword lut; per token: tables + lookups), %d thread(s):\n\n",
+               lut_gemv_has_avx2() ? "AVX2" : "portable", threads);
+        printf("| M x K | weights | MB | best ms | median ms | weights GB/s (best) | of STREAM read | same-buffer read GB/s (best) | of same-buffer read |\n");
+        printf("|---|---|---|---|---|---|---|---|---|\n");
+    } else {
+        printf("\nIn-cache rate of the LUT-GEMV kernel (512x2048, weights in L2, %d thread(s), best of %d x 64 GEMVs):\n\n",
+               threads, reps);
+        printf("| weights | KB | G weights/s | packed GB/s |\n|---|---|---|---|\n");
+    }
+    const size_t shapes[3][2] = {{11008, 4096}, {4096, 11008}, {512, 2048}};
+    for (int s = streaming ? 0 : 2; s < (streaming ? 2 : 3); s++)
+        for (int k = 0; k < 2; k++) {
+            size_t M = shapes[s][0], K = shapes[s][1];
+            lut_gemv_weights p;
+            if (lut_make(&p, types[k], M, K, st)) return 1;
+            size_t wbytes = lut_gemv_weight_bytes(&p), copies = streaming ? ((size_t)384 << 20) / wbytes + 2 : 1;
+            uint8_t *W = aligned_alloc(64, copies * wbytes);
+            int8_t *x = malloc(K);
+            int32_t *y = malloc(M * sizeof *y);
+            void *tab = aligned_alloc(64, (lut_gemv_scratch_bytes(&p) + 63) / 64 * 64);
+            if (!W || !x || !y || !tab) return 1;
+            for (size_t c = 0; c < copies; c++) memcpy(W + c * wbytes, p.packed, wbytes);
+            for (size_t i = 0; i < K; i++) x[i] = (int8_t)(bench_splitmix64(st) & 0xff);
+            lut_gemv_weights pc = p;
+            for (int r = 0; r < reps; r++) {
+                pc.packed = W + (size_t)r % copies * wbytes;
+                if (streaming) {
+                    t[r] = lut_timed(pool, &pc, x, tab, y);
+                    job rd = {.rd = W + (size_t)(r + copies / 2) % copies * wbytes, .rbytes = wbytes};
+                    tr[r] = timed(pool, &rd);
+                } else {
+                    double t0 = bench_now();
+                    for (int i = 0; i < 64; i++) lut_timed(pool, &pc, x, tab, y);
+                    t[r] = (bench_now() - t0) / 64;
+                }
+            }
+            qsort(t, (size_t)reps, sizeof *t, cmpd);
+            qsort(tr, (size_t)reps, sizeof *tr, cmpd);
+            double gbs = (double)wbytes / t[0] / 1e9;
+            if (streaming) {
+                double rbw = (double)wbytes / tr[0] / 1e9;
+                printf("| %zux%zu | %s | %.0f | %.2f | %.2f | %.1f | %.0f%% | %.1f | %.0f%% |\n", M, K, names[k],
+                       (double)wbytes / 1e6, t[0] * 1e3, t[reps / 2] * 1e3, gbs, 100.0 * gbs / stream_bw, rbw, 100.0 * gbs / rbw);
+            } else
+                printf("| %s | %.0f | %.1f | %.1f |\n", names[k], (double)wbytes / 1024, (double)(M * K) / t[0] / 1e9, gbs);
+            fflush(stdout);
+            lut_gemv_free(&p);
+            free(W), free(x), free(y), free(tab);
+        }
+    free(t), free(tr);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     int reps = argc > 1 ? atoi(argv[1]) : 15;
     int isa = argc > 2 ? kn_isa_parse(argv[2]) : (int)kn_isa_best();
     int threads = argc > 3 ? atoi(argv[3]) : 1, only_cache = argc > 4 && !strcmp(argv[4], "incache"),
-        only_int = argc > 4 && !strcmp(argv[4], "int");
+        only_int = argc > 4 && !strcmp(argv[4], "int"), only_lut = argc > 4 && !strcmp(argv[4], "lut");
     if (reps < 3 || isa < 0 || !kn_isa_supported((kn_isa)isa) || threads < 1 || threads > 64) {
         fprintf(stderr, "usage: bench_stream [reps >= 3] [auto|avx512|avx2|portable] [threads] [incache|int]\n");
         return 2;
@@ -127,7 +211,7 @@ int main(int argc, char **argv) {
     printf("|---|---|---|---|---|---|---|---|---|\n");
 
     const size_t shapes[2][2] = {{11008, 4096}, {4096, 11008}};
-    for (int s = 0; s < 2; s++)
+    for (int s = 0; s < 2 && !only_lut; s++)
         for (int k = only_int ? T_I8 : 0; k < T_N; k++) {
             size_t M = shapes[s][0], K = shapes[s][1];
             ki_matrix m = {0};
@@ -171,6 +255,7 @@ int main(int argc, char **argv) {
             free(m.scale), free(m.wsum);
             free(W), free(x), free(y), free(a);
         }
+    if (lut_tables(pool, reps, threads, 1, stream_bw, &st)) return 1;
 in_cache:
     /* the integer kernels' own rate: a 512x2048 matrix that stays in L2 (256 KB
      * ternary .. 1 MB int8), the same GEMV repeated: if this is well above the
@@ -201,6 +286,7 @@ in_cache:
         ki_matrix_free(&m);
         free(codes), free(a), free(x), free(y);
     }
+    if (lut_tables(pool, reps, threads, 0, 0, &st)) return 1;
     free(t), free(tr);
     kn_pool_free(pool);
     return 0;

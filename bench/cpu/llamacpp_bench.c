@@ -2,7 +2,7 @@
  * (llama.cpp itself is never in this repository: build with -I to its
  * include dirs and link its prebuilt libraries).
  *
- *   llamacpp_bench quantize IN.gguf OUT.gguf q8_0|f32|bf16|q4_0
+ *   llamacpp_bench quantize IN.gguf OUT.gguf q8_0|f32|bf16|q4_0|tq1_0|tq2_0
  *   llamacpp_bench decode MODEL.gguf N THREADS   greedy, token by token from BOS
  *   llamacpp_bench prompt MODEL.gguf N THREADS   one batch of N tokens (prompt processing)
  *
@@ -38,6 +38,8 @@ static int quantize(const char *in, const char *out, const char *type) {
     struct llama_model_quantize_params p = llama_model_quantize_default_params();
     if (!strcmp(type, "q8_0")) p.ftype = LLAMA_FTYPE_MOSTLY_Q8_0;
     else if (!strcmp(type, "q4_0")) p.ftype = LLAMA_FTYPE_MOSTLY_Q4_0;
+    else if (!strcmp(type, "tq1_0")) p.ftype = LLAMA_FTYPE_MOSTLY_TQ1_0; /* ternary, 1.69 bits/weight */
+    else if (!strcmp(type, "tq2_0")) p.ftype = LLAMA_FTYPE_MOSTLY_TQ2_0; /* ternary, 2.06 bits/weight */
     else if (!strcmp(type, "bf16")) p.ftype = LLAMA_FTYPE_MOSTLY_BF16;
     else if (!strcmp(type, "f32")) p.ftype = LLAMA_FTYPE_ALL_F32;
     else {

@@ -19,7 +19,8 @@
 #                bench/cpu/gen_llama_shape if missing: 1 layer, 0.8 GB)
 #   SUITE=all    or `fp32-decode`: only the shakespeare fp32 one-thread decode rows
 #                (lpcs, run.c runfast and native, llama.cpp F32), for more rounds
-#                in less time
+#                in less time; or `lut`: only the low-bit rows of the LUT kernel
+#                (see lut_round below)
 # Anchors that are not given are skipped (and say so).
 #
 # Per round, programs alternate; every program reports wall tok/s and tokens per
@@ -64,6 +65,9 @@ if [ -n "${LLAMA_SRC:-}" ] && [ -n "${LLAMA_LIB_DIR:-}" ]; then
     [ -f "$GGUF_DIR/$g-q8_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/$g-f32.gguf" "$GGUF_DIR/$g-q8_0.gguf" q8_0
   done
   [ "$SUITE" = fp32-decode ] || [ -f "$GGUF_DIR/l7b-q4_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/l7b-f32.gguf" "$GGUF_DIR/l7b-q4_0.gguf" q4_0
+  for q in tq1_0 tq2_0; do
+    [ "$SUITE" = lut ] && { [ -f "$GGUF_DIR/l7b-$q.gguf" ] || "$lcb" quantize "$GGUF_DIR/l7b-f32.gguf" "$GGUF_DIR/l7b-$q.gguf" $q; }
+  done
 else
   echo "SKIP: llama.cpp (set LLAMA_SRC and LLAMA_LIB_DIR)"
 fi
@@ -94,8 +98,26 @@ llcpp() { # round name model gguf mode n threads
   rec "$1" "$2" "$3" "$7" tok_cpu_s "$(echo "$o" | awk '/^tok\/cpu-s:/ {print $2}')"
 }
 
+# ---- SUITE=lut: the LUT kernel (plan keyword lut, kernels/lut_gemv_cpu) at
+# 7B layer shapes against the int_cpu kernels (plan intdot) and llama.cpp's
+# ternary TQ1_0 / TQ2_0 and Q4_0; the HGRN-Bit (mmfree) decode, whose
+# ternary GEMV picks the LUT kernel on AVX2 CPUs without AVX-512 VNNI.
+# w=int2 codes are {-1, 0, 1} (absmax scale): the ternary plan of a llama model.
+lut_round() { # round
+  lpcs "$1" lpcs-int2-lut l7b "$L7B" "$N7B" 1 --plan w=int2,lut
+  lpcs "$1" lpcs-int2-intdot l7b "$L7B" "$N7B" 1 --plan w=int2,intdot
+  [ -n "$lcb" ] && llcpp "$1" llamacpp-tq1_0 l7b "$GGUF_DIR/l7b-tq1_0.gguf" decode "$N7B" 1
+  [ -n "$lcb" ] && llcpp "$1" llamacpp-tq2_0 l7b "$GGUF_DIR/l7b-tq2_0.gguf" decode "$N7B" 1
+  lpcs "$1" lpcs-int4-lut l7b "$L7B" "$N7B" 1 --plan w=int4,lut
+  lpcs "$1" lpcs-int4-intdot l7b "$L7B" "$N7B" 1 --plan w=int4,intdot
+  [ -n "$lcb" ] && llcpp "$1" llamacpp-q4_0 l7b "$GGUF_DIR/l7b-q4_0.gguf" decode "$N7B" 1
+  lpcs "$1" lpcs-ternary mmfree "$MM" 256 1
+  lpcs "$1" lpcs-int2-lut l7b "$L7B" "$N7B" 2 --plan w=int2,lut
+}
+
 for r in $(seq 1 "$ROUNDS"); do
   echo "round $r/$ROUNDS (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  if [ "$SUITE" = lut ]; then lut_round "$r"; continue; fi
   lpcs "$r" lpcs-fp32 shakespeare "$M" 256 1
   [ -n "$runc" ] && runc_run "$r" runc-runfast shakespeare "$M" 256 "$runc"
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 1
@@ -121,7 +143,11 @@ for r in $(seq 1 "$ROUNDS"); do
   lpcs "$r" lpcs-int8-intdot l7b "$L7B" "$N7B" 2 --plan w=int8,intdot
 done
 # weight streaming at 7B shapes vs the measured read bandwidth, 1 and 2 threads
-[ "$SUITE" = fp32-decode ] || for th in 1 2; do
+[ "$SUITE" = lut ] && for th in 1 2; do
+  echo "stream (int and LUT kernels), $th thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  "$BUILD/bench/bench_stream" "${STREAM_REPS:-9}" auto "$th" int > "$OUT/stream-lut-${th}t.md"
+done
+[ "$SUITE" = fp32-decode ] || [ "$SUITE" = lut ] || for th in 1 2; do
   echo "stream, $th thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   "$BUILD/bench/bench_stream" "${STREAM_REPS:-9}" auto "$th" > "$OUT/stream-${th}t.md"
 done
@@ -150,6 +176,18 @@ for a, b in (('lpcs-fp32', 'runc-runfast'), ('lpcs-fp32', 'runc-native'), ('lpcs
              ('lpcs-int8-intdot', 'llamacpp-q8_0'), ('lpcs-fp32-prompt', 'llamacpp-f32-prompt')):
     q = [val[(rd, 'shakespeare', a, '1')] / val[(rd, 'shakespeare', b, '1')] for rd in sorted({k[0] for k in val})
          if (rd, 'shakespeare', a, '1') in val and (rd, 'shakespeare', b, '1') in val]
+    if q:
+        print('| %s / %s | %.2fx | %.2f-%.2f | %d |' % (a, b, statistics.median(q), min(q), max(q), len(q)))
+PY
+# SUITE=lut: its per-round ratios (7B layer, 1 thread)
+[ "$SUITE" = lut ] && python3 - "$csv" >> "$OUT/summary.md" <<'PY'
+import csv, statistics, sys
+val = {(r['round'], r['program']): float(r['value']) for r in csv.DictReader(open(sys.argv[1]))
+       if r['metric'] == 'tok_cpu_s' and r['value'] and r['model'] == 'l7b' and r['threads'] == '1'}
+print('\n| ratio (tok/CPU-s, 1 thread, l7b) | median of per-round ratios | min-max | rounds |\n|---|---|---|---|')
+for a, b in (('lpcs-int2-lut', 'lpcs-int2-intdot'), ('lpcs-int2-lut', 'llamacpp-tq1_0'), ('lpcs-int2-lut', 'llamacpp-tq2_0'),
+             ('lpcs-int4-lut', 'lpcs-int4-intdot'), ('lpcs-int4-lut', 'llamacpp-q4_0')):
+    q = [val[(rd, a)] / val[(rd, b)] for rd in sorted({k[0] for k in val}) if (rd, a) in val and (rd, b) in val]
     if q:
         print('| %s / %s | %.2fx | %.2f-%.2f | %d |' % (a, b, statistics.median(q), min(q), max(q), len(q)))
 PY

@@ -19,13 +19,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "kernels/pool.h"
 #include "status.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum { LUTK_TERNARY = 0, LUTK_INT2 = 1, LUTK_INT4 = 2 } lutk_wtype;
+/* int3 ([-4, 3]) is stored in the int4 layout (4 planes): the layout pairs
+ * planes, so a third plane costs as much as a fourth. */
+typedef enum { LUTK_TERNARY = 0, LUTK_INT2 = 1, LUTK_INT4 = 2, LUTK_INT3 = 3 } lutk_wtype;
+/* Rows per packed block: a row range given to lut_gemv_rows starts on one. */
+#define LUT_GEMV_BLOCK_ROWS 16
 typedef enum { LUTK_IMPL_AUTO = 0, LUTK_IMPL_PORTABLE = 1, LUTK_IMPL_AVX2 = 2 } lutk_impl;
 
 /* Packed weights. Layout: row blocks of 16 rows; in a block, per pair of
@@ -41,16 +46,38 @@ typedef struct {
     int32_t *row_sum;          /* sum_k w[r][k], rows_pad entries */
 } lut_gemv_weights;
 
-/* Packs w (rows x cols, row-major; ternary {-1,0,1}, int2 [-2,1], int4
- * [-8,7]). LPCS_EINVAL for null / a weight out of range / unknown type,
- * LPCS_ERANGE for zero or huge sizes, LPCS_ENOMEM. */
+/* Packs w (rows x cols, row-major; ternary {-1,0,1}, int2 [-2,1], int3
+ * [-4,3], int4 [-8,7]). LPCS_EINVAL for null / a weight out of range / unknown type,
+ * LPCS_ERANGE for zero or huge sizes (cols beyond what int32 sums hold:
+ * 128 * max|w| * cols < 2^31, i.e. 2^24 ternary, 2^21 int4), LPCS_ENOMEM. */
 int lut_gemv_pack(const int8_t *w, size_t rows, size_t cols, lutk_wtype type, lut_gemv_weights *out);
 void lut_gemv_free(lut_gemv_weights *p);
 /* Bytes of scratch lut_gemv_run needs (activation tables). */
 size_t lut_gemv_scratch_bytes(const lut_gemv_weights *p);
-/* y[0..rows) = W x. scratch: lut_gemv_scratch_bytes, 32-byte aligned or NULL
- * (then allocated). LPCS_EUNSUPPORTED if AVX2 is asked for but absent. */
+/* y[0..rows) = W x. scratch: lut_gemv_scratch_bytes, 16-byte aligned (as
+ * malloc's) or NULL (then allocated). LPCS_EUNSUPPORTED if AVX2 is asked for but absent. */
 int lut_gemv_run(const lut_gemv_weights *p, const int8_t *x, int32_t *y, lutk_impl impl, void *scratch);
+/* The two halves of lut_gemv_run, for threads over rows: build one token's
+ * tables once (tab: lut_gemv_scratch_bytes, 16-byte aligned), then any
+ * number of callers run disjoint row ranges [r0, r1) against them (r0 a
+ * multiple of LUT_GEMV_BLOCK_ROWS, r1 one too or rows); y is indexed by row.
+ * Both take impl as lut_gemv_run does (the tables are the same bytes on
+ * every path).
+ * lut_gemv_rows: LPCS_EINVAL for a bad range, LPCS_EUNSUPPORTED as above. */
+int lut_gemv_tables(const lut_gemv_weights *p, const int8_t *x, void *tab, lutk_impl impl);
+int lut_gemv_rows(const lut_gemv_weights *p, const void *tab, int32_t *y, lutk_impl impl, size_t r0, size_t r1);
+/* T tokens at once (a GEMM): token t's tables at tab + t * tab_stride
+ * (tab_stride >= lut_gemv_scratch_bytes, a multiple of 16), its outputs at
+ * y + t * ldy (ldy >= rows); each 16-row block of weights serves every token
+ * while it is in cache. T = 1 is lut_gemv_rows. */
+int lut_gemv_rows_batch(const lut_gemv_weights *p, const void *tab, size_t tab_stride, size_t T, int32_t *y, size_t ldy,
+                        lutk_impl impl, size_t r0, size_t r1);
+/* With threads: the tables of T tokens x + t * ldx into tabs (T *
+ * lut_gemv_scratch_bytes bytes; on the calling thread), then the rows split
+ * over pool's threads in whole 16-row blocks (pool NULL: this thread), into
+ * y[t * ldy + r]. Same codes as lut_gemv_rows_batch. */
+int lut_gemv_gemm_pool(const lut_gemv_weights *p, const int8_t *x, size_t ldx, size_t T, int32_t *y, size_t ldy,
+                       lutk_impl impl, void *tabs, kn_pool *pool);
 /* 1 if this CPU runs the AVX2 path. */
 int lut_gemv_has_avx2(void);
 /* Bytes of packed weight streamed per GEMV (what the benchmark reports). */
