@@ -10,7 +10,9 @@
 #             vs `--backend cpu`, whole split, one plan per platform unit.
 # It stops cleanly at BUDGET_S seconds: shards not started are skipped, the
 # ones running are stopped (timeout), and every table is still written with
-# what finished ("incomplete k/n shards" for the rest).
+# what finished ("incomplete k/n shards" for the rest). Run again with the
+# same WORK, it resumes: shards finished before (a .json with its .time file)
+# are not run again (delete WORK after changing lpcs: old shards would be reused).
 # Usage: bench/fullsplit_device.sh BUILD SHARED NPROC OUTDIR [BUDGET_S]
 # Env: DEBS=DIR (build $BUILD/lpcs first, against Debian packages unpacked
 #      from DIR: see below), WINDOWS_PER_SHARD (default 16), PLANS (unit plans, as exact_accuracy.sh),
@@ -113,6 +115,8 @@ run_shard() {
   IFS='|' read -r id m p x be f c <<<"$1"
   local now left shard=$work/shards/$id.$f.json rc st
   now=$(date +%s); left=$((deadline - now))
+  if [ -f "$shard" ] && [ -f "$shard.time" ]; then # finished by an earlier run with this WORK: resume
+    echo "$id|$f|ok|$(cat "$shard.time")" >>"$out/shards.csv"; return 0; fi
   if [ $left -le 0 ]; then echo "$id|$f|skipped|0|0" >>"$out/shards.csv"; return 0; fi
   local TIMEFORMAT='%3U %3S %3R' tm # CPU seconds (user, system) and wall of the shard
   tm=$( { time timeout "$left" "$lpcs" ppl "$(model_file "$m")" "$text" --split val $lim --quiet --threads 1 \
@@ -123,6 +127,7 @@ run_shard() {
   if [ $st = ok ]; then mv "$shard.tmp" "$shard"; rm -f "$shard.err"; else rm -f "$shard.tmp"; fi
   local s w line # cpu seconds (user + system), wall seconds
   s=$(awk '{ printf "%.3f", $1 + $2 }' <<<"$tm"); w=$(awk '{ print $3 }' <<<"$tm")
+  [ $st = ok ] && echo "$s|$w" >"$shard.time"
   echo "$id|$f|$st|$s|$w" >>"$out/shards.csv"
   line="[$(( $(date +%s) - t_start ))s] $(wc -l <"$out/shards.csv")/$ntasks $id windows $f+$c: $st, ${s} cpu-s, ${w} s"
   echo "$line" >>"$log"; echo "$line" >&2
