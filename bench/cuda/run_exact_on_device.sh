@@ -62,14 +62,18 @@ if [ "${BENCH:-1}" != 0 ]; then
 fi
 NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
 if [ "${PROFILE:-0}" != 0 ] && [ -n "$NCU" ]; then
-  stamp "Nsight Compute: LUT mma (11008x4096) and ternary / int4 (28672x8192)"
+  stamp "Nsight Compute: LUT mma + tables at batch 16 (11008x4096), ternary / int4 at batch 1 (28672x8192)"
   S="--section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy --section LaunchStats"
-  timeout 90 "$NCU" $S -k regex:'lut_mma_kernel|lut_gemm_kernel' --launch-skip 40 --launch-count 4 \
-    "$BIN/bench_gemv" --only 11008x4096 --no-cpu-check --reps 2 --out "$OUT/ncu_tmp" >"$OUT/ncu_lut.txt" 2>&1
-  timeout 90 "$NCU" $S -k regex:'lpcs_mma_gemm_kernel|read_kernel' --launch-count 6 \
+  # launch counts of bench_gemv's order (see its loops): the first LUT4 launch
+  # of each path at batch 16, and the default ternary then int4 kernels at batch 1
+  timeout 90 "$NCU" $S -k regex:lut_mma_kernel --launch-skip 514 --launch-count 1 \
+    "$BIN/bench_gemv" --only 11008x4096 --no-cpu-check --reps 2 --out "$OUT/ncu_tmp" >"$OUT/ncu_lut_mma.txt" 2>&1
+  timeout 90 "$NCU" $S -k regex:lut_gemm_kernel --launch-skip 316 --launch-count 1 \
+    "$BIN/bench_gemv" --only 11008x4096 --no-cpu-check --reps 2 --out "$OUT/ncu_tmp" >"$OUT/ncu_lut_tables.txt" 2>&1
+  timeout 120 "$NCU" $S -k regex:lpcs_mma_gemm_kernel --launch-skip 326 --launch-count 10 \
     "$BIN/bench_gemv" --only 28672x8192 --no-cpu-check --reps 2 --out "$OUT/ncu_tmp" >"$OUT/ncu_gemv.txt" 2>&1
   rm -rf "$OUT/ncu_tmp"
-  grep -E 'lut_mma_kernel|lut_gemm_kernel|lpcs_mma_gemm_kernel|read_kernel|Duration|DRAM Throughput|Memory Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per' \
+  grep -E 'lut_mma_kernel|lut_gemm_kernel|lpcs_mma_gemm_kernel|Duration|DRAM Throughput|Memory Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per' \
     "$OUT"/ncu_*.txt | cut -c1-170
 fi
 if [ "${CPU_REF:-1}" != 0 ]; then
