@@ -10,9 +10,9 @@
 #      machine's cores (CPU_REF=0 skips it: digits from elsewhere);
 #   2. test_resident, exact plans only: cuda = cpu logits bit for bit, the
 #      plan's matmuls on their unit, and a device weight fault that must fail;
-#   3. `lpcs ppl --split val --backend cuda` per plan with --report: the NLL,
-#      and every op on cuda with every matmul on its planned unit
-#      (check_report.py);
+#   3. `lpcs ppl --split val --backend cuda` per plan with --report: the NLL
+#      against the cpu digits of bench/cuda/plan_ref_exact.txt, and every op
+#      on cuda with every matmul on its planned unit (check_report.py);
 #   4. bench_gemv (BENCH=0 skips), then Nsight Compute on the LUT mma path and
 #      the ternary / int4 kernels at the largest shape (PROFILE=1).
 set -u
@@ -52,7 +52,10 @@ ppl_cuda() { # plan: the full split through the engine, the report checked
   got=$(timeout "${PPL_S:-100}" "$BIN/lpcs" ppl "$M" "$TXT" --split val --backend cuda --plan "$1" --exec exact \
     --report "$OUT/report_$f.json" 2>"$OUT/err_$f.txt" | grep nll= | tail -1)
   chk=$(python3 bench/cuda/check_report.py "$OUT/report_$f.json" "$1" 2>&1)
-  echo "cuda $1: $got | $chk | $(grep -E 'engine|seconds|rror' "$OUT/err_$f.txt" | tr '\n' ' ' | cut -c1-200)"
+  want=$(grep -F "$1|" bench/cuda/plan_ref_exact.txt | head -1 | cut -d'|' -f2)
+  g=$(echo "$got" | grep -oE 'nll=[0-9.]+')
+  r=NOREF; [ -n "$want" ] && { [ "$g" = "$want" ] && r=PASS || r=FAIL; }
+  echo "$r cuda $1: $got (cpu $want) | $chk | $(grep -E 'engine|seconds|rror' "$OUT/err_$f.txt" | tr '\n' ' ' | cut -c1-200)"
 }
 stamp "full split through the cuda engine, with the report (LUT-GEMV and shift-MAC plans)"
 for p in $PLANS; do ppl_cuda "$p"; done

@@ -146,16 +146,21 @@ cudaError_t launch_mma_p(const lut_dev *w, const int8_t *x, int batch, int32_t *
     return cudaGetLastError();
 }
 
+/* Both paths' launch plan (lpcs_lut_plan) and, with a column split, the
+ * zeroed output the blocks add into. */
+cudaError_t lut_prepare(const lut_dev *w, int batch, int32_t *y, cudaStream_t s, dim3 *grid, int *cps) {
+    int groups, ksplit;
+    lpcs_lut_plan(w->tiles, w->nchunks, lpcs_sm_count(), &groups, &ksplit, cps);
+    *grid = dim3((unsigned)groups, (unsigned)ksplit);
+    return ksplit > 1 ? cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)batch * w->rows, s) : cudaSuccess;
+}
+
 template <int NT>
 cudaError_t launch_mma(const lut_dev *w, const int8_t *x, int batch, int32_t *y, cudaStream_t s) {
-    const int sms = lpcs_sm_count();
-    int groups, ksplit, cps;
-    lpcs_lut_plan(w->tiles, w->nchunks, sms, &groups, &ksplit, &cps);
-    if (ksplit > 1) {
-        cudaError_t e = cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)batch * w->rows, s);
-        if (e != cudaSuccess) return e;
-    }
-    const dim3 grid((unsigned)groups, (unsigned)ksplit);
+    dim3 grid;
+    int cps;
+    cudaError_t e = lut_prepare(w, batch, y, s, &grid, &cps);
+    if (e != cudaSuccess) return e;
     switch (w->bits) {
     case 1: return launch_mma_p<NT, 1>(w, x, batch, y, s, grid, cps);
     case 2: return launch_mma_p<NT, 2>(w, x, batch, y, s, grid, cps);
@@ -166,17 +171,13 @@ cudaError_t launch_mma(const lut_dev *w, const int8_t *x, int batch, int32_t *y,
 
 template <int BMAX>
 cudaError_t launch_b(const lut_dev *w, const int8_t *x, int batch, int32_t *y, cudaStream_t s) {
-    const int sms = lpcs_sm_count();
-    int groups, ksplit, cps;
-    lpcs_lut_plan(w->tiles, w->nchunks, sms, &groups, &ksplit, &cps);
-    if (ksplit > 1) {
-        cudaError_t e = cudaMemsetAsync(y, 0, sizeof(int32_t) * (size_t)batch * w->rows, s);
-        if (e != cudaSuccess) return e;
-    }
-    dim3 grid((unsigned)groups, (unsigned)ksplit);
+    dim3 grid;
+    int cps;
+    cudaError_t e = lut_prepare(w, batch, y, s, &grid, &cps);
+    if (e != cudaSuccess) return e;
     lut_gemm_kernel<BMAX><<<grid, kWarps * 32, 0, s>>>(
         (const uint4 *)w->w, x, y, w->rows, w->cols, w->tiles, w->nchunks, cps, w->bits, batch,
-        w->is_signed, ksplit > 1);
+        w->is_signed, grid.y > 1);
     return cudaGetLastError();
 }
 
