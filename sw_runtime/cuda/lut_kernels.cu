@@ -156,11 +156,7 @@ cudaError_t lut_prepare(const lut_dev *w, int batch, int32_t *y, cudaStream_t s,
 }
 
 template <int NT>
-cudaError_t launch_mma(const lut_dev *w, const int8_t *x, int batch, int32_t *y, cudaStream_t s) {
-    dim3 grid;
-    int cps;
-    cudaError_t e = lut_prepare(w, batch, y, s, &grid, &cps);
-    if (e != cudaSuccess) return e;
+cudaError_t launch_mma(const lut_dev *w, const int8_t *x, int batch, int32_t *y, cudaStream_t s, dim3 grid, int cps) {
     switch (w->bits) {
     case 1: return launch_mma_p<NT, 1>(w, x, batch, y, s, grid, cps);
     case 2: return launch_mma_p<NT, 2>(w, x, batch, y, s, grid, cps);
@@ -170,11 +166,7 @@ cudaError_t launch_mma(const lut_dev *w, const int8_t *x, int batch, int32_t *y,
 }
 
 template <int BMAX>
-cudaError_t launch_b(const lut_dev *w, const int8_t *x, int batch, int32_t *y, cudaStream_t s) {
-    dim3 grid;
-    int cps;
-    cudaError_t e = lut_prepare(w, batch, y, s, &grid, &cps);
-    if (e != cudaSuccess) return e;
+cudaError_t launch_b(const lut_dev *w, const int8_t *x, int batch, int32_t *y, cudaStream_t s, dim3 grid, int cps) {
     lut_gemm_kernel<BMAX><<<grid, kWarps * 32, 0, s>>>(
         (const uint4 *)w->w, x, y, w->rows, w->cols, w->tiles, w->nchunks, cps, w->bits, batch,
         w->is_signed, grid.y > 1);
@@ -210,11 +202,15 @@ cudaError_t lut_gemm_launch(const lut_dev *w, const int8_t *x, int batch, int32_
     if (!w || !x || !y || batch < 1 || batch > LPCS_LUT_MAX_BATCH || w->bits < 1 ||
         w->bits > LPCS_LUT_MAX_BITS)
         return cudaErrorInvalidValue;
-    const bool mma = w->path == 2 || (w->path == 0 && batch > LPCS_LUT_TABLE_MAX_BATCH);
-    if (mma) return batch <= 8 ? launch_mma<1>(w, x, batch, y, s) : launch_mma<2>(w, x, batch, y, s);
-    if (batch == 1) return launch_b<1>(w, x, batch, y, s);
-    if (batch == 2) return launch_b<2>(w, x, batch, y, s);
-    if (batch <= 4) return launch_b<4>(w, x, batch, y, s);
-    if (batch <= 8) return launch_b<8>(w, x, batch, y, s);
-    return launch_b<16>(w, x, batch, y, s);
+    dim3 grid;
+    int cps;
+    const cudaError_t e = lut_prepare(w, batch, y, s, &grid, &cps);
+    if (e != cudaSuccess) return e;
+    if (w->path == 2 || (w->path == 0 && batch > LPCS_LUT_TABLE_MAX_BATCH))
+        return batch <= 8 ? launch_mma<1>(w, x, batch, y, s, grid, cps) : launch_mma<2>(w, x, batch, y, s, grid, cps);
+    if (batch == 1) return launch_b<1>(w, x, batch, y, s, grid, cps);
+    if (batch == 2) return launch_b<2>(w, x, batch, y, s, grid, cps);
+    if (batch <= 4) return launch_b<4>(w, x, batch, y, s, grid, cps);
+    if (batch <= 8) return launch_b<8>(w, x, batch, y, s, grid, cps);
+    return launch_b<16>(w, x, batch, y, s, grid, cps);
 }
