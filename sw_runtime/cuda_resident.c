@@ -42,10 +42,15 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, void **buf) {
     case OP_GATED_NORM: d->type = LPCS_CUDA_OP_GATED_NORM, d->eps = BITLINEAR_NORM_EPS; return 1;
     case OP_GLU: d->type = LPCS_CUDA_OP_GLU; return 1;
     case OP_MATMUL:
-        /* a unit's own arithmetic (exact RMMEC, shift-MAC) or ggml blocks:
-         * no device kernel in the engine, so the op list stays off it */
-        if (op->wb || rt_shiftmac_op(op)) return 0;
+        /* ggml blocks: no device kernel in the engine, so the op list stays off it */
+        if (op->wb) return 0;
         d->type = LPCS_CUDA_OP_MATMUL;
+        if (rt_shiftmac_op(op)) { /* the shift-MAC unit: its packed codes and scales (matmul_shiftmac.h) */
+            const shiftmac_linear *L = rt_shiftmac_layer(op);
+            if (!L || L->in != op->cols || L->out != op->rows) return 0;
+            d->w_shift = L->packed, d->w_scale = L->wscale;
+            return 1;
+        }
         if (op->exact) { /* the LUT-GEMV unit (one scale per row): its integer codes and scales (exact.h) */
             rt_exact_lut l;
             if (rt_exact_lut_of(op, &l) == LPCS_OK && !l.cfg->qgroup) {
@@ -210,7 +215,11 @@ int rt_cuda_resident_logits(const rt_engine *eng, const int *tokens, int nseq, i
     lpcs_cuda_llm *dev = NULL;
     int rc = open_dev(eng, nseq, ntok, &dev, e);
     if (!rc) {
-        lpcs_cuda_llm_set_matmul(dev, mode);
+        lpcs_cuda_llm_set_matmul(dev, mode & 7);
+        if (mode & RT_CUDA_FAULT && lpcs_cuda_llm_fault(dev))
+            rc = rt_fail(e, LPCS_EINVAL, "cuda engine: no exact-unit weights to corrupt");
+    }
+    if (!rc) {
         rc = lpcs_cuda_llm_forward(dev, tokens, nseq, ntok, 0, 0);
         if (!rc) rc = lpcs_cuda_llm_logits(dev, 0, nseq * ntok, logits);
         if (rc) rt_fail(e, rc, "cuda engine: forward failed (%s)", lpcs_status_str(rc));

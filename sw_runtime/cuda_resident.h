@@ -23,8 +23,12 @@ int rt_cuda_resident_ppl(const rt_engine *eng, const rt_tokenizer *tok, const ui
                          int windows_per_batch, rt_ppl_result *res, rt_err *e);
 
 /* Logits of nseq sequences of ntok tokens (tokens[s * ntok + t], positions
- * 0..ntok-1) in one device forward; mode: 0 auto kernels, 1 GEMV, 2 GEMM.
+ * 0..ntok-1) in one device forward; mode: 0 auto kernels, 1 GEMV, 2 GEMM,
+ * plus RT_CUDA_FAULT: the device's copy of the first exact-unit matmul's
+ * weights is corrupted before the forward (lpcs_cuda_llm_fault: a fault in
+ * the design under test, which a cuda = cpu check must detect).
  * For tests: compare with the cpu backend token by token. */
+#define RT_CUDA_FAULT 8
 int rt_cuda_resident_logits(const rt_engine *eng, const int *tokens, int nseq, int ntok, int mode, float *logits,
                             rt_err *e);
 /* Token-at-a-time use (run, bench): nseq sequences, one KV-cache / state slot

@@ -2,7 +2,8 @@
  *
  * For the shapes 4096x4096, 11008x4096, 4096x11008 and 28672x8192 (rows x cols) and batch
  * 1..16 it times: the ternary kernel (2 bits/weight), the direct int4 kernel
- * (4 bits/weight), the LUT-GEMV kernel at 4 and 2 bits/weight, and cuBLAS
+ * (4 bits/weight), the LUT-GEMV kernel at 4 and 2 bits/weight (automatic
+ * path, and its table and mma paths separately), and cuBLAS
  * fp16 / bf16 GEMM (cublasGemmEx, same shape).
  * Weights are read cold: each timed call uses the next of several weight
  * copies that together exceed 3x the L2 cache. Achieved bandwidth = weight
@@ -11,8 +12,10 @@
  * streaming kernel. Each kernel's batch-1 and batch-16 results are checked
  * against a CPU reference before timing.
  *
- *   bench_gemv [--out DIR] [--reps N]
- * writes DIR/bench_gemv.{md,csv,json} (DIR default: $OUT, else build/cuda/out). */
+ *   bench_gemv [--out DIR] [--reps N] [--only ROWSxCOLS] [--no-cpu-check]
+ * writes DIR/bench_gemv.{md,csv,json} (DIR default: $OUT, else build/cuda/out).
+ * --only: one of the shapes (profiler runs); --no-cpu-check skips the CPU
+ * reference (the GPU-vs-GPU path and variant checks still run). */
 #include "cuda_util.cuh"
 #include "int4_kernels.cuh"
 #include "lut_kernels.cuh"
@@ -28,6 +31,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -158,12 +162,14 @@ struct result {
 int main(int argc, char **argv) {
     const char *out = getenv("OUT");
     std::string outdir = out && *out ? out : "build/cuda/out";
-    int reps = 50;
+    int reps = 50, only_r = 0, only_c = 0, cpu_check = 1;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc) outdir = argv[++i];
         else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc && sscanf(argv[++i], "%dx%d", &only_r, &only_c) == 2) {
+        } else if (!strcmp(argv[i], "--no-cpu-check")) cpu_check = 0;
         else {
-            fprintf(stderr, "usage: %s [--out DIR] [--reps N]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--out DIR] [--reps N] [--only ROWSxCOLS] [--no-cpu-check]\n", argv[0]);
             return 2;
         }
     }
@@ -222,9 +228,12 @@ int main(int argc, char **argv) {
         results.push_back({rows, cols, b, kernel, us_g > 0 ? us_g : us_s, bytes, us_s});
     };
     int check_fail = 0;
+    std::vector<std::array<int, 2>> ran; /* the shapes measured (--only) */
     const int shapes[4][2] = {{4096, 4096}, {11008, 4096}, {4096, 11008}, {28672, 8192}}; /* the last: >= 50 MB of ternary weights */
     for (const auto &sh : shapes) {
         const int rows = sh[0], cols = sh[1];
+        if (only_r && (rows != only_r || cols != only_c)) continue;
+        ran.push_back({rows, cols});
         const size_t n = (size_t)rows * cols;
         /* Inputs: 16 tokens of int8 and of fp16/bf16. */
         std::vector<int8_t> hx((size_t)16 * cols);
@@ -305,6 +314,7 @@ int main(int argc, char **argv) {
 
         /* Bit-exactness of the timed kernels at batch 1 and 16 (CPU reference). */
         for (int b : {1, 16}) {
+            if (!cpu_check) break;
             std::vector<int32_t> ref((size_t)b * rows), got((size_t)b * rows);
             for (int kind = 0; kind < 4; kind++) {
                 const int8_t *w = kind == 0 ? wt.data() : kind == 3 ? wl[0].data() : wl[kind - 1].data();
@@ -321,7 +331,7 @@ int main(int argc, char **argv) {
                     CK(int4_gemm_launch(&i4d, dx, b, dy, 0));
                 } else {
                     lut_dev ld = {dwl[kind - 1][0], rows, cols, lut_bits[kind - 1], 1,
-                                  (rows + 31) / 32, (cols + 127) / 128};
+                                  (rows + 31) / 32, (cols + 127) / 128, 0};
                     CK(lut_gemm_launch(&ld, dx, b, dy, 0));
                 }
                 CK(cudaMemcpy(got.data(), dy, got.size() * 4, cudaMemcpyDeviceToHost));
@@ -363,6 +373,23 @@ int main(int argc, char **argv) {
                     }
                 }
             }
+        }
+        /* LUT paths (tables, mma) against each other; the automatic choice
+         * was checked against the CPU above at batch 1 (tables) and 16 (mma) */
+        for (int b : {1, 3, 5, 9, 16}) {
+            std::vector<int32_t> want((size_t)b * rows), got((size_t)b * rows);
+            for (int q = 0; q < 2; q++)
+                for (int path = 1; path <= 2; path++) {
+                    lut_dev ld = {dwl[q][0], rows, cols, lut_bits[q], 1, (rows + 31) / 32, (cols + 127) / 128, path};
+                    CK(cudaMemset(dy, 0x5a, got.size() * 4)); /* poison */
+                    CK(lut_gemm_launch(&ld, dx, b, dy, 0));
+                    CK(cudaMemcpy(path == 1 ? want.data() : got.data(), dy, got.size() * 4, cudaMemcpyDeviceToHost));
+                    if (path == 2 && memcmp(got.data(), want.data(), got.size() * 4) != 0) {
+                        printf("BIT-EXACTNESS FAILURE: lut%d mma path != table path %dx%d batch %d\n", lut_bits[q],
+                               rows, cols, b);
+                        check_fail++;
+                    }
+                }
         }
         for (int b : {1, 8, 16})
             for (int vi = 1; vi < kNumVariants - 1; vi++) {
@@ -407,11 +434,15 @@ int main(int argc, char **argv) {
                 int4_gemm_launch(&d, dx, b, dy, st);
             });
             for (int q = 0; q < 2; q++)
-                measure(rows, cols, b, q == 0 ? "lut4" : "lut2", (double)lb[q], [&](int i) {
-                    lut_dev ld = {dwl[q][i % dwl[q].size()], rows, cols, lut_bits[q], 1,
-                                  (rows + 31) / 32, (cols + 127) / 128};
-                    lut_gemm_launch(&ld, dx, b, dy, st);
-                });
+                for (int path = 0; path <= 2; path++) {
+                    static const char *names[2][3] = {{"lut4", "lut4_tables", "lut4_mma"},
+                                                      {"lut2", "lut2_tables", "lut2_mma"}};
+                    measure(rows, cols, b, names[q][path], (double)lb[q], [&](int i) {
+                        lut_dev ld = {dwl[q][i % dwl[q].size()], rows, cols, lut_bits[q], 1,
+                                      (rows + 31) / 32, (cols + 127) / 128, path};
+                        lut_gemm_launch(&ld, dx, b, dy, st);
+                    });
+                }
             for (int q = 0; q < 2; q++) {
                 const cudaDataType ty = q == 0 ? CUDA_R_16F : CUDA_R_16BF;
                 const float alpha = 1.0f, beta = 0.0f;
@@ -493,7 +524,7 @@ int main(int argc, char **argv) {
         fprintf(f, "| shape (rows x cols) | batch | ternary us (%%BW) | int4 us (%%BW) | LUT 4-bit us (%%BW) | "
                    "LUT 2-bit us (%%BW) | cuBLAS fp16 us (%%BW) | cuBLAS bf16 us | ternary vs fp16 | "
                    "int4 vs fp16 | LUT4 vs fp16 |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (const auto &sh : shapes)
+        for (const auto &sh : ran)
             for (int b : {1, 2, 4, 8, 16}) {
                 const result *t = find(sh[0], sh[1], b, "ternary"), *i4 = find(sh[0], sh[1], b, "int4"),
                              *l4 = find(sh[0], sh[1], b, "lut4"), *l2r = find(sh[0], sh[1], b, "lut2"),
@@ -505,11 +536,25 @@ int main(int argc, char **argv) {
                         sh[0], sh[1], b, t->us, pct(t), i4->us, pct(i4), l4->us, pct(l4), l2r->us, pct(l2r),
                         h->us, pct(h), bf->us, h->us / t->us, h->us / i4->us, h->us / l4->us);
             }
+        fprintf(f, "\nLUT-GEMV paths (us; automatic = tables up to batch %d, mma above; vs fp16 = cuBLAS fp16 time / "
+                   "automatic time):\n\n| shape | batch | LUT4 tables | LUT4 mma | LUT4 auto | LUT2 tables | LUT2 mma | "
+                   "LUT2 auto | cuBLAS fp16 | LUT4 vs fp16 | LUT2 vs fp16 |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+                LPCS_LUT_TABLE_MAX_BATCH);
+        for (const auto &sh : ran)
+            for (int b = 1; b <= 16; b++) {
+                const result *r[6] = {find(sh[0], sh[1], b, "lut4_tables"), find(sh[0], sh[1], b, "lut4_mma"),
+                                      find(sh[0], sh[1], b, "lut4"),        find(sh[0], sh[1], b, "lut2_tables"),
+                                      find(sh[0], sh[1], b, "lut2_mma"),    find(sh[0], sh[1], b, "lut2")};
+                const result *h = find(sh[0], sh[1], b, "cublas_fp16");
+                fprintf(f, "| %dx%d | %d |", sh[0], sh[1], b);
+                for (const result *x : r) fprintf(f, " %.1f |", x->us);
+                fprintf(f, " %.1f | %.2fx | %.2fx |\n", h->us, h->us / r[2]->us, h->us / r[5]->us);
+            }
         {
             int faster[2] = {0, 0}, total = 0;
             double best[2] = {1, 1};
             const char *base[2] = {"ternary", "int4"}, *var[2] = {"ternary_split4", "int4_split4"};
-            for (const auto &sh : shapes)
+            for (const auto &sh : ran)
                 for (int b = 1; b <= 16; b++) {
                     total++;
                     for (int k = 0; k < 2; k++) {
@@ -526,7 +571,7 @@ int main(int argc, char **argv) {
         fprintf(f, "\nFloors at each size (same graph timing): a kernel that only reads the same bytes "
                    "(16-byte loads, rotating copies), and an empty kernel:\n\n| shape | read ternary bytes us (%%BW) "
                    "| read int4 bytes us (%%BW) | empty kernel us |\n|---|---|---|---|\n");
-        for (const auto &sh : shapes) {
+        for (const auto &sh : ran) {
             const result *rt = find(sh[0], sh[1], 0, "read_ternary_bytes"), *ri = find(sh[0], sh[1], 0, "read_int4_bytes"),
                          *e = find(sh[0], sh[1], 0, "empty_kernel");
             fprintf(f, "| %dx%d | %.1f (%.0f%%) | %.1f (%.0f%%) | %.1f |\n", sh[0], sh[1], rt->us,
@@ -539,7 +584,7 @@ int main(int argc, char **argv) {
         fprintf(f, "\n|---|---|---|---|");
         for (int vi = 1; vi < kNumVariants - 1; vi++) fprintf(f, "---|");
         fprintf(f, "\n");
-        for (const auto &sh : shapes)
+        for (const auto &sh : ran)
             for (int b : {1, 8, 16})
                 for (const char *k : {"ternary", "int4"}) {
                     fprintf(f, "| %dx%d | %d | %s | %.2f |", sh[0], sh[1], b, k, find(sh[0], sh[1], b, k)->us);

@@ -23,7 +23,8 @@ struct dev_op {
     int kp;       /* bitlinear: cols rounded up to 64 */
     uint16_t *ww; /* exact rmmec matmul: words column-major [words][rows] */
     int8_t *wc;   /* exact LUT-GEMV matmul: weight codes [rows][kp] (zero padded) */
-    float *wsc;   /* its per-row scales */
+    float *wsc;   /* its per-row scales (shift-MAC: alpha * 2^-7) */
+    uint8_t *wsh; /* exact shift-MAC matmul: packed 4-bit codes [rows][kp / 2] (zero padded) */
 };
 
 struct lpcs_cuda_llm {
@@ -862,6 +863,109 @@ __global__ void lut_convert_k(float *out, int ldo, const int32_t *acc, int lda, 
     out[r * ldo + c] = s * xs[r];
 }
 
+/* Shift-MAC unit input (golden act_quant_absmax_i8), one warp per row:
+ * s = 127 / max(absmax, 1e-5), q = rne(x * s) clamped to [-128, 127],
+ * zero padded to kp. A non-finite input (golden: LPCS_ERANGE, the runtime
+ * gives NaN outputs) sets the row's scale to NaN and its codes to 0. */
+__global__ void sm_quant_k(int8_t *xq, int kp, float *xs, const float *in, int ldi, int rows, int n) {
+    int r = (int)((blockIdx.x * blockDim.x + threadIdx.x) >> 5), lane = threadIdx.x & 31;
+    if (r >= rows) return;
+    const float *x = in + (size_t)r * ldi;
+    float amax = 0.0f;
+    int bad = 0;
+    for (int k = lane; k < n; k += 32) {
+        bad |= !isfinite(x[k]);
+        amax = fmaxf(amax, fabsf(x[k]));
+    }
+    for (int o = 16; o >= 1; o >>= 1) {
+        amax = fmaxf(amax, __shfl_xor_sync(FULL, amax, o));
+        bad |= __shfl_xor_sync(FULL, bad, o);
+    }
+    const float s = __fdiv_rn(127.0f, amax > 1e-5f ? amax : 1e-5f);
+    int8_t *q = xq + (size_t)r * kp;
+    for (int k = lane; k < kp; k += 32) {
+        int8_t c = 0;
+        if (k < n && !bad) {
+            const float v = rintf(__fmul_rn(x[k], s));
+            c = (int8_t)(v > 127.0f ? 127 : (v < -128.0f ? -128 : (int)v));
+        }
+        q[k] = c;
+    }
+    if (lane == 0) xs[r] = bad ? __int_as_float(0x7fc00000) : s;
+}
+
+/* The shift-MAC unit's exact GEMM: Y[m][n] = sum_k X[m][k] * W(code[n][k]),
+ * each term the activation shifted left by 7 - e and negated for a sign
+ * bit (golden shiftmac.h: |term| <= 2^14, int32 exact; integer sums do not
+ * depend on order). Codes packed two per byte, column k in nibble k % 2 of
+ * byte k / 2 (golden packing), rows kp / 2 bytes. 64 x 64 tile, 4 x 4 per
+ * thread, 64 columns per step. */
+__global__ void __launch_bounds__(256) shiftmac_gemm_k(int32_t *Y, int ldy, const int8_t *X, const uint8_t *Wp,
+                                                       int M, int N, int kp) {
+    __shared__ int Xs[64][17], Ws[64][9];
+    const int tid = threadIdx.x, tx = tid & 15, ty = tid >> 4, m0 = blockIdx.y * 64, n0 = blockIdx.x * 64;
+    const int kw = kp / 4, kc = kp / 8;
+    const int *X4 = (const int *)X, *W4 = (const int *)Wp;
+    int acc[4][4] = {{0}};
+    for (int k0 = 0; k0 < kw; k0 += 16) {
+        for (int e = tid; e < 1024; e += 256) {
+            int r = e >> 4, c = e & 15, m = m0 + r;
+            Xs[r][c] = m < M ? X4[(size_t)m * kw + k0 + c] : 0;
+        }
+        for (int e = tid; e < 512; e += 256) {
+            int r = e >> 3, c = e & 7, n = n0 + r;
+            Ws[r][c] = n < N ? W4[(size_t)n * kc + k0 / 2 + c] : 0;
+        }
+        __syncthreads();
+#pragma unroll 4
+        for (int c = 0; c < 16; c++) {
+            int xv[4][4], sh[4][4], ng[4][4];
+#pragma unroll
+            for (int i = 0; i < 4; i++) {
+                const int a = Xs[ty * 4 + i][c];
+#pragma unroll
+                for (int q = 0; q < 4; q++) xv[i][q] = (int)(signed char)(a >> (8 * q));
+            }
+#pragma unroll
+            for (int j = 0; j < 4; j++) {
+                const unsigned b = (unsigned)Ws[tx * 4 + j][c >> 1] >> ((c & 1) * 16);
+#pragma unroll
+                for (int q = 0; q < 4; q++) {
+                    const unsigned code = (b >> (4 * q)) & 15u;
+                    sh[j][q] = 7 - (int)(code & 7u), ng[j][q] = (int)(code >> 3);
+                }
+            }
+#pragma unroll
+            for (int i = 0; i < 4; i++)
+#pragma unroll
+                for (int j = 0; j < 4; j++)
+#pragma unroll
+                    for (int q = 0; q < 4; q++) {
+                        const int t = (int)((unsigned)xv[i][q] << sh[j][q]);
+                        acc[i][j] += ng[j][q] ? -t : t;
+                    }
+        }
+        __syncthreads();
+    }
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            int m = m0 + ty * 4 + i, n = n0 + tx * 4 + j;
+            if (m < M && n < N) Y[(size_t)m * ldy + n] = acc[i][j];
+        }
+}
+
+/* golden shiftmac_dequant: y = ((float)acc / s) * wscale[c]; NaN scale (a
+ * non-finite input row): NaN, the runtime's pattern. */
+__global__ void sm_dequant_k(float *out, int ldo, const int32_t *acc, int lda, const float *ws, const float *xs,
+                             int rows, int n) {
+    size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= (size_t)rows * n) return;
+    size_t r = i / n, c = i % n;
+    const float s = xs[r];
+    const float q = __fdiv_rn(__int2float_rn(acc[r * lda + c]), s);
+    out[r * ldo + c] = isnan(s) ? __int_as_float(0x7fc00000) : __fmul_rn(q, ws[c]);
+}
+
 /* hgrn_mlgru_recur over the positions of each sequence: one thread per
  * (sequence, channel) walks t in order; the state persists per slot. */
 __global__ void mlgru_k(float *out, int ldo, const float *ip, int ldi, const float *fp, int ldf, const float *lb,
@@ -1019,6 +1123,7 @@ static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     case LPCS_CUDA_OP_RMSNORM: return o->n * 4;
     case LPCS_CUDA_OP_MATMUL:
         if (o->exact_lut_abits) return o->rows * ((o->cols + 63) / 64 * 64 + 4);
+        if (o->w_shift) return o->rows * ((o->cols + 63) / 64 * 32 + 4);
         return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
     case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
     case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
@@ -1040,7 +1145,8 @@ extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cud
     if (c->arch == 1) b += (size_t)c->n_layers * c->max_slots * c->dim * 4; /* state cache */
     size_t kp = 0, nm = 0; /* BitLinear / LUT-GEMV: int8 activations, int32 results */
     for (int i = 0; i < n_ops; i++)
-        if (ops[i].type == LPCS_CUDA_OP_BITLINEAR || (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_lut_abits)) {
+        if (ops[i].type == LPCS_CUDA_OP_BITLINEAR ||
+            (ops[i].type == LPCS_CUDA_OP_MATMUL && (ops[i].exact_lut_abits || ops[i].w_shift))) {
             kp = ops[i].cols > kp ? ops[i].cols : kp;
             nm = ops[i].rows > nm ? ops[i].rows : nm;
         }
@@ -1065,7 +1171,7 @@ extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (!m) return;
     for (int i = 0; m->ops && i < m->n_ops; i++)
         cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww),
-            cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc);
+            cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc), cudaFree(m->ops[i].wsh);
     cudaFree(m->xw);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
@@ -1138,6 +1244,28 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
             bad = dalloc(&d->w, o->n) || cudaMemcpy(d->w, o->w, o->n * 4, cudaMemcpyHostToDevice) != cudaSuccess;
             break;
         case LPCS_CUDA_OP_MATMUL:
+            if (o->w_shift) { /* packed codes, rows padded to 64 columns (code 0 x activation 0 = 0) */
+                if (!o->w_scale || !o->cols) {
+                    bad = 1;
+                    break;
+                }
+                d->kp = (int)((o->cols + 63) / 64 * 64);
+                if (d->kp > m->kp_max) m->kp_max = d->kp;
+                if ((int)o->rows > m->n_max) m->n_max = (int)o->rows;
+                const size_t rb = (o->cols + 1) / 2, db = (size_t)d->kp / 2;
+                uint8_t *h = (uint8_t *)calloc(o->rows * db, 1);
+                bad = !h;
+                for (size_t r = 0; h && r < o->rows; r++) {
+                    memcpy(h + r * db, o->w_shift + r * rb, rb);
+                    if (o->cols % 2) h[r * db + rb - 1] &= 0x0F; /* the padding nibble is ignored */
+                }
+                bad = bad || dalloc(&d->wsh, o->rows * db) ||
+                      cudaMemcpy(d->wsh, h, o->rows * db, cudaMemcpyHostToDevice) != cudaSuccess ||
+                      dalloc(&d->wsc, o->rows) ||
+                      cudaMemcpy(d->wsc, o->w_scale, o->rows * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+                free(h);
+                break;
+            }
             if (o->exact_lut_abits) { /* codes padded to the int GEMM's 64-column steps */
                 if (o->exact_lut_abits < 2 || o->exact_lut_abits > 8 || !o->w_codes || !o->w_scale) {
                     bad = 1;
@@ -1246,6 +1374,25 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
 }
 
 extern "C" void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode) { m->mode = mode; }
+
+/* Read-modify-write of the first 16 bytes of a device array: xor mask, or
+ * (add) one step up (127: down) as int8 codes. */
+static int poke16(void *dev, uint8_t mask, int add) {
+    uint8_t b[16];
+    if (cudaMemcpy(b, dev, 16, cudaMemcpyDeviceToHost) != cudaSuccess) return LPCS_EINVAL;
+    for (int i = 0; i < 16; i++) b[i] = add ? (uint8_t)(b[i] == 0x7F ? 0x7E : b[i] + 1) : (uint8_t)(b[i] ^ mask);
+    return cudaMemcpy(dev, b, 16, cudaMemcpyHostToDevice) == cudaSuccess ? LPCS_OK : LPCS_EINVAL;
+}
+
+extern "C" int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
+    for (int i = 0; m && i < m->n_ops; i++) {
+        const dev_op *d = &m->ops[i];
+        if (d->wsh) return poke16(d->wsh, 0x08, 0); /* sign of row 0's codes 0, 2, 4, ... */
+        if (d->wc) return poke16(d->wc, 0, 1);      /* row 0's first 16 codes one step */
+        if (d->ww) return poke16(d->ww, 0x04, 0);   /* bits 2, 10 of the first word of rows 0..7 */
+    }
+    return LPCS_EINVAL;
+}
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
@@ -1381,6 +1528,13 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                 igemm_k<<<grid, 256, 0, m->st>>>(m->acc, N, m->xq, d->wc, rows, N, d->kp);
                 size_t tot = (size_t)rows * N;
                 lut_convert_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, m->acc, N, d->wsc, m->xs, rows, N);
+            } else if (d->wsh) {
+                const int N = (int)o->rows, K = (int)o->cols;
+                sm_quant_k<<<(unsigned)((rows * 32 + 255) / 256), 256, 0, m->st>>>(m->xq, d->kp, m->xs, in, li, rows, K);
+                dim3 grid((unsigned)((N + 63) / 64), (unsigned)((rows + 63) / 64));
+                shiftmac_gemm_k<<<grid, 256, 0, m->st>>>(m->acc, N, m->xq, d->wsh, rows, N, d->kp);
+                size_t tot = (size_t)rows * N;
+                sm_dequant_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(out, lo, m->acc, N, d->wsc, m->xs, rows, N);
             } else if (d->ww) {
                 const int mode = o->exact_rmmec - 1, words = (int)o->words, N = (int)o->rows;
                 size_t tot = (size_t)rows * words;

@@ -73,7 +73,13 @@ typedef struct {
      * that sum in integers and converts it as golden lutgemv_convert. */
     int exact_lut_abits;
     const int8_t *w_codes;  /* [rows][cols] */
-    const float *w_scale;   /* [rows] */
+    const float *w_scale;   /* [rows] (LUT-GEMV scales, or shift-MAC wscale = alpha * 2^-7) */
+    /* matmul on the shift-MAC unit (golden/shiftmac.h, shiftmac_linear_forward):
+     * w_shift = the unit's packed 4-bit codes [rows][ceil(cols / 2)] (golden
+     * packing), scales in w_scale; the device quantizes each row as
+     * act_quant_absmax_i8, sums the shifted terms exactly in int32 and reads
+     * out as shiftmac_dequant (a row with a non-finite input gives NaN) */
+    const uint8_t *w_shift;
 } lpcs_cuda_op;
 
 typedef struct {
@@ -117,6 +123,13 @@ void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on);
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
 void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);
 void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms);
+/* Test hook (fault injection into the design under test): corrupts the
+ * device's copy of the first exact-unit matmul's weights (LUT-GEMV: row 0's
+ * first 16 codes one step; shift-MAC: the sign of 16 of row 0's codes;
+ * RMMEC: bits 2 and 10 of the first word of rows 0..7), so later forwards differ
+ * from the cpu backend.
+ * LPCS_EINVAL when the model has no exact-unit matmul. */
+int lpcs_cuda_llm_fault(lpcs_cuda_llm *m);
 /* Device name and memory, for reports. */
 int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size_t *total_b);
 

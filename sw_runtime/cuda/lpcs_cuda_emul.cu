@@ -260,13 +260,58 @@ static void lut_emul_b(const lpcs_cuda_lut *w, const int8_t *x, int batch, int32
         }
 }
 
+/* The LUT mma path, warp by warp: each lane's fragments from lpcs_lut_frag /
+ * lpcs_lut_xword with the plane words the kernel shuffles in read directly
+ * (row 16 mt + g and + 8 of the tile), multiplied by the host model of the
+ * mma (lpcs_mma_s8_warp, from the PTX fragment tables). */
+static void lut_emul_mma(const lpcs_cuda_lut *w, const int8_t *x, int batch, int32_t *y) {
+    const uint4 *W = (const uint4 *)w->planes.data();
+    const int tiles = (int)w->tiles, nchunks = (int)w->nchunks, P = w->bits, rows = (int)w->rows;
+    const int cols = (int)w->cols, NT = batch > 8 ? 2 : 1;
+    for (int tile = 0; tile < tiles; tile++) {
+        int acc[2][2][32][4];
+        memset(acc, 0, sizeof acc);
+        for (int c = 0; c < nchunks; c++)
+            for (int q = 0; q < 4; q++)
+                for (int mt = 0; mt < 2; mt++)
+                    for (int nt = 0; nt < NT; nt++) {
+                        int a[32][4], b[32][2];
+                        for (int lane = 0; lane < 32; lane++) {
+                            const int g = lane >> 2, t = lane & 3, k = c * 128 + 32 * q + 4 * t;
+                            uint32_t lo[LPCS_LUT_PMAX], hi[LPCS_LUT_PMAX];
+                            for (int p = 0; p < P; p++) {
+                                const uint4 vl = *lpcs_lut_word(W, nchunks, P, tile, c, p, 16 * mt + g);
+                                const uint4 vh = *lpcs_lut_word(W, nchunks, P, tile, c, p, 16 * mt + g + 8);
+                                const uint32_t wl[4] = {vl.x, vl.y, vl.z, vl.w}, wh[4] = {vh.x, vh.y, vh.z, vh.w};
+                                lo[p] = wl[q], hi[p] = wh[q];
+                            }
+                            a[lane][0] = lpcs_lut_frag(lo, P, w->is_signed, 4 * t);
+                            a[lane][1] = lpcs_lut_frag(hi, P, w->is_signed, 4 * t);
+                            a[lane][2] = lpcs_lut_frag(lo, P, w->is_signed, 4 * t + 16);
+                            a[lane][3] = lpcs_lut_frag(hi, P, w->is_signed, 4 * t + 16);
+                            b[lane][0] = lpcs_lut_xword(x, cols, batch, nt * 8 + g, k);
+                            b[lane][1] = lpcs_lut_xword(x, cols, batch, nt * 8 + g, k + 16);
+                        }
+                        lpcs_mma_s8_warp(acc[mt][nt], a, b);
+                    }
+        for (int mt = 0; mt < 2; mt++)
+            for (int nt = 0; nt < NT; nt++)
+                for (int lane = 0; lane < 32; lane++)
+                    for (int r = 0; r < 4; r++) {
+                        const int row = tile * 32 + 16 * mt + lpcs_mma_c_row(lane, r), tok = nt * 8 + lpcs_mma_c_tok(lane, r);
+                        if (row < rows && tok < batch) y[(size_t)tok * rows + row] = acc[mt][nt][lane][r];
+                    }
+    }
+}
+
 extern "C" int lpcs_cuda_lut_gemm_i32(const lpcs_cuda_lut *w, const int8_t *x, size_t batch, int32_t *y) {
     if (!w || !x || !y || batch < 1) return LPCS_EINVAL;
     for (size_t b0 = 0; b0 < batch; b0 += LPCS_LUT_MAX_BATCH) {
         const int nb = (int)(batch - b0 < LPCS_LUT_MAX_BATCH ? batch - b0 : LPCS_LUT_MAX_BATCH);
         const int8_t *xb = x + b0 * w->cols;
         int32_t *yb = y + b0 * w->rows;
-        if (nb == 1) lut_emul_b<1>(w, xb, nb, yb);
+        if (nb > LPCS_LUT_TABLE_MAX_BATCH) lut_emul_mma(w, xb, nb, yb); /* the device's automatic choice */
+        else if (nb == 1) lut_emul_b<1>(w, xb, nb, yb);
         else if (nb == 2) lut_emul_b<2>(w, xb, nb, yb);
         else if (nb <= 4) lut_emul_b<4>(w, xb, nb, yb);
         else if (nb <= 8) lut_emul_b<8>(w, xb, nb, yb);

@@ -126,6 +126,10 @@ int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out) {
     (void)m; (void)out;
     return LPCS_EUNSUPPORTED;
 }
+int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
+    (void)m;
+    return LPCS_EUNSUPPORTED;
+}
 double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m) {
     (void)m;
     return 0;

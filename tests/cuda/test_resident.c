@@ -2,7 +2,10 @@
  * (sw_runtime/cuda_resident.h) against the cpu backend's op list, token by
  * token, on the shipped checkpoints, for several plans; every logit of
  * three validation windows compared as bits, with the GEMM and the GEMV
- * kernels. Exit 77 (skipped) without a CUDA device or without ../shared. */
+ * kernels. Exact-unit plans (RMMEC, LUT-GEMV, shift-MAC) also run once with
+ * the device's copy of one weight tile corrupted (RT_CUDA_FAULT, a fault in
+ * the design under test), which must change logits.
+ * Exit 77 (skipped) without a CUDA device or without ../shared. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,11 +56,11 @@ int main(void) {
     const char *models[] = {"shakespeare-llama.bin", "shakespeare-mmfree.safetensors"};
     /* "exact:" = exec exact (the RMMEC's own arithmetic on the device),
      * other posit weights: exec fake (their fp32 form) */
-    const char *plans[][18] = {{"fp32", "bf16", "fp16", "w=fp8e4m3", "w=int4", "w=mxfp4", "w=nvfp4", "w=p8e0",
+    const char *plans[][20] = {{"fp32", "bf16", "fp16", "w=fp8e4m3", "w=int4", "w=mxfp4", "w=nvfp4", "w=p8e0",
                                 "w=ternary", "w=mxfp4,a=fp8e4m3,kv=bf16", "w=int8,a=int8,kv=nvfp4",
                                 "w=p16e1,a=p8e0,kv=mxfp6", "exact:w=p8e0", "exact:w=fp4e2m1,a=fp8e4m3",
                                 "exact:w=p4e1,a=p4e1", "exact:w=p16e1", "exact:w=int4,a=int8",
-                                "exact:w=ternary,a=int8"},
+                                "exact:w=ternary,a=int8", "exact:w=shiftmac", "exact:w=int8,a=int4"},
                                {"fp32", "w.embed=bf16", "a=fp8e4m3", "a=int4", "a=mxfp4", "a=nvfp4", "a=p8e1",
                                 "a=ternary", NULL}};
     for (int mi = 0; mi < 2; mi++) {
@@ -70,7 +73,7 @@ int main(void) {
         }
         size_t V = (size_t)m.cfg.vocab, n = (size_t)NS * T * V;
         float *want = malloc(n * 4), *got = malloc(n * 4);
-        for (int pi = 0; pi < 18 && plans[mi][pi]; pi++) {
+        for (int pi = 0; pi < 20 && plans[mi][pi]; pi++) {
             rt_plan plan;
             const int exact = !strncmp(plans[mi][pi], "exact:", 6);
             if (only && !strstr(plans[mi][pi], only)) continue;
@@ -100,7 +103,9 @@ int main(void) {
                 continue;
             }
             if (exact) { /* the exact plans must put their matmuls on the unit they name */
-                const char *unit = strstr(spec, "int") || strstr(spec, "ternary") ? "lutgemv" : "rmmec";
+                const char *unit = strstr(spec, "shiftmac")                         ? "shiftmac"
+                                   : strstr(spec, "int") || strstr(spec, "ternary") ? "lutgemv"
+                                                                                    : "rmmec";
                 int on = 0;
                 for (int i = 0; i < eng.n_ops; i++) on += eng.ops[i].unit && !strcmp(eng.ops[i].unit, unit);
                 printf("%s %s plan %s: %d matmuls on unit %s\n", on >= 8 ? "PASS" : "FAIL", models[mi], plans[mi][pi], on,
@@ -124,6 +129,16 @@ int main(void) {
                 }
                 check(models[mi], plans[mi][pi], mode == 2 ? "windows in one batch, GEMM" : "windows, GEMV kernels",
                       got, want, nl, (size_t)ns * T * V);
+            }
+            if (exact) { /* DUT fault: the device's weights of one exact op corrupted */
+                memset(got, 0xff, n * 4);
+                size_t bad = 0;
+                int rc = rt_cuda_resident_logits(&eng, tok, ns, T, 2 | RT_CUDA_FAULT, got, &e);
+                for (size_t i = 0; !rc && i < nl; i++) bad += memcmp(&got[i], &want[i], 4) != 0;
+                int ok = !rc && bad > 0;
+                ok ? passed++ : failed++;
+                printf("%s %s plan %s, device weight fault detected: %zu of %zu logits differ%s%s\n", ok ? "PASS" : "FAIL",
+                       models[mi], plans[mi][pi], bad, nl, rc ? ": " : "", rc ? e.msg : "");
             }
             rt_engine_free(&eng);
         }
