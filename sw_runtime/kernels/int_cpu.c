@@ -144,29 +144,33 @@ static inline __attribute__((always_inline)) void prefetch_step(const uint8_t *p
     for (int i = 0; i < KI_KSTRIDE; i += 64) _mm_prefetch((const char *)(p + i), _MM_HINT_T0);
 }
 
-/* acc + the int32 sums of one 64-byte block of one row with one token (64,
- * 128 or 256 columns from a). */
-TI256 static inline __attribute__((always_inline)) __m256i blk_avx2(unsigned sh, const uint8_t *w, const int8_t *a, __m256i acc) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256i v0 = _mm256_load_si256((const __m256i *)w), v1 = _mm256_load_si256((const __m256i *)(w + 32));
-    if (sh == 8) { /* |a| x (w with a's sign): |pair| <= 2 * 128 * 127 (|-128| is 128 unsigned) */
-        __m256i a0 = _mm256_loadu_si256((const __m256i *)a), a1 = _mm256_loadu_si256((const __m256i *)(a + 32));
-        __m256i p0 = _mm256_maddubs_epi16(_mm256_abs_epi8(a0), _mm256_sign_epi8(v0, a0));
-        __m256i p1 = _mm256_maddubs_epi16(_mm256_abs_epi8(a1), _mm256_sign_epi8(v1, a1));
-        /* widen each half to int32 before adding: two int8 pairs could exceed int16 */
-        return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
+/* acc[i] + the int32 sums of one 64-byte block of row i (nr rows, block at
+ * p[i] + kw) with one token. The activation side is loaded once per block for
+ * every row: bytes: au = |a| (the unsigned side), as = a (whose signs move onto
+ * the weights); nibbles / crumbs: as[f] = columns 64f + 0..63 of a. */
+TI256 static inline __attribute__((always_inline)) void blk_avx2(unsigned sh, const uint8_t *const *p, size_t kw, size_t nr,
+                                                                 const __m256i *au, const __m256i *as, __m256i *acc) {
+    const __m256i ones = _mm256_set1_epi16(1), mask = _mm256_set1_epi8(sh == 4 ? 15 : 3);
+#pragma GCC unroll 4
+    for (size_t i = 0; i < nr; i++) {
+        __m256i v0 = _mm256_load_si256((const __m256i *)(p[i] + kw)), v1 = _mm256_load_si256((const __m256i *)(p[i] + kw + 32));
+        if (sh == 8) { /* |a| x (w with a's sign): |pair| <= 2 * 128 * 127 (|-128| is 128 unsigned) */
+            __m256i p0 = _mm256_maddubs_epi16(au[0], _mm256_sign_epi8(v0, as[0]));
+            __m256i p1 = _mm256_maddubs_epi16(au[1], _mm256_sign_epi8(v1, as[1]));
+            /* widen each half to int32 before adding: two int8 pairs could exceed int16 */
+            acc[i] = _mm256_add_epi32(acc[i], _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
+            continue;
+        }
+        /* unsigned fields (code + zp <= 15) x signed activations: |pair| <= 2 * 15 * 128, and
+         * the 4 (nibbles, <= 4 * 3840) or 8 (crumbs, <= 8 * 512) pair sums added in int16 fit */
+        __m256i s = _mm256_setzero_si256();
+        for (unsigned f = 0; f < 8 / sh; f++) { /* field f: columns 64f + 0..63 (sh constant: unrolled) */
+            __m256i w0 = _mm256_and_si256(f ? _mm256_srli_epi16(v0, (int)(f * sh)) : v0, mask);
+            __m256i w1 = _mm256_and_si256(f ? _mm256_srli_epi16(v1, (int)(f * sh)) : v1, mask);
+            s = _mm256_add_epi16(s, _mm256_add_epi16(_mm256_maddubs_epi16(w0, as[2 * f]), _mm256_maddubs_epi16(w1, as[2 * f + 1])));
+        }
+        acc[i] = _mm256_add_epi32(acc[i], _mm256_madd_epi16(s, ones));
     }
-    /* unsigned fields (code + zp <= 15) x signed activations: |pair| <= 2 * 15 * 128, and
-     * the 4 (nibbles, <= 4 * 3840) or 8 (crumbs, <= 8 * 512) pair sums added in int16 fit */
-    const __m256i mask = _mm256_set1_epi8(sh == 4 ? 15 : 3);
-    __m256i p = _mm256_setzero_si256();
-    for (unsigned f = 0; f < 8 / sh; f++) { /* field f: columns 64f + 0..63 */
-        __m256i a0 = _mm256_loadu_si256((const __m256i *)(a + 64 * f)), a1 = _mm256_loadu_si256((const __m256i *)(a + 64 * f + 32));
-        __m256i w0 = _mm256_and_si256(_mm256_srli_epi16(v0, (int)(f * sh)), mask);
-        __m256i w1 = _mm256_and_si256(_mm256_srli_epi16(v1, (int)(f * sh)), mask);
-        p = _mm256_add_epi16(p, _mm256_add_epi16(_mm256_maddubs_epi16(w0, a0), _mm256_maddubs_epi16(w1, a1)));
-    }
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(p, ones));
 }
 
 TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
@@ -176,14 +180,20 @@ TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
+/* The four rows' sums of acc[0..3] (lane sums), in one vector. */
+TI256 static inline __attribute__((always_inline)) __m128i hsum4_256(const __m256i *a) {
+    __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(a[0], a[1]), _mm256_hadd_epi32(a[2], a[3]));
+    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+}
+
 /* RB rows at a time (one accumulator each), every token per row block so the
- * rows stay in L1 across the tokens of a prefill. */
-TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
-                            size_t r1) {
+ * rows stay in L1 across the tokens of a prefill; sh a constant per clone. */
+TI256 static inline __attribute__((always_inline)) void gemm_avx2_sh(unsigned sh, const ki_matrix *m, const ki_out *o,
+                                                                     const int8_t *A, const int32_t *qsum, size_t T,
+                                                                     size_t r0, size_t r1) {
     enum { RB = 4 };
-    size_t bc = blk_cols(m->bits);
-    unsigned sh = field_bits(m->bits);
-    int zp = zero_point(m->bits);
+    const size_t bc = 64 * (8 / sh), nv = 2 * (8 / sh);
+    const int zp = zero_point(m->bits);
     for (size_t r = r0; r < r1; r += RB) {
         size_t nr = r1 - r < RB ? r1 - r : RB;
         for (size_t t = 0; t < T; t++) {
@@ -193,10 +203,30 @@ TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A
             for (size_t i = 0; i < nr; i++) p[i] = row_ptr(m, r + i);
             for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_KSTRIDE) {
                 if (t == 0) prefetch_step(p[0] + kw + KI_PREFETCH);
-                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(sh, p[i] + kw, a + k, acc[i]);
+                __m256i as[8], au[2];
+                for (size_t f = 0; f < nv; f++) as[f] = _mm256_loadu_si256((const __m256i *)(a + k + 32 * f));
+                if (sh == 8) au[0] = _mm256_abs_epi8(as[0]), au[1] = _mm256_abs_epi8(as[1]);
+                if (nr == RB)
+                    blk_avx2(sh, p, kw, RB, au, as, acc);
+                else
+                    blk_avx2(sh, p, kw, nr, au, as, acc);
             }
-            for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, hsum256(acc[i]) - zp * qsum[t]);
+            int32_t s[RB];
+            if (nr == RB)
+                _mm_storeu_si128((__m128i *)s, hsum4_256(acc));
+            else
+                for (size_t i = 0; i < nr; i++) s[i] = hsum256(acc[i]);
+            for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, s[i] - zp * qsum[t]);
         }
+    }
+}
+
+TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                            size_t r1) {
+    switch (field_bits(m->bits)) {
+    case 2: gemm_avx2_sh(2, m, o, A, qsum, T, r0, r1); return;
+    case 4: gemm_avx2_sh(4, m, o, A, qsum, T, r0, r1); return;
+    default: gemm_avx2_sh(8, m, o, A, qsum, T, r0, r1); return;
     }
 }
 
