@@ -3,7 +3,7 @@
  * over many back-to-back jobs (the spin path) and jobs spaced by sleeps
  * longer than the spin (the sleep path, both for the workers' wake-up and
  * the caller's wait), plus a job whose worker parts are slower than the
- * caller's (the caller must wait for them). */
+ * caller's (the caller must wait for them); and with spinning off. */
 #include <stdatomic.h>
 #include <time.h>
 
@@ -30,9 +30,10 @@ static void task(void *arg, int idx, int n) {
 }
 
 /* Runs `jobs` jobs on a pool of th threads; gap_us between jobs (0: none). */
-static long run_jobs(int th, int jobs, long gap_us, int slow) {
+static long run_jobs(int th, int jobs, long gap_us, int slow, int spin) {
     kn_pool *p = kn_pool_new(th);
     assert_non_null(p);
+    kn_pool_set_spin(p, spin);
     assert_int_equal(kn_pool_threads(p), th);
     long checked = 0;
     for (int k = 0; k < jobs; k++) {
@@ -55,9 +56,10 @@ static void test_every_part_once(void **state) {
     (void)state;
     long checked = 0;
     for (int th = 1; th <= 4; th++) {
-        checked += run_jobs(th, 3000, 0, 0); /* back to back: workers spinning */
-        checked += run_jobs(th, 30, 300, 0);  /* gaps beyond the spin: workers asleep */
-        checked += run_jobs(th, 10, 0, 1);    /* workers slower than the caller: the caller sleeps */
+        checked += run_jobs(th, 3000, 0, 0, 1); /* back to back: workers spinning */
+        checked += run_jobs(th, 30, 300, 0, 1);  /* gaps beyond the spin: workers asleep */
+        checked += run_jobs(th, 10, 0, 1, 1);    /* workers slower than the caller: the caller sleeps */
+        checked += run_jobs(th, 500, 0, 0, 0);   /* --no-spin: every wait sleeps */
     }
     printf("kn_pool: %ld parts checked\n", checked);
     assert_true(checked >= 3000 * (1 + 2 + 3 + 4));

@@ -48,7 +48,7 @@ runc=""; native=""
 if [ -n "${RUNC_DIR:-}" ]; then
   gcc -Ofast -o "$OUT/runfast" "$RUNC_DIR/run.c" -lm && runc=$OUT/runfast
   gcc -Ofast -march=native -o "$OUT/runnative" "$RUNC_DIR/run.c" -lm && native=$OUT/runnative
-  echo "run.c: $(git -C "$RUNC_DIR" rev-parse HEAD 2>/dev/null || echo 'commit unknown')"
+  echo "run.c: $(git -C "$RUNC_DIR" rev-parse HEAD 2>/dev/null || cat "$RUNC_DIR/COMMIT" 2>/dev/null || echo 'commit unknown')"
 else
   echo "SKIP: run.c (set RUNC_DIR)"
 fi
@@ -58,7 +58,7 @@ if [ -n "${LLAMA_SRC:-}" ] && [ -n "${LLAMA_LIB_DIR:-}" ]; then
   gcc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$LLAMA_SRC/include" -I"$LLAMA_SRC/ggml/include" bench/cpu/llamacpp_bench.c \
     -o "$OUT/llamacpp_bench" "$lib" "$ggml" "$LLAMA_LIB_DIR/libggml-base.so" -Wl,-rpath,"$LLAMA_LIB_DIR" && lcb=$OUT/llamacpp_bench
   export LLAMA_LIB_DIR
-  echo "llama.cpp: $(git -C "$LLAMA_SRC" rev-parse HEAD 2>/dev/null || echo 'commit unknown'), libraries $(basename "$lib")"
+  echo "llama.cpp: $(git -C "$LLAMA_SRC" rev-parse HEAD 2>/dev/null || cat "$LLAMA_SRC/COMMIT" 2>/dev/null || echo 'commit unknown'), libraries $(basename "$lib")"
   for g in shakespeare l7b; do
     [ "$SUITE" = fp32-decode ] && continue
     [ -f "$GGUF_DIR/$g-q8_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/$g-f32.gguf" "$GGUF_DIR/$g-q8_0.gguf" q8_0
@@ -107,6 +107,7 @@ for r in $(seq 1 "$ROUNDS"); do
   lpcs "$r" lpcs-ternary mmfree "$MM" 256 1
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32-prompt shakespeare "$GGUF_DIR/shakespeare-f32.gguf" prompt 255 1
   lpcs "$r" lpcs-fp32 shakespeare "$M" 256 2
+  lpcs "$r" lpcs-fp32-nospin shakespeare "$M" 256 2 --no-spin
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 2
   # 7B layer shapes: N7B tokens (weights stream from DRAM every token)
   lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 1
@@ -119,6 +120,7 @@ for r in $(seq 1 "$ROUNDS"); do
   [ -n "$lcb" ] && llcpp "$r" llamacpp-q4_0 l7b "$GGUF_DIR/l7b-q4_0.gguf" decode "$N7B" 1
   lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 2
   lpcs "$r" lpcs-int8-intdot l7b "$L7B" "$N7B" 2 --plan w=int8,intdot
+  lpcs "$r" lpcs-int8-intdot-nospin l7b "$L7B" "$N7B" 2 --plan w=int8,intdot --no-spin
 done
 # weight streaming at 7B shapes vs the measured read bandwidth, 1 and 2 threads
 [ "$SUITE" = fp32-decode ] || for th in 1 2; do
@@ -152,5 +154,25 @@ for a, b in (('lpcs-fp32', 'runc-runfast'), ('lpcs-fp32', 'runc-native'), ('lpcs
          if (rd, 'shakespeare', a, '1') in val and (rd, 'shakespeare', b, '1') in val]
     if q:
         print('| %s / %s | %.2fx | %.2f-%.2f | %d |' % (a, b, statistics.median(q), min(q), max(q), len(q)))
+# 7B-layer pairs and thread scaling, wall and CPU time (per-round ratios)
+wall = {(r['round'], r['model'], r['program'], r['threads']): float(r['value']) for r in rows
+        if r['metric'] == 'tok_s' and r['value']}
+pairs = (('l7b', 'lpcs-fp32', '1', 'llamacpp-f32', '1'), ('l7b', 'lpcs-fp32', '1', 'runc-runfast', '1'),
+         ('l7b', 'lpcs-int8-intdot', '1', 'llamacpp-q8_0', '1'), ('l7b', 'lpcs-int4-intdot', '1', 'llamacpp-q4_0', '1'),
+         ('shakespeare', 'lpcs-fp32', '2', 'lpcs-fp32', '1'), ('shakespeare', 'lpcs-fp32', '2', 'lpcs-fp32-nospin', '2'),
+         ('l7b', 'lpcs-fp32', '2', 'lpcs-fp32', '1'), ('l7b', 'lpcs-int8-intdot', '2', 'lpcs-int8-intdot', '1'),
+         ('l7b', 'lpcs-int8-intdot', '2', 'lpcs-int8-intdot-nospin', '2'))
+print()
+print('| ratio | tok/CPU-s: median of per-round ratios (min-max) | tok/s wall: median (min-max) | rounds |')
+print('|---|---|---|---|')
+for m, a, ta, b, tb in pairs:
+    cells = []
+    for d in (val, wall):
+        q = [d[(rd, m, a, ta)] / d[(rd, m, b, tb)] for rd in sorted({k[0] for k in d})
+             if (rd, m, a, ta) in d and (rd, m, b, tb) in d and d[(rd, m, b, tb)] > 0]
+        cells.append('%.2fx (%.2f-%.2f)' % (statistics.median(q), min(q), max(q)) if q else '-')
+    n = len([rd for rd in {k[0] for k in val} if (rd, m, a, ta) in val and (rd, m, b, tb) in val])
+    if n:
+        print('| %s %s %st / %s %st | %s | %s | %d |' % (m, a, ta, b, tb, cells[0], cells[1], n))
 PY
 cat "$OUT/summary.md"

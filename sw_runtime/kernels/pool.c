@@ -1,8 +1,13 @@
 /* kn_pool: a job is a generation number. Between jobs the workers spin on it
  * for a short while (a token's ops come microseconds apart, and a futex
  * wake-up costs more than that), then sleep on a condition variable; the
- * caller waits for the countdown the same way. A sleeper announces itself
- * (sleepers / caller_sleeps) before it checks the condition under the mutex,
+ * caller waits for the countdown the same way. The spin adapts per waiter:
+ * it doubles (up to KN_POOL_SPIN_MAX) when the wait ended while spinning and
+ * is quartered (down to KN_POOL_SPIN_MIN) when it had to sleep, so on an
+ * oversubscribed machine, where the other thread is often descheduled and
+ * spinning only burns CPU time, the pool falls back to sleeping. A sleeper
+ * announces itself (sleepers / caller_sleeps) before it checks the condition
+ * under the mutex,
  * and the other side checks the announcement after its own change (both
  * sequentially consistent), so no wake-up is lost. */
 #include "pool.h"
@@ -18,8 +23,15 @@
 #define cpu_relax() ((void)0)
 #endif
 
-/* Spin iterations (one pause each, ~10-40 ns) before sleeping: about 20-80 us. */
-#define KN_POOL_SPIN 2000
+/* Spin iterations (one pause each, ~10-40 ns) before sleeping: at most
+ * about 20-80 us, at least well under 1 us. */
+#define KN_POOL_SPIN_MAX 2048
+#define KN_POOL_SPIN_MIN 16
+static int spin_after(int spin, int slept, int max) {
+    int s = slept ? spin / 4 : spin * 2;
+    s = s < KN_POOL_SPIN_MIN ? KN_POOL_SPIN_MIN : s;
+    return s < max ? s : max;
+}
 
 struct kn_pool {
     int threads;
@@ -29,6 +41,8 @@ struct kn_pool {
     pthread_cond_t go, done;
     atomic_ulong gen;
     atomic_int pending, stop, sleepers, caller_sleeps;
+    int caller_spin;      /* the caller's adaptive spin (only kn_pool_run touches it) */
+    atomic_int spin_max;  /* KN_POOL_SPIN_MAX, or 0: always sleep (kn_pool_set_spin) */
     kn_task_fn fn;
     void *arg;
 };
@@ -38,12 +52,17 @@ typedef struct {
     int idx;
 } worker_arg;
 
-/* Waits until the generation moves past seen (or stop); returns it. */
-static unsigned long wait_job(kn_pool *p, unsigned long seen) {
-    for (int i = 0; i < KN_POOL_SPIN; i++) {
-        if (atomic_load(&p->gen) != seen || atomic_load(&p->stop)) return atomic_load(&p->gen);
+/* Waits until the generation moves past seen (or stop); returns it. *spin:
+ * the worker's adaptive spin. */
+static unsigned long wait_job(kn_pool *p, unsigned long seen, int *spin) {
+    for (int i = 0; i < *spin; i++) {
+        if (atomic_load(&p->gen) != seen || atomic_load(&p->stop)) {
+            *spin = spin_after(*spin, 0, atomic_load(&p->spin_max));
+            return atomic_load(&p->gen);
+        }
         cpu_relax();
     }
+    *spin = spin_after(*spin, 1, atomic_load(&p->spin_max));
     pthread_mutex_lock(&p->mu);
     atomic_fetch_add(&p->sleepers, 1);
     while (atomic_load(&p->gen) == seen && !atomic_load(&p->stop)) pthread_cond_wait(&p->go, &p->mu);
@@ -58,8 +77,9 @@ static void *worker(void *v) {
     int idx = w->idx;
     free(w);
     unsigned long seen = 0;
+    int spin = KN_POOL_SPIN_MAX;
     for (;;) {
-        seen = wait_job(p, seen);
+        seen = wait_job(p, seen, &spin);
         if (atomic_load(&p->stop)) break;
         p->fn(p->arg, idx, p->threads); /* fn / arg were written before gen (release by the seq_cst store) */
         if (atomic_fetch_sub(&p->pending, 1) == 1 && atomic_load(&p->caller_sleeps)) {
@@ -76,6 +96,8 @@ kn_pool *kn_pool_new(int threads) {
     kn_pool *p = calloc(1, sizeof *p);
     if (!p) return NULL;
     p->threads = threads;
+    p->caller_spin = KN_POOL_SPIN_MAX;
+    atomic_init(&p->spin_max, KN_POOL_SPIN_MAX);
     atomic_init(&p->gen, 0);
     atomic_init(&p->pending, 0);
     atomic_init(&p->stop, 0);
@@ -124,6 +146,12 @@ void kn_pool_free(kn_pool *p) {
 
 int kn_pool_threads(const kn_pool *p) { return p ? p->threads : 1; }
 
+void kn_pool_set_spin(kn_pool *p, int on) {
+    if (!p) return;
+    atomic_store(&p->spin_max, on ? KN_POOL_SPIN_MAX : 0);
+    p->caller_spin = on ? KN_POOL_SPIN_MAX : 0; /* the workers' own spins follow within a job or two */
+}
+
 void kn_pool_run(kn_pool *p, kn_task_fn fn, void *arg) {
     if (!p || p->threads == 1) {
         fn(arg, 0, 1);
@@ -139,8 +167,14 @@ void kn_pool_run(kn_pool *p, kn_task_fn fn, void *arg) {
         pthread_mutex_unlock(&p->mu);
     }
     fn(arg, 0, p->threads);
-    for (int i = 0; i < KN_POOL_SPIN && atomic_load(&p->pending); i++) cpu_relax();
-    if (!atomic_load(&p->pending)) return;
+    for (int i = 0; i < p->caller_spin; i++) {
+        if (!atomic_load(&p->pending)) {
+            p->caller_spin = spin_after(p->caller_spin, 0, atomic_load(&p->spin_max));
+            return;
+        }
+        cpu_relax();
+    }
+    p->caller_spin = spin_after(p->caller_spin, 1, atomic_load(&p->spin_max));
     pthread_mutex_lock(&p->mu);
     atomic_store(&p->caller_sleeps, 1);
     while (atomic_load(&p->pending)) pthread_cond_wait(&p->done, &p->mu);
