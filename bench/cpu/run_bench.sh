@@ -48,7 +48,7 @@ runc=""; native=""
 if [ -n "${RUNC_DIR:-}" ]; then
   gcc -Ofast -o "$OUT/runfast" "$RUNC_DIR/run.c" -lm && runc=$OUT/runfast
   gcc -Ofast -march=native -o "$OUT/runnative" "$RUNC_DIR/run.c" -lm && native=$OUT/runnative
-  echo "run.c: $(git -C "$RUNC_DIR" rev-parse HEAD 2>/dev/null || cat "$RUNC_DIR/COMMIT" 2>/dev/null || echo 'commit unknown')"
+  echo "run.c: $(cat "$RUNC_DIR/COMMIT" 2>/dev/null || git -C "$RUNC_DIR" rev-parse HEAD 2>/dev/null || echo 'commit unknown')"
 else
   echo "SKIP: run.c (set RUNC_DIR)"
 fi
@@ -58,7 +58,7 @@ if [ -n "${LLAMA_SRC:-}" ] && [ -n "${LLAMA_LIB_DIR:-}" ]; then
   gcc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$LLAMA_SRC/include" -I"$LLAMA_SRC/ggml/include" bench/cpu/llamacpp_bench.c \
     -o "$OUT/llamacpp_bench" "$lib" "$ggml" "$LLAMA_LIB_DIR/libggml-base.so" -Wl,-rpath,"$LLAMA_LIB_DIR" && lcb=$OUT/llamacpp_bench
   export LLAMA_LIB_DIR
-  echo "llama.cpp: $(git -C "$LLAMA_SRC" rev-parse HEAD 2>/dev/null || cat "$LLAMA_SRC/COMMIT" 2>/dev/null || echo 'commit unknown'), libraries $(basename "$lib")"
+  echo "llama.cpp: $(cat "$LLAMA_SRC/COMMIT" 2>/dev/null || git -C "$LLAMA_SRC" rev-parse HEAD 2>/dev/null || echo 'commit unknown'), libraries $(basename "$lib")"
   for g in shakespeare l7b; do
     [ "$SUITE" = fp32-decode ] && continue
     [ -f "$GGUF_DIR/$g-q8_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/$g-f32.gguf" "$GGUF_DIR/$g-q8_0.gguf" q8_0
