@@ -180,6 +180,42 @@ TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
+/* golden intq's rule, 8 floats at a time (as quantize_avx512 below): absmax
+ * of the finite values, x / scale (IEEE division), round half to even, clamp
+ * to +-127, NaN -> 0; the tail (cols % 32) through golden's scalar function. */
+TI256 static void quantize_avx2(const float *x, size_t cols, int8_t *q, float *sa) {
+    size_t c8 = cols & ~(size_t)7, c32 = cols & ~(size_t)31;
+    const __m256 inf = _mm256_set1_ps(__builtin_inff()), sign = _mm256_set1_ps(-0.0f);
+    __m256 m = _mm256_setzero_ps();
+    for (size_t k = 0; k < c8; k += 8) {
+        __m256 a = _mm256_andnot_ps(sign, _mm256_loadu_ps(x + k));
+        m = _mm256_max_ps(m, _mm256_and_ps(a, _mm256_cmp_ps(a, inf, _CMP_LT_OQ))); /* NaN, inf -> 0 */
+    }
+    __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+    float absmax = _mm_cvtss_f32(h), tail = intq_absmax(x + c8, cols - c8);
+    float s = *sa = intq_scale_for_absmax(8, tail > absmax ? tail : absmax);
+    if (!(s > 0.0f)) { /* golden: every code 0 */
+        memset(q, 0, cols);
+        return;
+    }
+    const __m256 sv = _mm256_set1_ps(s), hi = _mm256_set1_ps(127.0f), lo = _mm256_set1_ps(-127.0f);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (size_t k = 0; k < c32; k += 32) {
+        __m256i c[4];
+        for (int i = 0; i < 4; i++) {
+            __m256 v = _mm256_loadu_ps(x + k + 8 * (size_t)i);
+            __m256 t = _mm256_round_ps(_mm256_div_ps(v, sv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            t = _mm256_min_ps(_mm256_max_ps(t, lo), hi);
+            c[i] = _mm256_cvtps_epi32(_mm256_and_ps(t, _mm256_cmp_ps(v, v, _CMP_ORD_Q))); /* NaN -> 0 */
+        }
+        __m256i b = _mm256_packs_epi16(_mm256_packs_epi32(c[0], c[1]), _mm256_packs_epi32(c[2], c[3]));
+        _mm256_storeu_si256((__m256i *)(q + k), _mm256_permutevar8x32_epi32(b, order));
+    }
+    for (size_t k = c32; k < cols; k++) q[k] = intq_quantize_one(8, x[k], s);
+}
+
 /* The four rows' sums of acc[0..3] (lane sums), in one vector. */
 TI256 static inline __attribute__((always_inline)) __m128i hsum4_256(const __m256i *a) {
     __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(a[0], a[1]), _mm256_hadd_epi32(a[2], a[3]));
@@ -387,6 +423,8 @@ void ki_quantize_act(ki_variant v, const float *x, size_t cols, size_t kpad, int
 #ifdef KI_X86
     if (v == KI_AVX512VNNI)
         quantize_avx512(x, cols, q, sa);
+    else if (v == KI_AVX2)
+        quantize_avx2(x, cols, q, sa);
     else
 #endif
         quantize_portable(x, cols, q, sa);
