@@ -17,6 +17,8 @@
 #                llama.cpp's own quantizer (llama_model_quantize) if missing
 #   L7B          llama2.c checkpoint of Llama-2-7B layer shapes (made with
 #                bench/cpu/gen_llama_shape if missing: 1 layer, 0.8 GB)
+#   ROUND_BUDGET_S  no new round starts after this many seconds of the script (default:
+#                none; every round a complete set, so the medians stay alternating)
 #   SUITE=all    or `fp32-decode`: only the shakespeare fp32 one-thread decode rows
 #                (lpcs, run.c runfast and native, llama.cpp F32), for more rounds
 #                in less time
@@ -82,11 +84,12 @@ lpcs_prefill() { # round model file n: one n-token prompt as a batched prefill, 
   rec "$1" lpcs-fp32-prompt "$2" 1 tok_cpu_s "$(echo "$o" | awk '/^prefill tokens per CPU-second:/ {print $5}')"
 }
 # run.c: its own "achieved tok/s" (wall, excludes the first token) and CPU time of the whole process.
+# (bash's `time`: user and system time of the child, as /usr/bin/time, which some machines lack)
 runc_run() { # round name model file n exe
-  local r=$1 name=$2 mod=$3 f=$4 n=$5 exe=$6
-  local w; w=$( { /usr/bin/time -o "$OUT/time.txt" -f "%U %S" "$exe" "$f" -z "$TOK" -t 0 -n "$n" -i "" >/dev/null; } 2>&1 | awk '/achieved tok\/s/ {print $3}')
-  rec "$r" "$name" "$mod" 1 tok_s "$w"
-  rec "$r" "$name" "$mod" 1 tok_cpu_s "$(awk -v n="$n" '{printf "%.2f", n / ($1 + $2)}' "$OUT/time.txt")"
+  local r=$1 name=$2 mod=$3 f=$4 n=$5 exe=$6 TIMEFORMAT='cputime %U %S'
+  { time "$exe" "$f" -z "$TOK" -t 0 -n "$n" -i "" >/dev/null 2>"$OUT/runc.err"; } 2>"$OUT/time.txt"
+  rec "$r" "$name" "$mod" 1 tok_s "$(awk '/achieved tok\/s/ {print $3}' "$OUT/runc.err")"
+  rec "$r" "$name" "$mod" 1 tok_cpu_s "$(awk -v n="$n" '/^cputime/ {printf "%.2f", n / ($2 + $3)}' "$OUT/time.txt")"
 }
 llcpp() { # round name model gguf mode n threads
   local o; o=$("$lcb" "$5" "$4" "$6" "$7")
@@ -95,7 +98,10 @@ llcpp() { # round name model gguf mode n threads
 }
 
 for r in $(seq 1 "$ROUNDS"); do
-  echo "round $r/$ROUNDS (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  if [ -n "${ROUND_BUDGET_S:-}" ] && [ "$SECONDS" -ge "$ROUND_BUDGET_S" ]; then
+    echo "round budget ${ROUND_BUDGET_S}s reached after $((r - 1)) rounds" >&2; break
+  fi
+  echo "round $r/$ROUNDS (load $(cut -d' ' -f1 /proc/loadavg), ${SECONDS}s)" >&2
   lpcs "$r" lpcs-fp32 shakespeare "$M" 256 1
   [ -n "$runc" ] && runc_run "$r" runc-runfast shakespeare "$M" 256 "$runc"
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 1
