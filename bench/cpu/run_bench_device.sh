@@ -34,17 +34,8 @@ stamp "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-), $(nproc) 
 
 # SystemC / libjansson from the carried .deb files when the machine lacks them
 if ! ldconfig -p 2>/dev/null | grep -q libjansson.so.4 && [ -d "$D/debs" ]; then
-  root=/tmp/lpcs-debs; lib=$root/usr/lib/x86_64-linux-gnu
-  mkdir -p "$root"
-  for f in "$D"/debs/*.deb; do
-    if command -v dpkg >/dev/null; then dpkg -x "$f" "$root"
-    else ar p "$f" "$(ar t "$f" | grep '^data\.tar')" | tar -xJ -C "$root"; fi || { echo "cannot unpack $f"; exit 1; }
-  done
-  export C_INCLUDE_PATH=$root/usr/include${C_INCLUDE_PATH:+:$C_INCLUDE_PATH}
-  export CPLUS_INCLUDE_PATH=$root/usr/include${CPLUS_INCLUDE_PATH:+:$CPLUS_INCLUDE_PATH}
-  export LIBRARY_PATH=$lib${LIBRARY_PATH:+:$LIBRARY_PATH}
-  export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-  export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root
+  . bench/device_debs.sh
+  use_debs "$D/debs" || exit 1
 fi
 B=${BUILD_DIR:-/tmp/lpcs-cpu-build}
 stamp "build $B (make -j$(nproc))"

@@ -96,6 +96,16 @@ static void quantize_portable(const float *x, size_t cols, int8_t *q, float *sa)
     intq_quantize_tensor(8, x, cols, q, sa); /* bits 8 is valid: cannot fail */
 }
 
+/* golden intq's scale from a vector loop's absmax and the tail x[c..cols);
+ * 0 (and every code 0, as golden) when it is not positive. */
+static float act_scale(const float *x, size_t c, size_t cols, float absmax, int8_t *q, float *sa) {
+    float tail = intq_absmax(x + c, cols - c);
+    float s = *sa = intq_scale_for_absmax(8, tail > absmax ? tail : absmax);
+    if (s > 0.0f) return s;
+    memset(q, 0, cols);
+    return 0.0f;
+}
+
 /* Where the results go: Y with the activation scales sa, or raw sums Yi. */
 typedef struct {
     float *Y;
@@ -138,6 +148,15 @@ static void gemm_portable(const ki_matrix *m, const ki_out *o, const int8_t *A, 
 /* ---- AVX2: vpmaddubsw (u8 x s8 -> s16 pairs) + vpmaddwd -> s32 ---- */
 
 #define TI256 __attribute__((target("avx2")))
+
+/* fn_sh(field width, m, ...) with the width as a constant: one specialised
+ * clone per width (the shifts and the field loop unrolled). */
+#define CALL_PER_WIDTH(fn_sh, m, ...)                                                                                     \
+    switch (field_bits((m)->bits)) {                                                                                      \
+    case 2: fn_sh(2, m, __VA_ARGS__); return;                                                                            \
+    case 4: fn_sh(4, m, __VA_ARGS__); return;                                                                            \
+    default: fn_sh(8, m, __VA_ARGS__); return;                                                                           \
+    }
 
 /* The KI_KSTRIDE bytes (one block of a row group) at p, into L1 ahead of use. */
 static inline __attribute__((always_inline)) void prefetch_step(const uint8_t *p) {
@@ -194,12 +213,8 @@ TI256 static void quantize_avx2(const float *x, size_t cols, int8_t *q, float *s
     __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
     h = _mm_max_ps(h, _mm_movehl_ps(h, h));
     h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
-    float absmax = _mm_cvtss_f32(h), tail = intq_absmax(x + c8, cols - c8);
-    float s = *sa = intq_scale_for_absmax(8, tail > absmax ? tail : absmax);
-    if (!(s > 0.0f)) { /* golden: every code 0 */
-        memset(q, 0, cols);
-        return;
-    }
+    float s = act_scale(x, c8, cols, _mm_cvtss_f32(h), q, sa);
+    if (s == 0.0f) return;
     const __m256 sv = _mm256_set1_ps(s), hi = _mm256_set1_ps(127.0f), lo = _mm256_set1_ps(-127.0f);
     const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
     for (size_t k = 0; k < c32; k += 32) {
@@ -259,11 +274,7 @@ TI256 static inline __attribute__((always_inline)) void gemm_avx2_sh(unsigned sh
 
 TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
                             size_t r1) {
-    switch (field_bits(m->bits)) {
-    case 2: gemm_avx2_sh(2, m, o, A, qsum, T, r0, r1); return;
-    case 4: gemm_avx2_sh(4, m, o, A, qsum, T, r0, r1); return;
-    default: gemm_avx2_sh(8, m, o, A, qsum, T, r0, r1); return;
-    }
+    CALL_PER_WIDTH(gemm_avx2_sh, m, o, A, qsum, T, r0, r1);
 }
 
 /* ---- AVX-512 VNNI: vpdpbusd (u8 x s8, four products per int32 lane) ---- */
@@ -281,12 +292,8 @@ TI512 static void quantize_avx512(const float *x, size_t cols, int8_t *q, float 
         __m512 a = _mm512_abs_ps(_mm512_loadu_ps(x + k));
         m = _mm512_mask_max_ps(m, _mm512_cmp_ps_mask(a, inf, _CMP_LT_OQ), m, a); /* finite lanes only */
     }
-    float absmax = _mm512_reduce_max_ps(m), tail = intq_absmax(x + c16, cols - c16);
-    float s = *sa = intq_scale_for_absmax(8, tail > absmax ? tail : absmax);
-    if (!(s > 0.0f)) { /* golden: every code 0 */
-        memset(q, 0, cols);
-        return;
-    }
+    float s = act_scale(x, c16, cols, _mm512_reduce_max_ps(m), q, sa);
+    if (s == 0.0f) return;
     const __m512 sv = _mm512_set1_ps(s), hi = _mm512_set1_ps(127.0f), lo = _mm512_set1_ps(-127.0f);
     for (size_t k = 0; k < c16; k += 16) {
         __m512 v = _mm512_loadu_ps(x + k);
@@ -363,11 +370,7 @@ TI512 static inline __attribute__((always_inline)) void gemm_vnni_sh(unsigned sh
 
 TI512 static void gemm_vnni(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
                             size_t r1) {
-    switch (field_bits(m->bits)) {
-    case 2: gemm_vnni_sh(2, m, o, A, qsum, T, r0, r1); return;
-    case 4: gemm_vnni_sh(4, m, o, A, qsum, T, r0, r1); return;
-    default: gemm_vnni_sh(8, m, o, A, qsum, T, r0, r1); return;
-    }
+    CALL_PER_WIDTH(gemm_vnni_sh, m, o, A, qsum, T, r0, r1);
 }
 #endif
 
