@@ -5,7 +5,8 @@
 #   bench/cpu/run_bench_device.sh [DIR]        (from the repository root)
 #
 # DIR (default .device/cpu, git-ignored) holds, prepared on the build machine:
-#   debs/        libjansson + SystemC .deb files (`make fullsplit-debs`: .deps/debs),
+#   debs/        libjansson + SystemC .deb files (`make fullsplit-debs`: .deps/debs)
+#                and libcmocka0 + libcmocka-dev (for the unit tests),
 #                unpacked into /tmp when this machine lacks them
 #   runc/run.c   llama2.c's run.c, runc/COMMIT its commit
 #   llama-src/   llama.cpp's include/ and ggml/include/ headers, COMMIT its commit
@@ -16,7 +17,8 @@
 # ROUNDS=3, STREAM_REPS=5, ROUND_BUDGET_S=150 unless set: no round starts
 # after 150 s of run_bench.sh, so the whole call fits ~5 minutes). Output in OUT (default
 # build/bench-cpu-device): machine.txt (lscpu, load), build.log, the
-# run_bench.sh files (results.csv, summary.md, stream-{1,2}t.md), run.log.
+# run_bench.sh files (results.csv, summary.md, stream-{1,2}t.md), run.log, and
+# test_*.txt: the cpu kernels' unit tests (bit-exact to golden) on this CPU.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 D=${1:-.device/cpu}
@@ -39,8 +41,17 @@ if ! ldconfig -p 2>/dev/null | grep -q libjansson.so.4 && [ -d "$D/debs" ]; then
 fi
 B=${BUILD_DIR:-/tmp/lpcs-cpu-build}
 stamp "build $B (make -j$(nproc))"
+TESTS="test_int_cpu test_kn_pool test_fp_cpu test_cpu_forward"
 make -j"$(nproc)" BUILD="$B" PLATFORM_LIBS="-lsystemc -lstdc++" "$B/lpcs" "$B/bench/bench_stream" > "$OUT/build.log" 2>&1 \
   || { tail -30 "$OUT/build.log"; echo "build failed"; exit 1; }
+# the cpu kernels' bit-exactness tests on this CPU's ISA (libcmocka from debs/ if missing)
+if make -j"$(nproc)" BUILD="$B" PLATFORM_LIBS="-lsystemc -lstdc++" $(printf "$B/tests/%s " $TESTS) >> "$OUT/build.log" 2>&1; then
+  for t in $TESTS; do
+    LPCS_SHARED=$D/shared timeout 120 "$B/tests/$t" > "$OUT/$t.txt" 2>&1; echo "$t: exit $? ($(grep -E 'compared|checked|SKIP' "$OUT/$t.txt" | tr '\n' ' '))"
+  done
+else
+  echo "SKIP: unit tests (they did not build: $OUT/build.log)"
+fi
 W=${WORK:-/tmp/lpcs-cpu-work}; mkdir -p "$W"
 L7B=$W/l7b-1layer.bin
 [ -f "$L7B" ] || { gcc -O2 -o "$W/gen_llama_shape" bench/cpu/gen_llama_shape.c -lm && "$W/gen_llama_shape" "$L7B" 1; } || exit 1
