@@ -17,6 +17,7 @@
 #                llama.cpp's own quantizer (llama_model_quantize) if missing
 #   L7B          llama2.c checkpoint of Llama-2-7B layer shapes (made with
 #                bench/cpu/gen_llama_shape if missing: 1 layer, 0.8 GB)
+#   STREAM=0     skip the bench_stream tables at the end
 #   ROUND_BUDGET_S  no new round starts after this many seconds of the script (default:
 #                none; every round a complete set, so the medians stay alternating)
 #   SUITE=all    or `fp32-decode`: only the shakespeare fp32 one-thread decode rows
@@ -129,7 +130,7 @@ for r in $(seq 1 "$ROUNDS"); do
   lpcs "$r" lpcs-int8-intdot-nospin l7b "$L7B" "$N7B" 2 --plan w=int8,intdot --no-spin
 done
 # weight streaming at 7B shapes vs the measured read bandwidth, 1 and 2 threads
-[ "$SUITE" = fp32-decode ] || for th in 1 2; do
+[ "$SUITE" = fp32-decode ] || [ "${STREAM:-1}" = 0 ] || for th in 1 2; do
   echo "stream, $th thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   "$BUILD/bench/bench_stream" "${STREAM_REPS:-9}" auto "$th" > "$OUT/stream-${th}t.md"
 done

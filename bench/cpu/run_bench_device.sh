@@ -14,8 +14,9 @@
 #   shared/models/  shakespeare-llama.bin, tok-bytes.bin, shakespeare-mmfree.*
 # It builds lpcs and bench_stream (all cores), writes the 7B-layer checkpoint
 # (gen_llama_shape) and the GGUFs, then runs run_bench.sh (1 and 2 threads;
-# ROUNDS=3, STREAM_REPS=5, ROUND_BUDGET_S=150 unless set: no round starts
-# after 150 s of run_bench.sh, so the whole call fits ~5 minutes). Output in OUT (default
+# ROUNDS=3, STREAM_REPS=5, ROUND_BUDGET_S=100 unless set: no round starts
+# after 100 s of run_bench.sh, so the whole call fits ~5 minutes; bench_stream
+# at 1 and 2 threads runs before the rounds). Output in OUT (default
 # build/bench-cpu-device): machine.txt (lscpu, load), build.log, the
 # run_bench.sh files (results.csv, summary.md, stream-{1,2}t.md), run.log, and
 # test_*.txt: the cpu kernels' unit tests (bit-exact to golden) on this CPU.
@@ -55,7 +56,12 @@ fi
 W=${WORK:-/tmp/lpcs-cpu-work}; mkdir -p "$W"
 L7B=$W/l7b-1layer.bin
 [ -f "$L7B" ] || { gcc -O2 -o "$W/gen_llama_shape" bench/cpu/gen_llama_shape.c -lm && "$W/gen_llama_shape" "$L7B" 1; } || exit 1
+# the streaming tables first (the read bandwidth is this section's yardstick), then the rounds
+for th in 1 2; do
+  stamp "bench_stream, $th thread(s)"
+  "$B/bench/bench_stream" "${STREAM_REPS:-5}" auto "$th" > "$OUT/stream-${th}t.md"
+done
 stamp "run_bench.sh"
-BUILD=$B SHARED=$D/shared RUNC_DIR=$D/runc LLAMA_SRC=$D/llama-src LLAMA_LIB_DIR=$D/llama-lib GGUF_DIR=$W L7B=$L7B \
-  OUT=$OUT ROUNDS=${ROUNDS:-3} STREAM_REPS=${STREAM_REPS:-5} ROUND_BUDGET_S=${ROUND_BUDGET_S:-150} bench/cpu/run_bench.sh
+STREAM=0 BUILD=$B SHARED=$D/shared RUNC_DIR=$D/runc LLAMA_SRC=$D/llama-src LLAMA_LIB_DIR=$D/llama-lib GGUF_DIR=$W L7B=$L7B \
+  OUT=$OUT ROUNDS=${ROUNDS:-3} STREAM_REPS=${STREAM_REPS:-5} ROUND_BUDGET_S=${ROUND_BUDGET_S:-100} bench/cpu/run_bench.sh
 stamp "done (load $(cut -d' ' -f1-3 /proc/loadavg))"
