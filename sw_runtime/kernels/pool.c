@@ -2,12 +2,12 @@
  * for a short while (a token's ops come microseconds apart, and a futex
  * wake-up costs more than that), then sleep on a condition variable; the
  * caller waits for the countdown the same way. The spin adapts per waiter:
- * it doubles (up to KN_POOL_SPIN_MAX) when the wait ended while spinning and
- * is quartered (down to KN_POOL_SPIN_MIN) when it had to sleep, so on an
- * oversubscribed machine, where the other thread is often descheduled and
- * spinning only burns CPU time, the pool falls back to sleeping. A sleeper
- * announces itself (sleepers / caller_sleeps) before it checks the condition
- * under the mutex,
+ * it grows by 1/8 + 16 (up to KN_POOL_SPIN_MAX) when the wait ended while
+ * spinning and is quartered (down to KN_POOL_SPIN_MIN) when it had to sleep
+ * (one slept wait undoes ~12 short ones), so on an oversubscribed machine,
+ * where the other thread is often descheduled and spinning only burns CPU
+ * time, the pool falls back to sleeping. A sleeper announces itself
+ * (sleepers / caller_sleeps) before it checks the condition under the mutex,
  * and the other side checks the announcement after its own change (both
  * sequentially consistent), so no wake-up is lost. */
 #include "pool.h"
@@ -28,7 +28,7 @@
 #define KN_POOL_SPIN_MAX 2048
 #define KN_POOL_SPIN_MIN 16
 static int spin_after(int spin, int slept, int max) {
-    int s = slept ? spin / 4 : spin * 2;
+    int s = slept ? spin / 4 : spin + spin / 8 + 16; /* slow growth, fast decay */
     s = s < KN_POOL_SPIN_MIN ? KN_POOL_SPIN_MIN : s;
     return s < max ? s : max;
 }
