@@ -41,19 +41,9 @@ say() { echo "[$(( $(date +%s) - t_start ))s] $*" | tee -a "$log"; }
 # there, and $lpcs built with NPROC jobs (pkg-config may be missing: the
 # platform's link flags are given on the make line).
 if [ -n "${DEBS:-}" ]; then
-  root=/tmp/lpcs-debs; lib=$root/usr/lib/x86_64-linux-gnu
-  mkdir -p "$root"
-  for f in "$DEBS"/*.deb; do # dpkg -x, or ar + tar where dpkg is missing
-    if command -v dpkg >/dev/null; then dpkg -x "$f" "$root"
-    else ar p "$f" "$(ar t "$f" | grep '^data\.tar')" | tar -xJ -C "$root"; fi || { say "fullsplit: cannot unpack $f"; exit 1; }
-  done
-  # C_INCLUDE_PATH / CPLUS_INCLUDE_PATH, not CPATH: CPATH directories are not
-  # system directories, so SystemC's header warnings would fail -Werror builds.
-  export C_INCLUDE_PATH=$root/usr/include${C_INCLUDE_PATH:+:$C_INCLUDE_PATH}
-  export CPLUS_INCLUDE_PATH=$root/usr/include${CPLUS_INCLUDE_PATH:+:$CPLUS_INCLUDE_PATH}
-  export LIBRARY_PATH=$lib${LIBRARY_PATH:+:$LIBRARY_PATH}
-  export LD_LIBRARY_PATH=$lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-  export PKG_CONFIG_PATH=$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$root
+  . "$(dirname "$0")/device_debs.sh"
+  use_debs "$DEBS" || { say "fullsplit: cannot unpack the packages of $DEBS"; exit 1; }
+  root=/tmp/lpcs-debs
   for t in make gcc g++ ar; do command -v $t >/dev/null || { say "fullsplit: no $t on this machine"; exit 1; }; done
   say "fullsplit: building $lpcs against $root ($(gcc --version | head -1))"
   make -j"$nproc" "$lpcs" BUILD="$build" SHARED="$shared" PLATFORM_LIBS="-lsystemc -lstdc++" >"$work/build.log" 2>&1 \

@@ -2,6 +2,7 @@
 #include "cuda_resident.h"
 #include "exact.h"
 #include "kernels/fp_cpu.h"
+#include "kernels/pool.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,8 @@ void rt_common_help(FILE *out) {
             "                     else <model>.tok.bin, tok-bytes.bin or tokenizer.bin beside it)\n"
             "  --threads T        run: split matmul rows and attention heads over T threads;\n"
             "                     ppl: evaluate windows on T threads (same bits for any T)\n"
+            "  --no-spin          run: idle threads sleep at once instead of spinning briefly\n"
+            "                     between ops (for comparisons; same bits)\n"
             "  --exec MODE        exact (default): matmuls whose weight format belongs to a unit\n"
             "                     run in that unit's arithmetic (p4e1/p8e0/p16e1/fp4e2m1 on the\n"
             "                     RMMEC); fake: quantize-dequantize, computed in fp32\n"
@@ -64,6 +67,7 @@ int rt_common_arg(rt_common_opts *o, int argc, char **argv, int *i, const char *
                     : !strcmp(a, "--strict")             ? &o->strict
                     : !strcmp(a, "--check")              ? &o->sched.check
                     : !strcmp(a, "--print-design-point") ? &o->print_design_point
+                    : !strcmp(a, "--no-spin")            ? &o->no_spin
                                                          : NULL;
         if (flag) *flag = 1;
         return flag != NULL;
@@ -216,6 +220,7 @@ int rt_session_open(rt_session *s, const rt_common_opts *o, const char *cmd) {
         rt_session_close(s);
         goto fail;
     }
+    kn_pool_set_spin(s->eng.pool, !o->no_spin);
     return 0;
 fail_plan:
     fprintf(stderr, "lpcs %s: --plan: %s\n", cmd, e.msg);

@@ -16,6 +16,7 @@ typedef struct {
     rt_sched_opts sched;
     int threads;
     int quiet;
+    int no_spin; /* --no-spin: the thread pool's idle threads always sleep (kn_pool_set_spin) */
     int strict; /* --strict: an op that cannot run on its requested backend is an error */
     const char *design_point_path; /* --design-point FILE (loaded by the CLI into the sim backend's point) */
     int print_design_point;        /* --print-design-point: print the point in use and exit */

@@ -17,6 +17,9 @@
 #                llama.cpp's own quantizer (llama_model_quantize) if missing
 #   L7B          llama2.c checkpoint of Llama-2-7B layer shapes (made with
 #                bench/cpu/gen_llama_shape if missing: 1 layer, 0.8 GB)
+#   STREAM=0     skip the bench_stream tables at the end
+#   ROUND_BUDGET_S  no new round starts after this many seconds of the script (default:
+#                none; every round a complete set, so the medians stay alternating)
 #   SUITE=all    or `fp32-decode`: only the shakespeare fp32 one-thread decode rows
 #                (lpcs, run.c runfast and native, llama.cpp F32), for more rounds
 #                in less time; or `lut`: only the low-bit rows of the LUT kernel
@@ -49,7 +52,7 @@ runc=""; native=""
 if [ -n "${RUNC_DIR:-}" ]; then
   gcc -Ofast -o "$OUT/runfast" "$RUNC_DIR/run.c" -lm && runc=$OUT/runfast
   gcc -Ofast -march=native -o "$OUT/runnative" "$RUNC_DIR/run.c" -lm && native=$OUT/runnative
-  echo "run.c: $(git -C "$RUNC_DIR" rev-parse HEAD 2>/dev/null || echo 'commit unknown')"
+  echo "run.c: $(cat "$RUNC_DIR/COMMIT" 2>/dev/null || git -C "$RUNC_DIR" rev-parse HEAD 2>/dev/null || echo 'commit unknown')"
 else
   echo "SKIP: run.c (set RUNC_DIR)"
 fi
@@ -59,7 +62,7 @@ if [ -n "${LLAMA_SRC:-}" ] && [ -n "${LLAMA_LIB_DIR:-}" ]; then
   gcc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -I"$LLAMA_SRC/include" -I"$LLAMA_SRC/ggml/include" bench/cpu/llamacpp_bench.c \
     -o "$OUT/llamacpp_bench" "$lib" "$ggml" "$LLAMA_LIB_DIR/libggml-base.so" -Wl,-rpath,"$LLAMA_LIB_DIR" && lcb=$OUT/llamacpp_bench
   export LLAMA_LIB_DIR
-  echo "llama.cpp: $(git -C "$LLAMA_SRC" rev-parse HEAD 2>/dev/null || echo 'commit unknown'), libraries $(basename "$lib")"
+  echo "llama.cpp: $(cat "$LLAMA_SRC/COMMIT" 2>/dev/null || git -C "$LLAMA_SRC" rev-parse HEAD 2>/dev/null || echo 'commit unknown'), libraries $(basename "$lib")"
   for g in shakespeare l7b; do
     [ "$SUITE" = fp32-decode ] && continue
     [ -f "$GGUF_DIR/$g-q8_0.gguf" ] || "$lcb" quantize "$GGUF_DIR/$g-f32.gguf" "$GGUF_DIR/$g-q8_0.gguf" q8_0
@@ -86,11 +89,12 @@ lpcs_prefill() { # round model file n: one n-token prompt as a batched prefill, 
   rec "$1" lpcs-fp32-prompt "$2" 1 tok_cpu_s "$(echo "$o" | awk '/^prefill tokens per CPU-second:/ {print $5}')"
 }
 # run.c: its own "achieved tok/s" (wall, excludes the first token) and CPU time of the whole process.
+# (bash's `time`: user and system time of the child, as /usr/bin/time, which some machines lack)
 runc_run() { # round name model file n exe
-  local r=$1 name=$2 mod=$3 f=$4 n=$5 exe=$6
-  local w; w=$( { /usr/bin/time -o "$OUT/time.txt" -f "%U %S" "$exe" "$f" -z "$TOK" -t 0 -n "$n" -i "" >/dev/null; } 2>&1 | awk '/achieved tok\/s/ {print $3}')
-  rec "$r" "$name" "$mod" 1 tok_s "$w"
-  rec "$r" "$name" "$mod" 1 tok_cpu_s "$(awk -v n="$n" '{printf "%.2f", n / ($1 + $2)}' "$OUT/time.txt")"
+  local r=$1 name=$2 mod=$3 f=$4 n=$5 exe=$6 TIMEFORMAT='cputime %U %S'
+  { time "$exe" "$f" -z "$TOK" -t 0 -n "$n" -i "" >/dev/null 2>"$OUT/runc.err"; } 2>"$OUT/time.txt"
+  rec "$r" "$name" "$mod" 1 tok_s "$(awk '/achieved tok\/s/ {print $3}' "$OUT/runc.err")"
+  rec "$r" "$name" "$mod" 1 tok_cpu_s "$(awk -v n="$n" '/^cputime/ {printf "%.2f", n / ($2 + $3)}' "$OUT/time.txt")"
 }
 llcpp() { # round name model gguf mode n threads
   local o; o=$("$lcb" "$5" "$4" "$6" "$7")
@@ -116,7 +120,10 @@ lut_round() { # round
 }
 
 for r in $(seq 1 "$ROUNDS"); do
-  echo "round $r/$ROUNDS (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  if [ -n "${ROUND_BUDGET_S:-}" ] && [ "$SECONDS" -ge "$ROUND_BUDGET_S" ]; then
+    echo "round budget ${ROUND_BUDGET_S}s reached after $((r - 1)) rounds" >&2; break
+  fi
+  echo "round $r/$ROUNDS (load $(cut -d' ' -f1 /proc/loadavg), ${SECONDS}s)" >&2
   if [ "$SUITE" = lut ]; then lut_round "$r"; continue; fi
   lpcs "$r" lpcs-fp32 shakespeare "$M" 256 1
   [ -n "$runc" ] && runc_run "$r" runc-runfast shakespeare "$M" 256 "$runc"
@@ -129,6 +136,7 @@ for r in $(seq 1 "$ROUNDS"); do
   lpcs "$r" lpcs-ternary mmfree "$MM" 256 1
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32-prompt shakespeare "$GGUF_DIR/shakespeare-f32.gguf" prompt 255 1
   lpcs "$r" lpcs-fp32 shakespeare "$M" 256 2
+  lpcs "$r" lpcs-fp32-nospin shakespeare "$M" 256 2 --no-spin
   [ -n "$lcb" ] && llcpp "$r" llamacpp-f32 shakespeare "$GGUF_DIR/shakespeare-f32.gguf" decode 256 2
   # 7B layer shapes: N7B tokens (weights stream from DRAM every token)
   lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 1
@@ -141,13 +149,14 @@ for r in $(seq 1 "$ROUNDS"); do
   [ -n "$lcb" ] && llcpp "$r" llamacpp-q4_0 l7b "$GGUF_DIR/l7b-q4_0.gguf" decode "$N7B" 1
   lpcs "$r" lpcs-fp32 l7b "$L7B" "$N7B" 2
   lpcs "$r" lpcs-int8-intdot l7b "$L7B" "$N7B" 2 --plan w=int8,intdot
+  lpcs "$r" lpcs-int8-intdot-nospin l7b "$L7B" "$N7B" 2 --plan w=int8,intdot --no-spin
 done
 # weight streaming at 7B shapes vs the measured read bandwidth, 1 and 2 threads
-[ "$SUITE" = lut ] && for th in 1 2; do
+[ "$SUITE" = lut ] && [ "${STREAM:-1}" != 0 ] && for th in 1 2; do
   echo "stream (int and LUT kernels), $th thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   "$BUILD/bench/bench_stream" "${STREAM_REPS:-9}" auto "$th" int > "$OUT/stream-lut-${th}t.md"
 done
-[ "$SUITE" = fp32-decode ] || [ "$SUITE" = lut ] || for th in 1 2; do
+[ "$SUITE" = fp32-decode ] || [ "$SUITE" = lut ] || [ "${STREAM:-1}" = 0 ] || for th in 1 2; do
   echo "stream, $th thread(s) (load $(cut -d' ' -f1 /proc/loadavg))" >&2
   "$BUILD/bench/bench_stream" "${STREAM_REPS:-9}" auto "$th" > "$OUT/stream-${th}t.md"
 done
@@ -178,6 +187,26 @@ for a, b in (('lpcs-fp32', 'runc-runfast'), ('lpcs-fp32', 'runc-native'), ('lpcs
          if (rd, 'shakespeare', a, '1') in val and (rd, 'shakespeare', b, '1') in val]
     if q:
         print('| %s / %s | %.2fx | %.2f-%.2f | %d |' % (a, b, statistics.median(q), min(q), max(q), len(q)))
+# 7B-layer pairs and thread scaling, wall and CPU time (per-round ratios)
+wall = {(r['round'], r['model'], r['program'], r['threads']): float(r['value']) for r in rows
+        if r['metric'] == 'tok_s' and r['value']}
+pairs = (('l7b', 'lpcs-fp32', '1', 'llamacpp-f32', '1'), ('l7b', 'lpcs-fp32', '1', 'runc-runfast', '1'),
+         ('l7b', 'lpcs-int8-intdot', '1', 'llamacpp-q8_0', '1'), ('l7b', 'lpcs-int4-intdot', '1', 'llamacpp-q4_0', '1'),
+         ('shakespeare', 'lpcs-fp32', '2', 'lpcs-fp32', '1'), ('shakespeare', 'lpcs-fp32', '2', 'lpcs-fp32-nospin', '2'),
+         ('l7b', 'lpcs-fp32', '2', 'lpcs-fp32', '1'), ('l7b', 'lpcs-int8-intdot', '2', 'lpcs-int8-intdot', '1'),
+         ('l7b', 'lpcs-int8-intdot', '2', 'lpcs-int8-intdot-nospin', '2'))
+print()
+print('| ratio | tok/CPU-s: median of per-round ratios (min-max) | tok/s wall: median (min-max) | rounds |')
+print('|---|---|---|---|')
+for m, a, ta, b, tb in pairs:
+    cells = []
+    for d in (val, wall):
+        q = [d[(rd, m, a, ta)] / d[(rd, m, b, tb)] for rd in sorted({k[0] for k in d})
+             if (rd, m, a, ta) in d and (rd, m, b, tb) in d and d[(rd, m, b, tb)] > 0]
+        cells.append('%.2fx (%.2f-%.2f)' % (statistics.median(q), min(q), max(q)) if q else '-')
+    n = len([rd for rd in {k[0] for k in val} if (rd, m, a, ta) in val and (rd, m, b, tb) in val])
+    if n:
+        print('| %s %s %st / %s %st | %s | %s | %d |' % (m, a, ta, b, tb, cells[0], cells[1], n))
 PY
 # SUITE=lut: its per-round ratios (7B layer, 1 thread)
 [ "$SUITE" = lut ] && python3 - "$csv" >> "$OUT/summary.md" <<'PY'

@@ -96,6 +96,16 @@ static void quantize_portable(const float *x, size_t cols, int8_t *q, float *sa)
     intq_quantize_tensor(8, x, cols, q, sa); /* bits 8 is valid: cannot fail */
 }
 
+/* golden intq's scale from a vector loop's absmax and the tail x[c..cols);
+ * 0 (and every code 0, as golden) when it is not positive. */
+static float act_scale(const float *x, size_t c, size_t cols, float absmax, int8_t *q, float *sa) {
+    float tail = intq_absmax(x + c, cols - c);
+    float s = *sa = intq_scale_for_absmax(8, tail > absmax ? tail : absmax);
+    if (s > 0.0f) return s;
+    memset(q, 0, cols);
+    return 0.0f;
+}
+
 /* Where the results go: Y with the activation scales sa, or raw sums Yi. */
 typedef struct {
     float *Y;
@@ -139,34 +149,47 @@ static void gemm_portable(const ki_matrix *m, const ki_out *o, const int8_t *A, 
 
 #define TI256 __attribute__((target("avx2")))
 
+/* fn_sh(field width, m, ...) with the width as a constant: one specialised
+ * clone per width (the shifts and the field loop unrolled). */
+#define CALL_PER_WIDTH(fn_sh, m, ...)                                                                                     \
+    switch (field_bits((m)->bits)) {                                                                                      \
+    case 2: fn_sh(2, m, __VA_ARGS__); return;                                                                            \
+    case 4: fn_sh(4, m, __VA_ARGS__); return;                                                                            \
+    default: fn_sh(8, m, __VA_ARGS__); return;                                                                           \
+    }
+
 /* The KI_KSTRIDE bytes (one block of a row group) at p, into L1 ahead of use. */
 static inline __attribute__((always_inline)) void prefetch_step(const uint8_t *p) {
     for (int i = 0; i < KI_KSTRIDE; i += 64) _mm_prefetch((const char *)(p + i), _MM_HINT_T0);
 }
 
-/* acc + the int32 sums of one 64-byte block of one row with one token (64,
- * 128 or 256 columns from a). */
-TI256 static inline __attribute__((always_inline)) __m256i blk_avx2(unsigned sh, const uint8_t *w, const int8_t *a, __m256i acc) {
-    const __m256i ones = _mm256_set1_epi16(1);
-    __m256i v0 = _mm256_load_si256((const __m256i *)w), v1 = _mm256_load_si256((const __m256i *)(w + 32));
-    if (sh == 8) { /* |a| x (w with a's sign): |pair| <= 2 * 128 * 127 (|-128| is 128 unsigned) */
-        __m256i a0 = _mm256_loadu_si256((const __m256i *)a), a1 = _mm256_loadu_si256((const __m256i *)(a + 32));
-        __m256i p0 = _mm256_maddubs_epi16(_mm256_abs_epi8(a0), _mm256_sign_epi8(v0, a0));
-        __m256i p1 = _mm256_maddubs_epi16(_mm256_abs_epi8(a1), _mm256_sign_epi8(v1, a1));
-        /* widen each half to int32 before adding: two int8 pairs could exceed int16 */
-        return _mm256_add_epi32(acc, _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
+/* acc[i] + the int32 sums of one 64-byte block of row i (nr rows, block at
+ * p[i] + kw) with one token. The activation side is loaded once per block for
+ * every row: bytes: au = |a| (the unsigned side), as = a (whose signs move onto
+ * the weights); nibbles / crumbs: as[f] = columns 64f + 0..63 of a. */
+TI256 static inline __attribute__((always_inline)) void blk_avx2(unsigned sh, const uint8_t *const *p, size_t kw, size_t nr,
+                                                                 const __m256i *au, const __m256i *as, __m256i *acc) {
+    const __m256i ones = _mm256_set1_epi16(1), mask = _mm256_set1_epi8(sh == 4 ? 15 : 3);
+#pragma GCC unroll 4
+    for (size_t i = 0; i < nr; i++) {
+        __m256i v0 = _mm256_load_si256((const __m256i *)(p[i] + kw)), v1 = _mm256_load_si256((const __m256i *)(p[i] + kw + 32));
+        if (sh == 8) { /* |a| x (w with a's sign): |pair| <= 2 * 128 * 127 (|-128| is 128 unsigned) */
+            __m256i p0 = _mm256_maddubs_epi16(au[0], _mm256_sign_epi8(v0, as[0]));
+            __m256i p1 = _mm256_maddubs_epi16(au[1], _mm256_sign_epi8(v1, as[1]));
+            /* widen each half to int32 before adding: two int8 pairs could exceed int16 */
+            acc[i] = _mm256_add_epi32(acc[i], _mm256_add_epi32(_mm256_madd_epi16(p0, ones), _mm256_madd_epi16(p1, ones)));
+            continue;
+        }
+        /* unsigned fields (code + zp <= 15) x signed activations: |pair| <= 2 * 15 * 128, and
+         * the 4 (nibbles, <= 4 * 3840) or 8 (crumbs, <= 8 * 512) pair sums added in int16 fit */
+        __m256i s = _mm256_setzero_si256();
+        for (unsigned f = 0; f < 8 / sh; f++) { /* field f: columns 64f + 0..63 (sh constant: unrolled) */
+            __m256i w0 = _mm256_and_si256(f ? _mm256_srli_epi16(v0, (int)(f * sh)) : v0, mask);
+            __m256i w1 = _mm256_and_si256(f ? _mm256_srli_epi16(v1, (int)(f * sh)) : v1, mask);
+            s = _mm256_add_epi16(s, _mm256_add_epi16(_mm256_maddubs_epi16(w0, as[2 * f]), _mm256_maddubs_epi16(w1, as[2 * f + 1])));
+        }
+        acc[i] = _mm256_add_epi32(acc[i], _mm256_madd_epi16(s, ones));
     }
-    /* unsigned fields (code + zp <= 15) x signed activations: |pair| <= 2 * 15 * 128, and
-     * the 4 (nibbles, <= 4 * 3840) or 8 (crumbs, <= 8 * 512) pair sums added in int16 fit */
-    const __m256i mask = _mm256_set1_epi8(sh == 4 ? 15 : 3);
-    __m256i p = _mm256_setzero_si256();
-    for (unsigned f = 0; f < 8 / sh; f++) { /* field f: columns 64f + 0..63 */
-        __m256i a0 = _mm256_loadu_si256((const __m256i *)(a + 64 * f)), a1 = _mm256_loadu_si256((const __m256i *)(a + 64 * f + 32));
-        __m256i w0 = _mm256_and_si256(_mm256_srli_epi16(v0, (int)(f * sh)), mask);
-        __m256i w1 = _mm256_and_si256(_mm256_srli_epi16(v1, (int)(f * sh)), mask);
-        p = _mm256_add_epi16(p, _mm256_add_epi16(_mm256_maddubs_epi16(w0, a0), _mm256_maddubs_epi16(w1, a1)));
-    }
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(p, ones));
 }
 
 TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
@@ -176,14 +199,52 @@ TI256 static inline __attribute__((always_inline)) int32_t hsum256(__m256i v) {
     return _mm_cvtsi128_si32(s);
 }
 
+/* golden intq's rule, 8 floats at a time (as quantize_avx512 below): absmax
+ * of the finite values, x / scale (IEEE division), round half to even, clamp
+ * to +-127, NaN -> 0; the tail (cols % 32) through golden's scalar function. */
+TI256 static void quantize_avx2(const float *x, size_t cols, int8_t *q, float *sa) {
+    size_t c8 = cols & ~(size_t)7, c32 = cols & ~(size_t)31;
+    const __m256 inf = _mm256_set1_ps(__builtin_inff()), sign = _mm256_set1_ps(-0.0f);
+    __m256 m = _mm256_setzero_ps();
+    for (size_t k = 0; k < c8; k += 8) {
+        __m256 a = _mm256_andnot_ps(sign, _mm256_loadu_ps(x + k));
+        m = _mm256_max_ps(m, _mm256_and_ps(a, _mm256_cmp_ps(a, inf, _CMP_LT_OQ))); /* NaN, inf -> 0 */
+    }
+    __m128 h = _mm_max_ps(_mm256_castps256_ps128(m), _mm256_extractf128_ps(m, 1));
+    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_max_ss(h, _mm_shuffle_ps(h, h, 1));
+    float s = act_scale(x, c8, cols, _mm_cvtss_f32(h), q, sa);
+    if (s == 0.0f) return;
+    const __m256 sv = _mm256_set1_ps(s), hi = _mm256_set1_ps(127.0f), lo = _mm256_set1_ps(-127.0f);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (size_t k = 0; k < c32; k += 32) {
+        __m256i c[4];
+        for (int i = 0; i < 4; i++) {
+            __m256 v = _mm256_loadu_ps(x + k + 8 * (size_t)i);
+            __m256 t = _mm256_round_ps(_mm256_div_ps(v, sv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            t = _mm256_min_ps(_mm256_max_ps(t, lo), hi);
+            c[i] = _mm256_cvtps_epi32(_mm256_and_ps(t, _mm256_cmp_ps(v, v, _CMP_ORD_Q))); /* NaN -> 0 */
+        }
+        __m256i b = _mm256_packs_epi16(_mm256_packs_epi32(c[0], c[1]), _mm256_packs_epi32(c[2], c[3]));
+        _mm256_storeu_si256((__m256i *)(q + k), _mm256_permutevar8x32_epi32(b, order));
+    }
+    for (size_t k = c32; k < cols; k++) q[k] = intq_quantize_one(8, x[k], s);
+}
+
+/* The four rows' sums of acc[0..3] (lane sums), in one vector. */
+TI256 static inline __attribute__((always_inline)) __m128i hsum4_256(const __m256i *a) {
+    __m256i h = _mm256_hadd_epi32(_mm256_hadd_epi32(a[0], a[1]), _mm256_hadd_epi32(a[2], a[3]));
+    return _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
+}
+
 /* RB rows at a time (one accumulator each), every token per row block so the
- * rows stay in L1 across the tokens of a prefill. */
-TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
-                            size_t r1) {
+ * rows stay in L1 across the tokens of a prefill; sh a constant per clone. */
+TI256 static inline __attribute__((always_inline)) void gemm_avx2_sh(unsigned sh, const ki_matrix *m, const ki_out *o,
+                                                                     const int8_t *A, const int32_t *qsum, size_t T,
+                                                                     size_t r0, size_t r1) {
     enum { RB = 4 };
-    size_t bc = blk_cols(m->bits);
-    unsigned sh = field_bits(m->bits);
-    int zp = zero_point(m->bits);
+    const size_t bc = 64 * (8 / sh), nv = 2 * (8 / sh);
+    const int zp = zero_point(m->bits);
     for (size_t r = r0; r < r1; r += RB) {
         size_t nr = r1 - r < RB ? r1 - r : RB;
         for (size_t t = 0; t < T; t++) {
@@ -193,11 +254,27 @@ TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A
             for (size_t i = 0; i < nr; i++) p[i] = row_ptr(m, r + i);
             for (size_t k = 0, kw = 0; k < m->kpad; k += bc, kw += KI_KSTRIDE) {
                 if (t == 0) prefetch_step(p[0] + kw + KI_PREFETCH);
-                for (size_t i = 0; i < nr; i++) acc[i] = blk_avx2(sh, p[i] + kw, a + k, acc[i]);
+                __m256i as[8], au[2];
+                for (size_t f = 0; f < nv; f++) as[f] = _mm256_loadu_si256((const __m256i *)(a + k + 32 * f));
+                if (sh == 8) au[0] = _mm256_abs_epi8(as[0]), au[1] = _mm256_abs_epi8(as[1]);
+                if (nr == RB)
+                    blk_avx2(sh, p, kw, RB, au, as, acc);
+                else
+                    blk_avx2(sh, p, kw, nr, au, as, acc);
             }
-            for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, hsum256(acc[i]) - zp * qsum[t]);
+            int32_t s[RB];
+            if (nr == RB)
+                _mm_storeu_si128((__m128i *)s, hsum4_256(acc));
+            else
+                for (size_t i = 0; i < nr; i++) s[i] = hsum256(acc[i]);
+            for (size_t i = 0; i < nr; i++) put(o, m, t, r + i, s[i] - zp * qsum[t]);
         }
     }
+}
+
+TI256 static void gemm_avx2(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
+                            size_t r1) {
+    CALL_PER_WIDTH(gemm_avx2_sh, m, o, A, qsum, T, r0, r1);
 }
 
 /* ---- AVX-512 VNNI: vpdpbusd (u8 x s8, four products per int32 lane) ---- */
@@ -215,12 +292,8 @@ TI512 static void quantize_avx512(const float *x, size_t cols, int8_t *q, float 
         __m512 a = _mm512_abs_ps(_mm512_loadu_ps(x + k));
         m = _mm512_mask_max_ps(m, _mm512_cmp_ps_mask(a, inf, _CMP_LT_OQ), m, a); /* finite lanes only */
     }
-    float absmax = _mm512_reduce_max_ps(m), tail = intq_absmax(x + c16, cols - c16);
-    float s = *sa = intq_scale_for_absmax(8, tail > absmax ? tail : absmax);
-    if (!(s > 0.0f)) { /* golden: every code 0 */
-        memset(q, 0, cols);
-        return;
-    }
+    float s = act_scale(x, c16, cols, _mm512_reduce_max_ps(m), q, sa);
+    if (s == 0.0f) return;
     const __m512 sv = _mm512_set1_ps(s), hi = _mm512_set1_ps(127.0f), lo = _mm512_set1_ps(-127.0f);
     for (size_t k = 0; k < c16; k += 16) {
         __m512 v = _mm512_loadu_ps(x + k);
@@ -297,11 +370,7 @@ TI512 static inline __attribute__((always_inline)) void gemm_vnni_sh(unsigned sh
 
 TI512 static void gemm_vnni(const ki_matrix *m, const ki_out *o, const int8_t *A, const int32_t *qsum, size_t T, size_t r0,
                             size_t r1) {
-    switch (field_bits(m->bits)) {
-    case 2: gemm_vnni_sh(2, m, o, A, qsum, T, r0, r1); return;
-    case 4: gemm_vnni_sh(4, m, o, A, qsum, T, r0, r1); return;
-    default: gemm_vnni_sh(8, m, o, A, qsum, T, r0, r1); return;
-    }
+    CALL_PER_WIDTH(gemm_vnni_sh, m, o, A, qsum, T, r0, r1);
 }
 #endif
 
@@ -357,6 +426,8 @@ void ki_quantize_act(ki_variant v, const float *x, size_t cols, size_t kpad, int
 #ifdef KI_X86
     if (v == KI_AVX512VNNI)
         quantize_avx512(x, cols, q, sa);
+    else if (v == KI_AVX2)
+        quantize_avx2(x, cols, q, sa);
     else
 #endif
         quantize_portable(x, cols, q, sa);

@@ -18,6 +18,10 @@ typedef void (*kn_task_fn)(void *arg, int idx, int n);
 kn_pool *kn_pool_new(int threads);
 void kn_pool_free(kn_pool *p);
 int kn_pool_threads(const kn_pool *p);
+/* on (the default): waiters spin briefly (adaptively) before sleeping; 0:
+ * they always sleep on the condition variable (for comparisons). Call
+ * between jobs. */
+void kn_pool_set_spin(kn_pool *p, int on);
 void kn_pool_run(kn_pool *p, kn_task_fn fn, void *arg);
 
 /* [*lo, *hi) = part idx of n of the range [0, len), cut at multiples of align. */
