@@ -97,6 +97,13 @@ test-platform-sram: $(BUILD)/lpcs
 	tests/platform_sram.sh $(BUILD)/lpcs $(BUILD)/platform-sram
 TEST_STEPS += test-platform-sram
 
+# Prefill K/V staging (arch_prefill_kv_rows): platform and model against the byte formulas,
+# staged once and per query block (tests/platform_kv.sh; ~3 s).
+.PHONY: test-platform-kv
+test-platform-kv: $(BUILD)/lpcs
+	tests/platform_kv.sh $(BUILD)/lpcs $(BUILD)/platform-kv
+TEST_STEPS += test-platform-kv
+
 # docs/seed-claims.md: the seed papers' headline claims beside lpcs's figures (one command).
 .PHONY: seed-claims
 seed-claims: $(BUILD)/lpcs

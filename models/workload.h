@@ -19,7 +19,10 @@
  * wl_evaluate_with takes another timer for the same op stream: the SystemC
  * platform (sw_runtime/cli/workload_platform.c) for the model-vs-platform table.
  * Residency: weights fill sram_kib greedily in op order (as sw_runtime/rt_arch.c),
- * then the KV caches of all batch sequences if the whole of them fits. */
+ * then the KV caches of all batch sequences if the whole of them fits. When
+ * they do not, prefill attention stages K/V in the SRAM the weights leave:
+ * once per sequence and layer if it fits, else per query block
+ * (arch_prefill_kv_rows; the op's kv_reuse tells the timer). */
 #ifndef LPCS_MODELS_WORKLOAD_H
 #define LPCS_MODELS_WORKLOAD_H
 
@@ -81,6 +84,8 @@ typedef struct {
 typedef struct {
     double params, weight_bytes, kv_bytes;     /* whole model / all sequences at the final context */
     int weights_on_chip, kv_on_chip;           /* 1 if all of it fits in SRAM */
+    double prefill_kv_rows;                    /* K/V rows read from DRAM per sequence and layer in
+                                                * prefill when off chip (arch_prefill_kv_rows) */
     wl_phase prefill, decode_step;
     double ttft_s, tpot_s, tokens_per_s, energy_per_token_j; /* decode tokens/s over the batch */
     double prefill_energy_per_token_j, area_mm2;
