@@ -84,6 +84,16 @@ dse-error-table: $(BUILD)/lpcs
 nll-proxy: $(BUILD)/lpcs
 	models/nll_proxy.sh $(BUILD) $(SHARED) 4096 > models/nll_proxy.csv.tmp && mv models/nll_proxy.csv.tmp models/nll_proxy.csv
 
+# The proxy rows that have a full-validation-split exact NLL take it (models/nll_proxy_fullsplit.py):
+#   make nll-proxy-fullsplit ACCURACY=DIR/accuracy.csv PROVENANCE="what run made it"
+# (ACCURACY: bench/fullsplit_device.sh's accuracy.csv; the split is 111,540 bytes, 436 windows).
+SPLIT_BYTES ?= 111540
+.PHONY: nll-proxy-fullsplit
+nll-proxy-fullsplit:
+	@test -n "$(ACCURACY)" -a -n "$(PROVENANCE)" || { echo "nll-proxy-fullsplit: set ACCURACY=FILE and PROVENANCE=TEXT"; exit 1; }
+	models/nll_proxy_fullsplit.py $(ACCURACY) $(SPLIT_BYTES) "$(PROVENANCE)" < models/nll_proxy.csv > models/nll_proxy.csv.tmp
+	mv models/nll_proxy.csv.tmp models/nll_proxy.csv
+
 # lpcs sweep over workloads: kill -9 / truncated last row + resume gives the
 # same CSV as one run; both modes on 7B/70B with prefill and batch > 1.
 .PHONY: test-workload-sweep

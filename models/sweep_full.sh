@@ -6,7 +6,8 @@
 #   3. run shard 0/REF_N of the grid uninterrupted into another file: its rows
 #      must equal rows i % REF_N == 0 of the killed-and-resumed file (rows on
 #      both sides of the kill, compared field by field).
-# Wall and CPU seconds of steps 1+2 (CPU from /proc of the sweep process),
+# Wall and CPU seconds of steps 1+2 (CPU: /proc of the killed process, sampled
+# each second until the kill; /usr/bin/time of the resumed one),
 # the rate and the machine load. Prints one CSV line (header first):
 #   grid,mode,points,rows,wall_s,cpu_s,points_per_wall_s,points_per_cpu_s,killed_at,ref_rows_equal,load_avg
 # Usage: models/sweep_full.sh LPCS GRID.json MODE KILL_AT OUTDIR [REF_N]
@@ -29,12 +30,11 @@ kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
 t1=$(now); killed=$(rows "$out/full.csv")
 echo "sweep-full: killed at $killed rows (after $(echo "$t1 - $t0" | bc) s, $cpu1 CPU-s); resuming" >> "$out/progress.log"
 
-# the resumed run: CPU seconds of the process itself, sampled until it exits
-"$lpcs" sweep "$grid" -o "$out/full.csv" --mode "$mode" 2>> "$out/progress.log" & pid=$!
-cpu2=0
-while kill -0 "$pid" 2>/dev/null; do c=$(cpu_of "$pid"); [ "$c" = 0 ] || cpu2=$c; sleep 1; done
-wait "$pid"
+# the resumed run to the end: its CPU seconds from /usr/bin/time
+/usr/bin/time -f "%U %S" -o "$out/time.txt" "$lpcs" sweep "$grid" -o "$out/full.csv" --mode "$mode" \
+  2>> "$out/progress.log"
 t2=$(now)
+cpu2=$(awk '{ print $1 + $2 }' "$out/time.txt")
 
 "$lpcs" sweep "$grid" -o "$out/ref.csv" --mode "$mode" --shard "0/$ref_n" --quiet
 python3 - "$grid" "$mode" "$out" "$ref_n" "$t0" "$t2" "$cpu1" "$cpu2" "$killed" <<'P'

@@ -70,7 +70,8 @@ typedef struct {
     int n;
 } proxy_table;
 
-/* models/nll_proxy.csv (models/nll_proxy.sh): arch_class,w_fmt,w_bits,model,plan,nll,bytes */
+/* models/nll_proxy.csv (models/nll_proxy.sh, nll_proxy_fullsplit.py):
+ * arch_class,w_fmt,w_bits,model,plan,nll,bytes,source */
 static int proxy_load(const char *path, proxy_table *t) {
     memset(t, 0, sizeof *t);
     FILE *f = fopen(path, "r");
