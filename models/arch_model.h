@@ -12,8 +12,9 @@
  *   attention (q.K and p.V)         -> RMMEC array with the KV format's lanes
  *   everything else (norms, rope,   -> vector unit, vector_lanes fp32 elements/cycle
  *   softmax, activations, quant)
- * Cycles of an op = max(compute, DRAM transfer) + DRAM latency when it touches
- * DRAM. Compute cycles per unit come from the RTL pipelines (models/README.md):
+ * Cycles of an op = compute when nothing is streamed, else the DMA tile pipeline
+ * (arch_op_cost: n tiles through DMA_TILE_BUFFERS buffers, each paying the DRAM
+ * latency). Compute cycles per unit come from the RTL pipelines (models/README.md):
  *   RMMEC   : ceil(rows/units) * (ceil(cols/lanes) + 1) + RMMEC_PIPE_FILL
  *   ternary : ceil(cols/ktile) + words * (2, or 1 with overlapped loads) + 3,
  *             words = ceil(rows/lanes) * ceil(cols/ktile)

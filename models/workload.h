@@ -11,8 +11,10 @@
  *             weights stream once per step (shared by the batch), each
  *             sequence reads its KV cache at the mean context
  *             prompt + gen/2 (from DRAM when the caches do not fit on chip).
- * Per op: cycles = max(compute, SRAM transfer, DRAM transfer) + DRAM latency
- * when it touches DRAM; the op's bound is the largest of the three. SRAM
+ * Per op: cycles = arch_op_cost's tile pipeline (streamed weights or K/V through
+ * the DMA's tile buffers, each tile paying the DRAM latency; attention once per
+ * sequence), or the SRAM transfer + latency when that is longer; the op's bound
+ * is the largest of compute, SRAM transfer and DRAM transfer. SRAM
  * transfer = the bytes the unit reads from SRAM (its weights or KV rows and
  * activations, once per token: arch_op_cost) + the DMA's staging writes, at
  * d->sram_bytes_per_cycle (0: SRAM bandwidth is not a bound).
