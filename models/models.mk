@@ -123,6 +123,12 @@ test-platform-kv: $(BUILD)/lpcs
 	tests/platform_kv.sh $(BUILD)/lpcs $(BUILD)/platform-kv
 TEST_STEPS += test-platform-kv
 
+# models/nll_proxy_fullsplit.py against rows written out by hand (<1 s).
+.PHONY: test-nll-proxy-fullsplit
+test-nll-proxy-fullsplit:
+	tests/nll_proxy_fullsplit.sh $(BUILD)/nll-proxy-fullsplit
+TEST_STEPS += test-nll-proxy-fullsplit
+
 # docs/seed-claims.md: the seed papers' headline claims beside lpcs's figures (one command).
 .PHONY: seed-claims
 seed-claims: $(BUILD)/lpcs
