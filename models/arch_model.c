@@ -24,6 +24,19 @@ static double cdiv(double a, double b) { return ceil(a / b); }
 
 double arch_kv_values(const arch_op *op) { return op->kv_n ? (double)op->kv_n : (double)op->n; }
 
+double arch_kv_dram_bytes(const arch_op *op) {
+    return 2.0 * arch_kv_values(op) * op->w_bits / 8.0 / (op->kv_reuse > 1 ? op->kv_reuse : 1);
+}
+
+double arch_prefill_kv_rows(double P, double kv_row_bytes, double q_row_bytes, double stage_bytes) {
+    if (P <= 1) return P > 0 ? P : 0;
+    if (P * kv_row_bytes <= stage_bytes) return P;
+    double qb = q_row_bytes > 0 ? floor(stage_bytes / q_row_bytes) : P;
+    qb = qb < 1 ? 1 : qb > P ? P : qb;
+    double nb = cdiv(P, qb);
+    return qb * nb * (nb - 1) / 2 + P;
+}
+
 arch_unit arch_pick_unit(const dp_config *d, const arch_op *op) {
     int best = -1, best_rank = 0;
     for (int u = 0; u < arch_n_units(); u++) {
@@ -98,7 +111,8 @@ int arch_op_cost(const dp_config *d, const arch_op *op, arch_cost *o) {
     if (!ud || ud->compute(d, op, o, &wbytes)) return -1;
     double T = op->tokens > 1 ? op->tokens : 1; /* the unit re-reads its operands per token */
     o->compute_cycles *= T, o->unit_events *= T, o->e_compute_pj *= T;
-    o->dram_bytes = op->weights_resident ? 0 : wbytes;
+    /* streamed K/V: one DRAM read serves kv_reuse queries (staged in SRAM) */
+    o->dram_bytes = op->weights_resident ? 0 : op->kind == ARCH_OP_ATTENTION ? arch_kv_dram_bytes(op) : wbytes;
     o->sram_bytes = T * (wbytes + abytes) + o->dram_bytes; /* + DMA staging writes of streamed data */
     o->mem_cycles = o->dram_bytes / arch_dram_bytes_per_cycle(d);
     /* streaming of n DMA tiles through DMA_TILE_BUFFERS buffers: per tile

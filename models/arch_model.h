@@ -12,8 +12,9 @@
  *   attention (q.K and p.V)         -> RMMEC array with the KV format's lanes
  *   everything else (norms, rope,   -> vector unit, vector_lanes fp32 elements/cycle
  *   softmax, activations, quant)
- * Cycles of an op = max(compute, DRAM transfer) + DRAM latency when it touches
- * DRAM. Compute cycles per unit come from the RTL pipelines (models/README.md):
+ * Cycles of an op = compute when nothing is streamed, else the DMA tile pipeline
+ * (arch_op_cost: n tiles through DMA_TILE_BUFFERS buffers, each paying the DRAM
+ * latency). Compute cycles per unit come from the RTL pipelines (models/README.md):
  *   RMMEC   : ceil(rows/units) * (ceil(cols/lanes) + 1) + RMMEC_PIPE_FILL
  *   ternary : ceil(cols/ktile) + words * (2, or 1 with overlapped loads) + 3,
  *             words = ceil(rows/lanes) * ceil(cols/ktile)
@@ -54,6 +55,9 @@ typedef struct {
     int tables_resident; /* PIM: LUT tables already built in the banks */
     double tokens;       /* tokens sharing one pass over the weights (prefill GEMM, batched
                           * decode): compute, unit events and SRAM reads x tokens, DRAM once; 0 = 1 */
+    double kv_reuse;     /* attention with K/V streamed: query positions served by one DRAM read of a
+                          * K/V row (the row stays staged in SRAM for them; arch_prefill_kv_rows);
+                          * the unit still reads it from SRAM once per query. 0 = 1 (re-read per query) */
 } arch_op;
 
 typedef struct {
@@ -74,6 +78,20 @@ const char *arch_op_kind_name(arch_op_kind k);
 
 /* Values of K (or V) an attention op reads: kv_n, or n when kv_n is 0. */
 double arch_kv_values(const arch_op *op);
+/* DRAM bytes of K and V an attention op streams when they are off chip:
+ * 2 * kv values * bits / 8 / kv_reuse. */
+double arch_kv_dram_bytes(const arch_op *op);
+/* K/V rows (token positions) one sequence's causal prefill of P queries
+ * reads from DRAM per layer when the caches are off chip, with stage_bytes
+ * of SRAM free for it (what resident weights leave):
+ *   P * kv_row_bytes <= stage_bytes: the sequence's K/V of the layer is
+ *     staged once and every query reuses it: P rows;
+ *   else FlashAttention-style query blocks: Qb = stage_bytes / q_row_bytes
+ *     queries (q row + fp32 output accumulator) stay on chip, 1 <= Qb <= P,
+ *     and the K/V rows each block attends to stream past them once:
+ *     Qb * nb * (nb - 1) / 2 + P rows for nb = ceil(P / Qb) blocks
+ *     (Qb = 1: P(P+1)/2, a re-read per query). */
+double arch_prefill_kv_rows(double P, double kv_row_bytes, double q_row_bytes, double stage_bytes);
 /* Which unit runs op on design point d. */
 arch_unit arch_pick_unit(const dp_config *d, const arch_op *op);
 /* RMMEC lanes per command for a weight storage width (4, 2 or 1). */

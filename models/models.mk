@@ -74,6 +74,15 @@ RATE_S ?= 60
 dse-7b-platform-rate: $(BUILD)/lpcs
 	models/sweep_rate.sh $(BUILD)/lpcs models/grids/dse_7b.json platform $(RATE_S) $(BUILD)/sweep-rate
 
+# The whole 10,000-point grid, run for real (models/sweep_full.sh): killed with SIGKILL at
+# KILL_AT rows, resumed to the end, checked against an uninterrupted reference shard (0/20);
+# prints the measured wall / CPU seconds (docs/dse/sweep_rate_platform.csv). Platform mode
+# takes ~270 CPU-s (~20 min of wall time at load 12-14 on the 2-core machine); analytical ~3 CPU-s.
+KILL_AT ?= 3000
+.PHONY: dse-7b-full
+dse-7b-full: $(BUILD)/lpcs
+	nice models/sweep_full.sh $(BUILD)/lpcs models/grids/dse_7b.json $(DSE_MODE) $(KILL_AT) $(BUILD)/sweep-full-$(DSE_MODE)
+
 # docs/dse/model-vs-platform.md: analytical model vs SystemC platform per op / class / phase at 7B and 70B.
 .PHONY: dse-error-table
 dse-error-table: $(BUILD)/lpcs
@@ -83,6 +92,16 @@ dse-error-table: $(BUILD)/lpcs
 .PHONY: nll-proxy
 nll-proxy: $(BUILD)/lpcs
 	models/nll_proxy.sh $(BUILD) $(SHARED) 4096 > models/nll_proxy.csv.tmp && mv models/nll_proxy.csv.tmp models/nll_proxy.csv
+
+# The proxy rows that have a full-validation-split exact NLL take it (models/nll_proxy_fullsplit.py):
+#   make nll-proxy-fullsplit ACCURACY=DIR/accuracy.csv PROVENANCE="what run made it"
+# (ACCURACY: bench/fullsplit_device.sh's accuracy.csv; the split is 111,540 bytes, 436 windows).
+SPLIT_BYTES ?= 111540
+.PHONY: nll-proxy-fullsplit
+nll-proxy-fullsplit:
+	@test -n "$(ACCURACY)" -a -n "$(PROVENANCE)" || { echo "nll-proxy-fullsplit: set ACCURACY=FILE and PROVENANCE=TEXT"; exit 1; }
+	models/nll_proxy_fullsplit.py $(ACCURACY) $(SPLIT_BYTES) "$(PROVENANCE)" < models/nll_proxy.csv > models/nll_proxy.csv.tmp
+	mv models/nll_proxy.csv.tmp models/nll_proxy.csv
 
 # lpcs sweep over workloads: kill -9 / truncated last row + resume gives the
 # same CSV as one run; both modes on 7B/70B with prefill and batch > 1.
@@ -96,6 +115,19 @@ TEST_STEPS += test-workload-sweep
 test-platform-sram: $(BUILD)/lpcs
 	tests/platform_sram.sh $(BUILD)/lpcs $(BUILD)/platform-sram
 TEST_STEPS += test-platform-sram
+
+# Prefill K/V staging (arch_prefill_kv_rows): platform and model against the byte formulas,
+# staged once and per query block (tests/platform_kv.sh; ~3 s).
+.PHONY: test-platform-kv
+test-platform-kv: $(BUILD)/lpcs
+	tests/platform_kv.sh $(BUILD)/lpcs $(BUILD)/platform-kv
+TEST_STEPS += test-platform-kv
+
+# models/nll_proxy_fullsplit.py against rows written out by hand (<1 s).
+.PHONY: test-nll-proxy-fullsplit
+test-nll-proxy-fullsplit:
+	tests/nll_proxy_fullsplit.sh $(BUILD)/nll-proxy-fullsplit
+TEST_STEPS += test-nll-proxy-fullsplit
 
 # libFuzzer harness of the workload-shape parser (tests/fuzz.mk runs it in fuzz-smoke).
 FUZZ_HARNESSES += fuzz_workload

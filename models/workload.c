@@ -157,14 +157,20 @@ int wl_analytical_timer(void *ctx, const dp_config *d, const arch_op *op, double
     (void)ctx;
     arch_cost c;
     arch_op one = *op;
-    one.weights_resident = 1; /* DRAM traffic is added here, once per phase step */
+    /* the op as the platform runs it: streamed weights pass through the DMA's tile buffers
+     * (arch_op_cost's tile pipeline, each tile paying the DRAM latency once); attention of
+     * several sequences runs once per sequence, each streaming its own K/V */
+    double reps = 1;
+    if (op->kind == ARCH_OP_ATTENTION && op->tokens > 1) reps = op->tokens, one.tokens = 1;
+    one.weights_resident = dram <= 0;
     if (arch_op_cost(d, &one, &c)) return -1;
-    double comp = c.compute_cycles, mem = dram / arch_dram_bytes_per_cycle(d);
-    double sram = d->sram_bytes_per_cycle > 0 ? (c.sram_bytes + dram) / d->sram_bytes_per_cycle : 0;
-    double m = comp > mem ? comp : mem;
-    o->cycles = (m > sram ? m : sram) + (dram > 0 ? arch_dram_latency_cycles(d) : 0) + HOST_CMD_CYCLES;
+    double comp = reps * c.compute_cycles, mem = dram / arch_dram_bytes_per_cycle(d);
+    double sram = d->sram_bytes_per_cycle > 0 ? reps * c.sram_bytes / d->sram_bytes_per_cycle : 0;
+    double sram_bound = sram + (dram > 0 ? arch_dram_latency_cycles(d) : 0) + reps * HOST_CMD_CYCLES;
+    o->cycles = reps * c.cycles > sram_bound ? reps * c.cycles : sram_bound;
     o->compute_cycles = comp, o->mem_cycles = mem, o->sram_cycles = sram, o->dram_bytes = dram;
-    o->energy_pj = c.energy_pj + dram * (HZ_DRAM_PJ_PER_B + arch_sram_pj_per_byte_at(d)); /* + staging writes */
+    /* on-chip events and SRAM (incl. the DMA's staging writes) from the op; DRAM from the workload */
+    o->energy_pj = reps * (c.e_compute_pj + c.e_sram_pj) + dram * HZ_DRAM_PJ_PER_B;
     return 0;
 }
 
@@ -209,9 +215,11 @@ static void vec_op(arch_op *op, double n, double passes) {
 
 /* One phase: `tokens` tokens through every layer; attention over `positions`
  * (sum of attended lengths per sequence) for `seqs` sequences, KV DRAM bytes
- * kv_dram per layer. Weight residency in `res` (per layer and matrix, then head). */
+ * kv_dram per layer, each K/V row read from DRAM once per kv_reuse queries.
+ * Weight residency in `res` (per layer and matrix, then head). */
 static int run_phase(const wl_shape *s, const wl_params *p, const wl_costing *d, const unsigned char *res,
-                     double tokens, double seqs, double positions, double ctx_mean, double kv_dram, wl_phase *ph) {
+                     double tokens, double seqs, double positions, double ctx_mean, double kv_dram, double kv_reuse,
+                     wl_phase *ph) {
     wl_mat m[8];
     int nm = layer_mats(s, m);
     arch_op op;
@@ -239,6 +247,7 @@ static int run_phase(const wl_shape *s, const wl_params *p, const wl_costing *d,
         op.kv_n = (size_t)(positions * dim / (double)s->heads * (double)s->kv_heads); /* GQA: K/V values read */
         op.w_bits = p->kv_bits, op.a_bits = p->a_bits;
         op.w_fmt = p->kv_bits <= 8 ? ARCH_FMT_INT : ARCH_FMT_FLOAT;
+        op.kv_reuse = kv_reuse;
         if (add_op(ph, "attention", d, &op, seqs, kv_dram)) return -1;
         vec_op(&op, (double)s->heads * ctx_mean, 3);
         if (add_op(ph, "softmax", d, &op, tokens, 0)) return -1;
@@ -290,9 +299,18 @@ int wl_evaluate_with(const wl_shape *s, const wl_params *p, const dp_config *d, 
     r->params = wl_param_count(s);
 
     double B = (double)p->batch, P = (double)p->prompt, ctx = P + (double)p->gen / 2.0;
-    int rc = run_phase(s, p, &k, res, B * P, B, P * (P + 1) / 2, (P + 1) / 2,
-                       r->kv_on_chip ? 0 : B * P * kv_per_tok_layer, &r->prefill);
-    if (!rc) rc = run_phase(s, p, &k, res, B, B, ctx, ctx, r->kv_on_chip ? 0 : B * ctx * kv_per_tok_layer, &r->decode_step);
+    /* prefill K/V off chip: staged once per sequence and layer if it fits the SRAM the resident
+     * weights leave, else re-read per query block (arch_prefill_kv_rows); a query row on chip:
+     * q (a_bits) + fp32 output accumulator + running max and sum per head */
+    double positions = P * (P + 1) / 2;
+    double q_row = (double)s->dim * (p->a_bits / 8.0 + 4.0) + 8.0 * (double)s->heads;
+    double kv_rows = arch_prefill_kv_rows(P, kv_per_tok_layer, q_row, sram - used);
+    r->prefill_kv_rows = kv_rows;
+    int rc = run_phase(s, p, &k, res, B * P, B, positions, (P + 1) / 2,
+                       r->kv_on_chip ? 0 : B * kv_rows * kv_per_tok_layer, positions / kv_rows, &r->prefill);
+    if (!rc)
+        rc = run_phase(s, p, &k, res, B, B, ctx, ctx, r->kv_on_chip ? 0 : B * ctx * kv_per_tok_layer, 1,
+                       &r->decode_step);
     free(res);
     if (rc) {
         snprintf(err, errlen, "workload: op cost failed (design point has no unit for an op?)");

@@ -11,15 +11,20 @@
  *             weights stream once per step (shared by the batch), each
  *             sequence reads its KV cache at the mean context
  *             prompt + gen/2 (from DRAM when the caches do not fit on chip).
- * Per op: cycles = max(compute, SRAM transfer, DRAM transfer) + DRAM latency
- * when it touches DRAM; the op's bound is the largest of the three. SRAM
+ * Per op: cycles = arch_op_cost's tile pipeline (streamed weights or K/V through
+ * the DMA's tile buffers, each tile paying the DRAM latency; attention once per
+ * sequence), or the SRAM transfer + latency when that is longer; the op's bound
+ * is the largest of compute, SRAM transfer and DRAM transfer. SRAM
  * transfer = the bytes the unit reads from SRAM (its weights or KV rows and
  * activations, once per token: arch_op_cost) + the DMA's staging writes, at
  * d->sram_bytes_per_cycle (0: SRAM bandwidth is not a bound).
  * wl_evaluate_with takes another timer for the same op stream: the SystemC
  * platform (sw_runtime/cli/workload_platform.c) for the model-vs-platform table.
  * Residency: weights fill sram_kib greedily in op order (as sw_runtime/rt_arch.c),
- * then the KV caches of all batch sequences if the whole of them fits. */
+ * then the KV caches of all batch sequences if the whole of them fits. When
+ * they do not, prefill attention stages K/V in the SRAM the weights leave:
+ * once per sequence and layer if it fits, else per query block
+ * (arch_prefill_kv_rows; the op's kv_reuse tells the timer). */
 #ifndef LPCS_MODELS_WORKLOAD_H
 #define LPCS_MODELS_WORKLOAD_H
 
@@ -81,6 +86,8 @@ typedef struct {
 typedef struct {
     double params, weight_bytes, kv_bytes;     /* whole model / all sequences at the final context */
     int weights_on_chip, kv_on_chip;           /* 1 if all of it fits in SRAM */
+    double prefill_kv_rows;                    /* K/V rows read from DRAM per sequence and layer in
+                                                * prefill when off chip (arch_prefill_kv_rows) */
     wl_phase prefill, decode_step;
     double ttft_s, tpot_s, tokens_per_s, energy_per_token_j; /* decode tokens/s over the batch */
     double prefill_energy_per_token_j, area_mm2;

@@ -55,13 +55,31 @@ static void test_dram_bytes(void **st) {
     assert_false(r.weights_on_chip);
     assert_false(r.kv_on_chip);
     assert_true(r.weight_bytes == wbytes);
-    /* prefill: weights once for all 400 tokens, KV written for 400 tokens */
-    assert_true(fabs(r.prefill.dram_bytes - (wbytes + 400.0 * 32 * kv_tok_layer)) < 1);
+    /* prefill: weights once for all 400 tokens; K/V off chip with the whole 64 KiB free for
+     * staging (no weight fits), less than one sequence's 100 x 16 KiB of a layer: query blocks
+     * of floor(65536 / (4096 * (1 + 4) + 8 * 32)) = 3 queries, 34 blocks, block j re-reads
+     * 3 (j + 1) rows, the last all 100: 3 * 34 * 33 / 2 + 100 = 1783 rows per sequence and layer */
+    assert_true(r.prefill_kv_rows == 1783);
+    assert_true(fabs(r.prefill.dram_bytes - (wbytes + 4 * 1783.0 * 32 * kv_tok_layer)) < 1);
     /* decode step: weights once for the batch, each sequence reads 110 positions */
     assert_true(fabs(r.decode_step.dram_bytes - (wbytes + 4 * 110.0 * 32 * kv_tok_layer)) < 1);
     assert_true(r.ttft_s > 0 && r.tpot_s > 0 && r.energy_per_token_j > 0 && r.area_mm2 > 0);
     assert_true(fabs(r.tokens_per_s - 4 / r.tpot_s) < 1e-9 * r.tokens_per_s);
     assert_int_equal(r.prefill.n_ops, 13);
+}
+
+/* The prefill K/V rule at its edges, with the values written out by hand. */
+static void test_prefill_kv_rows(void **st) {
+    (void)st;
+    assert_true(arch_prefill_kv_rows(100, 10, 5, 1000) == 100);     /* 100 x 10 B fit 1000 B: staged once */
+    assert_true(arch_prefill_kv_rows(100, 10, 5, 999) == 100);      /* 199 queries' rows fit: one block */
+    assert_true(arch_prefill_kv_rows(100, 10, 5, 0) == 5050);       /* Qb = 1: a re-read per query */
+    assert_true(arch_prefill_kv_rows(100, 10, 5, 200) == 40 * 3 + 100); /* Qb 40, 3 blocks: 40 + 80 + 100 */
+    assert_true(arch_prefill_kv_rows(1, 10, 5, 0) == 1);
+    arch_op op = {.kind = ARCH_OP_ATTENTION, .n = 1000, .kv_n = 250, .w_bits = 16, .kv_reuse = 5};
+    assert_true(arch_kv_dram_bytes(&op) == 2 * 250 * 2 / 5.0);
+    op.kv_reuse = 0; /* unset: every query's reads come from DRAM */
+    assert_true(arch_kv_dram_bytes(&op) == 1000);
 }
 
 static void test_batch_and_residency(void **st) {
@@ -162,6 +180,6 @@ static void test_bad_input(void **st) {
 int main(void) {
     const struct CMUnitTest t[] = {cmocka_unit_test(test_param_counts), cmocka_unit_test(test_dram_bytes),
                                    cmocka_unit_test(test_batch_and_residency), cmocka_unit_test(test_bad_input),
-                                   cmocka_unit_test(test_tech_and_sram_bound)};
+                                   cmocka_unit_test(test_tech_and_sram_bound), cmocka_unit_test(test_prefill_kv_rows)};
     return cmocka_run_group_tests(t, NULL, NULL);
 }

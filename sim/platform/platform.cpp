@@ -662,6 +662,10 @@ TilePlan plan_tiles(const arch_op &op, arch_unit u) {
     // op.tokens tokens use each weight tile while it is in its buffer (prefill GEMM, batched decode)
     double T = op.tokens > 1 ? op.tokens : 1;
     for (double &c : tp.compute) c *= T;
+    // attention: a K/V row the DMA staged in SRAM serves kv_reuse queries (arch_prefill_kv_rows),
+    // so each tile fetches that share from DRAM; the unit still reads every row per query
+    if (op.kind == ARCH_OP_ATTENTION && op.kv_reuse > 1)
+        for (double &b : tp.bytes) b /= op.kv_reuse;
     bool any = false;
     for (double b : tp.bytes) any = any || b > 0;
     if (!any) tp.bytes.clear(); // nothing streamed

@@ -81,9 +81,13 @@ static void compare_row(const char *phase, const char *name, const char *kind, d
 static void print_compare(const wl_shape *s, const wl_params *p, const dp_config *d, const wl_result *a,
                           const wl_result *pl) {
     printf("%s, batch %ld, prompt %ld, gen %ld, w %g bits, kv %g bits, point %s (sram %g KiB, dram %g GB/s, %g nm): "
-           "weights %s, KV %s\n\n",
+           "weights %s, KV %s",
            s->name, p->batch, p->prompt, p->gen, p->w_bits, p->kv_bits, d->id, d->sram_kib, d->dram_gbps, d->tech_nm,
            a->weights_on_chip ? "on chip" : "DRAM", a->kv_on_chip ? "on chip" : "DRAM");
+    if (!a->kv_on_chip && s->arch != WL_MMFREE) /* the prefill K/V schedule both sides follow (arch_prefill_kv_rows) */
+        printf(" (prefill reads %.4g K/V rows per sequence and layer: %s)", a->prefill_kv_rows,
+               a->prefill_kv_rows <= (double)p->prompt ? "staged once" : "re-read per query block");
+    printf("\n\n");
     printf("| phase | op | kind | instances | model cycles | platform cycles | err | model energy pJ | platform energy pJ "
            "| err | model DRAM B | platform DRAM B | err |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     const wl_phase *ph[2][2] = {{&a->prefill, &pl->prefill}, {&a->decode_step, &pl->decode_step}};

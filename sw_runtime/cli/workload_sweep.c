@@ -25,7 +25,7 @@ static int same_op(const arch_op *a, const arch_op *b) {
     return a->kind == b->kind && a->rows == b->rows && a->cols == b->cols && a->n == b->n && a->kv_n == b->kv_n &&
            a->passes == b->passes && a->w_bits == b->w_bits && a->a_bits == b->a_bits && a->w_fmt == b->w_fmt &&
            a->weights_resident == b->weights_resident && a->tables_resident == b->tables_resident &&
-           a->tokens == b->tokens;
+           a->tokens == b->tokens && a->kv_reuse == b->kv_reuse;
 }
 
 void wl_platform_memo_free(wl_platform_memo *m) {
@@ -70,7 +70,8 @@ typedef struct {
     int n;
 } proxy_table;
 
-/* models/nll_proxy.csv (models/nll_proxy.sh): arch_class,w_fmt,w_bits,model,plan,nll,bytes */
+/* models/nll_proxy.csv (models/nll_proxy.sh, nll_proxy_fullsplit.py):
+ * arch_class,w_fmt,w_bits,model,plan,nll,bytes,source */
 static int proxy_load(const char *path, proxy_table *t) {
     memset(t, 0, sizeof *t);
     FILE *f = fopen(path, "r");
