@@ -106,9 +106,11 @@ int lpcs_cuda_llm_logits(lpcs_cuda_llm *m, int row0, int nrows, float *out);
 int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out);
 /* Wait for the device; seconds of the last forward measured with events. */
 double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
-/* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM
- * (16 lanes per half-warp, the default for many rows), 3 / 4 always the
- * lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles. All give the same bits. */
+/* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always the
+ * GEMM with 16 lanes per half-warp (auto's choice for K > 768), 3 / 4
+ * always the lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles, 5 always the
+ * lane-after-lane GEMM (auto's choice for many rows, K <= 768), 6 auto but
+ * attention recomputing its scores (no score buffer). All give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */

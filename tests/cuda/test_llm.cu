@@ -506,11 +506,13 @@ int main(int argc, char **argv) {
                 return 1;
             }
             std::vector<float> got(want.size());
-            for (int mode : {2, 3, 4, 1}) {
+            for (int mode : {0, 6, 2, 3, 4, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-                compare(mode == 2   ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
+                compare(mode == 0   ? "fp32 3 windows, one batch, default (lane-after-lane GEMM, attention score buffer)"
+                        : mode == 6 ? "fp32 3 windows, one batch, lane-after-lane GEMM, attention recomputing scores"
+                        : mode == 2 ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
                         : mode == 3 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x64)"
                         : mode == 4 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x32)"
                                     : "fp32 3 windows, one batch, GEMV kernels",
@@ -588,7 +590,7 @@ int main(int argc, char **argv) {
         } else {
             std::vector<int> atk(nw * W), atg(nw * W);
             for (size_t s = 0; s < nw; s++) window(s, &atk[s * W], &atg[s * W]);
-          for (int mode : {0, 3, 4}) { /* the default GEMM, then the lane-per-warp ones */
+          for (int mode : {0, 2, 6}) { /* the default kernels, the half-warp GEMM, attention without the score buffer */
             lpcs_cuda_llm_set_matmul(m, mode);
             std::vector<double> nll(nw * W), ms, ms_nll;
             double sum = 0;
@@ -607,7 +609,7 @@ int main(int argc, char **argv) {
                 sum += ws;
             }
             printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", mode == 3 ? "GEMM lane per warp 32x64" : mode == 4 ? "GEMM lane per warp 32x32" : "default kernels", nw, median(ms), median(ms_nll),
+                   "nll=%.10f bytes=%zu\n", mode == 2 ? "GEMM lanes per half-warp" : mode == 6 ? "attention recomputing scores" : "default kernels", nw, median(ms), median(ms_nll),
                    sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);
