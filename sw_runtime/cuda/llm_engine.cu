@@ -49,6 +49,8 @@ struct lpcs_cuda_llm {
     cudaEvent_t *pev; /* 2 per op when profiling */
     double prof_ms[LPCS_CUDA_OP_COUNT];
     int mode;
+    int sms, smem_sm;      /* the device's SM count and shared memory per SM (persistent GEMV grid) */
+    int gemv1_regs_fit[2]; /* gemv1_xs_k<float / bf16> blocks per SM by registers */
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
@@ -563,33 +565,47 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
  * a half-warp's 16-byte reads fall in distinct banks), and a thread reads 8
  * steps of x with two 16-byte loads instead of eight 4-byte global loads
  * per weight group (gemv_k moved twice the weight bytes in x through L1).
- * U groups of weights in flight per thread (64 or 128 bytes). Same chain
- * per lane, same tree: same bits as gemv_k. */
+ * U groups of weights in flight per thread (64 or 128 bytes). The grid is
+ * what fits the device at once and a block walks row groups (x staged once,
+ * the next group's first weights requested during the last stage of the
+ * current one: no wave tail). Same chain per lane, same tree: same bits as
+ * gemv_k. */
 #define GEMV1_XS_MAX (96 * 1024) /* bytes of x in shared memory (K up to ~24k); longer rows take gemv_k */
 __host__ __device__ __forceinline__ int gemv1_xs_floats(int K) { return 16 * (lane_kc(K) + 4); }
 template <typename WT>
 __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
                                                   const WT *__restrict__ Wl, int N, int K) {
     extern __shared__ __align__(16) float xs[];
-    const int kc = lane_kc(K), cs = kc + 4;
-    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15;
+    const int kc = lane_kc(K), cs = kc + 4, hr = threadIdx.x >> 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
-    const WT *w = Wl + lane_at((size_t)(n < N ? n : 0), j, 0, kc); /* group g at w + g * 128 */
-    const int G = n < N ? cnt / 8 : 0;
+    const int G = cnt / 8, ng = (N + 15) / 16;     /* full groups of 8 steps of this lane; row groups of 16 */
     constexpr int U = sizeof(WT) == 2 ? 8 : 4; /* groups per stage; the next stage loads while this one is used */
+    auto row_w = [&](int rg) { /* row hr of row group rg (rows past N read row N - 1 and are not written) */
+        const int n = min(rg * 16 + hr, N - 1);
+        return Wl + lane_at((size_t)n, j, 0, kc); /* group g at + g * 128 */
+    };
+    /* a block walks row groups blockIdx.x, + gridDim.x, ... (grid = what fits on the device at once):
+     * x is staged once per block, and the last stage of a row group loads the next one's first stage */
     wraw<WT> cur[U], nxt[U];
+    int rg = blockIdx.x;
+    const WT *w = row_w(rg < ng ? rg : 0);
 #pragma unroll
     for (int u = 0; u < U; u++) /* the first weights are in flight while x is staged */
         if (u < G) rawload(cur[u], w + (size_t)u * 128);
     for (int e = threadIdx.x; e < 16 * kc; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
     __syncthreads();
-    float p = 0.0f;
-    if (n < N) {
-        const float *x = xs + j * cs;
+    const float *x = xs + j * cs;
+    for (; rg < ng; rg += gridDim.x) {
+        const bool more = rg + (int)gridDim.x < ng;
+        const WT *wn = row_w(more ? rg + gridDim.x : rg);
+        float p = 0.0f;
         for (int g = 0; g < G; g += U) {
+            const bool last = g + U >= G;
 #pragma unroll
-            for (int u = 0; u < U; u++)
+            for (int u = 0; u < U; u++) {
                 if (g + U + u < G) rawload(nxt[u], w + (size_t)(g + U + u) * 128);
+                else if (last && more && u < G) rawload(nxt[u], wn + (size_t)u * 128); /* the next row group */
+            }
 #pragma unroll
             for (int u = 0; u < U; u++) {
                 if (g + u < G) {
@@ -605,9 +621,11 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
             for (int u = 0; u < U; u++) cur[u] = nxt[u];
         }
         for (int i = 8 * G; i < cnt; i++) p = fmaf(wload1(w + (size_t)(i / 8) * 128 + i % 8), x[i], p);
+        const float q = tree16(p);
+        const int n = rg * 16 + hr;
+        if (n < N && j == 0) Y[n] = q;
+        w = wn;
     }
-    const float q = tree16(p);
-    if (n < N && j == 0) Y[n] = q;
 }
 
 /* 2..8 rows of X (decode at batch 2..8): gemv_k, but the MB rows of X go
@@ -1341,6 +1359,12 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->kv = m->hs * c->n_kv_heads;
     m->n_ops = n_ops;
     m->graphs = 1;
+    if (cudaDeviceGetAttribute(&m->sms, cudaDevAttrMultiProcessorCount, 0) != cudaSuccess || m->sms < 1) m->sms = 1;
+    if (cudaDeviceGetAttribute(&m->smem_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, 0) != cudaSuccess) m->smem_sm = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[0], gemv1_xs_k<float>, 256, 0) != cudaSuccess ||
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[1], gemv1_xs_k<uint16_t>, 256, 0) != cudaSuccess)
+        m->gemv1_regs_fit[0] = m->gemv1_regs_fit[1] = 0; /* 0: one block per row group */
+    cudaGetLastError();
     m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
     int bad = !m->ops || cudaStreamCreate(&m->st) != cudaSuccess || cudaEventCreate(&m->e0) != cudaSuccess ||
               cudaEventCreate(&m->e1) != cudaSuccess;
@@ -1497,7 +1521,7 @@ extern "C" void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
                           int K) {
-    bool gemv = m->mode == 1 || ((m->mode == 0 || m->mode == 6) && M <= 8);
+    bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6) && M <= 8);
     if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
             int mb = M - r0 < 8 ? M - r0 : 8;
@@ -1505,7 +1529,13 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             float *y = Y + (size_t)r0 * ldy;
             const float *x = X + (size_t)r0 * ldx;
             const size_t xsb = (size_t)gemv1_xs_floats(K) * 4;
-            if (mb == 1 && xsb <= GEMV1_XS_MAX) gemv1_xs_k<WT><<<grid, 256, xsb, m->st>>>(y, x, W, N, K);
+            if (mb == 1 && xsb <= GEMV1_XS_MAX) {
+                /* blocks that fit an SM at once: the register limit (asked at create), the shared memory limit */
+                const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
+                const int per_sm = by_regs < by_smem ? by_regs : by_smem;
+                const int ng = (N + 15) / 16, gs = m->mode == 7 ? 2 : per_sm > 0 ? per_sm * m->sms : ng;
+                gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(y, x, W, N, K);
+            }
             else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb == 2) gemv_xs_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb <= 4) gemv_xs_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);

@@ -110,7 +110,9 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * GEMM with 16 lanes per half-warp (auto's choice for K > 768), 3 / 4
  * always the lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles, 5 always the
  * lane-after-lane GEMM (auto's choice for many rows, K <= 768), 6 auto but
- * attention recomputing its scores (no score buffer). All give the same bits. */
+ * attention recomputing its scores (no score buffer), 7 GEMV with the
+ * one-row kernel's grid cut to 2 blocks (each walks many row groups). All
+ * give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */

@@ -537,6 +537,17 @@ int main(int argc, char **argv) {
                         dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
             lpcs_cuda_llm_set_graphs(m, 1);
+            { /* one sequence (the one-row GEMV) with its grid cut to 2 blocks: each block walks many row groups */
+                lpcs_cuda_llm_set_matmul(m, 7);
+                std::vector<float> one((size_t)W * V);
+                for (int p = 0; p < (int)W; p++) {
+                    if (lpcs_cuda_llm_forward(m, &tk[p], 1, 1, p, 0)) break;
+                    lpcs_cuda_llm_logits(m, 0, 1, &one[(size_t)p * V]);
+                }
+                compare("fp32 decode, 1 sequence x 256 steps (one-row GEMV, 2 blocks walking all row groups)", one.data(),
+                        want.data(), one.size(), (size_t)W * V);
+                lpcs_cuda_llm_set_matmul(m, 0);
+            }
             /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
             std::vector<double> nll(NWIN * W);
