@@ -911,20 +911,34 @@ __global__ void rmmec_mm_k(float *Y, int ldy, const uint16_t *__restrict__ xw, i
     Y[(size_t)m * ldy + n] = __uint_as_float(out);
 }
 
+/* i = r * n + c of an element-wise kernel, by 32-bit division where i fits
+ * (a 64-bit division is a long software routine: it made these kernels
+ * compute bound). */
+__device__ __forceinline__ void row_col(size_t i, int n, size_t &r, size_t &c) {
+    if (i <= 0xffffffffu) {
+        const unsigned q = (unsigned)i / (unsigned)n;
+        r = q, c = (unsigned)i - q * (unsigned)n;
+    } else {
+        r = i / n, c = i % n;
+    }
+}
+
 /* llama2.c run.c's silu with the contract's exp. */
 __device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
 
 __global__ void swiglu_k(float *out, int ldo, const float *a, int lda, const float *b, int ldb, int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (size_t)rows * n) return;
-    size_t r = i / n, c = i % n;
+    size_t r, c;
+    row_col(i, n, r, c);
     out[r * ldo + c] = silu_f(a[r * lda + c]) * b[r * ldb + c];
 }
 
 __global__ void add_k(float *out, int ldo, const float *in, int ldi, int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (size_t)rows * n) return;
-    size_t r = i / n, c = i % n;
+    size_t r, c;
+    row_col(i, n, r, c);
     out[r * ldo + c] += in[r * ldi + c];
 }
 
@@ -1055,7 +1069,8 @@ __global__ void bl_dequant_k(float *out, int ldo, const int32_t *acc, int lda, c
                              int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (size_t)rows * n) return;
-    size_t r = i / n, c = i % n;
+    size_t r, c;
+    row_col(i, n, r, c);
     float a = (float)acc[r * lda + c] / xs[r];
     out[r * ldo + c] = a / inv_beta;
 }
@@ -1141,7 +1156,8 @@ __global__ void gated_norm_k(float *out, int ldo, const float *g, int ldg, const
 __global__ void glu_k(float *out, int ldo, const float *in, int ldi, int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (size_t)rows * n) return;
-    size_t r = i / n, c = i % n;
+    size_t r, c;
+    row_col(i, n, r, c);
     out[r * ldo + c] = hgrn_silu(in[r * ldi + c]) * in[r * ldi + n + c];
 }
 
