@@ -419,6 +419,7 @@ __global__ void __launch_bounds__(256, 2) gemm_st_k(float *__restrict__ Y, int l
     const int tx = (tid & 7) + 8 * ((tid >> 5) & 1), ty = ((tid >> 3) & 3) + 4 * (tid >> 6);
     /* X tile: 64 rows x K columns, 4 columns per item; a warp = 32 rows of one column quad (conflict-free stores) */
     const bool xvec = (ldx & 3) == 0 && (K & 3) == 0;
+#pragma unroll 4
     for (int e = tid; e < 64 * 4 * S4; e += 256) {
         const int r = e & 63, k = (e >> 6) * 4, m = m0 + r;
         float v[4];
