@@ -97,17 +97,18 @@ if [ -n "${BENCH_GEMV:-}" ] && [ -x "${BIN:-.}/bench_gemv" ]; then
 fi
 NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/ncu 2>/dev/null | head -1)
 if [ -n "${PROFILE:-}" ] && [ -n "$NCU" ]; then
-  stamp "Nsight Compute: the GEMM of the full-split forward and a 7B decode GEMV"
+  stamp "Nsight Compute: the GEMM and attention of the full-split forward and the 7B decode kernels"
   S="--section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy --section LaunchStats"
   if [ "$PROFILE" != decode ]; then # PROFILE=decode: the 7B decode kernels only; PROFILE=all: also the older GEMM and attention
-    timeout 120 "$NCU" $S -k regex:gemm_wl_k --launch-skip 260 --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_gemm_wl.txt" 2>&1
+    timeout 120 "$NCU" $S -k regex:gemm_st_k --launch-skip 8 --launch-count 2 "$TEST" --no-checks --ppl >"$OUT/ncu_gemm_st.txt" 2>&1
+    timeout 120 "$NCU" $S -k regex:attn_rows_k --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_attn.txt" 2>&1
   fi
   if [ "$PROFILE" = all ]; then
     timeout 120 "$NCU" $S -k regex:gemm_k --launch-skip 8 --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_gemm.txt" 2>&1
     timeout 120 "$NCU" $S -k regex:attn_rows_k --launch-count 1 "$TEST" --no-checks --ppl >"$OUT/ncu_attn.txt" 2>&1
   fi
-  timeout 180 "$NCU" $S -k regex:'gemv_k|gemv1_xs_k|rmsnorm_k' --launch-skip 300 --launch-count 3 "$TEST" --no-checks --bench7b-bf16 >"$OUT/ncu_gemv.txt" 2>&1
-  grep -E 'gemm_k|gemm_wl_k|gemv_k|gemv1_xs_k|attn_rows_k|Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per|L1/TEX Hit|L2 Hit|Mem Busy|Max Bandwidth' "$OUT"/ncu_*.txt | cut -c1-160
+  timeout 180 "$NCU" $S -k regex:'gemv1_xs_k|rmsnorm_k' --launch-skip 300 --launch-count 6 "$TEST" --no-checks --bench7b-bf16 >"$OUT/ncu_gemv.txt" 2>&1
+  grep -E 'gemm_k|gemm_st_k|gemm_wl_k|gemv_k|gemv1_xs_k|rmsnorm_k|attn_rows_k|Duration|Memory Throughput|DRAM Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per|L1/TEX Hit|L2 Hit|Mem Busy|Max Bandwidth' "$OUT"/ncu_*.txt | cut -c1-160
 fi
 if [ -n "$LPCS" ] && [ -n "${GEN7B:-}" ]; then
   stamp "lpcs gen-model llama2-7b (bf16) + lpcs bench --backend cuda --plan bf16 --batch 1,8,64"

@@ -41,6 +41,8 @@ struct lpcs_cuda_llm {
     int kp_max, n_max;
     uint16_t *xw;          /* exact rmmec: activations as words [max_rows][xw_max] */
     size_t xw_max;
+    float *scr;            /* attention scores of many-row forwards [seq][head][position][row] (optional) */
+    size_t scr_n;          /* its floats */
     int *tok, *tgt, *amax;
     double *nll;
     int rows; /* rows of the last forward */
@@ -48,6 +50,8 @@ struct lpcs_cuda_llm {
     cudaEvent_t *pev; /* 2 per op when profiling */
     double prof_ms[LPCS_CUDA_OP_COUNT];
     int mode;
+    int sms, smem_sm;      /* the device's SM count and shared memory per SM (persistent GEMV grid) */
+    int gemv1_regs_fit[2]; /* gemv1_xs_k<float / bf16> blocks per SM by registers */
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
@@ -77,15 +81,27 @@ __global__ void embed_k(float *out, int ld, const float *E, const int *tok, int 
 }
 
 /* 16 rows per block, one half-warp per row: sum of squares as
- * lpcs_dot_f32(x, x, n) (32 loads in flight per lane: at decode one row is
- * latency bound), then llama2.c's formula ss / n + eps, 1 / sqrtf, and the
- * outputs w * (ss * x) written by the whole block (independent loads). */
-__global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *w, int rows, int n,
+ * lpcs_dot_f32(x, x, n), then llama2.c's formula ss / n + eps, 1 / sqrtf,
+ * and the outputs w * (ss * x) written by the whole block. When the block's
+ * rows fit RMS_STAGE floats (decode: one 4096-wide row) the whole block
+ * first copies them into shared memory (every load in flight at once; a
+ * half-warp alone would wait for 8 rounds of 32 loads per lane), and the
+ * chains and outputs read them there. Same chain either way. */
+#define RMS_STAGE 8192
+__global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *__restrict__ w, int rows, int n,
                           float eps) {
     __shared__ float ssh[16];
+    extern __shared__ __align__(16) float rms_x[];
     const int hw = threadIdx.x >> 4, j = threadIdx.x & 15, r0 = blockIdx.x * 16, r = r0 + hw;
+    const int nr = min(16, rows - r0);
+    const bool staged = nr * n <= RMS_STAGE; /* the host passed RMS_STAGE floats of shared memory */
+    if (staged) {
+#pragma unroll 4
+        for (int e = threadIdx.x; e < nr * n; e += blockDim.x) rms_x[e] = in[(size_t)(r0 + e / n) * ldi + e % n];
+        __syncthreads();
+    }
     const bool ok = r < rows;
-    const float *x = in + (size_t)(ok ? r : 0) * ldi;
+    const float *x = staged ? rms_x + (size_t)(ok ? hw : 0) * n : in + (size_t)(ok ? r : 0) * ldi;
     float p = 0.0f;
     int i = j;
     if (ok) {
@@ -105,7 +121,14 @@ __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const f
         ssh[hw] = 1.0f / sqrtf(ss);
     }
     __syncthreads(); /* every read of x above precedes the writes (in place is safe) */
-    const int nr = min(16, rows - r0);
+    if (staged) {
+#pragma unroll 4
+        for (int e = threadIdx.x; e < nr * n; e += blockDim.x) {
+            const int rr = e / n, c = e - rr * n;
+            out[(size_t)(r0 + rr) * ldo + c] = w[c] * (ssh[rr] * rms_x[e]);
+        }
+        return;
+    }
     for (int e = threadIdx.x; e < nr * n; e += blockDim.x) {
         const int rr = e / n, c = e - rr * n;
         const size_t row = (size_t)(r0 + rr);
@@ -368,6 +391,122 @@ __global__ void __launch_bounds__(512, TN == 32 ? 2 : 1)
         }
 }
 
+/* Many rows, K up to GEMM_ST_KMAX: the contract's 16 lane chains taken one
+ * lane after the other, so that a whole block works on one lane at a time
+ * and every shared-memory operand read is a broadcast (a standard SGEMM
+ * micro-tile of 4 x 4 outputs per thread, 64 x 64 per block of 256). The
+ * lanes go in the post-order of the tree (0, 8, 4, 12, 2, 10, ...), so each
+ * finished chain is added to its tree partner at once and at most four
+ * partial results per output wait on a stack in registers: the adds are
+ * the contract's (p[j] + p[j+8], then + 4, + 2, + 1), the bits those of
+ * gemm_k. The block's 64 rows of X (all K columns, lane-major) sit in shared
+ * memory for the 16 passes; the current lane's W slice is double buffered
+ * and the next lane's is in flight during the chain. */
+#define GEMM_ST_KMAX 768
+__host__ __device__ __forceinline__ int gemm_st_steps(int K) { return (K + 15) / 16; }       /* chain steps S */
+__host__ __device__ __forceinline__ int gemm_st_s4(int K) { return (gemm_st_steps(K) + 3) / 4 * 4; } /* S in quads */
+__host__ __device__ __forceinline__ size_t gemm_st_smem(int K) {
+    return (size_t)4 * 64 * (16 * (size_t)gemm_st_s4(K) + 2 * (size_t)gemm_st_s4(K));
+}
+template <typename WT>
+__global__ void __launch_bounds__(256, 2) gemm_st_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+                                                    const WT *__restrict__ Wl, int M, int N, int K) {
+    extern __shared__ __align__(16) float st_sm[];
+    const int S4 = gemm_st_s4(K), kc = lane_kc(K);
+    float *Xl = st_sm;               /* [lane j][step i < S4][64 rows]: column 16 i + j */
+    float *Ws = st_sm + 16 * S4 * 64; /* [2][S4][64 rows of W] */
+    const int tid = threadIdx.x, m0 = blockIdx.y * 64, n0 = blockIdx.x * 64;
+    /* warp = 4 x 8 threads: an operand read touches 4 (X) / 8 (W) distinct 16-byte pieces, one wavefront each */
+    const int tx = (tid & 7) + 8 * ((tid >> 5) & 1), ty = ((tid >> 3) & 3) + 4 * (tid >> 6);
+    /* X tile: 64 rows x K columns, 4 columns per item; a warp = 32 rows of one column quad (conflict-free stores) */
+    const bool xvec = (ldx & 3) == 0 && (K & 3) == 0;
+#pragma unroll 4
+    for (int e = tid; e < 64 * 4 * S4; e += 256) {
+        const int r = e & 63, k = (e >> 6) * 4, m = m0 + r;
+        float v[4];
+        if (m < M && xvec && k + 3 < K) {
+            const float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
+            v[0] = q.x, v[1] = q.y, v[2] = q.z, v[3] = q.w;
+        } else {
+#pragma unroll
+            for (int q = 0; q < 4; q++) v[q] = (m < M && k + q < K) ? X[(size_t)m * ldx + k + q] : 0.0f;
+        }
+#pragma unroll
+        for (int q = 0; q < 4; q++) Xl[(((k + q) & 15) * S4 + ((k + q) >> 4)) * 64 + r] = v[q];
+    }
+    /* W slice of one lane: 64 rows x S4 steps, 4 steps per item (zero padded in the layout up to kc >= S4) */
+    constexpr int WPF = (GEMM_ST_KMAX / 16 + 3) / 4 * 64 / 256; /* items per thread at most */
+    const int witems = 64 * (S4 / 4);
+    float wr[WPF][4];
+    auto wload = [&](int lane) {
+#pragma unroll
+        for (int h = 0; h < WPF; h++) {
+            const int e = tid + 256 * h, rr = e & 63, i = (e >> 6) * 4, n = n0 + rr;
+            if (e < witems && n < N) wload4(Wl + lane_at((size_t)n, lane, i, kc), wr[h]);
+            else wr[h][0] = wr[h][1] = wr[h][2] = wr[h][3] = 0.0f;
+        }
+    };
+    auto wstore = [&](int buf) {
+#pragma unroll
+        for (int h = 0; h < WPF; h++) {
+            const int e = tid + 256 * h, rr = e & 63, i = (e >> 6) * 4;
+            if (e < witems)
+#pragma unroll
+                for (int q = 0; q < 4; q++) Ws[((size_t)buf * S4 + i + q) * 64 + rr] = wr[h][q];
+        }
+    };
+    wload(0);
+    wstore(0);
+    __syncthreads();
+    float cur[16], st0[16], st1[16], st2[16], st3[16];
+#pragma unroll
+    for (int t = 0; t < 16; t++) {
+        const int lane = ((t & 1) << 3) | ((t & 2) << 1) | ((t & 4) >> 1) | ((t & 8) >> 3); /* bit-reversed t */
+        if (t < 15) wload(((t + 1) & 1) << 3 | ((t + 1) & 2) << 1 | ((t + 1) & 4) >> 1 | ((t + 1) & 8) >> 3);
+#pragma unroll
+        for (int i = 0; i < 16; i++) cur[i] = 0.0f;
+        const int cnt = K > lane ? (K - lane + 15) / 16 : 0; /* columns lane, lane + 16, ... below K */
+        const float *xa = Xl + (size_t)lane * S4 * 64 + ty * 4, *wb = Ws + (size_t)(t & 1) * S4 * 64 + tx * 4;
+#pragma unroll 4
+        for (int i = 0; i < cnt; i++) {
+            const float4 a = *(const float4 *)(xa + i * 64), b = *(const float4 *)(wb + i * 64);
+            const float av[4] = {a.x, a.y, a.z, a.w}, bv[4] = {b.x, b.y, b.z, b.w};
+#pragma unroll
+            for (int u = 0; u < 4; u++)
+#pragma unroll
+                for (int v = 0; v < 4; v++) cur[u * 4 + v] = fmaf(bv[v], av[u], cur[u * 4 + v]);
+        }
+        /* the tree: t even waits for its partner; t odd closes 1 + (trailing ones of t) levels */
+#pragma unroll
+        for (int o = 0; o < 16; o++) {
+            if ((t & 1) == 0) st0[o] = cur[o];
+            else {
+                float c = st0[o] + cur[o];
+                if ((t & 3) == 1) st1[o] = c;
+                else {
+                    c = st1[o] + c;
+                    if ((t & 7) == 3) st2[o] = c;
+                    else {
+                        c = st2[o] + c;
+                        if (t == 7) st3[o] = c;
+                        else cur[o] = st3[o] + c; /* t == 15: the dot product */
+                    }
+                }
+            }
+        }
+        if (t < 15) wstore((t + 1) & 1);
+        __syncthreads();
+    }
+#pragma unroll
+    for (int u = 0; u < 4; u++) {
+        const int m = m0 + ty * 4 + u;
+        if (m < M)
+#pragma unroll
+            for (int v = 0; v < 4; v++)
+                if (n0 + tx * 4 + v < N) Y[(size_t)m * ldy + n0 + tx * 4 + v] = cur[u * 4 + v];
+    }
+}
+
 /* Few rows (decode): 16 threads per output row, thread j owning lane j of
  * the contract and reading its chain contiguously (8 weights per 16-byte
  * load for bf16); a block = 16 rows. The MB rows of X share every weight
@@ -428,33 +567,47 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
  * a half-warp's 16-byte reads fall in distinct banks), and a thread reads 8
  * steps of x with two 16-byte loads instead of eight 4-byte global loads
  * per weight group (gemv_k moved twice the weight bytes in x through L1).
- * U groups of weights in flight per thread (64 or 128 bytes). Same chain
- * per lane, same tree: same bits as gemv_k. */
+ * U groups of weights in flight per thread (64 or 128 bytes). The grid is
+ * what fits the device at once and a block walks row groups (x staged once,
+ * the next group's first weights requested during the last stage of the
+ * current one: no wave tail). Same chain per lane, same tree: same bits as
+ * gemv_k. */
 #define GEMV1_XS_MAX (96 * 1024) /* bytes of x in shared memory (K up to ~24k); longer rows take gemv_k */
 __host__ __device__ __forceinline__ int gemv1_xs_floats(int K) { return 16 * (lane_kc(K) + 4); }
 template <typename WT>
 __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
                                                   const WT *__restrict__ Wl, int N, int K) {
     extern __shared__ __align__(16) float xs[];
-    const int kc = lane_kc(K), cs = kc + 4;
-    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15;
+    const int kc = lane_kc(K), cs = kc + 4, hr = threadIdx.x >> 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
-    const WT *w = Wl + lane_at((size_t)(n < N ? n : 0), j, 0, kc); /* group g at w + g * 128 */
-    const int G = n < N ? cnt / 8 : 0;
+    const int G = cnt / 8, ng = (N + 15) / 16;     /* full groups of 8 steps of this lane; row groups of 16 */
     constexpr int U = sizeof(WT) == 2 ? 8 : 4; /* groups per stage; the next stage loads while this one is used */
+    auto row_w = [&](int rg) { /* row hr of row group rg (rows past N read row N - 1 and are not written) */
+        const int n = min(rg * 16 + hr, N - 1);
+        return Wl + lane_at((size_t)n, j, 0, kc); /* group g at + g * 128 */
+    };
+    /* a block walks row groups blockIdx.x, + gridDim.x, ... (grid = what fits on the device at once):
+     * x is staged once per block, and the last stage of a row group loads the next one's first stage */
     wraw<WT> cur[U], nxt[U];
+    int rg = blockIdx.x;
+    const WT *w = row_w(rg < ng ? rg : 0);
 #pragma unroll
     for (int u = 0; u < U; u++) /* the first weights are in flight while x is staged */
         if (u < G) rawload(cur[u], w + (size_t)u * 128);
     for (int e = threadIdx.x; e < 16 * kc; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
     __syncthreads();
-    float p = 0.0f;
-    if (n < N) {
-        const float *x = xs + j * cs;
+    const float *x = xs + j * cs;
+    for (; rg < ng; rg += gridDim.x) {
+        const bool more = rg + (int)gridDim.x < ng;
+        const WT *wn = row_w(more ? rg + gridDim.x : rg);
+        float p = 0.0f;
         for (int g = 0; g < G; g += U) {
+            const bool last = g + U >= G;
 #pragma unroll
-            for (int u = 0; u < U; u++)
+            for (int u = 0; u < U; u++) {
                 if (g + U + u < G) rawload(nxt[u], w + (size_t)(g + U + u) * 128);
+                else if (last && more && u < G) rawload(nxt[u], wn + (size_t)u * 128); /* the next row group */
+            }
 #pragma unroll
             for (int u = 0; u < U; u++) {
                 if (g + u < G) {
@@ -470,18 +623,82 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
             for (int u = 0; u < U; u++) cur[u] = nxt[u];
         }
         for (int i = 8 * G; i < cnt; i++) p = fmaf(wload1(w + (size_t)(i / 8) * 128 + i % 8), x[i], p);
+        const float q = tree16(p);
+        const int n = rg * 16 + hr;
+        if (n < N && j == 0) Y[n] = q;
+        w = wn;
     }
-    const float q = tree16(p);
-    if (n < N && j == 0) Y[n] = q;
 }
 
-/* Adjacent-pair RoPE with the host's table, as the cpu backend. */
+/* 2..8 rows of X (decode at batch 2..8): gemv_k, but the MB rows of X go
+ * through shared memory lane-major in chunks of CG groups (128 CG columns),
+ * so each 16-byte weight load meets its x values in two 16-byte shared
+ * reads per row instead of eight 4-byte global reads (gemv_k<8> moves 16x
+ * the weight bytes of x through L1). A chunk's weights are requested before
+ * its x is staged. Same chain per lane (full groups in order, then the
+ * tail), same tree: same bits as gemv_k. */
+template <typename WT, int MB>
+__global__ void __launch_bounds__(256) gemv_xs_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+                                                 const WT *__restrict__ Wl, int M, int N, int K) {
+    constexpr int CG = 8, CS = 8 * CG + 4; /* groups per chunk; floats per (row, lane) in shared memory */
+    __shared__ __align__(16) float xs[MB][16][CS];
+    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), j = threadIdx.x & 15, kc = lane_kc(K);
+    const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
+    const WT *w = Wl + lane_at((size_t)(n < N ? n : 0), j, 0, kc); /* group g at w + g * 128 */
+    const int G = n < N ? cnt / 8 : 0, GB = (K + 127) / 128; /* this lane's full groups; the block's chunks span GB */
+    float p[MB];
+#pragma unroll
+    for (int b = 0; b < MB; b++) p[b] = 0.0f;
+    for (int c0 = 0; c0 < GB; c0 += CG) {
+        wraw<WT> cur[CG];
+#pragma unroll
+        for (int u = 0; u < CG; u++)
+            if (c0 + u < G) rawload(cur[u], w + (size_t)(c0 + u) * 128);
+        __syncthreads(); /* the previous chunk is consumed */
+        for (int e = threadIdx.x; e < MB * 128 * CG; e += blockDim.x) {
+            const int b = e / (128 * CG), k = 128 * c0 + e % (128 * CG);
+            if (b < M) xs[b][k & 15][(k >> 4) - 8 * c0] = k < K ? X[(size_t)b * ldx + k] : 0.0f;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int u = 0; u < CG; u++) {
+            if (c0 + u < G) {
+                float wv[8];
+                rawcvt(cur[u], wv);
+#pragma unroll
+                for (int b = 0; b < MB; b++)
+                    if (b < M) {
+                        const float4 x0 = *(const float4 *)&xs[b][j][8 * u], x1 = *(const float4 *)&xs[b][j][8 * u + 4];
+                        const float xv[8] = {x0.x, x0.y, x0.z, x0.w, x1.x, x1.y, x1.z, x1.w};
+#pragma unroll
+                        for (int e = 0; e < 8; e++) p[b] = fmaf(wv[e], xv[e], p[b]);
+                    }
+            }
+        }
+    }
+    if (n < N)
+        for (int i = 8 * G; i < cnt; i++) {
+            float wv = wload1(w + (size_t)(i / 8) * 128 + i % 8);
+#pragma unroll
+            for (int b = 0; b < MB; b++)
+                if (b < M) p[b] = fmaf(wv, X[(size_t)b * ldx + j + 16 * i], p[b]);
+        }
+#pragma unroll
+    for (int b = 0; b < MB; b++) {
+        float q = tree16(p[b]);
+        if (n < N && j == 0 && b < M) Y[(size_t)b * ldy + n] = q;
+    }
+}
+
+/* Adjacent-pair RoPE with the host's table, as the cpu backend. One block
+ * per row and 128 columns (at decode a 4096-wide row would otherwise be 32
+ * dependent steps of one block); kvstore_k likewise. */
 __global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, const int *pos0p, int D,
                        int KVD, int hs) {
     int r = blockIdx.x;
     if (r >= rows) return;
     int pos = *pos0p + r % ntok;
-    for (int i = 2 * threadIdx.x; i < D; i += 2 * blockDim.x) {
+    for (int i = 2 * (blockIdx.y * blockDim.x + threadIdx.x); i < D; i += 2 * blockDim.x * gridDim.y) {
         float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
         float *qq = q + (size_t)r * ldq;
         float v0 = qq[i], v1 = qq[i + 1];
@@ -505,7 +722,7 @@ __global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const f
     int r = blockIdx.x;
     if (r >= rows) return;
     size_t o = cache_at(layer, slot0 + r / ntok, *pos0p + r % ntok, max_slots, max_pos, kv);
-    for (int i = threadIdx.x; i < kv; i += blockDim.x) {
+    for (int i = blockIdx.y * blockDim.x + threadIdx.x; i < kv; i += blockDim.x * gridDim.y) {
         kc[o + i] = k[(size_t)r * ldk + i];
         vc[o + i] = v[(size_t)r * ldv + i];
     }
@@ -566,15 +783,16 @@ __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const 
 /* Many query rows per sequence (ppl windows, prefill): one thread per
  * (query row, head), K / V of the sequence streamed through shared memory
  * in tiles of 64 positions that every thread of the block reads in the
- * same order (broadcast). The scores are recomputed in three passes (max,
- * ascending sum of exp, output) instead of being stored: each pass forms the
- * same bits, so the result is the operation chain of attention_k exactly
+ * same order (broadcast). Three passes (max, ascending sum of exp,
+ * output); the scores go to a scratch buffer in pass 0 when the engine has
+ * one (else they are recomputed in every pass): either way the same bits,
+ * the operation chain of attention_k exactly
  * (score = lpcs_dot_f32 order / sqrtf(hs), fmaxf, lpcs_expf, ascending sum,
  * divide, ascending fmaf chain per output element). */
 template <int HS>
 __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const float *q, int ldq, const float *kc,
                                                    const float *vc, int ntok, const int *pos0p, int slot0, int layer,
-                                                   int max_slots, int max_pos, int kv, int kv_mul) {
+                                                   int max_slots, int max_pos, int kv, int kv_mul, float *scr) {
     constexpr int TT = 64;
     __shared__ __align__(16) float Ks[TT][HS];
     __shared__ __align__(16) float Vs[TT][HS];
@@ -588,6 +806,11 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
     for (int i = 0; i < HS; i++) qr[i] = on ? q[(size_t)r * ldq + (size_t)h * HS + i] : 0.0f, o[i] = 0.0f;
     const float scale = sqrtf((float)HS);
     float mx = -INFINITY, sum = 0.0f;
+    /* scr (when the engine has it): this (sequence, head)'s scores, [position][query row] (coalesced);
+     * pass 0 stores the score, pass 1 replaces it by its exp, pass 2 reads that: the same values as
+     * recomputing them, without two of the three score passes and one of the two exps */
+    const bool use = scr != NULL; /* the same for the whole block (barriers below depend on it) */
+    float *sr = use ? scr + (size_t)(s * gridDim.y + h) * max_pos * ntok + (on ? qi : 0) : NULL;
     auto score = [&](int tt) {
         float p[16];
 #pragma unroll
@@ -605,23 +828,38 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
     for (int pass = 0; pass < 3; pass++) {
         for (int t0 = 0; t0 < Tmax; t0 += TT) {
             const int nt = min(TT, Tmax - t0);
+            if (use && pass == 1) { /* no tile needed: the stored scores */
+                const int tn = on ? min(nt, T - t0) : 0;
+                for (int tt = 0; tt < tn; tt++) {
+                    const float e = lpcs_expf(sr[(size_t)(t0 + tt) * ntok] - mx);
+                    sum += e;
+                    sr[(size_t)(t0 + tt) * ntok] = e;
+                }
+                continue;
+            }
             __syncthreads(); /* the previous tile is consumed */
             for (int e = threadIdx.x; e < nt * (HS / 4); e += blockDim.x) {
                 int tt = e / (HS / 4), c = (e % (HS / 4)) * 4;
                 size_t at = base + (size_t)(t0 + tt) * kv + c;
-                *(float4 *)&Ks[tt][c] = *(const float4 *)(kc + at);
+                if (!use || pass == 0) *(float4 *)&Ks[tt][c] = *(const float4 *)(kc + at);
                 if (pass == 2) *(float4 *)&Vs[tt][c] = *(const float4 *)(vc + at);
             }
             __syncthreads();
             const int tn = min(nt, T - t0); /* this row's positions in the tile */
             for (int tt = 0; tt < tn; tt++) {
-                float sc = score(tt);
+                if (use && pass == 0) {
+                    const float sc = score(tt);
+                    if (on) sr[(size_t)(t0 + tt) * ntok] = sc;
+                    mx = fmaxf(mx, sc);
+                    continue;
+                }
+                float sc = use ? 0.0f : score(tt);
                 if (pass == 0) {
                     mx = fmaxf(mx, sc);
                 } else if (pass == 1) {
                     sum += lpcs_expf(sc - mx);
                 } else {
-                    float pr = lpcs_expf(sc - mx) / sum;
+                    float pr = (use ? (on ? sr[(size_t)(t0 + tt) * ntok] : 0.0f) : lpcs_expf(sc - mx)) / sum;
 #pragma unroll
                     for (int i = 0; i < HS; i += 4) {
                         float4 v4 = *(const float4 *)&Vs[tt][i];
@@ -675,20 +913,34 @@ __global__ void rmmec_mm_k(float *Y, int ldy, const uint16_t *__restrict__ xw, i
     Y[(size_t)m * ldy + n] = __uint_as_float(out);
 }
 
+/* i = r * n + c of an element-wise kernel, by 32-bit division where i fits
+ * (a 64-bit division is a long software routine: it made these kernels
+ * compute bound). */
+__device__ __forceinline__ void row_col(size_t i, int n, size_t &r, size_t &c) {
+    if (i <= 0xffffffffu) {
+        const unsigned q = (unsigned)i / (unsigned)n;
+        r = q, c = (unsigned)i - q * (unsigned)n;
+    } else {
+        r = i / n, c = i % n;
+    }
+}
+
 /* llama2.c run.c's silu with the contract's exp. */
 __device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
 
 __global__ void swiglu_k(float *out, int ldo, const float *a, int lda, const float *b, int ldb, int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (size_t)rows * n) return;
-    size_t r = i / n, c = i % n;
+    size_t r, c;
+    row_col(i, n, r, c);
     out[r * ldo + c] = silu_f(a[r * lda + c]) * b[r * ldb + c];
 }
 
 __global__ void add_k(float *out, int ldo, const float *in, int ldi, int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (size_t)rows * n) return;
-    size_t r = i / n, c = i % n;
+    size_t r, c;
+    row_col(i, n, r, c);
     out[r * ldo + c] += in[r * ldi + c];
 }
 
@@ -819,7 +1071,8 @@ __global__ void bl_dequant_k(float *out, int ldo, const int32_t *acc, int lda, c
                              int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (size_t)rows * n) return;
-    size_t r = i / n, c = i % n;
+    size_t r, c;
+    row_col(i, n, r, c);
     float a = (float)acc[r * lda + c] / xs[r];
     out[r * ldo + c] = a / inv_beta;
 }
@@ -1008,7 +1261,8 @@ __global__ void gated_norm_k(float *out, int ldo, const float *g, int ldg, const
 __global__ void glu_k(float *out, int ldo, const float *in, int ldi, int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= (size_t)rows * n) return;
-    size_t r = i / n, c = i % n;
+    size_t r, c;
+    row_col(i, n, r, c);
     out[r * ldo + c] = hgrn_silu(in[r * ldi + c]) * in[r * ldi + n + c];
 }
 
@@ -1172,7 +1426,7 @@ extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     for (int i = 0; m->ops && i < m->n_ops; i++)
         cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww),
             cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc), cudaFree(m->ops[i].wsh);
-    cudaFree(m->xw);
+    cudaFree(m->xw), cudaFree(m->scr);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
     cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
@@ -1228,6 +1482,12 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->kv = m->hs * c->n_kv_heads;
     m->n_ops = n_ops;
     m->graphs = 1;
+    if (cudaDeviceGetAttribute(&m->sms, cudaDevAttrMultiProcessorCount, 0) != cudaSuccess || m->sms < 1) m->sms = 1;
+    if (cudaDeviceGetAttribute(&m->smem_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, 0) != cudaSuccess) m->smem_sm = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[0], gemv1_xs_k<float>, 256, 0) != cudaSuccess ||
+        cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[1], gemv1_xs_k<uint16_t>, 256, 0) != cudaSuccess)
+        m->gemv1_regs_fit[0] = m->gemv1_regs_fit[1] = 0; /* 0: one block per row group */
+    cudaGetLastError();
     m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
     int bad = !m->ops || cudaStreamCreate(&m->st) != cudaSuccess || cudaEventCreate(&m->e0) != cudaSuccess ||
               cudaEventCreate(&m->e1) != cudaSuccess;
@@ -1356,12 +1616,26 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_ENOMEM, "cuda engine: device allocation or upload failed", why);
     }
+    if (c->arch == 0 && c->max_rows >= 32) { /* score scratch if it fits beside the model (else: scores recomputed) */
+        const size_t n = (size_t)c->max_rows * c->n_heads * c->max_pos;
+        size_t f = 0, t = 0;
+        cudaMemGetInfo(&f, &t);
+        if (n * 4 + (512u << 20) < f && cudaMalloc((void **)&m->scr, n * 4) == cudaSuccess) m->scr_n = n;
+        else m->scr = NULL, cudaGetLastError();
+    }
     if (cudaFuncSetAttribute(gemv1_xs_k<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
             cudaSuccess ||
         cudaFuncSetAttribute(gemv1_xs_k<uint16_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
             cudaSuccess) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
+    }
+    if (cudaFuncSetAttribute(gemm_st_k<float>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             (int)gemm_st_smem(GEMM_ST_KMAX)) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<uint16_t>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             (int)gemm_st_smem(GEMM_ST_KMAX)) != cudaSuccess) {
+        lpcs_cuda_llm_free(m);
+        return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMM kernel", NULL);
     }
     if (c->arch == 0 &&
         cudaFuncSetAttribute(attention_k, cudaFuncAttributeMaxDynamicSharedMemorySize, 4 * c->max_pos * 4) !=
@@ -1411,7 +1685,7 @@ extern "C" void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
                           int K) {
-    bool gemv = m->mode == 1 || (m->mode == 0 && M <= 8);
+    bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6) && M <= 8);
     if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
             int mb = M - r0 < 8 ? M - r0 : 8;
@@ -1419,11 +1693,17 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             float *y = Y + (size_t)r0 * ldy;
             const float *x = X + (size_t)r0 * ldx;
             const size_t xsb = (size_t)gemv1_xs_floats(K) * 4;
-            if (mb == 1 && xsb <= GEMV1_XS_MAX) gemv1_xs_k<WT><<<grid, 256, xsb, m->st>>>(y, x, W, N, K);
+            if (mb == 1 && xsb <= GEMV1_XS_MAX) {
+                /* blocks that fit an SM at once: the register limit (asked at create), the shared memory limit */
+                const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
+                const int per_sm = by_regs < by_smem ? by_regs : by_smem;
+                const int ng = (N + 15) / 16, gs = m->mode == 7 ? 2 : m->mode == 5 && per_sm > 0 ? per_sm * m->sms : ng;
+                gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(y, x, W, N, K);
+            }
             else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
-            else if (mb == 2) gemv_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
-            else if (mb <= 4) gemv_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
-            else gemv_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else if (mb == 2) gemv_xs_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else if (mb <= 4) gemv_xs_k<WT, 4><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
+            else gemv_xs_k<WT, 8><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
         }
     } else if (m->mode == 3) { /* lane-per-warp GEMMs: same bits, measured slower (bench/RESULTS-cuda-runtime.md) */
         dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 31) / 32));
@@ -1431,6 +1711,9 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     } else if (m->mode == 4) {
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_wl_k<WT, 32><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    } else if (m->mode == 5 && K <= GEMM_ST_KMAX) { /* lanes one after the other (opt-in until run on a GPU) */
+        dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 63) / 64));
+        gemm_st_k<WT><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     } else {
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
@@ -1518,7 +1801,7 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             embed_k<<<rows, 128, 0, m->st>>>(out, lo, d->w, m->tok, rows, (int)o->cols);
             break;
         case LPCS_CUDA_OP_RMSNORM:
-            rmsnorm_k<<<(rows + 15) / 16, 256, 0, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
+            rmsnorm_k<<<(rows + 15) / 16, 256, RMS_STAGE * 4, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
             break;
         case LPCS_CUDA_OP_MATMUL:
             if (d->wc) {
@@ -1546,22 +1829,23 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
             break;
         case LPCS_CUDA_OP_ROPE:
-            rope_k<<<rows, 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, m->dpos, n, (int)o->cols, m->hs);
+            rope_k<<<dim3((unsigned)rows, (unsigned)((n / 2 + 63) / 64)), 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, m->dpos, n, (int)o->cols, m->hs);
             break;
         case LPCS_CUDA_OP_ATTENTION: {
-            kvstore_k<<<rows, 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
+            kvstore_k<<<dim3((unsigned)rows, (unsigned)((m->kv + 127) / 128)), 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
                                                 m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, m->dpos, slot0,
                                                 o->layer, c->max_slots, c->max_pos, m->kv);
             int warps = rows * c->n_heads;
             const int kvm = c->n_heads / c->n_kv_heads;
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
                 dim3 g((unsigned)((ntok + 127) / 128), (unsigned)c->n_heads, (unsigned)nseq);
+                float *scr = m->scr && m->mode == 5 && (size_t)rows * c->n_heads * c->max_pos <= m->scr_n ? m->scr : NULL;
                 if (m->hs == 32)
                     attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,
-                                                          c->max_slots, c->max_pos, m->kv, kvm);
+                                                          c->max_slots, c->max_pos, m->kv, kvm, scr);
                 else
                     attn_rows_k<64><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,
-                                                          c->max_slots, c->max_pos, m->kv, kvm);
+                                                          c->max_slots, c->max_pos, m->kv, kvm, scr);
                 break;
             }
             attention_k<<<(warps + 3) / 4, 128, 4 * c->max_pos * 4, m->st>>>(

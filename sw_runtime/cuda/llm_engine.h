@@ -112,9 +112,16 @@ int lpcs_cuda_llm_logits(lpcs_cuda_llm *m, int row0, int nrows, float *out);
 int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out);
 /* Wait for the device; seconds of the last forward measured with events. */
 double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
-/* Forces a kernel choice for tests: 0 auto, 1 always GEMV, 2 always GEMM
- * (16 lanes per half-warp, the default for many rows), 3 / 4 always the
- * lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles. All give the same bits. */
+/* Forces a kernel choice for tests: 0 auto (the kernels last run bit-exact
+ * on a GPU: GEMV up to 8 rows, the GEMM with 16 lanes per half-warp above,
+ * attention recomputing its scores, one block per GEMV row group), 1 always
+ * GEMV, 2 always the 16-lanes-per-half-warp GEMM, 3 / 4 always the
+ * lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles, 5 auto with the session-4
+ * fast paths (lane-after-lane GEMM for many rows with K <= 768, attention
+ * score buffer, persistent one-row GEMV grid; opt-in until a device run has
+ * checked their bits), 6 auto without the score buffer (= 0 now), 7 GEMV
+ * with the one-row kernel's grid cut to 2 blocks (each walks many row
+ * groups). All must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */

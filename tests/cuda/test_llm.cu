@@ -506,11 +506,13 @@ int main(int argc, char **argv) {
                 return 1;
             }
             std::vector<float> got(want.size());
-            for (int mode : {2, 3, 4, 1}) {
+            for (int mode : {0, 5, 6, 2, 3, 4, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-                compare(mode == 2   ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
+                compare(mode == 0   ? "fp32 3 windows, one batch, default (lane-after-lane GEMM, attention score buffer)"
+                        : mode == 6 ? "fp32 3 windows, one batch, lane-after-lane GEMM, attention recomputing scores"
+                        : mode == 2 ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
                         : mode == 3 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x64)"
                         : mode == 4 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x32)"
                                     : "fp32 3 windows, one batch, GEMV kernels",
@@ -535,6 +537,17 @@ int main(int argc, char **argv) {
                         dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
             lpcs_cuda_llm_set_graphs(m, 1);
+            { /* one sequence (the one-row GEMV) with its grid cut to 2 blocks: each block walks many row groups */
+                lpcs_cuda_llm_set_matmul(m, 7);
+                std::vector<float> one((size_t)W * V);
+                for (int p = 0; p < (int)W; p++) {
+                    if (lpcs_cuda_llm_forward(m, &tk[p], 1, 1, p, 0)) break;
+                    lpcs_cuda_llm_logits(m, 0, 1, &one[(size_t)p * V]);
+                }
+                compare("fp32 decode, 1 sequence x 256 steps (one-row GEMV, 2 blocks walking all row groups)", one.data(),
+                        want.data(), one.size(), (size_t)W * V);
+                lpcs_cuda_llm_set_matmul(m, 0);
+            }
             /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
             std::vector<double> nll(NWIN * W);
@@ -588,7 +601,7 @@ int main(int argc, char **argv) {
         } else {
             std::vector<int> atk(nw * W), atg(nw * W);
             for (size_t s = 0; s < nw; s++) window(s, &atk[s * W], &atg[s * W]);
-          for (int mode : {0, 3, 4}) { /* the default GEMM, then the lane-per-warp ones */
+          for (int mode : {0, 5, 2, 6}) { /* the default kernels, the session-4 fast paths, the half-warp GEMM, no score buffer */
             lpcs_cuda_llm_set_matmul(m, mode);
             std::vector<double> nll(nw * W), ms, ms_nll;
             double sum = 0;
@@ -607,7 +620,7 @@ int main(int argc, char **argv) {
                 sum += ws;
             }
             printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", mode == 3 ? "GEMM lane per warp 32x64" : mode == 4 ? "GEMM lane per warp 32x32" : "default kernels", nw, median(ms), median(ms_nll),
+                   "nll=%.10f bytes=%zu\n", mode == 2 ? "GEMM lanes per half-warp" : mode == 6 ? "attention recomputing scores" : "default kernels", nw, median(ms), median(ms_nll),
                    sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);

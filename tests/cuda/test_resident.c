@@ -1,10 +1,12 @@
 /* cuda = cpu, bit for bit, through the runtime: the device-resident engine
  * (sw_runtime/cuda_resident.h) against the cpu backend's op list, token by
  * token, on the shipped checkpoints, for several plans; every logit of
- * three validation windows compared as bits, with the GEMM and the GEMV
- * kernels. Exact-unit plans (RMMEC, LUT-GEMV, shift-MAC) also run once with
- * the device's copy of one weight tile corrupted (RT_CUDA_FAULT, a fault in
- * the design under test), which must change logits.
+ * three validation windows compared as bits, with the default kernels, the
+ * session-4 fast paths (mode 5: lane-after-lane GEMM, attention score buffer,
+ * persistent one-row GEMV grid) and the GEMV kernels. Exact-unit plans
+ * (RMMEC, LUT-GEMV, shift-MAC) also run once with the device's copy of one
+ * weight tile corrupted (RT_CUDA_FAULT, a fault in the design under test),
+ * which must change logits.
  * Exit 77 (skipped) without a CUDA device or without ../shared. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,14 +122,19 @@ int main(void) {
                     if (lg) memcpy(want + ((size_t)s * T + (size_t)t) * V, lg, V * 4);
                 }
             }
-            for (int mode = 2; mode >= 1; mode--) {
+            static const int modes[3] = {0, 5, 1}; /* default kernels, session-4 fast paths, GEMV kernels */
+            for (int mi5 = 0; mi5 < 3; mi5++) {
+                const int mode = modes[mi5];
                 memset(got, 0xff, n * 4);
                 if (rt_cuda_resident_logits(&eng, tok, ns, T, mode, got, &e)) {
                     printf("FAIL %s plan %s: %s\n", models[mi], plans[mi][pi], e.msg);
                     failed++;
                     continue;
                 }
-                check(models[mi], plans[mi][pi], mode == 2 ? "windows in one batch, GEMM" : "windows, GEMV kernels",
+                check(models[mi], plans[mi][pi],
+                      mode == 0   ? "windows in one batch, default kernels"
+                      : mode == 5 ? "windows in one batch, fast paths (mode 5)"
+                                  : "windows, GEMV kernels",
                       got, want, nl, (size_t)ns * T * V);
             }
             if (exact) { /* DUT fault: the device's weights of one exact op corrupted */
