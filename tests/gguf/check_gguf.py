@@ -29,6 +29,15 @@ plain-Python writer (tests/llama_oracle/llama2c_to_gguf.py). Checks:
     difference is 0 on this machine and printed. Also the F32 file through
     lpcs's own fp32 kernels (no ggml mode) on the validation slice, 1e-6.
 Each check counts what it compared and fails below a minimum.
+
+The last-bit checks of 4 (quantized NLL within 1e-4) and the greedy
+sequences reproduce the kernels of llama.cpp's AVX-512 CPU variants (the
+prebuilt libraries pick a variant at run time). On an x86 machine without
+AVX-512 llama.cpp runs its AVX2 kernels (8-lane tinyBLAS, softmax and exp),
+which lpcs does not model: there those checks are still run and printed, a
+loose agreement check (relative 1e-3) still fails on a real error, and their
+outcome is written to BUILD/gguf_check/order_status as a skip with its
+reason; the step test-gguf-llama-order reports it (pass, fail or skip 77).
 """
 import os
 import struct
@@ -37,6 +46,19 @@ import sys
 
 NLL_TOL = 1e-4
 F32_TOL = 1e-6
+LOOSE_REL_TOL = 1e-3  # other llama.cpp CPU variant: agreement, not last bits
+
+
+def emulated_variant():
+    """(True, '') if llama.cpp here runs the AVX-512 kernels lpcs's ggml mode reproduces, else (False, why)."""
+    try:
+        flags = next((ln.split(':', 1)[1].split() for ln in open('/proc/cpuinfo') if ln.startswith('flags')), [])
+    except OSError:
+        flags = []
+    if 'avx512f' in flags and 'avx512bw' in flags:
+        return True, ''
+    return False, ('this CPU has no AVX-512, so llama.cpp runs its AVX2 kernels; lpcs --plan ggml reproduces '
+                   'the AVX-512 variants\' fp32 order (docs/gguf.md, Scope)')
 QUANT_TYPES = ['F16', 'BF16', 'Q8_0', 'Q4_0', 'Q4_1', 'Q5_0', 'Q5_1', 'Q4_K', 'Q5_K', 'Q6_K', 'TQ1_0', 'TQ2_0']
 NLL_TYPES = ['Q8_0', 'Q4_0', 'Q4_K', 'TQ2_0']
 NLL_TYPES_FULL = ['F16', 'BF16', 'Q4_1', 'Q5_0', 'Q5_1', 'Q5_K', 'Q6_K', 'TQ1_0']
@@ -186,6 +208,10 @@ def main():
     model, tok = shared + '/models/shakespeare-llama.bin', shared + '/models/tok-bytes.bin'
     text = shared + '/data/tinyshakespeare.txt'
     fails = 0
+    exact_order, why_not = emulated_variant()
+    order_checks = []  # last-bit results where llama.cpp runs other kernels than lpcs models
+    if os.path.exists(work + '/order_status'):
+        os.remove(work + '/order_status')
 
     # 1. lpcs-written GGUF -> llama.cpp greedy == lpcs greedy
     mine = work + '/lpcs-f32.gguf'
@@ -260,6 +286,15 @@ def main():
             got, nbytes = float(line.split()[0].split('=')[1]), int(line.split()[1].split('=')[1])
             tol = F32_TOL if t == 'F32' else NLL_TOL
             ok = abs(got - ref) <= tol and nbytes == len(data) and nbytes >= 1024
+            if t != 'F32' and not exact_order:  # last bits not comparable here: agreement only
+                loose = abs(got - ref) <= LOOSE_REL_TOL * max(1.0, abs(ref)) and nbytes == len(data) and nbytes >= 1024
+                order_checks.append(ok)
+                print('nll %-5s %-9s: llama.cpp %.10f lpcs %.10f |diff| %.2e (tol %g: %s; agreement rel %g: %s, %d tokens)'
+                      % (t, tname, ref, got, abs(got - ref), tol, 'ok' if ok else 'SKIP, other kernels',
+                         LOOSE_REL_TOL, 'ok' if loose else 'FAIL', nbytes))
+                fails += not loose
+                n_compared += 1
+                continue
             print('nll %-5s %-9s: llama.cpp %.10f lpcs %.10f |diff| %.2e (tol %g, %d tokens) %s'
                   % (t, tname, ref, got, abs(got - ref), tol, nbytes, 'ok' if ok else 'FAIL'))
             fails += not ok
@@ -274,6 +309,11 @@ def main():
                              '--plan', 'ggml'], check=True, capture_output=True).stdout[len(b'ROMEO:'):]
         want = bytes(x - 3 for x in ll if x >= 3)
         same = len(ll) == 200 and min(ll) >= 3 and lp in (want, want + b'\n')
+        if not exact_order:
+            order_checks.append(same)
+            print('greedy %-5s --plan ggml: 200 tokens %s llama.cpp\'s (SKIP if different: other kernels)'
+                  % (t, 'equal to' if same else 'DIFFERENT from'))
+            continue
         print('greedy %-5s --plan ggml: 200 tokens %s llama.cpp\'s' % (t, 'equal to' if same else 'DIFFERENT from'))
         fails += not same
     # lpcs's own fp32 kernels (no --plan ggml) on the F32 file: the issue's 1e-6 on the validation slice
@@ -287,6 +327,15 @@ def main():
     print('nll F32   val, lpcs fp32 kernels: llama.cpp %.10f lpcs %.10f |diff| %.2e (tol %g) %s'
           % (ref, got, abs(got - ref), F32_TOL, 'ok' if ok else 'FAIL'))
     fails += not ok
+    status = work + '/order_status'
+    if exact_order:
+        open(status, 'w').write('pass\n' if not fails else 'fail: see test-gguf-llama\n')
+    elif all(order_checks):
+        open(status, 'w').write('pass\n')  # equal even with the other kernels
+    else:
+        open(status, 'w').write('skip: %d of %d last-bit NLL / greedy checks differ: %s\n'
+                                % (order_checks.count(False), len(order_checks), why_not))
+        print('SKIP (reported by test-gguf-llama-order): %d last-bit checks: %s' % (order_checks.count(False), why_not))
     print('gguf vs llama.cpp: %s' % ('all checks passed' if not fails else '%d FAILED' % fails))
     return 1 if fails else 0
 
