@@ -105,6 +105,13 @@ BENCH_STEPS  :=
 CLEAN_EXTRA  :=
 DEPS_STEPS   :=
 
+# The libraries and the CLI before the fragments: a fragment's rule names them
+# as prerequisites, which make expands when it reads the rule.
+GOLDEN_LIB  := $(BUILD)/libgolden.a
+MODELS_LIB  := $(BUILD)/libmodels.a
+RUNTIME_LIB := $(BUILD)/liblpcsrt.a
+LPCS_BIN    := $(BUILD)/lpcs
+
 .DEFAULT_GOAL := all
 # Units' RTL source lists first (every fragment may use them), then the rest.
 include rtl/units.mk
@@ -113,10 +120,6 @@ include $(filter-out rtl/units.mk,$(sort $(wildcard */*.mk)))
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(filter %.c,$(1))) \
       $(patsubst %.cpp,$(BUILD)/obj/%.o,$(filter %.cpp,$(1)))
 
-GOLDEN_LIB  := $(BUILD)/libgolden.a
-MODELS_LIB  := $(BUILD)/libmodels.a
-RUNTIME_LIB := $(BUILD)/liblpcsrt.a
-LPCS_BIN    := $(BUILD)/lpcs
 UNIT_BINS   := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 
 .PHONY: all deps print-layers test test-unit test-asan test-steps test-long bench clean help
