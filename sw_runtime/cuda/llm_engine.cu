@@ -1658,12 +1658,29 @@ static int poke16(void *dev, uint8_t mask, int add) {
     return cudaMemcpy(dev, b, 16, cudaMemcpyHostToDevice) == cudaSuccess ? LPCS_OK : LPCS_EINVAL;
 }
 
+/* Rows 0..15 of an exact RMMEC matrix (words column-major [words][rows]),
+ * every word: bit 2 of every byte flipped, i.e. the exponent MSB of every FP4
+ * / P4 lane (a zero code becomes 2.0) and a middle bit of every P8 / P16 lane.
+ * A 16-byte poke of columns 0..3 alone could meet activations that the unit's
+ * FP4 encoding rounds to zero in every token and change nothing. */
+static int poke_rmmec_tile(uint16_t *ww, size_t rows, size_t words) {
+    const size_t tile = rows < 16 ? rows : 16, pitch = rows * 2;
+    uint8_t *h = (uint8_t *)malloc(tile * 2 * words);
+    int rc = LPCS_EINVAL;
+    if (h && cudaMemcpy2D(h, tile * 2, ww, pitch, tile * 2, words, cudaMemcpyDeviceToHost) == cudaSuccess) {
+        for (size_t i = 0; i < tile * 2 * words; i++) h[i] ^= 0x44;
+        if (cudaMemcpy2D(ww, pitch, h, tile * 2, tile * 2, words, cudaMemcpyHostToDevice) == cudaSuccess) rc = LPCS_OK;
+    }
+    free(h);
+    return rc;
+}
+
 extern "C" int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
     for (int i = 0; m && i < m->n_ops; i++) {
         const dev_op *d = &m->ops[i];
         if (d->wsh) return poke16(d->wsh, 0x08, 0); /* sign of row 0's codes 0, 2, 4, ... */
         if (d->wc) return poke16(d->wc, 0, 1);      /* row 0's first 16 codes one step */
-        if (d->ww) return poke16(d->ww, 0x04, 0);   /* bits 2, 10 of the first word of rows 0..7 */
+        if (d->ww) return poke_rmmec_tile(d->ww, d->o.rows, d->o.words);
     }
     return LPCS_EINVAL;
 }
