@@ -80,9 +80,6 @@ static void rope(rt_engine *eng, rt_op *op) {
     }
 }
 
-/* Below this many multiply-adds a matmul runs on the calling thread (waking
- * workers costs more than it saves). */
-#define PAR_MIN_MACS (1u << 17)
 
 /* Per head: score[t] = lpcs_dot_f32(k_t, q) / sqrt(hs) for all t at once
  * (a GEMV over the cache rows; fmaf is symmetric, so q.k = k.q bit for bit),
@@ -124,7 +121,7 @@ static void attention_heads(void *arg, int idx, int n) {
 static void attention(rt_engine *eng, rt_op *op) {
     attn_task a = {eng, op};
     const rt_config *c = &eng->m->cfg;
-    if (eng->pool && (double)(eng->pos + 1) * (double)c->dim * 2.0 >= PAR_MIN_MACS)
+    if (eng->pool && (double)(eng->pos + 1) * (double)c->dim * 2.0 >= eng->par_min_macs)
         kn_pool_run(eng->pool, attention_heads, &a);
     else
         attention_heads(&a, 0, 1);
@@ -162,7 +159,7 @@ int rt_cpu_matmul(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, f
     if (op->intdot) return rt_intdot_exec(eng, op, X, ldx, Y, ldy, T);
     matmul_task m = {(kn_isa)eng->isa, op->aux ? KN_W_BF16 : KN_W_F32, Y, ldy,
                      op->aux ? op->aux : (const void *)op->w, X, ldx, T, op->rows, op->cols};
-    if (eng->pool && (double)op->rows * (double)op->cols * (double)T >= PAR_MIN_MACS)
+    if (eng->pool && (double)op->rows * (double)op->cols * (double)T >= eng->par_min_macs)
         kn_pool_run(eng->pool, matmul_part, &m);
     else
         matmul_part(&m, 0, 1);

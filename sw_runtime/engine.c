@@ -401,6 +401,7 @@ int rt_engine_set_threads(rt_engine *eng, int threads, rt_err *e) {
     if (threads < 1 || threads > 256) return rt_fail(e, LPCS_EINVAL, "threads must be 1..256, not %d", threads);
     kn_pool_free(eng->pool);
     eng->pool = NULL;
+    eng->par_min_macs = RT_PAR_MIN_MACS;
     if (threads == 1) return LPCS_OK;
     eng->pool = kn_pool_new(threads);
     return eng->pool ? LPCS_OK : rt_fail(e, LPCS_ENOMEM, "cannot start %d threads", threads);

@@ -200,6 +200,9 @@ typedef struct rt_engine {
                                      * its float kernels differ between the two */
     int isa;                        /* cpu kernels' variant (kn_isa of kernels/fp_cpu.h; all give the same bits) */
     void *pool;                     /* cpu backend's row threads (kn_pool of kernels/pool.h), NULL = 1 thread */
+    double par_min_macs;            /* a matmul below this many multiply-adds runs on the calling thread: waking
+                                     * workers costs more than it saves (RT_PAR_MIN_MACS; tests set 0 to split
+                                     * every op). Bits never depend on it. */
     rt_backend_inst backends[RT_MAX_BACKENDS]; /* registered at init, priority order */
     int n_backends;
     int cpu_backend;                /* index of the cpu backend (the fallback) */
@@ -225,6 +228,10 @@ int rt_engine_batchable(const rt_engine *eng);
 /* Threads the cpu backend splits matmul rows and attention heads over (1 =
  * none; the bits never depend on it). */
 int rt_engine_set_threads(rt_engine *eng, int threads, rt_err *e);
+/* Default par_min_macs: ~1 M multiply-adds is ~50 us of one core's fp32 work;
+ * below it a hand-off between cores cost more than it saved (2-vCPU VM, session
+ * 5: shakespeare at --threads 2 ran at 0.48x of one thread with 128 K). */
+#define RT_PAR_MIN_MACS (1024.0 * 1024.0)
 /* Runs one token at the current position; returns the logits or NULL
  * (error in e, e.g. context full or a backend failure). */
 const float *rt_engine_step(rt_engine *eng, int token, rt_err *e);

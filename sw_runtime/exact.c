@@ -21,8 +21,6 @@
 #include "rmmec.h"
 #include "ternary.h"
 
-/* Rows times columns below which one thread does the whole matmul. */
-#define XPAR_MIN_MACS (1u << 17)
 
 typedef enum { XK_RMMEC, XK_LUT } rt_xkind;
 
@@ -517,7 +515,7 @@ int rt_exact_matmul(const rt_engine *eng, const rt_op *op, const float *xin, siz
     int rc = t.a && t.av && t.as && t.aq && t.amax && t.ascale && t.af && t.amaxf ? LPCS_OK : LPCS_ENOMEM;
     if (!rc) {
         for (size_t i = 0; i < T; i++) load_token(&t, i, xin + i * ldx);
-        if (eng && eng->pool && (double)x->rows * (double)K * (double)T >= XPAR_MIN_MACS)
+        if (eng && eng->pool && (double)x->rows * (double)K * (double)T >= eng->par_min_macs)
             kn_pool_run(eng->pool, xpart, &t);
         else
             xpart(&t, 0, 1);

@@ -114,7 +114,8 @@ int rt_graph_hgrn(rt_engine *eng, rt_err *e) {
 
 int rt_hgrn_bitlinear(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, float *Y, size_t ldy, size_t T) {
     hgrn_aux *a = eng->bitlin;
-    a->cpu.ctx = eng->pool; /* the engine's threads split the rows (set now: --threads may change it) */
+    /* the engine's threads split the rows (set now: --threads may change it), above the hand-off's cost */
+    a->cpu.ctx = (double)op->rows * (double)op->cols * (double)T >= 2.0 * eng->par_min_macs ? eng->pool : NULL;
     a->cpu.isa = eng->isa;
     return rt_bitlinear_offload_batch(eng, op, &a->cpu, X, ldx, Y, ldy, T);
 }

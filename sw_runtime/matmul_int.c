@@ -18,8 +18,6 @@ typedef struct {
     float *scale;          /* lut: per row */
 } int_weights;
 
-/* Below this many multiply-adds a matmul runs on the calling thread. */
-#define INT_PAR_MIN_MACS (1u << 18)
 
 int rt_intdot_wants(const rt_engine *eng, const rt_op *op) {
     return eng->plan.intdot && op->type == OP_MATMUL && op->qf && !op->qf->identity && op->qf->q.kind == QF_INT;
@@ -85,7 +83,7 @@ int rt_intdot_exec(rt_engine *eng, const rt_op *op, const float *X, size_t ldx, 
     }
     ki_variant v = ki_for_isa((kn_isa)eng->isa);
     for (size_t t = 0; t < T; t++) ki_quantize_act(v, X + t * ldx, m->cols, m->kpad, A + t * m->kpad, &sa[t], &qsum[t]);
-    int par = eng->pool && (double)m->rows * (double)m->cols * (double)T >= INT_PAR_MIN_MACS, rc = LPCS_OK;
+    int par = eng->pool && (double)m->rows * (double)m->cols * (double)T >= 2.0 * eng->par_min_macs /* int8 work per MAC is about half fp32's */, rc = LPCS_OK;
     if (w->lut) {
         /* --isa portable forces the portable lookups too; avx2 and avx512 use AVX2 */
         lutk_impl impl = eng->isa == KN_ISA_PORTABLE ? LUTK_IMPL_PORTABLE : LUTK_IMPL_AUTO;

@@ -77,6 +77,7 @@ static size_t check_forward(const rt_model *m, const char *spec, int isa, int th
     assert_int_equal(rt_engine_init(&eng, m, spec ? &plan : NULL, &so, &e), LPCS_OK);
     assert_int_equal(eng.isa, isa);
     assert_int_equal(rt_engine_set_threads(&eng, th, &e), LPCS_OK);
+    eng.par_min_macs = 0; /* split every op, however small: the split is what these tests check */
     for (size_t t = 0; t < NTOK; t++) {
         const float *lg = rt_engine_step(&eng, toks[t], &e);
         assert_non_null(lg);
@@ -124,6 +125,7 @@ static void test_long_sequence_threads(void **state) {
     assert_int_equal(rt_engine_init(&e1, &m, NULL, &so, &e), LPCS_OK);
     assert_int_equal(rt_engine_init(&e3, &m, NULL, &so, &e), LPCS_OK);
     assert_int_equal(rt_engine_set_threads(&e3, 3, &e), LPCS_OK);
+    e3.par_min_macs = 0; /* split every op, however small: the split is what these tests check */
     size_t compared = 0;
     int tok = 1;
     for (size_t t = 0; t < n; t++) {
@@ -172,6 +174,7 @@ static void test_prefill_equals_steps(void **state) {
                 rt_engine b;
                 assert_int_equal(rt_engine_init(&b, &m, &plan, &so, &e), LPCS_OK);
                 assert_int_equal(rt_engine_set_threads(&b, th, &e), LPCS_OK);
+                b.par_min_macs = 0; /* split every op, however small: the split is what these tests check */
                 assert_true(rt_engine_batchable(&b)); /* really the batched path */
                 if (split) assert_non_null(rt_engine_prefill(&b, in, split, got, &e));
                 const float *last = rt_engine_prefill(&b, in + split, N - split, got + (size_t)split * V, &e);

@@ -128,6 +128,7 @@ static void run_engine(const rt_model *m, const exact_plan *p, int fake, int thr
     rt_engine eng;
     assert_int_equal(rt_engine_init(&eng, m, &plan, &so, &e), LPCS_OK);
     assert_int_equal(rt_engine_set_threads(&eng, threads, &e), LPCS_OK);
+    eng.par_min_macs = 0; /* split every op, however small: the split is what these tests check */
     int matmuls = 0;
     for (int i = 0; i < eng.n_ops; i++) {
         rt_op *op = &eng.ops[i];
@@ -209,6 +210,7 @@ static void test_exact_prefill_equals_steps(void **state) {
         rt_engine eng;
         assert_int_equal(rt_engine_init(&eng, &m, &plan, &so, &e), LPCS_OK);
         assert_int_equal(rt_engine_set_threads(&eng, 2, &e), LPCS_OK);
+        eng.par_min_macs = 0; /* split every op, however small: the split is what these tests check */
         assert_true(rt_engine_batchable(&eng));
         assert_non_null(rt_engine_prefill(&eng, toks, (int)NTOK, got, &e));
         assert_int_equal(ref_count_diff(got, want, NTOK * V), 0);
