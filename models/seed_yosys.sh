@@ -10,10 +10,10 @@
 set -eu
 out=${1:-build/seed_claims}
 mkdir -p "$out"
-legal='dfflegalize -cell $_DFF_P_ 01 -cell $_DFF_PP0_ 01 -cell $_DFF_PP1_ 01; techmap; opt_clean'
+. "$(dirname "$0")/yosys_flow.sh"
 refs="$(ls rtl/rmmec_*.v | tr '\n' ' ') rtl/ref_macs/ref_mac_bank.v rtl/ref_macs/ref_mac_fp4.v rtl/ref_macs/ref_mac_p4.v rtl/ref_macs/ref_mac_p8.v rtl/ref_macs/ref_mac_p16.v"
 one() { # name files
-    yosys -q -p "read_verilog -sv $2; synth -flatten -top $1; $legal; tee -q -o $out/$1.stat stat -tech cmos; tee -q -o $out/$1.ltp ltp -noff" >/dev/null
+    yosys_cmos "read_verilog -sv $2; synth -flatten -top $1" "$out/$1.stat" "tee -q -o $out/$1.ltp ltp -noff"
     t=$(awk '/transistors/ {print $NF}' "$out/$1.stat" | tr -d '+')
     a=$(awk '$1 == "$_DFF_PP0_" || $1 == "$_DFF_PP1_" {s += $2} END {print s + 0}' "$out/$1.stat")
     l=$(sed -n 's/.*(length=\([0-9]*\)).*/\1/p' "$out/$1.ltp" | head -1)
