@@ -125,7 +125,12 @@ int rt_ppl_shard_combine(const rt_ppl_shard *sh, int n, rt_ppl_result *res, rt_e
                            "ppl --combine: shard %d is of another evaluation (model, plan, exec, text, byte range "
                            "or window count differ from shard 0)",
                            i);
-    size_t total = sh[0].key.windows_total;
+    size_t total = sh[0].key.windows_total, held = 0;
+    for (int i = 0; i < n; i++) held += sh[i].w.count;
+    /* checked before allocating by windows_total: a damaged count must not ask for gigabytes */
+    if (held != total)
+        return rt_fail(e, LPCS_EINVAL, "ppl --combine: the shards hold %zu windows, the evaluation has %zu%s", held,
+                       total, held < total ? " (a shard is missing)" : " (a window is in two shards)");
     double *nll = malloc(total * sizeof *nll);
     size_t *targets = malloc(total * sizeof *targets);
     unsigned char *seen = calloc(total, 1);

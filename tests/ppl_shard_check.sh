@@ -55,6 +55,10 @@ refuse "shards of two evaluations" "$tmp/$n.a.json" "$tmp/$n.b.json" "$tmp/mmfre
 sed 's/"0x[^"]*"/"1.5"/' "$tmp/$n.b.json" >"$tmp/dec.json"
 refuse "decimal sums" "$tmp/$n.a.json" "$tmp/dec.json" "$tmp/$n.c.json"
 refuse "a non-shard file" "$text"
+# a damaged window count (the fuzzer's find: it once asked for 3.5 GB before checking)
+for f in a b; do sed 's/"windows_total": *[0-9]*/"windows_total": 444444444/' "$tmp/$n.$f.json" >"$tmp/big.$f.json"; done
+refuse "an inflated window count" "$tmp/big.a.json" "$tmp/big.b.json" # (c ends with a short window: its parse would refuse it first)
+grep -q 'the shards hold' "$tmp/err" || bad "the inflated count was not refused by the window check: $(tail -1 "$tmp/err")"
 
 [ "$compared" -ge 2 ] || bad "compared only $compared cases"
 [ $fail = 0 ] && echo "ppl shards: $compared cases, combined = unsharded" && exit 0
