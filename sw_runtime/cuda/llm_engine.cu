@@ -25,6 +25,8 @@ struct dev_op {
     int8_t *wc;   /* exact LUT-GEMV matmul: weight codes [rows][kp] (zero padded) */
     float *wsc;   /* its per-row scales (shift-MAC: alpha * 2^-7) */
     uint8_t *wsh; /* exact shift-MAC matmul: packed 4-bit codes [rows][kp / 2] (zero padded) */
+    uint4 *wq;    /* packed low-bit matmul (o.w_qbits): codes in the q_at layout */
+    float *wqs;   /* its per-row scales */
 };
 
 struct lpcs_cuda_llm {
@@ -52,10 +54,14 @@ struct lpcs_cuda_llm {
     int mode;
     int sms, smem_sm;      /* the device's SM count and shared memory per SM (persistent GEMV grid) */
     int gemv1_regs_fit[2]; /* gemv1_xs_k<float / bf16> blocks per SM by registers */
+    float *wdq;            /* packed matmuls with more than one row: the weights decoded (lane-grouped fp32) */
+    size_t wdq_n;          /* its floats */
+    int n_packed;          /* matmuls held as packed codes */
+    int fuse;              /* one-row RMSNorm folded into the next GEMV's x staging (default 1) */
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
-    int g_nseq, g_slot0, g_mode;
+    int g_nseq, g_slot0, g_mode, g_fuse;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -574,9 +580,49 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
  * gemv_k. */
 #define GEMV1_XS_MAX (96 * 1024) /* bytes of x in shared memory (K up to ~24k); longer rows take gemv_k */
 __host__ __device__ __forceinline__ int gemv1_xs_floats(int K) { return 16 * (lane_kc(K) + 4); }
+
+/* One row of x into shared memory, lane-major: xs[j * cs + i] = x[16 i + j]
+ * for i < kx (zeros past K). With a norm (nw != NULL) X is the input of a
+ * one-row RMSNorm that was not launched (enqueue_ops folds it into the GEMV
+ * that follows it) and xs gets that RMSNorm's output, computed as rmsnorm_k
+ * does: lane j of warp 0 walks its chain x[j], x[j + 16], ... by fmaf in
+ * ascending order (the staged rows hold exactly these), the contract's tree,
+ * ss / K + eps, 1 / sqrtf, then w[c] * (inv * x[c]); block 0 also writes
+ * it to xout (the RMSNorm's output buffer, for later readers). Every thread
+ * of the block calls it. */
+__device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *__restrict__ X, int K,
+                                        const float *__restrict__ nw, float eps, float *__restrict__ xout) {
+    __shared__ float inv_sh;
+    for (int e = threadIdx.x; e < 16 * kx; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
+    __syncthreads();
+    if (!nw) return;
+    if (threadIdx.x < 32) { /* both half-warps form the same sum (the shuffles want the whole warp) */
+        const int j = threadIdx.x & 15, cnt = K > j ? (K - j + 15) / 16 : 0;
+        const float *x = xs + j * cs;
+        float p = 0.0f;
+#pragma unroll 8
+        for (int i = 0; i < cnt; i++) p = fmaf(x[i], x[i], p);
+        float ss = tree16(p);
+        if (threadIdx.x == 0) {
+            ss /= (float)K;
+            ss += eps;
+            inv_sh = 1.0f / sqrtf(ss);
+        }
+    }
+    __syncthreads();
+    const float inv = inv_sh;
+    for (int e = threadIdx.x; e < K; e += blockDim.x) {
+        const int at = (e & 15) * cs + (e >> 4);
+        const float v = nw[e] * (inv * xs[at]);
+        xs[at] = v;
+        if (blockIdx.x == 0) xout[e] = v;
+    }
+    __syncthreads();
+}
 template <typename WT>
 __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
-                                                  const WT *__restrict__ Wl, int N, int K) {
+                                                  const WT *__restrict__ Wl, int N, int K, const float *__restrict__ nw,
+                                                  float eps, float *__restrict__ xout) {
     extern __shared__ __align__(16) float xs[];
     const int kc = lane_kc(K), cs = kc + 4, hr = threadIdx.x >> 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
@@ -594,8 +640,7 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
 #pragma unroll
     for (int u = 0; u < U; u++) /* the first weights are in flight while x is staged */
         if (u < G) rawload(cur[u], w + (size_t)u * 128);
-    for (int e = threadIdx.x; e < 16 * kc; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
-    __syncthreads();
+    stage_x(xs, cs, kc, X, K, nw, eps, xout);
     const float *x = xs + j * cs;
     for (; rg < ng; rg += gridDim.x) {
         const bool more = rg + (int)gridDim.x < ng;
@@ -627,6 +672,151 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
         const int n = rg * 16 + hr;
         if (n < N && j == 0) Y[n] = q;
         w = wn;
+    }
+}
+
+/* ---- packed low-bit weights (lpcs_cuda_op.w_qbits = 4 or 2) ----
+ * Layout: chain step i of lane j of row n (column 16 i + j) lies in
+ * superblocks of QSB = 128 / bits steps (16 bytes) per lane: uint4
+ * (n * nsb + i / QSB) * 16 + j, 32-bit word (i % QSB) / (QSB / 4), bits
+ * [bits * (i % (QSB / 4)), + bits); the 16 lanes of a row read 256
+ * contiguous bytes. Stored value = code + 8 (4 bits) / code + 1 (ternary).
+ * Steps past a lane's end hold 0 and never enter a chain. */
+__host__ __device__ __forceinline__ int q_nsb(int K, int bits) {
+    const int qsb = 128 / bits;
+    return ((K + 15) / 16 + qsb - 1) / qsb;
+}
+/* Stored value -> weight: (float)(stored - offset) * s, golden qformat's
+ * dequantizer (an exact int -> float, one fp32 multiply). 2^23 + stored is
+ * exact in fp32, and subtracting 2^23 + offset leaves the code exactly, so
+ * the int -> float conversion takes an OR and an add instead of the slow
+ * conversion unit; the multiply is the cpu backend's, bit for bit. */
+template <int BITS>
+__host__ __device__ __forceinline__ float qdec(uint32_t stored, float s) {
+    const float off = 8388608.0f + (BITS == 4 ? 8.0f : 1.0f);
+#ifdef __CUDA_ARCH__
+    return (__uint_as_float(0x4B000000u | stored) - off) * s;
+#else
+    const uint32_t u = 0x4B000000u | stored;
+    float f;
+    memcpy(&f, &u, 4);
+    return (f - off) * s;
+#endif
+}
+
+/* The PW = 32 / BITS weights of one code word, w[t] = (float)code_t * s,
+ * with fewer integer steps than qdec: code t sits at bit c t (c = BITS), and
+ * ORing the word masked to those bits into 2^23 gives 2^23 + stored * 2^(c t),
+ * from which subtracting 2^23 + offset * 2^(c t) leaves code * 2^(c t)
+ * exactly (an integer below 2^20); times sk[t] = s * 2^-(c t) (exact: s is
+ * a normal number >= 1e-30, checked at upload, so no scale underflows) the
+ * real product is code * s, rounded once: qdec's value, bit for bit. Codes
+ * past bit 20 are shifted down once and reuse the first scales. */
+template <int BITS>
+__device__ __forceinline__ void qdec_word(uint32_t wd, const float *sk, float *w) {
+    constexpr int PW = 32 / BITS, LO = BITS == 4 ? 5 : 11; /* codes read in place; the rest after one shift */
+    constexpr uint32_t MASK = (1u << BITS) - 1;
+    constexpr float OFF = BITS == 4 ? 8.0f : 1.0f;
+    const uint32_t hi = wd >> (BITS * LO);
+#pragma unroll
+    for (int t = 0; t < PW; t++) {
+        const int k = t < LO ? t : t - LO;
+        const uint32_t src = t < LO ? wd : hi;
+        const float m = 8388608.0f + OFF * (float)(1u << (BITS * k));
+        w[t] = (__uint_as_float(0x4B000000u | (src & (MASK << (BITS * k)))) - m) * sk[k];
+    }
+}
+
+/* One row of X with packed weights (decode at batch 1): 16 threads per
+ * output row, thread j = lane j of the contract, x staged lane-major in
+ * shared memory as gemv1_xs_k (optionally with the preceding RMSNorm
+ * folded in); U superblocks (U x 16 bytes) of codes in flight per thread,
+ * a superblock's slot refilled as soon as it is decoded. Each weight is
+ * decoded in registers (qdec) and enters the lane's fmaf chain in
+ * ascending k; the contract's tree: the chain of the fp32 GEMV on the
+ * decoded matrix, same bits. */
+template <int BITS>
+__global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const float *__restrict__ X,
+                                                const uint4 *__restrict__ Wq, const float *__restrict__ S, int N, int K,
+                                                const float *__restrict__ nw, float eps, float *__restrict__ xout) {
+    constexpr int QSB = 128 / BITS, PW = 32 / BITS, U = 8;
+    extern __shared__ __align__(16) float xs[];
+    const int nsb = q_nsb(K, BITS), cs = nsb * QSB + 4, j = threadIdx.x & 15;
+    const int cnt = K > j ? (K - j + 15) / 16 : 0, nfull = cnt / QSB, rem = cnt - nfull * QSB;
+    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), nn = min(n, N - 1); /* rows past N: row N - 1, not written */
+    const uint4 *w = Wq + (size_t)nn * nsb * 16 + j;                        /* superblock b at w + 16 b */
+    constexpr int NS = BITS == 4 ? 5 : 11;
+    float sk[NS]; /* s * 2^-(BITS k) for qdec_word */
+    {
+        const float s = __ldg(S + nn);
+#pragma unroll
+        for (int k = 0; k < NS; k++) sk[k] = s * (1.0f / (float)(1u << (BITS * k)));
+    }
+    uint4 cur[U];
+#pragma unroll
+    for (int u = 0; u < U; u++) /* the first codes are in flight while x is staged */
+        if (u < nsb) cur[u] = __ldg(w + (size_t)u * 16);
+    stage_x(xs, cs, nsb * QSB, X, K, nw, eps, xout);
+    const float *x = xs + j * cs;
+    float p = 0.0f;
+    for (int b0 = 0; b0 < nsb; b0 += U) {
+#pragma unroll
+        for (int u = 0; u < U; u++) {
+            const int b = b0 + u;
+            if (b < nsb) {
+                const uint4 q = cur[u];
+                if (b + U < nsb) cur[u] = __ldg(w + (size_t)(b + U) * 16);
+                const uint32_t wd[4] = {q.x, q.y, q.z, q.w};
+                const float *xb = x + b * QSB;
+                if (b < nfull) {
+#pragma unroll
+                    for (int e = 0; e < 4; e++) {
+                        float wv[PW];
+                        qdec_word<BITS>(wd[e], sk, wv);
+#pragma unroll
+                        for (int v = 0; v < PW; v += 4) {
+                            const float4 x4 = *(const float4 *)(xb + e * PW + v);
+                            p = fmaf(wv[v], x4.x, p);
+                            p = fmaf(wv[v + 1], x4.y, p);
+                            p = fmaf(wv[v + 2], x4.z, p);
+                            p = fmaf(wv[v + 3], x4.w, p);
+                        }
+                    }
+                } else { /* the lane's last, partial superblock */
+#pragma unroll
+                    for (int e = 0; e < 4; e++) {
+                        float wv[PW];
+                        qdec_word<BITS>(wd[e], sk, wv);
+#pragma unroll
+                        for (int t = 0; t < PW; t++)
+                            if (e * PW + t < rem) p = fmaf(wv[t], xb[e * PW + t], p);
+                    }
+                }
+            }
+        }
+    }
+    const float q = tree16(p);
+    if (n < N && j == 0) Y[n] = q;
+}
+
+/* Packed weights -> the lane-grouped fp32 layout (zero padded), for the
+ * many-row kernels: the decoded values are the cpu backend's weights. */
+template <int BITS>
+__global__ void qdequant_k(float *__restrict__ Wl, const uint32_t *__restrict__ Wq, const float *__restrict__ S, int N,
+                           int K) {
+    constexpr int QSB = 128 / BITS, PW = 32 / BITS;
+    const int kc = lane_kc(K), nsb = q_nsb(K, BITS);
+    const size_t tot = (size_t)N * 16 * kc;
+    for (size_t e = (size_t)blockIdx.x * blockDim.x + threadIdx.x; e < tot; e += (size_t)gridDim.x * blockDim.x) {
+        const int i8 = (int)(e & 7), j = (int)((e >> 3) & 15);
+        const size_t ng = e >> 7; /* n * (kc / 8) + g */
+        const int n = (int)(ng / (size_t)(kc / 8)), i = (int)(ng % (size_t)(kc / 8)) * 8 + i8;
+        float v = 0.0f;
+        if (16 * i + j < K) {
+            const uint32_t wd = __ldg(Wq + (((size_t)n * nsb + i / QSB) * 16 + j) * 4 + (i % QSB) / PW);
+            v = qdec<BITS>((wd >> (BITS * (i % PW))) & ((1u << BITS) - 1), __ldg(S + n));
+        }
+        Wl[e] = v;
     }
 }
 
@@ -1378,6 +1568,7 @@ static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     case LPCS_CUDA_OP_MATMUL:
         if (o->exact_lut_abits) return o->rows * ((o->cols + 63) / 64 * 64 + 4);
         if (o->w_shift) return o->rows * ((o->cols + 63) / 64 * 32 + 4);
+        if (o->w_qbits) return o->rows * ((size_t)q_nsb((int)o->cols, o->w_qbits) * 256 + 4);
         return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
     case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
     case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
@@ -1397,6 +1588,10 @@ extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cud
         if (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_rmmec && ops[i].words > xw) xw = ops[i].words;
     b += (size_t)c->max_rows * xw * 2;
     if (c->arch == 1) b += (size_t)c->n_layers * c->max_slots * c->dim * 4; /* state cache */
+    size_t dq = 0; /* packed matmuls: the decoded scratch of the largest one */
+    for (int i = 0; i < n_ops; i++)
+        if (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].w_qbits && chunked_elems(&ops[i]) > dq) dq = chunked_elems(&ops[i]);
+    b += dq * 4;
     size_t kp = 0, nm = 0; /* BitLinear / LUT-GEMV: int8 activations, int32 results */
     for (int i = 0; i < n_ops; i++)
         if (ops[i].type == LPCS_CUDA_OP_BITLINEAR ||
@@ -1425,8 +1620,9 @@ extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (!m) return;
     for (int i = 0; m->ops && i < m->n_ops; i++)
         cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww),
-            cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc), cudaFree(m->ops[i].wsh);
-    cudaFree(m->xw), cudaFree(m->scr);
+            cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc), cudaFree(m->ops[i].wsh), cudaFree(m->ops[i].wq),
+            cudaFree(m->ops[i].wqs);
+    cudaFree(m->xw), cudaFree(m->scr), cudaFree(m->wdq);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
     cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
@@ -1460,6 +1656,29 @@ static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
     return rc;
 }
 
+/* codes[rows][cols] (-8..7 / -1..1) -> the packed layout of gemv1q_k; 1 on a code out of range. */
+static int upload_packed(uint4 **dst, const int8_t *q, size_t rows, size_t cols, int bits) {
+    const int qsb = 128 / bits, pw = 32 / bits, off = bits == 4 ? 8 : 1, hi = bits == 4 ? 15 : 2;
+    const size_t nsb = (size_t)q_nsb((int)cols, bits), nw = rows * nsb * 64;
+    uint32_t *h = (uint32_t *)calloc(nw, 4);
+    if (!h) return 1;
+    int bad = 0;
+    for (size_t r = 0; r < rows; r++)
+        for (size_t j = 0; j < 16 && j < cols; j++) { /* lane j: columns j, j + 16, ... = steps 0, 1, ... */
+            uint32_t *lane = h + (r * nsb * 16 + j) * 4; /* superblock b at lane + 64 b */
+            const int8_t *src = q + r * cols + j;
+            const size_t cnt = (cols - j + 15) / 16;
+            for (size_t i = 0; i < cnt; i++) {
+                const int v = src[16 * i] + off;
+                bad |= v < 0 || v > hi;
+                lane[(i / (size_t)qsb) * 64 + (i % (size_t)qsb) / (size_t)pw] |= (uint32_t)(v & 15) << (bits * (int)(i % (size_t)pw));
+            }
+        }
+    bad = bad || dalloc((uint32_t **)dst, nw) || cudaMemcpy(*dst, h, nw * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+    free(h);
+    return bad;
+}
+
 extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops,
                                     lpcs_cuda_llm **out, char *err, size_t errlen) {
     *out = NULL;
@@ -1482,6 +1701,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->kv = m->hs * c->n_kv_heads;
     m->n_ops = n_ops;
     m->graphs = 1;
+    m->fuse = 1;
     if (cudaDeviceGetAttribute(&m->sms, cudaDevAttrMultiProcessorCount, 0) != cudaSuccess || m->sms < 1) m->sms = 1;
     if (cudaDeviceGetAttribute(&m->smem_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, 0) != cudaSuccess) m->smem_sm = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[0], gemv1_xs_k<float>, 256, 0) != cudaSuccess ||
@@ -1559,6 +1779,17 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
                 if (o->words > m->xw_max) m->xw_max = o->words;
                 break;
             }
+            if (o->w_qbits) { /* packed codes and row scales; the decoded scratch serves many-row forwards */
+                if ((o->w_qbits != 4 && o->w_qbits != 2) || !o->w_q || !o->w_qscale) {
+                    bad = 1;
+                    break;
+                }
+                bad = upload_packed(&d->wq, o->w_q, o->rows, o->cols, o->w_qbits) || dalloc(&d->wqs, o->rows) ||
+                      cudaMemcpy(d->wqs, o->w_qscale, o->rows * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+                if (chunked_elems(o) > m->wdq_n) m->wdq_n = chunked_elems(o);
+                m->n_packed++;
+                break;
+            }
             bad = o->w_bf16 ? upload_chunked(&d->wh, o->w_bf16, o->rows, o->cols)
                             : upload_chunked(&d->w, o->w, o->rows, o->cols);
             break;
@@ -1600,6 +1831,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
         bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
     if (!bad) bad = dalloc(&m->xw, (size_t)c->max_rows * m->xw_max);
+    if (!bad) bad = dalloc(&m->wdq, m->wdq_n);
     if (!bad && c->arch == 1) bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim);
     if (!bad && m->kp_max) /* BitLinear or LUT-GEMV ops: int8 activations and integer sums */
         bad = dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
@@ -1626,7 +1858,9 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     if (cudaFuncSetAttribute(gemv1_xs_k<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
             cudaSuccess ||
         cudaFuncSetAttribute(gemv1_xs_k<uint16_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
-            cudaSuccess) {
+            cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<4>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
     }
@@ -1682,8 +1916,17 @@ extern "C" int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
         if (d->wc) return poke16(d->wc, 0, 1);      /* row 0's first 16 codes one step */
         if (d->ww) return poke_rmmec_tile(d->ww, d->o.rows, d->o.words);
     }
+    for (int i = 0; m && i < m->n_ops; i++) /* no exact unit: the first packed matrix, row 0's first superblock */
+        if (m->ops[i].wq) {
+            uint8_t b[256];
+            if (cudaMemcpy(b, m->ops[i].wq, 256, cudaMemcpyDeviceToHost) != cudaSuccess) return LPCS_EINVAL;
+            for (int k = 0; k < 256; k++) b[k] ^= m->ops[i].o.w_qbits == 4 ? 0x11 : 0x55;
+            return cudaMemcpy(m->ops[i].wq, b, 256, cudaMemcpyHostToDevice) == cudaSuccess ? LPCS_OK : LPCS_EINVAL;
+        }
     return LPCS_EINVAL;
 }
+extern "C" int lpcs_cuda_llm_packed(const lpcs_cuda_llm *m) { return m ? m->n_packed : 0; }
+extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on; }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
@@ -1699,9 +1942,25 @@ extern "C" void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
     memcpy(ms, m->prof_ms, sizeof m->prof_ms);
 }
 
+/* A one-row RMSNorm folded into the GEMV after it (enqueue_ops): the norm's
+ * input row, weights, eps and output buffer. */
+struct fnorm {
+    const float *x, *w;
+    float eps;
+    float *out;
+};
+
+/* Does a matmul of M rows and K columns take a one-row kernel (gemv1_xs_k /
+ * gemv1q_k), i.e. one that can take a folded RMSNorm? */
+static bool one_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
+    if (M != 1 || m->mode < 0 || m->mode > 7 || m->mode == 2 || m->mode == 3 || m->mode == 4 || d->wc || d->wsh || d->ww) return false;
+    if (d->wq) return (size_t)16 * (q_nsb(K, d->o.w_qbits) * (128 / d->o.w_qbits) + 4) * 4 <= GEMV1_XS_MAX;
+    return (size_t)gemv1_xs_floats(K) * 4 <= GEMV1_XS_MAX;
+}
+
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
-                          int K) {
+                          int K, const fnorm *fn = NULL) {
     bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6) && M <= 8);
     if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
@@ -1715,7 +1974,11 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
                 const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
                 const int per_sm = by_regs < by_smem ? by_regs : by_smem;
                 const int ng = (N + 15) / 16, gs = m->mode == 7 ? 2 : m->mode == 5 && per_sm > 0 ? per_sm * m->sms : ng;
-                gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(y, x, W, N, K);
+                if (fn)
+                    gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(y, fn->x, W, N, K, fn->w, fn->eps,
+                                                                                     fn->out);
+                else
+                    gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(y, x, W, N, K, NULL, 0.0f, NULL);
             }
             else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb == 2) gemv_xs_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
@@ -1735,6 +1998,29 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     }
+}
+
+/* A packed matmul: one row through gemv1q_k (codes decoded in registers),
+ * more rows through the fp32 kernels on the decoded matrix (same values). */
+static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, const float *X, int ldx, int M,
+                          const fnorm *fn) {
+    const int N = (int)d->o.rows, K = (int)d->o.cols, bits = d->o.w_qbits;
+    if (one_row(m, d, M, K)) {
+        const size_t xsb = (size_t)16 * (q_nsb(K, bits) * (128 / bits) + 4) * 4;
+        const unsigned g = (unsigned)((N + 15) / 16);
+        if (bits == 4)
+            gemv1q_k<4><<<g, 256, xsb, m->st>>>(Y, fn ? fn->x : X, d->wq, d->wqs, N, K, fn ? fn->w : NULL,
+                                                fn ? fn->eps : 0.0f, fn ? fn->out : NULL);
+        else
+            gemv1q_k<2><<<g, 256, xsb, m->st>>>(Y, fn ? fn->x : X, d->wq, d->wqs, N, K, fn ? fn->w : NULL,
+                                                fn ? fn->eps : 0.0f, fn ? fn->out : NULL);
+        return;
+    }
+    const size_t tot = (size_t)N * 16 * lane_kc(K);
+    const unsigned g = (unsigned)((tot + 255) / 256 < 4096 ? (tot + 255) / 256 : 4096);
+    if (bits == 4) qdequant_k<4><<<g, 256, 0, m->st>>>(m->wdq, (const uint32_t *)d->wq, d->wqs, N, K);
+    else qdequant_k<2><<<g, 256, 0, m->st>>>(m->wdq, (const uint32_t *)d->wq, d->wqs, N, K);
+    launch_matmul(m, Y, ldy, X, ldx, (const float *)m->wdq, M, N, K);
 }
 
 static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0);
@@ -1758,7 +2044,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
      * the position from device memory, so one graph serves every step of
      * a batch shape; it is captured again when the shape changes. */
     if (ntok == 1 && !m->profile && m->graphs) {
-        if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode) {
+        if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode || m->g_fuse != m->fuse) {
             if (m->gexec) cudaGraphExecDestroy(m->gexec);
             m->gexec = NULL;
             cudaGraph_t g = NULL;
@@ -1770,7 +2056,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
                 if (g) cudaGraphDestroy(g);
             }
             cudaGetLastError(); /* a failed capture falls back to launches below */
-            m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode;
+            m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode, m->g_fuse = m->fuse;
         }
         if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
             cudaEventRecord(m->e1, m->st);
@@ -1805,6 +2091,8 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
     const lpcs_cuda_llm_cfg *c = &m->c;
     const int rows = nseq * ntok;
     const int *ld = c->buf_size;
+    fnorm fn_pend;
+    const fnorm *fn = NULL; /* an RMSNorm folded into this op (the matmul right after it) */
     for (int i = 0; i < m->n_ops; i++) {
         const dev_op *d = &m->ops[i];
         const lpcs_cuda_op *o = &d->o;
@@ -1817,9 +2105,19 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
         case LPCS_CUDA_OP_EMBED:
             embed_k<<<rows, 128, 0, m->st>>>(out, lo, d->w, m->tok, rows, (int)o->cols);
             break;
-        case LPCS_CUDA_OP_RMSNORM:
+        case LPCS_CUDA_OP_RMSNORM: {
+            /* one row whose next op is a one-row GEMV of it: the GEMV stages x through the norm (block 0
+             * writes this op's output), which saves a launch and a one-block kernel */
+            const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
+            if (m->fuse && rows == 1 && o->in != o->out && nx && nx->o.type == LPCS_CUDA_OP_MATMUL &&
+                nx->o.in == o->out && nx->o.cols == o->n && one_row(m, nx, rows, (int)nx->o.cols)) {
+                fn_pend.x = in, fn_pend.w = d->w, fn_pend.eps = o->eps, fn_pend.out = out;
+                fn = &fn_pend;
+                break; /* fn is consumed by op i + 1 */
+            }
             rmsnorm_k<<<(rows + 15) / 16, 256, RMS_STAGE * 4, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
             break;
+        }
         case LPCS_CUDA_OP_MATMUL:
             if (d->wc) {
                 const int N = (int)o->rows, K = (int)o->cols;
@@ -1842,8 +2140,10 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                                                                              (int)o->cols, mode);
                 rmmec_mm_k<<<dim3((unsigned)rows, (unsigned)((N + 127) / 128)), 128, 0, m->st>>>(out, lo, m->xw, words,
                                                                                              d->ww, N, mode);
-            } else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols);
-            else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
+            } else if (d->wq) launch_packed(m, d, out, lo, in, li, rows, fn);
+            else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols, fn);
+            else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols, fn);
+            fn = NULL;
             break;
         case LPCS_CUDA_OP_ROPE:
             rope_k<<<dim3((unsigned)rows, (unsigned)((n / 2 + 63) / 64)), 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, m->dpos, n, (int)o->cols, m->hs);
