@@ -7,6 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "block_device.cuh"
 #include "rmmec_device.cuh"
 #include "fmath.h"
@@ -1643,14 +1647,32 @@ static int dalloc(T **p, size_t n) {
     return cudaMalloc((void **)p, n * sizeof(T)) == cudaSuccess ? 0 : 1;
 }
 
+/* f(r0, r1) over row ranges on up to 16 host threads (large uploads: a 7B
+ * model's relayout took ~20 s on one core); rows are independent. */
+template <typename F>
+static void par_rows(size_t rows, F f) {
+    unsigned nt = std::thread::hardware_concurrency();
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt;
+    if (rows < 4096 || nt == 1) return f((size_t)0, rows);
+    std::vector<std::thread> th;
+    const size_t per = (rows + nt - 1) / nt;
+    for (unsigned t = 0; t < nt; t++) {
+        const size_t r0 = t * per, r1 = r0 + per < rows ? r0 + per : rows;
+        if (r0 < r1) th.emplace_back(f, r0, r1);
+    }
+    for (auto &t : th) t.join();
+}
+
 /* W[rows][cols] -> the lane-grouped layout: step i of lane j = W[row][16 i + j]. */
 template <typename T>
 static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
     size_t kc = (size_t)lane_kc((int)cols), n = kc * rows * 16;
     T *h = (T *)calloc(n, sizeof(T));
     if (!h) return 1;
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) h[lane_at(r, (int)(c % 16), (int)(c / 16), (int)kc)] = w[r * cols + c];
+    par_rows(rows, [&](size_t r0, size_t r1) {
+        for (size_t r = r0; r < r1; r++)
+            for (size_t c = 0; c < cols; c++) h[lane_at(r, (int)(c % 16), (int)(c / 16), (int)kc)] = w[r * cols + c];
+    });
     int rc = dalloc(dst, n) || cudaMemcpy(*dst, h, n * sizeof(T), cudaMemcpyHostToDevice) != cudaSuccess;
     free(h);
     return rc;
@@ -1662,18 +1684,24 @@ static int upload_packed(uint4 **dst, const int8_t *q, size_t rows, size_t cols,
     const size_t nsb = (size_t)q_nsb((int)cols, bits), nw = rows * nsb * 64;
     uint32_t *h = (uint32_t *)calloc(nw, 4);
     if (!h) return 1;
-    int bad = 0;
-    for (size_t r = 0; r < rows; r++)
-        for (size_t j = 0; j < 16 && j < cols; j++) { /* lane j: columns j, j + 16, ... = steps 0, 1, ... */
-            uint32_t *lane = h + (r * nsb * 16 + j) * 4; /* superblock b at lane + 64 b */
-            const int8_t *src = q + r * cols + j;
-            const size_t cnt = (cols - j + 15) / 16;
-            for (size_t i = 0; i < cnt; i++) {
-                const int v = src[16 * i] + off;
-                bad |= v < 0 || v > hi;
-                lane[(i / (size_t)qsb) * 64 + (i % (size_t)qsb) / (size_t)pw] |= (uint32_t)(v & 15) << (bits * (int)(i % (size_t)pw));
+    std::atomic<int> anybad(0);
+    par_rows(rows, [&](size_t r0, size_t r1) {
+        int bad = 0;
+        for (size_t r = r0; r < r1; r++)
+            for (size_t j = 0; j < 16 && j < cols; j++) { /* lane j: columns j, j + 16, ... = steps 0, 1, ... */
+                uint32_t *lane = h + (r * nsb * 16 + j) * 4; /* superblock b at lane + 64 b */
+                const int8_t *src = q + r * cols + j;
+                const size_t cnt = (cols - j + 15) / 16;
+                for (size_t i = 0; i < cnt; i++) {
+                    const int v = src[16 * i] + off;
+                    bad |= v < 0 || v > hi;
+                    lane[(i / (size_t)qsb) * 64 + (i % (size_t)qsb) / (size_t)pw] |= (uint32_t)(v & 15)
+                                                                                     << (bits * (int)(i % (size_t)pw));
+                }
             }
-        }
+        if (bad) anybad = 1;
+    });
+    int bad = anybad.load();
     bad = bad || dalloc((uint32_t **)dst, nw) || cudaMemcpy(*dst, h, nw * 4, cudaMemcpyHostToDevice) != cudaSuccess;
     free(h);
     return bad;

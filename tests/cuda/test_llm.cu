@@ -644,6 +644,17 @@ int main(int argc, char **argv) {
                 lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
                 compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+                for (int fuse : {1, 0}) { /* decode: the one-row bf16 GEMV, RMSNorm folded into it or launched */
+                    lpcs_cuda_llm_set_fuse(m, fuse);
+                    std::fill(gotb.begin(), gotb.end(), 0.0f);
+                    for (int p = 0; p < (int)W; p++) {
+                        if (lpcs_cuda_llm_forward(m, &tk[W + p], 1, 1, p, 0)) break;
+                        lpcs_cuda_llm_logits(m, 0, 1, &gotb[(size_t)p * V]);
+                    }
+                    compare(fuse ? "bf16-stored weights, decode 1 sequence x 256 steps (one-row GEMV, RMSNorm folded)"
+                                 : "bf16-stored weights, decode 1 sequence x 256 steps (one-row GEMV, RMSNorm launched)",
+                            gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+                }
                 lpcs_cuda_llm_free(m);
             }
         }
