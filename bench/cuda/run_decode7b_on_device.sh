@@ -44,7 +44,7 @@ if has inject; then
 fi
 if has resident; then
   stamp "test_resident (cuda = cpu through the runtime) on fp32, bf16, w=int4, w=ternary"
-  for p in fp32 bf16 w=int4 w=ternary; do
+  for p in ${RESIDENT_PLANS:-fp32 bf16 w=int4 w=ternary}; do
     LPCS_RESIDENT_ONLY=$p timeout 200 "$BIN/test_resident" >"$OUT/resident_$p.txt" 2>&1; echo "resident $p rc=$?"
     grep -E '^(PASS|FAIL)|cuda resident' "$OUT/resident_$p.txt"
   done

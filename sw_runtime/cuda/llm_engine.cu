@@ -626,7 +626,7 @@ __device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *
 template <typename WT>
 __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
                                                   const WT *__restrict__ Wl, int N, int K, const float *__restrict__ nw,
-                                                  float eps, float *__restrict__ xout) {
+                                                  float eps, float *__restrict__ xout, float *__restrict__ xres) {
     extern __shared__ __align__(16) float xs[];
     const int kc = lane_kc(K), cs = kc + 4, hr = threadIdx.x >> 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
@@ -674,7 +674,10 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
         for (int i = 8 * G; i < cnt; i++) p = fmaf(wload1(w + (size_t)(i / 8) * 128 + i % 8), x[i], p);
         const float q = tree16(p);
         const int n = rg * 16 + hr;
-        if (n < N && j == 0) Y[n] = q;
+        if (n < N && j == 0) {
+            Y[n] = q;
+            if (xres) xres[n] += q; /* a folded residual add (add_k's operation) */
+        }
         w = wn;
     }
 }
@@ -742,7 +745,8 @@ __device__ __forceinline__ void qdec_word(uint32_t wd, const float *sk, float *w
 template <int BITS>
 __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const float *__restrict__ X,
                                                 const uint4 *__restrict__ Wq, const float *__restrict__ S, int N, int K,
-                                                const float *__restrict__ nw, float eps, float *__restrict__ xout) {
+                                                const float *__restrict__ nw, float eps, float *__restrict__ xout,
+                                                float *__restrict__ xres) {
     constexpr int QSB = 128 / BITS, PW = 32 / BITS, U = 8;
     extern __shared__ __align__(16) float xs[];
     const int nsb = q_nsb(K, BITS), cs = nsb * QSB + 4, j = threadIdx.x & 15;
@@ -800,7 +804,10 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
         }
     }
     const float q = tree16(p);
-    if (n < N && j == 0) Y[n] = q;
+    if (n < N && j == 0) {
+        Y[n] = q;
+        if (xres) xres[n] += q; /* a folded residual add (add_k's operation) */
+    }
 }
 
 /* Packed weights -> the lane-grouped fp32 layout (zero padded), for the
@@ -1970,12 +1977,14 @@ extern "C" void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
     memcpy(ms, m->prof_ms, sizeof m->prof_ms);
 }
 
-/* A one-row RMSNorm folded into the GEMV after it (enqueue_ops): the norm's
- * input row, weights, eps and output buffer. */
+/* Ops folded into a one-row GEMV (enqueue_ops): the RMSNorm before it (its
+ * input row, weights, eps and output buffer; w NULL: none) and the residual
+ * add after it (res: the row the GEMV's output is added to; NULL: none). */
 struct fnorm {
     const float *x, *w;
     float eps;
     float *out;
+    float *res;
 };
 
 /* Does a matmul of M rows and K columns take a one-row kernel (gemv1_xs_k /
@@ -2002,11 +2011,10 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
                 const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
                 const int per_sm = by_regs < by_smem ? by_regs : by_smem;
                 const int ng = (N + 15) / 16, gs = m->mode == 7 ? 2 : m->mode == 5 && per_sm > 0 ? per_sm * m->sms : ng;
-                if (fn)
-                    gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(y, fn->x, W, N, K, fn->w, fn->eps,
-                                                                                     fn->out);
-                else
-                    gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(y, x, W, N, K, NULL, 0.0f, NULL);
+                const bool nf = fn && fn->w;
+                gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(
+                    y, nf ? fn->x : x, W, N, K, nf ? fn->w : NULL, nf ? fn->eps : 0.0f, nf ? fn->out : NULL,
+                    fn ? fn->res : NULL);
             }
             else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb == 2) gemv_xs_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
@@ -2036,12 +2044,12 @@ static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, 
     if (one_row(m, d, M, K)) {
         const size_t xsb = (size_t)16 * (q_nsb(K, bits) * (128 / bits) + 4) * 4;
         const unsigned g = (unsigned)((N + 15) / 16);
-        if (bits == 4)
-            gemv1q_k<4><<<g, 256, xsb, m->st>>>(Y, fn ? fn->x : X, d->wq, d->wqs, N, K, fn ? fn->w : NULL,
-                                                fn ? fn->eps : 0.0f, fn ? fn->out : NULL);
-        else
-            gemv1q_k<2><<<g, 256, xsb, m->st>>>(Y, fn ? fn->x : X, d->wq, d->wqs, N, K, fn ? fn->w : NULL,
-                                                fn ? fn->eps : 0.0f, fn ? fn->out : NULL);
+        const bool nf = fn && fn->w;
+        const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
+        const float eps = nf ? fn->eps : 0.0f;
+        float *xo = nf ? fn->out : NULL, *res = fn ? fn->res : NULL;
+        if (bits == 4) gemv1q_k<4><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res);
+        else gemv1q_k<2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res);
         return;
     }
     const size_t tot = (size_t)N * 16 * lane_kc(K);
@@ -2121,7 +2129,12 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
     const int *ld = c->buf_size;
     fnorm fn_pend;
     const fnorm *fn = NULL; /* an RMSNorm folded into this op (the matmul right after it) */
+    int skip = -1;          /* an ADD folded into the matmul before it */
     for (int i = 0; i < m->n_ops; i++) {
+        if (i == skip) { /* folded into the op before it: no time of its own */
+            if (m->profile) cudaEventRecord(m->pev[2 * i], m->st), cudaEventRecord(m->pev[2 * i + 1], m->st);
+            continue;
+        }
         const dev_op *d = &m->ops[i];
         const lpcs_cuda_op *o = &d->o;
         float *in = o->in >= 0 ? m->buf[o->in] : NULL, *in2 = o->in2 >= 0 ? m->buf[o->in2] : NULL;
@@ -2139,7 +2152,7 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
             if (m->fuse && rows == 1 && o->in != o->out && nx && nx->o.type == LPCS_CUDA_OP_MATMUL &&
                 nx->o.in == o->out && nx->o.cols == o->n && one_row(m, nx, rows, (int)nx->o.cols)) {
-                fn_pend.x = in, fn_pend.w = d->w, fn_pend.eps = o->eps, fn_pend.out = out;
+                fn_pend.x = in, fn_pend.w = d->w, fn_pend.eps = o->eps, fn_pend.out = out, fn_pend.res = NULL;
                 fn = &fn_pend;
                 break; /* fn is consumed by op i + 1 */
             }
@@ -2168,9 +2181,21 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                                                                              (int)o->cols, mode);
                 rmmec_mm_k<<<dim3((unsigned)rows, (unsigned)((N + 127) / 128)), 128, 0, m->st>>>(out, lo, m->xw, words,
                                                                                              d->ww, N, mode);
-            } else if (d->wq) launch_packed(m, d, out, lo, in, li, rows, fn);
-            else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols, fn);
-            else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols, fn);
+            } else {
+                /* one row whose next op adds this output to another row (the residual): the GEMV does it */
+                const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
+                if (m->fuse && nx && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out &&
+                    nx->o.n == o->rows && nx->o.out >= 0 && nx->o.out != o->in && nx->o.out != o->out &&
+                    (!fn || fn->x != m->buf[nx->o.out]) && one_row(m, d, rows, (int)o->cols)) {
+                    if (!fn) fn_pend.x = NULL, fn_pend.w = NULL, fn_pend.eps = 0.0f, fn_pend.out = NULL;
+                    fn_pend.res = m->buf[nx->o.out];
+                    fn = &fn_pend;
+                    skip = i + 1;
+                }
+                if (d->wq) launch_packed(m, d, out, lo, in, li, rows, fn);
+                else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols, fn);
+                else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols, fn);
+            }
             fn = NULL;
             break;
         case LPCS_CUDA_OP_ROPE:
