@@ -585,6 +585,16 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
 #define GEMV1_XS_MAX (96 * 1024) /* bytes of x in shared memory (K up to ~24k); longer rows take gemv_k */
 __host__ __device__ __forceinline__ int gemv1_xs_floats(int K) { return 16 * (lane_kc(K) + 4); }
 
+/* Up to 3 one-row GEMVs of the same x in one launch (q / k / v, w1 / w3):
+ * blocks [gend[i - 1], gend[i]) work on matrix i. nj <= 1: the kernel's own
+ * arguments alone. */
+struct rowjobs {
+    const void *W[3];
+    const float *S[3];
+    float *Y[3];
+    int N[3], gend[3], nj;
+};
+
 /* One row of x into shared memory, lane-major: xs[j * cs + i] = x[16 i + j]
  * for i < kx (zeros past K). With a norm (nw != NULL) X is the input of a
  * one-row RMSNorm that was not launched (enqueue_ops folds it into the GEMV
@@ -626,8 +636,16 @@ __device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *
 template <typename WT>
 __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
                                                   const WT *__restrict__ Wl, int N, int K, const float *__restrict__ nw,
-                                                  float eps, float *__restrict__ xout, float *__restrict__ xres) {
+                                                  float eps, float *__restrict__ xout, float *__restrict__ xres,
+                                                  const rowjobs J) {
     extern __shared__ __align__(16) float xs[];
+    int bx = blockIdx.x, stride = gridDim.x;
+    if (J.nj > 1) { /* one of several matrices (grid = all their row groups: each block one group) */
+        int ji = 0;
+        while (ji < J.nj - 1 && bx >= J.gend[ji]) ji++;
+        bx -= ji ? J.gend[ji - 1] : 0;
+        Y = J.Y[ji], Wl = (const WT *)J.W[ji], N = J.N[ji], stride = 1 << 30;
+    }
     const int kc = lane_kc(K), cs = kc + 4, hr = threadIdx.x >> 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
     const int G = cnt / 8, ng = (N + 15) / 16;     /* full groups of 8 steps of this lane; row groups of 16 */
@@ -639,16 +657,16 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
     /* a block walks row groups blockIdx.x, + gridDim.x, ... (grid = what fits on the device at once):
      * x is staged once per block, and the last stage of a row group loads the next one's first stage */
     wraw<WT> cur[U], nxt[U];
-    int rg = blockIdx.x;
+    int rg = bx;
     const WT *w = row_w(rg < ng ? rg : 0);
 #pragma unroll
     for (int u = 0; u < U; u++) /* the first weights are in flight while x is staged */
         if (u < G) rawload(cur[u], w + (size_t)u * 128);
     stage_x(xs, cs, kc, X, K, nw, eps, xout);
     const float *x = xs + j * cs;
-    for (; rg < ng; rg += gridDim.x) {
-        const bool more = rg + (int)gridDim.x < ng;
-        const WT *wn = row_w(more ? rg + gridDim.x : rg);
+    for (; rg < ng; rg += stride) {
+        const bool more = rg + stride < ng;
+        const WT *wn = row_w(more ? rg + stride : rg);
         float p = 0.0f;
         for (int g = 0; g < G; g += U) {
             const bool last = g + U >= G;
@@ -746,12 +764,19 @@ template <int BITS>
 __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const float *__restrict__ X,
                                                 const uint4 *__restrict__ Wq, const float *__restrict__ S, int N, int K,
                                                 const float *__restrict__ nw, float eps, float *__restrict__ xout,
-                                                float *__restrict__ xres) {
+                                                float *__restrict__ xres, const rowjobs J) {
     constexpr int QSB = 128 / BITS, PW = 32 / BITS, U = 8;
     extern __shared__ __align__(16) float xs[];
+    int bx = blockIdx.x;
+    if (J.nj > 1) { /* one of several matrices */
+        int ji = 0;
+        while (ji < J.nj - 1 && bx >= J.gend[ji]) ji++;
+        bx -= ji ? J.gend[ji - 1] : 0;
+        Y = J.Y[ji], Wq = (const uint4 *)J.W[ji], S = J.S[ji], N = J.N[ji];
+    }
     const int nsb = q_nsb(K, BITS), cs = nsb * QSB + 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0, nfull = cnt / QSB, rem = cnt - nfull * QSB;
-    const int n = blockIdx.x * 16 + (threadIdx.x >> 4), nn = min(n, N - 1); /* rows past N: row N - 1, not written */
+    const int n = bx * 16 + (threadIdx.x >> 4), nn = min(n, N - 1); /* rows past N: row N - 1, not written */
     const uint4 *w = Wq + (size_t)nn * nsb * 16 + j;                        /* superblock b at w + 16 b */
     constexpr int NS = BITS == 4 ? 5 : 11;
     float sk[NS]; /* s * 2^-(BITS k) for qdec_word */
@@ -1997,7 +2022,9 @@ static bool one_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
 
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
-                          int K, const fnorm *fn = NULL) {
+                          int K, const fnorm *fn = NULL, const rowjobs *J = NULL) {
+    static const rowjobs none = {};
+    if (!J) J = &none;
     bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6) && M <= 8);
     if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
@@ -2010,11 +2037,12 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
                 /* blocks that fit an SM at once: the register limit (asked at create), the shared memory limit */
                 const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
                 const int per_sm = by_regs < by_smem ? by_regs : by_smem;
-                const int ng = (N + 15) / 16, gs = m->mode == 7 ? 2 : m->mode == 5 && per_sm > 0 ? per_sm * m->sms : ng;
+                int ng = (N + 15) / 16, gs = m->mode == 7 ? 2 : m->mode == 5 && per_sm > 0 ? per_sm * m->sms : ng;
+                if (J->nj > 1) ng = gs = J->gend[J->nj - 1]; /* several matrices: one block per row group */
                 const bool nf = fn && fn->w;
                 gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(
                     y, nf ? fn->x : x, W, N, K, nf ? fn->w : NULL, nf ? fn->eps : 0.0f, nf ? fn->out : NULL,
-                    fn ? fn->res : NULL);
+                    fn ? fn->res : NULL, *J);
             }
             else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb == 2) gemv_xs_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
@@ -2039,17 +2067,17 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
 /* A packed matmul: one row through gemv1q_k (codes decoded in registers),
  * more rows through the fp32 kernels on the decoded matrix (same values). */
 static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, const float *X, int ldx, int M,
-                          const fnorm *fn) {
+                          const fnorm *fn, const rowjobs *J) {
     const int N = (int)d->o.rows, K = (int)d->o.cols, bits = d->o.w_qbits;
     if (one_row(m, d, M, K)) {
         const size_t xsb = (size_t)16 * (q_nsb(K, bits) * (128 / bits) + 4) * 4;
-        const unsigned g = (unsigned)((N + 15) / 16);
+        const unsigned g = (unsigned)(J->nj > 1 ? J->gend[J->nj - 1] : (N + 15) / 16);
         const bool nf = fn && fn->w;
         const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
         const float eps = nf ? fn->eps : 0.0f;
         float *xo = nf ? fn->out : NULL, *res = fn ? fn->res : NULL;
-        if (bits == 4) gemv1q_k<4><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res);
-        else gemv1q_k<2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res);
+        if (bits == 4) gemv1q_k<4><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        else gemv1q_k<2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
         return;
     }
     const size_t tot = (size_t)N * 16 * lane_kc(K);
@@ -2129,9 +2157,10 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
     const int *ld = c->buf_size;
     fnorm fn_pend;
     const fnorm *fn = NULL; /* an RMSNorm folded into this op (the matmul right after it) */
-    int skip = -1;          /* an ADD folded into the matmul before it */
+    int skip = -1, skip0 = -1; /* ops skip0 .. skip folded into an op before them (an ADD, GEMVs of one launch) */
     for (int i = 0; i < m->n_ops; i++) {
-        if (i == skip) { /* folded into the op before it: no time of its own */
+        if (skip0 >= 0 && i >= skip0 && i <= skip) { /* folded into an op before it: no time of its own */
+            if (i == skip) skip0 = -1, skip = -1;
             if (m->profile) cudaEventRecord(m->pev[2 * i], m->st), cudaEventRecord(m->pev[2 * i + 1], m->st);
             continue;
         }
@@ -2190,11 +2219,35 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                     if (!fn) fn_pend.x = NULL, fn_pend.w = NULL, fn_pend.eps = 0.0f, fn_pend.out = NULL;
                     fn_pend.res = m->buf[nx->o.out];
                     fn = &fn_pend;
-                    skip = i + 1;
+                    skip = skip0 = i + 1;
                 }
-                if (d->wq) launch_packed(m, d, out, lo, in, li, rows, fn);
-                else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols, fn);
-                else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols, fn);
+                /* one row, and the next ops are one-row GEMVs of the same x with the same storage (q / k / v,
+                 * w1 / w3): one launch for up to 3 (blocks split by matrix; not in the persistent-grid modes) */
+                rowjobs J = {};
+                if (m->fuse && skip < 0 && m->mode != 5 && m->mode != 7 && one_row(m, d, rows, (int)o->cols)) {
+                    J.W[0] = d->wq ? (const void *)d->wq : d->wh ? (const void *)d->wh : (const void *)d->w;
+                    J.S[0] = d->wqs, J.Y[0] = out, J.N[0] = (int)o->rows, J.gend[0] = ((int)o->rows + 15) / 16, J.nj = 1;
+                    for (int k = i + 1; k < m->n_ops && k < i + 3; k++) {
+                        const dev_op *e = &m->ops[k];
+                        if (e->o.type != LPCS_CUDA_OP_MATMUL || e->o.in != o->in || e->o.cols != o->cols ||
+                            e->o.out == o->in || !one_row(m, e, rows, (int)o->cols) || !e->wq != !d->wq ||
+                            !e->wh != !d->wh || (d->wq && e->o.w_qbits != o->w_qbits) || (!e->wq && !e->wh && !e->w))
+                            break;
+                        const int jn = J.nj;
+                        J.W[jn] = e->wq ? (const void *)e->wq : e->wh ? (const void *)e->wh : (const void *)e->w;
+                        J.S[jn] = e->wqs, J.Y[jn] = m->buf[e->o.out], J.N[jn] = (int)e->o.rows;
+                        J.gend[jn] = J.gend[jn - 1] + ((int)e->o.rows + 15) / 16, J.nj = jn + 1;
+                    }
+                    if (J.nj > 1) {
+                        for (int k = i + 1; k < i + J.nj; k++) /* an output must not be the shared input */
+                            if (m->ops[k].o.out == o->in) J.nj = 1;
+                    }
+                    if (J.nj > 1) skip = i + J.nj - 1, skip0 = i + 1;
+                    else J.nj = 0;
+                }
+                if (d->wq) launch_packed(m, d, out, lo, in, li, rows, fn, &J);
+                else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols, fn, &J);
+                else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols, fn, &J);
             }
             fn = NULL;
             break;

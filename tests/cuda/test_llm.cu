@@ -594,15 +594,18 @@ int main(int argc, char **argv) {
                         dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
             lpcs_cuda_llm_set_graphs(m, 1);
-            { /* one sequence (the one-row GEMV) with its grid cut to 2 blocks: each block walks many row groups */
-                lpcs_cuda_llm_set_matmul(m, 7);
+            for (int mode : {7, 0}) { /* one sequence (the one-row GEMV): mode 7 cuts its grid to 2 blocks, each
+                                         * walking many row groups; mode 0 folds the RMSNorm, the residual add
+                                         * and q / k / v, w1 / w3 into one-row GEMV launches */
+                lpcs_cuda_llm_set_matmul(m, mode);
                 std::vector<float> one((size_t)W * V);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk[p], 1, 1, p, 0)) break;
                     lpcs_cuda_llm_logits(m, 0, 1, &one[(size_t)p * V]);
                 }
-                compare("fp32 decode, 1 sequence x 256 steps (one-row GEMV, 2 blocks walking all row groups)", one.data(),
-                        want.data(), one.size(), (size_t)W * V);
+                compare(mode == 7 ? "fp32 decode, 1 sequence x 256 steps (one-row GEMV, 2 blocks walking all row groups)"
+                                  : "fp32 decode, 1 sequence x 256 steps (one-row GEMV; RMSNorm, residual add, q/k/v and w1/w3 folded)",
+                        one.data(), want.data(), one.size(), (size_t)W * V);
                 lpcs_cuda_llm_set_matmul(m, 0);
             }
             /* NLL of window 0 against the oracle's logits through the host formula */
