@@ -957,6 +957,39 @@ __global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const f
 /* One warp per (row, head): scores by 16-lane dots (two positions at a
  * time), max, lpcs_expf, ascending sum by one lane, divide, then the output
  * as an ascending fmaf chain per element. */
+/* rope_k followed by kvstore_k in one launch (the ROPE op right before an
+ * ATTENTION op): the rotated k pair goes to the k buffer and the cache, v is
+ * copied; the same values as the two kernels. */
+__global__ void rope_kv_k(float *q, int ldq, float *k, int ldk, const float *v, int ldv, float *kc, float *vc,
+                          const float *cs, int rows, int ntok, const int *pos0p, int D, int KVD, int hs, int slot0,
+                          int layer, int max_slots, int max_pos, int kv) {
+    const int r = blockIdx.x;
+    if (r >= rows) return;
+    const int pos = *pos0p + r % ntok;
+    const size_t o = cache_at(layer, slot0 + r / ntok, pos, max_slots, max_pos, kv);
+    for (int i = 2 * (blockIdx.y * blockDim.x + threadIdx.x); i < D || i < kv; i += 2 * blockDim.x * gridDim.y) {
+        if (i < D) {
+            const float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
+            float *qq = q + (size_t)r * ldq;
+            float v0 = qq[i], v1 = qq[i + 1];
+            qq[i] = v0 * fcr - v1 * fci;
+            qq[i + 1] = v0 * fci + v1 * fcr;
+            if (i < KVD) {
+                float *kk = k + (size_t)r * ldk;
+                v0 = kk[i], v1 = kk[i + 1];
+                const float k0 = v0 * fcr - v1 * fci, k1 = v0 * fci + v1 * fcr;
+                kk[i] = k0, kk[i + 1] = k1;
+                if (i < kv) kc[o + i] = k0;
+                if (i + 1 < kv) kc[o + i + 1] = k1;
+            }
+        }
+        for (int e = i; e < i + 2 && e < kv; e++) {
+            if (e >= KVD) kc[o + e] = k[(size_t)r * ldk + e]; /* (KVD = kv in llama: never taken) */
+            vc[o + e] = v[(size_t)r * ldv + e];
+        }
+    }
+}
+
 __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc, int rows,
                             int ntok, const int *pos0p, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
                             int kv_mul, int hs) {
@@ -2157,6 +2190,7 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
     const int *ld = c->buf_size;
     fnorm fn_pend;
     const fnorm *fn = NULL; /* an RMSNorm folded into this op (the matmul right after it) */
+    int kv_stored = 0; /* the ROPE before an ATTENTION stored k / v in the cache */
     int skip = -1, skip0 = -1; /* ops skip0 .. skip folded into an op before them (an ADD, GEMVs of one launch) */
     for (int i = 0; i < m->n_ops; i++) {
         if (skip0 >= 0 && i >= skip0 && i <= skip) { /* folded into an op before it: no time of its own */
@@ -2251,13 +2285,27 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             }
             fn = NULL;
             break;
-        case LPCS_CUDA_OP_ROPE:
+        case LPCS_CUDA_OP_ROPE: {
+            /* right before the attention that stores k / v in the cache: rotate and store in one launch */
+            const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
+            if (m->fuse && nx && nx->o.type == LPCS_CUDA_OP_ATTENTION && o->in2 == c->buf_kcur && o->in != c->buf_vcur &&
+                nx->o.layer == o->layer && (int)o->cols == m->kv) {
+                const int np = (n > m->kv ? n : m->kv) / 2;
+                rope_kv_k<<<dim3((unsigned)rows, (unsigned)((np + 63) / 64)), 64, 0, m->st>>>(
+                    in, li, in2, li2, m->buf[c->buf_vcur], ld[c->buf_vcur], m->kc, m->vc, m->rope, rows, ntok, m->dpos, n,
+                    (int)o->cols, m->hs, slot0, o->layer, c->max_slots, c->max_pos, m->kv);
+                kv_stored = 1;
+                break;
+            }
             rope_k<<<dim3((unsigned)rows, (unsigned)((n / 2 + 63) / 64)), 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, m->dpos, n, (int)o->cols, m->hs);
             break;
+        }
         case LPCS_CUDA_OP_ATTENTION: {
-            kvstore_k<<<dim3((unsigned)rows, (unsigned)((m->kv + 127) / 128)), 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
-                                                m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, m->dpos, slot0,
-                                                o->layer, c->max_slots, c->max_pos, m->kv);
+            if (!kv_stored)
+                kvstore_k<<<dim3((unsigned)rows, (unsigned)((m->kv + 127) / 128)), 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
+                                                    m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, m->dpos, slot0,
+                                                    o->layer, c->max_slots, c->max_pos, m->kv);
+            kv_stored = 0;
             int warps = rows * c->n_heads;
             const int kvm = c->n_heads / c->n_kv_heads;
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
