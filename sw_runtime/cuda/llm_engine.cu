@@ -62,10 +62,11 @@ struct lpcs_cuda_llm {
     size_t wdq_n;          /* its floats */
     int n_packed;          /* matmuls held as packed codes */
     int fuse;              /* one-row RMSNorm folded into the next GEMV's x staging (default 1) */
+    int q_rows;            /* gemv1q_k rows per thread: 0 auto, 1 or 2 (lpcs_cuda_llm_set_qrows) */
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
-    int g_nseq, g_slot0, g_mode, g_fuse;
+    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -760,12 +761,14 @@ __device__ __forceinline__ void qdec_word(uint32_t wd, const float *sk, float *w
  * decoded in registers (qdec) and enters the lane's fmaf chain in
  * ascending k; the contract's tree: the chain of the fp32 GEMV on the
  * decoded matrix, same bits. */
-template <int BITS>
+template <int BITS, int R>
 __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const float *__restrict__ X,
                                                 const uint4 *__restrict__ Wq, const float *__restrict__ S, int N, int K,
                                                 const float *__restrict__ nw, float eps, float *__restrict__ xout,
                                                 float *__restrict__ xres, const rowjobs J) {
-    constexpr int QSB = 128 / BITS, PW = 32 / BITS, U = 8;
+    /* R rows per thread (rows bx * 16 R + 16 r + thread / 16): each x value read from shared memory serves
+     * R weights, and a block stages x once for 16 R rows */
+    constexpr int QSB = 128 / BITS, PW = 32 / BITS, U = 8 / R;
     extern __shared__ __align__(16) float xs[];
     int bx = blockIdx.x;
     if (J.nj > 1) { /* one of several matrices */
@@ -776,62 +779,82 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
     }
     const int nsb = q_nsb(K, BITS), cs = nsb * QSB + 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0, nfull = cnt / QSB, rem = cnt - nfull * QSB;
-    const int n = bx * 16 + (threadIdx.x >> 4), nn = min(n, N - 1); /* rows past N: row N - 1, not written */
-    const uint4 *w = Wq + (size_t)nn * nsb * 16 + j;                        /* superblock b at w + 16 b */
     constexpr int NS = BITS == 4 ? 5 : 11;
-    float sk[NS]; /* s * 2^-(BITS k) for qdec_word */
-    {
+    const uint4 *w[R];
+    float sk[R][NS]; /* s * 2^-(BITS k) for qdec_word */
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        const int nn = min(bx * 16 * R + 16 * r + (int)(threadIdx.x >> 4), N - 1); /* rows past N: N - 1, not written */
+        w[r] = Wq + (size_t)nn * nsb * 16 + j;                                     /* superblock b at w + 16 b */
         const float s = __ldg(S + nn);
 #pragma unroll
-        for (int k = 0; k < NS; k++) sk[k] = s * (1.0f / (float)(1u << (BITS * k)));
+        for (int k = 0; k < NS; k++) sk[r][k] = s * (1.0f / (float)(1u << (BITS * k)));
     }
-    uint4 cur[U];
+    uint4 cur[U][R];
 #pragma unroll
     for (int u = 0; u < U; u++) /* the first codes are in flight while x is staged */
-        if (u < nsb) cur[u] = __ldg(w + (size_t)u * 16);
+#pragma unroll
+        for (int r = 0; r < R; r++)
+            if (u < nsb) cur[u][r] = __ldg(w[r] + (size_t)u * 16);
     stage_x(xs, cs, nsb * QSB, X, K, nw, eps, xout);
     const float *x = xs + j * cs;
-    float p = 0.0f;
+    float p[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) p[r] = 0.0f;
     for (int b0 = 0; b0 < nsb; b0 += U) {
 #pragma unroll
         for (int u = 0; u < U; u++) {
             const int b = b0 + u;
             if (b < nsb) {
-                const uint4 q = cur[u];
-                if (b + U < nsb) cur[u] = __ldg(w + (size_t)(b + U) * 16);
-                const uint32_t wd[4] = {q.x, q.y, q.z, q.w};
+                uint32_t wd[R][4];
+#pragma unroll
+                for (int r = 0; r < R; r++) {
+                    wd[r][0] = cur[u][r].x, wd[r][1] = cur[u][r].y, wd[r][2] = cur[u][r].z, wd[r][3] = cur[u][r].w;
+                    if (b + U < nsb) cur[u][r] = __ldg(w[r] + (size_t)(b + U) * 16);
+                }
                 const float *xb = x + b * QSB;
                 if (b < nfull) {
 #pragma unroll
                     for (int e = 0; e < 4; e++) {
-                        float wv[PW];
-                        qdec_word<BITS>(wd[e], sk, wv);
+                        float wv[R][PW];
+#pragma unroll
+                        for (int r = 0; r < R; r++) qdec_word<BITS>(wd[r][e], sk[r], wv[r]);
 #pragma unroll
                         for (int v = 0; v < PW; v += 4) {
                             const float4 x4 = *(const float4 *)(xb + e * PW + v);
-                            p = fmaf(wv[v], x4.x, p);
-                            p = fmaf(wv[v + 1], x4.y, p);
-                            p = fmaf(wv[v + 2], x4.z, p);
-                            p = fmaf(wv[v + 3], x4.w, p);
+#pragma unroll
+                            for (int r = 0; r < R; r++) {
+                                p[r] = fmaf(wv[r][v], x4.x, p[r]);
+                                p[r] = fmaf(wv[r][v + 1], x4.y, p[r]);
+                                p[r] = fmaf(wv[r][v + 2], x4.z, p[r]);
+                                p[r] = fmaf(wv[r][v + 3], x4.w, p[r]);
+                            }
                         }
                     }
                 } else { /* the lane's last, partial superblock */
 #pragma unroll
                     for (int e = 0; e < 4; e++) {
-                        float wv[PW];
-                        qdec_word<BITS>(wd[e], sk, wv);
 #pragma unroll
-                        for (int t = 0; t < PW; t++)
-                            if (e * PW + t < rem) p = fmaf(wv[t], xb[e * PW + t], p);
+                        for (int r = 0; r < R; r++) {
+                            float wv[PW];
+                            qdec_word<BITS>(wd[r][e], sk[r], wv);
+#pragma unroll
+                            for (int t = 0; t < PW; t++)
+                                if (e * PW + t < rem) p[r] = fmaf(wv[t], xb[e * PW + t], p[r]);
+                        }
                     }
                 }
             }
         }
     }
-    const float q = tree16(p);
-    if (n < N && j == 0) {
-        Y[n] = q;
-        if (xres) xres[n] += q; /* a folded residual add (add_k's operation) */
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        const float q = tree16(p[r]);
+        const int n = bx * 16 * R + 16 * r + (int)(threadIdx.x >> 4);
+        if (n < N && j == 0) {
+            Y[n] = q;
+            if (xres) xres[n] += q; /* a folded residual add (add_k's operation) */
+        }
     }
 }
 
@@ -1952,8 +1975,10 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
             cudaSuccess ||
         cudaFuncSetAttribute(gemv1_xs_k<uint16_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
             cudaSuccess ||
-        cudaFuncSetAttribute(gemv1q_k<4>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
-        cudaFuncSetAttribute(gemv1q_k<2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess) {
+        cudaFuncSetAttribute(gemv1q_k<4, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<2, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<4, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<2, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
     }
@@ -2020,6 +2045,7 @@ extern "C" int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
 }
 extern "C" int lpcs_cuda_llm_packed(const lpcs_cuda_llm *m) { return m ? m->n_packed : 0; }
 extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on; }
+extern "C" void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r) { m->q_rows = r == 1 || r == 2 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
@@ -2104,13 +2130,25 @@ static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, 
     const int N = (int)d->o.rows, K = (int)d->o.cols, bits = d->o.w_qbits;
     if (one_row(m, d, M, K)) {
         const size_t xsb = (size_t)16 * (q_nsb(K, bits) * (128 / bits) + 4) * 4;
-        const unsigned g = (unsigned)(J->nj > 1 ? J->gend[J->nj - 1] : (N + 15) / 16);
+        /* 2 rows per thread when that still leaves 2 blocks per SM (gemv1q_rows: 0 auto, 1 or 2 forced) */
+        int groups = 0;
+        if (J->nj > 1)
+            for (int k = 0; k < J->nj; k++) groups += (J->N[k] + 31) / 32;
+        else groups = (N + 31) / 32;
+        const int R = m->q_rows ? m->q_rows : groups >= 2 * m->sms ? 2 : 1;
+        rowjobs J2 = *J;
+        if (R == 2 && J->nj > 1) /* block ends in units of 32 rows */
+            for (int k = 0; k < J->nj; k++) J2.gend[k] = (k ? J2.gend[k - 1] : 0) + (J->N[k] + 31) / 32;
+        J = &J2;
+        const unsigned g = (unsigned)(J->nj > 1 ? J->gend[J->nj - 1] : (N + 16 * R - 1) / (16 * R));
         const bool nf = fn && fn->w;
         const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
         const float eps = nf ? fn->eps : 0.0f;
         float *xo = nf ? fn->out : NULL, *res = fn ? fn->res : NULL;
-        if (bits == 4) gemv1q_k<4><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
-        else gemv1q_k<2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        if (bits == 4 && R == 2) gemv1q_k<4, 2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        else if (bits == 4) gemv1q_k<4, 1><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        else if (R == 2) gemv1q_k<2, 2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        else gemv1q_k<2, 1><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
         return;
     }
     const size_t tot = (size_t)N * 16 * lane_kc(K);
@@ -2141,7 +2179,8 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
      * the position from device memory, so one graph serves every step of
      * a batch shape; it is captured again when the shape changes. */
     if (ntok == 1 && !m->profile && m->graphs) {
-        if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode || m->g_fuse != m->fuse) {
+        if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode || m->g_fuse != m->fuse ||
+            m->g_qrows != m->q_rows) {
             if (m->gexec) cudaGraphExecDestroy(m->gexec);
             m->gexec = NULL;
             cudaGraph_t g = NULL;
@@ -2153,7 +2192,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
                 if (g) cudaGraphDestroy(g);
             }
             cudaGetLastError(); /* a failed capture falls back to launches below */
-            m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode, m->g_fuse = m->fuse;
+            m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode, m->g_fuse = m->fuse, m->g_qrows = m->q_rows;
         }
         if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
             cudaEventRecord(m->e1, m->st);

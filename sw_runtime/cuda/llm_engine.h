@@ -142,6 +142,9 @@ void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on);
  * staging x (same operations, block 0 writes the norm's output buffer).
  * 1 on (the default), 0 off. Same bits. */
 void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on);
+/* The one-row packed GEMV's rows per thread: 0 automatic (2 when the grid
+ * still has 2 blocks per SM), 1 or 2 forced (tests, benchmarks). Same bits. */
+void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
 void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);

@@ -436,8 +436,21 @@ static void bench7b(FILE *csv, bool bf16_only) {
                     ms1.push_back(lpcs_cuda_llm_last_ms(m));
                 }
                 lpcs_cuda_llm_set_fuse(m, 1);
-                printf("  decode batch 1 without the CUDA graph: %.3f ms/step; with the graph but RMSNorm not folded: "
-                       "%.3f (default: %.3f)\n", median(ms0), median(ms1), step);
+                printf("  decode batch 1 without the CUDA graph: %.3f ms/step; with the graph but no op folded "
+                       "(RMSNorm, residual add, q/k/v, w1/w3, RoPE + KV store as separate launches): %.3f (default: %.3f)\n",
+                       median(ms0), median(ms1), step);
+                if (qb)
+                    for (int qr : {1, 2}) { /* the packed one-row GEMV with 1 / 2 rows per thread forced */
+                        lpcs_cuda_llm_set_qrows(m, qr);
+                        std::vector<double> ms2;
+                        for (int p = 1; p <= 8; p++) {
+                            lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                            ms2.push_back(lpcs_cuda_llm_last_ms(m));
+                        }
+                        lpcs_cuda_llm_set_qrows(m, 0);
+                        printf("  decode batch 1, packed GEMV with %d row(s) per thread forced: %.3f ms/step\n", qr,
+                               median(ms2));
+                    }
             }
             if (B == 1) {
                 double prof[LPCS_CUDA_OP_COUNT];
@@ -726,17 +739,19 @@ int main(int argc, char **argv) {
             lpcs_cuda_llm_logits(m, 0, (int)W, gotq.data());
             snprintf(name, sizeof name, "%s packed weights, 1 window in one batch (decoded matrix, GEMM)", fmt);
             compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
-            for (int cfgi = 0; cfgi < 3; cfgi++) { /* decode: graph + folded RMSNorm; launches, not folded; GEMV mode 1 */
+            for (int cfgi = 0; cfgi < 4; cfgi++) { /* decode: graph + folded ops; launches, not folded; GEMV mode 1;
+                                                    * 2 rows per thread forced */
                 lpcs_cuda_llm_set_graphs(m, cfgi != 1);
                 lpcs_cuda_llm_set_fuse(m, cfgi != 1);
                 lpcs_cuda_llm_set_matmul(m, cfgi == 2 ? 1 : 0);
+                lpcs_cuda_llm_set_qrows(m, cfgi == 3 ? 2 : cfgi == 1 ? 1 : 0);
                 std::fill(gotq.begin(), gotq.end(), 0.0f);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk1[p], 1, 1, p, 0)) break;
                     lpcs_cuda_llm_logits(m, 0, 1, &gotq[(size_t)p * V]);
                 }
                 snprintf(name, sizeof name, "%s packed weights, decode 1 sequence x 256 steps (one-row packed GEMV, %s)",
-                         fmt, cfgi == 0 ? "CUDA graph, RMSNorm folded into the GEMV" : cfgi == 1 ? "no graph, RMSNorm launched" : "GEMV mode");
+                         fmt, cfgi == 0 ? "CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "GEMV mode 1" : "2 rows per thread");
                 compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
             }
             lpcs_cuda_llm_free(m);
