@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "block_device.cuh"
+#include "packed_device.cuh"
 #include "rmmec_device.cuh"
 #include "fmath.h"
 #include "llm_engine.h"
@@ -701,57 +702,9 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
     }
 }
 
-/* ---- packed low-bit weights (lpcs_cuda_op.w_qbits = 4 or 2) ----
- * Layout: chain step i of lane j of row n (column 16 i + j) lies in
- * superblocks of QSB = 128 / bits steps (16 bytes) per lane: uint4
- * (n * nsb + i / QSB) * 16 + j, 32-bit word (i % QSB) / (QSB / 4), bits
- * [bits * (i % (QSB / 4)), + bits); the 16 lanes of a row read 256
- * contiguous bytes. Stored value = code + 8 (4 bits) / code + 1 (ternary).
- * Steps past a lane's end hold 0 and never enter a chain. */
-__host__ __device__ __forceinline__ int q_nsb(int K, int bits) {
-    const int qsb = 128 / bits;
-    return ((K + 15) / 16 + qsb - 1) / qsb;
-}
-/* Stored value -> weight: (float)(stored - offset) * s, golden qformat's
- * dequantizer (an exact int -> float, one fp32 multiply). 2^23 + stored is
- * exact in fp32, and subtracting 2^23 + offset leaves the code exactly, so
- * the int -> float conversion takes an OR and an add instead of the slow
- * conversion unit; the multiply is the cpu backend's, bit for bit. */
-template <int BITS>
-__host__ __device__ __forceinline__ float qdec(uint32_t stored, float s) {
-    const float off = 8388608.0f + (BITS == 4 ? 8.0f : 1.0f);
-#ifdef __CUDA_ARCH__
-    return (__uint_as_float(0x4B000000u | stored) - off) * s;
-#else
-    const uint32_t u = 0x4B000000u | stored;
-    float f;
-    memcpy(&f, &u, 4);
-    return (f - off) * s;
-#endif
-}
-
-/* The PW = 32 / BITS weights of one code word, w[t] = (float)code_t * s,
- * with fewer integer steps than qdec: code t sits at bit c t (c = BITS), and
- * ORing the word masked to those bits into 2^23 gives 2^23 + stored * 2^(c t),
- * from which subtracting 2^23 + offset * 2^(c t) leaves code * 2^(c t)
- * exactly (an integer below 2^20); times sk[t] = s * 2^-(c t) (exact: s is
- * a normal number >= 1e-30, checked at upload, so no scale underflows) the
- * real product is code * s, rounded once: qdec's value, bit for bit. Codes
- * past bit 20 are shifted down once and reuse the first scales. */
-template <int BITS>
-__device__ __forceinline__ void qdec_word(uint32_t wd, const float *sk, float *w) {
-    constexpr int PW = 32 / BITS, LO = BITS == 4 ? 5 : 11; /* codes read in place; the rest after one shift */
-    constexpr uint32_t MASK = (1u << BITS) - 1;
-    constexpr float OFF = BITS == 4 ? 8.0f : 1.0f;
-    const uint32_t hi = wd >> (BITS * LO);
-#pragma unroll
-    for (int t = 0; t < PW; t++) {
-        const int k = t < LO ? t : t - LO;
-        const uint32_t src = t < LO ? wd : hi;
-        const float m = 8388608.0f + OFF * (float)(1u << (BITS * k));
-        w[t] = (__uint_as_float(0x4B000000u | (src & (MASK << (BITS * k)))) - m) * sk[k];
-    }
-}
+/* ---- packed low-bit weights (lpcs_cuda_op.w_qbits = 4 or 2): layout and
+ * decode in packed_device.cuh ---- */
+__host__ __device__ __forceinline__ int q_nsb(int K, int bits) { return lpcs_q_nsb(K, bits); }
 
 /* One row of X with packed weights (decode at batch 1): 16 threads per
  * output row, thread j = lane j of the contract, x staged lane-major in
@@ -779,7 +732,7 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
     }
     const int nsb = q_nsb(K, BITS), cs = nsb * QSB + 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0, nfull = cnt / QSB, rem = cnt - nfull * QSB;
-    constexpr int NS = BITS == 4 ? 5 : 11;
+    constexpr int NS = LPCS_QDEC_NS(BITS);
     const uint4 *w[R];
     float sk[R][NS]; /* s * 2^-(BITS k) for qdec_word */
 #pragma unroll
@@ -788,7 +741,7 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
         w[r] = Wq + (size_t)nn * nsb * 16 + j;                                     /* superblock b at w + 16 b */
         const float s = __ldg(S + nn);
 #pragma unroll
-        for (int k = 0; k < NS; k++) sk[r][k] = s * (1.0f / (float)(1u << (BITS * k)));
+        for (int k = 0; k < NS; k++) sk[r][k] = s * (1.0f / (float)(1u << (BITS * k))); /* lpcs_qdec_scales */
     }
     uint4 cur[U][R];
 #pragma unroll
@@ -818,7 +771,7 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
                     for (int e = 0; e < 4; e++) {
                         float wv[R][PW];
 #pragma unroll
-                        for (int r = 0; r < R; r++) qdec_word<BITS>(wd[r][e], sk[r], wv[r]);
+                        for (int r = 0; r < R; r++) lpcs_qdec_word<BITS>(wd[r][e], sk[r], wv[r]);
 #pragma unroll
                         for (int v = 0; v < PW; v += 4) {
                             const float4 x4 = *(const float4 *)(xb + e * PW + v);
@@ -837,7 +790,7 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
 #pragma unroll
                         for (int r = 0; r < R; r++) {
                             float wv[PW];
-                            qdec_word<BITS>(wd[r][e], sk[r], wv);
+                            lpcs_qdec_word<BITS>(wd[r][e], sk[r], wv);
 #pragma unroll
                             for (int t = 0; t < PW; t++)
                                 if (e * PW + t < rem) p[r] = fmaf(wv[t], xb[e * PW + t], p[r]);
@@ -863,7 +816,7 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
 template <int BITS>
 __global__ void qdequant_k(float *__restrict__ Wl, const uint32_t *__restrict__ Wq, const float *__restrict__ S, int N,
                            int K) {
-    constexpr int QSB = 128 / BITS, PW = 32 / BITS;
+    constexpr int PW = 32 / BITS;
     const int kc = lane_kc(K), nsb = q_nsb(K, BITS);
     const size_t tot = (size_t)N * 16 * kc;
     for (size_t e = (size_t)blockIdx.x * blockDim.x + threadIdx.x; e < tot; e += (size_t)gridDim.x * blockDim.x) {
@@ -872,8 +825,8 @@ __global__ void qdequant_k(float *__restrict__ Wl, const uint32_t *__restrict__ 
         const int n = (int)(ng / (size_t)(kc / 8)), i = (int)(ng % (size_t)(kc / 8)) * 8 + i8;
         float v = 0.0f;
         if (16 * i + j < K) {
-            const uint32_t wd = __ldg(Wq + (((size_t)n * nsb + i / QSB) * 16 + j) * 4 + (i % QSB) / PW);
-            v = qdec<BITS>((wd >> (BITS * (i % PW))) & ((1u << BITS) - 1), __ldg(S + n));
+            const uint32_t wd = __ldg(Wq + lpcs_q_word((size_t)n, j, i, nsb, BITS));
+            v = lpcs_qdec((wd >> (BITS * (i % PW))) & ((1u << BITS) - 1), BITS, __ldg(S + n));
         }
         Wl[e] = v;
     }
@@ -1768,26 +1721,12 @@ static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
 
 /* codes[rows][cols] (-8..7 / -1..1) -> the packed layout of gemv1q_k; 1 on a code out of range. */
 static int upload_packed(uint4 **dst, const int8_t *q, size_t rows, size_t cols, int bits) {
-    const int qsb = 128 / bits, pw = 32 / bits, off = bits == 4 ? 8 : 1, hi = bits == 4 ? 15 : 2;
     const size_t nsb = (size_t)q_nsb((int)cols, bits), nw = rows * nsb * 64;
     uint32_t *h = (uint32_t *)calloc(nw, 4);
     if (!h) return 1;
     std::atomic<int> anybad(0);
     par_rows(rows, [&](size_t r0, size_t r1) {
-        int bad = 0;
-        for (size_t r = r0; r < r1; r++)
-            for (size_t j = 0; j < 16 && j < cols; j++) { /* lane j: columns j, j + 16, ... = steps 0, 1, ... */
-                uint32_t *lane = h + (r * nsb * 16 + j) * 4; /* superblock b at lane + 64 b */
-                const int8_t *src = q + r * cols + j;
-                const size_t cnt = (cols - j + 15) / 16;
-                for (size_t i = 0; i < cnt; i++) {
-                    const int v = src[16 * i] + off;
-                    bad |= v < 0 || v > hi;
-                    lane[(i / (size_t)qsb) * 64 + (i % (size_t)qsb) / (size_t)pw] |= (uint32_t)(v & 15)
-                                                                                     << (bits * (int)(i % (size_t)pw));
-                }
-            }
-        if (bad) anybad = 1;
+        if (lpcs_q_pack_rows(h, q, r0, r1, cols, bits)) anybad = 1;
     });
     int bad = anybad.load();
     bad = bad || dalloc((uint32_t **)dst, nw) || cudaMemcpy(*dst, h, nw * 4, cudaMemcpyHostToDevice) != cudaSuccess;
