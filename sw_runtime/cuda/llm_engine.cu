@@ -85,6 +85,8 @@ __device__ __forceinline__ float tree16(float p) {
     return p;
 }
 
+__device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
+
 __global__ void embed_k(float *out, int ld, const float *E, const int *tok, int rows, int D) {
     int r = blockIdx.x;
     if (r >= rows) return;
@@ -588,6 +590,8 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
 __host__ __device__ __forceinline__ int gemv1_xs_floats(int K) { return 16 * (lane_kc(K) + 4); }
 
 /* Up to 3 one-row GEMVs of the same x in one launch (q / k / v, w1 / w3):
+ * (nj = -2, packed w1 / w3 + SwiGLU: see gemv1q_k's pair mode; Y[0] the
+ * SwiGLU output, Y[1] w3's, Y[2] w1's)
  * blocks [gend[i - 1], gend[i]) work on matrix i. nj <= 1: the kernel's own
  * arguments alone. */
 struct rowjobs {
@@ -724,22 +728,26 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
     constexpr int QSB = 128 / BITS, PW = 32 / BITS, U = 8 / R;
     extern __shared__ __align__(16) float xs[];
     int bx = blockIdx.x;
+    const float *Sj = S; /* the row scales of this block's matrix */
     if (J.nj > 1) { /* one of several matrices */
         int ji = 0;
         while (ji < J.nj - 1 && bx >= J.gend[ji]) ji++;
         bx -= ji ? J.gend[ji - 1] : 0;
-        Y = J.Y[ji], Wq = (const uint4 *)J.W[ji], S = J.S[ji], N = J.N[ji];
+        Y = J.Y[ji], Wq = (const uint4 *)J.W[ji], Sj = J.S[ji], N = J.N[ji];
     }
     const int nsb = q_nsb(K, BITS), cs = nsb * QSB + 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0, nfull = cnt / QSB, rem = cnt - nfull * QSB;
     constexpr int NS = LPCS_QDEC_NS(BITS);
+    /* pair (J.nj < 0, R = 2): row n of matrix J.W[0] and of J.W[1] (w1, w3), the SwiGLU in the epilogue */
+    const bool pair = R == 2 && J.nj < 0;
     const uint4 *w[R];
     float sk[R][NS]; /* s * 2^-(BITS k) for qdec_word */
 #pragma unroll
     for (int r = 0; r < R; r++) {
-        const int nn = min(bx * 16 * R + 16 * r + (int)(threadIdx.x >> 4), N - 1); /* rows past N: N - 1, not written */
-        w[r] = Wq + (size_t)nn * nsb * 16 + j;                                     /* superblock b at w + 16 b */
-        const float s = __ldg(S + nn);
+        const int nn = pair ? min(bx * 16 + (int)(threadIdx.x >> 4), N - 1) /* rows past N: N - 1, not written */
+                            : min(bx * 16 * R + 16 * r + (int)(threadIdx.x >> 4), N - 1);
+        w[r] = (pair ? (const uint4 *)J.W[r] : Wq) + (size_t)nn * nsb * 16 + j; /* superblock b at w + 16 b */
+        const float s = __ldg((pair ? J.S[r] : Sj) + nn);
 #pragma unroll
         for (int k = 0; k < NS; k++) sk[r][k] = s * (1.0f / (float)(1u << (BITS * k))); /* lpcs_qdec_scales */
     }
@@ -799,6 +807,16 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
                 }
             }
         }
+    }
+    if (pair) { /* swiglu_k's operation on the two outputs; w3's output (and w1's, if elsewhere) also stored */
+        const float q0 = tree16(p[0]), q1 = tree16(p[R - 1]);
+        const int n = bx * 16 + (int)(threadIdx.x >> 4);
+        if (n < N && j == 0) {
+            J.Y[1][n] = q1;
+            if (J.Y[2] != J.Y[0]) J.Y[2][n] = q0;
+            J.Y[0][n] = silu_f(q0) * q1;
+        }
+        return;
     }
 #pragma unroll
     for (int r = 0; r < R; r++) {
@@ -1161,7 +1179,6 @@ __device__ __forceinline__ void row_col(size_t i, int n, size_t &r, size_t &c) {
 }
 
 /* llama2.c run.c's silu with the contract's exp. */
-__device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
 
 __global__ void swiglu_k(float *out, int ldo, const float *a, int lda, const float *b, int ldb, int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
@@ -2074,12 +2091,12 @@ static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, 
         if (J->nj > 1)
             for (int k = 0; k < J->nj; k++) groups += (J->N[k] + 31) / 32;
         else groups = (N + 31) / 32;
-        const int R = m->q_rows ? m->q_rows : groups >= 2 * m->sms ? 2 : 1;
+        const int R = J->nj < 0 ? 2 : m->q_rows ? m->q_rows : groups >= 2 * m->sms ? 2 : 1;
         rowjobs J2 = *J;
         if (R == 2 && J->nj > 1) /* block ends in units of 32 rows */
             for (int k = 0; k < J->nj; k++) J2.gend[k] = (k ? J2.gend[k - 1] : 0) + (J->N[k] + 31) / 32;
         J = &J2;
-        const unsigned g = (unsigned)(J->nj > 1 ? J->gend[J->nj - 1] : (N + 16 * R - 1) / (16 * R));
+        const unsigned g = (unsigned)(J->nj > 1 ? J->gend[J->nj - 1] : J->nj < 0 ? (N + 15) / 16 : (N + 16 * R - 1) / (16 * R));
         const bool nf = fn && fn->w;
         const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
         const float eps = nf ? fn->eps : 0.0f;
@@ -2254,7 +2271,16 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                         for (int k = i + 1; k < i + J.nj; k++) /* an output must not be the shared input */
                             if (m->ops[k].o.out == o->in) J.nj = 1;
                     }
-                    if (J.nj > 1) skip = i + J.nj - 1, skip0 = i + 1;
+                    /* packed w1 / w3 pair followed by the SwiGLU of their outputs: one launch for all three */
+                    const dev_op *sw = i + 2 < m->n_ops ? &m->ops[i + 2] : NULL;
+                    if (J.nj == 2 && d->wq && sw && sw->o.type == LPCS_CUDA_OP_SWIGLU && sw->o.in == o->out &&
+                        sw->o.in2 == m->ops[i + 1].o.out && sw->o.n == o->rows && m->ops[i + 1].o.rows == o->rows &&
+                        sw->o.out >= 0 && sw->o.out != o->in && (!fn || fn->x != m->buf[sw->o.out])) {
+                        J.Y[2] = out;                  /* w1's output */
+                        J.Y[0] = m->buf[sw->o.out];    /* the SwiGLU's */
+                        J.nj = -2;
+                        skip = i + 2, skip0 = i + 1;
+                    } else if (J.nj > 1) skip = i + J.nj - 1, skip0 = i + 1;
                     else J.nj = 0;
                 }
                 if (d->wq) launch_packed(m, d, out, lo, in, li, rows, fn, &J);
