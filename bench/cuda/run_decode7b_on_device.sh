@@ -12,6 +12,9 @@
 #            the device; every check that reads them must FAIL
 #   resident test_resident on the plans fp32, bf16, w=int4, w=ternary (cuda = cpu
 #            through the runtime, decode of the packed plans, device fault)
+#   plans    lpcs ppl --backend cuda over the full validation split for fp32, bf16,
+#            w=int4,a=int8 and w=ternary vs the cpu digits in bench/cuda/plan_ref.txt
+#            (BINDIR/lpcs needed)
 #   bench7b  test_llm --bench7b: Llama-2-7B shapes, bf16 / int4 / ternary decode at
 #            batch 1, 8, 64 vs the roofline (read-only and copy bandwidth)
 #   ncu      Nsight Compute on the one-row GEMVs of the 7B decode
@@ -23,7 +26,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 SHARED=${SHARED:-shared}
 BIN=${1:?BINDIR}
-STEPS=${STEPS:-checks inject resident bench7b ncu gemv}
+STEPS=${STEPS:-checks inject resident plans bench7b ncu gemv}
 has() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
 export LD_LIBRARY_PATH="$(cd "$BIN" && pwd)/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export LPCS_SHARED=$SHARED
@@ -47,6 +50,19 @@ if has resident; then
   for p in ${RESIDENT_PLANS:-fp32 bf16 w=int4 w=ternary}; do
     LPCS_RESIDENT_ONLY=$p timeout 200 "$BIN/test_resident" >"$OUT/resident_$p.txt" 2>&1; echo "resident $p rc=$?"
     grep -E '^(PASS|FAIL)|cuda resident' "$OUT/resident_$p.txt"
+  done
+fi
+if has plans && [ -x "$BIN/lpcs" ]; then
+  # full validation split through lpcs ppl --backend cuda vs the cpu digits (bench/cuda/plan_ref.txt):
+  # the plans that now run with packed weights (w=ternary; w=int4 with a=int8) and fp32 / bf16
+  REF=${PLAN_REF:-bench/cuda/plan_ref.txt}
+  stamp "lpcs ppl --backend cuda vs the cpu digits ($REF)"
+  grep -E '^llama\|(fp32|bf16|w=int4,a=int8|w=ternary)\|' "$REF" | grep -v device-cpu | while IFS='|' read -r mod plan ex want _; do
+    got=$(timeout 120 "$BIN/lpcs" ppl "$SHARED/models/shakespeare-llama.bin" "$SHARED/data/tinyshakespeare.txt" --split val \
+          --backend cuda --plan "$plan" --exec "$ex" 2>"$OUT/plan_err.txt" | grep -oE 'nll=[0-9.]+' | tail -1)
+    wd=$(echo "$want" | grep -oE 'nll=[0-9.]+')
+    [ -n "$wd" ] && [ "$wd" = "$got" ] && r=PASS || r=FAIL
+    echo "$r llama '$plan' exec=$ex: cuda $got, cpu $wd | $(grep -iE 'cuda|fallback|seconds|rror' "$OUT/plan_err.txt" | tr '\n' ' ' | cut -c1-200)"
   done
 fi
 if has bench7b; then
