@@ -73,8 +73,8 @@ NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu /opt/nvidia/nsight-compute/*/
 if has ncu && [ -n "$NCU" ]; then
   stamp "Nsight Compute: one-row GEMVs of the 7B decode"
   S="--section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy --section LaunchStats --section ComputeWorkloadAnalysis"
-  for f in bf16 int4 ternary; do
-    BENCH7B_FMT=$f BENCH7B_B1=1 timeout 150 "$NCU" $S -k regex:'gemv1_xs_k|gemv1q_k|rmsnorm_k' --launch-skip 300 \
+  for f in ${NCU_FMTS:-bf16 int4 ternary}; do
+    BENCH7B_FMT=$f BENCH7B_B1=1 timeout ${NCU_TIMEOUT:-120} "$NCU" $S -k regex:'gemv1_xs_k|gemv1q_k|rmsnorm_k' --launch-skip 300 \
       --launch-count 8 "$BIN/test_llm" --no-checks --bench7b >"$OUT/ncu_gemv1_$f.txt" 2>&1
   done
   grep -E 'gemv1_xs_k|gemv1q_k|rmsnorm_k|Duration|DRAM Throughput|Memory Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per|Issue Slots Busy|Executed Ipc' "$OUT"/ncu_gemv1_*.txt | cut -c1-160
