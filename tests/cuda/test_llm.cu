@@ -706,7 +706,7 @@ int main(int argc, char **argv) {
                         ternary_absmean_quantize(src, mt.cols, q, &beta);
                         scale = 1.0f / (1.0f / beta);
                     }
-                    sc[off + r] = scale;
+                    sc[off + r] = scale; /* the block's global row r (layer l's rows start at l * rows per layer) */
                 }
             }
             ptrdiff_t off = deq.data() - c.all.data();
@@ -723,8 +723,12 @@ int main(int argc, char **argv) {
             int np = 0;
             for (auto &o : d.ops)
                 if (o.type == LPCS_CUDA_OP_MATMUL && o.out != B_LOGITS) {
-                    const size_t at = (size_t)(o.w - deq.data());
-                    o.w_qbits = qb, o.w_q = &codes[at], o.w_qscale = &sc[at], o.w = NULL;
+                    const size_t at = (size_t)(o.w - deq.data()); /* element offset of this layer's matrix */
+                    for (auto &mt : mats) { /* its scales: the block's rows from (at - off) / cols on */
+                        const size_t off0 = (size_t)(mt.p - c.all.data());
+                        if (at >= off0 && at < off0 + mt.rows * mt.cols) o.w_qscale = &sc[off0 + (at - off0) / mt.cols];
+                    }
+                    o.w_qbits = qb, o.w_q = &codes[at], o.w = NULL;
                     np++;
                 }
             lpcs_cuda_llm *m;
