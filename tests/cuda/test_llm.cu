@@ -439,6 +439,16 @@ static void bench7b(FILE *csv, bool bf16_only) {
                 printf("  decode batch 1 without the CUDA graph: %.3f ms/step; with the graph but no op folded "
                        "(RMSNorm, residual add, q/k/v, w1/w3, RoPE + KV store as separate launches): %.3f (default: %.3f)\n",
                        median(ms0), median(ms1), step);
+                { /* mode 5: the one-row GEMV on a persistent grid (no q/k/v, w1/w3 grouping) */
+                    lpcs_cuda_llm_set_matmul(m, 5);
+                    std::vector<double> ms5;
+                    for (int p = 1; p <= 8; p++) {
+                        lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                        ms5.push_back(lpcs_cuda_llm_last_ms(m));
+                    }
+                    lpcs_cuda_llm_set_matmul(m, 0);
+                    printf("  decode batch 1, mode 5 (persistent one-row GEMV grid, no grouping): %.3f ms/step\n", median(ms5));
+                }
                 if (qb)
                     for (int qr : {1, 2}) { /* the packed one-row GEMV with 1 / 2 rows per thread forced */
                         lpcs_cuda_llm_set_qrows(m, qr);
