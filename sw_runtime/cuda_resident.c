@@ -7,10 +7,60 @@
 
 #include "bitlinear.h"
 #include "exact.h"
+#include "intq.h"
+#include "ternary.h"
 #include "rmmec.h"
 #include "cuda/llm_engine.h"
 #include "cuda/lpcs_cuda.h"
 #include "matmul_shiftmac.h"
+
+/* Fake-quant matmuls in a low-bit format (int2..int4: 4-bit storage;
+ * ternary: 2-bit): the codes and row scales the plan's rounding used,
+ * derived again from the model's weights with golden's quantizers, and
+ * kept only if (float)code * scale reproduces every fp32 weight the cpu
+ * backend holds (op->w), bit for bit; else the matrix stays fp32. For
+ * ternary the scale is 1 / inv (the value of code 1): golden dequantizes
+ * q / inv, which for q in -1..1 is the same value as q * (1 / inv).
+ * Returns the storage bits (4 or 2) and fills *buf with codes [rows][cols]
+ * followed by rows scales, or 0. */
+static int packed_codes(const rt_op *op, void **buf) {
+    if (op->exact || op->aux || op->wb || !op->qf || op->qf->identity || !op->w_src || op->w == op->w_src) return 0;
+    const qformat *f = &op->qf->q;
+    const int bits = f->kind == QF_TERNARY ? 2 : f->kind == QF_INT && f->bits <= 4 ? 4 : 0;
+    if (!bits || !op->rows || !op->cols) return 0;
+    const size_t R = op->rows, C = op->cols;
+    int8_t *q = malloc(R * C + R * sizeof(float) + 16);
+    if (!q) return 0;
+    float *sc = (float *)(void *)(q + (R * C + 15) / 16 * 16);
+    int ok = 1;
+    for (size_t r = 0; ok && r < R; r++) {
+        const float *src = op->w_src + r * C, *want = op->w + r * C;
+        int8_t *qr = q + r * C;
+        float s;
+        if (bits == 4) {
+            s = intq_scale_for_absmax(f->bits, intq_absmax(src, C));
+            for (size_t c = 0; c < C; c++) qr[c] = intq_quantize_one(f->bits, src[c], s);
+        } else {
+            float beta;
+            if (ternary_absmean_quantize(src, C, qr, &beta) != LPCS_OK) ok = 0;
+            const float inv = 1.0f / beta;
+            s = 1.0f / inv;
+        }
+        /* the device decodes (float)code * s with s a normal finite number: check every weight */
+        if (!(s >= 1e-30f && s <= 1e30f)) ok = 0;
+        for (size_t c = 0; ok && c < C; c++) {
+            const float v = (float)qr[c] * s;
+            if (memcmp(&v, &want[c], 4)) ok = 0;
+        }
+        sc[r] = s;
+    }
+    if (!ok) {
+        free(q);
+        return 0;
+    }
+    *buf = q;
+    return bits;
+}
 
 /* rt_op -> lpcs_cuda_op; 0 if the op has no device kernel. When buf !=
  * NULL, BitLinear weights are unpacked (ternary int8) and exact RMMEC
@@ -74,6 +124,14 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, void **buf) {
             return 1;
         }
         d->w_bf16 = op->aux;
+        if (buf) { /* low-bit fake-quant weights: packed codes on the device */
+            const int bits = packed_codes(op, buf);
+            if (bits) {
+                const int8_t *q = *buf;
+                d->w_qbits = bits, d->w_q = q;
+                d->w_qscale = (const float *)(const void *)(q + (op->rows * op->cols + 15) / 16 * 16);
+            }
+        }
         return 1;
     case OP_ROPE: d->type = LPCS_CUDA_OP_ROPE; return 1;
     case OP_ATTENTION: d->type = LPCS_CUDA_OP_ATTENTION; return 1;
@@ -90,6 +148,16 @@ static int map_op(const rt_op *op, lpcs_cuda_op *d, void **buf) {
     }
 }
 
+
+int rt_cuda_resident_packed(const rt_engine *eng) {
+    int n = 0;
+    for (int i = 0; eng && i < eng->n_ops; i++) {
+        void *b = NULL;
+        if (eng->ops[i].type == OP_MATMUL && packed_codes(&eng->ops[i], &b)) n++;
+        free(b);
+    }
+    return n;
+}
 
 int rt_cuda_resident_usable(const rt_engine *eng, const rt_sched_opts *so, char *why, size_t whylen) {
     const char *r = NULL;

@@ -13,6 +13,9 @@
  * given). why (may be NULL) gets the reason when 0. The engine (built by the
  * caller, any schedule) supplies the op list and the plan's weights. */
 int rt_cuda_resident_usable(const rt_engine *eng, const rt_sched_opts *so, char *why, size_t whylen);
+/* Matmuls the device would hold as packed low-bit codes (plans w=int2..int4,
+ * w=ternary: every weight checked to decode to the cpu backend's value). */
+int rt_cuda_resident_packed(const rt_engine *eng);
 /* Whole-model commands (ppl, run, bench) call this when they will take the
  * resident engine: every op is then placed on the cuda backend (what the
  * report and the fallback warning say), none falls back. */

@@ -4,7 +4,9 @@
 # BINDIR (optional) holds prebuilt test_llm and lpcs (the cuda build, `make
 # lpcs-cuda`) plus lib/ with the shared libraries lpcs needs (libjansson,
 # libsystemc) when the GPU machine lacks them; without it, test_llm is built
-# here (nvcc) and the lpcs steps are skipped. SHARED (default shared) holds
+# here (nvcc) and the lpcs steps are skipped. DECODE7B=1 also runs
+# bench/cuda/run_decode7b_on_device.sh BINDIR (session 5: packed int4 /
+# ternary weights, 7B decode vs the roofline; STEPS selects its steps). SHARED (default shared) holds
 # models/ and data/. Logs and tables go to $OUT (default build/cuda/out).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -116,5 +118,9 @@ if [ -n "$LPCS" ] && [ -n "${GEN7B:-}" ]; then
   stamp "bench"
   /usr/bin/time -f "wall %e s, max RSS %M KB" timeout 300 "$LPCS" bench /tmp/l7.safetensors -n 24 --repeat 2 --batch 1,8,64 --backend cuda --plan bf16 2>&1 | grep -E 'engine|batch|ms/step|tokens/s|bytes/step|rror|wall|fit'
   rm -f /tmp/l7.*
+fi
+if [ -n "${DECODE7B:-}" ] && [ -n "$BIN" ]; then # session 5: packed int4 / ternary, folded one-row ops, 7B decode vs roofline
+  stamp "run_decode7b_on_device.sh (STEPS=${STEPS:-all})"
+  OUT="$OUT/decode7b" SHARED="$SHARED" bench/cuda/run_decode7b_on_device.sh "$BIN"
 fi
 stamp "done: test_llm rc=$rc_t, inject rc=$rc_i (must be non-zero)"

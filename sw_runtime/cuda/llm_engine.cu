@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "block_device.cuh"
+#include "packed_device.cuh"
 #include "rmmec_device.cuh"
 #include "fmath.h"
 #include "llm_engine.h"
@@ -25,6 +30,8 @@ struct dev_op {
     int8_t *wc;   /* exact LUT-GEMV matmul: weight codes [rows][kp] (zero padded) */
     float *wsc;   /* its per-row scales (shift-MAC: alpha * 2^-7) */
     uint8_t *wsh; /* exact shift-MAC matmul: packed 4-bit codes [rows][kp / 2] (zero padded) */
+    uint4 *wq;    /* packed low-bit matmul (o.w_qbits): codes in the q_at layout */
+    float *wqs;   /* its per-row scales */
 };
 
 struct lpcs_cuda_llm {
@@ -52,10 +59,15 @@ struct lpcs_cuda_llm {
     int mode;
     int sms, smem_sm;      /* the device's SM count and shared memory per SM (persistent GEMV grid) */
     int gemv1_regs_fit[2]; /* gemv1_xs_k<float / bf16> blocks per SM by registers */
+    float *wdq;            /* packed matmuls with more than one row: the weights decoded (lane-grouped fp32) */
+    size_t wdq_n;          /* its floats */
+    int n_packed;          /* matmuls held as packed codes */
+    int fuse;              /* one-row RMSNorm folded into the next GEMV's x staging (default 1) */
+    int q_rows;            /* gemv1q_k rows per thread: 0 auto, 1 or 2 (lpcs_cuda_llm_set_qrows) */
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
-    int g_nseq, g_slot0, g_mode;
+    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -72,6 +84,8 @@ __device__ __forceinline__ float tree16(float p) {
     p = p + __shfl_xor_sync(FULL, p, 1, 16);
     return p;
 }
+
+__device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
 
 __global__ void embed_k(float *out, int ld, const float *E, const int *tok, int rows, int D) {
     int r = blockIdx.x;
@@ -574,10 +588,70 @@ __global__ void __launch_bounds__(256) gemv_k(float *__restrict__ Y, int ldy, co
  * gemv_k. */
 #define GEMV1_XS_MAX (96 * 1024) /* bytes of x in shared memory (K up to ~24k); longer rows take gemv_k */
 __host__ __device__ __forceinline__ int gemv1_xs_floats(int K) { return 16 * (lane_kc(K) + 4); }
+
+/* Up to 3 one-row GEMVs of the same x in one launch (q / k / v, w1 / w3):
+ * (nj = -2, packed w1 / w3 + SwiGLU: see gemv1q_k's pair mode; Y[0] the
+ * SwiGLU output, Y[1] w3's, Y[2] w1's)
+ * blocks [gend[i - 1], gend[i]) work on matrix i. nj <= 1: the kernel's own
+ * arguments alone. */
+struct rowjobs {
+    const void *W[3];
+    const float *S[3];
+    float *Y[3];
+    int N[3], gend[3], nj;
+};
+
+/* One row of x into shared memory, lane-major: xs[j * cs + i] = x[16 i + j]
+ * for i < kx (zeros past K). With a norm (nw != NULL) X is the input of a
+ * one-row RMSNorm that was not launched (enqueue_ops folds it into the GEMV
+ * that follows it) and xs gets that RMSNorm's output, computed as rmsnorm_k
+ * does: lane j of warp 0 walks its chain x[j], x[j + 16], ... by fmaf in
+ * ascending order (the staged rows hold exactly these), the contract's tree,
+ * ss / K + eps, 1 / sqrtf, then w[c] * (inv * x[c]); block 0 also writes
+ * it to xout (the RMSNorm's output buffer, for later readers). Every thread
+ * of the block calls it. */
+__device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *__restrict__ X, int K,
+                                        const float *__restrict__ nw, float eps, float *__restrict__ xout) {
+    __shared__ float inv_sh;
+    for (int e = threadIdx.x; e < 16 * kx; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
+    __syncthreads();
+    if (!nw) return;
+    if (threadIdx.x < 32) { /* both half-warps form the same sum (the shuffles want the whole warp) */
+        const int j = threadIdx.x & 15, cnt = K > j ? (K - j + 15) / 16 : 0;
+        const float *x = xs + j * cs;
+        float p = 0.0f;
+#pragma unroll 8
+        for (int i = 0; i < cnt; i++) p = fmaf(x[i], x[i], p);
+        float ss = tree16(p);
+        if (threadIdx.x == 0) {
+            ss /= (float)K;
+            ss += eps;
+            inv_sh = 1.0f / sqrtf(ss);
+        }
+    }
+    __syncthreads();
+    const float inv = inv_sh;
+    for (int e = threadIdx.x; e < K; e += blockDim.x) {
+        const int at = (e & 15) * cs + (e >> 4);
+        const float v = nw[e] * (inv * xs[at]);
+        xs[at] = v;
+        if (blockIdx.x == 0) xout[e] = v;
+    }
+    __syncthreads();
+}
 template <typename WT>
 __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
-                                                  const WT *__restrict__ Wl, int N, int K) {
+                                                  const WT *__restrict__ Wl, int N, int K, const float *__restrict__ nw,
+                                                  float eps, float *__restrict__ xout, float *__restrict__ xres,
+                                                  const rowjobs J) {
     extern __shared__ __align__(16) float xs[];
+    int bx = blockIdx.x, stride = gridDim.x;
+    if (J.nj > 1) { /* one of several matrices (grid = all their row groups: each block one group) */
+        int ji = 0;
+        while (ji < J.nj - 1 && bx >= J.gend[ji]) ji++;
+        bx -= ji ? J.gend[ji - 1] : 0;
+        Y = J.Y[ji], Wl = (const WT *)J.W[ji], N = J.N[ji], stride = 1 << 30;
+    }
     const int kc = lane_kc(K), cs = kc + 4, hr = threadIdx.x >> 4, j = threadIdx.x & 15;
     const int cnt = K > j ? (K - j + 15) / 16 : 0; /* columns j, j+16, ... below K */
     const int G = cnt / 8, ng = (N + 15) / 16;     /* full groups of 8 steps of this lane; row groups of 16 */
@@ -589,17 +663,16 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
     /* a block walks row groups blockIdx.x, + gridDim.x, ... (grid = what fits on the device at once):
      * x is staged once per block, and the last stage of a row group loads the next one's first stage */
     wraw<WT> cur[U], nxt[U];
-    int rg = blockIdx.x;
+    int rg = bx;
     const WT *w = row_w(rg < ng ? rg : 0);
 #pragma unroll
     for (int u = 0; u < U; u++) /* the first weights are in flight while x is staged */
         if (u < G) rawload(cur[u], w + (size_t)u * 128);
-    for (int e = threadIdx.x; e < 16 * kc; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
-    __syncthreads();
+    stage_x(xs, cs, kc, X, K, nw, eps, xout);
     const float *x = xs + j * cs;
-    for (; rg < ng; rg += gridDim.x) {
-        const bool more = rg + (int)gridDim.x < ng;
-        const WT *wn = row_w(more ? rg + gridDim.x : rg);
+    for (; rg < ng; rg += stride) {
+        const bool more = rg + stride < ng;
+        const WT *wn = row_w(more ? rg + stride : rg);
         float p = 0.0f;
         for (int g = 0; g < G; g += U) {
             const bool last = g + U >= G;
@@ -625,8 +698,155 @@ __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const f
         for (int i = 8 * G; i < cnt; i++) p = fmaf(wload1(w + (size_t)(i / 8) * 128 + i % 8), x[i], p);
         const float q = tree16(p);
         const int n = rg * 16 + hr;
-        if (n < N && j == 0) Y[n] = q;
+        if (n < N && j == 0) {
+            Y[n] = q;
+            if (xres) xres[n] += q; /* a folded residual add (add_k's operation) */
+        }
         w = wn;
+    }
+}
+
+/* ---- packed low-bit weights (lpcs_cuda_op.w_qbits = 4 or 2): layout and
+ * decode in packed_device.cuh ---- */
+__host__ __device__ __forceinline__ int q_nsb(int K, int bits) { return lpcs_q_nsb(K, bits); }
+
+/* One row of X with packed weights (decode at batch 1): 16 threads per
+ * output row, thread j = lane j of the contract, x staged lane-major in
+ * shared memory as gemv1_xs_k (optionally with the preceding RMSNorm
+ * folded in); U superblocks (U x 16 bytes) of codes in flight per thread,
+ * a superblock's slot refilled as soon as it is decoded. Each weight is
+ * decoded in registers (qdec) and enters the lane's fmaf chain in
+ * ascending k; the contract's tree: the chain of the fp32 GEMV on the
+ * decoded matrix, same bits. */
+template <int BITS, int R>
+__global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const float *__restrict__ X,
+                                                const uint4 *__restrict__ Wq, const float *__restrict__ S, int N, int K,
+                                                const float *__restrict__ nw, float eps, float *__restrict__ xout,
+                                                float *__restrict__ xres, const rowjobs J) {
+    /* R rows per thread (rows bx * 16 R + 16 r + thread / 16): each x value read from shared memory serves
+     * R weights, and a block stages x once for 16 R rows */
+    constexpr int QSB = 128 / BITS, PW = 32 / BITS, U = 8 / R;
+    extern __shared__ __align__(16) float xs[];
+    int bx = blockIdx.x;
+    const float *Sj = S; /* the row scales of this block's matrix */
+    if (J.nj > 1) { /* one of several matrices */
+        int ji = 0;
+        while (ji < J.nj - 1 && bx >= J.gend[ji]) ji++;
+        bx -= ji ? J.gend[ji - 1] : 0;
+        Y = J.Y[ji], Wq = (const uint4 *)J.W[ji], Sj = J.S[ji], N = J.N[ji];
+    }
+    const int nsb = q_nsb(K, BITS), cs = nsb * QSB + 4, j = threadIdx.x & 15;
+    const int cnt = K > j ? (K - j + 15) / 16 : 0, nfull = cnt / QSB, rem = cnt - nfull * QSB;
+    constexpr int NS = LPCS_QDEC_NS(BITS);
+    /* pair (J.nj < 0, R = 2): row n of matrix J.W[0] and of J.W[1] (w1, w3), the SwiGLU in the epilogue */
+    const bool pair = R == 2 && J.nj < 0;
+    const uint4 *w[R];
+    float sk[R][NS]; /* s * 2^-(BITS k) for qdec_word */
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        const int nn = pair ? min(bx * 16 + (int)(threadIdx.x >> 4), N - 1) /* rows past N: N - 1, not written */
+                            : min(bx * 16 * R + 16 * r + (int)(threadIdx.x >> 4), N - 1);
+        w[r] = (pair ? (const uint4 *)J.W[r] : Wq) + (size_t)nn * nsb * 16 + j; /* superblock b at w + 16 b */
+        const float s = __ldg((pair ? J.S[r] : Sj) + nn);
+#pragma unroll
+        for (int k = 0; k < NS; k++) sk[r][k] = s * (1.0f / (float)(1u << (BITS * k))); /* lpcs_qdec_scales */
+    }
+    uint4 cur[U][R];
+#pragma unroll
+    for (int u = 0; u < U; u++) /* the first codes are in flight while x is staged */
+#pragma unroll
+        for (int r = 0; r < R; r++)
+            if (u < nsb) cur[u][r] = __ldg(w[r] + (size_t)u * 16);
+    stage_x(xs, cs, nsb * QSB, X, K, nw, eps, xout);
+    const float *x = xs + j * cs;
+    float p[R];
+#pragma unroll
+    for (int r = 0; r < R; r++) p[r] = 0.0f;
+    for (int b0 = 0; b0 < nsb; b0 += U) {
+#pragma unroll
+        for (int u = 0; u < U; u++) {
+            const int b = b0 + u;
+            if (b < nsb) {
+                uint32_t wd[R][4];
+#pragma unroll
+                for (int r = 0; r < R; r++) {
+                    wd[r][0] = cur[u][r].x, wd[r][1] = cur[u][r].y, wd[r][2] = cur[u][r].z, wd[r][3] = cur[u][r].w;
+                    if (b + U < nsb) cur[u][r] = __ldg(w[r] + (size_t)(b + U) * 16);
+                }
+                const float *xb = x + b * QSB;
+                if (b < nfull) {
+#pragma unroll
+                    for (int e = 0; e < 4; e++) {
+                        float wv[R][PW];
+#pragma unroll
+                        for (int r = 0; r < R; r++) lpcs_qdec_word<BITS>(wd[r][e], sk[r], wv[r]);
+#pragma unroll
+                        for (int v = 0; v < PW; v += 4) {
+                            const float4 x4 = *(const float4 *)(xb + e * PW + v);
+#pragma unroll
+                            for (int r = 0; r < R; r++) {
+                                p[r] = fmaf(wv[r][v], x4.x, p[r]);
+                                p[r] = fmaf(wv[r][v + 1], x4.y, p[r]);
+                                p[r] = fmaf(wv[r][v + 2], x4.z, p[r]);
+                                p[r] = fmaf(wv[r][v + 3], x4.w, p[r]);
+                            }
+                        }
+                    }
+                } else { /* the lane's last, partial superblock */
+#pragma unroll
+                    for (int e = 0; e < 4; e++) {
+#pragma unroll
+                        for (int r = 0; r < R; r++) {
+                            float wv[PW];
+                            lpcs_qdec_word<BITS>(wd[r][e], sk[r], wv);
+#pragma unroll
+                            for (int t = 0; t < PW; t++)
+                                if (e * PW + t < rem) p[r] = fmaf(wv[t], xb[e * PW + t], p[r]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if (pair) { /* swiglu_k's operation on the two outputs; w3's output (and w1's, if elsewhere) also stored */
+        const float q0 = tree16(p[0]), q1 = tree16(p[R - 1]);
+        const int n = bx * 16 + (int)(threadIdx.x >> 4);
+        if (n < N && j == 0) {
+            J.Y[1][n] = q1;
+            if (J.Y[2] != J.Y[0]) J.Y[2][n] = q0;
+            J.Y[0][n] = silu_f(q0) * q1;
+        }
+        return;
+    }
+#pragma unroll
+    for (int r = 0; r < R; r++) {
+        const float q = tree16(p[r]);
+        const int n = bx * 16 * R + 16 * r + (int)(threadIdx.x >> 4);
+        if (n < N && j == 0) {
+            Y[n] = q;
+            if (xres) xres[n] += q; /* a folded residual add (add_k's operation) */
+        }
+    }
+}
+
+/* Packed weights -> the lane-grouped fp32 layout (zero padded), for the
+ * many-row kernels: the decoded values are the cpu backend's weights. */
+template <int BITS>
+__global__ void qdequant_k(float *__restrict__ Wl, const uint32_t *__restrict__ Wq, const float *__restrict__ S, int N,
+                           int K) {
+    constexpr int PW = 32 / BITS;
+    const int kc = lane_kc(K), nsb = q_nsb(K, BITS);
+    const size_t tot = (size_t)N * 16 * kc;
+    for (size_t e = (size_t)blockIdx.x * blockDim.x + threadIdx.x; e < tot; e += (size_t)gridDim.x * blockDim.x) {
+        const int i8 = (int)(e & 7), j = (int)((e >> 3) & 15);
+        const size_t ng = e >> 7; /* n * (kc / 8) + g */
+        const int n = (int)(ng / (size_t)(kc / 8)), i = (int)(ng % (size_t)(kc / 8)) * 8 + i8;
+        float v = 0.0f;
+        if (16 * i + j < K) {
+            const uint32_t wd = __ldg(Wq + lpcs_q_word((size_t)n, j, i, nsb, BITS));
+            v = lpcs_qdec((wd >> (BITS * (i % PW))) & ((1u << BITS) - 1), BITS, __ldg(S + n));
+        }
+        Wl[e] = v;
     }
 }
 
@@ -731,6 +951,39 @@ __global__ void kvstore_k(float *kc, float *vc, const float *k, int ldk, const f
 /* One warp per (row, head): scores by 16-lane dots (two positions at a
  * time), max, lpcs_expf, ascending sum by one lane, divide, then the output
  * as an ascending fmaf chain per element. */
+/* rope_k followed by kvstore_k in one launch (the ROPE op right before an
+ * ATTENTION op): the rotated k pair goes to the k buffer and the cache, v is
+ * copied; the same values as the two kernels. */
+__global__ void rope_kv_k(float *q, int ldq, float *k, int ldk, const float *v, int ldv, float *kc, float *vc,
+                          const float *cs, int rows, int ntok, const int *pos0p, int D, int KVD, int hs, int slot0,
+                          int layer, int max_slots, int max_pos, int kv) {
+    const int r = blockIdx.x;
+    if (r >= rows) return;
+    const int pos = *pos0p + r % ntok;
+    const size_t o = cache_at(layer, slot0 + r / ntok, pos, max_slots, max_pos, kv);
+    for (int i = 2 * (blockIdx.y * blockDim.x + threadIdx.x); i < D || i < kv; i += 2 * blockDim.x * gridDim.y) {
+        if (i < D) {
+            const float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
+            float *qq = q + (size_t)r * ldq;
+            float v0 = qq[i], v1 = qq[i + 1];
+            qq[i] = v0 * fcr - v1 * fci;
+            qq[i + 1] = v0 * fci + v1 * fcr;
+            if (i < KVD) {
+                float *kk = k + (size_t)r * ldk;
+                v0 = kk[i], v1 = kk[i + 1];
+                const float k0 = v0 * fcr - v1 * fci, k1 = v0 * fci + v1 * fcr;
+                kk[i] = k0, kk[i + 1] = k1;
+                if (i < kv) kc[o + i] = k0;
+                if (i + 1 < kv) kc[o + i + 1] = k1;
+            }
+        }
+        for (int e = i; e < i + 2 && e < kv; e++) {
+            if (e >= KVD) kc[o + e] = k[(size_t)r * ldk + e]; /* (KVD = kv in llama: never taken) */
+            vc[o + e] = v[(size_t)r * ldv + e];
+        }
+    }
+}
+
 __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc, int rows,
                             int ntok, const int *pos0p, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
                             int kv_mul, int hs) {
@@ -926,7 +1179,6 @@ __device__ __forceinline__ void row_col(size_t i, int n, size_t &r, size_t &c) {
 }
 
 /* llama2.c run.c's silu with the contract's exp. */
-__device__ __forceinline__ float silu_f(float v) { return v * (1.0f / (1.0f + lpcs_expf(-v))); }
 
 __global__ void swiglu_k(float *out, int ldo, const float *a, int lda, const float *b, int ldb, int rows, int n) {
     size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
@@ -1378,6 +1630,7 @@ static size_t op_weight_bytes(const lpcs_cuda_op *o) {
     case LPCS_CUDA_OP_MATMUL:
         if (o->exact_lut_abits) return o->rows * ((o->cols + 63) / 64 * 64 + 4);
         if (o->w_shift) return o->rows * ((o->cols + 63) / 64 * 32 + 4);
+        if (o->w_qbits) return o->rows * ((size_t)q_nsb((int)o->cols, o->w_qbits) * 256 + 4);
         return o->exact_rmmec ? o->rows * o->words * 2 : chunked_elems(o) * (o->w_bf16 ? 2 : 4);
     case LPCS_CUDA_OP_BL_RMSNORM: case LPCS_CUDA_OP_GATED_NORM: return o->n * 4;
     case LPCS_CUDA_OP_MLGRU: return o->w ? o->n * 4 : 0;
@@ -1397,6 +1650,10 @@ extern "C" size_t lpcs_cuda_llm_bytes(const lpcs_cuda_llm_cfg *c, const lpcs_cud
         if (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].exact_rmmec && ops[i].words > xw) xw = ops[i].words;
     b += (size_t)c->max_rows * xw * 2;
     if (c->arch == 1) b += (size_t)c->n_layers * c->max_slots * c->dim * 4; /* state cache */
+    size_t dq = 0; /* packed matmuls: the decoded scratch of the largest one */
+    for (int i = 0; i < n_ops; i++)
+        if (ops[i].type == LPCS_CUDA_OP_MATMUL && ops[i].w_qbits && chunked_elems(&ops[i]) > dq) dq = chunked_elems(&ops[i]);
+    b += dq * 4;
     size_t kp = 0, nm = 0; /* BitLinear / LUT-GEMV: int8 activations, int32 results */
     for (int i = 0; i < n_ops; i++)
         if (ops[i].type == LPCS_CUDA_OP_BITLINEAR ||
@@ -1425,8 +1682,9 @@ extern "C" void lpcs_cuda_llm_free(lpcs_cuda_llm *m) {
     if (!m) return;
     for (int i = 0; m->ops && i < m->n_ops; i++)
         cudaFree(m->ops[i].w), cudaFree(m->ops[i].wh), cudaFree(m->ops[i].wt), cudaFree(m->ops[i].ww),
-            cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc), cudaFree(m->ops[i].wsh);
-    cudaFree(m->xw), cudaFree(m->scr);
+            cudaFree(m->ops[i].wc), cudaFree(m->ops[i].wsc), cudaFree(m->ops[i].wsh), cudaFree(m->ops[i].wq),
+            cudaFree(m->ops[i].wqs);
+    cudaFree(m->xw), cudaFree(m->scr), cudaFree(m->wdq);
     for (int i = 0; i < LPCS_CUDA_LLM_NBUF; i++) cudaFree(m->buf[i]);
     cudaFree(m->kc), cudaFree(m->vc), cudaFree(m->rope);
     cudaFree(m->state), cudaFree(m->xq), cudaFree(m->xs), cudaFree(m->acc);
@@ -1447,17 +1705,50 @@ static int dalloc(T **p, size_t n) {
     return cudaMalloc((void **)p, n * sizeof(T)) == cudaSuccess ? 0 : 1;
 }
 
+/* f(r0, r1) over row ranges on up to 16 host threads (large uploads: a 7B
+ * model's relayout took ~20 s on one core); rows are independent. */
+template <typename F>
+static void par_rows(size_t rows, F f) {
+    unsigned nt = std::thread::hardware_concurrency();
+    nt = nt < 1 ? 1 : nt > 16 ? 16 : nt;
+    if (rows < 4096 || nt == 1) return f((size_t)0, rows);
+    std::vector<std::thread> th;
+    const size_t per = (rows + nt - 1) / nt;
+    for (unsigned t = 0; t < nt; t++) {
+        const size_t r0 = t * per, r1 = r0 + per < rows ? r0 + per : rows;
+        if (r0 < r1) th.emplace_back(f, r0, r1);
+    }
+    for (auto &t : th) t.join();
+}
+
 /* W[rows][cols] -> the lane-grouped layout: step i of lane j = W[row][16 i + j]. */
 template <typename T>
 static int upload_chunked(T **dst, const T *w, size_t rows, size_t cols) {
     size_t kc = (size_t)lane_kc((int)cols), n = kc * rows * 16;
     T *h = (T *)calloc(n, sizeof(T));
     if (!h) return 1;
-    for (size_t r = 0; r < rows; r++)
-        for (size_t c = 0; c < cols; c++) h[lane_at(r, (int)(c % 16), (int)(c / 16), (int)kc)] = w[r * cols + c];
+    par_rows(rows, [&](size_t r0, size_t r1) {
+        for (size_t r = r0; r < r1; r++)
+            for (size_t c = 0; c < cols; c++) h[lane_at(r, (int)(c % 16), (int)(c / 16), (int)kc)] = w[r * cols + c];
+    });
     int rc = dalloc(dst, n) || cudaMemcpy(*dst, h, n * sizeof(T), cudaMemcpyHostToDevice) != cudaSuccess;
     free(h);
     return rc;
+}
+
+/* codes[rows][cols] (-8..7 / -1..1) -> the packed layout of gemv1q_k; 1 on a code out of range. */
+static int upload_packed(uint4 **dst, const int8_t *q, size_t rows, size_t cols, int bits) {
+    const size_t nsb = (size_t)q_nsb((int)cols, bits), nw = rows * nsb * 64;
+    uint32_t *h = (uint32_t *)calloc(nw, 4);
+    if (!h) return 1;
+    std::atomic<int> anybad(0);
+    par_rows(rows, [&](size_t r0, size_t r1) {
+        if (lpcs_q_pack_rows(h, q, r0, r1, cols, bits)) anybad = 1;
+    });
+    int bad = anybad.load();
+    bad = bad || dalloc((uint32_t **)dst, nw) || cudaMemcpy(*dst, h, nw * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+    free(h);
+    return bad;
 }
 
 extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_op *ops, int n_ops,
@@ -1482,6 +1773,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->kv = m->hs * c->n_kv_heads;
     m->n_ops = n_ops;
     m->graphs = 1;
+    m->fuse = 1;
     if (cudaDeviceGetAttribute(&m->sms, cudaDevAttrMultiProcessorCount, 0) != cudaSuccess || m->sms < 1) m->sms = 1;
     if (cudaDeviceGetAttribute(&m->smem_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, 0) != cudaSuccess) m->smem_sm = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[0], gemv1_xs_k<float>, 256, 0) != cudaSuccess ||
@@ -1559,6 +1851,17 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
                 if (o->words > m->xw_max) m->xw_max = o->words;
                 break;
             }
+            if (o->w_qbits) { /* packed codes and row scales; the decoded scratch serves many-row forwards */
+                if ((o->w_qbits != 4 && o->w_qbits != 2) || !o->w_q || !o->w_qscale) {
+                    bad = 1;
+                    break;
+                }
+                bad = upload_packed(&d->wq, o->w_q, o->rows, o->cols, o->w_qbits) || dalloc(&d->wqs, o->rows) ||
+                      cudaMemcpy(d->wqs, o->w_qscale, o->rows * 4, cudaMemcpyHostToDevice) != cudaSuccess;
+                if (chunked_elems(o) > m->wdq_n) m->wdq_n = chunked_elems(o);
+                m->n_packed++;
+                break;
+            }
             bad = o->w_bf16 ? upload_chunked(&d->wh, o->w_bf16, o->rows, o->cols)
                             : upload_chunked(&d->w, o->w, o->rows, o->cols);
             break;
@@ -1600,6 +1903,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     for (int b = 0; !bad && b < LPCS_CUDA_LLM_NBUF; b++)
         bad = dalloc(&m->buf[b], (size_t)c->max_rows * (size_t)c->buf_size[b]);
     if (!bad) bad = dalloc(&m->xw, (size_t)c->max_rows * m->xw_max);
+    if (!bad) bad = dalloc(&m->wdq, m->wdq_n);
     if (!bad && c->arch == 1) bad = dalloc(&m->state, (size_t)c->n_layers * c->max_slots * c->dim);
     if (!bad && m->kp_max) /* BitLinear or LUT-GEMV ops: int8 activations and integer sums */
         bad = dalloc(&m->xq, (size_t)c->max_rows * m->kp_max) || dalloc(&m->xs, (size_t)c->max_rows) ||
@@ -1626,7 +1930,11 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     if (cudaFuncSetAttribute(gemv1_xs_k<float>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
             cudaSuccess ||
         cudaFuncSetAttribute(gemv1_xs_k<uint16_t>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) !=
-            cudaSuccess) {
+            cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<4, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<2, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<4, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1q_k<2, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
     }
@@ -1682,8 +1990,18 @@ extern "C" int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
         if (d->wc) return poke16(d->wc, 0, 1);      /* row 0's first 16 codes one step */
         if (d->ww) return poke_rmmec_tile(d->ww, d->o.rows, d->o.words);
     }
+    for (int i = 0; m && i < m->n_ops; i++) /* no exact unit: the first packed matrix, row 0's first superblock */
+        if (m->ops[i].wq) {
+            uint8_t b[256];
+            if (cudaMemcpy(b, m->ops[i].wq, 256, cudaMemcpyDeviceToHost) != cudaSuccess) return LPCS_EINVAL;
+            for (int k = 0; k < 256; k++) b[k] ^= m->ops[i].o.w_qbits == 4 ? 0x11 : 0x55;
+            return cudaMemcpy(m->ops[i].wq, b, 256, cudaMemcpyHostToDevice) == cudaSuccess ? LPCS_OK : LPCS_EINVAL;
+        }
     return LPCS_EINVAL;
 }
+extern "C" int lpcs_cuda_llm_packed(const lpcs_cuda_llm *m) { return m ? m->n_packed : 0; }
+extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on; }
+extern "C" void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r) { m->q_rows = r == 1 || r == 2 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
@@ -1699,9 +2017,29 @@ extern "C" void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms) {
     memcpy(ms, m->prof_ms, sizeof m->prof_ms);
 }
 
+/* Ops folded into a one-row GEMV (enqueue_ops): the RMSNorm before it (its
+ * input row, weights, eps and output buffer; w NULL: none) and the residual
+ * add after it (res: the row the GEMV's output is added to; NULL: none). */
+struct fnorm {
+    const float *x, *w;
+    float eps;
+    float *out;
+    float *res;
+};
+
+/* Does a matmul of M rows and K columns take a one-row kernel (gemv1_xs_k /
+ * gemv1q_k), i.e. one that can take a folded RMSNorm? */
+static bool one_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
+    if (M != 1 || m->mode < 0 || m->mode > 7 || m->mode == 2 || m->mode == 3 || m->mode == 4 || d->wc || d->wsh || d->ww) return false;
+    if (d->wq) return (size_t)16 * (q_nsb(K, d->o.w_qbits) * (128 / d->o.w_qbits) + 4) * 4 <= GEMV1_XS_MAX;
+    return (size_t)gemv1_xs_floats(K) * 4 <= GEMV1_XS_MAX;
+}
+
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
-                          int K) {
+                          int K, const fnorm *fn = NULL, const rowjobs *J = NULL) {
+    static const rowjobs none = {};
+    if (!J) J = &none;
     bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6) && M <= 8);
     if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
@@ -1714,8 +2052,12 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
                 /* blocks that fit an SM at once: the register limit (asked at create), the shared memory limit */
                 const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
                 const int per_sm = by_regs < by_smem ? by_regs : by_smem;
-                const int ng = (N + 15) / 16, gs = m->mode == 7 ? 2 : m->mode == 5 && per_sm > 0 ? per_sm * m->sms : ng;
-                gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(y, x, W, N, K);
+                int ng = (N + 15) / 16, gs = m->mode == 7 ? 2 : m->mode == 5 && per_sm > 0 ? per_sm * m->sms : ng;
+                if (J->nj > 1) ng = gs = J->gend[J->nj - 1]; /* several matrices: one block per row group */
+                const bool nf = fn && fn->w;
+                gemv1_xs_k<WT><<<(unsigned)(gs < ng ? gs : ng), 256, xsb, m->st>>>(
+                    y, nf ? fn->x : x, W, N, K, nf ? fn->w : NULL, nf ? fn->eps : 0.0f, nf ? fn->out : NULL,
+                    fn ? fn->res : NULL, *J);
             }
             else if (mb == 1) gemv_k<WT, 1><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
             else if (mb == 2) gemv_xs_k<WT, 2><<<grid, 256, 0, m->st>>>(y, ldy, x, ldx, W, mb, N, K);
@@ -1735,6 +2077,43 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     }
+}
+
+/* A packed matmul: one row through gemv1q_k (codes decoded in registers),
+ * more rows through the fp32 kernels on the decoded matrix (same values). */
+static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, const float *X, int ldx, int M,
+                          const fnorm *fn, const rowjobs *J) {
+    const int N = (int)d->o.rows, K = (int)d->o.cols, bits = d->o.w_qbits;
+    if (one_row(m, d, M, K)) {
+        const size_t xsb = (size_t)16 * (q_nsb(K, bits) * (128 / bits) + 4) * 4;
+        /* 2 rows per thread when that still leaves 2 blocks per SM (gemv1q_rows: 0 auto, 1 or 2 forced) */
+        int groups = 0;
+        if (J->nj > 1)
+            for (int k = 0; k < J->nj; k++) groups += (J->N[k] + 31) / 32;
+        else groups = (N + 31) / 32;
+        /* auto (H100, session 5 run 1): ternary always 2 rows per thread (4.09 vs 4.60 ms per 7B step with 1);
+         * int4 2 where the grid keeps 2 blocks per SM (4.29 ms; all 2: 4.40, all 1: 4.57) */
+        const int R = J->nj < 0 ? 2 : m->q_rows ? m->q_rows : bits == 2 || groups >= 2 * m->sms ? 2 : 1;
+        rowjobs J2 = *J;
+        if (R == 2 && J->nj > 1) /* block ends in units of 32 rows */
+            for (int k = 0; k < J->nj; k++) J2.gend[k] = (k ? J2.gend[k - 1] : 0) + (J->N[k] + 31) / 32;
+        J = &J2;
+        const unsigned g = (unsigned)(J->nj > 1 ? J->gend[J->nj - 1] : J->nj < 0 ? (N + 15) / 16 : (N + 16 * R - 1) / (16 * R));
+        const bool nf = fn && fn->w;
+        const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
+        const float eps = nf ? fn->eps : 0.0f;
+        float *xo = nf ? fn->out : NULL, *res = fn ? fn->res : NULL;
+        if (bits == 4 && R == 2) gemv1q_k<4, 2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        else if (bits == 4) gemv1q_k<4, 1><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        else if (R == 2) gemv1q_k<2, 2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        else gemv1q_k<2, 1><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        return;
+    }
+    const size_t tot = (size_t)N * 16 * lane_kc(K);
+    const unsigned g = (unsigned)((tot + 255) / 256 < 4096 ? (tot + 255) / 256 : 4096);
+    if (bits == 4) qdequant_k<4><<<g, 256, 0, m->st>>>(m->wdq, (const uint32_t *)d->wq, d->wqs, N, K);
+    else qdequant_k<2><<<g, 256, 0, m->st>>>(m->wdq, (const uint32_t *)d->wq, d->wqs, N, K);
+    launch_matmul(m, Y, ldy, X, ldx, (const float *)m->wdq, M, N, K);
 }
 
 static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0);
@@ -1758,7 +2137,8 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
      * the position from device memory, so one graph serves every step of
      * a batch shape; it is captured again when the shape changes. */
     if (ntok == 1 && !m->profile && m->graphs) {
-        if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode) {
+        if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode || m->g_fuse != m->fuse ||
+            m->g_qrows != m->q_rows) {
             if (m->gexec) cudaGraphExecDestroy(m->gexec);
             m->gexec = NULL;
             cudaGraph_t g = NULL;
@@ -1770,7 +2150,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
                 if (g) cudaGraphDestroy(g);
             }
             cudaGetLastError(); /* a failed capture falls back to launches below */
-            m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode;
+            m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode, m->g_fuse = m->fuse, m->g_qrows = m->q_rows;
         }
         if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
             cudaEventRecord(m->e1, m->st);
@@ -1805,7 +2185,16 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
     const lpcs_cuda_llm_cfg *c = &m->c;
     const int rows = nseq * ntok;
     const int *ld = c->buf_size;
+    fnorm fn_pend;
+    const fnorm *fn = NULL; /* an RMSNorm folded into this op (the matmul right after it) */
+    int kv_stored = 0; /* the ROPE before an ATTENTION stored k / v in the cache */
+    int skip = -1, skip0 = -1; /* ops skip0 .. skip folded into an op before them (an ADD, GEMVs of one launch) */
     for (int i = 0; i < m->n_ops; i++) {
+        if (skip0 >= 0 && i >= skip0 && i <= skip) { /* folded into an op before it: no time of its own */
+            if (i == skip) skip0 = -1, skip = -1;
+            if (m->profile) cudaEventRecord(m->pev[2 * i], m->st), cudaEventRecord(m->pev[2 * i + 1], m->st);
+            continue;
+        }
         const dev_op *d = &m->ops[i];
         const lpcs_cuda_op *o = &d->o;
         float *in = o->in >= 0 ? m->buf[o->in] : NULL, *in2 = o->in2 >= 0 ? m->buf[o->in2] : NULL;
@@ -1817,9 +2206,19 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
         case LPCS_CUDA_OP_EMBED:
             embed_k<<<rows, 128, 0, m->st>>>(out, lo, d->w, m->tok, rows, (int)o->cols);
             break;
-        case LPCS_CUDA_OP_RMSNORM:
+        case LPCS_CUDA_OP_RMSNORM: {
+            /* one row whose next op is a one-row GEMV of it: the GEMV stages x through the norm (block 0
+             * writes this op's output), which saves a launch and a one-block kernel */
+            const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
+            if (m->fuse && rows == 1 && o->in != o->out && nx && nx->o.type == LPCS_CUDA_OP_MATMUL &&
+                nx->o.in == o->out && nx->o.cols == o->n && one_row(m, nx, rows, (int)nx->o.cols)) {
+                fn_pend.x = in, fn_pend.w = d->w, fn_pend.eps = o->eps, fn_pend.out = out, fn_pend.res = NULL;
+                fn = &fn_pend;
+                break; /* fn is consumed by op i + 1 */
+            }
             rmsnorm_k<<<(rows + 15) / 16, 256, RMS_STAGE * 4, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
             break;
+        }
         case LPCS_CUDA_OP_MATMUL:
             if (d->wc) {
                 const int N = (int)o->rows, K = (int)o->cols;
@@ -1842,16 +2241,77 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                                                                              (int)o->cols, mode);
                 rmmec_mm_k<<<dim3((unsigned)rows, (unsigned)((N + 127) / 128)), 128, 0, m->st>>>(out, lo, m->xw, words,
                                                                                              d->ww, N, mode);
-            } else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols);
-            else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols);
+            } else {
+                /* one row whose next op adds this output to another row (the residual): the GEMV does it */
+                const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
+                if (m->fuse && nx && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out &&
+                    nx->o.n == o->rows && nx->o.out >= 0 && nx->o.out != o->in && nx->o.out != o->out &&
+                    (!fn || fn->x != m->buf[nx->o.out]) && one_row(m, d, rows, (int)o->cols)) {
+                    if (!fn) fn_pend.x = NULL, fn_pend.w = NULL, fn_pend.eps = 0.0f, fn_pend.out = NULL;
+                    fn_pend.res = m->buf[nx->o.out];
+                    fn = &fn_pend;
+                    skip = skip0 = i + 1;
+                }
+                /* one row, and the next ops are one-row GEMVs of the same x with the same storage (q / k / v,
+                 * w1 / w3): one launch for up to 3 (blocks split by matrix; not in the persistent-grid modes) */
+                rowjobs J = {};
+                if (m->fuse && skip < 0 && m->mode != 5 && m->mode != 7 && one_row(m, d, rows, (int)o->cols)) {
+                    J.W[0] = d->wq ? (const void *)d->wq : d->wh ? (const void *)d->wh : (const void *)d->w;
+                    J.S[0] = d->wqs, J.Y[0] = out, J.N[0] = (int)o->rows, J.gend[0] = ((int)o->rows + 15) / 16, J.nj = 1;
+                    for (int k = i + 1; k < m->n_ops && k < i + 3; k++) {
+                        const dev_op *e = &m->ops[k];
+                        if (e->o.type != LPCS_CUDA_OP_MATMUL || e->o.in != o->in || e->o.cols != o->cols ||
+                            e->o.out == o->in || !one_row(m, e, rows, (int)o->cols) || !e->wq != !d->wq ||
+                            !e->wh != !d->wh || (d->wq && e->o.w_qbits != o->w_qbits) || (!e->wq && !e->wh && !e->w))
+                            break;
+                        const int jn = J.nj;
+                        J.W[jn] = e->wq ? (const void *)e->wq : e->wh ? (const void *)e->wh : (const void *)e->w;
+                        J.S[jn] = e->wqs, J.Y[jn] = m->buf[e->o.out], J.N[jn] = (int)e->o.rows;
+                        J.gend[jn] = J.gend[jn - 1] + ((int)e->o.rows + 15) / 16, J.nj = jn + 1;
+                    }
+                    if (J.nj > 1) {
+                        for (int k = i + 1; k < i + J.nj; k++) /* an output must not be the shared input */
+                            if (m->ops[k].o.out == o->in) J.nj = 1;
+                    }
+                    /* packed w1 / w3 pair followed by the SwiGLU of their outputs: one launch for all three */
+                    const dev_op *sw = i + 2 < m->n_ops ? &m->ops[i + 2] : NULL;
+                    if (J.nj == 2 && d->wq && sw && sw->o.type == LPCS_CUDA_OP_SWIGLU && sw->o.in == o->out &&
+                        sw->o.in2 == m->ops[i + 1].o.out && sw->o.n == o->rows && m->ops[i + 1].o.rows == o->rows &&
+                        sw->o.out >= 0 && sw->o.out != o->in && (!fn || fn->x != m->buf[sw->o.out])) {
+                        J.Y[2] = out;                  /* w1's output */
+                        J.Y[0] = m->buf[sw->o.out];    /* the SwiGLU's */
+                        J.nj = -2;
+                        skip = i + 2, skip0 = i + 1;
+                    } else if (J.nj > 1) skip = i + J.nj - 1, skip0 = i + 1;
+                    else J.nj = 0;
+                }
+                if (d->wq) launch_packed(m, d, out, lo, in, li, rows, fn, &J);
+                else if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols, fn, &J);
+                else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols, fn, &J);
+            }
+            fn = NULL;
             break;
-        case LPCS_CUDA_OP_ROPE:
+        case LPCS_CUDA_OP_ROPE: {
+            /* right before the attention that stores k / v in the cache: rotate and store in one launch */
+            const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
+            if (m->fuse && nx && nx->o.type == LPCS_CUDA_OP_ATTENTION && o->in2 == c->buf_kcur && o->in != c->buf_vcur &&
+                nx->o.layer == o->layer && (int)o->cols == m->kv) {
+                const int np = (n > m->kv ? n : m->kv) / 2;
+                rope_kv_k<<<dim3((unsigned)rows, (unsigned)((np + 63) / 64)), 64, 0, m->st>>>(
+                    in, li, in2, li2, m->buf[c->buf_vcur], ld[c->buf_vcur], m->kc, m->vc, m->rope, rows, ntok, m->dpos, n,
+                    (int)o->cols, m->hs, slot0, o->layer, c->max_slots, c->max_pos, m->kv);
+                kv_stored = 1;
+                break;
+            }
             rope_k<<<dim3((unsigned)rows, (unsigned)((n / 2 + 63) / 64)), 64, 0, m->st>>>(in, li, in2, li2, m->rope, rows, ntok, m->dpos, n, (int)o->cols, m->hs);
             break;
+        }
         case LPCS_CUDA_OP_ATTENTION: {
-            kvstore_k<<<dim3((unsigned)rows, (unsigned)((m->kv + 127) / 128)), 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
-                                                m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, m->dpos, slot0,
-                                                o->layer, c->max_slots, c->max_pos, m->kv);
+            if (!kv_stored)
+                kvstore_k<<<dim3((unsigned)rows, (unsigned)((m->kv + 127) / 128)), 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
+                                                    m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, m->dpos, slot0,
+                                                    o->layer, c->max_slots, c->max_pos, m->kv);
+            kv_stored = 0;
             int warps = rows * c->n_heads;
             const int kvm = c->n_heads / c->n_kv_heads;
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {

@@ -80,6 +80,17 @@ typedef struct {
      * act_quant_absmax_i8, sums the shifted terms exactly in int32 and reads
      * out as shiftmac_dequant (a row with a non-finite input gives NaN) */
     const uint8_t *w_shift;
+    /* matmul with packed low-bit weights (fake-quant plans w=int2..int4,
+     * w=ternary): the fp32 weight the cpu backend holds is exactly
+     * (float)code * w_qscale[row] (golden qformat's dequantizer; the runtime
+     * checks every element before it hands codes over). 4: codes -8..7 kept
+     * as code + 8 in 4 bits; 2: ternary codes -1..1 kept as code + 1 in 2
+     * bits; 0: none (w / w_bf16). The device keeps only the codes and the
+     * scales; kernels decode a weight in registers with the same fp32
+     * multiply, so every chain sees the cpu backend's weight values. */
+    int w_qbits;
+    const int8_t *w_q;       /* codes [rows][cols] */
+    const float *w_qscale;   /* [rows] */
 } lpcs_cuda_op;
 
 typedef struct {
@@ -126,6 +137,14 @@ void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */
 void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on);
+/* One-row forwards (decode at batch 1): an RMSNorm whose next op is a
+ * one-row GEMV of its output is not launched; the GEMV computes it while
+ * staging x (same operations, block 0 writes the norm's output buffer).
+ * 1 on (the default), 0 off. Same bits. */
+void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on);
+/* The one-row packed GEMV's rows per thread: 0 automatic (2 when the grid
+ * still has 2 blocks per SM), 1 or 2 forced (tests, benchmarks). Same bits. */
+void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
 void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);
@@ -133,10 +152,14 @@ void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms);
 /* Test hook (fault injection into the design under test): corrupts the
  * device's copy of the first exact-unit matmul's weights (LUT-GEMV: row 0's
  * first 16 codes one step; shift-MAC: the sign of 16 of row 0's codes;
- * RMMEC: bits 2 and 10 of the first word of rows 0..7), so later forwards differ
- * from the cpu backend.
- * LPCS_EINVAL when the model has no exact-unit matmul. */
+ * RMMEC: bit 2 of every byte of every word of rows 0..15), or, in a model
+ * without one, of the first packed low-bit matmul (row 0: the low bit of
+ * every code of the first 32 (4-bit) / 64 (ternary) chain steps of every
+ * lane), so later forwards differ from the cpu backend.
+ * LPCS_EINVAL when the model has neither. */
 int lpcs_cuda_llm_fault(lpcs_cuda_llm *m);
+/* Matmuls whose weights the device holds as packed codes (w_qbits). */
+int lpcs_cuda_llm_packed(const lpcs_cuda_llm *m);
 /* Device name and memory, for reports. */
 int lpcs_cuda_llm_device(char *name, size_t len, size_t *free_b, size_t *total_b);
 

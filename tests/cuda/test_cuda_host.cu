@@ -9,6 +9,7 @@
  * tiled layout, activation permutation and dp4a decode. */
 #include "formats.cuh"
 #include "lut_kernels.cuh"
+#include "packed_device.cuh"
 #include "minifloat.h"
 #include "posit.h"
 #include "rmmec.h"
@@ -236,6 +237,75 @@ static void check_rmmec(void) {
     }
 }
 
+/* Packed low-bit weights of the device engine (packed_device.cuh): the
+ * decode the one-row GEMV uses (lpcs_qdec_word) and the plain one (lpcs_qdec)
+ * against (float)code * s computed here, for every code and 200k scales over
+ * the accepted range [1e-30, 1e30]; the layout packed by lpcs_q_pack_rows
+ * read back through lpcs_q_word; a corrupted word must be detected. */
+static void check_packed(void) {
+    test_rng r{7};
+    for (int bits : {4, 2}) {
+        const int off = bits == 4 ? 8 : 1, nv = bits == 4 ? 16 : 3, pw = 32 / bits;
+        size_t bad = 0, n = 0;
+        for (int it = 0; it < 200000; it++) {
+            float s;
+            if (it < 4) s = it == 0 ? 1e-30f : it == 1 ? 1e30f : it == 2 ? 1.0f : 7.0f / 3.0f;
+            else { /* log-uniform over ~2^-99 .. 2^99, random mantissa */
+                const uint32_t e = 28 + (uint32_t)(r.next() % 199), mant = (uint32_t)(r.next() & 0x7FFFFF);
+                s = lpcs_bits_f32((e << 23) | mant);
+                if (!(s >= 1e-30f && s <= 1e30f)) continue;
+            }
+            float sk[LPCS_QDEC_NS(4) > LPCS_QDEC_NS(2) ? LPCS_QDEC_NS(4) : LPCS_QDEC_NS(2)];
+            lpcs_qdec_scales(s, bits, sk);
+            uint32_t wd = 0, st[16];
+            for (int t = 0; t < pw; t++) {
+                st[t] = (uint32_t)(r.next() % (uint32_t)nv);
+                wd |= st[t] << (bits * t);
+            }
+            float w[16];
+            if (bits == 4) lpcs_qdec_word<4>(wd, sk, w);
+            else lpcs_qdec_word<2>(wd, sk, w);
+            for (int t = 0; t < pw; t++) {
+                const float want = (float)((int)st[t] - off) * s;
+                bad += !same_f32(w[t], want) || !same_f32(lpcs_qdec(st[t], bits, s), want);
+                n++;
+            }
+        }
+        char name[96], d[160];
+        snprintf(name, sizeof name, "packed %d-bit decode = (float)code * scale", bits);
+        snprintf(d, sizeof d, "%zu of %zu weights differ", bad, n);
+        test_report(name, bad == 0 && n > 1000000, d);
+        /* layout: pack, read back every code and the zero padding; then one corrupted word */
+        for (int cols : {300, 4101}) {
+            const size_t rows = 5, nsb = (size_t)lpcs_q_nsb(cols, bits);
+            std::vector<int8_t> q(rows * cols);
+            for (auto &c : q) c = (int8_t)((int)(r.next() % (uint32_t)(bits == 4 ? 15 : 3)) - (bits == 4 ? 7 : 1));
+            std::vector<uint32_t> h(rows * nsb * 64, 0);
+            const int rej = lpcs_q_pack_rows(h.data(), q.data(), 0, rows, (size_t)cols, bits);
+            for (int fault = 0; fault < 2; fault++) {
+                if (fault) h[lpcs_q_word(3, 5, 7, (int)nsb, bits)] ^= 1u << (bits * (7 % pw)); /* row 3, col 117 */
+                size_t wrong = 0, pad = 0;
+                for (size_t rr = 0; rr < rows; rr++)
+                    for (int j = 0; j < 16; j++)
+                        for (int i = 0; i < (int)nsb * (128 / bits); i++) {
+                            const uint32_t v = (h[lpcs_q_word(rr, j, i, (int)nsb, bits)] >> (bits * (i % pw))) & ((1u << bits) - 1);
+                            if (16 * i + j < cols) wrong += (int)v - off != q[rr * cols + 16 * i + j];
+                            else pad += v != 0;
+                        }
+                snprintf(name, sizeof name, "packed %d-bit layout, 5 x %d%s", bits, cols,
+                         fault ? ": corrupted code detected" : "");
+                snprintf(d, sizeof d, "%zu codes differ, %zu padding steps not zero, rejected %d", wrong, pad, rej);
+                test_report(name, fault ? wrong == 1 : (wrong == 0 && pad == 0 && !rej), d);
+            }
+        }
+        std::vector<int8_t> q1(16, 0);
+        q1[3] = bits == 4 ? 8 : 2; /* out of range */
+        std::vector<uint32_t> h1((size_t)lpcs_q_nsb(16, bits) * 64, 0);
+        snprintf(name, sizeof name, "packed %d-bit packer rejects an out-of-range code", bits);
+        test_report(name, lpcs_q_pack_rows(h1.data(), q1.data(), 0, 1, 16, bits) == 1, "");
+    }
+}
+
 int main(int argc, char **argv) {
     /* --stride N: fp32 patterns stepped by N (1 = all 2^32; default 509) */
     uint32_t stride = 509;
@@ -246,6 +316,7 @@ int main(int argc, char **argv) {
     check_posits(stride);
     check_ternary_emulation();
     check_rmmec();
+    check_packed();
     printf("cuda host checks: %d passed, %d failed (%.1f s)\n", g_passed, g_failed, test_now() - t0);
     return g_failed ? 1 : 0;
 }

@@ -21,6 +21,9 @@
 #include <vector>
 
 #include "fmath.h"
+#include "intq.h"
+#include "qformat.h"
+#include "ternary.h"
 #include "llm_engine.h"
 #include "test_common.h"
 
@@ -297,34 +300,65 @@ static void cublas_prefill(int T, int D, int H, int L, int V, double *ms_f32, do
     cublasDestroy(h);
 }
 
+/* Reads n uint4 once (grid-stride), one word per block written: read-only bandwidth. */
+__global__ void read_k(const uint4 *__restrict__ p, size_t n, unsigned *sink) {
+    unsigned acc = 0;
+    for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += (size_t)gridDim.x * blockDim.x) {
+        const uint4 v = __ldg(p + i);
+        acc ^= v.x ^ v.y ^ v.z ^ v.w;
+    }
+    for (int o = 16; o; o >>= 1) acc ^= __shfl_xor_sync(0xffffffffu, acc, o);
+    if ((threadIdx.x & 31) == 0 && acc == 0x9e3779b9u) sink[blockIdx.x] = acc; /* keeps the loads alive */
+}
+
 static void bench7b(FILE *csv, bool bf16_only) {
     struct shape { const char *name; int dim, hidden, layers, heads, kv, vocab; };
     shape s = {"Llama-2-7B", 4096, 11008, 32, 32, 32, 32000};
     char dev[128];
     size_t fr, tot;
     lpcs_cuda_llm_device(dev, sizeof dev, &fr, &tot);
-    /* copy bandwidth */
+    /* bandwidth, measured honestly: 2 GiB buffers (first touched by a memset), 3 warm-up rounds, then 10
+     * timed rounds each of a D2D copy (bytes read + written) and of a read-only kernel (every byte read
+     * once, one word per block written); median and best reported */
     size_t nb = (size_t)2 << 30;
     void *a, *b;
     cudaMalloc(&a, nb), cudaMalloc(&b, nb);
+    cudaMemset(a, 1, nb), cudaMemset(b, 2, nb);
+    unsigned *sink;
+    cudaMalloc(&sink, 4096 * sizeof(unsigned));
     cudaEvent_t e0, e1;
     cudaEventCreate(&e0), cudaEventCreate(&e1);
-    cudaMemcpy(b, a, nb, cudaMemcpyDeviceToDevice);
-    std::vector<double> bw;
-    for (int i = 0; i < 5; i++) {
+    std::vector<double> bw, bwr;
+    for (int i = 0; i < 13; i++) {
+        float ms;
         cudaEventRecord(e0);
         cudaMemcpy(b, a, nb, cudaMemcpyDeviceToDevice);
         cudaEventRecord(e1);
         cudaEventSynchronize(e1);
-        float ms;
         cudaEventElapsedTime(&ms, e0, e1);
-        bw.push_back(2.0 * nb / (ms * 1e-3) / 1e9);
+        if (i >= 3) bw.push_back(2.0 * nb / (ms * 1e-3) / 1e9);
+        cudaEventRecord(e0);
+        read_k<<<132 * 8, 512>>>((const uint4 *)a, nb / 16, sink);
+        cudaEventRecord(e1);
+        cudaEventSynchronize(e1);
+        cudaEventElapsedTime(&ms, e0, e1);
+        if (i >= 3) bwr.push_back((double)nb / (ms * 1e-3) / 1e9);
     }
-    cudaFree(a), cudaFree(b);
-    double copy_gbs = median(bw);
-    printf("bench7b: %s, copy bandwidth %.0f GB/s (read+write, 2 GiB D2D, median of 5)\n", dev, copy_gbs);
-    for (int fmt = 0; fmt < (bf16_only ? 1 : 2); fmt++) { /* 0 bf16, 1 fp32 */
-        bool bf = fmt == 0;
+    cudaFree(a), cudaFree(b), cudaFree(sink);
+    const double copy_gbs = median(bw), read_gbs = median(bwr);
+    printf("bench7b: %s, D2D copy %.0f GB/s (read+write; best %.0f), read-only kernel %.0f GB/s (best %.0f); "
+           "2 GiB, median of 10 after 3 warm-up rounds. Roofline = weight bytes per step / read-only bandwidth "
+           "(also given vs the copy figure)\n",
+           dev, copy_gbs, *std::max_element(bw.begin(), bw.end()), read_gbs, *std::max_element(bwr.begin(), bwr.end()));
+    if (csv) fprintf(csv, "bandwidth,copy,,,%.1f,,\nbandwidth,read,,,%.1f,,\n", copy_gbs, read_gbs);
+    for (int fmt = 0; fmt < 4; fmt++) { /* 0 bf16, 1 int4 (packed codes), 2 ternary (packed), 3 fp32 */
+        if (bf16_only && fmt != 0) continue;
+        if (fmt == 3 && getenv("BENCH7B_NO_FP32")) continue;
+        const char *only = getenv("BENCH7B_FMT"); /* one format (profiler runs) */
+        if (only && strcmp(only, fmt == 0 ? "bf16" : fmt == 1 ? "int4" : fmt == 2 ? "ternary" : "fp32")) continue;
+        const bool bf = fmt == 0;
+        const int qb = fmt == 1 ? 4 : fmt == 2 ? 2 : 0;
+        const char *fname = fmt == 0 ? "bf16" : fmt == 1 ? "int4" : fmt == 2 ? "ternary" : "fp32";
         /* random weights shared by all layers' host arrays (the device gets its own copy per op) */
         const size_t D = s.dim, H = s.hidden, V = s.vocab;
         std::vector<float> big(H * D), emb(V * D), norm(D, 1.0f);
@@ -343,6 +377,17 @@ static void bench7b(FILE *csv, bool bf16_only) {
         w.wq = w.wk = w.wv = w.wo = w.w1 = w.w2 = w.w3 = big.data();
         c.layers = 1; /* build() offsets by layer: build one layer, then replicate its ops */
         build(d, c, w, cs, slots, max_pos, 128 * 4, bf);
+        /* packed plans: random codes and positive row scales for every matmul (the classifier too) */
+        std::vector<int8_t> qc;
+        std::vector<float> qs;
+        if (qb) {
+            qc.resize(V * D);
+            qs.resize(V);
+            for (auto &x : qc) x = (int8_t)(qb == 4 ? (int)(r.next() % 15) - 7 : (int)(r.next() % 3) - 1);
+            for (auto &x : qs) x = (float)(1 + r.next() % 1000) * 1e-5f;
+            for (auto &o : d.ops)
+                if (o.type == LPCS_CUDA_OP_MATMUL) o.w_qbits = qb, o.w_q = qc.data(), o.w_qscale = qs.data(), o.w = NULL;
+        }
         std::vector<lpcs_cuda_op> one(d.ops.begin() + 1, d.ops.end() - 2), all;
         all.push_back(d.ops[0]);
         for (int l = 0; l < s.layers; l++)
@@ -350,21 +395,24 @@ static void bench7b(FILE *csv, bool bf16_only) {
         all.push_back(d.ops[d.ops.size() - 2]);
         all.push_back(d.ops.back());
         d.cfg.n_layers = s.layers;
-        double wbytes = 0;
+        double wbytes = 0, nweights = 0; /* bytes a step must read: codes + row scales for packed plans */
         for (auto &o : all)
-            if (o.type == LPCS_CUDA_OP_MATMUL) wbytes += (double)o.rows * o.cols * (bf ? 2 : 4);
+            if (o.type == LPCS_CUDA_OP_MATMUL) {
+                nweights += (double)o.rows * o.cols;
+                wbytes += qb ? (double)o.rows * o.cols * qb / 8 + 4.0 * o.rows : (double)o.rows * o.cols * (bf ? 2 : 4);
+            }
         size_t need = lpcs_cuda_llm_bytes(&d.cfg, all.data(), (int)all.size());
         lpcs_cuda_llm *m = NULL;
         char err[400];
         double t0 = test_now();
         int rc = lpcs_cuda_llm_create(&d.cfg, all.data(), (int)all.size(), &m, err, sizeof err);
-        printf("bench7b %s: %s weights %.2f GB, device memory needed %.2f GiB, upload %.1f s: %s\n", s.name,
-               bf ? "bf16" : "fp32", wbytes / 1e9, need / 1073741824.0, test_now() - t0, rc ? err : "ok");
+        printf("bench7b %s: %s weights %.3f GB per step, device memory needed %.2f GiB, upload %.1f s: %s "
+               "(%d packed matmuls)\n", s.name, fname, wbytes / 1e9, need / 1073741824.0, test_now() - t0,
+               rc ? err : "ok", rc ? 0 : lpcs_cuda_llm_packed(m));
         if (rc) continue;
-        /* roofline: the weights read once per step at the measured copy bandwidth
-         * (bytes read + bytes written per second: what HBM moves) */
-        double read_gbs = copy_gbs;
+        /* roofline: the weights read once per step at the read-only bandwidth */
         for (int B : {1, 8, 64}) {
+            if (B > 1 && getenv("BENCH7B_B1")) break; /* batch 1 only (profiler runs) */
             std::vector<int> tok(B, 5);
             lpcs_cuda_llm_forward(m, tok.data(), B, 1, 0, 0); /* warm */
             lpcs_cuda_llm_last_ms(m);
@@ -373,16 +421,46 @@ static void bench7b(FILE *csv, bool bf16_only) {
                 lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
                 ms.push_back(lpcs_cuda_llm_last_ms(m));
             }
-            double step = median(ms), roof = wbytes / (read_gbs * 1e9) * 1e3;
-            if (B == 1) { /* the same steps launched kernel by kernel (no CUDA graph) */
+            double step = median(ms), roof = wbytes / (read_gbs * 1e9) * 1e3, roofc = wbytes / (copy_gbs * 1e9) * 1e3;
+            if (B == 1) { /* the same steps launched kernel by kernel (no CUDA graph), and without the RMSNorm folding */
                 lpcs_cuda_llm_set_graphs(m, 0);
-                std::vector<double> ms0;
+                std::vector<double> ms0, ms1;
                 for (int p = 1; p <= 8; p++) {
                     lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
                     ms0.push_back(lpcs_cuda_llm_last_ms(m));
                 }
                 lpcs_cuda_llm_set_graphs(m, 1);
-                printf("  decode batch 1 without the CUDA graph: %.2f ms/step (with: %.2f)\n", median(ms0), step);
+                lpcs_cuda_llm_set_fuse(m, 0);
+                for (int p = 1; p <= 8; p++) {
+                    lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                    ms1.push_back(lpcs_cuda_llm_last_ms(m));
+                }
+                lpcs_cuda_llm_set_fuse(m, 1);
+                printf("  decode batch 1 without the CUDA graph: %.3f ms/step; with the graph but no op folded "
+                       "(RMSNorm, residual add, q/k/v, w1/w3, RoPE + KV store as separate launches): %.3f (default: %.3f)\n",
+                       median(ms0), median(ms1), step);
+                { /* mode 5: the one-row GEMV on a persistent grid (no q/k/v, w1/w3 grouping) */
+                    lpcs_cuda_llm_set_matmul(m, 5);
+                    std::vector<double> ms5;
+                    for (int p = 1; p <= 8; p++) {
+                        lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                        ms5.push_back(lpcs_cuda_llm_last_ms(m));
+                    }
+                    lpcs_cuda_llm_set_matmul(m, 0);
+                    printf("  decode batch 1, mode 5 (persistent one-row GEMV grid, no grouping): %.3f ms/step\n", median(ms5));
+                }
+                if (qb)
+                    for (int qr : {1, 2}) { /* the packed one-row GEMV with 1 / 2 rows per thread forced */
+                        lpcs_cuda_llm_set_qrows(m, qr);
+                        std::vector<double> ms2;
+                        for (int p = 1; p <= 8; p++) {
+                            lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                            ms2.push_back(lpcs_cuda_llm_last_ms(m));
+                        }
+                        lpcs_cuda_llm_set_qrows(m, 0);
+                        printf("  decode batch 1, packed GEMV with %d row(s) per thread forced: %.3f ms/step\n", qr,
+                               median(ms2));
+                    }
             }
             if (B == 1) {
                 double prof[LPCS_CUDA_OP_COUNT];
@@ -395,12 +473,13 @@ static void bench7b(FILE *csv, bool bf16_only) {
                        prof[LPCS_CUDA_OP_RMSNORM],
                        prof[LPCS_CUDA_OP_EMBED] + prof[LPCS_CUDA_OP_ROPE] + prof[LPCS_CUDA_OP_SWIGLU] + prof[LPCS_CUDA_OP_ADD]);
             }
-            printf("  decode batch %2d: %.2f ms/step, %.1f tok/s; roofline %.2f ms/step (%.0f%% of it)\n", B, step,
-                   B / step * 1e3, roof, roof / step * 100);
-            if (csv) fprintf(csv, "%s,%s,decode,%d,%.4f,%.2f,%.4f\n", s.name, bf ? "bf16" : "fp32", B, step,
-                             B / step * 1e3, roof);
+            printf("  %s decode batch %2d: %.3f ms/step, %.1f tok/s; roofline %.3f ms/step at the read-only bandwidth "
+                   "(%.0f%% of it), %.3f at the copy bandwidth (%.0f%%)\n", fname, B, step, B / step * 1e3, roof,
+                   roof / step * 100, roofc, roofc / step * 100);
+            if (csv) fprintf(csv, "%s,%s,decode,%d,%.4f,%.2f,%.4f\n", s.name, fname, B, step, B / step * 1e3, roof);
         }
         for (int T : {128, 512}) {
+            if (fmt != 0 && !getenv("BENCH7B_PREFILL_ALL")) break; /* prefill: bf16 only unless asked */
             std::vector<int> tok(T, 5);
             lpcs_cuda_llm_forward(m, tok.data(), 1, T > max_pos ? max_pos : T, 0, 0);
             int t = T > max_pos ? max_pos : T;
@@ -411,13 +490,13 @@ static void bench7b(FILE *csv, bool bf16_only) {
                 ms.push_back(lpcs_cuda_llm_last_ms(m));
             }
             double step = median(ms);
-            double flops = 2.0 * wbytes / (bf ? 2 : 4) * t;
+            double flops = 2.0 * nweights * t;
             double cf = -1, cb = -1;
             cublas_prefill(t, (int)D, (int)H, s.layers, (int)V, &cf, &cb);
             printf("  prefill %d tokens: %.1f ms, %.0f tok/s, %.1f TFLOP/s (matmuls); cuBLAS on the same matmuls: "
                    "SGEMM (TF32 off) %.1f ms, bf16 GEMM %.1f ms\n", t, step, t / step * 1e3, flops / (step * 1e-3) / 1e12,
                    cf, cb);
-            if (csv) fprintf(csv, "%s,%s,prefill,%d,%.4f,%.2f,\n", s.name, bf ? "bf16" : "fp32", t, step, t / step * 1e3);
+            if (csv) fprintf(csv, "%s,%s,prefill,%d,%.4f,%.2f,\n", s.name, fname, t, step, t / step * 1e3);
             if (T > max_pos) break;
         }
         lpcs_cuda_llm_free(m);
@@ -510,8 +589,9 @@ int main(int argc, char **argv) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-                compare(mode == 0   ? "fp32 3 windows, one batch, default (lane-after-lane GEMM, attention score buffer)"
-                        : mode == 6 ? "fp32 3 windows, one batch, lane-after-lane GEMM, attention recomputing scores"
+                compare(mode == 0   ? "fp32 3 windows, one batch, default kernels (mode 0: half-warp GEMM, attention recomputing scores)"
+                        : mode == 5 ? "fp32 3 windows, one batch, mode 5 (lane-after-lane GEMM, attention score buffer)"
+                        : mode == 6 ? "fp32 3 windows, one batch, mode 6 (= mode 0)"
                         : mode == 2 ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
                         : mode == 3 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x64)"
                         : mode == 4 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x32)"
@@ -537,15 +617,18 @@ int main(int argc, char **argv) {
                         dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
             lpcs_cuda_llm_set_graphs(m, 1);
-            { /* one sequence (the one-row GEMV) with its grid cut to 2 blocks: each block walks many row groups */
-                lpcs_cuda_llm_set_matmul(m, 7);
+            for (int mode : {7, 0}) { /* one sequence (the one-row GEMV): mode 7 cuts its grid to 2 blocks, each
+                                         * walking many row groups; mode 0 folds the RMSNorm, the residual add
+                                         * and q / k / v, w1 / w3 into one-row GEMV launches */
+                lpcs_cuda_llm_set_matmul(m, mode);
                 std::vector<float> one((size_t)W * V);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk[p], 1, 1, p, 0)) break;
                     lpcs_cuda_llm_logits(m, 0, 1, &one[(size_t)p * V]);
                 }
-                compare("fp32 decode, 1 sequence x 256 steps (one-row GEMV, 2 blocks walking all row groups)", one.data(),
-                        want.data(), one.size(), (size_t)W * V);
+                compare(mode == 7 ? "fp32 decode, 1 sequence x 256 steps (one-row GEMV, 2 blocks walking all row groups)"
+                                  : "fp32 decode, 1 sequence x 256 steps (one-row GEMV; RMSNorm, residual add, q/k/v and w1/w3 folded)",
+                        one.data(), want.data(), one.size(), (size_t)W * V);
                 lpcs_cuda_llm_set_matmul(m, 0);
             }
             /* NLL of window 0 against the oracle's logits through the host formula */
@@ -587,8 +670,105 @@ int main(int argc, char **argv) {
                 lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
                 compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+                for (int fuse : {1, 0}) { /* decode: the one-row bf16 GEMV, RMSNorm folded into it or launched */
+                    lpcs_cuda_llm_set_fuse(m, fuse);
+                    std::fill(gotb.begin(), gotb.end(), 0.0f);
+                    for (int p = 0; p < (int)W; p++) {
+                        if (lpcs_cuda_llm_forward(m, &tk[W + p], 1, 1, p, 0)) break;
+                        lpcs_cuda_llm_logits(m, 0, 1, &gotb[(size_t)p * V]);
+                    }
+                    compare(fuse ? "bf16-stored weights, decode 1 sequence x 256 steps (one-row GEMV, RMSNorm folded)"
+                                 : "bf16-stored weights, decode 1 sequence x 256 steps (one-row GEMV, RMSNorm launched)",
+                            gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
+                }
                 lpcs_cuda_llm_free(m);
             }
+        }
+    }
+    if (checks) { /* packed low-bit weights (plans w=int4 / w=ternary): codes + row scales on the device */
+        std::vector<int> tk1(W);
+        std::vector<int> tg1(W);
+        window(1, tk1.data(), tg1.data());
+        for (int qb : {4, 2}) {
+            const char *fmt = qb == 4 ? "int4" : "ternary";
+            qformat f;
+            qformat_parse(fmt, &f);
+            /* the oracle's weights: golden qformat's roundtrip (what the cpu backend holds); the device's codes
+             * and scales: golden's quantizers, scale = the value of code 1 (ternary: 1 / (1 / beta)) */
+            std::vector<float> deq(c.all), sc(c.all.size());
+            std::vector<int8_t> codes(c.all.size());
+            const size_t D = c.dim, H = c.hidden, L = c.layers, KV = D * c.kv_heads / c.heads;
+            struct mat { const float *p; size_t rows, cols; } mats[7] = {
+                {c.wq, L * D, D}, {c.wk, L * KV, D}, {c.wv, L * KV, D}, {c.wo, L * D, D},
+                {c.w1, L * H, D}, {c.w2, L * D, H}, {c.w3, L * H, D}};
+            for (auto &mt : mats) {
+                const size_t off = (size_t)(mt.p - c.all.data());
+                qformat_roundtrip(&f, mt.p, &deq[off], mt.rows * mt.cols, mt.cols);
+                for (size_t r = 0; r < mt.rows; r++) {
+                    const float *src = mt.p + r * mt.cols;
+                    int8_t *q = &codes[off + r * mt.cols];
+                    float scale;
+                    if (qb == 4) {
+                        scale = intq_scale_for_absmax(4, intq_absmax(src, mt.cols));
+                        for (size_t k = 0; k < mt.cols; k++) q[k] = intq_quantize_one(4, src[k], scale);
+                    } else {
+                        float beta = 0;
+                        ternary_absmean_quantize(src, mt.cols, q, &beta);
+                        scale = 1.0f / (1.0f / beta);
+                    }
+                    sc[off + r] = scale; /* the block's global row r (layer l's rows start at l * rows per layer) */
+                }
+            }
+            ptrdiff_t off = deq.data() - c.all.data();
+            wset wq = {c.emb, c.att_norm, c.wq + off, c.wk + off, c.wv + off, c.wo + off, c.ffn_norm, c.w1 + off,
+                       c.w2 + off, c.w3 + off, c.fin};
+            std::vector<float> wantq((size_t)W * V), gotq((size_t)W * V);
+            ref_forward(c, wq, cs, tk1.data(), (int)W, wantq.data());
+            if (inject) { /* the device gets one wrong code (wq of layer 2, row 7, column 100: one step) */
+                size_t at = (size_t)(c.wq - c.all.data()) + (size_t)2 * D * D + 7 * D + 100;
+                codes[at] = (int8_t)(codes[at] > 0 ? codes[at] - 1 : codes[at] + 1);
+            }
+            devmodel d;
+            build(d, c, wq, cs, 1, (int)W, (int)W, false);
+            int np = 0;
+            for (auto &o : d.ops)
+                if (o.type == LPCS_CUDA_OP_MATMUL && o.out != B_LOGITS) {
+                    const size_t at = (size_t)(o.w - deq.data()); /* element offset of this layer's matrix */
+                    for (auto &mt : mats) { /* its scales: the block's rows from (at - off) / cols on */
+                        const size_t off0 = (size_t)(mt.p - c.all.data());
+                        if (at >= off0 && at < off0 + mt.rows * mt.cols) o.w_qscale = &sc[off0 + (at - off0) / mt.cols];
+                    }
+                    o.w_qbits = qb, o.w_q = &codes[at], o.w = NULL;
+                    np++;
+                }
+            lpcs_cuda_llm *m;
+            char err[400], name[160];
+            if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
+                test_report("create packed", false, err);
+                continue;
+            }
+            snprintf(name, sizeof name, "%s: %d of %d packed matmuls on the device", fmt, lpcs_cuda_llm_packed(m), np);
+            test_report(name, np == 7 * c.layers && lpcs_cuda_llm_packed(m) == np, "codes + row scales");
+            lpcs_cuda_llm_forward(m, tk1.data(), 1, (int)W, 0, 0);
+            lpcs_cuda_llm_logits(m, 0, (int)W, gotq.data());
+            snprintf(name, sizeof name, "%s packed weights, 1 window in one batch (decoded matrix, GEMM)", fmt);
+            compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
+            for (int cfgi = 0; cfgi < 4; cfgi++) { /* decode: graph + folded ops; launches, not folded; GEMV mode 1;
+                                                    * 2 rows per thread forced */
+                lpcs_cuda_llm_set_graphs(m, cfgi != 1);
+                lpcs_cuda_llm_set_fuse(m, cfgi != 1);
+                lpcs_cuda_llm_set_matmul(m, cfgi == 2 ? 1 : 0);
+                lpcs_cuda_llm_set_qrows(m, cfgi == 3 ? 2 : cfgi == 1 ? 1 : 0);
+                std::fill(gotq.begin(), gotq.end(), 0.0f);
+                for (int p = 0; p < (int)W; p++) {
+                    if (lpcs_cuda_llm_forward(m, &tk1[p], 1, 1, p, 0)) break;
+                    lpcs_cuda_llm_logits(m, 0, 1, &gotq[(size_t)p * V]);
+                }
+                snprintf(name, sizeof name, "%s packed weights, decode 1 sequence x 256 steps (one-row packed GEMV, %s)",
+                         fmt, cfgi == 0 ? "CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "GEMV mode 1" : "2 rows per thread");
+                compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
+            }
+            lpcs_cuda_llm_free(m);
         }
     }
     if (ppl) { /* the full validation split, all windows in one forward, timed */
@@ -620,7 +800,7 @@ int main(int argc, char **argv) {
                 sum += ws;
             }
             printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", mode == 2 ? "GEMM lanes per half-warp" : mode == 6 ? "attention recomputing scores" : "default kernels", nw, median(ms), median(ms_nll),
+                   "nll=%.10f bytes=%zu\n", mode == 2 ? "mode 2: GEMM lanes per half-warp" : mode == 6 ? "mode 6 (= mode 0)" : mode == 5 ? "mode 5: lane-after-lane GEMM, attention score buffer" : "mode 0: default kernels", nw, median(ms), median(ms_nll),
                    sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);

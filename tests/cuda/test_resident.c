@@ -137,7 +137,32 @@ int main(void) {
                                   : "windows, GEMV kernels",
                       got, want, nl, (size_t)ns * T * V);
             }
-            if (exact) { /* DUT fault: the device's weights of one exact op corrupted */
+            const int packed = rt_cuda_resident_packed(&eng);
+            if (!exact && (!strcmp(spec, "w=int4") || !strcmp(spec, "w=ternary"))) {
+                /* low-bit fake-quant weights: the device holds codes + row scales (at least the 7 matrices of
+                 * every layer), and a decode of window 0 token by token (one-row packed GEMV, RMSNorm folded
+                 * into it, CUDA graph) gives the cpu backend's logits */
+                const int need = 7 * m.cfg.n_layers;
+                packed >= need ? passed++ : failed++;
+                printf("%s %s plan %s: %d matmuls held as packed codes (need >= %d)\n", packed >= need ? "PASS" : "FAIL",
+                       models[mi], plans[mi][pi], packed, need);
+                rt_cuda_stepper *st = NULL;
+                memset(got, 0xff, n * 4);
+                int rc = rt_cuda_stepper_open(&eng, 1, T, &st, &e);
+                for (int t = 0; !rc && t < T; t++) {
+                    const float *lg = rt_cuda_stepper_run(st, &tok[t], 1, 1, t, &e);
+                    if (!lg) rc = 1;
+                    else memcpy(got + (size_t)t * V, lg, V * 4);
+                }
+                rt_cuda_stepper_close(st);
+                if (rc) {
+                    printf("FAIL %s plan %s decode: %s\n", models[mi], plans[mi][pi], e.msg);
+                    failed++;
+                } else
+                    check(models[mi], plans[mi][pi], "decode 1 sequence x 256 steps (packed one-row GEMV)", got, want,
+                          (size_t)T * V, (size_t)T * V);
+            }
+            if (exact || packed) { /* DUT fault: the device's weights of one exact op (else a packed matrix) corrupted */
                 memset(got, 0xff, n * 4);
                 size_t bad = 0;
                 int rc = rt_cuda_resident_logits(&eng, tok, ns, T, 2 | RT_CUDA_FAULT, got, &e);
