@@ -913,6 +913,11 @@ __global__ void __launch_bounds__(256) gemv_xs_k(float *__restrict__ Y, int ldy,
 /* Adjacent-pair RoPE with the host's table, as the cpu backend. One block
  * per row and 128 columns (at decode a 4096-wide row would otherwise be 32
  * dependent steps of one block); kvstore_k likewise. */
+/* One RoPE pair rotated by (cos, sin) = (fcr, fci), golden's two products and sum per element (no FMA: -fmad=false). */
+__device__ __forceinline__ float2 rope_rot(float v0, float v1, float fcr, float fci) {
+    return make_float2(v0 * fcr - v1 * fci, v0 * fci + v1 * fcr);
+}
+
 __global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, const int *pos0p, int D,
                        int KVD, int hs) {
     int r = blockIdx.x;
@@ -921,14 +926,12 @@ __global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, in
     for (int i = 2 * (blockIdx.y * blockDim.x + threadIdx.x); i < D; i += 2 * blockDim.x * gridDim.y) {
         float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
         float *qq = q + (size_t)r * ldq;
-        float v0 = qq[i], v1 = qq[i + 1];
-        qq[i] = v0 * fcr - v1 * fci;
-        qq[i + 1] = v0 * fci + v1 * fcr;
+        const float2 qr = rope_rot(qq[i], qq[i + 1], fcr, fci);
+        qq[i] = qr.x, qq[i + 1] = qr.y;
         if (i < KVD) {
             float *kk = k + (size_t)r * ldk;
-            v0 = kk[i], v1 = kk[i + 1];
-            kk[i] = v0 * fcr - v1 * fci;
-            kk[i + 1] = v0 * fci + v1 * fcr;
+            const float2 kr = rope_rot(kk[i], kk[i + 1], fcr, fci);
+            kk[i] = kr.x, kk[i + 1] = kr.y;
         }
     }
 }
@@ -965,13 +968,12 @@ __global__ void rope_kv_k(float *q, int ldq, float *k, int ldk, const float *v, 
         if (i < D) {
             const float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
             float *qq = q + (size_t)r * ldq;
-            float v0 = qq[i], v1 = qq[i + 1];
-            qq[i] = v0 * fcr - v1 * fci;
-            qq[i + 1] = v0 * fci + v1 * fcr;
+            const float2 qr = rope_rot(qq[i], qq[i + 1], fcr, fci);
+            qq[i] = qr.x, qq[i + 1] = qr.y;
             if (i < KVD) {
                 float *kk = k + (size_t)r * ldk;
-                v0 = kk[i], v1 = kk[i + 1];
-                const float k0 = v0 * fcr - v1 * fci, k1 = v0 * fci + v1 * fcr;
+                const float2 kr = rope_rot(kk[i], kk[i + 1], fcr, fci);
+                const float k0 = kr.x, k1 = kr.y;
                 kk[i] = k0, kk[i + 1] = k1;
                 if (i < kv) kc[o + i] = k0;
                 if (i + 1 < kv) kc[o + i + 1] = k1;
