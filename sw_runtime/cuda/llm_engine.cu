@@ -59,15 +59,17 @@ struct lpcs_cuda_llm {
     int mode;
     int sms, smem_sm;      /* the device's SM count and shared memory per SM (persistent GEMV grid) */
     int gemv1_regs_fit[2]; /* gemv1_xs_k<float / bf16> blocks per SM by registers */
+    int pipe_regs_fit[6];  /* gemv1_pipe_k blocks per SM by registers (pipe_index) */
     float *wdq;            /* packed matmuls with more than one row: the weights decoded (lane-grouped fp32) */
     size_t wdq_n;          /* its floats */
     int n_packed;          /* matmuls held as packed codes */
     int fuse;              /* one-row RMSNorm folded into the next GEMV's x staging (default 1) */
     int q_rows;            /* gemv1q_k rows per thread: 0 auto, 1 or 2 (lpcs_cuda_llm_set_qrows) */
+    int gemv1;             /* one-row GEMV: 0 gemv1_pipe_k, 1 gemv1_xs_k / gemv1q_k (lpcs_cuda_llm_set_gemv1) */
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
-    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows;
+    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -827,6 +829,223 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
             if (xres) xres[n] += q; /* a folded residual add (add_k's operation) */
         }
     }
+}
+
+/* ---- the one-row GEMV with an asynchronous copy pipeline (decode at batch 1, default) ----
+ * gemv1_xs_k / gemv1q_k keep their weights in flight in registers (64-128
+ * bytes a thread, one stage ahead) and a block works on one row group after
+ * staging x (and the folded RMSNorm) for it: at 7B shapes a block spends
+ * about as long staging as streaming, and the H100 measured 47-54% (bf16) /
+ * 15-24% (packed) of DRAM bandwidth (ncu, session 5). Here each thread
+ * copies its own 16-byte chunks straight into a private ring in shared
+ * memory (cp.async: no registers held, NSTG - 1 stages of STG chunks in
+ * flight), and a block of the grid that fits the device at once walks row
+ * groups of all the launch's matrices (q / k / v, w1 / w3: one x for all),
+ * staging x once; the copies run on across row groups. Chunk c of lane j of
+ * a row: fp32 steps 4c..4c+3, bf16 8c..8c+7, packed 4-bit 32c.., 2-bit 64c..
+ * of the lane's chain; every thread reads back only what it copied, so the
+ * ring needs no block barrier. Same chain per lane in ascending k (steps
+ * past the lane's end never enter it), same decode, same tree: the bits of
+ * gemv1_xs_k / gemv1q_k. KIND: 0 fp32, 1 bf16, 4 / 2 packed bits;
+ * NR = 2: packed w1 / w3 pair + SwiGLU (J.nj < 0). */
+#define PIPE_STG 2  /* chunks per stage (a power of two) */
+#define PIPE_NSTG 6 /* stages in the ring (NSTG - 1 in flight: 160 bytes a thread) */
+#define PIPE_RING (256 * PIPE_STG * PIPE_NSTG * 16) /* ring bytes per block */
+#define PIPE_SMEM_MAX (GEMV1_XS_MAX + PIPE_RING)
+__device__ __forceinline__ void cp16(uint32_t sdst, const void *gsrc) {
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
+}
+__device__ __forceinline__ void cp_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cp_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+
+template <int KIND> struct pipe_fmt {
+    static constexpr int SPC = KIND == 0 ? 4 : KIND == 1 ? 8 : 128 / KIND; /* chain steps per 16-byte chunk */
+    static constexpr int CPG = KIND == 0 ? 2 : 1;                          /* chunks per lane group (fp32: 32 bytes) */
+    /* chunks per lane and bytes per row: lane-grouped fp32 / bf16 (kc steps), packed (nsb superblocks) */
+    static __device__ __forceinline__ int nch(int K) { return KIND >= 2 ? q_nsb(K, KIND) : lane_kc(K) / SPC; }
+    static __device__ __forceinline__ size_t row_bytes(int K) {
+        return KIND >= 2 ? (size_t)q_nsb(K, KIND) * 256 : (size_t)lane_kc(K) * 16 * (KIND == 0 ? 4 : 2);
+    }
+};
+
+template <int KIND, int NR>
+__global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const float *__restrict__ X,
+                                                    const void *__restrict__ W, const float *__restrict__ S, int N,
+                                                    int K, const float *__restrict__ nw, float eps,
+                                                    float *__restrict__ xout, float *__restrict__ xres,
+                                                    const rowjobs J) {
+    typedef pipe_fmt<KIND> F;
+    constexpr int SPC = F::SPC, D = PIPE_STG * PIPE_NSTG;
+    extern __shared__ __align__(16) float xs[];
+    const int j = threadIdx.x & 15, hr = threadIdx.x >> 4;
+    const int nch = F::nch(K), cnt = K > j ? (K - j + 15) / 16 : 0;
+    const size_t rowb = F::row_bytes(K);
+    const int cs = nch * SPC + 4; /* x row stride (floats): steps of all chunks + 4 against bank conflicts */
+    const int T = J.nj > 2 ? J.gend[2] : J.nj == 2 ? J.gend[1] : (N + 15) / 16; /* row groups of all matrices */
+    unsigned char *ring = (unsigned char *)(xs + 16 * cs);
+    const uint32_t ring_s = (uint32_t)__cvta_generic_to_shared(ring) + threadIdx.x * 16; /* slot q: + q * 4096 */
+    /* row group t -> its matrix (Y, W, S, N) */
+    auto job = [&](int t, float *&y, const unsigned char *&w, const float *&s, int &n) {
+        y = Y, w = (const unsigned char *)W, s = S, n = N;
+        if (J.nj > 1) { /* selects, not an indexed J (which would go through local memory) */
+            const int ji = t < J.gend[0] ? 0 : J.nj > 2 && t >= J.gend[1] ? 2 : 1;
+            t -= ji == 0 ? 0 : ji == 1 ? J.gend[0] : J.gend[1];
+            y = ji == 0 ? J.Y[0] : ji == 1 ? J.Y[1] : J.Y[2];
+            w = (const unsigned char *)(ji == 0 ? J.W[0] : ji == 1 ? J.W[1] : J.W[2]);
+            s = ji == 0 ? J.S[0] : ji == 1 ? J.S[1] : J.S[2];
+            n = ji == 0 ? J.N[0] : ji == 1 ? J.N[1] : J.N[2];
+        }
+        return t;
+    };
+    /* the producer: chunk pc of row pr (of NR) of row group pt, source pointer pw */
+    int pt = blockIdx.x, pc = 0, pr = 0, ps = 0; /* ps: the ring slot of the next copy */
+    const unsigned char *pw = NULL;
+    auto prow = [&]() { /* pw = this thread's lane of row pr of row group pt */
+        float *y;
+        const unsigned char *w;
+        const float *s;
+        int n;
+        const int lt = job(pt, y, w, s, n);
+        const int row = min(lt * 16 + hr, n - 1); /* rows past N read row N - 1 and are not written */
+        if (NR == 2) w = (const unsigned char *)(pr ? J.W[1] : J.W[0]);
+        pw = w + (size_t)row * rowb + (size_t)j * 16 * F::CPG;
+    };
+    if (pt < T) prow();
+    auto issue_stage = [&]() {
+#pragma unroll
+        for (int u = 0; u < PIPE_STG; u++) {
+            if (pt < T) {
+                cp16(ring_s + (uint32_t)ps * 4096u,
+                     pw + (size_t)(pc / F::CPG) * 256 * F::CPG + (size_t)(pc % F::CPG) * 16);
+                if (++pc == nch) {
+                    pc = 0;
+                    if (++pr == NR) pr = 0, pt += gridDim.x;
+                    if (pt < T) prow();
+                }
+            }
+            if (++ps == D) ps = 0;
+        }
+        cp_commit();
+    };
+#pragma unroll
+    for (int s = 0; s < PIPE_NSTG - 1; s++) issue_stage(); /* in flight while x is staged */
+    stage_x(xs, cs, nch * SPC, X, K, nw, eps, xout);
+    const float *x = xs + j * cs;
+    int q = 0, cslot = 0; /* chunks consumed, the ring slot of the next one */
+    float snext[NR];
+    {
+        float *y;
+        const unsigned char *w;
+        const float *s;
+        int n;
+        const int lt = job(blockIdx.x < T ? blockIdx.x : 0, y, w, s, n);
+        const int row = min(lt * 16 + hr, n - 1);
+#pragma unroll
+        for (int r = 0; r < NR; r++) snext[r] = KIND >= 2 ? __ldg((NR == 2 ? J.S[r] : s) + row) : 0.0f;
+    }
+    for (int t = blockIdx.x; t < T; t += gridDim.x) {
+        float *y;
+        const unsigned char *w;
+        const float *s;
+        int n;
+        const int lt = job(t, y, w, s, n), row = lt * 16 + hr;
+        constexpr int NS = KIND >= 2 ? LPCS_QDEC_NS(KIND) : 1;
+        float sk[NR][NS];
+#pragma unroll
+        for (int r = 0; r < NR; r++) {
+#pragma unroll
+            for (int k = 0; k < NS; k++) sk[r][k] = snext[r] * (1.0f / (float)(1u << (KIND * k))); /* lpcs_qdec_scales */
+        }
+        if (KIND >= 2 && t + (int)gridDim.x < T) { /* the next row group's scales, requested now */
+            float *y2;
+            const unsigned char *w2;
+            const float *s2;
+            int n2;
+            const int lt2 = job(t + gridDim.x, y2, w2, s2, n2), row2 = min(lt2 * 16 + hr, n2 - 1);
+#pragma unroll
+            for (int r = 0; r < NR; r++) snext[r] = __ldg((NR == 2 ? J.S[r] : s2) + row2);
+        }
+        float p[NR];
+#pragma unroll
+        for (int r = 0; r < NR; r++) {
+            p[r] = 0.0f;
+            for (int c = 0; c < nch; c++, q++, cslot = cslot + 1 == D ? 0 : cslot + 1) {
+                if ((q & (PIPE_STG - 1)) == 0) { /* stage q / STG has landed; its predecessor's slots are free */
+                    cp_wait<PIPE_NSTG - 2>();
+                    issue_stage();
+                }
+                const uint4 wd = *(const uint4 *)(ring + (size_t)cslot * 4096 + threadIdx.x * 16);
+                const float *xc = x + c * SPC;
+                const bool full = (c + 1) * SPC <= cnt;
+                if constexpr (KIND <= 1) {
+                    float wv[SPC];
+                    if constexpr (KIND == 0) wv[0] = __uint_as_float(wd.x), wv[1] = __uint_as_float(wd.y), wv[2] = __uint_as_float(wd.z), wv[3] = __uint_as_float(wd.w);
+                    else {
+                        const uint32_t u[4] = {wd.x, wd.y, wd.z, wd.w};
+#pragma unroll
+                        for (int e = 0; e < 4 && 2 * e + 1 < SPC; e++)
+                            wv[2 * e] = __uint_as_float(u[e] << 16), wv[2 * e + 1] = __uint_as_float(u[e] & 0xffff0000u);
+                    }
+                    if (full) {
+#pragma unroll
+                        for (int v = 0; v < SPC; v += 4) {
+                            const float4 x4 = *(const float4 *)(xc + v);
+                            p[r] = fmaf(wv[v], x4.x, p[r]);
+                            p[r] = fmaf(wv[v + 1], x4.y, p[r]);
+                            p[r] = fmaf(wv[v + 2], x4.z, p[r]);
+                            p[r] = fmaf(wv[v + 3], x4.w, p[r]);
+                        }
+                    } else {
+#pragma unroll
+                        for (int e = 0; e < SPC; e++)
+                            if (c * SPC + e < cnt) p[r] = fmaf(wv[e], xc[e], p[r]);
+                    }
+                } else {
+                    constexpr int PW = 32 / KIND;
+                    const uint32_t u[4] = {wd.x, wd.y, wd.z, wd.w};
+                    if (full) {
+#pragma unroll
+                        for (int e = 0; e < 4; e++) {
+                            float wv[PW];
+                            lpcs_qdec_word<KIND>(u[e], sk[r], wv);
+#pragma unroll
+                            for (int v = 0; v < PW; v += 4) {
+                                const float4 x4 = *(const float4 *)(xc + e * PW + v);
+                                p[r] = fmaf(wv[v], x4.x, p[r]);
+                                p[r] = fmaf(wv[v + 1], x4.y, p[r]);
+                                p[r] = fmaf(wv[v + 2], x4.z, p[r]);
+                                p[r] = fmaf(wv[v + 3], x4.w, p[r]);
+                            }
+                        }
+                    } else { /* the lane's last, partial superblock */
+#pragma unroll
+                        for (int e = 0; e < 4; e++) {
+                            float wv[PW];
+                            lpcs_qdec_word<KIND>(u[e], sk[r], wv);
+#pragma unroll
+                            for (int v = 0; v < PW; v++)
+                                if (c * SPC + e * PW + v < cnt) p[r] = fmaf(wv[v], xc[e * PW + v], p[r]);
+                        }
+                    }
+                }
+            }
+        }
+        if (NR == 2) { /* swiglu_k's operation on the two outputs; w3's output (and w1's, if elsewhere) also stored */
+            const float q0 = tree16(p[0]), q1 = tree16(p[NR - 1]);
+            if (row < N && j == 0) {
+                J.Y[1][row] = q1;
+                if (J.Y[2] != J.Y[0]) J.Y[2][row] = q0;
+                J.Y[0][row] = silu_f(q0) * q1;
+            }
+        } else {
+            const float q0 = tree16(p[0]);
+            if (row < n && j == 0) {
+                y[row] = q0;
+                if (xres) xres[row] += q0; /* a folded residual add (add_k's operation) */
+            }
+        }
+    }
+    cp_wait<0>(); /* no copy outlives the block */
 }
 
 /* Packed weights -> the lane-grouped fp32 layout (zero padded), for the
@@ -1782,6 +2001,15 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[1], gemv1_xs_k<uint16_t>, 256, 0) != cudaSuccess)
         m->gemv1_regs_fit[0] = m->gemv1_regs_fit[1] = 0; /* 0: one block per row group */
     cudaGetLastError();
+    {
+        const void *pk[6] = {(const void *)gemv1_pipe_k<0, 1>, (const void *)gemv1_pipe_k<1, 1>,
+                             (const void *)gemv1_pipe_k<4, 1>, (const void *)gemv1_pipe_k<2, 1>,
+                             (const void *)gemv1_pipe_k<4, 2>, (const void *)gemv1_pipe_k<2, 2>};
+        for (int k = 0; k < 6; k++)
+            if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->pipe_regs_fit[k], pk[k], 256, 0) != cudaSuccess)
+                m->pipe_regs_fit[k] = 1;
+        cudaGetLastError();
+    }
     m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
     int bad = !m->ops || cudaStreamCreate(&m->st) != cudaSuccess || cudaEventCreate(&m->e0) != cudaSuccess ||
               cudaEventCreate(&m->e1) != cudaSuccess;
@@ -1950,7 +2178,13 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         cudaFuncSetAttribute(gemv1q_k<4, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
         cudaFuncSetAttribute(gemv1q_k<2, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
         cudaFuncSetAttribute(gemv1q_k<4, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
-        cudaFuncSetAttribute(gemv1q_k<2, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess) {
+        cudaFuncSetAttribute(gemv1q_k<2, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1_pipe_k<0, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1_pipe_k<1, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1_pipe_k<4, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1_pipe_k<2, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1_pipe_k<4, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
+        cudaFuncSetAttribute(gemv1_pipe_k<2, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
     }
@@ -2019,6 +2253,7 @@ extern "C" int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
 extern "C" int lpcs_cuda_llm_packed(const lpcs_cuda_llm *m) { return m ? m->n_packed : 0; }
 extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on; }
 extern "C" void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r) { m->q_rows = r == 1 || r == 2 ? r : 0; }
+extern "C" void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k) { m->gemv1 = k == 1; }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
@@ -2052,6 +2287,37 @@ static bool one_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
     return (size_t)gemv1_xs_floats(K) * 4 <= GEMV1_XS_MAX;
 }
 
+/* gemv1_pipe_k: KIND 0 fp32, 1 bf16, 4 / 2 packed bits; NR 2 the packed w1 / w3 pair. The grid is what
+ * fits the device at once (registers, asked at create; shared memory), at most one block per row group
+ * (mode 7: 2 blocks, each walking many row groups). */
+static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const float *X, const void *W, const float *S,
+                        int N, int K, const fnorm *fn, const rowjobs *J) {
+    const int nch = kind >= 2 ? q_nsb(K, kind) : lane_kc(K) / (kind == 0 ? 4 : 8);
+    const int spc = kind == 0 ? 4 : kind == 1 ? 8 : 128 / kind;
+    const size_t smem = (size_t)16 * (nch * spc + 4) * 4 + PIPE_RING;
+    const int ki = nr == 2 ? (kind == 4 ? 4 : 5) : kind == 0 ? 0 : kind == 1 ? 1 : kind == 4 ? 2 : 3;
+    const int by_smem = m->smem_sm / (int)(smem + 1024), by_regs = m->pipe_regs_fit[ki];
+    int fit = (by_regs < by_smem ? by_regs : by_smem) * m->sms;
+    if (fit < 1) fit = 1;
+    if (m->mode == 7) fit = 2;
+    const int T = J->nj > 1 ? J->gend[J->nj - 1] : (N + 15) / 16;
+    const unsigned g = (unsigned)(T < fit ? T : fit);
+    const bool nf = fn && fn->w;
+    const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
+    const float eps = nf ? fn->eps : 0.0f;
+    float *xo = nf ? fn->out : NULL, *res = fn ? fn->res : NULL;
+#define PIPE_LAUNCH(KD, R) gemv1_pipe_k<KD, R><<<g, 256, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J)
+    switch (ki) {
+    case 0: PIPE_LAUNCH(0, 1); break;
+    case 1: PIPE_LAUNCH(1, 1); break;
+    case 2: PIPE_LAUNCH(4, 1); break;
+    case 3: PIPE_LAUNCH(2, 1); break;
+    case 4: PIPE_LAUNCH(4, 2); break;
+    default: PIPE_LAUNCH(2, 2); break;
+    }
+#undef PIPE_LAUNCH
+}
+
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
                           int K, const fnorm *fn = NULL, const rowjobs *J = NULL) {
@@ -2065,7 +2331,9 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             float *y = Y + (size_t)r0 * ldy;
             const float *x = X + (size_t)r0 * ldx;
             const size_t xsb = (size_t)gemv1_xs_floats(K) * 4;
-            if (mb == 1 && xsb <= GEMV1_XS_MAX) {
+            if (mb == 1 && xsb <= GEMV1_XS_MAX && m->gemv1 == 0 && m->mode != 5) {
+                launch_pipe(m, sizeof(WT) == 2 ? 1 : 0, 1, y, x, W, NULL, N, K, fn, J);
+            } else if (mb == 1 && xsb <= GEMV1_XS_MAX) {
                 /* blocks that fit an SM at once: the register limit (asked at create), the shared memory limit */
                 const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
                 const int per_sm = by_regs < by_smem ? by_regs : by_smem;
@@ -2101,6 +2369,10 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
 static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, const float *X, int ldx, int M,
                           const fnorm *fn, const rowjobs *J) {
     const int N = (int)d->o.rows, K = (int)d->o.cols, bits = d->o.w_qbits;
+    if (one_row(m, d, M, K) && m->gemv1 == 0 && !m->q_rows) {
+        launch_pipe(m, bits, J->nj < 0 ? 2 : 1, Y, fn && fn->w ? fn->x : X, d->wq, d->wqs, N, K, fn, J);
+        return;
+    }
     if (one_row(m, d, M, K)) {
         const size_t xsb = (size_t)16 * (q_nsb(K, bits) * (128 / bits) + 4) * 4;
         /* 2 rows per thread when that still leaves 2 blocks per SM (gemv1q_rows: 0 auto, 1 or 2 forced) */
@@ -2159,7 +2431,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
      * a batch shape; it is captured again when the shape changes. */
     if (ntok == 1 && !m->profile && m->graphs) {
         if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode || m->g_fuse != m->fuse ||
-            m->g_qrows != m->q_rows) {
+            m->g_qrows != m->q_rows || m->g_gemv1 != m->gemv1) {
             if (m->gexec) cudaGraphExecDestroy(m->gexec);
             m->gexec = NULL;
             cudaGraph_t g = NULL;
@@ -2172,6 +2444,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             }
             cudaGetLastError(); /* a failed capture falls back to launches below */
             m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode, m->g_fuse = m->fuse, m->g_qrows = m->q_rows;
+            m->g_gemv1 = m->gemv1;
         }
         if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
             cudaEventRecord(m->e1, m->st);

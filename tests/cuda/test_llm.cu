@@ -449,6 +449,17 @@ static void bench7b(FILE *csv, bool bf16_only) {
                     lpcs_cuda_llm_set_matmul(m, 0);
                     printf("  decode batch 1, mode 5 (persistent one-row GEMV grid, no grouping): %.3f ms/step\n", median(ms5));
                 }
+                { /* the session-5 one-row kernels (weights in flight in registers, one block per row group) */
+                    lpcs_cuda_llm_set_gemv1(m, 1);
+                    std::vector<double> ms6;
+                    for (int p = 1; p <= 8; p++) {
+                        lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                        ms6.push_back(lpcs_cuda_llm_last_ms(m));
+                    }
+                    lpcs_cuda_llm_set_gemv1(m, 0);
+                    printf("  decode batch 1, session-5 one-row kernels (register-staged, one block per row group): "
+                           "%.3f ms/step (default, copy ring: %.3f)\n", median(ms6), step);
+                }
                 if (qb)
                     for (int qr : {1, 2}) { /* the packed one-row GEMV with 1 / 2 rows per thread forced */
                         lpcs_cuda_llm_set_qrows(m, qr);
@@ -617,19 +628,23 @@ int main(int argc, char **argv) {
                         dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
             lpcs_cuda_llm_set_graphs(m, 1);
-            for (int mode : {7, 0}) { /* one sequence (the one-row GEMV): mode 7 cuts its grid to 2 blocks, each
-                                         * walking many row groups; mode 0 folds the RMSNorm, the residual add
-                                         * and q / k / v, w1 / w3 into one-row GEMV launches */
-                lpcs_cuda_llm_set_matmul(m, mode);
+            for (int mode : {7, 0, 8}) { /* one sequence (the one-row GEMV): mode 7 cuts its grid to 2 blocks,
+                                            * each walking many row groups; mode 0 folds the RMSNorm, the residual
+                                            * add and q / k / v, w1 / w3 into one-row GEMV launches; "8": mode 0
+                                            * with the session-5 one-row kernel (lpcs_cuda_llm_set_gemv1) */
+                lpcs_cuda_llm_set_matmul(m, mode == 8 ? 0 : mode);
+                lpcs_cuda_llm_set_gemv1(m, mode == 8);
                 std::vector<float> one((size_t)W * V);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk[p], 1, 1, p, 0)) break;
                     lpcs_cuda_llm_logits(m, 0, 1, &one[(size_t)p * V]);
                 }
-                compare(mode == 7 ? "fp32 decode, 1 sequence x 256 steps (one-row GEMV, 2 blocks walking all row groups)"
-                                  : "fp32 decode, 1 sequence x 256 steps (one-row GEMV; RMSNorm, residual add, q/k/v and w1/w3 folded)",
+                compare(mode == 7   ? "fp32 decode, 1 sequence x 256 steps (one-row copy-ring GEMV, 2 blocks walking all row groups)"
+                        : mode == 0 ? "fp32 decode, 1 sequence x 256 steps (one-row copy-ring GEMV; RMSNorm, residual add, q/k/v and w1/w3 folded)"
+                                    : "fp32 decode, 1 sequence x 256 steps (session-5 one-row GEMV, same folds)",
                         one.data(), want.data(), one.size(), (size_t)W * V);
                 lpcs_cuda_llm_set_matmul(m, 0);
+                lpcs_cuda_llm_set_gemv1(m, 0);
             }
             /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
@@ -670,17 +685,21 @@ int main(int argc, char **argv) {
                 lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
                 compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
-                for (int fuse : {1, 0}) { /* decode: the one-row bf16 GEMV, RMSNorm folded into it or launched */
-                    lpcs_cuda_llm_set_fuse(m, fuse);
+                for (int fuse : {1, 0, 2}) { /* decode: the one-row bf16 GEMV, RMSNorm folded into it or launched;
+                                               * 2: folded, the session-5 one-row kernel */
+                    lpcs_cuda_llm_set_fuse(m, fuse != 0);
+                    lpcs_cuda_llm_set_gemv1(m, fuse == 2);
                     std::fill(gotb.begin(), gotb.end(), 0.0f);
                     for (int p = 0; p < (int)W; p++) {
                         if (lpcs_cuda_llm_forward(m, &tk[W + p], 1, 1, p, 0)) break;
                         lpcs_cuda_llm_logits(m, 0, 1, &gotb[(size_t)p * V]);
                     }
-                    compare(fuse ? "bf16-stored weights, decode 1 sequence x 256 steps (one-row GEMV, RMSNorm folded)"
-                                 : "bf16-stored weights, decode 1 sequence x 256 steps (one-row GEMV, RMSNorm launched)",
+                    compare(fuse == 1   ? "bf16-stored weights, decode 1 sequence x 256 steps (one-row copy-ring GEMV, RMSNorm folded)"
+                            : fuse == 0 ? "bf16-stored weights, decode 1 sequence x 256 steps (one-row copy-ring GEMV, RMSNorm launched)"
+                                        : "bf16-stored weights, decode 1 sequence x 256 steps (session-5 one-row GEMV, RMSNorm folded)",
                             gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
                 }
+                lpcs_cuda_llm_set_gemv1(m, 0);
                 lpcs_cuda_llm_free(m);
             }
         }
@@ -753,19 +772,23 @@ int main(int argc, char **argv) {
             lpcs_cuda_llm_logits(m, 0, (int)W, gotq.data());
             snprintf(name, sizeof name, "%s packed weights, 1 window in one batch (decoded matrix, GEMM)", fmt);
             compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
-            for (int cfgi = 0; cfgi < 4; cfgi++) { /* decode: graph + folded ops; launches, not folded; GEMV mode 1;
-                                                    * 2 rows per thread forced */
-                lpcs_cuda_llm_set_graphs(m, cfgi != 1);
-                lpcs_cuda_llm_set_fuse(m, cfgi != 1);
-                lpcs_cuda_llm_set_matmul(m, cfgi == 2 ? 1 : 0);
+            for (int cfgi = 0; cfgi < 7; cfgi++) { /* decode: graph + folded ops (copy-ring GEMV); launches, not
+                                                    * folded (session-5 kernel, 1 row per thread); GEMV mode 1;
+                                                    * session-5 kernel with 2 rows per thread; copy ring on a grid
+                                                    * of 2 blocks; session-5 kernel, automatic rows; copy ring,
+                                                    * launches, not folded */
+                lpcs_cuda_llm_set_graphs(m, cfgi != 1 && cfgi != 6);
+                lpcs_cuda_llm_set_fuse(m, cfgi != 1 && cfgi != 6);
+                lpcs_cuda_llm_set_matmul(m, cfgi == 2 ? 1 : cfgi == 4 ? 7 : 0);
                 lpcs_cuda_llm_set_qrows(m, cfgi == 3 ? 2 : cfgi == 1 ? 1 : 0);
+                lpcs_cuda_llm_set_gemv1(m, cfgi == 5);
                 std::fill(gotq.begin(), gotq.end(), 0.0f);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk1[p], 1, 1, p, 0)) break;
                     lpcs_cuda_llm_logits(m, 0, 1, &gotq[(size_t)p * V]);
                 }
                 snprintf(name, sizeof name, "%s packed weights, decode 1 sequence x 256 steps (one-row packed GEMV, %s)",
-                         fmt, cfgi == 0 ? "CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "GEMV mode 1" : "2 rows per thread");
+                         fmt, cfgi == 0 ? "copy ring, CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "session-5 kernel, no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "copy ring, GEMV mode 1" : cfgi == 3 ? "session-5 kernel, 2 rows per thread" : cfgi == 4 ? "copy ring on 2 blocks walking all row groups" : cfgi == 5 ? "session-5 kernel, automatic rows per thread" : "copy ring, no graph, nothing folded");
                 compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
             }
             lpcs_cuda_llm_free(m);
