@@ -206,23 +206,24 @@ __device__ __forceinline__ void tr_step(float *acc, int j) {
     }
 }
 
-/* Y[m][n] = dot(W[n], X[m]) for many rows m: 32 x 32 output tile per block
- * of 256 threads = 16 groups of 16 lanes; group (gm, gn) owns an 8 x 8
- * sub-tile, lane j of the group the partial sum of lane j of the contract
+/* Y[m][n] = dot(W[n], X[m]) for many rows m: 32 x 4TN output tile per block
+ * of 256 threads = 16 groups of 16 lanes; group (gm, gn) owns an 8 x TN
+ * sub-tile (TN = 8, the default; TN = 16, matmul mode 8: 1.5 operand bytes
+ * read from shared memory per 2 fmaf instead of 2, twice the registers), lane j of the group the partial sum of lane j of the contract
  * (columns k = j mod 16, in ascending k, fmaf). Stages of 64 columns,
  * loaded into registers one stage ahead (global latency under compute). */
-template <typename WT>
+template <typename WT, int TN>
 __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K) {
     __shared__ __align__(16) float Xs[64][36];
-    __shared__ __align__(16) float Ws[64][36];
+    __shared__ __align__(16) float Ws[64][4 * TN + 4];
     const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
-    const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 32, kc = lane_kc(K);
+    const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 4 * TN, kc = lane_kc(K);
     const bool xvec = (ldx & 3) == 0;
-    float acc[64];
+    float acc[8 * TN];
 #pragma unroll
-    for (int i = 0; i < 64; i++) acc[i] = 0.0f;
-    float xr[8], wr[8]; /* this thread's share of the next stage */
+    for (int i = 0; i < 8 * TN; i++) acc[i] = 0.0f;
+    float xr[8], wr[TN]; /* this thread's share of the next stage */
     auto load = [&](int k0) {
 #pragma unroll
         for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 32 rows (conflict-free stores) */
@@ -236,7 +237,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             }
         }
 #pragma unroll
-        for (int h = 0; h < 2; h++) { /* W: 32 rows x 16 lanes x 4 chain steps */
+        for (int h = 0; h < TN / 4; h++) { /* W: 4TN rows x 16 lanes x 4 chain steps */
             int e = tid + 256 * h, rr = e >> 4, kk = e & 15, n = n0 + rr;
             if (n < N) wload4(Wl + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
             else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
@@ -248,7 +249,10 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             int e = tid + 256 * h, r = e & 31, c = (e >> 5) * 4;
 #pragma unroll
             for (int q = 0; q < 4; q++) Xs[c + q][r] = xr[4 * h + q];
-            int rr = e >> 4, kk = e & 15;
+        }
+#pragma unroll
+        for (int h = 0; h < TN / 4; h++) {
+            int e = tid + 256 * h, rr = e >> 4, kk = e & 15;
 #pragma unroll
             for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
         }
@@ -264,16 +268,17 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
         for (int cc = 0; cc < 4; cc++) {
             int kk = cc * 16 + j;
             if (kk < kmax) { /* only real columns enter a lane's chain */
-                float a[8], b[8];
+                float a[8], b[TN];
                 float4 t;
                 t = *(const float4 *)&Xs[kk][gm * 8], a[0] = t.x, a[1] = t.y, a[2] = t.z, a[3] = t.w;
                 t = *(const float4 *)&Xs[kk][gm * 8 + 4], a[4] = t.x, a[5] = t.y, a[6] = t.z, a[7] = t.w;
-                t = *(const float4 *)&Ws[kk][gn * 8], b[0] = t.x, b[1] = t.y, b[2] = t.z, b[3] = t.w;
-                t = *(const float4 *)&Ws[kk][gn * 8 + 4], b[4] = t.x, b[5] = t.y, b[6] = t.z, b[7] = t.w;
+#pragma unroll
+                for (int v = 0; v < TN; v += 4)
+                    t = *(const float4 *)&Ws[kk][gn * TN + v], b[v] = t.x, b[v + 1] = t.y, b[v + 2] = t.z, b[v + 3] = t.w;
 #pragma unroll
                 for (int m = 0; m < 8; m++)
 #pragma unroll
-                    for (int n = 0; n < 8; n++) acc[m * 8 + n] = fmaf(b[n], a[m], acc[m * 8 + n]);
+                    for (int n = 0; n < TN; n++) acc[m * TN + n] = fmaf(b[n], a[m], acc[m * TN + n]);
             }
         }
         __syncthreads();
@@ -282,14 +287,16 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             __syncthreads();
         }
     }
-    tr_step<64, 8>(acc, j);
-    tr_step<32, 4>(acc, j);
-    tr_step<16, 2>(acc, j);
-    tr_step<8, 1>(acc, j);
-    const int m = m0 + gm * 8 + (j >> 1), nb = n0 + gn * 8 + (j & 1) * 4;
+    /* the contract's tree (8, 4, 2, 1): each step halves the sums a lane keeps (row bits 2..0 of the sub-tile,
+     * then the column half), so lane j ends with row j >> 1, columns (j & 1) * TN / 2 + i */
+    tr_step<8 * TN, 8>(acc, j);
+    tr_step<4 * TN, 4>(acc, j);
+    tr_step<2 * TN, 2>(acc, j);
+    tr_step<TN, 1>(acc, j);
+    const int m = m0 + gm * 8 + (j >> 1), nb = n0 + gn * TN + (j & 1) * (TN / 2);
     if (m < M)
 #pragma unroll
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < TN / 2; i++)
             if (nb + i < N) Y[(size_t)m * ldy + nb + i] = acc[i];
 }
 
@@ -2282,7 +2289,7 @@ struct fnorm {
 /* Does a matmul of M rows and K columns take a one-row kernel (gemv1_xs_k /
  * gemv1q_k), i.e. one that can take a folded RMSNorm? */
 static bool one_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
-    if (M != 1 || m->mode < 0 || m->mode > 7 || m->mode == 2 || m->mode == 3 || m->mode == 4 || d->wc || d->wsh || d->ww) return false;
+    if (M != 1 || m->mode < 0 || m->mode > 8 || m->mode == 2 || m->mode == 3 || m->mode == 4 || d->wc || d->wsh || d->ww) return false;
     if (d->wq) return (size_t)16 * (q_nsb(K, d->o.w_qbits) * (128 / d->o.w_qbits) + 4) * 4 <= GEMV1_XS_MAX;
     return (size_t)gemv1_xs_floats(K) * 4 <= GEMV1_XS_MAX;
 }
@@ -2323,7 +2330,7 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
                           int K, const fnorm *fn = NULL, const rowjobs *J = NULL) {
     static const rowjobs none = {};
     if (!J) J = &none;
-    bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6) && M <= 8);
+    bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8) && M <= 8);
     if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
             int mb = M - r0 < 8 ? M - r0 : 8;
@@ -2359,8 +2366,10 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
         dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 63) / 64));
         gemm_st_k<WT><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     } else {
-        dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
-        gemm_k<WT><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+        const int tn = m->mode == 8 ? 16 : 8;
+        dim3 grid((unsigned)((N + 4 * tn - 1) / (4 * tn)), (unsigned)((M + 31) / 32));
+        if (tn == 16) gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+        else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     }
 }
 

@@ -132,7 +132,8 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * score buffer, persistent one-row GEMV grid; opt-in until a device run has
  * checked their bits), 6 auto without the score buffer (= 0 now), 7 GEMV
  * with the one-row kernel's grid cut to 2 blocks (each walks many row
- * groups). All must give the same bits. */
+ * groups), 8 auto with the half-warp GEMM on 8 x 16 sub-tiles (32 x 64 per
+ * block) instead of 8 x 8. All must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */
