@@ -2012,9 +2012,13 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         const void *pk[6] = {(const void *)gemv1_pipe_k<0, 1>, (const void *)gemv1_pipe_k<1, 1>,
                              (const void *)gemv1_pipe_k<4, 1>, (const void *)gemv1_pipe_k<2, 1>,
                              (const void *)gemv1_pipe_k<4, 2>, (const void *)gemv1_pipe_k<2, 2>};
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < 6; k++) {
             if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->pipe_regs_fit[k], pk[k], 256, 0) != cudaSuccess)
                 m->pipe_regs_fit[k] = 1;
+            /* all of L1 as shared memory: the launch plan counts on the blocks that fit by shared memory
+             * (x and the ring; the weights bypass L1) */
+            cudaFuncSetAttribute(pk[k], cudaFuncAttributePreferredSharedMemoryCarveout, 100);
+        }
         cudaGetLastError();
     }
     m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
