@@ -2002,6 +2002,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->n_ops = n_ops;
     m->graphs = 1;
     m->fuse = 1;
+    m->gemv1 = 1; /* the session-5 one-row kernels until a GPU run has checked gemv1_pipe_k's bits */
     if (cudaDeviceGetAttribute(&m->sms, cudaDevAttrMultiProcessorCount, 0) != cudaSuccess || m->sms < 1) m->sms = 1;
     if (cudaDeviceGetAttribute(&m->smem_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, 0) != cudaSuccess) m->smem_sm = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[0], gemv1_xs_k<float>, 256, 0) != cudaSuccess ||
