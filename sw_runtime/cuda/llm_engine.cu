@@ -2002,7 +2002,6 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->n_ops = n_ops;
     m->graphs = 1;
     m->fuse = 1;
-    m->gemv1 = 1; /* the session-5 one-row kernels until a GPU run has checked gemv1_pipe_k's bits */
     if (cudaDeviceGetAttribute(&m->sms, cudaDevAttrMultiProcessorCount, 0) != cudaSuccess || m->sms < 1) m->sms = 1;
     if (cudaDeviceGetAttribute(&m->smem_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, 0) != cudaSuccess) m->smem_sm = 0;
     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->gemv1_regs_fit[0], gemv1_xs_k<float>, 256, 0) != cudaSuccess ||
@@ -2250,7 +2249,13 @@ extern "C" int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
         const dev_op *d = &m->ops[i];
         if (d->wsh) return poke16(d->wsh, 0x08, 0); /* sign of row 0's codes 0, 2, 4, ... */
         if (d->wc) return poke16(d->wc, 0, 1);      /* row 0's first 16 codes one step */
-        if (d->ww) return poke_rmmec_tile(d->ww, d->o.rows, d->o.words);
+        if (d->ww) { /* every RMMEC matmul's first row tile: in the FP4 plan (nearly) every weight is 0 and a corrupted
+                      * wq alone changed no logit (H100, session 6) */
+            int rc = LPCS_OK;
+            for (int k = i; k < m->n_ops; k++)
+                if (m->ops[k].ww && poke_rmmec_tile(m->ops[k].ww, m->ops[k].o.rows, m->ops[k].o.words)) rc = LPCS_EINVAL;
+            return rc;
+        }
     }
     for (int i = 0; m && i < m->n_ops; i++) /* no exact unit: the first packed matrix, row 0's first superblock */
         if (m->ops[i].wq) { /* the codes (the design's storage); the fp32 companion goes, so every path reads them */

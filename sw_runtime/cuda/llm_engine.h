@@ -146,13 +146,12 @@ void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on);
 /* The one-row packed GEMV's rows per thread: 0 automatic (2 when the grid
  * still has 2 blocks per SM), 1 or 2 forced (tests, benchmarks). Same bits. */
 void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r);
-/* The one-row GEMV (decode at batch 1): 0 the kernel that streams each
- * thread's weights through an asynchronous-copy ring in shared memory on a
- * grid that fits the device once (blocks walk the row groups of all
- * matrices of a launch; opt-in until a GPU run has checked its bits); 1 (the
- * default) the session-5 kernels (weights in flight in registers, one block
- * per row group). A forced q_rows (1 or 2) also takes the session-5 packed
- * kernel. Same bits. */
+/* The one-row GEMV (decode at batch 1): 0 (the default) the kernel that
+ * streams each thread's weights through an asynchronous-copy ring in shared
+ * memory on a grid that fits the device once (blocks walk the row groups of
+ * all matrices of a launch); 1 the session-5 kernels (weights in flight in
+ * registers, one block per row group). A forced q_rows (1 or 2) also takes
+ * the session-5 packed kernel. Same bits (H100, session 6). */
 void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
@@ -161,7 +160,9 @@ void lpcs_cuda_llm_profile(lpcs_cuda_llm *m, double *ms);
 /* Test hook (fault injection into the design under test): corrupts the
  * device's copy of the first exact-unit matmul's weights (LUT-GEMV: row 0's
  * first 16 codes one step; shift-MAC: the sign of 16 of row 0's codes;
- * RMMEC: bit 2 of every byte of every word of rows 0..15), or, in a model
+ * RMMEC: bit 2 of every byte of every word of rows 0..15 of every RMMEC
+ * matmul: with (nearly) all-zero FP4 weights a corrupted wq alone changed
+ * no logit), or, in a model
  * without one, of the first packed low-bit matmul (row 0: the low bit of
  * every code of the first 32 (4-bit) / 64 (ternary) chain steps of every
  * lane), so later forwards differ from the cpu backend.
