@@ -17,7 +17,7 @@
 #            (BINDIR/lpcs needed)
 #   bench7b  test_llm --bench7b: Llama-2-7B shapes, bf16 / int4 / ternary decode at
 #            batch 1, 8, 64 vs the roofline (read-only and copy bandwidth)
-#   ncu      Nsight Compute on the one-row GEMVs of the 7B decode
+#   ncu      Nsight Compute on the one-row GEMVs of the 7B decode (the copy ring gemv1_pipe_k by default)
 #   gemv     bench_gemv (ternary / int4 / LUT GEMV kernels vs cuBLAS)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -74,10 +74,10 @@ if has ncu && [ -n "$NCU" ]; then
   stamp "Nsight Compute: one-row GEMVs of the 7B decode"
   S="--section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy --section LaunchStats --section ComputeWorkloadAnalysis"
   for f in ${NCU_FMTS:-bf16 int4 ternary}; do
-    BENCH7B_FMT=$f BENCH7B_B1=1 timeout ${NCU_TIMEOUT:-120} "$NCU" $S -k regex:'gemv1_xs_k|gemv1q_k|rmsnorm_k' --launch-skip 300 \
+    BENCH7B_FMT=$f BENCH7B_B1=1 timeout ${NCU_TIMEOUT:-120} "$NCU" $S -k regex:'gemv1_pipe_k|gemv1_xs_k|gemv1q_k|rmsnorm_k' --launch-skip 300 \
       --launch-count 8 "$BIN/test_llm" --no-checks --bench7b >"$OUT/ncu_gemv1_$f.txt" 2>&1
   done
-  grep -E 'gemv1_xs_k|gemv1q_k|rmsnorm_k|Duration|DRAM Throughput|Memory Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per|Issue Slots Busy|Executed Ipc' "$OUT"/ncu_gemv1_*.txt | cut -c1-160
+  grep -E 'gemv1_pipe_k|gemv1_xs_k|gemv1q_k|rmsnorm_k|Duration|DRAM Throughput|Memory Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per|Issue Slots Busy|Executed Ipc' "$OUT"/ncu_gemv1_*.txt | cut -c1-160
 fi
 if has gemv && [ -x "$BIN/bench_gemv" ]; then
   stamp "bench_gemv"
