@@ -66,10 +66,11 @@ struct lpcs_cuda_llm {
     int fuse;              /* one-row RMSNorm folded into the next GEMV's x staging (default 1) */
     int q_rows;            /* gemv1q_k rows per thread: 0 auto, 1 or 2 (lpcs_cuda_llm_set_qrows) */
     int gemv1;             /* one-row GEMV: 0 gemv1_pipe_k, 1 gemv1_xs_k / gemv1q_k (lpcs_cuda_llm_set_gemv1) */
+    int pdl;               /* gemv1_pipe_k as a programmatic dependent launch (lpcs_cuda_llm_set_pdl) */
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
-    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1;
+    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1, g_pdl;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -936,6 +937,10 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
     };
 #pragma unroll
     for (int s = 0; s < PIPE_NSTG - 1; s++) issue_stage(); /* in flight while x is staged */
+    /* launched as a programmatic dependent (lpcs_cuda_llm_set_pdl), the kernel starts while the op before it
+     * finishes: the weight copies above need nothing from it; x, the outputs and the residual wait for all of
+     * it here (a no-op in an ordinary launch) */
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
     stage_x(xs, cs, nch * SPC, X, K, nw, eps, xout);
     const float *x = xs + j * cs;
     int q = 0, cslot = 0; /* chunks consumed, the ring slot of the next one */
@@ -2271,6 +2276,7 @@ extern "C" int lpcs_cuda_llm_packed(const lpcs_cuda_llm *m) { return m ? m->n_pa
 extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on; }
 extern "C" void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r) { m->q_rows = r == 1 || r == 2 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k) { m->gemv1 = k == 1; }
+extern "C" void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on) { m->pdl = on != 0; }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
@@ -2323,7 +2329,15 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
     const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
     const float eps = nf ? fn->eps : 0.0f;
     float *xo = nf ? fn->out : NULL, *res = fn ? fn->res : NULL;
-#define PIPE_LAUNCH(KD, R) gemv1_pipe_k<KD, R><<<g, 256, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J)
+    cudaLaunchConfig_t lc = {};
+    cudaLaunchAttribute la[1];
+    lc.gridDim = dim3(g), lc.blockDim = dim3(256), lc.dynamicSmemBytes = smem, lc.stream = m->st;
+    if (m->pdl) { /* may start before the previous kernel ends (the kernel waits for it before reading x) */
+        la[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+        la[0].val.programmaticStreamSerializationAllowed = 1;
+        lc.attrs = la, lc.numAttrs = 1;
+    }
+#define PIPE_LAUNCH(KD, R) cudaLaunchKernelEx(&lc, gemv1_pipe_k<KD, R>, Y, x, W, S, N, K, nw, eps, xo, res, *J)
     switch (ki) {
     case 0: PIPE_LAUNCH(0, 1); break;
     case 1: PIPE_LAUNCH(1, 1); break;
@@ -2450,7 +2464,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
      * a batch shape; it is captured again when the shape changes. */
     if (ntok == 1 && !m->profile && m->graphs) {
         if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode || m->g_fuse != m->fuse ||
-            m->g_qrows != m->q_rows || m->g_gemv1 != m->gemv1) {
+            m->g_qrows != m->q_rows || m->g_gemv1 != m->gemv1 || m->g_pdl != m->pdl) {
             if (m->gexec) cudaGraphExecDestroy(m->gexec);
             m->gexec = NULL;
             cudaGraph_t g = NULL;
@@ -2463,7 +2477,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             }
             cudaGetLastError(); /* a failed capture falls back to launches below */
             m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode, m->g_fuse = m->fuse, m->g_qrows = m->q_rows;
-            m->g_gemv1 = m->gemv1;
+            m->g_gemv1 = m->gemv1, m->g_pdl = m->pdl;
         }
         if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
             cudaEventRecord(m->e1, m->st);

@@ -153,6 +153,11 @@ void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r);
  * registers, one block per row group). A forced q_rows (1 or 2) also takes
  * the session-5 packed kernel. Same bits (H100, session 6). */
 void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k);
+/* The copy-ring one-row GEMV as a programmatic dependent launch: 1 lets it
+ * start while the op before it finishes (its weight copies need nothing from
+ * that op; it waits for it before reading x), 0 (the default) an ordinary
+ * launch. Opt-in until a GPU run has timed and checked it. Same bits. */
+void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
 void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);

@@ -458,6 +458,14 @@ static void bench7b(FILE *csv, bool bf16_only) {
                         ms6.push_back(lpcs_cuda_llm_last_ms(m));
                     }
                     lpcs_cuda_llm_set_gemv1(m, 0);
+                    lpcs_cuda_llm_set_pdl(m, 1);
+                    std::vector<double> ms7;
+                    for (int p = 1; p <= 8; p++) {
+                        lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                        ms7.push_back(lpcs_cuda_llm_last_ms(m));
+                    }
+                    lpcs_cuda_llm_set_pdl(m, 0);
+                    printf("  decode batch 1, copy ring as a programmatic dependent launch: %.3f ms/step\n", median(ms7));
                     printf("  decode batch 1, session-5 one-row kernels (register-staged, one block per row group): "
                            "%.3f ms/step (copy ring: %.3f)\n", median(ms6), step);
                 }
@@ -630,12 +638,13 @@ int main(int argc, char **argv) {
                         dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
             lpcs_cuda_llm_set_graphs(m, 1);
-            for (int mode : {7, 0, 8}) { /* one sequence (the one-row GEMV): mode 7 cuts its grid to 2 blocks,
+            for (int mode : {7, 0, 8, 9}) { /* one sequence (the one-row GEMV): mode 7 cuts its grid to 2 blocks,
                                             * each walking many row groups; mode 0 folds the RMSNorm, the residual
                                             * add and q / k / v, w1 / w3 into one-row GEMV launches; "8": mode 0
                                             * with the session-5 one-row kernel (lpcs_cuda_llm_set_gemv1) */
                 lpcs_cuda_llm_set_matmul(m, mode == 8 ? 0 : mode);
                 lpcs_cuda_llm_set_gemv1(m, mode == 8);
+                lpcs_cuda_llm_set_pdl(m, mode == 9); /* "9": mode 0, the copy ring as a programmatic dependent launch */
                 std::vector<float> one((size_t)W * V);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk[p], 1, 1, p, 0)) break;
@@ -643,10 +652,12 @@ int main(int argc, char **argv) {
                 }
                 compare(mode == 7   ? "fp32 decode, 1 sequence x 256 steps (one-row copy-ring GEMV, 2 blocks walking all row groups)"
                         : mode == 0 ? "fp32 decode, 1 sequence x 256 steps (one-row copy-ring GEMV; RMSNorm, residual add, q/k/v and w1/w3 folded)"
+                        : mode == 9 ? "fp32 decode, 1 sequence x 256 steps (copy-ring GEMV as a programmatic dependent launch, same folds)"
                                     : "fp32 decode, 1 sequence x 256 steps (session-5 one-row GEMV, same folds)",
                         one.data(), want.data(), one.size(), (size_t)W * V);
                 lpcs_cuda_llm_set_matmul(m, 0);
                 lpcs_cuda_llm_set_gemv1(m, 0);
+                lpcs_cuda_llm_set_pdl(m, 0);
             }
             /* NLL of window 0 against the oracle's logits through the host formula */
             lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
@@ -774,7 +785,7 @@ int main(int argc, char **argv) {
             lpcs_cuda_llm_logits(m, 0, (int)W, gotq.data());
             snprintf(name, sizeof name, "%s packed weights, 1 window in one batch (decoded matrix, GEMM)", fmt);
             compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
-            for (int cfgi = 0; cfgi < 7; cfgi++) { /* decode: graph + folded ops (copy-ring GEMV); launches, not
+            for (int cfgi = 0; cfgi < 8; cfgi++) { /* decode: graph + folded ops (copy-ring GEMV); launches, not
                                                     * folded (session-5 kernel, 1 row per thread); GEMV mode 1;
                                                     * session-5 kernel with 2 rows per thread; copy ring on a grid
                                                     * of 2 blocks; session-5 kernel, automatic rows; copy ring,
@@ -784,13 +795,14 @@ int main(int argc, char **argv) {
                 lpcs_cuda_llm_set_matmul(m, cfgi == 2 ? 1 : cfgi == 4 ? 7 : 0);
                 lpcs_cuda_llm_set_qrows(m, cfgi == 3 ? 2 : cfgi == 1 ? 1 : 0);
                 lpcs_cuda_llm_set_gemv1(m, cfgi == 5);
+                lpcs_cuda_llm_set_pdl(m, cfgi == 7); /* 7: copy ring as a programmatic dependent launch, graph + folds */
                 std::fill(gotq.begin(), gotq.end(), 0.0f);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk1[p], 1, 1, p, 0)) break;
                     lpcs_cuda_llm_logits(m, 0, 1, &gotq[(size_t)p * V]);
                 }
                 snprintf(name, sizeof name, "%s packed weights, decode 1 sequence x 256 steps (one-row packed GEMV, %s)",
-                         fmt, cfgi == 0 ? "copy ring, CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "session-5 kernel, no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "copy ring, GEMV mode 1" : cfgi == 3 ? "session-5 kernel, 2 rows per thread" : cfgi == 4 ? "copy ring on 2 blocks walking all row groups" : cfgi == 5 ? "session-5 kernel, automatic rows per thread" : "copy ring, no graph, nothing folded");
+                         fmt, cfgi == 0 ? "copy ring, CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "session-5 kernel, no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "copy ring, GEMV mode 1" : cfgi == 3 ? "session-5 kernel, 2 rows per thread" : cfgi == 4 ? "copy ring on 2 blocks walking all row groups" : cfgi == 5 ? "session-5 kernel, automatic rows per thread" : cfgi == 6 ? "copy ring, no graph, nothing folded" : "copy ring as a programmatic dependent launch, CUDA graph, all folds");
                 compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
             }
             lpcs_cuda_llm_free(m);
