@@ -2337,7 +2337,9 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
         la[0].val.programmaticStreamSerializationAllowed = 1;
         lc.attrs = la, lc.numAttrs = 1;
     }
-#define PIPE_LAUNCH(KD, R) cudaLaunchKernelEx(&lc, gemv1_pipe_k<KD, R>, Y, x, W, S, N, K, nw, eps, xo, res, *J)
+#define PIPE_LAUNCH(KD, R)                                                                                  \
+    (m->pdl ? (void)cudaLaunchKernelEx(&lc, gemv1_pipe_k<KD, R>, Y, x, W, S, N, K, nw, eps, xo, res, *J)          \
+            : (void)(gemv1_pipe_k<KD, R><<<g, 256, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J)))
     switch (ki) {
     case 0: PIPE_LAUNCH(0, 1); break;
     case 1: PIPE_LAUNCH(1, 1); break;
