@@ -417,69 +417,41 @@ static void bench7b(FILE *csv, bool bf16_only) {
             std::vector<int> tok(B, 5);
             lpcs_cuda_llm_forward(m, tok.data(), B, 1, 0, 0); /* warm */
             lpcs_cuda_llm_last_ms(m);
-            std::vector<double> ms;
-            for (int p = 1; p <= 8; p++) {
-                lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
-                ms.push_back(lpcs_cuda_llm_last_ms(m));
-            }
-            double step = median(ms), roof = wbytes / (read_gbs * 1e9) * 1e3, roofc = wbytes / (copy_gbs * 1e9) * 1e3;
+            auto steps = [&]() { /* median device ms of decode steps at positions 1..8 */
+                std::vector<double> ms;
+                for (int p = 1; p <= 8; p++) {
+                    lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
+                    ms.push_back(lpcs_cuda_llm_last_ms(m));
+                }
+                return median(ms);
+            };
+            double step = steps(), roof = wbytes / (read_gbs * 1e9) * 1e3, roofc = wbytes / (copy_gbs * 1e9) * 1e3;
             if (B == 1) { /* the same steps launched kernel by kernel (no CUDA graph), and without the RMSNorm folding */
                 lpcs_cuda_llm_set_graphs(m, 0);
-                std::vector<double> ms0, ms1;
-                for (int p = 1; p <= 8; p++) {
-                    lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
-                    ms0.push_back(lpcs_cuda_llm_last_ms(m));
-                }
+                const double no_graph = steps();
                 lpcs_cuda_llm_set_graphs(m, 1);
                 lpcs_cuda_llm_set_fuse(m, 0);
-                for (int p = 1; p <= 8; p++) {
-                    lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
-                    ms1.push_back(lpcs_cuda_llm_last_ms(m));
-                }
+                const double no_fold = steps();
                 lpcs_cuda_llm_set_fuse(m, 1);
                 printf("  decode batch 1 without the CUDA graph: %.3f ms/step; with the graph but no op folded "
                        "(RMSNorm, residual add, q/k/v, w1/w3, RoPE + KV store as separate launches): %.3f (default: %.3f)\n",
-                       median(ms0), median(ms1), step);
-                { /* mode 5: the one-row GEMV on a persistent grid (no q/k/v, w1/w3 grouping) */
-                    lpcs_cuda_llm_set_matmul(m, 5);
-                    std::vector<double> ms5;
-                    for (int p = 1; p <= 8; p++) {
-                        lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
-                        ms5.push_back(lpcs_cuda_llm_last_ms(m));
-                    }
-                    lpcs_cuda_llm_set_matmul(m, 0);
-                    printf("  decode batch 1, mode 5 (persistent one-row GEMV grid, no grouping): %.3f ms/step\n", median(ms5));
-                }
-                { /* the session-5 one-row kernels (weights in flight in registers, one block per row group) */
-                    lpcs_cuda_llm_set_gemv1(m, 1);
-                    std::vector<double> ms6;
-                    for (int p = 1; p <= 8; p++) {
-                        lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
-                        ms6.push_back(lpcs_cuda_llm_last_ms(m));
-                    }
-                    lpcs_cuda_llm_set_gemv1(m, 0);
-                    lpcs_cuda_llm_set_pdl(m, 1);
-                    std::vector<double> ms7;
-                    for (int p = 1; p <= 8; p++) {
-                        lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
-                        ms7.push_back(lpcs_cuda_llm_last_ms(m));
-                    }
-                    lpcs_cuda_llm_set_pdl(m, 0);
-                    printf("  decode batch 1, copy ring as a programmatic dependent launch: %.3f ms/step\n", median(ms7));
-                    printf("  decode batch 1, session-5 one-row kernels (register-staged, one block per row group): "
-                           "%.3f ms/step (copy ring: %.3f)\n", median(ms6), step);
-                }
+                       no_graph, no_fold, step);
+                lpcs_cuda_llm_set_matmul(m, 5); /* the one-row GEMV on a persistent grid (no q/k/v, w1/w3 grouping) */
+                printf("  decode batch 1, mode 5 (persistent one-row GEMV grid, no grouping): %.3f ms/step\n", steps());
+                lpcs_cuda_llm_set_matmul(m, 0);
+                lpcs_cuda_llm_set_pdl(m, 1);
+                printf("  decode batch 1, copy ring as a programmatic dependent launch: %.3f ms/step\n", steps());
+                lpcs_cuda_llm_set_pdl(m, 0);
+                lpcs_cuda_llm_set_gemv1(m, 1); /* the session-5 kernels (weights in flight in registers, one block per row group) */
+                printf("  decode batch 1, session-5 one-row kernels (register-staged, one block per row group): "
+                       "%.3f ms/step (copy ring: %.3f)\n", steps(), step);
+                lpcs_cuda_llm_set_gemv1(m, 0);
                 if (qb)
                     for (int qr : {1, 2}) { /* the packed one-row GEMV with 1 / 2 rows per thread forced */
                         lpcs_cuda_llm_set_qrows(m, qr);
-                        std::vector<double> ms2;
-                        for (int p = 1; p <= 8; p++) {
-                            lpcs_cuda_llm_forward(m, tok.data(), B, 1, p, 0);
-                            ms2.push_back(lpcs_cuda_llm_last_ms(m));
-                        }
+                        const double t = steps();
                         lpcs_cuda_llm_set_qrows(m, 0);
-                        printf("  decode batch 1, packed GEMV with %d row(s) per thread forced: %.3f ms/step\n", qr,
-                               median(ms2));
+                        printf("  decode batch 1, packed GEMV with %d row(s) per thread forced: %.3f ms/step\n", qr, t);
                     }
             }
             if (B == 1) {
