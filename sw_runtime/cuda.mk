@@ -22,6 +22,7 @@ CUDA_LIB      := $(CUDA_BUILD)/liblpcs_cuda.a
 CUDA_TEST     := $(CUDA_BUILD)/test_cuda
 CUDA_HOSTCHK  := $(CUDA_BUILD)/test_cuda_host
 CUDA_BENCH    := $(CUDA_BUILD)/bench_gemv
+CUDA_RING     := $(CUDA_BUILD)/bench_ring
 CUDA_EMUL     := $(CUDA_BUILD)/test_cuda_emul
 CUDA_LPCS     := $(CUDA_BUILD)/lpcs
 CUDA_LLM_TEST := $(CUDA_BUILD)/test_llm
@@ -57,6 +58,9 @@ $(CUDA_LLM_TEST): $(CUDA_BUILD)/obj/tests/test_llm.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
 $(CUDA_BENCH): $(CUDA_BUILD)/obj/bench/bench_gemv.o $(CUDA_LIB) $(CUDA_GOLDEN)
 	$(NVCC) $(CUDA_ARCH) -o $@ $^ -lcublas -Xlinker -rpath -Xlinker $(CUDA_HOME)/lib64 -lm -lpthread
+# The copy ring's bandwidth probe (what limits the one-row GEMV: access pattern vs work per chunk).
+$(CUDA_RING): $(CUDA_BUILD)/obj/bench/bench_ring.o
+	$(NVCC) $(CUDA_ARCH) -o $@ $^
 
 # lpcs with the real backend. The runtime library is linked WITHOUT the stub
 # object: archive order alone does not help, because backend_cuda.o comes from
@@ -91,7 +95,7 @@ TEST_STEPS += test-lpcs-cuda-link
 
 # What the GPU machine needs (no libjansson/libcmocka there).
 .PHONY: cuda cuda-kernels cuda-host-check cuda-device-test cuda-emul-check lpcs-cuda cuda-llm-test
-cuda-kernels: $(CUDA_LIB) $(CUDA_TEST) $(CUDA_HOSTCHK) $(CUDA_BENCH) $(CUDA_EMUL) $(CUDA_LLM_TEST)
+cuda-kernels: $(CUDA_LIB) $(CUDA_TEST) $(CUDA_HOSTCHK) $(CUDA_BENCH) $(CUDA_RING) $(CUDA_EMUL) $(CUDA_LLM_TEST)
 lpcs-cuda: $(CUDA_LPCS)
 # CI: compile everything CUDA (no GPU needed).
 cuda: cuda-kernels $(CUDA_LPCS) $(CUDA_RES_TEST)

@@ -59,7 +59,8 @@ struct lpcs_cuda_llm {
     int mode;
     int sms, smem_sm;      /* the device's SM count and shared memory per SM (persistent GEMV grid) */
     int gemv1_regs_fit[2]; /* gemv1_xs_k<float / bf16> blocks per SM by registers */
-    int pipe_regs_fit[6];  /* gemv1_pipe_k blocks per SM by registers (pipe_index) */
+    int pipe_regs_fit[5][6]; /* gemv1_pipe_k blocks per SM by registers ([ring geometry][kernel index]) */
+    int ring;                /* gemv1_pipe_k's ring geometry, -1 by kind (lpcs_cuda_llm_set_ring) */
     float *wdq;            /* packed matmuls with more than one row: the weights decoded (lane-grouped fp32) */
     size_t wdq_n;          /* its floats */
     int n_packed;          /* matmuls held as packed codes */
@@ -70,7 +71,7 @@ struct lpcs_cuda_llm {
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
-    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1, g_pdl;
+    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1, g_pdl, g_ring;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -856,12 +857,19 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
  * past the lane's end never enter it), same decode, same tree: the bits of
  * gemv1_xs_k / gemv1q_k. KIND: 0 fp32, 1 bf16, 4 / 2 packed bits;
  * NR = 2: packed w1 / w3 pair + SwiGLU (J.nj < 0). */
-#define PIPE_STG 2  /* chunks per stage (a power of two) */
-#define PIPE_NSTG 6 /* stages in the ring (NSTG - 1 in flight: 160 bytes a thread) */
-#define PIPE_RING (256 * PIPE_STG * PIPE_NSTG * 16) /* ring bytes per block */
-#define PIPE_SMEM_MAX (GEMV1_XS_MAX + PIPE_RING)
-__device__ __forceinline__ void cp16(uint32_t sdst, const void *gsrc) {
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
+/* Ring geometries (lpcs_cuda_llm_set_ring): chunks per stage (a power of two), stages (NSTG - 1 in flight),
+ * copies through L1 (cp.async.ca: the L1 merges a warp's 16-byte copies into whole sectors; .cg sends them to
+ * L2 one by one: ncu, session 7, saw every sector requested twice, a 50% L2 hit rate). A smaller ring fits
+ * more blocks per SM. Same chunks, same order: the bits do not depend on the geometry. */
+#define PIPE_NG 5
+__host__ __device__ constexpr int pipe_stg(int g) { return g == 0 || g == 1 ? 2 : 1; }
+__host__ __device__ constexpr int pipe_nstg(int g) { return g == 0 || g == 1 ? 6 : g == 4 ? 3 : 4; }
+__host__ __device__ constexpr bool pipe_ca(int g) { return g == 1 || g == 3 || g == 4; }
+__host__ __device__ constexpr int pipe_ring(int g) { return 256 * pipe_stg(g) * pipe_nstg(g) * 16; } /* bytes per block */
+#define PIPE_SMEM_MAX (GEMV1_XS_MAX + 256 * 2 * 6 * 16) /* the largest ring */
+template <bool CA> __device__ __forceinline__ void cp16(uint32_t sdst, const void *gsrc) {
+    if constexpr (CA) asm volatile("cp.async.ca.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
+    else asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
 }
 __device__ __forceinline__ void cp_commit() { asm volatile("cp.async.commit_group;\n" ::); }
 template <int N> __device__ __forceinline__ void cp_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
@@ -876,14 +884,14 @@ template <int KIND> struct pipe_fmt {
     }
 };
 
-template <int KIND, int NR>
+template <int KIND, int NR, int G>
 __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const float *__restrict__ X,
                                                     const void *__restrict__ W, const float *__restrict__ S, int N,
                                                     int K, const float *__restrict__ nw, float eps,
                                                     float *__restrict__ xout, float *__restrict__ xres,
                                                     const rowjobs J) {
     typedef pipe_fmt<KIND> F;
-    constexpr int SPC = F::SPC, D = PIPE_STG * PIPE_NSTG;
+    constexpr int SPC = F::SPC, PIPE_STG = pipe_stg(G), PIPE_NSTG = pipe_nstg(G), D = PIPE_STG * PIPE_NSTG;
     extern __shared__ __align__(16) float xs[];
     const int j = threadIdx.x & 15, hr = threadIdx.x >> 4;
     const int nch = F::nch(K), cnt = K > j ? (K - j + 15) / 16 : 0;
@@ -923,7 +931,7 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
 #pragma unroll
         for (int u = 0; u < PIPE_STG; u++) {
             if (pt < T) {
-                cp16(ring_s + (uint32_t)ps * 4096u,
+                cp16<pipe_ca(G)>(ring_s + (uint32_t)ps * 4096u,
                      pw + (size_t)(pc / F::CPG) * 256 * F::CPG + (size_t)(pc % F::CPG) * 16);
                 if (++pc == nch) {
                     pc = 0;
@@ -1058,6 +1066,23 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
         }
     }
     cp_wait<0>(); /* no copy outlives the block */
+}
+
+typedef void (*pipe_fn)(float *, const float *, const void *, const float *, int, int, const float *, float, float *,
+                        float *, const rowjobs);
+/* [ring geometry][kernel index: fp32, bf16, 4-bit, 2-bit, 4-bit pair, 2-bit pair] */
+#define PIPE_ROW(G)                                                                                                 \
+    {gemv1_pipe_k<0, 1, G>, gemv1_pipe_k<1, 1, G>, gemv1_pipe_k<4, 1, G>, gemv1_pipe_k<2, 1, G>,                    \
+     gemv1_pipe_k<4, 2, G>, gemv1_pipe_k<2, 2, G>}
+static const pipe_fn pipe_fns[PIPE_NG][6] = {PIPE_ROW(0), PIPE_ROW(1), PIPE_ROW(2), PIPE_ROW(3), PIPE_ROW(4)};
+#undef PIPE_ROW
+static bool pipe_smem_set() {
+    for (int g = 0; g < PIPE_NG; g++)
+        for (int k = 0; k < 6; k++)
+            if (cudaFuncSetAttribute(pipe_fns[g][k], cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) !=
+                cudaSuccess)
+                return false;
+    return true;
 }
 
 /* Packed weights -> the lane-grouped fp32 layout (zero padded), for the
@@ -2006,6 +2031,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     m->kv = m->hs * c->n_kv_heads;
     m->n_ops = n_ops;
     m->graphs = 1;
+    m->ring = -1;
     m->fuse = 1;
     if (cudaDeviceGetAttribute(&m->sms, cudaDevAttrMultiProcessorCount, 0) != cudaSuccess || m->sms < 1) m->sms = 1;
     if (cudaDeviceGetAttribute(&m->smem_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, 0) != cudaSuccess) m->smem_sm = 0;
@@ -2014,16 +2040,15 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         m->gemv1_regs_fit[0] = m->gemv1_regs_fit[1] = 0; /* 0: one block per row group */
     cudaGetLastError();
     {
-        const void *pk[6] = {(const void *)gemv1_pipe_k<0, 1>, (const void *)gemv1_pipe_k<1, 1>,
-                             (const void *)gemv1_pipe_k<4, 1>, (const void *)gemv1_pipe_k<2, 1>,
-                             (const void *)gemv1_pipe_k<4, 2>, (const void *)gemv1_pipe_k<2, 2>};
-        for (int k = 0; k < 6; k++) {
-            if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->pipe_regs_fit[k], pk[k], 256, 0) != cudaSuccess)
-                m->pipe_regs_fit[k] = 1;
-            /* all of L1 as shared memory: the launch plan counts on the blocks that fit by shared memory
-             * (x and the ring; the weights bypass L1) */
-            cudaFuncSetAttribute(pk[k], cudaFuncAttributePreferredSharedMemoryCarveout, 100);
-        }
+        for (int g = 0; g < PIPE_NG; g++)
+            for (int k = 0; k < 6; k++) {
+                if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->pipe_regs_fit[g][k], pipe_fns[g][k], 256, 0) !=
+                    cudaSuccess)
+                    m->pipe_regs_fit[g][k] = 1;
+                /* all of L1 as shared memory: the launch plan counts on the blocks that fit by shared memory
+                 * (x and the ring) */
+                cudaFuncSetAttribute(pipe_fns[g][k], cudaFuncAttributePreferredSharedMemoryCarveout, 100);
+            }
         cudaGetLastError();
     }
     m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
@@ -2195,12 +2220,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         cudaFuncSetAttribute(gemv1q_k<2, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
         cudaFuncSetAttribute(gemv1q_k<4, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
         cudaFuncSetAttribute(gemv1q_k<2, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, GEMV1_XS_MAX) != cudaSuccess ||
-        cudaFuncSetAttribute(gemv1_pipe_k<0, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
-        cudaFuncSetAttribute(gemv1_pipe_k<1, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
-        cudaFuncSetAttribute(gemv1_pipe_k<4, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
-        cudaFuncSetAttribute(gemv1_pipe_k<2, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
-        cudaFuncSetAttribute(gemv1_pipe_k<4, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess ||
-        cudaFuncSetAttribute(gemv1_pipe_k<2, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) != cudaSuccess) {
+        !pipe_smem_set()) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
     }
@@ -2277,6 +2297,7 @@ extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on;
 extern "C" void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r) { m->q_rows = r == 1 || r == 2 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k) { m->gemv1 = k == 1; }
 extern "C" void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on) { m->pdl = on != 0; }
+extern "C" void lpcs_cuda_llm_set_ring(lpcs_cuda_llm *m, int g) { m->ring = g >= 0 && g < PIPE_NG ? g : -1; }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
@@ -2317,9 +2338,11 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
                         int N, int K, const fnorm *fn, const rowjobs *J) {
     const int nch = kind >= 2 ? q_nsb(K, kind) : lane_kc(K) / (kind == 0 ? 4 : 8);
     const int spc = kind == 0 ? 4 : kind == 1 ? 8 : 128 / kind;
-    const size_t smem = (size_t)16 * (nch * spc + 4) * 4 + PIPE_RING;
+    /* by kind (H100, session 7): 1 x 4 through L1 for fp32 / bf16, 1 x 3 through L1 for packed codes */
+    const int rg = m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
+    const size_t smem = (size_t)16 * (nch * spc + 4) * 4 + (size_t)pipe_ring(rg);
     const int ki = nr == 2 ? (kind == 4 ? 4 : 5) : kind == 0 ? 0 : kind == 1 ? 1 : kind == 4 ? 2 : 3;
-    const int by_smem = m->smem_sm / (int)(smem + 1024), by_regs = m->pipe_regs_fit[ki];
+    const int by_smem = m->smem_sm / (int)(smem + 1024), by_regs = m->pipe_regs_fit[rg][ki];
     int fit = (by_regs < by_smem ? by_regs : by_smem) * m->sms;
     if (fit < 1) fit = 1;
     if (m->mode == 7) fit = 2;
@@ -2337,18 +2360,9 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
         la[0].val.programmaticStreamSerializationAllowed = 1;
         lc.attrs = la, lc.numAttrs = 1;
     }
-#define PIPE_LAUNCH(KD, R)                                                                                  \
-    (m->pdl ? (void)cudaLaunchKernelEx(&lc, gemv1_pipe_k<KD, R>, Y, x, W, S, N, K, nw, eps, xo, res, *J)          \
-            : (void)(gemv1_pipe_k<KD, R><<<g, 256, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J)))
-    switch (ki) {
-    case 0: PIPE_LAUNCH(0, 1); break;
-    case 1: PIPE_LAUNCH(1, 1); break;
-    case 2: PIPE_LAUNCH(4, 1); break;
-    case 3: PIPE_LAUNCH(2, 1); break;
-    case 4: PIPE_LAUNCH(4, 2); break;
-    default: PIPE_LAUNCH(2, 2); break;
-    }
-#undef PIPE_LAUNCH
+    const pipe_fn kf = pipe_fns[rg][ki];
+    if (m->pdl) cudaLaunchKernelEx(&lc, kf, Y, x, W, S, N, K, nw, eps, xo, res, *J);
+    else kf<<<g, 256, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J);
 }
 
 template <typename WT>
@@ -2466,7 +2480,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
      * a batch shape; it is captured again when the shape changes. */
     if (ntok == 1 && !m->profile && m->graphs) {
         if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode || m->g_fuse != m->fuse ||
-            m->g_qrows != m->q_rows || m->g_gemv1 != m->gemv1 || m->g_pdl != m->pdl) {
+            m->g_qrows != m->q_rows || m->g_gemv1 != m->gemv1 || m->g_pdl != m->pdl || m->g_ring != m->ring) {
             if (m->gexec) cudaGraphExecDestroy(m->gexec);
             m->gexec = NULL;
             cudaGraph_t g = NULL;
@@ -2479,7 +2493,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             }
             cudaGetLastError(); /* a failed capture falls back to launches below */
             m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode, m->g_fuse = m->fuse, m->g_qrows = m->q_rows;
-            m->g_gemv1 = m->gemv1, m->g_pdl = m->pdl;
+            m->g_gemv1 = m->gemv1, m->g_pdl = m->pdl, m->g_ring = m->ring;
         }
         if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
             cudaEventRecord(m->e1, m->st);

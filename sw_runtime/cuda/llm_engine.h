@@ -158,6 +158,12 @@ void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k);
  * that op; it waits for it before reading x), 0 (the default) an ordinary
  * launch. Opt-in until a GPU run has timed and checked it. Same bits. */
 void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on);
+/* The copy-ring one-row GEMV's ring geometry: 0 (session 6) 2 chunks x 6
+ * stages copied past L1 (cp.async.cg); 1 the same through L1 (.ca: whole
+ * sectors per warp); 2 / 3: 1 x 4 (.cg / .ca, more blocks per SM); 4: 1 x 3
+ * (.ca); -1 (the default) by kind: 3 for fp32 / bf16, 4 for packed codes
+ * (the fastest on an H100 in session 7). Same bits; bench7b times them. */
+void lpcs_cuda_llm_set_ring(lpcs_cuda_llm *m, int g);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
 void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);

@@ -411,6 +411,7 @@ static void bench7b(FILE *csv, bool bf16_only) {
                rc ? err : "ok", rc ? 0 : lpcs_cuda_llm_packed(m));
         if (rc) continue;
         lpcs_cuda_llm_set_gemv1(m, 0); /* the copy-ring one-row GEMV; the session-5 kernels are timed beside it */
+        if (getenv("BENCH7B_RING")) lpcs_cuda_llm_set_ring(m, atoi(getenv("BENCH7B_RING"))); /* profiler runs */
         /* roofline: the weights read once per step at the read-only bandwidth */
         for (int B : {1, 8, 64}) {
             if (B > 1 && getenv("BENCH7B_B1")) break; /* batch 1 only (profiler runs) */
@@ -442,6 +443,13 @@ static void bench7b(FILE *csv, bool bf16_only) {
                 lpcs_cuda_llm_set_pdl(m, 1);
                 printf("  decode batch 1, copy ring as a programmatic dependent launch: %.3f ms/step\n", steps());
                 lpcs_cuda_llm_set_pdl(m, 0);
+                for (int rg = 0; rg < 5; rg++) { /* the copy ring's geometries, forced (lpcs_cuda_llm_set_ring) */
+                    lpcs_cuda_llm_set_ring(m, rg);
+                    printf("  decode batch 1, copy ring geometry %d (%s): %.3f ms/step\n", rg,
+                           rg == 0 ? "2 x 6 chunks, past L1 (session 6)" : rg == 1 ? "2 x 6 chunks, through L1" : rg == 2 ? "1 x 4, past L1" : rg == 3 ? "1 x 4, through L1" : "1 x 3, through L1",
+                           steps());
+                }
+                lpcs_cuda_llm_set_ring(m, -1);
                 lpcs_cuda_llm_set_gemv1(m, 1); /* the session-5 kernels (weights in flight in registers, one block per row group) */
                 printf("  decode batch 1, session-5 one-row kernels (register-staged, one block per row group): "
                        "%.3f ms/step (copy ring: %.3f)\n", steps(), step);
@@ -610,13 +618,15 @@ int main(int argc, char **argv) {
                         dec.data(), want.data(), dec.size(), (size_t)2 * W * V);
             }
             lpcs_cuda_llm_set_graphs(m, 1);
-            for (int mode : {7, 0, 8, 9}) { /* one sequence (the one-row GEMV): mode 7 cuts its grid to 2 blocks,
+            for (int mode : {7, 0, 8, 9, 10, 11, 12, 13, 14}) { /* one sequence (the one-row GEMV): mode 7 cuts its grid to 2 blocks,
                                             * each walking many row groups; mode 0 folds the RMSNorm, the residual
                                             * add and q / k / v, w1 / w3 into one-row GEMV launches; "8": mode 0
                                             * with the session-5 one-row kernel (lpcs_cuda_llm_set_gemv1) */
                 lpcs_cuda_llm_set_matmul(m, mode == 8 ? 0 : mode);
                 lpcs_cuda_llm_set_gemv1(m, mode == 8);
                 lpcs_cuda_llm_set_pdl(m, mode == 9); /* "9": mode 0, the copy ring as a programmatic dependent launch */
+                lpcs_cuda_llm_set_ring(m, mode >= 10 ? mode - 10 : -1); /* "10".."14": mode 0, ring geometry 0..4 forced */
+                if (mode >= 10) lpcs_cuda_llm_set_matmul(m, 0);
                 std::vector<float> one((size_t)W * V);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk[p], 1, 1, p, 0)) break;
@@ -625,8 +635,14 @@ int main(int argc, char **argv) {
                 compare(mode == 7   ? "fp32 decode, 1 sequence x 256 steps (one-row copy-ring GEMV, 2 blocks walking all row groups)"
                         : mode == 0 ? "fp32 decode, 1 sequence x 256 steps (one-row copy-ring GEMV; RMSNorm, residual add, q/k/v and w1/w3 folded)"
                         : mode == 9 ? "fp32 decode, 1 sequence x 256 steps (copy-ring GEMV as a programmatic dependent launch, same folds)"
-                                    : "fp32 decode, 1 sequence x 256 steps (session-5 one-row GEMV, same folds)",
+                        : mode == 8 ? "fp32 decode, 1 sequence x 256 steps (session-5 one-row GEMV, same folds)"
+                        : mode == 10 ? "fp32 decode, 1 sequence x 256 steps (copy ring geometry 0: 2 x 6 chunks, past L1)"
+                        : mode == 11 ? "fp32 decode, 1 sequence x 256 steps (copy ring geometry 1: through L1)"
+                        : mode == 12 ? "fp32 decode, 1 sequence x 256 steps (copy ring geometry 2: 1 x 4 chunks)"
+                        : mode == 13 ? "fp32 decode, 1 sequence x 256 steps (copy ring geometry 3: 1 x 4, through L1)"
+                                     : "fp32 decode, 1 sequence x 256 steps (copy ring geometry 4: 1 x 3, through L1)",
                         one.data(), want.data(), one.size(), (size_t)W * V);
+                lpcs_cuda_llm_set_ring(m, -1);
                 lpcs_cuda_llm_set_matmul(m, 0);
                 lpcs_cuda_llm_set_gemv1(m, 0);
                 lpcs_cuda_llm_set_pdl(m, 0);
@@ -670,10 +686,11 @@ int main(int argc, char **argv) {
                 lpcs_cuda_llm_forward(m, &tk[W], 1, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, (int)W, gotb.data());
                 compare("bf16-stored weights, 1 window", gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
-                for (int fuse : {1, 0, 2}) { /* decode: the one-row bf16 GEMV, RMSNorm folded into it or launched;
+                for (int fuse : {1, 0, 2, 3, 4}) { /* decode: the one-row bf16 GEMV, RMSNorm folded into it or launched;
                                                * 2: folded, the session-5 one-row kernel */
                     lpcs_cuda_llm_set_fuse(m, fuse != 0);
                     lpcs_cuda_llm_set_gemv1(m, fuse == 2);
+                    lpcs_cuda_llm_set_ring(m, fuse == 3 ? 1 : fuse == 4 ? 0 : -1); /* 3 / 4: folded, ring geometry 1 / 0 forced */
                     std::fill(gotb.begin(), gotb.end(), 0.0f);
                     for (int p = 0; p < (int)W; p++) {
                         if (lpcs_cuda_llm_forward(m, &tk[W + p], 1, 1, p, 0)) break;
@@ -681,10 +698,13 @@ int main(int argc, char **argv) {
                     }
                     compare(fuse == 1   ? "bf16-stored weights, decode 1 sequence x 256 steps (one-row copy-ring GEMV, RMSNorm folded)"
                             : fuse == 0 ? "bf16-stored weights, decode 1 sequence x 256 steps (one-row copy-ring GEMV, RMSNorm launched)"
-                                        : "bf16-stored weights, decode 1 sequence x 256 steps (session-5 one-row GEMV, RMSNorm folded)",
+                            : fuse == 2 ? "bf16-stored weights, decode 1 sequence x 256 steps (session-5 one-row GEMV, RMSNorm folded)"
+                            : fuse == 3 ? "bf16-stored weights, decode 1 sequence x 256 steps (copy ring geometry 1: through L1)"
+                                        : "bf16-stored weights, decode 1 sequence x 256 steps (copy ring geometry 0: 2 x 6, past L1)",
                             gotb.data(), wantb.data(), gotb.size(), (size_t)W * V);
                 }
                 lpcs_cuda_llm_set_gemv1(m, 0);
+                lpcs_cuda_llm_set_ring(m, -1);
                 lpcs_cuda_llm_free(m);
             }
         }
@@ -757,7 +777,7 @@ int main(int argc, char **argv) {
             lpcs_cuda_llm_logits(m, 0, (int)W, gotq.data());
             snprintf(name, sizeof name, "%s packed weights, 1 window in one batch (decoded matrix, GEMM)", fmt);
             compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
-            for (int cfgi = 0; cfgi < 8; cfgi++) { /* decode: graph + folded ops (copy-ring GEMV); launches, not
+            for (int cfgi = 0; cfgi < 12; cfgi++) { /* decode: graph + folded ops (copy-ring GEMV); launches, not
                                                     * folded (session-5 kernel, 1 row per thread); GEMV mode 1;
                                                     * session-5 kernel with 2 rows per thread; copy ring on a grid
                                                     * of 2 blocks; session-5 kernel, automatic rows; copy ring,
@@ -768,13 +788,14 @@ int main(int argc, char **argv) {
                 lpcs_cuda_llm_set_qrows(m, cfgi == 3 ? 2 : cfgi == 1 ? 1 : 0);
                 lpcs_cuda_llm_set_gemv1(m, cfgi == 5);
                 lpcs_cuda_llm_set_pdl(m, cfgi == 7); /* 7: copy ring as a programmatic dependent launch, graph + folds */
+                lpcs_cuda_llm_set_ring(m, cfgi >= 8 ? cfgi - 8 : -1); /* 8..11: graph + folds, ring geometry 0..3 forced */
                 std::fill(gotq.begin(), gotq.end(), 0.0f);
                 for (int p = 0; p < (int)W; p++) {
                     if (lpcs_cuda_llm_forward(m, &tk1[p], 1, 1, p, 0)) break;
                     lpcs_cuda_llm_logits(m, 0, 1, &gotq[(size_t)p * V]);
                 }
                 snprintf(name, sizeof name, "%s packed weights, decode 1 sequence x 256 steps (one-row packed GEMV, %s)",
-                         fmt, cfgi == 0 ? "copy ring, CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "session-5 kernel, no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "copy ring, GEMV mode 1" : cfgi == 3 ? "session-5 kernel, 2 rows per thread" : cfgi == 4 ? "copy ring on 2 blocks walking all row groups" : cfgi == 5 ? "session-5 kernel, automatic rows per thread" : cfgi == 6 ? "copy ring, no graph, nothing folded" : "copy ring as a programmatic dependent launch, CUDA graph, all folds");
+                         fmt, cfgi == 0 ? "copy ring, CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "session-5 kernel, no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "copy ring, GEMV mode 1" : cfgi == 3 ? "session-5 kernel, 2 rows per thread" : cfgi == 4 ? "copy ring on 2 blocks walking all row groups" : cfgi == 5 ? "session-5 kernel, automatic rows per thread" : cfgi == 6 ? "copy ring, no graph, nothing folded" : cfgi == 7 ? "copy ring as a programmatic dependent launch, CUDA graph, all folds" : cfgi == 8 ? "copy ring geometry 0 (2 x 6, past L1), graph + folds" : cfgi == 9 ? "copy ring geometry 1 (2 x 6, through L1), graph + folds" : cfgi == 10 ? "copy ring geometry 2 (1 x 4, past L1), graph + folds" : "copy ring geometry 3 (1 x 4, through L1), graph + folds");
                 compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
             }
             lpcs_cuda_llm_free(m);
