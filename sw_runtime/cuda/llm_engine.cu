@@ -60,6 +60,7 @@ struct lpcs_cuda_llm {
     int sms, smem_sm;      /* the device's SM count and shared memory per SM (persistent GEMV grid) */
     int gemv1_regs_fit[2]; /* gemv1_xs_k<float / bf16> blocks per SM by registers */
     int pipe_regs_fit[5][6]; /* gemv1_pipe_k blocks per SM by registers ([ring geometry][kernel index]) */
+    int pipem_regs_fit[2][4][3]; /* the same for 2..8 rows of x (pipem_fns) */
     int ring;                /* gemv1_pipe_k's ring geometry, -1 by kind (lpcs_cuda_llm_set_ring) */
     float *wdq;            /* packed matmuls with more than one row: the weights decoded (lane-grouped fp32) */
     size_t wdq_n;          /* its floats */
@@ -650,6 +651,14 @@ __device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *
     }
     __syncthreads();
 }
+/* x of nmb rows (row stride ldx) into the lane-major layout of stage_x, row b at xs + b * 16 * cs (no norm) */
+__device__ __forceinline__ void stage_xm(float *xs, int cs, int kx, const float *__restrict__ X, int K, int ldx,
+                                         int nmb) {
+    for (int b = 0; b < nmb; b++)
+        for (int e = threadIdx.x; e < 16 * kx; e += blockDim.x)
+            xs[(size_t)b * 16 * cs + (e & 15) * cs + (e >> 4)] = e < K ? X[(size_t)b * ldx + e] : 0.0f;
+    __syncthreads();
+}
 template <typename WT>
 __global__ void __launch_bounds__(256) gemv1_xs_k(float *__restrict__ Y, const float *__restrict__ X,
                                                   const WT *__restrict__ Wl, int N, int K, const float *__restrict__ nw,
@@ -884,12 +893,12 @@ template <int KIND> struct pipe_fmt {
     }
 };
 
-template <int KIND, int NR, int G>
+template <int KIND, int NR, int G, int MB>
 __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const float *__restrict__ X,
                                                     const void *__restrict__ W, const float *__restrict__ S, int N,
                                                     int K, const float *__restrict__ nw, float eps,
                                                     float *__restrict__ xout, float *__restrict__ xres,
-                                                    const rowjobs J) {
+                                                    const rowjobs J, int nmb, int ldx, int ldy) {
     typedef pipe_fmt<KIND> F;
     constexpr int SPC = F::SPC, PIPE_STG = pipe_stg(G), PIPE_NSTG = pipe_nstg(G), D = PIPE_STG * PIPE_NSTG;
     extern __shared__ __align__(16) float xs[];
@@ -898,7 +907,8 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
     const size_t rowb = F::row_bytes(K);
     const int cs = nch * SPC + 4; /* x row stride (floats): steps of all chunks + 4 against bank conflicts */
     const int T = J.nj > 2 ? J.gend[2] : J.nj == 2 ? J.gend[1] : (N + 15) / 16; /* row groups of all matrices */
-    unsigned char *ring = (unsigned char *)(xs + 16 * cs);
+    const int xst = 16 * cs; /* floats between the staged x rows (MB > 1) */
+    unsigned char *ring = (unsigned char *)(xs + MB * xst);
     const uint32_t ring_s = (uint32_t)__cvta_generic_to_shared(ring) + threadIdx.x * 16; /* slot q: + q * 4096 */
     /* row group t -> its matrix (Y, W, S, N) */
     auto job = [&](int t, float *&y, const unsigned char *&w, const float *&s, int &n) {
@@ -945,11 +955,15 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
     };
 #pragma unroll
     for (int s = 0; s < PIPE_NSTG - 1; s++) issue_stage(); /* in flight while x is staged */
+    /* a dependent launched programmatically may start now: its blocks take the SM slots this grid frees at its
+     * tail and start their weight copies there; it waits for all of this grid before it reads anything */
+    asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
     /* launched as a programmatic dependent (lpcs_cuda_llm_set_pdl), the kernel starts while the op before it
      * finishes: the weight copies above need nothing from it; x, the outputs and the residual wait for all of
      * it here (a no-op in an ordinary launch) */
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
-    stage_x(xs, cs, nch * SPC, X, K, nw, eps, xout);
+    if (MB == 1) stage_x(xs, cs, nch * SPC, X, K, nw, eps, xout);
+    else stage_xm(xs, cs, nch * SPC, X, K, ldx, nmb);
     const float *x = xs + j * cs;
     int q = 0, cslot = 0; /* chunks consumed, the ring slot of the next one */
     float snext[NR];
@@ -985,10 +999,11 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
 #pragma unroll
             for (int r = 0; r < NR; r++) snext[r] = __ldg((NR == 2 ? J.S[r] : s2) + row2);
         }
-        float p[NR];
+        float p[NR][MB];
 #pragma unroll
         for (int r = 0; r < NR; r++) {
-            p[r] = 0.0f;
+#pragma unroll
+            for (int b = 0; b < MB; b++) p[r][b] = 0.0f;
             for (int c = 0; c < nch; c++, q++, cslot = cslot + 1 == D ? 0 : cslot + 1) {
                 if ((q & (PIPE_STG - 1)) == 0) { /* stage q / STG has landed; its predecessor's slots are free */
                     cp_wait<PIPE_NSTG - 2>();
@@ -1008,17 +1023,25 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
                     }
                     if (full) {
 #pragma unroll
-                        for (int v = 0; v < SPC; v += 4) {
-                            const float4 x4 = *(const float4 *)(xc + v);
-                            p[r] = fmaf(wv[v], x4.x, p[r]);
-                            p[r] = fmaf(wv[v + 1], x4.y, p[r]);
-                            p[r] = fmaf(wv[v + 2], x4.z, p[r]);
-                            p[r] = fmaf(wv[v + 3], x4.w, p[r]);
-                        }
+                        for (int bb = 0; bb < MB; bb++) /* batch row bb: its own chain, same weights */
+                            if (MB == 1 || bb < nmb) {
+#pragma unroll
+                                for (int v = 0; v < SPC; v += 4) {
+                                    const float4 x4 = *(const float4 *)(xc + bb * xst + v);
+                                    p[r][bb] = fmaf(wv[v], x4.x, p[r][bb]);
+                                    p[r][bb] = fmaf(wv[v + 1], x4.y, p[r][bb]);
+                                    p[r][bb] = fmaf(wv[v + 2], x4.z, p[r][bb]);
+                                    p[r][bb] = fmaf(wv[v + 3], x4.w, p[r][bb]);
+                                }
+                            }
                     } else {
 #pragma unroll
-                        for (int e = 0; e < SPC; e++)
-                            if (c * SPC + e < cnt) p[r] = fmaf(wv[e], xc[e], p[r]);
+                        for (int bb = 0; bb < MB; bb++)
+                            if (MB == 1 || bb < nmb) {
+#pragma unroll
+                                for (int e = 0; e < SPC; e++)
+                                    if (c * SPC + e < cnt) p[r][bb] = fmaf(wv[e], xc[bb * xst + e], p[r][bb]);
+                            }
                     }
                 } else {
                     constexpr int PW = 32 / KIND;
@@ -1029,13 +1052,17 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
                             float wv[PW];
                             lpcs_qdec_word<KIND>(u[e], sk[r], wv);
 #pragma unroll
-                            for (int v = 0; v < PW; v += 4) {
-                                const float4 x4 = *(const float4 *)(xc + e * PW + v);
-                                p[r] = fmaf(wv[v], x4.x, p[r]);
-                                p[r] = fmaf(wv[v + 1], x4.y, p[r]);
-                                p[r] = fmaf(wv[v + 2], x4.z, p[r]);
-                                p[r] = fmaf(wv[v + 3], x4.w, p[r]);
-                            }
+                            for (int bb = 0; bb < MB; bb++)
+                                if (MB == 1 || bb < nmb) {
+#pragma unroll
+                                    for (int v = 0; v < PW; v += 4) {
+                                        const float4 x4 = *(const float4 *)(xc + bb * xst + e * PW + v);
+                                        p[r][bb] = fmaf(wv[v], x4.x, p[r][bb]);
+                                        p[r][bb] = fmaf(wv[v + 1], x4.y, p[r][bb]);
+                                        p[r][bb] = fmaf(wv[v + 2], x4.z, p[r][bb]);
+                                        p[r][bb] = fmaf(wv[v + 3], x4.w, p[r][bb]);
+                                    }
+                                }
                         }
                     } else { /* the lane's last, partial superblock */
 #pragma unroll
@@ -1043,25 +1070,34 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
                             float wv[PW];
                             lpcs_qdec_word<KIND>(u[e], sk[r], wv);
 #pragma unroll
-                            for (int v = 0; v < PW; v++)
-                                if (c * SPC + e * PW + v < cnt) p[r] = fmaf(wv[v], xc[e * PW + v], p[r]);
+                            for (int bb = 0; bb < MB; bb++)
+                                if (MB == 1 || bb < nmb) {
+#pragma unroll
+                                    for (int v = 0; v < PW; v++)
+                                        if (c * SPC + e * PW + v < cnt)
+                                            p[r][bb] = fmaf(wv[v], xc[bb * xst + e * PW + v], p[r][bb]);
+                                }
                         }
                     }
                 }
             }
         }
         if (NR == 2) { /* swiglu_k's operation on the two outputs; w3's output (and w1's, if elsewhere) also stored */
-            const float q0 = tree16(p[0]), q1 = tree16(p[NR - 1]);
+            const float q0 = tree16(p[0][0]), q1 = tree16(p[NR - 1][0]);
             if (row < N && j == 0) {
                 J.Y[1][row] = q1;
                 if (J.Y[2] != J.Y[0]) J.Y[2][row] = q0;
                 J.Y[0][row] = silu_f(q0) * q1;
             }
         } else {
-            const float q0 = tree16(p[0]);
-            if (row < n && j == 0) {
-                y[row] = q0;
-                if (xres) xres[row] += q0; /* a folded residual add (add_k's operation) */
+#pragma unroll
+            for (int bb = 0; bb < MB; bb++) { /* (bb < nmb is the same for the whole block: the shuffles see it) */
+                if (MB > 1 && bb >= nmb) break;
+                const float q0 = tree16(p[0][bb]);
+                if (row < n && j == 0) {
+                    y[(size_t)bb * ldy + row] = q0;
+                    if (xres) xres[(size_t)bb * ldy + row] += q0; /* a folded residual add (add_k's operation); MB 1 */
+                }
             }
         }
     }
@@ -1069,19 +1105,34 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
 }
 
 typedef void (*pipe_fn)(float *, const float *, const void *, const float *, int, int, const float *, float, float *,
-                        float *, const rowjobs);
+                        float *, const rowjobs, int, int, int);
 /* [ring geometry][kernel index: fp32, bf16, 4-bit, 2-bit, 4-bit pair, 2-bit pair] */
 #define PIPE_ROW(G)                                                                                                 \
-    {gemv1_pipe_k<0, 1, G>, gemv1_pipe_k<1, 1, G>, gemv1_pipe_k<4, 1, G>, gemv1_pipe_k<2, 1, G>,                    \
-     gemv1_pipe_k<4, 2, G>, gemv1_pipe_k<2, 2, G>}
+    {gemv1_pipe_k<0, 1, G, 1>, gemv1_pipe_k<1, 1, G, 1>, gemv1_pipe_k<4, 1, G, 1>, gemv1_pipe_k<2, 1, G, 1>,        \
+     gemv1_pipe_k<4, 2, G, 1>, gemv1_pipe_k<2, 2, G, 1>}
 static const pipe_fn pipe_fns[PIPE_NG][6] = {PIPE_ROW(0), PIPE_ROW(1), PIPE_ROW(2), PIPE_ROW(3), PIPE_ROW(4)};
 #undef PIPE_ROW
+/* 2..8 rows of x (decode of several sequences): [ring: 0 geometry 1 (2 x 6), 1 geometry 3 (1 x 4)][kind: fp32,
+ * bf16, 4-bit, 2-bit][MB: 2, 4, 8]. x of all rows stays in shared memory, so few blocks fit an SM: the deeper
+ * ring where it fits, else the small one. */
+#define PIPEM_KIND(G, KD) {gemv1_pipe_k<KD, 1, G, 2>, gemv1_pipe_k<KD, 1, G, 4>, gemv1_pipe_k<KD, 1, G, 8>}
+#define PIPEM_G(G) {PIPEM_KIND(G, 0), PIPEM_KIND(G, 1), PIPEM_KIND(G, 4), PIPEM_KIND(G, 2)}
+static const pipe_fn pipem_fns[2][4][3] = {PIPEM_G(1), PIPEM_G(3)};
+#undef PIPEM_G
+#undef PIPEM_KIND
+#define PIPE_SMEM_LIMIT (227 * 1024) /* the most dynamic shared memory a block may have (sm_90) */
 static bool pipe_smem_set() {
     for (int g = 0; g < PIPE_NG; g++)
         for (int k = 0; k < 6; k++)
             if (cudaFuncSetAttribute(pipe_fns[g][k], cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) !=
                 cudaSuccess)
                 return false;
+    for (int g = 0; g < 2; g++)
+        for (int k = 0; k < 4; k++)
+            for (int b = 0; b < 3; b++)
+                if (cudaFuncSetAttribute(pipem_fns[g][k][b], cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                         PIPE_SMEM_LIMIT) != cudaSuccess)
+                    return false;
     return true;
 }
 
@@ -2049,6 +2100,14 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
                  * (x and the ring) */
                 cudaFuncSetAttribute(pipe_fns[g][k], cudaFuncAttributePreferredSharedMemoryCarveout, 100);
             }
+        for (int g = 0; g < 2; g++)
+            for (int k = 0; k < 4; k++)
+                for (int b = 0; b < 3; b++) {
+                    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->pipem_regs_fit[g][k][b], pipem_fns[g][k][b],
+                                                                      256, 0) != cudaSuccess)
+                        m->pipem_regs_fit[g][k][b] = 1;
+                    cudaFuncSetAttribute(pipem_fns[g][k][b], cudaFuncAttributePreferredSharedMemoryCarveout, 100);
+                }
         cudaGetLastError();
     }
     m->ops = (dev_op *)calloc((size_t)n_ops, sizeof *m->ops);
@@ -2334,15 +2393,30 @@ static bool one_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
 /* gemv1_pipe_k: KIND 0 fp32, 1 bf16, 4 / 2 packed bits; NR 2 the packed w1 / w3 pair. The grid is what
  * fits the device at once (registers, asked at create; shared memory), at most one block per row group
  * (mode 7: 2 blocks, each walking many row groups). */
-static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const float *X, const void *W, const float *S,
-                        int N, int K, const fnorm *fn, const rowjobs *J) {
+static size_t pipe_x_bytes(int kind, int K) { /* one staged x row (16 lanes, padded) */
     const int nch = kind >= 2 ? q_nsb(K, kind) : lane_kc(K) / (kind == 0 ? 4 : 8);
     const int spc = kind == 0 ? 4 : kind == 1 ? 8 : 128 / kind;
-    /* by kind (H100, session 7): 1 x 4 through L1 for fp32 / bf16, 1 x 3 through L1 for packed codes */
-    const int rg = m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
-    const size_t smem = (size_t)16 * (nch * spc + 4) * 4 + (size_t)pipe_ring(rg);
+    return (size_t)16 * (nch * spc + 4) * 4;
+}
+/* rows of x one launch of gemv1_pipe_k can take (8, 4, 2 or 1: the shared memory for x and the small ring) */
+static int pipe_rows_fit(int kind, int K) {
+    for (int mb = 8; mb > 1; mb /= 2)
+        if ((size_t)mb * pipe_x_bytes(kind, K) + (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT) return mb;
+    return 1;
+}
+static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const float *X, const void *W, const float *S,
+                        int N, int K, const fnorm *fn, const rowjobs *J, int mb = 1, int ldx = 0, int ldy = 0) {
     const int ki = nr == 2 ? (kind == 4 ? 4 : 5) : kind == 0 ? 0 : kind == 1 ? 1 : kind == 4 ? 2 : 3;
-    const int by_smem = m->smem_sm / (int)(smem + 1024), by_regs = m->pipe_regs_fit[rg][ki];
+    const int MB = mb <= 1 ? 1 : mb <= 2 ? 2 : mb <= 4 ? 4 : 8;
+    /* one row, by kind (H100, session 7): 1 x 4 through L1 for fp32 / bf16, 1 x 3 through L1 for packed codes;
+     * several rows: 2 x 6 through L1 where it fits, else 1 x 4 */
+    const size_t xb = (size_t)MB * pipe_x_bytes(kind, K);
+    const int rg = MB > 1 ? (xb + (size_t)pipe_ring(1) <= PIPE_SMEM_LIMIT ? 1 : 3)
+                          : m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
+    const size_t smem = xb + (size_t)pipe_ring(rg);
+    const int mbi = MB == 2 ? 0 : MB == 4 ? 1 : 2;
+    const int by_smem = m->smem_sm / (int)(smem + 1024),
+              by_regs = MB == 1 ? m->pipe_regs_fit[rg][ki] : m->pipem_regs_fit[rg == 1 ? 0 : 1][ki][mbi];
     int fit = (by_regs < by_smem ? by_regs : by_smem) * m->sms;
     if (fit < 1) fit = 1;
     if (m->mode == 7) fit = 2;
@@ -2360,9 +2434,9 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
         la[0].val.programmaticStreamSerializationAllowed = 1;
         lc.attrs = la, lc.numAttrs = 1;
     }
-    const pipe_fn kf = pipe_fns[rg][ki];
-    if (m->pdl) cudaLaunchKernelEx(&lc, kf, Y, x, W, S, N, K, nw, eps, xo, res, *J);
-    else kf<<<g, 256, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J);
+    const pipe_fn kf = MB == 1 ? pipe_fns[rg][ki] : pipem_fns[rg == 1 ? 0 : 1][ki][mbi];
+    if (m->pdl) cudaLaunchKernelEx(&lc, kf, Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy);
+    else kf<<<g, 256, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy);
 }
 
 template <typename WT>
@@ -2371,7 +2445,14 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     static const rowjobs none = {};
     if (!J) J = &none;
     bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8) && M <= 8);
-    if (gemv) {
+    const int kind = sizeof(WT) == 2 ? 1 : 0, prows = pipe_rows_fit(kind, K);
+    if (gemv && M > 1 && m->gemv1 == 0 && m->mode != 5 && prows > 1) {
+        /* several rows through the copy ring: each launch reads the weights once for up to prows rows of x */
+        for (int r0 = 0; r0 < M; r0 += prows) {
+            const int mb = M - r0 < prows ? M - r0 : prows;
+            launch_pipe(m, kind, 1, Y + (size_t)r0 * ldy, X + (size_t)r0 * ldx, W, NULL, N, K, NULL, J, mb, ldx, ldy);
+        }
+    } else if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
             int mb = M - r0 < 8 ? M - r0 : 8;
             dim3 grid((unsigned)((N + 15) / 16));
@@ -2379,7 +2460,7 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             const float *x = X + (size_t)r0 * ldx;
             const size_t xsb = (size_t)gemv1_xs_floats(K) * 4;
             if (mb == 1 && xsb <= GEMV1_XS_MAX && m->gemv1 == 0 && m->mode != 5) {
-                launch_pipe(m, sizeof(WT) == 2 ? 1 : 0, 1, y, x, W, NULL, N, K, fn, J);
+                launch_pipe(m, kind, 1, y, x, W, NULL, N, K, fn, J);
             } else if (mb == 1 && xsb <= GEMV1_XS_MAX) {
                 /* blocks that fit an SM at once: the register limit (asked at create), the shared memory limit */
                 const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
@@ -2445,6 +2526,17 @@ static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, 
         else if (bits == 4) gemv1q_k<4, 1><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
         else if (R == 2) gemv1q_k<2, 2><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
         else gemv1q_k<2, 1><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
+        return;
+    }
+    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8) && M <= 8);
+    const int prows = pipe_rows_fit(bits, K);
+    if (gemv && M > 1 && m->gemv1 == 0 && !m->q_rows && !d->wc && !d->wsh && !d->ww && prows > 1) {
+        /* several rows through the copy ring, codes decoded once per chunk for all of them */
+        for (int r0 = 0; r0 < M; r0 += prows) {
+            const int mb = M - r0 < prows ? M - r0 : prows;
+            launch_pipe(m, bits, 1, Y + (size_t)r0 * ldy, X + (size_t)r0 * ldx, d->wq, d->wqs, N, K, NULL, J, mb, ldx,
+                        ldy);
+        }
         return;
     }
     if (d->w) { /* the fp32 companion (create): no decode */

@@ -677,7 +677,7 @@ int main(int argc, char **argv) {
             std::vector<float> wantb((size_t)W * V), gotb((size_t)W * V);
             ref_forward(c, wb, cs, &tk[W], (int)W, wantb.data());
             devmodel d;
-            build(d, c, wb, cs, 1, (int)W, (int)W, true);
+            build(d, c, wb, cs, 2, (int)W, (int)W, true);
             lpcs_cuda_llm *m;
             char err[400];
             if (lpcs_cuda_llm_create(&d.cfg, d.ops.data(), (int)d.ops.size(), &m, err, sizeof err)) {
@@ -705,6 +705,20 @@ int main(int argc, char **argv) {
                 }
                 lpcs_cuda_llm_set_gemv1(m, 0);
                 lpcs_cuda_llm_set_ring(m, -1);
+                { /* decode 2 sequences (windows 0 and 1) at once: the copy ring with 2 rows of x */
+                    std::vector<float> want2((size_t)2 * W * V), two((size_t)2 * W * V), step((size_t)2 * V);
+                    ref_forward(c, wb, cs, &tk[0], (int)W, want2.data());
+                    std::copy(wantb.begin(), wantb.end(), want2.begin() + (size_t)W * V);
+                    for (int p = 0; p < (int)W; p++) {
+                        int t2[2] = {tk[p], tk[W + p]};
+                        if (lpcs_cuda_llm_forward(m, t2, 2, 1, p, 0)) break;
+                        lpcs_cuda_llm_logits(m, 0, 2, step.data());
+                        memcpy(&two[(size_t)p * V], &step[0], V * 4);
+                        memcpy(&two[(size_t)(W + p) * V], &step[V], V * 4);
+                    }
+                    compare("bf16-stored weights, decode 2 sequences x 256 steps (copy ring, 2 rows of x a launch)",
+                            two.data(), want2.data(), two.size(), (size_t)2 * W * V);
+                }
                 lpcs_cuda_llm_free(m);
             }
         }
@@ -753,7 +767,7 @@ int main(int argc, char **argv) {
                 codes[at] = (int8_t)(codes[at] > 0 ? codes[at] - 1 : codes[at] + 1);
             }
             devmodel d;
-            build(d, c, wq, cs, 1, (int)W, (int)W, false);
+            build(d, c, wq, cs, 6, (int)W, (int)W, false);
             int np = 0;
             for (auto &o : d.ops)
                 if (o.type == LPCS_CUDA_OP_MATMUL && o.out != B_LOGITS) {
@@ -797,6 +811,37 @@ int main(int argc, char **argv) {
                 snprintf(name, sizeof name, "%s packed weights, decode 1 sequence x 256 steps (one-row packed GEMV, %s)",
                          fmt, cfgi == 0 ? "copy ring, CUDA graph, RMSNorm / add / q,k,v / w1,w3 folded" : cfgi == 1 ? "session-5 kernel, no graph, nothing folded, 1 row per thread" : cfgi == 2 ? "copy ring, GEMV mode 1" : cfgi == 3 ? "session-5 kernel, 2 rows per thread" : cfgi == 4 ? "copy ring on 2 blocks walking all row groups" : cfgi == 5 ? "session-5 kernel, automatic rows per thread" : cfgi == 6 ? "copy ring, no graph, nothing folded" : cfgi == 7 ? "copy ring as a programmatic dependent launch, CUDA graph, all folds" : cfgi == 8 ? "copy ring geometry 0 (2 x 6, past L1), graph + folds" : cfgi == 9 ? "copy ring geometry 1 (2 x 6, through L1), graph + folds" : cfgi == 10 ? "copy ring geometry 2 (1 x 4, past L1), graph + folds" : "copy ring geometry 3 (1 x 4, through L1), graph + folds");
                 compare(name, gotq.data(), wantq.data(), gotq.size(), (size_t)W * V);
+            }
+            lpcs_cuda_llm_set_ring(m, -1);
+            lpcs_cuda_llm_set_pdl(m, 0);
+            lpcs_cuda_llm_set_gemv1(m, 0);
+            lpcs_cuda_llm_set_qrows(m, 0);
+            lpcs_cuda_llm_set_matmul(m, 0);
+            lpcs_cuda_llm_set_fuse(m, 1);
+            lpcs_cuda_llm_set_graphs(m, 1);
+            { /* several sequences at once (windows 1, 2, 3; then 1, 2, 3, 1, 2, 3): the copy ring with 3 / 6 rows
+               * of x a launch (the 4- and 8-row kernels, partly filled), codes decoded once for all rows */
+                std::vector<int> tkn(3 * W), tgn(3 * W);
+                for (int s = 0; s < 3; s++) window((size_t)s + 1, &tkn[s * W], &tgn[s * W]);
+                std::vector<float> wantn((size_t)3 * W * V);
+                std::copy(wantq.begin(), wantq.end(), wantn.begin());
+                for (int s = 1; s < 3; s++) ref_forward(c, wq, cs, &tkn[s * W], (int)W, &wantn[(size_t)s * W * V]);
+                for (int ns : {3, 6}) {
+                    std::vector<float> got((size_t)ns * W * V), step((size_t)ns * V), want((size_t)ns * W * V);
+                    for (int s = 0; s < ns; s++)
+                        std::copy(wantn.begin() + (size_t)(s % 3) * W * V, wantn.begin() + (size_t)(s % 3 + 1) * W * V,
+                                  want.begin() + (size_t)s * W * V);
+                    for (int p = 0; p < (int)W; p++) {
+                        int tn[6];
+                        for (int s = 0; s < ns; s++) tn[s] = tkn[(s % 3) * W + p];
+                        if (lpcs_cuda_llm_forward(m, tn, ns, 1, p, 0)) break;
+                        lpcs_cuda_llm_logits(m, 0, ns, step.data());
+                        for (int s = 0; s < ns; s++) memcpy(&got[((size_t)s * W + p) * V], &step[(size_t)s * V], V * 4);
+                    }
+                    snprintf(name, sizeof name, "%s packed weights, decode %d sequences x 256 steps (copy ring, %d rows "
+                             "of x a launch)", fmt, ns, ns);
+                    compare(name, got.data(), want.data(), got.size(), (size_t)ns * W * V);
+                }
             }
             lpcs_cuda_llm_free(m);
         }
