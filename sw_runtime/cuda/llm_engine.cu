@@ -622,10 +622,40 @@ struct rowjobs {
  * ss / K + eps, 1 / sqrtf, then w[c] * (inv * x[c]); block 0 also writes
  * it to xout (the RMSNorm's output buffer, for later readers). Every thread
  * of the block calls it. */
+/* Asynchronous copies (cp.async): 16 bytes through L1 (CA) or past it; 4 bytes (x staging) */
+template <bool CA> __device__ __forceinline__ void cp16(uint32_t sdst, const void *gsrc) {
+    if constexpr (CA) asm volatile("cp.async.ca.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
+    else asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
+}
+__device__ __forceinline__ void cp_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+template <int N> __device__ __forceinline__ void cp_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+__device__ __forceinline__ void cp4(float *sdst, const float *gsrc) {
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 4;\n" ::"r"((uint32_t)__cvta_generic_to_shared(sdst)),
+                 "l"(gsrc));
+}
+/* x[0..K) of one row into the lane-major layout (lane e % 16, step e / 16; zeros past K), as asynchronous
+ * copies: all of a thread's elements are in flight at once (a load and a store one after the other put an
+ * L2 round trip per element on every block's start). The caller commits and waits. */
+__device__ __forceinline__ void stage_row(float *xs, int cs, int kx, const float *__restrict__ X, int K) {
+    for (int e = threadIdx.x; e < 16 * kx; e += blockDim.x) {
+        float *d = xs + (e & 15) * cs + (e >> 4);
+        if (e < K) cp4(d, X + e);
+        else *d = 0.0f;
+    }
+}
+#define STAGE_U 16 /* norm weights a thread holds in registers at a time */
 __device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *__restrict__ X, int K,
                                         const float *__restrict__ nw, float eps, float *__restrict__ xout) {
     __shared__ float inv_sh;
-    for (int e = threadIdx.x; e < 16 * kx; e += blockDim.x) xs[(e & 15) * cs + (e >> 4)] = e < K ? X[e] : 0.0f;
+    stage_row(xs, cs, kx, X, K);
+    cp_commit();
+    float w[STAGE_U]; /* the first norm weights, requested while x lands and the sum of squares runs */
+#pragma unroll
+    for (int u = 0; u < STAGE_U; u++) {
+        const int e = (int)threadIdx.x + u * (int)blockDim.x;
+        w[u] = nw && e < K ? __ldg(nw + e) : 0.0f;
+    }
+    cp_wait<0>();
     __syncthreads();
     if (!nw) return;
     if (threadIdx.x < 32) { /* both half-warps form the same sum (the shuffles want the whole warp) */
@@ -643,20 +673,33 @@ __device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *
     }
     __syncthreads();
     const float inv = inv_sh;
-    for (int e = threadIdx.x; e < K; e += blockDim.x) {
-        const int at = (e & 15) * cs + (e >> 4);
-        const float v = nw[e] * (inv * xs[at]);
-        xs[at] = v;
-        if (blockIdx.x == 0) xout[e] = v;
+    for (int e0 = threadIdx.x; e0 < K; e0 += blockDim.x * STAGE_U) {
+        if (e0 != (int)threadIdx.x) { /* K past STAGE_U elements a thread: the next batch, loads first */
+#pragma unroll
+            for (int u = 0; u < STAGE_U; u++) {
+                const int e = e0 + u * (int)blockDim.x;
+                w[u] = e < K ? __ldg(nw + e) : 0.0f;
+            }
+        }
+#pragma unroll
+        for (int u = 0; u < STAGE_U; u++) {
+            const int e = e0 + u * (int)blockDim.x;
+            if (e < K) {
+                const int at = (e & 15) * cs + (e >> 4);
+                const float v = w[u] * (inv * xs[at]);
+                xs[at] = v;
+                if (blockIdx.x == 0) xout[e] = v;
+            }
+        }
     }
     __syncthreads();
 }
 /* x of nmb rows (row stride ldx) into the lane-major layout of stage_x, row b at xs + b * 16 * cs (no norm) */
 __device__ __forceinline__ void stage_xm(float *xs, int cs, int kx, const float *__restrict__ X, int K, int ldx,
                                          int nmb) {
-    for (int b = 0; b < nmb; b++)
-        for (int e = threadIdx.x; e < 16 * kx; e += blockDim.x)
-            xs[(size_t)b * 16 * cs + (e & 15) * cs + (e >> 4)] = e < K ? X[(size_t)b * ldx + e] : 0.0f;
+    for (int b = 0; b < nmb; b++) stage_row(xs + (size_t)b * 16 * cs, cs, kx, X + (size_t)b * ldx, K);
+    cp_commit();
+    cp_wait<0>();
     __syncthreads();
 }
 template <typename WT>
@@ -876,12 +919,6 @@ __host__ __device__ constexpr int pipe_nstg(int g) { return g == 0 || g == 1 ? 6
 __host__ __device__ constexpr bool pipe_ca(int g) { return g == 1 || g == 3 || g == 4; }
 __host__ __device__ constexpr int pipe_ring(int g) { return 256 * pipe_stg(g) * pipe_nstg(g) * 16; } /* bytes per block */
 #define PIPE_SMEM_MAX (GEMV1_XS_MAX + 256 * 2 * 6 * 16) /* the largest ring */
-template <bool CA> __device__ __forceinline__ void cp16(uint32_t sdst, const void *gsrc) {
-    if constexpr (CA) asm volatile("cp.async.ca.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
-    else asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
-}
-__device__ __forceinline__ void cp_commit() { asm volatile("cp.async.commit_group;\n" ::); }
-template <int N> __device__ __forceinline__ void cp_wait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
 
 template <int KIND> struct pipe_fmt {
     static constexpr int SPC = KIND == 0 ? 4 : KIND == 1 ? 8 : 128 / KIND; /* chain steps per 16-byte chunk */

@@ -462,14 +462,14 @@ static void bench7b(FILE *csv, bool bf16_only) {
                         printf("  decode batch 1, packed GEMV with %d row(s) per thread forced: %.3f ms/step\n", qr, t);
                     }
             }
-            if (B == 1) {
+            if (B <= 8) {
                 double prof[LPCS_CUDA_OP_COUNT];
                 lpcs_cuda_llm_set_profile(m, 1);
                 lpcs_cuda_llm_forward(m, tok.data(), B, 1, 9, 0);
                 lpcs_cuda_llm_profile(m, prof);
                 lpcs_cuda_llm_set_profile(m, 0);
-                printf("  decode batch 1 per op type (ms, with event overhead): matmul %.2f attention %.2f rmsnorm %.2f "
-                       "other %.2f\n", prof[LPCS_CUDA_OP_MATMUL], prof[LPCS_CUDA_OP_ATTENTION],
+                printf("  decode batch %d per op type (ms, with event overhead): matmul %.2f attention %.2f rmsnorm %.2f "
+                       "other %.2f\n", B, prof[LPCS_CUDA_OP_MATMUL], prof[LPCS_CUDA_OP_ATTENTION],
                        prof[LPCS_CUDA_OP_RMSNORM],
                        prof[LPCS_CUDA_OP_EMBED] + prof[LPCS_CUDA_OP_ROPE] + prof[LPCS_CUDA_OP_SWIGLU] + prof[LPCS_CUDA_OP_ADD]);
             }
