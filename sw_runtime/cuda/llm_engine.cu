@@ -62,6 +62,7 @@ struct lpcs_cuda_llm {
     int pipe_regs_fit[5][6]; /* gemv1_pipe_k blocks per SM by registers ([ring geometry][kernel index]) */
     int pipem_regs_fit[2][4][3]; /* the same for 2..8 rows of x (pipem_fns) */
     int ring;                /* gemv1_pipe_k's ring geometry, -1 by kind (lpcs_cuda_llm_set_ring) */
+    int pipe_rows;           /* most rows of x a copy-ring launch takes (0: what fits; lpcs_cuda_llm_set_pipe_rows) */
     float *wdq;            /* packed matmuls with more than one row: the weights decoded (lane-grouped fp32) */
     size_t wdq_n;          /* its floats */
     int n_packed;          /* matmuls held as packed codes */
@@ -72,7 +73,7 @@ struct lpcs_cuda_llm {
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
-    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1, g_pdl, g_ring;
+    int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1, g_pdl, g_ring, g_prows;
     cudaStream_t st;
     cudaEvent_t e0, e1;
 };
@@ -108,18 +109,19 @@ __global__ void embed_k(float *out, int ld, const float *E, const int *tok, int 
  * chains and outputs read them there. Same chain either way. */
 #define RMS_STAGE 8192
 __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const float *__restrict__ w, int rows, int n,
-                          float eps) {
+                          float eps, int rpb) {
+    /* rpb rows per block (16, or 1 for a few rows: one block per row spreads them over SMs), a half-warp each */
     __shared__ float ssh[16];
     extern __shared__ __align__(16) float rms_x[];
-    const int hw = threadIdx.x >> 4, j = threadIdx.x & 15, r0 = blockIdx.x * 16, r = r0 + hw;
-    const int nr = min(16, rows - r0);
+    const int hw = threadIdx.x >> 4, j = threadIdx.x & 15, r0 = blockIdx.x * rpb, r = r0 + hw;
+    const int nr = min(rpb, rows - r0);
     const bool staged = nr * n <= RMS_STAGE; /* the host passed RMS_STAGE floats of shared memory */
     if (staged) {
 #pragma unroll 4
         for (int e = threadIdx.x; e < nr * n; e += blockDim.x) rms_x[e] = in[(size_t)(r0 + e / n) * ldi + e % n];
         __syncthreads();
     }
-    const bool ok = r < rows;
+    const bool ok = hw < nr;
     const float *x = staged ? rms_x + (size_t)(ok ? hw : 0) * n : in + (size_t)(ok ? r : 0) * ldi;
     float p = 0.0f;
     int i = j;
@@ -2393,6 +2395,7 @@ extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on;
 extern "C" void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r) { m->q_rows = r == 1 || r == 2 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k) { m->gemv1 = k == 1; }
 extern "C" void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on) { m->pdl = on != 0; }
+extern "C" void lpcs_cuda_llm_set_pipe_rows(lpcs_cuda_llm *m, int r) { m->pipe_rows = r == 2 || r == 4 || r == 8 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_ring(lpcs_cuda_llm *m, int g) { m->ring = g >= 0 && g < PIPE_NG ? g : -1; }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
@@ -2436,8 +2439,8 @@ static size_t pipe_x_bytes(int kind, int K) { /* one staged x row (16 lanes, pad
     return (size_t)16 * (nch * spc + 4) * 4;
 }
 /* rows of x one launch of gemv1_pipe_k can take (8, 4, 2 or 1: the shared memory for x and the small ring) */
-static int pipe_rows_fit(int kind, int K) {
-    for (int mb = 8; mb > 1; mb /= 2)
+static int pipe_rows_fit(const lpcs_cuda_llm *m, int kind, int K) {
+    for (int mb = m->pipe_rows ? m->pipe_rows : 8; mb > 1; mb /= 2)
         if ((size_t)mb * pipe_x_bytes(kind, K) + (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT) return mb;
     return 1;
 }
@@ -2482,7 +2485,7 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     static const rowjobs none = {};
     if (!J) J = &none;
     bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8) && M <= 8);
-    const int kind = sizeof(WT) == 2 ? 1 : 0, prows = pipe_rows_fit(kind, K);
+    const int kind = sizeof(WT) == 2 ? 1 : 0, prows = pipe_rows_fit(m, kind, K);
     if (gemv && M > 1 && m->gemv1 == 0 && m->mode != 5 && prows > 1) {
         /* several rows through the copy ring: each launch reads the weights once for up to prows rows of x */
         for (int r0 = 0; r0 < M; r0 += prows) {
@@ -2566,7 +2569,7 @@ static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, 
         return;
     }
     const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8) && M <= 8);
-    const int prows = pipe_rows_fit(bits, K);
+    const int prows = pipe_rows_fit(m, bits, K);
     if (gemv && M > 1 && m->gemv1 == 0 && !m->q_rows && !d->wc && !d->wsh && !d->ww && prows > 1) {
         /* several rows through the copy ring, codes decoded once per chunk for all of them */
         for (int r0 = 0; r0 < M; r0 += prows) {
@@ -2609,7 +2612,8 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
      * a batch shape; it is captured again when the shape changes. */
     if (ntok == 1 && !m->profile && m->graphs) {
         if (!m->gexec || m->g_nseq != nseq || m->g_slot0 != slot0 || m->g_mode != m->mode || m->g_fuse != m->fuse ||
-            m->g_qrows != m->q_rows || m->g_gemv1 != m->gemv1 || m->g_pdl != m->pdl || m->g_ring != m->ring) {
+            m->g_qrows != m->q_rows || m->g_gemv1 != m->gemv1 || m->g_pdl != m->pdl || m->g_ring != m->ring ||
+            m->g_prows != m->pipe_rows) {
             if (m->gexec) cudaGraphExecDestroy(m->gexec);
             m->gexec = NULL;
             cudaGraph_t g = NULL;
@@ -2622,7 +2626,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
             }
             cudaGetLastError(); /* a failed capture falls back to launches below */
             m->g_nseq = nseq, m->g_slot0 = slot0, m->g_mode = m->mode, m->g_fuse = m->fuse, m->g_qrows = m->q_rows;
-            m->g_gemv1 = m->gemv1, m->g_pdl = m->pdl, m->g_ring = m->ring;
+            m->g_gemv1 = m->gemv1, m->g_pdl = m->pdl, m->g_ring = m->ring, m->g_prows = m->pipe_rows;
         }
         if (m->gexec && cudaGraphLaunch(m->gexec, m->st) == cudaSuccess) {
             cudaEventRecord(m->e1, m->st);
@@ -2688,7 +2692,11 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                 fn = &fn_pend;
                 break; /* fn is consumed by op i + 1 */
             }
-            rmsnorm_k<<<(rows + 15) / 16, 256, RMS_STAGE * 4, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps);
+            {
+                const int rpb = rows <= 2 * m->sms ? 1 : 16; /* decode of a few sequences: one block a row */
+                rmsnorm_k<<<(rows + rpb - 1) / rpb, 256, RMS_STAGE * 4, m->st>>>(out, lo, in, li, d->w, rows, n, o->eps,
+                                                                                 rpb);
+            }
             break;
         }
         case LPCS_CUDA_OP_MATMUL:

@@ -164,6 +164,11 @@ void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on);
  * (.ca); -1 (the default) by kind: 3 for fp32 / bf16, 4 for packed codes
  * (the fastest on an H100 in session 7). Same bits; bench7b times them. */
 void lpcs_cuda_llm_set_ring(lpcs_cuda_llm *m, int g);
+/* Decode of 2..8 sequences reads each matrix once per launch of the copy
+ * ring for up to 8 rows of x (all rows' x stays in shared memory: 8 where
+ * it fits, else 4 or 2). r = 2, 4 or 8 caps the rows a launch takes (more
+ * launches, more blocks per SM); 0 (the default) takes what fits. Same bits. */
+void lpcs_cuda_llm_set_pipe_rows(lpcs_cuda_llm *m, int r);
 /* Per-op-type device time (events around every op; slows the forward a
  * little): on = 1 starts accumulating, ms[LPCS_CUDA_OP_COUNT] reads it. */
 void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on);

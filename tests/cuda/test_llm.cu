@@ -413,8 +413,9 @@ static void bench7b(FILE *csv, bool bf16_only) {
         lpcs_cuda_llm_set_gemv1(m, 0); /* the copy-ring one-row GEMV; the session-5 kernels are timed beside it */
         if (getenv("BENCH7B_RING")) lpcs_cuda_llm_set_ring(m, atoi(getenv("BENCH7B_RING"))); /* profiler runs */
         /* roofline: the weights read once per step at the read-only bandwidth */
-        for (int B : {1, 8, 64}) {
+        for (int B : {1, 2, 4, 8, 64}) {
             if (B > 1 && getenv("BENCH7B_B1")) break; /* batch 1 only (profiler runs) */
+            if (getenv("BENCH7B_ONLYB") && B != atoi(getenv("BENCH7B_ONLYB"))) continue; /* one batch (profiler runs) */
             std::vector<int> tok(B, 5);
             lpcs_cuda_llm_forward(m, tok.data(), B, 1, 0, 0); /* warm */
             lpcs_cuda_llm_last_ms(m);
@@ -462,6 +463,13 @@ static void bench7b(FILE *csv, bool bf16_only) {
                         printf("  decode batch 1, packed GEMV with %d row(s) per thread forced: %.3f ms/step\n", qr, t);
                     }
             }
+            if (B == 8) /* rows of x a copy-ring launch takes, capped (more launches, more blocks per SM) */
+                for (int cap : {4, 2}) {
+                    lpcs_cuda_llm_set_pipe_rows(m, cap);
+                    const double t = steps();
+                    lpcs_cuda_llm_set_pipe_rows(m, 0);
+                    printf("  decode batch 8, at most %d rows of x a copy-ring launch: %.3f ms/step\n", cap, t);
+                }
             if (B <= 8) {
                 double prof[LPCS_CUDA_OP_COUNT];
                 lpcs_cuda_llm_set_profile(m, 1);
@@ -826,7 +834,10 @@ int main(int argc, char **argv) {
                 std::vector<float> wantn((size_t)3 * W * V);
                 std::copy(wantq.begin(), wantq.end(), wantn.begin());
                 for (int s = 1; s < 3; s++) ref_forward(c, wq, cs, &tkn[s * W], (int)W, &wantn[(size_t)s * W * V]);
-                for (int ns : {3, 6}) {
+                for (int ns : {3, 6, -6}) { /* -6: 6 sequences, at most 4 rows a launch (launches of 4 + 2 rows) */
+                    const int cap = ns < 0 ? 4 : 0;
+                    ns = ns < 0 ? -ns : ns;
+                    lpcs_cuda_llm_set_pipe_rows(m, cap);
                     std::vector<float> got((size_t)ns * W * V), step((size_t)ns * V), want((size_t)ns * W * V);
                     for (int s = 0; s < ns; s++)
                         std::copy(wantn.begin() + (size_t)(s % 3) * W * V, wantn.begin() + (size_t)(s % 3 + 1) * W * V,
@@ -838,8 +849,9 @@ int main(int argc, char **argv) {
                         lpcs_cuda_llm_logits(m, 0, ns, step.data());
                         for (int s = 0; s < ns; s++) memcpy(&got[((size_t)s * W + p) * V], &step[(size_t)s * V], V * 4);
                     }
+                    lpcs_cuda_llm_set_pipe_rows(m, 0);
                     snprintf(name, sizeof name, "%s packed weights, decode %d sequences x 256 steps (copy ring, %d rows "
-                             "of x a launch)", fmt, ns, ns);
+                             "of x a launch)", fmt, ns, cap ? cap : ns);
                     compare(name, got.data(), want.data(), got.size(), (size_t)ns * W * V);
                 }
             }
