@@ -932,8 +932,8 @@ template <int KIND> struct pipe_fmt {
     }
 };
 
-template <int KIND, int NR, int G, int MB>
-__global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const float *__restrict__ X,
+template <int KIND, int NR, int G, int MB, int NT = 256>
+__global__ void __launch_bounds__(NT) gemv1_pipe_k(float *__restrict__ Y, const float *__restrict__ X,
                                                     const void *__restrict__ W, const float *__restrict__ S, int N,
                                                     int K, const float *__restrict__ nw, float eps,
                                                     float *__restrict__ xout, float *__restrict__ xres,
@@ -941,14 +941,18 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
     typedef pipe_fmt<KIND> F;
     constexpr int SPC = F::SPC, PIPE_STG = pipe_stg(G), PIPE_NSTG = pipe_nstg(G), D = PIPE_STG * PIPE_NSTG;
     extern __shared__ __align__(16) float xs[];
-    const int j = threadIdx.x & 15, hr = threadIdx.x >> 4;
+    /* NT / 256 sub-blocks of 16 rows x 16 lanes share the staged x (several rows of x: one block fits an SM,
+     * the sub-blocks give it more warps); sub-block sb walks row groups sb0, sb0 + nsb, ... */
+    constexpr int NSB = NT / 256;
+    const int j = threadIdx.x & 15, hr = (threadIdx.x >> 4) & 15, sb0 = blockIdx.x * NSB + (int)(threadIdx.x >> 8);
+    const int nsb = gridDim.x * NSB;
     const int nch = F::nch(K), cnt = K > j ? (K - j + 15) / 16 : 0;
     const size_t rowb = F::row_bytes(K);
     const int cs = nch * SPC + 4; /* x row stride (floats): steps of all chunks + 4 against bank conflicts */
     const int T = J.nj > 2 ? J.gend[2] : J.nj == 2 ? J.gend[1] : (N + 15) / 16; /* row groups of all matrices */
     const int xst = 16 * cs; /* floats between the staged x rows (MB > 1) */
     unsigned char *ring = (unsigned char *)(xs + MB * xst);
-    const uint32_t ring_s = (uint32_t)__cvta_generic_to_shared(ring) + threadIdx.x * 16; /* slot q: + q * 4096 */
+    const uint32_t ring_s = (uint32_t)__cvta_generic_to_shared(ring) + threadIdx.x * 16; /* slot q: + q * NT * 16 */
     /* row group t -> its matrix (Y, W, S, N) */
     auto job = [&](int t, float *&y, const unsigned char *&w, const float *&s, int &n) {
         y = Y, w = (const unsigned char *)W, s = S, n = N;
@@ -963,7 +967,7 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
         return t;
     };
     /* the producer: chunk pc of row pr (of NR) of row group pt, source pointer pw */
-    int pt = blockIdx.x, pc = 0, pr = 0, ps = 0; /* ps: the ring slot of the next copy */
+    int pt = sb0, pc = 0, pr = 0, ps = 0; /* ps: the ring slot of the next copy */
     const unsigned char *pw = NULL;
     auto prow = [&]() { /* pw = this thread's lane of row pr of row group pt */
         float *y;
@@ -980,11 +984,11 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
 #pragma unroll
         for (int u = 0; u < PIPE_STG; u++) {
             if (pt < T) {
-                cp16<pipe_ca(G)>(ring_s + (uint32_t)ps * 4096u,
+                cp16<pipe_ca(G)>(ring_s + (uint32_t)ps * (NT * 16u),
                      pw + (size_t)(pc / F::CPG) * 256 * F::CPG + (size_t)(pc % F::CPG) * 16);
                 if (++pc == nch) {
                     pc = 0;
-                    if (++pr == NR) pr = 0, pt += gridDim.x;
+                    if (++pr == NR) pr = 0, pt += nsb;
                     if (pt < T) prow();
                 }
             }
@@ -1011,12 +1015,12 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
         const unsigned char *w;
         const float *s;
         int n;
-        const int lt = job(blockIdx.x < T ? blockIdx.x : 0, y, w, s, n);
+        const int lt = job(sb0 < T ? sb0 : 0, y, w, s, n);
         const int row = min(lt * 16 + hr, n - 1);
 #pragma unroll
         for (int r = 0; r < NR; r++) snext[r] = KIND >= 2 ? __ldg((NR == 2 ? J.S[r] : s) + row) : 0.0f;
     }
-    for (int t = blockIdx.x; t < T; t += gridDim.x) {
+    for (int t = sb0; t < T; t += nsb) {
         float *y;
         const unsigned char *w;
         const float *s;
@@ -1029,12 +1033,12 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
 #pragma unroll
             for (int k = 0; k < NS; k++) sk[r][k] = snext[r] * (1.0f / (float)(1u << (KIND * k))); /* lpcs_qdec_scales */
         }
-        if (KIND >= 2 && t + (int)gridDim.x < T) { /* the next row group's scales, requested now */
+        if (KIND >= 2 && t + nsb < T) { /* the next row group's scales, requested now */
             float *y2;
             const unsigned char *w2;
             const float *s2;
             int n2;
-            const int lt2 = job(t + gridDim.x, y2, w2, s2, n2), row2 = min(lt2 * 16 + hr, n2 - 1);
+            const int lt2 = job(t + nsb, y2, w2, s2, n2), row2 = min(lt2 * 16 + hr, n2 - 1);
 #pragma unroll
             for (int r = 0; r < NR; r++) snext[r] = __ldg((NR == 2 ? J.S[r] : s2) + row2);
         }
@@ -1048,7 +1052,7 @@ __global__ void __launch_bounds__(256) gemv1_pipe_k(float *__restrict__ Y, const
                     cp_wait<PIPE_NSTG - 2>();
                     issue_stage();
                 }
-                const uint4 wd = *(const uint4 *)(ring + (size_t)cslot * 4096 + threadIdx.x * 16);
+                const uint4 wd = *(const uint4 *)(ring + (size_t)cslot * (NT * 16) + threadIdx.x * 16);
                 const float *xc = x + c * SPC;
                 const bool full = (c + 1) * SPC <= cnt;
                 if constexpr (KIND <= 1) {
@@ -1151,12 +1155,12 @@ typedef void (*pipe_fn)(float *, const float *, const void *, const float *, int
      gemv1_pipe_k<4, 2, G, 1>, gemv1_pipe_k<2, 2, G, 1>}
 static const pipe_fn pipe_fns[PIPE_NG][6] = {PIPE_ROW(0), PIPE_ROW(1), PIPE_ROW(2), PIPE_ROW(3), PIPE_ROW(4)};
 #undef PIPE_ROW
-/* 2..8 rows of x (decode of several sequences): [ring: 0 geometry 1 (2 x 6), 1 geometry 3 (1 x 4)][kind: fp32,
- * bf16, 4-bit, 2-bit][MB: 2, 4, 8]. x of all rows stays in shared memory, so few blocks fit an SM: the deeper
- * ring where it fits, else the small one. */
-#define PIPEM_KIND(G, KD) {gemv1_pipe_k<KD, 1, G, 2>, gemv1_pipe_k<KD, 1, G, 4>, gemv1_pipe_k<KD, 1, G, 8>}
-#define PIPEM_G(G) {PIPEM_KIND(G, 0), PIPEM_KIND(G, 1), PIPEM_KIND(G, 4), PIPEM_KIND(G, 2)}
-static const pipe_fn pipem_fns[2][4][3] = {PIPEM_G(1), PIPEM_G(3)};
+/* 2..8 rows of x (decode of several sequences): [threads: 0 1024, 1 512][kind: fp32, bf16, 4-bit, 2-bit][MB: 2, 4,
+ * 8], ring geometry 3 (1 x 4 through L1). x of all rows stays in shared memory, so one block fits an SM: 4 (or 2)
+ * sub-blocks of 256 threads share it (ncu, session 7: 256 threads, one block, 12% occupancy, DRAM 19-30%). */
+#define PIPEM_KIND(NT, KD) {gemv1_pipe_k<KD, 1, 3, 2, NT>, gemv1_pipe_k<KD, 1, 3, 4, NT>, gemv1_pipe_k<KD, 1, 3, 8, NT>}
+#define PIPEM_G(NT) {PIPEM_KIND(NT, 0), PIPEM_KIND(NT, 1), PIPEM_KIND(NT, 4), PIPEM_KIND(NT, 2)}
+static const pipe_fn pipem_fns[2][4][3] = {PIPEM_G(1024), PIPEM_G(512)};
 #undef PIPEM_G
 #undef PIPEM_KIND
 #define PIPE_SMEM_LIMIT (227 * 1024) /* the most dynamic shared memory a block may have (sm_90) */
@@ -2143,7 +2147,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
             for (int k = 0; k < 4; k++)
                 for (int b = 0; b < 3; b++) {
                     if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->pipem_regs_fit[g][k][b], pipem_fns[g][k][b],
-                                                                      256, 0) != cudaSuccess)
+                                                                      g == 0 ? 1024 : 512, 0) != cudaSuccess)
                         m->pipem_regs_fit[g][k][b] = 1;
                     cudaFuncSetAttribute(pipem_fns[g][k][b], cudaFuncAttributePreferredSharedMemoryCarveout, 100);
                 }
@@ -2441,7 +2445,7 @@ static size_t pipe_x_bytes(int kind, int K) { /* one staged x row (16 lanes, pad
 /* rows of x one launch of gemv1_pipe_k can take (8, 4, 2 or 1: the shared memory for x and the small ring) */
 static int pipe_rows_fit(const lpcs_cuda_llm *m, int kind, int K) {
     for (int mb = m->pipe_rows ? m->pipe_rows : 8; mb > 1; mb /= 2)
-        if ((size_t)mb * pipe_x_bytes(kind, K) + (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT) return mb;
+        if ((size_t)mb * pipe_x_bytes(kind, K) + 2 * (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT) return mb;
     return 1;
 }
 static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const float *X, const void *W, const float *S,
@@ -2449,34 +2453,34 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
     const int ki = nr == 2 ? (kind == 4 ? 4 : 5) : kind == 0 ? 0 : kind == 1 ? 1 : kind == 4 ? 2 : 3;
     const int MB = mb <= 1 ? 1 : mb <= 2 ? 2 : mb <= 4 ? 4 : 8;
     /* one row, by kind (H100, session 7): 1 x 4 through L1 for fp32 / bf16, 1 x 3 through L1 for packed codes;
-     * several rows: 2 x 6 through L1 where it fits, else 1 x 4 */
+     * several rows: 1 x 4 with 1024 threads a block where x and the ring fit, else 512 */
     const size_t xb = (size_t)MB * pipe_x_bytes(kind, K);
-    const int rg = MB > 1 ? (xb + (size_t)pipe_ring(1) <= PIPE_SMEM_LIMIT ? 1 : 3)
-                          : m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
-    const size_t smem = xb + (size_t)pipe_ring(rg);
+    const int nt = MB == 1 ? 256 : xb + 4 * (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT ? 1024 : 512;
+    const int rg = MB > 1 ? 3 : m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
+    const size_t smem = xb + (size_t)pipe_ring(rg) * (nt / 256);
     const int mbi = MB == 2 ? 0 : MB == 4 ? 1 : 2;
     const int by_smem = m->smem_sm / (int)(smem + 1024),
-              by_regs = MB == 1 ? m->pipe_regs_fit[rg][ki] : m->pipem_regs_fit[rg == 1 ? 0 : 1][ki][mbi];
+              by_regs = MB == 1 ? m->pipe_regs_fit[rg][ki] : m->pipem_regs_fit[nt == 1024 ? 0 : 1][ki][mbi];
     int fit = (by_regs < by_smem ? by_regs : by_smem) * m->sms;
     if (fit < 1) fit = 1;
     if (m->mode == 7) fit = 2;
-    const int T = J->nj > 1 ? J->gend[J->nj - 1] : (N + 15) / 16;
-    const unsigned g = (unsigned)(T < fit ? T : fit);
+    const int T = J->nj > 1 ? J->gend[J->nj - 1] : (N + 15) / 16, tb = (T + nt / 256 - 1) / (nt / 256);
+    const unsigned g = (unsigned)(tb < fit ? tb : fit);
     const bool nf = fn && fn->w;
     const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
     const float eps = nf ? fn->eps : 0.0f;
     float *xo = nf ? fn->out : NULL, *res = fn ? fn->res : NULL;
     cudaLaunchConfig_t lc = {};
     cudaLaunchAttribute la[1];
-    lc.gridDim = dim3(g), lc.blockDim = dim3(256), lc.dynamicSmemBytes = smem, lc.stream = m->st;
+    lc.gridDim = dim3(g), lc.blockDim = dim3((unsigned)nt), lc.dynamicSmemBytes = smem, lc.stream = m->st;
     if (m->pdl) { /* may start before the previous kernel ends (the kernel waits for it before reading x) */
         la[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
         la[0].val.programmaticStreamSerializationAllowed = 1;
         lc.attrs = la, lc.numAttrs = 1;
     }
-    const pipe_fn kf = MB == 1 ? pipe_fns[rg][ki] : pipem_fns[rg == 1 ? 0 : 1][ki][mbi];
+    const pipe_fn kf = MB == 1 ? pipe_fns[rg][ki] : pipem_fns[nt == 1024 ? 0 : 1][ki][mbi];
     if (m->pdl) cudaLaunchKernelEx(&lc, kf, Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy);
-    else kf<<<g, 256, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy);
+    else kf<<<g, (unsigned)nt, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy);
 }
 
 template <typename WT>
