@@ -2453,9 +2453,17 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
     const int ki = nr == 2 ? (kind == 4 ? 4 : 5) : kind == 0 ? 0 : kind == 1 ? 1 : kind == 4 ? 2 : 3;
     const int MB = mb <= 1 ? 1 : mb <= 2 ? 2 : mb <= 4 ? 4 : 8;
     /* one row, by kind (H100, session 7): 1 x 4 through L1 for fp32 / bf16, 1 x 3 through L1 for packed codes;
-     * several rows: 1 x 4 with 1024 threads a block where x and the ring fit, else 512 */
+     * several rows: 1 x 4, 1024 threads a block where x and the ring fit and the row groups fill every SM with
+     * such blocks, else 512 (one block an SM either way: the most warps on the most SMs; ncu, session 7: a
+     * 4096-row matrix in 1024-thread blocks ran on 64 SMs) */
     const size_t xb = (size_t)MB * pipe_x_bytes(kind, K);
-    const int nt = MB == 1 ? 256 : xb + 4 * (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT ? 1024 : 512;
+    const int T = J->nj > 1 ? J->gend[J->nj - 1] : (N + 15) / 16;
+    int nt = 256;
+    if (MB > 1) {
+        const long s512 = (long)((T + 1) / 2 < m->sms ? (T + 1) / 2 : m->sms) * 512;
+        const long s1024 = (long)((T + 3) / 4 < m->sms ? (T + 3) / 4 : m->sms) * 1024;
+        nt = xb + 4 * (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT && s1024 > s512 ? 1024 : 512;
+    }
     const int rg = MB > 1 ? 3 : m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
     const size_t smem = xb + (size_t)pipe_ring(rg) * (nt / 256);
     const int mbi = MB == 2 ? 0 : MB == 4 ? 1 : 2;
@@ -2464,7 +2472,7 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
     int fit = (by_regs < by_smem ? by_regs : by_smem) * m->sms;
     if (fit < 1) fit = 1;
     if (m->mode == 7) fit = 2;
-    const int T = J->nj > 1 ? J->gend[J->nj - 1] : (N + 15) / 16, tb = (T + nt / 256 - 1) / (nt / 256);
+    const int tb = (T + nt / 256 - 1) / (nt / 256);
     const unsigned g = (unsigned)(tb < fit ? tb : fit);
     const bool nf = fn && fn->w;
     const float *x = nf ? fn->x : X, *nw = nf ? fn->w : NULL;
