@@ -59,7 +59,7 @@ struct lpcs_cuda_llm {
     int mode;
     int sms, smem_sm;      /* the device's SM count and shared memory per SM (persistent GEMV grid) */
     int gemv1_regs_fit[2]; /* gemv1_xs_k<float / bf16> blocks per SM by registers */
-    int pipe_regs_fit[5][6]; /* gemv1_pipe_k blocks per SM by registers ([ring geometry][kernel index]) */
+    int pipe_regs_fit[5][8]; /* gemv1_pipe_k blocks per SM by registers ([ring geometry][kernel index]) */
     int pipem_regs_fit[2][4][3]; /* the same for 2..8 rows of x (pipem_fns) */
     int ring;                /* gemv1_pipe_k's ring geometry, -1 by kind (lpcs_cuda_llm_set_ring) */
     int pipe_rows;           /* most rows of x a copy-ring launch takes (0: what fits; lpcs_cuda_llm_set_pipe_rows) */
@@ -1149,11 +1149,12 @@ __global__ void __launch_bounds__(NT) gemv1_pipe_k(float *__restrict__ Y, const 
 
 typedef void (*pipe_fn)(float *, const float *, const void *, const float *, int, int, const float *, float, float *,
                         float *, const rowjobs, int, int, int);
-/* [ring geometry][kernel index: fp32, bf16, 4-bit, 2-bit, 4-bit pair, 2-bit pair] */
+/* [ring geometry][kernel index: fp32, bf16, 4-bit, 2-bit, then the w1 / w3 + SwiGLU pair: 4-bit, 2-bit, fp32,
+ * bf16] */
 #define PIPE_ROW(G)                                                                                                 \
     {gemv1_pipe_k<0, 1, G, 1>, gemv1_pipe_k<1, 1, G, 1>, gemv1_pipe_k<4, 1, G, 1>, gemv1_pipe_k<2, 1, G, 1>,        \
-     gemv1_pipe_k<4, 2, G, 1>, gemv1_pipe_k<2, 2, G, 1>}
-static const pipe_fn pipe_fns[PIPE_NG][6] = {PIPE_ROW(0), PIPE_ROW(1), PIPE_ROW(2), PIPE_ROW(3), PIPE_ROW(4)};
+     gemv1_pipe_k<4, 2, G, 1>, gemv1_pipe_k<2, 2, G, 1>, gemv1_pipe_k<0, 2, G, 1>, gemv1_pipe_k<1, 2, G, 1>}
+static const pipe_fn pipe_fns[PIPE_NG][8] = {PIPE_ROW(0), PIPE_ROW(1), PIPE_ROW(2), PIPE_ROW(3), PIPE_ROW(4)};
 #undef PIPE_ROW
 /* 2..8 rows of x (decode of several sequences): [threads: 0 1024, 1 512][kind: fp32, bf16, 4-bit, 2-bit][MB: 2, 4,
  * 8], ring geometry 3 (1 x 4 through L1). x of all rows stays in shared memory, so one block fits an SM: 4 (or 2)
@@ -1166,7 +1167,7 @@ static const pipe_fn pipem_fns[2][4][3] = {PIPEM_G(1024), PIPEM_G(512)};
 #define PIPE_SMEM_LIMIT (227 * 1024) /* the most dynamic shared memory a block may have (sm_90) */
 static bool pipe_smem_set() {
     for (int g = 0; g < PIPE_NG; g++)
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < 8; k++)
             if (cudaFuncSetAttribute(pipe_fns[g][k], cudaFuncAttributeMaxDynamicSharedMemorySize, PIPE_SMEM_MAX) !=
                 cudaSuccess)
                 return false;
@@ -2135,7 +2136,7 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
     cudaGetLastError();
     {
         for (int g = 0; g < PIPE_NG; g++)
-            for (int k = 0; k < 6; k++) {
+            for (int k = 0; k < 8; k++) {
                 if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&m->pipe_regs_fit[g][k], pipe_fns[g][k], 256, 0) !=
                     cudaSuccess)
                     m->pipe_regs_fit[g][k] = 1;
@@ -2450,7 +2451,8 @@ static int pipe_rows_fit(const lpcs_cuda_llm *m, int kind, int K) {
 }
 static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const float *X, const void *W, const float *S,
                         int N, int K, const fnorm *fn, const rowjobs *J, int mb = 1, int ldx = 0, int ldy = 0) {
-    const int ki = nr == 2 ? (kind == 4 ? 4 : 5) : kind == 0 ? 0 : kind == 1 ? 1 : kind == 4 ? 2 : 3;
+    const int ki = nr == 2 ? (kind == 4 ? 4 : kind == 2 ? 5 : kind == 0 ? 6 : 7)
+                           : kind == 0 ? 0 : kind == 1 ? 1 : kind == 4 ? 2 : 3;
     const int MB = mb <= 1 ? 1 : mb <= 2 ? 2 : mb <= 4 ? 4 : 8;
     /* one row, by kind (H100, session 7): 1 x 4 through L1 for fp32 / bf16, 1 x 3 through L1 for packed codes;
      * several rows: 1 x 4, 1024 threads a block where x and the ring fit and the row groups fill every SM with
@@ -2512,7 +2514,7 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             const float *x = X + (size_t)r0 * ldx;
             const size_t xsb = (size_t)gemv1_xs_floats(K) * 4;
             if (mb == 1 && xsb <= GEMV1_XS_MAX && m->gemv1 == 0 && m->mode != 5) {
-                launch_pipe(m, kind, 1, y, x, W, NULL, N, K, fn, J);
+                launch_pipe(m, kind, J->nj < 0 ? 2 : 1, y, x, W, NULL, N, K, fn, J);
             } else if (mb == 1 && xsb <= GEMV1_XS_MAX) {
                 /* blocks that fit an SM at once: the register limit (asked at create), the shared memory limit */
                 const int by_regs = m->gemv1_regs_fit[sizeof(WT) == 2], by_smem = m->smem_sm / (int)(xsb + 1024);
@@ -2765,9 +2767,10 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                         for (int k = i + 1; k < i + J.nj; k++) /* an output must not be the shared input */
                             if (m->ops[k].o.out == o->in) J.nj = 1;
                     }
-                    /* packed w1 / w3 pair followed by the SwiGLU of their outputs: one launch for all three */
+                    /* w1 / w3 pair followed by the SwiGLU of their outputs: one launch for all three (packed
+                     * codes in either one-row kernel; fp32 / bf16 in the copy ring only) */
                     const dev_op *sw = i + 2 < m->n_ops ? &m->ops[i + 2] : NULL;
-                    if (J.nj == 2 && d->wq && sw && sw->o.type == LPCS_CUDA_OP_SWIGLU && sw->o.in == o->out &&
+                    if (J.nj == 2 && (d->wq || m->gemv1 == 0) && sw && sw->o.type == LPCS_CUDA_OP_SWIGLU && sw->o.in == o->out &&
                         sw->o.in2 == m->ops[i + 1].o.out && sw->o.n == o->rows && m->ops[i + 1].o.rows == o->rows &&
                         sw->o.out >= 0 && sw->o.out != o->in && (!fn || fn->x != m->buf[sw->o.out])) {
                         J.Y[2] = out;                  /* w1's output */
