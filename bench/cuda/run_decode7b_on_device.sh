@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Session 5 (issue 14, 7B decode at the roofline) on a GPU machine, in one call:
-#   OUT=... SHARED=... STEPS="checks inject resident bench7b ncu gemv" \
+# Issue 14 (7B decode at the roofline; sessions 5-7) on a GPU machine, in one call:
+#   OUT=... SHARED=... STEPS="checks inject resident bench7b ncu ncu8 ring gemv" \
 #     bench/cuda/run_decode7b_on_device.sh BINDIR
-# BINDIR: stripped test_llm, test_resident (and bench_gemv for "gemv") of the
+# BINDIR: stripped test_llm, test_resident (bench_gemv for "gemv", bench_ring for "ring") of the
 # cuda build plus lib/ (libjansson, libsystemc). SHARED: models/ and data/.
 # Steps (default all):
 #   checks   test_llm: engine vs its serial host oracle, bit for bit (fp32 GEMM /
@@ -18,6 +18,9 @@
 #   bench7b  test_llm --bench7b: Llama-2-7B shapes, bf16 / int4 / ternary decode at
 #            batch 1, 8, 64 vs the roofline (read-only and copy bandwidth)
 #   ncu      Nsight Compute on the one-row GEMVs of the 7B decode (the copy ring gemv1_pipe_k by default)
+#   ncu8     Nsight Compute on the copy ring with 8 rows of x (7B bf16 decode at batch 8)
+#   ring     bench_ring: the copy ring's bandwidth probe (same bytes: engine pattern / contiguous, with and
+#            without the bf16 work, vs plain 16-byte loads)
 #   gemv     bench_gemv (ternary / int4 / LUT GEMV kernels vs cuBLAS)
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -26,7 +29,7 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 SHARED=${SHARED:-shared}
 BIN=${1:?BINDIR}
-STEPS=${STEPS:-checks inject resident plans bench7b ncu gemv}
+STEPS=${STEPS:-checks inject resident plans bench7b ncu ncu8 ring gemv}
 has() { case " $STEPS " in *" $1 "*) return 0 ;; esac; return 1; }
 export LD_LIBRARY_PATH="$(cd "$BIN" && pwd)/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export LPCS_SHARED=$SHARED
@@ -78,6 +81,18 @@ if has ncu && [ -n "$NCU" ]; then
       --launch-count 8 "$BIN/test_llm" --no-checks --bench7b >"$OUT/ncu_gemv1_$f.txt" 2>&1
   done
   grep -E 'gemv1_pipe_k|gemv1_xs_k|gemv1q_k|rmsnorm_k|Duration|DRAM Throughput|Memory Throughput|Compute \(SM\) Throughput|Achieved Occupancy|Registers Per|Issue Slots Busy|Executed Ipc' "$OUT"/ncu_gemv1_*.txt | cut -c1-160
+fi
+if has ncu8 && [ -n "$NCU" ]; then
+  stamp "Nsight Compute: the copy ring with 8 rows of x (bf16, batch 8)"
+  S="--section SpeedOfLight --section MemoryWorkloadAnalysis --section Occupancy --section LaunchStats --section WarpStateStats"
+  BENCH7B_ONLYB=8 BENCH7B_FMT=bf16 BENCH7B_NO_FP32=1 timeout ${NCU_TIMEOUT:-120} "$NCU" $S -k regex:'gemv1_pipe_k' \
+    --launch-skip 400 --launch-count 4 "$BIN/test_llm" --no-checks --bench7b >"$OUT/ncu_b8_bf16.txt" 2>&1
+  grep -E '  void gemv1|Duration|DRAM Throughput|Achieved Occupancy|Issue Slots Busy|Registers Per|Grid Size' "$OUT/ncu_b8_bf16.txt" | cut -c1-160
+fi
+if has ring && [ -x "$BIN/bench_ring" ]; then
+  stamp "bench_ring"
+  timeout 120 "$BIN/bench_ring" >"$OUT/bench_ring.csv" 2>&1; echo "bench_ring rc=$?"
+  cat "$OUT/bench_ring.csv"
 fi
 if has gemv && [ -x "$BIN/bench_gemv" ]; then
   stamp "bench_gemv"
