@@ -615,15 +615,6 @@ struct rowjobs {
     int N[3], gend[3], nj;
 };
 
-/* One row of x into shared memory, lane-major: xs[j * cs + i] = x[16 i + j]
- * for i < kx (zeros past K). With a norm (nw != NULL) X is the input of a
- * one-row RMSNorm that was not launched (enqueue_ops folds it into the GEMV
- * that follows it) and xs gets that RMSNorm's output, computed as rmsnorm_k
- * does: lane j of warp 0 walks its chain x[j], x[j + 16], ... by fmaf in
- * ascending order (the staged rows hold exactly these), the contract's tree,
- * ss / K + eps, 1 / sqrtf, then w[c] * (inv * x[c]); block 0 also writes
- * it to xout (the RMSNorm's output buffer, for later readers). Every thread
- * of the block calls it. */
 /* Asynchronous copies (cp.async): 16 bytes through L1 (CA) or past it; 4 bytes (x staging) */
 template <bool CA> __device__ __forceinline__ void cp16(uint32_t sdst, const void *gsrc) {
     if constexpr (CA) asm volatile("cp.async.ca.shared.global [%0], [%1], 16;\n" ::"r"(sdst), "l"(gsrc));
@@ -645,6 +636,15 @@ __device__ __forceinline__ void stage_row(float *xs, int cs, int kx, const float
         else *d = 0.0f;
     }
 }
+/* One row of x into shared memory, lane-major: xs[j * cs + i] = x[16 i + j]
+ * for i < kx (zeros past K). With a norm (nw != NULL) X is the input of a
+ * one-row RMSNorm that was not launched (enqueue_ops folds it into the GEMV
+ * that follows it) and xs gets that RMSNorm's output, computed as rmsnorm_k
+ * does: lane j of warp 0 walks its chain x[j], x[j + 16], ... by fmaf in
+ * ascending order (the staged rows hold exactly these), the contract's tree,
+ * ss / K + eps, 1 / sqrtf, then w[c] * (inv * x[c]); block 0 also writes
+ * it to xout (the RMSNorm's output buffer, for later readers). Every thread
+ * of the block calls it. */
 #define STAGE_U 16 /* norm weights a thread holds in registers at a time */
 __device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *__restrict__ X, int K,
                                         const float *__restrict__ nw, float eps, float *__restrict__ xout) {
@@ -910,7 +910,9 @@ __global__ void __launch_bounds__(256) gemv1q_k(float *__restrict__ Y, const flo
  * ring needs no block barrier. Same chain per lane in ascending k (steps
  * past the lane's end never enter it), same decode, same tree: the bits of
  * gemv1_xs_k / gemv1q_k. KIND: 0 fp32, 1 bf16, 4 / 2 packed bits;
- * NR = 2: packed w1 / w3 pair + SwiGLU (J.nj < 0). */
+ * NR = 2: the w1 / w3 pair + SwiGLU (J.nj < 0); G: the ring geometry; MB:
+ * rows of x (2..8: decode of several sequences, nmb of them used, strides
+ * ldx / ldy; no fold); NT: threads, NT / 256 sub-blocks sharing x. */
 /* Ring geometries (lpcs_cuda_llm_set_ring): chunks per stage (a power of two), stages (NSTG - 1 in flight),
  * copies through L1 (cp.async.ca: the L1 merges a warp's 16-byte copies into whole sectors; .cg sends them to
  * L2 one by one: ncu, session 7, saw every sector requested twice, a 50% L2 hit rate). A smaller ring fits
@@ -920,7 +922,7 @@ __host__ __device__ constexpr int pipe_stg(int g) { return g == 0 || g == 1 ? 2 
 __host__ __device__ constexpr int pipe_nstg(int g) { return g == 0 || g == 1 ? 6 : g == 4 ? 3 : 4; }
 __host__ __device__ constexpr bool pipe_ca(int g) { return g == 1 || g == 3 || g == 4; }
 __host__ __device__ constexpr int pipe_ring(int g) { return 256 * pipe_stg(g) * pipe_nstg(g) * 16; } /* bytes per block */
-#define PIPE_SMEM_MAX (GEMV1_XS_MAX + 256 * 2 * 6 * 16) /* the largest ring */
+#define PIPE_SMEM_MAX (GEMV1_XS_MAX + pipe_ring(0)) /* x and the largest ring (one row of x) */
 
 template <int KIND> struct pipe_fmt {
     static constexpr int SPC = KIND == 0 ? 4 : KIND == 1 ? 8 : 128 / KIND; /* chain steps per 16-byte chunk */
