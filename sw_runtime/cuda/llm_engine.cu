@@ -2437,7 +2437,7 @@ static bool one_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
     return (size_t)gemv1_xs_floats(K) * 4 <= GEMV1_XS_MAX;
 }
 
-/* gemv1_pipe_k: KIND 0 fp32, 1 bf16, 4 / 2 packed bits; NR 2 the packed w1 / w3 pair. The grid is what
+/* gemv1_pipe_k: KIND 0 fp32, 1 bf16, 4 / 2 packed bits; NR 2 the w1 / w3 + SwiGLU pair. The grid is what
  * fits the device at once (registers, asked at create; shared memory), at most one block per row group
  * (mode 7: 2 blocks, each walking many row groups). */
 static size_t pipe_x_bytes(int kind, int K) { /* one staged x row (16 lanes, padded) */
@@ -2495,6 +2495,16 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
     else kf<<<g, (unsigned)nt, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy);
 }
 
+/* M rows of x through the copy ring, prows (pipe_rows_fit) of them a launch: each launch reads the weights (and
+ * decodes packed codes) once for all its rows */
+static void launch_pipe_rows(lpcs_cuda_llm *m, int kind, int prows, float *Y, int ldy, const float *X, int ldx,
+                             const void *W, const float *S, int M, int N, int K, const rowjobs *J) {
+    for (int r0 = 0; r0 < M; r0 += prows) {
+        const int mb = M - r0 < prows ? M - r0 : prows;
+        launch_pipe(m, kind, 1, Y + (size_t)r0 * ldy, X + (size_t)r0 * ldx, W, S, N, K, NULL, J, mb, ldx, ldy);
+    }
+}
+
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
                           int K, const fnorm *fn = NULL, const rowjobs *J = NULL) {
@@ -2503,11 +2513,7 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8) && M <= 8);
     const int kind = sizeof(WT) == 2 ? 1 : 0, prows = pipe_rows_fit(m, kind, K);
     if (gemv && M > 1 && m->gemv1 == 0 && m->mode != 5 && prows > 1) {
-        /* several rows through the copy ring: each launch reads the weights once for up to prows rows of x */
-        for (int r0 = 0; r0 < M; r0 += prows) {
-            const int mb = M - r0 < prows ? M - r0 : prows;
-            launch_pipe(m, kind, 1, Y + (size_t)r0 * ldy, X + (size_t)r0 * ldx, W, NULL, N, K, NULL, J, mb, ldx, ldy);
-        }
+        launch_pipe_rows(m, kind, prows, Y, ldy, X, ldx, W, NULL, M, N, K, J);
     } else if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
             int mb = M - r0 < 8 ? M - r0 : 8;
@@ -2587,12 +2593,7 @@ static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, 
     const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8) && M <= 8);
     const int prows = pipe_rows_fit(m, bits, K);
     if (gemv && M > 1 && m->gemv1 == 0 && !m->q_rows && !d->wc && !d->wsh && !d->ww && prows > 1) {
-        /* several rows through the copy ring, codes decoded once per chunk for all of them */
-        for (int r0 = 0; r0 < M; r0 += prows) {
-            const int mb = M - r0 < prows ? M - r0 : prows;
-            launch_pipe(m, bits, 1, Y + (size_t)r0 * ldy, X + (size_t)r0 * ldx, d->wq, d->wqs, N, K, NULL, J, mb, ldx,
-                        ldy);
-        }
+        launch_pipe_rows(m, bits, prows, Y, ldy, X, ldx, d->wq, d->wqs, M, N, K, J);
         return;
     }
     if (d->w) { /* the fp32 companion (create): no decode */
