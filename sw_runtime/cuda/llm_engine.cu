@@ -696,12 +696,43 @@ __device__ __forceinline__ void stage_x(float *xs, int cs, int kx, const float *
     }
     __syncthreads();
 }
-/* x of nmb rows (row stride ldx) into the lane-major layout of stage_x, row b at xs + b * 16 * cs (no norm) */
+/* x of nmb rows (row stride ldx) into the lane-major layout of stage_x, row b at xs + b * 16 * cs; with nw, each
+ * row through its RMSNorm as stage_x does it (warp b forms row b's sum of squares; block 0 writes the norm's
+ * output rows, stride ldo) */
 __device__ __forceinline__ void stage_xm(float *xs, int cs, int kx, const float *__restrict__ X, int K, int ldx,
-                                         int nmb) {
+                                         int nmb, const float *__restrict__ nw, float eps, float *__restrict__ xout,
+                                         int ldo) {
+    __shared__ float inv_m[8];
     for (int b = 0; b < nmb; b++) stage_row(xs + (size_t)b * 16 * cs, cs, kx, X + (size_t)b * ldx, K);
     cp_commit();
     cp_wait<0>();
+    __syncthreads();
+    if (!nw) return;
+    const int wp = (int)(threadIdx.x >> 5);
+    if (wp < nmb) { /* blockDim >= 256: 8 warps for at most 8 rows */
+        const int j = threadIdx.x & 15, cnt = K > j ? (K - j + 15) / 16 : 0;
+        const float *x = xs + (size_t)wp * 16 * cs + j * cs;
+        float p = 0.0f;
+#pragma unroll 8
+        for (int i = 0; i < cnt; i++) p = fmaf(x[i], x[i], p);
+        float ss = tree16(p);
+        if ((threadIdx.x & 31) == 0) {
+            ss /= (float)K;
+            ss += eps;
+            inv_m[wp] = 1.0f / sqrtf(ss);
+        }
+    }
+    __syncthreads();
+    for (int b = 0; b < nmb; b++) {
+        const float inv = inv_m[b];
+        float *xb = xs + (size_t)b * 16 * cs;
+        for (int e = threadIdx.x; e < K; e += blockDim.x) {
+            const int at = (e & 15) * cs + (e >> 4);
+            const float v = __ldg(nw + e) * (inv * xb[at]);
+            xb[at] = v;
+            if (blockIdx.x == 0) xout[(size_t)b * ldo + e] = v;
+        }
+    }
     __syncthreads();
 }
 template <typename WT>
@@ -939,7 +970,7 @@ __global__ void __launch_bounds__(NT) gemv1_pipe_k(float *__restrict__ Y, const 
                                                     const void *__restrict__ W, const float *__restrict__ S, int N,
                                                     int K, const float *__restrict__ nw, float eps,
                                                     float *__restrict__ xout, float *__restrict__ xres,
-                                                    const rowjobs J, int nmb, int ldx, int ldy) {
+                                                    const rowjobs J, int nmb, int ldx, int ldy, int ldo) {
     typedef pipe_fmt<KIND> F;
     constexpr int SPC = F::SPC, PIPE_STG = pipe_stg(G), PIPE_NSTG = pipe_nstg(G), D = PIPE_STG * PIPE_NSTG;
     extern __shared__ __align__(16) float xs[];
@@ -1008,7 +1039,7 @@ __global__ void __launch_bounds__(NT) gemv1_pipe_k(float *__restrict__ Y, const 
      * it here (a no-op in an ordinary launch) */
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
     if (MB == 1) stage_x(xs, cs, nch * SPC, X, K, nw, eps, xout);
-    else stage_xm(xs, cs, nch * SPC, X, K, ldx, nmb);
+    else stage_xm(xs, cs, nch * SPC, X, K, ldx, nmb, nw, eps, xout, ldo);
     const float *x = xs + j * cs;
     int q = 0, cslot = 0; /* chunks consumed, the ring slot of the next one */
     float snext[NR];
@@ -1150,7 +1181,7 @@ __global__ void __launch_bounds__(NT) gemv1_pipe_k(float *__restrict__ Y, const 
 }
 
 typedef void (*pipe_fn)(float *, const float *, const void *, const float *, int, int, const float *, float, float *,
-                        float *, const rowjobs, int, int, int);
+                        float *, const rowjobs, int, int, int, int);
 /* [ring geometry][kernel index: fp32, bf16, 4-bit, 2-bit, then the w1 / w3 + SwiGLU pair: 4-bit, 2-bit, fp32,
  * bf16] */
 #define PIPE_ROW(G)                                                                                                 \
@@ -1166,7 +1197,7 @@ static const pipe_fn pipe_fns[PIPE_NG][8] = {PIPE_ROW(0), PIPE_ROW(1), PIPE_ROW(
 static const pipe_fn pipem_fns[2][4][3] = {PIPEM_G(1024), PIPEM_G(512)};
 #undef PIPEM_G
 #undef PIPEM_KIND
-#define PIPE_SMEM_LIMIT (227 * 1024) /* the most dynamic shared memory a block may have (sm_90) */
+#define PIPE_SMEM_LIMIT (227 * 1024 - 256) /* the most dynamic shared memory a block may have (sm_90), less room for the static (stage_xm) */
 static bool pipe_smem_set() {
     for (int g = 0; g < PIPE_NG; g++)
         for (int k = 0; k < 8; k++)
@@ -2427,6 +2458,7 @@ struct fnorm {
     float eps;
     float *out;
     float *res;
+    int ldx, ldo; /* row strides of x and out (several rows: the copy ring with 2..8 rows of x) */
 };
 
 /* Does a matmul of M rows and K columns take a one-row kernel (gemv1_xs_k /
@@ -2452,7 +2484,8 @@ static int pipe_rows_fit(const lpcs_cuda_llm *m, int kind, int K) {
     return 1;
 }
 static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const float *X, const void *W, const float *S,
-                        int N, int K, const fnorm *fn, const rowjobs *J, int mb = 1, int ldx = 0, int ldy = 0) {
+                        int N, int K, const fnorm *fn, const rowjobs *J, int mb = 1, int ldx = 0, int ldy = 0,
+                        int ldo = 0) {
     const int ki = nr == 2 ? (kind == 4 ? 4 : kind == 2 ? 5 : kind == 0 ? 6 : 7)
                            : kind == 0 ? 0 : kind == 1 ? 1 : kind == 4 ? 2 : 3;
     const int MB = mb <= 1 ? 1 : mb <= 2 ? 2 : mb <= 4 ? 4 : 8;
@@ -2468,7 +2501,13 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
         const long s1024 = (long)((T + 3) / 4 < m->sms ? (T + 3) / 4 : m->sms) * 1024;
         nt = xb + 4 * (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT && s1024 > s512 ? 1024 : 512;
     }
-    const int rg = MB > 1 ? 3 : m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
+    int rg = MB > 1 ? 3 : m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
+    if (MB == 1 && m->ring < 0) {
+        /* a matrix with few row groups (at 7B: wo, w2): one block a row group at once even with the deep ring
+         * (2 x 6 through L1: 160 bytes a thread in flight instead of 32-48), so the deep ring for it */
+        const int bs = m->smem_sm / (int)(xb + (size_t)pipe_ring(1) + 1024), br = m->pipe_regs_fit[1][ki];
+        if ((long)T <= (long)(bs < br ? bs : br) * m->sms) rg = 1;
+    }
     const size_t smem = xb + (size_t)pipe_ring(rg) * (nt / 256);
     const int mbi = MB == 2 ? 0 : MB == 4 ? 1 : 2;
     const int by_smem = m->smem_sm / (int)(smem + 1024),
@@ -2491,17 +2530,29 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
         lc.attrs = la, lc.numAttrs = 1;
     }
     const pipe_fn kf = MB == 1 ? pipe_fns[rg][ki] : pipem_fns[nt == 1024 ? 0 : 1][ki][mbi];
-    if (m->pdl) cudaLaunchKernelEx(&lc, kf, Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy);
-    else kf<<<g, (unsigned)nt, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy);
+    if (m->pdl) cudaLaunchKernelEx(&lc, kf, Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy, ldo);
+    else kf<<<g, (unsigned)nt, smem, m->st>>>(Y, x, W, S, N, K, nw, eps, xo, res, *J, mb, ldx, ldy, ldo);
 }
 
-/* M rows of x through the copy ring, prows (pipe_rows_fit) of them a launch: each launch reads the weights (and
- * decodes packed codes) once for all its rows */
-static void launch_pipe_rows(lpcs_cuda_llm *m, int kind, int prows, float *Y, int ldy, const float *X, int ldx,
-                             const void *W, const float *S, int M, int N, int K, const rowjobs *J) {
+/* Does a matmul of M = 2.. rows take the copy ring with several rows of x (and can it take a folded RMSNorm)? */
+static bool multi_row_kind(const lpcs_cuda_llm *m, int kind, int M, int K) { /* kind: as launch_pipe's */
+    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8) && M <= 8);
+    return gemv && M > 1 && m->gemv1 == 0 && !(kind >= 2 && m->q_rows) && pipe_rows_fit(m, kind, K) > 1;
+}
+static bool multi_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
+    return !d->wc && !d->wsh && !d->ww && multi_row_kind(m, d->wq ? d->o.w_qbits : d->wh ? 1 : 0, M, K);
+}
+/* M rows through the copy ring, up to pipe_rows_fit of them a launch (a folded RMSNorm: x = its input) */
+static void launch_pipe_rows(lpcs_cuda_llm *m, int kind, float *Y, int ldy, const float *X, int ldx, const void *W,
+                             const float *S, int M, int N, int K, const fnorm *fn, const rowjobs *J) {
+    const int prows = pipe_rows_fit(m, kind, K);
+    const bool nf = fn && fn->w;
     for (int r0 = 0; r0 < M; r0 += prows) {
         const int mb = M - r0 < prows ? M - r0 : prows;
-        launch_pipe(m, kind, 1, Y + (size_t)r0 * ldy, X + (size_t)r0 * ldx, W, S, N, K, NULL, J, mb, ldx, ldy);
+        fnorm f = {};
+        if (nf) f = *fn, f.x = fn->x + (size_t)r0 * fn->ldx, f.out = fn->out + (size_t)r0 * fn->ldo, f.res = NULL;
+        launch_pipe(m, kind, 1, Y + (size_t)r0 * ldy, nf ? f.x : X + (size_t)r0 * ldx, W, S, N, K, nf ? &f : NULL,
+                    J, mb, nf ? fn->ldx : ldx, ldy, nf ? fn->ldo : 0);
     }
 }
 
@@ -2511,9 +2562,10 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     static const rowjobs none = {};
     if (!J) J = &none;
     bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8) && M <= 8);
-    const int kind = sizeof(WT) == 2 ? 1 : 0, prows = pipe_rows_fit(m, kind, K);
-    if (gemv && M > 1 && m->gemv1 == 0 && m->mode != 5 && prows > 1) {
-        launch_pipe_rows(m, kind, prows, Y, ldy, X, ldx, W, NULL, M, N, K, J);
+    const int kind = sizeof(WT) == 2 ? 1 : 0;
+    if (M > 1 && multi_row_kind(m, kind, M, K)) {
+        /* several rows through the copy ring: each launch reads the weights once for up to 8 rows of x */
+        launch_pipe_rows(m, kind, Y, ldy, X, ldx, W, NULL, M, N, K, fn, J);
     } else if (gemv) {
         for (int r0 = 0; r0 < M; r0 += 8) { /* up to 8 rows share the weight loads */
             int mb = M - r0 < 8 ? M - r0 : 8;
@@ -2590,10 +2642,8 @@ static void launch_packed(lpcs_cuda_llm *m, const dev_op *d, float *Y, int ldy, 
         else gemv1q_k<2, 1><<<g, 256, xsb, m->st>>>(Y, x, d->wq, d->wqs, N, K, nw, eps, xo, res, *J);
         return;
     }
-    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8) && M <= 8);
-    const int prows = pipe_rows_fit(m, bits, K);
-    if (gemv && M > 1 && m->gemv1 == 0 && !m->q_rows && !d->wc && !d->wsh && !d->ww && prows > 1) {
-        launch_pipe_rows(m, bits, prows, Y, ldy, X, ldx, d->wq, d->wqs, M, N, K, J);
+    if (M > 1 && multi_row(m, d, M, K)) { /* several rows through the copy ring, codes decoded once for all */
+        launch_pipe_rows(m, bits, Y, ldy, X, ldx, d->wq, d->wqs, M, N, K, fn, J);
         return;
     }
     if (d->w) { /* the fp32 companion (create): no decode */
@@ -2703,9 +2753,12 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             /* one row whose next op is a one-row GEMV of it: the GEMV stages x through the norm (block 0
              * writes this op's output), which saves a launch and a one-block kernel */
             const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
-            if (m->fuse && rows == 1 && o->in != o->out && nx && nx->o.type == LPCS_CUDA_OP_MATMUL &&
-                nx->o.in == o->out && nx->o.cols == o->n && one_row(m, nx, rows, (int)nx->o.cols)) {
+            /* several rows (decode of 2..8 sequences) whose next op takes the copy ring with all of them: the same */
+            if (m->fuse && o->in != o->out && nx && nx->o.type == LPCS_CUDA_OP_MATMUL && nx->o.in == o->out &&
+                nx->o.cols == o->n &&
+                (rows == 1 ? one_row(m, nx, rows, (int)nx->o.cols) : multi_row(m, nx, rows, (int)nx->o.cols))) {
                 fn_pend.x = in, fn_pend.w = d->w, fn_pend.eps = o->eps, fn_pend.out = out, fn_pend.res = NULL;
+                fn_pend.ldx = li, fn_pend.ldo = lo;
                 fn = &fn_pend;
                 break; /* fn is consumed by op i + 1 */
             }
