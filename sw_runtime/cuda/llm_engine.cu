@@ -1469,10 +1469,19 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
             const int nt = min(TT, Tmax - t0);
             if (use && pass == 1) { /* no tile needed: the stored scores */
                 const int tn = on ? min(nt, T - t0) : 0;
-                for (int tt = 0; tt < tn; tt++) {
-                    const float e = lpcs_expf(sr[(size_t)(t0 + tt) * ntok] - mx);
-                    sum += e;
-                    sr[(size_t)(t0 + tt) * ntok] = e;
+                /* 8 scores requested at once (the stores below alias them for the compiler, so it would
+                 * wait for each load in turn); the sum stays ascending */
+                for (int tb = 0; tb < tn; tb += 8) {
+                    float v[8];
+#pragma unroll
+                    for (int u = 0; u < 8; u++) v[u] = tb + u < tn ? sr[(size_t)(t0 + tb + u) * ntok] : 0.0f;
+#pragma unroll
+                    for (int u = 0; u < 8; u++)
+                        if (tb + u < tn) {
+                            const float e = lpcs_expf(v[u] - mx);
+                            sum += e;
+                            sr[(size_t)(t0 + tb + u) * ntok] = e;
+                        }
                 }
                 continue;
             }
@@ -1485,6 +1494,27 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
             }
             __syncthreads();
             const int tn = min(nt, T - t0); /* this row's positions in the tile */
+            if (use && pass == 2) { /* the stored exps, 4 requested at once; the same chain as below */
+                for (int tb = 0; tb < tn; tb += 4) {
+                    float e4[4];
+#pragma unroll
+                    for (int u = 0; u < 4; u++) e4[u] = on && tb + u < tn ? sr[(size_t)(t0 + tb + u) * ntok] : 0.0f;
+#pragma unroll
+                    for (int u = 0; u < 4; u++)
+                        if (tb + u < tn) {
+                            const float pr = e4[u] / sum;
+#pragma unroll
+                            for (int i = 0; i < HS; i += 4) {
+                                float4 v4 = *(const float4 *)&Vs[tb + u][i];
+                                o[i] = fmaf(pr, v4.x, o[i]);
+                                o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
+                                o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
+                                o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
+                            }
+                        }
+                }
+                continue;
+            }
             for (int tt = 0; tt < tn; tt++) {
                 if (use && pass == 0) {
                     const float sc = score(tt);

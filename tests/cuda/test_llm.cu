@@ -251,6 +251,17 @@ static size_t compare(const char *name, const float *got, const float *want, siz
     return bad;
 }
 
+/* is v in the comma-separated list l ("1,8")? */
+static bool in_list(const char *l, int v) {
+    for (const char *p = l; *p;) {
+        char *e;
+        const long x = strtol(p, &e, 10);
+        if (e == p) return false;
+        if (x == v) return true;
+        p = *e == ',' ? e + 1 : e;
+    }
+    return false;
+}
 static double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
@@ -415,7 +426,7 @@ static void bench7b(FILE *csv, bool bf16_only) {
         /* roofline: the weights read once per step at the read-only bandwidth */
         for (int B : {1, 2, 4, 8, 64}) {
             if (B > 1 && getenv("BENCH7B_B1")) break; /* batch 1 only (profiler runs) */
-            if (getenv("BENCH7B_ONLYB") && B != atoi(getenv("BENCH7B_ONLYB"))) continue; /* one batch (profiler runs) */
+            if (getenv("BENCH7B_ONLYB") && !in_list(getenv("BENCH7B_ONLYB"), B)) continue; /* some batches ("1,8") */
             std::vector<int> tok(B, 5);
             lpcs_cuda_llm_forward(m, tok.data(), B, 1, 0, 0); /* warm */
             lpcs_cuda_llm_last_ms(m);
