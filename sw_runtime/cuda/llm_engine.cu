@@ -71,6 +71,8 @@ struct lpcs_cuda_llm {
     int gemv1;             /* one-row GEMV: 0 gemv1_pipe_k, 1 gemv1_xs_k / gemv1q_k (lpcs_cuda_llm_set_gemv1) */
     int pdl;               /* gemv1_pipe_k as a programmatic dependent launch (lpcs_cuda_llm_set_pdl) */
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
+    int hpos;              /* the same on the host, for the forward being enqueued (launch sizes) */
+    int attn_smem;         /* attn_smem_k may take up to ATTN_SMEM_MAX of shared memory */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
     int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1, g_pdl, g_ring, g_prows;
@@ -1546,6 +1548,93 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
         for (int i = 0; i < HS; i++) out[(size_t)r * ldo + (size_t)h * HS + i] = o[i];
 }
 
+/* Many query rows, the scores kept in shared memory: attn_rows_k's
+ * recomputing form spends three score passes and two exps per (row, head,
+ * position), and its global score buffer (mode 5) waited on memory. Here a
+ * block of R query rows (one thread each) keeps its rows' scores in shared
+ * memory, [position][row] (each thread its own column: no conflicts, no
+ * barrier), up to the launch's last position: pass 0 computes each score
+ * once (K tiles as in attn_rows_k) and the max, pass 1 replaces the scores
+ * by their exp in ascending order while summing, pass 2 streams V tiles and
+ * divides each stored exp by the sum. The operation chain of attention_k
+ * exactly (the score function is attn_rows_k's), so the same bits. Dynamic
+ * shared memory: tcap * R scores + one 64-position tile (K, then V). */
+template <int HS, int R>
+__global__ void __launch_bounds__(R) attn_smem_k(float *out, int ldo, const float *q, int ldq, const float *kc,
+                                                 const float *vc, int ntok, const int *pos0p, int slot0, int layer,
+                                                 int max_slots, int max_pos, int kv, int kv_mul, int tcap) {
+    constexpr int TT = 64;
+    extern __shared__ __align__(16) float asm_sm[];
+    float(*Ts)[HS] = (float(*)[HS])asm_sm; /* the tile: K in pass 0, V in pass 2 */
+    float *scs = asm_sm + TT * HS + threadIdx.x; /* this row's scores / exps, stride R */
+    const int s = blockIdx.z, h = blockIdx.y, qi = blockIdx.x * R + threadIdx.x;
+    const bool on = qi < ntok;
+    const int pos0 = *pos0p, r = s * ntok + qi, T = on ? pos0 + qi + 1 : 0;
+    const int qlast = min(ntok, (int)(blockIdx.x + 1) * R) - 1, Tmax = min(pos0 + qlast + 1, tcap);
+    const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
+    float qr[HS], o[HS];
+#pragma unroll
+    for (int i = 0; i < HS; i++) qr[i] = on ? q[(size_t)r * ldq + (size_t)h * HS + i] : 0.0f, o[i] = 0.0f;
+    const float scale = sqrtf((float)HS);
+    float mx = -INFINITY, sum = 0.0f;
+    for (int pass = 0; pass < 3; pass += 2) { /* pass 1 (exps) runs between them, on the stored scores */
+        for (int t0 = 0; t0 < Tmax; t0 += TT) {
+            const int nt = min(TT, Tmax - t0);
+            __syncthreads(); /* the previous tile is consumed */
+            const float *src = pass == 0 ? kc : vc;
+            for (int e = threadIdx.x; e < nt * (HS / 4); e += R) {
+                const int tt = e / (HS / 4), c = (e % (HS / 4)) * 4;
+                *(float4 *)&Ts[tt][c] = *(const float4 *)(src + base + (size_t)(t0 + tt) * kv + c);
+            }
+            __syncthreads();
+            const int tn = max(0, min(nt, T - t0)); /* this row's positions in the tile */
+            if (pass == 0) {
+                for (int tt = 0; tt < tn; tt++) {
+                    float p[16];
+#pragma unroll
+                    for (int l = 0; l < 16; l++) p[l] = 0.0f;
+#pragma unroll
+                    for (int i = 0; i < HS; i += 4) {
+                        const float4 k4 = *(const float4 *)&Ts[tt][i];
+                        p[i % 16] = fmaf(qr[i], k4.x, p[i % 16]);
+                        p[(i + 1) % 16] = fmaf(qr[i + 1], k4.y, p[(i + 1) % 16]);
+                        p[(i + 2) % 16] = fmaf(qr[i + 2], k4.z, p[(i + 2) % 16]);
+                        p[(i + 3) % 16] = fmaf(qr[i + 3], k4.w, p[(i + 3) % 16]);
+                    }
+                    const float sc = lpcs_dot_tree16(p) / scale;
+                    scs[(size_t)(t0 + tt) * R] = sc;
+                    mx = fmaxf(mx, sc);
+                }
+            } else {
+                for (int tt = 0; tt < tn; tt++) {
+                    const float pr = scs[(size_t)(t0 + tt) * R] / sum;
+#pragma unroll
+                    for (int i = 0; i < HS; i += 4) {
+                        const float4 v4 = *(const float4 *)&Ts[tt][i];
+                        o[i] = fmaf(pr, v4.x, o[i]);
+                        o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
+                        o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
+                        o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
+                    }
+                }
+            }
+        }
+        if (pass == 0)
+            for (int t = 0; t < T; t++) { /* ascending: the sum's order */
+                const float e = lpcs_expf(scs[(size_t)t * R] - mx);
+                sum += e;
+                scs[(size_t)t * R] = e;
+            }
+    }
+    if (on)
+#pragma unroll
+        for (int i = 0; i < HS; i++) out[(size_t)r * ldo + (size_t)h * HS + i] = o[i];
+}
+/* attn_smem_k's rows per block and its dynamic shared memory for positions up to tcap */
+#define ATTN_SMEM_R 32
+#define ATTN_SMEM_MAX (96 * 1024) /* above this the recomputing kernel (more blocks per SM) */
+static size_t attn_smem_bytes(int hs, int tcap) { return (size_t)4 * (64 * (size_t)hs + (size_t)tcap * ATTN_SMEM_R); }
+
 /* Exact RMMEC matmul (golden exact.c + rmmec_gemv): the activation row is
  * encoded in the weight's format (posit RNE saturating / FP4 RNE
  * saturating) into the unit's words, then each output = one thread that
@@ -2403,6 +2492,12 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: context too long for the attention kernel", NULL);
     }
+    /* attn_smem_k above 48 KB (long windows); where the device refuses, the recomputing kernel runs */
+    m->attn_smem = cudaFuncSetAttribute(attn_smem_k<32, ATTN_SMEM_R>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                        ATTN_SMEM_MAX) == cudaSuccess &&
+                   cudaFuncSetAttribute(attn_smem_k<64, ATTN_SMEM_R>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                        ATTN_SMEM_MAX) == cudaSuccess;
+    cudaGetLastError();
     *out = m;
     return LPCS_OK;
 }
@@ -2702,6 +2797,7 @@ extern "C" int lpcs_cuda_llm_forward(lpcs_cuda_llm *m, const int *tokens, int ns
     cudaEventRecord(m->e0, m->st);
     cudaMemcpyAsync(m->tok, tokens, (size_t)rows * sizeof(int), cudaMemcpyHostToDevice, m->st);
     cudaMemcpyAsync(m->dpos, &pos0, sizeof(int), cudaMemcpyHostToDevice, m->st);
+    m->hpos = pos0;
     int rc = LPCS_OK;
     /* decode steps (one token per sequence) replay a CUDA graph of the op
      * list: one launch per step instead of ~14 per layer. The kernels read
@@ -2895,6 +2991,21 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             kv_stored = 0;
             int warps = rows * c->n_heads;
             const int kvm = c->n_heads / c->n_kv_heads;
+            const int tcap = m->hpos + ntok; /* the forward's last position + 1 */
+            if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1 && m->mode != 5 &&
+                m->mode != 6 && m->attn_smem && attn_smem_bytes(m->hs, tcap) <= ATTN_SMEM_MAX) { /* scores in shared memory */
+                dim3 g((unsigned)((ntok + ATTN_SMEM_R - 1) / ATTN_SMEM_R), (unsigned)c->n_heads, (unsigned)nseq);
+                const size_t sb = attn_smem_bytes(m->hs, tcap);
+                if (m->hs == 32)
+                    attn_smem_k<32, ATTN_SMEM_R><<<g, ATTN_SMEM_R, sb, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos,
+                                                                             slot0, o->layer, c->max_slots, c->max_pos,
+                                                                             m->kv, kvm, tcap);
+                else
+                    attn_smem_k<64, ATTN_SMEM_R><<<g, ATTN_SMEM_R, sb, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos,
+                                                                             slot0, o->layer, c->max_slots, c->max_pos,
+                                                                             m->kv, kvm, tcap);
+                break;
+            }
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
                 dim3 g((unsigned)((ntok + 127) / 128), (unsigned)c->n_heads, (unsigned)nseq);
                 float *scr = m->scr && m->mode == 5 && (size_t)rows * c->n_heads * c->max_pos <= m->scr_n ? m->scr : NULL;

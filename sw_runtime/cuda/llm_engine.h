@@ -125,12 +125,14 @@ int lpcs_cuda_llm_argmax(lpcs_cuda_llm *m, int *out);
 double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
 /* Forces a kernel choice for tests: 0 auto (the kernels last run bit-exact
  * on a GPU: GEMV up to 8 rows, the GEMM with 16 lanes per half-warp above,
- * attention recomputing its scores, one block per GEMV row group), 1 always
+ * attention keeping its scores in shared memory where they fit, one block
+ * per GEMV row group), 1 always
  * GEMV, 2 always the 16-lanes-per-half-warp GEMM, 3 / 4 always the
  * lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles, 5 auto with the session-4
  * fast paths (lane-after-lane GEMM for many rows with K <= 768, attention
  * score buffer, persistent one-row GEMV grid; opt-in until a device run has
- * checked their bits), 6 auto without the score buffer (= 0 now), 7 GEMV
+ * checked their bits), 6 auto with the attention recomputing its scores
+ * (three score passes, no score storage), 7 GEMV
  * with the one-row kernel's grid cut to 2 blocks (each walks many row
  * groups), 8 auto with the half-warp GEMM on 8 x 16 sub-tiles (32 x 64 per
  * block) instead of 8 x 8. All must give the same bits. */

@@ -608,9 +608,9 @@ int main(int argc, char **argv) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-                compare(mode == 0   ? "fp32 3 windows, one batch, default kernels (mode 0: half-warp GEMM, attention recomputing scores)"
+                compare(mode == 0   ? "fp32 3 windows, one batch, default kernels (mode 0: half-warp GEMM, attention scores in shared memory)"
                         : mode == 5 ? "fp32 3 windows, one batch, mode 5 (lane-after-lane GEMM, attention score buffer)"
-                        : mode == 6 ? "fp32 3 windows, one batch, mode 6 (= mode 0)"
+                        : mode == 6 ? "fp32 3 windows, one batch, mode 6 (attention recomputing its scores)"
                         : mode == 2 ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
                         : mode == 3 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x64)"
                         : mode == 4 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x32)"
@@ -879,7 +879,7 @@ int main(int argc, char **argv) {
         } else {
             std::vector<int> atk(nw * W), atg(nw * W);
             for (size_t s = 0; s < nw; s++) window(s, &atk[s * W], &atg[s * W]);
-          for (int mode : {0, 8, 5, 2, 6}) { /* the default kernels, the session-4 fast paths, the half-warp GEMM, no score buffer */
+          for (int mode : {0, 8, 5, 2, 6}) { /* the default kernels (attention scores in shared memory), the session-4 fast paths, the half-warp GEMM, the recomputing attention */
             lpcs_cuda_llm_set_matmul(m, mode);
             std::vector<double> nll(nw * W), ms, ms_nll;
             double sum = 0;
@@ -898,7 +898,7 @@ int main(int argc, char **argv) {
                 sum += ws;
             }
             printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", mode == 2 ? "mode 2: GEMM lanes per half-warp" : mode == 6 ? "mode 6 (= mode 0)" : mode == 5 ? "mode 5: lane-after-lane GEMM, attention score buffer" : mode == 8 ? "mode 8: half-warp GEMM with 8 x 16 sub-tiles" : "mode 0: default kernels", nw, median(ms), median(ms_nll),
+                   "nll=%.10f bytes=%zu\n", mode == 2 ? "mode 2: GEMM lanes per half-warp" : mode == 6 ? "mode 6: attention recomputing its scores" : mode == 5 ? "mode 5: lane-after-lane GEMM, attention score buffer" : mode == 8 ? "mode 8: half-warp GEMM with 8 x 16 sub-tiles" : "mode 0: default kernels", nw, median(ms), median(ms_nll),
                    sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);
