@@ -73,6 +73,7 @@ struct lpcs_cuda_llm {
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int hpos;              /* the same on the host, for the forward being enqueued (launch sizes) */
     int attn_smem;         /* attn_smem_k may take up to ATTN_SMEM_MAX of shared memory */
+    int rope_attn;         /* rope_attn_k has the shared memory for its scores (decode folds RoPE into attention) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
     int g_nseq, g_slot0, g_mode, g_fuse, g_qrows, g_gemv1, g_pdl, g_ring, g_prows;
@@ -1372,16 +1373,12 @@ __global__ void rope_kv_k(float *q, int ldq, float *k, int ldk, const float *v, 
     }
 }
 
-__global__ void attention_k(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc, int rows,
-                            int ntok, const int *pos0p, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
-                            int kv_mul, int hs) {
-    extern __shared__ float sm[];
-    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31, j = lane & 15, half = lane >> 4;
-    const int wid = blockIdx.x * (blockDim.x >> 5) + warp;
-    if (wid >= rows * n_heads) return; /* whole warp leaves together */
-    const int r = wid / n_heads, h = wid % n_heads, pos = *pos0p + r % ntok, slot = slot0 + r / ntok;
+/* One warp: query row r, head h, its scores in sc (max_pos floats). */
+__device__ __forceinline__ void attend_warp(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc,
+                                            int r, int h, int pos, int slot, int layer, int max_slots, int max_pos, int kv,
+                                            int kv_mul, int hs, float *sc) {
+    const int lane = threadIdx.x & 31, j = lane & 15, half = lane >> 4;
     const int T = pos + 1;
-    float *sc = sm + (size_t)warp * max_pos;
     const float *qh = q + (size_t)r * ldq + (size_t)h * hs;
     const size_t base = cache_at(layer, slot, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * hs;
     float qr[16];
@@ -1419,6 +1416,54 @@ __global__ void attention_k(float *out, int ldo, const float *q, int ldq, const 
         for (int t = 0; t < T; t++) acc = fmaf(sc[t], vt[(size_t)t * kv], acc);
         oh[i] = acc;
     }
+}
+
+
+__global__ void attention_k(float *out, int ldo, const float *q, int ldq, const float *kc, const float *vc, int rows,
+                            int ntok, const int *pos0p, int slot0, int layer, int max_slots, int max_pos, int kv, int n_heads,
+                            int kv_mul, int hs) {
+    extern __shared__ float sm[];
+    const int warp = threadIdx.x >> 5;
+    const int wid = blockIdx.x * (blockDim.x >> 5) + warp;
+    if (wid >= rows * n_heads) return; /* whole warp leaves together */
+    const int r = wid / n_heads, h = wid % n_heads;
+    attend_warp(out, ldo, q, ldq, kc, vc, r, h, *pos0p + r % ntok, slot0 + r / ntok, layer, max_slots, max_pos, kv, kv_mul,
+                hs, sm + (size_t)warp * max_pos);
+}
+
+/* Decode (one new row per sequence): RoPE of the row's q heads and its kv
+ * head's k, the k / v store into the cache (rope_kv_k's operations) and the
+ * attention of those q heads (attention_k's), in one launch: a block per
+ * (row, kv head), a warp per q head of the group; the block barrier makes
+ * the stored k / v visible to every warp. The same bits as rope_kv_k +
+ * attention_k. */
+__global__ void rope_attn_k(float *out, int ldo, float *q, int ldq, float *k, int ldk, const float *v, int ldv, float *kc,
+                            float *vc, const float *cs, const int *pos0p, int slot0, int layer, int max_slots, int max_pos,
+                            int kv, int n_kv, int kv_mul, int hs) {
+    extern __shared__ float sm[];
+    const int r = blockIdx.x / n_kv, g = blockIdx.x % n_kv, warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int h = g * kv_mul + warp, pos = *pos0p, slot = slot0 + r;
+    const size_t o = cache_at(layer, slot, pos, max_slots, max_pos, kv);
+    float *qq = q + (size_t)r * ldq;
+    for (int i = h * hs + 2 * lane; i < (h + 1) * hs; i += 64) {
+        const float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
+        const float2 qr = rope_rot(qq[i], qq[i + 1], fcr, fci);
+        qq[i] = qr.x, qq[i + 1] = qr.y;
+    }
+    if (warp == 0) {
+        float *kk = k + (size_t)r * ldk;
+        const float *vv = v + (size_t)r * ldv;
+        for (int i = g * hs + 2 * lane; i < (g + 1) * hs; i += 64) {
+            const float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
+            const float2 kr = rope_rot(kk[i], kk[i + 1], fcr, fci);
+            kk[i] = kr.x, kk[i + 1] = kr.y;
+            kc[o + i] = kr.x, kc[o + i + 1] = kr.y;
+            vc[o + i] = vv[i], vc[o + i + 1] = vv[i + 1];
+        }
+    }
+    __syncthreads();
+    attend_warp(out, ldo, q, ldq, kc, vc, r, h, pos, slot, layer, max_slots, max_pos, kv, kv_mul, hs,
+                sm + (size_t)warp * max_pos);
 }
 
 /* Many query rows per sequence (ppl windows, prefill): one thread per
@@ -2492,6 +2537,12 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: context too long for the attention kernel", NULL);
     }
+    /* rope_attn_k: a warp's scores per q head of a kv group; where they do not fit, rope_kv_k + attention_k */
+    if (c->arch == 0 && c->n_kv_heads > 0) {
+        const size_t rb = (size_t)(c->n_heads / c->n_kv_heads) * c->max_pos * 4;
+        m->rope_attn = c->n_heads / c->n_kv_heads <= 32 && rb <= 200 * 1024 &&
+                       cudaFuncSetAttribute(rope_attn_k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)rb) == cudaSuccess;
+    }
     /* attn_smem_k above 48 KB (long windows); where the device refuses, the recomputing kernel runs */
     m->attn_smem = cudaFuncSetAttribute(attn_smem_k<32, ATTN_SMEM_R>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                         ATTN_SMEM_MAX) == cudaSuccess &&
@@ -2971,6 +3022,18 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
         case LPCS_CUDA_OP_ROPE: {
             /* right before the attention that stores k / v in the cache: rotate and store in one launch */
             const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
+            const int kvm = c->n_heads / c->n_kv_heads;
+            if (m->fuse && m->rope_attn && ntok == 1 && nx && nx->o.type == LPCS_CUDA_OP_ATTENTION && o->in2 == c->buf_kcur &&
+                o->in != c->buf_vcur && nx->o.layer == o->layer && (int)o->cols == m->kv && nx->o.in == o->in &&
+                nx->o.out >= 0 && n == c->n_heads * m->hs && m->kv == c->n_kv_heads * m->hs && m->hs % 2 == 0 &&
+                kvm >= 1) {
+                /* decode: RoPE, the k / v store and the attention in one launch (one new row per sequence) */
+                rope_attn_k<<<(unsigned)(rows * c->n_kv_heads), 32 * kvm, (size_t)kvm * c->max_pos * 4, m->st>>>(
+                    m->buf[nx->o.out], ld[nx->o.out], in, li, in2, li2, m->buf[c->buf_vcur], ld[c->buf_vcur], m->kc, m->vc,
+                    m->rope, m->dpos, slot0, o->layer, c->max_slots, c->max_pos, m->kv, c->n_kv_heads, kvm, m->hs);
+                kv_stored = 2;
+                break;
+            }
             if (m->fuse && nx && nx->o.type == LPCS_CUDA_OP_ATTENTION && o->in2 == c->buf_kcur && o->in != c->buf_vcur &&
                 nx->o.layer == o->layer && (int)o->cols == m->kv) {
                 const int np = (n > m->kv ? n : m->kv) / 2;
@@ -2984,6 +3047,10 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             break;
         }
         case LPCS_CUDA_OP_ATTENTION: {
+            if (kv_stored == 2) { /* done by rope_attn_k with the ROPE */
+                kv_stored = 0;
+                break;
+            }
             if (!kv_stored)
                 kvstore_k<<<dim3((unsigned)rows, (unsigned)((m->kv + 127) / 128)), 128, 0, m->st>>>(m->kc, m->vc, m->buf[c->buf_kcur], ld[c->buf_kcur],
                                                     m->buf[c->buf_vcur], ld[c->buf_vcur], rows, ntok, m->dpos, slot0,
