@@ -73,6 +73,7 @@ struct lpcs_cuda_llm {
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int hpos;              /* the same on the host, for the forward being enqueued (launch sizes) */
     int attn_smem;         /* attn_smem_k may take up to ATTN_SMEM_MAX of shared memory */
+    int attn_one;          /* attn_smem_k: one launch for all query blocks (lpcs_cuda_llm_set_attn_one) */
     int rope_attn;         /* rope_attn_k has the shared memory for its scores (decode folds RoPE into attention) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
@@ -1607,19 +1608,22 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
  * by their exp in ascending order while summing, pass 2 streams V tiles and
  * divides each stored exp by the sum. The operation chain of attention_k
  * exactly (the score function is attn_rows_k's), so the same bits. Dynamic
- * shared memory: tcap * R scores + one 64-position tile (K, then V). */
+ * shared memory: tcap * R scores + one 64-position tile (K, then V); query
+ * blocks from qb0 (the engine launches each query block of a causal window
+ * on its own by default, sized to the positions it needs: the early ones fit
+ * more blocks per SM). */
 template <int HS, int R>
 __global__ void __launch_bounds__(R) attn_smem_k(float *out, int ldo, const float *q, int ldq, const float *kc,
                                                  const float *vc, int ntok, const int *pos0p, int slot0, int layer,
-                                                 int max_slots, int max_pos, int kv, int kv_mul, int tcap) {
+                                                 int max_slots, int max_pos, int kv, int kv_mul, int tcap, int qb0) {
     constexpr int TT = 64;
     extern __shared__ __align__(16) float asm_sm[];
     float(*Ts)[HS] = (float(*)[HS])asm_sm; /* the tile: K in pass 0, V in pass 2 */
     float *scs = asm_sm + TT * HS + threadIdx.x; /* this row's scores / exps, stride R */
-    const int s = blockIdx.z, h = blockIdx.y, qi = blockIdx.x * R + threadIdx.x;
+    const int qb = blockIdx.x + qb0, s = blockIdx.z, h = blockIdx.y, qi = qb * R + threadIdx.x;
     const bool on = qi < ntok;
     const int pos0 = *pos0p, r = s * ntok + qi, T = on ? pos0 + qi + 1 : 0;
-    const int qlast = min(ntok, (int)(blockIdx.x + 1) * R) - 1, Tmax = min(pos0 + qlast + 1, tcap);
+    const int qlast = min(ntok, (qb + 1) * R) - 1, Tmax = min(pos0 + qlast + 1, tcap);
     const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
     float qr[HS], o[HS];
 #pragma unroll
@@ -2615,6 +2619,9 @@ extern "C" void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k) { m->gemv1 = k 
 extern "C" void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on) { m->pdl = on != 0; }
 extern "C" void lpcs_cuda_llm_set_pipe_rows(lpcs_cuda_llm *m, int r) { m->pipe_rows = r == 2 || r == 4 || r == 8 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_ring(lpcs_cuda_llm *m, int g) { m->ring = g >= 0 && g < PIPE_NG ? g : -1; }
+extern "C" void lpcs_cuda_llm_set_attn_one(lpcs_cuda_llm *m, int on) {
+    if (m) m->attn_one = on != 0;
+}
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
 extern "C" void lpcs_cuda_llm_set_profile(lpcs_cuda_llm *m, int on) {
@@ -3078,16 +3085,20 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             const int tcap = m->hpos + ntok; /* the forward's last position + 1 */
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1 && m->mode != 5 &&
                 m->mode != 6 && m->attn_smem && attn_smem_bytes(m->hs, tcap) <= ATTN_SMEM_MAX) { /* scores in shared memory */
-                dim3 g((unsigned)((ntok + ATTN_SMEM_R - 1) / ATTN_SMEM_R), (unsigned)c->n_heads, (unsigned)nseq);
-                const size_t sb = attn_smem_bytes(m->hs, tcap);
-                if (m->hs == 32)
-                    attn_smem_k<32, ATTN_SMEM_R><<<g, ATTN_SMEM_R, sb, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos,
-                                                                             slot0, o->layer, c->max_slots, c->max_pos,
-                                                                             m->kv, kvm, tcap);
-                else
-                    attn_smem_k<64, ATTN_SMEM_R><<<g, ATTN_SMEM_R, sb, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos,
-                                                                             slot0, o->layer, c->max_slots, c->max_pos,
-                                                                             m->kv, kvm, tcap);
+                const int nqb = (ntok + ATTN_SMEM_R - 1) / ATTN_SMEM_R, per = m->attn_one ? nqb : 1;
+                for (int qb = 0; qb < nqb; qb += per) { /* a launch per query block, or one for all (attn_one) */
+                    const int tc = m->attn_one ? tcap : m->hpos + (ntok < (qb + 1) * ATTN_SMEM_R ? ntok : (qb + 1) * ATTN_SMEM_R);
+                    const dim3 g((unsigned)per, (unsigned)c->n_heads, (unsigned)nseq);
+                    const size_t sb = attn_smem_bytes(m->hs, tc);
+                    if (m->hs == 32)
+                        attn_smem_k<32, ATTN_SMEM_R><<<g, ATTN_SMEM_R, sb, m->st>>>(
+                            out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer, c->max_slots, c->max_pos,
+                            m->kv, kvm, tc, qb);
+                    else
+                        attn_smem_k<64, ATTN_SMEM_R><<<g, ATTN_SMEM_R, sb, m->st>>>(
+                            out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer, c->max_slots, c->max_pos,
+                            m->kv, kvm, tc, qb);
+                }
                 break;
             }
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
