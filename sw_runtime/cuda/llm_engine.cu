@@ -1471,6 +1471,39 @@ __global__ void rope_attn_k(float *out, int ldo, float *q, int ldq, float *k, in
                 sm + (size_t)warp * max_pos);
 }
 
+/* The pieces of the many-row attention kernels (one thread per query row
+ * and head): q of the row into registers, a score (the contract's 16-lane
+ * dot, then / sqrtf(hs)), and one step of the output chains. */
+template <int HS>
+__device__ __forceinline__ void attn_q_regs(float *qr, float *o, const float *q, bool on) {
+#pragma unroll
+    for (int i = 0; i < HS; i++) qr[i] = on ? q[i] : 0.0f, o[i] = 0.0f;
+}
+template <int HS> __device__ __forceinline__ float attn_score(const float *qr, const float *kt, float scale) {
+    float p[16];
+#pragma unroll
+    for (int l = 0; l < 16; l++) p[l] = 0.0f;
+#pragma unroll
+    for (int i = 0; i < HS; i += 4) {
+        const float4 k4 = *(const float4 *)&kt[i];
+        p[i % 16] = fmaf(qr[i], k4.x, p[i % 16]);
+        p[(i + 1) % 16] = fmaf(qr[i + 1], k4.y, p[(i + 1) % 16]);
+        p[(i + 2) % 16] = fmaf(qr[i + 2], k4.z, p[(i + 2) % 16]);
+        p[(i + 3) % 16] = fmaf(qr[i + 3], k4.w, p[(i + 3) % 16]);
+    }
+    return lpcs_dot_tree16(p) / scale;
+}
+template <int HS> __device__ __forceinline__ void attn_pv(float pr, const float *vt, float *o) {
+#pragma unroll
+    for (int i = 0; i < HS; i += 4) {
+        const float4 v4 = *(const float4 *)&vt[i];
+        o[i] = fmaf(pr, v4.x, o[i]);
+        o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
+        o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
+        o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
+    }
+}
+
 /* Many query rows per sequence (ppl windows, prefill): one thread per
  * (query row, head), K / V of the sequence streamed through shared memory
  * in tiles of 64 positions that every thread of the block reads in the
@@ -1493,8 +1526,7 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
     const int qlast = min(ntok, (int)(blockIdx.x + 1) * (int)blockDim.x) - 1, Tmax = pos0 + qlast + 1;
     const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
     float qr[HS], o[HS];
-#pragma unroll
-    for (int i = 0; i < HS; i++) qr[i] = on ? q[(size_t)r * ldq + (size_t)h * HS + i] : 0.0f, o[i] = 0.0f;
+    attn_q_regs<HS>(qr, o, q + (size_t)r * ldq + (size_t)h * HS, on);
     const float scale = sqrtf((float)HS);
     float mx = -INFINITY, sum = 0.0f;
     /* scr (when the engine has it): this (sequence, head)'s scores, [position][query row] (coalesced);
@@ -1502,20 +1534,7 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
      * recomputing them, without two of the three score passes and one of the two exps */
     const bool use = scr != NULL; /* the same for the whole block (barriers below depend on it) */
     float *sr = use ? scr + (size_t)(s * gridDim.y + h) * max_pos * ntok + (on ? qi : 0) : NULL;
-    auto score = [&](int tt) {
-        float p[16];
-#pragma unroll
-        for (int l = 0; l < 16; l++) p[l] = 0.0f;
-#pragma unroll
-        for (int i = 0; i < HS; i += 4) {
-            float4 k4 = *(const float4 *)&Ks[tt][i];
-            p[i % 16] = fmaf(qr[i], k4.x, p[i % 16]);
-            p[(i + 1) % 16] = fmaf(qr[i + 1], k4.y, p[(i + 1) % 16]);
-            p[(i + 2) % 16] = fmaf(qr[i + 2], k4.z, p[(i + 2) % 16]);
-            p[(i + 3) % 16] = fmaf(qr[i + 3], k4.w, p[(i + 3) % 16]);
-        }
-        return lpcs_dot_tree16(p) / scale;
-    };
+    auto score = [&](int tt) { return attn_score<HS>(qr, Ks[tt], scale); };
     for (int pass = 0; pass < 3; pass++) {
         for (int t0 = 0; t0 < Tmax; t0 += TT) {
             const int nt = min(TT, Tmax - t0);
@@ -1553,17 +1572,7 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
                     for (int u = 0; u < 4; u++) e4[u] = on && tb + u < tn ? sr[(size_t)(t0 + tb + u) * ntok] : 0.0f;
 #pragma unroll
                     for (int u = 0; u < 4; u++)
-                        if (tb + u < tn) {
-                            const float pr = e4[u] / sum;
-#pragma unroll
-                            for (int i = 0; i < HS; i += 4) {
-                                float4 v4 = *(const float4 *)&Vs[tb + u][i];
-                                o[i] = fmaf(pr, v4.x, o[i]);
-                                o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
-                                o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
-                                o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
-                            }
-                        }
+                        if (tb + u < tn) attn_pv<HS>(e4[u] / sum, Vs[tb + u], o);
                 }
                 continue;
             }
@@ -1580,15 +1589,7 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
                 } else if (pass == 1) {
                     sum += lpcs_expf(sc - mx);
                 } else {
-                    float pr = (use ? (on ? sr[(size_t)(t0 + tt) * ntok] : 0.0f) : lpcs_expf(sc - mx)) / sum;
-#pragma unroll
-                    for (int i = 0; i < HS; i += 4) {
-                        float4 v4 = *(const float4 *)&Vs[tt][i];
-                        o[i] = fmaf(pr, v4.x, o[i]);
-                        o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
-                        o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
-                        o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
-                    }
+                    attn_pv<HS>((use ? (on ? sr[(size_t)(t0 + tt) * ntok] : 0.0f) : lpcs_expf(sc - mx)) / sum, Vs[tt], o);
                 }
             }
         }
@@ -1626,8 +1627,7 @@ __global__ void __launch_bounds__(R) attn_smem_k(float *out, int ldo, const floa
     const int qlast = min(ntok, (qb + 1) * R) - 1, Tmax = min(pos0 + qlast + 1, tcap);
     const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
     float qr[HS], o[HS];
-#pragma unroll
-    for (int i = 0; i < HS; i++) qr[i] = on ? q[(size_t)r * ldq + (size_t)h * HS + i] : 0.0f, o[i] = 0.0f;
+    attn_q_regs<HS>(qr, o, q + (size_t)r * ldq + (size_t)h * HS, on);
     const float scale = sqrtf((float)HS);
     float mx = -INFINITY, sum = 0.0f;
     for (int pass = 0; pass < 3; pass += 2) { /* pass 1 (exps) runs between them, on the stored scores */
@@ -1643,33 +1643,12 @@ __global__ void __launch_bounds__(R) attn_smem_k(float *out, int ldo, const floa
             const int tn = max(0, min(nt, T - t0)); /* this row's positions in the tile */
             if (pass == 0) {
                 for (int tt = 0; tt < tn; tt++) {
-                    float p[16];
-#pragma unroll
-                    for (int l = 0; l < 16; l++) p[l] = 0.0f;
-#pragma unroll
-                    for (int i = 0; i < HS; i += 4) {
-                        const float4 k4 = *(const float4 *)&Ts[tt][i];
-                        p[i % 16] = fmaf(qr[i], k4.x, p[i % 16]);
-                        p[(i + 1) % 16] = fmaf(qr[i + 1], k4.y, p[(i + 1) % 16]);
-                        p[(i + 2) % 16] = fmaf(qr[i + 2], k4.z, p[(i + 2) % 16]);
-                        p[(i + 3) % 16] = fmaf(qr[i + 3], k4.w, p[(i + 3) % 16]);
-                    }
-                    const float sc = lpcs_dot_tree16(p) / scale;
+                    const float sc = attn_score<HS>(qr, Ts[tt], scale);
                     scs[(size_t)(t0 + tt) * R] = sc;
                     mx = fmaxf(mx, sc);
                 }
             } else {
-                for (int tt = 0; tt < tn; tt++) {
-                    const float pr = scs[(size_t)(t0 + tt) * R] / sum;
-#pragma unroll
-                    for (int i = 0; i < HS; i += 4) {
-                        const float4 v4 = *(const float4 *)&Ts[tt][i];
-                        o[i] = fmaf(pr, v4.x, o[i]);
-                        o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
-                        o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
-                        o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
-                    }
-                }
+                for (int tt = 0; tt < tn; tt++) attn_pv<HS>(scs[(size_t)(t0 + tt) * R] / sum, Ts[tt], o);
             }
         }
         if (pass == 0)
