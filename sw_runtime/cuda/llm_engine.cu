@@ -2675,13 +2675,9 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
         const long s1024 = (long)((T + 3) / 4 < m->sms ? (T + 3) / 4 : m->sms) * 1024;
         nt = xb + 4 * (size_t)pipe_ring(3) <= PIPE_SMEM_LIMIT && s1024 > s512 ? 1024 : 512;
     }
-    int rg = MB > 1 ? 3 : m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
-    if (MB == 1 && m->ring < 0) {
-        /* a matrix with few row groups (at 7B: wo, w2): one block a row group at once even with the deep ring
-         * (2 x 6 through L1: 160 bytes a thread in flight instead of 32-48), so the deep ring for it */
-        const int bs = m->smem_sm / (int)(xb + (size_t)pipe_ring(1) + 1024), br = m->pipe_regs_fit[1][ki];
-        if ((long)T <= (long)(bs < br ? bs : br) * m->sms) rg = 1;
-    }
+    /* (session 8 measured the deep ring for matrices with few row groups: no gain for bf16, 2-4% slower for
+     * packed codes, so one geometry per kind) */
+    const int rg = MB > 1 ? 3 : m->ring >= 0 ? m->ring : kind <= 1 ? 3 : 4;
     const size_t smem = xb + (size_t)pipe_ring(rg) * (nt / 256);
     const int mbi = MB == 2 ? 0 : MB == 4 ? 1 : 2;
     const int by_smem = m->smem_sm / (int)(smem + 1024),

@@ -169,8 +169,7 @@ void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on);
  * stages copied past L1 (cp.async.cg); 1 the same through L1 (.ca: whole
  * sectors per warp); 2 / 3: 1 x 4 (.cg / .ca, more blocks per SM); 4: 1 x 3
  * (.ca); -1 (the default) by kind: 3 for fp32 / bf16, 4 for packed codes
- * (the fastest on an H100 in session 7), and 1 for a matrix with so few row
- * groups that 1's blocks take them all at once. Same bits; bench7b times
+ * (the fastest on an H100 in sessions 7 and 8). Same bits; bench7b times
  * them. */
 void lpcs_cuda_llm_set_ring(lpcs_cuda_llm *m, int g);
 /* Decode of 2..8 sequences reads each matrix once per launch of the copy

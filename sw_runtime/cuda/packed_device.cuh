@@ -55,11 +55,27 @@ LPCS_CUDA_HD void lpcs_qdec_scales(float s, int bits, float *sk) {
  * no scale underflows) the real product is code * s, rounded once:
  * lpcs_qdec's value, bit for bit. Codes past bit 20 are shifted down once
  * and reuse the first scales. */
+/* 0x4B000000 | (src & mask) in one instruction on the device: the compiler
+ * otherwise emits an AND and an OR (two constants do not fit one LOP3), a
+ * fifth of the packed GEMV's instructions (SASS, session 8). */
+#ifdef __CUDACC__
+__host__ __device__
+#endif
+inline uint32_t lpcs_q_or_masked(uint32_t src, uint32_t mask, uint32_t magic) {
+#ifdef __CUDA_ARCH__
+    uint32_t r;
+    asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(r) : "r"(src), "r"(mask), "r"(magic)); /* (a & b) | c */
+    return r;
+#else
+    return magic | (src & mask);
+#endif
+}
+
 template <int BITS>
 #ifdef __CUDACC__
 __host__ __device__
 #endif
-inline void lpcs_qdec_word(uint32_t wd, const float *sk, float *w) {
+inline void lpcs_qdec_word(uint32_t wd, const float *sk, float *w, uint32_t magic = 0x4B000000u) {
     constexpr int PW = 32 / BITS, LO = BITS == 4 ? 5 : 11; /* codes read in place; the rest after one shift */
     constexpr uint32_t MASK = (1u << BITS) - 1;
     constexpr float OFF = BITS == 4 ? 8.0f : 1.0f;
@@ -69,7 +85,7 @@ LPCS_Q_UNROLL
         const int k = t < LO ? t : t - LO;
         const uint32_t src = t < LO ? wd : hi;
         const float m = 8388608.0f + OFF * (float)(1u << (BITS * k));
-        w[t] = (lpcs_bits_f32(0x4B000000u | (src & (MASK << (BITS * k)))) - m) * sk[k];
+        w[t] = (lpcs_bits_f32(lpcs_q_or_masked(src, MASK << (BITS * k), magic)) - m) * sk[k];
     }
 }
 
