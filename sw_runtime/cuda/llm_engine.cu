@@ -1602,26 +1602,37 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
 /* Many query rows, the scores kept in shared memory: attn_rows_k's
  * recomputing form spends three score passes and two exps per (row, head,
  * position), and its global score buffer (mode 5) waited on memory. Here a
- * block of R query rows (one thread each) keeps its rows' scores in shared
- * memory, [position][row] (each thread its own column: no conflicts, no
- * barrier), up to the launch's last position: pass 0 computes each score
- * once (K tiles as in attn_rows_k) and the max, pass 1 replaces the scores
- * by their exp in ascending order while summing, pass 2 streams V tiles and
- * divides each stored exp by the sum. The operation chain of attention_k
- * exactly (the score function is attn_rows_k's), so the same bits. Dynamic
- * shared memory: tcap * R scores + one 64-position tile (K, then V); query
- * blocks from qb0 (the engine launches each query block of a causal window
- * on its own by default, sized to the positions it needs: the early ones fit
- * more blocks per SM). */
-template <int HS, int R>
-__global__ void __launch_bounds__(R) attn_smem_k(float *out, int ldo, const float *q, int ldq, const float *kc,
-                                                 const float *vc, int ntok, const int *pos0p, int slot0, int layer,
-                                                 int max_slots, int max_pos, int kv, int kv_mul, int tcap, int qb0) {
-    constexpr int TT = 64;
+ * block of R query rows keeps its rows' scores in shared memory (row-major,
+ * a row stride of P mod 32 words: the P threads of a row and the rows of a
+ * warp hit distinct banks), up to the launch's last position. P threads
+ * share a (row, head), so that the scores' shared memory (T floats a row)
+ * still leaves many warps per SM: thread u of a row takes positions
+ * t = u mod P for the scores (pass 0, K tiles as in attn_rows_k), the exps
+ * and the division, and outputs u HS / P .. of the output chains (pass 2,
+ * V tiles); the sum of the exps runs in ascending t on thread 0 of the row.
+ * The operation chain of attention_k exactly (attn_rows_k's score function,
+ * fmaxf, lpcs_expf, ascending sum, divide, ascending fmaf chains), so the
+ * same bits. Dynamic shared memory: attn_smem_bytes. Query blocks from qb0
+ * (the engine launches each query block of a causal window on its own by
+ * default, sized to the positions it needs: the early ones fit more blocks
+ * per SM). */
+#define ATTN_SMEM_R 32 /* query rows per block */
+#define ATTN_SMEM_P 4  /* threads per (row, head) */
+#define ATTN_SMEM_MAX (96 * 1024) /* above this the recomputing kernel (more blocks per SM) */
+__host__ __device__ __forceinline__ int attn_smem_stride(int tcap) { return (tcap + 31) / 32 * 32 + ATTN_SMEM_P; }
+static size_t attn_smem_bytes(int hs, int tcap) {
+    return (size_t)4 * (64 * (size_t)hs + (size_t)attn_smem_stride(tcap) * ATTN_SMEM_R);
+}
+template <int HS, int R, int P>
+__global__ void __launch_bounds__(R * P) attn_smem_k(float *out, int ldo, const float *q, int ldq, const float *kc,
+                                                     const float *vc, int ntok, const int *pos0p, int slot0, int layer,
+                                                     int max_slots, int max_pos, int kv, int kv_mul, int tcap, int qb0) {
+    constexpr int TT = 64, HP = HS / P;
     extern __shared__ __align__(16) float asm_sm[];
     float(*Ts)[HS] = (float(*)[HS])asm_sm; /* the tile: K in pass 0, V in pass 2 */
-    float *scs = asm_sm + TT * HS + threadIdx.x; /* this row's scores / exps, stride R */
-    const int qb = blockIdx.x + qb0, s = blockIdx.z, h = blockIdx.y, qi = qb * R + threadIdx.x;
+    const int u = threadIdx.x % P, rr = threadIdx.x / P;
+    float *scs = asm_sm + TT * HS + rr * attn_smem_stride(tcap); /* this row's scores / exps / weights */
+    const int qb = blockIdx.x + qb0, s = blockIdx.z, h = blockIdx.y, qi = qb * R + rr;
     const bool on = qi < ntok;
     const int pos0 = *pos0p, r = s * ntok + qi, T = on ? pos0 + qi + 1 : 0;
     const int qlast = min(ntok, (qb + 1) * R) - 1, Tmax = min(pos0 + qlast + 1, tcap);
@@ -1630,42 +1641,53 @@ __global__ void __launch_bounds__(R) attn_smem_k(float *out, int ldo, const floa
     attn_q_regs<HS>(qr, o, q + (size_t)r * ldq + (size_t)h * HS, on);
     const float scale = sqrtf((float)HS);
     float mx = -INFINITY, sum = 0.0f;
-    for (int pass = 0; pass < 3; pass += 2) { /* pass 1 (exps) runs between them, on the stored scores */
+    for (int pass = 0; pass < 3; pass += 2) { /* the exps run between the two tile passes, on the stored scores */
         for (int t0 = 0; t0 < Tmax; t0 += TT) {
             const int nt = min(TT, Tmax - t0);
             __syncthreads(); /* the previous tile is consumed */
             const float *src = pass == 0 ? kc : vc;
-            for (int e = threadIdx.x; e < nt * (HS / 4); e += R) {
+            for (int e = threadIdx.x; e < nt * (HS / 4); e += R * P) {
                 const int tt = e / (HS / 4), c = (e % (HS / 4)) * 4;
                 *(float4 *)&Ts[tt][c] = *(const float4 *)(src + base + (size_t)(t0 + tt) * kv + c);
             }
             __syncthreads();
             const int tn = max(0, min(nt, T - t0)); /* this row's positions in the tile */
             if (pass == 0) {
-                for (int tt = 0; tt < tn; tt++) {
+                for (int tt = u; tt < tn; tt += P) {
                     const float sc = attn_score<HS>(qr, Ts[tt], scale);
-                    scs[(size_t)(t0 + tt) * R] = sc;
+                    scs[t0 + tt] = sc;
                     mx = fmaxf(mx, sc);
                 }
             } else {
-                for (int tt = 0; tt < tn; tt++) attn_pv<HS>(scs[(size_t)(t0 + tt) * R] / sum, Ts[tt], o);
+                for (int tt = 0; tt < tn; tt++) {
+                    const float pr = scs[t0 + tt];
+#pragma unroll
+                    for (int i = 0; i < HP; i += 4) {
+                        const float4 v4 = *(const float4 *)&Ts[tt][u * HP + i];
+                        o[i] = fmaf(pr, v4.x, o[i]);
+                        o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
+                        o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
+                        o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
+                    }
+                }
             }
         }
-        if (pass == 0)
-            for (int t = 0; t < T; t++) { /* ascending: the sum's order */
-                const float e = lpcs_expf(scs[(size_t)t * R] - mx);
-                sum += e;
-                scs[(size_t)t * R] = e;
-            }
+        if (pass == 0) { /* the row's max (order-free), its exps, their ascending sum, the weights */
+#pragma unroll
+            for (int w = 1; w < P; w <<= 1) mx = fmaxf(mx, __shfl_xor_sync(FULL, mx, w));
+            for (int t = u; t < T; t += P) scs[t] = lpcs_expf(scs[t] - mx);
+            __syncwarp();
+            if (u == 0)
+                for (int t = 0; t < T; t++) sum += scs[t];
+            sum = __shfl_sync(FULL, sum, (int)(threadIdx.x & 31) & ~(P - 1));
+            for (int t = u; t < T; t += P) scs[t] = scs[t] / sum;
+            __syncwarp();
+        }
     }
     if (on)
 #pragma unroll
-        for (int i = 0; i < HS; i++) out[(size_t)r * ldo + (size_t)h * HS + i] = o[i];
+        for (int i = 0; i < HP; i++) out[(size_t)r * ldo + (size_t)h * HS + u * HP + i] = o[i];
 }
-/* attn_smem_k's rows per block and its dynamic shared memory for positions up to tcap */
-#define ATTN_SMEM_R 32
-#define ATTN_SMEM_MAX (96 * 1024) /* above this the recomputing kernel (more blocks per SM) */
-static size_t attn_smem_bytes(int hs, int tcap) { return (size_t)4 * (64 * (size_t)hs + (size_t)tcap * ATTN_SMEM_R); }
 
 /* Exact RMMEC matmul (golden exact.c + rmmec_gemv): the activation row is
  * encoded in the weight's format (posit RNE saturating / FP4 RNE
@@ -2531,9 +2553,9 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
                        cudaFuncSetAttribute(rope_attn_k, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)rb) == cudaSuccess;
     }
     /* attn_smem_k above 48 KB (long windows); where the device refuses, the recomputing kernel runs */
-    m->attn_smem = cudaFuncSetAttribute(attn_smem_k<32, ATTN_SMEM_R>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+    m->attn_smem = cudaFuncSetAttribute(attn_smem_k<32, ATTN_SMEM_R, ATTN_SMEM_P>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                         ATTN_SMEM_MAX) == cudaSuccess &&
-                   cudaFuncSetAttribute(attn_smem_k<64, ATTN_SMEM_R>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                   cudaFuncSetAttribute(attn_smem_k<64, ATTN_SMEM_R, ATTN_SMEM_P>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                         ATTN_SMEM_MAX) == cudaSuccess;
     cudaGetLastError();
     *out = m;
@@ -3066,11 +3088,11 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                     const dim3 g((unsigned)per, (unsigned)c->n_heads, (unsigned)nseq);
                     const size_t sb = attn_smem_bytes(m->hs, tc);
                     if (m->hs == 32)
-                        attn_smem_k<32, ATTN_SMEM_R><<<g, ATTN_SMEM_R, sb, m->st>>>(
+                        attn_smem_k<32, ATTN_SMEM_R, ATTN_SMEM_P><<<g, ATTN_SMEM_R * ATTN_SMEM_P, sb, m->st>>>(
                             out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer, c->max_slots, c->max_pos,
                             m->kv, kvm, tc, qb);
                     else
-                        attn_smem_k<64, ATTN_SMEM_R><<<g, ATTN_SMEM_R, sb, m->st>>>(
+                        attn_smem_k<64, ATTN_SMEM_R, ATTN_SMEM_P><<<g, ATTN_SMEM_R * ATTN_SMEM_P, sb, m->st>>>(
                             out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer, c->max_slots, c->max_pos,
                             m->kv, kvm, tc, qb);
                 }

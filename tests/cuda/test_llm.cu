@@ -625,6 +625,12 @@ int main(int argc, char **argv) {
             lpcs_cuda_llm_set_attn_one(m, 0);
             compare("fp32 3 windows, one batch, mode 0 with the attention in one launch", got.data(), want.data(),
                     got.size(), (size_t)NWIN * W * V);
+            lpcs_cuda_llm_set_fuse(m, 0); /* the residual adds launched, not in gemm_k's epilogue */
+            lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
+            lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
+            lpcs_cuda_llm_set_fuse(m, 1);
+            compare("fp32 3 windows, one batch, mode 0 without folds", got.data(), want.data(), got.size(),
+                    (size_t)NWIN * W * V);
             /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step;
              * through the CUDA graph, then launched kernel by kernel */
             lpcs_cuda_llm_set_matmul(m, 0);
@@ -886,10 +892,11 @@ int main(int argc, char **argv) {
         } else {
             std::vector<int> atk(nw * W), atg(nw * W);
             for (size_t s = 0; s < nw; s++) window(s, &atk[s * W], &atg[s * W]);
-          for (int variant : {0, 100, 8, 5, 2, 6}) { /* the default kernels (attention scores in shared memory), the same with the attention in one launch, the session-4 fast paths, the half-warp GEMM, the recomputing attention */
+          for (int variant : {0, 100, 200, 8, 5, 2, 6}) { /* the default kernels (attention scores in shared memory), the same with the attention in one launch, without folds (the residual add launched), the session-4 fast paths, the half-warp GEMM, the recomputing attention */
             const int mode = variant % 100;
             lpcs_cuda_llm_set_matmul(m, mode);
             lpcs_cuda_llm_set_attn_one(m, variant == 100);
+            lpcs_cuda_llm_set_fuse(m, variant != 200);
             std::vector<double> nll(nw * W), ms, ms_nll;
             double sum = 0;
             for (int rep = 0; rep < 6; rep++) {
@@ -907,7 +914,7 @@ int main(int argc, char **argv) {
                 sum += ws;
             }
             printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", mode == 2 ? "mode 2: GEMM lanes per half-warp" : mode == 6 ? "mode 6: attention recomputing its scores" : mode == 5 ? "mode 5: lane-after-lane GEMM, attention score buffer" : mode == 8 ? "mode 8: half-warp GEMM with 8 x 16 sub-tiles" : variant == 100 ? "mode 0, attention in one launch" : "mode 0: default kernels", nw, median(ms), median(ms_nll),
+                   "nll=%.10f bytes=%zu\n", mode == 2 ? "mode 2: GEMM lanes per half-warp" : mode == 6 ? "mode 6: attention recomputing its scores" : mode == 5 ? "mode 5: lane-after-lane GEMM, attention score buffer" : mode == 8 ? "mode 8: half-warp GEMM with 8 x 16 sub-tiles" : variant == 100 ? "mode 0, attention in one launch" : variant == 200 ? "mode 0, no folds (residual add launched)" : "mode 0: default kernels", nw, median(ms), median(ms_nll),
                    sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);
