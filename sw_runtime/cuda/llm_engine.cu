@@ -74,7 +74,8 @@ struct lpcs_cuda_llm {
     int hpos;              /* the same on the host, for the forward being enqueued (launch sizes) */
     int attn_smem;         /* attn_smem_k may take up to ATTN_SMEM_MAX of shared memory */
     int attn;              /* many-row attention (lpcs_cuda_llm_set_attn): 0 auto, 1 attn_smem_k in one launch,
-                            * 2 attn_rows_k with the score buffer, 3 attn_rows_k recomputing */
+                            * 2 attn_rows_k with the score buffer, 3 attn_rows_k recomputing, 4 attn_smem_k per
+                            * query block */
     int rope_attn;         /* rope_attn_k has the shared memory for its scores (decode folds RoPE into attention) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
@@ -2622,7 +2623,7 @@ extern "C" void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on) { m->pdl = on !=
 extern "C" void lpcs_cuda_llm_set_pipe_rows(lpcs_cuda_llm *m, int r) { m->pipe_rows = r == 2 || r == 4 || r == 8 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_ring(lpcs_cuda_llm *m, int g) { m->ring = g >= 0 && g < PIPE_NG ? g : -1; }
 extern "C" void lpcs_cuda_llm_set_attn(lpcs_cuda_llm *m, int v) {
-    if (m) m->attn = v >= 0 && v <= 3 ? v : 0;
+    if (m) m->attn = v >= 0 && v <= 4 ? v : 0;
 }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
@@ -3081,9 +3082,12 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             int warps = rows * c->n_heads;
             const int kvm = c->n_heads / c->n_kv_heads;
             const int tcap = m->hpos + ntok; /* the forward's last position + 1 */
-            if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1 && m->mode != 5 && m->attn < 2 &&
+            /* (plan B: the shared-memory kernels only when asked, attn 1 / 4: their 4-thread form has not run on a
+             * GPU; the default is the score buffer, run bit-exact on an H100 in session 8) */
+            if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1 && m->mode != 5 &&
+                (m->attn == 1 || m->attn == 4) &&
                 m->mode != 6 && m->attn_smem && attn_smem_bytes(m->hs, tcap) <= ATTN_SMEM_MAX) { /* scores in shared memory */
-                const int nqb = (ntok + ATTN_SMEM_R - 1) / ATTN_SMEM_R, per = m->attn == 1 ? nqb : 1;
+                const int nqb = (ntok + ATTN_SMEM_R - 1) / ATTN_SMEM_R, per = m->attn == 1 ? nqb : 1; /* attn 4: per query block */
                 for (int qb = 0; qb < nqb; qb += per) { /* a launch per query block, or one for all (attn 1) */
                     const int tc = m->attn == 1 ? tcap : m->hpos + (ntok < (qb + 1) * ATTN_SMEM_R ? ntok : (qb + 1) * ATTN_SMEM_R);
                     const dim3 g((unsigned)per, (unsigned)c->n_heads, (unsigned)nseq);
@@ -3101,7 +3105,7 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             }
             if (ntok >= 32 && m->kv % 4 == 0 && (m->hs == 32 || m->hs == 64) && m->mode != 1) {
                 dim3 g((unsigned)((ntok + 127) / 128), (unsigned)c->n_heads, (unsigned)nseq);
-                float *scr = m->scr && (m->mode == 5 || m->attn == 2) && (size_t)rows * c->n_heads * c->max_pos <= m->scr_n
+                float *scr = m->scr && (m->mode == 5 || (m->mode != 6 && m->attn != 3)) && (size_t)rows * c->n_heads * c->max_pos <= m->scr_n
                                  ? m->scr : NULL;
                 if (m->hs == 32)
                     attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,

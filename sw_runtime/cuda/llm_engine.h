@@ -137,13 +137,12 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * groups), 8 auto with the half-warp GEMM on 8 x 16 sub-tiles (32 x 64 per
  * block) instead of 8 x 8. All must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
-/* Attention of many query rows (ppl windows, prefill): 0 (the default) the
- * scores in shared memory, one launch per query block of 32 rows, each
- * sized to the positions its rows see (where the scores fit; else 3); 1
- * the same as one launch sized to the last position; 2 three passes with
- * the scores in a device buffer (where it was allocated; else 3); 3 three
- * passes recomputing the scores. Matmul modes 5 / 6 pick 2 / 3 themselves.
- * Same bits. */
+/* Attention of many query rows (ppl windows, prefill): 0 (the default) and
+ * 2: three passes with the scores in a device buffer (where it was
+ * allocated at create; else 3); 3 three passes recomputing the scores; 4
+ * the scores in shared memory, one launch per query block of 32 rows, each
+ * sized to the positions its rows see (where they fit; else 0); 1 the same
+ * as one launch. Matmul modes 5 / 6 pick 2 / 3 themselves. Same bits. */
 void lpcs_cuda_llm_set_attn(lpcs_cuda_llm *m, int v);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */

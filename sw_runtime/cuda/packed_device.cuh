@@ -62,13 +62,7 @@ LPCS_CUDA_HD void lpcs_qdec_scales(float s, int bits, float *sk) {
 __host__ __device__
 #endif
 inline uint32_t lpcs_q_or_masked(uint32_t src, uint32_t mask, uint32_t magic) {
-#ifdef __CUDA_ARCH__
-    uint32_t r;
-    asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(r) : "r"(src), "r"(mask), "r"(magic)); /* (a & b) | c */
-    return r;
-#else
-    return magic | (src & mask);
-#endif
+    return magic | (src & mask); /* (the one-LOP3 form has not run on a GPU yet: plan B keeps the plain one) */
 }
 
 template <int BITS>
