@@ -225,8 +225,7 @@ __device__ __forceinline__ void tr_step(float *acc, int j) {
  * loaded into registers one stage ahead (global latency under compute). */
 template <typename WT, int TN>
 __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
-                                              const WT *__restrict__ Wl, int M, int N, int K, float *__restrict__ R = NULL,
-                                              int ldr = 0) {
+                                              const WT *__restrict__ Wl, int M, int N, int K) {
     __shared__ __align__(16) float Xs[64][36];
     __shared__ __align__(16) float Ws[64][4 * TN + 4];
     const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
@@ -309,10 +308,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     if (m < M)
 #pragma unroll
         for (int i = 0; i < TN / 2; i++)
-            if (nb + i < N) {
-                Y[(size_t)m * ldy + nb + i] = acc[i];
-                if (R) R[(size_t)m * ldr + nb + i] += acc[i]; /* a folded residual add (add_k's operation) */
-            }
+            if (nb + i < N) Y[(size_t)m * ldy + nb + i] = acc[i];
 }
 
 /* Many rows, one contract lane per warp: 512 threads = 16 warps; warp j
@@ -2649,7 +2645,6 @@ struct fnorm {
     float *out;
     float *res;
     int ldx, ldo; /* row strides of x and out (several rows: the copy ring with 2..8 rows of x) */
-    int ldr;      /* row stride of res (many rows: gemm_k's folded residual add) */
 };
 
 /* Does a matmul of M rows and K columns take a one-row kernel (gemv1_xs_k /
@@ -2658,13 +2653,6 @@ static bool one_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
     if (M != 1 || m->mode < 0 || m->mode > 8 || m->mode == 2 || m->mode == 3 || m->mode == 4 || d->wc || d->wsh || d->ww) return false;
     if (d->wq) return (size_t)16 * (q_nsb(K, d->o.w_qbits) * (128 / d->o.w_qbits) + 4) * 4 <= GEMV1_XS_MAX;
     return (size_t)gemv1_xs_floats(K) * 4 <= GEMV1_XS_MAX;
-}
-
-/* Does a matmul of M rows take gemm_k (which can fold the residual add into its epilogue)? fp32 / bf16
- * weights only (packed matmuls go through their companion or scratch without the fold). */
-static bool gemm_res_fold(const lpcs_cuda_llm *m, const dev_op *d, int M) {
-    if (d->wq || d->wc || d->wsh || d->ww || !(d->w || d->wh)) return false;
-    return m->mode == 2 || ((m->mode == 0 || m->mode == 6 || m->mode == 8) && M > 8);
 }
 
 /* gemv1_pipe_k: KIND 0 fp32, 1 bf16, 4 / 2 packed bits; NR 2 the w1 / w3 + SwiGLU pair. The grid is what
@@ -2797,10 +2785,8 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     } else {
         const int tn = m->mode == 8 ? 16 : 8;
         dim3 grid((unsigned)((N + 4 * tn - 1) / (4 * tn)), (unsigned)((M + 31) / 32));
-        float *res = fn ? fn->res : NULL; /* gemm_res_fold said yes */
-        const int ldr = fn ? fn->ldr : 0;
-        if (tn == 16) gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, res, ldr);
-        else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, res, ldr);
+        if (tn == 16) gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+        else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     }
 }
 
@@ -2993,12 +2979,9 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                 const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
                 if (m->fuse && nx && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out &&
                     nx->o.n == o->rows && nx->o.out >= 0 && nx->o.out != o->in && nx->o.out != o->out &&
-                    (!fn || fn->x != m->buf[nx->o.out]) &&
-                    (one_row(m, d, rows, (int)o->cols) || (!fn && gemm_res_fold(m, d, rows)))) {
-                    /* (many rows: gemm_k adds in its epilogue) */
+                    (!fn || fn->x != m->buf[nx->o.out]) && one_row(m, d, rows, (int)o->cols)) {
                     if (!fn) fn_pend.x = NULL, fn_pend.w = NULL, fn_pend.eps = 0.0f, fn_pend.out = NULL;
                     fn_pend.res = m->buf[nx->o.out];
-                    fn_pend.ldr = ld[nx->o.out];
                     fn = &fn_pend;
                     skip = skip0 = i + 1;
                 }
