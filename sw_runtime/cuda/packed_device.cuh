@@ -55,14 +55,16 @@ LPCS_CUDA_HD void lpcs_qdec_scales(float s, int bits, float *sk) {
  * no scale underflows) the real product is code * s, rounded once:
  * lpcs_qdec's value, bit for bit. Codes past bit 20 are shifted down once
  * and reuse the first scales. */
-/* 0x4B000000 | (src & mask) in one instruction on the device: the compiler
- * otherwise emits an AND and an OR (two constants do not fit one LOP3), a
- * fifth of the packed GEMV's instructions (SASS, session 8). */
+/* 0x4B000000 | (src & mask). The compiler emits an AND and an OR for it
+ * (two constants do not fit one LOP3): 1 of the ~6.5 instructions per
+ * weight of the packed copy ring (SASS, session 8). A one-LOP3 form (inline
+ * lop3.b32, branch s8-unverified) has not run on a GPU yet, so this is the
+ * plain expression. */
 #ifdef __CUDACC__
 __host__ __device__
 #endif
 inline uint32_t lpcs_q_or_masked(uint32_t src, uint32_t mask, uint32_t magic) {
-    return magic | (src & mask); /* (the one-LOP3 form has not run on a GPU yet: plan B keeps the plain one) */
+    return magic | (src & mask);
 }
 
 template <int BITS>
