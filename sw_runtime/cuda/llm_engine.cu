@@ -1657,17 +1657,7 @@ __global__ void __launch_bounds__(R * P) attn_smem_k(float *out, int ldo, const 
                     mx = fmaxf(mx, sc);
                 }
             } else {
-                for (int tt = 0; tt < tn; tt++) {
-                    const float pr = scs[t0 + tt];
-#pragma unroll
-                    for (int i = 0; i < HP; i += 4) {
-                        const float4 v4 = *(const float4 *)&Ts[tt][u * HP + i];
-                        o[i] = fmaf(pr, v4.x, o[i]);
-                        o[i + 1] = fmaf(pr, v4.y, o[i + 1]);
-                        o[i + 2] = fmaf(pr, v4.z, o[i + 2]);
-                        o[i + 3] = fmaf(pr, v4.w, o[i + 3]);
-                    }
-                }
+                for (int tt = 0; tt < tn; tt++) attn_pv<HP>(scs[t0 + tt], Ts[tt] + u * HP, o); /* outputs u HP.. */
             }
         }
         if (pass == 0) { /* the row's max (order-free), its exps, their ascending sum, the weights */

@@ -55,23 +55,11 @@ LPCS_CUDA_HD void lpcs_qdec_scales(float s, int bits, float *sk) {
  * no scale underflows) the real product is code * s, rounded once:
  * lpcs_qdec's value, bit for bit. Codes past bit 20 are shifted down once
  * and reuse the first scales. */
-/* 0x4B000000 | (src & mask). The compiler emits an AND and an OR for it
- * (two constants do not fit one LOP3): 1 of the ~6.5 instructions per
- * weight of the packed copy ring (SASS, session 8). A one-LOP3 form (inline
- * lop3.b32, branch s8-unverified) has not run on a GPU yet, so this is the
- * plain expression. */
-#ifdef __CUDACC__
-__host__ __device__
-#endif
-inline uint32_t lpcs_q_or_masked(uint32_t src, uint32_t mask, uint32_t magic) {
-    return magic | (src & mask);
-}
-
 template <int BITS>
 #ifdef __CUDACC__
 __host__ __device__
 #endif
-inline void lpcs_qdec_word(uint32_t wd, const float *sk, float *w, uint32_t magic = 0x4B000000u) {
+inline void lpcs_qdec_word(uint32_t wd, const float *sk, float *w) {
     constexpr int PW = 32 / BITS, LO = BITS == 4 ? 5 : 11; /* codes read in place; the rest after one shift */
     constexpr uint32_t MASK = (1u << BITS) - 1;
     constexpr float OFF = BITS == 4 ? 8.0f : 1.0f;
@@ -81,7 +69,9 @@ LPCS_Q_UNROLL
         const int k = t < LO ? t : t - LO;
         const uint32_t src = t < LO ? wd : hi;
         const float m = 8388608.0f + OFF * (float)(1u << (BITS * k));
-        w[t] = (lpcs_bits_f32(lpcs_q_or_masked(src, MASK << (BITS * k), magic)) - m) * sk[k];
+        /* (the compiler emits an AND and an OR here: 1 of the copy ring's ~6.5 instructions a weight, SASS session
+         * 8; a one-LOP3 form waits on branch s8-unverified for a GPU run) */
+        w[t] = (lpcs_bits_f32(0x4B000000u | (src & (MASK << (BITS * k)))) - m) * sk[k];
     }
 }
 
