@@ -434,45 +434,58 @@ __global__ void __launch_bounds__(512, TN == 32 ? 2 : 1)
  * partial results per output wait on a stack in registers: the adds are
  * the contract's (p[j] + p[j+8], then + 4, + 2, + 1), the bits those of
  * gemm_k. The block's 64 rows of X (all K columns, lane-major) sit in shared
- * memory for the 16 passes; the current lane's W slice is double buffered
- * and the next lane's is in flight during the chain. */
+ * memory for the 16 passes of every column tile the block walks; the
+ * current lane's W slice is double buffered and the next lane's is in flight
+ * during the chain. */
 #define GEMM_ST_KMAX 768
 __host__ __device__ __forceinline__ int gemm_st_steps(int K) { return (K + 15) / 16; }       /* chain steps S */
 __host__ __device__ __forceinline__ int gemm_st_s4(int K) { return (gemm_st_steps(K) + 3) / 4 * 4; } /* S in quads */
 __host__ __device__ __forceinline__ size_t gemm_st_smem(int K) {
     return (size_t)4 * 64 * (16 * (size_t)gemm_st_s4(K) + 2 * (size_t)gemm_st_s4(K));
 }
-template <typename WT>
-__global__ void __launch_bounds__(256, 2) gemm_st_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
-                                                    const WT *__restrict__ Wl, int M, int N, int K) {
+template <typename WT, int WPF> /* WPF: W items per thread and lane, ceil(S4 / 16); past 1 the X tile leaves room for one block an SM */
+__global__ void __launch_bounds__(256, WPF == 1 ? 2 : 1) gemm_st_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+                                                    const WT *__restrict__ Wl, int M, int N, int K, int tpb) {
     extern __shared__ __align__(16) float st_sm[];
     const int S4 = gemm_st_s4(K), kc = lane_kc(K);
     float *Xl = st_sm;               /* [lane j][step i < S4][64 rows]: column 16 i + j */
     float *Ws = st_sm + 16 * S4 * 64; /* [2][S4][64 rows of W] */
-    const int tid = threadIdx.x, m0 = blockIdx.y * 64, n0 = blockIdx.x * 64;
+    const int tid = threadIdx.x, m0 = blockIdx.x * 64;
+    /* this block's column tiles of 64: X stays in shared memory for all of them (read from L2 once a matmul
+     * where one block walks all of N) */
+    const int nt0 = blockIdx.y * tpb, nt1 = min(nt0 + tpb, (N + 63) / 64);
+    if (nt0 >= nt1) return;
     /* warp = 4 x 8 threads: an operand read touches 4 (X) / 8 (W) distinct 16-byte pieces, one wavefront each */
     const int tx = (tid & 7) + 8 * ((tid >> 5) & 1), ty = ((tid >> 3) & 3) + 4 * (tid >> 6);
-    /* X tile: 64 rows x K columns, 4 columns per item; a warp = 32 rows of one column quad (conflict-free stores) */
+    /* X tile: 64 rows x K columns, 4 columns per item; a warp = 32 rows of one column quad (conflict-free
+     * stores). 8 items a thread are requested before any is stored: their L2 trips overlap. */
     const bool xvec = (ldx & 3) == 0 && (K & 3) == 0;
-#pragma unroll 4
-    for (int e = tid; e < 64 * 4 * S4; e += 256) {
-        const int r = e & 63, k = (e >> 6) * 4, m = m0 + r;
-        float v[4];
-        if (m < M && xvec && k + 3 < K) {
-            const float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
-            v[0] = q.x, v[1] = q.y, v[2] = q.z, v[3] = q.w;
-        } else {
+    const int xitems = 256 * S4; /* 64 rows x 4 S4 quads */
+    for (int e0 = tid; e0 < xitems; e0 += 256 * 8) {
+        float v[8][4];
 #pragma unroll
-            for (int q = 0; q < 4; q++) v[q] = (m < M && k + q < K) ? X[(size_t)m * ldx + k + q] : 0.0f;
+        for (int b = 0; b < 8; b++) {
+            const int e = e0 + 256 * b, r = e & 63, k = (e >> 6) * 4, m = m0 + r;
+            if (e < xitems && m < M && xvec && k + 3 < K) {
+                const float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
+                v[b][0] = q.x, v[b][1] = q.y, v[b][2] = q.z, v[b][3] = q.w;
+            } else {
+#pragma unroll
+                for (int q = 0; q < 4; q++) v[b][q] = (e < xitems && m < M && k + q < K) ? X[(size_t)m * ldx + k + q] : 0.0f;
+            }
         }
 #pragma unroll
-        for (int q = 0; q < 4; q++) Xl[(((k + q) & 15) * S4 + ((k + q) >> 4)) * 64 + r] = v[q];
+        for (int b = 0; b < 8; b++) {
+            const int e = e0 + 256 * b, r = e & 63, k = (e >> 6) * 4;
+            if (e < xitems)
+#pragma unroll
+                for (int q = 0; q < 4; q++) Xl[(((k + q) & 15) * S4 + ((k + q) >> 4)) * 64 + r] = v[b][q];
+        }
     }
     /* W slice of one lane: 64 rows x S4 steps, 4 steps per item (zero padded in the layout up to kc >= S4) */
-    constexpr int WPF = (GEMM_ST_KMAX / 16 + 3) / 4 * 64 / 256; /* items per thread at most */
     const int witems = 64 * (S4 / 4);
     float wr[WPF][4];
-    auto wload = [&](int lane) {
+    auto wload = [&](int n0, int lane) {
 #pragma unroll
         for (int h = 0; h < WPF; h++) {
             const int e = tid + 256 * h, rr = e & 63, i = (e >> 6) * 4, n = n0 + rr;
@@ -489,55 +502,61 @@ __global__ void __launch_bounds__(256, 2) gemm_st_k(float *__restrict__ Y, int l
                 for (int q = 0; q < 4; q++) Ws[((size_t)buf * S4 + i + q) * 64 + rr] = wr[h][q];
         }
     };
-    wload(0);
+    auto bitrev4 = [](int t) { return ((t & 1) << 3) | ((t & 2) << 1) | ((t & 4) >> 1) | ((t & 8) >> 3); };
+    wload(nt0 * 64, 0);
     wstore(0);
     __syncthreads();
-    float cur[16], st0[16], st1[16], st2[16], st3[16];
+    for (int nt = nt0; nt < nt1; nt++) {
+        const int n0 = nt * 64;
+        float cur[16], st0[16], st1[16], st2[16], st3[16];
 #pragma unroll
-    for (int t = 0; t < 16; t++) {
-        const int lane = ((t & 1) << 3) | ((t & 2) << 1) | ((t & 4) >> 1) | ((t & 8) >> 3); /* bit-reversed t */
-        if (t < 15) wload(((t + 1) & 1) << 3 | ((t + 1) & 2) << 1 | ((t + 1) & 4) >> 1 | ((t + 1) & 8) >> 3);
+        for (int t = 0; t < 16; t++) {
+            const int lane = bitrev4(t); /* the tree's post-order */
+            /* the next lane's W slice (after lane 15: lane 0 of the next column tile) is in flight during this chain */
+            const bool pre = t < 15 || nt + 1 < nt1;
+            if (pre) wload(t < 15 ? n0 : n0 + 64, bitrev4((t + 1) & 15));
 #pragma unroll
-        for (int i = 0; i < 16; i++) cur[i] = 0.0f;
-        const int cnt = K > lane ? (K - lane + 15) / 16 : 0; /* columns lane, lane + 16, ... below K */
-        const float *xa = Xl + (size_t)lane * S4 * 64 + ty * 4, *wb = Ws + (size_t)(t & 1) * S4 * 64 + tx * 4;
+            for (int i = 0; i < 16; i++) cur[i] = 0.0f;
+            const int cnt = K > lane ? (K - lane + 15) / 16 : 0; /* columns lane, lane + 16, ... below K */
+            const float *xa = Xl + (size_t)lane * S4 * 64 + ty * 4, *wb = Ws + (size_t)(t & 1) * S4 * 64 + tx * 4;
 #pragma unroll 4
-        for (int i = 0; i < cnt; i++) {
-            const float4 a = *(const float4 *)(xa + i * 64), b = *(const float4 *)(wb + i * 64);
-            const float av[4] = {a.x, a.y, a.z, a.w}, bv[4] = {b.x, b.y, b.z, b.w};
+            for (int i = 0; i < cnt; i++) {
+                const float4 a = *(const float4 *)(xa + i * 64), b = *(const float4 *)(wb + i * 64);
+                const float av[4] = {a.x, a.y, a.z, a.w}, bv[4] = {b.x, b.y, b.z, b.w};
 #pragma unroll
-            for (int u = 0; u < 4; u++)
+                for (int u = 0; u < 4; u++)
 #pragma unroll
-                for (int v = 0; v < 4; v++) cur[u * 4 + v] = fmaf(bv[v], av[u], cur[u * 4 + v]);
-        }
-        /* the tree: t even waits for its partner; t odd closes 1 + (trailing ones of t) levels */
+                    for (int v = 0; v < 4; v++) cur[u * 4 + v] = fmaf(bv[v], av[u], cur[u * 4 + v]);
+            }
+            /* the tree: t even waits for its partner; t odd closes 1 + (trailing ones of t) levels */
 #pragma unroll
-        for (int o = 0; o < 16; o++) {
-            if ((t & 1) == 0) st0[o] = cur[o];
-            else {
-                float c = st0[o] + cur[o];
-                if ((t & 3) == 1) st1[o] = c;
+            for (int o = 0; o < 16; o++) {
+                if ((t & 1) == 0) st0[o] = cur[o];
                 else {
-                    c = st1[o] + c;
-                    if ((t & 7) == 3) st2[o] = c;
+                    float c = st0[o] + cur[o];
+                    if ((t & 3) == 1) st1[o] = c;
                     else {
-                        c = st2[o] + c;
-                        if (t == 7) st3[o] = c;
-                        else cur[o] = st3[o] + c; /* t == 15: the dot product */
+                        c = st1[o] + c;
+                        if ((t & 7) == 3) st2[o] = c;
+                        else {
+                            c = st2[o] + c;
+                            if (t == 7) st3[o] = c;
+                            else cur[o] = st3[o] + c; /* t == 15: the dot product */
+                        }
                     }
                 }
             }
+            if (pre) wstore((t + 1) & 1);
+            __syncthreads();
         }
-        if (t < 15) wstore((t + 1) & 1);
-        __syncthreads();
-    }
 #pragma unroll
-    for (int u = 0; u < 4; u++) {
-        const int m = m0 + ty * 4 + u;
-        if (m < M)
+        for (int u = 0; u < 4; u++) {
+            const int m = m0 + ty * 4 + u;
+            if (m < M)
 #pragma unroll
-            for (int v = 0; v < 4; v++)
-                if (n0 + tx * 4 + v < N) Y[(size_t)m * ldy + n0 + tx * 4 + v] = cur[u * 4 + v];
+                for (int v = 0; v < 4; v++)
+                    if (n0 + tx * 4 + v < N) Y[(size_t)m * ldy + n0 + tx * 4 + v] = cur[u * 4 + v];
+        }
     }
 }
 
@@ -2540,10 +2559,13 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMV kernel", NULL);
     }
-    if (cudaFuncSetAttribute(gemm_st_k<float>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                             (int)gemm_st_smem(GEMM_ST_KMAX)) != cudaSuccess ||
-        cudaFuncSetAttribute(gemm_st_k<uint16_t>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                             (int)gemm_st_smem(GEMM_ST_KMAX)) != cudaSuccess) {
+    const int st_smem = (int)gemm_st_smem(GEMM_ST_KMAX);
+    if (cudaFuncSetAttribute(gemm_st_k<float, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<float, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<float, 3>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<uint16_t, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<uint16_t, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<uint16_t, 3>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMM kernel", NULL);
     }
@@ -2788,9 +2810,18 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     } else if (m->mode == 4) {
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_wl_k<WT, 32><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-    } else if (m->mode == 5 && K <= GEMM_ST_KMAX) { /* lanes one after the other (opt-in until run on a GPU) */
-        dim3 grid((unsigned)((N + 63) / 64), (unsigned)((M + 63) / 64));
-        gemm_st_k<WT><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    } else if ((m->mode == 5 || m->mode == 9) && K <= GEMM_ST_KMAX) { /* lanes one after the other */
+        /* a block per 64 rows walks column tiles of 64 with its X tile kept; N is split only where the row
+         * tiles alone would not give every SM about 4 blocks (few rows, e.g. a short prefill) */
+        const int mt = (M + 63) / 64, ntl = (N + 63) / 64;
+        int nch = m->mode == 9 ? 1 : (4 * m->sms + mt - 1) / mt;
+        nch = nch < 1 ? 1 : nch > ntl ? ntl : nch;
+        const int tpb = (ntl + nch - 1) / nch;
+        dim3 grid((unsigned)mt, (unsigned)((ntl + tpb - 1) / tpb));
+        const int wpf = (gemm_st_s4(K) + 15) / 16;
+        if (wpf == 1) gemm_st_k<WT, 1><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
+        else if (wpf == 2) gemm_st_k<WT, 2><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
+        else gemm_st_k<WT, 3><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
     } else {
         const int tn = m->mode == 8 ? 16 : 8;
         dim3 grid((unsigned)((N + 4 * tn - 1) / (4 * tn)), (unsigned)((M + 31) / 32));

@@ -135,7 +135,10 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * (three score passes, no score storage), 7 GEMV
  * with the one-row kernel's grid cut to 2 blocks (each walks many row
  * groups), 8 auto with the half-warp GEMM on 8 x 16 sub-tiles (32 x 64 per
- * block) instead of 8 x 8. All must give the same bits. */
+ * block) instead of 8 x 8, 9 the lane-after-lane GEMM for every matmul
+ * with K <= 768 (any number of rows) with each block walking all column
+ * tiles of its 64 rows (mode 5 splits the columns where the row tiles
+ * alone would leave SMs idle). All must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Attention of many query rows (ppl windows, prefill): 0 (the default) and
  * 2: three passes with the scores in a device buffer (where it was
