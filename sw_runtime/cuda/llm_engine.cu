@@ -223,7 +223,7 @@ __device__ __forceinline__ void tr_step(float *acc, int j) {
  * read from shared memory per 2 fmaf instead of 2, twice the registers), lane j of the group the partial sum of lane j of the contract
  * (columns k = j mod 16, in ascending k, fmaf). Stages of 64 columns,
  * loaded into registers one stage ahead (global latency under compute). */
-template <typename WT, int TN, int XC = 0>
+template <typename WT, int TN>
 __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K) {
     __shared__ __align__(16) float Xs[64][36];
@@ -231,18 +231,19 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
     const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 4 * TN, kc = lane_kc(K);
     const bool xvec = (ldx & 3) == 0;
-    /* XC: X row r of stage column k sits at r ^ xsw(k) (bits 2..4 only, so an aligned float4 of rows stays one):
-     * the coalesced stores meet at most 2 to a bank, the operand reads stay conflict-free */
-    auto xsw = [](int k) { return XC ? 4 * ((k >> 3) & 7) : 0; };
+    /* X row r of stage column k sits at r ^ xsw(k) (bits 2..4 only, so an aligned float4 of rows stays one): the
+     * coalesced stores meet at most 2 to a bank, the operand reads stay conflict-free (H100, session 9: the full
+     * split's matmuls 41.5 -> 36.8 ms) */
+    auto xsw = [](int k) { return 4 * ((k >> 3) & 7); };
     float acc[8 * TN];
 #pragma unroll
     for (int i = 0; i < 8 * TN; i++) acc[i] = 0.0f;
     float xr[8], wr[TN]; /* this thread's share of the next stage */
     auto load = [&](int k0) {
 #pragma unroll
-        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 32 rows (conflict-free
-                                      * stores) or, XC, 2 rows of 256 bytes (4 L1 lines a request instead of 32) */
-            int e = tid + 256 * h, r = XC ? e >> 4 : e & 31, c = XC ? (e & 15) * 4 : (e >> 5) * 4, m = m0 + r, k = k0 + c;
+        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 2 rows of 256 bytes (4 L1
+                                      * lines a request; a warp over 32 rows, session 8, needed 32) */
+            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4, m = m0 + r, k = k0 + c;
             if (m < M && xvec && k + 3 < K) {
                 float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
                 xr[4 * h] = q.x, xr[4 * h + 1] = q.y, xr[4 * h + 2] = q.z, xr[4 * h + 3] = q.w;
@@ -261,7 +262,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     auto store = [&]() {
 #pragma unroll
         for (int h = 0; h < 2; h++) {
-            int e = tid + 256 * h, r = XC ? e >> 4 : e & 31, c = XC ? (e & 15) * 4 : (e >> 5) * 4;
+            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4;
 #pragma unroll
             for (int q = 0; q < 4; q++) Xs[c + q][r ^ xsw(c + q)] = xr[4 * h + q];
         }
@@ -2830,7 +2831,6 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
         const int tn = m->mode == 8 ? 16 : 8;
         dim3 grid((unsigned)((N + 4 * tn - 1) / (4 * tn)), (unsigned)((M + 31) / 32));
         if (tn == 16) gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-        else if (m->mode == 2) gemm_k<WT, 8, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K); /* coalesced X */
         else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
     }
 }

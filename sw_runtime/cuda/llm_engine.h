@@ -127,8 +127,7 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * on a GPU: GEMV up to 8 rows, the GEMM with 16 lanes per half-warp above,
  * attention keeping its scores in shared memory where they fit, one block
  * per GEMV row group), 1 always
- * GEMV, 2 always the 16-lanes-per-half-warp GEMM (its X tile read 2 rows
- * of 256 bytes a warp request instead of 32 rows), 3 / 4 always the
+ * GEMV, 2 always the 16-lanes-per-half-warp GEMM, 3 / 4 always the
  * lane-per-warp GEMM with 32 x 64 / 32 x 32 tiles, 5 auto with the session-4
  * fast paths (lane-after-lane GEMM for many rows with K <= 768, attention
  * score buffer, persistent one-row GEMV grid; opt-in until a device run has

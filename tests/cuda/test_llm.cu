@@ -611,7 +611,7 @@ int main(int argc, char **argv) {
                 compare(mode == 0   ? "fp32 3 windows, one batch, default kernels (mode 0: half-warp GEMM, attention score buffer)"
                         : mode == 5 ? "fp32 3 windows, one batch, mode 5 (lane-after-lane GEMM, attention score buffer)"
                         : mode == 6 ? "fp32 3 windows, one batch, mode 6 (attention recomputing its scores)"
-                        : mode == 2 ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp, coalesced X tile loads)"
+                        : mode == 2 ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
                         : mode == 3 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x64)"
                         : mode == 4 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x32)"
                         : mode == 8 ? "fp32 3 windows, one batch, mode 8 (half-warp GEMM, 8 x 16 outputs per lane group)"
@@ -919,7 +919,7 @@ int main(int argc, char **argv) {
                 sum += ws;
             }
             printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", mode == 2 ? "mode 2: GEMM lanes per half-warp, coalesced X tile loads" : mode == 6 ? "mode 6: attention recomputing its scores" : mode == 5 ? "mode 5: lane-after-lane GEMM, attention score buffer" : mode == 9 ? "mode 9: lane-after-lane GEMM for every matmul, a block walking all columns" : mode == 8 ? "mode 8: half-warp GEMM with 8 x 16 sub-tiles" : variant == 100 ? "mode 0, attention in one launch" : variant == 101 ? "mode 0, attention scores in shared memory per query block" : variant == 102 ? "mode 0, attention recomputing its scores" : variant == 200 ? "mode 0, no folds" : "mode 0: default kernels", nw, median(ms), median(ms_nll),
+                   "nll=%.10f bytes=%zu\n", mode == 2 ? "mode 2: GEMM lanes per half-warp" : mode == 6 ? "mode 6: attention recomputing its scores" : mode == 5 ? "mode 5: lane-after-lane GEMM, attention score buffer" : mode == 9 ? "mode 9: lane-after-lane GEMM for every matmul, a block walking all columns" : mode == 8 ? "mode 8: half-warp GEMM with 8 x 16 sub-tiles" : variant == 100 ? "mode 0, attention in one launch" : variant == 101 ? "mode 0, attention scores in shared memory per query block" : variant == 102 ? "mode 0, attention recomputing its scores" : variant == 200 ? "mode 0, no folds" : "mode 0: default kernels", nw, median(ms), median(ms_nll),
                    sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);
