@@ -231,19 +231,22 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
     const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 4 * TN, kc = lane_kc(K);
     const bool xvec = (ldx & 3) == 0;
-    /* X row r of stage column k sits at r ^ xsw(k) (bits 2..4 only, so an aligned float4 of rows stays one): the
-     * coalesced stores meet at most 2 to a bank, the operand reads stay conflict-free (H100, session 9: the full
-     * split's matmuls 41.5 -> 36.8 ms) */
-    auto xsw = [](int k) { return 4 * ((k >> 3) & 7); };
+    /* XC: the X tile read 2 rows of 256 bytes a warp request (4 L1 lines; a warp over 32 rows needs 32), row r of
+     * stage column k stored at r ^ xsw(k) (bits 2..4 only, so an aligned float4 of rows stays one): the stores
+     * meet at most 2 to a bank, the operand reads stay conflict-free (H100, session 9: the full split's matmuls
+     * 41.5 -> 36.8 ms). Only the fp32 8 x 8 form has run on a GPU with it (session 9 call 2); the bf16 and
+     * 8 x 16 forms keep the session-8 staging until a GPU run checks them (the staging code is the same) */
+    constexpr bool XC = sizeof(WT) == 4 && TN == 8;
+    auto xsw = [](int k) { return XC ? 4 * ((k >> 3) & 7) : 0; };
     float acc[8 * TN];
 #pragma unroll
     for (int i = 0; i < 8 * TN; i++) acc[i] = 0.0f;
     float xr[8], wr[TN]; /* this thread's share of the next stage */
     auto load = [&](int k0) {
 #pragma unroll
-        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 2 rows of 256 bytes (4 L1
-                                      * lines a request; a warp over 32 rows, session 8, needed 32) */
-            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4, m = m0 + r, k = k0 + c;
+        for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 2 rows of 256 bytes (XC)
+                                      * or 32 rows */
+            int e = tid + 256 * h, r = XC ? e >> 4 : e & 31, c = XC ? (e & 15) * 4 : (e >> 5) * 4, m = m0 + r, k = k0 + c;
             if (m < M && xvec && k + 3 < K) {
                 float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
                 xr[4 * h] = q.x, xr[4 * h + 1] = q.y, xr[4 * h + 2] = q.z, xr[4 * h + 3] = q.w;
@@ -262,7 +265,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     auto store = [&]() {
 #pragma unroll
         for (int h = 0; h < 2; h++) {
-            int e = tid + 256 * h, r = e >> 4, c = (e & 15) * 4;
+            int e = tid + 256 * h, r = XC ? e >> 4 : e & 31, c = XC ? (e & 15) * 4 : (e >> 5) * 4;
 #pragma unroll
             for (int q = 0; q < 4; q++) Xs[c + q][r ^ xsw(c + q)] = xr[4 * h + q];
         }
