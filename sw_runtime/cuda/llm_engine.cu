@@ -236,7 +236,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
      * meet at most 2 to a bank, the operand reads stay conflict-free (H100, session 9: the full split's matmuls
      * 41.5 -> 36.8 ms). Only the fp32 8 x 8 form has run on a GPU with it (session 9 call 2); the bf16 and
      * 8 x 16 forms keep the session-8 staging until a GPU run checks them (the staging code is the same) */
-    constexpr bool XC = sizeof(WT) == 4 && TN == 8;
+    constexpr bool XC = true;
     auto xsw = [](int k) { return XC ? 4 * ((k >> 3) & 7) : 0; };
     float acc[8 * TN];
 #pragma unroll
