@@ -1557,10 +1557,11 @@ template <int HS> __device__ __forceinline__ void attn_pv(float pr, const float 
  * the operation chain of attention_k exactly
  * (score = lpcs_dot_f32 order / sqrtf(hs), fmaxf, lpcs_expf, ascending sum,
  * divide, ascending fmaf chain per output element). */
-template <int HS>
+template <int HS, int PH = 0> /* PH 0: the three passes; 1: passes 0 and 1; 2: pass 2 (both need scr) */
 __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const float *q, int ldq, const float *kc,
                                                    const float *vc, int ntok, const int *pos0p, int slot0, int layer,
-                                                   int max_slots, int max_pos, int kv, int kv_mul, float *scr) {
+                                                   int max_slots, int max_pos, int kv, int kv_mul, float *scr,
+                                                   float *ssum) {
     constexpr int TT = 64;
     __shared__ __align__(16) float Ks[TT][HS];
     __shared__ __align__(16) float Vs[TT][HS];
@@ -1570,16 +1571,21 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
     const int qlast = min(ntok, (int)(blockIdx.x + 1) * (int)blockDim.x) - 1, Tmax = pos0 + qlast + 1;
     const size_t base = cache_at(layer, slot0 + s, 0, max_slots, max_pos, kv) + (size_t)(h / kv_mul) * HS;
     float qr[HS], o[HS];
-    attn_q_regs<HS>(qr, o, q + (size_t)r * ldq + (size_t)h * HS, on);
+    attn_q_regs<HS>(qr, o, q + (size_t)r * ldq + (size_t)h * HS, on && PH != 2);
     const float scale = sqrtf((float)HS);
     float mx = -INFINITY, sum = 0.0f;
+    /* PH 1 / 2 (the score buffer in two launches): PH 1 keeps only q, PH 2 only the outputs in registers, so
+     * each takes about half the registers of the three passes together and fits more warps an SM; the row's
+     * sum of exps goes from one to the other through ssum[(sequence, head)][row] */
+    const size_t si = (size_t)(s * gridDim.y + h) * ntok + (on ? qi : 0);
+    if (PH == 2) sum = on ? ssum[si] : 1.0f;
     /* scr (when the engine has it): this (sequence, head)'s scores, [position][query row] (coalesced);
      * pass 0 stores the score, pass 1 replaces it by its exp, pass 2 reads that: the same values as
      * recomputing them, without two of the three score passes and one of the two exps */
     const bool use = scr != NULL; /* the same for the whole block (barriers below depend on it) */
     float *sr = use ? scr + (size_t)(s * gridDim.y + h) * max_pos * ntok + (on ? qi : 0) : NULL;
     auto score = [&](int tt) { return attn_score<HS>(qr, Ks[tt], scale); };
-    for (int pass = 0; pass < 3; pass++) {
+    for (int pass = PH == 2 ? 2 : 0; pass < (PH == 1 ? 2 : 3); pass++) {
         for (int t0 = 0; t0 < Tmax; t0 += TT) {
             const int nt = min(TT, Tmax - t0);
             if (use && pass == 1) { /* no tile needed: the stored scores */
@@ -1637,6 +1643,10 @@ __global__ void __launch_bounds__(128) attn_rows_k(float *out, int ldo, const fl
                 }
             }
         }
+    }
+    if (PH == 1) {
+        if (on) ssum[si] = sum;
+        return;
     }
     if (on)
 #pragma unroll
@@ -2538,7 +2548,8 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         const size_t n = (size_t)c->max_rows * c->n_heads * c->max_pos;
         size_t f = 0, t = 0;
         cudaMemGetInfo(&f, &t);
-        if (n * 4 + (512u << 20) < f && cudaMalloc((void **)&m->scr, n * 4) == cudaSuccess) m->scr_n = n;
+        const size_t ns = (size_t)c->max_rows * c->n_heads; /* and the rows' sums of exps (attn_rows_k PH 1 -> 2) */
+        if ((n + ns) * 4 + (512u << 20) < f && cudaMalloc((void **)&m->scr, (n + ns) * 4) == cudaSuccess) m->scr_n = n;
         else m->scr = NULL, cudaGetLastError();
     }
     /* Packed matmuls also keep their fp32 matrix where it fits with 1 GiB to spare, after everything the
@@ -2658,7 +2669,7 @@ extern "C" void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on) { m->pdl = on !=
 extern "C" void lpcs_cuda_llm_set_pipe_rows(lpcs_cuda_llm *m, int r) { m->pipe_rows = r == 2 || r == 4 || r == 8 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_ring(lpcs_cuda_llm *m, int g) { m->ring = g >= 0 && g < PIPE_NG ? g : -1; }
 extern "C" void lpcs_cuda_llm_set_attn(lpcs_cuda_llm *m, int v) {
-    if (m) m->attn = v >= 0 && v <= 4 ? v : 0;
+    if (m) m->attn = v >= 0 && v <= 5 ? v : 0;
 }
 extern "C" void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on) { m->graphs = on; }
 
@@ -3138,12 +3149,27 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                 dim3 g((unsigned)((ntok + 127) / 128), (unsigned)c->n_heads, (unsigned)nseq);
                 float *scr = m->scr && (m->mode == 5 || (m->mode != 6 && m->attn != 3)) && (size_t)rows * c->n_heads * c->max_pos <= m->scr_n
                                  ? m->scr : NULL;
+                float *ssum = scr ? scr + m->scr_n : NULL;
+                if (scr && m->attn == 5) { /* the score buffer in two launches (fewer registers each) */
+                    if (m->hs == 32) {
+                        attn_rows_k<32, 1><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0,
+                                                                 o->layer, c->max_slots, c->max_pos, m->kv, kvm, scr, ssum);
+                        attn_rows_k<32, 2><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0,
+                                                                 o->layer, c->max_slots, c->max_pos, m->kv, kvm, scr, ssum);
+                    } else {
+                        attn_rows_k<64, 1><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0,
+                                                                 o->layer, c->max_slots, c->max_pos, m->kv, kvm, scr, ssum);
+                        attn_rows_k<64, 2><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0,
+                                                                 o->layer, c->max_slots, c->max_pos, m->kv, kvm, scr, ssum);
+                    }
+                    break;
+                }
                 if (m->hs == 32)
                     attn_rows_k<32><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,
-                                                          c->max_slots, c->max_pos, m->kv, kvm, scr);
+                                                          c->max_slots, c->max_pos, m->kv, kvm, scr, ssum);
                 else
                     attn_rows_k<64><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0, o->layer,
-                                                          c->max_slots, c->max_pos, m->kv, kvm, scr);
+                                                          c->max_slots, c->max_pos, m->kv, kvm, scr, ssum);
                 break;
             }
             attention_k<<<(warps + 3) / 4, 128, 4 * c->max_pos * 4, m->st>>>(

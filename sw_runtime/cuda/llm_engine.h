@@ -145,7 +145,9 @@ void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
  * allocated at create; else 3); 3 three passes recomputing the scores; 4
  * the scores in shared memory, one launch per query block of 32 rows, each
  * sized to the positions its rows see (where they fit; else 0); 1 the same
- * as one launch. Matmul modes 5 / 6 pick 2 / 3 themselves. Same bits. */
+ * as one launch; 5 the score buffer's passes in two launches (scores and
+ * exps, then the outputs: fewer registers each). Matmul modes 5 / 6 pick
+ * 2 / 3 themselves. Same bits. */
 void lpcs_cuda_llm_set_attn(lpcs_cuda_llm *m, int v);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */
