@@ -448,32 +448,35 @@ __global__ void __launch_bounds__(512, TN == 32 ? 2 : 1)
 #define GEMM_ST_KMAX 768
 __host__ __device__ __forceinline__ int gemm_st_steps(int K) { return (K + 15) / 16; }       /* chain steps S */
 __host__ __device__ __forceinline__ int gemm_st_s4(int K) { return (gemm_st_steps(K) + 3) / 4 * 4; } /* S in quads */
-__host__ __device__ __forceinline__ size_t gemm_st_smem(int K) {
-    return (size_t)4 * 64 * (16 * (size_t)gemm_st_s4(K) + 2 * (size_t)gemm_st_s4(K));
+__host__ __device__ __forceinline__ size_t gemm_st_smem(int K, int BM = 64) { /* X tile of BM rows, 2 W slices */
+    return (size_t)4 * (16 * (size_t)BM + 2 * 64) * (size_t)gemm_st_s4(K);
 }
-template <typename WT, int WPF> /* WPF: W items per thread and lane, ceil(S4 / 16); past 1 the X tile leaves room for one block an SM */
-__global__ void __launch_bounds__(256, WPF == 1 ? 2 : 1) gemm_st_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+/* WPF: W items per thread and lane, ceil(S4 / 16); past 1 the X tile leaves room for one block an SM. TM: rows per
+ * thread, 4 (64 x 64 per block) or 8 (128 x 64: 0.375 operand floats per FMA instead of 0.5, one block an SM) */
+template <typename WT, int WPF, int TM = 4>
+__global__ void __launch_bounds__(256, WPF == 1 && TM == 4 ? 2 : 1) gemm_st_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                                     const WT *__restrict__ Wl, int M, int N, int K, int tpb) {
     extern __shared__ __align__(16) float st_sm[];
     const int S4 = gemm_st_s4(K), kc = lane_kc(K);
-    float *Xl = st_sm;               /* [lane j][step i < S4][64 rows]: column 16 i + j */
-    float *Ws = st_sm + 16 * S4 * 64; /* [2][S4][64 rows of W] */
-    const int tid = threadIdx.x, m0 = blockIdx.x * 64;
+    constexpr int BM = 16 * TM;      /* rows per block */
+    float *Xl = st_sm;               /* [lane j][step i < S4][BM rows]: column 16 i + j */
+    float *Ws = st_sm + 16 * S4 * BM; /* [2][S4][64 rows of W] */
+    const int tid = threadIdx.x, m0 = blockIdx.x * BM;
     /* this block's column tiles of 64: X stays in shared memory for all of them (read from L2 once a matmul
      * where one block walks all of N) */
     const int nt0 = blockIdx.y * tpb, nt1 = min(nt0 + tpb, (N + 63) / 64);
     if (nt0 >= nt1) return;
     /* warp = 4 x 8 threads: an operand read touches 4 (X) / 8 (W) distinct 16-byte pieces, one wavefront each */
     const int tx = (tid & 7) + 8 * ((tid >> 5) & 1), ty = ((tid >> 3) & 3) + 4 * (tid >> 6);
-    /* X tile: 64 rows x K columns, 4 columns per item; a warp = 32 rows of one column quad (conflict-free
+    /* X tile: BM rows x K columns, 4 columns per item; a warp = 32 rows of one column quad (conflict-free
      * stores). 8 items a thread are requested before any is stored: their L2 trips overlap. */
     const bool xvec = (ldx & 3) == 0 && (K & 3) == 0;
-    const int xitems = 256 * S4; /* 64 rows x 4 S4 quads */
+    const int xitems = BM * 4 * S4; /* BM rows x 4 S4 quads */
     for (int e0 = tid; e0 < xitems; e0 += 256 * 8) {
         float v[8][4];
 #pragma unroll
         for (int b = 0; b < 8; b++) {
-            const int e = e0 + 256 * b, r = e & 63, k = (e >> 6) * 4, m = m0 + r;
+            const int e = e0 + 256 * b, r = e % BM, k = e / BM * 4, m = m0 + r;
             if (e < xitems && m < M && xvec && k + 3 < K) {
                 const float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
                 v[b][0] = q.x, v[b][1] = q.y, v[b][2] = q.z, v[b][3] = q.w;
@@ -484,10 +487,10 @@ __global__ void __launch_bounds__(256, WPF == 1 ? 2 : 1) gemm_st_k(float *__rest
         }
 #pragma unroll
         for (int b = 0; b < 8; b++) {
-            const int e = e0 + 256 * b, r = e & 63, k = (e >> 6) * 4;
+            const int e = e0 + 256 * b, r = e % BM, k = e / BM * 4;
             if (e < xitems)
 #pragma unroll
-                for (int q = 0; q < 4; q++) Xl[(((k + q) & 15) * S4 + ((k + q) >> 4)) * 64 + r] = v[b][q];
+                for (int q = 0; q < 4; q++) Xl[(((k + q) & 15) * S4 + ((k + q) >> 4)) * BM + r] = v[b][q];
         }
     }
     /* W slice of one lane: 64 rows x S4 steps, 4 steps per item (zero padded in the layout up to kc >= S4) */
@@ -516,7 +519,7 @@ __global__ void __launch_bounds__(256, WPF == 1 ? 2 : 1) gemm_st_k(float *__rest
     __syncthreads();
     for (int nt = nt0; nt < nt1; nt++) {
         const int n0 = nt * 64;
-        float cur[16], st0[16], st1[16], st2[16], st3[16];
+        float cur[4 * TM], st0[4 * TM], st1[4 * TM], st2[4 * TM], st3[4 * TM];
 #pragma unroll
         for (int t = 0; t < 16; t++) {
             const int lane = bitrev4(t); /* the tree's post-order */
@@ -524,21 +527,27 @@ __global__ void __launch_bounds__(256, WPF == 1 ? 2 : 1) gemm_st_k(float *__rest
             const bool pre = t < 15 || nt + 1 < nt1;
             if (pre) wload(t < 15 ? n0 : n0 + 64, bitrev4((t + 1) & 15));
 #pragma unroll
-            for (int i = 0; i < 16; i++) cur[i] = 0.0f;
+            for (int i = 0; i < 4 * TM; i++) cur[i] = 0.0f;
             const int cnt = K > lane ? (K - lane + 15) / 16 : 0; /* columns lane, lane + 16, ... below K */
-            const float *xa = Xl + (size_t)lane * S4 * 64 + ty * 4, *wb = Ws + (size_t)(t & 1) * S4 * 64 + tx * 4;
+            const float *xa = Xl + (size_t)lane * S4 * BM + ty * TM, *wb = Ws + (size_t)(t & 1) * S4 * 64 + tx * 4;
 #pragma unroll 4
             for (int i = 0; i < cnt; i++) {
-                const float4 a = *(const float4 *)(xa + i * 64), b = *(const float4 *)(wb + i * 64);
-                const float av[4] = {a.x, a.y, a.z, a.w}, bv[4] = {b.x, b.y, b.z, b.w};
+                float av[TM];
 #pragma unroll
-                for (int u = 0; u < 4; u++)
+                for (int u = 0; u < TM; u += 4) {
+                    const float4 a = *(const float4 *)(xa + i * BM + u);
+                    av[u] = a.x, av[u + 1] = a.y, av[u + 2] = a.z, av[u + 3] = a.w;
+                }
+                const float4 b = *(const float4 *)(wb + i * 64);
+                const float bv[4] = {b.x, b.y, b.z, b.w};
+#pragma unroll
+                for (int u = 0; u < TM; u++)
 #pragma unroll
                     for (int v = 0; v < 4; v++) cur[u * 4 + v] = fmaf(bv[v], av[u], cur[u * 4 + v]);
             }
             /* the tree: t even waits for its partner; t odd closes 1 + (trailing ones of t) levels */
 #pragma unroll
-            for (int o = 0; o < 16; o++) {
+            for (int o = 0; o < 4 * TM; o++) {
                 if ((t & 1) == 0) st0[o] = cur[o];
                 else {
                     float c = st0[o] + cur[o];
@@ -558,8 +567,8 @@ __global__ void __launch_bounds__(256, WPF == 1 ? 2 : 1) gemm_st_k(float *__rest
             __syncthreads();
         }
 #pragma unroll
-        for (int u = 0; u < 4; u++) {
-            const int m = m0 + ty * 4 + u;
+        for (int u = 0; u < TM; u++) {
+            const int m = m0 + ty * TM + u;
             if (m < M)
 #pragma unroll
                 for (int v = 0; v < 4; v++)
@@ -2584,7 +2593,11 @@ extern "C" int lpcs_cuda_llm_create(const lpcs_cuda_llm_cfg *c, const lpcs_cuda_
         cudaFuncSetAttribute(gemm_st_k<float, 3>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
         cudaFuncSetAttribute(gemm_st_k<uint16_t, 1>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
         cudaFuncSetAttribute(gemm_st_k<uint16_t, 2>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
-        cudaFuncSetAttribute(gemm_st_k<uint16_t, 3>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess) {
+        cudaFuncSetAttribute(gemm_st_k<uint16_t, 3>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<float, 1, 8>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<float, 2, 8>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<uint16_t, 1, 8>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess ||
+        cudaFuncSetAttribute(gemm_st_k<uint16_t, 2, 8>, cudaFuncAttributeMaxDynamicSharedMemorySize, st_smem) != cudaSuccess) {
         lpcs_cuda_llm_free(m);
         return fail(err, errlen, LPCS_EUNSUPPORTED, "cuda engine: no shared memory for the GEMM kernel", NULL);
     }
@@ -2768,7 +2781,7 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
 
 /* Does a matmul of M = 2.. rows take the copy ring with several rows of x (and can it take a folded RMSNorm)? */
 static bool multi_row_kind(const lpcs_cuda_llm *m, int kind, int M, int K) { /* kind: as launch_pipe's */
-    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8) && M <= 8);
+    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10) && M <= 8);
     return gemv && M > 1 && m->gemv1 == 0 && !(kind >= 2 && m->q_rows) && pipe_rows_fit(m, kind, K) > 1;
 }
 static bool multi_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
@@ -2793,7 +2806,7 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
                           int K, const fnorm *fn = NULL, const rowjobs *J = NULL) {
     static const rowjobs none = {};
     if (!J) J = &none;
-    bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8) && M <= 8);
+    bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10) && M <= 8);
     const int kind = sizeof(WT) == 2 ? 1 : 0;
     if (M > 1 && multi_row_kind(m, kind, M, K)) {
         /* several rows through the copy ring: each launch reads the weights once for up to 8 rows of x */
@@ -2829,16 +2842,21 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
     } else if (m->mode == 4) {
         dim3 grid((unsigned)((N + 31) / 32), (unsigned)((M + 31) / 32));
         gemm_wl_k<WT, 32><<<grid, 512, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-    } else if ((m->mode == 5 || m->mode == 9) && K <= GEMM_ST_KMAX) { /* lanes one after the other */
+    } else if ((m->mode == 5 || m->mode == 9 || m->mode == 10) && K <= GEMM_ST_KMAX) { /* lanes one after the other */
         /* a block per 64 rows walks column tiles of 64 with its X tile kept; N is split only where the row
          * tiles alone would not give every SM about 4 blocks (few rows, e.g. a short prefill) */
-        const int mt = (M + 63) / 64, ntl = (N + 63) / 64;
+        /* mode 10: 8 rows a thread (128 x 64 a block) where its X tile fits */
+        const bool t8 = m->mode == 10 && gemm_st_smem(K, 128) <= gemm_st_smem(GEMM_ST_KMAX);
+        const int bm = t8 ? 128 : 64;
+        const int mt = (M + bm - 1) / bm, ntl = (N + 63) / 64;
         int nch = m->mode == 9 ? 1 : (4 * m->sms + mt - 1) / mt;
         nch = nch < 1 ? 1 : nch > ntl ? ntl : nch;
         const int tpb = (ntl + nch - 1) / nch;
         dim3 grid((unsigned)mt, (unsigned)((ntl + tpb - 1) / tpb));
         const int wpf = (gemm_st_s4(K) + 15) / 16;
-        if (wpf == 1) gemm_st_k<WT, 1><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
+        if (t8 && wpf == 1) gemm_st_k<WT, 1, 8><<<grid, 256, gemm_st_smem(K, 128), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
+        else if (t8) gemm_st_k<WT, 2, 8><<<grid, 256, gemm_st_smem(K, 128), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
+        else if (wpf == 1) gemm_st_k<WT, 1><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
         else if (wpf == 2) gemm_st_k<WT, 2><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
         else gemm_st_k<WT, 3><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
     } else {

@@ -138,7 +138,9 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * block) instead of 8 x 8, 9 the lane-after-lane GEMM for every matmul
  * with K <= 768 (any number of rows) with each block walking all column
  * tiles of its 64 rows (mode 5 splits the columns where the row tiles
- * alone would leave SMs idle). All must give the same bits. */
+ * alone would leave SMs idle), 10 mode 0 with the lane-after-lane GEMM
+ * at 8 rows a thread (128 x 64 a block) where its X tile fits (K <= 384),
+ * else as mode 5. All must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Attention of many query rows (ppl windows, prefill): 0 (the default) and
  * 2: three passes with the scores in a device buffer (where it was

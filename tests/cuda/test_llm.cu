@@ -604,7 +604,7 @@ int main(int argc, char **argv) {
                 return 1;
             }
             std::vector<float> got(want.size());
-            for (int mode : {0, 5, 9, 6, 2, 3, 4, 8, 1}) {
+            for (int mode : {0, 5, 9, 10, 6, 2, 3, 4, 8, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
@@ -616,6 +616,7 @@ int main(int argc, char **argv) {
                         : mode == 4 ? "fp32 3 windows, one batch, tiled GEMM (lane per warp, 32x32)"
                         : mode == 8 ? "fp32 3 windows, one batch, mode 8 (half-warp GEMM, 8 x 16 outputs per lane group)"
                         : mode == 9 ? "fp32 3 windows, one batch, mode 9 (lane-after-lane GEMM for every matmul, a block walking all columns)"
+                        : mode == 10 ? "fp32 3 windows, one batch, mode 10 (lane-after-lane GEMM, 8 rows a thread where it fits)"
                                     : "fp32 3 windows, one batch, GEMV kernels",
                         got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
             }
@@ -898,11 +899,26 @@ int main(int argc, char **argv) {
         } else {
             std::vector<int> atk(nw * W), atg(nw * W);
             for (size_t s = 0; s < nw; s++) window(s, &atk[s * W], &atg[s * W]);
-          for (int variant : {0, 103, 100, 101, 102, 200, 8, 5, 9, 2}) { /* the default kernels (attention score buffer), mode 0 with the other attention kernels (shared-memory scores in one launch / per query block, recomputing), without folds, the session-4 fast paths, the half-warp GEMM */
-            const int mode = variant % 100 && variant < 100 ? variant : 0;
-            lpcs_cuda_llm_set_matmul(m, mode);
-            lpcs_cuda_llm_set_attn(m, variant == 100 ? 1 : variant == 101 ? 4 : variant == 102 ? 3 : variant == 103 ? 5 : 0);
-            lpcs_cuda_llm_set_fuse(m, variant != 200);
+          /* the default kernels (attention score buffer), mode 0 with the other attention kernels, without folds,
+           * the other GEMMs */
+          struct ppl_variant { int mode, attn, fuse; const char *label; };
+          static const ppl_variant variants[] = {
+              {0, 0, 1, "mode 0: default kernels"},
+              {0, 5, 1, "mode 0, attention score buffer in two launches"},
+              {0, 1, 1, "mode 0, attention in one launch"},
+              {0, 4, 1, "mode 0, attention scores in shared memory per query block"},
+              {0, 3, 1, "mode 0, attention recomputing its scores"},
+              {0, 0, 0, "mode 0, no folds"},
+              {8, 0, 1, "mode 8: half-warp GEMM with 8 x 16 sub-tiles"},
+              {5, 0, 1, "mode 5: lane-after-lane GEMM, attention score buffer"},
+              {9, 0, 1, "mode 9: lane-after-lane GEMM for every matmul, a block walking all columns"},
+              {10, 0, 1, "mode 10: lane-after-lane GEMM, 8 rows a thread where it fits"},
+              {2, 0, 1, "mode 2: GEMM lanes per half-warp"},
+          };
+          for (const ppl_variant &pv : variants) {
+            lpcs_cuda_llm_set_matmul(m, pv.mode);
+            lpcs_cuda_llm_set_attn(m, pv.attn);
+            lpcs_cuda_llm_set_fuse(m, pv.fuse);
             std::vector<double> nll(nw * W), ms, ms_nll;
             double sum = 0;
             for (int rep = 0; rep < 6; rep++) {
@@ -920,7 +936,7 @@ int main(int argc, char **argv) {
                 sum += ws;
             }
             printf("ppl llama fp32 (%s): %zu windows in one batch: forward %.2f ms (median of 5), forward+NLL+copy %.2f ms; "
-                   "nll=%.10f bytes=%zu\n", mode == 2 ? "mode 2: GEMM lanes per half-warp" : mode == 6 ? "mode 6: attention recomputing its scores" : mode == 5 ? "mode 5: lane-after-lane GEMM, attention score buffer" : mode == 9 ? "mode 9: lane-after-lane GEMM for every matmul, a block walking all columns" : mode == 8 ? "mode 8: half-warp GEMM with 8 x 16 sub-tiles" : variant == 100 ? "mode 0, attention in one launch" : variant == 101 ? "mode 0, attention scores in shared memory per query block" : variant == 102 ? "mode 0, attention recomputing its scores" : variant == 103 ? "mode 0, attention score buffer in two launches" : variant == 200 ? "mode 0, no folds" : "mode 0: default kernels", nw, median(ms), median(ms_nll),
+                   "nll=%.10f bytes=%zu\n", pv.label, nw, median(ms), median(ms_nll),
                    sum / bytes, bytes);
             double prof[LPCS_CUDA_OP_COUNT];
             lpcs_cuda_llm_set_profile(m, 1);
