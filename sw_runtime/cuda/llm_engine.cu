@@ -223,9 +223,22 @@ __device__ __forceinline__ void tr_step(float *acc, int j) {
  * read from shared memory per 2 fmaf instead of 2, twice the registers), lane j of the group the partial sum of lane j of the contract
  * (columns k = j mod 16, in ascending k, fmaf). Stages of 64 columns,
  * loaded into registers one stage ahead (global latency under compute). */
-template <typename WT, int TN>
+/* What a many-row GEMM also does with its outputs (the op after it, folded):
+ * EPI 1: R[m][n] += Y[m][n] (add_k's residual add); EPI 2: a second matrix
+ * W3 of the same shape, its outputs in H3, and S = silu(Y) * H3 (swiglu_k's
+ * operation). Every op's own output is still stored. */
+struct gemm_epi {
+    float *R;
+    int ldr;
+    const void *W3;
+    float *H3;
+    int ldh3;
+    float *S;
+    int lds;
+};
+template <typename WT, int TN, int EPI = 0>
 __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
-                                              const WT *__restrict__ Wl, int M, int N, int K) {
+                                              const WT *__restrict__ Wl, int M, int N, int K, gemm_epi E = {}) {
     __shared__ __align__(16) float Xs[64][36];
     __shared__ __align__(16) float Ws[64][4 * TN + 4];
     const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
@@ -258,7 +271,10 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
 #pragma unroll
         for (int h = 0; h < TN / 4; h++) { /* W: 4TN rows x 16 lanes x 4 chain steps */
             int e = tid + 256 * h, rr = e >> 4, kk = e & 15, n = n0 + rr;
-            if (n < N) wload4(Wl + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
+            /* EPI 2: tile rows alternate W (even) and W3 (odd) of output column n / 2 */
+            const WT *src = EPI == 2 && (n & 1) ? (const WT *)E.W3 : Wl;
+            if (EPI == 2) n >>= 1;
+            if (n < N) wload4(src + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
             else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
         }
     };
@@ -313,10 +329,29 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     tr_step<2 * TN, 2>(acc, j);
     tr_step<TN, 1>(acc, j);
     const int m = m0 + gm * 8 + (j >> 1), nb = n0 + gn * TN + (j & 1) * (TN / 2);
-    if (m < M)
+    if (m >= M) return;
+    if constexpr (EPI == 2) { /* acc[i], acc[i + 1]: W's and W3's output at column (nb + i) / 2 (nb is even) */
+        const bool sy = E.S == Y; /* the SwiGLU in place over W's output (Y is __restrict__: one store only) */
+#pragma unroll
+        for (int i = 0; i < TN / 2; i += 2) {
+            const int c = (nb + i) >> 1;
+            if (c < N) {
+                if (!sy) Y[(size_t)m * ldy + c] = acc[i];
+                E.H3[(size_t)m * E.ldh3 + c] = acc[i + 1];
+                E.S[(size_t)m * E.lds + c] = silu_f(acc[i]) * acc[i + 1];
+            }
+        }
+    } else {
 #pragma unroll
         for (int i = 0; i < TN / 2; i++)
-            if (nb + i < N) Y[(size_t)m * ldy + nb + i] = acc[i];
+            if (nb + i < N) {
+                Y[(size_t)m * ldy + nb + i] = acc[i];
+                if (EPI == 1) {
+                    float *r = E.R + (size_t)m * E.ldr + nb + i;
+                    *r += acc[i];
+                }
+            }
+    }
 }
 
 /* Many rows, one contract lane per warp: 512 threads = 16 warps; warp j
@@ -2784,6 +2819,15 @@ static bool multi_row_kind(const lpcs_cuda_llm *m, int kind, int M, int K) { /* 
     const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10) && M <= 8);
     return gemv && M > 1 && m->gemv1 == 0 && !(kind >= 2 && m->q_rows) && pipe_rows_fit(m, kind, K) > 1;
 }
+/* launch_matmul's choices: the one-row / few-row kernels, and the tiled gemm_k (the folds of gemm_epi) */
+static bool matmul_gemv(const lpcs_cuda_llm *m, int M) {
+    return m->mode == 1 || m->mode == 7 ||
+           ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10) && M <= 8);
+}
+static bool gemm_k_path(const lpcs_cuda_llm *m, int kind, int M, int K) {
+    return !(M > 1 && multi_row_kind(m, kind, M, K)) && !matmul_gemv(m, M) && m->mode != 3 && m->mode != 4 &&
+           !((m->mode == 5 || m->mode == 9 || m->mode == 10) && K <= GEMM_ST_KMAX);
+}
 static bool multi_row(const lpcs_cuda_llm *m, const dev_op *d, int M, int K) {
     return !d->wc && !d->wsh && !d->ww && multi_row_kind(m, d->wq ? d->o.w_qbits : d->wh ? 1 : 0, M, K);
 }
@@ -2803,10 +2847,10 @@ static void launch_pipe_rows(lpcs_cuda_llm *m, int kind, float *Y, int ldy, cons
 
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
-                          int K, const fnorm *fn = NULL, const rowjobs *J = NULL) {
+                          int K, const fnorm *fn = NULL, const rowjobs *J = NULL, int epi = 0, const gemm_epi *E = NULL) {
     static const rowjobs none = {};
     if (!J) J = &none;
-    bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10) && M <= 8);
+    const bool gemv = matmul_gemv(m, M);
     const int kind = sizeof(WT) == 2 ? 1 : 0;
     if (M > 1 && multi_row_kind(m, kind, M, K)) {
         /* several rows through the copy ring: each launch reads the weights once for up to 8 rows of x */
@@ -2859,11 +2903,19 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
         else if (wpf == 1) gemm_st_k<WT, 1><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
         else if (wpf == 2) gemm_st_k<WT, 2><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
         else gemm_st_k<WT, 3><<<grid, 256, gemm_st_smem(K), m->st>>>(Y, ldy, X, ldx, W, M, N, K, tpb);
-    } else {
-        const int tn = m->mode == 8 ? 16 : 8;
-        dim3 grid((unsigned)((N + 4 * tn - 1) / (4 * tn)), (unsigned)((M + 31) / 32));
-        if (tn == 16) gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-        else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+    } else { /* gemm_k_path */
+        const int tn = m->mode == 8 ? 16 : 8, cols = epi == 2 ? 2 * N : N;
+        dim3 grid((unsigned)((cols + 4 * tn - 1) / (4 * tn)), (unsigned)((M + 31) / 32));
+        const gemm_epi e = E ? *E : gemm_epi{};
+        if (tn == 16) {
+            if (epi == 1) gemm_k<WT, 16, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+            else if (epi == 2) gemm_k<WT, 16, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+            else gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+        } else {
+            if (epi == 1) gemm_k<WT, 8, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+            else if (epi == 2) gemm_k<WT, 8, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+            else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+        }
     }
 }
 
@@ -3052,8 +3104,35 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                 rmmec_mm_k<<<dim3((unsigned)rows, (unsigned)((N + 127) / 128)), 128, 0, m->st>>>(out, lo, m->xw, words,
                                                                                              d->ww, N, mode);
             } else {
-                /* one row whose next op adds this output to another row (the residual): the GEMV does it */
                 const dev_op *nx = i + 1 < m->n_ops ? &m->ops[i + 1] : NULL;
+                /* many rows through gemm_k: the residual ADD after it, or w3's matmul and the SwiGLU after
+                 * w1's, in its epilogue (gemm_epi; every op's output still stored) */
+                if (m->fuse && !fn && !d->wq && nx && gemm_k_path(m, d->wh ? 1 : 0, rows, (int)o->cols)) {
+                    const dev_op *sw = i + 2 < m->n_ops ? &m->ops[i + 2] : NULL;
+                    gemm_epi E = {};
+                    int epi = 0;
+                    if (nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
+                        nx->o.out != o->in && nx->o.out != o->out) {
+                        E.R = m->buf[nx->o.out], E.ldr = ld[nx->o.out], epi = 1;
+                        skip = skip0 = i + 1;
+                    } else if (nx->o.type == LPCS_CUDA_OP_MATMUL && nx->o.in == o->in && nx->o.cols == o->cols &&
+                               nx->o.rows == o->rows && !nx->wq && !nx->wc && !nx->wsh && !nx->ww &&
+                               (d->wh ? nx->wh != NULL : nx->w != NULL && !nx->wh) && nx->o.out >= 0 &&
+                               nx->o.out != o->in && nx->o.out != o->out && sw && sw->o.type == LPCS_CUDA_OP_SWIGLU &&
+                               sw->o.in == o->out && sw->o.in2 == nx->o.out && sw->o.n == o->rows && sw->o.out >= 0 &&
+                               sw->o.out != o->in) {
+                        E.W3 = d->wh ? (const void *)nx->wh : (const void *)nx->w;
+                        E.H3 = m->buf[nx->o.out], E.ldh3 = ld[nx->o.out];
+                        E.S = m->buf[sw->o.out], E.lds = ld[sw->o.out], epi = 2;
+                        skip = i + 2, skip0 = i + 1;
+                    }
+                    if (epi) {
+                        if (d->wh) launch_matmul(m, out, lo, in, li, d->wh, rows, (int)o->rows, (int)o->cols, NULL, NULL, epi, &E);
+                        else launch_matmul(m, out, lo, in, li, d->w, rows, (int)o->rows, (int)o->cols, NULL, NULL, epi, &E);
+                        break;
+                    }
+                }
+                /* one row whose next op adds this output to another row (the residual): the GEMV does it */
                 if (m->fuse && nx && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out &&
                     nx->o.n == o->rows && nx->o.out >= 0 && nx->o.out != o->in && nx->o.out != o->out &&
                     (!fn || fn->x != m->buf[nx->o.out]) && one_row(m, d, rows, (int)o->cols)) {
