@@ -149,7 +149,7 @@ static int copies_for(size_t bytes, size_t l2) {
 
 /* Kernel variants compared against the default (0); the last entry is the
  * default with a column split (split_hint 4). */
-static const int kVariants[] = {0, 20, 21, 40, 41, 80, 0};
+static const int kVariants[] = {0, 20, 21, 22, 40, 41, 42, 80, 120, 122, 142, 180, 0};
 static const int kNumVariants = (int)(sizeof kVariants / sizeof kVariants[0]);
 
 struct result {
@@ -578,7 +578,7 @@ int main(int argc, char **argv) {
                     100 * rt->bytes / (rt->us * 1e3) / copy_gbs, ri->us, 100 * ri->bytes / (ri->us * 1e3) / copy_gbs,
                     e->us);
         }
-        fprintf(f, "\nKernel variants (us; default = automatic choice, lpcs_mma_auto_variant; vNM = N chunks in flight per warp, M = 1: register prefetch of the next N):\n\n"
+        fprintf(f, "\nKernel variants (us; default = automatic choice, lpcs_mma_auto_variant; vPNM = N chunks in flight per warp; M = 1: register prefetch of the next N, M = 2: 8 (N = 2) or 4 (N = 4) resident blocks an SM asked of the register allocator; P = 1: a persistent grid of resident blocks walking the row tiles):\n\n"
                    "| shape | batch | kernel | default |");
         for (int vi = 1; vi < kNumVariants - 1; vi++) fprintf(f, " v%d |", kVariants[vi]);
         fprintf(f, "\n|---|---|---|---|");

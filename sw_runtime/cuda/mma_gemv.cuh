@@ -70,17 +70,15 @@ __device__ __forceinline__ void lpcs_mma_compute(const lpcs_mma_round<F, NT, U> 
     }
 }
 
-/* U: chunks per warp and round (loads in flight); PF: prefetch the next
- * round's loads before computing the current one (twice the registers). */
+/* One 16-row tile (the column range of blockIdx.y) of the kernel below. */
 template <class F, int NT, int U, bool PF>
-__global__ void __launch_bounds__(LPCS_GEMV_WARPS * 32)
-lpcs_mma_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, size_t xstride, int batch,
-                     int32_t *__restrict__ y, int rows, int nchunks, int chunks_per_split, int atomic_out) {
+__device__ __forceinline__ void lpcs_mma_tile(const uint4 *__restrict__ W, const int8_t *__restrict__ x,
+                                              size_t xstride, int batch, int32_t *__restrict__ y, int rows, int tile,
+                                              int nchunks, int chunks_per_split, int atomic_out) {
     constexpr int kW = LPCS_GEMV_WARPS;
     __shared__ int red[kW][NT][4][32];
     __shared__ int xred[kW][NT][8]; /* per warp: activation sums of the tokens */
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-    const int tile = blockIdx.x;
     const int c0 = blockIdx.y * chunks_per_split;
     const int c1 = min(c0 + chunks_per_split, nchunks);
     const uint4 *wp = W + (size_t)tile * nchunks * 32 + lane;
@@ -138,15 +136,46 @@ lpcs_mma_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, 
     }
 }
 
-template <class F, int U, bool PF>
-void lpcs_mma_gemm_go(dim3 grid, cudaStream_t s, const void *w, const int8_t *x, size_t xstride, int batch,
-                      int32_t *y, int rows, int nchunks, int cps, int atomic_out) {
-    if (batch <= 8)
-        lpcs_mma_gemm_kernel<F, 1, U, PF><<<grid, LPCS_GEMV_WARPS * 32, 0, s>>>(
-            (const uint4 *)w, x, xstride, batch, y, rows, nchunks, cps, atomic_out);
-    else
-        lpcs_mma_gemm_kernel<F, 2, U, PF><<<grid, LPCS_GEMV_WARPS * 32, 0, s>>>(
-            (const uint4 *)w, x, xstride, batch, y, rows, nchunks, cps, atomic_out);
+/* U: chunks per warp and round (loads in flight); PF: prefetch the next
+ * round's loads before computing the current one (twice the registers);
+ * MINB: resident blocks an SM asked of the register allocator (0: none),
+ * for more warps, so more loads, in flight (batch <= 8); PERS: a block
+ * walks row tiles blockIdx.x, + gridDim.x, ... (a persistent grid of
+ * resident blocks only: no block start-up and tail per tile), else it takes
+ * tile blockIdx.x only (the loop costs registers). */
+template <class F, int NT, int U, bool PF, int MINB, bool PERS>
+__global__ void __launch_bounds__(LPCS_GEMV_WARPS * 32, MINB > 0 && NT == 1 ? MINB : 0)
+lpcs_mma_gemm_kernel(const uint4 *__restrict__ W, const int8_t *__restrict__ x, size_t xstride, int batch,
+                     int32_t *__restrict__ y, int rows, int tiles, int nchunks, int chunks_per_split, int atomic_out) {
+    if constexpr (!PERS) {
+        lpcs_mma_tile<F, NT, U, PF>(W, x, xstride, batch, y, rows, blockIdx.x, nchunks, chunks_per_split, atomic_out);
+    } else {
+        for (int tile = blockIdx.x; tile < tiles; tile += gridDim.x) {
+            lpcs_mma_tile<F, NT, U, PF>(W, x, xstride, batch, y, rows, tile, nchunks, chunks_per_split, atomic_out);
+            __syncthreads(); /* red / xred are the next tile's */
+        }
+    }
+}
+
+template <class F, int U, bool PF, int MINB>
+void lpcs_mma_gemm_go(dim3 grid, bool pers, cudaStream_t s, const void *w, const int8_t *x, size_t xstride,
+                      int batch, int32_t *y, int rows, int nchunks, int cps, int atomic_out) {
+    const int tiles = (int)grid.x;
+    auto go = [&](auto kernel) {
+        dim3 g = grid;
+        int per_sm = 0;
+        if (pers && grid.y == 1 &&
+            cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, kernel, LPCS_GEMV_WARPS * 32, 0) == cudaSuccess &&
+            per_sm > 0)
+            g.x = (unsigned)min(tiles, per_sm * lpcs_sm_count());
+        kernel<<<g, LPCS_GEMV_WARPS * 32, 0, s>>>((const uint4 *)w, x, xstride, batch, y, rows, tiles, nchunks, cps,
+                                                  atomic_out);
+    };
+    if (pers) {
+        if (batch <= 8) go(lpcs_mma_gemm_kernel<F, 1, U, PF, MINB, true>);
+        else go(lpcs_mma_gemm_kernel<F, 2, U, PF, MINB, true>);
+    } else if (batch <= 8) go(lpcs_mma_gemm_kernel<F, 1, U, PF, MINB, false>);
+    else go(lpcs_mma_gemm_kernel<F, 2, U, PF, MINB, false>);
 }
 
 /* Default variant, from the H100 benchmark (bench/RESULTS-cuda.md): with
@@ -161,8 +190,10 @@ static inline int lpcs_mma_auto_variant(bool int4, int blocks, int sms, int batc
 }
 
 /* Launches the kernel for batch 1..16 (plan: lpcs_rowtile_plan). variant:
- * 0 automatic (lpcs_mma_auto_variant), else 10*U + PF (benchmark variants:
- * U in {2,4,8}, PF 0/1). */
+ * 0 automatic (lpcs_mma_auto_variant), else 100*P + 10*U + V (benchmark
+ * variants: U in {2,4,8} chunks in flight; V 1: register prefetch, V 2: 8
+ * (U = 2) / 4 (U = 4) resident blocks an SM asked of the register
+ * allocator; P 1: a persistent grid, resident blocks only). */
 template <class F>
 cudaError_t lpcs_mma_gemm_launch(const void *w, int rows, int tiles, int nchunks, int split_hint, int variant,
                                  const int8_t *x, size_t xstride, int batch, int32_t *y, cudaStream_t s) {
@@ -175,14 +206,17 @@ cudaError_t lpcs_mma_gemm_launch(const void *w, int rows, int tiles, int nchunks
     const dim3 grid((unsigned)tiles, (unsigned)ksplit);
     const int at = ksplit > 1;
     if (variant == 0) variant = lpcs_mma_auto_variant(F::kOffset == 8, tiles * ksplit, lpcs_sm_count(), batch);
-    switch (variant) {
-    case 20: lpcs_mma_gemm_go<F, 2, false>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
-    case 21: lpcs_mma_gemm_go<F, 2, true>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
-    case 41: lpcs_mma_gemm_go<F, 4, true>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
-    case 80: lpcs_mma_gemm_go<F, 8, false>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
-    case 81: lpcs_mma_gemm_go<F, 8, true>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    const bool pers = variant >= 100;
+    switch (variant % 100) {
+    case 20: lpcs_mma_gemm_go<F, 2, false, 0>(grid, pers, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    case 21: lpcs_mma_gemm_go<F, 2, true, 0>(grid, pers, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    case 22: lpcs_mma_gemm_go<F, 2, false, 8>(grid, pers, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    case 41: lpcs_mma_gemm_go<F, 4, true, 0>(grid, pers, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    case 42: lpcs_mma_gemm_go<F, 4, false, 4>(grid, pers, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    case 80: lpcs_mma_gemm_go<F, 8, false, 0>(grid, pers, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    case 81: lpcs_mma_gemm_go<F, 8, true, 0>(grid, pers, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
     case 40:
-    default: lpcs_mma_gemm_go<F, 4, false>(grid, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
+    default: lpcs_mma_gemm_go<F, 4, false, 0>(grid, pers, s, w, x, xstride, batch, y, rows, nchunks, cps, at); break;
     }
     return cudaGetLastError();
 }
