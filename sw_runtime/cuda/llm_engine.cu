@@ -254,6 +254,13 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     float acc[8 * TN];
 #pragma unroll
     for (int i = 0; i < 8 * TN; i++) acc[i] = 0.0f;
+    /* this thread's outputs after the tree: row mo, columns nb .. nb + TN / 2 - 1 */
+    const int mo = m0 + gm * 8 + (j >> 1), nb = n0 + gn * TN + (j & 1) * (TN / 2);
+    float rres[EPI == 1 ? TN / 2 : 1]; /* EPI 1: the residual, requested now (its latency under the main loop) */
+    if constexpr (EPI == 1) {
+#pragma unroll
+        for (int i = 0; i < TN / 2; i++) rres[i] = mo < M && nb + i < N ? E.R[(size_t)mo * E.ldr + nb + i] : 0.0f;
+    }
     float xr[8], wr[TN]; /* this thread's share of the next stage */
     auto load = [&](int k0) {
 #pragma unroll
@@ -328,7 +335,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     tr_step<4 * TN, 4>(acc, j);
     tr_step<2 * TN, 2>(acc, j);
     tr_step<TN, 1>(acc, j);
-    const int m = m0 + gm * 8 + (j >> 1), nb = n0 + gn * TN + (j & 1) * (TN / 2);
+    const int m = mo;
     if (m >= M) return;
     if constexpr (EPI == 2) { /* acc[i], acc[i + 1]: W's and W3's output at column (nb + i) / 2 (nb is even) */
         const bool sy = E.S == Y; /* the SwiGLU in place over W's output (Y is __restrict__: one store only) */
@@ -346,10 +353,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
         for (int i = 0; i < TN / 2; i++)
             if (nb + i < N) {
                 Y[(size_t)m * ldy + nb + i] = acc[i];
-                if (EPI == 1) {
-                    float *r = E.R + (size_t)m * E.ldr + nb + i;
-                    *r += acc[i];
-                }
+                if constexpr (EPI == 1) E.R[(size_t)m * E.ldr + nb + i] = rres[i] + acc[i]; /* add_k's out += in */
             }
     }
 }
@@ -2710,7 +2714,7 @@ extern "C" int lpcs_cuda_llm_fault(lpcs_cuda_llm *m) {
     return LPCS_EINVAL;
 }
 extern "C" int lpcs_cuda_llm_packed(const lpcs_cuda_llm *m) { return m ? m->n_packed : 0; }
-extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on; }
+extern "C" void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on) { m->fuse = on & 1 ? on & 7 : 0; }
 extern "C" void lpcs_cuda_llm_set_qrows(lpcs_cuda_llm *m, int r) { m->q_rows = r == 1 || r == 2 ? r : 0; }
 extern "C" void lpcs_cuda_llm_set_gemv1(lpcs_cuda_llm *m, int k) { m->gemv1 = k == 1; }
 extern "C" void lpcs_cuda_llm_set_pdl(lpcs_cuda_llm *m, int on) { m->pdl = on != 0; }
@@ -3111,11 +3115,11 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                     const dev_op *sw = i + 2 < m->n_ops ? &m->ops[i + 2] : NULL;
                     gemm_epi E = {};
                     int epi = 0;
-                    if (nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
+                    if (!(m->fuse & 2) && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
                         nx->o.out != o->in && nx->o.out != o->out) {
                         E.R = m->buf[nx->o.out], E.ldr = ld[nx->o.out], epi = 1;
                         skip = skip0 = i + 1;
-                    } else if (nx->o.type == LPCS_CUDA_OP_MATMUL && nx->o.in == o->in && nx->o.cols == o->cols &&
+                    } else if (!(m->fuse & 4) && nx->o.type == LPCS_CUDA_OP_MATMUL && nx->o.in == o->in && nx->o.cols == o->cols &&
                                nx->o.rows == o->rows && !nx->wq && !nx->wc && !nx->wsh && !nx->ww &&
                                (d->wh ? nx->wh != NULL : nx->w != NULL && !nx->wh) && nx->o.out >= 0 &&
                                nx->o.out != o->in && nx->o.out != o->out && sw && sw->o.type == LPCS_CUDA_OP_SWIGLU &&

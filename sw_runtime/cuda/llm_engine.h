@@ -154,10 +154,13 @@ void lpcs_cuda_llm_set_attn(lpcs_cuda_llm *m, int v);
 /* Decode steps (ntok == 1, no profiling) replayed as one CUDA graph: 1 on
  * (the default), 0 launches every kernel from the host. Same bits. */
 void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on);
-/* One-row forwards (decode at batch 1): an RMSNorm whose next op is a
+/* Folds: one-row forwards (decode at batch 1): an RMSNorm whose next op is a
  * one-row GEMV of its output is not launched; the GEMV computes it while
- * staging x (same operations, block 0 writes the norm's output buffer).
- * 1 on (the default), 0 off. Same bits. */
+ * staging x (same operations, block 0 writes the norm's output buffer), and
+ * more (README). Many rows (gemm_k): the residual add and w3's matmul + the
+ * SwiGLU in the GEMM's epilogue. 1 on (the default), 0 off; on with bit 1
+ * (2) set: without the many-row residual fold, bit 2 (4): without the
+ * many-row SwiGLU fold (measurements). Same bits. */
 void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on);
 /* The one-row packed GEMV's rows per thread: 0 automatic (2 when the grid
  * still has 2 blocks per SM), 1 or 2 forced (tests, benchmarks). Same bits. */
