@@ -247,8 +247,8 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     /* XC: the X tile read 2 rows of 256 bytes a warp request (4 L1 lines; a warp over 32 rows needs 32), row r of
      * stage column k stored at r ^ xsw(k) (bits 2..4 only, so an aligned float4 of rows stays one): the stores
      * meet at most 2 to a bank, the operand reads stay conflict-free (H100, session 9: the full split's matmuls
-     * 41.5 -> 36.8 ms). Only the fp32 8 x 8 form has run on a GPU with it (session 9 call 2); the bf16 and
-     * 8 x 16 forms keep the session-8 staging until a GPU run checks them (the staging code is the same) */
+     * 41.5 -> 36.8 ms in the fp32 8 x 8 form). X is fp32 in every form, so the bf16 and 8 x 16 forms stage it
+     * the same way (session 10, branch s10-all: not yet run on a GPU) */
     constexpr bool XC = true;
     auto xsw = [](int k) { return XC ? 4 * ((k >> 3) & 7) : 0; };
     float acc[8 * TN];
