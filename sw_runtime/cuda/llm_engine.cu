@@ -73,9 +73,9 @@ struct lpcs_cuda_llm {
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int hpos;              /* the same on the host, for the forward being enqueued (launch sizes) */
     int attn_smem;         /* attn_smem_k may take up to ATTN_SMEM_MAX of shared memory */
-    int attn;              /* many-row attention (lpcs_cuda_llm_set_attn): 0 auto, 1 attn_smem_k in one launch,
-                            * 2 attn_rows_k with the score buffer, 3 attn_rows_k recomputing, 4 attn_smem_k per
-                            * query block */
+    int attn;              /* many-row attention (lpcs_cuda_llm_set_attn): 0 auto (= 5), 1 attn_smem_k in one
+                            * launch, 2 attn_rows_k with the score buffer in one launch, 3 attn_rows_k recomputing,
+                            * 4 attn_smem_k per query block, 5 the score buffer in two launches */
     int rope_attn;         /* rope_attn_k has the shared memory for its scores (decode folds RoPE into attention) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
@@ -3115,7 +3115,7 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                     const dev_op *sw = i + 2 < m->n_ops ? &m->ops[i + 2] : NULL;
                     gemm_epi E = {};
                     int epi = 0;
-                    if (!(m->fuse & 2) && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
+                    if ((m->fuse & 2) && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
                         nx->o.out != o->in && nx->o.out != o->out) {
                         E.R = m->buf[nx->o.out], E.ldr = ld[nx->o.out], epi = 1;
                         skip = skip0 = i + 1;
@@ -3251,7 +3251,8 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                 float *scr = m->scr && (m->mode == 5 || (m->mode != 6 && m->attn != 3)) && (size_t)rows * c->n_heads * c->max_pos <= m->scr_n
                                  ? m->scr : NULL;
                 float *ssum = scr ? scr + m->scr_n : NULL;
-                if (scr && m->attn == 5) { /* the score buffer in two launches (fewer registers each) */
+                if (scr && (m->attn == 5 || m->attn == 0)) { /* the score buffer in two launches (fewer registers each; the
+                                                             * default since session 11: 11.0 -> 9.0 ms of the full split, H100) */
                     if (m->hs == 32) {
                         attn_rows_k<32, 1><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0,
                                                                  o->layer, c->max_slots, c->max_pos, m->kv, kvm, scr, ssum);
