@@ -140,7 +140,9 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * tiles of its 64 rows (mode 5 splits the columns where the row tiles
  * alone would leave SMs idle), 10 mode 0 with the lane-after-lane GEMM
  * at 8 rows a thread (128 x 64 a block) where its X tile fits (K <= 384),
- * else as mode 5. All must give the same bits. */
+ * else as mode 5, 11 mode 0 with gemm_k's epilogue storing a lane's
+ * adjacent outputs as one float4 / float2 where aligned. All must give the
+ * same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Attention of many query rows (ppl windows, prefill): 0 (the default) and
  * 5: the score buffer's three passes (where it was allocated at create;
