@@ -2,12 +2,13 @@
 checkpoints with PyTorch eager on the same GPU, batched fp32 (TF32 off), all
 windows in one batch. The model classes come from ../shared/models/train.py
 (its definitions only: the training part of the file is not run).
-usage: python3 bench/cuda/torch_ppl.py SHARED_DIR  -> one line per model."""
+usage: python3 bench/cuda/torch_ppl.py SHARED_DIR  -> one line per model;
+       python3 bench/cuda/torch_ppl.py SHARED_DIR --profile  -> llama's GPU kernels, one forward."""
 import math, os, struct, sys, time
 import torch
 import torch.nn.functional as F
 
-shared = sys.argv[1] if len(sys.argv) > 1 else "../shared"
+shared = next((a for a in sys.argv[1:] if not a.startswith("--")), "../shared")
 src = open(os.path.join(shared, "models", "train.py")).read()
 src = src[:src.index("\ndef save_safetensors")]  # definitions only
 src = src.replace('open("shared/data/tinyshakespeare.txt", "rb")', 'open(os.path.join(SHARED, "data", "tinyshakespeare.txt"), "rb")')
@@ -72,5 +73,20 @@ def run(name, m, reps=6):
     print(f"torch eager {name}: {len(full) + 1} windows, {times[len(times)//2]:.2f} ms (median of {len(times)}), "
           f"nll={nll:.10f} on {torch.cuda.get_device_name()} torch {torch.__version__}", flush=True)
 
-run("llama", load_llama(os.path.join(shared, "models", "shakespeare-llama.bin")))
-run("mmfree", load_mmfree(os.path.join(shared, "models", "shakespeare-mmfree.safetensors")))
+@torch.no_grad()
+def profile(name, m):
+    """Where PyTorch's time goes (the GPU kernels of one full-split forward, by total device time)."""
+    m.to(dev).eval()
+    full, _ = windows()
+    inp = torch.tensor([w[0] for w in full], device=dev)
+    m(inp); torch.cuda.synchronize()
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CUDA]) as prof:
+        m(inp); torch.cuda.synchronize()
+    print(f"torch eager {name}, one forward of {len(full)} windows, GPU kernels:")
+    print(prof.key_averages().table(sort_by="cuda_time_total", row_limit=20, max_name_column_width=90), flush=True)
+
+if "--profile" in sys.argv:
+    profile("llama", load_llama(os.path.join(shared, "models", "shakespeare-llama.bin")))
+else:
+    run("llama", load_llama(os.path.join(shared, "models", "shakespeare-llama.bin")))
+    run("mmfree", load_mmfree(os.path.join(shared, "models", "shakespeare-mmfree.safetensors")))

@@ -73,9 +73,9 @@ struct lpcs_cuda_llm {
     int *dpos;             /* the forward's first position (kernels read it: graphs replay any step) */
     int hpos;              /* the same on the host, for the forward being enqueued (launch sizes) */
     int attn_smem;         /* attn_smem_k may take up to ATTN_SMEM_MAX of shared memory */
-    int attn;              /* many-row attention (lpcs_cuda_llm_set_attn): 0 auto, 1 attn_smem_k in one launch,
-                            * 2 attn_rows_k with the score buffer, 3 attn_rows_k recomputing, 4 attn_smem_k per
-                            * query block */
+    int attn;              /* many-row attention (lpcs_cuda_llm_set_attn): 0 auto (= 5), 1 attn_smem_k in one
+                            * launch, 2 attn_rows_k with the score buffer in one launch, 3 attn_rows_k recomputing,
+                            * 4 attn_smem_k per query block, 5 the score buffer in two launches */
     int rope_attn;         /* rope_attn_k has the shared memory for its scores (decode folds RoPE into attention) */
     int graphs;            /* decode steps through a CUDA graph (lpcs_cuda_llm_set_graphs) */
     cudaGraphExec_t gexec; /* the captured decode step, for g_nseq sequences from slot g_slot0 */
@@ -236,7 +236,9 @@ struct gemm_epi {
     float *S;
     int lds;
 };
-template <typename WT, int TN, int EPI = 0>
+/* VS (matmul mode 11, opt-in): the epilogue stores a lane's adjacent outputs as one float4 (float2 for EPI 2's
+ * pairs) where aligned: a quarter of the store instructions and L1 requests of the scalar form */
+template <typename WT, int TN, int EPI = 0, bool VS = false>
 __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K, gemm_epi E = {}) {
     __shared__ __align__(16) float Xs[64][36];
@@ -339,6 +341,20 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     if (m >= M) return;
     if constexpr (EPI == 2) { /* acc[i], acc[i + 1]: W's and W3's output at column (nb + i) / 2 (nb is even) */
         const bool sy = E.S == Y; /* the SwiGLU in place over W's output (Y is __restrict__: one store only) */
+        if constexpr (VS) { /* nb is a multiple of 4: columns c, c + 1 (c even) as one float2 per array */
+            const bool al = ((ldy | E.ldh3 | E.lds) & 1) == 0 && (((uintptr_t)Y | (uintptr_t)E.H3 | (uintptr_t)E.S) & 7) == 0;
+            if (al && (nb + TN / 2) / 2 <= N) {
+#pragma unroll
+                for (int i = 0; i < TN / 2; i += 4) {
+                    const int c = (nb + i) >> 1;
+                    if (!sy) *(float2 *)&Y[(size_t)m * ldy + c] = make_float2(acc[i], acc[i + 2]);
+                    *(float2 *)&E.H3[(size_t)m * E.ldh3 + c] = make_float2(acc[i + 1], acc[i + 3]);
+                    *(float2 *)&E.S[(size_t)m * E.lds + c] =
+                        make_float2(silu_f(acc[i]) * acc[i + 1], silu_f(acc[i + 2]) * acc[i + 3]);
+                }
+                return;
+            }
+        }
 #pragma unroll
         for (int i = 0; i < TN / 2; i += 2) {
             const int c = (nb + i) >> 1;
@@ -349,6 +365,20 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             }
         }
     } else {
+        if constexpr (VS) { /* nb is a multiple of 4 */
+            const bool al = (ldy & 3) == 0 && ((uintptr_t)Y & 15) == 0 &&
+                            (EPI != 1 || ((E.ldr & 3) == 0 && ((uintptr_t)E.R & 15) == 0));
+            if (al && nb + TN / 2 <= N) {
+#pragma unroll
+                for (int i = 0; i < TN / 2; i += 4) {
+                    *(float4 *)&Y[(size_t)m * ldy + nb + i] = make_float4(acc[i], acc[i + 1], acc[i + 2], acc[i + 3]);
+                    if constexpr (EPI == 1)
+                        *(float4 *)&E.R[(size_t)m * E.ldr + nb + i] = make_float4(
+                            rres[i] + acc[i], rres[i + 1] + acc[i + 1], rres[i + 2] + acc[i + 2], rres[i + 3] + acc[i + 3]);
+                }
+                return;
+            }
+        }
 #pragma unroll
         for (int i = 0; i < TN / 2; i++)
             if (nb + i < N) {
@@ -2820,13 +2850,13 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
 
 /* Does a matmul of M = 2.. rows take the copy ring with several rows of x (and can it take a folded RMSNorm)? */
 static bool multi_row_kind(const lpcs_cuda_llm *m, int kind, int M, int K) { /* kind: as launch_pipe's */
-    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10) && M <= 8);
+    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11) && M <= 8);
     return gemv && M > 1 && m->gemv1 == 0 && !(kind >= 2 && m->q_rows) && pipe_rows_fit(m, kind, K) > 1;
 }
 /* launch_matmul's choices: the one-row / few-row kernels, and the tiled gemm_k (the folds of gemm_epi) */
 static bool matmul_gemv(const lpcs_cuda_llm *m, int M) {
     return m->mode == 1 || m->mode == 7 ||
-           ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10) && M <= 8);
+           ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11) && M <= 8);
 }
 static bool gemm_k_path(const lpcs_cuda_llm *m, int kind, int M, int K) {
     return !(M > 1 && multi_row_kind(m, kind, M, K)) && !matmul_gemv(m, M) && m->mode != 3 && m->mode != 4 &&
@@ -2915,6 +2945,10 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             if (epi == 1) gemm_k<WT, 16, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else if (epi == 2) gemm_k<WT, 16, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+        } else if (m->mode == 11) {
+            if (epi == 1) gemm_k<WT, 8, 1, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+            else if (epi == 2) gemm_k<WT, 8, 2, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+            else gemm_k<WT, 8, 0, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
         } else {
             if (epi == 1) gemm_k<WT, 8, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else if (epi == 2) gemm_k<WT, 8, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
@@ -3115,7 +3149,7 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                     const dev_op *sw = i + 2 < m->n_ops ? &m->ops[i + 2] : NULL;
                     gemm_epi E = {};
                     int epi = 0;
-                    if (!(m->fuse & 2) && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
+                    if ((m->fuse & 2) && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
                         nx->o.out != o->in && nx->o.out != o->out) {
                         E.R = m->buf[nx->o.out], E.ldr = ld[nx->o.out], epi = 1;
                         skip = skip0 = i + 1;
@@ -3251,7 +3285,8 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                 float *scr = m->scr && (m->mode == 5 || (m->mode != 6 && m->attn != 3)) && (size_t)rows * c->n_heads * c->max_pos <= m->scr_n
                                  ? m->scr : NULL;
                 float *ssum = scr ? scr + m->scr_n : NULL;
-                if (scr && m->attn == 5) { /* the score buffer in two launches (fewer registers each) */
+                if (scr && (m->attn == 5 || m->attn == 0)) { /* the score buffer in two launches (fewer registers each; the
+                                                             * default since session 11: 11.0 -> 9.0 ms of the full split, H100) */
                     if (m->hs == 32) {
                         attn_rows_k<32, 1><<<g, 128, 0, m->st>>>(out, lo, in, li, m->kc, m->vc, ntok, m->dpos, slot0,
                                                                  o->layer, c->max_slots, c->max_pos, m->kv, kvm, scr, ssum);

@@ -186,6 +186,11 @@ void lpcs_mma_gemm_go(dim3 grid, bool pers, cudaStream_t s, const void *w, const
  * for ternary, 2 with prefetch for int4. */
 static inline int lpcs_mma_auto_variant(bool int4, int blocks, int sms, int batch) {
     if (batch > 8) return int4 ? 21 : 40;
+    /* large ternary matrices: a persistent grid of 4 resident blocks an SM with 4 chunks in flight, where each
+     * block walks 3 or more row tiles (fewer leave a tail of blocks with one tile more than the rest). H100,
+     * session 11: 28672x8192 (13.6 tiles an SM) 24.1 -> 22.8 us at batch 1 (80 -> 85% of the copy bandwidth);
+     * 11008x4096 (5.2 tiles an SM) 6.3 -> 7.2 us, so it keeps v20; int4 gained nothing */
+    if (!int4 && blocks >= 12 * sms) return 142;
     return blocks >= 4 * sms ? 20 : 41;
 }
 
