@@ -236,8 +236,10 @@ struct gemm_epi {
     float *S;
     int lds;
 };
-/* VS (matmul mode 11, opt-in): the epilogue stores a lane's adjacent outputs as one float4 (float2 for EPI 2's
- * pairs) where aligned: a quarter of the store instructions and L1 requests of the scalar form */
+/* VS (the default since session 11; matmul mode 11 keeps the scalar form): the epilogue stores a lane's adjacent
+ * outputs as one float4 (float2 for EPI 2's pairs) where aligned: a quarter of the store instructions and L1
+ * requests of the scalar form (H100, full split: 50.3 -> 49.9 ms; with it the residual fold gains 0.25 ms, where
+ * it lost 0.35 ms with scalar stores) */
 template <typename WT, int TN, int EPI = 0, bool VS = false>
 __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K, gemm_epi E = {}) {
@@ -2945,14 +2947,14 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             if (epi == 1) gemm_k<WT, 16, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else if (epi == 2) gemm_k<WT, 16, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-        } else if (m->mode == 11) {
-            if (epi == 1) gemm_k<WT, 8, 1, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
-            else if (epi == 2) gemm_k<WT, 8, 2, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
-            else gemm_k<WT, 8, 0, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-        } else {
+        } else if (m->mode == 11) { /* the session-10 epilogue, one float a store (measurements) */
             if (epi == 1) gemm_k<WT, 8, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else if (epi == 2) gemm_k<WT, 8, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+        } else {
+            if (epi == 1) gemm_k<WT, 8, 1, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+            else if (epi == 2) gemm_k<WT, 8, 2, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+            else gemm_k<WT, 8, 0, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
         }
     }
 }
@@ -3149,7 +3151,7 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                     const dev_op *sw = i + 2 < m->n_ops ? &m->ops[i + 2] : NULL;
                     gemm_epi E = {};
                     int epi = 0;
-                    if ((m->fuse & 2) && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
+                    if (!(m->fuse & 2) && nx->o.type == LPCS_CUDA_OP_ADD && nx->o.in == o->out && nx->o.n == o->rows && nx->o.out >= 0 &&
                         nx->o.out != o->in && nx->o.out != o->out) {
                         E.R = m->buf[nx->o.out], E.ldr = ld[nx->o.out], epi = 1;
                         skip = skip0 = i + 1;

@@ -140,9 +140,9 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * tiles of its 64 rows (mode 5 splits the columns where the row tiles
  * alone would leave SMs idle), 10 mode 0 with the lane-after-lane GEMM
  * at 8 rows a thread (128 x 64 a block) where its X tile fits (K <= 384),
- * else as mode 5, 11 mode 0 with gemm_k's epilogue storing a lane's
- * adjacent outputs as one float4 / float2 where aligned. All must give the
- * same bits. */
+ * else as mode 5, 11 mode 0 with gemm_k's session-10 epilogue (one float
+ * a store; the default stores a lane's adjacent outputs as one float4 /
+ * float2 where aligned). All must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Attention of many query rows (ppl windows, prefill): 0 (the default) and
  * 5: the score buffer's three passes (where it was allocated at create;
@@ -159,11 +159,10 @@ void lpcs_cuda_llm_set_graphs(lpcs_cuda_llm *m, int on);
 /* Folds: one-row forwards (decode at batch 1): an RMSNorm whose next op is a
  * one-row GEMV of its output is not launched; the GEMV computes it while
  * staging x (same operations, block 0 writes the norm's output buffer), and
- * more (README). Many rows (gemm_k): w3's matmul + the SwiGLU in w1's GEMM
- * epilogue. 1 on (the default), 0 off; on with bit 1 (2) set: also the
- * residual add in the GEMM's epilogue (opt-in: 0.2-0.4 ms slower over the
- * full split on an H100, session 11), bit 2 (4): without the many-row SwiGLU
- * fold (measurements). Same bits. */
+ * more (README). Many rows (gemm_k): the residual add and w3's matmul + the
+ * SwiGLU in the GEMM's epilogue. 1 on (the default), 0 off; on with bit 1
+ * (2) set: without the many-row residual fold, bit 2 (4): without the
+ * many-row SwiGLU fold (measurements). Same bits. */
 void lpcs_cuda_llm_set_fuse(lpcs_cuda_llm *m, int on);
 /* The one-row packed GEMV's rows per thread: 0 automatic (2 when the grid
  * still has 2 blocks per SM), 1 or 2 forced (tests, benchmarks). Same bits. */
