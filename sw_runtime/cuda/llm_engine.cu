@@ -242,9 +242,12 @@ struct gemm_epi {
  * it lost 0.35 ms with scalar stores) */
 /* INSIDE (launch_gemm8): every tile of the launch lies inside the matrices (all rows and columns real, K a multiple
  * of 64, X rows 16-byte aligned), so the staging loads and the chain steps drop their bounds checks (the SASS of
- * session 11 spent about 100 instructions a stage on the checked loads); the same operations in the same order */
+ * session 11 spent about 100 instructions a stage on the checked loads); the same operations in the same order.
+ * Without checks the compiler keeps more addresses live (145-171 registers): minBlocks 2 holds it at 128 (2 blocks
+ * an SM; the folded epilogues spill 44-88 bytes). minBlocks 0 leaves the checked forms as before (an explicit 1
+ * raised their registers to 131-135, one block an SM, 20% slower: H100, session 11 call 4). */
 template <typename WT, int TN, int EPI = 0, bool VS = false, bool INSIDE = false>
-__global__ void __launch_bounds__(256, INSIDE ? 2 : 1) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+__global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K, gemm_epi E = {}) {
     __shared__ __align__(16) float Xs[64][36];
     __shared__ __align__(16) float Ws[64][4 * TN + 4];
