@@ -240,8 +240,14 @@ struct gemm_epi {
  * outputs as one float4 (float2 for EPI 2's pairs) where aligned: a quarter of the store instructions and L1
  * requests of the scalar form (H100, full split: 50.3 -> 49.9 ms; with it the residual fold gains 0.25 ms, where
  * it lost 0.35 ms with scalar stores) */
-template <typename WT, int TN, int EPI = 0, bool VS = false>
-__global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
+/* INSIDE (launch_gemm8): every tile of the launch lies inside the matrices (all rows and columns real, K a multiple
+ * of 64, X rows 16-byte aligned), so the staging loads and the chain steps drop their bounds checks (the SASS of
+ * session 11 spent about 100 instructions a stage on the checked loads); the same operations in the same order.
+ * Without checks the compiler keeps more addresses live (145-171 registers): minBlocks 2 holds it at 128 (2 blocks
+ * an SM; the folded epilogues spill 44-88 bytes). minBlocks 0 leaves the checked forms as before (an explicit 1
+ * raised their registers to 131-135, one block an SM, 20% slower: H100, session 11 call 4). */
+template <typename WT, int TN, int EPI = 0, bool VS = false, bool INSIDE = false>
+__global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K, gemm_epi E = {}) {
     __shared__ __align__(16) float Xs[64][36];
     __shared__ __align__(16) float Ws[64][4 * TN + 4];
@@ -263,7 +269,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
     float rres[EPI == 1 ? TN / 2 : 1]; /* EPI 1: the residual, requested now (its latency under the main loop) */
     if constexpr (EPI == 1) {
 #pragma unroll
-        for (int i = 0; i < TN / 2; i++) rres[i] = mo < M && nb + i < N ? E.R[(size_t)mo * E.ldr + nb + i] : 0.0f;
+        for (int i = 0; i < TN / 2; i++) rres[i] = INSIDE || (mo < M && nb + i < N) ? E.R[(size_t)mo * E.ldr + nb + i] : 0.0f;
     }
     float xr[8], wr[TN]; /* this thread's share of the next stage */
     auto load = [&](int k0) {
@@ -271,7 +277,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
         for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 2 rows of 256 bytes (XC)
                                       * or 32 rows */
             int e = tid + 256 * h, r = XC ? e >> 4 : e & 31, c = XC ? (e & 15) * 4 : (e >> 5) * 4, m = m0 + r, k = k0 + c;
-            if (m < M && xvec && k + 3 < K) {
+            if (INSIDE || (m < M && xvec && k + 3 < K)) {
                 float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
                 xr[4 * h] = q.x, xr[4 * h + 1] = q.y, xr[4 * h + 2] = q.z, xr[4 * h + 3] = q.w;
             } else {
@@ -285,7 +291,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
             /* EPI 2: tile rows alternate W (even) and W3 (odd) of output column n / 2 */
             const WT *src = EPI == 2 && (n & 1) ? (const WT *)E.W3 : Wl;
             if (EPI == 2) n >>= 1;
-            if (n < N) wload4(src + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
+            if (INSIDE || n < N) wload4(src + lane_at((size_t)n, kk, k0 >> 4, kc), &wr[4 * h]);
             else wr[4 * h] = wr[4 * h + 1] = wr[4 * h + 2] = wr[4 * h + 3] = 0.0f;
         }
     };
@@ -313,7 +319,7 @@ __global__ void __launch_bounds__(256) gemm_k(float *__restrict__ Y, int ldy, co
 #pragma unroll
         for (int cc = 0; cc < 4; cc++) {
             int kk = cc * 16 + j;
-            if (kk < kmax) { /* only real columns enter a lane's chain */
+            if (INSIDE || kk < kmax) { /* only real columns enter a lane's chain */
                 float a[8], b[TN];
                 float4 t;
                 t = *(const float4 *)&Xs[kk][(gm * 8) ^ xsw(kk)], a[0] = t.x, a[1] = t.y, a[2] = t.z, a[3] = t.w;
@@ -2852,13 +2858,13 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
 
 /* Does a matmul of M = 2.. rows take the copy ring with several rows of x (and can it take a folded RMSNorm)? */
 static bool multi_row_kind(const lpcs_cuda_llm *m, int kind, int M, int K) { /* kind: as launch_pipe's */
-    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11) && M <= 8);
+    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11 || m->mode == 12 || m->mode == 13) && M <= 8);
     return gemv && M > 1 && m->gemv1 == 0 && !(kind >= 2 && m->q_rows) && pipe_rows_fit(m, kind, K) > 1;
 }
 /* launch_matmul's choices: the one-row / few-row kernels, and the tiled gemm_k (the folds of gemm_epi) */
 static bool matmul_gemv(const lpcs_cuda_llm *m, int M) {
     return m->mode == 1 || m->mode == 7 ||
-           ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11) && M <= 8);
+           ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11 || m->mode == 12 || m->mode == 13) && M <= 8);
 }
 static bool gemm_k_path(const lpcs_cuda_llm *m, int kind, int M, int K) {
     return !(M > 1 && multi_row_kind(m, kind, M, K)) && !matmul_gemv(m, M) && m->mode != 3 && m->mode != 4 &&
@@ -2878,6 +2884,28 @@ static void launch_pipe_rows(lpcs_cuda_llm *m, int kind, float *Y, int ldy, cons
         if (nf) f = *fn, f.x = fn->x + (size_t)r0 * fn->ldx, f.out = fn->out + (size_t)r0 * fn->ldo, f.res = NULL;
         launch_pipe(m, kind, 1, Y + (size_t)r0 * ldy, nf ? f.x : X + (size_t)r0 * ldx, W, S, N, K, nf ? &f : NULL,
                     J, mb, nf ? fn->ldx : ldx, ldy, nf ? fn->ldo : 0);
+    }
+}
+
+/* gemm_k's default form (8 x 8, float4 / float2 stores): the rows whose tiles lie inside the matrices through the
+ * form without bounds checks (matmul mode 12: all through the checked form; 13: only the plain GEMMs unchecked, the
+ * folded epilogues need more registers), the last M % 32 rows checked */
+template <typename WT, int EPI>
+static void launch_gemm8(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N, int K,
+                         const gemm_epi &e) {
+    const int cols = EPI == 2 ? 2 * N : N;
+    const bool inside = m->mode != 12 && !(m->mode == 13 && EPI != 0) && cols % 32 == 0 && K % 64 == 0 && (ldx & 3) == 0 && ((uintptr_t)X & 15) == 0;
+    const int mi = inside ? M / 32 * 32 : 0;
+    if (mi > 0)
+        gemm_k<WT, 8, EPI, true, true><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
+            Y, ldy, X, ldx, W, mi, N, K, e);
+    if (mi < M) {
+        gemm_epi t = e; /* the tail rows: every pointer moved by mi rows */
+        if (t.R) t.R += (size_t)mi * t.ldr;
+        if (t.H3) t.H3 += (size_t)mi * t.ldh3;
+        if (t.S) t.S += (size_t)mi * t.lds;
+        gemm_k<WT, 8, EPI, true><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0, m->st>>>(
+            Y + (size_t)mi * ldy, ldy, X + (size_t)mi * ldx, ldx, W, M - mi, N, K, t);
     }
 }
 
@@ -2951,11 +2979,9 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
             if (epi == 1) gemm_k<WT, 8, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else if (epi == 2) gemm_k<WT, 8, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
             else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-        } else {
-            if (epi == 1) gemm_k<WT, 8, 1, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
-            else if (epi == 2) gemm_k<WT, 8, 2, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
-            else gemm_k<WT, 8, 0, true><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-        }
+        } else if (epi == 1) launch_gemm8<WT, 1>(m, Y, ldy, X, ldx, W, M, N, K, e);
+        else if (epi == 2) launch_gemm8<WT, 2>(m, Y, ldy, X, ldx, W, M, N, K, e);
+        else launch_gemm8<WT, 0>(m, Y, ldy, X, ldx, W, M, N, K, e);
     }
 }
 

@@ -142,7 +142,9 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * at 8 rows a thread (128 x 64 a block) where its X tile fits (K <= 384),
  * else as mode 5, 11 mode 0 with gemm_k's session-10 epilogue (one float
  * a store; the default stores a lane's adjacent outputs as one float4 /
- * float2 where aligned). All must give the same bits. */
+ * float2 where aligned), 12 mode 0 without gemm_k's unchecked form for
+ * the tiles inside the matrices, 13 that form for the GEMMs without a
+ * folded epilogue only. All must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Attention of many query rows (ppl windows, prefill): 0 (the default) and
  * 5: the score buffer's three passes (where it was allocated at create;

@@ -604,7 +604,7 @@ int main(int argc, char **argv) {
                 return 1;
             }
             std::vector<float> got(want.size());
-            for (int mode : {0, 5, 9, 10, 11, 6, 2, 3, 4, 8, 1}) {
+            for (int mode : {0, 5, 9, 10, 11, 12, 6, 2, 3, 4, 8, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
@@ -618,6 +618,7 @@ int main(int argc, char **argv) {
                         : mode == 9 ? "fp32 3 windows, one batch, mode 9 (lane-after-lane GEMM for every matmul, a block walking all columns)"
                         : mode == 10 ? "fp32 3 windows, one batch, mode 10 (lane-after-lane GEMM, 8 rows a thread where it fits)"
                         : mode == 11 ? "fp32 3 windows, one batch, mode 11 (gemm_k's epilogue one float a store, residual and SwiGLU folds)"
+                        : mode == 12 ? "fp32 3 windows, one batch, mode 12 (gemm_k's checked form for every tile)"
                                     : "fp32 3 windows, one batch, GEMV kernels",
                         got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
             }
@@ -924,6 +925,8 @@ int main(int argc, char **argv) {
               {10, 0, 1, "mode 10: lane-after-lane GEMM, 8 rows a thread where it fits"},
               {2, 0, 1, "mode 2: GEMM lanes per half-warp"},
               {11, 0, 1, "mode 11: gemm_k's epilogue one float a store (session 10)"},
+              {12, 0, 1, "mode 12: gemm_k's checked form for every tile (call 3's default)"},
+              {13, 0, 1, "mode 13: gemm_k's unchecked form without a folded epilogue only"},
               {11, 0, 3, "mode 11 without the residual fold (session 11's first default)"},
           };
           for (const ppl_variant &pv : variants) {
