@@ -919,6 +919,7 @@ int main(int argc, char **argv) {
               {0, 0, 0, "mode 0, no folds"},
               {0, 0, 3, "mode 0, no residual fold into gemm_k"},
               {0, 0, 5, "mode 0, no SwiGLU fold into gemm_k"},
+              {0, 0, 7, "mode 0, neither many-row fold (the decode folds on)"},
               {8, 0, 1, "mode 8: half-warp GEMM with 8 x 16 sub-tiles"},
               {5, 0, 1, "mode 5: lane-after-lane GEMM, attention score buffer"},
               {9, 0, 1, "mode 9: lane-after-lane GEMM for every matmul, a block walking all columns"},
