@@ -646,6 +646,28 @@ int main(int argc, char **argv) {
             lpcs_cuda_llm_set_fuse(m, 1);
             compare("fp32 3 windows, one batch, mode 0 without the residual fold", got.data(), want.data(),
                     got.size(), (size_t)NWIN * W * V);
+            { /* 3 windows of 100 tokens = 300 rows: launch_gemm8's unchecked form for rows 0..287 and the checked
+               * form for the last 12 (a second launch with every pointer moved); causal, so position p's logits
+               * are those of the 256-token windows */
+                const int WS = 100;
+                std::vector<int> tks((size_t)NWIN * WS);
+                std::vector<float> gs((size_t)NWIN * WS * V), ws((size_t)NWIN * WS * V);
+                for (int w = 0; w < NWIN; w++)
+                    for (int p = 0; p < WS; p++) {
+                        tks[(size_t)w * WS + p] = tk[(size_t)w * W + p];
+                        std::copy(&want[((size_t)w * W + p) * V], &want[((size_t)w * W + p) * V] + V,
+                                  &ws[((size_t)w * WS + p) * V]);
+                    }
+                for (int fz : {1, 0}) {
+                    lpcs_cuda_llm_set_fuse(m, fz);
+                    lpcs_cuda_llm_forward(m, tks.data(), NWIN, WS, 0, 0);
+                    lpcs_cuda_llm_logits(m, 0, NWIN * WS, gs.data());
+                    compare(fz ? "fp32 3 windows of 100 tokens (300 rows: an unchecked GEMM launch and a checked tail), folds"
+                               : "fp32 3 windows of 100 tokens (300 rows: an unchecked GEMM launch and a checked tail), no folds",
+                            gs.data(), ws.data(), gs.size(), (size_t)NWIN * WS * V);
+                }
+                lpcs_cuda_llm_set_fuse(m, 1);
+            }
             /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step;
              * through the CUDA graph, then launched kernel by kernel */
             lpcs_cuda_llm_set_matmul(m, 0);
