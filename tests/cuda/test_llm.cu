@@ -646,9 +646,9 @@ int main(int argc, char **argv) {
             lpcs_cuda_llm_set_fuse(m, 1);
             compare("fp32 3 windows, one batch, mode 0 without the residual fold", got.data(), want.data(),
                     got.size(), (size_t)NWIN * W * V);
-            { /* 3 windows of 100 tokens = 300 rows: launch_gemm8's unchecked form for rows 0..287 and the checked
-               * form for the last 12 (a second launch with every pointer moved); causal, so position p's logits
-               * are those of the 256-token windows */
+            { /* 3 windows of 100 tokens = 300 rows (not a multiple of 32): the default's checked launch, and mode
+               * 14's unchecked launch for rows 0..287 with a checked one for the last 12 (every pointer moved);
+               * causal, so position p's logits are those of the 256-token windows */
                 const int WS = 100;
                 std::vector<int> tks((size_t)NWIN * WS);
                 std::vector<float> gs((size_t)NWIN * WS * V), ws((size_t)NWIN * WS * V);
@@ -658,14 +658,17 @@ int main(int argc, char **argv) {
                         std::copy(&want[((size_t)w * W + p) * V], &want[((size_t)w * W + p) * V] + V,
                                   &ws[((size_t)w * WS + p) * V]);
                     }
-                for (int fz : {1, 0}) {
-                    lpcs_cuda_llm_set_fuse(m, fz);
+                for (int cfg = 0; cfg < 3; cfg++) { /* default (checked, one launch), mode 14 with and without folds */
+                    lpcs_cuda_llm_set_matmul(m, cfg ? 14 : 0);
+                    lpcs_cuda_llm_set_fuse(m, cfg == 2 ? 0 : 1);
                     lpcs_cuda_llm_forward(m, tks.data(), NWIN, WS, 0, 0);
                     lpcs_cuda_llm_logits(m, 0, NWIN * WS, gs.data());
-                    compare(fz ? "fp32 3 windows of 100 tokens (300 rows: an unchecked GEMM launch and a checked tail), folds"
-                               : "fp32 3 windows of 100 tokens (300 rows: an unchecked GEMM launch and a checked tail), no folds",
+                    compare(cfg == 0   ? "fp32 3 windows of 100 tokens (300 rows), default kernels"
+                            : cfg == 1 ? "fp32 3 windows of 100 tokens, mode 14 (an unchecked GEMM launch for 288 rows and a checked tail), folds"
+                                       : "fp32 3 windows of 100 tokens, mode 14 (an unchecked GEMM launch for 288 rows and a checked tail), no folds",
                             gs.data(), ws.data(), gs.size(), (size_t)NWIN * WS * V);
                 }
+                lpcs_cuda_llm_set_matmul(m, 0);
                 lpcs_cuda_llm_set_fuse(m, 1);
             }
             /* decode: window 1 token by token in slot 2, window 0 in slot 0, as a batch of 2 rows per step;
