@@ -246,9 +246,14 @@ struct gemm_epi {
  * Without checks the compiler keeps more addresses live (145-171 registers): minBlocks 2 holds it at 128 (2 blocks
  * an SM; the folded epilogues spill 44-88 bytes). minBlocks 0 leaves the checked forms as before (an explicit 1
  * raised their registers to 131-135, one block an SM, 20% slower: H100, session 11 call 4). */
-template <typename WT, int TN, int EPI = 0, bool VS = false, bool INSIDE = false>
+/* CS (matmul mode 15, opt-in, not yet run on a GPU): a warp stages X as 4 rows x 8 float4 (not 2 rows x 16) and W
+ * as 4 tile columns x 8 lanes (not 2 x 16), so its transposing shared-memory stores meet 32 different banks: half
+ * the store wavefronts of the default (a bank model of one block-stage: 128 instead of 256; the global loads touch
+ * the same 128-byte lines). The operand reads are unchanged. */
+template <typename WT, int TN, int EPI = 0, bool VS = false, bool INSIDE = false, bool CS = false>
 __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K, gemm_epi E = {}) {
+    static_assert(!CS || TN == 8, "the CS staging maps 32 tile columns");
     __shared__ __align__(16) float Xs[64][36];
     __shared__ __align__(16) float Ws[64][4 * TN + 4];
     const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
@@ -276,7 +281,8 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
 #pragma unroll
         for (int h = 0; h < 2; h++) { /* X: 32 rows x 64 cols, 2 x 4 per thread; a warp = 2 rows of 256 bytes (XC)
                                       * or 32 rows */
-            int e = tid + 256 * h, r = XC ? e >> 4 : e & 31, c = XC ? (e & 15) * 4 : (e >> 5) * 4, m = m0 + r, k = k0 + c;
+            int e = tid + 256 * h, r = CS ? 4 * ((tid >> 5) & 7) + ((tid >> 3) & 3) : XC ? e >> 4 : e & 31,
+                c = CS ? 4 * ((tid & 7) + 8 * h) : XC ? (e & 15) * 4 : (e >> 5) * 4, m = m0 + r, k = k0 + c;
             if (INSIDE || (m < M && xvec && k + 3 < K)) {
                 float4 q = __ldg((const float4 *)(X + (size_t)m * ldx + k));
                 xr[4 * h] = q.x, xr[4 * h + 1] = q.y, xr[4 * h + 2] = q.z, xr[4 * h + 3] = q.w;
@@ -287,7 +293,8 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
         }
 #pragma unroll
         for (int h = 0; h < TN / 4; h++) { /* W: 4TN rows x 16 lanes x 4 chain steps */
-            int e = tid + 256 * h, rr = e >> 4, kk = e & 15, n = n0 + rr;
+            int e = tid + 256 * h, rr = CS ? 4 * ((tid >> 5) & 7) + (tid & 3) : e >> 4,
+                kk = CS ? ((tid >> 2) & 7) + 8 * h : e & 15, n = n0 + rr;
             /* EPI 2: tile rows alternate W (even) and W3 (odd) of output column n / 2 */
             const WT *src = EPI == 2 && (n & 1) ? (const WT *)E.W3 : Wl;
             if (EPI == 2) n >>= 1;
@@ -298,13 +305,15 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
     auto store = [&]() {
 #pragma unroll
         for (int h = 0; h < 2; h++) {
-            int e = tid + 256 * h, r = XC ? e >> 4 : e & 31, c = XC ? (e & 15) * 4 : (e >> 5) * 4;
+            int e = tid + 256 * h, r = CS ? 4 * ((tid >> 5) & 7) + ((tid >> 3) & 3) : XC ? e >> 4 : e & 31,
+                c = CS ? 4 * ((tid & 7) + 8 * h) : XC ? (e & 15) * 4 : (e >> 5) * 4;
 #pragma unroll
             for (int q = 0; q < 4; q++) Xs[c + q][r ^ xsw(c + q)] = xr[4 * h + q];
         }
 #pragma unroll
         for (int h = 0; h < TN / 4; h++) {
-            int e = tid + 256 * h, rr = e >> 4, kk = e & 15;
+            int e = tid + 256 * h, rr = CS ? 4 * ((tid >> 5) & 7) + (tid & 3) : e >> 4,
+                kk = CS ? ((tid >> 2) & 7) + 8 * h : e & 15;
 #pragma unroll
             for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
         }
@@ -2858,13 +2867,13 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
 
 /* Does a matmul of M = 2.. rows take the copy ring with several rows of x (and can it take a folded RMSNorm)? */
 static bool multi_row_kind(const lpcs_cuda_llm *m, int kind, int M, int K) { /* kind: as launch_pipe's */
-    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11 || m->mode == 12 || m->mode == 13 || m->mode == 14) && M <= 8);
+    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11 || m->mode == 12 || m->mode == 13 || m->mode == 14 || m->mode == 15) && M <= 8);
     return gemv && M > 1 && m->gemv1 == 0 && !(kind >= 2 && m->q_rows) && pipe_rows_fit(m, kind, K) > 1;
 }
 /* launch_matmul's choices: the one-row / few-row kernels, and the tiled gemm_k (the folds of gemm_epi) */
 static bool matmul_gemv(const lpcs_cuda_llm *m, int M) {
     return m->mode == 1 || m->mode == 7 ||
-           ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11 || m->mode == 12 || m->mode == 13 || m->mode == 14) && M <= 8);
+           ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11 || m->mode == 12 || m->mode == 13 || m->mode == 14 || m->mode == 15) && M <= 8);
 }
 static bool gemm_k_path(const lpcs_cuda_llm *m, int kind, int M, int K) {
     return !(M > 1 && multi_row_kind(m, kind, M, K)) && !matmul_gemv(m, M) && m->mode != 3 && m->mode != 4 &&
@@ -2890,23 +2899,27 @@ static void launch_pipe_rows(lpcs_cuda_llm *m, int kind, float *Y, int ldy, cons
 /* gemm_k's default form (8 x 8, float4 / float2 stores): the rows whose tiles lie inside the matrices through the
  * form without bounds checks (matmul mode 12: all through the checked form; 13: only the plain GEMMs unchecked, the
  * folded epilogues need more registers), the last M % 32 rows checked */
-template <typename WT, int EPI>
+template <typename WT, int EPI, bool CS = false>
 static void launch_gemm8(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N, int K,
                          const gemm_epi &e) {
+    if (!CS && m->mode == 15) { /* the conflict-free staging stores (opt-in) */
+        launch_gemm8<WT, EPI, true>(m, Y, ldy, X, ldx, W, M, N, K, e);
+        return;
+    }
     const int cols = EPI == 2 ? 2 * N : N;
     const bool inside = m->mode != 12 && !(m->mode == 13 && EPI != 0) && cols % 32 == 0 && K % 64 == 0 && (ldx & 3) == 0 && ((uintptr_t)X & 15) == 0;
     /* M % 32 != 0: the split (unchecked interior rows + a checked tail launch) only as matmul mode 14 until
      * test_llm's 300-row check has run it on a GPU; the default runs such M checked in one launch */
     const int mi = inside && (M % 32 == 0 || m->mode == 14) ? M / 32 * 32 : 0;
     if (mi > 0)
-        gemm_k<WT, 8, EPI, true, true><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
+        gemm_k<WT, 8, EPI, true, true, CS><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
             Y, ldy, X, ldx, W, mi, N, K, e);
     if (mi < M) {
         gemm_epi t = e; /* the tail rows: every pointer moved by mi rows */
         if (t.R) t.R += (size_t)mi * t.ldr;
         if (t.H3) t.H3 += (size_t)mi * t.ldh3;
         if (t.S) t.S += (size_t)mi * t.lds;
-        gemm_k<WT, 8, EPI, true><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0, m->st>>>(
+        gemm_k<WT, 8, EPI, true, false, CS><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0, m->st>>>(
             Y + (size_t)mi * ldy, ldy, X + (size_t)mi * ldx, ldx, W, M - mi, N, K, t);
     }
 }

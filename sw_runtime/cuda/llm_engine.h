@@ -146,7 +146,8 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * the tiles inside the matrices, 13 that form for the GEMMs without a
  * folded epilogue only, 14 mode 0 with M % 32 != 0 split into the
  * unchecked interior rows and a checked tail (the default runs such M
- * checked). All must give the same bits. */
+ * checked), 15 mode 0 with gemm_k's conflict-free staging stores. All
+ * must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);
 /* Attention of many query rows (ppl windows, prefill): 0 (the default) and
  * 5: the score buffer's three passes (where it was allocated at create;

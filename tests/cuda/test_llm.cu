@@ -604,7 +604,7 @@ int main(int argc, char **argv) {
                 return 1;
             }
             std::vector<float> got(want.size());
-            for (int mode : {0, 5, 9, 10, 11, 12, 6, 2, 3, 4, 8, 1}) {
+            for (int mode : {0, 5, 9, 10, 11, 12, 15, 6, 2, 3, 4, 8, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
@@ -619,6 +619,7 @@ int main(int argc, char **argv) {
                         : mode == 10 ? "fp32 3 windows, one batch, mode 10 (lane-after-lane GEMM, 8 rows a thread where it fits)"
                         : mode == 11 ? "fp32 3 windows, one batch, mode 11 (gemm_k's epilogue one float a store, residual and SwiGLU folds)"
                         : mode == 12 ? "fp32 3 windows, one batch, mode 12 (gemm_k's checked form for every tile)"
+                        : mode == 15 ? "fp32 3 windows, one batch, mode 15 (gemm_k's conflict-free staging stores)"
                                     : "fp32 3 windows, one batch, GEMV kernels",
                         got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
             }
@@ -953,6 +954,8 @@ int main(int argc, char **argv) {
               {11, 0, 1, "mode 11: gemm_k's epilogue one float a store (session 10)"},
               {12, 0, 1, "mode 12: gemm_k's checked form for every tile (call 3's default)"},
               {13, 0, 1, "mode 13: gemm_k's unchecked form without a folded epilogue only"},
+              {15, 0, 1, "mode 15: gemm_k's conflict-free staging stores"},
+              {15, 0, 7, "mode 15, neither many-row fold"},
               {11, 0, 3, "mode 11 without the residual fold (session 11's first default)"},
           };
           for (const ppl_variant &pv : variants) {
