@@ -2866,24 +2866,15 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
 }
 
 /* The matmul modes that change only the many-row kernels: up to 8 rows they take the GEMVs, as mode 0 does */
-static bool gemv_up_to_8_rows(int mode) { return mode == 0 || mode == 6 || mode == 8 || (mode >= 10 && mode <= 14); }
+static bool gemv_up_to_8_rows(int mode) { return mode == 0 || mode == 6 || mode == 8 || (mode >= 10 && mode <= 15); }
 /* Does a matmul of M = 2.. rows take the copy ring with several rows of x (and can it take a folded RMSNorm)? */
 static bool multi_row_kind(const lpcs_cuda_llm *m, int kind, int M, int K) { /* kind: as launch_pipe's */
-<<<<<<< HEAD
-    const bool gemv = m->mode == 1 || m->mode == 7 || ((m->mode == 0 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11 || m->mode == 12 || m->mode == 13 || m->mode == 14 || m->mode == 15) && M <= 8);
-=======
     const bool gemv = m->mode == 1 || m->mode == 7 || (gemv_up_to_8_rows(m->mode) && M <= 8);
->>>>>>> main
     return gemv && M > 1 && m->gemv1 == 0 && !(kind >= 2 && m->q_rows) && pipe_rows_fit(m, kind, K) > 1;
 }
 /* launch_matmul's choices: the one-row / few-row kernels, and the tiled gemm_k (the folds of gemm_epi) */
 static bool matmul_gemv(const lpcs_cuda_llm *m, int M) {
-<<<<<<< HEAD
-    return m->mode == 1 || m->mode == 7 ||
-           ((m->mode == 0 || m->mode == 5 || m->mode == 6 || m->mode == 8 || m->mode == 10 || m->mode == 11 || m->mode == 12 || m->mode == 13 || m->mode == 14 || m->mode == 15) && M <= 8);
-=======
     return m->mode == 1 || m->mode == 7 || ((gemv_up_to_8_rows(m->mode) || m->mode == 5) && M <= 8);
->>>>>>> main
 }
 static bool gemm_k_path(const lpcs_cuda_llm *m, int kind, int M, int K) {
     return !(M > 1 && multi_row_kind(m, kind, M, K)) && !matmul_gemv(m, M) && m->mode != 3 && m->mode != 4 &&
