@@ -246,17 +246,30 @@ struct gemm_epi {
  * Without checks the compiler keeps more addresses live (145-171 registers): minBlocks 2 holds it at 128 (2 blocks
  * an SM; the folded epilogues spill 44-88 bytes). minBlocks 0 leaves the checked forms as before (an explicit 1
  * raised their registers to 131-135, one block an SM, 20% slower: H100, session 11 call 4). */
-/* CS (matmul mode 15, opt-in, not yet run on a GPU): a warp stages X as 4 rows x 8 float4 (not 2 rows x 16) and W
+/* CS (the default since session 12; matmul mode 17 keeps session 11's staging): a warp stages X as 4 rows x 8 float4 (not 2 rows x 16) and W
  * as 4 tile columns x 8 lanes (not 2 x 16), so its transposing shared-memory stores meet 32 different banks: half
  * the store wavefronts of the default (a bank model of one block-stage: 128 instead of 256; the global loads touch
  * the same 128-byte lines). The operand reads are unchanged. */
-template <typename WT, int TN, int EPI = 0, bool VS = false, bool INSIDE = false, bool CS = false>
+/* LW (matmul mode 16, opt-in, not yet run on a GPU; needs CS): a warp holds 4 lanes of the contract (j = r, r + 4,
+ * r + 8, r + 12) of 8 sub-tiles (2 row slabs x 4 column slabs), not 16 lanes of 2 sub-tiles. An operand read then
+ * meets 8 (X) or 16 (W) different float4 in a warp, not 16 or 32: half the shared-memory load wavefronts (a bank
+ * model of one block-stage: 192 instead of 384; with the CS stores 320 instead of 512 in all). The gemm_k of
+ * session 11 was bound by the L1 wavefront pipe (ncu: 83.5% busy, the FMA pipe 41.6%). The tree's first two
+ * levels (lanes j + 8, then + 4) stay in the warp (shuffles); the last two meet in shared memory: the same adds
+ * on the same operands, so the same bits. W is stored at column c ^ 4 * ((k >> 3) & 1) (reads: 2 wavefronts for
+ * 16 float4, the minimum), the tree's partial sums at column c ^ 4 * ((row >> 3) & 1) (4 for 32). */
+template <typename WT, int TN, int EPI = 0, bool VS = false, bool INSIDE = false, bool CS = false, bool LW = false>
 __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K, gemm_epi E = {}) {
     static_assert(!CS || TN == 8, "the CS staging maps 32 tile columns");
+    static_assert(!LW || (CS && VS), "LW reads the CS staging and stores as VS");
     __shared__ __align__(16) float Xs[64][36];
     __shared__ __align__(16) float Ws[64][4 * TN + 4];
-    const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
+    const int tid = threadIdx.x;
+    /* LW: warp w holds lanes (w & 3) + 4 * (t & 3) of groups (w >> 2) * 8 + (t >> 2), t = tid & 31 */
+    const int j = LW ? ((tid >> 5) & 3) + 4 * (tid & 3) : tid & 15, g = LW ? (tid >> 7) * 8 + ((tid >> 2) & 7) : tid >> 4,
+              gm = g >> 2, gn = g & 3;
+    auto wsw = [](int k) { return LW ? 4 * ((k >> 3) & 1) : 0; };
     const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 4 * TN, kc = lane_kc(K);
     const bool xvec = (ldx & 3) == 0;
     /* XC: the X tile read 2 rows of 256 bytes a warp request (4 L1 lines; a warp over 32 rows needs 32), row r of
@@ -270,7 +283,7 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
 #pragma unroll
     for (int i = 0; i < 8 * TN; i++) acc[i] = 0.0f;
     /* this thread's outputs after the tree: row mo, columns nb .. nb + TN / 2 - 1 */
-    const int mo = m0 + gm * 8 + (j >> 1), nb = n0 + gn * TN + (j & 1) * (TN / 2);
+    const int mo = LW ? m0 + (tid >> 3) : m0 + gm * 8 + (j >> 1), nb = LW ? n0 + (tid & 7) * 4 : n0 + gn * TN + (j & 1) * (TN / 2);
     float rres[EPI == 1 ? TN / 2 : 1]; /* EPI 1: the residual, requested now (its latency under the main loop) */
     if constexpr (EPI == 1) {
 #pragma unroll
@@ -315,7 +328,7 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
             int e = tid + 256 * h, rr = CS ? 4 * ((tid >> 5) & 7) + (tid & 3) : e >> 4,
                 kk = CS ? ((tid >> 2) & 7) + 8 * h : e & 15;
 #pragma unroll
-            for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
+            for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr ^ wsw(q * 16 + kk)] = wr[4 * h + q];
         }
     };
     load(0);
@@ -335,7 +348,7 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
                 t = *(const float4 *)&Xs[kk][(gm * 8 + 4) ^ xsw(kk)], a[4] = t.x, a[5] = t.y, a[6] = t.z, a[7] = t.w;
 #pragma unroll
                 for (int v = 0; v < TN; v += 4)
-                    t = *(const float4 *)&Ws[kk][gn * TN + v], b[v] = t.x, b[v + 1] = t.y, b[v + 2] = t.z, b[v + 3] = t.w;
+                    t = *(const float4 *)&Ws[kk][(gn * TN + v) ^ wsw(kk)], b[v] = t.x, b[v + 1] = t.y, b[v + 2] = t.z, b[v + 3] = t.w;
 #pragma unroll
                 for (int m = 0; m < 8; m++)
 #pragma unroll
@@ -350,10 +363,40 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
     }
     /* the contract's tree (8, 4, 2, 1): each step halves the sums a lane keeps (row bits 2..0 of the sub-tile,
      * then the column half), so lane j ends with row j >> 1, columns (j & 1) * TN / 2 + i */
-    tr_step<8 * TN, 8>(acc, j);
-    tr_step<4 * TN, 4>(acc, j);
-    tr_step<2 * TN, 2>(acc, j);
-    tr_step<TN, 1>(acc, j);
+    if constexpr (LW) {
+        /* lane j ^ 8 is thread t ^ 2 of the warp, lane j ^ 4 thread t ^ 1: the first two levels by shuffles, so
+         * thread t keeps t_r = (a_r + a_r+8) + (a_r+4 + a_r+12) (r = w & 3) of rows gm * 8 + 4 * (t >> 1 & 1)
+         * + 2 * (t & 1) + {0, 1}, columns gn * 8 .. + 7 */
+        const int t = tid & 31;
+        tr_step<64, 2>(acc, t);
+        tr_step<32, 1>(acc, t);
+        /* T_r (r = 0..3): 32 x 32 partial sums of lane r's subtree, in Xs (r = 0, 1) and Ws (r = 2, 3), which the
+         * last stage's __syncthreads freed */
+        const int r = (tid >> 5) & 3;
+        float *Tr = (r < 2 ? &Xs[0][0] : &Ws[0][0]) + (r & 1) * 32 * 36;
+        auto tsw = [](int row) { return 4 * ((row >> 3) & 1); };
+#pragma unroll
+        for (int mm = 0; mm < 2; mm++) {
+            const int row = gm * 8 + 4 * ((t >> 1) & 1) + 2 * (t & 1) + mm;
+#pragma unroll
+            for (int v = 0; v < 2; v++)
+                *(float4 *)&Tr[row * 36 + ((gn * 8 + 4 * v) ^ tsw(row))] =
+                    make_float4(acc[mm * 8 + 4 * v], acc[mm * 8 + 4 * v + 1], acc[mm * 8 + 4 * v + 2], acc[mm * 8 + 4 * v + 3]);
+        }
+        __syncthreads();
+        /* the last two levels: (t_0 + t_2) + (t_1 + t_3) for row tid >> 3, columns (tid & 7) * 4 .. + 3 */
+        const int fr = tid >> 3, fo = fr * 36 + (((tid & 7) * 4) ^ tsw(fr));
+        const float *x0 = &Xs[0][0], *w0 = &Ws[0][0];
+        const float4 t0 = *(const float4 *)&x0[fo], t1 = *(const float4 *)&x0[32 * 36 + fo];
+        const float4 t2 = *(const float4 *)&w0[fo], t3 = *(const float4 *)&w0[32 * 36 + fo];
+        acc[0] = (t0.x + t2.x) + (t1.x + t3.x), acc[1] = (t0.y + t2.y) + (t1.y + t3.y);
+        acc[2] = (t0.z + t2.z) + (t1.z + t3.z), acc[3] = (t0.w + t2.w) + (t1.w + t3.w);
+    } else {
+        tr_step<8 * TN, 8>(acc, j);
+        tr_step<4 * TN, 4>(acc, j);
+        tr_step<2 * TN, 2>(acc, j);
+        tr_step<TN, 1>(acc, j);
+    }
     const int m = mo;
     if (m >= M) return;
     if constexpr (EPI == 2) { /* acc[i], acc[i + 1]: W's and W3's output at column (nb + i) / 2 (nb is even) */
@@ -2866,7 +2909,7 @@ static void launch_pipe(lpcs_cuda_llm *m, int kind, int nr, float *Y, const floa
 }
 
 /* The matmul modes that change only the many-row kernels: up to 8 rows they take the GEMVs, as mode 0 does */
-static bool gemv_up_to_8_rows(int mode) { return mode == 0 || mode == 6 || mode == 8 || (mode >= 10 && mode <= 15); }
+static bool gemv_up_to_8_rows(int mode) { return mode == 0 || mode == 6 || mode == 8 || (mode >= 10 && mode <= 18); }
 /* Does a matmul of M = 2.. rows take the copy ring with several rows of x (and can it take a folded RMSNorm)? */
 static bool multi_row_kind(const lpcs_cuda_llm *m, int kind, int M, int K) { /* kind: as launch_pipe's */
     const bool gemv = m->mode == 1 || m->mode == 7 || (gemv_up_to_8_rows(m->mode) && M <= 8);
@@ -2897,31 +2940,40 @@ static void launch_pipe_rows(lpcs_cuda_llm *m, int kind, float *Y, int ldy, cons
     }
 }
 
+/* gemm_k's staging forms by matmul mode: 0 session 11's (mode 17), 1 the conflict-free staging stores (CS; the
+ * default since session 12: H100, full split 47.2 -> 45.6 ms, bit-exact), 2 CS with 4 lanes a warp (LW, mode 16) */
+static int gemm8_form(int mode) { return mode == 17 ? 0 : mode == 16 ? 2 : 1; }
 /* gemm_k's default form (8 x 8, float4 / float2 stores): the rows whose tiles lie inside the matrices through the
  * form without bounds checks (matmul mode 12: all through the checked form; 13: only the plain GEMMs unchecked, the
- * folded epilogues need more registers), the last M % 32 rows checked */
-template <typename WT, int EPI, bool CS = false>
+ * folded epilogues need more registers), the last M % 32 rows checked in a second launch (mode 18: all rows
+ * checked in one launch where M % 32 != 0, session 11's default) */
+template <typename WT, int EPI, int FORM = -1>
 static void launch_gemm8(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N, int K,
                          const gemm_epi &e) {
-    if (!CS && m->mode == 15) { /* the conflict-free staging stores (opt-in) */
-        launch_gemm8<WT, EPI, true>(m, Y, ldy, X, ldx, W, M, N, K, e);
-        return;
-    }
-    const int cols = EPI == 2 ? 2 * N : N;
-    const bool inside = m->mode != 12 && !(m->mode == 13 && EPI != 0) && cols % 32 == 0 && K % 64 == 0 && (ldx & 3) == 0 && ((uintptr_t)X & 15) == 0;
-    /* M % 32 != 0: the split (unchecked interior rows + a checked tail launch) only as matmul mode 14 until
-     * test_llm's 300-row check has run it on a GPU; the default runs such M checked in one launch */
-    const int mi = inside && (M % 32 == 0 || m->mode == 14) ? M / 32 * 32 : 0;
-    if (mi > 0)
-        gemm_k<WT, 8, EPI, true, true, CS><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
-            Y, ldy, X, ldx, W, mi, N, K, e);
-    if (mi < M) {
-        gemm_epi t = e; /* the tail rows: every pointer moved by mi rows */
-        if (t.R) t.R += (size_t)mi * t.ldr;
-        if (t.H3) t.H3 += (size_t)mi * t.ldh3;
-        if (t.S) t.S += (size_t)mi * t.lds;
-        gemm_k<WT, 8, EPI, true, false, CS><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0, m->st>>>(
-            Y + (size_t)mi * ldy, ldy, X + (size_t)mi * ldx, ldx, W, M - mi, N, K, t);
+    if constexpr (FORM < 0) {
+        const int f = gemm8_form(m->mode);
+        if (f == 0) launch_gemm8<WT, EPI, 0>(m, Y, ldy, X, ldx, W, M, N, K, e);
+        else if (f == 1) launch_gemm8<WT, EPI, 1>(m, Y, ldy, X, ldx, W, M, N, K, e);
+        else launch_gemm8<WT, EPI, 2>(m, Y, ldy, X, ldx, W, M, N, K, e);
+    } else {
+        constexpr bool CS = FORM >= 1, LW = FORM == 2;
+        const int cols = EPI == 2 ? 2 * N : N;
+        const bool inside = m->mode != 12 && !(m->mode == 13 && EPI != 0) && cols % 32 == 0 && K % 64 == 0 &&
+                            (ldx & 3) == 0 && ((uintptr_t)X & 15) == 0;
+        /* M % 32 != 0: the unchecked interior rows + a checked tail launch (test_llm's 300-row check, bit-exact on
+         * an H100 in session 12) */
+        const int mi = inside && (M % 32 == 0 || m->mode != 18) ? M / 32 * 32 : 0;
+        if (mi > 0)
+            gemm_k<WT, 8, EPI, true, true, CS, LW><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
+                Y, ldy, X, ldx, W, mi, N, K, e);
+        if (mi < M) {
+            gemm_epi t = e; /* the tail rows: every pointer moved by mi rows */
+            if (t.R) t.R += (size_t)mi * t.ldr;
+            if (t.H3) t.H3 += (size_t)mi * t.ldh3;
+            if (t.S) t.S += (size_t)mi * t.lds;
+            gemm_k<WT, 8, EPI, true, false, CS, LW><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0,
+                                                     m->st>>>(Y + (size_t)mi * ldy, ldy, X + (size_t)mi * ldx, ldx, W, M - mi, N, K, t);
+        }
     }
 }
 
