@@ -122,9 +122,21 @@ __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const f
     const int hw = threadIdx.x >> 4, j = threadIdx.x & 15, r0 = blockIdx.x * rpb, r = r0 + hw;
     const int nr = min(rpb, rows - r0);
     const bool staged = nr * n <= RMS_STAGE; /* the host passed RMS_STAGE floats of shared memory */
+    /* rows of whole float4 (n, the strides and the pointers): the copies in and out a float4 a thread, a quarter of
+     * the divisions and instructions of the element loops (the full split: 9 norms of 111,616 rows) */
+    const bool v4 = ((n | ldi | ldo) & 3) == 0 && (((uintptr_t)in | (uintptr_t)out | (uintptr_t)w) & 15) == 0;
+    const int n4 = n >> 2;
     if (staged) {
+        if (v4) {
 #pragma unroll 4
-        for (int e = threadIdx.x; e < nr * n; e += blockDim.x) rms_x[e] = in[(size_t)(r0 + e / n) * ldi + e % n];
+            for (int e = threadIdx.x; e < nr * n4; e += blockDim.x) {
+                const int rr = e / n4;
+                ((float4 *)rms_x)[e] = *(const float4 *)(in + (size_t)(r0 + rr) * ldi + 4 * (e - rr * n4));
+            }
+        } else {
+#pragma unroll 4
+            for (int e = threadIdx.x; e < nr * n; e += blockDim.x) rms_x[e] = in[(size_t)(r0 + e / n) * ldi + e % n];
+        }
         __syncthreads();
     }
     const bool ok = hw < nr;
@@ -148,6 +160,17 @@ __global__ void rmsnorm_k(float *out, int ldo, const float *in, int ldi, const f
         ssh[hw] = 1.0f / sqrtf(ss);
     }
     __syncthreads(); /* every read of x above precedes the writes (in place is safe) */
+    if (staged && v4) {
+#pragma unroll 4
+        for (int e = threadIdx.x; e < nr * n4; e += blockDim.x) {
+            const int rr = e / n4, c = e - rr * n4;
+            const float4 x4 = ((const float4 *)rms_x)[e], w4 = ((const float4 *)w)[c];
+            const float sc = ssh[rr];
+            *(float4 *)(out + (size_t)(r0 + rr) * ldo + 4 * c) =
+                make_float4(w4.x * (sc * x4.x), w4.y * (sc * x4.y), w4.z * (sc * x4.z), w4.w * (sc * x4.w));
+        }
+        return;
+    }
     if (staged) {
 #pragma unroll 4
         for (int e = threadIdx.x; e < nr * n; e += blockDim.x) {
@@ -250,26 +273,13 @@ struct gemm_epi {
  * as 4 tile columns x 8 lanes (not 2 x 16), so its transposing shared-memory stores meet 32 different banks: half
  * the store wavefronts of the default (a bank model of one block-stage: 128 instead of 256; the global loads touch
  * the same 128-byte lines). The operand reads are unchanged. */
-/* LW (matmul mode 16, opt-in, not yet run on a GPU; needs CS): a warp holds 4 lanes of the contract (j = r, r + 4,
- * r + 8, r + 12) of 8 sub-tiles (2 row slabs x 4 column slabs), not 16 lanes of 2 sub-tiles. An operand read then
- * meets 8 (X) or 16 (W) different float4 in a warp, not 16 or 32: half the shared-memory load wavefronts (a bank
- * model of one block-stage: 192 instead of 384; with the CS stores 320 instead of 512 in all). The gemm_k of
- * session 11 was bound by the L1 wavefront pipe (ncu: 83.5% busy, the FMA pipe 41.6%). The tree's first two
- * levels (lanes j + 8, then + 4) stay in the warp (shuffles); the last two meet in shared memory: the same adds
- * on the same operands, so the same bits. W is stored at column c ^ 4 * ((k >> 3) & 1) (reads: 2 wavefronts for
- * 16 float4, the minimum), the tree's partial sums at column c ^ 4 * ((row >> 3) & 1) (4 for 32). */
-template <typename WT, int TN, int EPI = 0, bool VS = false, bool INSIDE = false, bool CS = false, bool LW = false>
+template <typename WT, int TN, int EPI = 0, bool VS = false, bool INSIDE = false, bool CS = false>
 __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict__ Y, int ldy, const float *__restrict__ X, int ldx,
                                               const WT *__restrict__ Wl, int M, int N, int K, gemm_epi E = {}) {
     static_assert(!CS || TN == 8, "the CS staging maps 32 tile columns");
-    static_assert(!LW || (CS && VS), "LW reads the CS staging and stores as VS");
     __shared__ __align__(16) float Xs[64][36];
     __shared__ __align__(16) float Ws[64][4 * TN + 4];
-    const int tid = threadIdx.x;
-    /* LW: warp w holds lanes (w & 3) + 4 * (t & 3) of groups (w >> 2) * 8 + (t >> 2), t = tid & 31 */
-    const int j = LW ? ((tid >> 5) & 3) + 4 * (tid & 3) : tid & 15, g = LW ? (tid >> 7) * 8 + ((tid >> 2) & 7) : tid >> 4,
-              gm = g >> 2, gn = g & 3;
-    auto wsw = [](int k) { return LW ? 4 * ((k >> 3) & 1) : 0; };
+    const int tid = threadIdx.x, j = tid & 15, g = tid >> 4, gm = g >> 2, gn = g & 3;
     const int m0 = blockIdx.y * 32, n0 = blockIdx.x * 4 * TN, kc = lane_kc(K);
     const bool xvec = (ldx & 3) == 0;
     /* XC: the X tile read 2 rows of 256 bytes a warp request (4 L1 lines; a warp over 32 rows needs 32), row r of
@@ -283,7 +293,7 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
 #pragma unroll
     for (int i = 0; i < 8 * TN; i++) acc[i] = 0.0f;
     /* this thread's outputs after the tree: row mo, columns nb .. nb + TN / 2 - 1 */
-    const int mo = LW ? m0 + (tid >> 3) : m0 + gm * 8 + (j >> 1), nb = LW ? n0 + (tid & 7) * 4 : n0 + gn * TN + (j & 1) * (TN / 2);
+    const int mo = m0 + gm * 8 + (j >> 1), nb = n0 + gn * TN + (j & 1) * (TN / 2);
     float rres[EPI == 1 ? TN / 2 : 1]; /* EPI 1: the residual, requested now (its latency under the main loop) */
     if constexpr (EPI == 1) {
 #pragma unroll
@@ -328,7 +338,7 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
             int e = tid + 256 * h, rr = CS ? 4 * ((tid >> 5) & 7) + (tid & 3) : e >> 4,
                 kk = CS ? ((tid >> 2) & 7) + 8 * h : e & 15;
 #pragma unroll
-            for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr ^ wsw(q * 16 + kk)] = wr[4 * h + q];
+            for (int q = 0; q < 4; q++) Ws[q * 16 + kk][rr] = wr[4 * h + q];
         }
     };
     load(0);
@@ -348,7 +358,7 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
                 t = *(const float4 *)&Xs[kk][(gm * 8 + 4) ^ xsw(kk)], a[4] = t.x, a[5] = t.y, a[6] = t.z, a[7] = t.w;
 #pragma unroll
                 for (int v = 0; v < TN; v += 4)
-                    t = *(const float4 *)&Ws[kk][(gn * TN + v) ^ wsw(kk)], b[v] = t.x, b[v + 1] = t.y, b[v + 2] = t.z, b[v + 3] = t.w;
+                    t = *(const float4 *)&Ws[kk][gn * TN + v], b[v] = t.x, b[v + 1] = t.y, b[v + 2] = t.z, b[v + 3] = t.w;
 #pragma unroll
                 for (int m = 0; m < 8; m++)
 #pragma unroll
@@ -363,40 +373,10 @@ __global__ void __launch_bounds__(256, INSIDE ? 2 : 0) gemm_k(float *__restrict_
     }
     /* the contract's tree (8, 4, 2, 1): each step halves the sums a lane keeps (row bits 2..0 of the sub-tile,
      * then the column half), so lane j ends with row j >> 1, columns (j & 1) * TN / 2 + i */
-    if constexpr (LW) {
-        /* lane j ^ 8 is thread t ^ 2 of the warp, lane j ^ 4 thread t ^ 1: the first two levels by shuffles, so
-         * thread t keeps t_r = (a_r + a_r+8) + (a_r+4 + a_r+12) (r = w & 3) of rows gm * 8 + 4 * (t >> 1 & 1)
-         * + 2 * (t & 1) + {0, 1}, columns gn * 8 .. + 7 */
-        const int t = tid & 31;
-        tr_step<64, 2>(acc, t);
-        tr_step<32, 1>(acc, t);
-        /* T_r (r = 0..3): 32 x 32 partial sums of lane r's subtree, in Xs (r = 0, 1) and Ws (r = 2, 3), which the
-         * last stage's __syncthreads freed */
-        const int r = (tid >> 5) & 3;
-        float *Tr = (r < 2 ? &Xs[0][0] : &Ws[0][0]) + (r & 1) * 32 * 36;
-        auto tsw = [](int row) { return 4 * ((row >> 3) & 1); };
-#pragma unroll
-        for (int mm = 0; mm < 2; mm++) {
-            const int row = gm * 8 + 4 * ((t >> 1) & 1) + 2 * (t & 1) + mm;
-#pragma unroll
-            for (int v = 0; v < 2; v++)
-                *(float4 *)&Tr[row * 36 + ((gn * 8 + 4 * v) ^ tsw(row))] =
-                    make_float4(acc[mm * 8 + 4 * v], acc[mm * 8 + 4 * v + 1], acc[mm * 8 + 4 * v + 2], acc[mm * 8 + 4 * v + 3]);
-        }
-        __syncthreads();
-        /* the last two levels: (t_0 + t_2) + (t_1 + t_3) for row tid >> 3, columns (tid & 7) * 4 .. + 3 */
-        const int fr = tid >> 3, fo = fr * 36 + (((tid & 7) * 4) ^ tsw(fr));
-        const float *x0 = &Xs[0][0], *w0 = &Ws[0][0];
-        const float4 t0 = *(const float4 *)&x0[fo], t1 = *(const float4 *)&x0[32 * 36 + fo];
-        const float4 t2 = *(const float4 *)&w0[fo], t3 = *(const float4 *)&w0[32 * 36 + fo];
-        acc[0] = (t0.x + t2.x) + (t1.x + t3.x), acc[1] = (t0.y + t2.y) + (t1.y + t3.y);
-        acc[2] = (t0.z + t2.z) + (t1.z + t3.z), acc[3] = (t0.w + t2.w) + (t1.w + t3.w);
-    } else {
-        tr_step<8 * TN, 8>(acc, j);
-        tr_step<4 * TN, 4>(acc, j);
-        tr_step<2 * TN, 2>(acc, j);
-        tr_step<TN, 1>(acc, j);
-    }
+    tr_step<8 * TN, 8>(acc, j);
+    tr_step<4 * TN, 4>(acc, j);
+    tr_step<2 * TN, 2>(acc, j);
+    tr_step<TN, 1>(acc, j);
     const int m = mo;
     if (m >= M) return;
     if constexpr (EPI == 2) { /* acc[i], acc[i + 1]: W's and W3's output at column (nb + i) / 2 (nb is even) */
@@ -1538,6 +1518,36 @@ __global__ void rope_kv_k(float *q, int ldq, float *k, int ldk, const float *v, 
             if (e >= KVD) kc[o + e] = k[(size_t)r * ldk + e]; /* (KVD = kv in llama: never taken) */
             vc[o + e] = v[(size_t)r * ldv + e];
         }
+    }
+}
+
+/* rope_kv_k a float4 a thread (2 pairs) over all rows at once, where every piece is whole float4 (D, kv, hs, the
+ * strides, the pointers) and k has no columns past KVD to copy (KVD == kv, as in llama): the same operations.
+ * rope_kv_k's grid of one 64-thread block per row and half row took 1.05 ms of the full split for about 0.8 GB. */
+__global__ void __launch_bounds__(256) rope_kv4_k(float *q, int ldq, float *k, int ldk, const float *v, int ldv, float *kc,
+                                                  float *vc, const float *cs, int rows, int ntok, const int *pos0p, int D,
+                                                  int hs, int slot0, int layer, int max_slots, int max_pos, int kv) {
+    const int n4 = (D > kv ? D : kv) >> 2;
+    const size_t e = (size_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (e >= (size_t)rows * n4) return;
+    const int r = (int)(e / (size_t)n4), i = 4 * (int)(e - (size_t)r * n4);
+    const int pos = *pos0p + r % ntok;
+    const size_t o = cache_at(layer, slot0 + r / ntok, pos, max_slots, max_pos, kv);
+    const float4 c4 = *(const float4 *)(cs + (size_t)pos * hs + i % hs); /* pairs i, i + 2 (hs % 4 == 0) */
+    if (i < D) {
+        float4 *qq = (float4 *)(q + (size_t)r * ldq + i);
+        const float4 x = *qq;
+        const float2 a = rope_rot(x.x, x.y, c4.x, c4.y), b = rope_rot(x.z, x.w, c4.z, c4.w);
+        *qq = make_float4(a.x, a.y, b.x, b.y);
+    }
+    if (i < kv) {
+        float4 *kk = (float4 *)(k + (size_t)r * ldk + i);
+        const float4 x = *kk;
+        const float2 a = rope_rot(x.x, x.y, c4.x, c4.y), b = rope_rot(x.z, x.w, c4.z, c4.w);
+        const float4 kr = make_float4(a.x, a.y, b.x, b.y);
+        *kk = kr;
+        *(float4 *)(kc + o + i) = kr;
+        *(float4 *)(vc + o + i) = *(const float4 *)(v + (size_t)r * ldv + i);
     }
 }
 
@@ -2940,9 +2950,9 @@ static void launch_pipe_rows(lpcs_cuda_llm *m, int kind, float *Y, int ldy, cons
     }
 }
 
-/* gemm_k's staging forms by matmul mode: 0 session 11's (mode 17), 1 the conflict-free staging stores (CS; the
- * default since session 12: H100, full split 47.2 -> 45.6 ms, bit-exact), 2 CS with 4 lanes a warp (LW, mode 16) */
-static int gemm8_form(int mode) { return mode == 17 ? 0 : mode == 16 ? 2 : 1; }
+/* gemm_k's staging stores by matmul mode: session 11's (mode 17), or the conflict-free ones (CS; the default since
+ * session 12: H100, full split 47.3 -> 45.6 ms, bit-exact) */
+static bool gemm8_cs(int mode) { return mode != 17; }
 /* gemm_k's default form (8 x 8, float4 / float2 stores): the rows whose tiles lie inside the matrices through the
  * form without bounds checks (matmul mode 12: all through the checked form; 13: only the plain GEMMs unchecked, the
  * folded epilogues need more registers), the last M % 32 rows checked in a second launch (mode 18: all rows
@@ -2951,12 +2961,10 @@ template <typename WT, int EPI, int FORM = -1>
 static void launch_gemm8(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N, int K,
                          const gemm_epi &e) {
     if constexpr (FORM < 0) {
-        const int f = gemm8_form(m->mode);
-        if (f == 0) launch_gemm8<WT, EPI, 0>(m, Y, ldy, X, ldx, W, M, N, K, e);
-        else if (f == 1) launch_gemm8<WT, EPI, 1>(m, Y, ldy, X, ldx, W, M, N, K, e);
-        else launch_gemm8<WT, EPI, 2>(m, Y, ldy, X, ldx, W, M, N, K, e);
+        if (gemm8_cs(m->mode)) launch_gemm8<WT, EPI, 1>(m, Y, ldy, X, ldx, W, M, N, K, e);
+        else launch_gemm8<WT, EPI, 0>(m, Y, ldy, X, ldx, W, M, N, K, e);
     } else {
-        constexpr bool CS = FORM >= 1, LW = FORM == 2;
+        constexpr bool CS = FORM == 1;
         const int cols = EPI == 2 ? 2 * N : N;
         const bool inside = m->mode != 12 && !(m->mode == 13 && EPI != 0) && cols % 32 == 0 && K % 64 == 0 &&
                             (ldx & 3) == 0 && ((uintptr_t)X & 15) == 0;
@@ -2964,14 +2972,14 @@ static void launch_gemm8(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, in
          * an H100 in session 12) */
         const int mi = inside && (M % 32 == 0 || m->mode != 18) ? M / 32 * 32 : 0;
         if (mi > 0)
-            gemm_k<WT, 8, EPI, true, true, CS, LW><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
+            gemm_k<WT, 8, EPI, true, true, CS><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
                 Y, ldy, X, ldx, W, mi, N, K, e);
         if (mi < M) {
             gemm_epi t = e; /* the tail rows: every pointer moved by mi rows */
             if (t.R) t.R += (size_t)mi * t.ldr;
             if (t.H3) t.H3 += (size_t)mi * t.ldh3;
             if (t.S) t.S += (size_t)mi * t.lds;
-            gemm_k<WT, 8, EPI, true, false, CS, LW><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0,
+            gemm_k<WT, 8, EPI, true, false, CS><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0,
                                                      m->st>>>(Y + (size_t)mi * ldy, ldy, X + (size_t)mi * ldx, ldx, W, M - mi, N, K, t);
         }
     }
@@ -3332,6 +3340,18 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
             }
             if (m->fuse && nx && nx->o.type == LPCS_CUDA_OP_ATTENTION && o->in2 == c->buf_kcur && o->in != c->buf_vcur &&
                 nx->o.layer == o->layer && (int)o->cols == m->kv) {
+                const float *vb = m->buf[c->buf_vcur];
+                const int lv = ld[c->buf_vcur];
+                if (((n | m->kv | m->hs | li | li2 | lv) & 3) == 0 && (int)o->cols == m->kv &&
+                    (((uintptr_t)in | (uintptr_t)in2 | (uintptr_t)vb | (uintptr_t)m->kc | (uintptr_t)m->vc |
+                      (uintptr_t)m->rope) & 15) == 0) {
+                    const size_t tot = (size_t)rows * ((n > m->kv ? n : m->kv) / 4);
+                    rope_kv4_k<<<(unsigned)((tot + 255) / 256), 256, 0, m->st>>>(
+                        in, li, in2, li2, vb, lv, m->kc, m->vc, m->rope, rows, ntok, m->dpos, n, m->hs, slot0, o->layer,
+                        c->max_slots, c->max_pos, m->kv);
+                    kv_stored = 1;
+                    break;
+                }
                 const int np = (n > m->kv ? n : m->kv) / 2;
                 rope_kv_k<<<dim3((unsigned)rows, (unsigned)((np + 63) / 64)), 64, 0, m->st>>>(
                     in, li, in2, li2, m->buf[c->buf_vcur], ld[c->buf_vcur], m->kc, m->vc, m->rope, rows, ntok, m->dpos, n,

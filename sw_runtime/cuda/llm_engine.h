@@ -144,11 +144,9 @@ double lpcs_cuda_llm_last_ms(lpcs_cuda_llm *m);
  * a store; the default stores a lane's adjacent outputs as one float4 /
  * float2 where aligned), 12 mode 0 without gemm_k's unchecked form for
  * the tiles inside the matrices, 13 that form for the GEMMs without a
- * folded epilogue only, 14 and 15 the same as 0 (since session 12 the
+ * folded epilogue only, 14 to 16 the same as 0 (since session 12 the
  * default splits M % 32 != 0 into the unchecked interior rows and a
- * checked tail, and stages with gemm_k's conflict-free stores), 16 mode 0
- * with 4 contract lanes a warp in gemm_k (half the operand-read
- * wavefronts; the tree's last two levels in shared memory), 17 mode 0
+ * checked tail, and stages with gemm_k's conflict-free stores), 17 mode 0
  * with session 11's staging stores, 18 mode 0 with M % 32 != 0 checked
  * in one launch (session 11's default). All must give the same bits. */
 void lpcs_cuda_llm_set_matmul(lpcs_cuda_llm *m, int mode);

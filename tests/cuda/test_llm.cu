@@ -604,7 +604,7 @@ int main(int argc, char **argv) {
                 return 1;
             }
             std::vector<float> got(want.size());
-            for (int mode : {0, 5, 9, 10, 11, 12, 16, 17, 6, 2, 3, 4, 8, 1}) {
+            for (int mode : {0, 5, 9, 10, 11, 12, 17, 6, 2, 3, 4, 8, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
                 lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
                 lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
@@ -619,7 +619,6 @@ int main(int argc, char **argv) {
                         : mode == 10 ? "fp32 3 windows, one batch, mode 10 (lane-after-lane GEMM, 8 rows a thread where it fits)"
                         : mode == 11 ? "fp32 3 windows, one batch, mode 11 (gemm_k's epilogue one float a store, residual and SwiGLU folds)"
                         : mode == 12 ? "fp32 3 windows, one batch, mode 12 (gemm_k's checked form for every tile)"
-                        : mode == 16 ? "fp32 3 windows, one batch, mode 16 (gemm_k with 4 contract lanes a warp, the tree's last levels in shared memory)"
                         : mode == 17 ? "fp32 3 windows, one batch, mode 17 (gemm_k's session-11 staging stores)"
                                     : "fp32 3 windows, one batch, GEMV kernels",
                         got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
@@ -650,7 +649,7 @@ int main(int argc, char **argv) {
                     got.size(), (size_t)NWIN * W * V);
             { /* 3 windows of 100 tokens = 300 rows (not a multiple of 32): the default's unchecked launch for rows
                * 0..287 with a checked one for the last 12 (every pointer moved), mode 18's checked launch for all,
-               * mode 16's forms the same way; causal, so position p's logits are those of the 256-token windows */
+               * mode 17's staging the same way as the default; causal, so position p's logits are those of the 256-token windows */
                 const int WS = 100;
                 std::vector<int> tks((size_t)NWIN * WS);
                 std::vector<float> gs((size_t)NWIN * WS * V), ws((size_t)NWIN * WS * V);
@@ -660,16 +659,15 @@ int main(int argc, char **argv) {
                         std::copy(&want[((size_t)w * W + p) * V], &want[((size_t)w * W + p) * V] + V,
                                   &ws[((size_t)w * WS + p) * V]);
                     }
-                for (int cfg = 0; cfg < 5; cfg++) { /* default with and without folds, mode 18, mode 16 with and without */
-                    lpcs_cuda_llm_set_matmul(m, cfg == 2 ? 18 : cfg >= 3 ? 16 : 0);
-                    lpcs_cuda_llm_set_fuse(m, cfg == 1 || cfg == 4 ? 0 : 1);
+                for (int cfg = 0; cfg < 4; cfg++) { /* default with and without folds, mode 18, mode 17 */
+                    lpcs_cuda_llm_set_matmul(m, cfg == 2 ? 18 : cfg == 3 ? 17 : 0);
+                    lpcs_cuda_llm_set_fuse(m, cfg == 1 ? 0 : 1);
                     lpcs_cuda_llm_forward(m, tks.data(), NWIN, WS, 0, 0);
                     lpcs_cuda_llm_logits(m, 0, NWIN * WS, gs.data());
                     compare(cfg == 0   ? "fp32 3 windows of 100 tokens (300 rows), default (an unchecked GEMM launch for 288 rows and a checked tail), folds"
                             : cfg == 1 ? "fp32 3 windows of 100 tokens, default, no folds"
                             : cfg == 2 ? "fp32 3 windows of 100 tokens, mode 18 (every GEMM row checked in one launch)"
-                            : cfg == 3 ? "fp32 3 windows of 100 tokens, mode 16 (4 lanes a warp), folds"
-                                       : "fp32 3 windows of 100 tokens, mode 16 (4 lanes a warp), no folds",
+                                       : "fp32 3 windows of 100 tokens, mode 17 (session 11's staging stores), folds",
                             gs.data(), ws.data(), gs.size(), (size_t)NWIN * WS * V);
                 }
                 lpcs_cuda_llm_set_matmul(m, 0);
@@ -958,9 +956,6 @@ int main(int argc, char **argv) {
               {12, 0, 1, "mode 12: gemm_k's checked form for every tile (call 3's default)"},
               {13, 0, 1, "mode 13: gemm_k's unchecked form without a folded epilogue only"},
               {17, 0, 1, "mode 17: gemm_k's session-11 staging stores (session 11's default)"},
-              {16, 0, 1, "mode 16: gemm_k with 4 contract lanes a warp"},
-              {16, 0, 7, "mode 16, neither many-row fold"},
-              {16, 0, 3, "mode 16, no residual fold"},
               {11, 0, 3, "mode 11 without the residual fold (session 11's first default)"},
           };
           for (const ppl_variant &pv : variants) {
