@@ -14,6 +14,16 @@
 __device__ __forceinline__ float2 rope_rot(float v0, float v1, float fcr, float fci) {
     return make_float2(v0 * fcr - v1 * fci, v0 * fci + v1 * fcr);
 }
+/* The table's (cos, sin) for position pos and row column i (the pair i, i + 1 of a head of hs columns). */
+__device__ __forceinline__ float2 rope_cs(const float *cs, int pos, int hs, int i) {
+    return make_float2(cs[(size_t)pos * hs + i % hs], cs[(size_t)pos * hs + i % hs + 1]);
+}
+/* v[i], v[i + 1] rotated in place by f; returns the rotated pair. */
+__device__ __forceinline__ float2 rope_pair(float *v, int i, float2 f) {
+    const float2 r = rope_rot(v[i], v[i + 1], f.x, f.y);
+    v[i] = r.x, v[i + 1] = r.y;
+    return r;
+}
 
 __global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, int rows, int ntok, const int *pos0p, int D,
                        int KVD, int hs) {
@@ -21,15 +31,9 @@ __global__ void rope_k(float *q, int ldq, float *k, int ldk, const float *cs, in
     if (r >= rows) return;
     int pos = *pos0p + r % ntok;
     for (int i = 2 * (blockIdx.y * blockDim.x + threadIdx.x); i < D; i += 2 * blockDim.x * gridDim.y) {
-        float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
-        float *qq = q + (size_t)r * ldq;
-        const float2 qr = rope_rot(qq[i], qq[i + 1], fcr, fci);
-        qq[i] = qr.x, qq[i + 1] = qr.y;
-        if (i < KVD) {
-            float *kk = k + (size_t)r * ldk;
-            const float2 kr = rope_rot(kk[i], kk[i + 1], fcr, fci);
-            kk[i] = kr.x, kk[i + 1] = kr.y;
-        }
+        const float2 f = rope_cs(cs, pos, hs, i);
+        rope_pair(q + (size_t)r * ldq, i, f);
+        if (i < KVD) rope_pair(k + (size_t)r * ldk, i, f);
     }
 }
 
@@ -63,17 +67,12 @@ __global__ void rope_kv_k(float *q, int ldq, float *k, int ldk, const float *v, 
     const size_t o = cache_at(layer, slot0 + r / ntok, pos, max_slots, max_pos, kv);
     for (int i = 2 * (blockIdx.y * blockDim.x + threadIdx.x); i < D || i < kv; i += 2 * blockDim.x * gridDim.y) {
         if (i < D) {
-            const float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
-            float *qq = q + (size_t)r * ldq;
-            const float2 qr = rope_rot(qq[i], qq[i + 1], fcr, fci);
-            qq[i] = qr.x, qq[i + 1] = qr.y;
+            const float2 f = rope_cs(cs, pos, hs, i);
+            rope_pair(q + (size_t)r * ldq, i, f);
             if (i < KVD) {
-                float *kk = k + (size_t)r * ldk;
-                const float2 kr = rope_rot(kk[i], kk[i + 1], fcr, fci);
-                const float k0 = kr.x, k1 = kr.y;
-                kk[i] = k0, kk[i + 1] = k1;
-                if (i < kv) kc[o + i] = k0;
-                if (i + 1 < kv) kc[o + i + 1] = k1;
+                const float2 kr = rope_pair(k + (size_t)r * ldk, i, f);
+                if (i < kv) kc[o + i] = kr.x;
+                if (i + 1 < kv) kc[o + i + 1] = kr.y;
             }
         }
         for (int e = i; e < i + 2 && e < kv; e++) {
@@ -205,17 +204,13 @@ __global__ void rope_attn_k(float *out, int ldo, float *q, int ldq, float *k, in
     const size_t o = cache_at(layer, slot, pos, max_slots, max_pos, kv);
     float *qq = q + (size_t)r * ldq;
     for (int i = h * hs + 2 * lane; i < (h + 1) * hs; i += 64) {
-        const float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
-        const float2 qr = rope_rot(qq[i], qq[i + 1], fcr, fci);
-        qq[i] = qr.x, qq[i + 1] = qr.y;
+        rope_pair(qq, i, rope_cs(cs, pos, hs, i));
     }
     if (warp == 0) {
         float *kk = k + (size_t)r * ldk;
         const float *vv = v + (size_t)r * ldv;
         for (int i = g * hs + 2 * lane; i < (g + 1) * hs; i += 64) {
-            const float fcr = cs[(size_t)pos * hs + i % hs], fci = cs[(size_t)pos * hs + i % hs + 1];
-            const float2 kr = rope_rot(kk[i], kk[i + 1], fcr, fci);
-            kk[i] = kr.x, kk[i + 1] = kr.y;
+            const float2 kr = rope_pair(kk, i, rope_cs(cs, pos, hs, i));
             kc[o + i] = kr.x, kc[o + i + 1] = kr.y;
             vc[o + i] = vv[i], vc[o + i + 1] = vv[i + 1];
         }
