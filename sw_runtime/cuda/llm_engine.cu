@@ -741,6 +741,15 @@ static void launch_gemm8(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, in
     }
 }
 
+/* gemm_k with one float a store and every tile checked, epilogue epi (matmul modes 8 and 11: measurements) */
+template <typename WT, int TN>
+static void launch_gemm_scalar(lpcs_cuda_llm *m, dim3 grid, int epi, float *Y, int ldy, const float *X, int ldx, const WT *W,
+                               int M, int N, int K, const gemm_epi &e) {
+    if (epi == 1) gemm_k<WT, TN, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+    else if (epi == 2) gemm_k<WT, TN, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
+    else gemm_k<WT, TN><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
+}
+
 template <typename WT>
 static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
                           int K, const fnorm *fn = NULL, const rowjobs *J = NULL, int epi = 0, const gemm_epi *E = NULL) {
@@ -803,15 +812,9 @@ static void launch_matmul(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, i
         const int tn = m->mode == 8 ? 16 : 8, cols = epi == 2 ? 2 * N : N;
         dim3 grid((unsigned)((cols + 4 * tn - 1) / (4 * tn)), (unsigned)((M + 31) / 32));
         const gemm_epi e = E ? *E : gemm_epi{};
-        if (tn == 16) {
-            if (epi == 1) gemm_k<WT, 16, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
-            else if (epi == 2) gemm_k<WT, 16, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
-            else gemm_k<WT, 16><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-        } else if (m->mode == 11) { /* the session-10 epilogue, one float a store (measurements) */
-            if (epi == 1) gemm_k<WT, 8, 1><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
-            else if (epi == 2) gemm_k<WT, 8, 2><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K, e);
-            else gemm_k<WT, 8><<<grid, 256, 0, m->st>>>(Y, ldy, X, ldx, W, M, N, K);
-        } else if (epi == 1) launch_gemm8<WT, 1>(m, Y, ldy, X, ldx, W, M, N, K, e);
+        if (tn == 16) launch_gemm_scalar<WT, 16>(m, grid, epi, Y, ldy, X, ldx, W, M, N, K, e);
+        else if (m->mode == 11) launch_gemm_scalar<WT, 8>(m, grid, epi, Y, ldy, X, ldx, W, M, N, K, e); /* session 10's epilogue */
+        else if (epi == 1) launch_gemm8<WT, 1>(m, Y, ldy, X, ldx, W, M, N, K, e);
         else if (epi == 2) launch_gemm8<WT, 2>(m, Y, ldy, X, ldx, W, M, N, K, e);
         else launch_gemm8<WT, 0>(m, Y, ldy, X, ldx, W, M, N, K, e);
     }
