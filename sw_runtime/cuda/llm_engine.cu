@@ -713,32 +713,32 @@ static bool gemm8_cs(int mode) { return mode != 17; }
  * form without bounds checks (matmul mode 12: all through the checked form; 13: only the plain GEMMs unchecked, the
  * folded epilogues need more registers), the last M % 32 rows checked in a second launch (mode 18: all rows
  * checked in one launch where M % 32 != 0, session 11's default) */
-template <typename WT, int EPI, int FORM = -1>
+template <typename WT, int EPI, bool CS>
+static void launch_gemm8_cs(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N,
+                            int K, const gemm_epi &e) {
+    const int cols = EPI == 2 ? 2 * N : N;
+    const bool inside = m->mode != 12 && !(m->mode == 13 && EPI != 0) && cols % 32 == 0 && K % 64 == 0 &&
+                        (ldx & 3) == 0 && ((uintptr_t)X & 15) == 0;
+    /* M % 32 != 0: the unchecked interior rows + a checked tail launch (test_llm's 300-row check, bit-exact on an
+     * H100 in session 12) */
+    const int mi = inside && (M % 32 == 0 || m->mode != 18) ? M / 32 * 32 : 0;
+    if (mi > 0)
+        gemm_k<WT, 8, EPI, true, true, CS><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
+            Y, ldy, X, ldx, W, mi, N, K, e);
+    if (mi < M) {
+        gemm_epi t = e; /* the tail rows: every pointer moved by mi rows */
+        if (t.R) t.R += (size_t)mi * t.ldr;
+        if (t.H3) t.H3 += (size_t)mi * t.ldh3;
+        if (t.S) t.S += (size_t)mi * t.lds;
+        gemm_k<WT, 8, EPI, true, false, CS><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0,
+                                                 m->st>>>(Y + (size_t)mi * ldy, ldy, X + (size_t)mi * ldx, ldx, W, M - mi, N, K, t);
+    }
+}
+template <typename WT, int EPI>
 static void launch_gemm8(lpcs_cuda_llm *m, float *Y, int ldy, const float *X, int ldx, const WT *W, int M, int N, int K,
                          const gemm_epi &e) {
-    if constexpr (FORM < 0) {
-        if (gemm8_cs(m->mode)) launch_gemm8<WT, EPI, 1>(m, Y, ldy, X, ldx, W, M, N, K, e);
-        else launch_gemm8<WT, EPI, 0>(m, Y, ldy, X, ldx, W, M, N, K, e);
-    } else {
-        constexpr bool CS = FORM == 1;
-        const int cols = EPI == 2 ? 2 * N : N;
-        const bool inside = m->mode != 12 && !(m->mode == 13 && EPI != 0) && cols % 32 == 0 && K % 64 == 0 &&
-                            (ldx & 3) == 0 && ((uintptr_t)X & 15) == 0;
-        /* M % 32 != 0: the unchecked interior rows + a checked tail launch (test_llm's 300-row check, bit-exact on
-         * an H100 in session 12) */
-        const int mi = inside && (M % 32 == 0 || m->mode != 18) ? M / 32 * 32 : 0;
-        if (mi > 0)
-            gemm_k<WT, 8, EPI, true, true, CS><<<dim3((unsigned)(cols / 32), (unsigned)(mi / 32)), 256, 0, m->st>>>(
-                Y, ldy, X, ldx, W, mi, N, K, e);
-        if (mi < M) {
-            gemm_epi t = e; /* the tail rows: every pointer moved by mi rows */
-            if (t.R) t.R += (size_t)mi * t.ldr;
-            if (t.H3) t.H3 += (size_t)mi * t.ldh3;
-            if (t.S) t.S += (size_t)mi * t.lds;
-            gemm_k<WT, 8, EPI, true, false, CS><<<dim3((unsigned)((cols + 31) / 32), (unsigned)((M - mi + 31) / 32)), 256, 0,
-                                                     m->st>>>(Y + (size_t)mi * ldy, ldy, X + (size_t)mi * ldx, ldx, W, M - mi, N, K, t);
-        }
-    }
+    if (gemm8_cs(m->mode)) launch_gemm8_cs<WT, EPI, true>(m, Y, ldy, X, ldx, W, M, N, K, e);
+    else launch_gemm8_cs<WT, EPI, false>(m, Y, ldy, X, ldx, W, M, N, K, e);
 }
 
 /* gemm_k with one float a store and every tile checked, epilogue epi (matmul modes 8 and 11: measurements) */
@@ -1101,7 +1101,7 @@ static int enqueue_ops(lpcs_cuda_llm *m, int nseq, int ntok, int slot0) {
                 nx->o.layer == o->layer && (int)o->cols == m->kv) {
                 const float *vb = m->buf[c->buf_vcur];
                 const int lv = ld[c->buf_vcur];
-                if (((n | m->kv | m->hs | li | li2 | lv) & 3) == 0 && (int)o->cols == m->kv &&
+                if (((n | m->kv | m->hs | li | li2 | lv) & 3) == 0 &&
                     (((uintptr_t)in | (uintptr_t)in2 | (uintptr_t)vb | (uintptr_t)m->kc | (uintptr_t)m->vc |
                       (uintptr_t)m->rope) & 15) == 0) {
                     const size_t tot = (size_t)rows * ((n > m->kv ? n : m->kv) / 4);
