@@ -603,12 +603,16 @@ int main(int argc, char **argv) {
                 test_report("create", false, err);
                 return 1;
             }
-            std::vector<float> got(want.size());
+            /* one forward of NWIN windows of ws tokens (toks), every logit compared as bits with want_ws */
+            auto check_windows = [&](const char *what, const int *toks, int ws, const float *want_ws) {
+                std::vector<float> g((size_t)NWIN * ws * V);
+                lpcs_cuda_llm_forward(m, toks, NWIN, ws, 0, 0);
+                lpcs_cuda_llm_logits(m, 0, NWIN * ws, g.data());
+                compare(what, g.data(), want_ws, g.size(), (size_t)NWIN * ws * V);
+            };
             for (int mode : {0, 5, 9, 10, 11, 12, 17, 6, 2, 3, 4, 8, 1}) {
                 lpcs_cuda_llm_set_matmul(m, mode);
-                lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
-                lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-                compare(mode == 0   ? "fp32 3 windows, one batch, default kernels (mode 0: half-warp GEMM, attention score buffer in two launches)"
+                check_windows(mode == 0   ? "fp32 3 windows, one batch, default kernels (mode 0: half-warp GEMM, attention score buffer in two launches)"
                         : mode == 5 ? "fp32 3 windows, one batch, mode 5 (lane-after-lane GEMM, attention score buffer)"
                         : mode == 6 ? "fp32 3 windows, one batch, mode 6 (attention recomputing its scores)"
                         : mode == 2 ? "fp32 3 windows, one batch, tiled GEMM (lanes per half-warp)"
@@ -621,54 +625,46 @@ int main(int argc, char **argv) {
                         : mode == 12 ? "fp32 3 windows, one batch, mode 12 (gemm_k's checked form for every tile)"
                         : mode == 17 ? "fp32 3 windows, one batch, mode 17 (gemm_k's session-11 staging stores)"
                                     : "fp32 3 windows, one batch, GEMV kernels",
-                        got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
+                        tk.data(), (int)W, want.data());
             }
             lpcs_cuda_llm_set_matmul(m, 0);
             for (int at : {1, 4, 3, 2}) { /* the other many-row attention kernels (lpcs_cuda_llm_set_attn) */
                 lpcs_cuda_llm_set_attn(m, at);
-                lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
-                lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-                compare(at == 1   ? "fp32 3 windows, one batch, mode 0, attention scores in shared memory, one launch"
+                check_windows(at == 1   ? "fp32 3 windows, one batch, mode 0, attention scores in shared memory, one launch"
                         : at == 4 ? "fp32 3 windows, one batch, mode 0, attention scores in shared memory per query block"
                         : at == 2 ? "fp32 3 windows, one batch, mode 0, attention score buffer in one launch"
                                   : "fp32 3 windows, one batch, mode 0, attention recomputing its scores",
-                        got.data(), want.data(), got.size(), (size_t)NWIN * W * V);
+                        tk.data(), (int)W, want.data());
             }
             lpcs_cuda_llm_set_attn(m, 0);
             lpcs_cuda_llm_set_fuse(m, 0); /* nothing folded */
-            lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
-            lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
-            lpcs_cuda_llm_set_fuse(m, 1);
-            compare("fp32 3 windows, one batch, mode 0 without folds", got.data(), want.data(), got.size(),
-                    (size_t)NWIN * W * V);
+            check_windows("fp32 3 windows, one batch, mode 0 without folds", tk.data(), (int)W, want.data());
             lpcs_cuda_llm_set_fuse(m, 3); /* the SwiGLU fold only (float4 stores without the residual epilogue) */
-            lpcs_cuda_llm_forward(m, tk.data(), NWIN, (int)W, 0, 0);
-            lpcs_cuda_llm_logits(m, 0, NWIN * (int)W, got.data());
+            check_windows("fp32 3 windows, one batch, mode 0 without the residual fold", tk.data(), (int)W, want.data());
             lpcs_cuda_llm_set_fuse(m, 1);
-            compare("fp32 3 windows, one batch, mode 0 without the residual fold", got.data(), want.data(),
-                    got.size(), (size_t)NWIN * W * V);
-            { /* 3 windows of 100 tokens = 300 rows (not a multiple of 32): the default's unchecked launch for rows
-               * 0..287 with a checked one for the last 12 (every pointer moved), mode 18's checked launch for all,
-               * mode 17's staging the same way as the default; causal, so position p's logits are those of the 256-token windows */
-                const int WS = 100;
+            /* 3 windows of 100 tokens = 300 rows (not a multiple of 32): the default's unchecked launch for rows 0..287
+             * with a checked one for the last 12 (every pointer moved), mode 18's checked launch for all, mode 17's
+             * staging the same way as the default; 3 of 99 (297 rows, an odd tail of 9) with the default. Causal, so
+             * position p's logits are those of the 256-token windows */
+            for (const int WS : {100, 99}) {
                 std::vector<int> tks((size_t)NWIN * WS);
-                std::vector<float> gs((size_t)NWIN * WS * V), ws((size_t)NWIN * WS * V);
+                std::vector<float> ws((size_t)NWIN * WS * V);
                 for (int w = 0; w < NWIN; w++)
                     for (int p = 0; p < WS; p++) {
                         tks[(size_t)w * WS + p] = tk[(size_t)w * W + p];
                         std::copy(&want[((size_t)w * W + p) * V], &want[((size_t)w * W + p) * V] + V,
                                   &ws[((size_t)w * WS + p) * V]);
                     }
-                for (int cfg = 0; cfg < 4; cfg++) { /* default with and without folds, mode 18, mode 17 */
+                for (int cfg = 0; cfg < (WS == 100 ? 4 : 1); cfg++) { /* default with and without folds, mode 18, 17 */
                     lpcs_cuda_llm_set_matmul(m, cfg == 2 ? 18 : cfg == 3 ? 17 : 0);
                     lpcs_cuda_llm_set_fuse(m, cfg == 1 ? 0 : 1);
-                    lpcs_cuda_llm_forward(m, tks.data(), NWIN, WS, 0, 0);
-                    lpcs_cuda_llm_logits(m, 0, NWIN * WS, gs.data());
-                    compare(cfg == 0   ? "fp32 3 windows of 100 tokens (300 rows), default (an unchecked GEMM launch for 288 rows and a checked tail), folds"
-                            : cfg == 1 ? "fp32 3 windows of 100 tokens, default, no folds"
-                            : cfg == 2 ? "fp32 3 windows of 100 tokens, mode 18 (every GEMM row checked in one launch)"
-                                       : "fp32 3 windows of 100 tokens, mode 17 (session 11's staging stores), folds",
-                            gs.data(), ws.data(), gs.size(), (size_t)NWIN * WS * V);
+                    char what[200];
+                    snprintf(what, sizeof what, "fp32 3 windows of %d tokens (%d rows), %s", WS, NWIN * WS,
+                             cfg == 0   ? "default (an unchecked GEMM launch for the rows of whole tiles and a checked tail), folds"
+                             : cfg == 1 ? "default, no folds"
+                             : cfg == 2 ? "mode 18 (every GEMM row checked in one launch)"
+                                        : "mode 17 (session 11's staging stores), folds");
+                    check_windows(what, tks.data(), WS, ws.data());
                 }
                 lpcs_cuda_llm_set_matmul(m, 0);
                 lpcs_cuda_llm_set_fuse(m, 1);
